@@ -1,0 +1,144 @@
+"""The 一核两翼三极 zone model, read from the declarative ``zones.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from layout.errors import LayoutError
+
+ZONES_FILE = Path(__file__).with_name("zones.toml")
+ZONE_KINDS = ("core", "wing", "pole")
+#: The six county-level units that have polygons, in adcode order.
+POLYGON_COUNTIES = ("资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市")
+DATONGHU = "大通湖区"
+
+
+@dataclass(frozen=True)
+class Membership:
+    county: str
+    role: str  # "primary" or "secondary"
+    quote: str
+    plan_section: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    kind: str
+    short_zh: str
+    name_zh: str
+    name_en: str
+    color: str
+    plan_section: str
+    definition: str
+    members: tuple[Membership, ...]
+    places: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    axis_to: str = ""
+    target_zh: str = ""
+    target_en: str = ""
+
+    @property
+    def counties(self) -> tuple[str, ...]:
+        return tuple(m.county for m in self.members)
+
+    @property
+    def label_zh(self) -> str:
+        return f"{self.short_zh} · {self.name_zh}"
+
+
+@dataclass(frozen=True)
+class County:
+    name: str
+    adcode: str
+    name_en: str
+    footprint: tuple[str, ...] = ()  # polygon counties making up a county without its own polygon
+
+
+@dataclass(frozen=True)
+class ZoneModel:
+    zones: dict[str, Zone]
+    counties: dict[str, County]
+    _primary: dict[str, str] = field(repr=False)
+
+    def primary_zone(self, county: str) -> str:
+        """Id of the one primary core/wing zone of ``county``."""
+        return self._primary[county]
+
+    def zones_of(self, county: str) -> list[str]:
+        """Core/wing zone ids of ``county``: the primary first, then secondary affiliations."""
+        secondary = [
+            z.id
+            for z in self.zones.values()
+            if z.kind != "pole"
+            for m in z.members
+            if m.county == county and m.role == "secondary"
+        ]
+        return [self._primary[county], *secondary]
+
+    def poles_of(self, county: str) -> list[str]:
+        return [z.id for z in self.zones.values() if z.kind == "pole" and county in z.counties]
+
+    def membership(self, zone_id: str, county: str) -> Membership | None:
+        return next((m for m in self.zones[zone_id].members if m.county == county), None)
+
+    def by_kind(self, kind: str) -> list[Zone]:
+        return [z for z in self.zones.values() if z.kind == kind]
+
+
+def parse_zone_model(data: dict) -> ZoneModel:
+    """Build and check a :class:`ZoneModel` from the parsed TOML; every problem is reported at once.
+
+    Raises
+    ------
+    LayoutError
+        When a zone or membership is malformed, or a county has no or several primary zones.
+    """
+    problems: list[str] = []
+    counties = {
+        name: County(name, str(c.get("adcode", "")), c.get("name_en", ""), tuple(c.get("footprint", ())))
+        for name, c in data.get("counties", {}).items()
+    }
+    zones: dict[str, Zone] = {}
+    for zid, z in data.get("zones", {}).items():
+        if z.get("kind") not in ZONE_KINDS:
+            problems.append(f"zone '{zid}': kind should be one of {ZONE_KINDS}, got {z.get('kind')!r}")
+            continue
+        members = []
+        for m in z.get("members", []):
+            if m.get("county") not in counties:
+                problems.append(f"zone '{zid}': county {m.get('county')!r} is not in [counties]")
+            if m.get("role") not in ("primary", "secondary"):
+                problems.append(f"zone '{zid}', {m.get('county')}: role should be primary or secondary")
+            if not m.get("quote"):
+                problems.append(f"zone '{zid}', {m.get('county')}: every membership needs the plan's quote")
+            members.append(Membership(m.get("county", ""), m.get("role", ""), m.get("quote", ""),
+                                      m.get("plan_section", "")))
+        zones[zid] = Zone(
+            id=zid, kind=z["kind"], short_zh=z.get("short_zh", ""), name_zh=z.get("name_zh", ""),
+            name_en=z.get("name_en", ""), color=z.get("color", "#888888"),
+            plan_section=z.get("plan_section", ""), definition=z.get("definition", ""),
+            members=tuple(members), places=tuple(z.get("places", ())), targets=tuple(z.get("targets", ())),
+            axis_to=z.get("axis_to", ""), target_zh=z.get("target_zh", ""), target_en=z.get("target_en", ""),
+        )
+    primary: dict[str, str] = {}
+    for name in counties:
+        found = [z.id for z in zones.values() if z.kind != "pole"
+                 for m in z.members if m.county == name and m.role == "primary"]
+        if len(found) != 1:
+            problems.append(f"county {name}: should have exactly one primary core/wing zone, got {found}")
+        else:
+            primary[name] = found[0]
+    if problems:
+        raise LayoutError("zones.toml: " + "; ".join(problems))
+    return ZoneModel(zones=zones, counties=counties, _primary=primary)
+
+
+@cache
+def load_zone_model(path: Path = ZONES_FILE) -> ZoneModel:
+    """Read and check the zone model (cached)."""
+    with open(path, "rb") as f:
+        return parse_zone_model(tomllib.load(f))
