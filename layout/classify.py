@@ -100,8 +100,8 @@ class Classifier:
 
     def _build_grid(self, cell: float = GRID_CELL_DEG) -> _Grid:
         xmin, ymin, xmax, ymax = shapely.total_bounds(self.geoms)
-        x0, y0 = xmin - cell, ymin - cell
-        nx, ny = int(np.ceil((xmax - x0) / cell)) + 2, int(np.ceil((ymax - y0) / cell)) + 2
+        x0, y0 = xmin - 2 * cell, ymin - 2 * cell  # two spare cells each side: the outer ring is OUTSIDE
+        nx, ny = int(np.ceil((xmax - x0) / cell)) + 3, int(np.ceil((ymax - y0) / cell)) + 3
         cx = x0 + (np.arange(nx) + 0.5) * cell
         cy = y0 + (np.arange(ny) + 0.5) * cell
         gx, gy = np.meshgrid(cx, cy)
@@ -111,8 +111,8 @@ class Classifier:
         # covers every cell whose interior a boundary crosses.
         rings = shapely.segmentize(shapely.boundary(self.geoms), cell / 2)
         xy = shapely.get_coordinates(rings)
-        col = np.floor((xy[:, 0] - x0) / cell).astype(np.intp)
-        row = np.floor((xy[:, 1] - y0) / cell).astype(np.intp)
+        col = ((xy[:, 0] - x0) * (1.0 / cell)).astype(np.intp)  # the same arithmetic as lookup()
+        row = ((xy[:, 1] - y0) * (1.0 / cell)).astype(np.intp)
         touched = np.zeros((ny, nx), dtype=bool)
         touched[row, col] = True
         dilated = touched.copy()

@@ -116,7 +116,7 @@ def _transformer(src: str, dst: str) -> Transformer:
 
 def check_crs(crs: str) -> str:
     """Normalise a coordinate-system name; raise InputError naming the allowed ones."""
-    name = str(crs).strip().lower().replace("-", "").replace("_", "")
+    name = str(crs).strip().lower().replace("-", "").replace("_", "").replace(":", "")
     aliases = {"wgs84": "wgs84", "epsg4326": "wgs84", "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02",
                "bd09": "bd09", "baidu": "bd09", "cgcs2000": "cgcs2000", "epsg4490": "cgcs2000"}
     if name not in aliases:

@@ -1,0 +1,98 @@
+"""Coordinate systems: GCJ-02 and BD-09 round trips to 0.5 m, CGCS2000, input checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from layout.crs import (
+    bd09_to_wgs84,
+    check_crs,
+    check_lonlat,
+    from_wgs84,
+    gcj02_to_wgs84,
+    parse_number,
+    to_metric,
+    to_wgs84,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
+from layout.errors import InputError
+
+
+def metres(lon1, lat1, lon2, lat2) -> np.ndarray:
+    x1, y1 = to_metric(lon1, lat1)
+    x2, y2 = to_metric(lon2, lat2)
+    return np.hypot(x1 - x2, y1 - y2)
+
+
+@pytest.fixture(scope="module")
+def yiyang_points() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    return rng.uniform(110.7, 113.0, 5000), rng.uniform(27.9, 29.6, 5000)
+
+
+def test_gcj02_shift_around_yiyang_is_hundreds_of_metres(yiyang_points):
+    lon, lat = yiyang_points
+    shift = metres(lon, lat, *wgs84_to_gcj02(lon, lat))
+    assert shift.min() > 400 and shift.max() < 800
+
+
+@pytest.mark.parametrize(("forward", "inverse"), [(wgs84_to_gcj02, gcj02_to_wgs84), (wgs84_to_bd09, bd09_to_wgs84)])
+def test_inverse_is_exact_to_half_a_metre(yiyang_points, forward, inverse):
+    lon, lat = yiyang_points
+    back = inverse(*forward(lon, lat))
+    assert metres(lon, lat, *back).max() < 0.5
+    assert metres(lon, lat, *back).max() < 0.001  # in fact far better than required
+
+
+def test_one_step_inverse_would_not_be_good_enough(yiyang_points):
+    lon, lat = yiyang_points
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    flon, flat = wgs84_to_gcj02(glon, glat)
+    naive_lon, naive_lat = 2 * glon - flon, 2 * glat - flat  # subtract the shift measured at the GCJ-02 point
+    assert metres(lon, lat, naive_lon, naive_lat).max() > 0.5  # why gcj02_to_wgs84 iterates
+
+
+def test_known_gcj02_offset_of_yiyang():
+    # regression pin: GeoNames' "Yiyang" point moved into GCJ-02 (about 600 m east-south-east)
+    glon, glat = wgs84_to_gcj02(112.32833, 28.58917)
+    assert glon == pytest.approx(112.3340, abs=2e-4) and glat == pytest.approx(28.5861, abs=2e-4)
+
+
+def test_outside_china_gcj02_is_identity():
+    assert wgs84_to_gcj02(2.35, 48.85) == (pytest.approx(2.35), pytest.approx(48.85))
+
+
+def test_cgcs2000_is_wgs84_to_well_under_a_metre():
+    lon, lat = to_wgs84([112.35], [28.55], "cgcs2000")
+    assert metres([112.35], [28.55], lon, lat)[0] < 1.0
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02", "bd09", "cgcs2000"])
+def test_from_and_to_wgs84_round_trip(crs):
+    lon, lat = from_wgs84([112.1], [28.4], crs)
+    back = to_wgs84(lon, lat, crs)
+    assert metres([112.1], [28.4], *back)[0] < 0.5
+
+
+def test_crs_names_and_aliases():
+    assert check_crs("GCJ-02") == "gcj02" and check_crs("EPSG:4490") == "cgcs2000" and check_crs("BD09") == "bd09"
+    with pytest.raises(InputError, match="crs should be one of wgs84, gcj02, bd09, cgcs2000, got 'mercator'"):
+        check_crs("mercator")
+
+
+def test_parse_number_accepts_what_people_type():
+    assert parse_number(" 112.35 ") == 112.35
+    assert parse_number("１１２．３５") == 112.35
+    assert parse_number("28.5°") == 28.5
+    for bad, message in [("", "is empty"), ("abc", "'abc' is not a number"), ("nan", "not a finite")]:
+        with pytest.raises(InputError, match=message):
+            parse_number(bad)
+
+
+def test_check_lonlat():
+    assert check_lonlat(112.35, 28.55) is None
+    assert check_lonlat(28.38, 111.21) == "looks swapped: 28.38, 111.21 — longitude comes first (e.g. 111.21 28.38)"
+    assert "impossible" in check_lonlat(181, 10)
+    assert "latitude 95 is impossible" in check_lonlat(112, 95)
