@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
 test: $(VENV)/.test-installed
-	$(BIN)/ruff check layout tests bench app.py
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
