@@ -1,0 +1,208 @@
+"""UI strings, Chinese first with English beside, and number formats as each reader expects.
+
+``t(key, lang)`` looks a string up; ``{name}`` placeholders are filled from keyword arguments. The app
+keeps the language in ``st.session_state["lang"]`` ("zh" or "en") and the URL's ``lang`` parameter.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (中文, English)
+STRINGS: dict[str, tuple[str, str]] = {
+    # page
+    "app.title": ("益阳市“十四五”服务业发展规划 · 一核两翼三极", "Yiyang 14th Five-Year Service-Industry Plan · "
+                  "one core, two wings, three poles"),
+    "app.caption": ("规划空间布局与重点项目：筛选、定位、核查，全部离线可用。",
+                    "The plan's spatial layout and key projects: filter, locate, check — all offline."),
+    "app.lang": ("语言 / Language", "语言 / Language"),
+    "tab.map": ("地图", "Map"),
+    "tab.which": ("属于哪个片区？", "Which zone?"),
+    "tab.batch": ("批量核查", "Batch check"),
+    "tab.summary": ("统计与指标", "Summaries and targets"),
+    "tab.exports": ("导出", "Export"),
+    # sidebar
+    "side.filters": ("筛选", "Filters"),
+    "side.basemap": ("底图", "Basemap"),
+    "side.zone": ("片区（一核两翼）", "Zone (core and wings)"),
+    "side.pole": ("三极对接", "Pole"),
+    "side.county": ("县（市、区）", "County"),
+    "side.sector": ("行业（3+4+5）", "Sector (3+4+5)"),
+    "side.action": ("建设类型", "Action"),
+    "side.precision": ("定位精度", "Location precision"),
+    "side.search": ("搜索项目名称（汉字或拼音）", "Search names (Chinese or pinyin)"),
+    "side.search_help": ("例如：茶乡、chaxiang、cxhh", "e.g. 茶乡, chaxiang, cxhh"),
+    "side.focus": ("聚焦", "Focus"),
+    "side.focus_none": ("全市", "Whole city"),
+    "side.reset": ("清除筛选", "Clear filters"),
+    "side.share": ("当前视图链接（可收藏、分享）", "Link to this view (bookmark or share)"),
+    "side.all": ("全部", "All"),
+    "group.3": ("三大主导服务产业", "Three leading industries"),
+    "group.4": ("四大传统型服务行业", "Four traditional industries"),
+    "group.5": ("五大新兴服务行业", "Five emerging industries"),
+    "basemap.none": ("无底图（离线矢量）", "None (offline vector)"),
+    "basemap.osm": ("OpenStreetMap（需联网）", "OpenStreetMap (online)"),
+    "basemap.amap": ("高德地图（GCJ-02，需联网）", "Gaode / AMap (GCJ-02, online)"),
+    "basemap.tianditu": ("天地图（需联网）", "Tianditu (online)"),
+    "basemap.tianditu_missing": ("未设置天地图密钥（TIANDITU_KEY），天地图不可用。",
+                                 "No Tianditu key (TIANDITU_KEY) is set, so Tianditu is unavailable."),
+    "basemap.online_note": ("在线底图需要联网；断网时请选“无底图”。",
+                            "Online basemaps need internet; offline, choose “None”."),
+    # counts
+    "count.shown": ("地图上 {points} 个项目 · 全市性 {citywide} 项 · 共 {total} 项",
+                    "{points} projects on the map · {citywide} citywide · {total} in all"),
+    "count.metric_points": ("地图上的项目", "Projects on map"),
+    "count.metric_citywide": ("全市性项目", "Citywide items"),
+    "count.metric_total": ("筛选结果 / 全部", "Matching / all"),
+    "count.none": ("没有符合筛选条件的项目。", "No project matches the filters."),
+    # map side panel
+    "panel.citywide": ("全市性项目（无固定地点）", "Citywide items (no single place)"),
+    "panel.citywide_none": ("无全市性项目符合筛选条件。", "No citywide item matches the filters."),
+    "panel.focus": ("{name}的项目", "Projects in {name}"),
+    "panel.click": ("地图点击位置", "Where you clicked"),
+    "panel.click_hint": ("点击地图任意位置，查询所属县区、片区和三极。",
+                         "Click anywhere on the map to see its county, zone and poles."),
+    # which zone
+    "which.mode": ("查询方式", "Look up by"),
+    "which.mode.project": ("选择目录中的项目", "A catalog project"),
+    "which.mode.coords": ("输入坐标", "Coordinates"),
+    "which.mode.click": ("在地图上点击", "A click on the map"),
+    "which.project": ("项目", "Project"),
+    "which.lon": ("经度", "Longitude"),
+    "which.lat": ("纬度", "Latitude"),
+    "which.crs": ("坐标系", "Coordinate system"),
+    "which.go": ("查询", "Look up"),
+    "which.no_point": ("该项目为全市性项目，没有点位。", "This is a citywide item with no point."),
+    "which.inside": ("位于 **{county}**", "In **{county}**"),
+    "which.outside": ("不在益阳市境内。最近的县区：**{county}**，距离约 {distance}。",
+                      "Outside Yiyang. Nearest county: **{county}**, about {distance} away."),
+    "which.zones": ("片区", "Zone(s)"),
+    "which.poles": ("三极对接", "Pole(s)"),
+    "which.no_pole": ("不属于三极对接范围", "In none of the three poles"),
+    "which.definition": ("规划依据", "What the plan says"),
+    "which.wgs84": ("WGS84 坐标：{lon}, {lat}", "WGS84: {lon}, {lat}"),
+    "which.click_crs_note": ("当前底图为高德（GCJ-02），点击坐标已按 GCJ-02 换算。",
+                             "The basemap is Gaode (GCJ-02), so the click was read as GCJ-02."),
+    # batch
+    "batch.intro": ("上传 CSV 或 XLSX 表格（UTF-8、带 BOM 或 GBK 编码），每行需有经度、纬度列；"
+                    "结果与命令行 `python -m layout classify` 相同。",
+                    "Upload a CSV or XLSX table (UTF-8, UTF-8 with BOM or GBK) with longitude and latitude "
+                    "columns; the result is the same as `python -m layout classify`."),
+    "batch.upload": ("选择文件", "Choose a file"),
+    "batch.crs": ("表格坐标系", "Coordinate system of the table"),
+    "batch.lon": ("经度列（留空自动识别）", "Longitude column (blank: detect)"),
+    "batch.lat": ("纬度列（留空自动识别）", "Latitude column (blank: detect)"),
+    "batch.too_big": ("文件过大：{size}，上限 {limit}。请拆分后再上传。",
+                      "The file is too large: {size}; the limit is {limit}. Split it and upload again."),
+    "batch.summary": ("{rows} 行（{encoding}）：{inside} 行在益阳境内，{outside} 行在境外，{errors} 行有错误。",
+                      "{rows} rows ({encoding}): {inside} inside Yiyang, {outside} outside, {errors} with errors."),
+    "batch.errors": ("有错误的行", "Rows with errors"),
+    "batch.row": ("第 {row} 行", "Row {row}"),
+    "batch.download_csv": ("下载 CSV", "Download CSV"),
+    "batch.download_xlsx": ("下载 XLSX", "Download XLSX"),
+    # summaries
+    "sum.zone_sector": ("各片区 × 行业项目数", "Projects by zone × sector"),
+    "sum.zone_sector_note": ("按计算得出的片区统计；资阳区同属一核与湖区翼，三极与片区重叠，故各行之和可大于总数。",
+                             "Counted by computed zone; 资阳区 belongs to the core and the lake wing, and poles "
+                             "overlap zones, so rows can add up to more than the total."),
+    "sum.chart": ("各片区项目数（按行业堆叠）", "Projects per zone, stacked by sector"),
+    "sum.table1": ("表1 “十四五”时期服务业发展主要指标", "Table 1: main service-industry indicators, 2021–2025"),
+    "sum.targets": ("第四章 各行业发展目标", "Chapter 4: sector targets"),
+    "sum.total": ("合计", "Total"),
+    "sum.citywide": ("全市性", "Citywide"),
+    "sum.outside": ("境外/未定位", "Outside / no point"),
+    # exports
+    "export.intro": ("导出当前视图（筛选、聚焦、语言）。", "Export the current view (filters, focus, language)."),
+    "export.failed": ("导出失败：{error}", "Export failed: {error}"),
+    # fields
+    "field.id": ("编号", "ID"),
+    "field.name": ("项目名称", "Name"),
+    "field.sector": ("行业", "Sector"),
+    "field.action": ("建设类型", "Action"),
+    "field.county": ("县（市、区）", "County"),
+    "field.zones": ("片区", "Zone(s)"),
+    "field.poles": ("三极", "Pole(s)"),
+    "field.precision": ("定位精度", "Precision"),
+    "field.plan_quote": ("规划原文", "Plan sentence"),
+    "field.plan_section": ("规划章节", "Plan section"),
+    # precision
+    "precision.site": ("精确点位", "Exact site"),
+    "precision.town": ("乡镇级（近似）", "Town (approximate)"),
+    "precision.county": ("县级（近似）", "County (approximate)"),
+    "precision.citywide": ("全市性", "Citywide"),
+    # map
+    "map.located_in": ("落点：", "point in "),
+    "map.no_pole": ("无", "none"),
+    "map.area": ("{area:,.0f} 平方公里", "{area:,.0f} km²"),
+    "layer.neighbours": ("周边市州", "Neighbouring prefectures"),
+    "layer.zones": ("一核两翼（片区）", "Core and wings"),
+    "layer.counties": ("县（市、区）界", "Counties"),
+    "layer.poles": ("三极对接方向", "Three poles"),
+    "layer.projects": ("重点项目", "Key projects"),
+    "legend.title": ("图例", "Legend"),
+    "legend.zones": ("一核两翼", "Core and wings"),
+    "legend.poles": ("三极对接", "Three poles"),
+    "legend.sectors": ("行业", "Sectors"),
+    "legend.precision": ("定位精度", "Precision"),
+    # errors
+    "error.generic": ("出错了：{error}", "Something went wrong: {error}"),
+    "error.query": ("链接中的部分参数无效，已忽略：{problems}", "Some link parameters were not valid and were "
+                    "ignored: {problems}"),
+    "error.catalog": ("项目目录无法读取：{error}", "The project catalog cannot be read: {error}"),
+    # sectors (Chinese names are the catalog's; English for the switch)
+    "sector.电子商务业": ("电子商务业", "E-commerce"),
+    "sector.文旅休闲业": ("文旅休闲业", "Culture, tourism and leisure"),
+    "sector.康养服务业": ("康养服务业", "Health and elderly care"),
+    "sector.住宿餐饮业": ("住宿餐饮业", "Accommodation and catering"),
+    "sector.批发零售业": ("批发零售业", "Wholesale and retail"),
+    "sector.家政服务业": ("家政服务业", "Domestic services"),
+    "sector.节能环保服务业": ("节能环保服务业", "Energy-saving and environmental services"),
+    "sector.工业软件与信息服务": ("工业软件与信息服务", "Industrial software and IT services"),
+    "sector.现代物流业": ("现代物流业", "Modern logistics"),
+    "sector.现代金融服务": ("现代金融服务", "Modern finance"),
+    "sector.高端商务服务": ("高端商务服务", "High-end business services"),
+    "sector.检测检验服务": ("检测检验服务", "Testing and inspection"),
+}
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` if it is a supported language, else the default (Chinese)."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, *, default: str | None = None, **values) -> str:
+    """The UI string ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    An unknown key returns ``default`` when given, else the key itself (visible, never a crash).
+    """
+    fallback = key if default is None else default
+    zh, en = STRINGS.get(key, (fallback, fallback))
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+def format_count(n: int, lang: str = DEFAULT_LANG) -> str:
+    """A count: ``1,234`` in English; in Chinese the same below 10,000 and ``1.2万`` from there."""
+    if lang == "zh" and n >= 10000:
+        return f"{n / 10000:.4g}万"
+    return f"{n:,}"
+
+
+def format_distance(km: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A distance in km with sensible precision: ``850 米`` / ``3.2 公里`` (``850 m`` / ``3.2 km``)."""
+    if km is None or (isinstance(km, float) and math.isnan(km)):
+        return "—"
+    if km < 1:
+        return f"{km * 1000:.0f} 米" if lang == "zh" else f"{km * 1000:.0f} m"
+    text = f"{km:,.1f}" if km < 100 else f"{km:,.0f}"
+    return f"{text} 公里" if lang == "zh" else f"{text} km"
+
+
+def format_bytes(n: int, lang: str = DEFAULT_LANG) -> str:
+    """A file size in MB (or KB below 1 MB)."""
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"

@@ -1,0 +1,541 @@
+"""The explorer's folium map: counties, zones, poles, neighbours and projects, drawn with no internet.
+
+:func:`build_map` returns a :class:`OfflineMap` (Leaflet, jQuery and MarkerCluster linked from the app's
+own static files, see :mod:`layout.assets`). Every text that comes from the catalog is HTML-escaped
+here, once, before it reaches a tooltip or popup. Maps are deterministic: the same arguments give the
+same HTML (no random jitter; points sharing a place are clustered and spiderfied instead).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from folium.template import Template
+
+from layout import assets
+from layout.crs import wgs84_to_gcj02
+from layout.errors import InputError
+from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes, load_zone_areas
+from layout.i18n import t
+from layout.views import zone_name
+from layout.zones import load_zone_model
+
+BASEMAPS = ("none", "osm", "amap", "tianditu")
+GCJ_BASEMAPS = ("amap",)  # tiles drawn in GCJ-02: every overlay is shifted to match
+DISPLAY_DECIMALS = 5  # about 1 m: plenty on screen, a third smaller than full precision
+ARROW_MAX_DEG = 0.6  # pole arrows stop near 益阳's edge so the head stays in the default view
+CLUSTER_OPTIONS = {"maxClusterRadius": 24, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True,
+                   "showCoverageOnHover": False, "chunkedLoading": True}
+BACKGROUND = "#e6edf1"
+LEGEND_WIDTH_PX = 250  # the open legend's width; the default framing leaves room for it on the right
+CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
+
+#: Sector colours by the 3+4+5 groups: warm for the three leading, earth for the four traditional,
+#: cool for the five emerging. Unknown sectors get FALLBACK_COLOR.
+SECTOR_COLORS = {
+    "电子商务业": "#d62728", "文旅休闲业": "#ff7f0e", "康养服务业": "#e377c2",
+    "住宿餐饮业": "#8c564b", "批发零售业": "#9467bd", "家政服务业": "#b5a300", "节能环保服务业": "#2ca02c",
+    "工业软件与信息服务": "#1f77b4", "现代物流业": "#17becf", "现代金融服务": "#393b79",
+    "高端商务服务": "#6b6b6b", "检测检验服务": "#005f5f",
+}
+FALLBACK_COLOR = "#444444"
+#: How each precision draws: exact sites solid, approximate places hollow and dashed, larger when vaguer.
+PRECISION_STYLES = {
+    "site": {"radius": 6, "weight": 1.5, "fillOpacity": 0.9, "dashArray": None, "solid": True},
+    "town": {"radius": 8, "weight": 2, "fillOpacity": 0.3, "dashArray": "4 3", "solid": False},
+    "county": {"radius": 10, "weight": 2, "fillOpacity": 0.12, "dashArray": "2 4", "solid": False},
+}
+
+
+class OfflineMap(folium.Map):
+    """A ``folium.Map`` that loads Leaflet and jQuery from the app (``/app/static/vendor``), no CDN.
+
+    Bootstrap, Font Awesome and awesome-markers are dropped: this map uses none of them.
+    """
+
+    default_js = assets.links(assets.MAP_ASSETS, "js")
+    default_css = assets.links(assets.MAP_ASSETS, "css")
+
+
+class ProjectLayer(folium.elements.JSCSSMixin, Layer):
+    """Project points as circle markers (clustered), with popups built on demand from compact rows.
+
+    Rows carry indices into one table of already-escaped strings, so 10,000 projects stay a few hundred
+    kilobytes. Each marker has the class ``project-marker`` (and ``precision-<p>``) for tests and CSS.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var S = {{ this.strings|tojson }};
+            var F = {{ this.labels|tojson }};
+            var P = {{ this.styles|tojson }};
+            var C = {{ this.colors|tojson }};
+            var R = {{ this.rows|tojson }};
+            var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options|tojson }})
+                        {% else %}L.featureGroup(){% endif %};
+            function row(label, value) {
+                return value ? '<tr><th>' + label + '</th><td>' + value + '</td></tr>' : '';
+            }
+            function popup(r) {
+                return '<div class="project-popup"><div class="pp-name">' + S[r[4]] + '</div>'
+                    + '<div class="pp-sector"><span style="background:' + C[r[2]] + '"></span>'
+                    + S[r[5]] + (S[r[6]] ? ' · ' + S[r[6]] : '') + '</div><table>'
+                    + row(F.county, S[r[7]]) + row(F.zones, S[r[8]]) + row(F.poles, S[r[9]])
+                    + row(F.precision, S[r[10]]) + row(F.id, S[r[13]]) + '</table>'
+                    + (S[r[11]] ? '<blockquote>' + S[r[11]] + '</blockquote>' : '')
+                    + '<div class="pp-section">' + S[r[12]] + '</div></div>';
+            }
+            var markers = [];
+            for (var i = 0; i < R.length; i++) {
+                var r = R[i], p = P[r[3]], c = C[r[2]];
+                var m = L.circleMarker([r[0], r[1]], {
+                    radius: p.radius, weight: p.weight, fillOpacity: p.fillOpacity, dashArray: p.dashArray,
+                    color: p.solid ? '#ffffff' : c, fillColor: c,
+                    className: 'project-marker precision-' + p.name});
+                m.bindTooltip(S[r[4]] + ' · ' + S[r[5]]);
+                m.bindPopup(popup.bind(null, r), {maxWidth: 380, minWidth: 240});
+                markers.push(m);
+            }
+            {% if this.cluster %}group.addLayers(markers);{% else %}
+            markers.forEach(function (m) { group.addLayer(m); });{% endif %}
+            return group;
+        })();
+        {% endmacro %}
+        """)
+
+    default_js = assets.links(assets.CLUSTER_ASSETS, "js")
+    default_css = assets.links(assets.CLUSTER_ASSETS, "css")
+
+    def __init__(self, payload: dict, *, name: str, cluster: bool = True, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ProjectLayer"
+        self.strings = payload["strings"]
+        self.rows = payload["rows"]
+        self.colors = payload["colors"]
+        self.labels = payload["labels"]
+        self.styles = payload["styles"]
+        self.cluster = cluster
+        self.cluster_options = CLUSTER_OPTIONS
+        if not cluster:
+            self.default_js, self.default_css = [], []
+
+
+class FitView(MacroElement):
+    """Frame ``bounds`` now and again whenever the map's box changes size, until the user pans or zooms.
+
+    streamlit-folium sizes its iframe after the map script runs, so a one-off ``fitBounds`` frames the
+    view for the wrong box; this keeps the framing right for the box the user actually sees.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var bounds = L.latLngBounds({{ this.bounds|tojson }});
+            var options = {{ this.options|tojson }};
+            var touched = false;
+            function frame() { if (!touched) { map.invalidateSize(false); map.fitBounds(bounds, options); } }
+            frame();
+            ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (ev) {
+                map.getContainer().addEventListener(ev, function () { touched = true; }, {passive: true});
+            });
+            if (window.ResizeObserver) { new ResizeObserver(frame).observe(map.getContainer()); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self, bounds: list[list[float]], *, padding_top_left=(10, 10), padding_bottom_right=(10, 10)):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
+        self.options = {"paddingTopLeft": list(padding_top_left), "paddingBottomRight": list(padding_bottom_right)}
+
+
+class Legend(MacroElement):
+    """A fixed box in a corner of the map with the given (trusted, already-escaped) HTML."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div class="map-legend" style="position:absolute; z-index:800; {{ this.position }}">
+        <details open><summary>{{ this.title }}</summary>{{ this.body }}</details></div>
+        {% endmacro %}
+        """)
+
+    def __init__(self, body: str, *, title: str, position: str = "bottom:22px; right:10px;"):
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+        self.title = title
+        self.position = position
+
+
+MAP_CSS = """<style>
+.leaflet-container { background: %(bg)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.map-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 11.5px;
+  line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto; }
+.map-legend summary { cursor: pointer; font-weight: 700; }
+.map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
+.map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+.map-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px; }
+.map-legend i.dot { border-radius: 50%%; }
+.map-label { white-space: nowrap; text-align: center; font-size: 13px; font-weight: 600; color: #333;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
+.map-label.small { font-size: 11px; font-weight: 400; color: #666; }
+.map-label.pole { font-size: 12px; }
+.project-popup { font-size: 13px; line-height: 1.45; }
+.project-popup .pp-name { font-weight: 700; font-size: 14px; margin-bottom: 2px; }
+.project-popup .pp-sector span { display: inline-block; width: 10px; height: 10px; border-radius: 50%%;
+  margin-right: 4px; }
+.project-popup table { margin: 4px 0; border-collapse: collapse; }
+.project-popup th { text-align: left; color: #666; font-weight: 400; padding-right: 8px; vertical-align: top;
+  white-space: nowrap; }
+.project-popup blockquote { margin: 4px 0; padding: 2px 6px; border-left: 3px solid #bbb; color: #333; }
+.project-popup .pp-section { color: #777; font-size: 12px; }
+</style>"""
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry helpers
+
+
+def _shift_xy(xy: np.ndarray, gcj: bool) -> np.ndarray:
+    if gcj:
+        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        xy = np.column_stack([lon, lat])
+    return np.round(xy, DISPLAY_DECIMALS)
+
+
+def to_display(gdf: gpd.GeoDataFrame, *, gcj: bool) -> gpd.GeoDataFrame:
+    """``gdf`` rounded for the web map and, for GCJ-02 basemaps (高德), shifted into GCJ-02."""
+    out = gdf.copy()
+    out["geometry"] = shapely.transform(gdf.geometry.to_numpy(), lambda xy: _shift_xy(xy, gcj))
+    return out
+
+
+def display_lonlat(lon: Sequence[float], lat: Sequence[float], *, gcj: bool) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 coordinates as drawn on the map (GCJ-02 for 高德 tiles), rounded."""
+    xy = _shift_xy(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]), gcj)
+    return xy[:, 0], xy[:, 1]
+
+
+def _label_point(geom) -> tuple[float, float]:
+    """A point well inside ``geom`` for a label: the pole of inaccessibility, else a surface point."""
+    try:
+        p = shapely.maximum_inscribed_circle(geom, 0.01).coords[0]
+    except (AttributeError, shapely.errors.GEOSException):  # pragma: no cover - older GEOS
+        p = geom.point_on_surface().coords[0]
+    return p[1], p[0]
+
+
+@cache
+def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
+    """The geodata layers ready to draw (cached per coordinate system)."""
+    return {
+        "counties": to_display(load_counties(display=True), gcj=gcj),
+        "zones": to_display(load_zone_areas(), gcj=gcj),
+        "neighbours": to_display(load_neighbours(), gcj=gcj),
+        "axes": to_display(load_pole_axes(), gcj=gcj),
+    }
+
+
+def focus_geometry(focus: str, *, gcj: bool = False):
+    """The area of a focus ``"county:<name>"`` or ``"zone:<id>"`` (WGS84, or GCJ-02 with ``gcj``).
+
+    Raises
+    ------
+    InputError
+        When the focus names no county or zone.
+    """
+    model = load_zone_model()
+    kind, _, key = focus.partition(":")
+    counties = _layers(gcj)["counties"]
+    if kind == "county" and key in model.counties:
+        names = expand_counties([key], model)
+    elif kind == "zone" and key in model.zones:
+        zone = model.zones[key]
+        names = expand_counties(zone.counties, model, primary_only_of=None if zone.kind == "pole" else key)
+    else:
+        raise InputError(f"focus should be county:<name> or zone:<id>, got {focus!r}")
+    return shapely.union_all(counties.loc[counties["name"].isin(names), "geometry"].to_numpy())
+
+
+def _bounds(geom) -> list[list[float]]:
+    xmin, ymin, xmax, ymax = geom.bounds
+    return [[ymin, xmin], [ymax, xmax]]
+
+
+def _arrow(line: shapely.LineString, max_deg: float = ARROW_MAX_DEG) -> tuple[list, list]:
+    """A shaft (lat/lon list) from the line's start toward its end, at most ``max_deg`` long, and a
+    triangular head (lat/lon list) at its tip, sized in screen-true units (longitude scaled by cos lat)."""
+    (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+    k = math.cos(math.radians(y0))
+    dx, dy = (x1 - x0) * k, y1 - y0
+    length = math.hypot(dx, dy)
+    ux, uy = dx / length, dy / length
+    reach = min(length, max_deg)
+    tip = (x0 + ux * reach / k, y0 + uy * reach)
+    size, half = 0.12, 0.06
+    base = (tip[0] - ux * size / k, tip[1] - uy * size)
+    left = (base[0] - uy * half / k, base[1] + ux * half)
+    right = (base[0] + uy * half / k, base[1] - ux * half)
+    shaft = [[y0, x0], [base[1], base[0]]]
+    head = [[tip[1], tip[0]], [left[1], left[0]], [right[1], right[0]]]
+    return shaft, head
+
+
+def _label(text: str, location: tuple[float, float], css: str = "") -> folium.Marker:
+    return folium.Marker(location, interactive=False, keyboard=False,
+                         icon=folium.DivIcon(html=f'<div class="map-label {css}">{html.escape(text)}</div>',
+                                             icon_size=(160, 20), icon_anchor=(80, 10), class_name="map-label-icon"))
+
+
+# --------------------------------------------------------------------------------------------
+# Projects
+
+
+def _joined(zone_ids, lang: str) -> str:
+    """Zone or pole names joined for a popup line."""
+    return ("；" if lang == "zh" else "; ").join(zone_name(z, lang) for z in zone_ids)
+
+
+def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False) -> dict:
+    """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
+
+    Each row is ``[lat, lon, sector#, precision#, name, sector, action, county, zones, poles, precision,
+    quote, section, id]`` where text fields are indices into ``strings`` (every one ``html.escape``-d).
+    """
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def s(value) -> int:
+        text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        text = html.escape(text)
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return index[text]
+
+    sectors = list(dict.fromkeys(projects["sector"].astype(str)))
+    colors = [SECTOR_COLORS.get(x, FALLBACK_COLOR) for x in sectors]
+    sector_no = {x: i for i, x in enumerate(sectors)}
+    precisions = [p for p in PRECISION_STYLES]
+    styles = [{"name": p, **{k: v for k, v in PRECISION_STYLES[p].items()}} for p in precisions]
+    lon, lat = display_lonlat(projects["lon"].to_numpy(float), projects["lat"].to_numpy(float), gcj=gcj)
+    rows = []
+    for i, rec in enumerate(projects.itertuples(index=False)):
+        county = rec.county or ""
+        computed = getattr(rec, "computed_county", None) or ""
+        if computed and computed != county:
+            county = f"{county}（{t('map.located_in', lang)}{computed}）" if county else computed
+        precision = rec.precision if rec.precision in PRECISION_STYLES else "county"
+        rows.append([
+            float(lat[i]), float(lon[i]), sector_no[str(rec.sector)], precisions.index(precision),
+            s(rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en),
+            s(rec.sector), s(rec.action), s(county), s(_joined(rec.zones or (), lang)),
+            s(_joined(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
+            s(rec.plan_quote), s(rec.plan_section), s(rec.id),
+        ])
+    labels = {k: html.escape(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id")}
+    return {"strings": strings, "rows": rows, "colors": colors, "labels": labels, "styles": styles}
+
+
+# --------------------------------------------------------------------------------------------
+# The map
+
+
+def _tile_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLayer]:
+    if basemap == "osm":
+        return [folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False)]
+    if basemap == "amap":
+        return [folium.TileLayer(
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            attr="© 高德地图 AutoNavi", name="高德", subdomains="1234", max_zoom=18, control=False)]
+    if basemap == "tianditu":
+        if not tianditu_key:
+            raise InputError("basemap 'tianditu' needs a key: set TIANDITU_KEY or [tianditu] key in secrets.toml")
+        url = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
+               "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + tianditu_key)
+        return [folium.TileLayer(url % ("vec", "vec"), attr="© 天地图", name="天地图", subdomains="01234567",
+                                 max_zoom=18, control=False),
+                folium.TileLayer(url % ("cva", "cva"), attr="© 天地图", name="天地图注记", subdomains="01234567",
+                                 max_zoom=18, overlay=True, control=False)]
+    return []
+
+
+def _legend_html(sectors: list[str], lang: str) -> str:
+    model = load_zone_model()
+    e = html.escape
+    parts = [f"<h4>{e(t('legend.zones', lang))}</h4>"]
+    for zone in model.zones.values():
+        if zone.kind != "pole":
+            parts.append(f'<div><i style="background:{zone.color};opacity:.6"></i>'
+                         f'{e(zone_name(zone.id, lang))}</div>')
+    parts.append(f"<h4>{e(t('legend.poles', lang))}</h4>")
+    for zone in model.by_kind("pole"):
+        target = zone.target_en if lang == "en" else zone.target_zh
+        parts.append(f'<div><i style="background:{zone.color};height:4px;vertical-align:3px"></i>'
+                     f'→ {e(target)}</div>')
+    if sectors:
+        parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"grid\">")
+        for sector in sorted(sectors, key=_sector_order):
+            color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
+            parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
+        parts.append(f"</div><h4>{e(t('legend.precision', lang))}</h4>")
+        for p, style in PRECISION_STYLES.items():
+            border = "2px solid #fff;box-shadow:0 0 0 1px #555" if style["solid"] else "2px dashed #555"
+            fill = "#555" if style["solid"] else "rgba(85,85,85,.2)"
+            parts.append(f'<div><i class="dot" style="background:{fill};border:{border};width:9px;height:9px">'
+                         f'</i>{e(t(f"precision.{p}", lang))}</div>')
+    return "".join(parts)
+
+
+def _sector_order(sector: str) -> int:
+    """The 3+4+5 order of the plan (SECTOR_COLORS is written in it); unknown sectors last."""
+    order = list(SECTOR_COLORS)
+    return order.index(sector) if sector in order else len(order)
+
+
+def t_sector(sector: str, lang: str) -> str:
+    """A sector's name in ``lang`` (Chinese names are the keys)."""
+    return t(f"sector.{sector}", lang, default=sector)
+
+
+def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap: str = "none",
+              focus: str = "", tianditu_key: str | None = None, cluster: bool = True,
+              height: int | str = "100%") -> OfflineMap:
+    """The explorer map.
+
+    Parameters
+    ----------
+    projects
+        Catalog rows to draw (rows without ``lon``/``lat`` are skipped): ``id``, ``name``, ``sector``,
+        ``action``, ``county``, ``precision``, ``plan_quote``, ``plan_section``, ``lon``, ``lat``, ``zones``,
+        ``poles`` and optionally ``computed_county``, ``name_en``.
+    lang
+        ``zh`` or ``en`` for labels, legend and popups.
+    basemap
+        ``none`` (offline vector base, the default), ``osm``, ``amap`` (高德; overlays shifted to GCJ-02)
+        or ``tianditu`` (needs ``tianditu_key``).
+    focus
+        ``county:<name>`` or ``zone:<id>`` to zoom to and outline; empty for all of 益阳.
+    cluster
+        Cluster nearby project markers (MarkerCluster).
+
+    Raises
+    ------
+    InputError
+        For an unknown basemap, a focus that names nothing, or 天地图 without a key.
+    """
+    if basemap not in BASEMAPS:
+        raise InputError(f"basemap should be one of {', '.join(BASEMAPS)}, got {basemap!r}")
+    gcj = basemap in GCJ_BASEMAPS
+    layers = _layers(gcj)
+    model = load_zone_model()
+    offline = basemap == "none"
+
+    m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=True,
+                   minZoom=5, maxZoom=18, zoomSnap=0.25)
+    m.get_root().header.add_child(Element(MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff"}), name="map_css")
+    for tile in _tile_layers(basemap, tianditu_key):
+        tile.add_to(m)
+
+    # Surrounding prefectures; the three poles' targets shaded in the pole's colour.
+    pole_color = {z.id: z.color for z in model.by_kind("pole")}
+    neighbours = layers["neighbours"]
+    fg = folium.FeatureGroup(name=t("layer.neighbours", lang), overlay=True, control=True)
+    folium.GeoJson(
+        neighbours[["name", "pole", "geometry"]].to_json(), interactive=False, control=False,
+        style_function=lambda f: {
+            "color": "#8a8a8a", "weight": 0.8,
+            "fillColor": pole_color.get(f["properties"]["pole"], "#f7f4ee"),
+            "fillOpacity": (0.22 if f["properties"]["pole"] else (0.85 if offline else 0.15)),
+        },
+    ).add_to(fg)
+    for name, name_en, geom in neighbours[["name", "name_en", "geometry"]].itertuples(index=False):
+        _label(name_en.split(" ")[0] if lang == "en" else name, _label_point(geom), "small").add_to(fg)
+    fg.add_to(m)
+
+    # The three zones as coloured areas.
+    zones = layers["zones"].assign(label=lambda d: [zone_name(z, lang) for z in d["zone"]])
+    zone_fg = folium.FeatureGroup(name=t("layer.zones", lang), overlay=True, control=True)
+    folium.GeoJson(zones[["zone", "color", "geometry"]].to_json(), interactive=False, control=False,
+                   style_function=lambda f: {"color": f["properties"]["color"], "weight": 0,
+                                             "fillColor": f["properties"]["color"], "fillOpacity": 0.28},
+                   ).add_to(zone_fg)
+    zone_fg.add_to(m)
+
+    # The six counties with labels and a tooltip naming their zones and poles.
+    counties = layers["counties"].copy()
+    counties["tip"] = [
+        _county_tip(name, name_en, area, lang)
+        for name, name_en, area in counties[["name", "name_en", "area_km2"]].itertuples(index=False)
+    ]
+    county_fg = folium.FeatureGroup(name=t("layer.counties", lang), overlay=True, control=True)
+    folium.GeoJson(
+        counties[["name", "tip", "geometry"]].to_json(), control=False,
+        style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05},
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(county_fg)
+    for name, name_en, geom in counties[["name", "name_en", "geometry"]].itertuples(index=False):
+        _label(name_en if lang == "en" else name, _label_point(geom)).add_to(county_fg)
+    county_fg.add_to(m)
+
+    # The three poles: an arrow toward each target, labelled with the target.
+    pole_fg = folium.FeatureGroup(name=t("layer.poles", lang), overlay=True, control=True)
+    for pole_id, line in layers["axes"][["pole", "geometry"]].itertuples(index=False):
+        zone = model.zones[pole_id]
+        shaft, head = _arrow(line)
+        target = zone.target_en if lang == "en" else zone.target_zh
+        tip_text = html.escape(f"{zone_name(pole_id, lang)} → {target}")
+        folium.PolyLine(shaft, color=zone.color, weight=5, opacity=0.9, tooltip=tip_text).add_to(pole_fg)
+        folium.Polygon(head, color=zone.color, weight=1, fill=True, fill_color=zone.color, fill_opacity=1,
+                       tooltip=tip_text).add_to(pole_fg)
+        _label(target, tuple(head[0]), "pole").add_to(pole_fg)
+    pole_fg.add_to(m)
+
+    sectors: list[str] = []
+    if projects is not None:
+        points = projects[projects["lon"].notna() & projects["lat"].notna()]
+        sectors = list(dict.fromkeys(points["sector"].astype(str)))
+        ProjectLayer(project_payload(points, lang=lang, gcj=gcj),
+                     name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(m)
+
+    if focus:
+        geom = focus_geometry(focus, gcj=gcj)
+        folium.GeoJson(shapely.to_geojson(geom), interactive=False, control=False,
+                       style_function=lambda f: {"color": "#000000", "weight": 3.5, "dashArray": "8 4",
+                                                 "fill": False}).add_to(m)
+    else:
+        geom = shapely.union_all(counties.geometry.to_numpy())
+    FitView(_bounds(geom), padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10)).add_to(m)
+
+    Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def _county_tip(name: str, name_en: str, area: float, lang: str) -> str:
+    model = load_zone_model()
+    zones = _joined(model.zones_of(name), lang)
+    poles = _joined(model.poles_of(name), lang) or t("map.no_pole", lang)
+    title = f"{name_en} ({name})" if lang == "en" else f"{name}"
+    area_text = t("map.area", lang).format(area=area)
+    return (f"<b>{html.escape(title)}</b> · {html.escape(area_text)}<br>"
+            f"{html.escape(t('field.zones', lang))}：{html.escape(zones)}<br>"
+            f"{html.escape(t('field.poles', lang))}：{html.escape(poles)}")
+
+
+def map_html_size(m: folium.Map) -> int:
+    """Characters of the standalone HTML page of ``m`` (the size budget is measured this way)."""
+    return len(m.get_root().render())

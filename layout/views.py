@@ -1,0 +1,377 @@
+"""What the explorer shows for a view: filter state ↔ URL query, filtering, pinyin search, summaries.
+
+Pure functions over the catalog GeoDataFrame (see :mod:`layout.catalog`); no Streamlit here. The app
+keeps one :class:`ViewState` per session and mirrors it in the URL with :func:`state_to_query` /
+:func:`state_from_query`, so a view can be bookmarked, shared and reopened.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
+
+import numpy as np
+import pandas as pd
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from layout.i18n import LANGS, t
+from layout.zones import load_zone_model
+
+LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision")
+LOCATION_FIELDS = ("zone", "pole", "county")
+PRECISIONS = ("site", "town", "county", "citywide")
+BASEMAPS = ("none", "osm", "amap", "tianditu")
+SEPARATOR = ","  # between values of one query parameter; repeated parameters are read too
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything the URL holds: the filters (empty tuple = no filter), search, focus, basemap, language."""
+
+    zone: tuple[str, ...] = ()
+    pole: tuple[str, ...] = ()
+    county: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    action: tuple[str, ...] = ()
+    precision: tuple[str, ...] = ()
+    q: str = ""
+    focus: str = ""
+    basemap: str = "none"
+    lang: str = "zh"
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        return {name: getattr(self, name) for name in LIST_FIELDS}
+
+    def with_(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+
+DEFAULT_STATE = ViewState()
+
+
+# --------------------------------------------------------------------------------------------
+# Options and the URL
+
+
+def filter_options(catalog: pd.DataFrame, sectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The values each filter offers, in display order.
+
+    Zones and poles come from the zone model, counties from it too (six county-level units and
+    大通湖区), sectors from ``sectors`` (the 3+4+5 groups), actions from the catalog.
+    """
+    model = load_zone_model()
+    return {
+        "zone": [z.id for z in model.zones.values() if z.kind != "pole"],
+        "pole": [z.id for z in model.by_kind("pole")],
+        "county": list(model.counties),
+        "sector": [s for group in sectors.values() for s in group],
+        "action": sorted({a for a in catalog["action"].dropna().astype(str) if a}),
+        "precision": list(PRECISIONS),
+    }
+
+
+def focus_options() -> list[str]:
+    """``""`` (whole city), then ``county:<name>`` for each county, then ``zone:<id>`` for each zone/pole."""
+    model = load_zone_model()
+    return ["", *(f"county:{c}" for c in model.counties), *(f"zone:{z}" for z in model.zones)]
+
+
+def focus_label(focus: str, lang: str = "zh") -> str:
+    if not focus:
+        return t("side.focus_none", lang)
+    kind, _, key = focus.partition(":")
+    model = load_zone_model()
+    if kind == "county" and key in model.counties:
+        return model.counties[key].name_en if lang == "en" else key
+    if kind == "zone" and key in model.zones:
+        return zone_name(key, lang)
+    return focus
+
+
+def zone_name(zone_id: str, lang: str = "zh") -> str:
+    zone = load_zone_model().zones.get(zone_id)
+    if zone is None:
+        return zone_id
+    return zone.name_en.split(":")[0] if lang == "en" else f"{zone.short_zh}·{zone.name_zh}"
+
+
+def state_to_query(state: ViewState) -> dict[str, str]:
+    """The URL query parameters of ``state``: only what differs from the default, lists comma-joined."""
+    out: dict[str, str] = {}
+    for name in LIST_FIELDS:
+        values = getattr(state, name)
+        if values:
+            out[name] = SEPARATOR.join(values)
+    for name in ("q", "focus", "basemap", "lang"):
+        value = getattr(state, name)
+        if value != getattr(DEFAULT_STATE, name):
+            out[name] = value
+    return out
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    items = [raw] if isinstance(raw, str) else list(raw or [])
+    return [v.strip() for item in items for v in str(item).split(SEPARATOR) if v.strip()]
+
+
+def _single(raw: str | Sequence[str] | None) -> str:
+    """A one-value parameter: the last one when repeated, stripped."""
+    if isinstance(raw, str):
+        return raw.strip()
+    return str(list(raw)[-1]).strip() if raw else ""
+
+
+def state_from_query(params: Mapping[str, str | Sequence[str]],
+                     options: Mapping[str, Sequence[str]]) -> tuple[ViewState, list[str]]:
+    """Read a :class:`ViewState` from URL query parameters, keeping only values that exist.
+
+    Returns the state and one problem per ignored value ("zone: 'x' is not one of core, …"), so the
+    app can say what it dropped from a stale or hand-edited link. Unknown parameters are left alone.
+    """
+    problems: list[str] = []
+    kwargs: dict[str, object] = {}
+    for name in LIST_FIELDS:
+        allowed = list(options.get(name, ()))
+        kept = []
+        for value in _values(params.get(name)):
+            if value in allowed:
+                if value not in kept:
+                    kept.append(value)
+            else:
+                problems.append(f"{name}: {value!r} is not one of {', '.join(allowed) or '(none)'}")
+        kwargs[name] = tuple(v for v in allowed if v in kept)  # canonical order: the same view, one URL
+    kwargs["q"] = _single(params.get("q"))
+    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("lang", LANGS)):
+        value = _single(params.get(name))
+        if not value:
+            continue
+        if value in allowed:
+            kwargs[name] = value
+        else:
+            problems.append(f"{name}: {value!r} is not one of {', '.join(a for a in allowed if a)}")
+    return ViewState(**kwargs), problems
+
+
+# --------------------------------------------------------------------------------------------
+# Pinyin search
+
+
+def _norm(text: str) -> str:
+    """Lower case, full-width folded (NFKC), without spaces, apostrophes or hyphens."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "'’-·")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _tokens(name: str, limit: int = 6) -> list[list[tuple[str, bool]]]:
+    """Readings of ``name`` as ``(token, is_han)`` lists: the phrase-aware pinyin first, then readings
+    with one polyphonic character read otherwise (长株潭 → zhang…, chang…), at most ``limit`` in all.
+    Runs of other characters (Latin letters, digits) stay one token each."""
+    runs: list[tuple[str, bool]] = []
+    for ch in name:
+        han = _is_han(ch)
+        if runs and runs[-1][1] == han:
+            runs[-1] = (runs[-1][0] + ch, han)
+        else:
+            runs.append((ch, han))
+    first: list[tuple[str, bool]] = []
+    alternatives: list[tuple[int, str]] = []
+    for run, han in runs:
+        if not han:
+            if token := _norm(run):
+                first.append((token, False))
+            continue
+        readings = lazy_pinyin(run)
+        for reading, options in zip(readings, pinyin(run, style=Style.NORMAL, heteronym=True), strict=True):
+            alternatives += [(len(first), o) for o in islice((o for o in options if o != reading), 2)]
+            first.append((reading, True))
+    variants = [first]
+    for i, alt in alternatives[: limit - 1]:
+        variants.append([*first[:i], (alt, True), *first[i + 1:]])
+    return variants
+
+
+def search_keys(name: str) -> tuple[str, str]:
+    """Full pinyin and initials of ``name`` for matching, each variant separated by ``|``.
+
+    ``茶乡花海`` → ``("chaxianghuahai", "cxhh")``; Latin letters and digits are kept whole in both.
+    """
+    variants = _tokens(name)
+    full = ("".join(tok for tok, _ in v) for v in variants)
+    initials = ("".join(tok[:1] if han else tok for tok, han in v) for v in variants)
+    return "|".join(dict.fromkeys(full)), "|".join(dict.fromkeys(initials))
+
+
+def build_search_index(catalog: pd.DataFrame) -> pd.DataFrame:
+    """Per catalog row: ``text`` (name, English name and id, normalised), ``full`` and ``initials`` pinyin."""
+    names = catalog["name"].fillna("").astype(str)
+    keys = [search_keys(n) for n in names]
+    text = (names + "|" + catalog.get("name_en", pd.Series("", index=catalog.index)).fillna("").astype(str)
+            + "|" + catalog["id"].fillna("").astype(str)).map(_norm)
+    return pd.DataFrame({"text": text.to_numpy(), "full": [k[0] for k in keys],
+                         "initials": [k[1] for k in keys]}, index=catalog.index)
+
+
+def search_mask(index: pd.DataFrame, query: str) -> np.ndarray:
+    """Rows whose name matches every word of ``query``: as Chinese text, English, id, full pinyin or
+    initials (``chaxiang`` and ``cxhh`` both find 茶乡花海). An empty query matches everything."""
+    mask = np.ones(len(index), dtype=bool)
+    for word in str(query).split():
+        w = _norm(word)
+        if not w:
+            continue
+        hit = index["text"].str.contains(w, regex=False).to_numpy(dtype=bool, copy=True)
+        if w.isascii():
+            hit |= index["full"].str.contains(w, regex=False).to_numpy()
+            hit |= index["initials"].str.contains(w, regex=False).to_numpy()
+        mask &= hit
+    return mask
+
+
+# --------------------------------------------------------------------------------------------
+# Filtering and counts
+
+
+def effective_county(catalog: pd.DataFrame) -> pd.Series:
+    """The county a row is filed under: its stated ``county``, else the one its point falls in."""
+    stated = catalog["county"].fillna("").astype(str)
+    computed = catalog.get("computed_county", pd.Series("", index=catalog.index)).fillna("").astype(str)
+    return stated.where(stated != "", computed)
+
+
+def _any_in(column: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Rows whose tuple-valued ``column`` shares a value with ``wanted``."""
+    want = set(wanted)
+    return np.fromiter((bool(want.intersection(v or ())) for v in column), dtype=bool, count=len(column))
+
+
+def field_mask(catalog: pd.DataFrame, name: str, values: tuple[str, ...]) -> np.ndarray:
+    """Rows matching one filter (any of ``values``); no values means no filter."""
+    if not values:
+        return np.ones(len(catalog), dtype=bool)
+    if name == "zone":
+        return _any_in(catalog["zones"], values)
+    if name == "pole":
+        return _any_in(catalog["poles"], values)
+    if name == "county":
+        return effective_county(catalog).isin(values).to_numpy()
+    return catalog[name].astype(str).isin(values).to_numpy()
+
+
+def filter_mask(catalog: pd.DataFrame, state: ViewState, *, index: pd.DataFrame | None = None,
+                skip: Sequence[str] = ()) -> np.ndarray:
+    """Rows matching every filter of ``state`` (and its search) except those named in ``skip``.
+
+    Within one filter the values are alternatives (OR); different filters all apply (AND).
+    """
+    mask = np.ones(len(catalog), dtype=bool)
+    for name, values in state.filters().items():
+        if name not in skip and values:
+            mask &= field_mask(catalog, name, values)
+    if state.q and "q" not in skip:
+        mask &= search_mask(index if index is not None else build_search_index(catalog), state.q)
+    return mask
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    points: pd.DataFrame  # matching rows that have a point, for the map
+    citywide: pd.DataFrame  # matching citywide items (location filters do not apply to them)
+    counts: dict[str, dict[str, int]]  # per filter, per option: rows matching the other filters
+
+    @property
+    def total(self) -> int:
+        return len(self.points) + len(self.citywide)
+
+
+def apply_filters(catalog: pd.DataFrame, state: ViewState, options: Mapping[str, Sequence[str]], *,
+                  index: pd.DataFrame | None = None) -> FilterResult:
+    """Filter the catalog for ``state``: points for the map, citywide items beside it, and facet counts.
+
+    A citywide item has no place, so zone, pole and county filters leave it in; the others apply.
+    """
+    index = index if index is not None else build_search_index(catalog)
+    citywide = (catalog["precision"] == "citywide").to_numpy()
+    base = filter_mask(catalog, state, index=index, skip=LOCATION_FIELDS)
+    located = filter_mask(catalog, state, index=index)
+    counts: dict[str, dict[str, int]] = {}
+    for name in LIST_FIELDS:
+        others = filter_mask(catalog, state, index=index, skip=(name,)) & ~citywide
+        if name not in LOCATION_FIELDS:  # citywide items count too, as they are listed whatever the location
+            others |= filter_mask(catalog, state, index=index, skip=(name, *LOCATION_FIELDS)) & citywide
+        sub = catalog.loc[others]
+        counts[name] = {opt: int(field_mask(sub, name, (opt,)).sum()) for opt in options.get(name, ())}
+    return FilterResult(points=catalog.loc[located & ~citywide], citywide=catalog.loc[base & citywide],
+                        counts=counts)
+
+
+def focus_mask(catalog: pd.DataFrame, focus: str) -> np.ndarray:
+    """Rows of the focus county (stated or computed) or zone/pole (computed)."""
+    kind, _, key = focus.partition(":")
+    if kind == "county":
+        return ((effective_county(catalog) == key)
+                | (catalog.get("computed_county", pd.Series("", index=catalog.index)).astype(str) == key)).to_numpy()
+    if kind == "zone":
+        return _any_in(catalog["zones"], (key,)) | _any_in(catalog["poles"], (key,))
+    return np.ones(len(catalog), dtype=bool)
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries
+
+
+def zone_sector_counts(catalog: pd.DataFrame, sectors: Sequence[str], *, lang: str = "zh") -> pd.DataFrame:
+    """Projects per zone (core, wings, poles, citywide) × sector, with a total column.
+
+    A row of the table counts the projects whose computed zones (or poles) include it, so 资阳区's
+    projects count in both the core and the lake wing.
+    """
+    model = load_zone_model()
+    rows: dict[str, pd.Series] = {}
+    sector_col = catalog["sector"].astype(str)
+    for zone in model.zones.values():
+        column = catalog["poles"] if zone.kind == "pole" else catalog["zones"]
+        mask = _any_in(column, (zone.id,))
+        rows[zone_name(zone.id, lang)] = sector_col[mask].value_counts()
+    rows[t("sum.citywide", lang)] = sector_col[(catalog["precision"] == "citywide").to_numpy()].value_counts()
+    table = pd.DataFrame(rows).T.reindex(columns=list(sectors)).fillna(0).astype(int)
+    table[t("sum.total", lang)] = table.sum(axis=1)
+    table.index.name = t("field.zones", lang)
+    return table
+
+
+def zone_sector_long(table: pd.DataFrame, *, lang: str = "zh", zones_only: bool = True) -> pd.DataFrame:
+    """``table`` from :func:`zone_sector_counts` in long form for a stacked bar chart."""
+    model = load_zone_model()
+    keep = [zone_name(z.id, lang) for z in model.zones.values() if z.kind != "pole"] + [t("sum.citywide", lang)]
+    body = table.drop(columns=[t("sum.total", lang)])
+    if zones_only:
+        body = body.loc[[k for k in keep if k in body.index]]
+    long = body.reset_index().melt(id_vars=body.index.name, var_name=t("field.sector", lang), value_name="n")
+    return long[long["n"] > 0].rename(columns={"n": t("sum.total", lang)}).reset_index(drop=True)
+
+
+def where_explanation(record: Mapping, *, lang: str = "zh") -> dict:
+    """What the plan says about a point's zones and poles, for the which-zone answer.
+
+    ``record`` is :func:`layout.cli.where_record`'s answer. Returns ``zones`` and ``poles``: lists of
+    ``{"id", "label", "definition", "quote", "section", "role"}`` where ``definition`` is the zone's
+    defining sentence and ``quote`` the sentence that puts the county in it.
+    """
+    model = load_zone_model()
+    county = record.get("county")
+
+    def explain(zone_id: str) -> dict:
+        zone = model.zones[zone_id]
+        member = model.membership(zone_id, county) if county else None
+        return {"id": zone_id, "label": zone_name(zone_id, lang), "definition": zone.definition,
+                "section": zone.plan_section, "quote": member.quote if member else "",
+                "quote_section": member.plan_section if member else "", "role": member.role if member else ""}
+
+    return {"zones": [explain(z) for z in record.get("zones") or ()],
+            "poles": [explain(p) for p in record.get("poles") or ()]}
