@@ -116,6 +116,72 @@ def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str |
         click.echo(f"  row {i + 2}: {out.at[i, 'error']}", err=True)
 
 
+@main.command()
+@click.argument("query")
+def geocode(query: str) -> None:
+    """Where is a county or township of 益阳? Prints one JSON object; exit 1 when there is no point.
+
+    QUERY is "COUNTY TOWN", "TOWN" or "COUNTY". The answer comes from the offline gazetteer
+    (geodata/gazetteer.csv, GeoNames cities1000): a township it lacks is reported, never invented.
+    To fill the catalog's coordinates, use geocode-catalog.
+
+    Example: python -m layout geocode "安化县 仙溪镇"
+    """
+    from layout.gazetteer import geocode as geocode_query
+
+    result = geocode_query(query)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    if not result.found:
+        click.echo(f"error: {result.message}", err=True)
+        sys.exit(1)
+
+
+@main.command("geocode-catalog")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
+def geocode_catalog_cmd(path: Path | None, dry_run: bool) -> None:
+    """Fill empty lon/lat of town and county rows of the project catalog from the offline gazetteer.
+
+    Writes PATH (default: projects_catalog.csv) atomically, keeping the previous file as PATH.bak.
+    A township the gazetteer lacks drops to county precision at the county's point, with a note;
+    site rows, citywide rows and rows that have coordinates are left as they are.
+
+    Example: python -m layout geocode-catalog projects_catalog.csv
+    """
+    from layout.catalog import CATALOG_PATH, geocode_catalog
+
+    report = geocode_catalog(path or CATALOG_PATH, dry_run=dry_run)
+    for rid, town, why in report.degraded:
+        click.echo(f"  {rid}: {town or '(no town)'}: {why}", err=True)
+    click.echo(("would have " if dry_run else "") + report.summary())
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+def validate(path: Path | None, as_json: bool) -> None:
+    """Check the project catalog: schema, vocabularies, ids, coordinates, quotes, zones, encoding.
+
+    Prints one line per problem (file line, column, what is wrong, the fix) and a summary.
+    Exit 1 when there are errors, 0 when there are only warnings or none. The file is never modified.
+
+    Example: python -m layout validate projects_catalog.csv
+    """
+    from layout.catalog import CATALOG_PATH
+    from layout.validate import summarize, validate_catalog
+
+    path = path or CATALOG_PATH
+    problems = validate_catalog(path)
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=1))
+    else:
+        for problem in problems:
+            click.echo(f"{path.name}: {problem}")
+    click.echo(f"{path.name}: {summarize(problems)}", err=as_json)
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+
+
 @main.command("build-geodata")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory to write (default: the project's geodata/).")

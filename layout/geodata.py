@@ -233,4 +233,7 @@ def build_geodata(directory: Path = GEODATA_DIR) -> list[Path]:
     if (directory / "SOURCES.md.in").exists():
         written.append(write_sources(directory, layers))
     load_layer.cache_clear()
+    from layout.gazetteer import build_gazetteer  # imported here: layout.gazetteer imports this module
+
+    written.append(build_gazetteer(directory))
     return written

@@ -1,0 +1,237 @@
+"""The project catalog (``projects_catalog.csv``): reading, writing, geocoding and zone columns.
+
+The CSV is the source of truth, edited by people: every row and cell is kept as text and a read → write
+round trip is byte-identical. :func:`load_catalog` is the typed view the app and the exports code
+against: a GeoDataFrame with float ``lon``/``lat``, Point geometry (WGS84) and the computed columns
+``computed_county``, ``zone``, ``zones`` and ``poles``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from layout.crs import WGS84, check_lonlat, parse_number
+from layout.errors import InputError
+from layout.gazetteer import CITYWIDE, geocode, geocode_county
+from layout.zones import load_zone_model
+
+CATALOG_PATH = Path(__file__).resolve().parent.parent / "projects_catalog.csv"
+COLUMNS = ["id", "name", "name_en", "sector", "category", "action", "county", "town", "plan_section",
+           "plan_quote", "plan_zone", "lon", "lat", "precision", "geocode_source", "notes"]
+#: The plan's "3+4+5" sector system (第四章), grouped as the plan groups it.
+SECTORS: dict[str, list[str]] = {
+    "三大主导服务产业": ["电子商务业", "文旅休闲业", "康养服务业"],
+    "四大传统型服务行业": ["住宿餐饮业", "批发零售业", "家政服务业", "节能环保服务业"],
+    "五大新兴服务行业": ["工业软件与信息服务", "现代物流业", "现代金融服务", "高端商务服务", "检测检验服务"],
+}
+SECTOR_NAMES = [s for group in SECTORS.values() for s in group]
+COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", CITYWIDE]
+PRECISIONS = ["site", "town", "county", "citywide"]
+POINT_PRECISIONS = ("site", "town", "county")
+COMPUTED_COLUMNS = ["computed_county", "zone", "zones", "poles"]
+
+
+def zone_ids() -> list[str]:
+    """Every zone id of the zone model (core, wings, poles), in model order."""
+    return list(load_zone_model().zones)
+
+
+# --------------------------------------------------------------------------------------------
+# Text I/O
+
+
+def read_catalog_table(path: str | os.PathLike = CATALOG_PATH) -> pd.DataFrame:
+    """Every row and column of the catalog as text, in file order (UTF-8, BOM or GBK accepted).
+
+    Raises
+    ------
+    InputError
+        When the file is missing or not a readable CSV.
+    """
+    from layout.tables import read_table
+
+    df, _ = read_table(path)
+    return df.astype(object)
+
+
+def catalog_to_text(df: pd.DataFrame) -> str:
+    """The canonical CSV text: QUOTE_MINIMAL, "\\n" line ends, columns in the table's order."""
+    return df.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> Path:
+    """Write the catalog atomically as UTF-8 without BOM, keeping the previous file as ``<name>.bak``."""
+    from layout.tables import atomic_write
+
+    data = catalog_to_text(df).encode("utf-8")
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+# --------------------------------------------------------------------------------------------
+# The typed view
+
+
+def parse_lonlat(lon_text: object, lat_text: object) -> tuple[float, float]:
+    """A row's coordinates as floats; NaN, NaN when empty, unreadable or impossible (the validator says why)."""
+    try:
+        lon, lat = parse_number(lon_text), parse_number(lat_text)
+    except InputError:
+        return np.nan, np.nan
+    return (np.nan, np.nan) if check_lonlat(lon, lat) else (lon, lat)
+
+
+def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``computed_county``, ``zone``, ``zones`` and ``poles`` to a catalog with geometry.
+
+    site/town rows with a point are classified from geometry (``layout.classify.classify_points``);
+    every other row takes them from its declared county through the zone model (全市 → empty).
+    """
+    from layout.classify import classify_points
+
+    model = load_zone_model()
+    n = len(gdf)
+    county, zone = [""] * n, [""] * n
+    zones: list[tuple[str, ...]] = [()] * n
+    poles: list[tuple[str, ...]] = [()] * n
+    for i, name in enumerate(gdf["county"]):
+        if name in model.counties:
+            county[i], zone[i] = name, model.primary_zone(name)
+            zones[i], poles[i] = tuple(model.zones_of(name)), tuple(model.poles_of(name))
+    located = np.flatnonzero(gdf["precision"].isin(["site", "town"]).to_numpy() & gdf["lon"].notna().to_numpy())
+    if located.size:
+        found = classify_points(gdf["lon"].to_numpy()[located], gdf["lat"].to_numpy()[located], nearest=False)
+        for i, row in zip(located, found.itertuples(), strict=True):
+            inside = bool(row.inside)
+            county[i] = str(row.county) if inside else ""
+            zone[i] = str(row.zone) if inside else ""
+            zones[i], poles[i] = row.zones, row.poles
+    out = gdf.copy()
+    out["computed_county"], out["zone"] = county, zone
+    out["zones"] = pd.Series(zones, index=gdf.index, dtype=object)
+    out["poles"] = pd.Series(poles, index=gdf.index, dtype=object)
+    return out
+
+
+def catalog_to_geodataframe(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The typed view of a text catalog: cells stripped, float lon/lat, Points, computed zone columns."""
+    table = df.apply(lambda col: col.map(lambda v: v.strip() if isinstance(v, str) else v)).astype(object)
+    pairs = [parse_lonlat(x, y) for x, y in zip(table["lon"], table["lat"], strict=True)]
+    lon = np.array([p[0] for p in pairs], dtype=float)
+    lat = np.array([p[1] for p in pairs], dtype=float)
+    table["lon"], table["lat"] = lon, lat
+    geometry = [shapely.Point(x, y) if np.isfinite(x) else None for x, y in zip(lon, lat, strict=True)]
+    return attach_zones(gpd.GeoDataFrame(table, geometry=geometry, crs=WGS84))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> gpd.GeoDataFrame:
+    return catalog_to_geodataframe(read_catalog_table(path))
+
+
+def load_catalog(path: str | os.PathLike = CATALOG_PATH) -> gpd.GeoDataFrame:
+    """The catalog as a GeoDataFrame (cached by path and modification time; a fresh copy each call).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The catalog's columns (cells stripped of stray spaces) with ``lon``/``lat`` as float (NaN when
+        empty or unusable), Point geometry in WGS84 or None, and ``computed_county`` (str, "" when
+        none), ``zone`` (primary zone id or ""), ``zones`` and ``poles`` (tuples of ids).
+
+    Raises
+    ------
+    InputError
+        When the file is missing or unreadable.
+    """
+    p = Path(path).resolve()
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    stat = p.stat()
+    return _load_cached(str(p), stat.st_mtime_ns, stat.st_size).copy()
+
+
+# --------------------------------------------------------------------------------------------
+# Geocoding
+
+
+@dataclass
+class FillReport:
+    """What :func:`fill_geocodes` did: ids per outcome."""
+
+    town: list[str] = field(default_factory=list)
+    county: list[str] = field(default_factory=list)
+    degraded: list[tuple[str, str, str]] = field(default_factory=list)  # (id, town, why)
+    skipped: list[str] = field(default_factory=list)  # already had coordinates, or site/citywide
+
+    def summary(self) -> str:
+        return (f"geocoded {len(self.town) + len(self.county)} rows: {len(self.town)} at town precision, "
+                f"{len(self.county)} at county precision ({len(self.degraded)} towns not found, placed at their "
+                f"county's point); {len(self.skipped)} rows left as they were")
+
+
+def _coordinate_text(value: float) -> str:
+    return repr(float(value))
+
+
+def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.DataFrame:
+    """Fill empty lon/lat of town and county rows from the offline gazetteer; return a new table.
+
+    A town the gazetteer lacks (or finds twice) degrades to county precision at the county's point, with a
+    note in ``notes``; never an invented point. ``site`` rows, citywide rows and rows that already have
+    coordinates are left untouched.
+
+    Parameters
+    ----------
+    df
+        A text catalog (:func:`read_catalog_table`).
+    report
+        Filled in with the ids per outcome when given.
+    """
+    out = df.copy()
+    report = report if report is not None else FillReport()
+    for i in out.index:
+        row = {c: str(out.at[i, c]).strip() for c in ("id", "county", "town", "precision", "lon", "lat")}
+        if row["lon"] or row["lat"] or row["precision"] not in ("town", "county") or row["county"] == CITYWIDE \
+                or row["county"] not in COUNTIES:
+            report.skipped.append(row["id"])
+            continue
+        result = None
+        if row["precision"] == "town":
+            try:
+                result = geocode(f"{row['county']} {row['town']}") if row["town"] else None
+                why = result.message if result else "the town cell is empty"
+            except InputError as exc:
+                why = str(exc)
+            if result is None or not result.found:
+                report.degraded.append((row["id"], row["town"], why))
+                note = (f"Geocoding: {row['town'] or 'no town'} is not in the offline gazetteer (GeoNames "
+                        f"cities1000), so the row sits at {row['county']}'s county-level point (see "
+                        "geocode_source) with county precision.")
+                notes = str(out.at[i, "notes"]).strip()
+                out.at[i, "notes"] = f"{notes} {note}" if notes else note
+                result = None
+        if result is None:
+            result = geocode_county(row["county"])
+        out.at[i, "lon"], out.at[i, "lat"] = _coordinate_text(result.lon), _coordinate_text(result.lat)
+        out.at[i, "precision"] = result.precision
+        out.at[i, "geocode_source"] = f"gazetteer, {result.precision} precision: {result.source}"
+        (report.town if result.precision == "town" else report.county).append(row["id"])
+    return out
+
+
+def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False) -> FillReport:
+    """Read the catalog at ``path``, fill its geocodes, and write it back atomically with a backup."""
+    report = FillReport()
+    filled = fill_geocodes(read_catalog_table(path), report=report)
+    if not dry_run and (report.town or report.county):
+        write_catalog(filled, path)
+    return report

