@@ -61,6 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # map side panel
     "panel.citywide": ("全市性项目（无固定地点）", "Citywide items (no single place)"),
     "panel.citywide_none": ("无全市性项目符合筛选条件。", "No citywide item matches the filters."),
+    "panel.unplaced": ("尚无坐标的项目（未在地图上）", "Projects without coordinates yet (not on the map)"),
     "panel.focus": ("{name}的项目", "Projects in {name}"),
     "panel.click": ("地图点击位置", "Where you clicked"),
     "panel.click_hint": ("点击地图任意位置，查询所属县区、片区和三极。",
@@ -116,7 +117,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.outside": ("境外/未定位", "Outside / no point"),
     # exports
     "export.intro": ("导出当前视图（筛选、聚焦、语言）。", "Export the current view (filters, focus, language)."),
-    "export.failed": ("导出失败：{error}", "Export failed: {error}"),
+    "export.scope": ("范围：{scope}（在侧栏“聚焦”中选择县区或片区）",
+                     "Scope: {scope} (choose a county or zone under “Focus” in the sidebar)"),
+    "export.png": ("下载 PNG 图片（打印）", "PNG image (print)"),
+    "export.pdf": ("下载 PDF（矢量）", "PDF (vector)"),
+    "export.html": ("下载离线网页地图", "Offline HTML map"),
+    "export.pptx": ("下载县区简报 PPTX", "County briefing (PPTX)"),
+    "export.pptx_hint": ("简报（PPTX）按县制作：在“聚焦”中选择一个县区即可下载。",
+                         "Briefings (PPTX) are made per county: choose a county under “Focus” to get one."),
     # fields
     "field.id": ("编号", "ID"),
     "field.name": ("项目名称", "Name"),

@@ -183,6 +183,7 @@ MAP_CSS = """<style>
 .leaflet-container { background: %(bg)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 11.5px;
   line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto; }
+.leaflet-container path.leaflet-interactive:focus { outline: none; }
 .map-legend summary { cursor: pointer; font-weight: 700; }
 .map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
@@ -239,13 +240,16 @@ def _label_point(geom) -> tuple[float, float]:
 
 @cache
 def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
-    """The geodata layers ready to draw (cached per coordinate system)."""
-    return {
+    """The geodata layers ready to draw, with a label point per area (cached per coordinate system)."""
+    layers = {
         "counties": to_display(load_counties(display=True), gcj=gcj),
         "zones": to_display(load_zone_areas(), gcj=gcj),
         "neighbours": to_display(load_neighbours(), gcj=gcj),
         "axes": to_display(load_pole_axes(), gcj=gcj),
     }
+    for name in ("counties", "neighbours"):
+        layers[name]["label_at"] = [_label_point(g) for g in layers[name].geometry]
+    return layers
 
 
 def focus_geometry(focus: str, *, gcj: bool = False):
@@ -293,10 +297,28 @@ def _arrow(line: shapely.LineString, max_deg: float = ARROW_MAX_DEG) -> tuple[li
     return shaft, head
 
 
-def _label(text: str, location: tuple[float, float], css: str = "") -> folium.Marker:
-    return folium.Marker(location, interactive=False, keyboard=False,
-                         icon=folium.DivIcon(html=f'<div class="map-label {css}">{html.escape(text)}</div>',
-                                             icon_size=(160, 20), icon_anchor=(80, 10), class_name="map-label-icon"))
+class Labels(MacroElement):
+    """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element.
+
+    ``labels`` are ``(lat, lon, text, css class)``; the text is HTML-escaped here.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function (l) {
+            L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                html: '<div class="map-label ' + l[3] + '">' + l[2] + '</div>',
+                iconSize: [160, 20], iconAnchor: [80, 10], className: 'map-label-icon'})
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """)
+
+    def __init__(self, labels: list[tuple[float, float, str, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels = [[round(lat, DISPLAY_DECIMALS), round(lon, DISPLAY_DECIMALS), html.escape(text), css]
+                       for lat, lon, text, css in labels]
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,8 +483,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
             "fillOpacity": (0.22 if f["properties"]["pole"] else (0.85 if offline else 0.15)),
         },
     ).add_to(fg)
-    for name, name_en, geom in neighbours[["name", "name_en", "geometry"]].itertuples(index=False):
-        _label(name_en.split(" ")[0] if lang == "en" else name, _label_point(geom), "small").add_to(fg)
+    Labels([(*at, name_en.split(" ")[0] if lang == "en" else name, "small")
+            for name, name_en, at in neighbours[["name", "name_en", "label_at"]].itertuples(index=False)]).add_to(fg)
     fg.add_to(m)
 
     # The three zones as coloured areas.
@@ -487,12 +509,14 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(county_fg)
-    for name, name_en, geom in counties[["name", "name_en", "geometry"]].itertuples(index=False):
-        _label(name_en if lang == "en" else name, _label_point(geom)).add_to(county_fg)
+    Labels([(*at, name_en if lang == "en" else name, "")
+            for name, name_en, at in counties[["name", "name_en", "label_at"]].itertuples(index=False)]
+           ).add_to(county_fg)
     county_fg.add_to(m)
 
     # The three poles: an arrow toward each target, labelled with the target.
     pole_fg = folium.FeatureGroup(name=t("layer.poles", lang), overlay=True, control=True)
+    pole_labels = []
     for pole_id, line in layers["axes"][["pole", "geometry"]].itertuples(index=False):
         zone = model.zones[pole_id]
         shaft, head = _arrow(line)
@@ -501,7 +525,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         folium.PolyLine(shaft, color=zone.color, weight=5, opacity=0.9, tooltip=tip_text).add_to(pole_fg)
         folium.Polygon(head, color=zone.color, weight=1, fill=True, fill_color=zone.color, fill_opacity=1,
                        tooltip=tip_text).add_to(pole_fg)
-        _label(target, tuple(head[0]), "pole").add_to(pole_fg)
+        pole_labels.append((*head[0], target, "pole"))
+    Labels(pole_labels).add_to(pole_fg)
     pole_fg.add_to(m)
 
     sectors: list[str] = []

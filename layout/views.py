@@ -278,36 +278,48 @@ def filter_mask(catalog: pd.DataFrame, state: ViewState, *, index: pd.DataFrame 
     return mask
 
 
+def _tally(rows: pd.DataFrame, name: str) -> pd.Series:
+    """How many ``rows`` have each value of filter ``name`` (a row counts once per zone or pole it is in)."""
+    if name in ("zone", "pole"):
+        return rows["zones" if name == "zone" else "poles"].explode().value_counts()
+    if name == "county":
+        return effective_county(rows).value_counts()
+    return rows[name].astype(str).value_counts()
+
+
 @dataclass(frozen=True)
 class FilterResult:
-    points: pd.DataFrame  # matching rows that have a point, for the map
+    points: pd.DataFrame  # matching rows with a point, for the map
     citywide: pd.DataFrame  # matching citywide items (location filters do not apply to them)
+    unplaced: pd.DataFrame  # matching rows tied to a place but without coordinates yet
     counts: dict[str, dict[str, int]]  # per filter, per option: rows matching the other filters
 
     @property
     def total(self) -> int:
-        return len(self.points) + len(self.citywide)
+        return len(self.points) + len(self.citywide) + len(self.unplaced)
 
 
 def apply_filters(catalog: pd.DataFrame, state: ViewState, options: Mapping[str, Sequence[str]], *,
                   index: pd.DataFrame | None = None) -> FilterResult:
-    """Filter the catalog for ``state``: points for the map, citywide items beside it, and facet counts.
+    """Filter the catalog for ``state``: points for the map, the lists beside it, and facet counts.
 
     A citywide item has no place, so zone, pole and county filters leave it in; the others apply.
+    Rows that name a place but have no coordinates yet are filtered like points and listed apart.
     """
     index = index if index is not None else build_search_index(catalog)
     citywide = (catalog["precision"] == "citywide").to_numpy()
+    located = (catalog["lon"].notna() & catalog["lat"].notna()).to_numpy() & ~citywide
     base = filter_mask(catalog, state, index=index, skip=LOCATION_FIELDS)
-    located = filter_mask(catalog, state, index=index)
+    everything = filter_mask(catalog, state, index=index)
     counts: dict[str, dict[str, int]] = {}
     for name in LIST_FIELDS:
         others = filter_mask(catalog, state, index=index, skip=(name,)) & ~citywide
         if name not in LOCATION_FIELDS:  # citywide items count too, as they are listed whatever the location
             others |= filter_mask(catalog, state, index=index, skip=(name, *LOCATION_FIELDS)) & citywide
-        sub = catalog.loc[others]
-        counts[name] = {opt: int(field_mask(sub, name, (opt,)).sum()) for opt in options.get(name, ())}
-    return FilterResult(points=catalog.loc[located & ~citywide], citywide=catalog.loc[base & citywide],
-                        counts=counts)
+        tally = _tally(catalog.loc[others], name)
+        counts[name] = {opt: int(tally.get(opt, 0)) for opt in options.get(name, ())}
+    return FilterResult(points=catalog.loc[everything & located], citywide=catalog.loc[base & citywide],
+                        unplaced=catalog.loc[everything & ~located & ~citywide], counts=counts)
 
 
 def focus_mask(catalog: pd.DataFrame, focus: str) -> np.ndarray:

@@ -1,0 +1,494 @@
+"""益阳市“十四五”服务业发展规划 explorer: the 一核两翼三极 layout and its key projects (Streamlit).
+
+Widgets, cached wrappers around ``layout`` calls, and display code only; the logic lives in
+``layout.views`` (filters, URL state, search, summaries) and ``layout.maps`` (the folium map).
+Run with ``make run`` (or ``streamlit run app.py``); everything it loads is served by the app itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import os
+from urllib.parse import urlencode
+
+import streamlit as st
+
+st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三极", page_icon="🗺️", layout="wide")
+
+import pandas as pd  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from layout import assets, views  # noqa: E402
+from layout.classify import classify_table  # noqa: E402
+from layout.cli import where_record  # noqa: E402
+from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
+from layout.errors import LayoutError  # noqa: E402
+from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
+from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
+from layout.maps import build_map, t_sector  # noqa: E402
+from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
+from layout.zones import load_zone_model  # noqa: E402
+
+MAP_HEIGHT = 640
+GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.SECTORS
+
+
+# --------------------------------------------------------------------------------------------
+# Cached data
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> int:
+    """Copy Leaflet & co. into static/vendor once per server process."""
+    return len(assets.ensure_static_assets())
+
+
+@st.cache_resource(show_spinner=False)
+def catalog_bundle():
+    """The catalog, its sector groups and its search index (read-only; shared by every session)."""
+    from layout.catalog import SECTORS, load_catalog
+
+    catalog = load_catalog()
+    return catalog, dict(SECTORS), views.build_search_index(catalog)
+
+
+def tianditu_key() -> str:
+    key = os.environ.get("TIANDITU_KEY", "")
+    if not key:
+        try:
+            key = st.secrets.get("TIANDITU_KEY", "") or st.secrets.get("tianditu", {}).get("key", "")
+        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+            key = ""
+    return str(key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def built_map(query: tuple[tuple[str, str], ...], key: str):
+    """The folium map of one view (built once per filter state; callers get a copy to render)."""
+    catalog, sectors, index = catalog_bundle()
+    state, _ = views.state_from_query(dict(query), views.filter_options(catalog, sectors))
+    result = views.apply_filters(catalog, state, views.filter_options(catalog, sectors), index=index)
+    return build_map(result.points, lang=state.lang, basemap=state.basemap, focus=state.focus,
+                     tianditu_key=key or None, height=MAP_HEIGHT)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def classified_upload(digest: str, data: bytes, name: str, crs: str, lon: str, lat: str):
+    df, encoding = read_table_bytes(data, name=name)
+    return classify_table(df, lon_col=lon or None, lat_col=lat or None, crs=crs), encoding
+
+
+# --------------------------------------------------------------------------------------------
+# Session state ↔ widgets ↔ URL
+
+WIDGET = {name: f"w_{name}" for name in ("zone", "pole", "county", "action", "precision", "q", "focus", "basemap")}
+
+
+def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return dict(zip(GROUP_KEYS, sectors.values(), strict=True))
+
+
+def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
+    """Put ``state`` into the widgets' session keys (before they are drawn)."""
+    ss = st.session_state
+    for name in views.LIST_FIELDS:
+        if name != "sector":
+            ss[WIDGET[name]] = list(getattr(state, name))
+    for group, members in _sector_groups(sectors).items():
+        ss[f"w_sector_{group}"] = [s for s in state.sector if s in members]
+    ss[WIDGET["q"]] = state.q
+    ss[WIDGET["focus"]] = state.focus
+    ss[WIDGET["basemap"]] = state.basemap
+    ss["lang"] = state.lang
+    ss["w_lang"] = state.lang
+
+
+def read_state(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> views.ViewState:
+    """The view as the widgets hold it now."""
+    ss = st.session_state
+    chosen = {name: tuple(v for v in options[name] if v in (ss.get(WIDGET[name]) or ()))
+              for name in views.LIST_FIELDS if name != "sector"}
+    picked = {s for group in GROUP_KEYS for s in (ss.get(f"w_sector_{group}") or ())}
+    return views.ViewState(**chosen, sector=tuple(s for s in options["sector"] if s in picked),
+                           q=str(ss.get(WIDGET["q"], "")).strip(), focus=ss.get(WIDGET["focus"], ""),
+                           basemap=ss.get(WIDGET["basemap"], "none"), lang=check_lang(ss.get("lang")))
+
+
+def init_session(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> None:
+    """On a session's first run, or back from another page, take the view from the URL (or the last one)."""
+    ss = st.session_state
+    if WIDGET["q"] in ss:
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    if not params and "view" in ss:
+        params = dict(ss["view"])
+    if "lang" not in params and "lang" in ss:
+        params["lang"] = ss["lang"]
+    state, problems = views.state_from_query(params, options)
+    ss["query_problems"] = problems
+    push_state(state, sectors)
+
+
+def sync_url(state: views.ViewState) -> None:
+    """Mirror the view in the URL (only when it changed) and keep a copy for other pages."""
+    query = views.state_to_query(state)
+    st.session_state["view"] = query
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != query:
+        st.query_params.from_dict(query)
+
+
+def on_lang_change() -> None:
+    st.session_state["lang"] = st.session_state["w_lang"]
+
+
+def reset_filters(sectors: dict[str, list[str]]) -> None:
+    ss = st.session_state
+    push_state(views.DEFAULT_STATE.with_(lang=check_lang(ss.get("lang")), basemap=ss.get(WIDGET["basemap"], "none"),
+                                         focus=""), sectors)
+
+
+# --------------------------------------------------------------------------------------------
+# Sidebar
+
+
+def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tianditu: bool) -> None:
+    sb = st.sidebar
+    sb.segmented_control(t("app.lang", lang), ["zh", "en"], key="w_lang", on_change=on_lang_change,
+                         format_func=lambda v: {"zh": "中文", "en": "English"}[v], required=True)
+    basemaps = [b for b in views.BASEMAPS if b != "tianditu" or has_tianditu]
+    if st.session_state.get(WIDGET["basemap"]) not in basemaps:
+        st.session_state[WIDGET["basemap"]] = "none"
+        sb.warning(t("basemap.tianditu_missing", lang))
+    sb.selectbox(t("side.basemap", lang), basemaps, key=WIDGET["basemap"],
+                 format_func=lambda b: t(f"basemap.{b}", lang))
+    if st.session_state[WIDGET["basemap"]] != "none":
+        sb.caption(t("basemap.online_note", lang))
+    sb.selectbox(t("side.focus", lang), views.focus_options(), key=WIDGET["focus"],
+                 format_func=lambda f: views.focus_label(f, lang))
+
+    sb.subheader(t("side.filters", lang))
+    sb.text_input(t("side.search", lang), key=WIDGET["q"], placeholder=t("side.search_help", lang))
+    counts = result.counts
+
+    def counted(name: str, label):
+        return lambda v: f"{label(v)} ({counts[name].get(v, 0)})"
+
+    sb.multiselect(t("side.zone", lang), options["zone"], key=WIDGET["zone"], placeholder=t("side.all", lang),
+                   format_func=counted("zone", lambda z: views.zone_name(z, lang)))
+    sb.multiselect(t("side.pole", lang), options["pole"], key=WIDGET["pole"], placeholder=t("side.all", lang),
+                   format_func=counted("pole", lambda z: views.zone_name(z, lang)))
+    model = load_zone_model()
+    sb.multiselect(t("side.county", lang), options["county"], key=WIDGET["county"], placeholder=t("side.all", lang),
+                   format_func=counted("county", lambda c: model.counties[c].name_en if lang == "en" else c))
+    sb.markdown(f"**{t('side.sector', lang)}**")
+    for group, members in _sector_groups(sectors).items():
+        sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", key=f"w_sector_{group}",
+                 format_func=counted("sector", lambda s: t_sector(s, lang)))
+    sb.multiselect(t("side.action", lang), options["action"], key=WIDGET["action"], placeholder=t("side.all", lang),
+                   format_func=counted("action", str))
+    sb.multiselect(t("side.precision", lang), options["precision"], key=WIDGET["precision"],
+                   placeholder=t("side.all", lang),
+                   format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
+    sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
+    query = urlencode(views.state_to_query(read_state(options, sectors)))
+    base = str(getattr(st.context, "url", "") or "").split("?")[0]
+    sb.caption(t("side.share", lang))
+    sb.code(f"{base}?{query}" if query else base or "?", language=None)
+
+
+# --------------------------------------------------------------------------------------------
+# Display helpers
+
+
+def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Catalog rows as a plain table (text shown as text: st.dataframe never renders HTML)."""
+    def names(ids):
+        return ("；" if lang == "zh" else "; ").join(views.zone_name(z, lang) for z in ids or ())
+
+    return pd.DataFrame({
+        t("field.id", lang): df["id"].astype(str).to_numpy(),
+        t("field.name", lang): df["name"].astype(str).to_numpy(),
+        t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
+        t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
+        t("field.county", lang): views.effective_county(df).to_numpy(),
+        t("field.zones", lang): [names(z) for z in df["zones"]],
+        t("field.poles", lang): [names(p) for p in df["poles"]],
+        t("field.precision", lang): [t(f"precision.{p}", lang) for p in df["precision"]],
+        t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
+        t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),
+    })
+
+
+def show_answer(record: dict, lang: str, box=None) -> None:
+    """The which-zone answer: county (or nearest county and distance), zones, poles, the plan's words."""
+    box = box or st.container()
+    model = load_zone_model()
+    county = record.get("county")
+    if record.get("inside"):
+        name = f"{model.counties[county].name_en} ({county})" if lang == "en" else county
+        box.success(t("which.inside", lang, county=name))
+    else:
+        near = record.get("nearest_county") or "—"
+        box.warning(t("which.outside", lang, county=near,
+                      distance=format_distance(record.get("distance_km"), lang)))
+    box.caption(t("which.wgs84", lang, lon=f"{record['lon']:.6f}", lat=f"{record['lat']:.6f}"))
+    if not record.get("inside"):
+        return
+    explained = views.where_explanation(record, lang=lang)
+    for title, items in ((t("which.zones", lang), explained["zones"]), (t("which.poles", lang), explained["poles"])):
+        box.markdown(f"**{title}**")
+        if not items:
+            box.caption(t("which.no_pole", lang))
+        for item in items:
+            role = "" if item["role"] != "secondary" else (" （兼属）" if lang == "zh" else " (also)")
+            box.markdown(f"- {item['label']}{role}")
+            box.markdown(f"> {item['definition']}\n>\n> —— {item['section']}")
+            if item["quote"] and item["quote"] != item["definition"]:
+                box.markdown(f"> {item['quote']}\n>\n> —— {item['quote_section']}")
+
+
+def answer_box(lon_text: str, lat_text: str, crs: str, lang: str, box=None) -> None:
+    box = box or st.container()
+    try:
+        record = where_record(lon_text, lat_text, crs)
+    except LayoutError as exc:
+        box.error(t("error.generic", lang, error=exc))
+        return
+    show_answer(record, lang, box)
+
+
+# --------------------------------------------------------------------------------------------
+# Tabs
+
+
+def map_tab(state: views.ViewState, result: views.FilterResult, catalog: pd.DataFrame, key: str) -> None:
+    lang = state.lang
+    left, right = st.columns([3, 1], gap="medium")
+    with left:
+        m = built_map(tuple(sorted(views.state_to_query(state).items())), key)
+        out = st_folium(copy.deepcopy(m), key="map", height=MAP_HEIGHT, use_container_width=True,
+                        returned_objects=["last_clicked"])
+        clicked = (out or {}).get("last_clicked")
+        if clicked and clicked != st.session_state.get("click_raw"):
+            st.session_state["click_raw"] = clicked
+            st.session_state["click"] = (clicked["lng"], clicked["lat"], state.basemap)
+    with right:
+        st.markdown(f"**{t('panel.click', lang)}**")
+        click = st.session_state.get("click")
+        if click:
+            crs = "gcj02" if click[2] == "amap" else "wgs84"
+            if crs == "gcj02":
+                st.caption(t("which.click_crs_note", lang))
+            answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", crs, lang)
+        else:
+            st.caption(t("panel.click_hint", lang))
+        if state.focus:
+            placed = pd.concat([result.points, result.unplaced])
+            focused = placed.loc[views.focus_mask(placed, state.focus)]
+            st.markdown(f"**{t('panel.focus', lang, name=views.focus_label(state.focus, lang))}** "
+                        f"({format_count(len(focused), lang)})")
+            st.dataframe(project_table(focused, lang).iloc[:, :4], hide_index=True, height=240)
+        st.markdown(f"**{t('panel.citywide', lang)}** ({format_count(len(result.citywide), lang)})")
+        if len(result.citywide):
+            st.dataframe(project_table(result.citywide, lang).iloc[:, [1, 2, 3]], hide_index=True, height=240)
+        else:
+            st.caption(t("panel.citywide_none", lang))
+        if len(result.unplaced):
+            st.markdown(f"**{t('panel.unplaced', lang)}** ({format_count(len(result.unplaced), lang)})")
+            st.dataframe(project_table(result.unplaced, lang).iloc[:, [1, 2, 4]], hide_index=True, height=200)
+    if len(result.points):
+        st.dataframe(project_table(result.points, lang), hide_index=True, height=320)
+    else:
+        st.info(t("count.none", lang))
+
+
+def which_tab(catalog: pd.DataFrame, lang: str) -> None:
+    modes = ["project", "coords", "click"]
+    st.session_state.setdefault("w_which_mode", "project")
+    mode = st.segmented_control(t("which.mode", lang), modes, key="w_which_mode", required=True,
+                                format_func=lambda m: t(f"which.mode.{m}", lang))
+    if mode == "project":
+        ids = catalog["id"].astype(str).tolist()
+        labels = dict(zip(ids, (catalog["id"].astype(str) + " · " + catalog["name"].astype(str)).tolist(),
+                          strict=True))
+        pick = st.selectbox(t("which.project", lang), ids, key="w_which_project", format_func=labels.get,
+                            index=None, placeholder=t("side.search_help", lang))
+        if pick is not None:
+            row = catalog.loc[catalog["id"].astype(str) == pick].iloc[0]
+            if pd.isna(row["lon"]) or pd.isna(row["lat"]):
+                st.info(t("which.no_point", lang))
+            else:
+                answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
+    elif mode == "coords":
+        c1, c2, c3 = st.columns([1, 1, 1.4])
+        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder="112.355")
+        lat = c2.text_input(t("which.lat", lang), key="w_which_lat", placeholder="28.554")
+        crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_which_crs", format_func=CRS_LABELS.get)
+        if lon.strip() and lat.strip():
+            answer_box(lon, lat, crs, lang)
+    else:
+        click = st.session_state.get("click")
+        if click:
+            answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", "gcj02" if click[2] == "amap" else "wgs84", lang)
+        else:
+            st.caption(t("panel.click_hint", lang))
+
+
+def batch_tab(lang: str) -> None:
+    st.markdown(t("batch.intro", lang))
+    limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
+    upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
+                              max_upload_size=limit_mb)
+    c1, c2, c3 = st.columns([1.4, 1, 1])
+    crs = c1.selectbox(t("batch.crs", lang), list(CRS_NAMES), key="w_batch_crs", format_func=CRS_LABELS.get)
+    lon = c2.text_input(t("batch.lon", lang), key="w_batch_lon")
+    lat = c3.text_input(t("batch.lat", lang), key="w_batch_lat")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > MAX_UPLOAD_BYTES:
+        st.error(t("batch.too_big", lang, size=format_bytes(len(data)), limit=format_bytes(MAX_UPLOAD_BYTES)))
+        return
+    try:
+        out, encoding = classified_upload(hashlib.sha256(data).hexdigest(), data, upload.name, crs,
+                                          lon.strip(), lat.strip())
+    except LayoutError as exc:
+        st.error(t("error.generic", lang, error=exc))
+        return
+    errors = out["error"] != ""
+    inside = out["inside"] == True  # noqa: E712 - object column of True/False/""
+    st.success(t("batch.summary", lang, rows=format_count(len(out), lang), encoding=encoding,
+                 inside=int(inside.sum()), outside=int(len(out) - inside.sum() - errors.sum()),
+                 errors=int(errors.sum())))
+    if errors.any():
+        st.markdown(f"**{t('batch.errors', lang)}**")
+        st.dataframe(pd.DataFrame({t("batch.row", lang, row="").strip(): out.index[errors] + 2,
+                                   "error": out.loc[errors, "error"]}), hide_index=True)
+    st.dataframe(out.astype(str), hide_index=True)  # mixed True/False/"" cells shown as text
+    stem = upload.name.rsplit(".", 1)[0] + "_zones"
+    d1, d2 = st.columns(2)
+    d1.download_button(t("batch.download_csv", lang), table_to_bytes(out, ".csv"), file_name=f"{stem}.csv",
+                       mime="text/csv", key="w_dl_csv")
+    d2.download_button(t("batch.download_xlsx", lang), table_to_bytes(out, ".xlsx"), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_dl_xlsx")
+
+
+def summary_tab(result: views.FilterResult, sectors: dict[str, list[str]], lang: str) -> None:
+    filtered = pd.concat([result.points, result.unplaced, result.citywide])
+    order = [s for group in sectors.values() for s in group]
+    st.subheader(t("sum.zone_sector", lang))
+    st.caption(t("sum.zone_sector_note", lang))
+    table = views.zone_sector_counts(filtered, order, lang=lang)
+    shown = table.rename(columns={s: t_sector(s, lang) for s in order})
+    st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)
+    long = views.zone_sector_long(table, lang=lang)
+    if len(long):
+        st.markdown(f"**{t('sum.chart', lang)}**")
+        long[t("field.sector", lang)] = long[t("field.sector", lang)].map(lambda s: t_sector(s, lang))
+        st.bar_chart(long, x=table.index.name, y=t("sum.total", lang), color=t("field.sector", lang),
+                     stack=True, horizontal=True)
+    ind = load_indicators()
+    st.subheader(t("sum.table1", lang))
+    st.caption(f"{ind.section} · {ind.context}")
+    st.dataframe(table1_frame(lang=lang), hide_index=True)
+    st.subheader(t("sum.targets", lang))
+    st.dataframe(targets_frame(lang=lang, sectors=order), hide_index=True)
+
+
+def export_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("layout.export") is not None
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def export_file_bytes(query: tuple[tuple[str, str], ...], scope: str, fmt: str, lang: str) -> bytes:
+    """One export of a view (cached: the same view and format are made once)."""
+    from layout.export import export_bytes
+
+    catalog, sectors, index = catalog_bundle()
+    state, _ = views.state_from_query(dict(query), views.filter_options(catalog, sectors))
+    result = views.apply_filters(catalog, state, views.filter_options(catalog, sectors), index=index)
+    rows = pd.concat([result.points, result.unplaced, result.citywide])
+    return export_bytes(scope, fmt, lang=lang, catalog=rows)
+
+
+def export_tab(state: views.ViewState) -> None:
+    """Download buttons for the current view (filters, focus, language), made when clicked."""
+    from functools import partial
+
+    from layout.export import DECK_COUNTIES, MEDIA_TYPES, default_filename
+
+    lang = state.lang
+    scope = state.focus or "city"
+    st.markdown(t("export.intro", lang))
+    st.caption(t("export.scope", lang, scope=views.focus_label(state.focus, lang)))
+    query = tuple(sorted(views.state_to_query(state).items()))
+    formats = ["png", "pdf", "html"]
+    kind, _, key = scope.partition(":")
+    if kind == "county" and key in DECK_COUNTIES:
+        formats.append("pptx")
+    columns = st.columns(4)
+    for column, fmt in zip(columns, formats, strict=False):
+        column.download_button(t(f"export.{fmt}", lang), data=partial(export_file_bytes, query, scope, fmt, lang),
+                               file_name=default_filename(scope, fmt, lang=lang), mime=MEDIA_TYPES[fmt],
+                               key=f"w_export_{fmt}", on_click="ignore", use_container_width=True)
+    if "pptx" not in formats:
+        st.caption(t("export.pptx_hint", lang))
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+
+
+def main() -> None:
+    static_assets()
+    lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+    try:
+        catalog, sectors, index = catalog_bundle()
+    except LayoutError as exc:
+        st.error(t("error.catalog", lang, error=exc))
+        st.stop()
+    options = views.filter_options(catalog, sectors)
+    init_session(options, sectors)
+    state = read_state(options, sectors)
+    lang = state.lang
+    result = views.apply_filters(catalog, state, options, index=index)
+    key = tianditu_key()
+    sidebar(options, sectors, result, lang, bool(key))
+    state = read_state(options, sectors)  # the sidebar may have corrected the basemap
+    sync_url(state)
+
+    st.title(t("app.title", lang))
+    st.caption(t("app.caption", lang))
+    if st.session_state.get("query_problems"):
+        st.warning(t("error.query", lang, problems="; ".join(st.session_state["query_problems"])))
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("count.metric_points", lang), format_count(len(result.points), lang))
+    m2.metric(t("count.metric_citywide", lang), format_count(len(result.citywide), lang))
+    m3.metric(t("count.metric_total", lang), f"{format_count(result.total, lang)} / {format_count(len(catalog), lang)}")
+
+    names = [t("tab.map", lang), t("tab.which", lang), t("tab.batch", lang), t("tab.summary", lang)]
+    has_export = export_available()
+    tabs = st.tabs([*names, t("tab.exports", lang)] if has_export else names)
+    with tabs[0]:
+        map_tab(state, result, catalog, key)
+    with tabs[1]:
+        which_tab(catalog, lang)
+    with tabs[2]:
+        batch_tab(lang)
+    with tabs[3]:
+        summary_tab(result, sectors, lang)
+    if has_export:
+        with tabs[4]:
+            export_tab(state)
+
+
+try:
+    main()
+except Exception as exc:  # the last resort: a message and the server log, never a traceback on the page
+    logging.getLogger("yiyang.app").exception("unexpected error")
+    st.error(t("error.generic", check_lang(st.session_state.get("lang")), error=f"{type(exc).__name__}: {exc}"))

@@ -1,0 +1,276 @@
+"""The Streamlit app, driven headless through every widget path (streamlit.testing.v1.AppTest)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layout.catalog import load_catalog
+from layout.crs import from_wgs84
+from layout.geodata import load_counties
+from layout.tables import MAX_UPLOAD_BYTES
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def inside(county: str) -> tuple[float, float]:
+    p = load_counties().set_index("name").loc[county, "geometry"].representative_point()
+    return p.x, p.y
+
+
+# -- the default view ----------------------------------------------------------------------------
+
+
+def test_default_view_is_chinese_and_counts_the_catalog(catalog):
+    at = run()
+    assert at.title[0].value.startswith("益阳市“十四五”服务业发展规划")
+    n_city = int((catalog["precision"] == "citywide").sum())
+    n_points = int((catalog["lon"].notna() & (catalog["precision"] != "citywide")).sum())
+    assert metrics(at) == [str(n_points), str(n_city), f"{len(catalog)} / {len(catalog)}"]
+    assert at.query_params == {} and not at.error and not at.warning
+    assert [t.label for t in at.tabs] == ["地图", "属于哪个片区？", "批量核查", "统计与指标", "导出"]
+    assert at.session_state["lang"] == "zh"
+
+
+# -- filters and the URL -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("widget, key, value, param", [
+    ("multiselect", "w_zone", ["mountain_wing"], "zone=mountain_wing"),
+    ("multiselect", "w_pole", ["pole_northeast"], "pole=pole_northeast"),
+    ("multiselect", "w_county", ["安化县"], "county=安化县"),
+    ("button_group", "w_sector_3", ["文旅休闲业"], "sector=文旅休闲业"),
+    ("multiselect", "w_action", ["新建"], "action=新建"),
+    ("multiselect", "w_precision", ["town"], "precision=town"),
+    ("text_input", "w_q", "cxhh", "q=cxhh"),
+])
+def test_each_filter_narrows_the_view_and_lands_in_the_url(catalog, widget, key, value, param):
+    at = run()
+    before = int(at.metric[2].value.split(" / ")[0])
+    getattr(at, widget)(key=key).set_value(value)
+    at.run()
+    assert not at.exception
+    after = int(at.metric[2].value.split(" / ")[0])
+    assert 0 < after < before
+    name, _, expected = param.partition("=")
+    assert at.query_params[name] == expected
+    # the option labels carry the counts that follow the other filters
+    if widget == "multiselect":
+        assert all("(" in label for label in at.multiselect(key=key).options)
+
+
+def test_counts_in_option_labels_follow_the_filters():
+    at = run()
+    at.multiselect(key="w_county").set_value(["安化县"])
+    at.run()
+    zone_labels = at.multiselect(key="w_zone").options
+    assert any(label.startswith("一核") and label.endswith("(0)") for label in zone_labels)
+
+
+def test_the_query_string_round_trips(catalog):
+    query = {"zone": "core", "sector": "文旅休闲业,现代物流业", "focus": "county:赫山区", "q": "", "basemap": "osm"}
+    at = run({k: v for k, v in query.items() if v})
+    assert at.multiselect(key="w_zone").value == ["core"]
+    assert at.button_group(key="w_sector_3").value == ["文旅休闲业"]
+    assert at.button_group(key="w_sector_5").value == ["现代物流业"]
+    assert at.selectbox(key="w_focus").value == "county:赫山区"
+    assert at.selectbox(key="w_basemap").value == "osm"
+    assert at.query_params == {k: v for k, v in query.items() if v}
+    reopened = run(dict(at.query_params))
+    assert metrics(reopened) == metrics(at)
+    assert "赫山区的项目" in texts(at.markdown)  # the focus panel lists its projects
+
+
+def test_a_stale_link_is_reported_not_fatal():
+    at = run({"zone": "nowhere", "lang": "xx", "basemap": "tianditu"})
+    assert "链接中的部分参数无效" in texts(at.warning)
+    assert at.selectbox(key="w_basemap").value == "none"  # no Tianditu key in the test environment
+    assert "zone" not in at.query_params
+
+
+def test_reset_clears_every_filter():
+    at = run({"zone": "core", "q": "园", "precision": "county"})
+    at.button[0].click()
+    at.run()
+    assert at.query_params == {} and at.multiselect(key="w_zone").value == []
+
+
+def test_language_switch_is_shared_through_session_and_url():
+    at = run()
+    at.button_group(key="w_lang").set_value("en")
+    at.run()
+    assert at.title[0].value.startswith("Yiyang 14th Five-Year")
+    assert at.session_state["lang"] == "en" and at.query_params["lang"] == "en"
+    assert [t.label for t in at.tabs][0] == "Map"
+    at.button_group(key="w_lang").set_value("zh")
+    at.run()
+    assert at.title[0].value.startswith("益阳市") and "lang" not in at.query_params
+
+
+# -- which zone? ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02", "bd09", "cgcs2000"])
+def test_which_zone_for_typed_coordinates_in_each_system(crs):
+    lon, lat = inside("赫山区")
+    x, y = from_wgs84([lon], [lat], crs)
+    at = run()
+    at.segmented_control(key="w_which_mode").set_value("coords")
+    at.run()
+    at.selectbox(key="w_which_crs").set_value(crs)
+    at.text_input(key="w_which_lon").set_value(f"{x[0]:.7f}")
+    at.text_input(key="w_which_lat").set_value(f"{y[0]:.7f}")
+    at.run()
+    assert not at.exception
+    assert "位于 **赫山区**" in texts(at.success)
+    body = texts(at.markdown)
+    assert "中心城区现代服务业引领区" in body and "推进铁路水路大联通" in body  # core zone and central pole
+
+
+def test_which_zone_outside_names_the_nearest_county_and_distance():
+    at = run()
+    at.segmented_control(key="w_which_mode").set_value("coords")
+    at.run()
+    at.text_input(key="w_which_lon").set_value("112.94")  # 长沙
+    at.text_input(key="w_which_lat").set_value("28.23")
+    at.run()
+    warning = texts(at.warning)
+    assert "不在益阳市境内" in warning and "公里" in warning
+
+
+@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "LON 'abc' is not a number"),
+                                                ("28.5", "112.3", "looks swapped")])
+def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, message):
+    at = run()
+    at.segmented_control(key="w_which_mode").set_value("coords")
+    at.run()
+    at.text_input(key="w_which_lon").set_value(lon)
+    at.text_input(key="w_which_lat").set_value(lat)
+    at.run()
+    assert not at.exception and message in texts(at.error)
+
+
+def test_which_zone_for_a_catalog_project(catalog):
+    located = catalog[catalog["lon"].notna()].iloc[0]
+    at = run()
+    at.selectbox(key="w_which_project").set_value(located["id"])
+    at.run()
+    assert f"位于 **{located['computed_county']}**" in texts(at.success)
+    citywide = catalog[catalog["precision"] == "citywide"].iloc[0]
+    at.selectbox(key="w_which_project").set_value(citywide["id"])
+    at.run()
+    assert "全市性项目" in texts(at.info)
+
+
+def test_a_map_click_is_answered_in_the_map_system():
+    lon, lat = inside("南县")
+    at = run()
+    at.session_state["click"] = (lon, lat, "none")
+    at.run()
+    assert "位于 **南县**" in texts(at.success)
+    glon, glat = from_wgs84([lon], [lat], "gcj02")
+    at.session_state["click"] = (float(glon[0]), float(glat[0]), "amap")  # clicked over 高德 tiles
+    at.run()
+    assert "位于 **南县**" in texts(at.success) and "GCJ-02" in texts(at.caption)
+
+
+# -- batch check ---------------------------------------------------------------------------------
+
+ROWS = pd.DataFrame({"名称": ["赫山点", "长沙点", "坏行"], "经度": ["112.45", "112.94", "abc"],
+                     "纬度": ["28.50", "28.23", "28.5"]})
+
+
+def upload(name: str, data: bytes, mime: str = "application/octet-stream") -> AppTest:
+    at = run()
+    at.file_uploader(key="w_upload").upload(name, data, mime)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("name, data, encoding", [
+    ("points.csv", ROWS.to_csv(index=False).encode("utf-8"), "utf-8"),
+    ("points.csv", ROWS.to_csv(index=False).encode("gbk"), "gb18030"),
+    ("points.xlsx", None, "xlsx"),
+])
+def test_batch_check_annotates_every_row(name, data, encoding):
+    if data is None:
+        buf = io.BytesIO()
+        ROWS.to_excel(buf, index=False)
+        data = buf.getvalue()
+    at = upload(name, data)
+    summary = texts(at.success)
+    assert f"3 行（{encoding}）" in summary and "1 行在益阳境内，1 行在境外，1 行有错误" in summary
+    table = next(d.value for d in at.dataframe if "wgs84_lon" in d.value.columns or "nearest_county" in d.value.columns)
+    assert table["county"].tolist()[0] == "赫山区" and table["error"].tolist()[2].startswith("longitude")
+    assert {b.key: b.label for b in at.download_button if b.key.startswith("w_dl")} == {
+        "w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("points.txt", b"lon,lat\n112,28\n", "the file type should be .csv or .xlsx"),
+    ("points.xlsx", b"PK\x03\x04 not really a workbook", "the workbook cannot be read"),
+    ("points.csv", b"name\nno coordinates here\n", "no longitude column found"),
+    ("points.csv", b"lon,lat\n" + b"112.4,28.5\n" * (MAX_UPLOAD_BYTES // 11 + 1), "文件过大"),
+])
+def test_batch_check_refuses_broken_files_with_a_clear_message(name, data, message):
+    at = upload(name, data)
+    assert message in texts(at.error)
+    assert not [b for b in at.download_button if b.key.startswith("w_dl")]
+
+
+# -- summaries -----------------------------------------------------------------------------------
+
+
+def test_summaries_show_counts_table1_and_targets():
+    at = run()
+    frames = [d.value for d in at.dataframe]
+    table1 = next(f for f in frames if "指标名称" in f.columns)
+    assert table1.iloc[0].tolist()[:4] == ["服务业增加值（亿元）", "740.26", "1087.68", "8.0% 以上 [平均]"]
+    assert table1["2025年"].tolist() == ["1087.68", "44.00", "49.90", "31.40"]
+    targets = next(f for f in frames if "目标（2025年）" in f.columns)
+    assert "600亿元以上" in targets["目标（2025年）"].tolist() and "规划原文" in targets.columns
+    zone_sector = next(f for f in frames if "合计" in f.columns)
+    assert "一核·中心城区现代服务业引领区" in zone_sector.index
+    assert at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+
+def test_exports_offer_the_current_view():
+    at = run()
+    buttons = {b.key: b for b in at.download_button}
+    assert {"w_export_png", "w_export_pdf", "w_export_html"} <= set(buttons)
+    assert "w_export_pptx" not in buttons and "按县制作" in texts(at.caption)
+    at = run({"focus": "county:安化县"})
+    labels = {b.key: b.proto.label for b in at.download_button}
+    assert labels["w_export_pptx"] == "下载县区简报 PPTX"
+    assert "范围：安化县" in texts(at.caption)

@@ -1,0 +1,176 @@
+"""The running app in a real browser: Debian's chromium, headless, driven by Playwright.
+
+Starts ``streamlit run app.py`` on a free port, waits for Leaflet to draw inside the component's iframe,
+reads a popup, changes a filter, saves screenshots, and fails if the page fetched anything (scripts,
+stylesheets, fonts included) from a host other than the app's own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'streamlit.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def shown_projects(frame) -> int:
+    """Project markers drawn, counting each cluster as the number it shows."""
+    singles = frame.locator("path.project-marker").count()
+    clusters = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts() if t.strip().isdigit())
+    return singles + clusters
+
+
+def metric(page, label: str) -> int:
+    box = page.locator('[data-testid="stMetric"]', has_text=label)
+    return int(box.locator('[data-testid="stMetricValue"]').inner_text().split("/")[0].strip().replace(",", ""))
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_map_draws_offline_and_answers(server):
+    from playwright.sync_api import sync_playwright
+
+    requests: list[tuple[str, str]] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+            page.on("request", lambda r: requests.append((r.resource_type, r.url)))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server, wait_until="domcontentloaded")
+
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+            expected = wait_for(lambda: page.locator('[data-testid="stMetric"]').count()
+                                and metric(page, "地图上的项目"), what="the project count")
+            # the six counties (plus zone areas, arrows), and every located project as a marker or in a cluster
+            assert frame.locator("path.leaflet-interactive").count() >= 6
+            wait_for(lambda: shown_projects(frame) == expected, what=f"{expected} project markers")
+            assert frame.locator(".map-legend").is_visible()
+            assert frame.locator(".leaflet-control-layers").count() == 1
+
+            # which zone? click the map where 安化县's label sits (labels let clicks through to the map)
+            label = frame.locator(".map-label", has_text="安化县").first
+            box = label.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 12)
+            answer = page.locator('[data-testid="stAlert"]', has_text="位于").first
+            answer.wait_for(timeout=20_000)
+            assert "安化县" in answer.inner_text()
+            assert "西南部对接大湘西南" in page.locator('[data-testid="stMain"]').inner_text()
+            assert shown_projects(frame) == expected  # the map was not rebuilt by the click
+
+            # open a popup and read it (a cluster first spiderfies or zooms to show its markers)
+            if frame.locator("path.project-marker").count() == 0:
+                frame.locator(".marker-cluster").first.click()
+                frame.locator("path.project-marker").first.wait_for(state="attached", timeout=10_000)
+            frame.locator("path.project-marker").first.click(force=True)
+            popup = frame.locator(".leaflet-popup-content .project-popup")
+            popup.wait_for(timeout=10_000)
+            text = popup.inner_text()
+            assert "片区" in text and "定位精度" in text and "第" in text, text
+
+            page.screenshot(path=str(ARTIFACTS / "explorer-popup.png"))
+
+            # change a filter in the sidebar: the counts and the markers follow
+            page.reload(wait_until="domcontentloaded")
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+            wait_for(lambda: shown_projects(frame) == expected, what="the full map again")
+            page.locator('[data-testid="stSidebar"] button', has_text=re.compile(r"^文旅休闲业")).first.click()
+            narrowed = wait_for(lambda: (n := metric(page, "地图上的项目")) != expected and n, what="a new count")
+            assert 0 < narrowed < expected
+            wait_for(lambda: shown_projects(frame) == narrowed, what=f"{narrowed} project markers")
+            assert "sector=" in page.url  # the view is in the URL
+
+            page.reload(wait_until="domcontentloaded")  # the bookmarked view reopens as it was
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+            wait_for(lambda: shown_projects(frame) == narrowed, what="the bookmarked view")
+            time.sleep(0.5)
+            page.screenshot(path=str(ARTIFACTS / "explorer-filtered.png"))
+
+            page.goto(server, wait_until="domcontentloaded")
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+            wait_for(lambda: shown_projects(frame) == expected, what="the default view")
+            time.sleep(1.0)
+            page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+            if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+
+    assert not errors, errors
+    own = urlparse(server).netloc
+    foreign = sorted({(kind, url) for kind, url in requests
+                      if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own})
+    assert not foreign, f"fetched from other hosts: {foreign}"
+    kinds = {kind for kind, _ in requests}
+    assert {"script", "stylesheet"} <= kinds  # the app's own Leaflet and styles were fetched

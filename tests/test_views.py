@@ -1,0 +1,272 @@
+"""The explorer's view logic: URL state, filters and counts, pinyin search, summaries, indicators, i18n."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from layout.catalog import SECTORS, load_catalog
+from layout.cli import where_record
+from layout.geodata import load_counties
+from layout.i18n import LANGS, STRINGS, format_count, format_distance, t
+from layout.indicators import load_indicators, parse_indicators, table1_frame, targets_frame
+from layout.plan import quote_in_plan
+from layout.views import (
+    DEFAULT_STATE,
+    ViewState,
+    apply_filters,
+    build_search_index,
+    filter_options,
+    focus_mask,
+    focus_options,
+    search_keys,
+    search_mask,
+    state_from_query,
+    state_to_query,
+    where_explanation,
+    zone_sector_counts,
+    zone_sector_long,
+)
+
+ALL_SECTORS = [s for group in SECTORS.values() for s in group]
+
+
+def project(id_, name, sector, county, zones, poles, precision="site", action="新建", **extra) -> dict:
+    row = {"id": id_, "name": name, "name_en": "", "sector": sector, "action": action, "county": county,
+           "computed_county": county if precision != "citywide" else None, "zones": zones, "poles": poles,
+           "precision": precision, "plan_quote": "", "plan_section": "", "lon": 112.0, "lat": 28.5}
+    if precision == "citywide":
+        row["lon"] = row["lat"] = float("nan")
+    row.update(extra)
+    return row
+
+
+@pytest.fixture
+def projects() -> pd.DataFrame:
+    """Five hand-made rows covering the core, both wings, a 资阳 (core + lake wing) point and a citywide item."""
+    return pd.DataFrame([
+        project("A", "茶乡花海生态体验园", "文旅休闲业", "安化县", ("mountain_wing",), ("pole_southwest",),
+                name_en="Tea Town Flower Sea"),
+        project("B", "长株潭对接物流园", "现代物流业", "赫山区", ("core",), ("pole_central",), precision="county"),
+        project("C", "南洞庭湖湿地旅游区", "文旅休闲业", "沅江市", ("lake_wing",), ("pole_northeast",),
+                precision="town", action="续建"),
+        project("D", "资阳电商中心", "电子商务业", "资阳区", ("core", "lake_wing"), ("pole_central",)),
+        project("E", "益阳工业互联网平台", "工业软件与信息服务", "全市", (), (), precision="citywide"),
+    ])
+
+
+@pytest.fixture
+def options(projects) -> dict[str, list[str]]:
+    return filter_options(projects, SECTORS)
+
+
+# -- URL state -----------------------------------------------------------------------------------
+
+
+def test_default_state_is_an_empty_query():
+    assert state_to_query(DEFAULT_STATE) == {}
+
+
+def test_state_round_trips_through_the_query(options):
+    state = ViewState(zone=("core", "lake_wing"), pole=("pole_central",), county=("赫山区",),
+                      sector=("电子商务业", "现代物流业"), action=("新建",), precision=("site", "town"),
+                      q="chaxiang", focus="county:安化县", basemap="osm", lang="en")
+    query = state_to_query(state)
+    assert query["zone"] == "core,lake_wing" and query["lang"] == "en" and query["q"] == "chaxiang"
+    assert state_from_query(query, options) == (state, [])
+
+
+def test_query_values_are_checked_and_put_in_canonical_order(options):
+    state, problems = state_from_query(
+        {"zone": ["lake_wing,core", "nowhere"], "sector": "现代物流业,电子商务业", "lang": "fr",
+         "basemap": "google", "focus": "county:长沙", "unknown": "x"}, options)
+    assert state.zone == ("core", "lake_wing")  # repeated parameters read, order canonical
+    assert state.sector == ("电子商务业", "现代物流业")  # the 3+4+5 order
+    assert (state.lang, state.basemap, state.focus) == ("zh", "none", "")
+    assert len(problems) == 4
+    assert any("'nowhere' is not one of core, lake_wing, mountain_wing" in p for p in problems)
+    assert any(p.startswith("lang: 'fr'") for p in problems)
+
+
+def test_focus_options_cover_counties_and_zones():
+    focus = focus_options()
+    assert focus[0] == "" and "county:大通湖区" in focus and "zone:pole_southwest" in focus
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+def test_search_keys_give_full_pinyin_and_initials():
+    full, initials = search_keys("茶乡花海")
+    assert full.split("|")[0] == "chaxianghuahai" and initials.split("|")[0] == "cxhh"
+    full, initials = search_keys("5G+电容器")
+    assert full.startswith("5g+dianrongqi") and initials.startswith("5g+drq")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("chaxiang", ["A"]), ("cxhh", ["A"]), ("茶乡", ["A"]), ("CHA XIANG", ["A"]), ("tea town", ["A"]),
+    ("changzhutan", ["B"]),  # 长 read chang as well as zhang
+    ("czt", ["B"]), ("wenlv", []), ("lvyou", ["C"]), ("", ["A", "B", "C", "D", "E"]),
+    ("zzzz", []),
+])
+def test_search_matches_chinese_pinyin_and_initials(projects, query, expected):
+    index = build_search_index(projects)
+    assert projects.loc[search_mask(index, query), "id"].tolist() == expected
+
+
+# -- filtering and counts ------------------------------------------------------------------------
+
+
+def test_filters_or_within_and_across(projects, options):
+    state = ViewState(zone=("core", "mountain_wing"), sector=("文旅休闲业", "电子商务业"))
+    result = apply_filters(projects, state, options)
+    assert result.points["id"].tolist() == ["A", "D"]
+
+
+def test_citywide_items_ignore_location_filters_but_not_the_others(projects, options):
+    result = apply_filters(projects, ViewState(county=("赫山区",)), options)
+    assert result.points["id"].tolist() == ["B"]
+    assert result.citywide["id"].tolist() == ["E"]
+    assert apply_filters(projects, ViewState(sector=("文旅休闲业",)), options).citywide.empty
+    assert apply_filters(projects, ViewState(precision=("site",)), options).citywide.empty
+
+
+def test_counts_follow_the_other_filters(projects, options):
+    result = apply_filters(projects, ViewState(zone=("core",), sector=("电子商务业",)), options)
+    assert result.counts["zone"] == {"core": 1, "lake_wing": 1, "mountain_wing": 0}
+    assert result.counts["sector"]["现代物流业"] == 1 and result.counts["sector"]["文旅休闲业"] == 0
+    # the citywide item counts under its own sector, whatever the location filters
+    assert result.counts["sector"]["工业软件与信息服务"] == 1
+    assert result.total == 1
+
+
+def test_rows_without_coordinates_are_listed_apart(projects, options):
+    projects.loc[projects["id"] == "C", ["lon", "lat"]] = float("nan")
+    result = apply_filters(projects, ViewState(zone=("lake_wing",)), options)
+    assert result.points["id"].tolist() == ["D"] and result.unplaced["id"].tolist() == ["C"]
+    assert result.total == 3  # D, C and the citywide E
+
+
+def test_focus_lists_a_county_or_a_zone(projects):
+    assert projects.loc[focus_mask(projects, "county:资阳区"), "id"].tolist() == ["D"]
+    assert projects.loc[focus_mask(projects, "zone:lake_wing"), "id"].tolist() == ["C", "D"]
+    assert projects.loc[focus_mask(projects, "zone:pole_central"), "id"].tolist() == ["B", "D"]
+    assert focus_mask(projects, "").all()
+
+
+# -- summaries -----------------------------------------------------------------------------------
+
+
+def test_zone_sector_counts_count_every_zone_a_project_is_in(projects):
+    table = zone_sector_counts(projects, ALL_SECTORS)
+    assert list(table.columns) == [*ALL_SECTORS, "合计"]
+    assert table.loc["一核·中心城区现代服务业引领区", "电子商务业"] == 1
+    assert table.loc["两翼·益沅南湖区服务业发展支撑区", "合计"] == 2  # C and 资阳's D
+    assert table.loc["全市性", "工业软件与信息服务"] == 1
+    long = zone_sector_long(table)
+    assert set(long.columns) == {"片区", "行业", "合计"} and (long["合计"] > 0).all()
+    assert "三极·中部对接长株潭" not in set(long["片区"])  # the chart shows zones, the table poles too
+
+
+def test_zone_sector_counts_in_english(projects):
+    table = zone_sector_counts(projects, ALL_SECTORS, lang="en")
+    assert "Total" in table.columns and "Citywide" in table.index
+
+
+def test_where_explanation_quotes_the_plan():
+    counties = load_counties().set_index("name")
+    inside = counties.loc["资阳区", "geometry"].representative_point()
+    record = where_record(str(inside.x), str(inside.y), "wgs84")
+    assert record["county"] == "资阳区"
+    explained = where_explanation(record)
+    assert [z["id"] for z in explained["zones"]] == ["core", "lake_wing"]
+    assert explained["zones"][1]["role"] == "secondary"
+    assert [p["id"] for p in explained["poles"]] == ["pole_central"]
+    for item in explained["zones"] + explained["poles"]:
+        assert quote_in_plan(item["definition"]) and quote_in_plan(item["quote"])
+
+
+# -- the shipped catalog -------------------------------------------------------------------------
+
+
+def test_the_shipped_catalog_filters_and_counts():
+    catalog = load_catalog()
+    options = filter_options(catalog, SECTORS)
+    result = apply_filters(catalog, DEFAULT_STATE, options)
+    assert result.total == len(catalog)
+    assert len(result.citywide) == int((catalog["precision"] == "citywide").sum())
+    narrowed = apply_filters(catalog, ViewState(county=("安化县",)), options)
+    assert 0 < len(narrowed.points) < len(result.points)
+    assert sum(result.counts["precision"].values()) == len(catalog)
+    assert search_mask(build_search_index(catalog), "cxhh").any()  # 茶乡花海生态体验园
+
+
+# -- indicators ----------------------------------------------------------------------------------
+
+
+def test_table1_is_as_the_plan_prints_it():
+    t1 = load_indicators().table1.set_index("name")
+    assert t1.loc["服务业增加值", ["y2020", "y2025", "growth", "growth_kind"]].tolist() == [
+        "740.26", "1087.68", "8.0% 以上", "平均"]
+    assert t1.loc["服务业增加值占 GDP 比重", ["y2020", "y2025", "growth"]].tolist() == ["39.90", "44.00", "4.10%"]
+    assert t1.loc["服务业从业人员占全社会从业人员比重", ["y2020", "y2025"]].tolist() == ["46.64", "49.90"]
+    assert t1.loc["生产性服务业占服务业增加值", ["y2020", "y2025", "growth"]].tolist() == ["25.40", "31.40", "6.00%"]
+    assert table1_frame()["增速"].tolist()[0] == "8.0% 以上 [平均]"
+
+
+def test_every_indicator_and_target_quotes_the_plan_verbatim():
+    ind = load_indicators()
+    assert quote_in_plan(ind.context) and quote_in_plan(ind.title)
+    for source in [*ind.table1["source"], *ind.targets["source"]]:
+        assert quote_in_plan(source), source
+    for value, source in zip(ind.targets["value"], ind.targets["source"], strict=True):
+        digits = "".join(ch for ch in value if ch.isdigit())
+        assert digits in "".join(ch for ch in source if ch.isdigit()), value
+
+
+def test_sector_targets_name_the_catalog_sectors():
+    targets = load_indicators().targets
+    assert set(targets["sector"]) <= set(ALL_SECTORS)
+    by = dict(zip(targets["indicator"], targets["value"], strict=False))
+    assert by["旅游总收入"] == "600亿元以上" and by["社会消费品零售总额"] == "995亿元以上"
+    assert by["软件和信息服务收入"] == "年均增速15%以上" and by["物流业增加值"] == "年均增长8%"
+    assert by["金融业增加值占GDP比重"] == "5%左右" and by["电商营业额"].endswith("增长30%以上")
+    frame = targets_frame(sectors=ALL_SECTORS)
+    assert frame["行业"].tolist()[0] == "电子商务业" and list(frame.columns)[-1] == "规划原文"
+
+
+def test_broken_indicators_are_reported_at_once():
+    from layout.errors import LayoutError
+
+    with pytest.raises(LayoutError, match=r"\[\[table1\]\] entry 1: unit, unit_en, source should be non-empty text; "
+                       r"\[\[targets\]\] is empty"):
+        parse_indicators({"table1": [{"name": "x", "name_en": "x", "unit_en": "", "y2020": "1", "y2025": "2",
+                                      "growth": "1", "growth_kind": "平均"}], "targets": []})
+
+
+# -- i18n ----------------------------------------------------------------------------------------
+
+
+def test_every_ui_string_has_both_languages():
+    assert LANGS == ("zh", "en")
+    for key, (zh, en) in STRINGS.items():
+        assert zh.strip() and en.strip(), key
+        assert zh.count("{") == en.count("{"), key
+
+
+def test_ui_strings_and_numbers_read_naturally():
+    assert t("tab.map") == "地图" and t("tab.map", "en") == "Map" and t("no.such.key") == "no.such.key"
+    assert t("count.shown", "zh", points=3, citywide=1, total=4).startswith("地图上 3 个项目")
+    assert format_count(1234) == "1,234" and format_count(12000) == "1.2万" and format_count(12000, "en") == "12,000"
+    assert format_distance(0.85) == "850 米" and format_distance(3.21) == "3.2 公里"
+    assert format_distance(3.21, "en") == "3.2 km" and format_distance(np.nan) == "—"
+
+
+def test_the_view_modules_import_no_streamlit():
+    code = ("import sys, layout.views, layout.maps, layout.assets, layout.i18n, layout.indicators; "
+            "sys.exit('streamlit' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
