@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.crs import WGS84, check_lonlat, parse_number
+from layout.classify import classify_points, parse_coordinates
+from layout.crs import WGS84
 from layout.errors import InputError
 from layout.gazetteer import CITYWIDE, geocode, geocode_county
 from layout.zones import load_zone_model
@@ -80,23 +81,12 @@ def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> P
 # The typed view
 
 
-def parse_lonlat(lon_text: object, lat_text: object) -> tuple[float, float]:
-    """A row's coordinates as floats; NaN, NaN when empty, unreadable or impossible (the validator says why)."""
-    try:
-        lon, lat = parse_number(lon_text), parse_number(lat_text)
-    except InputError:
-        return np.nan, np.nan
-    return (np.nan, np.nan) if check_lonlat(lon, lat) else (lon, lat)
-
-
 def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add ``computed_county``, ``zone``, ``zones`` and ``poles`` to a catalog with geometry.
 
     site/town rows with a point are classified from geometry (``layout.classify.classify_points``);
     every other row takes them from its declared county through the zone model (全市 → empty).
     """
-    from layout.classify import classify_points
-
     model = load_zone_model()
     n = len(gdf)
     county, zone = [""] * n, [""] * n
@@ -124,9 +114,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def catalog_to_geodataframe(df: pd.DataFrame) -> gpd.GeoDataFrame:
     """The typed view of a text catalog: cells stripped, float lon/lat, Points, computed zone columns."""
     table = df.apply(lambda col: col.map(lambda v: v.strip() if isinstance(v, str) else v)).astype(object)
-    pairs = [parse_lonlat(x, y) for x, y in zip(table["lon"], table["lat"], strict=True)]
-    lon = np.array([p[0] for p in pairs], dtype=float)
-    lat = np.array([p[1] for p in pairs], dtype=float)
+    lon, lat, _ = parse_coordinates(table["lon"].astype(str), table["lat"].astype(str))  # NaN when unusable
     table["lon"], table["lat"] = lon, lat
     geometry = [shapely.Point(x, y) if np.isfinite(x) else None for x, y in zip(lon, lat, strict=True)]
     return attach_zones(gpd.GeoDataFrame(table, geometry=geometry, crs=WGS84))

@@ -138,15 +138,15 @@ def _parse_coordinate(line: int, column: str, text: str) -> tuple[float | None, 
     return value, problems
 
 
-def _check_row(line: int, row: dict[str, str], seen: dict[str, dict[str, int]],
+def _check_row(line: int, row: dict[str, str], cell: dict[str, str], seen: dict[str, dict[str, int]],
                zone_names: list[str]) -> tuple[list[Problem], tuple[float, float] | None]:
-    """Checks that need only the row's own text; returns its problems and its usable point."""
+    """Checks that need only the row's own text (``row`` as written, ``cell`` stripped, every column);
+    returns its problems and its usable point."""
     problems = []
     for column, raw in row.items():
         if raw != raw.strip():
             problems.append(Problem(line, column, WARNING, f"{raw!r} has stray leading/trailing spaces",
                                     f"write {raw.strip()!r}"))
-    cell = {c: row.get(c, "").strip() for c in COLUMNS}
     for column in REQUIRED:
         if column in row and not cell[column]:
             problems.append(Problem(line, column, ERROR, f"{column} is empty", f"fill in {column}"))
@@ -315,11 +315,12 @@ def validate_catalog_bytes(data: bytes, *, name: str = "projects_catalog.csv") -
                                     "quote cells that contain a comma (\"112,35\" → 112.35), or remove stray commas"))
             continue
         row = dict(zip(names, record, strict=True))
-        row_problems, point = _check_row(line, row, seen, zone_names)
+        cell = {c: row.get(c, "").strip() for c in COLUMNS}
+        row_problems, point = _check_row(line, row, cell, seen, zone_names)
         problems += row_problems
         lines.append(line)
         rows.append(row)
-        cells.append({c: row.get(c, "").strip() for c in COLUMNS})
+        cells.append(cell)
         points.append(point)
     problems += _check_places(lines, cells, points)
     bad_lines = {p.line for p in problems if p.severity == ERROR and p.column in ("lon", "lat", "county")}
