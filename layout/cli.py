@@ -191,3 +191,55 @@ def build_geodata_cmd(out_dir: Path | None) -> None:
 
     for path in build_geodata(out_dir or GEODATA_DIR):
         click.echo(f"wrote {path}")
+
+
+@main.command("export")
+@click.option("--scope", default="city", show_default=True,
+              help="city, zone:<id> (core, lake_wing, mountain_wing, pole_…) or county:<name>; "
+                   "county:all = every county (as --all-counties).")
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf", "html", "pptx"], case_sensitive=False),
+              help="png (300 dpi print), pdf, html (self-contained map) or pptx (county briefing). "
+                   "Default: from the suffix of -o, else png (pptx with --all-counties).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write; with --all-counties a directory (default: out/).")
+@click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
+    """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
+
+    \b
+    Examples:
+      python -m layout export --scope city --format png -o 益阳市.png
+      python -m layout export --scope county:安化县 -o 安化县.pdf
+      python -m layout export --scope zone:lake_wing --format html -o 湖区翼.html
+      python -m layout export --all-counties --format pptx -o decks/
+    """
+    from layout.export import DECK_COUNTIES, FORMATS, default_filename, export_file
+    from layout.printmap import parse_scope
+
+    all_counties = all_counties or scope.strip() == "county:all"
+    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
+    if fmt and suffix and suffix != fmt.lower():
+        raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
+    if suffix and suffix not in FORMATS:
+        raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
+    fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
+    if not all_counties:
+        parsed = parse_scope(scope)
+        path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        return
+    from layout.export import load_projects
+
+    directory = output or Path("out")
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
+    catalog = load_projects()
+    written = []
+    with click.progressbar(DECK_COUNTIES, label=f"{fmt} × {len(DECK_COUNTIES)}", file=sys.stderr,
+                           item_show_func=lambda c: c or "") as counties:
+        for county in counties:
+            target = directory / default_filename(f"county:{county}", fmt, lang=lang)
+            written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")

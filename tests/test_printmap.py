@@ -1,0 +1,177 @@
+"""Static print maps: the CJK font from PyPI, scopes, layout maths, and what the pixels show."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from pyproj import Transformer
+
+from layout.errors import InputError
+from layout.geodata import load_counties
+from layout.printmap import (
+    BACKGROUND,
+    MAP_CRS,
+    PRECISION_STYLES,
+    Scope,
+    draw_map,
+    fit_extent,
+    grid_north_angle,
+    map_layout,
+    nice_length,
+    parse_scope,
+    register_cjk_font,
+    scope_counties,
+    spread_points,
+    valid_scopes,
+)
+
+SMALL = (8.0, 5.6)  # a small figure where print size does not matter
+TO_MAP = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)
+
+
+def projects(county: str = "安化县") -> pd.DataFrame:
+    """One project of each precision inside ``county``, two sharing a place, and one citywide item."""
+    inside = load_counties().set_index("name").loc[county, "geometry"].representative_point()
+    rows = []
+    for i, (precision, sector) in enumerate([("site", "文旅休闲业"), ("town", "康养服务业"), ("county", "现代物流业"),
+                                            ("county", "现代物流业")]):
+        rows.append({"id": f"T{i}", "name": f"测试项目{i}", "sector": sector, "precision": precision, "county": county,
+                     "computed_county": county, "zones": ("mountain_wing",), "poles": ("pole_southwest",),
+                     "lon": inside.x + (0.05 if i == 0 else 0), "lat": inside.y})
+    rows.append({"id": "T9", "name": "全市项目", "sector": "电子商务业", "precision": "citywide", "county": "全市",
+                 "computed_county": "", "zones": (), "poles": (), "lon": np.nan, "lat": np.nan})
+    return pd.DataFrame(rows)
+
+
+def render(fig, dpi: int = 40) -> np.ndarray:
+    """The figure's pixels (RGBA) at ``dpi``; the figure's transforms then match the array."""
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph (tofu box) warns while drawing: fail on it
+        canvas.draw()
+    return np.asarray(canvas.buffer_rgba())
+
+
+def pixel(fig, image: np.ndarray, x: float, y: float) -> np.ndarray:
+    """The RGB at map coordinates ``x, y`` (EPSG:4546)."""
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    px, py = ax.transData.transform((x, y))
+    return image[int(round(image.shape[0] - py)), int(round(px)), :3]
+
+
+def test_the_cjk_font_comes_from_the_mplfonts_package():
+    import mplfonts
+
+    assert register_cjk_font() == "Noto Sans CJK SC"
+    path = matplotlib.font_manager.findfont(matplotlib.font_manager.FontProperties(family="Noto Sans CJK SC"),
+                                            fallback_to_default=False)
+    assert Path(path).is_relative_to(Path(mplfonts.__file__).parent)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_missing_glyphs_in_either_language(lang, recwarn):
+    fig = draw_map("county:沅江市", projects("沅江市"), lang=lang, figsize=SMALL)
+    render(fig, dpi=30)
+    fig.savefig(io.BytesIO(), format="pdf")
+    assert not [w for w in recwarn if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    assert any("沅江市" in t for t in texts) if lang == "zh" else any("Yuanjiang" in t for t in texts)
+
+
+def test_scopes_parse_and_bad_ones_list_the_valid():
+    assert parse_scope("city") == Scope("city")
+    assert parse_scope(" county:安化县 ") == Scope("county", "安化县")
+    assert parse_scope("zone:pole_central") == Scope("zone", "pole_central")
+    assert str(Scope("zone", "core")) == "zone:core"
+    assert {"city", "zone:lake_wing", "county:大通湖区"} <= set(valid_scopes())
+    with pytest.raises(InputError, match=r"scope should be one of city, zone:core.*county:安化县.*got 'county:益阳'"):
+        parse_scope("county:益阳")
+
+
+def test_scope_areas_follow_the_zone_model():
+    assert scope_counties(Scope("county", "大通湖区")) == ["南县", "沅江市"]
+    assert set(scope_counties(Scope("zone", "lake_wing"))) == {"南县", "沅江市"}  # 资阳区 is only secondary
+    assert set(scope_counties(Scope("zone", "pole_central"))) == {"资阳区", "赫山区"}
+    assert len(scope_counties(Scope("city"))) == 6
+
+
+def test_extent_keeps_the_bounds_and_the_frame_aspect():
+    xmin, xmax, ymin, ymax = fit_extent((0, 0, 100, 50), 1.0)
+    assert xmin < 0 and xmax > 100 and ymin < 0 and ymax > 50
+    assert xmax - xmin == pytest.approx(ymax - ymin)
+    frame, panel = map_layout((11.69, 8.27))
+    assert frame[0] + frame[2] < panel[0] < 1 and 0 < frame[1] < frame[1] + frame[3] < 1
+
+
+def test_points_at_one_place_fan_out_and_others_stay():
+    x, y = spread_points(np.array([0.0, 0, 0, 0, 500]), np.array([0.0, 0, 0, 0, 500]), spacing=10)
+    assert (x[4], y[4]) == (500, 500)
+    fanned = np.column_stack([x[:4], y[:4]])
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(fanned) for b in fanned[i + 1:]]
+    assert min(gaps) >= 6 and np.abs(fanned).max() < 30
+
+
+def test_scale_bar_lengths_and_grid_north():
+    assert nice_length(23_000) == 20_000
+    assert nice_length(9_999) == 5_000
+    assert nice_length(1_000) == 1_000
+    x, y = TO_MAP.transform(112.3, 28.5)
+    assert 0.2 < abs(grid_north_angle(x, y)) < 2  # 1.3° east of the central meridian at 28.5°N: ~0.6°
+    x0, y0 = TO_MAP.transform(111.0, 28.5)
+    assert abs(grid_north_angle(x0, y0)) < 0.01
+
+
+def test_county_map_is_coloured_inside_the_county_and_veiled_outside():
+    fig = draw_map("county:安化县", None, figsize=SMALL)
+    image = render(fig)
+    anhua = load_counties().to_crs(MAP_CRS).set_index("name").loc["安化县", "geometry"]
+    background = np.array(matplotlib.colors.to_rgb(BACKGROUND)) * 255
+    core = anhua.buffer(-3000)
+    rng = np.random.default_rng(0)
+    xmin, ymin, xmax, ymax = core.bounds
+    samples = [p for p in (shapely.Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)) for _ in range(200))
+               if core.contains(p)][:20]
+    assert len(samples) >= 10
+    for p in samples:
+        rgb = pixel(fig, image, p.x, p.y).astype(float)
+        assert np.abs(rgb - background).sum() > 20, "inside the county shows the empty background"
+        assert rgb.min() < 245, "inside the county is blank white"
+    # the mountain wing's green tint: green is the strongest channel
+    tints = np.array([pixel(fig, image, p.x, p.y) for p in samples]).astype(float).mean(axis=0)
+    assert tints[1] > tints[0] and tints[1] > tints[2]
+
+
+def test_approximate_points_are_drawn_hollow_and_dashed():
+    fig = draw_map("county:安化县", projects(), figsize=SMALL)
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    drawn = {c.get_label().split(":")[1]: c for c in ax.collections if c.get_label().startswith("projects:")}
+    assert set(drawn) == {"site", "town", "county"}
+    assert drawn["site"].get_facecolors()[0][3] == 1.0
+    for precision in ("town", "county"):
+        assert drawn[precision].get_facecolors()[0][3] == PRECISION_STYLES[precision]["fill"] < 0.5
+        assert drawn[precision].get_linestyles()[0][1] is not None  # a dash pattern
+    assert drawn["site"].get_linestyles()[0][1] is None
+    # the two county-level projects at one place are drawn apart
+    offsets = drawn["county"].get_offsets()
+    assert len(offsets) == 2 and np.linalg.norm(offsets[0] - offsets[1]) > 100
+
+
+def test_legend_names_the_sectors_drawn_and_notes_citywide_items():
+    fig = draw_map("county:安化县", projects(), figsize=SMALL)
+    texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+    for expected in ("文旅休闲业", "康养服务业", "现代物流业", "精确点位", "乡镇级（近似）", "县级（近似）",
+                     "一核·中心城区现代服务业引领区", "西南部对接大湘西南", "公里", "北",
+                     "高德", "cnmaps", "益阳市“十四五”服务业发展规划"):
+        assert expected in texts, expected
+    assert "电子商务业" not in texts  # only sectors on the map; the citywide item is counted in the notes
+    city = draw_map("city", projects(), figsize=SMALL)
+    assert "全市性项目 1 项" in " ".join(t.get_text() for t in city.findobj(matplotlib.text.Text))
