@@ -64,12 +64,24 @@ def tianditu_key() -> str:
     return str(key)
 
 
+def view_key(state: views.ViewState) -> tuple[tuple[str, str], ...]:
+    """A view as a hashable cache key (its URL parameters)."""
+    return tuple(sorted(views.state_to_query(state).items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views.FilterResult]:
+    """The view of ``query`` and its filtered catalog (read-only; shared by every session)."""
+    catalog, sectors, index = catalog_bundle()
+    options = views.filter_options(catalog, sectors)
+    state, _ = views.state_from_query(dict(query), options)
+    return state, views.apply_filters(catalog, state, options, index=index)
+
+
 @st.cache_resource(show_spinner=False, max_entries=48)
 def built_map(query: tuple[tuple[str, str], ...], key: str):
-    """The folium map of one view (built once per filter state; callers get a copy to render)."""
-    catalog, sectors, index = catalog_bundle()
-    state, _ = views.state_from_query(dict(query), views.filter_options(catalog, sectors))
-    result = views.apply_filters(catalog, state, views.filter_options(catalog, sectors), index=index)
+    """The folium map of one view (built once per filter state; callers render a copy)."""
+    state, result = filtered(query)
     return build_map(result.points, lang=state.lang, basemap=state.basemap, focus=state.focus,
                      tianditu_key=key or None, height=MAP_HEIGHT)
 
@@ -210,7 +222,8 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     return pd.DataFrame({
         t("field.id", lang): df["id"].astype(str).to_numpy(),
-        t("field.name", lang): df["name"].astype(str).to_numpy(),
+        t("field.name", lang): (df["name_en"].fillna("").astype(str).where(lambda n: n != "", df["name"].astype(str))
+                                if lang == "en" and "name_en" in df else df["name"].astype(str)).to_numpy(),
         t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
         t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
         t("field.county", lang): views.effective_county(df).to_numpy(),
@@ -268,7 +281,7 @@ def map_tab(state: views.ViewState, result: views.FilterResult, catalog: pd.Data
     lang = state.lang
     left, right = st.columns([3, 1], gap="medium")
     with left:
-        m = built_map(tuple(sorted(views.state_to_query(state).items())), key)
+        m = built_map(view_key(state), key)
         out = st_folium(copy.deepcopy(m), key="map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_clicked"])
         clicked = (out or {}).get("last_clicked")
@@ -409,9 +422,7 @@ def export_file_bytes(query: tuple[tuple[str, str], ...], scope: str, fmt: str, 
     """One export of a view (cached: the same view and format are made once)."""
     from layout.export import export_bytes
 
-    catalog, sectors, index = catalog_bundle()
-    state, _ = views.state_from_query(dict(query), views.filter_options(catalog, sectors))
-    result = views.apply_filters(catalog, state, views.filter_options(catalog, sectors), index=index)
+    _, result = filtered(query)
     rows = pd.concat([result.points, result.unplaced, result.citywide])
     return export_bytes(scope, fmt, lang=lang, catalog=rows)
 
@@ -426,7 +437,7 @@ def export_tab(state: views.ViewState) -> None:
     scope = state.focus or "city"
     st.markdown(t("export.intro", lang))
     st.caption(t("export.scope", lang, scope=views.focus_label(state.focus, lang)))
-    query = tuple(sorted(views.state_to_query(state).items()))
+    query = view_key(state)
     formats = ["png", "pdf", "html"]
     kind, _, key = scope.partition(":")
     if kind == "county" and key in DECK_COUNTIES:
@@ -448,7 +459,7 @@ def main() -> None:
     static_assets()
     lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
     try:
-        catalog, sectors, index = catalog_bundle()
+        catalog, sectors, _ = catalog_bundle()
     except LayoutError as exc:
         st.error(t("error.catalog", lang, error=exc))
         st.stop()
@@ -456,7 +467,7 @@ def main() -> None:
     init_session(options, sectors)
     state = read_state(options, sectors)
     lang = state.lang
-    result = views.apply_filters(catalog, state, options, index=index)
+    _, result = filtered(view_key(state))
     key = tianditu_key()
     sidebar(options, sectors, result, lang, bool(key))
     state = read_state(options, sectors)  # the sidebar may have corrected the basemap

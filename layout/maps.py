@@ -8,7 +8,9 @@ same HTML (no random jitter; points sharing a place are clustered and spiderfied
 
 from __future__ import annotations
 
+import copy
 import html
+import json
 import math
 from collections.abc import Sequence
 from functools import cache
@@ -57,17 +59,45 @@ PRECISION_STYLES = {
 }
 
 
+class _SharesData:
+    """Deep copies share the (read-only) bulk data named in ``_shared`` instead of copying it.
+
+    The app renders a copy of a cached map on every rerun; copying the boundary GeoJSON and the
+    project rows each time would cost more than the rest of the copy together.
+    """
+
+    _shared: tuple[str, ...] = ()
+
+    def __deepcopy__(self, memo):
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = value if key in self._shared else copy.deepcopy(value, memo)
+        return new
+
+
 class OfflineMap(folium.Map):
     """A ``folium.Map`` that loads Leaflet and jQuery from the app (``/app/static/vendor``), no CDN.
 
     Bootstrap, Font Awesome and awesome-markers are dropped: this map uses none of them.
+    ``view_bounds``, when set, answers :meth:`get_bounds` without walking every coordinate.
     """
 
     default_js = assets.links(assets.MAP_ASSETS, "js")
     default_css = assets.links(assets.MAP_ASSETS, "css")
+    view_bounds: list[list[float]] | None = None
+
+    def get_bounds(self):
+        return self.view_bounds if self.view_bounds is not None else super().get_bounds()
 
 
-class ProjectLayer(folium.elements.JSCSSMixin, Layer):
+class SharedGeoJson(_SharesData, folium.GeoJson):
+    """``folium.GeoJson`` over a cached GeoJSON dict that copies of the map share."""
+
+    _shared = ("data",)
+
+
+class ProjectLayer(_SharesData, folium.elements.JSCSSMixin, Layer):
     """Project points as circle markers (clustered), with popups built on demand from compact rows.
 
     Rows carry indices into one table of already-escaped strings, so 10,000 projects stay a few hundred
@@ -116,6 +146,7 @@ class ProjectLayer(folium.elements.JSCSSMixin, Layer):
 
     default_js = assets.links(assets.CLUSTER_ASSETS, "js")
     default_css = assets.links(assets.CLUSTER_ASSETS, "css")
+    _shared = ("strings", "rows")
 
     def __init__(self, payload: dict, *, name: str, cluster: bool = True, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
@@ -192,7 +223,7 @@ MAP_CSS = """<style>
 .map-label { white-space: nowrap; text-align: center; font-size: 13px; font-weight: 600; color: #333;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
 .map-label.small { font-size: 11px; font-weight: 400; color: #666; }
-.map-label.pole { font-size: 12px; }
+.map-label.pole { font-size: 12px; white-space: normal; line-height: 1.15; }
 .project-popup { font-size: 13px; line-height: 1.45; }
 .project-popup .pp-name { font-weight: 700; font-size: 14px; margin-bottom: 2px; }
 .project-popup .pp-sector span { display: inline-block; width: 10px; height: 10px; border-radius: 50%%;
@@ -250,6 +281,21 @@ def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
     for name in ("counties", "neighbours"):
         layers[name]["label_at"] = [_label_point(g) for g in layers[name].geometry]
     return layers
+
+
+@cache
+def _geojson(gcj: bool, lang: str) -> dict[str, dict]:
+    """GeoJSON dicts of the neighbours, zones and counties (with their tooltips), built once per
+    coordinate system and language and shared by every map (folium reads them, never changes them)."""
+    layers = _layers(gcj)
+    counties = layers["counties"].copy()
+    counties["tip"] = [_county_tip(name, name_en, area, lang)
+                       for name, name_en, area in counties[["name", "name_en", "area_km2"]].itertuples(index=False)]
+    return {
+        "neighbours": json.loads(layers["neighbours"][["name", "pole", "geometry"]].to_json()),
+        "zones": json.loads(layers["zones"][["zone", "color", "geometry"]].to_json()),
+        "counties": json.loads(counties[["name", "tip", "geometry"]].to_json()),
+    }
 
 
 def focus_geometry(focus: str, *, gcj: bool = False):
@@ -475,8 +521,9 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     pole_color = {z.id: z.color for z in model.by_kind("pole")}
     neighbours = layers["neighbours"]
     fg = folium.FeatureGroup(name=t("layer.neighbours", lang), overlay=True, control=True)
-    folium.GeoJson(
-        neighbours[["name", "pole", "geometry"]].to_json(), interactive=False, control=False,
+    shapes = _geojson(gcj, lang)
+    SharedGeoJson(
+        shapes["neighbours"], interactive=False, control=False,
         style_function=lambda f: {
             "color": "#8a8a8a", "weight": 0.8,
             "fillColor": pole_color.get(f["properties"]["pole"], "#f7f4ee"),
@@ -488,23 +535,18 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     fg.add_to(m)
 
     # The three zones as coloured areas.
-    zones = layers["zones"].assign(label=lambda d: [zone_name(z, lang) for z in d["zone"]])
     zone_fg = folium.FeatureGroup(name=t("layer.zones", lang), overlay=True, control=True)
-    folium.GeoJson(zones[["zone", "color", "geometry"]].to_json(), interactive=False, control=False,
+    SharedGeoJson(shapes["zones"], interactive=False, control=False,
                    style_function=lambda f: {"color": f["properties"]["color"], "weight": 0,
                                              "fillColor": f["properties"]["color"], "fillOpacity": 0.28},
                    ).add_to(zone_fg)
     zone_fg.add_to(m)
 
     # The six counties with labels and a tooltip naming their zones and poles.
-    counties = layers["counties"].copy()
-    counties["tip"] = [
-        _county_tip(name, name_en, area, lang)
-        for name, name_en, area in counties[["name", "name_en", "area_km2"]].itertuples(index=False)
-    ]
+    counties = layers["counties"]
     county_fg = folium.FeatureGroup(name=t("layer.counties", lang), overlay=True, control=True)
-    folium.GeoJson(
-        counties[["name", "tip", "geometry"]].to_json(), control=False,
+    SharedGeoJson(
+        shapes["counties"], control=False,
         style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -543,7 +585,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
                                                  "fill": False}).add_to(m)
     else:
         geom = shapely.union_all(counties.geometry.to_numpy())
-    FitView(_bounds(geom), padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10)).add_to(m)
+    m.view_bounds = _bounds(geom)
+    FitView(m.view_bounds, padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10)).add_to(m)
 
     Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

@@ -108,6 +108,24 @@ def test_the_query_string_round_trips(catalog):
     assert "赫山区的项目" in texts(at.markdown)  # the focus panel lists its projects
 
 
+@pytest.mark.parametrize("basemap", ["osm", "amap"])
+def test_basemaps_switch_without_error(basemap):
+    at = run()
+    at.selectbox(key="w_basemap").set_value(basemap)
+    at.run()
+    assert not at.exception and not at.error and at.query_params["basemap"] == basemap
+    assert "需要联网" in texts(at.sidebar.caption)
+
+
+def test_choosing_a_focus_lists_its_projects(catalog):
+    at = run()
+    at.selectbox(key="w_focus").set_value("zone:lake_wing")
+    at.run()
+    assert at.query_params["focus"] == "zone:lake_wing"
+    n = int(catalog["zones"].map(lambda z: "lake_wing" in z).sum())
+    assert f"两翼·益沅南湖区服务业发展支撑区的项目** ({n})" in texts(at.markdown)
+
+
 def test_a_stale_link_is_reported_not_fatal():
     at = run({"zone": "nowhere", "lang": "xx", "basemap": "tianditu"})
     assert "链接中的部分参数无效" in texts(at.warning)
@@ -199,6 +217,9 @@ def test_a_map_click_is_answered_in_the_map_system():
     at.session_state["click"] = (float(glon[0]), float(glat[0]), "amap")  # clicked over 高德 tiles
     at.run()
     assert "位于 **南县**" in texts(at.success) and "GCJ-02" in texts(at.caption)
+    at.segmented_control(key="w_which_mode").set_value("click")  # the which-zone tab shows the same answer
+    at.run()
+    assert texts(at.success).count("位于 **南县**") == 2
 
 
 # -- batch check ---------------------------------------------------------------------------------

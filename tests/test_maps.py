@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -205,6 +206,16 @@ def test_the_same_view_renders_the_same_html(catalog):
     first = FOLIUM_ID.sub("_id", render(build_map(catalog, focus="zone:core")))
     second = FOLIUM_ID.sub("_id", render(build_map(catalog, focus="zone:core")))
     assert first == second
+
+
+def test_copies_share_the_bulk_data_and_render_alike(catalog):
+    m = build_map(catalog)
+    twin = copy.deepcopy(m)
+    assert FOLIUM_ID.sub("_id", render(twin)) == FOLIUM_ID.sub("_id", render(build_map(catalog)))
+    layers = [c for c in m._children.values() if isinstance(c, ProjectLayer)]
+    twins = [c for c in twin._children.values() if isinstance(c, ProjectLayer)]
+    assert twins[0] is not layers[0] and twins[0].rows is layers[0].rows
+    assert m.get_bounds() == m.view_bounds  # st_folium asks for bounds on every rerun: no coordinate walk
 
 
 def test_default_view_stays_under_600_kb(catalog):
