@@ -39,7 +39,7 @@ ARROW_MAX_DEG = 0.6  # pole arrows stop near 益阳's edge so the head stays in 
 CLUSTER_OPTIONS = {"maxClusterRadius": 24, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True,
                    "showCoverageOnHover": False, "chunkedLoading": True}
 BACKGROUND = "#e6edf1"
-LEGEND_WIDTH_PX = 250  # the open legend's width; the default framing leaves room for it on the right
+LEGEND_WIDTH_PX = 250  # the open legend's width; the framing leaves room for it on the left (常德's side)
 CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
 
 #: Sector colours by the 3+4+5 groups: warm for the three leading, earth for the four traditional,
@@ -202,7 +202,7 @@ class Legend(MacroElement):
         {% endmacro %}
         """)
 
-    def __init__(self, body: str, *, title: str, position: str = "bottom:22px; right:10px;"):
+    def __init__(self, body: str, *, title: str, position: str = "top:84px; left:10px;"):
         super().__init__()
         self._name = "Legend"
         self.body = body
@@ -583,10 +583,11 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         folium.GeoJson(shapely.to_geojson(geom), interactive=False, control=False,
                        style_function=lambda f: {"color": "#000000", "weight": 3.5, "dashArray": "8 4",
                                                  "fill": False}).add_to(m)
-    else:
-        geom = shapely.union_all(counties.geometry.to_numpy())
+    else:  # all of 益阳 and the pole arrows' heads, so each arrow is seen pointing at its target
+        tips = shapely.multipoints([[lon, lat] for lat, lon, *_ in pole_labels])
+        geom = shapely.union_all([*counties.geometry.to_numpy(), tips])
     m.view_bounds = _bounds(geom)
-    FitView(m.view_bounds, padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10)).add_to(m)
+    FitView(m.view_bounds, padding_top_left=(LEGEND_WIDTH_PX + 20, 24), padding_bottom_right=(60, 24)).add_to(m)
 
     Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
