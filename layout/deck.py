@@ -512,17 +512,20 @@ class TourStep:
     title: str
     quotes: list[tuple[str, str]]  # (the plan's words, section)
     more: list[str] = field(default_factory=list)  # further sentences naming the place
+    subtitle: str = ""  # a zone's member counties; a county's zones and poles
 
 
 def tour_steps(lang: str = "zh") -> list[TourStep]:
     """一核 → 两翼 → 三极 → each of the six counties, with the plan's words as captions."""
     model = load_zone_model()
+    sep = "、" if lang == "zh" else ", "
     steps: list[TourStep] = []
     for kind in ("core", "wing", "pole"):
         for zone in model.by_kind(kind):
             quotes = [(zone.definition, zone.plan_section)]
+            members = [c if lang == "zh" else model.counties[c].name_en for c in zone.counties]
             steps.append(TourStep(f"zone:{zone.id}", zone.short_zh if lang == "zh" else zone.name_en.split(":")[0],
-                                  zone_name(zone.id, lang), quotes))
+                                  zone_name(zone.id, lang), quotes, subtitle=sep.join(members)))
     stage = "县（市、区）" if lang == "zh" else "Counties"
     for county in model.counties:
         if county == DATONGHU:
@@ -534,8 +537,7 @@ def tour_steps(lang: str = "zh") -> list[TourStep]:
                 brief_quotes.append((m.quote, m.plan_section))
         names = [zone_name(z, lang) for z in [*model.zones_of(county), *model.poles_of(county)]]
         label = county if lang == "zh" else model.counties[county].name_en
-        title = f"{label} · " + ("、".join(names) if lang == "zh" else ", ".join(names))
         quoted = {squash(q) for q, _ in brief_quotes}
         more = [s for s in sentences_naming(short_name(county)) if not any(q in s for q in quoted)]
-        steps.append(TourStep(f"county:{county}", stage, title, brief_quotes, more))
+        steps.append(TourStep(f"county:{county}", stage, label, brief_quotes, more, subtitle=sep.join(names)))
     return steps

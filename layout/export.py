@@ -88,7 +88,7 @@ def figure_bytes(fig, fmt: str, *, dpi: int = PRINT_DPI) -> bytes:
     """``fig`` as PNG (at ``dpi``, with the dpi in the file) or PDF (vector, fonts embedded)."""
     import matplotlib
 
-    from layout.printmap import font_rc
+    from layout.printmap import RENDER_LOCK, font_rc
 
     buf = io.BytesIO()
     metadata = {"Title": fig.texts[0].get_text() if fig.texts else PLAN_TITLE}
@@ -96,7 +96,7 @@ def figure_bytes(fig, fmt: str, *, dpi: int = PRINT_DPI) -> bytes:
         metadata |= {"Subject": PLAN_TITLE, "Creator": "yiyang-layout"}
     else:
         metadata = {"Title": metadata["Title"], "Source": PLAN_TITLE, "Software": "yiyang-layout (matplotlib)"}
-    with matplotlib.rc_context(font_rc()):
+    with RENDER_LOCK, matplotlib.rc_context(font_rc()):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     return buf.getvalue()
 

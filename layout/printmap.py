@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +59,8 @@ PRECISION_STYLES = {
     "county": {"size": 1.35, "fill": 0.12, "edge": "sector", "lw": 1.1, "ls": (0, (1.2, 1.6))},
 }
 FALLBACK_COLOR = "#444444"
+#: rcParams are global: drawing and saving hold this lock so two app sessions never mix fonts.
+RENDER_LOCK = threading.RLock()
 
 _TEXT = {
     "city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
@@ -411,7 +414,7 @@ def draw_map(scope: Scope | str, catalog: pd.DataFrame | None = None, *, lang: s
         For an unknown scope.
     """
     scope = parse_scope(scope)
-    with matplotlib.rc_context(font_rc()):
+    with RENDER_LOCK, matplotlib.rc_context(font_rc()):
         fig = Figure(figsize=figsize, facecolor="white")
         FigureCanvasAgg(fig)  # a renderer, to measure the legends while laying out the panel
         map_box, panel_box = map_layout(figsize, titles=titles)
@@ -518,12 +521,17 @@ def _draw_poles(ax, scope: Scope, frame, pt: float, lang: str) -> list:
 
 
 def _draw_county_labels(ax, scope: Scope, frame, lang: str) -> None:
+    """County names: dark inside the scope; grey, and only where enough shows, for the others."""
     inside = set(scope_counties(scope)) if scope.kind != "city" else None
+    xmin, ymin, xmax, ymax = frame.bounds
+    room = shapely.box(xmin + 0.06 * (xmax - xmin), ymin + 0.04 * (ymax - ymin), xmax - 0.06 * (xmax - xmin),
+                       ymax - 0.04 * (ymax - ymin))
     for name, name_en, geom in _layers()["counties"][["name", "name_en", "geometry"]].itertuples(index=False):
-        if not geom.intersects(frame):
-            continue
         muted = inside is not None and name not in inside
-        lx, ly = _label_xy(geom.intersection(frame))
+        shown = geom.intersection(room if muted else frame)
+        if shown.is_empty or (muted and shown.area < 0.015 * frame.area):
+            continue
+        lx, ly = _label_xy(shown)
         ax.text(lx, ly, name_en if lang == "en" else name, ha="center", va="center",
                 fontsize=10 if muted else 12.5, color="#8a8a8a" if muted else INK, zorder=9,
                 path_effects=_halo(3))

@@ -17,7 +17,7 @@ from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402
 
-MAP_HEIGHT = 690
+MAP_HEIGHT = 600
 STEP_KEY = "tour_step"
 TEXT = {
     "title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
@@ -85,7 +85,7 @@ index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index
 step = all_steps[index]
 
-st.html("<style>.block-container{padding-top:1.2rem;padding-bottom:0.5rem}"
+st.html("<style>.block-container{padding-top:3.4rem;padding-bottom:0.5rem}"
         "blockquote{font-size:1.05rem;line-height:1.65}</style>")
 top = st.columns([6, 1, 1, 3], vertical_alignment="center")
 top[0].markdown(f"#### {tr('title', lang)}")
@@ -107,6 +107,8 @@ with left:
 with right:
     st.caption(step.stage)
     st.markdown(f"### {step.title}")
+    if step.subtitle:
+        st.markdown(f"**{step.subtitle}**")
     for quote, section in step.quotes:
         st.markdown(f"> {quote}")
         st.caption(section)

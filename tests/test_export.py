@@ -170,6 +170,12 @@ def test_cli_makes_the_six_decks_with_a_progress_bar(tmp_path):
     assert "pptx × 6" in out.stderr  # the progress bar's label
 
 
+def test_cli_scope_county_all_writes_one_file_per_county(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--scope", "county:all", "--format", "html", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{c}_一核两翼三极.html" for c in DECK_COUNTIES)
+
+
 def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(tmp_path):
     out = run("export", "--scope", "county:益阳县", "-o", "x.png", cwd=tmp_path)
     assert out.returncode == 2
