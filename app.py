@@ -8,7 +8,6 @@ Run with ``make run`` (or ``streamlit run app.py``); everything it loads is serv
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import os
 from urllib.parse import urlencode
@@ -27,7 +26,7 @@ from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
-from layout.maps import build_map, t_sector  # noqa: E402
+from layout.maps import GCJ_BASEMAPS, build_map, t_sector  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
@@ -87,7 +86,8 @@ def built_map(query: tuple[tuple[str, str], ...], key: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def classified_upload(digest: str, data: bytes, name: str, crs: str, lon: str, lat: str):
+def classified_upload(data: bytes, name: str, crs: str, lon: str, lat: str):
+    """The uploaded table with zone columns, and its encoding (cached by content and options)."""
     df, encoding = read_table_bytes(data, name=name)
     return classify_table(df, lon_col=lon or None, lat_col=lat or None, crs=crs), encoding
 
@@ -205,10 +205,14 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
                    placeholder=t("side.all", lang),
                    format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
     sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
-    query = urlencode(views.state_to_query(read_state(options, sectors)))
+
+
+def share_link(state: views.ViewState) -> None:
+    """The view's URL, to bookmark or send (the address bar holds it too)."""
+    query = urlencode(views.state_to_query(state))
     base = str(getattr(st.context, "url", "") or "").split("?")[0]
-    sb.caption(t("side.share", lang))
-    sb.code(f"{base}?{query}" if query else base or "?", language=None)
+    st.sidebar.caption(t("side.share", state.lang))
+    st.sidebar.code(f"{base}?{query}" if query else base or "?", language=None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,10 +224,13 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     def names(ids):
         return ("；" if lang == "zh" else "; ").join(views.zone_name(z, lang) for z in ids or ())
 
+    name = df["name"].astype(str)
+    if lang == "en" and "name_en" in df:  # the English name where the catalog has one
+        english = df["name_en"].fillna("").astype(str)
+        name = english.where(english != "", name)
     return pd.DataFrame({
         t("field.id", lang): df["id"].astype(str).to_numpy(),
-        t("field.name", lang): (df["name_en"].fillna("").astype(str).where(lambda n: n != "", df["name"].astype(str))
-                                if lang == "en" and "name_en" in df else df["name"].astype(str)).to_numpy(),
+        t("field.name", lang): name.to_numpy(),
         t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
         t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
         t("field.county", lang): views.effective_county(df).to_numpy(),
@@ -238,14 +245,16 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def show_answer(record: dict, lang: str, box=None) -> None:
     """The which-zone answer: county (or nearest county and distance), zones, poles, the plan's words."""
     box = box or st.container()
-    model = load_zone_model()
-    county = record.get("county")
+
+    def county_name(name: str | None) -> str:
+        if not name:
+            return "—"
+        return f"{views.focus_label(f'county:{name}', lang)} ({name})" if lang == "en" else name
+
     if record.get("inside"):
-        name = f"{model.counties[county].name_en} ({county})" if lang == "en" else county
-        box.success(t("which.inside", lang, county=name))
+        box.success(t("which.inside", lang, county=county_name(record.get("county"))))
     else:
-        near = record.get("nearest_county") or "—"
-        box.warning(t("which.outside", lang, county=near,
+        box.warning(t("which.outside", lang, county=county_name(record.get("nearest_county")),
                       distance=format_distance(record.get("distance_km"), lang)))
     box.caption(t("which.wgs84", lang, lon=f"{record['lon']:.6f}", lat=f"{record['lat']:.6f}"))
     if not record.get("inside"):
@@ -256,7 +265,7 @@ def show_answer(record: dict, lang: str, box=None) -> None:
         if not items:
             box.caption(t("which.no_pole", lang))
         for item in items:
-            role = "" if item["role"] != "secondary" else (" （兼属）" if lang == "zh" else " (also)")
+            role = t("which.secondary", lang) if item["role"] == "secondary" else ""
             box.markdown(f"- {item['label']}{role}")
             box.markdown(f"> {item['definition']}\n>\n> —— {item['section']}")
             if item["quote"] and item["quote"] != item["definition"]:
@@ -277,7 +286,19 @@ def answer_box(lon_text: str, lat_text: str, crs: str, lang: str, box=None) -> N
 # Tabs
 
 
-def map_tab(state: views.ViewState, result: views.FilterResult, catalog: pd.DataFrame, key: str) -> None:
+def click_answer(lang: str) -> None:
+    """The which-zone answer for the last map click (read in GCJ-02 when it was made over 高德 tiles)."""
+    click = st.session_state.get("click")
+    if not click:
+        st.caption(t("panel.click_hint", lang))
+        return
+    crs = "gcj02" if click[2] in GCJ_BASEMAPS else "wgs84"
+    if crs == "gcj02":
+        st.caption(t("which.click_crs_note", lang))
+    answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", crs, lang)
+
+
+def map_tab(state: views.ViewState, result: views.FilterResult, key: str) -> None:
     lang = state.lang
     left, right = st.columns([3, 1], gap="medium")
     with left:
@@ -290,14 +311,7 @@ def map_tab(state: views.ViewState, result: views.FilterResult, catalog: pd.Data
             st.session_state["click"] = (clicked["lng"], clicked["lat"], state.basemap)
     with right:
         st.markdown(f"**{t('panel.click', lang)}**")
-        click = st.session_state.get("click")
-        if click:
-            crs = "gcj02" if click[2] == "amap" else "wgs84"
-            if crs == "gcj02":
-                st.caption(t("which.click_crs_note", lang))
-            answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", crs, lang)
-        else:
-            st.caption(t("panel.click_hint", lang))
+        click_answer(lang)
         if state.focus:
             placed = pd.concat([result.points, result.unplaced])
             focused = placed.loc[views.focus_mask(placed, state.focus)]
@@ -343,11 +357,7 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
         if lon.strip() and lat.strip():
             answer_box(lon, lat, crs, lang)
     else:
-        click = st.session_state.get("click")
-        if click:
-            answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", "gcj02" if click[2] == "amap" else "wgs84", lang)
-        else:
-            st.caption(t("panel.click_hint", lang))
+        click_answer(lang)
 
 
 def batch_tab(lang: str) -> None:
@@ -366,8 +376,7 @@ def batch_tab(lang: str) -> None:
         st.error(t("batch.too_big", lang, size=format_bytes(len(data)), limit=format_bytes(MAX_UPLOAD_BYTES)))
         return
     try:
-        out, encoding = classified_upload(hashlib.sha256(data).hexdigest(), data, upload.name, crs,
-                                          lon.strip(), lat.strip())
+        out, encoding = classified_upload(data, upload.name, crs, lon.strip(), lat.strip())
     except LayoutError as exc:
         st.error(t("error.generic", lang, error=exc))
         return
@@ -378,7 +387,7 @@ def batch_tab(lang: str) -> None:
                  errors=int(errors.sum())))
     if errors.any():
         st.markdown(f"**{t('batch.errors', lang)}**")
-        st.dataframe(pd.DataFrame({t("batch.row", lang, row="").strip(): out.index[errors] + 2,
+        st.dataframe(pd.DataFrame({t("batch.row", lang): out.index[errors] + 2,  # the spreadsheet's row number
                                    "error": out.loc[errors, "error"]}), hide_index=True)
     st.dataframe(out.astype(str), hide_index=True)  # mixed True/False/"" cells shown as text
     stem = upload.name.rsplit(".", 1)[0] + "_zones"
@@ -390,11 +399,11 @@ def batch_tab(lang: str) -> None:
 
 
 def summary_tab(result: views.FilterResult, sectors: dict[str, list[str]], lang: str) -> None:
-    filtered = pd.concat([result.points, result.unplaced, result.citywide])
+    rows = pd.concat([result.points, result.unplaced, result.citywide])
     order = [s for group in sectors.values() for s in group]
     st.subheader(t("sum.zone_sector", lang))
     st.caption(t("sum.zone_sector_note", lang))
-    table = views.zone_sector_counts(filtered, order, lang=lang)
+    table = views.zone_sector_counts(rows, order, lang=lang)
     shown = table.rename(columns={s: t_sector(s, lang) for s in order})
     st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)
     long = views.zone_sector_long(table, lang=lang)
@@ -472,6 +481,7 @@ def main() -> None:
     sidebar(options, sectors, result, lang, bool(key))
     state = read_state(options, sectors)  # the sidebar may have corrected the basemap
     sync_url(state)
+    share_link(state)
 
     st.title(t("app.title", lang))
     st.caption(t("app.caption", lang))
@@ -486,7 +496,7 @@ def main() -> None:
     has_export = export_available()
     tabs = st.tabs([*names, t("tab.exports", lang)] if has_export else names)
     with tabs[0]:
-        map_tab(state, result, catalog, key)
+        map_tab(state, result, key)
     with tabs[1]:
         which_tab(catalog, lang)
     with tabs[2]:

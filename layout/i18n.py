@@ -82,6 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Outside Yiyang. Nearest county: **{county}**, about {distance} away."),
     "which.zones": ("片区", "Zone(s)"),
     "which.poles": ("三极对接", "Pole(s)"),
+    "which.secondary": ("（兼属：规划也将其列入此片区）", " (also: the plan names it here too)"),
     "which.no_pole": ("不属于三极对接范围", "In none of the three poles"),
     "which.definition": ("规划依据", "What the plan says"),
     "which.wgs84": ("WGS84 坐标：{lon}, {lat}", "WGS84: {lon}, {lat}"),
@@ -101,7 +102,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "batch.summary": ("{rows} 行（{encoding}）：{inside} 行在益阳境内，{outside} 行在境外，{errors} 行有错误。",
                       "{rows} rows ({encoding}): {inside} inside Yiyang, {outside} outside, {errors} with errors."),
     "batch.errors": ("有错误的行", "Rows with errors"),
-    "batch.row": ("第 {row} 行", "Row {row}"),
+    "batch.row": ("行号（表格中）", "Row (in the sheet)"),
     "batch.download_csv": ("下载 CSV", "Download CSV"),
     "batch.download_xlsx": ("下载 XLSX", "Download XLSX"),
     # summaries

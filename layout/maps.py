@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import cache
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -396,8 +397,8 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
     sectors = list(dict.fromkeys(projects["sector"].astype(str)))
     colors = [SECTOR_COLORS.get(x, FALLBACK_COLOR) for x in sectors]
     sector_no = {x: i for i, x in enumerate(sectors)}
-    precisions = [p for p in PRECISION_STYLES]
-    styles = [{"name": p, **{k: v for k, v in PRECISION_STYLES[p].items()}} for p in precisions]
+    precisions = list(PRECISION_STYLES)
+    styles = [{"name": p, **PRECISION_STYLES[p]} for p in precisions]
     lon, lat = display_lonlat(projects["lon"].to_numpy(float), projects["lat"].to_numpy(float), gcj=gcj)
     rows = []
     for i, rec in enumerate(projects.itertuples(index=False)):
@@ -431,11 +432,14 @@ def _tile_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLaye
     if basemap == "tianditu":
         if not tianditu_key:
             raise InputError("basemap 'tianditu' needs a key: set TIANDITU_KEY or [tianditu] key in secrets.toml")
-        url = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
-               "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + tianditu_key)
-        return [folium.TileLayer(url % ("vec", "vec"), attr="© 天地图", name="天地图", subdomains="01234567",
+        def url(layer: str) -> str:  # vec: the vector map; cva: its Chinese annotation layer
+            return (f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                    f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+                    f"&TILECOL={{x}}&tk={quote(tianditu_key)}")
+
+        return [folium.TileLayer(url("vec"), attr="© 天地图", name="天地图", subdomains="01234567",
                                  max_zoom=18, control=False),
-                folium.TileLayer(url % ("cva", "cva"), attr="© 天地图", name="天地图注记", subdomains="01234567",
+                folium.TileLayer(url("cva"), attr="© 天地图", name="天地图注记", subdomains="01234567",
                                  max_zoom=18, overlay=True, control=False)]
     return []
 
@@ -537,9 +541,9 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     # The three zones as coloured areas.
     zone_fg = folium.FeatureGroup(name=t("layer.zones", lang), overlay=True, control=True)
     SharedGeoJson(shapes["zones"], interactive=False, control=False,
-                   style_function=lambda f: {"color": f["properties"]["color"], "weight": 0,
-                                             "fillColor": f["properties"]["color"], "fillOpacity": 0.28},
-                   ).add_to(zone_fg)
+                  style_function=lambda f: {"color": f["properties"]["color"], "weight": 0,
+                                            "fillColor": f["properties"]["color"], "fillOpacity": 0.28},
+                  ).add_to(zone_fg)
     zone_fg.add_to(m)
 
     # The six counties with labels and a tooltip naming their zones and poles.

@@ -12,12 +12,13 @@ import pytest
 import shapely
 
 from layout import assets
-from layout.catalog import load_catalog
+from layout.catalog import SECTOR_NAMES, load_catalog
 from layout.crs import wgs84_to_gcj02
 from layout.errors import InputError, LayoutError
 from layout.geodata import load_counties
 from layout.maps import (
     PRECISION_STYLES,
+    SECTOR_COLORS,
     FitView,
     Labels,
     ProjectLayer,
@@ -125,6 +126,11 @@ def test_english_map():
     html = render(m)
     assert shows(html, "Key projects (3)") and "Legend" in html
     assert {"Anhua County", "Changsha-Zhuzhou-Xiangtan", "Changde"} <= labels(m)
+
+
+def test_every_sector_has_its_colour_in_the_plans_order():
+    assert list(SECTOR_COLORS) == SECTOR_NAMES
+    assert len(set(SECTOR_COLORS.values())) == len(SECTOR_COLORS)
 
 
 def test_approximate_points_look_different():
