@@ -174,3 +174,39 @@ def test_the_map_draws_offline_and_answers(server):
     assert not foreign, f"fetched from other hosts: {foreign}"
     kinds = {kind for kind, _ in requests}
     assert {"script", "stylesheet"} <= kinds  # the app's own Leaflet and styles were fetched
+
+
+def test_a_hostile_project_name_shows_as_text_and_runs_nothing(tmp_path):
+    """The map page itself (inlined, no server) with a project named like an XSS attack."""
+    import pandas as pd
+    from playwright.sync_api import sync_playwright
+
+    from layout.assets import inline_assets
+    from layout.maps import build_map
+
+    hostile = "<img src=x onerror=alert(1)>"
+    project = {"id": "X1", "name": hostile, "name_en": "", "sector": "文旅休闲业",
+               "action": "<script>alert(2)</script>", "county": "安化县", "computed_county": "安化县",
+               "zones": ("mountain_wing",), "poles": ("pole_southwest",), "precision": "site",
+               "plan_quote": "\"'><svg onload=alert(3)>", "plan_section": "第四章", "lon": 111.3, "lat": 28.3}
+    page_file = tmp_path / "map.html"
+    page_file.write_text(inline_assets(build_map(pd.DataFrame([project])).get_root().render()), encoding="utf-8")
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(page_file.as_uri())
+            marker = page.locator("path.project-marker").first
+            marker.wait_for(state="attached", timeout=20_000)
+            marker.click(force=True)
+            popup = page.locator(".leaflet-popup-content .project-popup")
+            popup.wait_for(timeout=10_000)
+            text = popup.inner_text()
+            time.sleep(0.5)
+            assert page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
+        finally:
+            browser.close()
+    assert hostile in text and "<script>alert(2)</script>" in text and "<svg onload=alert(3)>" in text
+    assert dialogs == []
