@@ -221,9 +221,6 @@ def share_link(state: views.ViewState) -> None:
 
 def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Catalog rows as a plain table (text shown as text: st.dataframe never renders HTML)."""
-    def names(ids):
-        return ("；" if lang == "zh" else "; ").join(views.zone_name(z, lang) for z in ids or ())
-
     name = df["name"].astype(str)
     if lang == "en" and "name_en" in df:  # the English name where the catalog has one
         english = df["name_en"].fillna("").astype(str)
@@ -234,8 +231,8 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
         t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
         t("field.county", lang): views.effective_county(df).to_numpy(),
-        t("field.zones", lang): [names(z) for z in df["zones"]],
-        t("field.poles", lang): [names(p) for p in df["poles"]],
+        t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
+        t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],
         t("field.precision", lang): [t(f"precision.{p}", lang) for p in df["precision"]],
         t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
         t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),

@@ -210,7 +210,7 @@ def format_distance(km: float | None, lang: str = DEFAULT_LANG) -> str:
     return f"{text} 公里" if lang == "zh" else f"{text} km"
 
 
-def format_bytes(n: int, lang: str = DEFAULT_LANG) -> str:
+def format_bytes(n: int) -> str:
     """A file size in MB (or KB below 1 MB)."""
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"

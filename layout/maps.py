@@ -30,10 +30,9 @@ from layout.crs import wgs84_to_gcj02
 from layout.errors import InputError
 from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes, load_zone_areas
 from layout.i18n import t
-from layout.views import zone_name
+from layout.views import BASEMAPS, zone_name, zone_names
 from layout.zones import load_zone_model
 
-BASEMAPS = ("none", "osm", "amap", "tianditu")
 GCJ_BASEMAPS = ("amap",)  # tiles drawn in GCJ-02: every overlay is shifted to match
 DISPLAY_DECIMALS = 5  # about 1 m: plenty on screen, a third smaller than full precision
 ARROW_MAX_DEG = 0.6  # pole arrows stop near 益阳's edge so the head stays in the default view
@@ -372,11 +371,6 @@ class Labels(MacroElement):
 # Projects
 
 
-def _joined(zone_ids, lang: str) -> str:
-    """Zone or pole names joined for a popup line."""
-    return ("；" if lang == "zh" else "; ").join(zone_name(z, lang) for z in zone_ids)
-
-
 def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False) -> dict:
     """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
 
@@ -410,8 +404,8 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
         rows.append([
             float(lat[i]), float(lon[i]), sector_no[str(rec.sector)], precisions.index(precision),
             s(rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en),
-            s(rec.sector), s(rec.action), s(county), s(_joined(rec.zones or (), lang)),
-            s(_joined(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
+            s(rec.sector), s(rec.action), s(county), s(zone_names(rec.zones or (), lang)),
+            s(zone_names(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
             s(rec.plan_quote), s(rec.plan_section), s(rec.id),
         ])
     labels = {k: html.escape(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id")}
@@ -600,8 +594,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
 
 def _county_tip(name: str, name_en: str, area: float, lang: str) -> str:
     model = load_zone_model()
-    zones = _joined(model.zones_of(name), lang)
-    poles = _joined(model.poles_of(name), lang) or t("map.no_pole", lang)
+    zones = zone_names(model.zones_of(name), lang)
+    poles = zone_names(model.poles_of(name), lang) or t("map.no_pole", lang)
     title = f"{name_en} ({name})" if lang == "en" else f"{name}"
     area_text = t("map.area", lang).format(area=area)
     return (f"<b>{html.escape(title)}</b> · {html.escape(area_text)}<br>"

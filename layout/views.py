@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from layout.catalog import PRECISIONS
 from layout.i18n import LANGS, t
 from layout.zones import load_zone_model
 
 LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision")
 LOCATION_FIELDS = ("zone", "pole", "county")
-PRECISIONS = ("site", "town", "county", "citywide")
-BASEMAPS = ("none", "osm", "amap", "tianditu")
+BASEMAPS = ("none", "osm", "amap", "tianditu")  # the explorer's basemaps; layout.maps draws them
 SEPARATOR = ","  # between values of one query parameter; repeated parameters are read too
 
 
@@ -68,7 +68,7 @@ def filter_options(catalog: pd.DataFrame, sectors: Mapping[str, Sequence[str]]) 
         "county": list(model.counties),
         "sector": [s for group in sectors.values() for s in group],
         "action": sorted({a for a in catalog["action"].dropna().astype(str) if a}),
-        "precision": list(PRECISIONS),
+        "precision": list(PRECISIONS),  # layout.catalog's: site, town, county, citywide
     }
 
 
@@ -95,6 +95,11 @@ def zone_name(zone_id: str, lang: str = "zh") -> str:
     if zone is None:
         return zone_id
     return zone.name_en.split(":")[0] if lang == "en" else f"{zone.short_zh}·{zone.name_zh}"
+
+
+def zone_names(zone_ids, lang: str = "zh") -> str:
+    """Zone or pole names joined for one line of text (``；`` in Chinese)."""
+    return ("；" if lang == "zh" else "; ").join(zone_name(z, lang) for z in zone_ids or ())
 
 
 def state_to_query(state: ViewState) -> dict[str, str]:
