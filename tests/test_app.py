@@ -152,6 +152,23 @@ def test_language_switch_is_shared_through_session_and_url():
     assert at.title[0].value.startswith("益阳市") and "lang" not in at.query_params
 
 
+def test_the_tour_page_shares_the_language_and_the_view_survives_it():
+    at = run()
+    at.multiselect(key="w_county").set_value(["安化县"])
+    at.button_group(key="w_lang").set_value("en")
+    at.run()
+    before = metrics(at)
+    tour = next((APP.parent / "pages").glob("*.py"))  # the guided tour (演示模式), another page of the app
+    at.switch_page(str(tour.relative_to(APP.parent)))
+    at.run()
+    assert not at.exception and at.session_state["lang"] == "en"
+    assert "Guided tour" in texts(at.markdown)  # the tour page read the language the explorer set
+    at.switch_page("app.py")
+    at.run()
+    assert metrics(at) == before and at.multiselect(key="w_county").value == ["安化县"]
+    assert at.query_params == {"county": "安化县", "lang": "en"}
+
+
 # -- which zone? ---------------------------------------------------------------------------------
 
 
