@@ -189,7 +189,8 @@ class FitView(MacroElement):
         super().__init__()
         self._name = "FitView"
         self.bounds = bounds
-        self.options = {"paddingTopLeft": list(padding_top_left), "paddingBottomRight": list(padding_bottom_right)}
+        self.options = {"paddingTopLeft": list(padding_top_left), "paddingBottomRight": list(padding_bottom_right),
+                        "animate": False}  # frame at once: no zoom animation on load or resize
 
 
 class Legend(MacroElement):
