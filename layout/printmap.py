@@ -22,6 +22,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.affinity
 from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -338,6 +339,17 @@ def _arrow_segment(line, box) -> tuple[tuple[float, float], tuple[float, float]]
     return part.coords[0], part.coords[-1]
 
 
+def _short_arrow(line, frame, *, length: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """``length`` along a pole axis from its start, cut at 97% of ``frame``; None if it starts outside."""
+    (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+    inner = shapely.affinity.scale(frame, 0.97, 0.97)
+    if not inner.contains(shapely.Point(x0, y0)):
+        return None
+    norm = math.hypot(x1 - x0, y1 - y0)
+    far = shapely.LineString([(x0, y0), (x0 + length * (x1 - x0) / norm, y0 + length * (y1 - y0) / norm)])
+    return _arrow_segment(far, inner)
+
+
 def map_layout(figsize: tuple[float, float], *, titles: bool = True) -> tuple[tuple, tuple]:
     """The map frame and the legend column as (left, bottom, width, height) figure fractions."""
     w, h = figsize
@@ -476,15 +488,19 @@ def _draw_poles(ax, scope: Scope, frame, pt: float, lang: str) -> list:
         my = max(0.05 * (ymax - ymin), (14 * (target.count("\n") + 1) + 20) * pt)
         seg = _arrow_segment(line, shapely.box(xmin + mx, ymin + my, xmax - mx, ymax - my))
         if seg is None or math.dist(*seg) < 20 * pt:
-            continue
+            # the pole starts too near the frame's edge for the label: a short arrow kept inside the frame
+            seg = _short_arrow(line, frame, length=0.12 * (xmax - xmin))
+            if seg is None:
+                continue
         ax.add_patch(FancyArrowPatch(seg[0], seg[1], arrowstyle="-|>,head_length=0.9,head_width=0.5",
                                      mutation_scale=18, linewidth=4.5, color=zone.color, alpha=0.9,
                                      shrinkA=0, shrinkB=0, zorder=5))
         arrows.append(shapely.LineString(seg))
         dx, dy = seg[1][0] - seg[0][0], seg[1][1] - seg[0][1]
         norm = math.hypot(dx, dy)
+        near_right = seg[1][0] > xmax - mx
         ax.annotate(target, seg[1], xytext=(14 * dx / norm, 14 * dy / norm), textcoords="offset points",
-                    ha="left" if dx > 0.3 * norm else "right" if dx < -0.3 * norm else "center",
+                    ha="right" if near_right or dx < -0.3 * norm else "left" if dx > 0.3 * norm else "center",
                     va="bottom" if dy > 0.3 * norm else "top" if dy < -0.3 * norm else "center",
                     fontsize=9.5, color=zone.color, zorder=8, path_effects=_halo(2.5))
     return arrows

@@ -175,3 +175,16 @@ def test_legend_names_the_sectors_drawn_and_notes_citywide_items():
     assert "电子商务业" not in texts  # only sectors on the map; the citywide item is counted in the notes
     city = draw_map("city", projects(), figsize=SMALL)
     assert "全市性项目 1 项" in " ".join(t.get_text() for t in city.findobj(matplotlib.text.Text))
+
+
+@pytest.mark.parametrize("figsize", [SMALL, (11.69, 8.27)])
+def test_the_city_map_draws_all_three_pole_arrows(figsize):
+    """The north-east pole starts near the frame's edge; it still gets an arrow inside the frame."""
+    from matplotlib.patches import FancyArrowPatch
+
+    from layout.zones import load_zone_model
+
+    fig = draw_map("city", None, figsize=figsize)
+    colours = {matplotlib.colors.to_hex(p.get_edgecolor()) for ax in fig.axes for p in ax.patches
+               if isinstance(p, FancyArrowPatch)}
+    assert {z.color for z in load_zone_model().by_kind("pole")} <= colours
