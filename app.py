@@ -166,8 +166,16 @@ def reset_filters(sectors: dict[str, list[str]]) -> None:
 # Sidebar
 
 
+def nav_links(lang: str) -> None:
+    """The two pages under names a reader understands (the sidebar's own list would show "app")."""
+    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
+    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+    st.sidebar.divider()
+
+
 def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tianditu: bool) -> None:
     sb = st.sidebar
+    nav_links(lang)
     sb.segmented_control(t("app.lang", lang), ["zh", "en"], key="w_lang", on_change=on_lang_change,
                          format_func=lambda v: {"zh": "中文", "en": "English"}[v], required=True)
     basemaps = [b for b in views.BASEMAPS if b != "tianditu" or has_tianditu]

@@ -236,6 +236,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
     "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
                             "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang"),
+    # guided tour page (pages/2_演示模式.py) and page links
+    "tour.title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
+    "tour.prev": ("上一步", "Back"),
+    "tour.next": ("下一步", "Next"),
+    "tour.jump": ("跳转到", "Go to"),
+    "tour.keys": ("键盘 ← → 翻页", "Keys ← → step through"),
+    "tour.more": ("规划中提及{name}的其他语句（{n}）", "Other sentences of the plan naming {name} ({n})"),
+    "tour.projects": ("本范围重点项目 {n} 项（上图 {points} 项）", "{n} key projects here ({points} on the map)"),
+    "tour.step": ("第 {i} / {n} 步", "Step {i} of {n}"),
+    "tour.failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
+    "nav.explorer": ("地图浏览", "Explorer"),
+    "nav.tour": ("演示模式", "Guided tour"),
 }
 
 

@@ -214,11 +214,13 @@ class Legend(MacroElement):
 MAP_CSS = """<style>
 .leaflet-container { background: %(bg)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 11.5px;
-  line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto; }
+  line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto;
+  max-width: %(legend_w)dpx; box-sizing: border-box; }
 .leaflet-container path.leaflet-interactive:focus { outline: none; }
 .map-legend summary { cursor: pointer; font-weight: 700; }
 .map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+.map-legend .grid.one { grid-template-columns: auto; }
 .map-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px; }
 .map-legend i.dot { border-radius: 50%%; }
 .map-label { white-space: nowrap; text-align: center; font-size: 13px; font-weight: 600; color: #333;
@@ -453,7 +455,8 @@ def _legend_html(sectors: list[str], lang: str) -> str:
         parts.append(f'<div><i style="background:{zone.color};height:4px;vertical-align:3px"></i>'
                      f'→ {e(target)}</div>')
     if sectors:
-        parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"grid\">")
+        grid = "grid one" if lang == "en" else "grid"  # English names need the legend's full width
+        parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"{grid}\">")
         for sector in sorted(sectors, key=_sector_order):
             color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
             parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
@@ -512,7 +515,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
 
     m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=True,
                    minZoom=5, maxZoom=18, zoomSnap=0.25)
-    m.get_root().header.add_child(Element(MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff"}), name="map_css")
+    css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
+    m.get_root().header.add_child(Element(css), name="map_css")
     for tile in _tile_layers(basemap, tianditu_key):
         tile.add_to(m)
 

@@ -9,6 +9,7 @@ The map is one self-contained HTML page (Leaflet inlined), so nothing is fetched
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -19,17 +20,6 @@ from layout.printmap import parse_scope, scope_mask  # noqa: E402
 
 MAP_HEIGHT = 600
 STEP_KEY = "tour_step"
-TEXT = {
-    "title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
-    "prev": ("上一步", "Back"),
-    "next": ("下一步", "Next"),
-    "jump": ("跳转到", "Go to"),
-    "keys": ("键盘 ← → 翻页", "Keys ← → step through"),
-    "more": ("规划中提及{name}的其他语句（{n}）", "Other sentences of the plan naming {name} ({n})"),
-    "projects": ("本范围重点项目 {n} 项（上图 {points} 项）", "{n} key projects here ({points} on the map)"),
-    "step": ("第 {i} / {n} 步", "Step {i} of {n}"),
-    "failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
-}
 # Forwards ← → from inside the map's iframe to the step buttons (Leaflet would otherwise pan with them).
 KEY_FORWARDER = """<script>
 document.addEventListener('keydown', function (e) {
@@ -43,10 +33,6 @@ document.addEventListener('keydown', function (e) {
 }, true);
 </script>"""
 
-
-def tr(key: str, lang: str, **values) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**values)
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,6 +66,11 @@ def jump() -> None:
 
 lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
 all_steps = steps(lang)
+try:
+    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
+    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
+    pass
 total = len(all_steps)
 index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index
@@ -88,22 +79,22 @@ step = all_steps[index]
 st.html("<style>.block-container{padding-top:3.4rem;padding-bottom:0.5rem}"
         "blockquote{font-size:1.05rem;line-height:1.65}</style>")
 top = st.columns([6, 1, 1, 3], vertical_alignment="center")
-top[0].markdown(f"#### {tr('title', lang)}")
-top[1].button(f"← {tr('prev', lang)}", key="tour_prev", on_click=go, args=(-1, total), disabled=index == 0,
+top[0].markdown(f"#### {t('tour.title', lang)}")
+top[1].button(f"← {t('tour.prev', lang)}", key="tour_prev", on_click=go, args=(-1, total), disabled=index == 0,
               shortcut="Left", use_container_width=True)
-top[2].button(f"{tr('next', lang)} →", key="tour_next", on_click=go, args=(1, total), disabled=index == total - 1,
+top[2].button(f"{t('tour.next', lang)} →", key="tour_next", on_click=go, args=(1, total), disabled=index == total - 1,
               shortcut="Right", use_container_width=True, type="primary")
 st.session_state["tour_jump"] = index
-top[3].selectbox(tr("jump", lang), range(total), key="tour_jump", on_change=jump, label_visibility="collapsed",
+top[3].selectbox(t("tour.jump", lang), range(total), key="tour_jump", on_change=jump, label_visibility="collapsed",
                  format_func=lambda i: f"{i + 1}. {all_steps[i].stage} · {all_steps[i].title}")
-st.progress((index + 1) / total, text=f"{tr('step', lang, i=index + 1, n=total)} · {tr('keys', lang)}")
+st.progress((index + 1) / total, text=f"{t('tour.step', lang, i=index + 1, n=total)} · {t('tour.keys', lang)}")
 
 left, right = st.columns([7, 3], gap="medium")
 with left:
     try:
         st.iframe(step_map(step.key, lang), height=MAP_HEIGHT)
     except Exception as exc:  # the tour must never die in front of an audience: say what failed
-        st.error(tr("failed", lang, error=exc))
+        st.error(t("tour.failed", lang, error=exc))
 with right:
     st.caption(step.stage)
     st.markdown(f"### {step.title}")
@@ -114,10 +105,10 @@ with right:
         st.caption(section)
     rows = catalog().loc[scope_mask(catalog(), parse_scope(step.key))]
     points = int(rows["lon"].notna().sum()) if "lon" in rows else 0
-    st.markdown(tr("projects", lang, n=len(rows), points=points))
+    st.markdown(t("tour.projects", lang, n=len(rows), points=points))
     if step.more:
         name = step.key.partition(":")[2]
-        with st.expander(tr("more", lang, name=name, n=len(step.more))):
+        with st.expander(t("tour.more", lang, name=name, n=len(step.more))):
             for sentence in step.more:
                 st.markdown(f"- {sentence}")
     st.caption(t("app.title", lang))
