@@ -229,12 +229,12 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
         return
-    from layout.export import load_projects
+    from layout.catalog import load_catalog
 
     directory = output or Path("out")
     if directory.exists() and not directory.is_dir():
         raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-    catalog = load_projects()
+    catalog = load_catalog()
     written = []
     with click.progressbar(DECK_COUNTIES, label=f"{fmt} × {len(DECK_COUNTIES)}", file=sys.stderr,
                            item_show_func=lambda c: c or "") as counties:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from layout.catalog import SECTOR_NAMES, load_catalog
 from layout.errors import InputError
+from layout.maps import SECTOR_COLORS
 from layout.plan import PLAN_TITLE
 from layout.printmap import PAGE_SIZE, PRINT_DPI, Scope, draw_map, parse_scope, scope_label, scope_mask, scope_title
 from layout.zones import POLYGON_COUNTIES
@@ -35,27 +37,6 @@ _CSS_IMAGE = re.compile(r"url\((?P<q>['\"]?)images/(?P<name>[\w.-]+\.png)(?P=q)\
 
 # --------------------------------------------------------------------------------------------
 # Inputs
-
-
-def load_projects() -> pd.DataFrame:
-    """The project catalog as a GeoDataFrame (see :func:`layout.catalog.load_catalog`)."""
-    from layout.catalog import load_catalog
-
-    return load_catalog()
-
-
-def sector_order() -> list[str]:
-    """Sector names in the plan's 3+4+5 order."""
-    from layout.catalog import SECTORS
-
-    return [s for group in SECTORS.values() for s in group]
-
-
-def sector_colors() -> dict[str, str]:
-    """The web map's colour per sector, so print and screen agree."""
-    from layout.maps import SECTOR_COLORS
-
-    return dict(SECTOR_COLORS)
 
 
 def check_format(fmt: str) -> str:
@@ -80,8 +61,8 @@ def default_filename(scope: Scope | str, fmt: str, *, lang: str = "zh") -> str:
 def map_figure(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | None = None,
                figsize: tuple[float, float] = PAGE_SIZE):
     """The static map of ``scope`` (a matplotlib Figure) over ``catalog`` (default: the catalog)."""
-    catalog = load_projects() if catalog is None else catalog
-    return draw_map(scope, catalog, lang=lang, figsize=figsize, sectors=sector_order(), colors=sector_colors())
+    catalog = load_catalog() if catalog is None else catalog
+    return draw_map(scope, catalog, lang=lang, figsize=figsize, sectors=SECTOR_NAMES, colors=SECTOR_COLORS)
 
 
 def figure_bytes(fig, fmt: str, *, dpi: int = PRINT_DPI) -> bytes:
@@ -132,7 +113,7 @@ def map_html(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | No
     from layout.maps import build_map
 
     scope = parse_scope(scope)
-    catalog = load_projects() if catalog is None else catalog
+    catalog = load_catalog() if catalog is None else catalog
     projects = catalog.loc[scope_mask(catalog, scope)]
     m = build_map(projects, lang=lang, basemap="none", focus="" if scope.kind == "city" else str(scope))
     title = html.escape(f"{scope_title(scope, lang)} · {PLAN_TITLE}")
@@ -173,11 +154,11 @@ def deck_bytes(county: str, *, lang: str = "zh", catalog: pd.DataFrame | None = 
     """The briefing deck of ``county`` as PPTX bytes."""
     from layout.deck import build_deck
 
-    catalog = load_projects() if catalog is None else catalog
+    catalog = load_catalog() if catalog is None else catalog
     fig = draw_map(f"county:{county}", catalog, lang=lang, figsize=DECK_MAP_SIZE, titles=False,
-                   sectors=sector_order(), colors=sector_colors())
+                   sectors=SECTOR_NAMES, colors=SECTOR_COLORS)
     image = figure_bytes(fig, "png", dpi=DECK_MAP_DPI)
-    prs = build_deck(county, catalog, map_png=image, lang=lang, sectors=sector_order())
+    prs = build_deck(county, catalog, map_png=image, lang=lang, sectors=SECTOR_NAMES)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -200,7 +181,7 @@ def export_bytes(scope: Scope | str, fmt: str, *, lang: str = "zh", catalog: pd.
     lang
         ``zh`` (default) or ``en``.
     catalog
-        The project catalog (default: :func:`load_projects`).
+        The project catalog (default: :func:`layout.catalog.load_catalog`).
 
     Raises
     ------
@@ -232,7 +213,7 @@ def export_county_decks(directory: str | Path, *, lang: str = "zh", catalog: pd.
 
 def iter_county_decks(directory: str | Path, *, lang: str = "zh", catalog: pd.DataFrame | None = None,
                       on_done: Callable[[Path], None] | None = None) -> Iterator[Path]:
-    catalog = load_projects() if catalog is None else catalog
+    catalog = load_catalog() if catalog is None else catalog
     for county in DECK_COUNTIES:
         path = export_file(f"county:{county}", "pptx", Path(directory) / default_filename(f"county:{county}", "pptx",
                                                                                              lang=lang),

@@ -37,9 +37,9 @@ document.addEventListener('keydown', function (e) {
 
 @st.cache_resource(show_spinner=False)
 def catalog():
-    from layout.export import load_projects
+    from layout.catalog import load_catalog
 
-    return load_projects()
+    return load_catalog()
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
