@@ -294,4 +294,5 @@ def classify_table(df: pd.DataFrame, *, lon_col: str | None = None, lat_col: str
         result.insert(0, "wgs84_lon", np.round(wlon, 7))
     result["error"] = errors
     result.columns = [f"{c}_computed" if c in df.columns else c for c in result.columns]
-    return pd.concat([df.reset_index(drop=True), result.fillna("")], axis=1)
+    result = result.astype(object)  # text cells: a missing value becomes an empty cell, not NaN
+    return pd.concat([df.reset_index(drop=True), result.where(result.notna(), "")], axis=1)
