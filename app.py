@@ -20,8 +20,7 @@ import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from layout import assets, views  # noqa: E402
-from layout.classify import classify_table  # noqa: E402
-from layout.cli import where_record  # noqa: E402
+from layout.classify import classify_table, where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402

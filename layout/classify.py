@@ -24,6 +24,8 @@ OUTSIDE = -1
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
+#: The keys of :func:`where_record` after ``lon`` and ``lat``, in the order the CLI prints them.
+WHERE_KEYS = ("inside", "county", "adcode", "zone", "zones", "poles", "nearest_county", "distance_km")
 RESULT_COLUMNS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km"]
 
 
@@ -212,6 +214,42 @@ def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
             out.loc[away, "nearest_county"] = clf.names[near_idx]
             out.loc[away, "distance_km"] = km
     return out
+
+
+def _plain(value: object) -> object:
+    """A result cell as JSON-ready Python: tuples as lists, missing as None, numpy scalars unwrapped."""
+    if isinstance(value, tuple):
+        return list(value)
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
+    """The answer for one point typed by a person (the CLI's ``where``, the app's which-zone panel).
+
+    Returns
+    -------
+    dict
+        ``lon``, ``lat`` (WGS84, after conversion) and the columns of :func:`classify_points`.
+
+    Raises
+    ------
+    InputError
+        When LON or LAT is not a number, is impossible, or the pair looks swapped.
+    """
+    values = []
+    for label, text in (("LON", lon_text), ("LAT", lat_text)):
+        try:
+            values.append(parse_number(text))
+        except InputError as exc:
+            raise InputError(f"{label} {exc}") from None
+    if problem := check_lonlat(*values):
+        raise InputError(problem)
+    wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
+    row = classify_points(wlon, wlat).iloc[0]
+    return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7),
+            **{key: _plain(row[key]) for key in WHERE_KEYS}}
 
 
 # --------------------------------------------------------------------------------------------

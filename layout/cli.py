@@ -7,7 +7,6 @@ Every command turns library errors into one clear line on stderr and a non-zero 
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -39,41 +38,6 @@ def main() -> None:
     """益阳市“十四五”服务业发展规划: 一核两翼三极 zones, projects and maps."""
 
 
-def _json_value(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, tuple):
-        return list(value)
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def where_record(lon_text: str, lat_text: str, crs: str) -> dict:
-    """The answer of ``where`` as a dict (shared with the app's which-zone panel)."""
-    from layout.classify import classify_points
-    from layout.crs import check_lonlat, parse_number, to_wgs84
-
-    try:
-        lon = parse_number(lon_text)
-    except InputError as exc:
-        raise InputError(f"LON {exc}") from None
-    try:
-        lat = parse_number(lat_text)
-    except InputError as exc:
-        raise InputError(f"LAT {exc}") from None
-    if problem := check_lonlat(lon, lat):
-        raise InputError(problem)
-    wlon, wlat = to_wgs84([lon], [lat], crs)
-    row = classify_points(wlon, wlat).iloc[0]
-    record = {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7)}
-    for key in ("inside", "county", "adcode", "zone", "zones", "poles", "nearest_county", "distance_km"):
-        value = row[key]
-        record[key] = None if value is None or (not isinstance(value, tuple) and value != value) \
-            else _json_value(value)
-    return record
-
-
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lon")
 @click.argument("lat")
@@ -84,6 +48,8 @@ def where(lon: str, lat: str, crs: str) -> None:
 
     Example: python -m layout where 112.355 28.554 --crs gcj02
     """
+    from layout.classify import where_record
+
     click.echo(json.dumps(where_record(lon, lat, crs.lower()), ensure_ascii=False))
 
 

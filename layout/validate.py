@@ -234,9 +234,9 @@ def _check_places(lines: list[int], cells: list[dict[str, str]],
     lon = np.array([points[i][0] for i in idx])
     lat = np.array([points[i][1] for i in idx])
     found = classify_points(lon, lat)
-    shifted = {label: classify_points(*convert(lon, lat), nearest=False)["county"].astype(object).to_numpy()
-               for label, convert in _SHIFTS}
     converted = {label: convert(lon, lat) for label, convert in _SHIFTS}
+    shifted = {label: classify_points(*xy, nearest=False)["county"].astype(object).to_numpy()
+               for label, xy in converted.items()}
     problems = []
     for k, i in enumerate(idx):
         declared = cells[i]["county"]

@@ -376,7 +376,7 @@ def zone_sector_long(table: pd.DataFrame, *, lang: str = "zh", zones_only: bool 
 def where_explanation(record: Mapping, *, lang: str = "zh") -> dict:
     """What the plan says about a point's zones and poles, for the which-zone answer.
 
-    ``record`` is :func:`layout.cli.where_record`'s answer. Returns ``zones`` and ``poles``: lists of
+    ``record`` is :func:`layout.classify.where_record`'s answer. Returns ``zones`` and ``poles``: lists of
     ``{"id", "label", "definition", "quote", "section", "role"}`` where ``definition`` is the zone's
     defining sentence and ``quote`` the sentence that puts the county in it.
     """

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from layout.catalog import SECTORS, load_catalog
-from layout.cli import where_record
+from layout.classify import where_record
 from layout.geodata import load_counties
 from layout.i18n import LANGS, STRINGS, format_count, format_distance, t
 from layout.indicators import load_indicators, parse_indicators, table1_frame, targets_frame
