@@ -3,7 +3,8 @@
 :func:`build_map` returns a :class:`OfflineMap` (Leaflet, jQuery and MarkerCluster linked from the app's
 own static files, see :mod:`layout.assets`). Every text that comes from the catalog is HTML-escaped
 here, once, before it reaches a tooltip or popup. Maps are deterministic: the same arguments give the
-same HTML (no random jitter; points sharing a place are clustered and spiderfied instead).
+same HTML (no random jitter): points sharing a place are fanned out inside their own county by
+:func:`layout.placement.place_projects` (the layout the print maps use) and clustered when zoomed out.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from layout.crs import wgs84_to_gcj02
 from layout.errors import InputError
 from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes, load_zone_areas
 from layout.i18n import t
+from layout.placement import place_projects
 from layout.views import BASEMAPS, zone_name, zone_names
 from layout.zones import load_zone_model
 
@@ -577,6 +579,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     sectors: list[str] = []
     if projects is not None:
         points = projects[projects["lon"].notna() & projects["lat"].notna()]
+        points = place_projects(points)  # approximate markers fanned out, each inside its own county
         sectors = list(dict.fromkeys(points["sector"].astype(str)))
         ProjectLayer(project_payload(points, lang=lang, gcj=gcj),
                      name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(m)

@@ -35,6 +35,7 @@ from layout.crs import METRIC, WGS84
 from layout.errors import InputError, LayoutError
 from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes
 from layout.i18n import t
+from layout.placement import Box, LabelPlacer, marker_areas, place_markers_xy
 from layout.plan import PLAN_TITLE
 from layout.views import effective_county, focus_mask, zone_name
 from layout.zones import DATONGHU, load_zone_model
@@ -52,6 +53,9 @@ LAND = "#f6f3ec"
 INK = "#222222"
 VEIL = (1, 1, 1, 0.62)  # over everything outside the scope's area
 MARKER_PT = 7.0  # marker diameter in points
+FRAME_INSET_PT = 6.0  # scale bar and north arrow: this far inside the frame
+LABEL_PAD_PT = 2.0  # clearance around every label (its white halo is 1–1.5 pt)
+MARKER_CLEARANCE_PT = 1.5  # between a marker's edge and its county's border (half the scope outline and more)
 #: How each precision draws (the web map's convention): exact sites solid, approximate places hollow
 #: and dashed, larger when vaguer.
 PRECISION_STYLES = {
@@ -195,30 +199,9 @@ def fit_extent(bounds: Sequence[float], aspect: float, *, pad: float = 0.06) -> 
     return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
 
 
-def sunflower(n: int, spacing: float) -> np.ndarray:
-    """``n`` offsets fanned out around (0, 0) in a sunflower (Vogel) spiral, ``spacing`` apart."""
-    if n <= 1:
-        return np.zeros((max(n, 0), 2))
-    i = np.arange(n)
-    r = spacing * 0.62 * np.sqrt(i + 0.5) * (1.0 if n > 2 else 0.85)
-    theta = i * math.radians(137.508)
-    return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
-
-
-def spread_points(x: np.ndarray, y: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
-    """Points sharing a place (within ``spacing``/4) fanned out around it, in input order."""
-    x, y = np.asarray(x, float).copy(), np.asarray(y, float).copy()
-    if x.size == 0:
-        return x, y
-    cell = max(spacing / 4, 1e-9)
-    keys = pd.Series(list(zip(np.round(x / cell), np.round(y / cell), strict=True)))
-    for _, idx in keys.groupby(keys, sort=False).groups.items():
-        idx = np.asarray(idx)
-        if idx.size > 1:
-            offsets = sunflower(idx.size, spacing)
-            x[idx] = x[idx[0]] + offsets[:, 0]
-            y[idx] = y[idx[0]] + offsets[:, 1]
-    return x, y
+def marker_radius_pt() -> float:
+    """The largest marker's outer radius in points (the vaguest precision, edge line included)."""
+    return max(MARKER_PT * st["size"] / 2 + st["lw"] * 1.6 / 2 for st in PRECISION_STYLES.values())
 
 
 @dataclass(frozen=True)
@@ -228,7 +211,7 @@ class MapPlan:
     scope: Scope
     extent: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
     focus: object  # shapely geometry of the scope's area
-    points: pd.DataFrame  # x, y (fanned out), sector, precision, color, name
+    points: pd.DataFrame  # x, y (fanned out inside area), sector, precision, color, name, area (its county)
     citywide: int  # citywide items of the scope (no single place)
     unlocated: int  # other scope rows with no point yet
     sectors: list[str]  # sectors present, in the catalog's order
@@ -252,7 +235,7 @@ def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float,
     counties = _layers()["counties"]
     focus = shapely.union_all(counties.loc[counties["name"].isin(scope_counties(scope)), "geometry"].to_numpy())
     extent = fit_extent(focus.bounds, aspect, pad=0.04 if scope.kind == "city" else 0.08)
-    points = pd.DataFrame(columns=["x", "y", "sector", "precision", "color", "name"])
+    points = pd.DataFrame(columns=["x", "y", "sector", "precision", "color", "name", "area"])
     citywide = unlocated = 0
     present: list[str] = []
     if catalog is not None and len(catalog):
@@ -266,14 +249,19 @@ def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float,
         rows = rows.loc[has]
         x, y = Transformer.from_crs(WGS84, MAP_CRS, always_xy=True).transform(lon[has], lat[has])
         precision = rows["precision"].where(rows["precision"].isin(list(PRECISION_STYLES)), "county").to_numpy()
+        pt = (extent[1] - extent[0]) / (map_width_in * 72)  # metres per point
+        radius = marker_radius_pt()
+        # one layout for every map: fanned on a lattice, each marker inside its own county
+        areas = marker_areas(rows)
+        px, py = place_markers_xy(x, y, areas, spacing=pt * (2 * radius + 1.0),
+                                  margin=pt * (radius + MARKER_CLEARANCE_PT), exact=precision == "site")
         order = np.argsort([list(PRECISION_STYLES).index(p) for p in precision], kind="stable")[::-1]
-        spacing = (extent[1] - extent[0]) / (map_width_in * 72) * MARKER_PT * 1.5
-        sx, sy = spread_points(np.asarray(x)[order], np.asarray(y)[order], spacing)
+        sx, sy = np.asarray(px)[order], np.asarray(py)[order]
         sector = rows["sector"].astype(str).to_numpy()[order]
         colors = colors or {}
         points = pd.DataFrame({"x": sx, "y": sy, "sector": sector, "precision": precision[order],
                                "color": [colors.get(s, FALLBACK_COLOR) for s in sector],
-                               "name": rows["name"].astype(str).to_numpy()[order]})
+                               "name": rows["name"].astype(str).to_numpy()[order], "area": areas[order]})
         seen = set(points["sector"])
         present = [s for s in sectors if s in seen] + [s for s in dict.fromkeys(points["sector"]) if s not in sectors]
     return MapPlan(scope, extent, focus, points, citywide, unlocated, present)
@@ -416,23 +404,29 @@ def draw_map(scope: Scope | str, catalog: pd.DataFrame | None = None, *, lang: s
             spine.set_edgecolor("#555555")
             spine.set_linewidth(0.8)
         pt = (xmax - xmin) / (frame_w * 72)  # metres per typographic point
-        _draw_base(ax, frame, lang)
+        ax.apply_aspect()  # the frame's final box: labels are measured against it
+        renderer = fig.canvas.get_renderer()
+        label_areas: dict = {}
+        _draw_base(ax, frame, lang, label_areas)
         arrows = _draw_poles(ax, scope, frame, pt, lang)
         if scope.kind != "city":  # outside the scope: a white veil; the scope outlined
             _add(ax, frame.difference(plan.focus), facecolor=VEIL, linewidth=0, zorder=4)
             _add(ax, plan.focus, facecolor="none", edgecolor=INK, linewidth=2.2, zorder=4.1)
-        _draw_county_labels(ax, scope, frame, lang)
+        _draw_county_labels(ax, scope, frame, lang, label_areas)
         _draw_points(ax, plan.points)
         busy = shapely.union_all([plan.focus, *(a.buffer(6 * pt) for a in arrows)])
-        _draw_scale_bar(ax, plan.extent, lang, corner=_free_corner(plan.extent, busy, ("lower left", "lower right")))
-        _draw_north_arrow(ax, plan.extent, lang, corner=_free_corner(plan.extent, busy, ("upper left", "upper right")))
+        scale = _draw_scale_bar(ax, plan.extent, lang, renderer,
+                                corner=_free_corner(plan.extent, busy, ("lower left", "lower right")))
+        north = _draw_north_arrow(ax, plan.extent, lang, renderer,
+                                  corner=_free_corner(plan.extent, busy, ("upper left", "upper right")))
+        _place_labels(ax, renderer, plan, [scale, north], arrows, label_areas)
         _draw_panel(fig, plan, lang, panel_box)
         if titles:
             _draw_titles(fig, plan, lang, made or dt.date.today(), left=map_box[0])
     return fig
 
 
-def _draw_base(ax, frame, lang: str) -> None:
+def _draw_base(ax, frame, lang: str, areas: dict) -> None:
     """Neighbouring prefectures (the poles' targets tinted) and the six counties coloured by their
     primary zone, secondary affiliations hatched."""
     model = load_zone_model()
@@ -450,8 +444,9 @@ def _draw_base(ax, frame, lang: str) -> None:
         inside = geom.intersection(label_area)
         if not inside.is_empty and inside.area > 0.02 * frame.area:
             lx, ly = _label_xy(inside)
-            ax.text(lx, ly, name_en.split(" ")[0] if lang == "en" else name, ha="center", va="center",
-                    fontsize=8.5, color="#7a7a7a", zorder=6, path_effects=_halo(2))
+            text = ax.text(lx, ly, name_en.split(" ")[0] if lang == "en" else name, ha="center", va="center",
+                           fontsize=8.5, color="#7a7a7a", zorder=6, path_effects=_halo(2), gid="label:neighbour")
+            areas[id(text)] = inside
     counties = layers["counties"]
     for name, geom in counties[["name", "geometry"]].itertuples(index=False):
         zone = model.zones[model.primary_zone(name)]
@@ -499,14 +494,14 @@ def _draw_poles(ax, scope: Scope, frame, pt: float, lang: str) -> list:
         dx, dy = seg[1][0] - seg[0][0], seg[1][1] - seg[0][1]
         norm = math.hypot(dx, dy)
         near_right = seg[1][0] > xmax - mx
-        ax.annotate(target, seg[1], xytext=(14 * dx / norm, 14 * dy / norm), textcoords="offset points",
-                    ha="right" if near_right or dx < -0.3 * norm else "left" if dx > 0.3 * norm else "center",
-                    va="bottom" if dy > 0.3 * norm else "top" if dy < -0.3 * norm else "center",
-                    fontsize=9.5, color=zone.color, zorder=8, path_effects=_halo(2.5))
+        ax.text(seg[1][0] + 14 * pt * dx / norm, seg[1][1] + 14 * pt * dy / norm, target,
+                ha="right" if near_right or dx < -0.3 * norm else "left" if dx > 0.3 * norm else "center",
+                va="bottom" if dy > 0.3 * norm else "top" if dy < -0.3 * norm else "center",
+                fontsize=9.5, color=zone.color, zorder=8, path_effects=_halo(2.5), gid="label:pole")
     return arrows
 
 
-def _draw_county_labels(ax, scope: Scope, frame, lang: str) -> None:
+def _draw_county_labels(ax, scope: Scope, frame, lang: str, areas: dict) -> None:
     """County names: dark inside the scope; grey, and only where enough shows, for the others."""
     inside = set(scope_counties(scope)) if scope.kind != "city" else None
     xmin, ymin, xmax, ymax = frame.bounds
@@ -518,9 +513,10 @@ def _draw_county_labels(ax, scope: Scope, frame, lang: str) -> None:
         if shown.is_empty or (muted and shown.area < 0.015 * frame.area):
             continue
         lx, ly = _label_xy(shown)
-        ax.text(lx, ly, name_en if lang == "en" else name, ha="center", va="center",
-                fontsize=10 if muted else 12.5, color="#8a8a8a" if muted else INK, zorder=9,
-                path_effects=_halo(3))
+        text = ax.text(lx, ly, name_en if lang == "en" else name, ha="center", va="center",
+                       fontsize=10 if muted else 12.5, color="#8a8a8a" if muted else INK, zorder=9,
+                       path_effects=_halo(3), gid="label:county-muted" if muted else "label:county")
+        areas[id(text)] = shown
 
 
 def _draw_points(ax, points: pd.DataFrame) -> None:
@@ -550,31 +546,68 @@ def _free_corner(extent, busy, corners: tuple[str, ...]) -> str:
     return min(corners, key=lambda c: _corner_box(extent, c).intersection(busy).area)
 
 
-def _draw_scale_bar(ax, extent, lang: str, *, corner: str = "lower left") -> None:
+def _shift(artists: list, dx: float, dy: float) -> None:
+    """Move rectangles, polygons and texts by ``dx, dy`` data units."""
+    for a in artists:
+        if isinstance(a, Rectangle):
+            a.set_xy((a.get_x() + dx, a.get_y() + dy))
+        elif isinstance(a, Polygon):
+            a.set_xy(a.get_xy() + (dx, dy))
+        else:
+            x, y = a.get_position()
+            a.set_position((x + dx, y + dy))
+
+
+def _extent(artists: list, renderer) -> Box:
+    boxes = [a.get_window_extent(renderer) for a in artists]
+    return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+
+
+def _to_corner(ax, artists: list, renderer, corner: str, *, inset_pt: float, pad_pt: float = 0.0) -> Box:
+    """Move a group of artists so its extent (grown by ``pad_pt``) sits ``inset_pt`` inside the frame's
+    ``corner``; returns the grown extent in display units."""
+    px = ax.figure.dpi / 72
+    frame = Box.of(ax.get_window_extent(renderer))
+    box = _extent(artists, renderer)
+    pad, inset = pad_pt * px, inset_pt * px
+    dx = (frame.x0 + inset - (box.x0 - pad)) if "left" in corner else (frame.x1 - inset - (box.x1 + pad))
+    dy = (frame.y0 + inset - (box.y0 - pad)) if "lower" in corner else (frame.y1 - inset - (box.y1 + pad))
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    scale_x, scale_y = (xmax - xmin) / frame.width, (ymax - ymin) / frame.height
+    _shift(artists, dx * scale_x, dy * scale_y)
+    return Box(box.x0 - pad + dx, box.y0 - pad + dy, box.x1 + pad + dx, box.y1 + pad + dy)
+
+
+def _draw_scale_bar(ax, extent, lang: str, renderer, *, corner: str = "lower left") -> Box:
+    """A scale bar with its numbers and unit on a white box, the whole group measured and kept inside
+    the frame; returns the box (display units)."""
     xmin, xmax, ymin, ymax = extent
     length = nice_length((xmax - xmin) * 0.2)
-    x0 = xmin + 0.04 * (xmax - xmin) if "left" in corner else xmax - 0.04 * (xmax - xmin) - length
-    y0 = ymin + 0.05 * (ymax - ymin)
+    x0, y0 = xmin, ymin  # drawn here, then moved into the corner
     h = 0.009 * (ymax - ymin)
-    pad = 0.015 * (xmax - xmin)
-    ax.add_patch(Rectangle((x0 - pad, y0 - pad), length + 0.075 * (xmax - xmin) + pad, 6.5 * h + pad,
-                           facecolor=(1, 1, 1, 0.8), edgecolor="none", zorder=19.5))
+    artists: list = []
     for i in range(4):
-        ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, h, facecolor=INK if i % 2 == 0 else "white",
-                               edgecolor=INK, linewidth=0.7, zorder=20))
+        artists.append(ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, h, edgecolor=INK,
+                                              facecolor=INK if i % 2 == 0 else "white", linewidth=0.7, zorder=20,
+                                              gid="scale-bar")))
     km = length / 1000
     for frac in (0, 0.5, 1):
-        ax.text(x0 + frac * length, y0 + 1.8 * h, f"{km * frac:g}", ha="center", va="bottom", fontsize=8,
-                color=INK, zorder=20, path_effects=_halo(2))
-    ax.text(x0 + length + 0.012 * (xmax - xmin), y0 + h / 2, t("print.km", lang), ha="left", va="center", fontsize=8,
-            color=INK, zorder=20, path_effects=_halo(2))
+        artists.append(ax.text(x0 + frac * length, y0 + 1.8 * h, f"{km * frac:g}", ha="center", va="bottom",
+                               fontsize=8, color=INK, zorder=20, path_effects=_halo(2), gid="scale-bar"))
+    artists.append(ax.text(x0 + length + 0.012 * (xmax - xmin), y0 + h / 2, t("print.km", lang), ha="left",
+                           va="center", fontsize=8, color=INK, zorder=20, path_effects=_halo(2), gid="scale-bar"))
+    box = _to_corner(ax, artists, renderer, corner, inset_pt=FRAME_INSET_PT, pad_pt=5)
+    (bx0, by0), (bx1, by1) = ax.transData.inverted().transform([(box.x0, box.y0), (box.x1, box.y1)])
+    ax.add_patch(Rectangle((bx0, by0), bx1 - bx0, by1 - by0, facecolor=(1, 1, 1, 0.8), edgecolor="none",
+                           zorder=19.5, gid="scale-bar"))
+    return box
 
 
-def _draw_north_arrow(ax, extent, lang: str, *, corner: str = "upper right") -> None:
+def _draw_north_arrow(ax, extent, lang: str, renderer, *, corner: str = "upper right") -> Box:
+    """A north arrow along true north with its letter, kept inside the frame; returns its extent."""
     xmin, xmax, ymin, ymax = extent
     angle = math.radians(grid_north_angle((xmin + xmax) / 2, (ymin + ymax) / 2))
-    cx = xmax - 0.06 * (xmax - xmin) if "right" in corner else xmin + 0.06 * (xmax - xmin)
-    cy = ymax - 0.13 * (ymax - ymin)
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2  # drawn here, then moved into the corner
     size = 0.05 * (ymax - ymin)
 
     def rot(dx: float, dy: float) -> tuple[float, float]:
@@ -582,11 +615,46 @@ def _draw_north_arrow(ax, extent, lang: str, *, corner: str = "upper right") -> 
 
     tip, tail = rot(0, size), rot(0, -0.25 * size)
     left, right = rot(-0.38 * size, -0.55 * size), rot(0.38 * size, -0.55 * size)
-    ax.add_patch(Polygon([tip, left, tail], closed=True, facecolor="white", edgecolor=INK, linewidth=0.9, zorder=20))
-    ax.add_patch(Polygon([tip, tail, right], closed=True, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
+    artists = [
+        ax.add_patch(Polygon([tip, left, tail], closed=True, facecolor="white", edgecolor=INK, linewidth=0.9,
+                             zorder=20, gid="north-arrow")),
+        ax.add_patch(Polygon([tip, tail, right], closed=True, facecolor=INK, edgecolor=INK, linewidth=0.9,
+                             zorder=20, gid="north-arrow")),
+    ]
     lx, ly = rot(0, size * 1.45)
-    ax.text(lx, ly, t("print.north", lang), ha="center", va="center", fontsize=11, color=INK, zorder=20,
-            path_effects=_halo(2))
+    artists.append(ax.text(lx, ly, t("print.north", lang), ha="center", va="center", fontsize=11, color=INK,
+                           zorder=20, path_effects=_halo(2), gid="north-arrow"))
+    return _to_corner(ax, artists, renderer, corner, inset_pt=FRAME_INSET_PT + 4, pad_pt=2)
+
+
+def _place_labels(ax, renderer, plan: MapPlan, obstacles: list[Box], arrows: list, areas: dict) -> None:
+    """Move every map label (``gid`` ``label:…``) to a free spot or drop it (see
+    :class:`layout.placement.LabelPlacer`): pole targets first, then the scope's county names, then
+    muted county names, then neighbouring prefectures."""
+    px = ax.figure.dpi / 72
+    placer = LabelPlacer(renderer, Box.of(ax.get_window_extent(renderer)), pad=LABEL_PAD_PT * px)
+    for box in obstacles:
+        placer.block(box)
+    sizes = {p: (MARKER_PT * st["size"] / 2 + st["lw"] * 1.6 / 2) * px for p, st in PRECISION_STYLES.items()}
+    if len(plan.points):
+        centres = ax.transData.transform(plan.points[["x", "y"]].to_numpy(float))
+        for (cx, cy), precision in zip(centres, plan.points["precision"], strict=True):
+            r = sizes.get(precision, max(sizes.values()))
+            placer.block(Box(cx - r, cy - r, cx + r, cy + r))
+    for line in arrows:  # the arrows' shafts as a chain of small boxes, the head wider
+        (x0, y0), (x1, y1) = ax.transData.transform(np.asarray(line.coords))
+        n = max(2, int(math.hypot(x1 - x0, y1 - y0) / (4 * px)))
+        for k in range(n + 1):
+            f = k / n
+            half = (2.5 if math.hypot(x1 - x0, y1 - y0) * (1 - f) > 16 * px else 6.5) * px
+            cx, cy = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+            placer.block(Box(cx - half, cy - half, cx + half, cy + half))
+    rank = {"label:pole": 0, "label:county": 1, "label:county-muted": 2, "label:neighbour": 3}
+    texts = sorted((tx for tx in ax.texts if tx.get_gid() in rank), key=lambda tx: rank[tx.get_gid()])
+    for text in texts:
+        muted = text.get_gid() in ("label:county-muted", "label:neighbour")
+        placer.place(text, within=areas.get(id(text)), steps=(0.5, 1.0, 1.6) if muted else
+                     (0.5, 1.0, 1.6, 2.4, 3.5, 5.0, 7.0))
 
 
 def _short_zone(zone_id: str, lang: str) -> str:

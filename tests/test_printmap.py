@@ -29,7 +29,6 @@ from layout.printmap import (
     parse_scope,
     register_cjk_font,
     scope_counties,
-    spread_points,
     valid_scopes,
 )
 
@@ -110,14 +109,6 @@ def test_extent_keeps_the_bounds_and_the_frame_aspect():
     assert xmax - xmin == pytest.approx(ymax - ymin)
     frame, panel = map_layout((11.69, 8.27))
     assert frame[0] + frame[2] < panel[0] < 1 and 0 < frame[1] < frame[1] + frame[3] < 1
-
-
-def test_points_at_one_place_fan_out_and_others_stay():
-    x, y = spread_points(np.array([0.0, 0, 0, 0, 500]), np.array([0.0, 0, 0, 0, 500]), spacing=10)
-    assert (x[4], y[4]) == (500, 500)
-    fanned = np.column_stack([x[:4], y[:4]])
-    gaps = [np.linalg.norm(a - b) for i, a in enumerate(fanned) for b in fanned[i + 1:]]
-    assert min(gaps) >= 6 and np.abs(fanned).max() < 30
 
 
 def test_scale_bar_lengths_and_grid_north():
