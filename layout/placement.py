@@ -347,13 +347,15 @@ class LabelPlacer:
         return box.inside(self.frame, self.pad) and not any(
             box.overlaps(o, self.pad) for o in (*self.obstacles, *self.placed))
 
-    def place(self, text, *, steps: Sequence[float] = (0.5, 1.0, 1.6, 2.4, 3.5), within=None) -> bool:
+    def place(self, text, *, steps: Sequence[float] = (0.5, 1.0, 1.6, 2.4, 3.5), within=None, avoid=None,
+              drop: bool = True) -> bool:
         """Move ``text`` (a matplotlib Text in data coordinates) to the first free candidate position.
 
         Candidates: the anchor itself, then each of :data:`DIRECTIONS` at each step (a multiple of the
         text's height; sideways steps are longer, since labels are wide). With ``within`` (a shapely
         geometry in data coordinates) a candidate's centre must lie in it, so a county's name stays in
-        the county. Returns False and removes the text when no candidate is free.
+        the county; with ``avoid`` a candidate's box must not touch it (a target's name stays off the
+        city). Returns False when no candidate is free, and then removes the text if ``drop``.
         """
         base = text.get_window_extent(self.renderer)
         height = max(base.height, 1.0)
@@ -367,10 +369,16 @@ class LabelPlacer:
                 cx, cy = to_data.transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
                 if not shapely.contains_xy(within, cx, cy):
                     continue
+            if avoid is not None:
+                grown = (box.x0 - 2 * self.pad, box.y0 - 2 * self.pad), (box.x1 + 2 * self.pad, box.y1 + 2 * self.pad)
+                (ax0, ay0), (ax1, ay1) = to_data.transform(grown)
+                if shapely.intersects(avoid, shapely.box(ax0, ay0, ax1, ay1)):
+                    continue
             if self.fits(box):
                 if dx or dy:
                     text.set_position(to_data.transform(here + (dx, dy)))
                 self.placed.append(Box.of(text.get_window_extent(self.renderer)))
                 return True
-        text.remove()
+        if drop:
+            text.remove()
         return False

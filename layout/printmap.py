@@ -651,10 +651,22 @@ def _place_labels(ax, renderer, plan: MapPlan, obstacles: list[Box], arrows: lis
             placer.block(Box(cx - half, cy - half, cx + half, cy + half))
     rank = {"label:pole": 0, "label:county": 1, "label:county-muted": 2, "label:neighbour": 3}
     texts = sorted((tx for tx in ax.texts if tx.get_gid() in rank), key=lambda tx: rank[tx.get_gid()])
+    city = _city_outline()
+    far = (0.5, 1.0, 1.6, 2.4, 3.5, 5.0, 7.0)
     for text in texts:
+        if text.get_gid() == "label:pole":  # a target's name off the city if it can, else anywhere free
+            if not placer.place(text, steps=far, avoid=city, drop=False):
+                placer.place(text, steps=far)
+            continue
         muted = text.get_gid() in ("label:county-muted", "label:neighbour")
-        placer.place(text, within=areas.get(id(text)), steps=(0.5, 1.0, 1.6) if muted else
-                     (0.5, 1.0, 1.6, 2.4, 3.5, 5.0, 7.0))
+        placer.place(text, within=areas.get(id(text)), steps=(0.5, 1.0, 1.6) if muted else far)
+
+
+@cache
+def _city_outline():
+    geom = shapely.union_all(_layers()["counties"].geometry.to_numpy())
+    shapely.prepare(geom)
+    return geom
 
 
 def _short_zone(zone_id: str, lang: str) -> str:

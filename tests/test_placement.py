@@ -23,7 +23,6 @@ from layout.placement import (
     hex_offsets,
     marker_areas,
     place_markers_xy,
-    place_projects,
 )
 from layout.printmap import PAGE_SIZE, draw_map, map_layout, marker_radius_pt, plan_map, scope_mask, valid_scopes
 

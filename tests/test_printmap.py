@@ -14,11 +14,16 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pyproj import Transformer
 
+from layout.catalog import SECTOR_NAMES
 from layout.errors import InputError
+from layout.export import DECK_MAP_SIZE
 from layout.geodata import load_counties
+from layout.maps import SECTOR_COLORS
+from layout.placement import Box
 from layout.printmap import (
     BACKGROUND,
     MAP_CRS,
+    PAGE_SIZE,
     PRECISION_STYLES,
     Scope,
     draw_map,
@@ -179,3 +184,93 @@ def test_the_city_map_draws_all_three_pole_arrows(figsize):
     colours = {matplotlib.colors.to_hex(p.get_edgecolor()) for ax in fig.axes for p in ax.patches
                if isinstance(p, FancyArrowPatch)}
     assert {z.color for z in load_zone_model().by_kind("pole")} <= colours
+
+
+# --------------------------------------------------------------------------------------------
+# Labels: never over each other, the markers, the frame's edge, the north arrow or the scale bar
+
+
+def map_extents(fig) -> dict:
+    """Rendered extents (display units) of the map frame, its labels, markers, north arrow and scale bar."""
+    renderer = fig.canvas.get_renderer()
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    px = fig.dpi / 72
+    markers = []
+    for c in ax.collections:
+        if str(c.get_label()).startswith("projects:"):
+            xy = ax.transData.transform(c.get_offsets())
+            radius = (np.sqrt(c.get_sizes()) / 2 + np.max(c.get_linewidths()) / 2) * px
+            radius = np.broadcast_to(radius, len(xy))
+            markers += [Box(x - r, y - r, x + r, y + r) for (x, y), r in zip(xy, radius, strict=True)]
+
+    def group(gid: str) -> Box:
+        boxes = [a.get_window_extent(renderer) for a in (*ax.patches, *ax.texts) if a.get_gid() == gid]
+        assert boxes, f"no {gid} drawn"
+        return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes),
+                   max(b.y1 for b in boxes))
+
+    return {
+        "frame": Box.of(ax.get_window_extent(renderer)),
+        "labels": [(tx.get_text(), Box.of(tx.get_window_extent(renderer))) for tx in ax.texts
+                   if str(tx.get_gid()).startswith("label:")],
+        "texts": [(tx.get_text(), Box.of(tx.get_window_extent(renderer))) for tx in ax.texts],
+        "markers": markers, "north": group("north-arrow"), "scale": group("scale-bar"), "px": px,
+    }
+
+
+def assert_no_collisions(fig, where: str) -> None:
+    e = map_extents(fig)
+    edge = 1.0 * e["px"]  # every text at least 1 pt inside the frame
+    for text, box in e["texts"]:
+        assert box.inside(e["frame"], edge), f"{where}: {text!r} {box} touches the frame {e['frame']}"
+    assert e["scale"].inside(e["frame"], edge) and e["north"].inside(e["frame"], edge), where
+    assert not e["scale"].overlaps(e["north"]), f"{where}: the north arrow is on the scale bar"
+    labels = e["labels"]
+    for i, (text, box) in enumerate(labels):
+        for other, obox in labels[i + 1:]:
+            assert not box.overlaps(obox), f"{where}: {text!r} overlaps {other!r}"
+        assert not box.overlaps(e["north"]), f"{where}: {text!r} overlaps the north arrow"
+        assert not box.overlaps(e["scale"]), f"{where}: {text!r} overlaps the scale bar"
+        hits = [m for m in e["markers"] if box.overlaps(m)]
+        assert not hits, f"{where}: {text!r} {box} overlaps {len(hits)} marker(s), e.g. {hits[0]}"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from layout.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.mark.parametrize("figsize", [PAGE_SIZE, DECK_MAP_SIZE], ids=["print", "deck"])
+@pytest.mark.parametrize("scope", valid_scopes())
+def test_labels_overlap_nothing_on_every_scope(catalog, scope, figsize):
+    fig = draw_map(scope, catalog, figsize=figsize, titles=figsize == PAGE_SIZE, sectors=SECTOR_NAMES,
+                   colors=SECTOR_COLORS)
+    assert_no_collisions(fig, f"{scope} {figsize}")
+    names = {text for text, _ in map_extents(fig)["labels"]}
+    if scope.startswith("county:") and scope != "county:大通湖区":
+        assert scope.split(":")[1] in names  # the scope's own name is never the label dropped
+
+
+@pytest.mark.parametrize("scope", ["city", "county:赫山区", "county:南县", "zone:pole_northeast"])
+def test_english_labels_overlap_nothing(catalog, scope):
+    for figsize, titles in ((PAGE_SIZE, True), (DECK_MAP_SIZE, False)):
+        fig = draw_map(scope, catalog, lang="en", figsize=figsize, titles=titles, sectors=SECTOR_NAMES,
+                       colors=SECTOR_COLORS)
+        assert_no_collisions(fig, f"{scope} en {figsize}")
+
+
+def test_the_known_collisions_are_gone(catalog):
+    """湘鄂边 · 武汉都市圈 off 南县's points, 公里 off the frame, 常德市 off the 赫山区 slide's north arrow."""
+    nan = draw_map("county:南县", catalog, sectors=SECTOR_NAMES, colors=SECTOR_COLORS)
+    e = map_extents(nan)
+    assert e["markers"]
+    target = next(box for text, box in e["labels"] if text.startswith("湘鄂边"))
+    assert not any(target.overlaps(m) for m in e["markers"])
+    km = next(box for text, box in e["texts"] if text == "公里")
+    assert km.inside(e["frame"], 3 * e["px"]) and km.inside(e["scale"])
+    slide = map_extents(draw_map("county:赫山区", catalog, figsize=DECK_MAP_SIZE, titles=False,
+                                 sectors=SECTOR_NAMES, colors=SECTOR_COLORS))
+    for text, box in slide["labels"]:
+        assert not box.overlaps(slide["north"], 2 * slide["px"]), text
