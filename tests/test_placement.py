@@ -23,8 +23,18 @@ from layout.placement import (
     hex_offsets,
     marker_areas,
     place_markers_xy,
+    place_projects,
 )
-from layout.printmap import PAGE_SIZE, draw_map, map_layout, marker_radius_pt, plan_map, scope_mask, valid_scopes
+from layout.printmap import (
+    PAGE_SIZE,
+    draw_map,
+    map_layout,
+    marker_radius_pt,
+    parse_scope,
+    plan_map,
+    scope_mask,
+    valid_scopes,
+)
 
 TO_MAP = Transformer.from_crs("EPSG:4326", PLACE_CRS, always_xy=True)
 WEB_RADIUS_M = 350  # a county-precision circle (10 px + stroke) at zoom 12, where clustering stops
@@ -103,6 +113,15 @@ def test_a_county_too_small_for_its_markers_packs_them_closer_but_inside():
     assert len(set(zip(px, py, strict=True))) == n
 
 
+def test_place_projects_keeps_the_point_each_marker_stands_for(catalog):
+    rows = catalog[catalog["lon"].notna()]
+    placed = place_projects(rows)
+    assert placed["anchor_lon"].tolist() == rows["lon"].tolist()
+    moved = placed["lon"].to_numpy(float) != rows["lon"].to_numpy(float)
+    assert moved.sum() > 50 and (placed["precision"][moved] != "site").all()
+    assert placed.equals(place_projects(rows))
+
+
 def test_marker_areas_follow_the_declared_county_and_datonghu_its_footprint():
     rows = pd.DataFrame({"county": ["大通湖区", "赫山区", "全市", "安化县"],
                          "computed_county": ["南县", "资阳区", "桃江县", "桃江县"],
@@ -132,7 +151,7 @@ def areas_of(catalog: pd.DataFrame, ids: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("scope", valid_scopes())
 def test_web_map_markers_lie_in_their_own_county(catalog, scope):
-    projects = catalog.loc[scope_mask(catalog, scope)]
+    projects = catalog.loc[scope_mask(catalog, parse_scope(scope))]
     m = build_map(projects, focus="" if scope == "city" else scope)
     layer = next(c for c in m._children.values() if isinstance(c, ProjectLayer))
     xy, ids = project_rows(layer)
@@ -149,7 +168,7 @@ def test_offline_html_markers_lie_in_their_own_county(catalog, scope):
     rows = json.loads(re.search(r"var R = (\[.*?\]);\n", page).group(1))
     x, y = TO_MAP.transform([r[1] for r in rows], [r[0] for r in rows])
     ids = [strings[r[13]] for r in rows]
-    assert len(ids) == int(catalog.loc[scope_mask(catalog, scope), "lon"].notna().sum())
+    assert len(ids) == int(catalog.loc[scope_mask(catalog, parse_scope(scope)), "lon"].notna().sum())
     assert_inside(np.column_stack([x, y]), areas_of(catalog, ids), clearance_m=WEB_RADIUS_M, where=f"html {scope}")
 
 
@@ -168,7 +187,8 @@ def test_print_map_markers_lie_in_their_own_county(catalog, scope, figsize):
     box, _ = map_layout(figsize, titles=titles)
     frame_w, frame_h = figsize[0] * box[2], figsize[1] * box[3]
     plan = plan_map(scope, catalog, aspect=frame_w / frame_h, map_width_in=frame_w)
-    assert len(drawn) == len(plan.points) == int(catalog.loc[scope_mask(catalog, scope), "lon"].notna().sum())
+    in_scope = catalog.loc[scope_mask(catalog, parse_scope(scope))]
+    assert len(drawn) == len(plan.points) == int(in_scope["lon"].notna().sum())
     planned = plan.points[["x", "y"]].to_numpy(float)
     assert sorted(map(tuple, np.round(drawn, 3))) == sorted(map(tuple, np.round(planned, 3)))
     ax = next(a for a in fig.axes if a.get_label() == "map")
