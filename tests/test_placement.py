@@ -161,7 +161,7 @@ def test_web_map_markers_lie_in_their_own_county(catalog, scope):
     assert len(ids) < 2 or gaps[~np.eye(len(ids), dtype=bool)].min() >= WEB_SPACING_M * 0.99
 
 
-@pytest.mark.parametrize("scope", ["city", "zone:lake_wing", "county:赫山区", "county:大通湖区"])
+@pytest.mark.parametrize("scope", valid_scopes())
 def test_offline_html_markers_lie_in_their_own_county(catalog, scope):
     page = map_html(scope, catalog=catalog, heading=False)
     strings = json.loads(re.search(r"var S = (\[.*?\]);\n", page).group(1))
