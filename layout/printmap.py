@@ -629,7 +629,7 @@ def _draw_north_arrow(ax, extent, lang: str, renderer, *, corner: str = "upper r
 
 def _place_labels(ax, renderer, plan: MapPlan, obstacles: list[Box], arrows: list, areas: dict) -> None:
     """Move every map label (``gid`` ``label:…``) to a free spot or drop it (see
-    :class:`layout.placement.LabelPlacer`): pole targets first, then the scope's county names, then
+    :class:`layout.placement.LabelPlacer`): the scope's county names first, then pole targets, then
     muted county names, then neighbouring prefectures."""
     px = ax.figure.dpi / 72
     placer = LabelPlacer(renderer, Box.of(ax.get_window_extent(renderer)), pad=LABEL_PAD_PT * px)
@@ -649,13 +649,15 @@ def _place_labels(ax, renderer, plan: MapPlan, obstacles: list[Box], arrows: lis
             half = (2.5 if math.hypot(x1 - x0, y1 - y0) * (1 - f) > 16 * px else 6.5) * px
             cx, cy = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
             placer.block(Box(cx - half, cy - half, cx + half, cy + half))
-    rank = {"label:pole": 0, "label:county": 1, "label:county-muted": 2, "label:neighbour": 3}
+    rank = {"label:county": 0, "label:pole": 1, "label:county-muted": 2, "label:neighbour": 3}
     texts = sorted((tx for tx in ax.texts if tx.get_gid() in rank), key=lambda tx: rank[tx.get_gid()])
     city = _city_outline()
-    far = (0.5, 1.0, 1.6, 2.4, 3.5, 5.0, 7.0)
+    far = (0.5, 1.0, 1.6, 2.4, 3.5, 5.0, 7.0, 9.0, 12.0)
     for text in texts:
-        if text.get_gid() == "label:pole":  # a target's name off the city if it can, else anywhere free
-            if not placer.place(text, steps=far, avoid=city, drop=False):
+        if text.get_gid() == "label:pole":
+            # a target's name off the city if its arrow ends outside it, else (a short arrow) anywhere free
+            off_city = not shapely.contains_xy(city, *text.get_position())
+            if not (off_city and placer.place(text, steps=far, avoid=city, drop=False)):
                 placer.place(text, steps=far)
             continue
         muted = text.get_gid() in ("label:county-muted", "label:neighbour")

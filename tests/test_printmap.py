@@ -36,6 +36,7 @@ from layout.printmap import (
     scope_counties,
     valid_scopes,
 )
+from layout.zones import load_zone_model
 
 SMALL = (8.0, 5.6)  # a small figure where print size does not matter
 TO_MAP = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)
@@ -259,6 +260,9 @@ def test_english_labels_overlap_nothing(catalog, scope):
         fig = draw_map(scope, catalog, lang="en", figsize=figsize, titles=titles, sectors=SECTOR_NAMES,
                        colors=SECTOR_COLORS)
         assert_no_collisions(fig, f"{scope} en {figsize}")
+        if scope.startswith("county:"):
+            name_en = load_zone_model().counties[scope.split(":")[1]].name_en
+            assert name_en in {text for text, _ in map_extents(fig)["labels"]}
 
 
 def test_the_known_collisions_are_gone(catalog):
