@@ -186,9 +186,11 @@ def test_nearest_county_near_the_border_matches_a_brute_force_geodesic_reference
         seg, metres, _, _ = (model.nearest_detail(lon, lat, points=False) if model is fresh
                              else _grid_only(model, lon, lat))
         owner = model.segments.owner[seg]
-        clear = margin > 0.05
+        # The reference's segments are straight in lon/lat, ours (like sjoin_nearest's) in EPSG:4546: a
+        # segment of several km bows by up to ~0.3 m between the two; the 2 m sampling adds ≤ 0.16 m.
+        clear = margin > 1.0
         np.testing.assert_array_equal(owner[clear], ref_county[clear])
-        np.testing.assert_allclose(metres, ref_m, atol=0.05)  # the reference samples every 2 m
+        np.testing.assert_allclose(metres, ref_m, atol=0.5)
 
 
 def _grid_only(clf: Classifier, lon: np.ndarray, lat: np.ndarray):
