@@ -164,6 +164,9 @@ class NearestGrid:
     fine_maps: NDArray[np.int32]  # [k, row, col]: leaf id or NONE
     offsets: NDArray[np.int64]  # CSR: leaf i's segments are segs[offsets[i]:offsets[i + 1]]
     segs: NDArray[np.int32]
+    leaf_map: NDArray[np.int32] = None  # [row, col] per fine cell, from :meth:`expand`
+    first: NDArray[np.intp] = None  # per leaf: its first segment and its number of segments
+    count: NDArray[np.int32] = None
     bilinear: NDArray[np.float64] = None  # per lattice cell: v00, v10-v00, v01-v00, v11-v10-v01+v00 (x, y)
 
     def __post_init__(self) -> None:
@@ -189,14 +192,24 @@ class NearestGrid:
                 & (lat >= self.y0) & (lat < self.y0 + self.ny * FINE_DEG))
 
     def leaf(self, lon: NDArray, lat: NDArray) -> NDArray[np.int32]:
-        """Leaf id per point (points inside the grid)."""
+        """Leaf id per point (points inside the grid), NONE for cells answered as inside a county."""
         col = np.minimum(((lon - self.x0) * (1.0 / FINE_DEG)).astype(np.intp), self.nx - 1)
         row = np.minimum(((lat - self.y0) * (1.0 / FINE_DEG)).astype(np.intp), self.ny - 1)
-        ids = self.block_map[row >> _BLOCK_BITS, col >> _BLOCK_BITS]
-        sub = np.flatnonzero(ids < NONE)
-        if sub.size:
-            ids[sub] = self.fine_maps[-ids[sub] - 2, row[sub] & (BLOCK - 1), col[sub] & (BLOCK - 1)]
-        return ids
+        row *= self.nx
+        row += col
+        return self.leaf_map.ravel()[row]
+
+    def expand(self) -> None:
+        """The per-fine-cell leaf map from the block map and the fine maps (~4 bytes a fine cell: one
+        gather per point instead of two), and per-leaf first segment and count."""
+        full = np.repeat(np.repeat(self.block_map, BLOCK, axis=0), BLOCK, axis=1)
+        split = self.block_map < NONE
+        by, bx = np.nonzero(split)
+        for y, x in zip(by, bx, strict=True):
+            full[y * BLOCK:(y + 1) * BLOCK, x * BLOCK:(x + 1) * BLOCK] = self.fine_maps[-self.block_map[y, x] - 2]
+        self.leaf_map = full
+        self.first = self.segs[self.offsets[:-1]].astype(np.intp)
+        self.count = np.diff(self.offsets).astype(np.int32)
 
 
 def _cells_geometry(grid: NearestGrid, ix: NDArray, iy: NDArray, size: int):
@@ -338,6 +351,7 @@ def _assemble(grid: NearestGrid, leaves: list) -> NearestGrid:
         grid.fine_maps = fine
     grid.offsets = np.concatenate(offsets)
     grid.segs = np.concatenate(segs)
+    grid.expand()
     return grid
 
 
@@ -359,23 +373,25 @@ def nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray
     one, ...): with 1–3 candidates a point this does less work than flattening all pairs.
     """
     px, py = grid.to_plane(lon, lat)
-    start = grid.offsets[leaf]
-    count = grid.offsets[leaf + 1] - start
-    best = grid.segs[start].astype(np.intp)
+    best = grid.first[leaf]
     dist, qx, qy = _planar(seg, best, px, py)
     geo = dist / _rank_scale(px, qx)
+    count = grid.count[leaf]
     rest = np.flatnonzero(count > 1)
-    j = 1
-    while rest.size:
-        s = grid.segs[start[rest] + j].astype(np.intp)
-        d, x, y = _planar(seg, s, px[rest], py[rest])
-        g = d / _rank_scale(px[rest], x)
-        better = g < geo[rest]
-        if better.any():
-            at = rest[better]
-            best[at], dist[at], qx[at], qy[at], geo[at] = s[better], d[better], x[better], y[better], g[better]
-        j += 1
-        rest = rest[count[rest] > j]
+    if rest.size:
+        start = grid.offsets[leaf[rest]]
+        j = 1
+        while rest.size:
+            s = grid.segs[start + j].astype(np.intp)
+            d, x, y = _planar(seg, s, px[rest], py[rest])
+            g = d / _rank_scale(px[rest], x)
+            better = g < geo[rest]
+            if better.any():
+                at = rest[better]
+                best[at], dist[at], qx[at], qy[at], geo[at] = s[better], d[better], x[better], y[better], g[better]
+            j += 1
+            more = count[rest] > j
+            rest, start = rest[more], start[more]
     return best, dist / line_scale(px, qx, lat), qx, qy
 
 
