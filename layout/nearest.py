@@ -45,7 +45,7 @@ FINE_DEG = 0.002  # the finest cell (the county grid's)
 LEVELS = (64, 16, 4, 1)  # cell sides in fine cells: 0.128°, 0.032° (a block), 0.008°, 0.002°
 BLOCK = 16  # fine cells per block side; the lookup map is per block, with 16×16 fine maps where needed
 _BLOCK_BITS = 4
-NODE = 8  # fine cells per side of the EPSG:4546 interpolation lattice (0.016°)
+NODE = 4  # fine cells per side of the EPSG:4546 interpolation lattice (0.008°; error < 1 cm)
 MARGIN_DEG = 0.5  # the grid reaches this far beyond the counties' bounds (~50 km)
 TREE_ZONE_DEG = 6.0  # beyond the grid, points within this of 111°E, 28.75°N take the tree path
 NONE = -1  # no list: the cell lies inside a county
@@ -232,29 +232,37 @@ def _cells_geometry(grid: NearestGrid, ix: NDArray, iy: NDArray, size: int):
     return corners, centre, radius, radius * 1e-3 + 0.05
 
 
-def _keep(seg: Segments, s: NDArray, corners: NDArray, centre: NDArray, radius: NDArray, tol: NDArray,
-          near: NDArray, d_centre: NDArray) -> NDArray[np.bool_]:
-    """The band and Voronoi tests for pairs (cell, segment s); cell arrays already per pair."""
-    reach = near + 2.0 * radius
-    band = d_centre <= reach * (1.0 + _SAFE_REL) + 2.0 * tol
-    slack = reach * _SAFE_REL + tol  # metres a foot or wedge edge may move (geodesic vs planar, lattice)
+def _keep(seg: Segments, s: NDArray, cell: NDArray, corners: NDArray, centre: NDArray, radius: NDArray,
+          tol: NDArray, near: NDArray, d_centre: NDArray) -> NDArray[np.bool_]:
+    """The band and Voronoi tests for pairs (``cell``, segment ``s``); cell arrays are per cell. Each test
+    runs only on the pairs the previous ones left undecided."""
+    reach = near[cell] + 2.0 * radius[cell]
+    keep = d_centre <= reach * (1.0 + _SAFE_REL) + 2.0 * tol[cell]
+    at = np.flatnonzero(keep)
+    s, c = s[at], cell[at]
+    slack = reach[at] * _SAFE_REL + tol[c]  # metres a foot or wedge edge may move (geodesic vs planar, lattice)
+    box = corners[c]
     # slab: the cell's projection on the segment's direction overlaps [0, |d|²]
     dx, dy = seg.dx[s], seg.dy[s]
-    proj = (corners[:, :, 0] - seg.ax[s][:, None]) * dx[:, None] + (corners[:, :, 1] - seg.ay[s][:, None]) * dy[:, None]
+    proj = (box[:, :, 0] - seg.ax[s][:, None]) * dx[:, None] + (box[:, :, 1] - seg.ay[s][:, None]) * dy[:, None]
     length = 1.0 / np.sqrt(seg.inv_len2[s])
     slab = (proj.max(axis=1) >= -slack * length) & (proj.min(axis=1) <= length * (length + slack))
-    # wedge at the end vertex b: the cell's angular extent seen from b meets the wedge
-    bx, by = seg.ax[s] + dx, seg.ay[s] + dy
-    rel_x, rel_y = corners[:, :, 0] - bx[:, None], corners[:, :, 1] - by[:, None]
+    # wedge at the end vertex b (pairs outside the slab): the cell's angular extent seen from b meets it
+    w = np.flatnonzero(~slab)
+    s, box, slack, c = s[w], box[w], slack[w], c[w]
+    bx, by = seg.ax[s] + seg.dx[s], seg.ay[s] + seg.dy[s]
+    rel_x, rel_y = box[:, :, 0] - bx[:, None], box[:, :, 1] - by[:, None]
     cos_, sin_ = seg.bis_x[s][:, None], seg.bis_y[s][:, None]
     psi = np.arctan2(cos_ * rel_y - sin_ * rel_x, cos_ * rel_x + sin_ * rel_y)
-    gap = np.maximum(np.hypot(centre[:, 0] - bx, centre[:, 1] - by) - radius, 1e-9)
+    gap = np.maximum(np.hypot(centre[c, 0] - bx, centre[c, 1] - by) - radius[c], 1e-9)
     alpha = seg.half[s] + _SAFE_REL + slack / gap
     lo, hi = psi.min(axis=1), psi.max(axis=1)
     wrapped = hi - lo > np.pi
     wedge = np.where(wrapped, (hi <= alpha) | (lo >= -alpha), (lo <= alpha) & (hi >= -alpha))
     wedge |= gap <= slack  # the vertex lies in (or next to) the cell
-    return band & (slab | wedge)
+    slab[w] = wedge
+    keep[at] = slab
+    return keep
 
 
 def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:
@@ -292,7 +300,7 @@ def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> 
         if level > 0:  # the nearest distance of each centre, from its parent's candidates
             near = np.full(len(ix), np.inf)
             np.minimum.at(near, cell, d_centre)
-        keep = _keep(seg, s, corners[cell], centre[cell], radius[cell], tol[cell], near[cell], d_centre)
+        keep = _keep(seg, s, cell, corners, centre, radius, tol, near, d_centre)
         cell, s = cell[keep], s[keep]
         count = np.bincount(cell, minlength=len(ix))
         order = np.argsort(cell, kind="stable")
