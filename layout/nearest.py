@@ -378,13 +378,25 @@ def _rank_scale(px: NDArray, qx: NDArray) -> NDArray:
     return 1.0 + (u * u + u * v + v * v) * (_RHO_NU_MID / 6.0)
 
 
+CHUNK = 32_768  # points per pass: the ~100 temporary arrays of a pass stay in the CPU cache (~2x faster)
+
+
 def nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray, leaf: NDArray):
     """Nearest segment, geodesic distance (m) and nearest point (EPSG:4546) for points inside the grid,
-    whose leaf ids (:meth:`NearestGrid.leaf`, not NONE) are ``leaf``.
+    whose leaf ids (:meth:`NearestGrid.leaf`, not NONE) are ``leaf``."""
+    if len(lon) <= CHUNK:
+        return _nearest_in_grid(grid, seg, lon, lat, leaf)
+    out = (np.empty(len(lon), np.intp), np.empty(len(lon)), np.empty(len(lon)), np.empty(len(lon)))
+    for lo in range(0, len(lon), CHUNK):
+        sl = slice(lo, lo + CHUNK)
+        for array, part in zip(out, _nearest_in_grid(grid, seg, lon[sl], lat[sl], leaf[sl]), strict=True):
+            array[sl] = part
+    return out
 
-    Candidates are taken column by column (every point's first, then the second of those that have
-    one, ...): with 1–3 candidates a point this does less work than flattening all pairs.
-    """
+
+def _nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray, leaf: NDArray):
+    """Candidates are taken column by column (every point's first, then the second of those that have
+    one, ...): with 1–3 candidates a point this does less work than flattening all pairs."""
     px, py = grid.to_plane(lon, lat)
     best = grid.first[leaf]
     dist, qx, qy = _planar(seg, best, px, py)
