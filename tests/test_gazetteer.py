@@ -10,16 +10,14 @@ import sys
 import pandas as pd
 import pytest
 
+from layout.build import extract_gazetteer, geonames_cities_path, geonames_source
 from layout.classify import classify_points
 from layout.errors import InputError
 from layout.gazetteer import (
     COUNTY_SEATS,
     GAZETTEER_COLUMNS,
     check_inside,
-    extract_gazetteer,
     geocode,
-    geonames_cities_path,
-    geonames_source,
     load_gazetteer,
     normalise_name,
     parse_query,
