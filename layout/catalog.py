@@ -170,12 +170,22 @@ def _coordinate_text(value: float) -> str:
     return repr(float(value))
 
 
-def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.DataFrame:
-    """Fill empty lon/lat of town and county rows from the offline gazetteer; return a new table.
+GEOCODE_NOTE = "Geocoding: "
+GAZETTEER_SOURCE = "gazetteer, "
 
-    A town the gazetteer lacks (or finds twice) degrades to county precision at the county's point, with a
-    note in ``notes``; never an invented point. ``site`` rows, citywide rows and rows that already have
-    coordinates are left untouched.
+
+def _strip_geocode_note(notes: str) -> str:
+    """``notes`` without an earlier geocoding note (it starts with :data:`GEOCODE_NOTE` and runs to the end)."""
+    at = notes.find(GEOCODE_NOTE)
+    return notes[:at].rstrip() if at >= 0 else notes
+
+
+def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None, refresh: bool = False) -> pd.DataFrame:
+    """Fill empty lon/lat of town and county rows from the offline township list and gazetteer.
+
+    A row naming a town gets the township's point (town precision); a town without a point (or found twice)
+    degrades to county precision at the county's point, with a note in ``notes``; never an invented point.
+    ``site`` rows, citywide rows and rows that already have coordinates are left untouched.
 
     Parameters
     ----------
@@ -183,17 +193,25 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.D
         A text catalog (:func:`read_catalog_table`).
     report
         Filled in with the ids per outcome when given.
+    refresh
+        Also redo rows placed earlier by this gazetteer (``geocode_source`` starting "gazetteer, "): their
+        town is tried again and an earlier geocoding note replaced. Hand-entered coordinates stay.
     """
     out = df.copy()
     report = report if report is not None else FillReport()
     for i in out.index:
-        row = {c: str(out.at[i, c]).strip() for c in ("id", "county", "town", "precision", "lon", "lat")}
-        if row["lon"] or row["lat"] or row["precision"] not in ("town", "county") or row["county"] == CITYWIDE \
-                or row["county"] not in COUNTIES:
+        row = {c: str(out.at[i, c]).strip() for c in ("id", "county", "town", "precision", "lon", "lat",
+                                                      "geocode_source")}
+        redo = refresh and row["geocode_source"].startswith(GAZETTEER_SOURCE) and row["precision"] in ("town", "county")
+        if (not redo and (row["lon"] or row["lat"])) or row["precision"] not in ("town", "county") \
+                or row["county"] == CITYWIDE or row["county"] not in COUNTIES:
             report.skipped.append(row["id"])
             continue
+        notes = str(out.at[i, "notes"]).strip()
+        if redo:
+            notes = _strip_geocode_note(notes)
         result = None
-        if row["precision"] == "town":
+        if row["precision"] == "town" or (redo and row["town"]):
             try:
                 result = geocode(f"{row['county']} {row['town']}") if row["town"] else None
                 why = result.message if result else "the town cell is empty"
@@ -201,25 +219,27 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.D
                 why = str(exc)
             if result is None or not result.found:
                 report.degraded.append((row["id"], row["town"], why))
-                note = (f"Geocoding: {row['town'] or 'no town'} is not in the offline gazetteer (GeoNames "
-                        f"cities1000), so the row sits at {row['county']}'s county-level point (see "
-                        "geocode_source) with county precision.")
-                notes = str(out.at[i, "notes"]).strip()
-                out.at[i, "notes"] = f"{notes} {note}" if notes else note
+                note = (f"{GEOCODE_NOTE}{row['town'] or 'no town'} has no point in the offline gazetteer ({why}), "
+                        f"so the row sits at {row['county']}'s county-level point (see geocode_source) with county "
+                        "precision.")
+                notes = f"{notes} {note}" if notes else note
                 result = None
+        out.at[i, "notes"] = notes
         if result is None:
             result = geocode_county(row["county"])
         out.at[i, "lon"], out.at[i, "lat"] = _coordinate_text(result.lon), _coordinate_text(result.lat)
         out.at[i, "precision"] = result.precision
-        out.at[i, "geocode_source"] = f"gazetteer, {result.precision} precision: {result.source}"
+        out.at[i, "geocode_source"] = f"{GAZETTEER_SOURCE}{result.precision} precision: {result.source}"
         (report.town if result.precision == "town" else report.county).append(row["id"])
     return out
 
 
-def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False) -> FillReport:
-    """Read the catalog at ``path``, fill its geocodes, and write it back atomically with a backup."""
+def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False,
+                    refresh: bool = False) -> FillReport:
+    """Read the catalog at ``path``, fill (``refresh``: also redo) its geocodes, write it back atomically
+    with a backup."""
     report = FillReport()
-    filled = fill_geocodes(read_catalog_table(path), report=report)
+    filled = fill_geocodes(read_catalog_table(path), report=report, refresh=refresh)
     if not dry_run and (report.town or report.county):
         write_catalog(filled, path)
     return report

