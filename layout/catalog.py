@@ -35,7 +35,7 @@ SECTORS: dict[str, list[str]] = {
     "五大新兴服务行业": ["工业软件与信息服务", "现代物流业", "现代金融服务", "高端商务服务", "检测检验服务"],
 }
 SECTOR_NAMES = [s for group in SECTORS.values() for s in group]
-COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", CITYWIDE]
+COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", "中心城区", CITYWIDE]
 PRECISIONS = ["site", "town", "county", "citywide"]
 POINT_PRECISIONS = ("site", "town", "county")
 COMPUTED_COLUMNS = ["computed_county", "zone", "zones", "poles"]
@@ -93,7 +93,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     zones: list[tuple[str, ...]] = [()] * n
     poles: list[tuple[str, ...]] = [()] * n
     for i, name in enumerate(gdf["county"]):
-        if name in model.counties:
+        if name in model.counties or name in model.areas:
             county[i], zone[i] = name, model.primary_zone(name)
             zones[i], poles[i] = tuple(model.zones_of(name)), tuple(model.poles_of(name))
     located = np.flatnonzero(gdf["precision"].isin(["site", "town"]).to_numpy() & gdf["lon"].notna().to_numpy())

@@ -57,6 +57,8 @@ COUNTY_SEATS: dict[str, tuple[str, str, str]] = {
     # 大通湖区's own towns (inside the 南县 polygon: the whole district lies in 南县 ∪ 沅江市).
     "大通湖区": ("Beizhouzi", "北洲子镇", "a town of 大通湖区 standing in for its seat 河坝镇, "
                                       "which GeoNames cities1000 lacks"),
+    # The declared area 中心城区 (资阳区 ∪ 赫山区): GeoNames' point for the city of 益阳 itself.
+    "中心城区": ("Yiyang", "益阳市城区", "GeoNames' point for the city of 益阳, standing for the area 中心城区"),
 }
 
 
@@ -145,7 +147,7 @@ def find_townships(town: str, county: str | None = None, *, townships: pd.DataFr
     if county == DATONGHU:
         table = table[table["managed_by"] == DATONGHU]
     elif county not in (None, CITYWIDE):
-        table = table[table["county"] == county]
+        table = table[table["county"].isin(expand_counties([county]))]
     if CODE_PATTERN.match(town):
         return table[table["code"] == town]
     if PINYIN_PATTERN.match(town):
@@ -155,8 +157,9 @@ def find_townships(town: str, county: str | None = None, *, townships: pd.DataFr
 
 
 def known_counties() -> list[str]:
-    """Declared counties a query may name: the zone model's (six with polygons, plus 大通湖区)."""
-    return list(load_zone_model().counties)
+    """Declared counties a query may name: the zone model's (six with polygons, 大通湖区) and areas (中心城区)."""
+    model = load_zone_model()
+    return [*model.counties, *model.areas]
 
 
 def parse_query(query: str) -> tuple[str | None, str | None]:

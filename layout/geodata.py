@@ -100,7 +100,7 @@ def load_zone_areas() -> gpd.GeoDataFrame:
 
 def expand_counties(names: tuple[str, ...] | list[str], model: ZoneModel | None = None, *,
                     primary_only_of: str | None = None) -> list[str]:
-    """Polygon counties covering ``names`` (大通湖区 expands to its footprint, 南县 ∪ 沅江市).
+    """Polygon counties covering ``names`` (大通湖区 → 南县 ∪ 沅江市, the area 中心城区 → 资阳区 ∪ 赫山区).
 
     With ``primary_only_of`` a zone id, only counties whose membership of that zone is primary count.
     """
@@ -109,8 +109,7 @@ def expand_counties(names: tuple[str, ...] | list[str], model: ZoneModel | None 
     for name in names:
         if primary_only_of and (m := model.membership(primary_only_of, name)) and m.role != "primary":
             continue
-        county = model.counties.get(name)
-        for polygon_county in (county.footprint if county and county.footprint else (name,)):
+        for polygon_county in model.footprint(name):
             if polygon_county not in out:
                 out.append(polygon_county)
     return out

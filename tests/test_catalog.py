@@ -38,7 +38,8 @@ def shipped():
 
 def test_vocabularies():
     assert [len(v) for v in SECTORS.values()] == [3, 4, 5] and len(set(SECTOR_NAMES)) == 12
-    assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == set(load_zone_model().counties)
+    model = load_zone_model()
+    assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == {*model.counties, *model.areas}
     assert PRECISIONS == ["site", "town", "county", "citywide"]
     assert zone_ids() == ["core", "lake_wing", "mountain_wing", "pole_northeast", "pole_central", "pole_southwest"]
 
@@ -178,3 +179,35 @@ def test_refresh_is_idempotent_on_the_committed_catalog():
     catalog = read_catalog_table()
     refreshed = fill_geocodes(catalog, refresh=True)
     pd.testing.assert_frame_equal(refreshed, catalog)
+
+
+def test_central_city_rows_are_an_area_of_the_core():
+    catalog = load_catalog()
+    central = catalog[catalog["county"] == "中心城区"]
+    assert {"P004", "P015", "P018", "P134", "P136"} <= set(central["id"])
+    assert (central["zone"] == "core").all()
+    assert all(z == ("core",) for z in central["zones"]) and all(p == ("pole_central",) for p in central["poles"])
+    inside = classify_points(central["lon"].to_numpy(), central["lat"].to_numpy(), nearest=False)["county"]
+    assert set(inside.astype(object)) <= {"资阳区", "赫山区"}
+
+
+def test_routes_are_citywide_rows_without_a_point():
+    catalog = read_catalog_table()
+    routes = catalog[catalog["notes"].str.startswith("Themed tour route")]
+    assert set(routes["id"]) == {"P033", "P034", "P035", "P036", "P037"}
+    assert (routes["county"] == "全市").all() and (routes["precision"] == "citywide").all()
+    assert (routes["lon"] == "").all() and (routes["lat"] == "").all()
+    assert "P078" not in set(catalog["id"])  # 城乡全民健身中心: a facility type, not one facility
+
+
+def test_missing_items_are_in_with_verbatim_quotes():
+    from layout.plan import quote_in_plan
+    from layout.validate import name_in_quote
+
+    catalog = read_catalog_table().set_index("name")
+    for name, county in [("长春经开区", "资阳区"), ("赫山农贸市场", "赫山区"), ("国家级农副产品产业基地", "桃江县"),
+                         ("智能仓储中心", "中心城区"), ("检测检验公共服务平台", "全市"), ("现代商贸中心", "中心城区")]:
+        row = catalog.loc[name]
+        assert row["county"] == county and quote_in_plan(row["plan_quote"]) and name_in_quote(name, row["plan_quote"])
+    assert catalog.at["桃江国辰高科技产业园", "action"] == "以…为载体"
+    assert catalog.at["南洲物流园", "action"] == "重点建设物流标准化体系"
