@@ -33,7 +33,7 @@ NEIGHBOUR_NAMES_EN = {
     "长沙市": "Changsha", "株洲市": "Zhuzhou", "湘潭市": "Xiangtan", "岳阳市": "Yueyang",
     "荆州市": "Jingzhou", "武汉市": "Wuhan", "常德市": "Changde", "娄底市": "Loudi", "怀化市": "Huaihua",
     "邵阳市": "Shaoyang", "湘西土家族苗族自治州": "Xiangxi Tujia and Miao Autonomous Prefecture",
-    "张家界市": "Zhangjiajie",
+    "张家界市": "Zhangjiajie", "衡阳市": "Hengyang", "郴州市": "Chenzhou", "永州市": "Yongzhou",
 }
 
 
