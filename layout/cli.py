@@ -152,6 +152,19 @@ def validate(path: Path | None, as_json: bool) -> None:
         sys.exit(1)
 
 
+@main.command("catalog-counts")
+def catalog_counts_cmd() -> None:
+    """Rewrite the catalog counts (by precision, by county) in README.md and docs/catalog_extraction_notes.md.
+
+    Example: python -m layout catalog-counts
+    """
+    from layout.catalog import CATALOG_PATH, write_catalog_counts
+
+    root = CATALOG_PATH.parent
+    for path in write_catalog_counts([root / "README.md", root / "docs" / "catalog_extraction_notes.md"]):
+        click.echo(f"wrote {path}")
+
+
 @main.command("build-geodata")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory to write (default: the project's geodata/).")

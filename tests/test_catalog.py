@@ -211,3 +211,17 @@ def test_missing_items_are_in_with_verbatim_quotes():
         assert row["county"] == county and quote_in_plan(row["plan_quote"]) and name_in_quote(name, row["plan_quote"])
     assert catalog.at["桃江国辰高科技产业园", "action"] == "以…为载体"
     assert catalog.at["南洲物流园", "action"] == "重点建设物流标准化体系"
+
+
+def test_documented_counts_are_generated_from_the_data(tmp_path):
+    from layout.catalog import COUNTS_END, COUNTS_START, catalog_counts_markdown, replace_counts_block
+    from layout.errors import InputError
+
+    expected = catalog_counts_markdown(read_catalog_table())
+    for doc in (CATALOG_PATH.parent / "README.md", CATALOG_PATH.parent / "docs" / "catalog_extraction_notes.md"):
+        text = doc.read_text(encoding="utf-8")
+        block = text[text.index(COUNTS_START) + len(COUNTS_START):text.index(COUNTS_END)].strip()
+        assert block == expected, f"{doc.name}: counts differ from the data: run `python -m layout catalog-counts`"
+    assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 33 |" in expected
+    with pytest.raises(InputError, match="no counts block"):
+        replace_counts_block("no markers", expected)
