@@ -82,3 +82,13 @@ def test_print_maps_draw_and_label_water_under_the_zones(scope):
         assert "洞庭湖" in labels
     rivers = [line for line in ax.lines if line.get_zorder() == 2.3]
     assert rivers  # rivers over the zone tint (2.1), under the county lines (3)
+
+
+def test_deck_maps_show_the_water_too():
+    from layout.catalog import load_catalog
+    from layout.export import DECK_MAP_SIZE
+    from layout.printmap import draw_map
+
+    fig = draw_map("county:桃江县", load_catalog(), figsize=DECK_MAP_SIZE, titles=False, lang="en")
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    assert "Zi River (Zijiang)" in [t.get_text() for t in ax.texts if t.get_gid() == "water-label"]
