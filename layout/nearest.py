@@ -15,19 +15,23 @@ The band test alone keeps ~10 segments per 200 m cell and grows with distance (a
 away has kilometres of it within one cell diameter); with the Voronoi test a cell keeps ~1–3, and cells
 are split (0.128° → 0.032° → 0.008° → 0.002°) only where more remain. Alternatives measured on the same
 1 M points: one GEOS ``query_nearest`` per point (0.06–0.2 M points/s), ``geopandas.sjoin_nearest``
-(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s).
+(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s), all candidate pairs
+flattened with ``np.minimum.reduceat`` (slower than the column-by-column pass below at 1–3 candidates).
+Building the grid takes ~10–20 s, so it is built only for a call with many outside points
+(``layout.classify.NEAREST_GRID_MIN``); fewer points take the tree path, with the same answers.
 
 Distances are geodesic. Points and segments are in EPSG:4546 (Gauss-Krüger, CM 111°E, scale 1 on the
 central meridian); the planar distance is divided by the projection's mean scale along the line,
 ``1 + mean(x²)/(2ρν) + mean(x⁴)/(24ρ²ν²)`` (x: easting from the central meridian), which is the
 geodesic length to ~1e-7 for lines of a few hundred km here (checked against ``pyproj.Geod`` in
 ``bench/classify.py``); the nearest segment is chosen on the corrected distances. Points map to
-EPSG:4546 by bilinear interpolation on a 0.016° lattice of exact pyproj values (error < 3 cm; pyproj per
+EPSG:4546 by bilinear interpolation on a 0.008° lattice of exact pyproj values (error < 1 cm; pyproj per
 point costs ~1 µs, too slow here).
 
-Points beyond the grid (another province, another continent) take an exact path: spherical distances
-to every vertex bound the candidates, ``pyproj.Geod`` distances to their vertices narrow them, and a
-golden-section search along each remaining segment finds the geodesic minimum.
+Points beyond the grid take the tree path (GEOS nearest in EPSG:4546, then every segment within the
+largest possible planar-vs-geodesic difference ranked by geodesic length) up to ~6° from 益阳; beyond
+that (another province, another continent) an exact path: ``pyproj.Geod`` distances to every vertex
+bound the segments from below, and a golden-section search along each remaining one finds the minimum.
 """
 
 from __future__ import annotations
