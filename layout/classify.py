@@ -23,7 +23,6 @@ from layout.geodata import load_counties
 from layout.nearest import (
     LEVELS,
     MARGIN_DEG,
-    NONE,
     NearestGrid,
     Segments,
     build_grid,
@@ -31,7 +30,7 @@ from layout.nearest import (
     in_tree_zone,
     nearest_by_tree,
     nearest_far,
-    nearest_in_grid,
+    query_grid,
 )
 from layout.zones import load_zone_model
 
@@ -195,15 +194,12 @@ class Classifier:
         todo = np.ones(lon.shape, dtype=bool)
         if self._nearest is not None or lon.size >= NEAREST_GRID_MIN:
             segments, grid = self.nearest_index
-            near = _where(grid.covers(lon, lat))
-            leaf = grid.leaf(lon[near], lat[near])
-            if not (listed := leaf != NONE).all():
-                near, leaf = np.arange(lon.size)[near][listed], leaf[listed]
-            if leaf.size:
-                seg[near], metres[near], qx, qy = nearest_in_grid(grid, segments, lon[near], lat[near], leaf)
-                if points:
-                    qlon[near], qlat[near] = from_metric(qx, qy)
-                todo[near] = False
+            found, s, m, qx, qy = query_grid(grid, segments, lon, lat)
+            near = _where(found)
+            seg[near], metres[near] = s[near], m[near]
+            if points:
+                qlon[near], qlat[near] = from_metric(qx[near], qy[near])
+            todo = ~found
         segments = self.segments
         tree = np.flatnonzero(todo)
         tree = tree[in_tree_zone(lon[tree], lat[tree])]

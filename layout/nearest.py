@@ -382,7 +382,34 @@ def _rank_scale(px: NDArray, qx: NDArray) -> NDArray:
     return 1.0 + (u * u + u * v + v * v) * (_RHO_NU_MID / 6.0)
 
 
-CHUNK = 32_768  # points per pass: the ~100 temporary arrays of a pass stay in the CPU cache (~2x faster)
+def query_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray):
+    """Nearest segment, geodesic distance (m) and nearest point (EPSG:4546) of the points that fall in a
+    listed grid cell; ``found`` marks them (the others: beyond the grid, or in a cell answered as inside).
+
+    A numba-compiled version of this query (one pass a point) ran no faster here than these numpy
+    passes (~1 µs a point on the loaded 2-core machine, both), so the dependency was not added.
+    """
+    n = len(lon)
+    found = grid.covers(lon, lat)
+    if found.all():  # the usual case: no copies
+        leaf = grid.leaf(lon, lat)
+        if (listed := leaf != NONE).all():
+            return found, *nearest_in_grid(grid, seg, lon, lat, leaf)
+        at = np.flatnonzero(listed)
+        leaf = leaf[at]
+    else:
+        at = np.flatnonzero(found)
+        leaf = grid.leaf(lon[at], lat[at])
+        at, leaf = at[leaf != NONE], leaf[leaf != NONE]
+    found[:] = False
+    found[at] = True
+    seg_out, m, qx, qy = np.full(n, -1, np.intp), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    if at.size:
+        seg_out[at], m[at], qx[at], qy[at] = nearest_in_grid(grid, seg, lon[at], lat[at], leaf)
+    return found, seg_out, m, qx, qy
+
+
+CHUNK = 32_768  # points per pass: the pass's temporary arrays stay in the CPU cache (5–10% faster here)
 
 
 def nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray, leaf: NDArray):

@@ -20,7 +20,7 @@ from layout.classify import (
 from layout.crs import from_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
-from layout.nearest import GEOD, nearest_by_tree, nearest_in_grid
+from layout.nearest import GEOD, nearest_by_tree, query_grid
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places
 PLACES = [
@@ -195,9 +195,9 @@ def test_nearest_county_near_the_border_matches_a_brute_force_geodesic_reference
 
 def _grid_only(clf: Classifier, lon: np.ndarray, lat: np.ndarray):
     segments, grid = clf.nearest_index
-    leaf = grid.leaf(lon, lat)
-    assert grid.covers(lon, lat).all() and (leaf >= 0).all()
-    return nearest_in_grid(grid, segments, lon, lat, leaf)
+    found, *answer = query_grid(grid, segments, lon, lat)
+    assert found.all()
+    return answer
 
 
 def test_the_grid_path_and_the_tree_path_agree_on_many_points():
