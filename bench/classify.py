@@ -26,12 +26,20 @@ from layout.nearest import GEOD, _planar
 
 
 def _timed(repeat: int, call) -> tuple[float, float, object]:
+    """Median and best wall time, and the last result."""
     times, out = [], None
     for _ in range(repeat):
         t = time.perf_counter()
         out = call()
         times.append(time.perf_counter() - t)
     return float(np.median(times)), min(times), out
+
+
+def _cpu(call) -> float:
+    """CPU seconds (all threads) of one call: less sensitive than wall time to other processes' load."""
+    t = time.process_time()
+    call()
+    return time.process_time() - t
 
 
 def _load() -> str:
@@ -61,6 +69,7 @@ def main() -> None:
 
     median, best, full = _timed(args.repeat, lambda: classify_points(lon, lat))
     median_lookup, best_lookup, _ = _timed(args.repeat, lambda: classify_points(lon, lat, nearest=False))
+    cpu = _cpu(lambda: classify_points(lon, lat))
     outside = ~full["inside"].to_numpy()
     leaves = np.diff(grid.offsets)
     per_point = leaves[grid.leaf(lon[outside], lat[outside])].mean()
@@ -71,6 +80,8 @@ def main() -> None:
           f"county + geodesic distance: median {median * 1e3:.0f} ms, best {best * 1e3:.0f} ms over {args.repeat} runs "
           f"-> {args.points / median / 1e6:.2f} M points/s (best {args.points / best / 1e6:.2f}); "
           f"{per_point:.2f} candidate segments per outside point")
+    print(f"  CPU time of one default call (both threads together): {cpu * 1e3:.0f} ms "
+          f"-> {args.points / cpu / 1e6:.2f} M points per CPU-second")
     print(f"  county/zone/poles only (nearest=False): median {median_lookup * 1e3:.0f} ms "
           f"-> {args.points / median_lookup / 1e6:.2f} M points/s; load now {_load()}")
     frame_bytes = full.memory_usage(deep=True).sum() / args.points
