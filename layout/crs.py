@@ -211,8 +211,8 @@ def check_lonlat(lon: float, lat: float) -> str | None:
     look swapped (latitude first), which is the commonest mistake when coordinates are copied from a map.
     """
     if is_placeholder(lon, lat):
-        return (f"{lon:g}, {lat:g} looks like a placeholder for a missing point (a coordinate of exactly 0); "
-                "give the real longitude and latitude, or leave both empty")
+        return (f"{lon:g}, {lat:g} looks like a placeholder for a missing point (a coordinate of exactly 0, "
+                "often a blank cell read as 0); give the point's real longitude and latitude")
     looks_swapped = (CHINA_LON[0] <= lat <= CHINA_LON[1]) and (CHINA_LAT[0] <= lon <= CHINA_LAT[1])
     if looks_swapped:
         return (f"looks swapped: {lon:g}, {lat:g} — longitude comes first "
