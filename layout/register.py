@@ -578,9 +578,10 @@ def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame
 
     out = catalog.copy()
     ids = out["id"].astype(str)
-    status = state["status"] if "status" in state else pd.Series(dtype=object)
-    out["status"] = ids.map(status).fillna("").astype(str).to_numpy()
-    out["status_as_of"] = ids.map(state["last_as_of"] if "last_as_of" in state else pd.Series(dtype=object))
+    status = state["status"].to_dict() if "status" in state else {}
+    as_of = state["last_as_of"].to_dict() if "last_as_of" in state else {}
+    out["status"] = [str(status.get(i, "") or "") for i in ids]
+    out["status_as_of"] = pd.Series([as_of.get(i) for i in ids], index=out.index, dtype=object)
     has_site = state.index[state["site_lon"].notna() & state["site_lat"].notna()] if len(state) else []
     rows = ids.isin(has_site).to_numpy()
     if not rows.any():
