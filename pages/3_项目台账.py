@@ -40,7 +40,7 @@ from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
 KEY_NAME = "LAYOUT_EDITOR_KEY"
-MAP_HEIGHT = 420
+MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
                "note")
 SS = st.session_state
@@ -231,18 +231,15 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     for k, v in details.items():
         st.markdown(f"**{k}**：{v}")
 
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st.markdown(f"**{t('reg.history', lang)}**")
-        events = reg.events(pid)
-        if events.empty:
-            st.caption(t("reg.no_history", lang))
-        else:
-            st.dataframe(history_table(events.iloc[::-1], lang), hide_index=True)
-            if editor:
-                undo_box(reg, events, editor, lang)
-    with right:
-        site_box(row, reg, editor, lang)
+    site_box(row, reg, editor, lang)
+    st.markdown(f"**{t('reg.history', lang)}**")
+    events = reg.events(pid)
+    if events.empty:
+        st.caption(t("reg.no_history", lang))
+    else:
+        st.dataframe(history_table(events.iloc[::-1], lang), hide_index=True)
+        if editor:
+            undo_box(reg, events, editor, lang)
     if editor:
         edit_form(pid, row, reg, editor, lang)
     else:
