@@ -322,7 +322,7 @@ def register_show(ctx: click.Context, project_id: str | None, as_json: bool, as_
     names = reg.catalog["name"]
     if project_id is not None:
         pid = project_id.strip().upper()
-        reg._check_subject(pid)
+        reg.check_subject(pid)
         state = state.loc[[pid]] if pid in state.index else state.iloc[0:0]
     records = [{"id": pid, "name": names.get(pid, ""), **{k: _json_value(v) for k, v in row.items()}}
                for pid, row in state.iterrows()]
@@ -352,7 +352,7 @@ def register_history(ctx: click.Context, project_id: str | None, as_json: bool) 
     subject = project_id.strip() if project_id else None
     if subject and not subject.startswith("indicator:"):
         subject = subject.upper()
-        reg._check_subject(subject)
+        reg.check_subject(subject)
     events = reg.events(subject)
     records = [{k: _json_value(v) for k, v in row.items()} for row in events.to_dict("records")]
     if as_json:

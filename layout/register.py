@@ -253,7 +253,8 @@ class Register:
 
     # -- validation
 
-    def _check_subject(self, subject: str) -> str:
+    def check_subject(self, subject: str) -> str:
+        """``subject`` stripped, when it is a catalog project id or ``indicator:<id>``; else InputError."""
         subject = str(subject).strip()
         if subject.startswith(INDICATOR_PREFIX):
             if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX):]):
@@ -273,7 +274,7 @@ class Register:
         gcj02, bd09, cgcs2000); ``site=None`` clears the site. A site needs a source (``site_source`` or
         ``source``); outside the plan's county it needs ``confirm`` and a reason (``source`` or ``note``).
         """
-        subject = self._check_subject(subject)
+        subject = self.check_subject(subject)
         indicator = subject.startswith(INDICATOR_PREFIX)
         allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
         changes = dict(changes)
