@@ -71,8 +71,8 @@ RENDER_LOCK = threading.RLock()
 
 
 @cache
-def register_cjk_font() -> str:
-    """Register Noto Sans CJK SC from the ``mplfonts`` package with matplotlib; return its family name.
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK SC file shipped by the ``mplfonts`` package: every print map and deck image uses it.
 
     Raises
     ------
@@ -86,8 +86,23 @@ def register_cjk_font() -> str:
     path = Path(FONT_DIR) / FONT_FILE
     if not path.exists():  # pragma: no cover - a broken install
         raise LayoutError(f"{path} is missing: reinstall mplfonts (pip install --force-reinstall mplfonts)")
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return path
+
+
+@cache
+def register_cjk_font() -> str:
+    """Make the shipped CJK font the only file matplotlib knows under its family name; return that name.
+
+    A family name alone is ambiguous: Debian's ``fonts-noto-cjk`` registers "Noto Sans CJK SC" from its own
+    .ttc, and matplotlib picks whichever file its font cache listed first. Dropping the other files of this
+    family makes every machine draw (and every PDF embed) the same file, whatever fonts or cache it has.
+    """
+    path = cjk_font_path()
+    manager = font_manager.fontManager
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    manager.ttflist = [entry for entry in manager.ttflist if entry.name != name]
+    manager.addfont(str(path))  # also clears matplotlib's look-up cache
+    return name
 
 
 def font_rc() -> dict:
