@@ -89,6 +89,24 @@ def test_a_record_changed_since_the_form_opened_shows_both_values(monkeypatch):
     assert Register().state().loc["P002", "progress"] == 40
 
 
+def test_undo_from_the_card(monkeypatch):
+    monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
+    reg = Register()
+    reg.record("P002", {"status": "building"}, by="李四")
+    [wrong] = reg.record("P002", {"status": "cancelled"}, by="李四")
+    at = open_page()
+    at.text_input(key="w_reg_key").input(KEY).run()
+    at.text_input(key="w_reg_name").input("张三").run()
+    at.selectbox(key="w_reg_pid").set_value("P002").run()
+    history = next(d.value for d in at.dataframe if "新值" in d.value.columns)
+    assert list(history["新值"]) == ["取消", "在建"] and list(history["记录人"]) == ["李四", "李四"]
+    at.selectbox(key="w_reg_undo_id").set_value(wrong).run()
+    next(b for b in at.button if b.key == "w_reg_undo").click().run()
+    assert f"已撤销事件 {wrong}" in texts(at.success)
+    assert Register().state().loc["P002", "status"] == "building"
+    assert Register().events("P002")["by"].iloc[-1] == "张三"
+
+
 def test_place_by_typed_coordinates_shows_county_and_zone(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
     at = open_page()
