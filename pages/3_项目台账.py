@@ -266,7 +266,9 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     m = place_map(pid, float(row["lon"]) if pd.notna(row["lon"]) else float("nan"),
                   float(row["lat"]) if pd.notna(row["lat"]) else float("nan"), str(row["precision"]),
                   str(row["status"]), focus, lang)
-    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}", height=MAP_HEIGHT, use_container_width=True,
+    # the key names the mode: streamlit-folium keeps its first returned_objects for the life of an iframe
+    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}_{'edit' if editor else 'view'}", height=MAP_HEIGHT,
+                    use_container_width=True,
                     returned_objects=["last_clicked"] if editor else [])
     if not editor:
         return
