@@ -166,7 +166,12 @@ def test_explorer_uses_register_sites(monkeypatch):
     assert payload["strings"][r[14]] == "已运营" and payload["styles"][r[3]]["solid"] is True
     assert (r[0], r[1]) == (28.5825, 112.35028)
     assert "project-popup" in build_map(data.loc[data["id"] == "P001"]).get_root().render()
+    assert os.environ["LAYOUT_REGISTER"] == str(default_register_path())
+    # the explorer: P001 (全市 in the plan) now has a point, so one more project is on the map
+    catalog = load_catalog()
+    n_city = int((catalog["precision"] == "citywide").sum())
+    n_points = int((catalog["lon"].notna() & (catalog["precision"] != "citywide")).sum())
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception
-    assert os.environ["LAYOUT_REGISTER"] == str(default_register_path())
+    assert [m.value for m in at.metric][:2] == [str(n_points + 1), str(n_city - 1)]
