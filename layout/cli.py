@@ -430,6 +430,8 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
         click.echo(f"{src.name}: ignored column(s): {', '.join(diff.ignored_columns)}", err=True)
     for change in diff.changes:
         click.echo(f"{change.project} {change.name} {change.field}: {change.old or '∅'} → {change.new}")
+    for warning in diff.warnings:
+        click.echo(f"{src.name}: warning: {warning}", err=True)
     projects = len({c.project for c in diff.changes})
     if not diff.changes:
         click.echo("no changes: the 调度表 matches the register")
@@ -438,8 +440,6 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
         click.echo(f"{len(diff.changes)} change(s) in {projects} project(s); nothing applied (add --apply)")
         return
     ids = apply_sheet(diff, reg, by=by)
-    for warning in reg.warnings:
-        click.echo(f"warning: {warning}", err=True)
     click.echo(f"applied {len(diff.changes)} change(s) in {projects} project(s): {len(ids)} event(s)")
 
 

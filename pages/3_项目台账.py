@@ -433,6 +433,8 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         t("reg.h.previous", lang): [c.old for c in diff.changes],
         t("reg.h.value", lang): [c.new for c in diff.changes],
     }), hide_index=True)
+    if diff.warnings:
+        st.warning("\n\n".join(diff.warnings))
     if not editor:
         st.info(t("reg.readonly_note", lang))
         return
