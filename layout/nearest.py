@@ -128,8 +128,8 @@ def build_segments(geoms: NDArray[np.object_]) -> Segments:
 
 def _planar(seg: Segments, s: NDArray[np.intp], px: NDArray, py: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     """Planar distance from points to segments ``s`` (pairwise), and the nearest points."""
-    ax, ay, dx, dy = seg.ax[s], seg.ay[s], seg.dx[s], seg.dy[s]
-    t = np.clip(((px - ax) * dx + (py - ay) * dy) * seg.inv_len2[s], 0.0, 1.0)
+    ax, ay, dx, dy = seg.ax.take(s), seg.ay.take(s), seg.dx.take(s), seg.dy.take(s)  # take: faster than []
+    t = np.clip(((px - ax) * dx + (py - ay) * dy) * seg.inv_len2.take(s), 0.0, 1.0)
     qx, qy = ax + t * dx, ay + t * dy
     return np.hypot(px - qx, py - qy), qx, qy
 
@@ -176,25 +176,27 @@ class NearestGrid:
     leaf_map: NDArray[np.int32] = None  # [row, col] per fine cell, from :meth:`expand`
     first: NDArray[np.intp] = None  # per leaf: its first segment and its number of segments
     count: NDArray[np.int32] = None
-    bilinear: NDArray[np.float64] = None  # per lattice cell: v00, v10-v00, v01-v00, v11-v10-v01+v00 (x, y)
+    bilinear: tuple = ()  # per lattice cell: v00, v10-v00, v01-v00, v11-v10-v01+v00 of x, then of y
 
     def __post_init__(self) -> None:
         parts = []
         for node in (self.node_x, self.node_y):
             v00, v10, v01, v11 = node[:-1, :-1], node[:-1, 1:], node[1:, :-1], node[1:, 1:]
             parts += [v00, v10 - v00, v01 - v00, v11 - v10 - v01 + v00]
-        self.bilinear = np.stack([p.ravel() for p in parts], axis=1)
+        self.bilinear = tuple(np.ascontiguousarray(p).ravel() for p in parts)
 
     def to_plane(self, lon: NDArray, lat: NDArray) -> tuple[NDArray, NDArray]:
         """EPSG:4546 coordinates by bilinear interpolation (points inside the grid)."""
         gx = (lon - self.x0) * (1.0 / (FINE_DEG * NODE))
         gy = (lat - self.y0) * (1.0 / (FINE_DEG * NODE))
-        ix = np.minimum(gx.astype(np.intp), self.node_x.shape[1] - 2)
-        iy = np.minimum(gy.astype(np.intp), self.node_x.shape[0] - 2)
+        ix, iy = gx.astype(np.intp), gy.astype(np.intp)
         fx, fy = gx - ix, gy - iy
-        c = self.bilinear[iy * (self.node_x.shape[1] - 1) + ix]  # one row gather: 8 coefficients a point
-        return (c[:, 0] + fx * c[:, 1] + fy * (c[:, 2] + fx * c[:, 3]),
-                c[:, 4] + fx * c[:, 5] + fy * (c[:, 6] + fx * c[:, 7]))
+        iy *= self.node_x.shape[1] - 1
+        iy += ix
+        # eight contiguous coefficient arrays: ~2x faster than one (n, 8) row gather; "clip" keeps a
+        # point rounded onto the far edge in the last lattice cell
+        x0, x1, x2, x3, y0, y1, y2, y3 = (c.take(iy, mode="clip") for c in self.bilinear)
+        return x0 + fx * x1 + fy * (x2 + fx * x3), y0 + fx * y1 + fy * (y2 + fx * y3)
 
     def covers(self, lon: NDArray, lat: NDArray) -> NDArray[np.bool_]:
         return ((lon >= self.x0) & (lon < self.x0 + self.nx * FINE_DEG)
@@ -206,7 +208,7 @@ class NearestGrid:
         row = np.minimum(((lat - self.y0) * (1.0 / FINE_DEG)).astype(np.intp), self.ny - 1)
         row *= self.nx
         row += col
-        return self.leaf_map.ravel()[row]
+        return self.leaf_map.ravel().take(row)
 
     def expand(self) -> None:
         """The per-fine-cell leaf map from the block map and the fine maps (~4 bytes a fine cell: one
@@ -429,25 +431,27 @@ def _nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArra
     """Candidates are taken column by column (every point's first, then the second of those that have
     one, ...): with 1–3 candidates a point this does less work than flattening all pairs."""
     px, py = grid.to_plane(lon, lat)
-    best = grid.first[leaf]
+    best = grid.first.take(leaf)
     dist, qx, qy = _planar(seg, best, px, py)
-    geo = dist / _rank_scale(px, qx)
-    count = grid.count[leaf]
+    count = grid.count.take(leaf)
     rest = np.flatnonzero(count > 1)
-    if rest.size:
-        start = grid.offsets[leaf[rest]]
+    if rest.size:  # the points with more candidates, in arrays of their own (scattered back once)
+        rpx, rpy, rcount, start = px[rest], py[rest], count[rest], grid.offsets[leaf[rest]]
+        rbest, rdist, rqx, rqy = best[rest], dist[rest], qx[rest], qy[rest]
+        rgeo = rdist / _rank_scale(rpx, rqx)
+        idx = np.arange(rest.size)
         j = 1
-        while rest.size:
-            s = grid.segs[start + j].astype(np.intp)
-            d, x, y = _planar(seg, s, px[rest], py[rest])
-            g = d / _rank_scale(px[rest], x)
-            better = g < geo[rest]
-            if better.any():
-                at = rest[better]
-                best[at], dist[at], qx[at], qy[at], geo[at] = s[better], d[better], x[better], y[better], g[better]
+        while idx.size:
+            s = grid.segs.take(start[idx] + j).astype(np.intp)
+            x_, y_ = rpx.take(idx), rpy.take(idx)
+            d, x, y = _planar(seg, s, x_, y_)
+            g = d / _rank_scale(x_, x)
+            better = g < rgeo[idx]
+            at = idx[better]
+            rbest[at], rdist[at], rqx[at], rqy[at], rgeo[at] = s[better], d[better], x[better], y[better], g[better]
             j += 1
-            more = count[rest] > j
-            rest, start = rest[more], start[more]
+            idx = idx[rcount[idx] > j]
+        best[rest], dist[rest], qx[rest], qy[rest] = rbest, rdist, rqx, rqy
     return best, dist / line_scale(px, qx, lat), qx, qy
 
 
