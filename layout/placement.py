@@ -60,8 +60,9 @@ WEB_MARGIN_M = 420.0
 def marker_areas(rows: pd.DataFrame) -> np.ndarray:
     """The area each row's marker must stay in: a county name (大通湖区 included) or "" for none.
 
-    Town/county rows: the declared ``county``; site rows: ``computed_county`` (where the point is),
-    falling back to the declared county. Names that are no county (全市, empty) give "".
+    Town/county rows: the declared ``county`` (a declared area such as 中心城区 covers its footprint);
+    site rows: ``computed_county`` (where the point is), falling back to the declared county. Names that
+    are no county (全市, empty) give "".
     """
     model = load_zone_model()
     n = len(rows)
@@ -72,15 +73,16 @@ def marker_areas(rows: pd.DataFrame) -> np.ndarray:
         return rows[name].fillna("").astype(str).to_numpy()
 
     declared, computed, precision = column("county"), column("computed_county"), column("precision")
+    known = [*model.counties, *getattr(model, "areas", {})]  # counties, 大通湖区, declared areas (中心城区)
     out = np.where((precision == "site") & (computed != ""), computed, declared)
-    out = np.where(np.isin(out, list(model.counties)), out, np.where(np.isin(computed, list(model.counties)),
-                                                                     computed, ""))
+    out = np.where(np.isin(out, known), out, np.where(np.isin(computed, known), computed, ""))
     return out.astype(object)
 
 
 @cache
 def area_polygon(name: str):
-    """The full-resolution polygon of a county (大通湖区: 南县 ∪ 沅江市) in :data:`PLACE_CRS`."""
+    """The full-resolution polygon of a county or declared area (大通湖区: 南县 ∪ 沅江市; 中心城区: 资阳区 ∪
+    赫山区) in :data:`PLACE_CRS`."""
     counties = load_counties().to_crs(PLACE_CRS)
     names = expand_counties([name])
     return shapely.union_all(counties.loc[counties["name"].isin(names), "geometry"].to_numpy())

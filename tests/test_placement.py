@@ -123,13 +123,15 @@ def test_place_projects_keeps_the_point_each_marker_stands_for(catalog):
 
 
 def test_marker_areas_follow_the_declared_county_and_datonghu_its_footprint():
-    rows = pd.DataFrame({"county": ["大通湖区", "赫山区", "全市", "安化县"],
-                         "computed_county": ["南县", "资阳区", "桃江县", "桃江县"],
-                         "precision": ["county", "county", "site", "site"]})
-    assert list(marker_areas(rows)) == ["大通湖区", "赫山区", "桃江县", "桃江县"]
+    rows = pd.DataFrame({"county": ["大通湖区", "赫山区", "全市", "安化县", "中心城区"],
+                         "computed_county": ["南县", "资阳区", "桃江县", "桃江县", "资阳区"],
+                         "precision": ["county", "county", "site", "site", "county"]})
+    assert list(marker_areas(rows)) == ["大通湖区", "赫山区", "桃江县", "桃江县", "中心城区"]
     counties = load_counties().to_crs(PLACE_CRS).set_index("name")
     footprint = shapely.union_all([counties.loc["南县", "geometry"], counties.loc["沅江市", "geometry"]])
     assert area_polygon("大通湖区").symmetric_difference(footprint).area < 1.0
+    core = shapely.union_all([counties.loc["资阳区", "geometry"], counties.loc["赫山区", "geometry"]])
+    assert area_polygon("中心城区").symmetric_difference(core).area < 1.0
 
 
 # --------------------------------------------------------------------------------------------
