@@ -9,7 +9,8 @@ is a compact honeycomb of rings (6, 12, 18 … nodes) around the seat. A node is
 inside the marker's own county polygon (full resolution) shrunk by ``margin`` (the marker's radius and
 a little more), and at least ``spacing`` from markers of other places already laid out. A seat close to
 a border therefore grows its fan into its own county instead of spilling over: the ring is clipped by
-the border, and the missing nodes are taken from the next ring. A marker alone at its place stays at
+the border, and the missing nodes are taken from the next ring. Markers of overlapping areas (中心城区
+over 资阳区 and 赫山区) keep the same spacing from each other. A marker alone at its place stays at
 its point when that point is inside the shrunk county, and an exact (site) marker alone at its point is
 never moved. The layout is deterministic: the same rows in
 the same order give the same positions (nodes are ordered by distance, then angle, and places by size,
@@ -226,6 +227,9 @@ def place_markers_xy(x: Sequence[float], y: Sequence[float], areas: Sequence[str
     idx = np.flatnonzero(ok)
     frame = pd.DataFrame({"i": idx, "area": areas[idx].astype(str), "kx": np.round(x[idx] / SAME_PLACE_M),
                           "ky": np.round(y[idx] / SAME_PLACE_M)})
+    # one register of drawn markers for all areas: areas may overlap (中心城区 lies over 资阳区 and 赫山区)
+    taken = _Taken(spacing)
+    todo: list[tuple[object, np.ndarray]] = []
     for area, rows in frame.groupby("area", sort=True):
         inset = _inset(area, float(margin)) if area else None
         groups = [g["i"].to_numpy() for _, g in rows.groupby(["kx", "ky"], sort=False)]
@@ -235,15 +239,13 @@ def place_markers_xy(x: Sequence[float], y: Sequence[float], areas: Sequence[str
             fits[:] = True
         elif (~fits).any():
             fits[~fits] = shapely.contains_xy(inset, x[alone[~fits]], y[alone[~fits]])
-        taken = _Taken(spacing)
         taken.add(np.column_stack([x[alone[fits]], y[alone[fits]]]))  # lone markers inside keep their point
-        rest = [g for g in groups if len(g) > 1]
-        rest.sort(key=lambda g: (-len(g), g[0]))
-        rest += [np.array([i]) for i in alone[~fits]]
-        for members in rest:
-            xy = _slots(np.array([x[members[0]], y[members[0]]]), len(members), inset, spacing, taken)
-            ox[members], oy[members] = xy[:, 0], xy[:, 1]
-            taken.add(xy)
+        todo += [(inset, g) for g in groups if len(g) > 1] + [(inset, np.array([i])) for i in alone[~fits]]
+    todo.sort(key=lambda item: (len(item[1]) == 1, -len(item[1]), item[1][0]))  # big fans first
+    for inset, members in todo:
+        xy = _slots(np.array([x[members[0]], y[members[0]]]), len(members), inset, spacing, taken)
+        ox[members], oy[members] = xy[:, 0], xy[:, 1]
+        taken.add(xy)
     return ox, oy
 
 
