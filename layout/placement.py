@@ -172,7 +172,7 @@ def _slots(anchor: np.ndarray, n: int, inset, spacing: float, taken: _Taken) -> 
             near = shapely.ops.nearest_points(inset, shapely.Point(anchor))[0]
             anchor = np.array([near.x, near.y])
     s = spacing
-    for _ in range(12):  # shrink the lattice when the county cannot hold n markers this far apart
+    for _ in range(40):  # shrink the lattice when the county cannot hold n markers this far apart
         rings = _rings_for(n)
         while True:
             xy = anchor + hex_offsets(rings, s)
@@ -184,7 +184,7 @@ def _slots(anchor: np.ndarray, n: int, inset, spacing: float, taken: _Taken) -> 
             if rings * s > 2 * span:
                 break
             rings *= 2
-        s *= 0.7
+        s *= 0.92  # gently: the first step still keeps print markers apart (2r of 2r + 1 pt)
     # only for a county far too small for its markers: stack them on a point inside
     inside = inset.point_on_surface() if inset is not None else shapely.Point(anchor)  # pragma: no cover
     return np.tile([inside.x, inside.y], (n, 1))  # pragma: no cover
@@ -230,6 +230,7 @@ def place_markers_xy(x: Sequence[float], y: Sequence[float], areas: Sequence[str
     # one register of drawn markers for all areas: areas may overlap (中心城区 lies over 资阳区 and 赫山区)
     taken = _Taken(spacing)
     todo: list[tuple[object, np.ndarray]] = []
+    lone: list[tuple[object, np.ndarray]] = []
     for area, rows in frame.groupby("area", sort=True):
         inset = _inset(area, float(margin)) if area else None
         groups = [g["i"].to_numpy() for _, g in rows.groupby(["kx", "ky"], sort=False)]
@@ -239,8 +240,17 @@ def place_markers_xy(x: Sequence[float], y: Sequence[float], areas: Sequence[str
             fits[:] = True
         elif (~fits).any():
             fits[~fits] = shapely.contains_xy(inset, x[alone[~fits]], y[alone[~fits]])
-        taken.add(np.column_stack([x[alone[fits]], y[alone[fits]]]))  # lone markers inside keep their point
+        kept = exact[alone] & fits
+        taken.add(np.column_stack([x[alone[kept]], y[alone[kept]]]))  # an exact point alone is never moved
+        lone.append((inset, alone[fits & ~exact[alone]]))
         todo += [(inset, g) for g in groups if len(g) > 1] + [(inset, np.array([i])) for i in alone[~fits]]
+    for inset, members in lone:  # an approximate marker alone keeps its point when no other marker is there
+        for i in members:
+            xy = np.array([[x[i], y[i]]])
+            if len(taken.pick(xy, 1, spacing)):
+                taken.add(xy)
+            else:
+                todo.append((inset, np.array([i])))
     todo.sort(key=lambda item: (len(item[1]) == 1, -len(item[1]), item[1][0]))  # big fans first
     for inset, members in todo:
         xy = _slots(np.array([x[members[0]], y[members[0]]]), len(members), inset, spacing, taken)
