@@ -248,6 +248,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tour.failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
     "nav.explorer": ("地图浏览", "Explorer"),
     "nav.tour": ("演示模式", "Guided tour"),
+    # implementation evaluation (layout/evaluate.py, layout/evaluate_report.py, pages/4_实施评估.py)
+    "status.not_started": ("未启动", "Not started"),
+    "status.preparing": ("前期工作", "Preparatory work"),
+    "status.building": ("在建", "Under construction"),
+    "status.completed": ("已建成", "Completed"),
+    "status.operating": ("已运营", "In operation"),
+    "status.suspended": ("暂停", "Suspended"),
+    "status.cancelled": ("取消", "Cancelled"),
+    "status.unreported": ("未填报", "Not reported"),
+    "eval.title": ("规划实施评估", "Implementation evaluation"),
+    "eval.citywide": ("全市性项目（无片区）", "Citywide items (no zone)"),
+    "eval.total": ("合计", "Total"),
+    "eval.kind.core": ("一核", "Core"),
+    "eval.kind.wing": ("两翼", "Wing"),
+    "eval.kind.pole": ("三极", "Pole"),
+    "eval.reported_n": ("已填报 {reported}/{n}", "Reported {reported}/{n}"),
+    "eval.table1": ("表1", "Table 1"),
+    "eval.table4": ("第四章", "Chapter 4"),
+    "eval.pp": ("百分点", "percentage points"),
+    "eval.pct_a_year": ("%（年均）", "% a year"),
+    "eval.ind.met": ("达标", "Met"),
+    "eval.ind.not_met": ("未达标", "Not met"),
+    "eval.ind.no_data": ("无数据", "No data"),
+    "eval.lag.not_started": ("未启动", "Not started"),
+    "eval.lag.suspended": ("暂停", "Suspended"),
+    "eval.lag.stale": ("{months} 个月未报送", "No report for {months} months"),
+    "eval.demo_mark": ("演示数据 / demo data", "演示数据 / demo data"),
+    "eval.empty": ("台账中还没有任何项目进展。请先导出调度表（python -m layout register export -o 调度表.xlsx，"
+                   "或在“项目台账”页下载），发给各县（市、区）填报，收回后导入台账。",
+                   "The register has no progress reports yet. Export the 调度表 (python -m layout register export "
+                   "-o 调度表.xlsx, or download it on the register page), send it to the counties to fill in, "
+                   "then import the returned sheets."),
 }
 
 
