@@ -187,6 +187,17 @@ class RegisterStore:
         with self.connection() as conn:
             return conn.execute(sql + " ORDER BY event_id", params).fetchall()
 
+    def read_meta(self, key: str) -> str | None:
+        """The value stored under ``key`` in ``register_meta`` (e.g. the demo marker), or None."""
+        with self.connection() as conn:
+            row = conn.execute("SELECT meta_value FROM register_meta WHERE meta_key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def write_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        """Set ``key`` in ``register_meta`` (inside the caller's transaction)."""
+        conn.execute("DELETE FROM register_meta WHERE meta_key = ?", (key,))
+        conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES (?, ?)", (key, value))
+
     def count_events(self) -> int:
         with self.connection() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
