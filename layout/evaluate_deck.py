@@ -163,7 +163,7 @@ def _lagging_slides(deck: _EvalDeck) -> None:
 def _indicator_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     ind = deck.report.indicators
-    cols = ["name", "target_text", "actual", "status", "gap", "change", "actual_source"]
+    cols = ["indicator", "target_text", "actual", "assessment", "gap", "change", "actual_source"]
     widths = [2.7, 2.6, 1.1, 1.0, 1.2, 1.6, 1.93]
     for start in range(0, len(ind), ROWS):
         part = ind.iloc[start:start + ROWS]

@@ -112,7 +112,7 @@ def header(name: str, lang: str = "zh") -> str:
     """A column header: a figure, a status or a project field."""
     if name in STATUS_ORDER:
         return status_label(name, lang)
-    return t(f"eval.col.{name}", lang)
+    return t(f"eval.col.{name}", lang, default=name)
 
 
 def fmt_value(name: str, value, lang: str = "zh") -> str:
@@ -171,7 +171,7 @@ INDICATOR_COLUMNS = ("table", "sector", "name", "unit", "baseline", "target", "t
 def indicator_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
     ind = report.indicators.copy()
     ind["status"] = [t(f"eval.ind.{s}", lang) for s in ind["status"]]
-    return ind[list(INDICATOR_COLUMNS)]
+    return ind[list(INDICATOR_COLUMNS)].rename(columns={"name": "indicator", "status": "assessment"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,7 +219,8 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         formats = [("0.0%" if c.startswith("share") else "#,##0.0" if c.startswith("invest") else None)
                    for c in frame.columns]
         for values in frame.itertuples(index=False):
-            ws.append([cell(ws, v, number_format=f) if f else (None if isinstance(v, float) and math.isnan(v) else v)
+            ws.append([cell(ws, v, number_format=f) if f or isinstance(v, str) else
+                       (None if isinstance(v, float) and math.isnan(v) else v)
                        for v, f in zip(values, formats, strict=True)])
         ws.append([])
         ws.append([cell(ws, source_line(report, lang))])
@@ -389,7 +390,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
                                  col_widths=[0.05, 0.26, 0.07, 0.07, 0.11, 0.14, 0.08, 0.22],
                                  note=t("eval.lag_rule", lang, months=ev.stale_months)))
     ind = report.indicators
-    ind_cols = ["name", "target_text", "actual", "actual_year", "status", "gap", "change", "actual_source"]
+    ind_cols = ["indicator", "target_text", "actual", "actual_year", "assessment", "gap", "change", "actual_source"]
     ind_rows = [[_clip(r["name"], 22), _clip(r["target_text"], 24), fmt_value("actual", r["actual"]),
                  str(r["actual_year"] or "—"), t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
                  (f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—"),

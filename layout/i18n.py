@@ -299,6 +299,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.col.last_by": ("报送人", "Reported by"),
     "eval.col.lag_reason": ("滞后原因", "Why lagging"),
     "eval.col.note": ("最近备注", "Last note"),
+    "eval.col.indicator": ("指标", "Indicator"),
+    "eval.col.assessment": ("评价", "Assessment"),
     "eval.col.table": ("来源", "From"),
     "eval.col.unit": ("单位", "Unit"),
     "eval.col.baseline": ("2020年", "2020"),
