@@ -300,11 +300,11 @@ class Register:
         merged = {**(current or {}), **{k: v for k, v in values.items()}}
         try:
             planned, done = float(merged.get("invest_planned") or "nan"), float(merged.get("invest_done") or "nan")
-            if done > planned:
+            if done > planned and {"invest_planned", "invest_done"} & set(values):
                 warnings.append(f"{subject}: invest_done {number_text(done)} 万元 is more than invest_planned "
                                 f"{number_text(planned)} 万元 — check both figures")
             start, finish = float(merged.get("start_year") or "nan"), float(merged.get("finish_year") or "nan")
-            if finish < start:
+            if finish < start and {"start_year", "finish_year"} & set(values):
                 warnings.append(f"{subject}: finish_year {int(finish)} is before start_year {int(start)}")
         except (TypeError, ValueError):
             pass
@@ -392,28 +392,36 @@ class Register:
 
     def record_many(self, rows: list[tuple[str, dict[str, object]]], *, by: str, source: str = "",
                     as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
-        """Record several subjects' changes all-or-nothing (one transaction); every problem is reported."""
+        """Record several subjects' changes all-or-nothing (one transaction); every problem is reported.
+
+        A row's changes may carry ``as_of`` and ``source`` keys that override the call's for that row
+        (a 调度表 row can give its own date and source).
+        """
         by = _check_by(by)
-        day = _check_as_of(as_of)
-        current = self.state(as_of=day)
+        default_day = _check_as_of(as_of)
+        current = self.state()
         plans, problems = [], []
         for subject, changes in rows:
+            changes = dict(changes)
             try:
+                day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
+                row_source = str(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
                 cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
-                plans.append(self.plan_changes(subject, changes, source=source, confirm=confirm, current=cur))
+                plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
+                              day, row_source))
             except InputError as exc:
                 problems.append(str(exc))
         if problems:
             raise InputError("; ".join(problems))
-        self.warnings = [w for p in plans for w in p.warnings]
+        self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
         now = _utc_now()
         with self.store.transaction() as conn:
             ids = []
-            for plan in plans:
-                ids += self._append(conn, plan, by=by, source=str(source or ""), as_of=day.isoformat(),
-                                    batch=batch, now=now)
+            for plan, day, row_source in plans:
+                ids += self._append(conn, plan, by=by, source=row_source, as_of=day.isoformat(), batch=batch,
+                                    now=now)
         return ids
 
     def undo(self, event_id: int, *, by: str) -> int:
