@@ -289,6 +289,8 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
         click.echo("note: 演示数据 / demo data — this register was filled by `register demo`", err=True)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
 # --------------------------------------------------------------------------------------------
 # The project register (项目台账)
 
@@ -548,3 +550,31 @@ def register_restore(ctx: click.Context, src: Path) -> None:
     reg = _open_register(ctx)
     count = reg.store.restore_from(src)
     click.echo(f"restored {count} events from {src} into {reg.path} (previous content: {reg.path.name}.bak)")
+
+
+@register_group.command("demo")
+@click.option("--register", "demo_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The SEPARATE register file to fill (e.g. data/demo.sqlite); never the default register.")
+@click.option("--seed", type=int, default=2021, show_default=True, help="Seed of the synthetic reports.")
+@click.pass_context
+def register_demo(ctx: click.Context, demo_path: Path | None, seed: int) -> None:
+    """Fill a separate register with clearly synthetic statuses, for training and presentations.
+
+    Quarterly reports 2021–2025 with made-up statuses, progress and investment, and a few indicator
+    values. The register is marked as a demo register: every page and export made from it carries
+    "演示数据 / demo data". Refuses the default register and a register that holds real reports.
+
+    Example: python -m layout register demo --register data/demo.sqlite
+    """
+    from layout.catalog import load_catalog
+    from layout.demo import fill_demo
+    from layout.register import Register
+
+    path = demo_path or (ctx.obj or {}).get("register")
+    if path is None:
+        raise InputError("register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), "
+                         "never the default register")
+    catalog = load_catalog()
+    count = fill_demo(Register(path, catalog=catalog), catalog, seed=seed)
+    click.echo(f"{path}: {count} demo events (演示数据 / demo data). Use it with "
+               f"LAYOUT_REGISTER={path} or --register {path}.")

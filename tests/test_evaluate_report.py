@@ -191,3 +191,16 @@ def test_cli_evaluate_empty_register_says_what_to_do(tmp_path):
     summary = rows_of(load_workbook(out)["概况"])
     assert find(summary, "已填报")[1] == 0
     assert any(r[0] and "导出调度表" in str(r[0]) for r in summary)
+
+
+def test_cli_register_demo(tmp_path, catalog):
+    path = tmp_path / "demo.sqlite"
+    res = run_cli("register", "demo", "--register", str(path))
+    assert res.returncode == 0, res.stderr
+    assert "demo events" in res.stdout and is_demo_register(Register(path, catalog=catalog))
+    res = run_cli("register", "demo", env_register=tmp_path / "default.sqlite")
+    assert res.returncode == 2 and "needs --register PATH" in res.stderr
+    out = tmp_path / "demo.xlsx"
+    res = run_cli("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
+    assert res.returncode == 0 and "演示数据" in res.stderr
+    assert load_workbook(out)["概况"].cell(1, 1).value == "演示数据 / demo data"
