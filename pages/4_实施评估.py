@@ -13,6 +13,7 @@ import hmac
 import os
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="实施评估 · 益阳市服务业", page_icon="📈", layout="wide")
 
@@ -160,17 +161,17 @@ def money(value: float) -> str:
 def status_chart(frame: pd.DataFrame, lang: str):
     """Stacked bars per group, one colour per status (the map's colours)."""
     body = frame[frame["key"] != "total"]
-    long = body.melt(id_vars=["label"], value_vars=list(STATUS_ORDER), var_name="status", value_name="n")
-    long = long[long["n"] > 0]
+    long = body.melt(id_vars=["label"], value_vars=list(STATUS_ORDER), var_name="status", value_name="count")
+    long = long[long["count"] > 0]
     long["status_label"] = [status_label(s, lang) for s in long["status"]]
     long["order"] = [STATUS_ORDER.index(s) for s in long["status"]]
     domain = [status_label(s, lang) for s in STATUS_ORDER]
     return (alt.Chart(long).mark_bar().encode(
-        x=alt.X("n:Q", title=t("eval.col.n", lang), stack="zero"),
+        x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
         y=alt.Y("label:N", title=None, sort=list(body["label"])),
         color=alt.Color("status_label:N", title=t("eval.col.status", lang),
                         scale=alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in STATUS_ORDER])),
-        order=alt.Order("order:Q"), tooltip=["label", "status_label", "n"])
+        order=alt.Order("order:Q"), tooltip=["label", "status_label", "count"])
         .properties(height=max(140, 28 * len(body))))
 
 
@@ -203,9 +204,13 @@ def scope_text(scope: str, lang: str) -> str:
 
 
 lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
-st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-st.sidebar.divider()
+try:
+    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
+    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
+    st.sidebar.divider()
+except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
+    pass
 static_assets()
 
 path = str(default_register_path())
