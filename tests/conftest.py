@@ -16,3 +16,10 @@ def plan_text() -> str:
     if not PLAN_PATH.exists():
         pytest.skip(f"the plan is not at {PLAN_PATH}")
     return "".join(PLAN_PATH.read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(autouse=True)
+def _isolated_register(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty project register and no editor key (a developer's data/ is never read)."""
+    monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path_factory.mktemp("register") / "register.sqlite"))
+    monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
