@@ -146,63 +146,75 @@ FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "sha
                   "invest_planned", "invest_done", "invest_reported", "lagging")
 
 
+_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported", "lagging")
+
+
+def _count_columns(projects: pd.DataFrame) -> pd.DataFrame:
+    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none)."""
+    status = projects["status"].to_numpy(dtype=object)
+    planned = projects["invest_planned"].to_numpy(float)
+    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": projects["reported"].to_numpy(bool)}
+    data |= {s: status == s for s in STATUS_ORDER}
+    data |= {"started": np.isin(status, list(STARTED)), "completed_n": np.isin(status, list(COMPLETED)),
+             "invest_reported": ~np.isnan(planned), "lagging": projects["lagging"].to_numpy(bool)}
+    out = pd.DataFrame(data, index=projects.index).astype(np.int64)
+    out["invest_planned"], out["invest_done"] = planned, projects["invest_done"].to_numpy(float)
+    return out
+
+
+def _finish(sums: pd.DataFrame) -> pd.DataFrame:
+    """Integer counts, and the shares started/completed of the reported projects (NaN when none)."""
+    counts = sums[list(_COUNTS)].fillna(0).astype(np.int64)
+    reported = counts["reported"].where(counts["reported"] > 0)
+    return pd.concat([counts, pd.DataFrame({"share_started": counts["started"] / reported,
+                                            "share_completed": counts["completed_n"] / reported},
+                                           index=counts.index), sums[["invest_planned", "invest_done"]]],
+                     axis=1)[list(FIGURE_COLUMNS)]
+
+
 def figures(projects: pd.DataFrame) -> dict[str, float]:
     """Counts by status, started/completed shares (of reported projects) and investment of ``projects``.
 
     ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; shares are NaN when none is
-    reported. Investment sums (万元) skip projects with no figure; ``invest_reported`` counts the
-    projects with a planned figure.
+    reported. Investment sums (万元) skip projects with no figure (NaN when none has one);
+    ``invest_reported`` counts the projects with a planned figure.
     """
-    status = projects["status"]
-    counts = status.value_counts()
-    n, reported = len(projects), int(projects["reported"].sum())
-    started = int(status.isin(STARTED).sum())
-    completed = int(status.isin(COMPLETED).sum())
-    out: dict[str, float] = {"n": n, "reported": reported}
-    out |= {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
-    out |= {"started": started, "completed_n": completed,
-            "share_started": started / reported if reported else math.nan,
-            "share_completed": completed / reported if reported else math.nan,
-            "invest_planned": float(projects["invest_planned"].sum(min_count=1)) if n else math.nan,
-            "invest_done": float(projects["invest_done"].sum(min_count=1)) if n else math.nan,
-            "invest_reported": int(projects["invest_planned"].notna().sum()),
-            "lagging": int(projects["lagging"].sum())}
-    return out
+    row = _finish(_count_columns(projects).sum(min_count=1).to_frame().T).iloc[0]
+    return {k: (int(v) if k in _COUNTS else float(v)) for k, v in row.items()}
 
 
 def _grouped(projects: pd.DataFrame, keys: pd.Series, order: Sequence[str], labels: dict[str, str],
-             *, extra: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
-    """Figures per key (a project may carry several keys: ``keys`` then holds tuples), in ``order``."""
-    exploded = keys.explode() if keys.map(lambda v: isinstance(v, tuple)).any() else keys
-    exploded = exploded.dropna()
-    rows = []
-    for key in order:
-        ids = exploded.index[exploded == key].unique()
-        if len(ids) == 0:
-            continue
-        row = {"key": key, "label": labels.get(key, key)} | figures(projects.loc[ids])
-        for column, values in (extra or {}).items():
-            row[column] = values.get(key, "")
-        rows.append(row)
-    total = {"key": TOTAL_KEY, "label": labels.get(TOTAL_KEY, TOTAL_KEY)} | figures(projects)
-    for column in extra or {}:
-        total[column] = ""
-    frame = pd.DataFrame(rows + [total])
-    return frame[["key", "label", *(extra or {}), *FIGURE_COLUMNS]]
+             *, extra: dict[str, dict[str, str]] | None = None, counts: pd.DataFrame | None = None,
+             multi: bool = False) -> pd.DataFrame:
+    """Figures per key (with ``multi`` a project carries a tuple of keys and counts in each), in
+    ``order``; groups with no project are left out; a total row (each project once) comes last."""
+    cols = _count_columns(projects) if counts is None else counts
+    exploded = (keys.explode() if multi else keys).dropna()
+    sums = cols.loc[exploded.index].groupby(exploded.to_numpy(), sort=False).sum(min_count=1)
+    sums = sums.reindex([k for k in order if k in sums.index])
+    total = cols.sum(min_count=1).to_frame(TOTAL_KEY).T
+    frame = _finish(pd.concat([sums, total]))
+    frame.insert(0, "label", [labels.get(k, k) for k in frame.index])
+    for i, (column, values) in enumerate((extra or {}).items(), start=1):
+        frame.insert(i, column, [values.get(k, "") if k != TOTAL_KEY else "" for k in frame.index])
+    frame.index.name = "key"
+    return frame.reset_index()
 
 
-def by_zone(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+def by_zone(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Figures per zone: 一核, 两翼 (two), 三极 (three), then citywide items; a project in several
     zones (资阳区: core and lake wing) counts in each; the total counts each project once."""
     model = load_zone_model()
-    keys = projects["zone_keys"].map(lambda v: tuple(v) if v else (CITYWIDE_KEY,))
+    keys = pd.Series([tuple(v) if v else (CITYWIDE_KEY,) for v in projects["zone_keys"].to_numpy(dtype=object)],
+                     index=projects.index, dtype=object)
     labels = {z: zone_name(z, lang) for z in model.zones}
     labels |= {CITYWIDE_KEY: t("eval.citywide", lang), TOTAL_KEY: t("eval.total", lang)}
     kind = {z: t(f"eval.kind.{model.zones[z].kind}", lang) for z in model.zones}
-    return _grouped(projects, keys, [*model.zones, CITYWIDE_KEY], labels, extra={"kind": kind})
+    return _grouped(projects, keys, [*model.zones, CITYWIDE_KEY], labels, extra={"kind": kind}, counts=counts,
+                    multi=True)
 
 
-def by_county(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+def by_county(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Figures per county the projects are filed under (大通湖区 and 全市 included), in catalog order."""
     from layout.catalog import COUNTIES
 
@@ -210,15 +222,15 @@ def by_county(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     order = [*COUNTIES, *sorted(set(projects["county"]) - set(COUNTIES))]
     labels = {c: (model.counties[c].name_en if lang == "en" and c in model.counties else c) for c in order}
     labels[TOTAL_KEY] = t("eval.total", lang)
-    return _grouped(projects, projects["county"], order, labels)
+    return _grouped(projects, projects["county"], order, labels, counts=counts)
 
 
-def by_sector(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+def by_sector(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Figures per sector of the plan's 3+4+5 system, with its group."""
     order = [*SECTOR_NAMES, *sorted(set(projects["sector"]) - set(SECTOR_NAMES))]
     labels = {s: t(f"sector.{s}", lang, default=s) for s in order} | {TOTAL_KEY: t("eval.total", lang)}
     group = {s: t(f"group.{len(members)}", lang) for members in SECTORS.values() for s in members}
-    return _grouped(projects, projects["sector"], order, labels, extra={"group": group})
+    return _grouped(projects, projects["sector"], order, labels, extra={"group": group}, counts=counts)
 
 
 def lagging_projects(projects: pd.DataFrame) -> pd.DataFrame:
@@ -288,9 +300,12 @@ def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scop
         raise InputError(f"stale_months should be 1 or more, got {stale_months}")
     rows = catalog.loc[scope_rows(catalog, scope)]
     projects = project_table(rows, state, as_of=as_of, stale_months=stale_months)
+    counts = _count_columns(projects)
+    zones = by_zone(projects, lang=lang, counts=counts)
+    total = {k: (int(v) if k in _COUNTS else float(v)) for k, v in zones.iloc[-1][list(FIGURE_COLUMNS)].items()}
     return Evaluation(scope=scope, as_of=as_of, stale_months=stale_months, projects=projects,
-                      total=figures(projects), zones=by_zone(projects, lang=lang),
-                      counties=by_county(projects, lang=lang), sectors=by_sector(projects, lang=lang),
+                      total=total, zones=zones, counties=by_county(projects, lang=lang, counts=counts),
+                      sectors=by_sector(projects, lang=lang, counts=counts),
                       lagging=lagging_projects(projects), demo=demo)
 
 
