@@ -36,7 +36,7 @@ def status_map(projects: pd.DataFrame, *, scope: str = "city", lang: str = "zh",
     order = sorted(range(len(located)), key=lambda i: (located["precision"].iloc[i] == "site",))
     located = located.iloc[order]
     x, y = spread_points(located["lon"].to_numpy(float), located["lat"].to_numpy(float), FAN_DEG)
-    group = folium.FeatureGroup(name=t("eval.map_layer", lang), control=True)
+    group = folium.FeatureGroup(name=t("eval.map_layer", lang), control=False)  # not in the layer control
     e = html.escape
     for (pid, rec), lon, lat in zip(located.iterrows(), x, y, strict=True):
         color = STATUS_COLORS.get(rec["status"], STATUS_COLORS["unreported"])

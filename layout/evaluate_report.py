@@ -61,7 +61,7 @@ class Report:
 
 def make_report(register, catalog: pd.DataFrame, *, scope: str = "city", as_of: dt.date | None = None,
                 compare_to: dt.date | None = None, demo: bool = False, lang: str = "zh",
-                stale_months: int | None = None) -> Report:
+                stale_months: int | None = None, states: dict[str, pd.DataFrame] | None = None) -> Report:
     """Read the register's state on ``as_of`` (and ``compare_to``) and evaluate ``scope``.
 
     Parameters
@@ -70,18 +70,23 @@ def make_report(register, catalog: pd.DataFrame, *, scope: str = "city", as_of: 
         A :class:`layout.register.Register`.
     demo
         The register is a demo register (:func:`layout.demo.is_demo_register`).
+    states
+        States already read (the page's cache): ``"as_of"``, ``"compare_to"`` (``Register.state``) and
+        ``"indicators"`` (``Register.indicator_state``); missing ones are read from the register.
     """
     from layout.evaluate import DEFAULT_STALE_MONTHS, scope_rows
 
     as_of = as_of or dt.date.today()
     months = stale_months or DEFAULT_STALE_MONTHS
-    ev = evaluate(catalog, register.state(as_of=as_of), as_of=as_of, scope=scope, demo=demo, lang=lang,
-                  stale_months=months)
+    states = states or {}
+    state = states["as_of"] if "as_of" in states else register.state(as_of=as_of)
+    ev = evaluate(catalog, state, as_of=as_of, scope=scope, demo=demo, lang=lang, stale_months=months)
     before = None
     if compare_to is not None:
-        before = evaluate(catalog, register.state(as_of=compare_to), as_of=compare_to, scope=scope, demo=demo,
-                          lang=lang, stale_months=months)
-    indicators = evaluate_indicators(register.indicator_state(as_of=as_of), lang=lang)
+        state = states["compare_to"] if "compare_to" in states else register.state(as_of=compare_to)
+        before = evaluate(catalog, state, as_of=compare_to, scope=scope, demo=demo, lang=lang, stale_months=months)
+    ind_state = states["indicators"] if "indicators" in states else register.indicator_state(as_of=as_of)
+    indicators = evaluate_indicators(ind_state, lang=lang)
     name = getattr(register, "path", "")
     return Report(ev, indicators, catalog.loc[scope_rows(catalog, scope)], before=before,
                   register_name=getattr(name, "name", str(name)), made=dt.date.today())
@@ -141,25 +146,28 @@ def summary_lines(report: Report, lang: str = "zh") -> list[tuple[str, str]]:
     return lines
 
 
-def project_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
-    """The project list with display values (status names, lag reasons), in catalog order."""
-    p = report.evaluation.projects
+def project_rows(report: Report, lang: str = "zh", *, projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The project list (or ``projects``, rows of it) with display values (status names, lag reasons)."""
+    p = report.evaluation.projects if projects is None else projects
     months = report.evaluation.stale_months
+    statuses = {s: status_label(s, lang) for s in STATUS_ORDER}
+    sectors = {s: t(f"sector.{s}", lang, default=s) for s in set(p["sector"])}
+    reasons = {r: t(f"eval.lag.{r}", lang, months=months) if r else "" for r in set(p["lag_reason"])}
+    last = [v.isoformat() if isinstance(v, dt.date) else "" for v in p["last_as_of"].to_numpy(dtype=object)]
     return pd.DataFrame({
-        "id": p.index, "name": p["name"].to_numpy(), "county": p["county"].to_numpy(),
-        "sector": [t(f"sector.{s}", lang, default=s) for s in p["sector"]],
-        "status": [status_label(s, lang) for s in p["status"]], "progress": p["progress"].to_numpy(),
-        "invest_planned": p["invest_planned"].to_numpy(), "invest_done": p["invest_done"].to_numpy(),
-        "lead_unit": p["lead_unit"].to_numpy(), "last_as_of": p["last_as_of"].to_numpy(),
-        "last_by": p["last_by"].to_numpy(),
-        "lag_reason": [t(f"eval.lag.{r}", lang, months=months) if r else "" for r in p["lag_reason"]],
-        "note": p["note"].to_numpy()})
+        "id": p.index.to_numpy(dtype=object), "name": p["name"].to_numpy(dtype=object),
+        "county": p["county"].to_numpy(dtype=object),
+        "sector": [sectors[s] for s in p["sector"]], "status": [statuses.get(s, s) for s in p["status"]],
+        "progress": p["progress"].to_numpy(), "invest_planned": p["invest_planned"].to_numpy(),
+        "invest_done": p["invest_done"].to_numpy(), "lead_unit": p["lead_unit"].to_numpy(dtype=object),
+        "last_as_of": last, "last_by": p["last_by"].to_numpy(dtype=object),
+        "lag_reason": [reasons[r] for r in p["lag_reason"]], "note": p["note"].to_numpy(dtype=object)}, dtype=object)
 
 
 def lagging_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
-    rows = project_rows(report, lang)
-    lag = report.evaluation.lagging
-    return rows.set_index("id").loc[lag.index].reset_index()[
+    """The lagging projects with display values, lagging order (未启动, 暂停, no recent report)."""
+    lag = report.evaluation.projects.loc[report.evaluation.lagging.index]
+    return project_rows(report, lang, projects=lag)[
         ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]]
 
 
@@ -179,92 +187,101 @@ def indicator_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
 
 
 def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
-    """The workbook: 概况 (summary), 按片区, 按县市区, 按行业, 项目清单, 滞后项目, 指标 and, with a
-    comparison date, 对比. Numbers are numbers (shares with a % format), headers in the language."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """The workbook: 概况 (summary), 按片区, 按县市区, 按行业, 项目清单, 滞后项目, 指标对标 and, with a
+    comparison date, 两期对比. Numbers are numbers (shares with a % format), headers in the language;
+    text is always written as text (a note starting with "=" never becomes a formula)."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDE6EE")
-    red = Font(bold=True, color=DEMO_RED.lstrip("#"), size=14)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": False})
+    wb.set_properties({"title": report_title(report, lang), "subject": PLAN_TITLE, "author": "yiyang-layout"})
+    bold = wb.add_format({"bold": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDE6EE", "text_wrap": True, "valign": "top"})
+    title = wb.add_format({"bold": True, "font_size": 13})
+    red = wb.add_format({"bold": True, "font_size": 14, "font_color": DEMO_RED})
+    formats = {"share": wb.add_format({"num_format": "0.0%"}), "invest": wb.add_format({"num_format": "#,##0.0"})}
 
-    def cell(ws, value, *, font=None, fill=None, number_format=None):
-        from openpyxl.cell import WriteOnlyCell
+    def put(ws, r: int, c: int, value, fmt=None) -> None:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return
+        if isinstance(value, str):
+            ws.write_string(r, c, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(r, c, float(value), fmt)
+        else:  # dates and other objects: their text
+            ws.write_string(r, c, str(value), fmt)
 
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        if isinstance(value, str) and value.startswith("="):
-            c = WriteOnlyCell(ws, value=value)
-            c.data_type = "s"
-        else:
-            c = WriteOnlyCell(ws, value=value)
-        if font:
-            c.font = font
-        if fill:
-            c.fill = fill
-        if number_format:
-            c.number_format = number_format
-        return c
-
-    def sheet(title: str, frame: pd.DataFrame, widths: Sequence[int] = ()):
-        ws = wb.create_sheet(title)
-        for j, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(j)].width = w
+    def start(name: str, heading: str) -> tuple:
+        ws = wb.add_worksheet(name)
+        r = 0
         if report.demo:
-            ws.append([cell(ws, t("eval.demo_mark", lang), font=red)])
-        ws.append([cell(ws, report_title(report, lang), font=Font(bold=True, size=13))])
-        ws.append([cell(ws, h, font=bold, fill=head_fill) for h in (header(c, lang) for c in frame.columns)])
-        formats = [("0.0%" if c.startswith("share") else "#,##0.0" if c.startswith("invest") else None)
-                   for c in frame.columns]
-        for values in frame.itertuples(index=False):
-            ws.append([cell(ws, v, number_format=f) if f or isinstance(v, str) else
-                       (None if isinstance(v, float) and math.isnan(v) else v)
-                       for v, f in zip(values, formats, strict=True)])
-        ws.append([])
-        ws.append([cell(ws, source_line(report, lang))])
-        return ws
+            ws.write_string(r, 0, t("eval.demo_mark", lang), red)
+            r += 1
+        ws.write_string(r, 0, heading, title)
+        return ws, r + 1
 
-    ws = wb.create_sheet(t("eval.sheet.summary", lang))
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 60
-    if report.demo:
-        ws.append([cell(ws, t("eval.demo_mark", lang), font=red)])
-    ws.append([cell(ws, report_title(report, lang), font=Font(bold=True, size=14))])
+    def sheet(name: str, frame: pd.DataFrame, widths: Sequence[int] = ()) -> None:
+        ws, r = start(name, report_title(report, lang))
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        for j, c in enumerate(frame.columns):
+            ws.write_string(r, j, header(c, lang), head)
+        kinds = [formats["share"] if c.startswith("share") else formats["invest"] if c.startswith("invest") else None
+                 for c in frame.columns]
+        first = r + 1
+        for j, c in enumerate(frame.columns):  # column by column: one type test per column where possible
+            values = frame[c].to_numpy(dtype=object)
+            if all(isinstance(v, str) for v in values):
+                write = ws.write_string
+                for i, v in enumerate(values):
+                    if v:
+                        write(first + i, j, v)
+            else:
+                for i, v in enumerate(values):
+                    put(ws, first + i, j, v, kinds[j])
+        r = first + len(frame) - 1
+        ws.write_string(r + 2, 0, source_line(report, lang))
+        ws.freeze_panes(first, 0)
+
     ev, total = report.evaluation, report.evaluation.total
-    ws.append([t("eval.col.scope", lang), scope_name(ev.scope, lang)])
-    ws.append([t("eval.col.as_of", lang), ev.as_of.isoformat()])
+    ws, r = start(t("eval.sheet.summary", lang), report_title(report, lang))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 60)
+    rows: list[tuple[str, object, object]] = [(t("eval.col.scope", lang), scope_name(ev.scope, lang), None),
+                                              (t("eval.col.as_of", lang), ev.as_of.isoformat(), None)]
     if report.before is not None:
-        ws.append([t("eval.col.compare", lang), report.before.as_of.isoformat()])
-    ws.append([t("eval.col.n", lang), total["n"]])
-    ws.append([t("eval.col.reported", lang), total["reported"]])
-    for s in STATUS_ORDER:
-        ws.append([status_label(s, lang), total[s]])
+        rows.append((t("eval.col.compare", lang), report.before.as_of.isoformat(), None))
+    rows += [(t("eval.col.n", lang), total["n"], None), (t("eval.col.reported", lang), total["reported"], None)]
+    rows += [(status_label(s, lang), total[s], None) for s in STATUS_ORDER]
     for name in ("started", "completed_n", "share_started", "share_completed", "invest_planned", "invest_done",
                  "invest_reported", "lagging"):
-        fmt = "0.0%" if name.startswith("share") else "#,##0.0" if name in ("invest_planned", "invest_done") else None
-        ws.append([t(f"eval.col.{name}", lang), cell(ws, total[name], number_format=fmt)])
+        fmt = formats["share"] if name.startswith("share") else \
+            formats["invest"] if name in ("invest_planned", "invest_done") else None
+        rows.append((t(f"eval.col.{name}", lang), total[name], fmt))
+    for label, value, fmt in rows:
+        ws.write_string(r, 0, label, bold)
+        put(ws, r, 1, value, fmt)
+        r += 1
     if ev.empty:
-        ws.append([])
-        ws.append([cell(ws, t("eval.empty", lang), font=bold)])
-    ws.append([])
-    ws.append([cell(ws, source_line(report, lang))])
+        ws.write_string(r + 1, 0, t("eval.empty", lang), bold)
+        r += 2
+    ws.write_string(r + 1, 0, source_line(report, lang))
 
-    for grouping, title in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
-                            ("sector", "eval.sheet.sector")):
+    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
+                          ("sector", "eval.sheet.sector")):
         frame = ev.table(grouping)
         extra = [c for c in ("kind", "group") if c in frame]
-        sheet(t(title, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[34, 12] + [10] * 20)
-    sheet(t("eval.sheet.projects", lang), project_rows(report, lang), widths=[8, 36, 10, 16, 10, 8, 12, 12, 20, 12,
-                                                                              10, 16, 30])
+        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[34, 12] + [10] * 20)
+    sheet(t("eval.sheet.projects", lang), project_rows(report, lang),
+          widths=[8, 36, 10, 16, 10, 8, 12, 12, 20, 12, 10, 16, 30])
     sheet(t("eval.sheet.lagging", lang), lagging_rows(report, lang), widths=[8, 36, 10, 10, 16, 20, 12, 30])
     sheet(t("eval.sheet.indicators", lang), indicator_rows(report, lang),
           widths=[8, 14, 26, 16, 10, 10, 24, 10, 8, 8, 10, 10, 10, 10, 24, 60, 30, 10])
     if report.before is not None:
         sheet(t("eval.sheet.compare", lang), comparison_rows(report, "zone", lang), widths=[34] + [12] * 30)
-    buf = io.BytesIO()
-    wb.save(buf)
+    wb.close()
     return buf.getvalue()
 
 
