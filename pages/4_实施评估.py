@@ -81,8 +81,13 @@ def evaluation(path: str, scope: str, day: dt.date, months: int, version: int, d
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def indicator_state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
+    return open_register(path).indicator_state(as_of=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def indicators(path: str, day: dt.date, version: int, lang: str) -> pd.DataFrame:
-    return evaluate_indicators(open_register(path).indicator_state(as_of=day), lang=lang)
+    return evaluate_indicators(indicator_state_at(path, day, version), lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
@@ -90,8 +95,11 @@ def report_file(path: str, scope: str, day: dt.date, before: dt.date | None, mon
                 fmt: str, lang: str) -> bytes:
     from layout.evaluate_report import make_report, report_bytes
 
+    states = {"as_of": state_at(path, day, version), "indicators": indicator_state_at(path, day, version)}
+    if before is not None:
+        states["compare_to"] = state_at(path, before, version)
     report = make_report(open_register(path), catalog(), scope=scope, as_of=day, compare_to=before, demo=demo,
-                         lang=lang, stale_months=months)
+                         lang=lang, stale_months=months, states=states)
     return report_bytes(report, fmt, lang=lang)
 
 
