@@ -98,43 +98,51 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
         ``last_as_of``, ``last_by``, ``lagging`` and ``lag_reason`` (not_started, suspended, stale or "").
     """
     cat = catalog.reset_index(drop=True)
-    out = pd.DataFrame({"id": cat["id"].astype(str).to_numpy(), "name": cat["name"].astype(str).to_numpy(),
-                        "sector": cat["sector"].astype(str).to_numpy(),
-                        "county": effective_county(cat).to_numpy()})
-    zones = cat["zones"] if "zones" in cat else pd.Series([()] * len(cat))
-    poles = cat["poles"] if "poles" in cat else pd.Series([()] * len(cat))
-    out["zone_keys"] = [tuple(z or ()) + tuple(p or ()) for z, p in zip(zones, poles, strict=True)]
-    out["lon"] = pd.to_numeric(cat["lon"], errors="coerce").to_numpy(float)
-    out["lat"] = pd.to_numeric(cat["lat"], errors="coerce").to_numpy(float)
-    out["precision"] = cat["precision"].astype(str).to_numpy()
-    out = out.set_index("id")
-    st = state.reindex(out.index)
+    n = len(cat)
 
-    def column(name: str, kind: str) -> pd.Series:
-        if name not in st:
-            return pd.Series(np.nan if kind == "f" else None, index=out.index, dtype=float if kind == "f" else object)
-        return pd.to_numeric(st[name], errors="coerce") if kind == "f" else st[name].astype(object)
+    def text(values) -> np.ndarray:  # plain Python strings ("" for none): quick to iterate, group and compare
+        series = pd.Series(values, copy=False)
+        # a copy of our own: to_numpy may return the caller's array even when asked to copy
+        return np.array(series.to_numpy(dtype=object, na_value=""), dtype=object, copy=True)
 
-    status = column("status", "s")
-    has_status = status.notna() & (status.astype(str) != "")
-    out["status"] = status.where(has_status, UNREPORTED).astype(str)
-    out["reported"] = has_status.to_numpy()
-    for name in ("progress", "invest_planned", "invest_done"):
-        out[name] = column(name, "f").to_numpy(float)
-    for name in ("lead_unit", "note", "last_by"):
-        out[name] = column(name, "s").where(lambda s: s.notna(), "").astype(str).to_numpy()
-    out["last_as_of"] = column("last_as_of", "s").to_numpy()
-    site_lon, site_lat = column("site_lon", "f"), column("site_lat", "f")
-    has_site = site_lon.notna() & site_lat.notna()
-    out.loc[has_site, "lon"] = site_lon[has_site]
-    out.loc[has_site, "lat"] = site_lat[has_site]
-    out.loc[has_site, "precision"] = "site"
-    cutoff = pd.Timestamp(months_before(as_of, stale_months))
-    last = pd.to_datetime(pd.Series(out["last_as_of"].to_numpy(), index=out.index), errors="coerce")
-    stale = out["reported"] & ~out["status"].isin(SETTLED) & (last < cutoff).to_numpy()
-    reason = np.where(out["status"].isin(LAGGING_STATUSES), out["status"], np.where(stale, "stale", ""))
-    out["lag_reason"] = reason
-    out["lagging"] = reason != ""
+    ids = text(cat["id"])
+    st = state.reindex(pd.Index(ids, dtype=object))
+
+    def number(name: str) -> np.ndarray:
+        return pd.to_numeric(st[name], errors="coerce").to_numpy(float) if name in st else np.full(n, np.nan)
+
+    def field(name: str) -> np.ndarray:
+        return text(st[name].to_numpy(dtype=object)) if name in st else np.full(n, "", dtype=object)
+
+    zones = cat["zones"].to_numpy(dtype=object) if "zones" in cat else [()] * n
+    poles = cat["poles"].to_numpy(dtype=object) if "poles" in cat else [()] * n
+    lon = pd.to_numeric(cat["lon"], errors="coerce").to_numpy(float).copy()
+    lat = pd.to_numeric(cat["lat"], errors="coerce").to_numpy(float).copy()
+    precision = text(cat["precision"])
+    site_lon, site_lat = number("site_lon"), number("site_lat")
+    has_site = ~np.isnan(site_lon) & ~np.isnan(site_lat)
+    lon[has_site], lat[has_site], precision[has_site] = site_lon[has_site], site_lat[has_site], "site"
+    status = field("status")
+    reported = status != ""
+    status[~reported] = UNREPORTED
+    last = st["last_as_of"].to_numpy(dtype=object) if "last_as_of" in st else np.full(n, None, dtype=object)
+    cutoff = months_before(as_of, stale_months)
+    old = np.array([isinstance(v, dt.date) and v < cutoff for v in last], dtype=bool)
+    stale = reported & ~np.isin(status, list(SETTLED)) & old
+    reason = np.where(np.isin(status, LAGGING_STATUSES), status, np.where(stale, "stale", "")).astype(object)
+    keys = np.empty(n, dtype=object)  # filled one by one: numpy would make equal-length tuples a 2-D array
+    for i, (z, p) in enumerate(zip(zones, poles, strict=True)):
+        keys[i] = tuple(z or ()) + tuple(p or ())
+    columns = {
+        "name": text(cat["name"]), "sector": text(cat["sector"]), "county": text(effective_county(cat)),
+        "zone_keys": keys,
+        "lon": lon, "lat": lat, "precision": precision, "status": status, "reported": reported,
+        "progress": number("progress"), "invest_planned": number("invest_planned"),
+        "invest_done": number("invest_done"), "lead_unit": field("lead_unit"), "note": field("note"),
+        "last_as_of": last, "last_by": field("last_by"), "lagging": reason != "", "lag_reason": reason,
+    }
+    out = pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else v.dtype) for k, v in columns.items()})
+    out.index = pd.Index(ids, dtype=object, name="id")
     return out
 
 

@@ -147,6 +147,7 @@ def test_register_site_moves_the_point(reg, catalog, ids):
     ev = at(reg, catalog, D(2025, 12, 31))
     assert ev.projects.at[a, "precision"] == "site"
     assert at(reg, catalog, D(2024, 12, 31)).projects.at[a, "precision"] == row["precision"]
+    assert catalog.set_index("id").at[a, "precision"] == row["precision"] != "site"  # the catalog is untouched
 
 
 def test_compare_two_dates(reg, catalog):
