@@ -439,7 +439,7 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
         percentage points since 2020 for shares, average growth a year for value added), ``plan_section``,
         ``plan_sentence``, ``actual_source``, ``recorded_by``, ``recorded_as_of``.
     """
-    from layout.indicators import load_indicators
+    from layout.indicators import growth_text, load_indicators
 
     ind = load_indicators()
     table1 = ind.table1.set_index("name")
@@ -460,7 +460,7 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
             src = table1.loc[spec.name]
             baseline = float(src["y2020"])
             row |= {"table": t("eval.table1", lang), "sector": "", "baseline": baseline,
-                    "target_text": f"{src['y2025']}（{src['growth']} [{src['growth_kind']}]）",
+                    "target_text": f"{src['y2025']}（{growth_text(src['growth'], src['growth_kind'], lang=lang)}）",
                     "plan_section": ind.section, "plan_sentence": " ".join(str(src["source"]).split())}
             if src["growth_kind"] == "累积":  # shares: the plan's growth is a difference, in percentage points
                 row |= {"change": round(actual - baseline, 6), "change_target": round(spec.target - baseline, 6),
