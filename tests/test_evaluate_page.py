@@ -65,6 +65,10 @@ def test_partial_register_figures(monkeypatch, tmp_path, catalog):
     assert metric(at, "滞后项目") == "1"
     lagging = at.dataframe[3].value  # zone, county and sector tables come first
     assert list(lagging["责任单位"]) == ["某局"] and list(lagging["最近备注"]) == ["待立项"]
+    # the same files as the CLI, from the export tab
+    next(b for b in at.button if b.label == "生成 Excel 工作簿").click().run()
+    assert not at.exception
+    assert any(getattr(e, "label", "") == "下载 XLSX" for e in at.get("download_button"))
     # a county scope narrows the figures
     at.selectbox(key="w_eval_scope").set_value("county:安化县").run()
     assert not at.exception

@@ -211,3 +211,14 @@ def test_cli_register_demo(tmp_path, catalog):
     res = run_cli("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
     assert res.returncode == 0 and "演示数据" in res.stderr
     assert load_workbook(out)["概况"].cell(1, 1).value == "演示数据 / demo data"
+
+
+def test_cli_all_counties(tmp_path, reg):
+    out = tmp_path / "counties"
+    res = run_cli("evaluate", "--all-counties", "--format", "xlsx", "--as-of", "2026-06-30", "-o", str(out),
+                  "--register", str(reg.path))
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 6 and "安化县_实施评估_2026-06-30.xlsx" in names
+    summary = rows_of(load_workbook(out / "安化县_实施评估_2026-06-30.xlsx")["概况"])
+    assert find(summary, "已填报")[1] == 2
