@@ -481,4 +481,6 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
     columns = ["id", "table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
                "status", "gap", "change", "change_target", "change_unit", "rule", "plan_section", "plan_sentence",
                "actual_source", "recorded_by", "recorded_as_of"]
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    out["actual_year"] = pd.Series([r["actual_year"] for r in rows], dtype=object)  # int or None, never 2025.0
+    return out

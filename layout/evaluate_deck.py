@@ -168,7 +168,7 @@ def _indicator_slides(deck: _EvalDeck) -> None:
     for start in range(0, len(ind), ROWS):
         part = ind.iloc[start:start + ROWS]
         rows = [[_short(r["name"], 20), _short(r["target_text"], 22),
-                 f"{fmt_value('actual', r['actual'])}" + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
+                 fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
                  t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
                  f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
                  _short(r["actual_source"] or "—", 24)] for _, r in part.iterrows()]

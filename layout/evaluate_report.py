@@ -128,9 +128,11 @@ def fmt_value(name: str, value, lang: str = "zh") -> str:
         return f"{value * 100:.1f}%"
     if name.startswith("invest"):
         return f"{value:,.1f}"
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}" if isinstance(value, int | float) else str(value)
+    if name == "actual_year":
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def summary_lines(report: Report, lang: str = "zh") -> list[tuple[str, str]]:
@@ -409,7 +411,8 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
     ind = report.indicators
     ind_cols = ["indicator", "target_text", "actual", "actual_year", "assessment", "gap", "change", "actual_source"]
     ind_rows = [[_clip(r["name"], 22), _clip(r["target_text"], 24), fmt_value("actual", r["actual"]),
-                 str(r["actual_year"] or "—"), t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+                 fmt_value("actual_year", r["actual_year"]), t(f"eval.ind.{r['status']}", lang),
+                 fmt_value("gap", r["gap"]),
                  (f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—"),
                  _clip(r["actual_source"] or "—", 30)] for _, r in ind.iterrows()]
     pages.append(_table_page(t("eval.sheet.indicators", lang), [header(c, lang) for c in ind_cols], ind_rows, report,
