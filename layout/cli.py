@@ -279,10 +279,13 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
     register = Register(register_path, catalog=catalog)
     demo = is_demo_register(register)
+    states = {"as_of": register.state(as_of=day), "indicators": register.indicator_state(as_of=day)}
+    if before is not None:
+        states["compare_to"] = register.state(as_of=before)
 
-    def write(scope_text: str, target: Path) -> Path:
+    def write(scope_text: str, target: Path) -> Path:  # the states are read once for every file
         report = make_report(register, catalog, scope=scope_text, as_of=day, compare_to=before, demo=demo,
-                             lang=lang, stale_months=stale_months)
+                             lang=lang, stale_months=stale_months, states=states)
         data = report_bytes(report, fmt, lang=lang)
         return atomic_write(target, lambda tmp: tmp.write_bytes(data), backup=False)
 
@@ -298,8 +301,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
             for county in counties:
                 name = f"county:{county}"
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
-    state = register.state(as_of=day)
-    if state.empty:
+    if states["as_of"].empty:
         click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "
                    "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
                    "comes back.", err=True)
