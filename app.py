@@ -76,8 +76,8 @@ def refresh_on_register_change() -> None:
     from layout.register import default_register_path
 
     path = default_register_path()
-    stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
-                  for p in (path, path.with_name(path.name + "-wal")))
+    stamp = (str(path), *((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                           for p in (path, path.with_name(path.name + "-wal"))))
     seen = _register_seen()
     if seen.get("stamp", stamp) != stamp:
         catalog_bundle.clear()

@@ -422,7 +422,7 @@ def register_show(ctx: click.Context, project_id: str | None, as_json: bool, as_
     names = reg.catalog["name"]
     if project_id is not None:
         pid = project_id.strip().upper()
-        reg._check_subject(pid)
+        reg.check_subject(pid)
         state = state.loc[[pid]] if pid in state.index else state.iloc[0:0]
     records = [{"id": pid, "name": names.get(pid, ""), **{k: _json_value(v) for k, v in row.items()}}
                for pid, row in state.iterrows()]
@@ -452,7 +452,7 @@ def register_history(ctx: click.Context, project_id: str | None, as_json: bool) 
     subject = project_id.strip() if project_id else None
     if subject and not subject.startswith("indicator:"):
         subject = subject.upper()
-        reg._check_subject(subject)
+        reg.check_subject(subject)
     events = reg.events(subject)
     records = [{k: _json_value(v) for k, v in row.items()} for row in events.to_dict("records")]
     if as_json:
@@ -530,6 +530,8 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
         click.echo(f"{src.name}: ignored column(s): {', '.join(diff.ignored_columns)}", err=True)
     for change in diff.changes:
         click.echo(f"{change.project} {change.name} {change.field}: {change.old or '∅'} → {change.new}")
+    for warning in diff.warnings:
+        click.echo(f"{src.name}: warning: {warning}", err=True)
     projects = len({c.project for c in diff.changes})
     if not diff.changes:
         click.echo("no changes: the 调度表 matches the register")
@@ -538,8 +540,6 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
         click.echo(f"{len(diff.changes)} change(s) in {projects} project(s); nothing applied (add --apply)")
         return
     ids = apply_sheet(diff, reg, by=by)
-    for warning in reg.warnings:
-        click.echo(f"warning: {warning}", err=True)
     click.echo(f"applied {len(diff.changes)} change(s) in {projects} project(s): {len(ids)} event(s)")
 
 

@@ -253,7 +253,8 @@ class Register:
 
     # -- validation
 
-    def _check_subject(self, subject: str) -> str:
+    def check_subject(self, subject: str) -> str:
+        """``subject`` stripped, when it is a catalog project id or ``indicator:<id>``; else InputError."""
         subject = str(subject).strip()
         if subject.startswith(INDICATOR_PREFIX):
             if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX):]):
@@ -273,7 +274,7 @@ class Register:
         gcj02, bd09, cgcs2000); ``site=None`` clears the site. A site needs a source (``site_source`` or
         ``source``); outside the plan's county it needs ``confirm`` and a reason (``source`` or ``note``).
         """
-        subject = self._check_subject(subject)
+        subject = self.check_subject(subject)
         indicator = subject.startswith(INDICATOR_PREFIX)
         allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
         changes = dict(changes)
@@ -578,9 +579,10 @@ def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame
 
     out = catalog.copy()
     ids = out["id"].astype(str)
-    status = state["status"] if "status" in state else pd.Series(dtype=object)
-    out["status"] = ids.map(status).fillna("").astype(str).to_numpy()
-    out["status_as_of"] = ids.map(state["last_as_of"] if "last_as_of" in state else pd.Series(dtype=object))
+    status = state["status"].to_dict() if "status" in state else {}
+    as_of = state["last_as_of"].to_dict() if "last_as_of" in state else {}
+    out["status"] = [str(status.get(i, "") or "") for i in ids]
+    out["status_as_of"] = pd.Series([as_of.get(i) for i in ids], index=out.index, dtype=object)
     has_site = state.index[state["site_lon"].notna() & state["site_lat"].notna()] if len(state) else []
     rows = ids.isin(has_site).to_numpy()
     if not rows.any():

@@ -213,6 +213,7 @@ class SheetDiff:
     problems: list[CellProblem] = field(default_factory=list)
     rows: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # for Register.record_many
     ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. invest_done > invest_planned; applying is allowed
 
     @property
     def ok(self) -> bool:
@@ -328,6 +329,12 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                     changes["as_of"] = when
             except InputError as exc:
                 problem("as_of", str(exc), "a date like 2026-03-31, not in the future", pid)
+        if {"invest_planned", "invest_done"} & set(changes):
+            planned = changes.get("invest_planned", current("invest_planned"))
+            done = changes.get("invest_done", current("invest_done"))
+            if planned is not None and done is not None and float(done) > float(planned):
+                diff.warnings.append(f"row {row_no} {pid}: 完成投资 {done} 万元 is more than 计划投资 {planned} 万元 "
+                                     "— check both figures")
         if changes:
             if cell("source"):
                 changes["source"] = cell("source")

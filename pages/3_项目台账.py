@@ -40,7 +40,7 @@ from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
 KEY_NAME = "LAYOUT_EDITOR_KEY"
-MAP_HEIGHT = 420
+MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
                "note")
 SS = st.session_state
@@ -231,18 +231,15 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     for k, v in details.items():
         st.markdown(f"**{k}**：{v}")
 
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st.markdown(f"**{t('reg.history', lang)}**")
-        events = reg.events(pid)
-        if events.empty:
-            st.caption(t("reg.no_history", lang))
-        else:
-            st.dataframe(history_table(events.iloc[::-1], lang), hide_index=True)
-            if editor:
-                undo_box(reg, events, editor, lang)
-    with right:
-        site_box(row, reg, editor, lang)
+    site_box(row, reg, editor, lang)
+    st.markdown(f"**{t('reg.history', lang)}**")
+    events = reg.events(pid)
+    if events.empty:
+        st.caption(t("reg.no_history", lang))
+    else:
+        st.dataframe(history_table(events.iloc[::-1], lang), hide_index=True)
+        if editor:
+            undo_box(reg, events, editor, lang)
     if editor:
         edit_form(pid, row, reg, editor, lang)
     else:
@@ -269,7 +266,9 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     m = place_map(pid, float(row["lon"]) if pd.notna(row["lon"]) else float("nan"),
                   float(row["lat"]) if pd.notna(row["lat"]) else float("nan"), str(row["precision"]),
                   str(row["status"]), focus, lang)
-    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}", height=MAP_HEIGHT, use_container_width=True,
+    # the key names the mode: streamlit-folium keeps its first returned_objects for the life of an iframe
+    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}_{'edit' if editor else 'view'}", height=MAP_HEIGHT,
+                    use_container_width=True,
                     returned_objects=["last_clicked"] if editor else [])
     if not editor:
         return
@@ -434,6 +433,8 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         t("reg.h.previous", lang): [c.old for c in diff.changes],
         t("reg.h.value", lang): [c.new for c in diff.changes],
     }), hide_index=True)
+    if diff.warnings:
+        st.warning("\n\n".join(diff.warnings))
     if not editor:
         st.info(t("reg.readonly_note", lang))
         return

@@ -89,6 +89,7 @@ def test_a_filled_sheet_round_trips(reg):
     got = {(c.project, c.field): (c.old, c.new) for c in diff.changes}
     assert got[("P002", "status")] == ("在建", "已建成") and got[("P002", "progress")] == ("30", "100")
     assert got[("P003", "status")] == ("", "前期工作") and ("P003", "site") in got
+    assert diff.warnings == []
     assert len(reg.events()) == 8  # a diff changes nothing
     ids = apply_sheet(diff, reg, by="李四")
     assert len(ids) == 3 + 3 + 3  # P002: 3 fields; P003: status, year, unit + lon, lat, source
@@ -155,6 +156,14 @@ def test_not_a_sheet_and_site_checks(reg):
                for t in text)
     assert any("P003: 坐标来源 is empty" in t for t in text)
     assert any("P004" in t and "outside 益阳" in t for t in text)
+
+
+def test_invest_done_above_planned_is_a_warning(reg):
+    table = pd.DataFrame([{"项目编号": "P002", "项目名称": "龙桥公共保税仓", "完成投资(万元)": "1500"}],
+                         columns=HEADERS, dtype=object).fillna("")
+    diff = diff_sheet(table, reg)
+    assert diff.ok
+    assert diff.warnings == ["row 2 P002: 完成投资 1500 万元 is more than 计划投资 1200 万元 — check both figures"]
 
 
 def test_gcj02_site_in_sheet_is_stored_as_wgs84(reg):
