@@ -201,3 +201,27 @@ def test_print_map_markers_lie_in_their_own_county(catalog, scope, figsize):
         return  # a whole city in a slide-sized frame: 赫山区 cannot hold 31 discs apart; they pack closer, inside
     gaps = np.hypot(*(planned[:, None, :] - planned[None, :, :]).transpose(2, 0, 1))
     assert len(planned) < 2 or gaps[~np.eye(len(planned), dtype=bool)].min() >= 2 * marker_radius_pt() * metres_per_pt
+
+
+def test_evaluation_status_map_markers_lie_in_their_own_county(catalog):
+    import folium
+
+    from layout.evaluate_map import FAN_M, status_map
+
+    projects = catalog.set_index("id")[["lon", "lat", "name", "county", "precision"]].assign(
+        status="unreported", lead_unit="")
+    m = status_map(projects)
+    circles = [(child.location, child) for group in m._children.values()
+               for child in getattr(group, "_children", {}).values() if isinstance(child, folium.CircleMarker)]
+    assert len(circles) == int(projects["lon"].notna().sum())
+    lat = [loc[0] for loc, _ in circles]
+    lon = [loc[1] for loc, _ in circles]
+    x, y = TO_MAP.transform(lon, lat)
+    located = projects[projects["lon"].notna()]
+    placed = place_projects(located, spacing_m=FAN_M, margin_m=FAN_M / 2)
+    assert sorted(zip(np.round(placed["lon"], 6), np.round(placed["lat"], 6), strict=True)) == sorted(
+        zip(np.round(lon, 6), np.round(lat, 6), strict=True))
+    areas = marker_areas(located.reset_index())
+    px, py = TO_MAP.transform(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float))
+    assert_inside(np.column_stack([px, py]), list(areas), clearance_m=FAN_M / 2 - 1, where="status map")
+    assert len(x) == len(px)
