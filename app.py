@@ -25,11 +25,25 @@ from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
-from layout.maps import GCJ_BASEMAPS, build_map, t_sector  # noqa: E402
+from layout.maps import GCJ_BASEMAPS, build_map, build_project_group, t_sector  # noqa: E402
+from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
+#: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
+#: and metrics beside it. The iframe's CSS height wins over the component's fixed one.
+MAP_MIN_PX = 380
+PAGE_CSS = """<style>
+.block-container { padding-top: 1.1rem; padding-bottom: 1rem; }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+.block-container h1 { font-size: 1.3rem; line-height: 1.35; padding: 0 0 .1rem 0; }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+iframe[title="streamlit_folium.st_folium"] { height: max(%(min)dpx, calc(100vh - 12.5rem)) !important; }
+</style>""" % {"min": MAP_MIN_PX}
+CHART_FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'  # the map's, in both languages
 GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.SECTORS
 
 
@@ -48,7 +62,8 @@ def catalog_bundle():
     """The catalog, its sector groups and its search index (read-only; shared by every session)."""
     from layout.catalog import SECTORS, load_catalog
 
-    catalog = load_catalog()
+    path = os.environ.get("LAYOUT_CATALOG")  # another catalog (bench/browser.py's synthetic 10,000)
+    catalog = load_catalog(path) if path else load_catalog()
     return catalog, dict(SECTORS), views.build_search_index(catalog)
 
 
@@ -76,12 +91,20 @@ def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views
     return state, views.apply_filters(catalog, state, options, index=index)
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
-def built_map(query: tuple[tuple[str, str], ...], key: str):
-    """The folium map of one view (built once per filter state; callers render a copy)."""
+@st.cache_resource(show_spinner=False, max_entries=32)
+def base_map(lang: str, basemap: str, focus: str, key: str):
+    """The map without projects (boundaries, zones, poles, legend): one per language, basemap and
+    focus, shared by every session. Filters leave it alone: the browser keeps it and swaps only the
+    project layer (callers render a copy)."""
+    return build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None,
+                     height=MAP_HEIGHT, legend_sectors=list(SECTOR_COLORS))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def project_group(query: tuple[tuple[str, str], ...]):
+    """The project layer of one view (built once per view, shared by every session)."""
     state, result = filtered(query)
-    return build_map(result.points, lang=state.lang, basemap=state.basemap, focus=state.focus,
-                     tianditu_key=key or None, height=MAP_HEIGHT)
+    return build_project_group(result.points, lang=state.lang, basemap=state.basemap)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -286,6 +309,23 @@ def answer_box(lon_text: str, lat_text: str, crs: str, lang: str, box=None) -> N
     show_answer(record, lang, box)
 
 
+def explain_layout(lang: str) -> None:
+    """一核两翼三极 in the plan's own words, on one screen, folded (the fold's state is kept)."""
+    text = views.layout_explanation(lang)
+    with st.expander(t("explain.title", lang), key="w_explain", on_change="rerun"):
+        st.markdown(f"> {text['overview']}\n>\n> —— {text['section']}")
+        columns = st.columns(3)
+        for column, kind in zip(columns, ("core", "wing", "pole"), strict=True):
+            with column:
+                st.markdown(f"**{t(f'explain.{kind}', lang)}**")
+                for item in text[kind]:
+                    st.markdown(f"<span style='color:{item['color']}'>■</span> **{item['name']}** "
+                                f"· {item['counties']}", unsafe_allow_html=True)
+                    st.caption(f"{item['definition']}（{item['section']}）" if lang == "zh"
+                               else f"{item['definition']} ({item['section']})")
+        st.caption(t("app.caption", lang))
+
+
 # --------------------------------------------------------------------------------------------
 # Tabs
 
@@ -302,18 +342,22 @@ def click_answer(lang: str) -> None:
     answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", crs, lang)
 
 
-def map_tab(state: views.ViewState, result: views.FilterResult, key: str) -> None:
+def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total: int) -> None:
     lang = state.lang
-    left, right = st.columns([3, 1], gap="medium")
+    left, right = st.columns([3, 1], gap="small")
     with left:
-        m = built_map(view_key(state), key)
-        out = st_folium(copy.deepcopy(m), key="map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_clicked"])
+        m = copy.deepcopy(base_map(lang, state.basemap, state.focus, key))
+        out = st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_clicked"],
+                        feature_group_to_add=copy.deepcopy(project_group(view_key(state))))
         clicked = (out or {}).get("last_clicked")
         if clicked and clicked != st.session_state.get("click_raw"):
             st.session_state["click_raw"] = clicked
             st.session_state["click"] = (clicked["lng"], clicked["lat"], state.basemap)
     with right:
+        m1, m2 = st.columns(2)
+        m1.metric(t("count.metric_points", lang), format_count(len(result.points), lang))
+        m2.metric(t("count.metric_citywide", lang), format_count(len(result.citywide), lang))
+        st.metric(t("count.metric_total", lang), f"{format_count(result.total, lang)} / {format_count(total, lang)}")
         st.markdown(f"**{t('panel.click', lang)}**")
         click_answer(lang)
         if state.focus:
@@ -413,15 +457,35 @@ def summary_tab(result: views.FilterResult, sectors: dict[str, list[str]], lang:
     long = views.zone_sector_long(table, lang=lang)
     if len(long):
         st.markdown(f"**{t('sum.chart', lang)}**")
-        long[t("field.sector", lang)] = long[t("field.sector", lang)].map(lambda s: t_sector(s, lang))
-        st.bar_chart(long, x=table.index.name, y=t("sum.total", lang), color=t("field.sector", lang),
-                     stack=True, horizontal=True)
+        st.altair_chart(sector_chart(long, table.index.name, order, lang), use_container_width=True)
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
     st.caption(f"{ind.section} · {ind.context}")
     st.dataframe(table1_frame(lang=lang), hide_index=True)
     st.subheader(t("sum.targets", lang))
     st.dataframe(targets_frame(lang=lang, sectors=order), hide_index=True)
+
+
+def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: str):
+    """Projects per zone, stacked by sector in the map's colours (layout.palette), labels in full."""
+    import altair as alt
+
+    sector_field, total_field = t("field.sector", lang), t("sum.total", lang)
+    data = long.copy()
+    data[sector_field] = data[sector_field].map(lambda s: t_sector(s, lang))
+    present = [s for s in order if t_sector(s, lang) in set(data[sector_field])]
+    names = [t_sector(s, lang) for s in present]
+    color = alt.Color(f"{sector_field}:N", sort=names,
+                      scale=alt.Scale(domain=names, range=sector_colors(present)),
+                      legend=alt.Legend(orient="bottom", columns=4 if lang == "en" else 6, labelLimit=0,
+                                        title=None, symbolType="square"))
+    return (alt.Chart(data)
+            .mark_bar()
+            .encode(y=alt.Y(f"{zone_field}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
+                    x=alt.X(f"{total_field}:Q", title=total_field), color=color,
+                    order=alt.Order("sector_rank:Q"), tooltip=[zone_field, sector_field, total_field])
+            .transform_calculate(sector_rank=f"indexof({names!r}, datum['{sector_field}'])")
+            .configure(font=CHART_FONT))
 
 
 def export_available() -> bool:
@@ -487,20 +551,17 @@ def main() -> None:
     sync_url(state)
     share_link(state)
 
+    st.html(PAGE_CSS)
     st.title(t("app.title", lang))
-    st.caption(t("app.caption", lang))
+    explain_layout(lang)
     if st.session_state.get("query_problems"):
         st.warning(t("error.query", lang, problems="; ".join(st.session_state["query_problems"])))
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("count.metric_points", lang), format_count(len(result.points), lang))
-    m2.metric(t("count.metric_citywide", lang), format_count(len(result.citywide), lang))
-    m3.metric(t("count.metric_total", lang), f"{format_count(result.total, lang)} / {format_count(len(catalog), lang)}")
 
     names = [t("tab.map", lang), t("tab.which", lang), t("tab.batch", lang), t("tab.summary", lang)]
     has_export = export_available()
     tabs = st.tabs([*names, t("tab.exports", lang)] if has_export else names)
     with tabs[0]:
-        map_tab(state, result, key)
+        map_tab(state, result, key, len(catalog))
     with tabs[1]:
         which_tab(catalog, lang)
     with tabs[2]:

@@ -29,6 +29,7 @@ from pptx.util import Emu, Inches, Pt
 
 from layout.errors import InputError
 from layout.i18n import t
+from layout.palette import sector_color
 from layout.plan import PLAN_TITLE, sentences_naming, squash
 from layout.views import effective_county, zone_name
 from layout.zones import DATONGHU, load_zone_model
@@ -366,10 +367,14 @@ def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     plot.data_labels.font.size = Pt(10)
     plot.data_labels.number_format = '0;;""'  # no label on zero bars
     plot.data_labels.number_format_is_linked = False
-    palette = [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)]
-    for s, color in zip(plot.series, palette, strict=False):
-        s.format.fill.solid()
-        s.format.fill.fore_color.rgb = color
+    if len(series) == 1:  # one county: each bar in its sector's colour (the map's and print map's palette)
+        for point, sector in zip(plot.series[0].points, reversed(order), strict=False):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = _rgb(sector_color(sector))
+    else:  # the county and 大通湖区 side by side: one colour per series
+        for s, color in zip(plot.series, [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)], strict=False):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = color
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = False
     value_axis.visible = False

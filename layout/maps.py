@@ -30,6 +30,7 @@ from layout.crs import wgs84_to_gcj02
 from layout.errors import InputError
 from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes, load_zone_areas
 from layout.i18n import t
+from layout.palette import FALLBACK_COLOR, SECTOR_COLORS  # noqa: F401 - SECTOR_COLORS re-exported
 from layout.views import BASEMAPS, zone_name, zone_names
 from layout.zones import load_zone_model
 
@@ -39,18 +40,10 @@ ARROW_MAX_DEG = 0.6  # pole arrows stop near 益阳's edge so the head stays in 
 CLUSTER_OPTIONS = {"maxClusterRadius": 24, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True,
                    "showCoverageOnHover": False, "chunkedLoading": True}
 BACKGROUND = "#e6edf1"
-LEGEND_WIDTH_PX = 250  # the open legend's width; the framing leaves room for it on the left (常德's side)
+LEGEND_WIDTH_PX = 250  # the open legend's width at most; the framing leaves its column free (常德's side)
+LEGEND_OPEN_MIN_PX = 1000  # the legend starts open on maps at least this wide, collapsed on smaller ones
 CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
 
-#: Sector colours by the 3+4+5 groups: warm for the three leading, earth for the four traditional,
-#: cool for the five emerging. Unknown sectors get FALLBACK_COLOR.
-SECTOR_COLORS = {
-    "电子商务业": "#d62728", "文旅休闲业": "#ff7f0e", "康养服务业": "#e377c2",
-    "住宿餐饮业": "#8c564b", "批发零售业": "#9467bd", "家政服务业": "#b5a300", "节能环保服务业": "#2ca02c",
-    "工业软件与信息服务": "#1f77b4", "现代物流业": "#17becf", "现代金融服务": "#393b79",
-    "高端商务服务": "#6b6b6b", "检测检验服务": "#005f5f",
-}
-FALLBACK_COLOR = "#444444"
 #: How each precision draws: exact sites solid, approximate places hollow and dashed, larger when vaguer.
 PRECISION_STYLES = {
     "site": {"radius": 6, "weight": 1.5, "fillOpacity": 0.9, "dashArray": None, "solid": True},
@@ -163,10 +156,12 @@ class ProjectLayer(_SharesData, folium.elements.JSCSSMixin, Layer):
 
 
 class FitView(MacroElement):
-    """Frame ``bounds`` now and again whenever the map's box changes size, until the user pans or zooms.
+    """Frame ``bounds`` now and whenever the map's box changes size, until the user pans or zooms.
 
     streamlit-folium sizes its iframe after the map script runs, so a one-off ``fitBounds`` frames the
-    view for the wrong box; this keeps the framing right for the box the user actually sees.
+    view for the wrong box; this keeps the framing right for the box the user actually sees. The
+    legend (``.map-legend``, top left) starts open only on maps at least ``legend_open_min_px`` wide;
+    the left padding is the legend's own width, open or collapsed, so it never covers the framed area.
     """
 
     _template = Template("""
@@ -174,21 +169,42 @@ class FitView(MacroElement):
         (function (map) {
             var bounds = L.latLngBounds({{ this.bounds|tojson }});
             var options = {{ this.options|tojson }};
-            var touched = false;
-            function frame() { if (!touched) { map.invalidateSize(false); map.fitBounds(bounds, options); } }
+            var touched = false, decided = false;
+            function legend() { return document.querySelector('.map-legend'); }
+            function frame() {
+                var box = map.getContainer();
+                if (touched || !box.clientWidth) { return; }
+                var el = legend(), details = el && el.querySelector('details');
+                if (details && !decided) {
+                    decided = true;
+                    details.open = box.clientWidth >= {{ this.legend_open_min_px }};
+                }
+                var pad = options.paddingTopLeft.slice();
+                if (el) {  // leave the legend's column free (its right edge plus a margin)
+                    var r = el.getBoundingClientRect(), m = box.getBoundingClientRect();
+                    pad[0] = Math.max(pad[0], r.right - m.left + 12);
+                }
+                map.invalidateSize(false);
+                map.fitBounds(bounds, {paddingTopLeft: pad, paddingBottomRight: options.paddingBottomRight,
+                                       animate: false});
+            }
             frame();
             ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (ev) {
                 map.getContainer().addEventListener(ev, function () { touched = true; }, {passive: true});
             });
+            var el = legend(), details = el && el.querySelector('details');
+            if (details) { details.addEventListener('toggle', frame); }
             if (window.ResizeObserver) { new ResizeObserver(frame).observe(map.getContainer()); }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """)
 
-    def __init__(self, bounds: list[list[float]], *, padding_top_left=(10, 10), padding_bottom_right=(10, 10)):
+    def __init__(self, bounds: list[list[float]], *, padding_top_left=(10, 10), padding_bottom_right=(10, 10),
+                 legend_open_min_px: int = 1000):
         super().__init__()
         self._name = "FitView"
         self.bounds = bounds
+        self.legend_open_min_px = int(legend_open_min_px)
         self.options = {"paddingTopLeft": list(padding_top_left), "paddingBottomRight": list(padding_bottom_right),
                         "animate": False}  # frame at once: no zoom animation on load or resize
 
@@ -212,12 +228,18 @@ class Legend(MacroElement):
 
 
 MAP_CSS = """<style>
-.leaflet-container { background: %(bg)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.leaflet-container { background: %(bg)s; }
+body, .leaflet-container, .map-legend, .leaflet-tooltip, .leaflet-popup-content {
+  font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 11.5px;
   line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto;
   max-width: %(legend_w)dpx; box-sizing: border-box; }
 .leaflet-container path.leaflet-interactive:focus { outline: none; }
+/* in the app, streamlit-folium's map box fills its iframe (whose height the page sets per screen) */
+#map_div { height: 100vh !important; }
+body:has(#map_div) { margin: 0; overflow: hidden; }
 .map-legend summary { cursor: pointer; font-weight: 700; }
+.map-legend details:not([open]) { width: max-content; }
 .map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .map-legend .grid.one { grid-template-columns: auto; }
@@ -482,7 +504,7 @@ def t_sector(sector: str, lang: str) -> str:
 
 def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap: str = "none",
               focus: str = "", tianditu_key: str | None = None, cluster: bool = True,
-              height: int | str = "100%") -> OfflineMap:
+              height: int | str = "100%", legend_sectors: Sequence[str] | None = None) -> OfflineMap:
     """The explorer map.
 
     Parameters
@@ -500,6 +522,9 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         ``county:<name>`` or ``zone:<id>`` to zoom to and outline; empty for all of 益阳.
     cluster
         Cluster nearby project markers (MarkerCluster).
+    legend_sectors
+        Sectors the legend lists (default: those of ``projects``); the app's base map lists all, its
+        projects arriving as a separate layer (:func:`build_project_group`).
 
     Raises
     ------
@@ -550,7 +575,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     county_fg = folium.FeatureGroup(name=t("layer.counties", lang), overlay=True, control=True)
     SharedGeoJson(
         shapes["counties"], control=False,
-        style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05},
+        style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05,
+                                  "className": "county-shape"},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(county_fg)
@@ -586,15 +612,29 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         folium.GeoJson(shapely.to_geojson(geom), interactive=False, control=False,
                        style_function=lambda f: {"color": "#000000", "weight": 3.5, "dashArray": "8 4",
                                                  "fill": False}).add_to(m)
-    else:  # all of 益阳 and the pole arrows' heads, so each arrow is seen pointing at its target
-        tips = shapely.multipoints([[lon, lat] for lat, lon, *_ in pole_labels])
-        geom = shapely.union_all([*counties.geometry.to_numpy(), tips])
+    else:  # 益阳 itself, tightly: neighbours and the arrowheads may run off the edge
+        geom = shapely.union_all(counties.geometry.to_numpy())
     m.view_bounds = _bounds(geom)
-    FitView(m.view_bounds, padding_top_left=(LEGEND_WIDTH_PX + 20, 24), padding_bottom_right=(60, 24)).add_to(m)
+    FitView(m.view_bounds, padding_top_left=(12, 12), padding_bottom_right=(12, 12),
+            legend_open_min_px=LEGEND_OPEN_MIN_PX).add_to(m)
+    if legend_sectors is not None:
+        sectors = list(legend_sectors)
 
     Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
+
+
+def build_project_group(projects: pd.DataFrame, *, lang: str = "zh", basemap: str = "none",
+                        cluster: bool = True) -> folium.FeatureGroup:
+    """The project markers of ``projects`` as a layer of their own, for a base map from
+    ``build_map(None, legend_sectors=...)``: streamlit-folium swaps it in place (``feature_group_to_add``)
+    when the filters change, instead of sending and redrawing the whole map."""
+    points = projects[projects["lon"].notna() & projects["lat"].notna()]
+    group = folium.FeatureGroup(name=f"{t('layer.projects', lang)} ({len(points)})", overlay=True, control=False)
+    ProjectLayer(project_payload(points, lang=lang, gcj=basemap in GCJ_BASEMAPS),
+                 name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(group)
+    return group
 
 
 def _county_tip(name: str, name_en: str, area: float, lang: str) -> str:

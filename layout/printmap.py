@@ -35,6 +35,7 @@ from layout.crs import METRIC, WGS84
 from layout.errors import InputError, LayoutError
 from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes
 from layout.i18n import t
+from layout.palette import FALLBACK_COLOR, SECTOR_COLORS
 from layout.plan import PLAN_TITLE
 from layout.views import effective_county, focus_mask, zone_name
 from layout.zones import DATONGHU, load_zone_model
@@ -59,7 +60,6 @@ PRECISION_STYLES = {
     "town": {"size": 1.2, "fill": 0.35, "edge": "sector", "lw": 1.1, "ls": (0, (3, 1.5))},
     "county": {"size": 1.35, "fill": 0.12, "edge": "sector", "lw": 1.1, "ls": (0, (1.2, 1.6))},
 }
-FALLBACK_COLOR = "#444444"
 #: rcParams are global: drawing and saving hold this lock so two app sessions never mix fonts.
 RENDER_LOCK = threading.RLock()
 
@@ -270,7 +270,7 @@ def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float,
         spacing = (extent[1] - extent[0]) / (map_width_in * 72) * MARKER_PT * 1.5
         sx, sy = spread_points(np.asarray(x)[order], np.asarray(y)[order], spacing)
         sector = rows["sector"].astype(str).to_numpy()[order]
-        colors = colors or {}
+        colors = colors or SECTOR_COLORS
         points = pd.DataFrame({"x": sx, "y": sy, "sector": sector, "precision": precision[order],
                                "color": [colors.get(s, FALLBACK_COLOR) for s in sector],
                                "name": rows["name"].astype(str).to_numpy()[order]})

@@ -392,3 +392,25 @@ def where_explanation(record: Mapping, *, lang: str = "zh") -> dict:
 
     return {"zones": [explain(z) for z in record.get("zones") or ()],
             "poles": [explain(p) for p in record.get("poles") or ()]}
+
+
+#: The plan's own sentence that names the layout (第三章's opening), quoted on the landing page.
+LAYOUT_OVERVIEW = ("依托我市独特区位优势和独特资源禀赋，整合空间资源要素，突出发展湖区和山区服务业，加强区域间产业协作联动，"
+                   "构建以中心城区为核心、以县域城镇为支点、城乡互补的多层次服务网络，着力打造“一核两翼三极”的服务业发展空间布局。")
+LAYOUT_SECTION = "第三章 优化服务业空间布局"
+
+
+def layout_explanation(lang: str = "zh") -> dict:
+    """一核两翼三极 in the plan's words: the overview sentence and, per kind (``core``, ``wing``, ``pole``),
+    each zone's ``name``, ``counties``, ``color``, defining sentence and section."""
+    model = load_zone_model()
+    out: dict = {"overview": LAYOUT_OVERVIEW, "section": LAYOUT_SECTION}
+    sep = "、" if lang == "zh" else ", "
+    for kind in ("core", "wing", "pole"):
+        out[kind] = [{
+            "name": zone.name_en if lang == "en" else f"{zone.short_zh}·{zone.name_zh}",
+            "counties": sep.join(c if lang == "zh" else model.counties[c].name_en for c in zone.counties
+                                 if not (zone.kind != "pole" and model.membership(zone.id, c).role == "secondary")),
+            "color": zone.color, "definition": zone.definition, "section": zone.plan_section,
+        } for zone in model.by_kind(kind)]
+    return out
