@@ -7,7 +7,6 @@ Run with ``make run`` (or ``streamlit run app.py``); everything it loads is serv
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from urllib.parse import urlencode
@@ -17,7 +16,6 @@ import streamlit as st
 st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三极", page_icon="🗺️", layout="wide")
 
 import pandas as pd  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
 
 from layout import assets, views  # noqa: E402
 from layout.classify import classify_table, where_record  # noqa: E402
@@ -25,7 +23,14 @@ from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
-from layout.maps import GCJ_BASEMAPS, build_map, build_project_group, t_sector  # noqa: E402
+from layout.maps import (  # noqa: E402
+    GCJ_BASEMAPS,
+    OfflineMap,
+    ProjectLayer,
+    build_map,
+    build_project_group,
+    t_sector,
+)
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
@@ -41,8 +46,8 @@ PAGE_CSS = """<style>
 .block-container h1 { font-size: 1.3rem; line-height: 1.35; padding: 0 0 .1rem 0; }
 [data-testid="stMetric"] { padding: 0; }
 [data-testid="stMetricValue"] { font-size: 1.35rem; }
-iframe[title="streamlit_folium.st_folium"] { height: max(%(min)dpx, calc(100vh - 12.5rem)) !important; }
-</style>""" % {"min": MAP_MIN_PX}
+iframe[title="streamlit_folium.st_folium"] { height: max(MIN_PX, calc(100vh - 12.5rem)) !important; }
+</style>""".replace("MIN_PX", f"{MAP_MIN_PX}px")
 CHART_FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'  # the map's, in both languages
 GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.SECTORS
 
@@ -100,11 +105,52 @@ def base_map(lang: str, basemap: str, focus: str, key: str):
                      height=MAP_HEIGHT, legend_sectors=list(SECTOR_COLORS))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def base_map_args(lang: str, basemap: str, focus: str, key: str) -> dict:
+    """The base map as streamlit-folium's component arguments, rendered once and shared by every session.
+
+    ``st_folium`` renders the whole map to HTML on every rerun (≈ 0.3 s for the boundaries alone); the
+    same steps are done here once per language, basemap and focus. The component's ``key`` is the one
+    ``st_folium`` derives from the script, so the browser keeps the map while only projects change.
+    """
+    import streamlit_folium as sf
+
+    m = base_map(lang, basemap, focus, key)
+    m.get_root().render()
+    m.render()
+    html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
+    js = [url for _, url in (*OfflineMap.default_js, *ProjectLayer.default_js)]
+    css = [url for _, url in (*OfflineMap.default_css, *ProjectLayer.default_css)]
+    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(m),
+            "key": sf.generate_js_hash(script, "map", False), "js_links": list(dict.fromkeys(js)),
+            "css_links": list(dict.fromkeys(css))}
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def project_group(query: tuple[tuple[str, str], ...]):
-    """The project layer of one view (built once per view, shared by every session)."""
+def project_layer_js(query: tuple[tuple[str, str], ...]) -> str:
+    """The project layer of one view as the script streamlit-folium swaps into the kept map
+    (``feature_group_to_add``); built once per view and shared by every session."""
+    import folium
+    import streamlit_folium as sf
+
     state, result = filtered(query)
-    return build_project_group(result.points, lang=state.lang, basemap=state.basemap)
+    group = build_project_group(result.points, lang=state.lang, basemap=state.basemap)
+    return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
+
+
+def show_map(state: views.ViewState, key: str) -> dict:
+    """The map component: the cached base map plus the view's project layer; returns the last click.
+
+    Calls streamlit-folium's component with arguments prepared once (see :func:`base_map_args`) instead
+    of ``st_folium``, which would render the same map again on every rerun of every session.
+    """
+    import streamlit_folium as sf
+
+    args = base_map_args(state.lang, state.basemap, state.focus, key)
+    return sf._component_func(
+        **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
+        zoom=None, center=None, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
+        layer_control=None, pixelated=False, wrap_longitude=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -346,9 +392,7 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
     lang = state.lang
     left, right = st.columns([3, 1], gap="small")
     with left:
-        m = copy.deepcopy(base_map(lang, state.basemap, state.focus, key))
-        out = st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_clicked"],
-                        feature_group_to_add=copy.deepcopy(project_group(view_key(state))))
+        out = show_map(state, key)
         clicked = (out or {}).get("last_clicked")
         if clicked and clicked != st.session_state.get("click_raw"):
             st.session_state["click_raw"] = clicked

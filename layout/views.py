@@ -395,8 +395,9 @@ def where_explanation(record: Mapping, *, lang: str = "zh") -> dict:
 
 
 #: The plan's own sentence that names the layout (第三章's opening), quoted on the landing page.
-LAYOUT_OVERVIEW = ("依托我市独特区位优势和独特资源禀赋，整合空间资源要素，突出发展湖区和山区服务业，加强区域间产业协作联动，"
-                   "构建以中心城区为核心、以县域城镇为支点、城乡互补的多层次服务网络，着力打造“一核两翼三极”的服务业发展空间布局。")
+LAYOUT_OVERVIEW = ("依托我市独特区位优势和独特资源禀赋，整合空间资源要素，突出发展湖区和山区服务业，"
+                   "加强区域间产业协作联动，构建以中心城区为核心、以县域城镇为支点、城乡互补的多层次服务网络，"
+                   "着力打造“一核两翼三极”的服务业发展空间布局。")
 LAYOUT_SECTION = "第三章 优化服务业空间布局"
 
 
