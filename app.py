@@ -163,7 +163,23 @@ def classified_upload(data: bytes, name: str, crs: str, lon: str, lat: str):
 # --------------------------------------------------------------------------------------------
 # Session state ↔ widgets ↔ URL
 
-WIDGET = {name: f"w_{name}" for name in ("zone", "pole", "county", "action", "precision", "q", "focus", "basemap")}
+#: Widgets whose shown values are translated. Their keys carry the language ("w_zone", "w_zone_en"): a
+#: widget keeps showing its values in the old language until it is drawn anew under another key.
+LOCALISED = ("zone", "pole", "county", "action", "precision", "focus", "basemap")
+
+
+def wkey(name: str, lang: str | None = None) -> str:
+    """The session key of the widget for the view field ``name`` in ``lang`` (default: the current)."""
+    lang = check_lang(lang or st.session_state.get("lang"))
+    return f"w_{name}_{lang}" if name in LOCALISED and lang != "zh" else f"w_{name}"
+
+
+class _Widgets:
+    def __getitem__(self, name: str) -> str:
+        return wkey(name)
+
+
+WIDGET = _Widgets()
 
 
 def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -173,6 +189,7 @@ def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
 def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     """Put ``state`` into the widgets' session keys (before they are drawn)."""
     ss = st.session_state
+    ss["lang"] = state.lang  # first: the widgets' keys depend on it
     for name in views.LIST_FIELDS:
         if name != "sector":
             ss[WIDGET[name]] = list(getattr(state, name))
@@ -181,7 +198,6 @@ def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     ss[WIDGET["q"]] = state.q
     ss[WIDGET["focus"]] = state.focus
     ss[WIDGET["basemap"]] = state.basemap
-    ss["lang"] = state.lang
     ss["w_lang"] = state.lang
 
 
@@ -221,7 +237,15 @@ def sync_url(state: views.ViewState) -> None:
 
 
 def on_lang_change() -> None:
-    st.session_state["lang"] = st.session_state["w_lang"]
+    """Move the localised widgets' values to the new language's keys, so they are drawn anew in it."""
+    ss = st.session_state
+    old, new = check_lang(ss.get("lang")), check_lang(ss["w_lang"])
+    for name in LOCALISED:
+        if wkey(name, old) in ss:
+            ss[wkey(name, new)] = ss[wkey(name, old)]
+            if wkey(name, old) != wkey(name, new):
+                del ss[wkey(name, old)]
+    ss["lang"] = new
 
 
 def reset_filters(sectors: dict[str, list[str]]) -> None:
@@ -276,7 +300,7 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
         sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", key=f"w_sector_{group}",
                  format_func=counted("sector", lambda s: t_sector(s, lang)))
     sb.multiselect(t("side.action", lang), options["action"], key=WIDGET["action"], placeholder=t("side.all", lang),
-                   format_func=counted("action", str))
+                   format_func=counted("action", lambda a: views.action_label(a, lang)))
     sb.multiselect(t("side.precision", lang), options["precision"], key=WIDGET["precision"],
                    placeholder=t("side.all", lang),
                    format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
@@ -305,7 +329,7 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("field.id", lang): df["id"].astype(str).to_numpy(),
         t("field.name", lang): name.to_numpy(),
         t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
-        t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
+        t("field.action", lang): [views.action_label(a, lang) for a in df["action"].fillna("").astype(str)],
         t("field.county", lang): views.effective_county(df).to_numpy(),
         t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
         t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],

@@ -161,7 +161,7 @@ class FitView(MacroElement):
     streamlit-folium sizes its iframe after the map script runs, so a one-off ``fitBounds`` frames the
     view for the wrong box; this keeps the framing right for the box the user actually sees. The
     legend (``.map-legend``, top left) starts open only on maps at least ``legend_open_min_px`` wide;
-    the left padding is the legend's own width, open or collapsed, so it never covers the framed area.
+    when the legend (open or collapsed) would lie on a county, the view leaves the legend's column free.
     """
 
     _template = Template("""
@@ -179,14 +179,26 @@ class FitView(MacroElement):
                     decided = true;
                     details.open = box.clientWidth >= {{ this.legend_open_min_px }};
                 }
-                var pad = options.paddingTopLeft.slice();
-                if (el) {  // leave the legend's column free (its right edge plus a margin)
-                    var r = el.getBoundingClientRect(), m = box.getBoundingClientRect();
-                    pad[0] = Math.max(pad[0], r.right - m.left + 12);
-                }
                 map.invalidateSize(false);
-                map.fitBounds(bounds, {paddingTopLeft: pad, paddingBottomRight: options.paddingBottomRight,
-                                       animate: false});
+                map.fitBounds(bounds, options);
+                if (el && covers(el)) {  // the legend lies on a county: leave its column free instead
+                    var r = el.getBoundingClientRect(), m = box.getBoundingClientRect();
+                    var pad = [Math.max(options.paddingTopLeft[0], r.right - m.left + 12), options.paddingTopLeft[1]];
+                    map.fitBounds(bounds, {paddingTopLeft: pad, paddingBottomRight: options.paddingBottomRight,
+                                           animate: false});
+                }
+            }
+            function covers(el) {  // is a drawn county shape (class county-shape) under the legend's box?
+                var r = el.getBoundingClientRect();
+                for (var x = r.left + 1; x < r.right; x += 10) {
+                    for (var y = r.top + 1; y < r.bottom; y += 10) {
+                        var hits = document.elementsFromPoint(x, y);
+                        for (var i = 0; i < hits.length; i++) {
+                            if (hits[i].classList && hits[i].classList.contains('county-shape')) { return true; }
+                        }
+                    }
+                }
+                return false;
             }
             frame();
             ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (ev) {
@@ -539,7 +551,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     offline = basemap == "none"
 
     m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=True,
-                   minZoom=5, maxZoom=18, zoomSnap=0.25)
+                   minZoom=5, maxZoom=18, zoomSnap=0.1)
     css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
     m.get_root().header.add_child(Element(css), name="map_css")
     for tile in _tile_layers(basemap, tianditu_key):

@@ -415,3 +415,38 @@ def layout_explanation(lang: str = "zh") -> dict:
             "color": zone.color, "definition": zone.definition, "section": zone.plan_section,
         } for zone in model.by_kind(kind)]
     return out
+
+
+#: The plan's verbs (the catalog's ``action``) in English, and the kind of work each names. Verbs that
+#: name no kind of construction (依托, 利用, 支持 …) have kind ``None``: tables and decks show no action.
+ACTIONS: dict[str, tuple[str, str | None]] = {
+    "新建": ("new build", "new"), "续建": ("continued build", "continued"),
+    "升级改造": ("upgrade", "upgrade"), "改造提升": ("upgrade and improve", "upgrade"),
+    "建设": ("build", "build"), "加快建设": ("speed up building", "build"),
+    "重点建设": ("build as a priority", "build"),
+    "推动建设": ("push building", "build"), "统筹建设": ("build in coordination", "build"),
+    "规划建设": ("plan and build", "build"), "参与建设": ("take part in building", "build"),
+    "建好": ("build", "build"), "搭建": ("set up", "build"), "打造": ("develop", "build"),
+    "开发": ("develop", "build"), "开辟": ("open up", "build"), "布局": ("lay out", "build"),
+    "推进": ("advance", "advance"), "统筹推进": ("advance in coordination", "advance"), "启动": ("launch", "advance"),
+    "完善": ("complete", "improve"), "加快完善": ("speed up completing", "improve"), "优化": ("optimise", "improve"),
+    "提升": ("improve", "improve"), "加强": ("strengthen", "improve"),
+    "运行": ("operate", "operate"), "上线运行": ("go live", "operate"),
+    "依托": ("rely on", None), "利用": ("make use of", None), "挖掘": ("tap", None), "支持": ("support", None),
+    "落户": ("attract", None), "落实": ("carry out", None),
+}
+
+
+def action_label(action: str, lang: str = "zh") -> str:
+    """The plan's verb as the filter shows it: as written in Chinese, translated in English."""
+    if lang == "zh" or not action:
+        return action
+    english = ACTIONS.get(action, (action, None))[0]
+    return english[:1].upper() + english[1:]
+
+
+def action_phrase(action, lang: str = "zh") -> str:
+    """What kind of work a project is, as a readable phrase (新建项目, Upgrade …); "" when the plan's verb
+    names none (依托, 利用 …) or there is no verb."""
+    kind = ACTIONS.get(str(action or ""), ("", None))[1]
+    return t(f"action_kind.{kind}", lang) if kind else ""
