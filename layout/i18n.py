@@ -249,6 +249,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
                             "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang"),
     # guided tour page (pages/2_演示模式.py) and page links
+    "tour.overview_stage": ("全景", "Overview"),
+    "tour.overview_title": ("一核两翼三极", "One core, two wings, three poles"),
+    "tour.datonghu_note": ("无单独边界，位于南县、沅江市境内", "no boundary of its own: it lies within Nan County and "
+                           "Yuanjiang City"),
+    "tour.keys_all": ("翻页：← → 或 PageUp / PageDown（翻页笔）", "Step: ← → or PageUp / PageDown (clicker)"),
     "tour.title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
     "tour.prev": ("上一步", "Back"),
     "tour.next": ("下一步", "Next"),
