@@ -276,6 +276,37 @@ def test_switching_language_redraws_every_value_in_it(server):
             browser.close()
 
 
+def test_the_tour_fills_the_screen_and_a_clicker_steps_through_it(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            page.goto(server + "/演示模式", wait_until="domcontentloaded")
+            title = page.locator(".tour-title")
+            title.wait_for(timeout=60_000)
+            assert title.inner_text() == "一核两翼三极"  # the overview first
+            frame = page.frame_locator(".block-container iframe").first
+            frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
+            box = page.locator(".block-container iframe").first.bounding_box()
+            assert box["height"] >= 0.8 * 1000 and box["y"] + box["height"] <= 1000 + 1, box
+            for key in ("tour_prev", "tour_next"):  # header buttons wholly on screen, not under Streamlit's bar
+                button = page.locator(f".st-key-{key} button").bounding_box()
+                assert button["y"] >= 0 and button["y"] + button["height"] <= box["y"], button
+            size = page.locator(".tour-quote").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert size >= 22  # captions readable across a meeting room
+            page.keyboard.press("PageDown")
+            wait_for(lambda: title.inner_text() == "一核·中心城区现代服务业引领区", what="step 2 by PageDown")
+            page.keyboard.press("ArrowRight")
+            wait_for(lambda: "益沅南" in title.inner_text(), what="step 3 by →")
+            page.keyboard.press("PageUp")
+            wait_for(lambda: title.inner_text() == "一核·中心城区现代服务业引领区", what="step 2 by PageUp")
+            page.screenshot(path=str(ARTIFACTS / "tour.png"))
+        finally:
+            browser.close()
+
+
 def test_a_hostile_project_name_shows_as_text_and_runs_nothing(tmp_path):
     """The map page itself (inlined, no server) with a project named like an XSS attack."""
     import pandas as pd
