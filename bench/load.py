@@ -2,7 +2,9 @@
 
 Each simulated user opens a session as a browser does (a ``rerun_script`` BackMsg with a view's query
 string), then keeps clicking sector pills in the sidebar (the pill widget's id and options are read
-from the page the server sent), each click one rerun, for the given time. A rerun's time is from
+from the page the server sent), each click one rerun, for the given time. Like a browser, a user keeps
+the address bar's query string and tells the server which large messages it already holds (Streamlit
+then sends a reference instead of the message). A rerun's time is from
 sending the click to the server's ``script_finished``. Prints the median and p90 rerun time, the
 failures and the server's resident memory (sampled during the run).
 
@@ -58,6 +60,7 @@ class Session:
         self.search: str | None = None  # the search box's widget id (a browser sends every widget's state)
         self.chosen: list[str] = []
         self.query = ""  # the page's query string, as the server last set it (a browser's address bar)
+        self.cached: set[str] = set()  # hashes of large messages received: the server then sends a reference
 
     async def run(self, *, query: str | None = None, widgets=None) -> float:
         """Send a rerun and wait for the script to finish; seconds taken."""
@@ -69,6 +72,7 @@ class Session:
         msg.rerun_script.page_script_hash = ""
         if widgets:
             msg.rerun_script.widget_states.widgets.extend(widgets)
+        msg.rerun_script.cached_message_hashes.extend(sorted(self.cached))  # as a browser's message cache does
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:
@@ -76,6 +80,8 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
+            if fwd.metadata.cacheable and fwd.hash:
+                self.cached.add(fwd.hash)
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
                 if element.WhichOneof("type") == "button_group" and element.button_group.label in PILL_GROUPS:
