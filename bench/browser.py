@@ -189,7 +189,7 @@ def screenshots(url: str, folder: Path) -> list[Path]:
 
 def write_synthetic(n: int, folder: Path) -> Path:
     """``n`` synthetic projects (bench/app.py's generator) as a catalog CSV."""
-    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]  # this worktree's layout, and bench/app.py's generator
     from app import synthetic_catalog
 
     df = synthetic_catalog(n)

@@ -7,7 +7,6 @@ stylesheets, fonts included) from a host other than the app's own.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -22,7 +21,6 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -160,10 +158,7 @@ def test_the_map_draws_offline_and_answers(server):
             frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
             wait_for(lambda: shown_projects(frame) == expected, what="the default view")
             time.sleep(1.0)
-            page.screenshot(path=str(ARTIFACTS / "explorer.png"))
-            if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():
-                SCREENSHOT.parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT))
+            page.screenshot(path=str(ARTIFACTS / "explorer.png"))  # docs/: python bench/browser.py --screenshots docs
         finally:
             browser.close()
 
