@@ -270,3 +270,26 @@ def test_the_view_modules_import_no_streamlit():
     code = ("import sys, layout.views, layout.maps, layout.assets, layout.i18n, layout.indicators; "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_layout_is_explained_in_the_plans_words():
+    from layout.plan import quote_in_plan
+    from layout.views import layout_explanation
+
+    zh, en = layout_explanation("zh"), layout_explanation("en")
+    assert quote_in_plan(zh["overview"]) and "一核两翼三极" in zh["overview"]
+    assert [len(zh[k]) for k in ("core", "wing", "pole")] == [1, 2, 3]
+    assert all(quote_in_plan(item["definition"]) for k in ("core", "wing", "pole") for item in zh[k])
+    assert zh["core"][0]["counties"] == "资阳区、赫山区"
+    assert en["wing"][0]["counties"] == "Yuanjiang City, Nan County, Datong Lake District"  # 资阳区 only secondary
+
+
+def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
+    from layout.catalog import load_catalog
+    from layout.views import ACTIONS, action_label, action_phrase
+
+    actions = set(load_catalog()["action"].dropna().astype(str)) - {""}
+    assert actions <= set(ACTIONS), actions - set(ACTIONS)
+    assert action_label("新建", "en") == "New build" and action_label("新建", "zh") == "新建"
+    assert action_phrase("续建") == "续建项目" and action_phrase("升级改造", "en") == "Upgrade"
+    assert action_phrase("利用") == "" and action_phrase(None) == ""  # only a verb: no kind of work
