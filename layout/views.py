@@ -422,6 +422,7 @@ def layout_explanation(lang: str = "zh") -> dict:
 ACTIONS: dict[str, tuple[str, str | None]] = {
     "新建": ("new build", "new"), "续建": ("continued build", "continued"),
     "升级改造": ("upgrade", "upgrade"), "改造提升": ("upgrade and improve", "upgrade"),
+    "改造升级": ("upgrade", "upgrade"), "以…为载体": ("build on", None),
     "建设": ("build", "build"), "加快建设": ("speed up building", "build"),
     "重点建设": ("build as a priority", "build"),
     "推动建设": ("push building", "build"), "统筹建设": ("build in coordination", "build"),
@@ -437,16 +438,24 @@ ACTIONS: dict[str, tuple[str, str | None]] = {
 }
 
 
+def _action(action: str) -> tuple[str, str | None]:
+    """(English, kind) of a verb, or of the longest known verb it starts with (重点建设… → 重点建设)."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    known = [v for v in ACTIONS if action.startswith(v)]
+    return ACTIONS[max(known, key=len)] if known else (action, None)
+
+
 def action_label(action: str, lang: str = "zh") -> str:
     """The plan's verb as the filter shows it: as written in Chinese, translated in English."""
     if lang == "zh" or not action:
         return action
-    english = ACTIONS.get(action, (action, None))[0]
+    english = _action(action)[0]
     return english[:1].upper() + english[1:]
 
 
 def action_phrase(action, lang: str = "zh") -> str:
     """What kind of work a project is, as a readable phrase (新建项目, Upgrade …); "" when the plan's verb
     names none (依托, 利用 …) or there is no verb."""
-    kind = ACTIONS.get(str(action or ""), ("", None))[1]
+    kind = _action(str(action or ""))[1]
     return t(f"action_kind.{kind}", lang) if kind else ""
