@@ -97,25 +97,18 @@ def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def base_map(lang: str, basemap: str, focus: str, key: str):
-    """The map without projects (boundaries, zones, poles, legend): one per language, basemap and
-    focus, shared by every session. Filters leave it alone: the browser keeps it and swaps only the
-    project layer (callers render a copy)."""
-    return build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None,
-                     height=MAP_HEIGHT, legend_sectors=list(SECTOR_COLORS))
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
 def base_map_args(lang: str, basemap: str, focus: str, key: str) -> dict:
-    """The base map as streamlit-folium's component arguments, rendered once and shared by every session.
+    """The map without projects (boundaries, zones, poles, legend of every sector) as streamlit-folium's
+    component arguments, rendered once per language, basemap and focus and shared by every session.
 
-    ``st_folium`` renders the whole map to HTML on every rerun (≈ 0.3 s for the boundaries alone); the
-    same steps are done here once per language, basemap and focus. The component's ``key`` is the one
-    ``st_folium`` derives from the script, so the browser keeps the map while only projects change.
+    ``st_folium`` renders the whole map to HTML on every rerun (≈ 0.3 s for the boundaries alone). The
+    component's ``key`` is the one ``st_folium`` derives from the script, so the browser keeps the map
+    while only the project layer changes. Uses streamlit-folium's own helpers (pinned in pyproject.toml).
     """
     import streamlit_folium as sf
 
-    m = base_map(lang, basemap, focus, key)
+    m = build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None, height=MAP_HEIGHT,
+                  legend_sectors=list(SECTOR_COLORS))
     m.get_root().render()
     m.render()
     html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
