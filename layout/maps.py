@@ -392,8 +392,28 @@ def _arrow(line: shapely.LineString, max_deg: float = ARROW_MAX_DEG) -> tuple[li
     return shaft, head
 
 
+class LabelPane(MacroElement):
+    """A map pane for :class:`Labels`, above the areas but below every marker: a project cluster that
+    lands on a county's name stays visible and clickable (the name shows around it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane('labels') || map.createPane('labels');
+            pane.style.zIndex = 450;  // overlays 400 < labels < markers 600
+            pane.style.pointerEvents = 'none';
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelPane"
+
+
 class Labels(MacroElement):
-    """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element.
+    """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element, in
+    the map's ``labels`` pane (:class:`LabelPane`, which the map must have).
 
     ``labels`` are ``(lat, lon, text, css class)``; the text is HTML-escaped here.
     """
@@ -401,7 +421,7 @@ class Labels(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.labels|tojson }}.forEach(function (l) {
-            L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+            L.marker([l[0], l[1]], {interactive: false, keyboard: false, pane: 'labels', icon: L.divIcon({
                 html: '<div class="map-label ' + l[3] + '">' + l[2] + '</div>',
                 iconSize: [160, 20], iconAnchor: [80, 10], className: 'map-label-icon'})
             }).addTo({{ this._parent.get_name() }});
@@ -566,6 +586,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
                    minZoom=5, maxZoom=18, zoomSnap=0.1)
     css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
     m.get_root().header.add_child(Element(css), name="map_css")
+    LabelPane().add_to(m)
     for tile in _tile_layers(basemap, tianditu_key):
         tile.add_to(m)
 

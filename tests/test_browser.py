@@ -223,6 +223,9 @@ def test_the_map_is_on_the_first_screen_and_the_legend_never_covers_yiyang(serve
                 assert not is_open  # collapsed on a laptop screen
             assert shapes_under(frame, ".map-legend", "county-shape") == 0  # open or collapsed, 益阳 uncovered
             assert shapes_under(frame, ".map-label:not(.small):not(.pole)", "county-shape") > 0  # the probe works
+            # names lie under the markers: a cluster on a county's name stays visible and clickable
+            labels = frame.locator(".map-label").count()
+            assert labels > 0 and frame.locator(".leaflet-labels-pane .map-label").count() == labels
             # 益阳 fills the map: tight framing, neighbours and arrowheads may run off the edge
             filled = max(yiyang["width"] / iframe["width"], yiyang["height"] / iframe["height"])
             assert filled > 0.8, (yiyang, iframe)
