@@ -411,6 +411,20 @@ class LabelPane(MacroElement):
         self._name = "LabelPane"
 
 
+class ScaleBar(MacroElement):
+    """A metric scale bar bottom right (bottom left it hid the south-west pole's name)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({position: 'bottomright', imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ScaleBar"
+
+
 class Labels(MacroElement):
     """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element, in
     the map's ``labels`` pane (:class:`LabelPane`, which the map must have).
@@ -582,11 +596,12 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     model = load_zone_model()
     offline = basemap == "none"
 
-    m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=True,
+    m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=False,
                    minZoom=5, maxZoom=18, zoomSnap=0.1)
     css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
     m.get_root().header.add_child(Element(css), name="map_css")
     LabelPane().add_to(m)
+    ScaleBar().add_to(m)
     for tile in _tile_layers(basemap, tianditu_key):
         tile.add_to(m)
 
