@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.classify import classify_points, parse_coordinates
+from layout.classify import classify_points, parse_coordinates, split_ids
 from layout.crs import WGS84
 from layout.errors import InputError
 from layout.gazetteer import CITYWIDE, geocode, geocode_county
@@ -103,7 +103,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             inside = bool(row.inside)
             county[i] = str(row.county) if inside else ""
             zone[i] = str(row.zone) if inside else ""
-            zones[i], poles[i] = row.zones, row.poles
+            zones[i], poles[i] = split_ids(row.zones), split_ids(row.poles)
     out = gdf.copy()
     out["computed_county"], out["zone"] = county, zone
     out["zones"] = pd.Series(zones, index=gdf.index, dtype=object)

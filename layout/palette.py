@@ -38,8 +38,11 @@ def sector_colors(sectors: Iterable[str]) -> list[str]:
 
 
 def status_color(status: str) -> str:
-    """The colour of a register status (未填报's for an empty or unknown one)."""
-    return STATUS_COLORS.get(status, STATUS_COLORS["未填报"])
+    """The colour of a register status, by its Chinese name or its id (``building`` → 在建's); 未填报's for
+    an empty or unknown one."""
+    from layout.register import STATUSES
+
+    return STATUS_COLORS.get(STATUSES.get(status, status), STATUS_COLORS["未填报"])
 
 
 def zone_colors() -> dict[str, str]:

@@ -39,6 +39,10 @@ def test_the_palette_covers_every_sector_status_and_zone_once():
         assert len(set(colors.values())) == len(colors)  # no two share a colour
     assert zone_colors() == {z.id: z.color for z in load_zone_model().zones.values()}
     assert sector_color("不存在的行业") == FALLBACK_COLOR and status_color("") == STATUS_COLORS["未填报"]
+    from layout.register import STATUSES
+
+    assert set(STATUS_COLORS) == {*STATUSES.values(), "未填报"}  # every status the register records
+    assert status_color("building") == status_color("在建") == STATUS_COLORS["在建"]
     assert hex_to_rgb("#ff7f0e") == (255, 127, 14)
 
 
