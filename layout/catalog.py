@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.classify import classify_points, parse_coordinates
+from layout.classify import classify_points
+from layout.coords import parse_coordinates
 from layout.crs import WGS84
 from layout.errors import InputError
 from layout.gazetteer import CITYWIDE, geocode, geocode_county

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.crs import check_crs, check_lonlat, parse_number, to_metric, to_wgs84
+from layout.crs import check_lonlat, parse_number, to_metric, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
 from layout.zones import load_zone_model
@@ -250,87 +250,3 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
     row = classify_points(wlon, wlat).iloc[0]
     return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7),
             **{key: _plain(row[key]) for key in WHERE_KEYS}}
-
-
-# --------------------------------------------------------------------------------------------
-# Tables
-
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
-
-
-def find_coordinate_columns(columns: list[str], *, lon: str | None = None,
-                            lat: str | None = None) -> tuple[str, str]:
-    """The longitude and latitude columns: as given, else found by their usual names.
-
-    Raises
-    ------
-    InputError
-        When a given column is missing or none can be found; the message lists the table's columns.
-    """
-    by_key = {str(c).strip().lower(): c for c in columns}
-
-    def pick(given: str | None, names: tuple[str, ...], what: str, flag: str) -> str:
-        if given is not None:
-            if given not in columns:
-                raise InputError(f"{what} column {given!r} is not in the table; its columns are "
-                                 f"{', '.join(map(str, columns))}")
-            return given
-        for name in names:
-            if name in by_key:
-                return by_key[name]
-        raise InputError(f"no {what} column found (looked for {', '.join(names)}); name it with {flag} COL. "
-                         f"The table's columns are {', '.join(map(str, columns))}")
-
-    return pick(lon, LON_NAMES, "longitude", "--lon"), pick(lat, LAT_NAMES, "latitude", "--lat")
-
-
-def parse_coordinates(lon_cells: pd.Series, lat_cells: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Parse text cells into floats; a row that cannot be used gets NaN and a one-line reason."""
-    n = len(lon_cells)
-    lon, lat, errors = np.full(n, np.nan), np.full(n, np.nan), [""] * n
-    for i, (x_text, y_text) in enumerate(zip(lon_cells.tolist(), lat_cells.tolist(), strict=True)):
-        problems = []
-        try:
-            x = parse_number(x_text)
-        except InputError as exc:
-            problems.append(f"longitude {exc}")
-        try:
-            y = parse_number(y_text)
-        except InputError as exc:
-            problems.append(f"latitude {exc}")
-        if not problems and (problem := check_lonlat(x, y)):
-            problems.append(problem)
-        if problems:
-            errors[i] = "; ".join(problems)
-        else:
-            lon[i], lat[i] = x, y
-    return lon, lat, errors
-
-
-def classify_table(df: pd.DataFrame, *, lon_col: str | None = None, lat_col: str | None = None,
-                   crs: str = "wgs84") -> pd.DataFrame:
-    """The same table with zone columns appended; every row kept, in order.
-
-    Appended: ``county``, ``adcode``, ``zone``, ``zones``, ``poles`` (ids joined with ``;``), ``inside``,
-    ``nearest_county``, ``distance_km``, ``wgs84_lon``/``wgs84_lat`` when ``crs`` is not WGS84, and
-    ``error`` (why a row's coordinates could not be used, else empty). A name the table already uses
-    gets the suffix ``_computed``.
-    """
-    crs = check_crs(crs)
-    lon_col, lat_col = find_coordinate_columns(list(df.columns), lon=lon_col, lat=lat_col)
-    lon, lat, errors = parse_coordinates(df[lon_col].astype(str), df[lat_col].astype(str))
-    result = classify_points(lon, lat, crs)
-    result["zones"] = result["zones"].map(";".join)
-    result["poles"] = result["poles"].map(";".join)
-    result = result.astype({"county": object, "adcode": object, "zone": object})
-    valid = np.isfinite(lon)
-    result["inside"] = np.where(valid, result["inside"].to_numpy(), None)
-    if crs != "wgs84":
-        wlon, wlat = to_wgs84(lon, lat, crs)
-        result.insert(0, "wgs84_lat", np.round(wlat, 7))
-        result.insert(0, "wgs84_lon", np.round(wlon, 7))
-    result["error"] = errors
-    result.columns = [f"{c}_computed" if c in df.columns else c for c in result.columns]
-    result = result.astype(object)  # text cells: a missing value becomes an empty cell, not NaN
-    return pd.concat([df.reset_index(drop=True), result.where(result.notna(), "")], axis=1)

@@ -55,31 +55,67 @@ def where(lon: str, lat: str, crs: str) -> None:
 
 @main.command()
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output .csv or .xlsx (default: SRC with '_zones' added, same type).")
-@click.option("--lon", "lon_col", help="Longitude column (default: lon, lng, longitude, x or 经度).")
-@click.option("--lat", "lat_col", help="Latitude column (default: lat, latitude, y or 纬度).")
-@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True, help="Coordinate system of the table.")
-def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, crs: str) -> None:
-    """Append county/zone/pole columns to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
+@click.option("--lon", "lon_col", help="Longitude (or X) column (default: found by name: 经度, 东经, lon, lng …).")
+@click.option("--lat", "lat_col", help="Latitude (or Y) column (default: found by name: 纬度, 北纬, lat …).")
+@click.option("--pair", "pair_col", help="One column holding both, e.g. 坐标 = '112.35,28.55'.")
+@click.option("--sheet", help="Workbook sheet (default: the first whose header names coordinates).")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row number of the header (default: detected).")
+@click.option("--crs", default="auto", show_default=True,
+              help="auto, wgs84, gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN (e.g. EPSG:4546).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the added headers, values and messages (en: ids for machines).")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "input"]), default="utf-8-sig", show_default=True,
+              help="CSV output encoding: UTF-8 with BOM, or the input's own (e.g. GBK).")
+def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+             sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """Add county/zone/pole columns and a reason to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
 
-    Example: python -m layout classify projects.xlsx -o projects_zones.xlsx --lon 经度 --lat 纬度 --crs gcj02
+    The table comes back whole: a workbook keeps its sheets, formats, dates and formulas; a CSV keeps its
+    text byte for byte. Coordinates may be decimal degrees, 度分秒, one "lon,lat" cell or CGCS2000
+    Gauss-Krüger metres; --crs auto decides and says how.
+
+    Example: python -m layout classify 项目.xlsx -o 项目_片区.xlsx --crs gcj02
     """
-    from layout.classify import classify_table
-    from layout.tables import read_table, write_table
+    from layout.i18n import error_text
 
-    df, encoding = read_table(src)
-    out = classify_table(df, lon_col=lon_col, lat_col=lat_col, crs=crs.lower())
+    try:
+        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+    except LayoutError as exc:
+        click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+        sys.exit(2)
+
+
+def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+              sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import check_suffix, check_writable, read_table, write_result
+
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
-    if output.resolve() == src.resolve():
-        raise InputError(f"-o {output} is the input file; choose another output name")
-    write_table(out, output)
-    errors = (out["error"] != "").sum()
-    inside = (out["inside"] == True).sum()  # noqa: E712 - object column of True/False/""
-    click.echo(f"{len(out)} rows ({encoding}) → {output}: {inside} inside 益阳, "
-               f"{len(out) - inside - errors} outside, {errors} with errors", err=True)
-    for i in out.index[out["error"] != ""][:20]:
-        click.echo(f"  row {i + 2}: {out.at[i, 'error']}", err=True)
+    check_suffix(output.name)
+    if output.exists() and src.exists() and output.resolve() == src.resolve():
+        raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
+                         path=str(output))
+    check_writable(output)
+    table = read_table(src, sheet=sheet, header_row=header_row)
+    result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
+    out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"
+    write_result(table, result.added, output, encoding=out_encoding)
+    counts = result.counts
+    for code, args in table.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(result, lang), err=True)
+    click.echo(f"{src.name} ({table.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{len(table.frame):,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    rows = result.problem_rows(table.frame, lang=lang, limit=20)
+    for values in rows.itertuples(index=False):
+        name = f" {values[1]}" if result.name_column else ""
+        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+        click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}", err=True)
+    if counts["error"] > len(rows):
+        click.echo("  …", err=True)
 
 
 @main.command()

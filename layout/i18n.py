@@ -289,3 +289,190 @@ def format_bytes(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
+
+
+# The batch check and the table side (layout.batch, layout.coords, layout.tables): result columns, reasons
+# per row, how coordinates were read, and every error those modules raise (``err.<code>``; a ``.app`` or
+# ``.cli`` variant names the widget or the option that fixes it).
+_TABLE_STRINGS: dict[str, tuple[str, str]] = {
+    "col.county": ("所在县区", "county"),
+    "col.adcode": ("行政区划代码", "adcode"),
+    "col.zone": ("所属片区", "zone"),
+    "col.zones": ("全部片区", "zones"),
+    "col.poles": ("三极对接", "poles"),
+    "col.inside": ("在益阳市境内", "inside"),
+    "col.nearest_county": ("最近县区", "nearest_county"),
+    "col.distance_km": ("距最近县区（公里）", "distance_km"),
+    "col.reason": ("说明", "reason"),
+    "col.wgs84_lon": ("WGS84经度", "wgs84_lon"),
+    "col.wgs84_lat": ("WGS84纬度", "wgs84_lat"),
+    "batch.yes": ("是", "yes"),
+    "batch.no": ("否", "no"),
+    "batch.reason": ("原因", "Reason"),
+    "batch.sheet": ("工作表", "Sheet"),
+    "batch.pair": ("经纬度在同一列（留空自动识别）", "One column with both coordinates (blank: detect)"),
+    "batch.auto": ("自动识别", "Detect"),
+    "batch.detected": ("识别结果：{text}", "Detected: {text}"),
+    "batch.counts": ("{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
+                     "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed."),
+    "batch.cols": ("坐标取自“{lon}”“{lat}”两列", "Coordinates from columns “{lon}” and “{lat}”"),
+    "batch.cols_pair": ("坐标取自“{col}”一列（经度,纬度）", "Coordinates from one column “{col}” (lon,lat)"),
+    "batch.cols_detected": ("（按列名自动识别）。", " (found by their names). "),
+    "batch.cols_given": ("（按您的选择）。", " (as you chose). "),
+    "batch.notations": ("读法：{list}。", "Notations: {list}. "),
+    "batch.crs_auto": ("自动识别", "Detect"),
+    "notation.decimal": ("十进制数", "decimal numbers"),
+    "notation.dms": ("度分秒", "degrees-minutes-seconds"),
+    "notation.ddm": ("度+小数分", "degrees-decimal-minutes"),
+    "notation.pair": ("同一格中的经纬度", "pairs in one cell"),
+    "crs.given": ("坐标系：{crs}（按您的选择）。", "Coordinate system: {crs} (as you chose)."),
+    "crs.given_old": ("坐标系：{crs}（按您的选择）。西安80/北京54 与 WGS84 之间没有离线可用的官方转换参数，pyproj "
+                      "只换算椭球，点位可能偏差数十米至 100 米以上，只适合判断县区和片区，边界附近请核对。",
+                      "Coordinate system: {crs} (as you chose). No official Xi'an 80/Beijing 54 → WGS84 parameters "
+                      "are available offline; pyproj changes only the ellipsoid, so points may be off by tens of "
+                      "metres to over 100 m: fine for county and zone, check points near a border."),
+    "crs.degrees_assumed": ("坐标为经纬度（度），按 WGS84（GPS、天地图）读取；若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
+                            "Coordinates are degrees, read as WGS84 (GPS, Tianditu); if they come from Gaode/Tencent "
+                            "or Baidu maps, choose GCJ-02 or BD-09."),
+    "crs.gk_cm": ("坐标为投影坐标（米，无带号），按 CGCS2000 高斯-克吕格 3° 带中央经线 {cm}（{epsg}）读取："
+                  "{rows} 行中 {near} 行落在益阳市附近（另一条中央经线更少）。如不对，请指定坐标系。",
+                  "Coordinates are projected metres with no zone prefix, read as CGCS2000 Gauss-Krüger 3° zone "
+                  "CM {cm} ({epsg}): {near} of {rows} rows fall around Yiyang (fewer with the other meridian). "
+                  "If this is wrong, choose the coordinate system."),
+    "crs.gk_prefix": ("坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
+                      "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
+                      "Gauss-Krüger {epsg}, {rows} rows."),
+    "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
+                        "skipped)."),
+    "note.sheet": ("读取工作表“{sheet}”（共有：{sheets}）。", "Read sheet “{sheet}” (sheets: {sheets})."),
+    # reasons, one per row (the ``which`` part names the column)
+    "reason.which.lon": ("经度", "longitude"),
+    "reason.which.lat": ("纬度", "latitude"),
+    "reason.which.pair": ("坐标", "coordinates"),
+    "reason.empty": ("{which}为空", "{which} is empty"),
+    "reason.not_number": ("{which}“{text}”不是数字，也不是度分秒写法", "{which} '{text}' is not a number"),
+    "reason.minutes_60": ("{which}“{text}”的“分”应小于 60", "{which} '{text}': minutes should be below 60"),
+    "reason.seconds_60": ("{which}“{text}”的“秒”应小于 60", "{which} '{text}': seconds should be below 60"),
+    "reason.not_finite": ("{which}不是有效数值", "{which} is not a finite number"),
+    "reason.pair_bad": ("坐标“{text}”应为两个数（经度,纬度），例如 112.35,28.55",
+                        "coordinates '{text}' should be two numbers (lon,lat), e.g. 112.35,28.55"),
+    "reason.swapped": ("经纬度疑似颠倒：{a}, {b}——经度应在前（{b}, {a}）",
+                       "looks swapped: {a}, {b} — longitude comes first (e.g. {b} {a})"),
+    "reason.placeholder": ("坐标为 (0, 0)，通常是缺失值的占位；请填写实际坐标",
+                           "coordinates are (0, 0), usually a stand-in for missing; fill in the real point"),
+    "reason.lon_range": ("经度 {a} 不可能：应在 -180 到 180 之间", "longitude {a} is impossible: it should be between "
+                         "-180 and 180"),
+    "reason.lat_range": ("纬度 {b} 不可能：应在 -90 到 90 之间", "latitude {b} is impossible: it should be between "
+                         "-90 and 90"),
+    "reason.degrees_in_metres": ("{a}, {b} 像是经纬度（度），但所选坐标系 {crs} 以米为单位",
+                                 "{a}, {b} look like degrees, but the chosen system {crs} is in metres"),
+    "reason.metres_in_degrees": ("{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；请选择“自动识别”或 EPSG 投影坐标系",
+                                 "{a}, {b} look like projected metres, but the chosen system {crs} is in degrees; "
+                                 "choose auto or a projected EPSG code"),
+    "reason.gk_zone_bad": ("东坐标 {a} 的带号 {zone} 不是 CGCS2000 高斯-克吕格带号（6° 带 13–23，3° 带 25–45）",
+                           "the easting {a} has zone {zone}, which is no CGCS2000 Gauss-Krüger zone (6°: 13–23, "
+                           "3°: 25–45)"),
+    "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里", "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
+    # errors (layout.errors codes)
+    "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "
+                           "columns are {columns}"),
+    "err.no_lon_column": ("没有找到经度列（列名如 经度、东经、lon、lng，或 坐标/经纬度 一列）。表格的列：{columns}",
+                          "No longitude column found (names like 经度, lon, lng, or one 坐标 column). The table's "
+                          "columns: {columns}"),
+    "err.no_lon_column.app": ("没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。表格的列：{columns}",
+                              "No longitude column found. Choose it above in “Longitude column” and “Latitude "
+                              "column” (or “One column with both”). The table's columns: {columns}"),
+    "err.no_lon_column.cli": ("没有找到经度列；请用 --lon 列名 --lat 列名（或 --pair 列名）指定。表格的列：{columns}",
+                              "No longitude column found; name it with --lon COL --lat COL (or --pair COL). The "
+                              "table's columns: {columns}"),
+    "err.no_lat_column": ("没有找到纬度列（列名如 纬度、北纬、lat）。表格的列：{columns}",
+                          "No latitude column found (names like 纬度, lat). The table's columns: {columns}"),
+    "err.no_lat_column.app": ("没有找到纬度列。请在上方“纬度列”中选择。表格的列：{columns}",
+                              "No latitude column found. Choose it above in “Latitude column”. The table's columns: "
+                              "{columns}"),
+    "err.no_lat_column.cli": ("没有找到纬度列；请用 --lat 列名 指定。表格的列：{columns}",
+                              "No latitude column found; name it with --lat COL. The table's columns: {columns}"),
+    "err.crs_unknown": ("坐标系 {crs} 不存在", "The coordinate system {crs} does not exist"),
+    "err.crs_bad": ("坐标系应为 自动、wgs84、gcj02、bd09、cgcs2000 或 EPSG:编号，收到“{crs}”",
+                    "The coordinate system should be auto, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN, got “{crs}”"),
+    "err.gk_undecided": ("有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，无法判断坐标系。"
+                         "请指定坐标系（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+                         "{rows} rows hold projected metres with no zone prefix, and neither CM 111°E nor 114°E puts "
+                         "them near Yiyang. Choose the coordinate system (EPSG:4546 for 111°E, EPSG:4547 for 114°E)."),
+    "err.gk_undecided.app": ("有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。请在“表格坐标系”中输入 EPSG 编号"
+                             "（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+                             "{rows} rows hold projected metres with no zone prefix; the central meridian cannot be "
+                             "decided. Enter the EPSG code in “Coordinate system of the table” (EPSG:4546 for "
+                             "111°E, EPSG:4547 for 114°E)."),
+    "err.file_type": ("{name}：文件类型应为 .csv 或 .xlsx，收到 {suffix}", "{name}: the file type should be .csv or "
+                      ".xlsx, got {suffix}"),
+    "err.no_file": ("{path}：文件不存在", "{path}: no such file"),
+    "err.is_dir": ("{path} 是文件夹，不是文件", "{path} is a directory, not a file"),
+    "err.read_failed": ("{path} 无法读取（{reason}）", "{path} cannot be read ({reason})"),
+    "err.encoding": ("{name}：文本既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+                     "{name}: the text is neither UTF-8 nor GBK/GB18030; save it from Excel as 'CSV UTF-8' or .xlsx"),
+    "err.encoding_big5": ("{name}：文本像是繁体中文 Big5 编码，本工具不读取；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+                          "{name}: the text looks like Big5 (traditional Chinese); save it from Excel as 'CSV UTF-8' "
+                          "or .xlsx"),
+    "err.empty_file": ("{name}：文件是空的；需要一行表头和至少一行数据", "{name}: the file is empty; it needs a header "
+                       "row and at least one data row"),
+    "err.binary": ("{name}：文件含二进制内容，不是 CSV 文本", "{name}: the file holds binary data, not CSV text"),
+    "err.header_row_bad": ("表头行 {row} 超出了表格的 {rows} 行", "Header row {row} is beyond the table's {rows} rows"),
+    "err.row_width": ("{name}：有 {count} 行的字段数与表头的 {width} 列不同（{lines}{more}）。行尾多余的逗号或单元格内"
+                      "未加引号的逗号会使各列错位：请删除或给该单元格加引号后再试。",
+                      "{name}: {count} rows do not have the header's {width} fields ({lines}{more}). A trailing "
+                      "comma or an unquoted comma in a cell shifts the columns: remove it or quote the cell."),
+    "err.not_xlsx": ("{name}：不是真正的 .xlsx 工作簿；请在 Excel 中重新另存为 .xlsx", "{name}: this is not a real "
+                     ".xlsx workbook; save it again from Excel as .xlsx"),
+    "err.xlsx_unreadable": ("{name}：工作簿无法读取；请在 Excel 中重新保存", "{name}: the workbook cannot be read; "
+                            "save it again from Excel"),
+    "err.too_large_unzipped": ("表格过大/异常：{name} 解压后达 {size}（文件本身 {packed}），上限 {limit}。请删除无用的"
+                               "工作表和单元格，或另存为 CSV。",
+                               "Table too large or abnormal: {name} unpacks to {size} (from {packed}); the limit is "
+                               "{limit}. Delete unused sheets and cells, or save as CSV."),
+    "err.too_large": ("表格过大/异常：{name} 的工作表“{sheet}”延伸到 {where}（{found}），上限 {limit}。请删除远离表格的"
+                      "多余单元格（Ctrl+End 可定位最后一个），或另存为 CSV。",
+                      "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
+                      "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save as CSV."),
+    "err.no_sheets": ("{name}：工作簿中没有工作表", "{name}: the workbook has no sheets"),
+    "err.sheet_missing": ("{name}：没有名为“{sheet}”的工作表；现有：{sheets}", "{name}: there is no sheet “{sheet}”; "
+                          "its sheets: {sheets}"),
+    "err.sheet_empty": ("{name}：工作表“{sheet}”是空的", "{name}: sheet “{sheet}” is empty"),
+    "err.xlsx_rows": ("{rows} 行超出 .xlsx 工作表的上限（{limit} 行）；请改为输出 CSV", "{rows} rows do not fit in an "
+                      ".xlsx sheet ({limit} at most); write CSV instead"),
+    "err.encode_failed": ("结果无法用 {encoding} 编码写出；请选择 UTF-8", "The result cannot be written in {encoding}; "
+                          "choose UTF-8"),
+    "err.out_suffix": ("输出文件应以 .csv 或 .xlsx 结尾，收到 {suffix}", "The output should end in .csv or .xlsx, got "
+                       "{suffix}"),
+    "err.write_failed": ("无法写入 {path}：{what}；{fix}", "Cannot write {path}: {what}; {fix}"),
+    "err.locked": ("{path} 正在被另一个进程修改；请稍后再试", "{path} is being changed by another process; try again "
+                   "later"),
+    "err.same_file": ("输出文件 {path} 就是输入文件；请换一个输出文件名", "The output {path} is the input file; "
+                      "choose another name"),
+}
+STRINGS.update(_TABLE_STRINGS)
+
+
+def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:
+    """Why one row could not be placed, in ``lang`` (``args["which"]`` names the column: lon, lat, pair)."""
+    values = {"which": "", "text": "", "a": "", "b": "", "crs": "", "zone": ""} | dict(args)
+    if values["which"]:
+        values["which"] = t(f"reason.which.{values['which']}", lang)
+    return t(f"reason.{code}", lang, default=code, **values)
+
+
+def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") -> str:
+    """A library error in the reader's language: its ``err.<code>[.<ui>]`` string, else its own message.
+
+    ``ui`` ("app" or "cli") picks the variant that names the widget or the option that fixes it.
+    """
+    code = getattr(exc, "code", "")
+    args = getattr(exc, "args_", {}) or {}
+    for key in ((f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",)):
+        if code and key in STRINGS:
+            try:
+                return t(key, lang, **args)
+            except (KeyError, IndexError, ValueError):
+                break
+    return str(exc)
