@@ -24,6 +24,7 @@ from layout.coords import (
     normalise_name,
     parse_column,
     parse_pair_column,
+    shorten,
 )
 from layout.i18n import check_lang, reason_text, t
 from layout.tables import Table
@@ -62,7 +63,7 @@ class BatchResult:
         idx = np.flatnonzero(self.status == "error")[:limit]
         out = {t("batch.row", lang): self.row_numbers[idx]}
         if self.name_column:
-            out[self.name_column] = [_short(str(v)) for v in frame[self.name_column].to_numpy()[idx]]
+            out[self.name_column] = [shorten(str(v)) for v in frame[self.name_column].to_numpy()[idx]]
         out[t("batch.reason", lang)] = self.added.iloc[idx, -1].to_numpy()
         return pd.DataFrame(out)
 

@@ -197,22 +197,22 @@ def parse_angle(text: object) -> tuple[float, str]:
         s = s[1:].strip()
     tokens = _TOKEN.findall(s)
     if not tokens or _TOKEN.sub("", s).strip() or len(tokens) > 3:
-        raise CellError("not_number", text=_short(raw))
+        raise CellError("not_number", text=shorten(raw))
     numbers = [float(n) for n, _ in tokens]
     units = [u for _, u in tokens]
     if len(tokens) == 1:
         if units[0] not in ("", "°"):
-            raise CellError("not_number", text=_short(raw))
+            raise CellError("not_number", text=shorten(raw))
         return sign * numbers[0], "decimal"
     named = [u for u in units if u in _UNIT_ORDER]
     if [_UNIT_ORDER[u] for u in named] != sorted(_UNIT_ORDER[u] for u in named) or len(set(named)) < len(named):
-        raise CellError("not_number", text=_short(raw))
+        raise CellError("not_number", text=shorten(raw))
     if any("." in n for n, _ in tokens[:-1]) or "." in tokens[0][0]:
-        raise CellError("not_number", text=_short(raw))  # only the last part may have decimals
+        raise CellError("not_number", text=shorten(raw))  # only the last part may have decimals
     if numbers[1] >= 60:
-        raise CellError("minutes_60", text=_short(raw))
+        raise CellError("minutes_60", text=shorten(raw))
     if len(numbers) == 3 and numbers[2] >= 60:
-        raise CellError("seconds_60", text=_short(raw))
+        raise CellError("seconds_60", text=shorten(raw))
     value = numbers[0] + numbers[1] / 60 + (numbers[2] / 3600 if len(numbers) == 3 else 0.0)
     return sign * value, "dms" if len(numbers) == 3 else "ddm"
 
@@ -239,11 +239,11 @@ def parse_pair(text: object) -> tuple[float, float]:
         hemi = [p.strip() for p in hemi if p.strip()]
         parts = hemi if len(hemi) == 2 else cleaned.split()
     if len(parts) != 2:
-        raise CellError("pair_bad", text=_short(raw))
+        raise CellError("pair_bad", text=shorten(raw))
     return parse_angle(parts[0])[0], parse_angle(parts[1])[0]
 
 
-def _short(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
     """A user's text echoed in a message, cut short (a 100 KB cell is not repeated back in full)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit] + "…"
@@ -333,8 +333,8 @@ def check_table_crs(crs: str) -> str:
     try:
         return check_crs(text)
     except InputError:
-        raise InputError(f"crs should be auto, {', '.join(CRS_NAMES)} or EPSG:NNNN, got {_short(text)!r}",
-                         code="crs_bad", crs=_short(text)) from None
+        raise InputError(f"crs should be auto, {', '.join(CRS_NAMES)} or EPSG:NNNN, got {shorten(text)!r}",
+                         code="crs_bad", crs=shorten(text)) from None
 
 
 @cache

@@ -344,6 +344,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "Gauss-Krüger {epsg}, {rows} rows."),
     "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
                         "skipped)."),
+    "note.uncached": ("有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"
+                      "请在 Excel 中打开并保存后再核查。",
+                      "{count} formula cells hold no saved result (not saved by Excel?); they show the formula "
+                      "itself. Open and save the file in Excel, then check again."),
     "note.sheet": ("读取工作表“{sheet}”（共有：{sheets}）。", "Read sheet “{sheet}” (sheets: {sheets})."),
     # reasons, one per row (the ``which`` part names the column)
     "reason.which.lon": ("经度", "longitude"),

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from layout.coords import _short, header_score
+from layout.coords import shorten, header_score
 from layout.errors import InputError, OutputError, TableTooLargeError
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 is a superset of GBK
@@ -323,7 +323,7 @@ def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
 # -- XLSX ------------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes, name: str) -> None:
+def _check_zip(data: bytes, name: str) -> set[str]:
     if not data.startswith(b"PK"):
         raise InputError(f"{name}: this is not a real .xlsx workbook; save it again from Excel as .xlsx",
                          code="not_xlsx", name=name)
@@ -341,6 +341,63 @@ def _check_zip(data: bytes, name: str) -> None:
             "Delete unused sheets and cells, or save the table as CSV",
             code="too_large_unzipped", name=name, size=f"{total / 2**20:,.0f} MB",
             packed=f"{len(data) / 2**20:,.1f} MB", limit=f"{MAX_UNZIPPED_BYTES / 2**20:,.0f} MB")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return _check_extent(zf, name)
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part (``xl/worksheets/sheet1.xml``) → sheet name, read from the workbook's XML."""
+    try:
+        book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in re.finditer(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets |= {m.group(2): m.group(1) for m in re.finditer(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    out = {}
+    for m in re.finditer(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(m.group(2), "").lstrip("/")
+        out[target if target.startswith("xl/") else f"xl/{target}"] = m.group(1)
+    return out
+
+
+def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
+    """Refuse a sheet whose cells reach past :data:`MAX_COLUMNS`, from its XML, before openpyxl pads rows.
+
+    Streams each worksheet part in chunks (the uncompressed total is already capped). Returns the names
+    of the sheets that hold formulas.
+    """
+    names = _sheet_names(zf)
+    with_formulas: set[str] = set()
+    for info in zf.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        widest, where, tail = 0, "", b""
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 22):
+                buf = tail + chunk
+                if b"<f>" in buf or b"<f " in buf:
+                    with_formulas.add(names.get(info.filename, info.filename))
+                for m in _CELL_REF.finditer(buf):
+                    col = _column_index(m.group(1).decode())
+                    if col > widest:
+                        widest, where = col, (m.group(1) + m.group(2)).decode()
+                tail = buf[-32:]
+        if widest > MAX_COLUMNS:
+            sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
+            raise _too_large(name, sheet, where, f"{widest:,} 列", f"{MAX_COLUMNS:,} 列", f"{widest:,} columns",
+                             f"{MAX_COLUMNS:,} columns")
+    return with_formulas
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _cell_text(value: object) -> str:
@@ -358,8 +415,11 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def scan_workbook(data: bytes, *, name: str) -> dict[str, list[tuple]]:
+def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], int]:
     """Every sheet's rows (values, trailing empty cells dropped), read with bounded resources.
+
+    A formula whose result the file does not hold (a workbook not saved by Excel) is shown as its formula
+    text; the count of such cells is returned beside the rows.
 
     Raises
     ------
@@ -369,11 +429,11 @@ def scan_workbook(data: bytes, *, name: str) -> dict[str, list[tuple]]:
     """
     import openpyxl
 
-    _check_zip(data, name)
+    with_formulas = _check_zip(data, name)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise InputError(f"{name}: the workbook cannot be read ({_short(str(exc), 80)}); save it again from Excel",
+        raise InputError(f"{name}: the workbook cannot be read ({shorten(str(exc), 80)}); save it again from Excel",
                          code="xlsx_unreadable", name=name) from None
     sheets: dict[str, list[tuple]] = {}
     cells = 0
@@ -395,17 +455,51 @@ def scan_workbook(data: bytes, *, name: str) -> dict[str, list[tuple]]:
                     raise _too_large(name, ws.title, f"{r}", f"超过 {MAX_CELLS:,} 个单元格", f"{MAX_CELLS:,} 个单元格",
                                      f"more than {MAX_CELLS:,} cells", f"{MAX_CELLS:,} cells")
                 rows.append(row[:last])
-            while rows and not rows[-1]:
-                rows.pop()
             sheets[ws.title] = rows
     except TableTooLargeError:
         raise
     except Exception as exc:  # damaged sheet XML
-        raise InputError(f"{name}: the workbook cannot be read ({_short(str(exc), 80)}); save it again from Excel",
+        raise InputError(f"{name}: the workbook cannot be read ({shorten(str(exc), 80)}); save it again from Excel",
                          code="xlsx_unreadable", name=name) from None
     finally:
         wb.close()
-    return sheets
+    uncached = 0
+    if with_formulas & set(sheets):
+        uncached = _fill_uncached(data, sheets, with_formulas)
+    for rows in sheets.values():
+        while rows and not any(v is not None for v in rows[-1]):
+            rows.pop()
+    return sheets, uncached
+
+
+def _fill_uncached(data: bytes, sheets: dict[str, list[tuple]], with_formulas: set[str]) -> int:
+    """Put the formula text where a formula cell has no cached result (read-only again, formulas this time)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    count = 0
+    try:
+        for title in with_formulas & set(sheets):
+            ws = wb[title]
+            ws.reset_dimensions()
+            rows = sheets[title]
+            for r, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
+                if r >= len(rows):
+                    break
+                have = rows[r]
+                fixed = None
+                for j, v in enumerate(row):
+                    if isinstance(v, str) and v.startswith("=") and (j >= len(have) or have[j] is None):
+                        fixed = fixed or list(have) + [None] * max(0, j + 1 - len(have))
+                        if j >= len(fixed):
+                            fixed += [None] * (j + 1 - len(fixed))
+                        fixed[j] = v
+                        count += 1
+                if fixed is not None:
+                    rows[r] = tuple(fixed)
+    finally:
+        wb.close()
+    return count
 
 
 def _too_large(name: str, sheet: str, where: str, found_zh: str, limit_zh: str, found: str,
@@ -417,7 +511,7 @@ def _too_large(name: str, sheet: str, where: str, found_zh: str, limit_zh: str, 
 
 
 def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | None) -> Table:
-    sheets = scan_workbook(data, name=name)
+    sheets, uncached = scan_workbook(data, name=name)
     if not sheets:
         raise InputError(f"{name}: the workbook has no sheets", code="no_sheets", name=name)
     if sheet is not None and sheet not in sheets:
@@ -440,6 +534,8 @@ def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | N
                          code="header_row_bad", row=header_row or 0, rows=len(rows))
     if h:
         notes.append(("note.header_row", {"row": h + 1}))
+    if uncached:
+        notes.append(("note.uncached", {"count": uncached}))
     columns = _column_names([_cell_text(v) for v in rows[h]])
     width = len(columns)
     body = rows[h + 1:]
