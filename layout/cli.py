@@ -94,11 +94,11 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
     from layout.tables import check_suffix, check_writable, read_table, write_result
 
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
+    check_writable(output)
     check_suffix(output.name)
     if output.exists() and src.exists() and output.resolve() == src.resolve():
         raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
                          path=str(output))
-    check_writable(output)
     table = read_table(src, sheet=sheet, header_row=header_row)
     result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
     out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"

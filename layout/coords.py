@@ -114,7 +114,8 @@ def find_coordinate_columns(columns: list[str], *, lon: str | None = None, lat: 
     listed = "、".join(map(str, columns))
     for given, what in ((lon, "longitude"), (lat, "latitude"), (pair, "coordinate")):
         if given and given not in columns:
-            raise InputError(f"{what} column {given!r} is not in the table; its columns are {', '.join(map(str, columns))}",
+            raise InputError(f"{what} column {given!r} is not in the table; its columns are "
+                             f"{', '.join(map(str, columns))}",
                              code="column_missing", column=given, columns=listed)
     if pair:
         return ColumnChoice(pair=pair, detected=False)

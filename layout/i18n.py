@@ -331,7 +331,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "Coordinate system: {crs} (as you chose). No official Xi'an 80/Beijing 54 → WGS84 parameters "
                       "are available offline; pyproj changes only the ellipsoid, so points may be off by tens of "
                       "metres to over 100 m: fine for county and zone, check points near a border."),
-    "crs.degrees_assumed": ("坐标为经纬度（度），按 WGS84（GPS、天地图）读取；若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
+    "crs.degrees_assumed": ("坐标为经纬度（度），按 WGS84（GPS、天地图）读取；"
+                            "若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
                             "Coordinates are degrees, read as WGS84 (GPS, Tianditu); if they come from Gaode/Tencent "
                             "or Baidu maps, choose GCJ-02 or BD-09."),
     "crs.gk_cm": ("坐标为投影坐标（米，无带号），按 CGCS2000 高斯-克吕格 3° 带中央经线 {cm}（{epsg}）读取："
@@ -370,13 +371,15 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                          "-90 and 90"),
     "reason.degrees_in_metres": ("{a}, {b} 像是经纬度（度），但所选坐标系 {crs} 以米为单位",
                                  "{a}, {b} look like degrees, but the chosen system {crs} is in metres"),
-    "reason.metres_in_degrees": ("{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；请选择“自动识别”或 EPSG 投影坐标系",
+    "reason.metres_in_degrees": ("{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；"
+                                 "请选择“自动识别”或 EPSG 投影坐标系",
                                  "{a}, {b} look like projected metres, but the chosen system {crs} is in degrees; "
                                  "choose auto or a projected EPSG code"),
     "reason.gk_zone_bad": ("东坐标 {a} 的带号 {zone} 不是 CGCS2000 高斯-克吕格带号（6° 带 13–23，3° 带 25–45）",
                            "the easting {a} has zone {zone}, which is no CGCS2000 Gauss-Krüger zone (6°: 13–23, "
                            "3°: 25–45)"),
-    "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里", "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里",
+                       "outside Yiyang; nearest county {county}, {km} km"),
     "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
     # errors (layout.errors codes)
     "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "
@@ -384,7 +387,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.no_lon_column": ("没有找到经度列（列名如 经度、东经、lon、lng，或 坐标/经纬度 一列）。表格的列：{columns}",
                           "No longitude column found (names like 经度, lon, lng, or one 坐标 column). The table's "
                           "columns: {columns}"),
-    "err.no_lon_column.app": ("没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。表格的列：{columns}",
+    "err.no_lon_column.app": ("没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。"
+                              "表格的列：{columns}",
                               "No longitude column found. Choose it above in “Longitude column” and “Latitude "
                               "column” (or “One column with both”). The table's columns: {columns}"),
     "err.no_lon_column.cli": ("没有找到经度列；请用 --lon 列名 --lat 列名（或 --pair 列名）指定。表格的列：{columns}",
@@ -400,11 +404,13 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.crs_unknown": ("坐标系 {crs} 不存在", "The coordinate system {crs} does not exist"),
     "err.crs_bad": ("坐标系应为 自动、wgs84、gcj02、bd09、cgcs2000 或 EPSG:编号，收到“{crs}”",
                     "The coordinate system should be auto, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN, got “{crs}”"),
-    "err.gk_undecided": ("有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，无法判断坐标系。"
+    "err.gk_undecided": ("有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，"
+                         "无法判断坐标系。"
                          "请指定坐标系（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
                          "{rows} rows hold projected metres with no zone prefix, and neither CM 111°E nor 114°E puts "
                          "them near Yiyang. Choose the coordinate system (EPSG:4546 for 111°E, EPSG:4547 for 114°E)."),
-    "err.gk_undecided.app": ("有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。请在“表格坐标系”中输入 EPSG 编号"
+    "err.gk_undecided.app": ("有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。"
+                             "请在“表格坐标系”中输入 EPSG 编号"
                              "（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
                              "{rows} rows hold projected metres with no zone prefix; the central meridian cannot be "
                              "decided. Enter the EPSG code in “Coordinate system of the table” (EPSG:4546 for "
@@ -438,7 +444,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.too_large": ("表格过大/异常：{name} 的工作表“{sheet}”延伸到 {where}（{found}），上限 {limit}。请删除远离表格的"
                       "多余单元格（Ctrl+End 可定位最后一个），或另存为 CSV。",
                       "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
-                      "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save as CSV."),
+                      "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
+                      "as CSV."),
     "err.no_sheets": ("{name}：工作簿中没有工作表", "{name}: the workbook has no sheets"),
     "err.sheet_missing": ("{name}：没有名为“{sheet}”的工作表；现有：{sheets}", "{name}: there is no sheet “{sheet}”; "
                           "its sheets: {sheets}"),
@@ -450,6 +457,13 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.out_suffix": ("输出文件应以 .csv 或 .xlsx 结尾，收到 {suffix}", "The output should end in .csv or .xlsx, got "
                        "{suffix}"),
     "err.write_failed": ("无法写入 {path}：{what}；{fix}", "Cannot write {path}: {what}; {fix}"),
+    "err.catalog_not_csv": ("{path}：项目目录是 CSV 文本，只能写入 .csv 文件；请先把工作簿转换为 CSV",
+                            "{path}: the catalog is CSV text and is only written to a .csv file; convert the "
+                            "workbook to CSV first"),
+    "err.catalog_invalid": ("{path}：项目目录有 {count} 处错误（第一处：{first}）；"
+                            "请先修正（python -m layout validate）"
+                            "再填写坐标", "{path}: the catalog has {count} errors (first: {first}); fix them "
+                            "(python -m layout validate) before filling coordinates"),
     "err.locked": ("{path} 正在被另一个进程修改；请稍后再试", "{path} is being changed by another process; try again "
                    "later"),
     "err.same_file": ("输出文件 {path} 就是输入文件；请换一个输出文件名", "The output {path} is the input file; "

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from layout.coords import shorten, header_score
+from layout.coords import header_score, shorten
 from layout.errors import InputError, OutputError, TableTooLargeError
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 is a superset of GBK
@@ -76,13 +76,16 @@ class Table:
     cells: int = 0
 
 
-def decode_csv_bytes(data: bytes, *, name: str = "file") -> tuple[str, str]:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030 (what Excel saves in China).
+@dataclass(frozen=True)
+class TextTable:
+    """A CSV decoded to text, with how it was encoded."""
 
-    Returns
-    -------
-    text, encoding
-        ``encoding`` is "utf-8-sig" (with BOM), "utf-8" or "gb18030".
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig" (with BOM) or "gb18030"
+
+
+def decode_csv_bytes(data: bytes, *, name: str = "file") -> TextTable:
+    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030 (what Excel saves in China).
 
     Raises
     ------
@@ -91,12 +94,12 @@ def decode_csv_bytes(data: bytes, *, name: str = "file") -> tuple[str, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            return TextTable(data[3:].decode("utf-8"), "utf-8-sig")
         except UnicodeDecodeError:
             pass
     else:
         try:
-            return data.decode("utf-8"), "utf-8"
+            return TextTable(data.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
     try:
@@ -107,7 +110,7 @@ def decode_csv_bytes(data: bytes, *, name: str = "file") -> tuple[str, str]:
     if _looks_big5(data, text):
         raise InputError(f"{name}: the text looks like Big5 (traditional Chinese), which this tool does not read; "
                          "save it from Excel as 'CSV UTF-8' or as .xlsx", code="encoding_big5", name=name)
-    return text, "gb18030"
+    return TextTable(text, "gb18030")
 
 
 def _looks_big5(data: bytes, text: str) -> bool:
@@ -260,7 +263,8 @@ def _fields(record: str) -> list[str]:
 
 
 def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
-    text, encoding = decode_csv_bytes(data, name=name)
+    decoded = decode_csv_bytes(data, name=name)
+    text, encoding = decoded.text, decoded.encoding
     if not text.strip():
         raise InputError(f"{name}: the file is empty; it needs a header row and at least one data row",
                          code="empty_file", name=name)
@@ -753,7 +757,8 @@ def _umask() -> int:
 
 
 _FIXES = {
-    errno.EROFS: ("the place is read-only", "choose a writable folder (CLI: -o PATH)", "该位置只读", "请换一个可写的文件夹"),
+    errno.EROFS: ("the place is read-only", "choose a writable folder (CLI: -o PATH)", "该位置只读",
+                  "请换一个可写的文件夹"),
     errno.EACCES: ("no permission to write there", "choose a folder you can write to (CLI: -o PATH)", "没有写入权限",
                    "请换一个有写入权限的文件夹"),
     errno.EPERM: ("no permission to write there", "choose a folder you can write to (CLI: -o PATH)", "没有写入权限",
@@ -763,7 +768,8 @@ _FIXES = {
                    "请清理空间或写到别处"),
     errno.EISDIR: ("a directory is in the way", "give a file name, not a directory", "该路径是一个文件夹",
                    "请给出文件名而不是文件夹"),
-    errno.ENOTDIR: ("a part of the path is a file, not a directory", "check the path", "路径中有一部分是文件而不是文件夹",
+    errno.ENOTDIR: ("a part of the path is a file, not a directory", "check the path",
+                    "路径中有一部分是文件而不是文件夹",
                     "请检查路径"),
     errno.ENOENT: ("the folder does not exist", "create it first or check the path", "文件夹不存在",
                    "请先创建文件夹或检查路径"),

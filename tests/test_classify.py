@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 
 from layout.classify import BOUNDARY, GRID_MIN_POINTS, classify_points, get_classifier
 from layout.crs import from_wgs84
-from layout.errors import InputError
 from layout.geodata import load_counties
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places

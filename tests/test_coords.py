@@ -6,8 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layout.coords import (CellError, check_table_crs, find_coordinate_columns, locate_points, name_role,
-                           parse_angle, parse_column, parse_pair, parse_pair_column)
+from layout.coords import (
+    CellError,
+    check_table_crs,
+    find_coordinate_columns,
+    locate_points,
+    name_role,
+    parse_angle,
+    parse_column,
+    parse_pair,
+    parse_pair_column,
+)
 from layout.crs import to_metric
 from layout.errors import InputError
 from layout.i18n import error_text
@@ -50,7 +59,8 @@ def test_bad_cells_say_why(text, code):
 
 
 @pytest.mark.parametrize("text", ["112.355,28.55", "112.355, 28.55", "112.355，28.55", "(112.355, 28.55)",
-                                  "112.355 28.55", "112.355;28.55", "E112°21′18″ N28°33′", "东经112度21分18秒 北纬28度33分",
+                                  "112.355 28.55", "112.355;28.55", "E112°21′18″ N28°33′",
+                                  "东经112度21分18秒 北纬28度33分",
                                   "112°21′18″,28°33′"])
 def test_a_pair_in_one_cell(text):
     assert parse_pair(text) == pytest.approx(TRUTH, abs=1e-9)

@@ -14,8 +14,19 @@ import pytest
 from layout.batch import classify_table, decision_text
 from layout.errors import InputError, OutputError, TableTooLargeError
 from layout.i18n import error_text
-from layout.tables import (MAX_COLUMNS, atomic_write, locked, neutralise, read_table, read_table_bytes,
-                           result_csv_bytes, result_xlsx_bytes, table_to_bytes, write_result, write_table)
+from layout.tables import (
+    MAX_COLUMNS,
+    atomic_write,
+    locked,
+    neutralise,
+    read_table,
+    read_table_bytes,
+    result_csv_bytes,
+    result_xlsx_bytes,
+    table_to_bytes,
+    write_result,
+    write_table,
+)
 
 # Decimal-degree truth for the points below: 茶乡花海 in 安化县, 南洲 in 南县, 长沙 outside (nearest 赫山区)
 ANHUA, NANXIAN, CHANGSHA = (111.20586, 28.38017), (112.40243, 29.35955), (112.97087, 28.19874)
