@@ -89,10 +89,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which.click_crs_note": ("当前底图为高德（GCJ-02），点击坐标已按 GCJ-02 换算。",
                              "The basemap is Gaode (GCJ-02), so the click was read as GCJ-02."),
     # batch
-    "batch.intro": ("上传 CSV 或 XLSX 表格（UTF-8、带 BOM 或 GBK 编码），每行需有经度、纬度列；"
-                    "结果与命令行 `python -m layout classify` 相同。",
-                    "Upload a CSV or XLSX table (UTF-8, UTF-8 with BOM or GBK) with longitude and latitude "
-                    "columns; the result is the same as `python -m layout classify`."),
+    "batch.intro": ("上传项目表（CSV 或 XLSX）。经纬度可以是十进制度、度分秒（112°21′18″、112度21分18秒）、同一格中的"
+                    "“经度,纬度”，或 CGCS2000 高斯-克吕格投影坐标（米）；表头上方的标题行会自动跳过。"
+                    "下载的文件就是您的原表，"
+                    "只在右侧加了所在县区、片区、三极和说明等列。",
+                    "Upload a project table (CSV or XLSX). Coordinates may be decimal degrees, degrees-minutes-seconds "
+                    "(112°21′18″, 112度21分18秒), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
+                    "above the header are skipped. The download is your own table with county, zone, pole and "
+                    "reason columns added on the right."),
+    "crs.option.auto": ("自动识别（推荐）", "Detect (recommended)"),
+    "crs.option.EPSG:4546": ("CGCS2000 3°带 中央经线 111°E（EPSG:4546，无带号）", "CGCS2000 3° zone CM 111°E "
+                             "(EPSG:4546, no prefix)"),
+    "crs.option.EPSG:4547": ("CGCS2000 3°带 中央经线 114°E（EPSG:4547，无带号）", "CGCS2000 3° zone CM 114°E "
+                             "(EPSG:4547, no prefix)"),
+    "crs.option.EPSG:4525": ("CGCS2000 3°带 第 37 带（EPSG:4525，带号 37）", "CGCS2000 3° zone 37 (EPSG:4525)"),
+    "crs.option.EPSG:4526": ("CGCS2000 3°带 第 38 带（EPSG:4526，带号 38）", "CGCS2000 3° zone 38 (EPSG:4526)"),
+    "crs.option.EPSG:2382": ("西安80 3°带 111°E（EPSG:2382，精度约百米）", "Xi'an 80 3° CM 111°E (EPSG:2382, ~100 m)"),
+    "crs.option.EPSG:2383": ("西安80 3°带 114°E（EPSG:2383，精度约百米）", "Xi'an 80 3° CM 114°E (EPSG:2383, ~100 m)"),
     "batch.upload": ("选择文件", "Choose a file"),
     "batch.crs": ("表格坐标系", "Coordinate system of the table"),
     "batch.lon": ("经度列（留空自动识别）", "Longitude column (blank: detect)"),
@@ -306,6 +319,19 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "col.reason": ("说明", "reason"),
     "col.wgs84_lon": ("WGS84经度", "wgs84_lon"),
     "col.wgs84_lat": ("WGS84纬度", "wgs84_lat"),
+    "batch.limits": ("上限：文件 {size}；XLSX 每表 {columns} 列、共 {cells} 个非空单元格。"
+                     "超出时会提示“表格过大/异常”。",
+                     "Limits: {size} per file; XLSX {columns} columns per sheet and {cells} non-empty cells. Beyond "
+                     "them you get a “table too large or abnormal” message."),
+    "which.search": ("搜索项目（汉字或拼音）", "Search projects (Chinese or pinyin)"),
+    "which.pick": ("选择项目（{count} 个）", "Choose a project ({count})"),
+    "which.precision.county": ("县级近似点位：以{seat}代表{county}，不是项目的实际位置。"
+                               "所属片区和三极只由所在县（{county}）决定。",
+                               "County-level approximate point: {seat} stands for {county}; it is not the project's "
+                               "own site. Its zone and poles follow from the county ({county}) alone."),
+    "which.precision.town": ("乡镇级近似点位：{seat}（乡镇驻地），不是项目的实际位置。",
+                             "Township-level approximate point: {seat} (the township seat), not the project's own "
+                             "site."),
     "batch.yes": ("是", "yes"),
     "batch.no": ("否", "no"),
     "batch.reason": ("原因", "Reason"),
