@@ -77,19 +77,6 @@ def find_name_column(columns: list[str]) -> str | None:
     return next((c for c in columns if "名称" in str(c) or "项目" in str(c)), None)
 
 
-def _joined(values: list, names: dict[str, str], sep: str) -> list[str]:
-    """Tuples of ids (or ids joined with ';') as names joined with ``sep``; one lookup per distinct value."""
-    cache: dict[object, str] = {}
-    out = []
-    for v in values:
-        text = cache.get(v)
-        if text is None:
-            ids = v.split(";") if isinstance(v, str) else list(v or ())
-            text = cache[v] = sep.join(names.get(i, i) for i in ids if i)
-        out.append(text)
-    return out
-
-
 def _labels(lang: str) -> tuple[dict[str, str], dict[str, str]]:
     model = load_zone_model()
     if lang == "en":
@@ -159,38 +146,53 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     outside = valid & ~inside
     status = np.where(inside, "inside", np.where(outside, "outside", "error"))
 
+    # Text per county, then one array lookup per row (no Python work per row: a table may have millions)
     zone_names, pole_names = _labels(lang)
-    county = result["county"].astype(object).where(inside, "").to_numpy()
+    join = sep if lang == "zh" else ";"
+    model = load_zone_model()
+    county_cat = pd.Categorical(result["county"])
+    codes = np.where(inside, county_cat.codes, -1)
+    names = [str(c) for c in county_cat.categories]
+    adcodes = dict(zip(result["county"].astype(object), result["adcode"].astype(object), strict=True)) \
+        if len(names) else {}
+
+    def lookup(values: list[object]) -> np.ndarray:
+        table = np.empty(len(values) + 1, dtype=object)
+        table[:-1], table[-1] = values, ""
+        return table[codes]  # code -1 picks the last slot: ""
+
     out = {
-        "county": county,
-        "adcode": result["adcode"].astype(object).where(inside, "").to_numpy(),
-        "zone": pd.Series(result["zone"].astype(object).where(inside, "").to_numpy()).map(
-            lambda z: zone_names.get(z, z)).to_numpy(),
-        "zones": np.where(inside, _joined(result["zones"].tolist(), zone_names, sep if lang == "zh" else ";"), ""),
-        "poles": np.where(inside, _joined(result["poles"].tolist(), pole_names, sep if lang == "zh" else ";"), ""),
+        "county": lookup(names),
+        "adcode": lookup([adcodes.get(n, "") for n in names]),
+        "zone": lookup([zone_names.get(model.primary_zone(n), "") for n in names]),
+        "zones": lookup([join.join(zone_names.get(z, z) for z in model.zones_of(n)) for n in names]),
+        "poles": lookup([join.join(pole_names.get(z, z) for z in model.poles_of(n)) for n in names]),
     }
-    yes, no = (t("batch.yes", lang), t("batch.no", lang)) if lang == "zh" else (True, False)
-    out["inside"] = np.where(inside, yes, np.where(outside, no, "")).astype(object) if lang == "zh" else \
-        np.where(valid, inside, None).astype(object)
-    near = result["nearest_county"].astype(object).to_numpy()
+    if lang == "zh":
+        yes, no = t("batch.yes", lang), t("batch.no", lang)
+        out["inside"] = np.where(inside, yes, np.where(outside, no, "")).astype(object)
+    else:
+        out["inside"] = np.where(valid, inside, None).astype(object)
+    near_cat = pd.Categorical(result["nearest_county"].astype(object))
+    near_codes = np.where(outside, near_cat.codes, -1)
+    near_names = np.array([*map(str, near_cat.categories), ""], dtype=object)
     km = result["distance_km"].to_numpy(dtype=np.float64)
-    out["nearest_county"] = np.where(outside, near, "").astype(object)
-    out["distance_km"] = np.where(outside, np.round(km, 1), np.nan)
-    has_near = outside & pd.notna(near) & np.isfinite(km)
+    has_near = (near_codes >= 0) & np.isfinite(km)
+    out["nearest_county"] = near_names[near_codes]
+    distance = np.where(has_near, np.round(km, 1), np.nan)
     if has_near.any():
-        county_s = pd.Series(near[has_near]).astype(str)
-        km_s = pd.Series(np.round(km[has_near], 1)).map("{:.1f}".format)
         head, mid, tail = _split_template(t("reason.outside", lang, county="\x00", km="\x00"))
-        reasons[has_near] = (head + county_s + mid + km_s + tail).to_numpy()
+        tenths = np.round(km[has_near] * 10).astype(np.int64)
+        km_text = np.char.add(np.char.add((tenths // 10).astype(str), "."), (tenths % 10).astype(str))
+        prefix = np.array([head + n + mid for n in near_names], dtype=object)[near_codes[has_near]]
+        reasons[has_near] = prefix + km_text.astype(object) + tail
     reasons[outside & ~has_near] = t("reason.outside_far", lang)
     out["reason"] = reasons
-    added = pd.DataFrame(out)
-    added["distance_km"] = added["distance_km"].astype(object).where(added["distance_km"].notna(), None)
+    added = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in out.items()})
+    added.insert(len(added.columns) - 1, "distance_km", distance)
     if points.decision.crs != "wgs84":
         added.insert(0, "wgs84_lat", np.round(points.lat, 7))
         added.insert(0, "wgs84_lon", np.round(points.lon, 7))
-        for c in ("wgs84_lon", "wgs84_lat"):
-            added[c] = added[c].astype(object).where(added[c].notna(), None)
     headers = [t(f"col.{c}", lang) if lang == "zh" else c for c in added.columns]
     suffix = "（计算）" if lang == "zh" else "_computed"
     added.columns = [f"{h}{suffix}" if h in columns else h for h in headers]

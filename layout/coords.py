@@ -267,11 +267,9 @@ def parse_column(cells: pd.Series) -> tuple[NDArray[np.float64], dict[int, Probl
     notations
         How many cells were read in each notation (``decimal``, ``dms``, ``ddm``).
     """
-    text = cells.astype(str)
-    plain = text.str.match(_PLAIN_NUMBER).to_numpy(dtype=bool)
-    values = np.full(len(text), np.nan)
-    if plain.any():
-        values[plain] = pd.to_numeric(text[plain]).to_numpy(dtype=np.float64)
+    values = _fast_numbers(cells)
+    plain = np.isfinite(values)
+    text = cells if plain.all() else cells.astype(str)
     problems: dict[int, Problem] = {}
     notations = {"decimal": int(plain.sum())}
     for i in np.flatnonzero(~plain):
@@ -281,6 +279,22 @@ def parse_column(cells: pd.Series) -> tuple[NDArray[np.float64], dict[int, Probl
         except CellError as exc:
             problems[int(i)] = (exc.code, exc.args_)
     return values, problems, notations
+
+
+def _fast_numbers(cells: pd.Series) -> NDArray[np.float64]:
+    """Plain decimal cells as floats (NaN elsewhere): Arrow's cast when the whole column is clean, else pandas'
+    ``to_numeric``; cells it leaves NaN go to :func:`parse_angle` for an exact reading or message."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(cells, type=pa.string(), from_pandas=True)
+        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(cells.astype(object), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    values = np.array(values, dtype=np.float64)  # a writable copy
+    values[~np.isfinite(values)] = np.nan
+    return values
 
 
 def parse_pair_column(cells: pd.Series) -> tuple[NDArray, NDArray, dict[int, Problem], dict[str, int]]:

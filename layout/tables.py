@@ -319,9 +319,9 @@ def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
     if table.num_rows != len(body):  # never expected: fall back to the csv module, one record at a time
         rows = [_fields(r) if r else [""] * len(columns) for r in body]
         return pd.DataFrame(rows, columns=columns, dtype=object)
-    frame = pd.DataFrame({c: table.column(k).to_numpy(zero_copy_only=False) for c, k in zip(columns, keys,
-                                                                                              strict=True)})
-    return frame.astype(object)
+    frame = table.to_pandas()  # str columns backed by the Arrow buffers: no Python string per cell
+    frame.columns = columns
+    return frame
 
 
 # -- XLSX ------------------------------------------------------------------------------------
@@ -579,14 +579,39 @@ def _csv_field(value: object) -> str:
     return text
 
 
+def _text_array(col: pd.Series):
+    """A column as an Arrow string array with empty strings for missing values (numbers in their shortest form)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.dtype.kind == "f":
+        arr = pc.cast(pa.array(col.to_numpy(dtype=np.float64), from_pandas=True), pa.string())
+    else:
+        try:
+            arr = pa.array(col, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            arr = pa.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                            for v in col.tolist()], type=pa.string())
+    return pc.fill_null(arr, "")
+
+
 def _added_lines(added: pd.DataFrame) -> list[str]:
-    """Each row of the added columns as CSV text, starting with the separating comma."""
-    cols = [added[c].astype(object).where(added[c].notna(), "").astype(str).map(neutralise) for c in added.columns]
-    quoted = [c.map(_csv_field) if c.str.contains(r'[,"\r\n]', regex=True).any() else c for c in cols]
-    joined = quoted[0]
-    for c in quoted[1:]:
-        joined = joined + "," + c
-    return ("," + joined).tolist()
+    """Each row of the added columns as CSV text, starting with the separating comma (Arrow compute, quoting
+    as pandas does; every text that a spreadsheet would run as a formula neutralised)."""
+    import pyarrow.compute as pc
+
+    arrays = []
+    for c in added.columns:
+        arr = _text_array(added[c])
+        risky = pc.match_substring_regex(arr, r"^[=+\-@\t\r]")
+        arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+        special = pc.match_substring_regex(arr, '[,"\r\n]')
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+        arrays.append(pc.if_else(special, quoted, arr))
+    if not arrays:
+        return [""] * len(added)
+    joined = pc.binary_join_element_wise(*arrays, ",") if len(arrays) > 1 else arrays[0]
+    return [f",{line}" for line in joined.to_pylist()]
 
 
 def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig") -> bytes:

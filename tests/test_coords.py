@@ -75,9 +75,9 @@ def test_pair_column_fast_path_and_fallback_agree():
 
 def test_column_parse_is_vectorised_with_exact_messages_for_the_rest():
     values, problems, notations = parse_column(pd.Series(["112.3", " 28.5 ", "abc", "", "112°21′18″", "1e3"]))
-    assert values[[0, 1, 4]] == pytest.approx([112.3, 28.5, 112.355])
-    assert {i: code for i, (code, _) in problems.items()} == {2: "not_number", 3: "empty", 5: "not_number"}
-    assert notations == {"decimal": 2, "dms": 1}
+    assert values[[0, 1, 4, 5]] == pytest.approx([112.3, 28.5, 112.355, 1000.0])  # 1e3 is a number (then too big)
+    assert {i: code for i, (code, _) in problems.items()} == {2: "not_number", 3: "empty"}
+    assert notations == {"decimal": 3, "dms": 1}
 
 
 @pytest.mark.parametrize(("columns", "expected"), [
