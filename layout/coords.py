@@ -468,8 +468,8 @@ def locate_points(first: NDArray, second: NDArray, problems: dict[int, Problem],
                 problems[int(i)] = ("metres_in_degrees", {"a": _num(first[i]), "b": _num(second[i]), "crs": crs})
         else:
             decision = _locate_metres(first, second, big, crs, lon, lat, problems, degrees=int(deg.sum()))
-    for i in np.flatnonzero(np.isfinite(lon)):
-        problems.pop(int(i), None)
+    for i in [k for k in problems if np.isfinite(lon[k])]:
+        problems.pop(i)
     return Points(lon=lon, lat=lat, problems=problems, decision=decision, notations=notations or {})
 
 

@@ -596,22 +596,49 @@ def _text_array(col: pd.Series):
 
 
 def _added_lines(added: pd.DataFrame) -> list[str]:
-    """Each row of the added columns as CSV text, starting with the separating comma (Arrow compute, quoting
-    as pandas does; every text that a spreadsheet would run as a formula neutralised)."""
+    """Each row of the added columns as CSV text, starting with the separating comma."""
+    return _added_array(added).to_pylist()
+
+
+_FORMULA_STARTS = None  # set on first use: an Arrow array of FORMULA_START
+
+
+def _added_array(added: pd.DataFrame):
+    """Each row of the added columns as CSV text starting with the separating comma, as an Arrow string array
+    (Arrow compute, quoting as pandas does; every text that a spreadsheet would run as a formula neutralised)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    global _FORMULA_STARTS
+    if _FORMULA_STARTS is None:
+        _FORMULA_STARTS = pa.array(FORMULA_START)
     arrays = []
     for c in added.columns:
         arr = _text_array(added[c])
-        risky = pc.match_substring_regex(arr, r"^[=+\-@\t\r]")
-        arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
-        special = pc.match_substring_regex(arr, '[,"\r\n]')
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
-        arrays.append(pc.if_else(special, quoted, arr))
-    if not arrays:
-        return [""] * len(added)
-    joined = pc.binary_join_element_wise(*arrays, ",") if len(arrays) > 1 else arrays[0]
-    return [f",{line}" for line in joined.to_pylist()]
+        risky = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_FORMULA_STARTS)
+        if pc.any(risky).as_py():
+            arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+        special = None
+        for ch in (",", '"', "\n", "\r"):  # literal searches: much faster than one regex over CJK text
+            hit = pc.match_substring(arr, ch)
+            special = hit if special is None else pc.or_(special, hit)
+        if pc.any(special).as_py():
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+            arr = pc.if_else(special, quoted, arr)
+        arrays.append(arr)
+    return pc.binary_join_element_wise("", *arrays, ",") if arrays else pc.cast(pa.nulls(len(added)), pa.string())
+
+
+def _joined_bytes(arr) -> bytes:
+    """The UTF-8 bytes of a string array's values one after another (its data buffer, no Python strings)."""
+    import pyarrow as pa
+
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    arr = arr.cast(pa.large_string())
+    if len(arr) == 0:
+        return b""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    return arr.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 
 
 def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig") -> bytes:
@@ -623,22 +650,33 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
         ``utf-8-sig`` (UTF-8 with BOM, what Excel opens correctly) or the input's encoding (``gb18030``…).
     """
     header = "," + ",".join(_csv_field(neutralise(str(c))) for c in added.columns)
-    rows = _added_lines(added) if len(added) else []
+    bom = encoding == "utf-8-sig"
     if table.kind == "csv" and table.records is not None:
-        h = len(table.records) - len(table.frame) - 1
-        out = [*table.records[:h], table.records[h] + header,
-               *[rec + extra for rec, extra in zip(table.records[h + 1:], rows, strict=True)]]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         nl = table.newline
+        h = len(table.records) - len(table.frame) - 1
+        head = "".join(rec + nl for rec in table.records[:h]) + table.records[h] + header + nl
+        body = b""
+        if len(table.frame):
+            own = pa.array(table.records[h + 1:], type=pa.large_string())
+            added_text = _added_array(added).cast(pa.large_string())
+            end = pa.scalar(nl, type=pa.large_string())
+            body = _joined_bytes(pc.binary_join_element_wise(own, added_text, end, pa.scalar("", pa.large_string())))
+        data = head.encode("utf-8") + body
     else:
         own = table.frame
+        rows = _added_lines(added) if len(added) else []
         out = [",".join(_csv_field(c) for c in own.columns) + header]
         lines = own.astype(str).apply(lambda col: col.map(_csv_field)).agg(",".join, axis=1).tolist() if len(own) \
             else []
         out += [a + b for a, b in zip(lines, rows, strict=True)]
-        nl = "\r\n"
-    text = nl.join(out) + nl
+        data = ("\r\n".join(out) + "\r\n").encode("utf-8")
+    if bom or encoding in ("utf-8", "utf8"):
+        return (b"\xef\xbb\xbf" if bom else b"") + data
     try:
-        return text.encode(encoding)
+        return data.decode("utf-8").encode(encoding)
     except (UnicodeEncodeError, LookupError):
         raise InputError(f"the result cannot be written in {encoding}; choose UTF-8", code="encode_failed",
                          encoding=encoding) from None
