@@ -20,9 +20,10 @@ $(VENV)/.test-installed: $(STAMP)
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
+# Tests run with an empty matplotlib cache, as on a new machine: nothing may depend on what a cache holds.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/classify.py

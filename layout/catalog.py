@@ -37,7 +37,7 @@ SECTORS: dict[str, list[str]] = {
     "五大新兴服务行业": ["工业软件与信息服务", "现代物流业", "现代金融服务", "高端商务服务", "检测检验服务"],
 }
 SECTOR_NAMES = [s for group in SECTORS.values() for s in group]
-COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", CITYWIDE]
+COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", "中心城区", CITYWIDE]
 PRECISIONS = ["site", "town", "county", "citywide"]
 POINT_PRECISIONS = ("site", "town", "county")
 COMPUTED_COLUMNS = ["computed_county", "zone", "zones", "poles"]
@@ -104,7 +104,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     zones: list[tuple[str, ...]] = [()] * n
     poles: list[tuple[str, ...]] = [()] * n
     for i, name in enumerate(gdf["county"]):
-        if name in model.counties:
+        if name in model.counties or name in model.areas:
             county[i], zone[i] = name, model.primary_zone(name)
             zones[i], poles[i] = tuple(model.zones_of(name)), tuple(model.poles_of(name))
     located = np.flatnonzero(gdf["precision"].isin(["site", "town"]).to_numpy() & gdf["lon"].notna().to_numpy())
@@ -181,12 +181,22 @@ def _coordinate_text(value: float) -> str:
     return repr(float(value))
 
 
-def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.DataFrame:
-    """Fill empty lon/lat of town and county rows from the offline gazetteer; return a new table.
+GEOCODE_NOTE = "Geocoding: "
+GAZETTEER_SOURCE = "gazetteer, "
 
-    A town the gazetteer lacks (or finds twice) degrades to county precision at the county's point, with a
-    note in ``notes``; never an invented point. ``site`` rows, citywide rows and rows that already have
-    coordinates are left untouched.
+
+def _strip_geocode_note(notes: str) -> str:
+    """``notes`` without an earlier geocoding note (it starts with :data:`GEOCODE_NOTE` and runs to the end)."""
+    at = notes.find(GEOCODE_NOTE)
+    return notes[:at].rstrip() if at >= 0 else notes
+
+
+def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None, refresh: bool = False) -> pd.DataFrame:
+    """Fill empty lon/lat of town and county rows from the offline township list and gazetteer.
+
+    A row naming a town gets the township's point (town precision); a town without a point (or found twice)
+    degrades to county precision at the county's point, with a note in ``notes``; never an invented point.
+    ``site`` rows, citywide rows and rows that already have coordinates are left untouched.
 
     Parameters
     ----------
@@ -194,17 +204,25 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.D
         A text catalog (:func:`read_catalog_table`).
     report
         Filled in with the ids per outcome when given.
+    refresh
+        Also redo rows placed earlier by this gazetteer (``geocode_source`` starting "gazetteer, "): their
+        town is tried again and an earlier geocoding note replaced. Hand-entered coordinates stay.
     """
     out = df.copy()
     report = report if report is not None else FillReport()
     for i in out.index:
-        row = {c: str(out.at[i, c]).strip() for c in ("id", "county", "town", "precision", "lon", "lat")}
-        if row["lon"] or row["lat"] or row["precision"] not in ("town", "county") or row["county"] == CITYWIDE \
-                or row["county"] not in COUNTIES:
+        row = {c: str(out.at[i, c]).strip() for c in ("id", "county", "town", "precision", "lon", "lat",
+                                                      "geocode_source")}
+        redo = refresh and row["geocode_source"].startswith(GAZETTEER_SOURCE) and row["precision"] in ("town", "county")
+        if (not redo and (row["lon"] or row["lat"])) or row["precision"] not in ("town", "county") \
+                or row["county"] == CITYWIDE or row["county"] not in COUNTIES:
             report.skipped.append(row["id"])
             continue
+        notes = str(out.at[i, "notes"]).strip()
+        if redo:
+            notes = _strip_geocode_note(notes)
         result = None
-        if row["precision"] == "town":
+        if row["precision"] == "town" or (redo and row["town"]):
             try:
                 result = geocode(f"{row['county']} {row['town']}") if row["town"] else None
                 why = result.message if result else "the town cell is empty"
@@ -212,23 +230,25 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None) -> pd.D
                 why = str(exc)
             if result is None or not result.found:
                 report.degraded.append((row["id"], row["town"], why))
-                note = (f"Geocoding: {row['town'] or 'no town'} is not in the offline gazetteer (GeoNames "
-                        f"cities1000), so the row sits at {row['county']}'s county-level point (see "
-                        "geocode_source) with county precision.")
-                notes = str(out.at[i, "notes"]).strip()
-                out.at[i, "notes"] = f"{notes} {note}" if notes else note
+                note = (f"{GEOCODE_NOTE}{row['town'] or 'no town'} has no point in the offline gazetteer ({why}), "
+                        f"so the row sits at {row['county']}'s county-level point (see geocode_source) with county "
+                        "precision.")
+                notes = f"{notes} {note}" if notes else note
                 result = None
+        out.at[i, "notes"] = notes
         if result is None:
             result = geocode_county(row["county"])
         out.at[i, "lon"], out.at[i, "lat"] = _coordinate_text(result.lon), _coordinate_text(result.lat)
         out.at[i, "precision"] = result.precision
-        out.at[i, "geocode_source"] = f"gazetteer, {result.precision} precision: {result.source}"
+        out.at[i, "geocode_source"] = f"{GAZETTEER_SOURCE}{result.precision} precision: {result.source}"
         (report.town if result.precision == "town" else report.county).append(row["id"])
     return out
 
 
-def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False) -> FillReport:
-    """Read the catalog at ``path``, fill its geocodes, and write it back atomically with a backup.
+def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False,
+                    refresh: bool = False) -> FillReport:
+    """Read the catalog at ``path``, fill (``refresh``: also redo) its geocodes, write it back atomically
+    with a backup.
 
     The read-modify-write holds an exclusive lock on the file (concurrent runs wait their turn, and the
     ``.bak`` is always the version each run replaced). A catalog that fails validation, or that is not a
@@ -259,7 +279,52 @@ def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = F
                 raise InputError(f"{path}: the catalog has {len(errors)} errors (first: {errors[0]}); fix them "
                                  f"(python -m layout validate {path}) before filling coordinates",
                                  code="catalog_invalid", path=str(path), count=len(errors), first=str(errors[0]))
-        filled = fill_geocodes(table, report=report)
+        filled = fill_geocodes(table, report=report, refresh=refresh)
         if not dry_run and (report.town or report.county):
             write_catalog(filled, path)
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# Counts for the documentation (README.md, docs/catalog_extraction_notes.md), generated, never typed
+
+COUNTS_START = "<!-- catalog-counts: generated by layout.catalog.write_catalog_counts; do not edit -->"
+COUNTS_END = "<!-- /catalog-counts -->"
+
+
+def catalog_counts_markdown(df: pd.DataFrame) -> str:
+    """Rows by precision and by county (the declared ``county`` column) as Markdown tables."""
+    total = len(df)
+    by_precision = df["precision"].value_counts()
+    by_county = df["county"].value_counts()
+    lines = [f"The catalog has {total} rows.", "", "| precision | rows |", "|---|---|"]
+    lines += [f"| {p} | {int(by_precision.get(p, 0))} |" for p in PRECISIONS]
+    lines += ["", "| county | rows | of which with a point |", "|---|---|---|"]
+    located = df[df["lon"].astype(str).str.strip() != ""]["county"].value_counts()
+    lines += [f"| {c} | {int(by_county.get(c, 0))} | {int(located.get(c, 0))} |" for c in COUNTIES]
+    return "\n".join(lines)
+
+
+def replace_counts_block(text: str, counts: str) -> str:
+    """``text`` with the block between :data:`COUNTS_START` and :data:`COUNTS_END` replaced by ``counts``.
+
+    Raises
+    ------
+    InputError
+        When the markers are missing.
+    """
+    start, end = text.find(COUNTS_START), text.find(COUNTS_END)
+    if start < 0 or end < start:
+        raise InputError(f"the document has no counts block: add the lines {COUNTS_START!r} and {COUNTS_END!r}")
+    return text[: start + len(COUNTS_START)] + "\n" + counts + "\n" + text[end:]
+
+
+def write_catalog_counts(paths: list[Path], catalog: str | os.PathLike = CATALOG_PATH) -> list[Path]:
+    """Regenerate the counts block of each document in ``paths`` from the catalog at ``catalog``."""
+    from layout.tables import atomic_write
+
+    counts = catalog_counts_markdown(read_catalog_table(catalog))
+    for path in paths:
+        text = replace_counts_block(Path(path).read_text(encoding="utf-8"), counts)
+        atomic_write(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"), backup=False)
+    return paths

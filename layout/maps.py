@@ -28,7 +28,15 @@ from folium.template import Template
 from layout import assets
 from layout.crs import wgs84_to_gcj02
 from layout.errors import InputError
-from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes, load_zone_areas
+from layout.geodata import (
+    expand_counties,
+    load_counties,
+    load_neighbours,
+    load_pole_axes,
+    load_water,
+    load_zone_areas,
+    water_label_anchor,
+)
 from layout.i18n import t
 from layout.views import BASEMAPS, zone_name, zone_names
 from layout.zones import load_zone_model
@@ -39,6 +47,7 @@ ARROW_MAX_DEG = 0.6  # pole arrows stop near 益阳's edge so the head stays in 
 CLUSTER_OPTIONS = {"maxClusterRadius": 24, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True,
                    "showCoverageOnHover": False, "chunkedLoading": True}
 BACKGROUND = "#e6edf1"
+WATER_COLOR = "#8fc1e3"
 LEGEND_WIDTH_PX = 250  # the open legend's width; the framing leaves room for it on the left (常德's side)
 CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
 
@@ -226,6 +235,7 @@ MAP_CSS = """<style>
 .map-label { white-space: nowrap; text-align: center; font-size: 13px; font-weight: 600; color: #333;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
 .map-label.small { font-size: 11px; font-weight: 400; color: #666; }
+.map-label.water { font-size: 12px; font-weight: 400; font-style: italic; color: #2f6f9f; }
 .map-label.pole { font-size: 12px; white-space: normal; line-height: 1.15; }
 .project-popup { font-size: 13px; line-height: 1.45; }
 .project-popup .pp-name { font-weight: 700; font-size: 14px; margin-bottom: 2px; }
@@ -280,6 +290,7 @@ def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
         "zones": to_display(load_zone_areas(), gcj=gcj),
         "neighbours": to_display(load_neighbours(), gcj=gcj),
         "axes": to_display(load_pole_axes(), gcj=gcj),
+        "water": to_display(load_water(), gcj=gcj),
     }
     for name in ("counties", "neighbours"):
         layers[name]["label_at"] = [_label_point(g) for g in layers[name].geometry]
@@ -298,6 +309,7 @@ def _geojson(gcj: bool, lang: str) -> dict[str, dict]:
         "neighbours": json.loads(layers["neighbours"][["name", "pole", "geometry"]].to_json()),
         "zones": json.loads(layers["zones"][["zone", "color", "geometry"]].to_json()),
         "counties": json.loads(counties[["name", "tip", "geometry"]].to_json()),
+        "water": json.loads(layers["water"][["kind", "name", "geometry"]].to_json()),
     }
 
 
@@ -536,6 +548,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     Labels([(*at, name_en.split(" ")[0] if lang == "en" else name, "small")
             for name, name_en, at in neighbours[["name", "name_en", "label_at"]].itertuples(index=False)]).add_to(fg)
     fg.add_to(m)
+    _water_group(layers["water"], shapes["water"], lang).add_to(m)
 
     # The three zones as coloured areas.
     zone_fg = folium.FeatureGroup(name=t("layer.zones", lang), overlay=True, control=True)
@@ -595,6 +608,31 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
+
+
+def water_labels(water: gpd.GeoDataFrame, lang: str, *, within=None) -> list[tuple[float, float, str]]:
+    """(lat, lon, text) of the labelled water features (洞庭湖, 资水), placed inside ``within`` when given."""
+    out = []
+    for kind, geom, zh, en in water[["kind", "geometry", "label_zh", "label_en"]].itertuples(index=False):
+        text = en if lang == "en" else zh
+        at = water_label_anchor(kind, geom, within) if text else None
+        if at is not None:
+            out.append((at.y, at.x, text))
+    return out
+
+
+def _water_group(water: gpd.GeoDataFrame, shape: dict, lang: str) -> folium.FeatureGroup:
+    """Lakes and rivers, under the zones, as a layer the user can switch off (on by default)."""
+    fg = folium.FeatureGroup(name=t("layer.water", lang), overlay=True, control=True, show=True)
+    SharedGeoJson(
+        shape, interactive=False, control=False,
+        style_function=lambda f: ({"color": WATER_COLOR, "weight": 0.6, "fillColor": WATER_COLOR, "fillOpacity": 0.55}
+                                  if f["properties"]["kind"] == "lake"
+                                  else {"color": WATER_COLOR, "weight": 1.6, "opacity": 0.9, "fill": False}),
+    ).add_to(fg)
+    within = shapely.union_all(_layers(False)["counties"].geometry.to_numpy()).buffer(0.15)  # 益阳 and its shore
+    Labels([(lat, lon, text, "water") for lat, lon, text in water_labels(water, lang, within=within)]).add_to(fg)
+    return fg
 
 
 def _county_tip(name: str, name_en: str, area: float, lang: str) -> str:

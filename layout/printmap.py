@@ -33,7 +33,14 @@ from pyproj import Transformer
 
 from layout.crs import METRIC, WGS84
 from layout.errors import InputError, LayoutError
-from layout.geodata import expand_counties, load_counties, load_neighbours, load_pole_axes
+from layout.geodata import (
+    expand_counties,
+    load_counties,
+    load_neighbours,
+    load_pole_axes,
+    load_water,
+    water_label_anchor,
+)
 from layout.i18n import t
 from layout.plan import PLAN_TITLE
 from layout.views import effective_county, focus_mask, zone_name
@@ -49,6 +56,9 @@ TITLES_IN = 0.95  # height of the title block above the map, inches
 SOURCE_IN = 0.42  # height of the source line below the map, inches
 BACKGROUND = "#e6edf1"  # beyond the prefectures drawn: the same as the web map's offline base
 LAND = "#f6f3ec"
+WATER = "#a9cfe8"  # lakes; rivers and lake shores in WATER_EDGE
+WATER_EDGE = "#6fa8d0"
+WATER_INK = "#2f6f9f"
 INK = "#222222"
 VEIL = (1, 1, 1, 0.62)  # over everything outside the scope's area
 MARKER_PT = 7.0  # marker diameter in points
@@ -71,8 +81,8 @@ RENDER_LOCK = threading.RLock()
 
 
 @cache
-def register_cjk_font() -> str:
-    """Register Noto Sans CJK SC from the ``mplfonts`` package with matplotlib; return its family name.
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK SC file shipped by the ``mplfonts`` package: every print map and deck image uses it.
 
     Raises
     ------
@@ -86,8 +96,23 @@ def register_cjk_font() -> str:
     path = Path(FONT_DIR) / FONT_FILE
     if not path.exists():  # pragma: no cover - a broken install
         raise LayoutError(f"{path} is missing: reinstall mplfonts (pip install --force-reinstall mplfonts)")
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return path
+
+
+@cache
+def register_cjk_font() -> str:
+    """Make the shipped CJK font the only file matplotlib knows under its family name; return that name.
+
+    A family name alone is ambiguous: Debian's ``fonts-noto-cjk`` registers "Noto Sans CJK SC" from its own
+    .ttc, and matplotlib picks whichever file its font cache listed first. Dropping the other files of this
+    family makes every machine draw (and every PDF embed) the same file, whatever fonts or cache it has.
+    """
+    path = cjk_font_path()
+    manager = font_manager.fontManager
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    manager.ttflist = [entry for entry in manager.ttflist if entry.name != name]
+    manager.addfont(str(path))  # also clears matplotlib's look-up cache
+    return name
 
 
 def font_rc() -> dict:
@@ -178,7 +203,7 @@ def scope_title(scope: Scope, lang: str = "zh") -> str:
 def _layers() -> dict[str, gpd.GeoDataFrame]:
     """The geodata layers in the map CRS (cached)."""
     return {"counties": load_counties().to_crs(MAP_CRS), "neighbours": load_neighbours().to_crs(MAP_CRS),
-            "axes": load_pole_axes().to_crs(MAP_CRS)}
+            "axes": load_pole_axes().to_crs(MAP_CRS), "water": load_water().to_crs(MAP_CRS)}
 
 
 def fit_extent(bounds: Sequence[float], aspect: float, *, pad: float = 0.06) -> tuple[float, float, float, float]:
@@ -417,6 +442,7 @@ def draw_map(scope: Scope | str, catalog: pd.DataFrame | None = None, *, lang: s
             spine.set_linewidth(0.8)
         pt = (xmax - xmin) / (frame_w * 72)  # metres per typographic point
         _draw_base(ax, frame, lang)
+        _draw_water(ax, frame, lang)
         arrows = _draw_poles(ax, scope, frame, pt, lang)
         if scope.kind != "city":  # outside the scope: a white veil; the scope outlined
             _add(ax, frame.difference(plan.focus), facecolor=VEIL, linewidth=0, zorder=4)
@@ -464,6 +490,28 @@ def _draw_base(ax, frame, lang: str) -> None:
         _add(ax, geom, facecolor="none", edgecolor="#4a4a4a", linewidth=0.9, zorder=3)
     _add(ax, shapely.union_all(counties.geometry.to_numpy()), facecolor="none", edgecolor="#303030",
          linewidth=1.8, zorder=3.1)
+
+
+def _draw_water(ax, frame, lang: str) -> None:
+    """Lakes over the land and under the zone tint (zorder 2.05); rivers over the tint, under the county lines
+    (2.3); 洞庭湖 and 资水 labelled."""
+    xmin, ymin, xmax, _ = frame.bounds
+    label_area = frame.buffer(-0.06 * (xmax - xmin))
+    for kind, geom, zh, en in _layers()["water"][["kind", "geometry", "label_zh", "label_en"]].itertuples(
+            index=False):
+        if not geom.intersects(frame):
+            continue
+        if kind == "lake":
+            _add(ax, geom.intersection(frame), facecolor=WATER, edgecolor=WATER_EDGE, linewidth=0.4, zorder=2.05)
+        else:
+            for part in shapely.get_parts(geom.intersection(frame)):
+                if isinstance(part, shapely.LineString):
+                    ax.plot(*part.xy, color=WATER_EDGE, linewidth=1.2, solid_capstyle="round", zorder=2.3)
+        text = en if lang == "en" else zh
+        at = water_label_anchor(kind, geom, label_area) if text else None
+        if at is not None:
+            ax.text(at.x, at.y, text, ha="center", va="center", fontsize=9, style="italic", color=WATER_INK,
+                    zorder=6, path_effects=_halo(2), gid="water-label")
 
 
 def _draw_poles(ax, scope: Scope, frame, pt: float, lang: str) -> list:

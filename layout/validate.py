@@ -184,11 +184,22 @@ def _check_row(line: int, row: dict[str, str], cell: dict[str, str], seen: dict[
     if cell["plan_quote"] and not quote_in_plan(cell["plan_quote"]):
         problems.append(Problem(line, "plan_quote", ERROR, "plan_quote is not verbatim in the plan",
                                 "copy the sentence from layout/plan.txt (only whitespace may differ)"))
-    elif cell["name"] and cell["plan_quote"] and squash(cell["name"]) not in squash(cell["plan_quote"]):
+    elif cell["name"] and cell["plan_quote"] and not name_in_quote(cell["name"], cell["plan_quote"]):
         problems.append(Problem(line, "name", WARNING, f"name {cell['name']!r} does not occur in its plan_quote",
                                 "use the plan's own wording for name, or quote the sentence that names it"))
     coordinate_problems, point = _check_coordinates(line, row, cell)
     return problems + coordinate_problems, point
+
+
+def name_in_quote(name: str, quote: str) -> bool:
+    """Whether ``quote`` names ``name``: verbatim, or as one member of a coordination sharing its head noun
+    ("赫山和马良农贸市场" names 赫山农贸市场 and 马良农贸市场; at most 8 characters between 和/、/及/与 and
+    the head)."""
+    name, quote = squash(name), squash(quote)
+    if name in quote:
+        return True
+    return any(re.search(re.escape(name[:k]) + "[和、及与].{1,8}?" + re.escape(name[k:]), quote)
+               for k in range(1, len(name)))
 
 
 def _check_coordinates(line: int, row: dict[str, str],
@@ -225,7 +236,8 @@ def _check_coordinates(line: int, row: dict[str, str],
 
 def _check_places(lines: list[int], cells: list[dict[str, str]],
                   points: list[tuple[float, float] | None]) -> list[Problem]:
-    """Points inside 益阳 and inside the declared county (大通湖区: 南县 ∪ 沅江市), GCJ-02/BD-09 look-alikes."""
+    """Points inside 益阳 and inside the declared county (大通湖区: 南县 ∪ 沅江市; the area 中心城区: 资阳区 ∪
+    赫山区), GCJ-02/BD-09 look-alikes."""
     from layout.classify import classify_points
 
     idx = [i for i, p in enumerate(points) if p is not None and cells[i]["county"] in COUNTIES]
@@ -244,7 +256,7 @@ def _check_places(lines: list[int], cells: list[dict[str, str]],
         got = found["county"].iloc[k]
         if got in allowed:
             continue
-        where = f"{declared} ({' ∪ '.join(allowed)})" if declared == "大通湖区" else declared
+        where = f"{declared} ({' ∪ '.join(allowed)})" if len(allowed) > 1 and declared != CITYWIDE else declared
         for label, _ in _SHIFTS:
             if shifted[label][k] in allowed:
                 x, y = converted[label][0][k], converted[label][1][k]

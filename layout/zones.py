@@ -14,6 +14,7 @@ ZONE_KINDS = ("core", "wing", "pole")
 #: The six county-level units that have polygons, in adcode order.
 POLYGON_COUNTIES = ("资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市")
 DATONGHU = "大通湖区"
+CENTRAL_CITY = "中心城区"
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,39 @@ class County:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A declared area (中心城区): a group of polygon counties the plan names as one place."""
+
+    name: str
+    name_en: str
+    footprint: tuple[str, ...]
+    zone: str
+    quote: str
+    plan_section: str
+
+
+@dataclass(frozen=True)
 class ZoneModel:
     zones: dict[str, Zone]
     counties: dict[str, County]
     _primary: dict[str, str] = field(repr=False)
+    areas: dict[str, Area] = field(default_factory=dict)
 
     def primary_zone(self, county: str) -> str:
-        """Id of the one primary core/wing zone of ``county``."""
+        """Id of the one primary core/wing zone of ``county`` (or of a declared area)."""
+        if county in self.areas:
+            return self.areas[county].zone
         return self._primary[county]
+
+    def footprint(self, name: str) -> tuple[str, ...]:
+        """The polygon counties making up a county or area (itself for a county with a polygon)."""
+        place = self.counties.get(name) or self.areas.get(name)
+        return place.footprint if place is not None and place.footprint else (name,)
 
     def zones_of(self, county: str) -> list[str]:
         """Core/wing zone ids of ``county``: the primary first, then secondary affiliations."""
+        if county in self.areas:
+            return [self.areas[county].zone]
         secondary = [
             z.id
             for z in self.zones.values()
@@ -80,6 +103,9 @@ class ZoneModel:
         return [self._primary[county], *secondary]
 
     def poles_of(self, county: str) -> list[str]:
+        if county in self.areas:  # the poles every county of the area belongs to
+            return [z.id for z in self.zones.values() if z.kind == "pole"
+                    and all(c in z.counties for c in self.areas[county].footprint)]
         return [z.id for z in self.zones.values() if z.kind == "pole" and county in z.counties]
 
     def membership(self, zone_id: str, county: str) -> Membership | None:
@@ -132,9 +158,22 @@ def parse_zone_model(data: dict) -> ZoneModel:
             problems.append(f"county {name}: should have exactly one primary core/wing zone, got {found}")
         else:
             primary[name] = found[0]
+    areas = {}
+    for name, a in data.get("areas", {}).items():
+        footprint = tuple(a.get("footprint", ()))
+        if not footprint or any(c not in counties or counties[c].footprint for c in footprint):
+            problems.append(f"area {name}: footprint should list counties with polygons, got {list(footprint)}")
+        if a.get("zone") not in zones or zones[a["zone"]].kind == "pole":
+            problems.append(f"area {name}: zone should be a core or wing zone id, got {a.get('zone')!r}")
+        if not a.get("quote"):
+            problems.append(f"area {name}: needs the plan's quote")
+        if name in counties:
+            problems.append(f"area {name}: is also in [counties]")
+        areas[name] = Area(name, a.get("name_en", ""), footprint, a.get("zone", ""), a.get("quote", ""),
+                           a.get("plan_section", ""))
     if problems:
         raise LayoutError("zones.toml: " + "; ".join(problems))
-    return ZoneModel(zones=zones, counties=counties, _primary=primary)
+    return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
 
 
 @cache

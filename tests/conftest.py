@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from layout.plan import PLAN_FILE, squash
+
 ROOT = Path(__file__).resolve().parent.parent
-PLAN_PATH = ROOT.parent / "shared" / "seed" / "000_4d368642f29e8689.txt"
 
 
 @pytest.fixture(scope="session")
 def plan_text() -> str:
     """The plan, with all whitespace removed (quotes are checked verbatim modulo whitespace)."""
-    if not PLAN_PATH.exists():
-        pytest.skip(f"the plan is not at {PLAN_PATH}")
-    return "".join(PLAN_PATH.read_text(encoding="utf-8").split())
+    return squash(PLAN_FILE.read_text(encoding="utf-8"))

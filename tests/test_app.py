@@ -383,9 +383,10 @@ def test_summaries_show_counts_table1_and_targets():
     frames = [d.value for d in at.dataframe]
     table1 = next(f for f in frames if "指标名称" in f.columns)
     assert table1.iloc[0].tolist()[:4] == ["服务业增加值（亿元）", "740.26", "1087.68", "8.0% 以上 [平均]"]
+    assert table1.iloc[1, 3] == "4.10 个百分点 [累积]"
     assert table1["2025年"].tolist() == ["1087.68", "44.00", "49.90", "31.40"]
-    targets = next(f for f in frames if "目标（2025年）" in f.columns)
-    assert "600亿元以上" in targets["目标（2025年）"].tolist() and "规划原文" in targets.columns
+    targets = next(f for f in frames if "目标期限" in f.columns)
+    assert "600亿元以上" in targets["目标"].tolist() and "规划原文" in targets.columns
     zone_sector = next(f for f in frames if "合计" in f.columns)
     assert "一核·中心城区现代服务业引领区" in zone_sector.index
     assert at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite

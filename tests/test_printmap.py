@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -12,6 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ft2font import FT2Font
 from pyproj import Transformer
 
 from layout.errors import InputError
@@ -21,6 +26,7 @@ from layout.printmap import (
     MAP_CRS,
     PRECISION_STYLES,
     Scope,
+    cjk_font_path,
     draw_map,
     fit_extent,
     grid_north_angle,
@@ -68,13 +74,42 @@ def pixel(fig, image: np.ndarray, x: float, y: float) -> np.ndarray:
     return image[int(round(image.shape[0] - py)), int(round(px)), :3]
 
 
-def test_the_cjk_font_comes_from_the_mplfonts_package():
-    import mplfonts
+# Run in a fresh interpreter with an empty matplotlib cache, as on a new machine: the cache is then built from
+# whatever fonts the system has (with Debian's fonts-noto-cjk it lists the same family from a .ttc first).
+FRESH_MACHINE_SCRIPT = """
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ft2font import FT2Font
+from layout.printmap import draw_map
+fig = draw_map("county:安化县", lang="zh", figsize=(8.0, 5.6))
+FigureCanvasAgg(fig).draw()
+texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
+print(json.dumps({"files": sorted({font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
+                                   for t in texts}),
+                  "text": "".join(t.get_text() for t in texts)}))
+"""
 
-    assert register_cjk_font() == "Noto Sans CJK SC"
-    path = matplotlib.font_manager.findfont(matplotlib.font_manager.FontProperties(family="Noto Sans CJK SC"),
-                                            fallback_to_default=False)
-    assert Path(path).is_relative_to(Path(mplfonts.__file__).parent)
+
+def test_every_label_is_drawn_from_the_shipped_font_file_with_a_fresh_font_cache(tmp_path):
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", FRESH_MACHINE_SCRIPT], env=env, capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parent.parent)
+    drawn = json.loads(done.stdout.strip().splitlines()[-1])
+    assert drawn["files"] == [str(cjk_font_path())]
+    assert "安化县" in drawn["text"]
+    # no tofu: the file has a glyph for every character drawn, Chinese title included
+    font = FT2Font(str(cjk_font_path()))
+    assert [c for c in set(drawn["text"]) if not c.isspace() and font.get_char_index(ord(c)) == 0] == []
+
+
+def test_the_font_is_registered_under_its_family_name_and_only_from_its_file():
+    name = register_cjk_font()
+    assert name == "Noto Sans CJK SC"
+    assert Path(cjk_font_path()).is_relative_to(Path(__import__("mplfonts").__file__).parent)
+    assert [e.fname for e in matplotlib.font_manager.fontManager.ttflist if e.name == name] == [str(cjk_font_path())]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -90,6 +92,9 @@ CASES = [
      "lies in 安化县, not in the declared county 赫山区"),
     ("大通湖区 outside 南县 ∪ 沅江市", edit("P007", lon="111.20586", lat="28.38017"), LINE["P007"], "lon", ERROR,
      "not in the declared county 大通湖区 (南县 ∪ 沅江市)"),
+    ("中心城区 outside 资阳区 ∪ 赫山区", edit("P004", lon="111.20586", lat="28.38017"), LINE["P004"], "lon", ERROR,
+     "not in the declared county 中心城区 (资阳区 ∪ 赫山区)"),
+    ("an undeclared area", edit("P004", county="城区"), LINE["P004"], "county", ERROR, "county '城区' is not allowed"),
     ("swapped", edit("P009", lon="28.38", lat="111.21"), LINE["P009"], "lon", ERROR, "looks swapped: 28.38, 111.21"),
     ("GCJ-02 given as WGS84", edit("P002", **dict(zip(("lon", "lat"), shifted(wgs84_to_gcj02), strict=True))),
      LINE["P002"], "lon", ERROR, "looks like GCJ-02 (高德) coordinates: converted to WGS84 it falls in 赫山区"),
@@ -187,8 +192,10 @@ def test_problem_reads_as_one_line():
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    # PYTHONPATH: from another directory, `-m layout` must still import this tree's package
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd)
+                          cwd=cwd, env=env)
 
 
 def test_cli_validate_exit_codes(tmp_path):

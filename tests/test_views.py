@@ -215,7 +215,18 @@ def test_table1_is_as_the_plan_prints_it():
     assert t1.loc["服务业增加值占 GDP 比重", ["y2020", "y2025", "growth"]].tolist() == ["39.90", "44.00", "4.10%"]
     assert t1.loc["服务业从业人员占全社会从业人员比重", ["y2020", "y2025"]].tolist() == ["46.64", "49.90"]
     assert t1.loc["生产性服务业占服务业增加值", ["y2020", "y2025", "growth"]].tolist() == ["25.40", "31.40", "6.00%"]
-    assert table1_frame()["增速"].tolist()[0] == "8.0% 以上 [平均]"
+    growth = table1_frame().iloc[:, 3].tolist()
+    assert growth == ["8.0% 以上 [平均]", "4.10 个百分点 [累积]", "3.26 个百分点 [累积]", "6.00 个百分点 [累积]"]
+    assert table1_frame(lang="en").iloc[1, 3] == "4.10 percentage points [cumulative]"  # not "4.10%": no rate
+
+
+def test_each_target_shows_its_own_period():
+    frame = targets_frame().set_index("指标")
+    assert "目标（2025年）" not in frame.columns
+    assert frame.at["电商营业额", "目标期限"] == "“十四五”期间" and frame.at["旅游总收入", "目标期限"] == "到2025年"
+    assert frame.at["新增4A级物流企业", "目标期限"] == "未注明年份"
+    for period, source in zip(load_indicators().targets["period"], load_indicators().targets["source"], strict=True):
+        assert ("2025" in source) == (period == "到2025年") or period == "“十四五”期间", source
 
 
 def test_every_indicator_and_target_quotes_the_plan_verbatim():
