@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -76,11 +75,17 @@ def main() -> None:
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cli_out = folder / "cli_zones.csv"
+    peak_file = folder / "peak.txt"
+    # VmHWM is the CLI's own peak (ru_maxrss would carry this process's size across fork + exec)
+    probe = ("import atexit, runpy, sys; "
+             f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+             "open('/proc/self/status') if line.startswith('VmHWM')))); "
+             f"sys.argv = ['layout', 'classify', {str(src)!r}, '-o', {str(cli_out)!r}]; "
+             "runpy.run_module('layout', run_name='__main__')")
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "layout", "classify", str(src), "-o", str(cli_out)], env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = int(peak_file.read_text()) / 1024
     print(f"CLI: exit {done.returncode}, {wall:.2f} s wall (incl. start-up), peak {peak:,.0f} MB; "
           f"load average now {os.getloadavg()[0]:.1f}")
     src_lines = src.read_bytes().split(b"\n")
