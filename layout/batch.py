@@ -140,9 +140,11 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
             reasons[i] = sep.join(reason_text(c, a_, lang) for c, a_ in listed)
         else:
             reasons[i] = reason_text(code, args, lang)
-    result = classify_points(points.lon, points.lat, "wgs84", nearest=True)
-    valid = np.isfinite(points.lon)
-    inside = result["inside"].to_numpy(dtype=bool) & valid
+    valid = np.isfinite(points.lon) & np.isfinite(points.lat)
+    rows = np.flatnonzero(valid)
+    result = classify_points(points.lon[rows], points.lat[rows], "wgs84", nearest=True)  # only usable points
+    inside = np.zeros(n, dtype=bool)
+    inside[rows] = result["inside"].to_numpy(dtype=bool)
     outside = valid & ~inside
     status = np.where(inside, "inside", np.where(outside, "outside", "error"))
 
@@ -151,10 +153,13 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     join = sep if lang == "zh" else ";"
     model = load_zone_model()
     county_cat = pd.Categorical(result["county"])
-    codes = np.where(inside, county_cat.codes, -1)
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[rows] = county_cat.codes
+    codes[~inside] = -1
     names = [str(c) for c in county_cat.categories]
-    adcodes = dict(zip(result["county"].astype(object), result["adcode"].astype(object), strict=True)) \
-        if len(names) else {}
+    adcode_of = result["adcode"].astype(object).to_numpy()
+    first = [int(np.argmax(county_cat.codes == k)) for k in range(len(names))]
+    adcodes = {name: adcode_of[i] for name, i in zip(names, first, strict=True)}
 
     def lookup(values: list[object]) -> np.ndarray:
         table = np.empty(len(values) + 1, dtype=object)
@@ -163,10 +168,10 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
 
     out = {
         "county": lookup(names),
-        "adcode": lookup([adcodes.get(n, "") for n in names]),
-        "zone": lookup([zone_names.get(model.primary_zone(n), "") for n in names]),
-        "zones": lookup([join.join(zone_names.get(z, z) for z in model.zones_of(n)) for n in names]),
-        "poles": lookup([join.join(pole_names.get(z, z) for z in model.poles_of(n)) for n in names]),
+        "adcode": lookup([adcodes.get(name, "") for name in names]),
+        "zone": lookup([zone_names.get(model.primary_zone(name), "") for name in names]),
+        "zones": lookup([join.join(zone_names.get(z, z) for z in model.zones_of(name)) for name in names]),
+        "poles": lookup([join.join(pole_names.get(z, z) for z in model.poles_of(name)) for name in names]),
     }
     if lang == "zh":
         yes, no = t("batch.yes", lang), t("batch.no", lang)
@@ -174,9 +179,12 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     else:
         out["inside"] = np.where(valid, inside, None).astype(object)
     near_cat = pd.Categorical(result["nearest_county"].astype(object))
-    near_codes = np.where(outside, near_cat.codes, -1)
+    near_codes = np.full(n, -1, dtype=np.int64)
+    near_codes[rows] = near_cat.codes
+    near_codes[~outside] = -1
     near_names = np.array([*map(str, near_cat.categories), ""], dtype=object)
-    km = result["distance_km"].to_numpy(dtype=np.float64)
+    km = np.full(n, np.nan)
+    km[rows] = result["distance_km"].to_numpy(dtype=np.float64)
     has_near = (near_codes >= 0) & np.isfinite(km)
     out["nearest_county"] = near_names[near_codes]
     distance = np.where(has_near, np.round(km, 1), np.nan)
@@ -184,7 +192,7 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
         head, mid, tail = _split_template(t("reason.outside", lang, county="\x00", km="\x00"))
         tenths = np.round(km[has_near] * 10).astype(np.int64)
         km_text = np.char.add(np.char.add((tenths // 10).astype(str), "."), (tenths % 10).astype(str))
-        prefix = np.array([head + n + mid for n in near_names], dtype=object)[near_codes[has_near]]
+        prefix = np.array([head + name + mid for name in near_names], dtype=object)[near_codes[has_near]]
         reasons[has_near] = prefix + km_text.astype(object) + tail
     reasons[outside & ~has_near] = t("reason.outside_far", lang)
     out["reason"] = reasons

@@ -354,3 +354,10 @@ def _try_lock(path, queue):
             queue.put("got the lock")
     except OutputError as exc:
         queue.put(str(exc))
+
+
+def test_a_table_with_no_usable_point_and_thousands_of_blanks_is_explained_quietly():
+    df = pd.DataFrame({"名称": [f"项目{i}" for i in range(3000)], "经度": [""] * 3000, "纬度": [""] * 3000})
+    result = classify_table(df)  # warnings are errors in this suite: no RuntimeWarning from NaN points
+    assert result.counts == {"inside": 0, "outside": 0, "error": 3000}
+    assert set(result.added["说明"]) == {"经度为空；纬度为空"}
