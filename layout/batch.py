@@ -158,8 +158,11 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     codes[~inside] = -1
     names = [str(c) for c in county_cat.categories]
     adcode_of = result["adcode"].astype(object).to_numpy()
-    first = [int(np.argmax(county_cat.codes == k)) for k in range(len(names))]
-    adcodes = {name: adcode_of[i] for name, i in zip(names, first, strict=True)}
+    adcodes = {}
+    for k, name in enumerate(names):  # six counties: one vectorised search each
+        hit = np.flatnonzero(county_cat.codes == k)
+        if hit.size:
+            adcodes[name] = adcode_of[hit[0]]
 
     def lookup(values: list[object]) -> np.ndarray:
         table = np.empty(len(values) + 1, dtype=object)
