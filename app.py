@@ -85,25 +85,25 @@ def built_map(query: tuple[tuple[str, str], ...], key: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def uploaded_table(data: bytes, name: str, sheet: str | None) -> tables.Table:
+def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | None = None) -> tables.Table:
     """The uploaded file read as a table (cached by content; few entries: each holds the file)."""
-    return tables.read_table_bytes(data, name=name, sheet=sheet)
+    return tables.read_table_bytes(data, name=name, sheet=sheet, header_row=header_row)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def classified_upload(data: bytes, name: str, sheet: str | None, crs: str, lon: str, lat: str, pair: str,
-                      lang: str) -> batch.BatchResult:
+def classified_upload(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str,
+                      lat: str, pair: str, lang: str) -> batch.BatchResult:
     """The batch check of an uploaded table (cached by content and options)."""
-    return batch.classify_table(uploaded_table(data, name, sheet), lon=lon or None, lat=lat or None,
+    return batch.classify_table(uploaded_table(data, name, sheet, header_row), lon=lon or None, lat=lat or None,
                                 pair=pair or None, crs=crs, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def result_file(data: bytes, name: str, sheet: str | None, crs: str, lon: str, lat: str, pair: str, lang: str,
-                fmt: str) -> bytes:
+def result_file(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str, lat: str,
+                pair: str, lang: str, fmt: str) -> bytes:
     """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
-    table = uploaded_table(data, name, sheet)
-    added = classified_upload(data, name, sheet, crs, lon, lat, pair, lang).added
+    table = uploaded_table(data, name, sheet, header_row)
+    added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
     return tables.result_xlsx_bytes(table, added) if fmt == "xlsx" else tables.result_csv_bytes(table, added)
 
 
@@ -413,23 +413,26 @@ def batch_tab(lang: str) -> None:
         st.error(t("batch.too_big", lang, size=format_bytes(len(data)), limit=format_bytes(MAX_UPLOAD_BYTES)))
         return
     sheet = st.session_state.get("w_batch_sheet") or None
+    header_row = int(st.session_state.get("w_batch_header") or 0) or None
     try:
-        table = uploaded_table(data, upload.name, sheet)
+        table = uploaded_table(data, upload.name, sheet, header_row)
     except LayoutError as exc:
         st.error(error_text(exc, lang, ui="app"))
         return
     columns = [""] + list(map(str, table.frame.columns))
     auto = t("batch.auto", lang)
-    c0, c1, c2, c3, c4 = st.columns([1, 1.4, 1, 1, 1])
+    c0, h0, c1, c2, c3, c4 = st.columns([1, 0.8, 1.4, 1, 1, 1])
     if len(table.sheets) > 1:
         c0.selectbox(t("batch.sheet", lang), table.sheets, key="w_batch_sheet",
                      index=table.sheets.index(table.sheet) if table.sheet in table.sheets else 0)
+    h0.number_input(t("batch.header_row", lang), min_value=0, step=1, key="w_batch_header",
+                    help=t("batch.header_row_help", lang, row=table.header_row))
     crs = c1.selectbox(t("batch.crs", lang), BATCH_CRS, key="w_batch_crs",
                        format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
     lon = c2.selectbox(t("batch.lon", lang), columns, key="w_batch_lon", format_func=lambda c: c or auto)
     lat = c3.selectbox(t("batch.lat", lang), columns, key="w_batch_lat", format_func=lambda c: c or auto)
     pair = c4.selectbox(t("batch.pair", lang), columns, key="w_batch_pair", format_func=lambda c: c or auto)
-    options = (upload.name, table.sheet, crs, lon or "", lat or "", pair or "", lang)
+    options = (upload.name, table.sheet, header_row, crs, lon or "", lat or "", pair or "", lang)
     try:
         result = classified_upload(data, *options)
     except LayoutError as exc:

@@ -91,7 +91,7 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
               sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
     from layout.batch import classify_table, decision_text
     from layout.i18n import t
-    from layout.tables import check_suffix, check_writable, read_table, write_result
+    from layout.tables import check_fits, check_suffix, check_writable, read_table, write_result
 
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
     check_writable(output)
@@ -100,6 +100,7 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
         raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
                          path=str(output))
     table = read_table(src, sheet=sheet, header_row=header_row)
+    check_fits(table, output.suffix.lower())  # before the work, not after it
     result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
     out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"
     write_result(table, result.added, output, encoding=out_encoding)

@@ -344,6 +344,9 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "which.precision.town": ("乡镇级近似点位：{seat}（乡镇驻地），不是项目的实际位置。",
                              "Township-level approximate point: {seat} (the township seat), not the project's own "
                              "site."),
+    "batch.header_row": ("表头所在行（0 = 自动）", "Header row (0 = detect)"),
+    "batch.header_row_help": ("自动识别的表头在第 {row} 行；识别错了就在这里填写行号。",
+                              "The header was detected on row {row}; if that is wrong, enter the row here."),
     "batch.yes": ("是", "yes"),
     "batch.no": ("否", "no"),
     "batch.reason": ("原因", "Reason"),

@@ -690,6 +690,20 @@ def _typed(text: str) -> object:
     return float(text) if "." in text and _NUMBER.match(text) else int(text) if _NUMBER.match(text) else text
 
 
+def check_fits(table: Table, suffix: str) -> None:
+    """Fail before any work when ``table`` cannot be written as ``suffix`` (an .xlsx sheet's row limit).
+
+    Raises
+    ------
+    OutputError
+        When the rows do not fit, naming the figures and the fix (write CSV).
+    """
+    if suffix == ".xlsx" and table.header_row + len(table.frame) > XLSX_MAX_ROWS:
+        raise OutputError(f"{table.name}: {len(table.frame):,} rows do not fit in an .xlsx sheet "
+                          f"({XLSX_MAX_ROWS:,} rows at most); write CSV instead",
+                          code="xlsx_rows", rows=f"{len(table.frame):,}", limit=f"{XLSX_MAX_ROWS:,}")
+
+
 def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "") -> bytes:
     """The table with ``added`` columns as an XLSX workbook.
 
@@ -704,10 +718,7 @@ def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "
     """
     import openpyxl
 
-    if table.header_row + len(table.frame) > XLSX_MAX_ROWS:
-        raise OutputError(f"{table.name}: {len(table.frame):,} rows do not fit in an .xlsx sheet "
-                          f"({XLSX_MAX_ROWS:,} rows at most); write CSV instead",
-                          code="xlsx_rows", rows=f"{len(table.frame):,}", limit=f"{XLSX_MAX_ROWS:,}")
+    check_fits(table, ".xlsx")
     added_values = [[_plain_value(v) for v in added[c].tolist()] for c in added.columns]
     if table.kind == "xlsx" and table.cells <= MAX_COPY_CELLS:
         wb = openpyxl.load_workbook(io.BytesIO(table.source), keep_vba=False, keep_links=False)
