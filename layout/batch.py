@@ -164,10 +164,10 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
         if hit.size:
             adcodes[name] = adcode_of[hit[0]]
 
-    def lookup(values: list[object]) -> np.ndarray:
-        table = np.empty(len(values) + 1, dtype=object)
-        table[:-1], table[-1] = values, ""
-        return table[codes]  # code -1 picks the last slot: ""
+    def lookup(values: list[object]) -> pd.Categorical:
+        labels = list(dict.fromkeys([*map(str, values), ""]))
+        code_of = np.array([labels.index(str(v)) for v in [*values, ""]], dtype=np.int64)
+        return pd.Categorical.from_codes(code_of[codes], categories=labels)  # code -1 picks the last slot: ""
 
     out = {
         "county": lookup(names),
@@ -189,7 +189,10 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     km = np.full(n, np.nan)
     km[rows] = result["distance_km"].to_numpy(dtype=np.float64)
     has_near = (near_codes >= 0) & np.isfinite(km)
-    out["nearest_county"] = near_names[near_codes]
+    out["nearest_county"] = pd.Categorical.from_codes(
+        np.where(near_codes >= 0, near_codes, len(near_names) - 1),
+        categories=list(dict.fromkeys(near_names.tolist()))) if len(set(near_names.tolist())) == len(near_names) \
+        else near_names[near_codes]
     distance = np.where(has_near, np.round(km, 1), np.nan)
     if has_near.any():
         head, mid, tail = _split_template(t("reason.outside", lang, county="\x00", km="\x00"))
@@ -199,7 +202,8 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
         reasons[has_near] = prefix + km_text.astype(object) + tail
     reasons[outside & ~has_near] = t("reason.outside_far", lang)
     out["reason"] = reasons
-    added = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in out.items()})
+    added = pd.DataFrame({k: v if isinstance(v, pd.Categorical) else pd.Series(v, dtype=object)
+                          for k, v in out.items()})
     added.insert(len(added.columns) - 1, "distance_km", distance)
     if points.decision.crs != "wgs84":
         added.insert(0, "wgs84_lat", np.round(points.lat, 7))

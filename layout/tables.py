@@ -584,7 +584,10 @@ def _text_array(col: pd.Series):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if col.dtype.kind == "f":
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = pa.array([str(c) for c in col.cat.categories], type=pa.string())
+        arr = pc.take(cats, pa.array(col.cat.codes.to_numpy(), mask=col.cat.codes.to_numpy() < 0))
+    elif col.dtype.kind == "f":
         arr = pc.cast(pa.array(col.to_numpy(dtype=np.float64), from_pandas=True), pa.string())
     else:
         try:
@@ -614,19 +617,28 @@ def _added_array(added: pd.DataFrame):
         _FORMULA_STARTS = pa.array(FORMULA_START)
     arrays = []
     for c in added.columns:
-        arr = _text_array(added[c])
-        risky = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_FORMULA_STARTS)
-        if pc.any(risky).as_py():
-            arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
-        special = None
-        for ch in (",", '"', "\n", "\r"):  # literal searches: much faster than one regex over CJK text
-            hit = pc.match_substring(arr, ch)
-            special = hit if special is None else pc.or_(special, hit)
-        if pc.any(special).as_py():
-            quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
-            arr = pc.if_else(special, quoted, arr)
-        arrays.append(arr)
+        encoded = pc.dictionary_encode(_text_array(added[c]))  # the checks below run once per distinct value
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        arrays.append(pc.take(_csv_safe(encoded.dictionary), encoded.indices))
     return pc.binary_join_element_wise("", *arrays, ",") if arrays else pc.cast(pa.nulls(len(added)), pa.string())
+
+
+def _csv_safe(arr):
+    """Distinct values made safe for CSV: formula-like text neutralised, then quoted where pandas would quote."""
+    import pyarrow.compute as pc
+
+    risky = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_FORMULA_STARTS)
+    if pc.any(risky).as_py():
+        arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+    special = None
+    for ch in (",", '"', "\n", "\r"):
+        hit = pc.match_substring(arr, ch)
+        special = hit if special is None else pc.or_(special, hit)
+    if special is not None and pc.any(special).as_py():
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+        arr = pc.if_else(special, quoted, arr)
+    return arr
 
 
 def _joined_bytes(arr) -> bytes:
