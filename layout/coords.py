@@ -431,7 +431,8 @@ def locate_points(first: NDArray, second: NDArray, problems: dict[int, Problem],
     big = ok & (np.maximum(np.abs(first), np.abs(second)) > 1000.0)
     deg = ok & ~big
     given_projected = crs.startswith("EPSG:") and not _is_geographic(crs)
-    decision = CrsDecision(crs=crs, code="crs.given", args={"crs": crs})
+    decision = (CrsDecision(crs="wgs84", code="crs.degrees_assumed", args={"rows": 0}) if crs == "auto"
+                else CrsDecision(crs=crs, code="crs.given", args={"crs": crs}))
 
     # Degrees: ranges, swapped pairs, (0, 0)
     if given_projected:

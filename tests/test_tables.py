@@ -361,3 +361,15 @@ def test_a_table_with_no_usable_point_and_thousands_of_blanks_is_explained_quiet
     result = classify_table(df)  # warnings are errors in this suite: no RuntimeWarning from NaN points
     assert result.counts == {"inside": 0, "outside": 0, "error": 3000}
     assert set(result.added["说明"]) == {"经度为空；纬度为空"}
+
+
+def test_a_header_without_rows_and_crlf_line_ends_come_back_as_they_were():
+    table = read_table_bytes(b"lon,lat\n", name="b.csv")
+    out = result_csv_bytes(table, classify_table(table).added).decode("utf-8-sig")
+    assert out == ("lon,lat,所在县区,行政区划代码,所属片区,全部片区,三极对接,在益阳市境内,最近县区,"
+                   "距最近县区（公里）,说明\n")
+    data = "\ufeff名称,lon,lat\r\nA,112.35,28.55\r\n\"B\r\nx\",112.36,28.56\r\n".encode()
+    table = read_table_bytes(data, name="a.csv")
+    lines = result_csv_bytes(table, classify_table(table).added).decode("utf-8-sig").split("\r\n")
+    assert table.row_numbers.tolist() == [2, 3] and lines[1].startswith("A,112.35,28.55,赫山区,")
+    assert lines[2] == "\"B" and lines[3].startswith("x\",112.36,28.56,赫山区,") and lines[4] == ""
