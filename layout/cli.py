@@ -14,6 +14,7 @@ import click
 
 from layout.errors import InputError, LayoutError
 
+STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
@@ -99,6 +100,9 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
     if output.exists() and src.exists() and output.resolve() == src.resolve():
         raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
                          path=str(output))
+    if src.suffix.lower() == output.suffix.lower() == ".csv" and src.is_file() and src.stat().st_size > STREAM_BYTES:
+        _classify_stream(src, output, lon_col, lat_col, pair_col, header_row, crs, lang, encoding)
+        return
     table = read_table(src, sheet=sheet, header_row=header_row)
     check_fits(table, output.suffix.lower())  # before the work, not after it
     result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
@@ -116,6 +120,52 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
         label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
         click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}", err=True)
     if counts["error"] > len(rows):
+        click.echo("  …", err=True)
+
+
+def _classify_stream(src: Path, output: Path, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+                     header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """classify for a large CSV → CSV, a chunk at a time (bounded memory), the same output and messages."""
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import atomic_write, iter_csv_chunks, result_csv_bytes
+
+    counts = {"inside": 0, "outside": 0, "error": 0}
+    problems: list[str] = []
+    state: dict = {}
+
+    def write(tmp: Path) -> None:
+        chunk_crs = crs
+        with open(tmp, "wb") as out:
+            for k, table in enumerate(iter_csv_chunks(src, header_row=header_row)):
+                result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=chunk_crs, lang=lang)
+                if k == 0:
+                    state.update(table=table, result=result)
+                    d = result.decision
+                    if d.code == "crs.gk_cm" and not d.args.get("degrees"):
+                        chunk_crs = d.crs  # the whole file is read at the meridian the first rows decided
+                out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
+                out.write(result_csv_bytes(table, result.added, encoding=out_encoding, head=k == 0))
+                for key, value in result.counts.items():
+                    counts[key] += value
+                if len(problems) < 20:
+                    rows = result.problem_rows(table.frame, lang=lang, limit=20 - len(problems))
+                    for values in rows.itertuples(index=False):
+                        name = f" {values[1]}" if result.name_column else ""
+                        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+                        problems.append(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}")
+
+    atomic_write(output, write)
+    first = state["table"]
+    for code, args in first.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(state["result"], lang), err=True)
+    rows = sum(counts.values())
+    click.echo(f"{src.name} ({first.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{rows:,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["error"] > len(problems):
         click.echo("  …", err=True)
 
 

@@ -277,15 +277,19 @@ def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
         raise InputError(f"{name}: header row {header_row} is beyond the file's {len(records)} rows",
                          code="header_row_bad", row=header_row or 0, rows=len(records))
     columns = _column_names(_fields(records[h]))
-    width = len(columns)
-    body = records[h + 1:]
-    if '"' in text:
-        widths = [len(_fields(r)) if r else width for r in body]
-    else:
-        widths = [r.count(",") + 1 if r else width for r in body]
+    _check_widths(records[h + 1:], starts[h + 1:], len(columns), name=name, quoted='"' in text)
+    frame = _parse_body(records[h + 1:], columns)
+    return Table(frame=frame, name=name, kind="csv", encoding=encoding, header_row=starts[h],
+                 row_numbers=np.asarray(starts[h + 1:], dtype=np.int64), source=data, records=records,
+                 newline=newline, notes=[("note.header_row", {"row": starts[h]})] if h else [])
+
+
+def _check_widths(body: list[str], starts: list[int], width: int, *, name: str, quoted: bool) -> None:
+    """Refuse rows whose field count differs from the header's, listing their lines (no silent shift)."""
+    widths = [(len(_fields(r)) if quoted else r.count(",") + 1) if r else width for r in body]
     bad = [i for i, w in enumerate(widths) if w != width]
     if bad:
-        lines = [(starts[h + 1 + i], widths[i]) for i in bad[:10]]
+        lines = [(starts[i], widths[i]) for i in bad[:10]]
         listing = "; ".join(f"line {ln}: {w} fields" for ln, w in lines)
         listing_zh = "；".join(f"第 {ln} 行有 {w} 个字段" for ln, w in lines)
         more = len(bad) - len(lines)
@@ -294,10 +298,71 @@ def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
                          "cell shifts the columns: remove it or quote the cell, then try again",
                          code="row_width", name=name, width=width, count=len(bad), lines=listing_zh,
                          more=f"，另有 {more} 行" if more else "")
-    frame = _parse_body(body, columns)
-    return Table(frame=frame, name=name, kind="csv", encoding=encoding, header_row=starts[h],
-                 row_numbers=np.asarray(starts[h + 1:], dtype=np.int64), source=data, records=records,
-                 newline=newline, notes=[("note.header_row", {"row": starts[h]})] if h else [])
+
+
+def iter_csv_chunks(path: str | os.PathLike, *, header_row: int | None = None,
+                    chunk_bytes: int = 8 << 20) -> Iterator[Table]:
+    """A large CSV as a sequence of tables of about ``chunk_bytes`` each, for bounded memory.
+
+    The first chunk finds the encoding and the header as :func:`read_table` does; every chunk holds
+    whole records (a quoted field spanning lines is never cut) and the file's own line numbers. Write
+    each with :func:`result_csv_bytes` (``head=True`` for the first only).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_table`; a row of the wrong width stops the run with the lines named.
+    """
+    path = Path(path)
+    check_suffix(path.name)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below; chunks are yielded while it is open
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})", code="read_failed", path=str(path),
+                         reason=exc.strerror or "") from None
+    with fh:
+        first, encoding, columns, newline, offset = True, "", [], "\n", 0
+        tail = b""
+        while True:
+            block = fh.read(chunk_bytes)
+            data = tail + block
+            if not block:
+                if not data:
+                    break
+                cut = len(data)
+            else:
+                cut = data.rfind(b"\n") + 1
+                while cut and data[:cut].count(b'"') % 2:  # inside a quoted field: take more
+                    more = fh.read(chunk_bytes)
+                    if not more:
+                        cut = len(data)
+                        break
+                    data += more
+                    cut = data.rfind(b"\n") + 1
+                if not cut:
+                    tail = data
+                    continue
+            piece, tail = data[:cut], data[cut:]
+            if first:
+                table = _read_csv(piece, name=path.name, header_row=header_row)
+                encoding, columns, newline = table.encoding, list(table.frame.columns), table.newline
+                first = False
+            else:
+                try:
+                    text = piece.decode(encoding.replace("utf-8-sig", "utf-8"))
+                except UnicodeDecodeError:
+                    raise InputError(f"{path.name}: the text is neither UTF-8 nor GBK/GB18030 throughout",
+                                     code="encoding", name=path.name) from None
+                records, starts, _ = split_records(text)
+                starts = [s_ + offset for s_ in starts]
+                _check_widths(records, starts, len(columns), name=path.name, quoted='"' in text)
+                table = Table(frame=_parse_body(records, columns), name=path.name, kind="csv", encoding=encoding,
+                              header_row=0, row_numbers=np.asarray(starts, dtype=np.int64), records=records,
+                              newline=newline)
+            offset += piece.count(b"\n")
+            yield table
+            if not block:
+                break
 
 
 def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
@@ -653,13 +718,15 @@ def _joined_bytes(arr) -> bytes:
     return arr.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 
 
-def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig") -> bytes:
+def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True) -> bytes:
     """The table with ``added`` columns as CSV bytes: a CSV's own text is kept byte for byte in its columns.
 
     Parameters
     ----------
     encoding
         ``utf-8-sig`` (UTF-8 with BOM, what Excel opens correctly) or the input's encoding (``gb18030``…).
+    head
+        False for the later chunks of :func:`iter_csv_chunks`: their rows only, no header, no BOM.
     """
     header = "," + ",".join(_csv_field(neutralise(str(c))) for c in added.columns)
     bom = encoding == "utf-8-sig"
@@ -669,14 +736,14 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
 
         nl = table.newline
         h = len(table.records) - len(table.frame) - 1
-        head = "".join(rec + nl for rec in table.records[:h]) + table.records[h] + header + nl
+        top = "".join(rec + nl for rec in table.records[:h]) + table.records[h] + header + nl if head else ""
         body = b""
         if len(table.frame):
             own = pa.array(table.records[h + 1:], type=pa.large_string())
             added_text = _added_array(added).cast(pa.large_string())
             end = pa.scalar(nl, type=pa.large_string())
             body = _joined_bytes(pc.binary_join_element_wise(own, added_text, end, pa.scalar("", pa.large_string())))
-        data = head.encode("utf-8") + body
+        data = top.encode("utf-8") + body
     else:
         own = table.frame
         rows = _added_lines(added) if len(added) else []
@@ -686,7 +753,7 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
         out += [a + b for a, b in zip(lines, rows, strict=True)]
         data = ("\r\n".join(out) + "\r\n").encode("utf-8")
     if bom or encoding in ("utf-8", "utf8"):
-        return (b"\xef\xbb\xbf" if bom else b"") + data
+        return (b"\xef\xbb\xbf" if bom and head else b"") + data
     try:
         return data.decode("utf-8").encode(encoding)
     except (UnicodeEncodeError, LookupError):

@@ -373,3 +373,24 @@ def test_a_header_without_rows_and_crlf_line_ends_come_back_as_they_were():
     lines = result_csv_bytes(table, classify_table(table).added).decode("utf-8-sig").split("\r\n")
     assert table.row_numbers.tolist() == [2, 3] and lines[1].startswith("A,112.35,28.55,赫山区,")
     assert lines[2] == "\"B" and lines[3].startswith("x\",112.36,28.56,赫山区,") and lines[4] == ""
+
+
+@pytest.mark.parametrize("chunk_bytes", [64, 1000, 1 << 20])
+def test_chunked_reading_gives_the_same_file_as_reading_whole(tmp_path, chunk_bytes):
+    from layout.tables import iter_csv_chunks
+
+    lines = ["2026年项目清单,,", "名称,经度,纬度"]
+    lines += [f"项目{i},{111.2 + i * 0.001:.4f},{28.4 + i * 0.0005:.4f}" for i in range(300)]
+    lines[50] = '"多行\n名称, 带逗号",112.35,28.55'
+    lines[120] = "坏行,abc,28"
+    src = tmp_path / "big.csv"
+    src.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    whole = read_table(src)
+    expected = result_csv_bytes(whole, classify_table(whole).added)
+    parts, numbers = [], []
+    for k, table in enumerate(iter_csv_chunks(src, chunk_bytes=chunk_bytes)):
+        parts.append(result_csv_bytes(table, classify_table(table).added, head=k == 0))
+        numbers += table.row_numbers.tolist()
+    assert b"".join(parts) == expected and numbers == whole.row_numbers.tolist()
+    if chunk_bytes == 64:
+        assert len(parts) > 10
