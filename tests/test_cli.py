@@ -198,3 +198,12 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
     assert out.returncode == 2 and "fix them" in out.stderr
     assert broken.read_text(encoding="utf-8") == "id,name\nP001,x\n"
     assert not (tmp_path / "broken.csv.bak").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["1_12.3", "28.5"], "error: LON '1_12.3' is not a number"),
+    (["x" * 100_000, "28.5"], "…' is not a number"),
+])
+def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
+    out = run("where", *args)
+    assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
