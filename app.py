@@ -48,8 +48,42 @@ def catalog_bundle():
     """The catalog, its sector groups and its search index (read-only; shared by every session)."""
     from layout.catalog import SECTORS, load_catalog
 
-    catalog = load_catalog()
+    catalog = with_register(load_catalog())
     return catalog, dict(SECTORS), views.build_search_index(catalog)
+
+
+def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
+    """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
+    from layout.register import Register, default_register_path, overlay_register
+
+    path = default_register_path()
+    if not path.exists():
+        return catalog
+    try:
+        return overlay_register(catalog, Register(path).state())
+    except LayoutError:
+        logging.getLogger("yiyang.app").warning("the project register could not be read; showing the plan only")
+        return catalog
+
+
+@st.cache_resource(show_spinner=False)
+def _register_seen() -> dict:
+    return {}
+
+
+def refresh_on_register_change() -> None:
+    """Drop the cached catalog, views and maps when the register file changed (an officer saved)."""
+    from layout.register import default_register_path
+
+    path = default_register_path()
+    stamp = (str(path), *((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                           for p in (path, path.with_name(path.name + "-wal"))))
+    seen = _register_seen()
+    if seen.get("stamp", stamp) != stamp:
+        catalog_bundle.clear()
+        filtered.clear()
+        built_map.clear()
+    seen["stamp"] = stamp
 
 
 def tianditu_key() -> str:
@@ -185,6 +219,7 @@ def nav_links(lang: str) -> None:
     """The two pages under names a reader understands (the sidebar's own list would show "app")."""
     st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
     st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
     st.sidebar.divider()
 
 
@@ -528,6 +563,7 @@ def export_tab(state: views.ViewState) -> None:
 
 def main() -> None:
     static_assets()
+    refresh_on_register_change()
     lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
     try:
         catalog, sectors, _ = catalog_bundle()

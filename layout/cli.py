@@ -314,3 +314,264 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
+# --------------------------------------------------------------------------------------------
+# The project register (项目台账)
+
+
+def _open_register(ctx: click.Context):
+    from layout.register import Register
+
+    return Register(ctx.obj.get("register") if ctx.obj else None)
+
+
+def _date_option(value: str | None):
+    from layout.register import parse_date
+
+    return None if value is None else parse_date(value, name="--as-of")
+
+
+def _json_value(value: object) -> object:
+    import datetime as dt
+    import math
+
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@main.group("register")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The register file (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.pass_context
+def register_group(ctx: click.Context, register_path: Path | None) -> None:
+    """The project register (项目台账): sites, status, progress and investment of the plan's projects.
+
+    Every change is kept as an event (who, when, source); nothing is overwritten.
+    Exit codes: 0 ok, 1 data failed a check (e.g. bad cells in a 调度表), 2 unusable input.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["register"] = register_path
+
+
+@register_group.command("set")
+@click.argument("project_id")
+@click.option("--site", nargs=2, type=str, default=None, metavar="LON LAT", help="The project's point.")
+@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True, help="Coordinate system of --site.")
+@click.option("--status", help="未启动, 前期工作, 在建, 已建成, 已运营, 暂停, 取消 "
+                               "(or not_started, preparing, building, completed, operating, suspended, cancelled).")
+@click.option("--progress", help="Progress in % (0–100).")
+@click.option("--invest-planned", help="Planned investment, 万元 (cumulative).")
+@click.option("--invest-done", help="Investment done, 万元 (cumulative).")
+@click.option("--start-year", help="Year construction started.")
+@click.option("--finish-year", help="Year finished (or expected).")
+@click.option("--unit", "lead_unit", help="责任单位 (lead unit).")
+@click.option("--note", help="A note.")
+@click.option("--as-of", "as_of", help="Date the information refers to (YYYY-MM-DD; default today).")
+@click.option("--by", "by", required=True, help="Your name (goes into every event).")
+@click.option("--source", default="",
+              help="Source or reason (e.g. 立项批复文号, 规划许可, 现场核实); required with --site.")
+@click.option("--confirm", is_flag=True, help="Confirm a site outside the county the plan gives (with a reason).")
+@click.pass_context
+def register_set(ctx: click.Context, project_id: str, site: tuple[str, str] | None, crs: str, status: str | None,
+                 progress: str | None, invest_planned: str | None, invest_done: str | None, start_year: str | None,
+                 finish_year: str | None, lead_unit: str | None, note: str | None, as_of: str | None, by: str,
+                 source: str, confirm: bool) -> None:
+    """Record new values for project PROJECT_ID (one event per changed field).
+
+    \b
+    Examples:
+      python -m layout register set P002 --status 在建 --progress 35 --invest-done 800 --by 张三 --source 3月调度
+      python -m layout register set P002 --site 112.3612 28.5731 --crs gcj02 --by 张三 --source "益发改〔2024〕12号"
+    """
+    changes: dict[str, object] = {k: v for k, v in {
+        "status": status, "progress": progress, "invest_planned": invest_planned, "invest_done": invest_done,
+        "start_year": start_year, "finish_year": finish_year, "lead_unit": lead_unit, "note": note}.items()
+        if v is not None}
+    if site is not None:
+        changes["site"] = site
+        changes["crs"] = crs.lower()
+    if not changes:
+        raise InputError("nothing to set: give at least one of --site, --status, --progress, --invest-planned, "
+                         "--invest-done, --start-year, --finish-year, --unit, --note")
+    reg = _open_register(ctx)
+    ids = reg.record(project_id.strip().upper(), changes, by=by, source=source, as_of=_date_option(as_of),
+                     confirm=confirm)
+    for warning in reg.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if ids:
+        click.echo(f"recorded {len(ids)} event(s): {', '.join(map(str, ids))}")
+    else:
+        click.echo("no change: the register already has these values")
+
+
+@register_group.command("show")
+@click.argument("project_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--as-of", "as_of", help="The state on this date (YYYY-MM-DD; default today).")
+@click.pass_context
+def register_show(ctx: click.Context, project_id: str | None, as_json: bool, as_of: str | None) -> None:
+    """The register's current values (of one project, or of every project with an entry).
+
+    Example: python -m layout register show P002 --as-of 2025-12-31
+    """
+    from layout.register import number_text, status_label
+
+    reg = _open_register(ctx)
+    state = reg.state(as_of=_date_option(as_of))
+    names = reg.catalog["name"]
+    if project_id is not None:
+        pid = project_id.strip().upper()
+        reg.check_subject(pid)
+        state = state.loc[[pid]] if pid in state.index else state.iloc[0:0]
+    records = [{"id": pid, "name": names.get(pid, ""), **{k: _json_value(v) for k, v in row.items()}}
+               for pid, row in state.iterrows()]
+    if as_json:
+        click.echo(json.dumps(records[0] if project_id and records else (None if project_id else records),
+                              ensure_ascii=False))
+        return
+    if not records:
+        click.echo("no register entries" + (f" for {project_id}" if project_id else ""))
+        return
+    for rec in records:
+        values = [f"{k}={status_label(v) if k == 'status' else number_text(v) if isinstance(v, float) else v}"
+                  for k, v in rec.items() if k not in ("id", "name") and v not in (None, "")]
+        click.echo(f"{rec['id']} {rec['name']}: " + "  ".join(values))
+
+
+@register_group.command("history")
+@click.argument("project_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def register_history(ctx: click.Context, project_id: str | None, as_json: bool) -> None:
+    """Every event (of one project), oldest first: id, date, field, previous → value, who, source.
+
+    Example: python -m layout register history P002
+    """
+    reg = _open_register(ctx)
+    subject = project_id.strip() if project_id else None
+    if subject and not subject.startswith("indicator:"):
+        subject = subject.upper()
+        reg.check_subject(subject)
+    events = reg.events(subject)
+    records = [{k: _json_value(v) for k, v in row.items()} for row in events.to_dict("records")]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False))
+        return
+    if not records:
+        click.echo("no events")
+    for e in records:
+        undo = f" (undoes {e['undoes']})" if e["undoes"] else ""
+        click.echo(f"#{e['event_id']} {e['as_of']} {e['subject']} {e['field']}: {e['previous'] or '∅'} → "
+                   f"{e['value'] or '∅'}  by {e['by']} at {e['recorded_at']}"
+                   + (f"  source: {e['source']}" if e["source"] else "") + undo)
+
+
+@register_group.command("undo")
+@click.argument("event_id", type=int)
+@click.option("--by", "by", required=True, help="Your name.")
+@click.pass_context
+def register_undo(ctx: click.Context, event_id: int, by: str) -> None:
+    """Undo event EVENT_ID: a new event restores the value it replaced.
+
+    Example: python -m layout register undo 17 --by 张三
+    """
+    new_id = _open_register(ctx).undo(event_id, by=by)
+    click.echo(f"event {event_id} undone by event {new_id}")
+
+
+@register_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The 调度表 to write (.xlsx).")
+@click.pass_context
+def register_export(ctx: click.Context, output: Path) -> None:
+    """Write the 调度表: one row per project with its current values, ready to send to counties.
+
+    Example: python -m layout register export -o 调度表_2026-03.xlsx
+    """
+    from layout.register_sheet import export_sheet_bytes
+    from layout.tables import atomic_write
+
+    if output.suffix.lower() != ".xlsx":
+        raise InputError(f"-o should end in .xlsx, got {output.name!r}")
+    data = export_sheet_bytes(_open_register(ctx))
+    atomic_write(output, lambda tmp: tmp.write_bytes(data))
+    click.echo(f"wrote {output} ({len(data) / 1024:,.0f} KB)")
+
+
+@register_group.command("import")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, help="Your name (goes into every event).")
+@click.option("--apply", "apply_", is_flag=True, help="Apply the changes (all rows or none). Without it: a dry run.")
+@click.pass_context
+def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> None:
+    """Read a filled 调度表 (.xlsx from Excel/WPS, or .csv in UTF-8/GBK) and show or apply its changes.
+
+    Without --apply nothing changes: the diff per project and field is printed. Any bad cell: exit 1,
+    every problem listed with its row, column and fix, nothing applied.
+
+    \b
+    Examples:
+      python -m layout register import 调度表_赫山区.xlsx --by 张三
+      python -m layout register import 调度表_赫山区.xlsx --by 张三 --apply
+    """
+    from layout.register_sheet import apply_sheet, diff_sheet
+    from layout.tables import read_table
+
+    reg = _open_register(ctx)
+    table, _ = read_table(src)
+    diff = diff_sheet(table, reg, name=src.name)
+    for problem in diff.problems:
+        click.echo(f"{src.name}: {problem}", err=True)
+    if diff.problems:
+        click.echo(f"{src.name}: {len(diff.problems)} problem(s); nothing was applied", err=True)
+        sys.exit(1)
+    if diff.ignored_columns:
+        click.echo(f"{src.name}: ignored column(s): {', '.join(diff.ignored_columns)}", err=True)
+    for change in diff.changes:
+        click.echo(f"{change.project} {change.name} {change.field}: {change.old or '∅'} → {change.new}")
+    for warning in diff.warnings:
+        click.echo(f"{src.name}: warning: {warning}", err=True)
+    projects = len({c.project for c in diff.changes})
+    if not diff.changes:
+        click.echo("no changes: the 调度表 matches the register")
+        return
+    if not apply_:
+        click.echo(f"{len(diff.changes)} change(s) in {projects} project(s); nothing applied (add --apply)")
+        return
+    ids = apply_sheet(diff, reg, by=by)
+    click.echo(f"applied {len(diff.changes)} change(s) in {projects} project(s): {len(ids)} event(s)")
+
+
+@register_group.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The backup file to write.")
+@click.pass_context
+def register_backup(ctx: click.Context, output: Path) -> None:
+    """A consistent copy of the live register (SQLite online backup).
+
+    Example: python -m layout register backup -o backups/register_2026-03-31.sqlite
+    """
+    from layout.tables import atomic_write
+
+    store = _open_register(ctx).store
+    atomic_write(output, store.backup_to)
+    click.echo(f"wrote {output} ({store.count_events()} events)")
+
+
+@register_group.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def register_restore(ctx: click.Context, src: Path) -> None:
+    """Replace the register with backup SRC (the current one is kept as <register>.bak).
+
+    Example: python -m layout register restore backups/register_2026-03-31.sqlite
+    """
+    reg = _open_register(ctx)
+    count = reg.store.restore_from(src)
+    click.echo(f"restored {count} events from {src} into {reg.path} (previous content: {reg.path.name}.bak)")

@@ -131,7 +131,7 @@ class ProjectLayer(_SharesData, folium.elements.JSCSSMixin, Layer):
                     + '<div class="pp-sector"><span style="background:' + C[r[2]] + '"></span>'
                     + S[r[5]] + (S[r[6]] ? ' · ' + S[r[6]] : '') + '</div><table>'
                     + row(F.county, S[r[7]]) + row(F.zones, S[r[8]]) + row(F.poles, S[r[9]])
-                    + row(F.precision, S[r[10]]) + row(F.id, S[r[13]]) + '</table>'
+                    + row(F.precision, S[r[10]]) + row(F.status, S[r[14]]) + row(F.id, S[r[13]]) + '</table>'
                     + (S[r[11]] ? '<blockquote>' + S[r[11]] + '</blockquote>' : '')
                     + '<div class="pp-section">' + S[r[12]] + '</div></div>';
             }
@@ -390,7 +390,7 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
     """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
 
     Each row is ``[lat, lon, sector#, precision#, name, sector, action, county, zones, poles, precision,
-    quote, section, id]`` where text fields are indices into ``strings`` (every one ``html.escape``-d).
+    quote, section, id, status]`` where text fields are indices into ``strings`` (every one ``html.escape``-d).
     """
     strings: list[str] = []
     index: dict[str, int] = {}
@@ -422,8 +422,9 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             s(rec.sector), s(rec.action), s(county), s(zone_names(rec.zones or (), lang)),
             s(zone_names(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
             s(rec.plan_quote), s(rec.plan_section), s(rec.id),
+            s(t(f"status.{rec.status}", lang) if getattr(rec, "status", "") else ""),  # from the register
         ])
-    labels = {k: html.escape(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id")}
+    labels = {k: html.escape(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id", "status")}
     return {"strings": strings, "rows": rows, "colors": colors, "labels": labels, "styles": styles}
 
 

@@ -75,6 +75,10 @@ class Table:
     notes: list[tuple[str, dict]] = field(default_factory=list)
     cells: int = 0
 
+    def __iter__(self):
+        """``frame, encoding = read_table(path)``: the older two-value form, kept for callers that use it."""
+        return iter((self.frame, self.encoding))
+
 
 @dataclass(frozen=True)
 class TextTable:

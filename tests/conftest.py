@@ -15,3 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def plan_text() -> str:
     """The plan, with all whitespace removed (quotes are checked verbatim modulo whitespace)."""
     return squash(PLAN_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_register(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty project register and no editor key (a developer's data/ is never read)."""
+    monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path_factory.mktemp("register") / "register.sqlite"))
+    monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)

@@ -161,7 +161,7 @@ def test_the_tour_page_shares_the_language_and_the_view_survives_it():
     at.button_group(key="w_lang").set_value("en")
     at.run()
     before = metrics(at)
-    tour = next((APP.parent / "pages").glob("*.py"))  # the guided tour (演示模式), another page of the app
+    tour = APP.parent / "pages" / "2_演示模式.py"  # the guided tour (演示模式), another page of the app
     at.switch_page(str(tour.relative_to(APP.parent)))
     at.run()
     assert not at.exception and at.session_state["lang"] == "en"

@@ -158,7 +158,10 @@ def test_popup_carries_what_the_officer_needs():
     assert text[1:4] == ["文旅休闲业", "新建", "安化县"]
     assert "益桃安山区服务业发展支撑区" in text[4] and "西南部对接大湘西南" in text[5]
     assert text[6] == "精确点位" and text[8] == "第四章 一（二）" and text[9] == "T0"
-    assert set(payload["labels"]) == {"county", "zones", "poles", "precision", "id"}
+    assert text[10] == ""  # no status: the project register has none for it
+    assert set(payload["labels"]) == {"county", "zones", "poles", "precision", "id", "status"}
+    with_status = project_payload(points(1).assign(status="building"))
+    assert with_status["strings"][with_status["rows"][0][14]] == "在建"
 
 
 def test_points_without_coordinates_are_not_drawn():

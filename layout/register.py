@@ -1,0 +1,605 @@
+"""The project register (项目台账): what officers know about each catalog project, as append-only events.
+
+Nothing is overwritten. Every change is an event (subject, field, new value, previous value, who, when
+recorded, the date the information refers to, source, batch). The state at any date is derived from the
+events: an event is effective at date D when its ``as_of`` <= D, and among the effective events of a
+(subject, field) the one with the highest ``event_id`` wins. Undo appends an event that restores the
+undone event's previous value, dated like the undone event.
+
+Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
+in :mod:`layout.register_store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from layout.errors import InputError
+from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
+
+STATUSES: dict[str, str] = {
+    "not_started": "未启动", "preparing": "前期工作", "building": "在建", "completed": "已建成",
+    "operating": "已运营", "suspended": "暂停", "cancelled": "取消",
+}
+STARTED = {"building", "completed", "operating"}
+COMPLETED = {"completed", "operating"}
+PROJECT_FIELDS = ("site_lon", "site_lat", "site_source", "status", "progress", "invest_planned",
+                  "invest_done", "start_year", "finish_year", "lead_unit", "note")
+INDICATOR_FIELDS = ("actual_value", "actual_year")
+NUMBER_FIELDS = ("site_lon", "site_lat", "progress", "invest_planned", "invest_done", "actual_value")
+YEAR_FIELDS = ("start_year", "finish_year", "actual_year")
+TEXT_FIELDS = ("site_source", "status", "lead_unit", "note")
+SITE_FIELDS = ("site_lon", "site_lat", "site_source")
+FIELD_LABELS = {
+    "site": "位置", "site_lon": "经度", "site_lat": "纬度", "site_source": "坐标来源", "status": "状态",
+    "progress": "进度(%)", "invest_planned": "计划投资(万元)", "invest_done": "完成投资(万元)",
+    "start_year": "开工年份", "finish_year": "完工年份", "lead_unit": "责任单位", "note": "备注",
+    "actual_value": "实际值", "actual_year": "实际值年份",
+}
+INDICATOR_PREFIX = "indicator:"
+YEAR_RANGE = (1990, 2100)
+MAX_TEXT = 2000
+SITE_DECIMALS = 7
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REGISTER_ENV = "LAYOUT_REGISTER"
+_INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
+
+
+def default_register_path() -> Path:
+    """``$LAYOUT_REGISTER`` when set, else ``<repo>/data/register.sqlite`` (``data/`` is git-ignored)."""
+    env = os.environ.get(REGISTER_ENV, "").strip()
+    return Path(env) if env else REPO_ROOT / "data" / "register.sqlite"
+
+
+# --------------------------------------------------------------------------------------------
+# Values: parsing and text form
+
+
+def parse_status(value: object) -> str:
+    """A status id from an id, a Chinese name or an English word; raises InputError naming the allowed ones."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    key = text.lower().replace(" ", "_").replace("-", "_")
+    if key in STATUSES:
+        return key
+    for sid, zh in STATUSES.items():
+        if text == zh:
+            return sid
+    allowed = "、".join(STATUSES.values())
+    raise InputError(f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}")
+
+
+def status_label(status_id: str, lang: str = "zh") -> str:
+    """The Chinese name of a status id (the id itself in English, with underscores as spaces)."""
+    if not status_id:
+        return ""
+    return STATUSES.get(status_id, status_id) if lang == "zh" else status_id.replace("_", " ")
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool):
+        raise InputError(f"should be a number, got {value!r}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(f"should be a number, got {str(value).strip()!r}") from None
+    if not math.isfinite(number):
+        raise InputError(f"should be a finite number, got {value!r}")
+    return number
+
+
+def number_text(number: float) -> str:
+    """The stored text of a number: integers without a decimal point, others in shortest form."""
+    return str(int(number)) if float(number).is_integer() and abs(number) < 1e15 else repr(float(number))
+
+
+def check_value(name: str, value: object) -> str | None:
+    """Validate one field's value and return its stored text (None clears the field).
+
+    Raises
+    ------
+    InputError
+        With the expected form and what arrived (the caller adds the subject and field).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    if name == "status":
+        return parse_status(value)
+    if name in YEAR_FIELDS:
+        number = _number(value)
+        if not number.is_integer() or not YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
+            raise InputError(f"should be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, got {value!r}")
+        return str(int(number))
+    if name in NUMBER_FIELDS:
+        number = _number(value)
+        if name == "progress" and not 0 <= number <= 100:
+            raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
+        if name in ("invest_planned", "invest_done") and number < 0:
+            raise InputError(f"should be 万元 (0 or more), got {number:g}")
+        if name in ("site_lon", "site_lat"):
+            number = round(number, SITE_DECIMALS)
+        return number_text(number)
+    if name in ("site_source", "lead_unit", "note"):
+        text = str(value).strip()
+        if len(text) > MAX_TEXT:
+            raise InputError(f"should be at most {MAX_TEXT} characters, got {len(text)}")
+        return text
+    raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
+
+
+def parse_date(value: object, *, name: str = "as_of") -> dt.date:
+    """A date from a ``date``/``datetime`` or text ``YYYY-MM-DD`` (also ``YYYY/MM/DD``, ``YYYY年M月D日``)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00:00)?", text)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    raise InputError(f"{name} should be a date like 2026-03-31, got {text!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Sites
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """Where a typed point falls: its WGS84 position, county and zone, and what the plan says."""
+
+    lon: float
+    lat: float
+    inside: bool
+    county: str
+    zone: str
+    plan_county: str
+    in_plan_county: bool
+    nearest_county: str = ""
+    distance_km: float = float("nan")
+
+
+def check_site(lon: object, lat: object, *, crs: str = "wgs84", plan_county: str = "") -> SiteCheck:
+    """Convert a point to WGS84 and classify it (county, zone); compare with the plan's county.
+
+    Raises
+    ------
+    InputError
+        When a coordinate is not a number, impossible, swapped, or the CRS is unknown.
+    """
+    from layout.classify import classify_points
+    from layout.crs import check_lonlat, parse_number, to_wgs84
+    from layout.gazetteer import CITYWIDE
+    from layout.geodata import expand_counties
+
+    values = []
+    for label, v in (("longitude", lon), ("latitude", lat)):
+        try:
+            values.append(parse_number(v))
+        except InputError as exc:
+            raise InputError(f"{label} {exc}") from None
+    if problem := check_lonlat(*values):
+        raise InputError(problem)
+    wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
+    row = classify_points(wlon, wlat).iloc[0]
+    county = "" if pd.isna(row["county"]) else str(row["county"])
+    zone = "" if pd.isna(row["zone"]) else str(row["zone"])
+    ok_counties = [] if plan_county in ("", CITYWIDE) else expand_counties([plan_county])
+    in_plan = bool(row["inside"]) and (not ok_counties or county in ok_counties)
+    return SiteCheck(lon=round(float(wlon[0]), SITE_DECIMALS), lat=round(float(wlat[0]), SITE_DECIMALS),
+                     inside=bool(row["inside"]), county=county, zone=zone, plan_county=plan_county,
+                     in_plan_county=in_plan, nearest_county=str(row["nearest_county"] or ""),
+                     distance_km=float(row["distance_km"]))
+
+
+# --------------------------------------------------------------------------------------------
+# The register
+
+
+@dataclass
+class _Plan:
+    """Validated changes for one subject: stored texts per field, the source per field, warnings."""
+
+    subject: str
+    values: dict[str, str | None]
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Register:
+    """The register at ``path`` (created with its schema on first use).
+
+    Parameters
+    ----------
+    path
+        The SQLite file; default :func:`default_register_path`.
+    catalog
+        The catalog table (``id``, ``name``, ``county``) that project ids are checked against; default
+        the shipped ``projects_catalog.csv``.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, catalog: pd.DataFrame | None = None) -> None:
+        self.path = Path(path) if path is not None else default_register_path()
+        self.store = RegisterStore(self.path)
+        self._catalog = catalog
+        self.warnings: list[str] = []  # warnings of the latest record/record_many call
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        if self._catalog is None:
+            from layout.catalog import load_catalog
+            self._catalog = load_catalog()
+        return pd.DataFrame(self._catalog).set_index("id", drop=False)
+
+    # -- validation
+
+    def check_subject(self, subject: str) -> str:
+        """``subject`` stripped, when it is a catalog project id or ``indicator:<id>``; else InputError."""
+        subject = str(subject).strip()
+        if subject.startswith(INDICATOR_PREFIX):
+            if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX):]):
+                raise InputError(f"{subject}: an indicator subject should be 'indicator:<id>' with a short id "
+                                 "of letters, digits, _ - or .")
+            return subject
+        if subject not in self.catalog.index:
+            raise InputError(f"{subject or '(empty)'}: not a project id of the catalog (P001 …); "
+                             "the register records only catalog projects — add new ones to projects_catalog.csv")
+        return subject
+
+    def plan_changes(self, subject: str, changes: Mapping[str, object], *, source: str = "",
+                     confirm: bool = False, current: Mapping[str, object] | None = None) -> _Plan:
+        """Validate ``changes`` for ``subject``; gather every problem and raise one InputError.
+
+        ``changes`` keys are the fields, plus ``site`` = (lon, lat) with an optional ``crs`` (wgs84,
+        gcj02, bd09, cgcs2000); ``site=None`` clears the site. A site needs a source (``site_source`` or
+        ``source``); outside the plan's county it needs ``confirm`` and a reason (``source`` or ``note``).
+        """
+        subject = self.check_subject(subject)
+        indicator = subject.startswith(INDICATOR_PREFIX)
+        allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
+        changes = dict(changes)
+        crs = str(changes.pop("crs", "wgs84") or "wgs84")
+        problems: list[str] = []
+        values: dict[str, str | None] = {}
+        sources: dict[str, str] = {}
+        warnings: list[str] = []
+        for name, value in changes.items():
+            if name == "site" or name not in allowed:
+                continue
+            try:
+                values[name] = check_value(name, value)
+            except InputError as exc:
+                problems.append(f"{subject} {name} ({FIELD_LABELS.get(name, name)}): {exc}")
+        unknown = [n for n in changes if n not in allowed and not (n == "site" and not indicator)]
+        if unknown:
+            problems.append(f"{subject}: unknown field(s) {', '.join(map(str, unknown))}; "
+                            f"fields are {', '.join(allowed)}")
+        if not indicator:
+            self._plan_site(subject, changes, crs, source, confirm, values, sources, problems)
+        if problems:
+            raise InputError("; ".join(problems))
+        merged = {**(current or {}), **{k: v for k, v in values.items()}}
+        try:
+            planned, done = float(merged.get("invest_planned") or "nan"), float(merged.get("invest_done") or "nan")
+            if done > planned and {"invest_planned", "invest_done"} & set(values):
+                warnings.append(f"{subject}: invest_done {number_text(done)} 万元 is more than invest_planned "
+                                f"{number_text(planned)} 万元 — check both figures")
+            start, finish = float(merged.get("start_year") or "nan"), float(merged.get("finish_year") or "nan")
+            if finish < start and {"start_year", "finish_year"} & set(values):
+                warnings.append(f"{subject}: finish_year {int(finish)} is before start_year {int(start)}")
+        except (TypeError, ValueError):
+            pass
+        return _Plan(subject, values, sources, warnings)
+
+    def _plan_site(self, subject: str, changes: dict, crs: str, source: str, confirm: bool,
+                   values: dict, sources: dict, problems: list[str]) -> None:
+        has_site = "site" in changes
+        has_pair = "site_lon" in changes or "site_lat" in changes
+        if not has_site and not has_pair:
+            if "site_source" in values and values["site_source"] is None:
+                problems.append(f"{subject} site_source: cannot be cleared while a site is set; clear the site")
+            return
+        if has_site and has_pair:
+            problems.append(f"{subject} site: give either site=(lon, lat) or site_lon/site_lat, not both")
+            return
+        if has_site:
+            point = changes["site"]
+        else:
+            point = (changes.get("site_lon"), changes.get("site_lat"))
+            crs = "wgs84"
+        if point is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in point):
+            values.update(site_lon=None, site_lat=None, site_source=None)
+            return
+        try:
+            lon, lat = point
+        except (TypeError, ValueError):
+            problems.append(f"{subject} site: should be a pair (lon, lat), got {point!r}")
+            return
+        plan_county = str(self.catalog.at[subject, "county"]) if subject in self.catalog.index else ""
+        try:
+            site = check_site(lon, lat, crs=crs, plan_county=plan_county)
+        except InputError as exc:
+            problems.append(f"{subject} site: {exc}")
+            return
+        if not site.inside:
+            near = f" (nearest county {site.nearest_county}, {site.distance_km:.1f} km)" if site.nearest_county else ""
+            problems.append(f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
+                            "check the numbers and the coordinate system (--crs)")
+            return
+        site_source = str(changes.get("site_source") or source or "").strip()
+        if not site_source:
+            problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); "
+                            "give --source")
+        event_source = source
+        if not site.in_plan_county:
+            reason = str(source or changes.get("note") or "").strip()
+            if not confirm or not reason:
+                problems.append(f"{subject} site: the point lies in {site.county}, but the plan puts the project in "
+                                f"{plan_county}; if that is right, confirm it (--confirm) and give the reason "
+                                "(--source or --note)")
+            event_source = f"{reason} [confirmed: site in {site.county}, plan says {plan_county}]"
+        values.update(site_lon=number_text(site.lon), site_lat=number_text(site.lat), site_source=site_source)
+        sources.update({f: event_source for f in SITE_FIELDS})
+
+    # -- writing
+
+    def _append(self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str, now: str) -> list[int]:
+        ids = []
+        for name, value in plan.values.items():
+            found, previous = self.store.effective_value(conn, plan.subject, name, as_of)
+            if found and previous == value:
+                continue
+            if not found and value is None:
+                continue
+            ids.append(self.store.insert_event(conn, NewEvent(
+                batch_id=batch, subject=plan.subject, field=name, value=value, previous=previous, by=by,
+                recorded_at=now, as_of=as_of, source=plan.sources.get(name, source))))
+        return ids
+
+    def record(self, subject: str, changes: dict[str, object], *, by: str, source: str = "",
+               as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
+        """Validate and append one event per changed field, in one transaction; return the event ids.
+
+        Unchanged values append nothing. Warnings (e.g. invest_done > invest_planned) are kept in
+        :attr:`warnings`.
+
+        Raises
+        ------
+        InputError
+            Naming the subject and field of every problem.
+        """
+        return self.record_many([(subject, changes)], by=by, source=source, as_of=as_of, batch=batch,
+                                confirm=confirm)
+
+    def record_many(self, rows: list[tuple[str, dict[str, object]]], *, by: str, source: str = "",
+                    as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
+        """Record several subjects' changes all-or-nothing (one transaction); every problem is reported.
+
+        A row's changes may carry ``as_of`` and ``source`` keys that override the call's for that row
+        (a 调度表 row can give its own date and source).
+        """
+        by = _check_by(by)
+        default_day = _check_as_of(as_of)
+        current = self.state()
+        plans, problems = [], []
+        for subject, changes in rows:
+            changes = dict(changes)
+            try:
+                day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
+                row_source = str(changes.pop("source", None) or source or "")
+                row = current.loc[subject].to_dict() if subject in current.index else {}
+                cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
+                plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
+                              day, row_source))
+            except InputError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise InputError("; ".join(problems))
+        self.warnings = [w for p, _, _ in plans for w in p.warnings]
+        batch = batch or uuid.uuid4().hex
+        now = _utc_now()
+        with self.store.transaction() as conn:
+            ids = []
+            for plan, day, row_source in plans:
+                ids += self._append(conn, plan, by=by, source=row_source, as_of=day.isoformat(), batch=batch,
+                                    now=now)
+        return ids
+
+    def undo(self, event_id: int, *, by: str) -> int:
+        """Append an event restoring what ``event_id`` replaced (dated like it); return the new event's id.
+
+        Undoing a site coordinate undoes the whole site change of its batch (lon, lat and source).
+
+        Raises
+        ------
+        InputError
+            When there is no such event or it was already undone.
+        """
+        by = _check_by(by)
+        now = _utc_now()
+        with self.store.transaction() as conn:
+            target = self.store.get_event(conn, event_id)
+            if target is None:
+                raise InputError(f"event {event_id}: no such event; see `register history` for event ids")
+            ev = dict(zip(EVENT_COLUMNS, target, strict=True))
+            if (undone := self.store.undone_by(conn, event_id)) is not None:
+                raise InputError(f"event {event_id} was already undone by event {undone}; "
+                                 f"undo event {undone} to bring it back")
+            group = [target]
+            if ev["field"] in SITE_FIELDS and ev["undoes"] is None:
+                group = self.store.batch_siblings(conn, ev["batch_id"], ev["subject"], SITE_FIELDS)
+            batch = uuid.uuid4().hex
+            first = None
+            for row in sorted(group, key=lambda r: r[0] != event_id):
+                e = dict(zip(EVENT_COLUMNS, row, strict=True))
+                if e["event_id"] != event_id and self.store.undone_by(conn, e["event_id"]) is not None:
+                    continue
+                _, current = self.store.effective_value(conn, e["subject"], e["field"], e["as_of"])
+                new_id = self.store.insert_event(conn, NewEvent(
+                    batch_id=batch, subject=e["subject"], field=e["field"], value=e["previous"], previous=current,
+                    by=by, recorded_at=now, as_of=e["as_of"], source=f"undo of event {e['event_id']}",
+                    undoes=int(e["event_id"])))
+                first = first or new_id
+        return int(first)
+
+    # -- reading
+
+    def events(self, subject: str | None = None) -> pd.DataFrame:
+        """Every event (of ``subject`` when given), in id order; ``as_of`` as datetime.date."""
+        return _events_frame(self.store.fetch_events(subject=subject))
+
+    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> pd.DataFrame:
+        day = (as_of or dt.date.today()).isoformat()
+        ev = _events_frame(self.store.fetch_events(until=day))
+        is_ind = ev["subject"].str.startswith(INDICATOR_PREFIX)
+        ev = ev[is_ind] if indicators else ev[~is_ind]
+        return ev.sort_values("event_id").groupby(["subject", "field"], sort=False).tail(1)
+
+    def state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """One row per project with an event effective on or before ``as_of`` (default today).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``project_id``; :data:`PROJECT_FIELDS` (floats for numbers and years, NaN when unset;
+            text "" when unset; status as id) plus ``last_as_of`` (date) and ``last_by``.
+        """
+        win = self._effective(as_of, indicators=False)
+        out = _pivot(win, PROJECT_FIELDS)
+        out.index.name = "project_id"
+        return out
+
+    def indicator_state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """One row per indicator with an effective event: ``actual_value`` (float), ``actual_year``
+        (Int64), ``source``, ``last_by``, ``last_as_of``; index ``indicator_id``."""
+        win = self._effective(as_of, indicators=True)
+        out = _pivot(win, INDICATOR_FIELDS)
+        latest = win.sort_values("event_id").groupby("subject").tail(1).set_index("subject")
+        out["source"] = latest["source"].reindex(out.index).fillna("").astype(str)
+        out["actual_year"] = out["actual_year"].round().astype("Int64")
+        out = out[["actual_value", "actual_year", "source", "last_by", "last_as_of"]]
+        out.index = out.index.str.slice(len(INDICATOR_PREFIX))
+        out.index.name = "indicator_id"
+        return out
+
+    def project_state(self, subject: str, *, as_of: dt.date | None = None) -> dict[str, object]:
+        """The current values of one project as a dict (empty when it has no events)."""
+        st = self.state(as_of=as_of)
+        return st.loc[subject].to_dict() if subject in st.index else {}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _check_by(by: str) -> str:
+    name = str(by or "").strip()
+    if not name:
+        raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
+    if len(name) > 100:
+        raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
+    return name
+
+
+def _check_as_of(as_of: object) -> dt.date:
+    day = dt.date.today() if as_of is None else parse_date(as_of)
+    if day > dt.date.today():
+        raise InputError(f"as_of {day.isoformat()} is in the future; give the date the information refers to")
+    if day.year < YEAR_RANGE[0]:
+        raise InputError(f"as_of {day.isoformat()} is before {YEAR_RANGE[0]}; check the date")
+    return day
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _events_frame(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    df["event_id"] = df["event_id"].astype("int64")
+    df["as_of"] = [dt.date.fromisoformat(v) for v in df["as_of"]]
+    df["undoes"] = pd.Series([None if pd.isna(v) else int(v) for v in df["undoes"]], index=df.index, dtype=object)
+    return df
+
+
+def _pivot(win: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
+    subjects = list(dict.fromkeys(sorted(win["subject"])))
+    out = pd.DataFrame(index=pd.Index(subjects, dtype=object))
+    for name in fields:
+        rows = win[win["field"] == name].set_index("subject")["value"].reindex(subjects)
+        if name in NUMBER_FIELDS or name in YEAR_FIELDS:
+            out[name] = pd.to_numeric(rows, errors="coerce").astype("float64")
+        else:
+            out[name] = rows.fillna("").astype(str)
+    last = win.sort_values("event_id").groupby("subject")
+    out["last_as_of"] = win.groupby("subject")["as_of"].max().reindex(subjects)
+    out["last_by"] = last.tail(1).set_index("subject")["by"].reindex(subjects).astype(str)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The catalog as the register knows it
+
+
+def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame:
+    """The catalog with the register's knowledge: a register site replaces the plan's point.
+
+    Rows with a register site get its lon/lat, precision ``site``, ``geocode_source`` = the site's source
+    and recomputed county/zone columns. Every row gets ``status`` (id or "") and ``status_as_of``.
+    The catalog itself (``projects_catalog.csv``) is never changed.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from layout.catalog import attach_zones
+
+    out = catalog.copy()
+    ids = out["id"].astype(str)
+    status = state["status"].to_dict() if "status" in state else {}
+    as_of = state["last_as_of"].to_dict() if "last_as_of" in state else {}
+    out["status"] = [str(status.get(i, "") or "") for i in ids]
+    out["status_as_of"] = pd.Series([as_of.get(i) for i in ids], index=out.index, dtype=object)
+    has_site = state.index[state["site_lon"].notna() & state["site_lat"].notna()] if len(state) else []
+    rows = ids.isin(has_site).to_numpy()
+    if not rows.any():
+        return out
+    lon = ids[rows].map(state["site_lon"]).to_numpy(float)
+    lat = ids[rows].map(state["site_lat"]).to_numpy(float)
+    for col in ("lon", "lat"):
+        out[col] = out[col].astype("float64")
+    out.loc[rows, "lon"], out.loc[rows, "lat"] = lon, lat
+    out["precision"] = out["precision"].astype(object)
+    out.loc[rows, "precision"] = "site"
+    if "geocode_source" in out:
+        out["geocode_source"] = out["geocode_source"].astype(object)
+        out.loc[rows, "geocode_source"] = ids[rows].map(state["site_source"]).to_numpy()
+    if isinstance(out, gpd.GeoDataFrame):
+        geoms = out.geometry.to_numpy().copy()
+        geoms[rows] = shapely.points(lon, lat)
+        out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+        return attach_zones(out)
+    return out

@@ -1,0 +1,493 @@
+"""项目台账 (project register): what officers know about each project — site, status, progress, investment.
+
+Widgets and display only; the register is ``layout.register`` (events in SQLite) and the 调度表 is
+``layout.register_sheet``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
+environment or ``.streamlit/secrets.toml``); without it the page is read-only.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hmac
+import logging
+import os
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="📋", layout="wide")
+
+import pandas as pd  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from layout import assets, views  # noqa: E402
+from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
+from layout.errors import LayoutError  # noqa: E402
+from layout.i18n import check_lang, t  # noqa: E402
+from layout.maps import build_map, t_sector  # noqa: E402
+from layout.register import (  # noqa: E402
+    STATUSES,
+    Register,
+    check_site,
+    default_register_path,
+    number_text,
+    overlay_register,
+    status_label,
+)
+from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, read_sheet_bytes  # noqa: E402
+from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
+from layout.zones import load_zone_model  # noqa: E402
+
+KEY_NAME = "LAYOUT_EDITOR_KEY"
+MAP_HEIGHT = 480
+EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
+               "note")
+SS = st.session_state
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> int:
+    return len(assets.ensure_static_assets())
+
+
+@st.cache_resource(show_spinner=False)
+def open_register(path: str) -> Register:
+    return Register(path)
+
+
+@st.cache_resource(show_spinner=False)
+def base_catalog():
+    from layout.catalog import SECTORS, load_catalog
+
+    return load_catalog(), [s for group in SECTORS.values() for s in group]
+
+
+def register_catalog(reg: Register) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The catalog with the register's sites and statuses, and the register's state."""
+    catalog, _ = base_catalog()
+    state = reg.state()
+    return overlay_register(catalog, state), state
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def place_map(pid: str, lon: float, lat: float, precision: str, status: str, focus: str, lang: str):
+    catalog, _ = base_catalog()
+    row = catalog.loc[catalog["id"] == pid].copy()
+    row["lon"], row["lat"], row["precision"], row["status"] = lon, lat, precision, status
+    return build_map(row if pd.notna(lon) else None, lang=lang, focus=focus, cluster=False, height=MAP_HEIGHT)
+
+
+def editor_key() -> str:
+    """The administrator's editor key (environment first, then secrets); never shown or logged."""
+    key = os.environ.get(KEY_NAME, "")
+    if not key:
+        try:
+            key = st.secrets.get(KEY_NAME, "")
+        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+            key = ""
+    return str(key or "")
+
+
+def _check_key() -> None:
+    entered = str(SS.get("w_reg_key", ""))
+    key = editor_key()
+    SS["reg_key_ok"] = bool(key) and hmac.compare_digest(entered.encode("utf-8"), key.encode("utf-8"))
+    SS["reg_key_failed"] = not SS["reg_key_ok"]
+    SS["w_reg_key"] = ""
+
+
+def _set_name() -> None:
+    SS["reg_editor"] = str(SS.get("w_reg_name", "")).strip()
+
+
+def editing_sidebar(lang: str) -> str | None:
+    """The sidebar's editing controls; returns the editor's name when editing is enabled."""
+    sb = st.sidebar
+    sb.subheader(t("reg.editing", lang))
+    if not editor_key():
+        sb.info(t("reg.readonly_nokey", lang))
+        return None
+    if not SS.get("reg_key_ok"):
+        sb.text_input(t("reg.key", lang), type="password", key="w_reg_key", on_change=_check_key)
+        if SS.get("reg_key_failed"):
+            sb.error(t("reg.key_wrong", lang))
+        sb.caption(t("reg.readonly_key", lang))
+        return None
+    if not SS.get("reg_editor"):
+        sb.text_input(t("reg.name", lang), key="w_reg_name", on_change=_set_name)
+        sb.caption(t("reg.name_help", lang))
+        return None
+    sb.success(t("reg.editor_is", lang, name=SS["reg_editor"]))
+    if sb.button(t("reg.logout", lang), key="w_reg_logout"):
+        for k in ("reg_key_ok", "reg_editor"):
+            SS.pop(k, None)
+        st.rerun()
+    return str(SS["reg_editor"])
+
+
+# --------------------------------------------------------------------------------------------
+# Display helpers
+
+
+def fmt(value: object) -> str:
+    if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return number_text(value)
+    return str(value)
+
+
+def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("field.id", lang): rows["id"].astype(str).to_numpy(),
+        t("field.name", lang): rows["name"].astype(str).to_numpy(),
+        t("field.county", lang): views.effective_county(rows).to_numpy(),
+        t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
+        t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
+        t("field.status", lang): [status_label(s, lang) for s in rows["status"]],
+        t("reg.f.progress", lang): [fmt(v) for v in rows["progress"]],
+        t("reg.f.invest_planned", lang): [fmt(v) for v in rows["invest_planned"]],
+        t("reg.f.invest_done", lang): [fmt(v) for v in rows["invest_done"]],
+        t("field.precision", lang): [t(f"precision.{p}", lang) for p in rows["precision"]],
+        t("reg.last_as_of", lang): [fmt(v) for v in rows["last_as_of"]],
+    })
+
+
+def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
+    def show(field: str, value: object) -> str:
+        return status_label(str(value), lang) if field == "status" and value else fmt(value)
+
+    return pd.DataFrame({
+        t("reg.h.event", lang): events["event_id"].to_numpy(),
+        t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
+        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in events["field"]],
+        t("reg.h.previous", lang): [show(f, v) for f, v in zip(events["field"], events["previous"], strict=True)],
+        t("reg.h.value", lang): [show(f, v) for f, v in zip(events["field"], events["value"], strict=True)],
+        t("reg.h.by", lang): events["by"].to_numpy(),
+        t("reg.h.recorded_at", lang): events["recorded_at"].to_numpy(),
+        t("reg.h.source", lang): events["source"].to_numpy(),
+        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["undoes"]],
+    })
+
+
+# --------------------------------------------------------------------------------------------
+# The table tab
+
+
+def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
+    c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.2, 1.4])
+    counties = [c for c in views.effective_county(data).unique() if c]
+    zone_ids = [z for z in dict.fromkeys(z for zs in data["zones"] for z in zs)]
+    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", placeholder=t("side.all", lang))
+    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", placeholder=t("side.all", lang),
+                          format_func=lambda z: views.zone_name(z, lang))
+    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", placeholder=t("side.all", lang),
+                            format_func=lambda s: t_sector(s, lang))
+    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status",
+                            placeholder=t("side.all", lang),
+                            format_func=lambda s: status_label(s, lang) if s else t("reg.unrecorded", lang))
+    q = c5.text_input(t("side.search", lang), key="w_reg_q", placeholder=t("side.search_help", lang))
+    state = views.ViewState(zone=tuple(zone), county=tuple(county), sector=tuple(sector), q=q.strip())
+    mask = views.filter_mask(data, state)
+    if status:
+        mask &= data["status"].isin(status).to_numpy()
+    rows = data.loc[mask]
+    st.caption(t("reg.table_count", lang, n=len(rows), total=len(data),
+                 recorded=int((rows["status"] != "").sum())))
+    st.dataframe(register_table(rows, lang), hide_index=True, height=480)
+
+
+# --------------------------------------------------------------------------------------------
+# The project card and edit form
+
+
+def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: str) -> None:
+    ids = data["id"].astype(str).tolist()
+    labels = dict(zip(ids, (data["id"].astype(str) + " · " + data["name"].astype(str)).tolist(), strict=True))
+    pid = st.selectbox(t("reg.pick", lang), ids, key="w_reg_pid", format_func=labels.get)
+    if pid is None:
+        return
+    row = data.loc[data["id"] == pid].iloc[0]
+    st.markdown(f"### {pid} · {row['name']}")
+    st.caption(f"{row['county']} · {views.zone_names(row['zones'], lang)} · {t_sector(str(row['sector']), lang)} · "
+               f"{row['plan_section']}")
+    if row.get("plan_quote"):
+        st.markdown(f"> {row['plan_quote']}")
+    m = st.columns(5)
+    m[0].metric(t("field.status", lang), status_label(row["status"], lang) or "—")
+    m[1].metric(t("reg.f.progress", lang), fmt(row["progress"]) or "—")
+    m[2].metric(t("reg.f.invest_planned", lang), fmt(row["invest_planned"]) or "—")
+    m[3].metric(t("reg.f.invest_done", lang), fmt(row["invest_done"]) or "—")
+    m[4].metric(t("field.precision", lang), t(f"precision.{row['precision']}", lang))
+    details = {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
+                                                          "site_source") if fmt(row[k])}
+    if pd.notna(row["lon"]):
+        details[t("reg.point", lang)] = f"{row['lon']:.6f}, {row['lat']:.6f} (WGS84)"
+    for k, v in details.items():
+        st.markdown(f"**{k}**：{v}")
+
+    site_box(row, reg, editor, lang)
+    st.markdown(f"**{t('reg.history', lang)}**")
+    events = reg.events(pid)
+    if events.empty:
+        st.caption(t("reg.no_history", lang))
+    else:
+        st.dataframe(history_table(events.iloc[::-1], lang), hide_index=True)
+        if editor:
+            undo_box(reg, events, editor, lang)
+    if editor:
+        edit_form(pid, row, reg, editor, lang)
+    else:
+        st.info(t("reg.readonly_note", lang))
+
+
+def undo_box(reg: Register, events: pd.DataFrame, editor: str, lang: str) -> None:
+    c1, c2 = st.columns([2, 1])
+    event_id = c1.selectbox(t("reg.undo_pick", lang), events["event_id"].iloc[::-1].tolist(), key="w_reg_undo_id")
+    if c2.button(t("reg.undo", lang), key="w_reg_undo"):
+        try:
+            new_id = reg.undo(int(event_id), by=editor)
+            SS["reg_flash"] = t("reg.undone", lang, event=event_id, new=new_id)
+            st.rerun()
+        except LayoutError as exc:
+            st.error(t("error.generic", lang, error=exc))
+
+
+def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> None:
+    """The project's point on a map; editors place it by clicking or typing coordinates."""
+    pid = str(row["id"])
+    county = str(row["county"])
+    focus = f"county:{county}" if county in load_zone_model().counties and county != "大通湖区" else ""
+    m = place_map(pid, float(row["lon"]) if pd.notna(row["lon"]) else float("nan"),
+                  float(row["lat"]) if pd.notna(row["lat"]) else float("nan"), str(row["precision"]),
+                  str(row["status"]), focus, lang)
+    # the key names the mode: streamlit-folium keeps its first returned_objects for the life of an iframe
+    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}_{'edit' if editor else 'view'}", height=MAP_HEIGHT,
+                    use_container_width=True,
+                    returned_objects=["last_clicked"] if editor else [])
+    if not editor:
+        return
+    clicked = (out or {}).get("last_clicked")
+    if clicked and clicked != SS.get("reg_click_raw"):
+        SS["reg_click_raw"] = clicked
+        SS["w_reg_lon"], SS["w_reg_lat"], SS["w_reg_crs"] = f"{clicked['lng']:.6f}", f"{clicked['lat']:.6f}", "wgs84"
+    st.caption(t("reg.place_help", lang))
+    c1, c2, c3 = st.columns([1, 1, 1.3])
+    lon = c1.text_input(t("which.lon", lang), key="w_reg_lon")
+    lat = c2.text_input(t("which.lat", lang), key="w_reg_lat")
+    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs", format_func=CRS_LABELS.get)
+    if not (lon.strip() and lat.strip()):
+        return
+    try:
+        site = check_site(lon, lat, crs=crs, plan_county=county)
+    except LayoutError as exc:
+        st.error(t("error.generic", lang, error=exc))
+        return
+    if not site.inside:
+        st.error(t("reg.site_outside", lang, lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
+        return
+    st.success(t("reg.site_in", lang, county=site.county, zone=views.zone_name(site.zone, lang),
+                 lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
+    source = st.text_input(t("reg.site_source", lang), key="w_reg_site_source",
+                           placeholder=t("reg.site_source_help", lang))
+    confirm, reason = False, ""
+    if not site.in_plan_county:
+        st.warning(t("reg.site_other_county", lang, county=site.county, plan=county))
+        confirm = st.checkbox(t("reg.site_confirm", lang), key="w_reg_site_confirm")
+        reason = st.text_input(t("reg.site_reason", lang), key="w_reg_site_reason")
+    if st.button(t("reg.site_save", lang), key="w_reg_site_save", type="primary"):
+        try:
+            reg.record(pid, {"site": (site.lon, site.lat), "site_source": source.strip()}, by=editor,
+                       source=reason.strip(), confirm=confirm)
+            SS["reg_flash"] = t("reg.saved", lang, pid=pid)
+            for k in ("w_reg_lon", "w_reg_lat", "w_reg_site_source", "w_reg_site_reason", "reg_snapshot"):
+                SS.pop(k, None)
+            st.rerun()
+        except LayoutError as exc:
+            st.error(t("error.generic", lang, error=exc))
+
+
+def _form_value(field: str, value: object) -> str:
+    return fmt(value)
+
+
+def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -> None:
+    """Edit the project's values; warn with both values when someone else saved since the form opened."""
+    current = {f: _form_value(f, row[f]) for f in EDIT_FIELDS}
+    snap = SS.get("reg_snapshot")
+    if not snap or snap["pid"] != pid:
+        snap = SS["reg_snapshot"] = {"pid": pid, "values": current}
+        for f in EDIT_FIELDS:
+            SS[f"w_reg_e_{f}"] = current[f]
+    st.markdown(f"**{t('reg.edit', lang)}**")
+    statuses = ["", *STATUSES]
+    with st.form(f"reg_form_{pid}"):
+        c = st.columns(4)
+        c[0].selectbox(t("field.status", lang), statuses, key="w_reg_e_status",
+                       format_func=lambda s: status_label(s, lang) if s else "—")
+        c[1].text_input(t("reg.f.progress", lang), key="w_reg_e_progress")
+        c[2].text_input(t("reg.f.invest_planned", lang), key="w_reg_e_invest_planned")
+        c[3].text_input(t("reg.f.invest_done", lang), key="w_reg_e_invest_done")
+        c = st.columns(4)
+        c[0].text_input(t("reg.f.start_year", lang), key="w_reg_e_start_year")
+        c[1].text_input(t("reg.f.finish_year", lang), key="w_reg_e_finish_year")
+        c[2].text_input(t("reg.f.lead_unit", lang), key="w_reg_e_lead_unit")
+        c[3].date_input(t("reg.as_of", lang), key="w_reg_e_as_of", value=dt.date.today(), max_value=dt.date.today())
+        st.text_input(t("reg.f.note", lang), key="w_reg_e_note")
+        st.text_input(t("reg.source", lang), key="w_reg_e_source", placeholder=t("reg.source_help", lang))
+        submitted = st.form_submit_button(t("reg.save", lang), type="primary")
+    if submitted:
+        mine = {f: str(SS.get(f"w_reg_e_{f}", "")).strip() for f in EDIT_FIELDS}
+        changes = {f: (v or None) for f, v in mine.items() if v != snap["values"][f]}
+        if not changes:
+            st.info(t("reg.nothing", lang))
+            return
+        fresh = {f: _form_value(f, v) for f, v in reg.project_state(pid).items() if f in EDIT_FIELDS}
+        conflicts = [f for f in changes if fresh.get(f, "") != snap["values"][f]]
+        SS["reg_pending"] = {"pid": pid, "changes": changes, "conflicts": conflicts, "fresh": fresh,
+                             "as_of": SS.get("w_reg_e_as_of"), "source": str(SS.get("w_reg_e_source", ""))}
+    pending = SS.get("reg_pending")
+    if not pending or pending["pid"] != pid:
+        return
+    if pending["conflicts"]:
+        st.warning(t("reg.conflict", lang))
+        st.dataframe(pd.DataFrame({
+            t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in pending["conflicts"]],
+            t("reg.conflict_opened", lang): [_show(f, snap["values"][f], lang) for f in pending["conflicts"]],
+            t("reg.conflict_now", lang): [_show(f, pending["fresh"].get(f, ""), lang) for f in pending["conflicts"]],
+            t("reg.conflict_mine", lang): [_show(f, pending["changes"][f] or "", lang) for f in pending["conflicts"]],
+        }), hide_index=True)
+        c1, c2 = st.columns(2)
+        if c1.button(t("reg.conflict_save", lang), key="w_reg_conflict_save", type="primary"):
+            _save(pending, reg, editor, lang)
+        if c2.button(t("reg.conflict_reload", lang), key="w_reg_conflict_reload"):
+            SS.pop("reg_pending", None)
+            SS.pop("reg_snapshot", None)
+            st.rerun()
+        return
+    _save(pending, reg, editor, lang)
+
+
+def _show(field: str, value: str, lang: str) -> str:
+    return (status_label(value, lang) if field == "status" else value) or "—"
+
+
+def _save(pending: dict, reg: Register, editor: str, lang: str) -> None:
+    try:
+        reg.record(pending["pid"], pending["changes"], by=editor, source=pending["source"].strip(),
+                   as_of=pending["as_of"])
+    except LayoutError as exc:
+        SS.pop("reg_pending", None)
+        st.error(t("error.generic", lang, error=exc))
+        return
+    SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
+    if reg.warnings:
+        SS["reg_flash_warn"] = "\n".join(reg.warnings)
+    SS.pop("reg_pending", None)
+    SS.pop("reg_snapshot", None)
+    st.rerun()
+
+
+# --------------------------------------------------------------------------------------------
+# The 调度表 tab
+
+
+def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
+    st.markdown(t("reg.sheet_intro", lang))
+    st.download_button(t("reg.sheet_download", lang), data=lambda: export_sheet_bytes(reg),
+                       file_name=f"调度表_{dt.date.today().isoformat()}.xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_reg_dl")
+    upload = st.file_uploader(t("reg.sheet_upload", lang) + " (.xlsx / .csv)", key="w_reg_upload",
+                              max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if upload is None:
+        return
+    try:
+        diff = diff_sheet(read_sheet_bytes(upload.getvalue(), name=upload.name), reg, name=upload.name)
+    except LayoutError as exc:
+        st.error(t("error.generic", lang, error=exc))
+        return
+    if diff.problems:
+        st.error(t("reg.sheet_problems", lang, n=len(diff.problems)))
+        st.dataframe(pd.DataFrame({
+            t("batch.row", lang): [p.row for p in diff.problems],
+            t("reg.col", lang): [f"{p.column} ({p.header})" for p in diff.problems],
+            t("field.id", lang): [p.project for p in diff.problems],
+            t("reg.problem", lang): [p.message for p in diff.problems],
+            t("reg.fix", lang): [p.fix for p in diff.problems],
+        }), hide_index=True)
+        return
+    if not diff.changes:
+        st.success(t("reg.sheet_same", lang))
+        return
+    st.markdown(t("reg.sheet_changes", lang, n=len(diff.changes), projects=len({c.project for c in diff.changes})))
+    st.dataframe(pd.DataFrame({
+        t("batch.row", lang): [c.row for c in diff.changes],
+        t("field.id", lang): [c.project for c in diff.changes],
+        t("field.name", lang): [c.name for c in diff.changes],
+        t("reg.h.field", lang): [t(f"reg.f.{c.field}", lang) for c in diff.changes],
+        t("reg.h.previous", lang): [c.old for c in diff.changes],
+        t("reg.h.value", lang): [c.new for c in diff.changes],
+    }), hide_index=True)
+    if diff.warnings:
+        st.warning("\n\n".join(diff.warnings))
+    if not editor:
+        st.info(t("reg.readonly_note", lang))
+        return
+    if st.button(t("reg.sheet_apply", lang), key="w_reg_apply", type="primary"):
+        try:
+            ids = apply_sheet(diff, reg, by=editor)
+        except LayoutError as exc:
+            st.error(t("error.generic", lang, error=exc))
+            return
+        st.success(t("reg.sheet_applied", lang, n=len(ids)))
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+
+
+def main() -> None:
+    static_assets()
+    lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
+    try:
+        st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
+        st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+        st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
+        st.sidebar.divider()
+    except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
+        pass
+    editor = editing_sidebar(lang)
+    st.title(t("reg.title", lang))
+    path = default_register_path()
+    st.caption(t("reg.caption", lang, path=path.name))
+    if msg := SS.pop("reg_flash", None):
+        st.success(msg)
+    if msg := SS.pop("reg_flash_warn", None):
+        st.warning(msg)
+    try:
+        reg = open_register(str(path))
+        data, state = register_catalog(reg)
+    except LayoutError as exc:
+        st.error(t("error.generic", lang, error=exc))
+        st.stop()
+    _, sectors = base_catalog()
+    data = data.join(state.drop(columns=["status"]), on="id")
+    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)])
+    with tabs[0]:
+        table_tab(data, sectors, lang)
+    with tabs[1]:
+        project_card(data, reg, editor, lang)
+    with tabs[2]:
+        sheet_tab(reg, editor, lang)
+
+
+try:
+    main()
+except Exception as exc:  # the last resort: a message and the server log, never a traceback on the page
+    logging.getLogger("yiyang.register").exception("unexpected error")
+    st.error(t("error.generic", check_lang(SS.get("lang")), error=f"{type(exc).__name__}: {exc}"))

@@ -1,0 +1,265 @@
+"""The register on real SQLite files: events, state at a date, undo, validation, concurrency, backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from layout.errors import InputError
+from layout.register import (
+    COMPLETED,
+    INDICATOR_FIELDS,
+    PROJECT_FIELDS,
+    STARTED,
+    STATUSES,
+    Register,
+    check_site,
+    default_register_path,
+    parse_status,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+HESHAN = (112.35028, 28.5825)  # 赫山区 seat (WGS84); P002 is planned in 赫山区
+ANHUA = (111.21, 28.38)  # 安化县 seat
+
+
+@pytest.fixture
+def reg(tmp_path) -> Register:
+    return Register(tmp_path / "register.sqlite")
+
+
+def test_contract_constants():
+    assert list(STATUSES) == ["not_started", "preparing", "building", "completed", "operating", "suspended",
+                              "cancelled"]
+    assert STATUSES["building"] == "在建" and STATUSES["preparing"] == "前期工作"
+    assert sorted(STARTED) == ["building", "completed", "operating"]
+    assert sorted(COMPLETED) == ["completed", "operating"]
+    assert PROJECT_FIELDS[:4] == ("site_lon", "site_lat", "site_source", "status")
+    assert INDICATOR_FIELDS == ("actual_value", "actual_year")
+
+
+def test_default_path(monkeypatch, tmp_path):
+    monkeypatch.delenv("LAYOUT_REGISTER", raising=False)
+    assert default_register_path() == ROOT / "data" / "register.sqlite"
+    monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path / "x.sqlite"))
+    assert default_register_path() == tmp_path / "x.sqlite"
+    assert "/data/" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_file_is_wal_with_schema(reg):
+    con = sqlite3.connect(reg.path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"events", "register_meta"} <= {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+
+
+def test_record_events_and_state(reg):
+    ids = reg.record("P002", {"status": "在建", "progress": 30, "invest_planned": 1200}, by="张三",
+                     source="3月调度", as_of=dt.date(2025, 3, 31))
+    assert len(ids) == 3
+    ev = reg.events("P002")
+    assert list(ev.columns) == ["event_id", "batch_id", "subject", "field", "value", "previous", "by",
+                                "recorded_at", "as_of", "source", "undoes"]
+    assert ev["batch_id"].nunique() == 1 and set(ev["by"]) == {"张三"} and set(ev["source"]) == {"3月调度"}
+    assert ev["as_of"].iloc[0] == dt.date(2025, 3, 31)
+    assert ev.set_index("field").loc["status", "value"] == "building"
+    assert ev["previous"].isna().all() and ev["undoes"].isna().all()
+    assert ev["recorded_at"].iloc[0].endswith("Z")
+    st = reg.state()
+    assert st.index.name == "project_id" and list(st.index) == ["P002"]
+    assert list(st.columns) == [*PROJECT_FIELDS, "last_as_of", "last_by"]
+    row = st.loc["P002"]
+    assert row["status"] == "building" and row["progress"] == 30.0 and row["invest_planned"] == 1200.0
+    assert pd.isna(row["invest_done"]) and row["lead_unit"] == ""
+    assert row["last_as_of"] == dt.date(2025, 3, 31) and row["last_by"] == "张三"
+    assert st["progress"].dtype == "float64" and st["start_year"].dtype == "float64"
+
+
+def test_unchanged_values_append_nothing(reg):
+    reg.record("P002", {"status": "building", "progress": 30}, by="a")
+    assert reg.record("P002", {"status": "在建", "progress": "30"}, by="b") == []
+    assert len(reg.events()) == 2
+
+
+def test_state_as_of_a_past_date(reg):
+    reg.record("P002", {"status": "preparing"}, by="a", as_of=dt.date(2024, 6, 30))
+    reg.record("P002", {"status": "building", "progress": 10}, by="b", as_of=dt.date(2025, 3, 31))
+    reg.record("P003", {"status": "completed"}, by="c", as_of=dt.date(2025, 12, 31))
+    assert reg.state(as_of=dt.date(2024, 1, 1)).empty
+    past = reg.state(as_of=dt.date(2024, 12, 31))
+    assert list(past.index) == ["P002"] and past.loc["P002", "status"] == "preparing"
+    assert pd.isna(past.loc["P002", "progress"])
+    mid = reg.state(as_of=dt.date(2025, 6, 30))
+    assert mid.loc["P002", "status"] == "building" and "P003" not in mid.index
+    now = reg.state()
+    assert now.loc["P003", "status"] == "completed" and now.loc["P002", "last_as_of"] == dt.date(2025, 3, 31)
+    # previous is the value in effect at the event's date
+    ev = reg.events("P002").set_index("event_id")
+    assert ev.loc[2, "previous"] == "preparing"
+
+
+def test_undo_restores_previous_and_keeps_history(reg):
+    reg.record("P002", {"status": "building"}, by="a", as_of=dt.date(2025, 1, 1))
+    [wrong] = reg.record("P002", {"status": "cancelled"}, by="b", as_of=dt.date(2025, 2, 1))
+    undo_id = reg.undo(wrong, by="c")
+    assert reg.state().loc["P002", "status"] == "building"
+    ev = reg.events("P002").set_index("event_id")
+    assert len(ev) == 3 and ev.loc[undo_id, "undoes"] == wrong and ev.loc[undo_id, "as_of"] == dt.date(2025, 2, 1)
+    assert ev.loc[undo_id, "value"] == "building" and ev.loc[undo_id, "previous"] == "cancelled"
+    assert ev.loc[undo_id, "by"] == "c"
+    # the state before the undo was recorded is still reconstructible by date, and undo is itself undoable
+    with pytest.raises(InputError, match=f"already undone by event {undo_id}"):
+        reg.undo(wrong, by="c")
+    reg.undo(undo_id, by="d")
+    assert reg.state().loc["P002", "status"] == "cancelled"
+    with pytest.raises(InputError, match="no such event"):
+        reg.undo(999, by="c")
+
+
+def test_undo_of_first_value_clears_it(reg):
+    [first] = reg.record("P002", {"progress": 40}, by="a")
+    reg.undo(first, by="a")
+    assert pd.isna(reg.state().loc["P002", "progress"])
+
+
+def test_site_any_crs_stored_as_wgs84(reg):
+    from layout.crs import from_wgs84
+    glon, glat = from_wgs84([HESHAN[0]], [HESHAN[1]], "gcj02")
+    reg.record("P002", {"site": (float(glon[0]), float(glat[0])), "crs": "gcj02"}, by="a", source="现场核实")
+    row = reg.state().loc["P002"]
+    assert row["site_lon"] == pytest.approx(HESHAN[0], abs=1e-6)
+    assert row["site_lat"] == pytest.approx(HESHAN[1], abs=1e-6)
+    assert row["site_source"] == "现场核实"
+
+
+def test_site_needs_source_and_inside_yiyang(reg):
+    with pytest.raises(InputError, match="P002 site: needs a source"):
+        reg.record("P002", {"site": HESHAN}, by="a")
+    with pytest.raises(InputError, match="outside 益阳"):
+        reg.record("P002", {"site": (113.0, 28.2)}, by="a", source="x")
+    with pytest.raises(InputError, match="looks swapped"):
+        reg.record("P002", {"site": (28.58, 112.35)}, by="a", source="x")
+    assert reg.events().empty
+
+
+def test_site_outside_plan_county_needs_confirmation_and_keeps_reason(reg):
+    with pytest.raises(InputError, match="lies in 安化县, but the plan puts the project in 赫山区.*--confirm"):
+        reg.record("P002", {"site": ANHUA}, by="a", source="立项批复 益发改〔2024〕1号")
+    reg.record("P002", {"site": ANHUA}, by="a", source="立项批复 益发改〔2024〕1号", confirm=True)
+    ev = reg.events("P002")
+    assert set(ev["field"]) == {"site_lon", "site_lat", "site_source"}
+    reason = "立项批复 益发改〔2024〕1号 [confirmed: site in 安化县, plan says 赫山区]"
+    assert (ev["source"] == reason).all()
+    assert check_site(*ANHUA, plan_county="赫山区").county == "安化县"
+    # 大通湖区 projects may lie in 南县 or 沅江市 (its footprint)
+    assert check_site(112.5, 29.2, plan_county="大通湖区").in_plan_county == (
+        check_site(112.5, 29.2).county in ("南县", "沅江市"))
+
+
+def test_undo_of_site_undoes_the_pair(reg):
+    reg.record("P002", {"site": HESHAN}, by="a", source="规划许可")
+    lon_event = int(reg.events().query("field == 'site_lon'")["event_id"].iloc[0])
+    reg.undo(lon_event, by="b")
+    st = reg.state()
+    assert pd.isna(st.loc["P002", "site_lon"]) and pd.isna(st.loc["P002", "site_lat"])
+    assert st.loc["P002", "site_source"] == ""
+
+
+def test_validation_gathers_every_problem(reg):
+    with pytest.raises(InputError) as err:
+        reg.record("P002", {"status": "done", "progress": 120, "start_year": 20, "invest_done": -1,
+                            "colour": "red"}, by="a")
+    msg = str(err.value)
+    for part in ("P002 status (状态): should be one of 未启动", "P002 progress", "0 to 100", "P002 start_year",
+                 "P002 invest_done", "unknown field(s) colour"):
+        assert part in msg
+    with pytest.raises(InputError, match="P999: not a project id of the catalog"):
+        reg.record("P999", {"status": "building"}, by="a")
+    with pytest.raises(InputError, match="by: who is recording"):
+        reg.record("P002", {"status": "building"}, by=" ")
+    with pytest.raises(InputError, match="in the future"):
+        reg.record("P002", {"status": "building"}, by="a", as_of=dt.date.today() + dt.timedelta(days=2))
+    assert reg.events().empty
+
+
+def test_status_names_and_warnings(reg):
+    assert parse_status("已运营") == "operating" and parse_status(" Building ") == "building"
+    reg.record("P002", {"invest_planned": 100}, by="a")
+    reg.record("P002", {"invest_done": 150}, by="a")
+    assert any("invest_done 150 万元 is more than invest_planned 100" in w for w in reg.warnings)
+    assert reg.state().loc["P002", "invest_done"] == 150.0
+
+
+def test_record_many_is_all_or_nothing(reg):
+    with pytest.raises(InputError, match="P003 progress"):
+        reg.record_many([("P002", {"status": "building"}), ("P003", {"progress": 400})], by="a")
+    assert reg.events().empty
+    ids = reg.record_many([("P002", {"status": "building"}), ("P003", {"progress": 40})], by="a", batch="b1")
+    assert len(ids) == 2 and set(reg.events()["batch_id"]) == {"b1"}
+
+
+def test_indicators(reg):
+    reg.record("indicator:service_value_added", {"actual_value": 1012.5, "actual_year": 2025}, by="统计局",
+               source="2025年统计公报", as_of=dt.date(2026, 3, 1))
+    ind = reg.indicator_state()
+    assert ind.index.name == "indicator_id" and list(ind.index) == ["service_value_added"]
+    assert list(ind.columns) == ["actual_value", "actual_year", "source", "last_by", "last_as_of"]
+    row = ind.loc["service_value_added"]
+    assert row["actual_value"] == 1012.5 and row["actual_year"] == 2025 and row["source"] == "2025年统计公报"
+    assert row["last_as_of"] == dt.date(2026, 3, 1)
+    assert reg.state().empty  # indicators are not projects
+    with pytest.raises(InputError, match="unknown field"):
+        reg.record("indicator:x", {"status": "building"}, by="a")
+
+
+_WRITER = textwrap.dedent("""
+    import sys
+    from layout.register import Register
+    reg = Register(sys.argv[1])
+    tag = sys.argv[2]
+    for i in range(100):
+        pid = f"P{(i % 40) + 2:03d}"
+        reg.record(pid, {"note": f"{tag}-{i}"}, by=tag)
+""")
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "register.sqlite"
+    Register(path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag], cwd=ROOT, env=env)
+             for tag in ("a", "b")]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    reg = Register(path)
+    ev = reg.events()
+    assert len(ev) == 200 and ev["event_id"].is_unique
+    assert ev.groupby("by").size().to_dict() == {"a": 100, "b": 100}
+    # state: for each project the note of the highest event id
+    st = reg.state()
+    expected = ev.sort_values("event_id").groupby("subject")["value"].last()
+    assert (st["note"] == expected.reindex(st.index)).all() and len(st) == 40
+    # every event's previous is the value the other writer or itself left before it
+    for _, group in ev.sort_values("event_id").groupby("subject"):
+        assert list(group["previous"].iloc[1:]) == list(group["value"].iloc[:-1])
+
+
+def test_backup_and_restore(reg, tmp_path):
+    reg.record("P002", {"status": "building"}, by="a")
+    backup = reg.store.backup_to(tmp_path / "copy.sqlite")
+    reg.record("P003", {"status": "completed"}, by="a")
+    assert reg.store.restore_from(backup) == 1
+    assert list(reg.state().index) == ["P002"]
+    assert (tmp_path / "register.sqlite.bak").exists()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(InputError, match="not a SQLite register backup|not a register backup"):
+        reg.store.restore_from(junk)
+    assert list(reg.state().index) == ["P002"]

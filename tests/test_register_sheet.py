@@ -1,0 +1,187 @@
+"""The 调度表: export, import of filled XLSX / GBK and UTF-8 CSV, diff, all-or-nothing apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from layout.errors import InputError
+from layout.register import Register
+from layout.register_sheet import (
+    COLUMNS,
+    apply_sheet,
+    column_letter,
+    diff_sheet,
+    export_sheet_bytes,
+    read_sheet_bytes,
+    safe_text,
+    unsafe_text,
+)
+
+HEADERS = list(COLUMNS.values())
+
+
+@pytest.fixture
+def reg(tmp_path) -> Register:
+    r = Register(tmp_path / "register.sqlite")
+    r.record("P002", {"status": "building", "progress": 30, "invest_planned": 1200, "note": "=HYPERLINK(\"x\")",
+                      "site": (112.35028, 28.5825), "lead_unit": "赫山区商务局"}, by="张三", source="现场核实",
+             as_of=dt.date(2025, 12, 31))
+    return r
+
+
+def _col(name: str) -> int:
+    return HEADERS.index(name)
+
+
+def test_export_has_chinese_headers_validation_and_text_cells(reg):
+    data = export_sheet_bytes(reg)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["调度表"]
+    assert [c.value for c in ws[1]] == HEADERS
+    assert ws.max_row == len(reg.catalog) + 1
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    p2 = rows["P002"]
+    assert p2[_col("状态")].value == "在建" and p2[_col("进度(%)")].value == 30
+    assert p2[_col("经度")].value == pytest.approx(112.35028) and p2[_col("坐标系")].value == "WGS84"
+    assert p2[_col("备注")].value == "'=HYPERLINK(\"x\")" and p2[_col("备注")].data_type == "s"
+    assert rows["P001"][_col("状态")].value in (None, "")
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"未启动,前期工作,在建,已建成,已运营,暂停,取消"' in lists
+    status_ranges = [str(dv.sqref) for dv in ws.data_validations.dataValidation if "在建" in dv.formula1]
+    letter = column_letter(_col("状态"))
+    assert status_ranges == [f"{letter}2:{letter}{ws.max_row}"]
+    assert "填表说明" in wb.sheetnames
+
+
+def test_exported_sheet_reimported_unchanged_is_a_no_op(reg):
+    table = read_sheet_bytes(export_sheet_bytes(reg), name="调度表.xlsx")
+    diff = diff_sheet(table, reg)
+    assert diff.ok and diff.changes == [] and diff.rows == []
+    assert apply_sheet(diff, reg, by="李四") == []
+    assert len(reg.events()) == 8
+
+
+def _fill(wb_bytes: bytes, edits: dict[tuple[str, str], object]) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(wb_bytes))
+    ws = wb["调度表"]
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=2)}
+    for (pid, header), value in edits.items():
+        ws.cell(row=rows[pid], column=_col(header) + 1, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_filled_sheet_round_trips(reg):
+    filled = _fill(export_sheet_bytes(reg), {
+        ("P002", "状态"): "已建成", ("P002", "进度(%)"): 100, ("P002", "完成投资(万元)"): 1180,
+        ("P003", "状态"): "前期工作", ("P003", "开工年份"): 2026, ("P003", "责任单位"): "+市发改委",
+        ("P003", "经度"): 112.36, ("P003", "纬度"): 28.57, ("P003", "坐标来源"): "规划许可 2025-08",
+        ("P003", "信息日期"): dt.datetime(2026, 3, 31), ("P003", "填报来源"): "3月调度会",
+    })
+    diff = diff_sheet(read_sheet_bytes(filled, name="filled.xlsx"), reg)
+    assert diff.ok, diff.problems
+    got = {(c.project, c.field): (c.old, c.new) for c in diff.changes}
+    assert got[("P002", "status")] == ("在建", "已建成") and got[("P002", "progress")] == ("30", "100")
+    assert got[("P003", "status")] == ("", "前期工作") and ("P003", "site") in got
+    assert diff.warnings == []
+    assert len(reg.events()) == 8  # a diff changes nothing
+    ids = apply_sheet(diff, reg, by="李四")
+    assert len(ids) == 3 + 3 + 3  # P002: 3 fields; P003: status, year, unit + lon, lat, source
+    st = reg.state()
+    assert st.loc["P002", "status"] == "completed" and st.loc["P002", "invest_done"] == 1180
+    assert st.loc["P003", "lead_unit"] == "+市发改委" and st.loc["P003", "start_year"] == 2026
+    ev = reg.events("P003")
+    assert set(ev["as_of"]) == {dt.date(2026, 3, 31)} and set(ev["by"]) == {"李四"}
+    assert (ev.query("field == 'status'")["source"] == "3月调度会").all()
+    # the re-exported sheet matches the register again
+    again = diff_sheet(read_sheet_bytes(export_sheet_bytes(reg), name="again.xlsx"), reg)
+    assert again.ok and again.changes == []
+
+
+def _bad_table() -> pd.DataFrame:
+    rows = [
+        {"项目编号": "P002", "项目名称": "龙桥公共保税仓", "状态": "快完工了", "进度(%)": "一半"},
+        {"项目编号": "P999", "项目名称": "新项目"},
+        {"项目编号": "P003", "项目名称": "出口监管仓（改）"},
+        {"项目编号": "P005", "项目名称": None, "经度": "112.4"},
+        {"项目编号": "P002", "项目名称": "龙桥公共保税仓"},
+        {"项目编号": "P006", "项目名称": None, "开工年份": "二〇二四", "信息日期": "2026-13-01"},
+    ]
+    return pd.DataFrame(rows, columns=HEADERS)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_bad_cells_listed_with_row_and_column_in_csv(reg, encoding):
+    table = _bad_table()
+    for i, pid in ((3, "P005"), (5, "P006")):
+        table.loc[i, "项目名称"] = reg.catalog.at[pid, "name"]
+    data = table.to_csv(index=False).encode(encoding)
+    diff = diff_sheet(read_sheet_bytes(data, name=f"调度表_{encoding}.csv"), reg)
+    text = [str(p) for p in diff.problems]
+    status, progress = column_letter(_col("状态")), column_letter(_col("进度(%)"))
+    expected = [
+        f"row 2, column {status} (状态) P002: should be one of 未启动",
+        f"row 2, column {progress} (进度(%)) P002: should be a number, got '一半'",
+        "row 3, column A (项目编号) P999: 'P999' is not a project id of the catalog",
+        "row 4, column B (项目名称) P003: the name '出口监管仓(改)' differs from the catalog's '出口监管仓'",
+        f"row 5, column {column_letter(_col('纬度'))} (纬度) P005: only one of 经度/纬度 is filled",
+        "row 6, column A (项目编号) P002: P002 appears again (first on row 2)",
+        f"row 7, column {column_letter(_col('开工年份'))} (开工年份) P006: should be a number, got '二〇二四'",
+        f"row 7, column {column_letter(_col('信息日期'))} (信息日期) P006: 信息日期 should be a date like 2026-03-31",
+    ]
+    for part in expected:
+        assert any(t.startswith(part) for t in text), (part, text)
+    assert all("; fix: " in t for t in text)
+    with pytest.raises(InputError, match="nothing was applied"):
+        apply_sheet(diff, reg, by="x")
+    assert len(reg.events()) == 8
+
+
+def test_not_a_sheet_and_site_checks(reg):
+    with pytest.raises(InputError, match="no column 项目编号"):
+        diff_sheet(pd.DataFrame({"a": ["1"]}), reg)
+    table = pd.DataFrame([
+        {"项目编号": "P002", "项目名称": "龙桥公共保税仓", "经度": "111.21", "纬度": "28.38", "坐标来源": "x"},
+        {"项目编号": "P003", "项目名称": "出口监管仓", "经度": "112.36", "纬度": "28.57"},
+        {"项目编号": "P004", "项目名称": "中心城区物流中转中心", "经度": "113.5", "纬度": "28.2", "坐标来源": "x"},
+    ], columns=HEADERS, dtype=object).fillna("")
+    text = [str(p) for p in diff_sheet(table, reg).problems]
+    assert any("P002: the point lies in 安化县, the plan puts the project in 赫山区" in t and "--confirm" in t
+               for t in text)
+    assert any("P003: 坐标来源 is empty" in t for t in text)
+    assert any("P004" in t and "outside 益阳" in t for t in text)
+
+
+def test_invest_done_above_planned_is_a_warning(reg):
+    table = pd.DataFrame([{"项目编号": "P002", "项目名称": "龙桥公共保税仓", "完成投资(万元)": "1500"}],
+                         columns=HEADERS, dtype=object).fillna("")
+    diff = diff_sheet(table, reg)
+    assert diff.ok
+    assert diff.warnings == ["row 2 P002: 完成投资 1500 万元 is more than 计划投资 1200 万元 — check both figures"]
+
+
+def test_gcj02_site_in_sheet_is_stored_as_wgs84(reg):
+    from layout.crs import from_wgs84
+
+    glon, glat = from_wgs84([112.36], [28.57], "gcj02")
+    table = pd.DataFrame([{"项目编号": "P003", "项目名称": "出口监管仓", "经度": f"{glon[0]:.7f}",
+                           "纬度": f"{glat[0]:.7f}", "坐标系": "GCJ-02", "坐标来源": "高德拾取"}],
+                         columns=HEADERS, dtype=object).fillna("")
+    diff = diff_sheet(table, reg)
+    assert diff.ok
+    apply_sheet(diff, reg, by="x")
+    row = reg.state().loc["P003"]
+    assert row["site_lon"] == pytest.approx(112.36, abs=1e-6) and row["site_lat"] == pytest.approx(28.57, abs=1e-6)
+
+
+def test_formula_neutralisation_round_trips():
+    for text in ("=1+1", "+86", "-3", "@x", "\tx", "普通"):
+        assert unsafe_text(safe_text(text)) == text
+    assert safe_text("=1") == "'=1" and safe_text("普通") == "普通"
+    assert column_letter(0) == "A" and column_letter(25) == "Z" and column_letter(26) == "AA"
