@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from layout.catalog import SECTORS, load_catalog
-from layout.classify import classify_points
+from layout.classify import classify_points, split_ids
 from layout.geodata import load_counties
 from layout.maps import build_map, map_html_size
 from layout.views import DEFAULT_STATE, ViewState, apply_filters, build_search_index, filter_options
@@ -57,7 +57,8 @@ def synthetic_catalog(n: int, *, seed: int = 2021) -> gpd.GeoDataFrame:
         "plan_section": "第四章 一（二）", "plan_quote": QUOTE,
         "plan_zone": "", "lon": lon, "lat": lat, "precision": precision, "geocode_source": "synthetic", "notes": "",
         "computed_county": where["county"].astype(object).to_numpy(), "zone": where["zone"].astype(object).to_numpy(),
-        "zones": where["zones"].to_numpy(), "poles": where["poles"].to_numpy(),
+        "zones": where["zones"].astype(object).map(split_ids).to_numpy(),
+        "poles": where["poles"].astype(object).map(split_ids).to_numpy(),
     })
     geometry = [shapely.Point(x, y) if np.isfinite(x) else None for x, y in zip(lon, lat, strict=True)]
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.classify import classify_points
+from layout.classify import classify_points, split_ids
 from layout.coords import parse_coordinates
 from layout.crs import WGS84
 from layout.errors import InputError
@@ -114,7 +114,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             inside = bool(row.inside)
             county[i] = str(row.county) if inside else ""
             zone[i] = str(row.zone) if inside else ""
-            zones[i], poles[i] = row.zones, row.poles
+            zones[i], poles[i] = split_ids(row.zones), split_ids(row.poles)
     out = gdf.copy()
     out["computed_county"], out["zone"] = county, zone
     out["zones"] = pd.Series(zones, index=gdf.index, dtype=object)

@@ -2,11 +2,13 @@
 
 A precomputed grid answers most points by array lookup: a cell that no county boundary crosses lies
 wholly inside one county (or wholly outside 益阳), so its centre's answer holds for every point in it.
-Only points in cells a boundary crosses get the exact shapely 2 test on prepared geometry.
+Only points in cells a boundary crosses get the exact shapely 2 test on prepared geometry. Points
+outside get their nearest county and geodesic distance from :mod:`layout.nearest`.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -15,15 +17,29 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.crs import check_lonlat, parse_number, to_metric, to_wgs84
+from layout.crs import check_lonlat, from_metric, is_placeholder, parse_number, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
+from layout.nearest import (
+    LEVELS,
+    MARGIN_DEG,
+    NearestGrid,
+    Segments,
+    build_grid,
+    build_segments,
+    in_tree_zone,
+    nearest_by_tree,
+    nearest_far,
+    query_grid,
+)
 from layout.zones import load_zone_model
 
 OUTSIDE = -1
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
+THREAD_MIN = 200_000  # points from which classify_points splits the work over two threads
+NEAREST_GRID_MIN = 100_000  # outside points from which building the nearest grid (seconds) pays
 #: The keys of :func:`where_record` after ``lon`` and ``lat``, in the order the CLI prints them.
 WHERE_KEYS = ("inside", "county", "adcode", "zone", "zones", "poles", "nearest_county", "distance_km")
 RESULT_COLUMNS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km"]
@@ -37,12 +53,15 @@ class _Grid:
     labels: NDArray[np.int8]  # [row, col]: county index, OUTSIDE, or BOUNDARY
 
     def lookup(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int8]:
-        """Label per point. The grid's outermost rows and columns are OUTSIDE, so clipping indices
-        into them answers points beyond the grid (and NaN) without a mask."""
+        """Label per point. The grid's outermost rows and columns are OUTSIDE: positions are clipped
+        into them before the integer cast (points beyond the grid), and NaN is sent to cell 0."""
         ny, nx = self.labels.shape
-        col = np.clip(((lon - self.x0) * (1.0 / self.cell)).astype(np.int32), 0, nx - 1)
-        row = np.clip(((lat - self.y0) * (1.0 / self.cell)).astype(np.int32), 0, ny - 1)
-        return np.take(self.labels.ravel(), row * nx + col)
+        index = []
+        for value, origin, size in ((lon, self.x0, nx), (lat, self.y0, ny)):
+            pos = np.clip((value - origin) * (1.0 / self.cell), 0.0, size - 1.0)
+            pos[np.isnan(pos)] = 0.0
+            index.append(pos.astype(np.intp))
+        return np.take(self.labels.ravel(), index[1] * nx + index[0])
 
 
 @dataclass
@@ -53,10 +72,11 @@ class Classifier:
     adcodes: NDArray[np.object_]
     geoms: NDArray[np.object_]  # WGS84, prepared
     zone: NDArray[np.object_]
-    zones: NDArray[np.object_]  # tuples of zone ids
-    poles: NDArray[np.object_]  # tuples of pole ids
+    zones: NDArray[np.object_]  # zone ids joined with ";" ("" outside)
+    poles: NDArray[np.object_]  # pole ids joined with ";"
     _grid: _Grid | None = field(default=None, repr=False)
-    _segments: tuple[shapely.STRtree, NDArray[np.int8]] | None = field(default=None, repr=False)
+    _segments: Segments | None = field(default=None, repr=False)
+    _nearest: tuple[Segments, NearestGrid] | None = field(default=None, repr=False)
 
     @classmethod
     def from_counties(cls, counties) -> Classifier:
@@ -76,8 +96,8 @@ class Classifier:
             adcodes=obj(counties["adcode"].tolist()),
             geoms=geoms,
             zone=obj([model.primary_zone(n) for n in names]),
-            zones=obj([tuple(model.zones_of(n)) for n in names], ()),
-            poles=obj([tuple(model.poles_of(n)) for n in names], ()),
+            zones=obj([join_ids(model.zones_of(n)) for n in names], ""),
+            poles=obj([join_ids(model.poles_of(n)) for n in names], ""),
         )
 
     # -- exact and grid lookups ---------------------------------------------------------------
@@ -140,41 +160,116 @@ class Classifier:
             idx[edge] = self.exact_index(lon[edge], lat[edge])
         return idx
 
-    def nearest(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
-        """Nearest county index and distance in km (EPSG:4546) for points outside every county.
-
-        The nearest point of a county to a point outside it lies on its boundary, so a tree of the
-        boundaries' segments answers with one short search per point.
-        """
+    @property
+    def segments(self) -> Segments:
         if self._segments is None:
-            metric = load_counties().to_crs("EPSG:4546").geometry.to_numpy()
-            parts, owner = shapely.get_parts(shapely.boundary(metric), return_index=True)
-            coords, ring = shapely.get_coordinates(parts, return_index=True)
-            same = ring[:-1] == ring[1:]
-            segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
-            self._segments = (shapely.STRtree(segs), owner[ring[:-1][same]].astype(np.int8))
-        tree, seg_owner = self._segments
-        x, y = to_metric(lon, lat)
-        (src, tgt), dist = tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
-        index = np.full(lon.shape, OUTSIDE, dtype=np.int8)
-        km = np.full(lon.shape, np.nan)
-        index[src] = seg_owner[tgt]
-        km[src] = np.round(dist / 1000.0, 3)
-        return index, km
+            self._segments = build_segments(self.geoms)
+        return self._segments
+
+    @property
+    def nearest_index(self) -> tuple[Segments, NearestGrid]:
+        """Boundary segments and the adaptive nearest-segment grid, aligned with :attr:`grid`."""
+        if self._nearest is None:
+            grid, root = self.grid, LEVELS[0]
+            ny, nx = grid.labels.shape
+            margin = int(np.ceil(MARGIN_DEG / grid.cell))
+            width, height = -(-(nx + 2 * margin) // root) * root, -(-(ny + 2 * margin) // root) * root
+            skip = np.zeros((height, width), dtype=bool)  # cells the county grid answers as inside
+            skip[margin:margin + ny, margin:margin + nx] = grid.labels >= 0
+            segments = self.segments
+            self._nearest = (segments, build_grid(segments, grid.x0 - margin * grid.cell,
+                                                  grid.y0 - margin * grid.cell, skip))
+        return self._nearest
+
+    def nearest_detail(self, lon: NDArray[np.float64], lat: NDArray[np.float64], *, points: bool = True):
+        """Nearest boundary segment, geodesic distance (m) and nearest point (WGS84, when ``points``) of
+        points outside every county.
+
+        Three paths, one answer: the grid around the city (built on the first call with at least
+        :data:`NEAREST_GRID_MIN` points); a tree search for fewer points and beyond the grid within
+        ~600 km; an exact geodesic search beyond that (another province, another continent).
+        """
+        seg = np.empty(lon.shape, np.intp)
+        metres, qlon, qlat = np.empty(lon.shape), np.full(lon.shape, np.nan), np.full(lon.shape, np.nan)
+        todo = np.ones(lon.shape, dtype=bool)
+        if self._nearest is not None or lon.size >= NEAREST_GRID_MIN:
+            segments, grid = self.nearest_index
+            found, s, m, qx, qy = query_grid(grid, segments, lon, lat)
+            near = _where(found)
+            seg[near], metres[near] = s[near], m[near]
+            if points:
+                qlon[near], qlat[near] = from_metric(qx[near], qy[near])
+            todo = ~found
+        segments = self.segments
+        tree = np.flatnonzero(todo)
+        tree = tree[in_tree_zone(lon[tree], lat[tree])]
+        if tree.size:
+            seg[tree], metres[tree], qx, qy = nearest_by_tree(segments, lon[tree], lat[tree])
+            if points:
+                qlon[tree], qlat[tree] = from_metric(qx, qy)
+            todo[tree] = False
+        far = np.flatnonzero(todo)
+        if far.size:
+            seg[far], metres[far], qlon[far], qlat[far] = nearest_far(segments, lon[far], lat[far])
+        return seg, metres, qlon, qlat
+
+    def nearest(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
+        """Nearest county index and geodesic distance in km for points outside every county."""
+        seg, metres, _, _ = self.nearest_detail(lon, lat, points=False)
+        return self.segments.owner[seg], np.round(metres / 1000.0, 3)
+
+
+def _where(mask: NDArray[np.bool_]) -> NDArray[np.intp] | slice:
+    """Indices of ``mask``, or a slice (a view, no copy) when it is all true."""
+    return slice(None) if mask.all() else np.flatnonzero(mask)
+
+
+def join_ids(ids) -> str:
+    """Zone or pole ids as one cell: joined with ``;`` (the form of the ``zones``/``poles`` columns)."""
+    return ";".join(ids)
+
+
+def split_ids(joined: object) -> tuple[str, ...]:
+    """The ids of a ``zones``/``poles`` cell (``""`` or missing: none)."""
+    return tuple(joined.split(";")) if isinstance(joined, str) and joined else ()
 
 
 def _categorical(per_county: NDArray[np.object_], idx: NDArray[np.int8]) -> pd.Categorical:
-    """Per-point values as a Categorical (fast for millions of rows); index -1 gives a missing value."""
-    values = list(per_county[:-1])
-    categories = list(dict.fromkeys(values))
-    codes = np.array([categories.index(v) for v in values] + [-1], dtype=np.int8)
-    return pd.Categorical.from_codes(codes[idx], categories=categories)
+    """Per-point values as a Categorical (one byte a row); index -1 gives the last slot (outside), which
+    is a missing value when it is None."""
+    values = list(per_county)
+    categories = list(dict.fromkeys(v for v in values if v is not None))
+    codes = np.array([categories.index(v) if v is not None else -1 for v in values], dtype=np.int8)
+    return pd.Categorical.from_codes(codes[idx], categories=categories, validate=False)
 
 
 @cache
 def get_classifier() -> Classifier:
     """The classifier over the committed full-resolution counties (built once per process)."""
     return Classifier.from_counties(load_counties())
+
+
+def _classify_arrays(clf: Classifier, lon: NDArray, lat: NDArray, wlon: NDArray, wlat: NDArray, nearest: bool):
+    """County index, inside, nearest county index and distance (km) of points (input and WGS84)."""
+    idx = clf.county_index(wlon, wlat)
+    # NaN, impossible values and placeholders are missing points (comparisons with NaN are False)
+    missing = is_placeholder(lon, lat) | ~((np.abs(wlon) <= 180.0) & (np.abs(wlat) <= 90.0))
+    if missing.any():
+        idx[missing] = OUTSIDE
+    inside = idx != OUTSIDE
+    near = np.full(idx.shape, OUTSIDE, dtype=np.int8)
+    km = np.full(idx.shape, np.nan)
+    if nearest:
+        away = np.flatnonzero(~inside & ~missing)
+        if away.size:
+            near[away], km[away] = clf.nearest(wlon[away], wlat[away])
+    return idx, inside, near, km
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Two threads for large inputs: numpy, shapely and the grids release the GIL (~1.7× on 2 cores)."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="classify")
 
 
 def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
@@ -184,7 +279,8 @@ def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
     Parameters
     ----------
     lon, lat
-        Coordinates in ``crs``; NaN marks a missing point (answered as not inside).
+        Coordinates in ``crs``. NaN, impossible values and placeholders such as (0, 0) (see
+        :func:`layout.crs.is_placeholder`) mark a missing point: not inside, no nearest county.
     crs
         ``wgs84`` (default), ``gcj02`` (高德, 腾讯), ``bd09`` (百度) or ``cgcs2000`` (EPSG:4490).
     nearest
@@ -193,27 +289,30 @@ def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
     Returns
     -------
     pandas.DataFrame
-        One row per point, in order: ``county``, ``adcode``, ``zone`` (primary), ``zones`` and
-        ``poles`` (tuples of ids), ``inside``, and for points outside 益阳 ``nearest_county`` and
-        ``distance_km`` (to the nearest county, EPSG:4546).
+        One row per point, in order: ``county``, ``adcode``, ``zone`` (primary), ``zones`` and ``poles``
+        (ids joined with ``;``, ``""`` for none; :func:`split_ids` splits them), ``inside``, and for points
+        outside 益阳 ``nearest_county`` and ``distance_km`` (geodesic, to the nearest county's boundary).
+        Text columns are categoricals, so the frame takes ~15 bytes a row.
     """
-    wlon, wlat = to_wgs84(np.atleast_1d(lon), np.atleast_1d(lat), crs)
+    lon, lat = np.atleast_1d(np.asarray(lon, dtype=np.float64)), np.atleast_1d(np.asarray(lat, dtype=np.float64))
+    wlon, wlat = to_wgs84(lon, lat, crs)
     clf = get_classifier()
-    idx = clf.county_index(wlon, wlat)
-    inside = idx != OUTSIDE
-    out = pd.DataFrame({
+    if lon.size >= THREAD_MIN:
+        _ = clf.grid  # built once, before the threads share it
+        if nearest:
+            _ = clf.nearest_index
+        half = lon.size // 2
+        parts = list(_pool().map(lambda sl: _classify_arrays(clf, lon[sl], lat[sl], wlon[sl], wlat[sl], nearest),
+                                 [slice(0, half), slice(half, None)]))
+        idx, inside, near, km = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    else:
+        idx, inside, near, km = _classify_arrays(clf, lon, lat, wlon, wlat, nearest)
+    return pd.DataFrame({
         "county": _categorical(clf.names, idx), "adcode": _categorical(clf.adcodes, idx),
-        "zone": _categorical(clf.zone, idx),
-        "zones": clf.zones[idx], "poles": clf.poles[idx], "inside": inside,
-        "nearest_county": np.full(idx.shape, None, dtype=object), "distance_km": np.nan,
-    })
-    if nearest:
-        away = np.flatnonzero(~inside & np.isfinite(wlon) & np.isfinite(wlat))
-        if away.size:
-            near_idx, km = clf.nearest(wlon[away], wlat[away])
-            out.loc[away, "nearest_county"] = clf.names[near_idx]
-            out.loc[away, "distance_km"] = km
-    return out
+        "zone": _categorical(clf.zone, idx), "zones": _categorical(clf.zones, idx),
+        "poles": _categorical(clf.poles, idx), "inside": inside,
+        "nearest_county": _categorical(clf.names, near), "distance_km": km,
+    }, copy=False)
 
 
 def _plain(value: object) -> object:
@@ -248,5 +347,7 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
         raise InputError(problem)
     wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
     row = classify_points(wlon, wlat).iloc[0]
-    return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7),
-            **{key: _plain(row[key]) for key in WHERE_KEYS}}
+    record = {key: _plain(row[key]) for key in WHERE_KEYS}
+    record["zones"], record["poles"] = list(split_ids(row["zones"])), list(split_ids(row["poles"]))
+    return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7), **record}
+

@@ -157,6 +157,12 @@ def to_metric(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
+def from_metric(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+    """EPSG:4546 metres to WGS84 degrees."""
+    lon, lat = _transformer(METRIC, WGS84).transform(*_as_arrays(x, y))
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+
 # --------------------------------------------------------------------------------------------
 # Checking user-supplied coordinates
 
@@ -191,12 +197,26 @@ def parse_number(text: object) -> float:
     return value
 
 
+def is_placeholder(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
+    """Coordinates that stand for "missing" rather than a place: a longitude or latitude of exactly 0.
+
+    A blank cell read as 0 by a spreadsheet formula, or a default of (0, 0), would otherwise be answered
+    as a point in the Gulf of Guinea, ~12,000 km from 益阳. No place a Chinese register lists lies on the
+    equator or the prime meridian.
+    """
+    lon, lat = _as_arrays(lon, lat)
+    return (lon == 0.0) | (lat == 0.0)
+
+
 def check_lonlat(lon: float, lat: float) -> str | None:
     """A one-line problem with a longitude/latitude pair, or None when it is usable.
 
-    Flags impossible values and pairs that look swapped (latitude first), which is the commonest
-    mistake when coordinates are copied from a map.
+    Flags placeholders for a missing point (:func:`is_placeholder`), impossible values and pairs that
+    look swapped (latitude first), which is the commonest mistake when coordinates are copied from a map.
     """
+    if is_placeholder(lon, lat):
+        return (f"{lon:g}, {lat:g} looks like a placeholder for a missing point (a coordinate of exactly 0, "
+                "often a blank cell read as 0); give the point's real longitude and latitude")
     looks_swapped = (CHINA_LON[0] <= lat <= CHINA_LON[1]) and (CHINA_LAT[0] <= lon <= CHINA_LAT[1])
     if looks_swapped:
         return (f"looks swapped: {lon:g}, {lat:g} — longitude comes first "

@@ -204,11 +204,12 @@ def check_site(lon: object, lat: object, *, crs: str = "wgs84", plan_county: str
     row = classify_points(wlon, wlat).iloc[0]
     county = "" if pd.isna(row["county"]) else str(row["county"])
     zone = "" if pd.isna(row["zone"]) else str(row["zone"])
+    nearest = "" if pd.isna(row["nearest_county"]) else str(row["nearest_county"])  # a categorical: NaN inside
     ok_counties = [] if plan_county in ("", CITYWIDE) else expand_counties([plan_county])
     in_plan = bool(row["inside"]) and (not ok_counties or county in ok_counties)
     return SiteCheck(lon=round(float(wlon[0]), SITE_DECIMALS), lat=round(float(wlat[0]), SITE_DECIMALS),
                      inside=bool(row["inside"]), county=county, zone=zone, plan_county=plan_county,
-                     in_plan_county=in_plan, nearest_county=str(row["nearest_county"] or ""),
+                     in_plan_county=in_plan, nearest_county=nearest,
                      distance_km=float(row["distance_km"]))
 
 

@@ -96,3 +96,12 @@ def test_check_lonlat():
     assert check_lonlat(28.38, 111.21) == "looks swapped: 28.38, 111.21 — longitude comes first (e.g. 111.21 28.38)"
     assert "impossible" in check_lonlat(181, 10)
     assert "latitude 95 is impossible" in check_lonlat(112, 95)
+
+
+def test_zero_coordinates_are_placeholders():
+    from layout.crs import is_placeholder
+
+    assert is_placeholder([0.0, 112.3, 0.0, 112.3], [0.0, 0.0, 28.5, 28.5]).tolist() == [True, True, True, False]
+    assert "placeholder for a missing point" in check_lonlat(0, 0)
+    assert "placeholder" in check_lonlat(112.35, 0)
+    assert check_lonlat(-1, -2) is None  # a real (if odd) place: answered, with a geodesic distance
