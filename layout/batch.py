@@ -8,7 +8,7 @@ Compute only: a table in, columns out; :mod:`layout.tables` reads and writes the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,6 @@ class BatchResult:
     lang: str
     row_numbers: np.ndarray
     name_column: str | None = None
-    reasons: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -133,13 +132,16 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     points = locate_points(a, b, first, crs=crs, notations=notations)
     n = len(frame)
     sep = "；" if lang == "zh" else "; "
-    reasons = np.full(n, "", dtype=object)
+    # The reason column as a categorical: one text per distinct reason, one code per row
+    reason_codes = np.zeros(n, dtype=np.int64)  # 0: "" (placed inside 益阳)
+    reason_cats: dict[str, int] = {"": 0}
     for i, (code, args) in points.problems.items():
         listed = problems.get(i)
         if listed and listed[0] == (code, args):
-            reasons[i] = sep.join(reason_text(c, a_, lang) for c, a_ in listed)
+            text = sep.join(reason_text(c, a_, lang) for c, a_ in listed)
         else:
-            reasons[i] = reason_text(code, args, lang)
+            text = reason_text(code, args, lang)
+        reason_codes[i] = reason_cats.setdefault(text, len(reason_cats))
     valid = np.isfinite(points.lon) & np.isfinite(points.lat)
     rows = np.flatnonzero(valid)
     result = classify_points(points.lon[rows], points.lat[rows], "wgs84", nearest=True)  # only usable points
@@ -177,8 +179,8 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
         "poles": lookup([join.join(pole_names.get(z, z) for z in model.poles_of(name)) for name in names]),
     }
     if lang == "zh":
-        yes, no = t("batch.yes", lang), t("batch.no", lang)
-        out["inside"] = np.where(inside, yes, np.where(outside, no, "")).astype(object)
+        out["inside"] = pd.Categorical.from_codes(np.where(inside, 0, np.where(outside, 1, 2)),
+                                                  categories=[t("batch.yes", lang), t("batch.no", lang), ""])
     else:
         out["inside"] = np.where(valid, inside, None).astype(object)
     near_cat = pd.Categorical(result["nearest_county"].astype(object))
@@ -194,14 +196,18 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
         categories=list(dict.fromkeys(near_names.tolist()))) if len(set(near_names.tolist())) == len(near_names) \
         else near_names[near_codes]
     distance = np.where(has_near, np.round(km, 1), np.nan)
-    if has_near.any():
+    if has_near.any():  # distinct (county, distance to 0.1 km) pairs are few: word each once
         head, mid, tail = _split_template(t("reason.outside", lang, county="\x00", km="\x00"))
-        tenths = np.round(km[has_near] * 10).astype(np.int64)
-        km_text = np.char.add(np.char.add((tenths // 10).astype(str), "."), (tenths % 10).astype(str))
-        prefix = np.array([head + name + mid for name in near_names], dtype=object)[near_codes[has_near]]
-        reasons[has_near] = prefix + km_text.astype(object) + tail
-    reasons[outside & ~has_near] = t("reason.outside_far", lang)
-    out["reason"] = reasons
+        key = near_codes[has_near] * 100_000_000 + np.round(km[has_near] * 10).astype(np.int64)
+        unique, inverse = np.unique(key, return_inverse=True)
+        codes_of = np.array([reason_cats.setdefault(
+            f"{head}{near_names[k // 100_000_000]}{mid}{k % 100_000_000 // 10}.{k % 10}{tail}", len(reason_cats))
+            for k in unique.tolist()], dtype=np.int64)
+        reason_codes[has_near] = codes_of[inverse.ravel()]
+    far = outside & ~has_near
+    if far.any():
+        reason_codes[far] = reason_cats.setdefault(t("reason.outside_far", lang), len(reason_cats))
+    out["reason"] = pd.Categorical.from_codes(reason_codes, categories=list(reason_cats))
     added = pd.DataFrame({k: v if isinstance(v, pd.Categorical) else pd.Series(v, dtype=object)
                           for k, v in out.items()})
     added.insert(len(added.columns) - 1, "distance_km", distance)
@@ -213,7 +219,7 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     added.columns = [f"{h}{suffix}" if h in columns else h for h in headers]
     return BatchResult(added=added, status=status, columns=choice, decision=points.decision,
                        notations=points.notations, lang=lang, row_numbers=np.asarray(row_numbers),
-                       name_column=find_name_column(columns), reasons=[])
+                       name_column=find_name_column(columns))
 
 
 def _split_template(text: str) -> tuple[str, str, str]:
