@@ -220,6 +220,7 @@ def nav_links(lang: str) -> None:
     st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
     st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
     st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
+    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
     st.sidebar.divider()
 
 

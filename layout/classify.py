@@ -8,9 +8,12 @@ outside get their nearest county and geodesic distance from :mod:`layout.nearest
 
 from __future__ import annotations
 
+import contextlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,10 +30,13 @@ from layout.nearest import (
     Segments,
     build_grid,
     build_segments,
+    grid_cache_key,
     in_tree_zone,
+    load_grid,
     nearest_by_tree,
     nearest_far,
     query_grid,
+    save_grid,
 )
 from layout.zones import load_zone_model
 
@@ -177,8 +183,8 @@ class Classifier:
             skip = np.zeros((height, width), dtype=bool)  # cells the county grid answers as inside
             skip[margin:margin + ny, margin:margin + nx] = grid.labels >= 0
             segments = self.segments
-            self._nearest = (segments, build_grid(segments, grid.x0 - margin * grid.cell,
-                                                  grid.y0 - margin * grid.cell, skip))
+            x0, y0 = grid.x0 - margin * grid.cell, grid.y0 - margin * grid.cell
+            self._nearest = (segments, _cached_grid(segments, x0, y0, skip))
         return self._nearest
 
     def nearest_detail(self, lon: NDArray[np.float64], lat: NDArray[np.float64], *, points: bool = True):
@@ -241,6 +247,25 @@ def _categorical(per_county: NDArray[np.object_], idx: NDArray[np.int8]) -> pd.C
     categories = list(dict.fromkeys(v for v in values if v is not None))
     codes = np.array([categories.index(v) if v is not None else -1 for v in values], dtype=np.int8)
     return pd.Categorical.from_codes(codes[idx], categories=categories, validate=False)
+
+
+def grid_cache_dir() -> Path:
+    """Where built nearest grids are kept between runs: ``$LAYOUT_CACHE_DIR``, else the user's cache folder."""
+    if folder := os.environ.get("LAYOUT_CACHE_DIR"):
+        return Path(folder)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yiyang-layout"
+
+
+def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:
+    """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
+    and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped."""
+    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip)}.npz"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        return load_grid(path)
+    grid = build_grid(segments, x0, y0, skip)
+    with contextlib.suppress(OSError):
+        save_grid(grid, path)
+    return grid
 
 
 @cache

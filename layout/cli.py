@@ -316,6 +316,88 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
 
+@main.command("evaluate")
+@click.option("--scope", default="city", show_default=True,
+              help="city, zone:<id> (core, lake_wing, mountain_wing, pole_…) or county:<name>.")
+@click.option("--as-of", "as_of", help="Evaluate the register's state on this date (YYYY-MM-DD; default today).")
+@click.option("--compare", "compare_to", help="A second date whose figures are shown beside (e.g. 2023-12-31).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "pptx"], case_sensitive=False),
+              help="xlsx (workbook), pdf (report) or pptx (deck). Default: from the suffix of -o.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write; with --all-counties a directory (default: out/).")
+@click.option("--all-counties", is_flag=True, help="One report per county (the six county decks for pptx).")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
+              help="An open project with no report for this many months counts as lagging.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
+                 all_counties: bool, register_path: Path | None, stale_months: int, lang: str) -> None:
+    """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
+
+    Figures per zone, county and sector (status counts, shares started and completed, investment),
+    lagging projects, indicators against the plan's targets; with --compare, two dates side by side.
+
+    \b
+    Examples:
+      python -m layout evaluate --scope city --as-of 2025-12-31 --format xlsx -o 评估.xlsx
+      python -m layout evaluate --scope county:安化县 --compare 2023-12-31 -o 安化县评估.pdf
+      python -m layout evaluate --all-counties --format pptx -o decks/
+    """
+    import datetime as dt
+
+    from layout.catalog import load_catalog
+    from layout.demo import is_demo_register
+    from layout.evaluate import scope_rows
+    from layout.evaluate_report import REPORT_FORMATS, make_report, report_bytes, report_filename
+    from layout.register import Register, parse_date
+    from layout.tables import atomic_write
+    from layout.zones import POLYGON_COUNTIES
+
+    day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()
+    before = parse_date(compare_to, name="--compare") if compare_to else None
+    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
+    if fmt and suffix and suffix != fmt.lower():
+        raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
+    if suffix and suffix not in REPORT_FORMATS:
+        raise InputError(f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name!r}")
+    fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
+    catalog = load_catalog()
+    scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
+    register = Register(register_path, catalog=catalog)
+    demo = is_demo_register(register)
+    states = {"as_of": register.state(as_of=day), "indicators": register.indicator_state(as_of=day)}
+    if before is not None:
+        states["compare_to"] = register.state(as_of=before)
+
+    def write(scope_text: str, target: Path) -> Path:  # the states are read once for every file
+        report = make_report(register, catalog, scope=scope_text, as_of=day, compare_to=before, demo=demo,
+                             lang=lang, stale_months=stale_months, states=states)
+        data = report_bytes(report, fmt, lang=lang)
+        return atomic_write(target, lambda tmp: tmp.write_bytes(data), backup=False)
+
+    written = []
+    if not all_counties:
+        written.append(write(scope, output or Path("out") / report_filename(scope, fmt, as_of=day, lang=lang)))
+    else:
+        directory = output or Path("out")
+        if directory.exists() and not directory.is_dir():
+            raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
+        with click.progressbar(POLYGON_COUNTIES, label=f"{fmt} × {len(POLYGON_COUNTIES)}", file=sys.stderr,
+                               item_show_func=lambda c: c or "") as counties:
+            for county in counties:
+                name = f"county:{county}"
+                written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
+    if states["as_of"].empty:
+        click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "
+                   "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
+                   "comes back.", err=True)
+    if demo:
+        click.echo("note: 演示数据 / demo data — this register was filled by `register demo`", err=True)
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
 # --------------------------------------------------------------------------------------------
 # The project register (项目台账)
 
@@ -575,3 +657,31 @@ def register_restore(ctx: click.Context, src: Path) -> None:
     reg = _open_register(ctx)
     count = reg.store.restore_from(src)
     click.echo(f"restored {count} events from {src} into {reg.path} (previous content: {reg.path.name}.bak)")
+
+
+@register_group.command("demo")
+@click.option("--register", "demo_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The SEPARATE register file to fill (e.g. data/demo.sqlite); never the default register.")
+@click.option("--seed", type=int, default=2021, show_default=True, help="Seed of the synthetic reports.")
+@click.pass_context
+def register_demo(ctx: click.Context, demo_path: Path | None, seed: int) -> None:
+    """Fill a separate register with clearly synthetic statuses, for training and presentations.
+
+    Quarterly reports 2021–2025 with made-up statuses, progress and investment, and a few indicator
+    values. The register is marked as a demo register: every page and export made from it carries
+    "演示数据 / demo data". Refuses the default register and a register that holds real reports.
+
+    Example: python -m layout register demo --register data/demo.sqlite
+    """
+    from layout.catalog import load_catalog
+    from layout.demo import fill_demo
+    from layout.register import Register
+
+    path = demo_path or (ctx.obj or {}).get("register")
+    if path is None:
+        raise InputError("register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), "
+                         "never the default register")
+    catalog = load_catalog()
+    count = fill_demo(Register(path, catalog=catalog), catalog, seed=seed)
+    click.echo(f"{path}: {count} demo events (演示数据 / demo data). Use it with "
+               f"LAYOUT_REGISTER={path} or --register {path}.")

@@ -19,7 +19,7 @@ from layout.classify import (
 from layout.crs import from_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
-from layout.nearest import GEOD, nearest_by_tree, query_grid
+from layout.nearest import GEOD, load_grid, nearest_by_tree, query_grid, save_grid
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places
 PLACES = [
@@ -211,6 +211,27 @@ def test_the_grid_path_and_the_tree_path_agree_on_many_points():
     owner = clf.segments.owner
     assert (owner[s_grid] == owner[s_tree]).mean() > 0.9999  # ties only
     np.testing.assert_allclose(m_grid, m_tree, atol=0.05)  # the grid's lattice interpolation: < 5 cm
+
+
+def test_the_nearest_grid_is_cached_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    built = Classifier.from_counties(load_counties()).nearest_index[1]  # empty cache: built, then written
+    (cached,) = tmp_path.glob("nearest-*.npz")
+    written = cached.stat().st_mtime_ns
+    loaded = Classifier.from_counties(load_counties()).nearest_index[1]
+    assert cached.stat().st_mtime_ns == written  # read, not rebuilt
+    for name in ("leaf_map", "segs", "offsets", "first", "count", "node_x", "node_y"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(built, name))
+    assert (loaded.x0, loaded.y0, loaded.nx, loaded.ny) == (built.x0, built.y0, built.nx, built.ny)
+
+
+def test_a_broken_grid_cache_file_reads_as_an_error_the_classifier_rebuilds_on(tmp_path):
+    broken = tmp_path / "nearest-x.npz"
+    broken.write_bytes(b"not a grid")
+    with pytest.raises((ValueError, OSError)):
+        load_grid(broken)
+    save_grid(get_classifier().nearest_index[1], broken)  # a whole file replaces it
+    assert load_grid(broken).segs.size == get_classifier().nearest_index[1].segs.size
 
 
 def test_result_frame_is_categorical_and_small():
