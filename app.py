@@ -17,11 +17,11 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
-from layout import assets, views  # noqa: E402
-from layout.classify import classify_table, where_record  # noqa: E402
+from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
+from layout.classify import where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
+from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
 from layout.maps import (  # noqa: E402
     GCJ_BASEMAPS,
@@ -32,7 +32,7 @@ from layout.maps import (  # noqa: E402
     t_sector,
 )
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
-from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
+from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
@@ -181,11 +181,27 @@ def show_map(state: views.ViewState, key: str) -> dict:
         layer_control=None, pixelated=False, wrap_longitude=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def classified_upload(data: bytes, name: str, crs: str, lon: str, lat: str):
-    """The uploaded table with zone columns, and its encoding (cached by content and options)."""
-    df, encoding = read_table_bytes(data, name=name)
-    return classify_table(df, lon_col=lon or None, lat_col=lat or None, crs=crs), encoding
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | None = None) -> tables.Table:
+    """The uploaded file read as a table (cached by content; few entries: each holds the file)."""
+    return tables.read_table_bytes(data, name=name, sheet=sheet, header_row=header_row)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def classified_upload(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str,
+                      lat: str, pair: str, lang: str) -> batch.BatchResult:
+    """The batch check of an uploaded table (cached by content and options)."""
+    return batch.classify_table(uploaded_table(data, name, sheet, header_row), lon=lon or None, lat=lat or None,
+                                pair=pair or None, crs=crs, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def result_file(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str, lat: str,
+                pair: str, lang: str, fmt: str) -> bytes:
+    """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
+    table = uploaded_table(data, name, sheet, header_row)
+    added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
+    return tables.result_xlsx_bytes(table, added) if fmt == "xlsx" else tables.result_csv_bytes(table, added)
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,6 +307,7 @@ def nav_links(lang: str) -> None:
     st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
     st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
     st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
+    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
     st.sidebar.divider()
 
 
@@ -501,16 +518,20 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
     mode = st.segmented_control(t("which.mode", lang), modes, key="w_which_mode", required=True,
                                 format_func=lambda m: t(f"which.mode.{m}", lang))
     if mode == "project":
-        ids = catalog["id"].astype(str).tolist()
-        labels = dict(zip(ids, (catalog["id"].astype(str) + " · " + catalog["name"].astype(str)).tolist(),
-                          strict=True))
+        query = st.text_input(t("which.search", lang), key="w_which_q", placeholder=t("side.search_help", lang))
+        index = catalog_bundle()[2]
+        found = catalog.loc[views.search_mask(index, query)] if query.strip() else catalog
+        ids = found["id"].astype(str).tolist()
+        labels = dict(zip(ids, (found["id"].astype(str) + " · " + found["name"].astype(str)).tolist(), strict=True))
         pick = st.selectbox(t("which.project", lang), ids, key="w_which_project", format_func=labels.get,
-                            index=None, placeholder=t("side.search_help", lang))
+                            index=None,
+                            placeholder=t("which.pick", lang, count=format_count(len(ids), lang)))
         if pick is not None:
             row = catalog.loc[catalog["id"].astype(str) == pick].iloc[0]
             if pd.isna(row["lon"]) or pd.isna(row["lat"]):
                 st.info(t("which.no_point", lang))
             else:
+                precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
         c1, c2, c3 = st.columns([1, 1, 1.4])
@@ -523,42 +544,80 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
         click_answer(lang)
 
 
+def precision_note(row: pd.Series, lang: str) -> None:
+    """How exact a catalog project's point is: a town or county seat stands in for an unknown site."""
+    precision = str(row.get("precision", ""))
+    if precision not in ("county", "town"):
+        return
+    source = str(row.get("geocode_source", ""))
+    seat = source.split("= ", 1)[1].split(",", 1)[0].strip() if "= " in source else "—"
+    county = str(row.get("county", ""))
+    st.warning(t(f"which.precision.{precision}", lang, seat=seat, county=county))
+
+
+BATCH_CRS = ["auto", *CRS_NAMES, "EPSG:4546", "EPSG:4547", "EPSG:4525", "EPSG:4526", "EPSG:2382", "EPSG:2383"]
+
+
 def batch_tab(lang: str) -> None:
+    """Upload a table, get it back with zone columns and a reason per row (the CLI's classify, same words)."""
     st.markdown(t("batch.intro", lang))
     limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
     upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
                               max_upload_size=limit_mb)
-    c1, c2, c3 = st.columns([1.4, 1, 1])
-    crs = c1.selectbox(t("batch.crs", lang), list(CRS_NAMES), key="w_batch_crs", format_func=CRS_LABELS.get)
-    lon = c2.text_input(t("batch.lon", lang), key="w_batch_lon")
-    lat = c3.text_input(t("batch.lat", lang), key="w_batch_lat")
+    st.caption(t("batch.limits", lang, size=format_bytes(MAX_UPLOAD_BYTES), columns=f"{tables.MAX_COLUMNS:,}",
+                 cells=format_count(tables.MAX_CELLS, lang)))
     if upload is None:
         return
     data = upload.getvalue()
     if len(data) > MAX_UPLOAD_BYTES:
         st.error(t("batch.too_big", lang, size=format_bytes(len(data)), limit=format_bytes(MAX_UPLOAD_BYTES)))
         return
+    sheet = st.session_state.get("w_batch_sheet") or None
+    header_row = int(st.session_state.get("w_batch_header") or 0) or None
     try:
-        out, encoding = classified_upload(data, upload.name, crs, lon.strip(), lat.strip())
+        table = uploaded_table(data, upload.name, sheet, header_row)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        st.error(error_text(exc, lang, ui="app"))
         return
-    errors = out["error"] != ""
-    inside = out["inside"] == True  # noqa: E712 - object column of True/False/""
-    st.success(t("batch.summary", lang, rows=format_count(len(out), lang), encoding=encoding,
-                 inside=int(inside.sum()), outside=int(len(out) - inside.sum() - errors.sum()),
-                 errors=int(errors.sum())))
-    if errors.any():
+    columns = [""] + list(map(str, table.frame.columns))
+    auto = t("batch.auto", lang)
+    c0, h0, c1, c2, c3, c4 = st.columns([1, 0.8, 1.4, 1, 1, 1])
+    if len(table.sheets) > 1:
+        c0.selectbox(t("batch.sheet", lang), table.sheets, key="w_batch_sheet",
+                     index=table.sheets.index(table.sheet) if table.sheet in table.sheets else 0)
+    h0.number_input(t("batch.header_row", lang), min_value=0, step=1, key="w_batch_header",
+                    help=t("batch.header_row_help", lang, row=table.header_row))
+    crs = c1.selectbox(t("batch.crs", lang), BATCH_CRS, key="w_batch_crs",
+                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+    lon = c2.selectbox(t("batch.lon", lang), columns, key="w_batch_lon", format_func=lambda c: c or auto)
+    lat = c3.selectbox(t("batch.lat", lang), columns, key="w_batch_lat", format_func=lambda c: c or auto)
+    pair = c4.selectbox(t("batch.pair", lang), columns, key="w_batch_pair", format_func=lambda c: c or auto)
+    options = (upload.name, table.sheet, header_row, crs, lon or "", lat or "", pair or "", lang)
+    try:
+        result = classified_upload(data, *options)
+    except LayoutError as exc:
+        st.error(error_text(exc, lang, ui="app"))
+        return
+    counts = result.counts
+    notes = [t(code, lang, **args) for code, args in table.notes]
+    st.info(" ".join([*notes, batch.decision_text(result, lang)]))
+    st.success(t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
+                 outside=counts["outside"], errors=counts["error"]))
+    if counts["error"]:
         st.markdown(f"**{t('batch.errors', lang)}**")
-        st.dataframe(pd.DataFrame({t("batch.row", lang): out.index[errors] + 2,  # the spreadsheet's row number
-                                   "error": out.loc[errors, "error"]}), hide_index=True)
-    st.dataframe(out.astype(str), hide_index=True)  # mixed True/False/"" cells shown as text
-    stem = upload.name.rsplit(".", 1)[0] + "_zones"
+        st.dataframe(result.problem_rows(table.frame, lang=lang), hide_index=True)
+    shown = pd.concat([table.frame.reset_index(drop=True), result.added.reset_index(drop=True)], axis=1)
+    st.dataframe(shown.astype(str).replace({"None": "", "nan": ""}), hide_index=True)
+    stem = upload.name.rsplit(".", 1)[0] + ("_片区" if lang == "zh" else "_zones")
     d1, d2 = st.columns(2)
-    d1.download_button(t("batch.download_csv", lang), table_to_bytes(out, ".csv"), file_name=f"{stem}.csv",
-                       mime="text/csv", key="w_dl_csv")
-    d2.download_button(t("batch.download_xlsx", lang), table_to_bytes(out, ".xlsx"), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_dl_xlsx")
+    try:
+        d1.download_button(t("batch.download_csv", lang), result_file(data, *options, "csv"), file_name=f"{stem}.csv",
+                           mime="text/csv", key="w_dl_csv")
+        d2.download_button(t("batch.download_xlsx", lang), result_file(data, *options, "xlsx"),
+                           file_name=f"{stem}.xlsx", key="w_dl_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    except LayoutError as exc:
+        st.error(error_text(exc, lang, ui="app"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

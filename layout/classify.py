@@ -8,16 +8,19 @@ outside get their nearest county and geodesic distance from :mod:`layout.nearest
 
 from __future__ import annotations
 
+import contextlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.crs import check_crs, check_lonlat, from_metric, is_placeholder, parse_number, to_wgs84
+from layout.crs import check_lonlat, from_metric, is_placeholder, parse_number, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
 from layout.nearest import (
@@ -27,10 +30,13 @@ from layout.nearest import (
     Segments,
     build_grid,
     build_segments,
+    grid_cache_key,
     in_tree_zone,
+    load_grid,
     nearest_by_tree,
     nearest_far,
     query_grid,
+    save_grid,
 )
 from layout.zones import load_zone_model
 
@@ -177,8 +183,8 @@ class Classifier:
             skip = np.zeros((height, width), dtype=bool)  # cells the county grid answers as inside
             skip[margin:margin + ny, margin:margin + nx] = grid.labels >= 0
             segments = self.segments
-            self._nearest = (segments, build_grid(segments, grid.x0 - margin * grid.cell,
-                                                  grid.y0 - margin * grid.cell, skip))
+            x0, y0 = grid.x0 - margin * grid.cell, grid.y0 - margin * grid.cell
+            self._nearest = (segments, _cached_grid(segments, x0, y0, skip))
         return self._nearest
 
     def nearest_detail(self, lon: NDArray[np.float64], lat: NDArray[np.float64], *, points: bool = True):
@@ -241,6 +247,25 @@ def _categorical(per_county: NDArray[np.object_], idx: NDArray[np.int8]) -> pd.C
     categories = list(dict.fromkeys(v for v in values if v is not None))
     codes = np.array([categories.index(v) if v is not None else -1 for v in values], dtype=np.int8)
     return pd.Categorical.from_codes(codes[idx], categories=categories, validate=False)
+
+
+def grid_cache_dir() -> Path:
+    """Where built nearest grids are kept between runs: ``$LAYOUT_CACHE_DIR``, else the user's cache folder."""
+    if folder := os.environ.get("LAYOUT_CACHE_DIR"):
+        return Path(folder)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yiyang-layout"
+
+
+def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:
+    """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
+    and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped."""
+    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip)}.npz"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        return load_grid(path)
+    grid = build_grid(segments, x0, y0, skip)
+    with contextlib.suppress(OSError):
+        save_grid(grid, path)
+    return grid
 
 
 @cache
@@ -351,83 +376,3 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
     record["zones"], record["poles"] = list(split_ids(row["zones"])), list(split_ids(row["poles"]))
     return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7), **record}
 
-
-# --------------------------------------------------------------------------------------------
-# Tables
-
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
-
-
-def find_coordinate_columns(columns: list[str], *, lon: str | None = None,
-                            lat: str | None = None) -> tuple[str, str]:
-    """The longitude and latitude columns: as given, else found by their usual names.
-
-    Raises
-    ------
-    InputError
-        When a given column is missing or none can be found; the message lists the table's columns.
-    """
-    by_key = {str(c).strip().lower(): c for c in columns}
-
-    def pick(given: str | None, names: tuple[str, ...], what: str, flag: str) -> str:
-        if given is not None:
-            if given not in columns:
-                raise InputError(f"{what} column {given!r} is not in the table; its columns are "
-                                 f"{', '.join(map(str, columns))}")
-            return given
-        for name in names:
-            if name in by_key:
-                return by_key[name]
-        raise InputError(f"no {what} column found (looked for {', '.join(names)}); name it with {flag} COL. "
-                         f"The table's columns are {', '.join(map(str, columns))}")
-
-    return pick(lon, LON_NAMES, "longitude", "--lon"), pick(lat, LAT_NAMES, "latitude", "--lat")
-
-
-def parse_coordinates(lon_cells: pd.Series, lat_cells: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Parse text cells into floats; a row that cannot be used gets NaN and a one-line reason."""
-    n = len(lon_cells)
-    lon, lat, errors = np.full(n, np.nan), np.full(n, np.nan), [""] * n
-    for i, (x_text, y_text) in enumerate(zip(lon_cells.tolist(), lat_cells.tolist(), strict=True)):
-        problems = []
-        try:
-            x = parse_number(x_text)
-        except InputError as exc:
-            problems.append(f"longitude {exc}")
-        try:
-            y = parse_number(y_text)
-        except InputError as exc:
-            problems.append(f"latitude {exc}")
-        if not problems and (problem := check_lonlat(x, y)):
-            problems.append(problem)
-        if problems:
-            errors[i] = "; ".join(problems)
-        else:
-            lon[i], lat[i] = x, y
-    return lon, lat, errors
-
-
-def classify_table(df: pd.DataFrame, *, lon_col: str | None = None, lat_col: str | None = None,
-                   crs: str = "wgs84") -> pd.DataFrame:
-    """The same table with zone columns appended; every row kept, in order.
-
-    Appended: ``county``, ``adcode``, ``zone``, ``zones``, ``poles`` (ids joined with ``;``), ``inside``,
-    ``nearest_county``, ``distance_km``, ``wgs84_lon``/``wgs84_lat`` when ``crs`` is not WGS84, and
-    ``error`` (why a row's coordinates could not be used, else empty). A name the table already uses
-    gets the suffix ``_computed``.
-    """
-    crs = check_crs(crs)
-    lon_col, lat_col = find_coordinate_columns(list(df.columns), lon=lon_col, lat=lat_col)
-    lon, lat, errors = parse_coordinates(df[lon_col].astype(str), df[lat_col].astype(str))
-    result = classify_points(lon, lat, crs)
-    valid = np.isfinite(lon)
-    result["inside"] = np.where(valid, result["inside"].to_numpy(), None)
-    if crs != "wgs84":
-        wlon, wlat = to_wgs84(lon, lat, crs)
-        result.insert(0, "wgs84_lat", np.round(wlat, 7))
-        result.insert(0, "wgs84_lon", np.round(wlon, 7))
-    result["error"] = errors
-    result.columns = [f"{c}_computed" if c in df.columns else c for c in result.columns]
-    result = result.astype(object)  # text cells: a missing value becomes an empty cell, not NaN
-    return pd.concat([df.reset_index(drop=True), result.where(result.notna(), "")], axis=1)

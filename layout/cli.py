@@ -14,6 +14,7 @@ import click
 
 from layout.errors import InputError, LayoutError
 
+STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
@@ -55,31 +56,117 @@ def where(lon: str, lat: str, crs: str) -> None:
 
 @main.command()
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output .csv or .xlsx (default: SRC with '_zones' added, same type).")
-@click.option("--lon", "lon_col", help="Longitude column (default: lon, lng, longitude, x or 经度).")
-@click.option("--lat", "lat_col", help="Latitude column (default: lat, latitude, y or 纬度).")
-@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True, help="Coordinate system of the table.")
-def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, crs: str) -> None:
-    """Append county/zone/pole columns to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
+@click.option("--lon", "lon_col", help="Longitude (or X) column (default: found by name: 经度, 东经, lon, lng …).")
+@click.option("--lat", "lat_col", help="Latitude (or Y) column (default: found by name: 纬度, 北纬, lat …).")
+@click.option("--pair", "pair_col", help="One column holding both, e.g. 坐标 = '112.35,28.55'.")
+@click.option("--sheet", help="Workbook sheet (default: the first whose header names coordinates).")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row number of the header (default: detected).")
+@click.option("--crs", default="auto", show_default=True,
+              help="auto, wgs84, gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN (e.g. EPSG:4546).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the added headers, values and messages (en: ids for machines).")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "input"]), default="utf-8-sig", show_default=True,
+              help="CSV output encoding: UTF-8 with BOM, or the input's own (e.g. GBK).")
+def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+             sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """Add county/zone/pole columns and a reason to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
 
-    Example: python -m layout classify projects.xlsx -o projects_zones.xlsx --lon 经度 --lat 纬度 --crs gcj02
+    The table comes back whole: a workbook keeps its sheets, formats, dates and formulas; a CSV keeps its
+    text byte for byte. Coordinates may be decimal degrees, 度分秒, one "lon,lat" cell or CGCS2000
+    Gauss-Krüger metres; --crs auto decides and says how.
+
+    Example: python -m layout classify 项目.xlsx -o 项目_片区.xlsx --crs gcj02
     """
-    from layout.classify import classify_table
-    from layout.tables import read_table, write_table
+    from layout.i18n import error_text
 
-    df, encoding = read_table(src)
-    out = classify_table(df, lon_col=lon_col, lat_col=lat_col, crs=crs.lower())
+    try:
+        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+    except LayoutError as exc:
+        click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+        sys.exit(2)
+
+
+def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+              sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import check_fits, check_suffix, check_writable, read_table, write_result
+
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
-    if output.resolve() == src.resolve():
-        raise InputError(f"-o {output} is the input file; choose another output name")
-    write_table(out, output)
-    errors = (out["error"] != "").sum()
-    inside = (out["inside"] == True).sum()  # noqa: E712 - object column of True/False/""
-    click.echo(f"{len(out)} rows ({encoding}) → {output}: {inside} inside 益阳, "
-               f"{len(out) - inside - errors} outside, {errors} with errors", err=True)
-    for i in out.index[out["error"] != ""][:20]:
-        click.echo(f"  row {i + 2}: {out.at[i, 'error']}", err=True)
+    check_writable(output)
+    check_suffix(output.name)
+    if output.exists() and src.exists() and output.resolve() == src.resolve():
+        raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
+                         path=str(output))
+    if src.suffix.lower() == output.suffix.lower() == ".csv" and src.is_file() and src.stat().st_size > STREAM_BYTES:
+        _classify_stream(src, output, lon_col, lat_col, pair_col, header_row, crs, lang, encoding)
+        return
+    table = read_table(src, sheet=sheet, header_row=header_row)
+    check_fits(table, output.suffix.lower())  # before the work, not after it
+    result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
+    out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"
+    write_result(table, result.added, output, encoding=out_encoding)
+    counts = result.counts
+    for code, args in table.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(result, lang), err=True)
+    click.echo(f"{src.name} ({table.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{len(table.frame):,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    rows = result.problem_rows(table.frame, lang=lang, limit=20)
+    for values in rows.itertuples(index=False):
+        name = f" {values[1]}" if result.name_column else ""
+        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+        click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}", err=True)
+    if counts["error"] > len(rows):
+        click.echo("  …", err=True)
+
+
+def _classify_stream(src: Path, output: Path, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+                     header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """classify for a large CSV → CSV, a chunk at a time (bounded memory), the same output and messages."""
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import atomic_write, iter_csv_chunks, result_csv_bytes
+
+    counts = {"inside": 0, "outside": 0, "error": 0}
+    problems: list[str] = []
+    state: dict = {}
+
+    def write(tmp: Path) -> None:
+        chunk_crs = crs
+        with open(tmp, "wb") as out:
+            for k, table in enumerate(iter_csv_chunks(src, header_row=header_row)):
+                result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=chunk_crs, lang=lang)
+                if k == 0:
+                    state.update(table=table, result=result)
+                    d = result.decision
+                    if d.code == "crs.gk_cm" and not d.args.get("degrees"):
+                        chunk_crs = d.crs  # the whole file is read at the meridian the first rows decided
+                out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
+                out.write(result_csv_bytes(table, result.added, encoding=out_encoding, head=k == 0))
+                for key, value in result.counts.items():
+                    counts[key] += value
+                if len(problems) < 20:
+                    rows = result.problem_rows(table.frame, lang=lang, limit=20 - len(problems))
+                    for values in rows.itertuples(index=False):
+                        name = f" {values[1]}" if result.name_column else ""
+                        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+                        problems.append(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}")
+
+    atomic_write(output, write)
+    first = state["table"]
+    for code, args in first.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(state["result"], lang), err=True)
+    rows = sum(counts.values())
+    click.echo(f"{src.name} ({first.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{rows:,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["error"] > len(problems):
+        click.echo("  …", err=True)
 
 
 @main.command()
@@ -225,6 +312,88 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         for county in counties:
             target = directory / default_filename(f"county:{county}", fmt, lang=lang)
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
+@main.command("evaluate")
+@click.option("--scope", default="city", show_default=True,
+              help="city, zone:<id> (core, lake_wing, mountain_wing, pole_…) or county:<name>.")
+@click.option("--as-of", "as_of", help="Evaluate the register's state on this date (YYYY-MM-DD; default today).")
+@click.option("--compare", "compare_to", help="A second date whose figures are shown beside (e.g. 2023-12-31).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "pptx"], case_sensitive=False),
+              help="xlsx (workbook), pdf (report) or pptx (deck). Default: from the suffix of -o.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write; with --all-counties a directory (default: out/).")
+@click.option("--all-counties", is_flag=True, help="One report per county (the six county decks for pptx).")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
+              help="An open project with no report for this many months counts as lagging.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
+                 all_counties: bool, register_path: Path | None, stale_months: int, lang: str) -> None:
+    """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
+
+    Figures per zone, county and sector (status counts, shares started and completed, investment),
+    lagging projects, indicators against the plan's targets; with --compare, two dates side by side.
+
+    \b
+    Examples:
+      python -m layout evaluate --scope city --as-of 2025-12-31 --format xlsx -o 评估.xlsx
+      python -m layout evaluate --scope county:安化县 --compare 2023-12-31 -o 安化县评估.pdf
+      python -m layout evaluate --all-counties --format pptx -o decks/
+    """
+    import datetime as dt
+
+    from layout.catalog import load_catalog
+    from layout.demo import is_demo_register
+    from layout.evaluate import scope_rows
+    from layout.evaluate_report import REPORT_FORMATS, make_report, report_bytes, report_filename
+    from layout.register import Register, parse_date
+    from layout.tables import atomic_write
+    from layout.zones import POLYGON_COUNTIES
+
+    day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()
+    before = parse_date(compare_to, name="--compare") if compare_to else None
+    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
+    if fmt and suffix and suffix != fmt.lower():
+        raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
+    if suffix and suffix not in REPORT_FORMATS:
+        raise InputError(f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name!r}")
+    fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
+    catalog = load_catalog()
+    scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
+    register = Register(register_path, catalog=catalog)
+    demo = is_demo_register(register)
+    states = {"as_of": register.state(as_of=day), "indicators": register.indicator_state(as_of=day)}
+    if before is not None:
+        states["compare_to"] = register.state(as_of=before)
+
+    def write(scope_text: str, target: Path) -> Path:  # the states are read once for every file
+        report = make_report(register, catalog, scope=scope_text, as_of=day, compare_to=before, demo=demo,
+                             lang=lang, stale_months=stale_months, states=states)
+        data = report_bytes(report, fmt, lang=lang)
+        return atomic_write(target, lambda tmp: tmp.write_bytes(data), backup=False)
+
+    written = []
+    if not all_counties:
+        written.append(write(scope, output or Path("out") / report_filename(scope, fmt, as_of=day, lang=lang)))
+    else:
+        directory = output or Path("out")
+        if directory.exists() and not directory.is_dir():
+            raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
+        with click.progressbar(POLYGON_COUNTIES, label=f"{fmt} × {len(POLYGON_COUNTIES)}", file=sys.stderr,
+                               item_show_func=lambda c: c or "") as counties:
+            for county in counties:
+                name = f"county:{county}"
+                written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
+    if states["as_of"].empty:
+        click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "
+                   "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
+                   "comes back.", err=True)
+    if demo:
+        click.echo("note: 演示数据 / demo data — this register was filled by `register demo`", err=True)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
@@ -488,3 +657,31 @@ def register_restore(ctx: click.Context, src: Path) -> None:
     reg = _open_register(ctx)
     count = reg.store.restore_from(src)
     click.echo(f"restored {count} events from {src} into {reg.path} (previous content: {reg.path.name}.bak)")
+
+
+@register_group.command("demo")
+@click.option("--register", "demo_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The SEPARATE register file to fill (e.g. data/demo.sqlite); never the default register.")
+@click.option("--seed", type=int, default=2021, show_default=True, help="Seed of the synthetic reports.")
+@click.pass_context
+def register_demo(ctx: click.Context, demo_path: Path | None, seed: int) -> None:
+    """Fill a separate register with clearly synthetic statuses, for training and presentations.
+
+    Quarterly reports 2021–2025 with made-up statuses, progress and investment, and a few indicator
+    values. The register is marked as a demo register: every page and export made from it carries
+    "演示数据 / demo data". Refuses the default register and a register that holds real reports.
+
+    Example: python -m layout register demo --register data/demo.sqlite
+    """
+    from layout.catalog import load_catalog
+    from layout.demo import fill_demo
+    from layout.register import Register
+
+    path = demo_path or (ctx.obj or {}).get("register")
+    if path is None:
+        raise InputError("register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), "
+                         "never the default register")
+    catalog = load_catalog()
+    count = fill_demo(Register(path, catalog=catalog), catalog, seed=seed)
+    click.echo(f"{path}: {count} demo events (演示数据 / demo data). Use it with "
+               f"LAYOUT_REGISTER={path} or --register {path}.")

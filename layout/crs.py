@@ -184,12 +184,16 @@ def parse_number(text: object) -> float:
         cleaned = unicodedata.normalize("NFKC", str(text)).strip().rstrip("°").strip()
         if not cleaned:
             raise InputError("is empty")
+        shown = " ".join(str(text).split())
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"  # a 100 KB argument is not echoed in full
         try:
+            if "_" in cleaned:  # float() reads '1_12.3' as 112.3: a typo, not a number
+                raise ValueError(cleaned)
             value = float(cleaned)
         except ValueError:
-            raise InputError(f"{str(text).strip()!r} is not a number") from None
+            raise InputError(f"{shown!r} is not a number") from None
     if not np.isfinite(value):
-        raise InputError(f"{text!r} is not a finite number")
+        raise InputError(f"{str(text)[:40]!r} is not a finite number")
     return value
 
 

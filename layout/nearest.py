@@ -36,7 +36,10 @@ bound the segments from below, and a golden-section search along each remaining 
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -370,6 +373,35 @@ def _assemble(grid: NearestGrid, leaves: list) -> NearestGrid:
         grid.fine_maps = fine
     grid.offsets = np.concatenate(offsets)
     grid.segs = np.concatenate(segs)
+    grid.expand()
+    return grid
+
+
+_STORED = ("node_x", "node_y", "block_map", "fine_maps", "offsets", "segs")
+
+
+def grid_cache_key(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> str:
+    """A digest of everything :func:`build_grid` depends on: its inputs and this module's code."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for array in (seg.ax, seg.ay, seg.dx, seg.dy, np.array([x0, y0]), np.packbits(skip), np.array(skip.shape)):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:20]
+
+
+def save_grid(grid: NearestGrid, path: Path) -> None:
+    """Write the grid's arrays to ``path`` (.npz) atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, x0=grid.x0, y0=grid.y0, nx=grid.nx, ny=grid.ny, **{k: getattr(grid, k) for k in _STORED})
+    os.replace(tmp, path)
+
+
+def load_grid(path: Path) -> NearestGrid:
+    """The grid saved by :func:`save_grid` (ValueError/OSError when the file is unusable)."""
+    with np.load(path, allow_pickle=False) as data:
+        grid = NearestGrid(x0=float(data["x0"]), y0=float(data["y0"]), nx=int(data["nx"]), ny=int(data["ny"]),
+                           **{k: data[k] for k in _STORED})
     grid.expand()
     return grid
 

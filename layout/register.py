@@ -471,10 +471,7 @@ class Register:
 
     def _effective(self, as_of: dt.date | None, *, indicators: bool) -> pd.DataFrame:
         day = (as_of or dt.date.today()).isoformat()
-        ev = _events_frame(self.store.fetch_events(until=day))
-        is_ind = ev["subject"].str.startswith(INDICATOR_PREFIX)
-        ev = ev[is_ind] if indicators else ev[~is_ind]
-        return ev.sort_values("event_id").groupby(["subject", "field"], sort=False).tail(1)
+        return _events_frame(self.store.fetch_latest(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators))
 
     def state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per project with an event effective on or before ``as_of`` (default today).

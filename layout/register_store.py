@@ -187,6 +187,31 @@ class RegisterStore:
         with self.connection() as conn:
             return conn.execute(sql + " ORDER BY event_id", params).fetchall()
 
+    def fetch_latest(self, *, until: str, prefix: str, with_prefix: bool) -> list[tuple]:
+        """The winning event of every (subject, field) effective on ``until`` (its highest event_id among
+        events with ``as_of <= until``), for subjects that start with ``prefix`` (or, with
+        ``with_prefix=False``, those that don't), in id order.
+
+        The database picks the winners (one grouped sub-query on the (subject, field, as_of) index), so a
+        state costs one row per field set, not one per event ever recorded.
+        """
+        kind = "=" if with_prefix else "<>"
+        sql = (_SELECT + " WHERE event_id IN (SELECT MAX(event_id) FROM events WHERE as_of <= ? "
+               f"AND SUBSTR(subject, 1, ?) {kind} ? GROUP BY subject, field) ORDER BY event_id")
+        with self.connection() as conn:
+            return conn.execute(sql, (until, len(prefix), prefix)).fetchall()
+
+    def read_meta(self, key: str) -> str | None:
+        """The value stored under ``key`` in ``register_meta`` (e.g. the demo marker), or None."""
+        with self.connection() as conn:
+            row = conn.execute("SELECT meta_value FROM register_meta WHERE meta_key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def write_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        """Set ``key`` in ``register_meta`` (inside the caller's transaction)."""
+        conn.execute("DELETE FROM register_meta WHERE meta_key = ?", (key,))
+        conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES (?, ?)", (key, value))
+
     def count_events(self) -> int:
         with self.connection() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])

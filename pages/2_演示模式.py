@@ -109,6 +109,7 @@ try:
     st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
     st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
     st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
+    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
 except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
     pass
 total = len(all_steps)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from layout.plan import PLAN_FILE, squash
 
 ROOT = Path(__file__).resolve().parent.parent
+# Built nearest grids are cached between runs; the tests start from an empty cache, as on a new machine.
+os.environ["LAYOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="layout-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from layout.classify import (
     GRID_MIN_POINTS,
     Classifier,
     classify_points,
-    classify_table,
     get_classifier,
     split_ids,
     where_record,
@@ -20,7 +19,7 @@ from layout.classify import (
 from layout.crs import from_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
-from layout.nearest import GEOD, nearest_by_tree, query_grid
+from layout.nearest import GEOD, load_grid, nearest_by_tree, query_grid, save_grid
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places
 PLACES = [
@@ -214,6 +213,27 @@ def test_the_grid_path_and_the_tree_path_agree_on_many_points():
     np.testing.assert_allclose(m_grid, m_tree, atol=0.05)  # the grid's lattice interpolation: < 5 cm
 
 
+def test_the_nearest_grid_is_cached_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    built = Classifier.from_counties(load_counties()).nearest_index[1]  # empty cache: built, then written
+    (cached,) = tmp_path.glob("nearest-*.npz")
+    written = cached.stat().st_mtime_ns
+    loaded = Classifier.from_counties(load_counties()).nearest_index[1]
+    assert cached.stat().st_mtime_ns == written  # read, not rebuilt
+    for name in ("leaf_map", "segs", "offsets", "first", "count", "node_x", "node_y"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(built, name))
+    assert (loaded.x0, loaded.y0, loaded.nx, loaded.ny) == (built.x0, built.y0, built.nx, built.ny)
+
+
+def test_a_broken_grid_cache_file_reads_as_an_error_the_classifier_rebuilds_on(tmp_path):
+    broken = tmp_path / "nearest-x.npz"
+    broken.write_bytes(b"not a grid")
+    with pytest.raises((ValueError, OSError)):
+        load_grid(broken)
+    save_grid(get_classifier().nearest_index[1], broken)  # a whole file replaces it
+    assert load_grid(broken).segs.size == get_classifier().nearest_index[1].segs.size
+
+
 def test_result_frame_is_categorical_and_small():
     clf = get_classifier()
     xmin, ymin, xmax, ymax = shapely.total_bounds(clf.geoms)
@@ -264,32 +284,3 @@ def test_grid_agrees_on_county_vertices_where_errors_would_hide():
     jitter = np.random.default_rng(5).normal(0, 0.0005, xy.shape)
     pts = np.concatenate([xy, xy + jitter])
     np.testing.assert_array_equal(clf.county_index(pts[:, 0], pts[:, 1]), clf.exact_index(pts[:, 0], pts[:, 1]))
-
-
-def test_classify_table_keeps_every_row_and_explains_errors():
-    df = pd.DataFrame({"项目": ["好", "文字", "颠倒", "外地", "空"],
-                       "经度": ["112.35", "abc", "28.38", "113.2", ""],
-                       "纬度": ["28.55", "28", "111.21", "28.2", ""]})
-    out = classify_table(df)
-    assert out["项目"].tolist() == df["项目"].tolist()
-    assert out["county"].tolist() == ["赫山区", "", "", "", ""]
-    assert out["zones"].tolist() == ["core", "", "", "", ""] and out["poles"].tolist()[0] == "pole_central"
-    assert out["error"].tolist() == [
-        "", "longitude 'abc' is not a number",
-        "looks swapped: 28.38, 111.21 — longitude comes first (e.g. 111.21 28.38)",
-        "", "longitude is empty; latitude is empty"]
-    assert out.at[3, "nearest_county"] == "赫山区" and float(out.at[3, "distance_km"]) > 40
-
-
-def test_classify_table_reports_converted_wgs84_and_avoids_name_clashes():
-    df = pd.DataFrame({"county": ["声明"], "lng": ["112.3551"], "lat": ["28.5541"]})
-    out = classify_table(df, crs="gcj02")
-    assert out.at[0, "county"] == "声明" and out.at[0, "county_computed"] == "赫山区"
-    assert float(out.at[0, "wgs84_lon"]) == pytest.approx(112.3494, abs=1e-3)
-
-
-def test_classify_table_names_missing_columns():
-    with pytest.raises(InputError, match="no longitude column found .* --lon COL. The table's columns are a, b"):
-        classify_table(pd.DataFrame({"a": ["1"], "b": ["2"]}))
-    with pytest.raises(InputError, match="longitude column 'X' is not in the table"):
-        classify_table(pd.DataFrame({"lon": ["1"], "lat": ["2"]}), lon_col="X")

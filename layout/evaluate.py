@@ -1,0 +1,486 @@
+"""Implementation evaluation (规划实施评估): what the layout achieved, from the register's state on a date.
+
+Pure computation: the catalog (:func:`layout.catalog.load_catalog`) and the register's state
+(:meth:`layout.register.Register.state` / ``indicator_state``) in, tables out. Every figure says what it
+rests on: ``reported`` counts the projects with a status on the date ("已填报 n/N"); shares are of
+the reported projects; a project nobody has reported is ``unreported`` (未填报), never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from layout.catalog import SECTOR_NAMES, SECTORS
+from layout.errors import InputError
+from layout.i18n import t
+from layout.register import COMPLETED, STARTED, STATUSES
+from layout.views import effective_county, focus_mask, zone_name
+from layout.zones import load_zone_model
+
+UNREPORTED = "unreported"
+#: Status ids in display order, 未填报 last.
+STATUS_ORDER = (*STATUSES, UNREPORTED)
+#: One colour per status, shared by the map, the charts and the exports (grey = nobody reported).
+STATUS_COLORS = {
+    "not_started": "#d62728", "preparing": "#ff9f1c", "building": "#1f77b4", "completed": "#2ca02c",
+    "operating": "#006d2c", "suspended": "#8c564b", "cancelled": "#7f7f7f", UNREPORTED: "#c8c8c8",
+}
+LAGGING_STATUSES = ("not_started", "suspended")
+#: Statuses with nothing left to report: a quiet register is not a delay for them.
+SETTLED = {"completed", "operating", "cancelled"}
+DEFAULT_STALE_MONTHS = 6
+CITYWIDE_KEY = "citywide"
+TOTAL_KEY = "total"
+GROUPINGS = ("zone", "county", "sector")
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """The name of a status id: 在建 / under construction; 未填报 for a project nobody reported."""
+    return t(f"status.{status}", lang, default=STATUSES.get(status, status))
+
+
+# --------------------------------------------------------------------------------------------
+# Scope and the project table
+
+
+def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
+    """Catalog rows of ``city``, ``zone:<id>`` or ``county:<name>`` (as the print maps choose them).
+
+    Raises
+    ------
+    InputError
+        When ``scope`` names no zone or county of the zone model.
+    """
+    model = load_zone_model()
+    kind, _, key = (scope or "city").strip().partition(":")
+    if kind == "city" and not key:
+        return np.ones(len(catalog), dtype=bool)
+    if kind == "zone" and key in model.zones:
+        return focus_mask(catalog, f"zone:{key}")
+    if kind == "county" and key in model.counties:
+        return (effective_county(catalog) == key).to_numpy()
+    valid = ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+    raise InputError(f"scope should be one of {', '.join(valid)}, got {scope!r}")
+
+
+def months_before(date: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (the month's last day when it has fewer days)."""
+    return (pd.Timestamp(date) - pd.DateOffset(months=months)).date()
+
+
+def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
+                  stale_months: int = DEFAULT_STALE_MONTHS) -> pd.DataFrame:
+    """One row per catalog project with its reported state on ``as_of``.
+
+    Parameters
+    ----------
+    catalog
+        The catalog (``id``, ``name``, ``sector``, ``county``, ``zones``, ``poles`` …).
+    state
+        ``Register.state(as_of=as_of)``: index ``project_id``, the register's project fields,
+        ``last_as_of`` and ``last_by``. Rows for ids outside the catalog are ignored.
+    as_of
+        The evaluation date (sets what "no report in the last ``stale_months`` months" means).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``id``; columns ``name``, ``sector``, ``county`` (filed under), ``zone_keys`` (zones and
+        poles, a tuple; empty for citywide items), ``lon``/``lat`` (the register's site when reported,
+        else the catalog's point), ``precision``, ``status`` (``unreported`` when no status),
+        ``reported``, ``progress``, ``invest_planned``, ``invest_done`` (万元), ``lead_unit``, ``note``,
+        ``last_as_of``, ``last_by``, ``lagging`` and ``lag_reason`` (not_started, suspended, stale or "").
+    """
+    cat = catalog.reset_index(drop=True)
+    n = len(cat)
+
+    def text(values) -> np.ndarray:  # plain Python strings ("" for none): quick to iterate, group and compare
+        series = pd.Series(values, copy=False)
+        # a copy of our own: to_numpy may return the caller's array even when asked to copy
+        return np.array(series.to_numpy(dtype=object, na_value=""), dtype=object, copy=True)
+
+    ids = text(cat["id"])
+    st = state.reindex(pd.Index(ids, dtype=object))
+
+    def number(name: str) -> np.ndarray:
+        return pd.to_numeric(st[name], errors="coerce").to_numpy(float) if name in st else np.full(n, np.nan)
+
+    def field(name: str) -> np.ndarray:
+        return text(st[name].to_numpy(dtype=object)) if name in st else np.full(n, "", dtype=object)
+
+    zones = cat["zones"].to_numpy(dtype=object) if "zones" in cat else [()] * n
+    poles = cat["poles"].to_numpy(dtype=object) if "poles" in cat else [()] * n
+    lon = pd.to_numeric(cat["lon"], errors="coerce").to_numpy(float).copy()
+    lat = pd.to_numeric(cat["lat"], errors="coerce").to_numpy(float).copy()
+    precision = text(cat["precision"])
+    site_lon, site_lat = number("site_lon"), number("site_lat")
+    has_site = ~np.isnan(site_lon) & ~np.isnan(site_lat)
+    lon[has_site], lat[has_site], precision[has_site] = site_lon[has_site], site_lat[has_site], "site"
+    status = field("status")
+    reported = status != ""
+    status[~reported] = UNREPORTED
+    last = st["last_as_of"].to_numpy(dtype=object) if "last_as_of" in st else np.full(n, None, dtype=object)
+    cutoff = months_before(as_of, stale_months)
+    old = np.array([isinstance(v, dt.date) and v < cutoff for v in last], dtype=bool)
+    stale = reported & ~np.isin(status, list(SETTLED)) & old
+    reason = np.where(np.isin(status, LAGGING_STATUSES), status, np.where(stale, "stale", "")).astype(object)
+    keys = np.empty(n, dtype=object)  # filled one by one: numpy would make equal-length tuples a 2-D array
+    for i, (z, p) in enumerate(zip(zones, poles, strict=True)):
+        keys[i] = tuple(z or ()) + tuple(p or ())
+    columns = {
+        "name": text(cat["name"]), "sector": text(cat["sector"]), "county": text(effective_county(cat)),
+        "zone_keys": keys,
+        "lon": lon, "lat": lat, "precision": precision, "status": status, "reported": reported,
+        "progress": number("progress"), "invest_planned": number("invest_planned"),
+        "invest_done": number("invest_done"), "lead_unit": field("lead_unit"), "note": field("note"),
+        "last_as_of": last, "last_by": field("last_by"), "lagging": reason != "", "lag_reason": reason,
+    }
+    out = pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else v.dtype) for k, v in columns.items()})
+    out.index = pd.Index(ids, dtype=object, name="id")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+
+
+FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_completed",
+                  "invest_planned", "invest_done", "invest_reported", "lagging")
+
+
+_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported", "lagging")
+
+
+def _count_columns(projects: pd.DataFrame) -> pd.DataFrame:
+    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none)."""
+    status = projects["status"].to_numpy(dtype=object)
+    planned = projects["invest_planned"].to_numpy(float)
+    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": projects["reported"].to_numpy(bool)}
+    data |= {s: status == s for s in STATUS_ORDER}
+    data |= {"started": np.isin(status, list(STARTED)), "completed_n": np.isin(status, list(COMPLETED)),
+             "invest_reported": ~np.isnan(planned), "lagging": projects["lagging"].to_numpy(bool)}
+    out = pd.DataFrame(data, index=projects.index).astype(np.int64)
+    out["invest_planned"], out["invest_done"] = planned, projects["invest_done"].to_numpy(float)
+    return out
+
+
+def _finish(sums: pd.DataFrame) -> pd.DataFrame:
+    """Integer counts, and the shares started/completed of the reported projects (NaN when none)."""
+    counts = sums[list(_COUNTS)].fillna(0).astype(np.int64)
+    reported = counts["reported"].where(counts["reported"] > 0)
+    return pd.concat([counts, pd.DataFrame({"share_started": counts["started"] / reported,
+                                            "share_completed": counts["completed_n"] / reported},
+                                           index=counts.index), sums[["invest_planned", "invest_done"]]],
+                     axis=1)[list(FIGURE_COLUMNS)]
+
+
+def figures(projects: pd.DataFrame) -> dict[str, float]:
+    """Counts by status, started/completed shares (of reported projects) and investment of ``projects``.
+
+    ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; shares are NaN when none is
+    reported. Investment sums (万元) skip projects with no figure (NaN when none has one);
+    ``invest_reported`` counts the projects with a planned figure.
+    """
+    row = _finish(_count_columns(projects).sum(min_count=1).to_frame().T).iloc[0]
+    return {k: (int(v) if k in _COUNTS else float(v)) for k, v in row.items()}
+
+
+def _grouped(projects: pd.DataFrame, keys: pd.Series, order: Sequence[str], labels: dict[str, str],
+             *, extra: dict[str, dict[str, str]] | None = None, counts: pd.DataFrame | None = None,
+             multi: bool = False) -> pd.DataFrame:
+    """Figures per key (with ``multi`` a project carries a tuple of keys and counts in each), in
+    ``order``; groups with no project are left out; a total row (each project once) comes last."""
+    cols = _count_columns(projects) if counts is None else counts
+    exploded = (keys.explode() if multi else keys).dropna()
+    sums = cols.loc[exploded.index].groupby(exploded.to_numpy(), sort=False).sum(min_count=1)
+    sums = sums.reindex([k for k in order if k in sums.index])
+    total = cols.sum(min_count=1).to_frame(TOTAL_KEY).T
+    frame = _finish(pd.concat([sums, total]))
+    frame.insert(0, "label", [labels.get(k, k) for k in frame.index])
+    for i, (column, values) in enumerate((extra or {}).items(), start=1):
+        frame.insert(i, column, [values.get(k, "") if k != TOTAL_KEY else "" for k in frame.index])
+    frame.index.name = "key"
+    return frame.reset_index()
+
+
+def by_zone(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Figures per zone: 一核, 两翼 (two), 三极 (three), then citywide items; a project in several
+    zones (资阳区: core and lake wing) counts in each; the total counts each project once."""
+    model = load_zone_model()
+    keys = pd.Series([tuple(v) if v else (CITYWIDE_KEY,) for v in projects["zone_keys"].to_numpy(dtype=object)],
+                     index=projects.index, dtype=object)
+    labels = {z: zone_name(z, lang) for z in model.zones}
+    labels |= {CITYWIDE_KEY: t("eval.citywide", lang), TOTAL_KEY: t("eval.total", lang)}
+    kind = {z: t(f"eval.kind.{model.zones[z].kind}", lang) for z in model.zones}
+    return _grouped(projects, keys, [*model.zones, CITYWIDE_KEY], labels, extra={"kind": kind}, counts=counts,
+                    multi=True)
+
+
+def by_county(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Figures per county the projects are filed under (大通湖区 and 全市 included), in catalog order."""
+    from layout.catalog import COUNTIES
+
+    model = load_zone_model()
+    order = [*COUNTIES, *sorted(set(projects["county"]) - set(COUNTIES))]
+    labels = {c: (model.counties[c].name_en if lang == "en" and c in model.counties else c) for c in order}
+    labels[TOTAL_KEY] = t("eval.total", lang)
+    return _grouped(projects, projects["county"], order, labels, counts=counts)
+
+
+def by_sector(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Figures per sector of the plan's 3+4+5 system, with its group."""
+    order = [*SECTOR_NAMES, *sorted(set(projects["sector"]) - set(SECTOR_NAMES))]
+    labels = {s: t(f"sector.{s}", lang, default=s) for s in order} | {TOTAL_KEY: t("eval.total", lang)}
+    group = {s: t(f"group.{len(members)}", lang) for members in SECTORS.values() for s in members}
+    return _grouped(projects, projects["sector"], order, labels, extra={"group": group}, counts=counts)
+
+
+def lagging_projects(projects: pd.DataFrame) -> pd.DataFrame:
+    """The lagging projects (未启动, 暂停, or no report for the stale period), by reason then id."""
+    rank = {"not_started": 0, "suspended": 1, "stale": 2}
+    lag = projects.loc[projects["lagging"]].copy()
+    lag["_rank"] = lag["lag_reason"].map(rank)
+    lag = lag.sort_values(["_rank"], kind="stable").drop(columns="_rank")
+    return lag[["name", "county", "sector", "status", "lag_reason", "lead_unit", "note", "last_as_of", "last_by"]]
+
+
+# --------------------------------------------------------------------------------------------
+# The evaluation
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The figures of one scope on one date."""
+
+    scope: str
+    as_of: dt.date
+    stale_months: int
+    projects: pd.DataFrame  # project_table rows of the scope
+    total: dict[str, float]
+    zones: pd.DataFrame
+    counties: pd.DataFrame
+    sectors: pd.DataFrame
+    lagging: pd.DataFrame
+    demo: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """True when no project of the scope has a reported status on the date."""
+        return self.total["reported"] == 0
+
+    def table(self, grouping: str) -> pd.DataFrame:
+        if grouping not in GROUPINGS:
+            raise InputError(f"grouping should be one of {', '.join(GROUPINGS)}, got {grouping!r}")
+        return {"zone": self.zones, "county": self.counties, "sector": self.sectors}[grouping]
+
+
+def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scope: str = "city",
+             stale_months: int = DEFAULT_STALE_MONTHS, demo: bool = False, lang: str = "zh") -> Evaluation:
+    """Evaluate ``scope`` on ``as_of`` from the register's ``state`` on that date.
+
+    Parameters
+    ----------
+    catalog
+        The project catalog.
+    state
+        ``Register.state(as_of=as_of)``.
+    as_of
+        The date the state refers to.
+    scope
+        ``city``, ``zone:<id>`` or ``county:<name>``.
+    stale_months
+        A project still open (not 已建成/已运营/取消) with no report for this many months is lagging.
+    demo
+        The state comes from a demo register (carried to every page and export).
+
+    Raises
+    ------
+    InputError
+        For an unknown scope or a stale period below one month.
+    """
+    if stale_months < 1:
+        raise InputError(f"stale_months should be 1 or more, got {stale_months}")
+    rows = catalog.loc[scope_rows(catalog, scope)]
+    projects = project_table(rows, state, as_of=as_of, stale_months=stale_months)
+    counts = _count_columns(projects)
+    zones = by_zone(projects, lang=lang, counts=counts)
+    total = {k: (int(v) if k in _COUNTS else float(v)) for k, v in zones.iloc[-1][list(FIGURE_COLUMNS)].items()}
+    return Evaluation(scope=scope, as_of=as_of, stale_months=stale_months, projects=projects,
+                      total=total, zones=zones, counties=by_county(projects, lang=lang, counts=counts),
+                      sectors=by_sector(projects, lang=lang, counts=counts),
+                      lagging=lagging_projects(projects), demo=demo)
+
+
+COMPARED = ("n", "reported", "started", "completed_n", "share_started", "share_completed", "invest_planned",
+            "invest_done", "lagging")
+
+
+def compare(before: Evaluation, after: Evaluation, *, grouping: str = "zone") -> pd.DataFrame:
+    """The same figures at two dates side by side: ``<figure>_before``, ``<figure>_after`` and
+    ``<figure>_change`` for each of :data:`COMPARED`, one row per group of ``grouping`` (and the total)."""
+    a = before.table(grouping).set_index("key")
+    b = after.table(grouping).set_index("key")
+    keys = list(dict.fromkeys([*a.index, *b.index]))
+    keys = [k for k in keys if k != TOTAL_KEY] + [TOTAL_KEY]
+    a, b = a.reindex(keys), b.reindex(keys)
+    out = pd.DataFrame({"key": keys, "label": b["label"].fillna(a["label"]).to_numpy()})
+    for name in COMPARED:
+        x = a[name].astype(float).fillna(0.0) if not name.startswith("share") else a[name].astype(float)
+        y = b[name].astype(float).fillna(0.0) if not name.startswith("share") else b[name].astype(float)
+        out[f"{name}_before"], out[f"{name}_after"] = x.to_numpy(), y.to_numpy()
+        out[f"{name}_change"] = (y - x).to_numpy()
+    return out
+
+
+def reported_line(total: dict[str, float], lang: str = "zh") -> str:
+    """"已填报 41/130" — how many projects the figures rest on."""
+    return t("eval.reported_n", lang, reported=int(total["reported"]), n=int(total["n"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Indicators against targets
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """How one plan indicator is measured and judged.
+
+    ``source_table`` is ``table1`` (表1, matched by ``name``) or ``targets`` (第四章, matched by
+    ``indicator``). ``unit`` is what an officer records as the actual value. ``rule``: ``at_least``
+    (met when actual ≥ target), ``about`` (左右: met when actual ≥ 95 % of target) or ``yes_no`` (a
+    qualitative target: record 1 when achieved, 0 when not).
+    """
+
+    id: str
+    source_table: str
+    name: str
+    unit: str
+    unit_en: str
+    target: float
+    rule: str = "at_least"
+
+
+#: Percentage-point indicators: their 表1 growth (累积) is a difference of shares.
+PERCENTAGE_POINTS = "百分点"
+INDICATOR_SPECS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec("services_value_added", "table1", "服务业增加值", "亿元", "100 million yuan", 1087.68),
+    IndicatorSpec("services_gdp_share", "table1", "服务业增加值占 GDP 比重", "%", "%", 44.00),
+    IndicatorSpec("services_employment_share", "table1", "服务业从业人员占全社会从业人员比重", "%", "%", 49.90),
+    IndicatorSpec("producer_services_share", "table1", "生产性服务业占服务业增加值", "%", "%", 31.40),
+    IndicatorSpec("ecommerce_turnover_growth", "targets", "电商营业额", "%（“十四五”累计增长）",
+                  "% (growth over 2021–2025)", 30.0),
+    IndicatorSpec("tourism_revenue", "targets", "旅游总收入", "亿元", "100 million yuan", 600.0),
+    IndicatorSpec("tourist_visits", "targets", "年均接待游客", "万人次", "10,000 visits", 4400.0),
+    IndicatorSpec("a_level_scenic_areas", "targets", "创建A级景区", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
+    IndicatorSpec("wellness_base", "targets", "康养服务品牌", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
+    IndicatorSpec("catering_turnover_growth", "targets", "住宿餐饮业交易额", "%（累计增长）", "% (cumulative growth)",
+                  7.0, "about"),
+    IndicatorSpec("retail_sales", "targets", "社会消费品零售总额", "亿元", "100 million yuan", 995.0),
+    IndicatorSpec("domestic_services_growth", "targets", "家政服务业营业额", "%（年均增长）", "% a year", 7.0),
+    IndicatorSpec("domestic_services_firms", "targets", "本土家政服务明星企业", "家", "firms", 2.0),
+    IndicatorSpec("green_services_share", "targets", "节能环保服务业市场占有率", "是否达成（1/0）", "achieved (1/0)",
+                  1.0, "yes_no"),
+    IndicatorSpec("software_revenue_growth", "targets", "软件和信息服务收入", "%（年均增速）", "% a year", 15.0),
+    IndicatorSpec("logistics_value_added_growth", "targets", "物流业增加值", "%（年均增长）", "% a year", 8.0),
+    IndicatorSpec("logistics_4a_firms", "targets", "新增4A级物流企业", "家", "firms", 5.0, "about"),
+    IndicatorSpec("finance_gdp_share", "targets", "金融业增加值占GDP比重", "%", "%", 5.0, "about"),
+    IndicatorSpec("business_district", "targets", "高端商务服务区", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
+    IndicatorSpec("testing_firms", "targets", "规模以上检测检验服务企业", "家", "firms", 4.0),
+    IndicatorSpec("testing_value_added_growth", "targets", "检测检验服务增加值", "%（年均增长）", "% a year", 5.0),
+)
+INDICATOR_IDS = tuple(s.id for s in INDICATOR_SPECS)
+INDICATOR_STATUSES = ("met", "not_met", "no_data")
+
+
+def indicator_spec(indicator_id: str) -> IndicatorSpec:
+    """The spec of ``indicator_id``.
+
+    Raises
+    ------
+    InputError
+        When the id is unknown; the message lists the valid ids.
+    """
+    for spec in INDICATOR_SPECS:
+        if spec.id == indicator_id:
+            return spec
+    raise InputError(f"indicator should be one of {', '.join(INDICATOR_IDS)}, got {indicator_id!r}")
+
+
+def _judge(spec: IndicatorSpec, actual: float) -> str:
+    if not math.isfinite(actual):
+        return "no_data"
+    if spec.rule == "about":
+        return "met" if actual >= 0.95 * spec.target else "not_met"
+    return "met" if actual >= spec.target else "not_met"
+
+
+def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """表1 indicators and 第四章 targets against the actual values recorded in the register.
+
+    Parameters
+    ----------
+    indicator_state
+        ``Register.indicator_state(as_of=…)``: index ``indicator_id``; ``actual_value``, ``actual_year``,
+        ``source``, ``last_by``, ``last_as_of``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator (:data:`INDICATOR_SPECS` order): ``id``, ``table`` (表1 / 第四章),
+        ``sector``, ``name``, ``unit``, ``baseline`` (2020, 表1 only), ``target``, ``target_text``
+        (as the plan words it), ``actual``, ``actual_year``, ``status`` (met / not_met / no_data),
+        ``gap`` (actual − target, in ``unit``), ``change``, ``change_target`` and ``change_unit`` (表1:
+        percentage points since 2020 for shares, average growth a year for value added), ``plan_section``,
+        ``plan_sentence``, ``actual_source``, ``recorded_by``, ``recorded_as_of``.
+    """
+    from layout.indicators import growth_text, load_indicators
+
+    ind = load_indicators()
+    table1 = ind.table1.set_index("name")
+    targets = ind.targets.set_index("indicator")
+    rows = []
+    for spec in INDICATOR_SPECS:
+        rec = indicator_state.loc[spec.id] if spec.id in indicator_state.index else None
+        actual = float(rec["actual_value"]) if rec is not None and pd.notna(rec["actual_value"]) else math.nan
+        year = int(rec["actual_year"]) if rec is not None and pd.notna(rec.get("actual_year")) else None
+        row = {"id": spec.id, "name": spec.name, "unit": spec.unit if lang == "zh" else spec.unit_en,
+               "target": spec.target, "actual": actual, "actual_year": year, "status": _judge(spec, actual),
+               "gap": actual - spec.target, "baseline": math.nan, "change": math.nan, "change_target": math.nan,
+               "change_unit": "", "rule": spec.rule,
+               "actual_source": str(rec.get("source", "") or "") if rec is not None else "",
+               "recorded_by": str(rec.get("last_by", "") or "") if rec is not None else "",
+               "recorded_as_of": rec.get("last_as_of") if rec is not None else None}
+        if spec.source_table == "table1":
+            src = table1.loc[spec.name]
+            baseline = float(src["y2020"])
+            row |= {"table": t("eval.table1", lang), "sector": "", "baseline": baseline,
+                    "target_text": f"{src['y2025']}（{growth_text(src['growth'], src['growth_kind'], lang=lang)}）",
+                    "plan_section": ind.section, "plan_sentence": " ".join(str(src["source"]).split())}
+            if src["growth_kind"] == "累积":  # shares: the plan's growth is a difference, in percentage points
+                row |= {"change": round(actual - baseline, 6), "change_target": round(spec.target - baseline, 6),
+                        "change_unit": t("eval.pp", lang)}
+            else:  # average growth a year since 2020
+                years = (year or 2025) - 2020
+                growth = ((actual / baseline) ** (1 / years) - 1) * 100 if years > 0 and actual > 0 else math.nan
+                row |= {"change": growth, "change_target": float(str(src["growth"]).split("%")[0]),
+                        "change_unit": t("eval.pct_a_year", lang)}
+        else:
+            src = targets.loc[[spec.name]].iloc[0]
+            row |= {"table": t("eval.table4", lang), "sector": str(src["sector"]),
+                    "target_text": str(src["value"] if lang == "zh" else src["value_en"]),
+                    "plan_section": str(src["plan_section"]), "plan_sentence": str(src["source"])}
+        if spec.rule == "yes_no":
+            row["gap"] = math.nan
+        rows.append(row)
+    columns = ["id", "table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
+               "status", "gap", "change", "change_target", "change_unit", "rule", "plan_section", "plan_sentence",
+               "actual_source", "recorded_by", "recorded_as_of"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["actual_year"] = pd.Series([r["actual_year"] for r in rows], dtype=object)  # int or None, never 2025.0
+    return out

@@ -1,0 +1,216 @@
+"""The evaluation deck (PPTX, 16:9) for a county meeting, drawn with the briefing deck's helpers.
+
+Slides: title; summary numbers; the status map; figures by zone, county and sector; lagging
+projects; indicators against targets; the comparison of two dates when asked; sources. A report made
+from a demo register carries "演示数据 / demo data" on every slide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches
+
+from layout.deck import INK, MUTED, RULE, SLIDE_H, SLIDE_W, _cell, _rect, _rgb, _text
+from layout.evaluate import STATUS_COLORS, STATUS_ORDER, compare, status_label
+from layout.evaluate_report import (
+    DEMO_RED,
+    SHORT_FIGURES,
+    Report,
+    fmt_value,
+    header,
+    lagging_rows,
+    map_png,
+    report_title,
+    scope_name,
+    source_line,
+    summary_lines,
+)
+from layout.i18n import t
+from layout.plan import PLAN_TITLE
+
+ROWS = 12
+ACCENT = "#2b5c8a"
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+class _EvalDeck:
+    def __init__(self, report: Report, lang: str):
+        self.report, self.lang = report, lang
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
+        self.blank = self.prs.slide_layouts[6]
+        self.accent = _rgb(ACCENT)
+        self.prs.core_properties.title = report_title(report, lang)
+        self.prs.core_properties.subject = PLAN_TITLE
+        self.prs.core_properties.author = "yiyang-layout"
+
+    def slide(self, title: str):
+        slide = self.prs.slides.add_slide(self.blank)
+        _rect(slide, 0, 0, SLIDE_W, Inches(0.12), self.accent)
+        _text(slide, Inches(0.6), Inches(0.32), Inches(12.1), Inches(0.75), title, size=26, bold=True,
+              anchor=MSO_ANCHOR.MIDDLE, name="title")
+        _rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
+        return slide
+
+    def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], *, name: str,
+              size: float = 11, colors: list[str | None] | None = None) -> None:
+        shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(1.3),
+                                       Inches(sum(widths)), Inches(0.38) * (len(rows) + 1))
+        shape.name = name
+        table = shape.table
+        for j, w in enumerate(widths):
+            table.columns[j].width = Inches(w)
+        for j, h in enumerate(columns):
+            _cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
+        for i, row in enumerate(rows, start=1):
+            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
+            for j, value in enumerate(row):
+                color = _rgb(colors[i - 1]) if colors and colors[i - 1] and j == 0 else INK
+                _cell(table.cell(i, j), value, fill=fill, size=size, color=color)
+
+    def finish(self) -> Presentation:
+        slides = list(self.prs.slides)
+        foot = source_line(self.report, self.lang)
+        for i, slide in enumerate(slides, start=1):
+            if i > 1:
+                _text(slide, Inches(0.6), Inches(7.0), Inches(10.8), Inches(0.4), foot, size=8, color=MUTED,
+                      name="footer")
+                _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{i} / {len(slides)}", size=9,
+                      color=MUTED, align=PP_ALIGN.RIGHT, name="page")
+            if self.report.demo:
+                _text(slide, Inches(9.2), Inches(0.18), Inches(3.9), Inches(0.5), t("eval.demo_mark", self.lang),
+                      size=16, bold=True, color=_rgb(DEMO_RED), align=PP_ALIGN.RIGHT, name="demo_mark")
+        return self.prs
+
+
+def _title_slide(deck: _EvalDeck) -> None:
+    r, lang = deck.report, deck.lang
+    slide = deck.prs.slides.add_slide(deck.blank)
+    _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
+    _rect(slide, 0, 0, Inches(0.45), SLIDE_H, deck.accent)
+    _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), scope_name(r.evaluation.scope, lang), size=54,
+          bold=True, name="title", anchor=MSO_ANCHOR.BOTTOM)
+    _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7),
+          t("eval.deck_subtitle", lang, date=r.evaluation.as_of.isoformat()), size=24, color=MUTED)
+    _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
+          f"{PLAN_TITLE} ｜ {(r.made or dt.date.today()):%Y-%m-%d}", size=12, color=MUTED)
+
+
+def _summary_slide(deck: _EvalDeck) -> None:
+    r, lang = deck.report, deck.lang
+    slide = deck.slide(t("eval.deck_summary", lang))
+    lines = summary_lines(r, lang)
+    big = [[(label + "　", {"size": 16, "color": MUTED}), (value, {"size": 24, "bold": True})] for label, value in
+           lines[:6]]
+    _text(slide, Inches(0.6), Inches(1.4), Inches(6.2), Inches(5.4), big, spacing=10, name="summary")
+    statuses = [[("■ ", {"color": _rgb(STATUS_COLORS[s]), "size": 16}),
+                 (f"{status_label(s, lang)}　{int(r.evaluation.total[s])}", {"size": 16})] for s in STATUS_ORDER]
+    _text(slide, Inches(7.2), Inches(1.4), Inches(5.5), Inches(4.2), statuses, spacing=6, name="statuses")
+    if r.evaluation.empty:
+        _text(slide, Inches(7.2), Inches(5.2), Inches(5.5), Inches(1.6), t("eval.empty", lang), size=13,
+              color=_rgb(DEMO_RED), name="empty")
+
+
+def _map_slide(deck: _EvalDeck) -> None:
+    slide = deck.slide(t("eval.deck_map", deck.lang))
+    pic = slide.shapes.add_picture(io.BytesIO(map_png(deck.report, lang=deck.lang)), Inches(0.6), Inches(1.3),
+                                   height=Inches(5.6))
+    pic.name = "status_map"
+    if pic.left + pic.width > Inches(12.9):
+        ratio = (Inches(12.9) - pic.left) / pic.width
+        pic.width, pic.height = int(pic.width * ratio), int(pic.height * ratio)
+
+
+def _group_slides(deck: _EvalDeck) -> None:
+    lang = deck.lang
+    ev = deck.report.evaluation
+    columns = [header("label", lang), *(header(c, lang) for c in SHORT_FIGURES)]
+    widths = [3.0] + [0.83] * len(SHORT_FIGURES)
+    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
+                          ("sector", "eval.sheet.sector")):
+        frame = ev.table(grouping)
+        for start in range(0, len(frame), ROWS + 1):
+            part = frame.iloc[start:start + ROWS + 1]
+            rows = [[str(row["label"]), *(fmt_value(c, row[c]) for c in SHORT_FIGURES)] for _, row in part.iterrows()]
+            slide = deck.slide(t(key, lang))
+            deck.table(slide, columns, rows, widths, name=f"table_{grouping}", size=10)
+
+
+def _lagging_slides(deck: _EvalDeck) -> None:
+    lang = deck.lang
+    lag = lagging_rows(deck.report, lang)
+    cols = ["name", "county", "status", "lag_reason", "lead_unit", "note"]
+    widths = [3.6, 1.1, 1.0, 1.7, 2.2, 2.53]
+    if lag.empty:
+        slide = deck.slide(t("eval.sheet.lagging", lang))
+        _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), t("eval.none", lang), size=16, color=MUTED,
+              name="empty")
+        return
+    pages = range(0, len(lag), ROWS)
+    for n, start in enumerate(pages, 1):
+        part = lag.iloc[start:start + ROWS]
+        suffix = f"（{n}/{len(pages)}）" if len(pages) > 1 else ""
+        slide = deck.slide(f"{t('eval.sheet.lagging', lang)}（{len(lag)}）{suffix}")
+        rows = [[_short(v, 40) for v in rec] for rec in part[cols].fillna("").astype(str).to_numpy().tolist()]
+        deck.table(slide, [header(c, lang) for c in cols], rows, widths, name="table_lagging", size=10)
+
+
+def _indicator_slides(deck: _EvalDeck) -> None:
+    lang = deck.lang
+    ind = deck.report.indicators
+    cols = ["indicator", "target_text", "actual", "assessment", "gap", "change", "actual_source"]
+    widths = [2.7, 2.6, 1.1, 1.0, 1.2, 1.6, 1.93]
+    for start in range(0, len(ind), ROWS):
+        part = ind.iloc[start:start + ROWS]
+        rows = [[_short(r["name"], 20), _short(r["target_text"], 22),
+                 fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
+                 t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+                 f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
+                 _short(r["actual_source"] or "—", 24)] for _, r in part.iterrows()]
+        slide = deck.slide(t("eval.sheet.indicators", lang))
+        deck.table(slide, [header(c, lang) for c in cols], rows, widths, name="table_indicators", size=10)
+
+
+def _compare_slide(deck: _EvalDeck) -> None:
+    r, lang = deck.report, deck.lang
+    cmp = compare(r.before, r.evaluation, grouping="zone")
+    names = ("reported", "started", "completed_n", "invest_done")
+    a, b = r.before.as_of.isoformat(), r.evaluation.as_of.isoformat()
+    cols = [header("label", lang)] + [f"{header(n, lang)} {d}" for n in names for d in (a, b)]
+    rows = [[str(row["label"])] + [fmt_value(n, row[f"{n}_{w}"]) for n in names for w in ("before", "after")]
+            for _, row in cmp.iterrows()]
+    slide = deck.slide(t("eval.sheet.compare", lang))
+    deck.table(slide, cols, rows, [3.1] + [1.13] * 8, name="table_compare", size=10)
+
+
+def _short(text, n: int) -> str:
+    text = "" if text is None else str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def build_evaluation_deck(report: Report, *, lang: str = "zh") -> Presentation:
+    """The evaluation deck of ``report`` (see the module docstring for its slides)."""
+    deck = _EvalDeck(report, lang)
+    _title_slide(deck)
+    _summary_slide(deck)
+    _map_slide(deck)
+    _group_slides(deck)
+    _lagging_slides(deck)
+    _indicator_slides(deck)
+    if report.before is not None:
+        _compare_slide(deck)
+    return deck.finish()
+
+
+def deck_bytes(report: Report, *, lang: str = "zh") -> bytes:
+    buf = io.BytesIO()
+    build_evaluation_deck(report, lang=lang).save(buf)
+    return buf.getvalue()
+
+
+__all__ = ["build_evaluation_deck", "deck_bytes"]

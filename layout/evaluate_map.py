@@ -1,0 +1,56 @@
+"""The evaluation page's map: the explorer's offline base map with projects coloured by status.
+
+Projects nobody has reported are drawn grey as 未填报, never guessed. Projects sharing a place (the
+county-seat points) fan out around it, as on the print maps. Tooltips escape all text.
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import numpy as np
+import pandas as pd
+
+from layout.evaluate import STATUS_COLORS, STATUS_ORDER, status_label
+from layout.i18n import t
+from layout.maps import Legend, OfflineMap, build_map
+
+FAN_DEG = 0.018  # spacing of fanned-out markers, degrees (~1.8 km)
+
+
+def status_map(projects: pd.DataFrame, *, scope: str = "city", lang: str = "zh", height: int = 560,
+               demo: bool = False) -> OfflineMap:
+    """The base map focused on ``scope`` with one circle per located project, coloured by status.
+
+    Parameters
+    ----------
+    projects
+        :func:`layout.evaluate.project_table` rows (``lon``, ``lat``, ``status``, ``name``, ``county``,
+        ``precision``, ``lead_unit``).
+    """
+    from layout.printmap import spread_points
+
+    m = build_map(None, lang=lang, focus="" if scope == "city" else scope, cluster=False, height=height)
+    located = projects[np.isfinite(projects["lon"].to_numpy(float)) & np.isfinite(projects["lat"].to_numpy(float))]
+    order = sorted(range(len(located)), key=lambda i: (located["precision"].iloc[i] == "site",))
+    located = located.iloc[order]
+    x, y = spread_points(located["lon"].to_numpy(float), located["lat"].to_numpy(float), FAN_DEG)
+    group = folium.FeatureGroup(name=t("eval.map_layer", lang), control=False)  # not in the layer control
+    e = html.escape
+    for (pid, rec), lon, lat in zip(located.iterrows(), x, y, strict=True):
+        color = STATUS_COLORS.get(rec["status"], STATUS_COLORS["unreported"])
+        site = rec["precision"] == "site"
+        tip = (f"<b>{e(str(rec['name']))}</b><br>{e(str(pid))} · {e(str(rec['county']))}<br>"
+               f"{e(status_label(rec['status'], lang))}"
+               + (f" · {e(str(rec['lead_unit']))}" if rec.get("lead_unit") else ""))
+        folium.CircleMarker(location=[float(lat), float(lon)], radius=7 if site else 6, color="#ffffff" if site
+                            else color, weight=1.5, fill=True, fill_color=color, fill_opacity=0.95 if site else 0.8,
+                            tooltip=folium.Tooltip(tip)).add_to(group)
+    group.add_to(m)
+    counts = projects["status"].value_counts()
+    rows = "".join(f'<div><i class="dot" style="background:{STATUS_COLORS[s]}"></i>'
+                   f'{e(status_label(s, lang))} {int(counts.get(s, 0))}</div>' for s in STATUS_ORDER)
+    note = f'<div style="color:#c00000;font-weight:700">{e(t("eval.demo_mark", lang))}</div>' if demo else ""
+    Legend(note + rows, title=t("eval.map_legend", lang), position="bottom:26px; right:10px;").add_to(m)
+    return m

@@ -1,0 +1,481 @@
+"""The evaluation report (规划实施评估报告) as an XLSX workbook, a PDF and a PPTX deck.
+
+:func:`make_report` gathers one scope's figures on a date from a register (and optionally a second
+date to compare with); :func:`report_bytes` lays them out. The PDF's first page is the print map
+(:func:`layout.printmap.draw_map`) with projects coloured by status; the deck reuses the briefing
+deck's drawing helpers (:mod:`layout.deck`). A report made from a demo register carries the
+"演示数据 / demo data" mark on every sheet, page and slide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from layout.errors import InputError
+from layout.evaluate import (
+    STATUS_COLORS,
+    STATUS_ORDER,
+    Evaluation,
+    compare,
+    evaluate,
+    evaluate_indicators,
+    reported_line,
+    status_label,
+)
+from layout.i18n import t
+from layout.plan import PLAN_TITLE
+
+REPORT_FORMATS = ("xlsx", "pdf", "pptx")
+MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "pdf": "application/pdf",
+               "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+DEMO_RED = "#c00000"
+#: Figures of the group tables, in order (keys of :func:`layout.evaluate.figures`).
+GROUP_FIGURES = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_completed",
+                 "invest_planned", "invest_done", "lagging")
+SHORT_FIGURES = ("n", "reported", "building", "completed", "operating", "not_started", "suspended", "share_started",
+                 "share_completed", "invest_planned", "invest_done")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one evaluation report shows."""
+
+    evaluation: Evaluation
+    indicators: pd.DataFrame
+    catalog: pd.DataFrame  # the scope's catalog rows (for the map)
+    before: Evaluation | None = None  # the comparison date's figures
+    register_name: str = ""
+    made: dt.date | None = None
+
+    @property
+    def demo(self) -> bool:
+        return self.evaluation.demo
+
+
+def make_report(register, catalog: pd.DataFrame, *, scope: str = "city", as_of: dt.date | None = None,
+                compare_to: dt.date | None = None, demo: bool = False, lang: str = "zh",
+                stale_months: int | None = None, states: dict[str, pd.DataFrame] | None = None) -> Report:
+    """Read the register's state on ``as_of`` (and ``compare_to``) and evaluate ``scope``.
+
+    Parameters
+    ----------
+    register
+        A :class:`layout.register.Register`.
+    demo
+        The register is a demo register (:func:`layout.demo.is_demo_register`).
+    states
+        States already read (the page's cache): ``"as_of"``, ``"compare_to"`` (``Register.state``) and
+        ``"indicators"`` (``Register.indicator_state``); missing ones are read from the register.
+    """
+    from layout.evaluate import DEFAULT_STALE_MONTHS, scope_rows
+
+    as_of = as_of or dt.date.today()
+    months = stale_months or DEFAULT_STALE_MONTHS
+    states = states or {}
+    state = states["as_of"] if "as_of" in states else register.state(as_of=as_of)
+    ev = evaluate(catalog, state, as_of=as_of, scope=scope, demo=demo, lang=lang, stale_months=months)
+    before = None
+    if compare_to is not None:
+        state = states["compare_to"] if "compare_to" in states else register.state(as_of=compare_to)
+        before = evaluate(catalog, state, as_of=compare_to, scope=scope, demo=demo, lang=lang, stale_months=months)
+    ind_state = states["indicators"] if "indicators" in states else register.indicator_state(as_of=as_of)
+    indicators = evaluate_indicators(ind_state, lang=lang)
+    name = getattr(register, "path", "")
+    return Report(ev, indicators, catalog.loc[scope_rows(catalog, scope)], before=before,
+                  register_name=getattr(name, "name", str(name)), made=dt.date.today())
+
+
+# --------------------------------------------------------------------------------------------
+# Words and numbers
+
+
+def scope_name(scope: str, lang: str = "zh") -> str:
+    from layout.printmap import parse_scope, scope_label
+
+    return scope_label(parse_scope(scope), lang)
+
+
+def report_title(report: Report, lang: str = "zh") -> str:
+    ev = report.evaluation
+    return t("eval.report_title", lang, scope=scope_name(ev.scope, lang), date=ev.as_of.isoformat())
+
+
+def source_line(report: Report, lang: str = "zh") -> str:
+    """Where the figures come from: the register, the date, the plan, the day the report was made."""
+    return t("eval.source", lang, register=report.register_name or "—", date=report.evaluation.as_of.isoformat(),
+             plan=PLAN_TITLE, made=(report.made or dt.date.today()).isoformat())
+
+
+def header(name: str, lang: str = "zh") -> str:
+    """A column header: a figure, a status or a project field."""
+    if name in STATUS_ORDER:
+        return status_label(name, lang)
+    return t(f"eval.col.{name}", lang, default=name)
+
+
+def fmt_value(name: str, value, lang: str = "zh") -> str:
+    """A figure as text: shares as percentages, money with thousands separators, — for nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if name.startswith("share"):
+        return f"{value * 100:.1f}%"
+    if name.startswith("invest"):
+        return f"{value:,.1f}"
+    if name == "actual_year":
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def summary_lines(report: Report, lang: str = "zh") -> list[tuple[str, str]]:
+    """The headline figures as (label, value) pairs."""
+    total = report.evaluation.total
+    lines = [(t("eval.col.reported", lang), f"{int(total['reported'])}/{int(total['n'])}"),
+             (t("eval.col.share_started", lang), fmt_value("share_started", total["share_started"])),
+             (t("eval.col.share_completed", lang), fmt_value("share_completed", total["share_completed"])),
+             (t("eval.col.invest_planned", lang), fmt_value("invest_planned", total["invest_planned"])),
+             (t("eval.col.invest_done", lang), fmt_value("invest_done", total["invest_done"])),
+             (t("eval.col.lagging", lang), fmt_value("lagging", total["lagging"]))]
+    lines += [(status_label(s, lang), str(total[s])) for s in STATUS_ORDER]
+    return lines
+
+
+def project_rows(report: Report, lang: str = "zh", *, projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The project list (or ``projects``, rows of it) with display values (status names, lag reasons)."""
+    p = report.evaluation.projects if projects is None else projects
+    months = report.evaluation.stale_months
+    statuses = {s: status_label(s, lang) for s in STATUS_ORDER}
+    sectors = {s: t(f"sector.{s}", lang, default=s) for s in set(p["sector"])}
+    reasons = {r: t(f"eval.lag.{r}", lang, months=months) if r else "" for r in set(p["lag_reason"])}
+    last = [v.isoformat() if isinstance(v, dt.date) else "" for v in p["last_as_of"].to_numpy(dtype=object)]
+    return pd.DataFrame({
+        "id": p.index.to_numpy(dtype=object), "name": p["name"].to_numpy(dtype=object),
+        "county": p["county"].to_numpy(dtype=object),
+        "sector": [sectors[s] for s in p["sector"]], "status": [statuses.get(s, s) for s in p["status"]],
+        "progress": p["progress"].to_numpy(), "invest_planned": p["invest_planned"].to_numpy(),
+        "invest_done": p["invest_done"].to_numpy(), "lead_unit": p["lead_unit"].to_numpy(dtype=object),
+        "last_as_of": last, "last_by": p["last_by"].to_numpy(dtype=object),
+        "lag_reason": [reasons[r] for r in p["lag_reason"]], "note": p["note"].to_numpy(dtype=object)}, dtype=object)
+
+
+def lagging_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
+    """The lagging projects with display values, lagging order (未启动, 暂停, no recent report)."""
+    lag = report.evaluation.projects.loc[report.evaluation.lagging.index]
+    return project_rows(report, lang, projects=lag)[
+        ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]]
+
+
+INDICATOR_COLUMNS = ("table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
+                     "status", "gap", "change", "change_target", "change_unit", "plan_section", "plan_sentence",
+                     "actual_source", "recorded_by")
+
+
+def indicator_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
+    ind = report.indicators.copy()
+    ind["status"] = [t(f"eval.ind.{s}", lang) for s in ind["status"]]
+    return ind[list(INDICATOR_COLUMNS)].rename(columns={"name": "indicator", "status": "assessment"})
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+
+
+def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
+    """The workbook: 概况 (summary), 按片区, 按县市区, 按行业, 项目清单, 滞后项目, 指标对标 and, with a
+    comparison date, 两期对比. Numbers are numbers (shares with a % format), headers in the language;
+    text is always written as text (a note starting with "=" never becomes a formula)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": False})
+    wb.set_properties({"title": report_title(report, lang), "subject": PLAN_TITLE, "author": "yiyang-layout"})
+    bold = wb.add_format({"bold": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDE6EE", "text_wrap": True, "valign": "top"})
+    title = wb.add_format({"bold": True, "font_size": 13})
+    red = wb.add_format({"bold": True, "font_size": 14, "font_color": DEMO_RED})
+    formats = {"share": wb.add_format({"num_format": "0.0%"}), "invest": wb.add_format({"num_format": "#,##0.0"})}
+
+    def put(ws, r: int, c: int, value, fmt=None) -> None:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return
+        if isinstance(value, str):
+            ws.write_string(r, c, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(r, c, float(value), fmt)
+        else:  # dates and other objects: their text
+            ws.write_string(r, c, str(value), fmt)
+
+    def start(name: str, heading: str) -> tuple:
+        ws = wb.add_worksheet(name)
+        r = 0
+        if report.demo:
+            ws.write_string(r, 0, t("eval.demo_mark", lang), red)
+            r += 1
+        ws.write_string(r, 0, heading, title)
+        return ws, r + 1
+
+    def sheet(name: str, frame: pd.DataFrame, widths: Sequence[int] = ()) -> None:
+        ws, r = start(name, report_title(report, lang))
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        for j, c in enumerate(frame.columns):
+            ws.write_string(r, j, header(c, lang), head)
+        kinds = [formats["share"] if c.startswith("share") else formats["invest"] if c.startswith("invest") else None
+                 for c in frame.columns]
+        first = r + 1
+        for j, c in enumerate(frame.columns):  # column by column: one type test per column where possible
+            values = frame[c].to_numpy(dtype=object)
+            if all(isinstance(v, str) for v in values):
+                write = ws.write_string
+                for i, v in enumerate(values):
+                    if v:
+                        write(first + i, j, v)
+            else:
+                for i, v in enumerate(values):
+                    put(ws, first + i, j, v, kinds[j])
+        r = first + len(frame) - 1
+        ws.write_string(r + 2, 0, source_line(report, lang))
+        ws.freeze_panes(first, 0)
+
+    ev, total = report.evaluation, report.evaluation.total
+    ws, r = start(t("eval.sheet.summary", lang), report_title(report, lang))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 60)
+    rows: list[tuple[str, object, object]] = [(t("eval.col.scope", lang), scope_name(ev.scope, lang), None),
+                                              (t("eval.col.as_of", lang), ev.as_of.isoformat(), None)]
+    if report.before is not None:
+        rows.append((t("eval.col.compare", lang), report.before.as_of.isoformat(), None))
+    rows += [(t("eval.col.n", lang), total["n"], None), (t("eval.col.reported", lang), total["reported"], None)]
+    rows += [(status_label(s, lang), total[s], None) for s in STATUS_ORDER]
+    for name in ("started", "completed_n", "share_started", "share_completed", "invest_planned", "invest_done",
+                 "invest_reported", "lagging"):
+        fmt = formats["share"] if name.startswith("share") else \
+            formats["invest"] if name in ("invest_planned", "invest_done") else None
+        rows.append((t(f"eval.col.{name}", lang), total[name], fmt))
+    for label, value, fmt in rows:
+        ws.write_string(r, 0, label, bold)
+        put(ws, r, 1, value, fmt)
+        r += 1
+    if ev.empty:
+        ws.write_string(r + 1, 0, t("eval.empty", lang), bold)
+        r += 2
+    ws.write_string(r + 1, 0, source_line(report, lang))
+
+    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
+                          ("sector", "eval.sheet.sector")):
+        frame = ev.table(grouping)
+        extra = [c for c in ("kind", "group") if c in frame]
+        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[34, 12] + [10] * 20)
+    sheet(t("eval.sheet.projects", lang), project_rows(report, lang),
+          widths=[8, 36, 10, 16, 10, 8, 12, 12, 20, 12, 10, 16, 30])
+    sheet(t("eval.sheet.lagging", lang), lagging_rows(report, lang), widths=[8, 36, 10, 10, 16, 20, 12, 30])
+    sheet(t("eval.sheet.indicators", lang), indicator_rows(report, lang),
+          widths=[8, 14, 26, 16, 10, 10, 24, 10, 8, 8, 10, 10, 10, 10, 24, 60, 30, 10])
+    if report.before is not None:
+        sheet(t("eval.sheet.compare", lang), comparison_rows(report, "zone", lang), widths=[34] + [12] * 30)
+    wb.close()
+    return buf.getvalue()
+
+
+def comparison_rows(report: Report, grouping: str, lang: str = "zh") -> pd.DataFrame:
+    """``label`` and, per compared figure, the value on each date and the change, with dated headers."""
+    frame = compare(report.before, report.evaluation, grouping=grouping).drop(columns="key")
+    dates = {"before": report.before.as_of.isoformat(), "after": report.evaluation.as_of.isoformat(),
+             "change": t("eval.col.change_short", lang)}
+    names = {c: f"{header(c.rsplit('_', 1)[0], lang)} {dates[c.rsplit('_', 1)[1]]}" for c in frame.columns
+             if c != "label"}
+    return frame.rename(columns=names)
+
+
+# --------------------------------------------------------------------------------------------
+# The status map (print-map machinery, projects coloured by status)
+
+
+def status_map_figure(report: Report, *, lang: str = "zh", figsize: tuple[float, float] | None = None,
+                      titles: bool = True):
+    """The print map of the report's scope with every project coloured by its status (未填报 grey)."""
+    import matplotlib
+
+    from layout.printmap import PAGE_SIZE, RENDER_LOCK, draw_map, font_rc
+
+    with RENDER_LOCK, matplotlib.rc_context(font_rc()):
+        return _status_map(report, lang=lang, figsize=figsize or PAGE_SIZE, titles=titles, draw_map=draw_map)
+
+
+def _status_map(report: Report, *, lang: str, figsize: tuple[float, float], titles: bool, draw_map):
+    ev = report.evaluation
+    cat = report.catalog.set_index("id", drop=False)
+    projects = ev.projects.reindex(cat.index)
+    labels = {s: status_label(s, lang) for s in STATUS_ORDER}
+    cat = cat.assign(sector=projects["status"].map(labels).to_numpy(), lon=projects["lon"].to_numpy(),
+                     lat=projects["lat"].to_numpy(), precision=projects["precision"].to_numpy()).reset_index(drop=True)
+    colors = {labels[s]: STATUS_COLORS[s] for s in STATUS_ORDER}
+    fig = draw_map(ev.scope, cat, lang=lang, figsize=figsize, sectors=list(labels.values()),
+                   colors=colors, titles=titles, made=report.made)
+    if titles and len(fig.texts) >= 3:
+        fig.texts[0].set_text(report_title(report, lang))
+        total = ev.total
+        fig.texts[1].set_text(" ｜ ".join([reported_line(total, lang),
+                                           f"{t('eval.col.share_started', lang)} "
+                                           f"{fmt_value('share_started', total['share_started'])}",
+                                           f"{t('eval.col.share_completed', lang)} "
+                                           f"{fmt_value('share_completed', total['share_completed'])}"]))
+        fig.texts[-1].set_text(source_line(report, lang) + "\n" + fig.texts[-1].get_text())
+    if report.demo:
+        fig.text(0.5, 0.5, t("eval.demo_mark", lang), fontsize=48, color=DEMO_RED, alpha=0.35, rotation=20,
+                 ha="center", va="center")
+    return fig
+
+
+def map_png(report: Report, *, lang: str = "zh", figsize: tuple[float, float] = (7.45, 5.55), dpi: int = 160) -> bytes:
+    from layout.export import figure_bytes
+
+    return figure_bytes(status_map_figure(report, lang=lang, figsize=figsize, titles=False), "png", dpi=dpi)
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+def _table_page(title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str,
+                *, col_widths: Sequence[float] | None = None, note: str = ""):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from layout.printmap import PAGE_SIZE
+
+    fig = Figure(figsize=PAGE_SIZE, facecolor="white")
+    FigureCanvasAgg(fig)
+    fig.text(0.04, 0.95, title, fontsize=17, ha="left", va="top")
+    if note:
+        fig.text(0.04, 0.905, note, fontsize=9.5, color="#555555", ha="left", va="top")
+    ax = fig.add_axes((0.04, 0.08, 0.92, 0.79))
+    ax.axis("off")
+    if rows:
+        table = ax.table(cellText=rows, colLabels=columns, loc="upper left", cellLoc="left",
+                         colWidths=list(col_widths) if col_widths else None)
+        table.auto_set_font_size(False)
+        table.set_fontsize(7.5)
+        table.scale(1, 1.25)
+        for (r, _), c in table.get_celld().items():
+            c.set_edgecolor("#cccccc")
+            if r == 0:
+                c.set_facecolor("#dde6ee")
+    else:
+        ax.text(0, 1, t("eval.none", lang), fontsize=12, va="top")
+    fig.text(0.04, 0.03, source_line(report, lang), fontsize=7, color="#666666", ha="left")
+    if report.demo:
+        fig.text(0.5, 0.5, t("eval.demo_mark", lang), fontsize=48, color=DEMO_RED, alpha=0.3, rotation=20,
+                 ha="center", va="center")
+    return fig
+
+
+def _group_table(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+    columns = [header("label", lang), *(header(c, lang) for c in SHORT_FIGURES)]
+    rows = [[str(r["label"]), *(fmt_value(c, r[c]) for c in SHORT_FIGURES)] for _, r in frame.iterrows()]
+    return columns, rows
+
+
+def pdf_pages(report: Report, *, lang: str = "zh") -> list:
+    """The report's pages as matplotlib Figures: status map, summary and zone table, county and sector
+    tables, lagging projects (paginated), indicators, and the comparison when there is one."""
+    ev = report.evaluation
+    pages = [status_map_figure(report, lang=lang)]
+    summary = "　".join(f"{k} {v}" for k, v in summary_lines(report, lang)[:6])
+    note = t("eval.empty", lang) if ev.empty else summary
+    widths = [0.26] + [0.067] * len(SHORT_FIGURES)
+    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
+                          ("sector", "eval.sheet.sector")):
+        columns, rows = _group_table(ev.table(grouping), lang)
+        pages.append(_table_page(f"{t(key, lang)} · {report_title(report, lang)}", columns, rows, report, lang,
+                                 col_widths=widths, note=note))
+    lag = lagging_rows(report, lang)
+    lag_cols = ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]
+    lag_rows = [[_clip(v, 40) for v in r] for r in lag[lag_cols].fillna("").astype(str).to_numpy().tolist()]
+    per_page = 26
+    for i in range(0, max(len(lag_rows), 1), per_page):
+        pages.append(_table_page(f"{t('eval.sheet.lagging', lang)}（{len(lag_rows)}）", [header(c, lang)
+                                 for c in lag_cols], lag_rows[i:i + per_page], report, lang,
+                                 col_widths=[0.05, 0.26, 0.07, 0.07, 0.11, 0.14, 0.08, 0.22],
+                                 note=t("eval.lag_rule", lang, months=ev.stale_months)))
+    ind = report.indicators
+    ind_cols = ["indicator", "target_text", "actual", "actual_year", "assessment", "gap", "change", "actual_source"]
+    ind_rows = [[_clip(r["name"], 22), _clip(r["target_text"], 24), fmt_value("actual", r["actual"]),
+                 fmt_value("actual_year", r["actual_year"]), t(f"eval.ind.{r['status']}", lang),
+                 fmt_value("gap", r["gap"]),
+                 (f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—"),
+                 _clip(r["actual_source"] or "—", 30)] for _, r in ind.iterrows()]
+    pages.append(_table_page(t("eval.sheet.indicators", lang), [header(c, lang) for c in ind_cols], ind_rows, report,
+                             lang, col_widths=[0.2, 0.2, 0.08, 0.06, 0.07, 0.08, 0.13, 0.18],
+                             note=t("eval.ind_rule", lang)))
+    if report.before is not None:
+        cmp = compare(report.before, ev, grouping="zone")
+        names = ("reported", "started", "completed_n", "share_started", "share_completed", "invest_done")
+        cols = [header("label", lang)] + [f"{header(n, lang)} {d}" for n in names
+                                           for d in (report.before.as_of.isoformat(), ev.as_of.isoformat())]
+        rows = [[str(r["label"])] + [fmt_value(n, r[f"{n}_{w}"]) for n in names for w in ("before", "after")]
+                for _, r in cmp.iterrows()]
+        pages.append(_table_page(t("eval.sheet.compare", lang), cols, rows, report, lang,
+                                 col_widths=[0.2] + [0.065] * 12))
+    return pages
+
+
+def _clip(text, n: int) -> str:
+    text = "" if text is None else str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def pdf_bytes(report: Report, *, lang: str = "zh") -> bytes:
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from layout.printmap import RENDER_LOCK, font_rc
+
+    buf = io.BytesIO()
+    with RENDER_LOCK, matplotlib.rc_context(font_rc()):
+        pages = pdf_pages(report, lang=lang)
+        with PdfPages(buf, metadata={"Title": report_title(report, lang), "Subject": PLAN_TITLE,
+                                     "Creator": "yiyang-layout"}) as pdf:
+            for fig in pages:
+                pdf.savefig(fig)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def report_bytes(report: Report, fmt: str, *, lang: str = "zh") -> bytes:
+    """The report as ``xlsx``, ``pdf`` or ``pptx`` bytes.
+
+    Raises
+    ------
+    InputError
+        For another format.
+    """
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt == "xlsx":
+        return xlsx_bytes(report, lang=lang)
+    if fmt == "pdf":
+        return pdf_bytes(report, lang=lang)
+    if fmt == "pptx":
+        from layout.evaluate_deck import deck_bytes
+
+        return deck_bytes(report, lang=lang)
+    raise InputError(f"format should be one of {', '.join(REPORT_FORMATS)}, got {fmt!r}")
+
+
+def report_filename(scope: str, fmt: str, *, as_of: dt.date, lang: str = "zh") -> str:
+    """``安化县_实施评估_2025-12-31.xlsx``"""
+    name = scope_name(scope, lang).replace("·", "_").replace(" ", "_")
+    return f"{name}_{t('eval.file', lang)}_{as_of.isoformat()}.{fmt}"

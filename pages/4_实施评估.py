@@ -1,0 +1,373 @@
+"""实施评估 (implementation evaluation): how far the 一核两翼三极 layout got built, at any date.
+
+Widgets and display only: figures from ``layout.evaluate`` over the register's state on the chosen
+date (``layout.register``), the map from ``layout.evaluate_map``, exports from ``layout.evaluate_report``
+(the same files as ``python -m layout evaluate``). Recording indicator values needs the editor key
+(``LAYOUT_EDITOR_KEY``), checked as on the 项目台账 page; an unlock there holds here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+st.set_page_config(page_title="实施评估 · 益阳市服务业", page_icon="📈", layout="wide")
+
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from layout import assets  # noqa: E402
+from layout.errors import LayoutError  # noqa: E402
+from layout.evaluate import (  # noqa: E402
+    INDICATOR_SPECS,
+    STATUS_COLORS,
+    STATUS_ORDER,
+    Evaluation,
+    compare,
+    evaluate,
+    evaluate_indicators,
+    reported_line,
+    status_label,
+)
+from layout.i18n import check_lang, t  # noqa: E402
+from layout.register import Register, default_register_path  # noqa: E402
+
+KEY_NAME = "LAYOUT_EDITOR_KEY"
+MAP_HEIGHT = 560
+PLAN_START = dt.date(2021, 1, 1)
+SS = st.session_state
+
+
+# --------------------------------------------------------------------------------------------
+# Data (cached wrappers around library calls)
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> int:
+    return len(assets.ensure_static_assets())
+
+
+@st.cache_resource(show_spinner=False)
+def catalog():
+    from layout.catalog import load_catalog
+
+    return load_catalog()
+
+
+@st.cache_resource(show_spinner=False)
+def open_register(path: str) -> Register:
+    return Register(path, catalog=catalog())
+
+
+def register_version(reg: Register) -> int:
+    """Changes whenever an event is appended (records and undos only ever append)."""
+    return reg.store.count_events()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
+    return open_register(path).state(as_of=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def evaluation(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str) -> Evaluation:
+    return evaluate(catalog(), state_at(path, day, version), as_of=day, scope=scope, stale_months=months, demo=demo,
+                    lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def indicator_state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
+    return open_register(path).indicator_state(as_of=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def indicators(path: str, day: dt.date, version: int, lang: str) -> pd.DataFrame:
+    return evaluate_indicators(indicator_state_at(path, day, version), lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def report_file(path: str, scope: str, day: dt.date, before: dt.date | None, months: int, version: int, demo: bool,
+                fmt: str, lang: str) -> bytes:
+    from layout.evaluate_report import make_report, report_bytes
+
+    states = {"as_of": state_at(path, day, version), "indicators": indicator_state_at(path, day, version)}
+    if before is not None:
+        states["compare_to"] = state_at(path, before, version)
+    report = make_report(open_register(path), catalog(), scope=scope, as_of=day, compare_to=before, demo=demo,
+                         lang=lang, stale_months=months, states=states)
+    return report_bytes(report, fmt, lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str):
+    from layout.evaluate_map import status_map
+
+    ev = evaluation(path, scope, day, months, version, demo, lang)
+    return status_map(ev.projects, scope=scope, lang=lang, height=MAP_HEIGHT, demo=demo)
+
+
+# --------------------------------------------------------------------------------------------
+# Editing (indicator values): the same key and session as the 项目台账 page
+
+
+def editor_key() -> str:
+    """The administrator's editor key (environment first, then secrets); never shown or logged."""
+    key = os.environ.get(KEY_NAME, "")
+    if not key:
+        try:
+            key = st.secrets.get(KEY_NAME, "")
+        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+            key = ""
+    return str(key or "")
+
+
+def _check_key() -> None:
+    entered = str(SS.get("w_eval_key", ""))
+    key = editor_key()
+    SS["reg_key_ok"] = bool(key) and hmac.compare_digest(entered.encode("utf-8"), key.encode("utf-8"))
+    SS["eval_key_failed"] = not SS["reg_key_ok"]
+    SS["w_eval_key"] = ""
+
+
+def _set_name() -> None:
+    SS["reg_editor"] = str(SS.get("w_eval_name", "")).strip()
+
+
+def editor(lang: str) -> str | None:
+    """The editor's name when editing is unlocked; otherwise shows how to unlock and returns None."""
+    if not editor_key():
+        st.info(t("eval.readonly", lang))
+        return None
+    if not SS.get("reg_key_ok"):
+        st.text_input(t("eval.key", lang), type="password", key="w_eval_key", on_change=_check_key)
+        if SS.get("eval_key_failed"):
+            st.error(t("eval.key_wrong", lang))
+        return None
+    if not SS.get("reg_editor"):
+        st.text_input(t("eval.editor_name", lang), key="w_eval_name", on_change=_set_name)
+        return None
+    return str(SS["reg_editor"])
+
+
+# --------------------------------------------------------------------------------------------
+# Display helpers
+
+
+def pct(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value * 100:.1f}%"
+
+
+def money(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:,.1f}"
+
+
+def status_chart(frame: pd.DataFrame, lang: str):
+    """Stacked bars per group, one colour per status (the map's colours)."""
+    body = frame[frame["key"] != "total"]
+    long = body.melt(id_vars=["label"], value_vars=list(STATUS_ORDER), var_name="status", value_name="count")
+    long = long[long["count"] > 0]
+    long["status_label"] = [status_label(s, lang) for s in long["status"]]
+    long["order"] = [STATUS_ORDER.index(s) for s in long["status"]]
+    domain = [status_label(s, lang) for s in STATUS_ORDER]
+    return (alt.Chart(long).mark_bar().encode(
+        x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
+        y=alt.Y("label:N", title=None, sort=list(body["label"])),
+        color=alt.Color("status_label:N", title=t("eval.col.status", lang),
+                        scale=alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in STATUS_ORDER])),
+        order=alt.Order("order:Q"), tooltip=["label", "status_label", "count"])
+        .properties(height=max(140, 28 * len(body))))
+
+
+def group_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = pd.DataFrame({t("eval.col.label", lang): frame["label"]})
+    for name in ("n", "reported", *STATUS_ORDER, "started", "completed_n"):
+        out[status_label(name, lang) if name in STATUS_ORDER else t(f"eval.col.{name}", lang)] = frame[name].astype(int)
+    out[t("eval.col.share_started", lang)] = frame["share_started"].map(pct)
+    out[t("eval.col.share_completed", lang)] = frame["share_completed"].map(pct)
+    out[t("eval.col.invest_planned", lang)] = frame["invest_planned"].map(money)
+    out[t("eval.col.invest_done", lang)] = frame["invest_done"].map(money)
+    return out
+
+
+def scope_options() -> list[str]:
+    from layout.zones import load_zone_model
+
+    model = load_zone_model()
+    return ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+
+
+def scope_text(scope: str, lang: str) -> str:
+    from layout.evaluate_report import scope_name
+
+    return scope_name(scope, lang)
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+
+
+lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
+try:
+    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
+    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
+    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
+    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
+    st.sidebar.divider()
+except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
+    pass
+static_assets()
+
+path = str(default_register_path())
+try:
+    reg = open_register(path)
+    version = register_version(reg)
+except LayoutError as exc:
+    st.error(t("eval.register_failed", lang, path=path, error=str(exc)))
+    st.stop()
+from layout.demo import is_demo_register  # noqa: E402
+
+demo = is_demo_register(reg)
+
+sb = st.sidebar
+scope = sb.selectbox(t("eval.scope", lang), scope_options(), key="w_eval_scope",
+                     format_func=lambda s: scope_text(s, lang))
+today = dt.date.today()
+day = sb.date_input(t("eval.as_of", lang), value=today, min_value=PLAN_START, max_value=today, key="w_eval_as_of")
+months = int(sb.number_input(t("eval.stale_months", lang), min_value=1, max_value=60, value=6, step=1,
+                             key="w_eval_months"))
+sb.caption(t("eval.register_at", lang, path=path))
+
+st.title(t("eval.title", lang) + " · " + scope_text(scope, lang))
+if demo:
+    st.warning(t("eval.demo_banner", lang), icon="⚠️")
+
+ev = evaluation(path, scope, day, months, version, demo, lang)
+total = ev.total
+if version == 0:
+    st.info(t("eval.empty", lang), icon="📋")
+elif ev.empty:
+    st.info(t("eval.none_on_date", lang, date=day.isoformat()))
+
+cols = st.columns(6)
+cols[0].metric(t("eval.col.reported", lang), f"{int(total['reported'])}/{int(total['n'])}")
+cols[1].metric(t("eval.col.share_started", lang), pct(total["share_started"]))
+cols[2].metric(t("eval.col.share_completed", lang), pct(total["share_completed"]))
+cols[3].metric(t("eval.col.invest_planned", lang), money(total["invest_planned"]))
+cols[4].metric(t("eval.col.invest_done", lang), money(total["invest_done"]))
+cols[5].metric(t("eval.col.lagging", lang), int(total["lagging"]))
+st.caption(t("eval.basis", lang, line=reported_line(total, lang), date=day.isoformat()))
+
+tabs = st.tabs([t("eval.tab.map", lang), t("eval.tab.figures", lang), t("eval.tab.lagging", lang),
+                t("eval.tab.compare", lang), t("eval.tab.indicators", lang), t("eval.tab.export", lang)])
+
+with tabs[0]:
+    st_folium(map_for(path, scope, day, months, version, demo, lang), key=f"eval_map_{scope}", height=MAP_HEIGHT,
+              use_container_width=True, returned_objects=[])
+
+with tabs[1]:
+    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
+                          ("sector", "eval.sheet.sector")):
+        frame = ev.table(grouping)
+        st.subheader(t(key, lang))
+        st.altair_chart(status_chart(frame, lang), use_container_width=True)
+        st.dataframe(group_table(frame, lang), hide_index=True, use_container_width=True)
+
+with tabs[2]:
+    lag = ev.lagging
+    st.caption(t("eval.lag_rule", lang, months=months))
+    if lag.empty:
+        st.write(t("eval.no_lagging", lang))
+    else:
+        st.dataframe(pd.DataFrame({
+            t("eval.col.id", lang): lag.index, t("eval.col.name", lang): lag["name"],
+            t("eval.col.county", lang): lag["county"],
+            t("eval.col.status", lang): [status_label(s, lang) for s in lag["status"]],
+            t("eval.col.lag_reason", lang): [t(f"eval.lag.{r}", lang, months=months) for r in lag["lag_reason"]],
+            t("eval.col.lead_unit", lang): lag["lead_unit"], t("eval.col.note", lang): lag["note"],
+            t("eval.col.last_as_of", lang): lag["last_as_of"]}), hide_index=True, use_container_width=True)
+
+with tabs[3]:
+    default_before = dt.date(2023, 12, 31) if day > dt.date(2023, 12, 31) else PLAN_START
+    before_day = st.date_input(t("eval.compare_with", lang), value=default_before, min_value=PLAN_START,
+                               max_value=today, key="w_eval_before")
+    grouping = st.radio(t("eval.compare_by", lang), ["zone", "county", "sector"], horizontal=True,
+                        key="w_eval_compare_by", format_func=lambda g: t(f"eval.sheet.{g}", lang))
+    before = evaluation(path, scope, before_day, months, version, demo, lang)
+    cmp = compare(before, ev, grouping=grouping)
+    a, b = before_day.isoformat(), day.isoformat()
+    shown = pd.DataFrame({t("eval.col.label", lang): cmp["label"]})
+    for name in ("reported", "started", "completed_n"):
+        for when, date in (("before", a), ("after", b)):
+            shown[f"{t(f'eval.col.{name}', lang)} {date}"] = cmp[f"{name}_{when}"].astype(int)
+    for when, date in (("before", a), ("after", b)):
+        shown[f"{t('eval.col.share_started', lang)} {date}"] = cmp[f"share_started_{when}"].map(pct)
+    for when, date in (("before", a), ("after", b)):
+        shown[f"{t('eval.col.invest_done', lang)} {date}"] = cmp[f"invest_done_{when}"].map(money)
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+
+with tabs[4]:
+    ind = indicators(path, day, version, lang)
+    st.caption(t("eval.ind_rule", lang))
+    st.dataframe(pd.DataFrame({
+        t("eval.col.table", lang): ind["table"], t("eval.col.indicator", lang): ind["name"],
+        t("eval.col.target_text", lang): ind["target_text"], t("eval.col.unit", lang): ind["unit"],
+        t("eval.col.actual", lang): ind["actual"], t("eval.col.actual_year", lang): ind["actual_year"],
+        t("eval.col.assessment", lang): [t(f"eval.ind.{s}", lang) for s in ind["status"]],
+        t("eval.col.gap", lang): ind["gap"],
+        t("eval.col.change", lang): [("—" if pd.isna(c) else f"{c:.2f} {u}") if u else "—"
+                                     for c, u in zip(ind["change"], ind["change_unit"], strict=True)],
+        t("eval.col.actual_source", lang): ind["actual_source"],
+        t("eval.col.plan_sentence", lang): ind["plan_sentence"]}), hide_index=True, use_container_width=True)
+    st.subheader(t("eval.record_title", lang))
+    name = editor(lang)
+    if name:
+        specs = {s.id: s for s in INDICATOR_SPECS}
+        units = {i: s.unit if lang == "zh" else s.unit_en for i, s in specs.items()}
+        with st.form("eval_indicator_form"):
+            pick = st.selectbox(t("eval.col.indicator", lang), list(specs), key="w_eval_ind",
+                                format_func=lambda i: f"{specs[i].name}（{units[i]}）")
+            value = st.number_input(t("eval.col.actual", lang), value=None, step=0.1, format="%.2f", key="w_eval_value")
+            year = st.number_input(t("eval.col.actual_year", lang), min_value=2020, max_value=today.year,
+                                   value=min(2025, today.year), step=1, key="w_eval_year")
+            source = st.text_input(t("eval.col.actual_source", lang), key="w_eval_source",
+                                   placeholder=t("eval.source_hint", lang))
+            saved = st.form_submit_button(t("eval.record", lang))
+        if saved:
+            if value is None or not source.strip():
+                st.error(t("eval.record_missing", lang))
+            else:
+                try:
+                    reg.record(f"indicator:{pick}", {"actual_value": value, "actual_year": int(year)}, by=name,
+                               source=source.strip())
+                except LayoutError as exc:
+                    st.error(str(exc))
+                else:
+                    st.success(t("eval.recorded", lang, name=specs[pick].name))
+                    st.rerun()
+
+with tabs[5]:
+    st.caption(t("eval.export_note", lang))
+    use_compare = st.checkbox(t("eval.export_compare", lang, date=SS.get("w_eval_before", PLAN_START)),
+                              key="w_eval_export_compare")
+    before_for_file = SS.get("w_eval_before") if use_compare else None
+    from layout.evaluate_report import MEDIA_TYPES, report_filename  # noqa: E402
+
+    for fmt, col in zip(("xlsx", "pdf", "pptx"), st.columns(3), strict=True):
+        if col.button(t(f"eval.make_{fmt}", lang), key=f"w_eval_make_{fmt}"):
+            SS[f"eval_made_{fmt}"] = (scope, day, before_for_file, months, version, lang)
+        made = SS.get(f"eval_made_{fmt}")
+        if made == (scope, day, before_for_file, months, version, lang):
+            try:
+                with st.spinner(t("eval.making", lang)):
+                    data = report_file(path, scope, day, before_for_file, months, version, demo, fmt, lang)
+            except LayoutError as exc:
+                col.error(str(exc))
+            else:
+                col.download_button(t("eval.download", lang, fmt=fmt.upper()), data, key=f"w_eval_dl_{fmt}",
+                                    file_name=report_filename(scope, fmt, as_of=day, lang=lang),
+                                    mime=MEDIA_TYPES[fmt])

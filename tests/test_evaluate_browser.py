@@ -1,0 +1,111 @@
+"""The 实施评估 page in a real browser (Debian's chromium, headless, Playwright) over a demo register."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from layout.catalog import load_catalog
+from layout.demo import fill_demo
+from layout.register import Register
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOT = ROOT / "docs" / "evaluation.png"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("eval") / "demo.sqlite"
+    catalog = load_catalog()
+    fill_demo(Register(path, catalog=catalog), catalog)
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-evaluate.log", "wb")  # noqa: SIM115 - closed after the server stops
+    env = dict(os.environ, LAYOUT_REGISTER=str(path))
+    env.pop("LAYOUT_EDITOR_KEY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'streamlit-evaluate.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_status_map_legend_and_demo_mark(server):
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    foreign: list[str] = []
+    own = urllib.parse.urlparse(server).netloc
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: foreign.append(r.url) if urllib.parse.urlparse(r.url).scheme in
+                    ("http", "https") and urllib.parse.urlparse(r.url).netloc != own else None)
+            page.goto(f"{server}/{urllib.parse.quote('实施评估')}", wait_until="domcontentloaded")
+            frame = page.frame_locator(MAP_FRAME)
+            legend = frame.locator(".map-legend", has_text="项目状态")
+            try:
+                legend.wait_for(timeout=180_000)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "evaluation-debug.png"))
+                print("page errors:", errors)
+            text = legend.inner_text()
+            assert "未填报" in text and "在建" in text and "演示数据" in text
+            assert frame.locator("path.leaflet-interactive").count() > 95  # counties, zones and 95 projects
+            main = page.locator('[data-testid="stMain"]')
+            assert "演示数据 / demo data" in main.inner_text()
+            assert "已填报" in main.inner_text()
+            time.sleep(1.0)
+            page.screenshot(path=str(ARTIFACTS / "evaluation.png"))
+            if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert not foreign, foreign

@@ -1,0 +1,111 @@
+"""The 实施评估 page headless (AppTest) on empty, partial and full registers in tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layout.catalog import load_catalog
+from layout.demo import fill_demo
+from layout.register import Register
+from layout.views import effective_county
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"
+TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def run(monkeypatch, path: Path, *, key: str | None = None) -> AppTest:
+    monkeypatch.setenv("LAYOUT_REGISTER", str(path))
+    if key is None:
+        monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
+    else:
+        monkeypatch.setenv("LAYOUT_EDITOR_KEY", key)
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_empty_register_says_what_to_do(monkeypatch, tmp_path):
+    at = run(monkeypatch, tmp_path / "empty.sqlite")
+    assert "导出调度表" in texts(at.info) and "register export" in texts(at.info)
+    assert metric(at, "已填报") == f"0/{len(load_catalog())}" and metric(at, "开工率") == "—"
+    assert "演示数据" not in texts(at.warning)
+
+
+def test_partial_register_figures(monkeypatch, tmp_path, catalog):
+    reg = Register(tmp_path / "partial.sqlite", catalog=catalog)
+    ids = catalog["id"].astype(str).to_list()
+    reg.record_many([(ids[0], {"status": "building", "invest_planned": 100, "invest_done": 40}),
+                     (ids[1], {"status": "completed", "invest_planned": 50, "invest_done": 50}),
+                     (ids[2], {"status": "not_started", "lead_unit": "某局", "note": "待立项"})],
+                    by="测试员", as_of=dt.date.today())
+    anhua = int((effective_county(catalog) == "安化县").sum())
+    at = run(monkeypatch, reg.path)
+    assert "导出调度表" not in texts(at.info)  # not empty
+    assert metric(at, "已填报") == f"3/{len(catalog)}"
+    assert metric(at, "开工率") == "66.7%" and metric(at, "建成率") == "33.3%"
+    assert metric(at, "计划投资（万元）") == "150.0" and metric(at, "完成投资（万元）") == "90.0"
+    assert metric(at, "滞后项目") == "1"
+    lagging = at.dataframe[3].value  # zone, county and sector tables come first
+    assert list(lagging["责任单位"]) == ["某局"] and list(lagging["最近备注"]) == ["待立项"]
+    # the same files as the CLI, from the export tab
+    next(b for b in at.button if b.label == "生成 Excel 工作簿").click().run()
+    assert not at.exception
+    assert any(getattr(e, "label", "") == "下载 XLSX" for e in at.get("download_button"))
+    # a county scope narrows the figures
+    at.selectbox(key="w_eval_scope").set_value("county:安化县").run()
+    assert not at.exception
+    assert metric(at, "已填报").endswith(f"/{anhua}")
+    # before anything was reported
+    at.date_input(key="w_eval_as_of").set_value(dt.date(2021, 1, 1)).run()
+    assert metric(at, "已填报") == f"0/{anhua}" and "还没有项目报送" in texts(at.info)
+    # read-only without a key
+    assert "LAYOUT_EDITOR_KEY" in texts(at.info)
+
+
+def test_full_demo_register_is_marked(monkeypatch, tmp_path, catalog):
+    reg = Register(tmp_path / "demo.sqlite", catalog=catalog)
+    fill_demo(reg, catalog)
+    at = run(monkeypatch, reg.path)
+    assert "演示数据 / demo data" in texts(at.warning)
+    reported, n = map(int, metric(at, "已填报").split("/"))
+    assert n == len(catalog) and 0.7 * n < reported < n
+    at.date_input(key="w_eval_before").set_value(dt.date(2022, 12, 31)).run()
+    assert not at.exception
+    compare = at.dataframe[4].value
+    assert "已填报 2022-12-31" in compare.columns
+
+
+def test_indicator_form_with_key(monkeypatch, tmp_path, catalog):
+    path = tmp_path / "ind.sqlite"
+    at = run(monkeypatch, path, key="s3cret")
+    at.text_input(key="w_eval_key").input("wrong").run()
+    assert "密钥不正确" in texts(at.error)
+    at.text_input(key="w_eval_key").input("s3cret").run()
+    at.text_input(key="w_eval_name").input("统计员").run()
+    at.selectbox(key="w_eval_ind").set_value("services_gdp_share")
+    at.number_input(key="w_eval_value").set_value(45.2)
+    at.text_input(key="w_eval_source").input("2025年统计公报")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    state = Register(path, catalog=catalog).indicator_state()
+    assert state.loc["services_gdp_share", "actual_value"] == 45.2
+    assert state.loc["services_gdp_share", "last_by"] == "统计员"
+    assert state.loc["services_gdp_share", "source"] == "2025年统计公报"
