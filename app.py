@@ -438,7 +438,7 @@ def answer_box(lon_text: str, lat_text: str, crs: str, lang: str, box=None) -> N
     try:
         record = where_record(lon_text, lat_text, crs)
     except LayoutError as exc:
-        box.error(t("error.generic", lang, error=exc))
+        box.error(error_text(exc, lang, ui="app"))
         return
     show_answer(record, lang, box)
 

@@ -20,9 +20,11 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.crs import check_lonlat, from_metric, is_placeholder, parse_number, to_wgs84
+from layout.coords import CellError, parse_angle
+from layout.crs import check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
+from layout.i18n import reason_text
 from layout.nearest import (
     LEVELS,
     MARGIN_DEG,
@@ -363,13 +365,14 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
         When LON or LAT is not a number, is impossible, or the pair looks swapped.
     """
     values = []
-    for label, text in (("LON", lon_text), ("LAT", lat_text)):
-        try:
-            values.append(parse_number(text))
-        except InputError as exc:
-            raise InputError(f"{label} {exc}") from None
-    if problem := check_lonlat(*values):
-        raise InputError(problem)
+    for which, text in (("lon", lon_text), ("lat", lat_text)):
+        try:  # decimal degrees, or DMS/DDM as people write them (112°21′18″, 112度21分18秒)
+            values.append(parse_angle(text)[0])
+        except CellError as exc:  # the batch check's reason for such a cell, naming which of the two
+            args = {**exc.args_, "which": which}
+            raise InputError(reason_text(exc.code, args, "en"), code="cell", reason=exc.code, **args) from None
+    if problem := lonlat_problem(*values):
+        raise InputError(check_lonlat(*values), code="cell", reason=problem[0], **problem[1])
     wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
     row = classify_points(wlon, wlat).iloc[0]
     record = {key: _plain(row[key]) for key in WHERE_KEYS}

@@ -794,6 +794,8 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     """
     code = getattr(exc, "code", "")
     args = getattr(exc, "args_", {}) or {}
+    if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
+        return reason_text(str(args.get("reason", "")), {k: v for k, v in args.items() if k != "reason"}, lang)
     for key in ((f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",)):
         if code and key in STRINGS:
             try:

@@ -205,8 +205,8 @@ def test_which_zone_outside_names_the_nearest_county_and_distance():
     assert "不在益阳市境内" in warning and "公里" in warning
 
 
-@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "LON 'abc' is not a number"),
-                                                ("28.5", "112.3", "looks swapped")])
+@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "经度“abc”不是数字"),
+                                                ("28.5", "112.3", "经纬度疑似颠倒")])
 def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, message):
     at = run()
     at.segmented_control(key="w_which_mode").set_value("coords")

@@ -57,8 +57,15 @@ def test_where_outside_names_the_nearest_county():
     assert record["nearest_county"] == "赫山区" and 20 < record["distance_km"] < 60
 
 
+def test_where_reads_degrees_minutes_seconds_as_people_write_them():
+    decimal = json.loads(run("where", "112.355", "28.5541667").stdout)
+    for lon, lat in (("112°21′18″", "28°33′15″"), ("112度21分18秒", "28度33分15秒"), ("E112°21.3′", "N28°33.25′")):
+        record = json.loads(run("where", lon, lat).stdout)
+        assert record["county"] == decimal["county"] and abs(record["lon"] - 112.355) < 1e-6, (lon, lat)
+
+
 @pytest.mark.parametrize(("args", "message"), [
-    (["abc", "28.5"], "error: LON 'abc' is not a number"),
+    (["abc", "28.5"], "error: longitude 'abc' is not a number"),
     (["112.3", "95"], "error: latitude 95 is impossible"),
     (["190", "28"], "error: longitude 190 is impossible"),
     (["28.38", "111.21"], "error: looks swapped: 28.38, 111.21"),
@@ -201,7 +208,7 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["1_12.3", "28.5"], "error: LON '1_12.3' is not a number"),
+    (["1_12.3", "28.5"], "error: longitude '1_12.3' is not a number"),
     (["x" * 100_000, "28.5"], "…' is not a number"),
 ])
 def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
