@@ -209,7 +209,7 @@ def result_file(data: bytes, name: str, sheet: str | None, header_row: int | Non
 
 #: Widgets whose shown values are translated. Their keys carry the language ("w_zone", "w_zone_en"): a
 #: widget keeps showing its values in the old language until it is drawn anew under another key.
-LOCALISED = ("zone", "pole", "county", "action", "precision", "focus", "basemap")
+LOCALISED = ("zone", "pole", "county", "action", "precision", "status", "focus", "basemap")
 
 
 def wkey(name: str, lang: str | None = None) -> str:
@@ -350,6 +350,8 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
     sb.multiselect(t("side.precision", lang), options["precision"], key=WIDGET["precision"],
                    placeholder=t("side.all", lang),
                    format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
+    sb.multiselect(t("side.status", lang), options["status"], key=WIDGET["status"], placeholder=t("side.all", lang),
+                   format_func=counted("status", lambda v: t(f"status.{v}", lang)), help=t("side.status_help", lang))
     sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
 
 

@@ -18,9 +18,11 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from layout.catalog import PRECISIONS
 from layout.i18n import LANGS, t
+from layout.register import STATUSES
 from layout.zones import load_zone_model
 
-LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision")
+LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision", "status")
+UNREPORTED = "unreported"  # the status filter's value for projects the register holds no status for
 LOCATION_FIELDS = ("zone", "pole", "county")
 BASEMAPS = ("none", "osm", "amap", "tianditu")  # the explorer's basemaps; layout.maps draws them
 SEPARATOR = ","  # between values of one query parameter; repeated parameters are read too
@@ -36,6 +38,7 @@ class ViewState:
     sector: tuple[str, ...] = ()
     action: tuple[str, ...] = ()
     precision: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
     q: str = ""
     focus: str = ""
     basemap: str = "none"
@@ -69,6 +72,7 @@ def filter_options(catalog: pd.DataFrame, sectors: Mapping[str, Sequence[str]]) 
         "sector": [s for group in sectors.values() for s in group],
         "action": sorted({a for a in catalog["action"].dropna().astype(str) if a}),
         "precision": list(PRECISIONS),  # layout.catalog's: site, town, county, citywide
+        "status": [*STATUSES, UNREPORTED],  # the register's statuses, then 未填报
     }
 
 
@@ -265,7 +269,15 @@ def field_mask(catalog: pd.DataFrame, name: str, values: tuple[str, ...]) -> np.
         return _any_in(catalog["poles"], values)
     if name == "county":
         return effective_county(catalog).isin(values).to_numpy()
+    if name == "status":
+        return status_of(catalog).isin(values).to_numpy()
     return catalog[name].astype(str).isin(values).to_numpy()
+
+
+def status_of(rows: pd.DataFrame) -> pd.Series:
+    """Each row's register status id, :data:`UNREPORTED` where the register holds none (or there is none)."""
+    status = rows["status"].fillna("").astype(str) if "status" in rows else pd.Series("", index=rows.index)
+    return status.where(status != "", UNREPORTED)
 
 
 def filter_mask(catalog: pd.DataFrame, state: ViewState, *, index: pd.DataFrame | None = None,
@@ -289,6 +301,8 @@ def _tally(rows: pd.DataFrame, name: str) -> pd.Series:
         return rows["zones" if name == "zone" else "poles"].explode().value_counts()
     if name == "county":
         return effective_county(rows).value_counts()
+    if name == "status":
+        return status_of(rows).value_counts()
     return rows[name].astype(str).value_counts()
 
 

@@ -307,3 +307,22 @@ def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
     assert action_label("新建", "en") == "New build" and action_label("新建", "zh") == "新建"
     assert action_phrase("续建") == "续建项目" and action_phrase("升级改造", "en") == "Upgrade"
     assert action_phrase("利用") == "" and action_phrase(None) == ""  # only a verb: no kind of work
+
+
+def test_status_filter_reads_the_register_and_counts_unreported_projects(tmp_path, options):
+    from layout.register import Register, overlay_register
+
+    catalog = load_catalog()
+    register = Register(tmp_path / "register.sqlite")
+    register.record("P001", {"status": "building"}, by="测试", source="调度表")
+    register.record("P002", {"status": "在建"}, by="测试", source="调度表")
+    register.record("P003", {"status": "suspended"}, by="测试", source="调度表")
+    shown = overlay_register(catalog, register.state())
+    building = apply_filters(shown, ViewState(status=("building",)), options)
+    assert sorted(building.points["id"].tolist() + building.citywide["id"].tolist()) == ["P001", "P002"]
+    counts = apply_filters(shown, ViewState(), options).counts["status"]
+    assert counts["building"] == 2 and counts["suspended"] == 1 and counts["operating"] == 0
+    assert counts["unreported"] == len(catalog) - 3
+    # without a register every project is unreported, and the filter still works
+    assert apply_filters(catalog, ViewState(status=("unreported",)), options).total == len(catalog)
+    assert state_to_query(ViewState(status=("building", "unreported"))) == {"status": "building,unreported"}
