@@ -132,7 +132,7 @@ def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def base_map_args(lang: str, basemap: str, focus: str, key: str) -> dict:
+def base_map_args(lang: str, basemap: str, focus: str, key: str, color_by: str = "sector") -> dict:
     """The map without projects (boundaries, zones, poles, legend of every sector) as streamlit-folium's
     component arguments, rendered once per language, basemap and focus and shared by every session.
 
@@ -143,7 +143,7 @@ def base_map_args(lang: str, basemap: str, focus: str, key: str) -> dict:
     import streamlit_folium as sf
 
     m = build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None, height=MAP_HEIGHT,
-                  legend_sectors=list(SECTOR_COLORS))
+                  legend_sectors=list(SECTOR_COLORS), color_by=color_by)
     m.get_root().render()
     m.render()
     html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
@@ -162,7 +162,7 @@ def project_layer_js(query: tuple[tuple[str, str], ...]) -> str:
     import streamlit_folium as sf
 
     state, result = filtered(query)
-    group = build_project_group(result.points, lang=state.lang, basemap=state.basemap)
+    group = build_project_group(result.points, lang=state.lang, basemap=state.basemap, color_by=state.color)
     return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
@@ -174,7 +174,7 @@ def show_map(state: views.ViewState, key: str) -> dict:
     """
     import streamlit_folium as sf
 
-    args = base_map_args(state.lang, state.basemap, state.focus, key)
+    args = base_map_args(state.lang, state.basemap, state.focus, key, state.color)
     return sf._component_func(
         **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
         zoom=None, center=None, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
@@ -242,6 +242,7 @@ def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     ss[WIDGET["q"]] = state.q
     ss[WIDGET["focus"]] = state.focus
     ss[WIDGET["basemap"]] = state.basemap
+    ss[WIDGET["color"]] = state.color
     ss["w_lang"] = state.lang
 
 
@@ -253,7 +254,8 @@ def read_state(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> 
     picked = {s for group in GROUP_KEYS for s in (ss.get(f"w_sector_{group}") or ())}
     return views.ViewState(**chosen, sector=tuple(s for s in options["sector"] if s in picked),
                            q=str(ss.get(WIDGET["q"], "")).strip(), focus=ss.get(WIDGET["focus"], ""),
-                           basemap=ss.get(WIDGET["basemap"], "none"), lang=check_lang(ss.get("lang")))
+                           basemap=ss.get(WIDGET["basemap"], "none"), color=ss.get(WIDGET["color"]) or "sector",
+                           lang=check_lang(ss.get("lang")))
 
 
 def init_session(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> None:
@@ -295,7 +297,7 @@ def on_lang_change() -> None:
 def reset_filters(sectors: dict[str, list[str]]) -> None:
     ss = st.session_state
     push_state(views.DEFAULT_STATE.with_(lang=check_lang(ss.get("lang")), basemap=ss.get(WIDGET["basemap"], "none"),
-                                         focus=""), sectors)
+                                         color=ss.get(WIDGET["color"]) or "sector", focus=""), sectors)
 
 
 # --------------------------------------------------------------------------------------------
@@ -352,6 +354,8 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
                    format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
     sb.multiselect(t("side.status", lang), options["status"], key=WIDGET["status"], placeholder=t("side.all", lang),
                    format_func=counted("status", lambda v: t(f"status.{v}", lang)), help=t("side.status_help", lang))
+    sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), key=WIDGET["color"],
+                         format_func=lambda c: t(f"color.{c}", lang))
     sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
 
 

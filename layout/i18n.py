@@ -191,6 +191,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend.zones": ("一核两翼", "Core and wings"),
     "legend.poles": ("三极对接", "Three poles"),
     "legend.sectors": ("行业", "Sectors"),
+    "legend.status": ("实施状态（项目台账）", "Status (project register)"),
+    "side.color": ("项目着色", "Colour projects by"),
+    "color.sector": ("按行业", "Sector"),
+    "color.status": ("按实施状态", "Status"),
     "legend.precision": ("定位精度", "Precision"),
     # errors
     "error.generic": ("出错了：{error}", "Something went wrong: {error}"),

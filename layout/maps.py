@@ -38,8 +38,9 @@ from layout.geodata import (
     water_label_anchor,
 )
 from layout.i18n import t
-from layout.palette import FALLBACK_COLOR, SECTOR_COLORS  # noqa: F401 - SECTOR_COLORS re-exported
-from layout.views import BASEMAPS, zone_name, zone_names
+from layout.palette import FALLBACK_COLOR, SECTOR_COLORS, STATUS_COLORS, status_color  # noqa: F401 - re-exported
+from layout.register import STATUSES as STATUS_IDS
+from layout.views import BASEMAPS, UNREPORTED, status_of, zone_name, zone_names
 from layout.zones import load_zone_model
 
 GCJ_BASEMAPS = ("amap",)  # tiles drawn in GCJ-02: every overlay is shifted to match
@@ -454,7 +455,7 @@ class Labels(MacroElement):
 # Projects
 
 
-def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False) -> dict:
+def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False, color_by: str = "sector") -> dict:
     """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
 
     Each row is ``[lat, lon, sector#, precision#, name, sector, action, county, zones, poles, precision,
@@ -471,9 +472,11 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             strings.append(text)
         return index[text]
 
-    sectors = list(dict.fromkeys(projects["sector"].astype(str)))
-    colors = [SECTOR_COLORS.get(x, FALLBACK_COLOR) for x in sectors]
-    sector_no = {x: i for i, x in enumerate(sectors)}
+    # a marker's colour: its sector's, or its register status's (未填报 where there is no report)
+    keys = (status_of(projects) if color_by == "status" else projects["sector"]).astype(str).tolist()
+    colored = list(dict.fromkeys(keys))
+    colors = [status_color(k) if color_by == "status" else SECTOR_COLORS.get(k, FALLBACK_COLOR) for k in colored]
+    color_no = {x: i for i, x in enumerate(colored)}
     precisions = list(PRECISION_STYLES)
     styles = [{"name": p, **PRECISION_STYLES[p]} for p in precisions]
     lon, lat = display_lonlat(projects["lon"].to_numpy(float), projects["lat"].to_numpy(float), gcj=gcj)
@@ -485,7 +488,7 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             county = f"{county}（{t('map.located_in', lang)}{computed}）" if county else computed
         precision = rec.precision if rec.precision in PRECISION_STYLES else "county"
         rows.append([
-            float(lat[i]), float(lon[i]), sector_no[str(rec.sector)], precisions.index(precision),
+            float(lat[i]), float(lon[i]), color_no[keys[i]], precisions.index(precision),
             s(rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en),
             s(rec.sector), s(rec.action), s(county), s(zone_names(rec.zones or (), lang)),
             s(zone_names(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
@@ -522,7 +525,7 @@ def _tile_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLaye
     return []
 
 
-def _legend_html(sectors: list[str], lang: str) -> str:
+def _legend_html(sectors: list[str], lang: str, *, color_by: str = "sector") -> str:
     model = load_zone_model()
     e = html.escape
     parts = [f"<h4>{e(t('legend.zones', lang))}</h4>"]
@@ -537,10 +540,16 @@ def _legend_html(sectors: list[str], lang: str) -> str:
                      f'→ {e(target)}</div>')
     if sectors:
         grid = "grid one" if lang == "en" else "grid"  # English names need the legend's full width
-        parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"{grid}\">")
-        for sector in sorted(sectors, key=_sector_order):
-            color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
-            parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
+        if color_by == "status":
+            parts.append(f"<h4>{e(t('legend.status', lang))}</h4><div class=\"{grid}\">")
+            for status in (*STATUS_IDS, UNREPORTED):
+                parts.append(f'<div><i class="dot" style="background:{status_color(status)};border:1px solid #999">'
+                             f'</i>{e(t(f"status.{status}", lang))}</div>')
+        else:
+            parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"{grid}\">")
+            for sector in sorted(sectors, key=_sector_order):
+                color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
+                parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
         parts.append(f"</div><h4>{e(t('legend.precision', lang))}</h4>")
         for p, style in PRECISION_STYLES.items():
             border = "2px solid #fff;box-shadow:0 0 0 1px #555" if style["solid"] else "2px dashed #555"
@@ -563,7 +572,8 @@ def t_sector(sector: str, lang: str) -> str:
 
 def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap: str = "none",
               focus: str = "", tianditu_key: str | None = None, cluster: bool = True,
-              height: int | str = "100%", legend_sectors: Sequence[str] | None = None) -> OfflineMap:
+              height: int | str = "100%", legend_sectors: Sequence[str] | None = None,
+              color_by: str = "sector") -> OfflineMap:
     """The explorer map.
 
     Parameters
@@ -581,6 +591,9 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         ``county:<name>`` or ``zone:<id>`` to zoom to and outline; empty for all of 益阳.
     cluster
         Cluster nearby project markers (MarkerCluster).
+    color_by
+        ``sector`` (default) or ``status``: what the markers' colour (and the legend) shows; ``status`` uses
+        the register's status (``status`` column; 未填报 where there is none).
     legend_sectors
         Sectors the legend lists (default: those of ``projects``); the app's base map lists all, its
         projects arriving as a separate layer (:func:`build_project_group`).
@@ -666,7 +679,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     if projects is not None:
         points = projects[projects["lon"].notna() & projects["lat"].notna()]
         sectors = list(dict.fromkeys(points["sector"].astype(str)))
-        ProjectLayer(project_payload(points, lang=lang, gcj=gcj),
+        ProjectLayer(project_payload(points, lang=lang, gcj=gcj, color_by=color_by),
                      name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(m)
 
     if focus:
@@ -682,19 +695,19 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     if legend_sectors is not None:
         sectors = list(legend_sectors)
 
-    Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
+    Legend(_legend_html(sectors, lang, color_by=color_by), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
 
 
 def build_project_group(projects: pd.DataFrame, *, lang: str = "zh", basemap: str = "none",
-                        cluster: bool = True) -> folium.FeatureGroup:
+                        cluster: bool = True, color_by: str = "sector") -> folium.FeatureGroup:
     """The project markers of ``projects`` as a layer of their own, for a base map from
     ``build_map(None, legend_sectors=...)``: streamlit-folium swaps it in place (``feature_group_to_add``)
     when the filters change, instead of sending and redrawing the whole map."""
     points = projects[projects["lon"].notna() & projects["lat"].notna()]
     group = folium.FeatureGroup(name=f"{t('layer.projects', lang)} ({len(points)})", overlay=True, control=False)
-    ProjectLayer(project_payload(points, lang=lang, gcj=basemap in GCJ_BASEMAPS),
+    ProjectLayer(project_payload(points, lang=lang, gcj=basemap in GCJ_BASEMAPS, color_by=color_by),
                  name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(group)
     return group
 

@@ -25,6 +25,7 @@ LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision", "statu
 UNREPORTED = "unreported"  # the status filter's value for projects the register holds no status for
 LOCATION_FIELDS = ("zone", "pole", "county")
 BASEMAPS = ("none", "osm", "amap", "tianditu")  # the explorer's basemaps; layout.maps draws them
+COLOR_BY = ("sector", "status")  # what the project markers' colour shows
 SEPARATOR = ","  # between values of one query parameter; repeated parameters are read too
 
 
@@ -42,6 +43,7 @@ class ViewState:
     q: str = ""
     focus: str = ""
     basemap: str = "none"
+    color: str = "sector"
     lang: str = "zh"
 
     def filters(self) -> dict[str, tuple[str, ...]]:
@@ -113,7 +115,7 @@ def state_to_query(state: ViewState) -> dict[str, str]:
         values = getattr(state, name)
         if values:
             out[name] = SEPARATOR.join(values)
-    for name in ("q", "focus", "basemap", "lang"):
+    for name in ("q", "focus", "basemap", "color", "lang"):
         value = getattr(state, name)
         if value != getattr(DEFAULT_STATE, name):
             out[name] = value
@@ -152,7 +154,7 @@ def state_from_query(params: Mapping[str, str | Sequence[str]],
                 problems.append(f"{name}: {value!r} is not one of {', '.join(allowed) or '(none)'}")
         kwargs[name] = tuple(v for v in allowed if v in kept)  # canonical order: the same view, one URL
     kwargs["q"] = _single(params.get("q"))
-    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("lang", LANGS)):
+    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("color", COLOR_BY), ("lang", LANGS)):
         value = _single(params.get(name))
         if not value:
             continue

@@ -411,3 +411,13 @@ def test_exports_offer_the_current_view():
     labels = {b.key: b.proto.label for b in at.download_button}
     assert labels["w_export_pptx"] == "下载县区简报 PPTX"
     assert "范围：安化县" in texts(at.caption)
+
+
+def test_projects_can_be_coloured_and_filtered_by_register_status():
+    at = run({"color": "status", "status": "unreported"})
+    assert at.segmented_control(key="w_color").value == "status"
+    assert at.multiselect(key="w_status").value == ["unreported"]
+    assert "未填报" in " ".join(at.multiselect(key="w_status").options)
+    at.segmented_control(key="w_color").set_value("sector")
+    at.run()
+    assert not at.exception and at.query_params.get("color") in (None, [], "")
