@@ -27,6 +27,7 @@ test: $(VENV)/.test-installed
 
 bench: $(STAMP)
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/cli.py
 
 geodata: $(VENV)/.test-installed
 	$(BIN)/python -m layout build-geodata

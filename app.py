@@ -7,7 +7,6 @@ Run with ``make run`` (or ``streamlit run app.py``); everything it loads is serv
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from urllib.parse import urlencode
@@ -17,19 +16,39 @@ import streamlit as st
 st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三极", page_icon="🗺️", layout="wide")
 
 import pandas as pd  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
 
-from layout import assets, views  # noqa: E402
-from layout.classify import classify_table, where_record  # noqa: E402
+from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
+from layout.classify import where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.i18n import check_lang, format_bytes, format_count, format_distance, t  # noqa: E402
+from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
-from layout.maps import GCJ_BASEMAPS, build_map, t_sector  # noqa: E402
-from layout.tables import MAX_UPLOAD_BYTES, read_table_bytes, table_to_bytes  # noqa: E402
+from layout.maps import (  # noqa: E402
+    GCJ_BASEMAPS,
+    OfflineMap,
+    ProjectLayer,
+    build_map,
+    build_project_group,
+    t_sector,
+)
+from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
+from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
+#: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
+#: and metrics beside it. The iframe's CSS height wins over the component's fixed one.
+MAP_MIN_PX = 380
+PAGE_CSS = """<style>
+.block-container { padding-top: 1.1rem; padding-bottom: 1rem; }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+.block-container h1 { font-size: 1.3rem; line-height: 1.35; padding: 0 0 .1rem 0; }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+iframe[title="streamlit_folium.st_folium"] { height: max(MIN_PX, calc(100vh - 12.5rem)) !important; }
+</style>""".replace("MIN_PX", f"{MAP_MIN_PX}px")
+CHART_FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'  # the map's, in both languages
 GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.SECTORS
 
 
@@ -48,7 +67,8 @@ def catalog_bundle():
     """The catalog, its sector groups and its search index (read-only; shared by every session)."""
     from layout.catalog import SECTORS, load_catalog
 
-    catalog = with_register(load_catalog())
+    path = os.environ.get("LAYOUT_CATALOG")  # another catalog (bench/browser.py's synthetic 10,000)
+    catalog = with_register(load_catalog(path) if path else load_catalog())
     return catalog, dict(SECTORS), views.build_search_index(catalog)
 
 
@@ -82,7 +102,8 @@ def refresh_on_register_change() -> None:
     if seen.get("stamp", stamp) != stamp:
         catalog_bundle.clear()
         filtered.clear()
-        built_map.clear()
+        for cached in (project_layer_js, view_table, summary_tables):  # everything made from a view's result
+            cached.clear()
     seen["stamp"] = stamp
 
 
@@ -110,25 +131,99 @@ def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views
     return state, views.apply_filters(catalog, state, options, index=index)
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
-def built_map(query: tuple[tuple[str, str], ...], key: str):
-    """The folium map of one view (built once per filter state; callers render a copy)."""
+@st.cache_resource(show_spinner=False, max_entries=32)
+def base_map_args(lang: str, basemap: str, focus: str, key: str, color_by: str = "sector") -> dict:
+    """The map without projects (boundaries, zones, poles, legend of every sector) as streamlit-folium's
+    component arguments, rendered once per language, basemap and focus and shared by every session.
+
+    ``st_folium`` renders the whole map to HTML on every rerun (≈ 0.3 s for the boundaries alone). The
+    component's ``key`` is the one ``st_folium`` derives from the script, so the browser keeps the map
+    while only the project layer changes. Uses streamlit-folium's own helpers (pinned in pyproject.toml).
+    """
+    import streamlit_folium as sf
+
+    m = build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None, height=MAP_HEIGHT,
+                  legend_sectors=list(SECTOR_COLORS), color_by=color_by)
+    m.get_root().render()
+    m.render()
+    html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
+    js = [url for _, url in (*OfflineMap.default_js, *ProjectLayer.default_js)]
+    css = [url for _, url in (*OfflineMap.default_css, *ProjectLayer.default_css)]
+    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(m),
+            "key": sf.generate_js_hash(script, "map", False), "js_links": list(dict.fromkeys(js)),
+            "css_links": list(dict.fromkeys(css))}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def project_layer_js(query: tuple[tuple[str, str], ...]) -> str:
+    """The project layer of one view as the script streamlit-folium swaps into the kept map
+    (``feature_group_to_add``); built once per view and shared by every session."""
+    import folium
+    import streamlit_folium as sf
+
     state, result = filtered(query)
-    return build_map(result.points, lang=state.lang, basemap=state.basemap, focus=state.focus,
-                     tianditu_key=key or None, height=MAP_HEIGHT)
+    group = build_project_group(result.points, lang=state.lang, basemap=state.basemap, color_by=state.color)
+    return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def classified_upload(data: bytes, name: str, crs: str, lon: str, lat: str):
-    """The uploaded table with zone columns, and its encoding (cached by content and options)."""
-    df, encoding = read_table_bytes(data, name=name)
-    return classify_table(df, lon_col=lon or None, lat_col=lat or None, crs=crs), encoding
+def show_map(state: views.ViewState, key: str) -> dict:
+    """The map component: the cached base map plus the view's project layer; returns the last click.
+
+    Calls streamlit-folium's component with arguments prepared once (see :func:`base_map_args`) instead
+    of ``st_folium``, which would render the same map again on every rerun of every session.
+    """
+    import streamlit_folium as sf
+
+    args = base_map_args(state.lang, state.basemap, state.focus, key, state.color)
+    return sf._component_func(
+        **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
+        zoom=None, center=None, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
+        layer_control=None, pixelated=False, wrap_longitude=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | None = None) -> tables.Table:
+    """The uploaded file read as a table (cached by content; few entries: each holds the file)."""
+    return tables.read_table_bytes(data, name=name, sheet=sheet, header_row=header_row)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def classified_upload(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str,
+                      lat: str, pair: str, lang: str) -> batch.BatchResult:
+    """The batch check of an uploaded table (cached by content and options)."""
+    return batch.classify_table(uploaded_table(data, name, sheet, header_row), lon=lon or None, lat=lat or None,
+                                pair=pair or None, crs=crs, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def result_file(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str, lat: str,
+                pair: str, lang: str, fmt: str) -> bytes:
+    """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
+    table = uploaded_table(data, name, sheet, header_row)
+    added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
+    return tables.result_xlsx_bytes(table, added) if fmt == "xlsx" else tables.result_csv_bytes(table, added)
 
 
 # --------------------------------------------------------------------------------------------
 # Session state ↔ widgets ↔ URL
 
-WIDGET = {name: f"w_{name}" for name in ("zone", "pole", "county", "action", "precision", "q", "focus", "basemap")}
+#: Widgets whose shown values are translated. Their keys carry the language ("w_zone", "w_zone_en"): a
+#: widget keeps showing its values in the old language until it is drawn anew under another key.
+LOCALISED = ("zone", "pole", "county", "action", "precision", "status", "focus", "basemap")
+
+
+def wkey(name: str, lang: str | None = None) -> str:
+    """The session key of the widget for the view field ``name`` in ``lang`` (default: the current)."""
+    lang = check_lang(lang or st.session_state.get("lang"))
+    return f"w_{name}_{lang}" if name in LOCALISED and lang != "zh" else f"w_{name}"
+
+
+class _Widgets:
+    def __getitem__(self, name: str) -> str:
+        return wkey(name)
+
+
+WIDGET = _Widgets()
 
 
 def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -138,6 +233,7 @@ def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
 def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     """Put ``state`` into the widgets' session keys (before they are drawn)."""
     ss = st.session_state
+    ss["lang"] = state.lang  # first: the widgets' keys depend on it
     for name in views.LIST_FIELDS:
         if name != "sector":
             ss[WIDGET[name]] = list(getattr(state, name))
@@ -146,7 +242,7 @@ def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     ss[WIDGET["q"]] = state.q
     ss[WIDGET["focus"]] = state.focus
     ss[WIDGET["basemap"]] = state.basemap
-    ss["lang"] = state.lang
+    ss[WIDGET["color"]] = state.color
     ss["w_lang"] = state.lang
 
 
@@ -158,7 +254,8 @@ def read_state(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> 
     picked = {s for group in GROUP_KEYS for s in (ss.get(f"w_sector_{group}") or ())}
     return views.ViewState(**chosen, sector=tuple(s for s in options["sector"] if s in picked),
                            q=str(ss.get(WIDGET["q"], "")).strip(), focus=ss.get(WIDGET["focus"], ""),
-                           basemap=ss.get(WIDGET["basemap"], "none"), lang=check_lang(ss.get("lang")))
+                           basemap=ss.get(WIDGET["basemap"], "none"), color=ss.get(WIDGET["color"]) or "sector",
+                           lang=check_lang(ss.get("lang")))
 
 
 def init_session(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> None:
@@ -186,13 +283,21 @@ def sync_url(state: views.ViewState) -> None:
 
 
 def on_lang_change() -> None:
-    st.session_state["lang"] = st.session_state["w_lang"]
+    """Move the localised widgets' values to the new language's keys, so they are drawn anew in it."""
+    ss = st.session_state
+    old, new = check_lang(ss.get("lang")), check_lang(ss["w_lang"])
+    for name in LOCALISED:
+        if wkey(name, old) in ss:
+            ss[wkey(name, new)] = ss[wkey(name, old)]
+            if wkey(name, old) != wkey(name, new):
+                del ss[wkey(name, old)]
+    ss["lang"] = new
 
 
 def reset_filters(sectors: dict[str, list[str]]) -> None:
     ss = st.session_state
     push_state(views.DEFAULT_STATE.with_(lang=check_lang(ss.get("lang")), basemap=ss.get(WIDGET["basemap"], "none"),
-                                         focus=""), sectors)
+                                         color=ss.get(WIDGET["color"]) or "sector", focus=""), sectors)
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,10 +348,14 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
         sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", key=f"w_sector_{group}",
                  format_func=counted("sector", lambda s: t_sector(s, lang)))
     sb.multiselect(t("side.action", lang), options["action"], key=WIDGET["action"], placeholder=t("side.all", lang),
-                   format_func=counted("action", str))
+                   format_func=counted("action", lambda a: views.action_label(a, lang)))
     sb.multiselect(t("side.precision", lang), options["precision"], key=WIDGET["precision"],
                    placeholder=t("side.all", lang),
                    format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
+    sb.multiselect(t("side.status", lang), options["status"], key=WIDGET["status"], placeholder=t("side.all", lang),
+                   format_func=counted("status", lambda v: t(f"status.{v}", lang)), help=t("side.status_help", lang))
+    sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), key=WIDGET["color"],
+                         format_func=lambda c: t(f"color.{c}", lang))
     sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
 
 
@@ -272,7 +381,7 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("field.id", lang): df["id"].astype(str).to_numpy(),
         t("field.name", lang): name.to_numpy(),
         t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
-        t("field.action", lang): df["action"].fillna("").astype(str).to_numpy(),
+        t("field.action", lang): [views.action_label(a, lang) for a in df["action"].fillna("").astype(str)],
         t("field.county", lang): views.effective_county(df).to_numpy(),
         t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
         t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],
@@ -280,6 +389,24 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
         t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),
     })
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def view_table(query: tuple[tuple[str, str], ...], part: str, columns: tuple[int, ...] | None = None):
+    """One of a view's project tables (``points``, ``citywide``, ``unplaced``, ``focus``; ``columns`` by
+    position), made once per view and shared by every session: an Arrow table, which ``st.dataframe``
+    sends without converting it again on every rerun."""
+    import pyarrow as pa
+
+    state, result = filtered(query)
+    if part == "focus":
+        placed = pd.concat([result.points, result.unplaced])
+        table = project_table(placed.loc[views.focus_mask(placed, state.focus)], state.lang)
+    else:
+        table = project_table(getattr(result, part), state.lang)
+    if columns is not None:
+        table = table.iloc[:, list(columns)]
+    return pa.Table.from_pandas(table, preserve_index=False)
 
 
 def show_answer(record: dict, lang: str, box=None) -> None:
@@ -317,9 +444,26 @@ def answer_box(lon_text: str, lat_text: str, crs: str, lang: str, box=None) -> N
     try:
         record = where_record(lon_text, lat_text, crs)
     except LayoutError as exc:
-        box.error(t("error.generic", lang, error=exc))
+        box.error(error_text(exc, lang, ui="app"))
         return
     show_answer(record, lang, box)
+
+
+def explain_layout(lang: str) -> None:
+    """一核两翼三极 in the plan's own words, on one screen, folded (the fold's state is kept)."""
+    text = views.layout_explanation(lang)
+    with st.expander(t("explain.title", lang), key="w_explain", on_change="rerun"):
+        st.markdown(f"> {text['overview']}\n>\n> —— {text['section']}")
+        columns = st.columns(3)
+        for column, kind in zip(columns, ("core", "wing", "pole"), strict=True):
+            with column:
+                st.markdown(f"**{t(f'explain.{kind}', lang)}**")
+                for item in text[kind]:
+                    st.markdown(f"<span style='color:{item['color']}'>■</span> **{item['name']}** "
+                                f"· {item['counties']}", unsafe_allow_html=True)
+                    st.caption(f"{item['definition']}（{item['section']}）" if lang == "zh"
+                               else f"{item['definition']} ({item['section']})")
+        st.caption(t("app.caption", lang))
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,18 +482,20 @@ def click_answer(lang: str) -> None:
     answer_box(f"{click[0]:.6f}", f"{click[1]:.6f}", crs, lang)
 
 
-def map_tab(state: views.ViewState, result: views.FilterResult, key: str) -> None:
+def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total: int) -> None:
     lang = state.lang
-    left, right = st.columns([3, 1], gap="medium")
+    left, right = st.columns([3, 1], gap="small")
     with left:
-        m = built_map(view_key(state), key)
-        out = st_folium(copy.deepcopy(m), key="map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_clicked"])
+        out = show_map(state, key)
         clicked = (out or {}).get("last_clicked")
         if clicked and clicked != st.session_state.get("click_raw"):
             st.session_state["click_raw"] = clicked
             st.session_state["click"] = (clicked["lng"], clicked["lat"], state.basemap)
     with right:
+        m1, m2 = st.columns(2)
+        m1.metric(t("count.metric_points", lang), format_count(len(result.points), lang))
+        m2.metric(t("count.metric_citywide", lang), format_count(len(result.citywide), lang))
+        st.metric(t("count.metric_total", lang), f"{format_count(result.total, lang)} / {format_count(total, lang)}")
         st.markdown(f"**{t('panel.click', lang)}**")
         click_answer(lang)
         if state.focus:
@@ -357,17 +503,17 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str) -> Non
             focused = placed.loc[views.focus_mask(placed, state.focus)]
             st.markdown(f"**{t('panel.focus', lang, name=views.focus_label(state.focus, lang))}** "
                         f"({format_count(len(focused), lang)})")
-            st.dataframe(project_table(focused, lang).iloc[:, :4], hide_index=True, height=240)
+            st.dataframe(view_table(view_key(state), "focus", (0, 1, 2, 3)), hide_index=True, height=240)
         st.markdown(f"**{t('panel.citywide', lang)}** ({format_count(len(result.citywide), lang)})")
         if len(result.citywide):
-            st.dataframe(project_table(result.citywide, lang).iloc[:, [1, 2, 3]], hide_index=True, height=240)
+            st.dataframe(view_table(view_key(state), "citywide", (1, 2, 3)), hide_index=True, height=240)
         else:
             st.caption(t("panel.citywide_none", lang))
         if len(result.unplaced):
             st.markdown(f"**{t('panel.unplaced', lang)}** ({format_count(len(result.unplaced), lang)})")
-            st.dataframe(project_table(result.unplaced, lang).iloc[:, [1, 2, 4]], hide_index=True, height=200)
+            st.dataframe(view_table(view_key(state), "unplaced", (1, 2, 4)), hide_index=True, height=200)
     if len(result.points):
-        st.dataframe(project_table(result.points, lang), hide_index=True, height=320)
+        st.dataframe(view_table(view_key(state), "points"), hide_index=True, height=320)
     else:
         st.info(t("count.none", lang))
 
@@ -378,16 +524,20 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
     mode = st.segmented_control(t("which.mode", lang), modes, key="w_which_mode", required=True,
                                 format_func=lambda m: t(f"which.mode.{m}", lang))
     if mode == "project":
-        ids = catalog["id"].astype(str).tolist()
-        labels = dict(zip(ids, (catalog["id"].astype(str) + " · " + catalog["name"].astype(str)).tolist(),
-                          strict=True))
+        query = st.text_input(t("which.search", lang), key="w_which_q", placeholder=t("side.search_help", lang))
+        index = catalog_bundle()[2]
+        found = catalog.loc[views.search_mask(index, query)] if query.strip() else catalog
+        ids = found["id"].astype(str).tolist()
+        labels = dict(zip(ids, (found["id"].astype(str) + " · " + found["name"].astype(str)).tolist(), strict=True))
         pick = st.selectbox(t("which.project", lang), ids, key="w_which_project", format_func=labels.get,
-                            index=None, placeholder=t("side.search_help", lang))
+                            index=None,
+                            placeholder=t("which.pick", lang, count=format_count(len(ids), lang)))
         if pick is not None:
             row = catalog.loc[catalog["id"].astype(str) == pick].iloc[0]
             if pd.isna(row["lon"]) or pd.isna(row["lat"]):
                 st.info(t("which.no_point", lang))
             else:
+                precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
         c1, c2, c3 = st.columns([1, 1, 1.4])
@@ -400,64 +550,143 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
         click_answer(lang)
 
 
+def precision_note(row: pd.Series, lang: str) -> None:
+    """How exact a catalog project's point is: a town or county seat stands in for an unknown site."""
+    precision = str(row.get("precision", ""))
+    if precision not in ("county", "town"):
+        return
+    source = str(row.get("geocode_source", ""))
+    seat = source.split("= ", 1)[1].split(",", 1)[0].strip() if "= " in source else "—"
+    county = str(row.get("county", ""))
+    st.warning(t(f"which.precision.{precision}", lang, seat=seat, county=county))
+
+
+BATCH_CRS = ["auto", *CRS_NAMES, "EPSG:4546", "EPSG:4547", "EPSG:4525", "EPSG:4526", "EPSG:2382", "EPSG:2383"]
+
+
 def batch_tab(lang: str) -> None:
+    """Upload a table, get it back with zone columns and a reason per row (the CLI's classify, same words)."""
     st.markdown(t("batch.intro", lang))
     limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
     upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
                               max_upload_size=limit_mb)
-    c1, c2, c3 = st.columns([1.4, 1, 1])
-    crs = c1.selectbox(t("batch.crs", lang), list(CRS_NAMES), key="w_batch_crs", format_func=CRS_LABELS.get)
-    lon = c2.text_input(t("batch.lon", lang), key="w_batch_lon")
-    lat = c3.text_input(t("batch.lat", lang), key="w_batch_lat")
+    st.caption(t("batch.limits", lang, size=format_bytes(MAX_UPLOAD_BYTES), columns=f"{tables.MAX_COLUMNS:,}",
+                 cells=format_count(tables.MAX_CELLS, lang)))
     if upload is None:
         return
     data = upload.getvalue()
     if len(data) > MAX_UPLOAD_BYTES:
         st.error(t("batch.too_big", lang, size=format_bytes(len(data)), limit=format_bytes(MAX_UPLOAD_BYTES)))
         return
+    sheet = st.session_state.get("w_batch_sheet") or None
+    header_row = int(st.session_state.get("w_batch_header") or 0) or None
     try:
-        out, encoding = classified_upload(data, upload.name, crs, lon.strip(), lat.strip())
+        table = uploaded_table(data, upload.name, sheet, header_row)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        st.error(error_text(exc, lang, ui="app"))
         return
-    errors = out["error"] != ""
-    inside = out["inside"] == True  # noqa: E712 - object column of True/False/""
-    st.success(t("batch.summary", lang, rows=format_count(len(out), lang), encoding=encoding,
-                 inside=int(inside.sum()), outside=int(len(out) - inside.sum() - errors.sum()),
-                 errors=int(errors.sum())))
-    if errors.any():
+    columns = [""] + list(map(str, table.frame.columns))
+    auto = t("batch.auto", lang)
+    c0, h0, c1, c2, c3, c4 = st.columns([1, 0.8, 1.4, 1, 1, 1])
+    if len(table.sheets) > 1:
+        c0.selectbox(t("batch.sheet", lang), table.sheets, key="w_batch_sheet",
+                     index=table.sheets.index(table.sheet) if table.sheet in table.sheets else 0)
+    h0.number_input(t("batch.header_row", lang), min_value=0, step=1, key="w_batch_header",
+                    help=t("batch.header_row_help", lang, row=table.header_row))
+    crs = c1.selectbox(t("batch.crs", lang), BATCH_CRS, key="w_batch_crs",
+                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+    lon = c2.selectbox(t("batch.lon", lang), columns, key="w_batch_lon", format_func=lambda c: c or auto)
+    lat = c3.selectbox(t("batch.lat", lang), columns, key="w_batch_lat", format_func=lambda c: c or auto)
+    pair = c4.selectbox(t("batch.pair", lang), columns, key="w_batch_pair", format_func=lambda c: c or auto)
+    options = (upload.name, table.sheet, header_row, crs, lon or "", lat or "", pair or "", lang)
+    try:
+        result = classified_upload(data, *options)
+    except LayoutError as exc:
+        st.error(error_text(exc, lang, ui="app"))
+        return
+    counts = result.counts
+    notes = [t(code, lang, **args) for code, args in table.notes]
+    st.info(" ".join([*notes, batch.decision_text(result, lang)]))
+    st.success(t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
+                 outside=counts["outside"], errors=counts["error"]))
+    if counts["error"]:
         st.markdown(f"**{t('batch.errors', lang)}**")
-        st.dataframe(pd.DataFrame({t("batch.row", lang): out.index[errors] + 2,  # the spreadsheet's row number
-                                   "error": out.loc[errors, "error"]}), hide_index=True)
-    st.dataframe(out.astype(str), hide_index=True)  # mixed True/False/"" cells shown as text
-    stem = upload.name.rsplit(".", 1)[0] + "_zones"
+        st.dataframe(result.problem_rows(table.frame, lang=lang), hide_index=True)
+    shown = pd.concat([table.frame.reset_index(drop=True), result.added.reset_index(drop=True)], axis=1)
+    st.dataframe(shown.astype(str).replace({"None": "", "nan": ""}), hide_index=True)
+    stem = upload.name.rsplit(".", 1)[0] + ("_片区" if lang == "zh" else "_zones")
     d1, d2 = st.columns(2)
-    d1.download_button(t("batch.download_csv", lang), table_to_bytes(out, ".csv"), file_name=f"{stem}.csv",
-                       mime="text/csv", key="w_dl_csv")
-    d2.download_button(t("batch.download_xlsx", lang), table_to_bytes(out, ".xlsx"), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_dl_xlsx")
+    try:
+        d1.download_button(t("batch.download_csv", lang), result_file(data, *options, "csv"), file_name=f"{stem}.csv",
+                           mime="text/csv", key="w_dl_csv")
+        d2.download_button(t("batch.download_xlsx", lang), result_file(data, *options, "xlsx"),
+                           file_name=f"{stem}.xlsx", key="w_dl_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    except LayoutError as exc:
+        st.error(error_text(exc, lang, ui="app"))
 
 
-def summary_tab(result: views.FilterResult, sectors: dict[str, list[str]], lang: str) -> None:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def summary_tables(query: tuple[tuple[str, str], ...]) -> dict:
+    """The summaries of one view (Arrow tables and the chart), made once per view and shared by every session."""
+    import pyarrow as pa
+
+    catalog, sectors, _ = catalog_bundle()
+    state, result = filtered(query)
+    lang = state.lang
     rows = pd.concat([result.points, result.unplaced, result.citywide])
     order = [s for group in sectors.values() for s in group]
+    table = views.zone_sector_counts(rows, order, lang=lang)
+    long = views.zone_sector_long(table, lang=lang)
+    arrow = pa.Table.from_pandas
+    return {"counts": arrow(table.rename(columns={s: t_sector(s, lang) for s in order}).reset_index()),
+            "rows": len(table), "chart": sector_chart(long, table.index.name, order, lang) if len(long) else None,
+            "table1": arrow(table1_frame(lang=lang), preserve_index=False),
+            "targets": arrow(targets_frame(lang=lang, sectors=order), preserve_index=False)}
+
+
+def summary_tab(state: views.ViewState) -> None:
+    lang = state.lang
+    tables = summary_tables(view_key(state))
     st.subheader(t("sum.zone_sector", lang))
     st.caption(t("sum.zone_sector_note", lang))
-    table = views.zone_sector_counts(rows, order, lang=lang)
-    shown = table.rename(columns={s: t_sector(s, lang) for s in order})
-    st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)
-    long = views.zone_sector_long(table, lang=lang)
-    if len(long):
+    st.dataframe(tables["counts"], hide_index=True, height=(tables["rows"] + 1) * 35 + 3)
+    if tables["chart"] is not None:
         st.markdown(f"**{t('sum.chart', lang)}**")
-        long[t("field.sector", lang)] = long[t("field.sector", lang)].map(lambda s: t_sector(s, lang))
-        st.bar_chart(long, x=table.index.name, y=t("sum.total", lang), color=t("field.sector", lang),
-                     stack=True, horizontal=True)
+        st.vega_lite_chart(*tables["chart"], use_container_width=True)
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
     st.caption(f"{ind.section} · {ind.context}")
-    st.dataframe(table1_frame(lang=lang), hide_index=True)
+    st.dataframe(tables["table1"], hide_index=True)
     st.subheader(t("sum.targets", lang))
-    st.dataframe(targets_frame(lang=lang, sectors=order), hide_index=True)
+    st.dataframe(tables["targets"], hide_index=True)
+
+
+def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: str) -> tuple[pd.DataFrame, dict]:
+    """Projects per zone, stacked by sector in the map's colours (layout.palette), labels in full.
+
+    A plain Vega-Lite spec (no Altair object to build and validate on every rerun)."""
+    sector_field, total_field = t("field.sector", lang), t("sum.total", lang)
+    data = long.copy()
+    data[sector_field] = data[sector_field].map(lambda s: t_sector(s, lang))
+    present = [s for s in order if t_sector(s, lang) in set(data[sector_field])]
+    names = [t_sector(s, lang) for s in present]
+    data["rank"] = data[sector_field].map({n: i for i, n in enumerate(names)})
+    spec = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": zone_field, "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 0}},
+            "x": {"field": total_field, "type": "quantitative", "title": total_field},
+            "color": {"field": sector_field, "type": "nominal", "sort": names,
+                      "scale": {"domain": names, "range": sector_colors(present)},
+                      "legend": {"orient": "bottom", "columns": 4 if lang == "en" else 6, "labelLimit": 0,
+                                 "title": None, "symbolType": "square"}},
+            "order": {"field": "rank", "type": "quantitative"},
+            "tooltip": [{"field": zone_field}, {"field": sector_field}, {"field": total_field}],
+        },
+        "config": {"font": CHART_FONT},
+    }
+    return data, spec
 
 
 def export_available() -> bool:
@@ -524,26 +753,23 @@ def main() -> None:
     sync_url(state)
     share_link(state)
 
+    st.html(PAGE_CSS)
     st.title(t("app.title", lang))
-    st.caption(t("app.caption", lang))
+    explain_layout(lang)
     if st.session_state.get("query_problems"):
         st.warning(t("error.query", lang, problems="; ".join(st.session_state["query_problems"])))
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("count.metric_points", lang), format_count(len(result.points), lang))
-    m2.metric(t("count.metric_citywide", lang), format_count(len(result.citywide), lang))
-    m3.metric(t("count.metric_total", lang), f"{format_count(result.total, lang)} / {format_count(len(catalog), lang)}")
 
     names = [t("tab.map", lang), t("tab.which", lang), t("tab.batch", lang), t("tab.summary", lang)]
     has_export = export_available()
     tabs = st.tabs([*names, t("tab.exports", lang)] if has_export else names)
     with tabs[0]:
-        map_tab(state, result, key)
+        map_tab(state, result, key, len(catalog))
     with tabs[1]:
         which_tab(catalog, lang)
     with tabs[2]:
         batch_tab(lang)
     with tabs[3]:
-        summary_tab(result, sectors, lang)
+        summary_tab(state)
     if has_export:
         with tabs[4]:
             export_tab(state)

@@ -8,6 +8,7 @@ against: a GeoDataFrame with float ``lon``/``lat``, Point geometry (WGS84) and t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.classify import classify_points, parse_coordinates, split_ids
+from layout.classify import classify_points, split_ids
+from layout.coords import parse_coordinates
 from layout.crs import WGS84
 from layout.errors import InputError
 from layout.gazetteer import CITYWIDE, geocode, geocode_county
@@ -60,8 +62,7 @@ def read_catalog_table(path: str | os.PathLike = CATALOG_PATH) -> pd.DataFrame:
     """
     from layout.tables import read_table
 
-    df, _ = read_table(path)
-    return df.astype(object)
+    return read_table(path, header_row=1).frame.astype(object)
 
 
 def catalog_to_text(df: pd.DataFrame) -> str:
@@ -70,9 +71,19 @@ def catalog_to_text(df: pd.DataFrame) -> str:
 
 
 def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> Path:
-    """Write the catalog atomically as UTF-8 without BOM, keeping the previous file as ``<name>.bak``."""
+    """Write the catalog atomically as UTF-8 without BOM, keeping the previous file as ``<name>.bak``.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` is not a .csv (the catalog is CSV text; an .xlsx would be destroyed), or cannot be written.
+    """
+    from layout.errors import OutputError
     from layout.tables import atomic_write
 
+    if Path(path).suffix.lower() != ".csv":
+        raise OutputError(f"{path}: the catalog is CSV text and is only written to a .csv file; convert the workbook "
+                          "to CSV first", code="catalog_not_csv", path=str(path))
     data = catalog_to_text(df).encode("utf-8")
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
@@ -237,11 +248,40 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None, refresh
 def geocode_catalog(path: str | os.PathLike = CATALOG_PATH, *, dry_run: bool = False,
                     refresh: bool = False) -> FillReport:
     """Read the catalog at ``path``, fill (``refresh``: also redo) its geocodes, write it back atomically
-    with a backup."""
+    with a backup.
+
+    The read-modify-write holds an exclusive lock on the file (concurrent runs wait their turn, and the
+    ``.bak`` is always the version each run replaced). A catalog that fails validation, or that is not a
+    .csv, is refused before anything is written.
+
+    Raises
+    ------
+    InputError
+        When the catalog cannot be read or fails validation (the message counts the errors and names the fix).
+    """
+    from layout.tables import locked
+
+    path = Path(path)
+    if not dry_run and path.suffix.lower() != ".csv":
+        from layout.errors import OutputError
+
+        raise OutputError(f"{path}: the catalog is CSV text and is only written to a .csv file; convert the workbook "
+                          "to CSV first", code="catalog_not_csv", path=str(path))
     report = FillReport()
-    filled = fill_geocodes(read_catalog_table(path), report=report, refresh=refresh)
-    if not dry_run and (report.town or report.county):
-        write_catalog(filled, path)
+    with contextlib.nullcontext() if dry_run else locked(path):
+        table = read_catalog_table(path)
+        if not dry_run:
+            from layout.validate import validate_catalog
+
+            # empty coordinates are what this command fills: every other error stops it
+            errors = [p for p in validate_catalog(path) if p.severity == "error" and "geocode-catalog" not in p.fix]
+            if errors:
+                raise InputError(f"{path}: the catalog has {len(errors)} errors (first: {errors[0]}); fix them "
+                                 f"(python -m layout validate {path}) before filling coordinates",
+                                 code="catalog_invalid", path=str(path), count=len(errors), first=str(errors[0]))
+        filled = fill_geocodes(table, report=report, refresh=refresh)
+        if not dry_run and (report.town or report.county):
+            write_catalog(filled, path)
     return report
 
 

@@ -20,9 +20,11 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.crs import check_crs, check_lonlat, from_metric, is_placeholder, parse_number, to_wgs84
+from layout.coords import CellError, parse_angle
+from layout.crs import check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
+from layout.i18n import reason_text
 from layout.nearest import (
     LEVELS,
     MARGIN_DEG,
@@ -363,96 +365,17 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
         When LON or LAT is not a number, is impossible, or the pair looks swapped.
     """
     values = []
-    for label, text in (("LON", lon_text), ("LAT", lat_text)):
-        try:
-            values.append(parse_number(text))
-        except InputError as exc:
-            raise InputError(f"{label} {exc}") from None
-    if problem := check_lonlat(*values):
-        raise InputError(problem)
+    for which, text in (("lon", lon_text), ("lat", lat_text)):
+        try:  # decimal degrees, or DMS/DDM as people write them (112°21′18″, 112度21分18秒)
+            values.append(parse_angle(text)[0])
+        except CellError as exc:  # the batch check's reason for such a cell, naming which of the two
+            args = {**exc.args_, "which": which}
+            raise InputError(reason_text(exc.code, args, "en"), code="cell", reason=exc.code, **args) from None
+    if problem := lonlat_problem(*values):
+        raise InputError(check_lonlat(*values), code="cell", reason=problem[0], **problem[1])
     wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
     row = classify_points(wlon, wlat).iloc[0]
     record = {key: _plain(row[key]) for key in WHERE_KEYS}
     record["zones"], record["poles"] = list(split_ids(row["zones"])), list(split_ids(row["poles"]))
     return {"lon": round(float(wlon[0]), 7), "lat": round(float(wlat[0]), 7), **record}
 
-
-# --------------------------------------------------------------------------------------------
-# Tables
-
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
-
-
-def find_coordinate_columns(columns: list[str], *, lon: str | None = None,
-                            lat: str | None = None) -> tuple[str, str]:
-    """The longitude and latitude columns: as given, else found by their usual names.
-
-    Raises
-    ------
-    InputError
-        When a given column is missing or none can be found; the message lists the table's columns.
-    """
-    by_key = {str(c).strip().lower(): c for c in columns}
-
-    def pick(given: str | None, names: tuple[str, ...], what: str, flag: str) -> str:
-        if given is not None:
-            if given not in columns:
-                raise InputError(f"{what} column {given!r} is not in the table; its columns are "
-                                 f"{', '.join(map(str, columns))}")
-            return given
-        for name in names:
-            if name in by_key:
-                return by_key[name]
-        raise InputError(f"no {what} column found (looked for {', '.join(names)}); name it with {flag} COL. "
-                         f"The table's columns are {', '.join(map(str, columns))}")
-
-    return pick(lon, LON_NAMES, "longitude", "--lon"), pick(lat, LAT_NAMES, "latitude", "--lat")
-
-
-def parse_coordinates(lon_cells: pd.Series, lat_cells: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Parse text cells into floats; a row that cannot be used gets NaN and a one-line reason."""
-    n = len(lon_cells)
-    lon, lat, errors = np.full(n, np.nan), np.full(n, np.nan), [""] * n
-    for i, (x_text, y_text) in enumerate(zip(lon_cells.tolist(), lat_cells.tolist(), strict=True)):
-        problems = []
-        try:
-            x = parse_number(x_text)
-        except InputError as exc:
-            problems.append(f"longitude {exc}")
-        try:
-            y = parse_number(y_text)
-        except InputError as exc:
-            problems.append(f"latitude {exc}")
-        if not problems and (problem := check_lonlat(x, y)):
-            problems.append(problem)
-        if problems:
-            errors[i] = "; ".join(problems)
-        else:
-            lon[i], lat[i] = x, y
-    return lon, lat, errors
-
-
-def classify_table(df: pd.DataFrame, *, lon_col: str | None = None, lat_col: str | None = None,
-                   crs: str = "wgs84") -> pd.DataFrame:
-    """The same table with zone columns appended; every row kept, in order.
-
-    Appended: ``county``, ``adcode``, ``zone``, ``zones``, ``poles`` (ids joined with ``;``), ``inside``,
-    ``nearest_county``, ``distance_km``, ``wgs84_lon``/``wgs84_lat`` when ``crs`` is not WGS84, and
-    ``error`` (why a row's coordinates could not be used, else empty). A name the table already uses
-    gets the suffix ``_computed``.
-    """
-    crs = check_crs(crs)
-    lon_col, lat_col = find_coordinate_columns(list(df.columns), lon=lon_col, lat=lat_col)
-    lon, lat, errors = parse_coordinates(df[lon_col].astype(str), df[lat_col].astype(str))
-    result = classify_points(lon, lat, crs)
-    valid = np.isfinite(lon)
-    result["inside"] = np.where(valid, result["inside"].to_numpy(), None)
-    if crs != "wgs84":
-        wlon, wlat = to_wgs84(lon, lat, crs)
-        result.insert(0, "wgs84_lat", np.round(wlat, 7))
-        result.insert(0, "wgs84_lon", np.round(wlon, 7))
-    result["error"] = errors
-    result.columns = [f"{c}_computed" if c in df.columns else c for c in result.columns]
-    result = result.astype(object)  # text cells: a missing value becomes an empty cell, not NaN
-    return pd.concat([df.reset_index(drop=True), result.where(result.notna(), "")], axis=1)

@@ -14,6 +14,7 @@ import click
 
 from layout.errors import InputError, LayoutError
 
+STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
@@ -55,31 +56,117 @@ def where(lon: str, lat: str, crs: str) -> None:
 
 @main.command()
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output .csv or .xlsx (default: SRC with '_zones' added, same type).")
-@click.option("--lon", "lon_col", help="Longitude column (default: lon, lng, longitude, x or 经度).")
-@click.option("--lat", "lat_col", help="Latitude column (default: lat, latitude, y or 纬度).")
-@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True, help="Coordinate system of the table.")
-def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, crs: str) -> None:
-    """Append county/zone/pole columns to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
+@click.option("--lon", "lon_col", help="Longitude (or X) column (default: found by name: 经度, 东经, lon, lng …).")
+@click.option("--lat", "lat_col", help="Latitude (or Y) column (default: found by name: 纬度, 北纬, lat …).")
+@click.option("--pair", "pair_col", help="One column holding both, e.g. 坐标 = '112.35,28.55'.")
+@click.option("--sheet", help="Workbook sheet (default: the first whose header names coordinates).")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row number of the header (default: detected).")
+@click.option("--crs", default="auto", show_default=True,
+              help="auto, wgs84, gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN (e.g. EPSG:4546).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the added headers, values and messages (en: ids for machines).")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "input"]), default="utf-8-sig", show_default=True,
+              help="CSV output encoding: UTF-8 with BOM, or the input's own (e.g. GBK).")
+def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+             sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """Add county/zone/pole columns and a reason to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
 
-    Example: python -m layout classify projects.xlsx -o projects_zones.xlsx --lon 经度 --lat 纬度 --crs gcj02
+    The table comes back whole: a workbook keeps its sheets, formats, dates and formulas; a CSV keeps its
+    text byte for byte. Coordinates may be decimal degrees, 度分秒, one "lon,lat" cell or CGCS2000
+    Gauss-Krüger metres; --crs auto decides and says how.
+
+    Example: python -m layout classify 项目.xlsx -o 项目_片区.xlsx --crs gcj02
     """
-    from layout.classify import classify_table
-    from layout.tables import read_table, write_table
+    from layout.i18n import error_text
 
-    df, encoding = read_table(src)
-    out = classify_table(df, lon_col=lon_col, lat_col=lat_col, crs=crs.lower())
+    try:
+        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+    except LayoutError as exc:
+        click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+        sys.exit(2)
+
+
+def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+              sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import check_fits, check_suffix, check_writable, read_table, write_result
+
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
-    if output.resolve() == src.resolve():
-        raise InputError(f"-o {output} is the input file; choose another output name")
-    write_table(out, output)
-    errors = (out["error"] != "").sum()
-    inside = (out["inside"] == True).sum()  # noqa: E712 - object column of True/False/""
-    click.echo(f"{len(out)} rows ({encoding}) → {output}: {inside} inside 益阳, "
-               f"{len(out) - inside - errors} outside, {errors} with errors", err=True)
-    for i in out.index[out["error"] != ""][:20]:
-        click.echo(f"  row {i + 2}: {out.at[i, 'error']}", err=True)
+    check_writable(output)
+    check_suffix(output.name)
+    if output.exists() and src.exists() and output.resolve() == src.resolve():
+        raise InputError(f"-o {output} is the input file; choose another output name", code="same_file",
+                         path=str(output))
+    if src.suffix.lower() == output.suffix.lower() == ".csv" and src.is_file() and src.stat().st_size > STREAM_BYTES:
+        _classify_stream(src, output, lon_col, lat_col, pair_col, header_row, crs, lang, encoding)
+        return
+    table = read_table(src, sheet=sheet, header_row=header_row)
+    check_fits(table, output.suffix.lower())  # before the work, not after it
+    result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
+    out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"
+    write_result(table, result.added, output, encoding=out_encoding)
+    counts = result.counts
+    for code, args in table.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(result, lang), err=True)
+    click.echo(f"{src.name} ({table.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{len(table.frame):,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    rows = result.problem_rows(table.frame, lang=lang, limit=20)
+    for values in rows.itertuples(index=False):
+        name = f" {values[1]}" if result.name_column else ""
+        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+        click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}", err=True)
+    if counts["error"] > len(rows):
+        click.echo("  …", err=True)
+
+
+def _classify_stream(src: Path, output: Path, lon_col: str | None, lat_col: str | None, pair_col: str | None,
+                     header_row: int | None, crs: str, lang: str, encoding: str) -> None:
+    """classify for a large CSV → CSV, a chunk at a time (bounded memory), the same output and messages."""
+    from layout.batch import classify_table, decision_text
+    from layout.i18n import t
+    from layout.tables import atomic_write, iter_csv_chunks, result_csv_bytes
+
+    counts = {"inside": 0, "outside": 0, "error": 0}
+    problems: list[str] = []
+    state: dict = {}
+
+    def write(tmp: Path) -> None:
+        chunk_crs = crs
+        with open(tmp, "wb") as out:
+            for k, table in enumerate(iter_csv_chunks(src, header_row=header_row)):
+                result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=chunk_crs, lang=lang)
+                if k == 0:
+                    state.update(table=table, result=result)
+                    d = result.decision
+                    if d.code == "crs.gk_cm" and not d.args.get("degrees"):
+                        chunk_crs = d.crs  # the whole file is read at the meridian the first rows decided
+                out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
+                out.write(result_csv_bytes(table, result.added, encoding=out_encoding, head=k == 0))
+                for key, value in result.counts.items():
+                    counts[key] += value
+                if len(problems) < 20:
+                    rows = result.problem_rows(table.frame, lang=lang, limit=20 - len(problems))
+                    for values in rows.itertuples(index=False):
+                        name = f" {values[1]}" if result.name_column else ""
+                        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+                        problems.append(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}")
+
+    atomic_write(output, write)
+    first = state["table"]
+    for code, args in first.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(state["result"], lang), err=True)
+    rows = sum(counts.values())
+    click.echo(f"{src.name} ({first.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{rows:,}",
+               inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["error"] > len(problems):
+        click.echo("  …", err=True)
 
 
 @main.command()

@@ -183,13 +183,17 @@ def parse_number(text: object) -> float:
     else:
         cleaned = unicodedata.normalize("NFKC", str(text)).strip().rstrip("°").strip()
         if not cleaned:
-            raise InputError("is empty")
+            raise InputError("is empty", code="cell", reason="empty")
+        shown = " ".join(str(text).split())
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"  # a 100 KB argument is not echoed in full
         try:
+            if "_" in cleaned:  # float() reads '1_12.3' as 112.3: a typo, not a number
+                raise ValueError(cleaned)
             value = float(cleaned)
         except ValueError:
-            raise InputError(f"{str(text).strip()!r} is not a number") from None
+            raise InputError(f"{shown!r} is not a number", code="cell", reason="not_number", text=shown) from None
     if not np.isfinite(value):
-        raise InputError(f"{text!r} is not a finite number")
+        raise InputError(f"{str(text)[:40]!r} is not a finite number", code="cell", reason="not_finite")
     return value
 
 
@@ -204,21 +208,37 @@ def is_placeholder(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     return (lon == 0.0) | (lat == 0.0)
 
 
-def check_lonlat(lon: float, lat: float) -> str | None:
-    """A one-line problem with a longitude/latitude pair, or None when it is usable.
+def lonlat_problem(lon: float, lat: float) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with a longitude/latitude pair, as a reason code of ``layout.i18n`` (``reason.<code>``)
+    and its arguments, or None when it is usable.
 
-    Flags placeholders for a missing point (:func:`is_placeholder`), impossible values and pairs that
-    look swapped (latitude first), which is the commonest mistake when coordinates are copied from a map.
+    Flags placeholders for a missing point (:func:`is_placeholder`), pairs that look swapped (latitude
+    first: the commonest mistake when coordinates are copied from a map) and impossible values.
     """
+    a, b = f"{lon:g}", f"{lat:g}"
     if is_placeholder(lon, lat):
-        return (f"{lon:g}, {lat:g} looks like a placeholder for a missing point (a coordinate of exactly 0, "
-                "often a blank cell read as 0); give the point's real longitude and latitude")
-    looks_swapped = (CHINA_LON[0] <= lat <= CHINA_LON[1]) and (CHINA_LAT[0] <= lon <= CHINA_LAT[1])
-    if looks_swapped:
-        return (f"looks swapped: {lon:g}, {lat:g} — longitude comes first "
-                f"(e.g. {lat:g} {lon:g})")
+        return "placeholder", {"a": a, "b": b}
+    if (CHINA_LON[0] <= lat <= CHINA_LON[1]) and (CHINA_LAT[0] <= lon <= CHINA_LAT[1]):
+        return "swapped", {"a": a, "b": b}
     if not -180.0 <= lon <= 180.0:
-        return f"longitude {lon:g} is impossible: it should be between -180 and 180"
+        return "lon_range", {"a": a, "b": b}
     if not -90.0 <= lat <= 90.0:
-        return f"latitude {lat:g} is impossible: it should be between -90 and 90"
+        return "lat_range", {"a": a, "b": b}
     return None
+
+
+_LONLAT_MESSAGES = {
+    "placeholder": ("{a}, {b} looks like a placeholder for a missing point (a coordinate of exactly 0, often a "
+                    "blank cell read as 0); give the point's real longitude and latitude"),
+    "swapped": "looks swapped: {a}, {b} — longitude comes first (e.g. {b} {a})",
+    "lon_range": "longitude {a} is impossible: it should be between -180 and 180",
+    "lat_range": "latitude {b} is impossible: it should be between -90 and 90",
+}
+
+
+def check_lonlat(lon: float, lat: float) -> str | None:
+    """A one-line problem with a longitude/latitude pair (English), or None when it is usable."""
+    if (problem := lonlat_problem(lon, lat)) is None:
+        return None
+    code, args = problem
+    return _LONLAT_MESSAGES[code].format(**args)

@@ -29,21 +29,41 @@ from pptx.util import Emu, Inches, Pt
 
 from layout.errors import InputError
 from layout.i18n import t
+from layout.palette import sector_color
 from layout.plan import PLAN_TITLE, sentences_naming, squash
-from layout.views import effective_county, zone_name
+from layout.views import action_phrase, effective_county, zone_name
 from layout.zones import DATONGHU, load_zone_model
 
 #: The names the plan uses for each county (sentences are found by these).
 SHORT_NAMES = {"资阳区": "资阳", "赫山区": "赫山", "南县": "南县", "桃江县": "桃江", "安化县": "安化",
                "沅江市": "沅江", "大通湖区": "大通湖"}
 ROWS_PER_SLIDE = 12
-SENTENCE_CHARS_PER_SLIDE = 520  # about what fits at 15 pt in the text area
+CAPTION_CHARS = 46  # a quote on a slide is a short caption; the whole sentence goes to the speaker notes
 FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows meeting-room PC; PowerPoint substitutes elsewhere
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 INK = RGBColor(0x22, 0x22, 0x22)
 MUTED = RGBColor(0x66, 0x66, 0x66)
 RULE = RGBColor(0xDD, 0xDD, 0xDD)
 
+
+
+def plan_title(lang: str) -> str:
+    """The plan's title in ``lang`` (English decks carry no Chinese on their slides)."""
+    return PLAN_TITLE if lang == "zh" else t("deck.plan_title", lang)
+
+
+def caption(quote: str, limit: int = CAPTION_CHARS) -> str:
+    """``quote`` cut to its first clause(s) within ``limit`` characters, with … when cut."""
+    if len(quote) <= limit:
+        return quote
+    cut = max(quote.rfind(mark, 0, limit) for mark in "，；。、")
+    return quote[:cut if cut > limit // 2 else limit] + "…"
+
+
+def _add_notes(slide, lines: Sequence[str]) -> None:
+    """Speaker notes: the plan's full sentences behind a slide, for the presenter."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = "\n".join(lines)
 
 
 def short_name(county: str) -> str:
@@ -116,19 +136,6 @@ def sector_counts(projects: pd.DataFrame, sectors: Sequence[str]) -> pd.Series:
     counts = projects["sector"].astype(str).value_counts()
     order = list(sectors) + [s for s in counts.index if s not in sectors]
     return counts.reindex(order, fill_value=0).astype(int)
-
-
-def paginate_sentences(sentences: Sequence[str], budget: int = SENTENCE_CHARS_PER_SLIDE) -> list[list[str]]:
-    """Sentences split into slides of about ``budget`` characters (a long sentence gets a slide alone)."""
-    pages: list[list[str]] = [[]]
-    used = 0
-    for s in sentences:
-        if pages[-1] and used + len(s) > budget:
-            pages.append([])
-            used = 0
-        pages[-1].append(s)
-        used += len(s) + 20  # paragraph spacing counts as a line's worth
-    return [p for p in pages if p] or [[]]
 
 
 def chunks(frame: pd.DataFrame, size: int = ROWS_PER_SLIDE) -> list[pd.DataFrame]:
@@ -219,9 +226,10 @@ class _Deck:
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)
         county = self.brief.county if self.lang == "zh" else load_zone_model().counties[self.brief.county].name_en
+        footer = t("deck.footer", self.lang, plan=plan_title(self.lang), county=county)
         for i, slide in enumerate(slides[1:], start=2):
-            _text(slide, Inches(0.6), Inches(7.02), Inches(10), Inches(0.32),
-                  f"{PLAN_TITLE} · 一核两翼三极 ｜ {county}", size=9, color=MUTED, name="footer")
+            _text(slide, Inches(0.6), Inches(7.02), Inches(10), Inches(0.32), footer, size=9, color=MUTED,
+                  name="footer")
             _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{i} / {len(slides)}", size=9,
                   color=MUTED, align=PP_ALIGN.RIGHT, name="page")
         return self.prs
@@ -236,7 +244,7 @@ def _title_slide(deck: _Deck) -> None:
     slide = deck.prs.slides.add_slide(deck.blank)
     _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
     _rect(slide, 0, 0, Inches(0.45), SLIDE_H, deck.accent)
-    name = b.county if lang == "zh" else f"{load_zone_model().counties[b.county].name_en} ({b.county})"
+    name = b.county if lang == "zh" else load_zone_model().counties[b.county].name_en
     _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), name, size=54, bold=True, name="title",
           anchor=MSO_ANCHOR.BOTTOM)
     _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), t("deck.subtitle", lang), size=24, color=MUTED)
@@ -247,13 +255,14 @@ def _title_slide(deck: _Deck) -> None:
         count += ("，" if lang == "zh" else ", ") + t("deck.count_datonghu", lang, n=len(rows))
     _text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
     _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
-          f"{t('deck.basis', lang, plan=PLAN_TITLE)} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
+          f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
 
 
 def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
     b, lang = deck.brief, deck.lang
     slide = deck.slide(t("deck.place", lang))
     paragraphs: list = []
+    notes: list[str] = []
     for heading, items in ((t("deck.zones", lang), b.zones), (t("deck.poles", lang), b.poles)):
         paragraphs.append([(heading, {"size": 13, "color": MUTED, "bold": True})])
         if not items:
@@ -265,10 +274,13 @@ def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
                                                                                                 "size": 15})])
             if a.quote not in seen:
                 seen.add(a.quote)
-                paragraphs.append([(f"“{a.quote}”", {"size": 12, "color": MUTED}),
-                                   (f"（{a.section}）" if lang == "zh" else f" ({a.section})",
-                                    {"size": 10, "color": MUTED})])
+                notes.append(f"{a.name}：“{a.quote}”（{a.section}）")
+                if lang == "zh":  # a short caption; the whole sentence is in the notes
+                    paragraphs.append([(f"“{caption(a.quote)}”", {"size": 12, "color": MUTED}),
+                                       (f"（{a.section}）", {"size": 10, "color": MUTED})])
     _text(slide, Inches(0.6), Inches(1.35), Inches(4.6), Inches(5.5), paragraphs, size=14, spacing=5)
+    notes += [t("deck.sentences", "zh", short=b.short) + "：", *b.sentences] if b.sentences else []
+    _add_notes(slide, notes)
     if map_png:
         pic = slide.shapes.add_picture(io.BytesIO(map_png), Inches(5.3), Inches(1.32), height=Inches(5.55))
         pic.name = "map"
@@ -304,11 +316,12 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
             name = rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en
             precision = t(f"precision.{rec.precision}", lang)
             town = getattr(rec, "town", "") or ""
-            if town and isinstance(town, str) and rec.precision in ("town", "site"):
+            if lang == "zh" and town and isinstance(town, str) and rec.precision in ("town", "site"):
                 precision += f" · {town}"
             sector = t(f"sector.{rec.sector}", lang, default=str(rec.sector))
             fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF)
-            for j, value in enumerate([str(start + i), name, sector, rec.action or "—", precision]):
+            action = action_phrase(rec.action, lang) or "—"  # a kind of work, not the plan's bare verb
+            for j, value in enumerate([str(start + i), name, sector, action, precision]):
                 _cell(table.cell(i, j), str(value), fill=fill, size=12 if j != 4 else 11)
 
 
@@ -332,8 +345,10 @@ def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
     slide = deck.slide(t("deck.section", lang) if section == DATONGHU else section)
     sentences = sentences_naming(short_name(section))
     paragraphs: list = [t("deck.section_note", lang), t("deck.count_total", lang, n=len(rows))]
-    paragraphs += [[(f"“{s}”", {"size": 12, "color": MUTED})] for s in sentences[:3]]
+    if lang == "zh":
+        paragraphs += [[(f"“{caption(s)}”", {"size": 12, "color": MUTED})] for s in sentences[:3]]
     _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), paragraphs, size=16, spacing=10)
+    _add_notes(slide, sentences)
 
 
 def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
@@ -366,10 +381,14 @@ def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     plot.data_labels.font.size = Pt(10)
     plot.data_labels.number_format = '0;;""'  # no label on zero bars
     plot.data_labels.number_format_is_linked = False
-    palette = [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)]
-    for s, color in zip(plot.series, palette, strict=False):
-        s.format.fill.solid()
-        s.format.fill.fore_color.rgb = color
+    if len(series) == 1:  # one county: each bar in its sector's colour (the map's and print map's palette)
+        for point, sector in zip(plot.series[0].points, reversed(order), strict=False):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = _rgb(sector_color(sector))
+    else:  # the county and 大通湖区 side by side: one colour per series
+        for s, color in zip(plot.series, [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)], strict=False):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = color
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = False
     value_axis.visible = False
@@ -386,34 +405,9 @@ def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     _text(slide, Inches(9.3), Inches(1.5), Inches(3.45), Inches(5.2), lines, size=14, spacing=6)
 
 
-def _sentence_slides(deck: _Deck) -> None:
-    b, lang = deck.brief, deck.lang
-    pages = paginate_sentences(b.sentences)
-    for n, page in enumerate(pages):
-        title = t("deck.sentences", lang, short=b.short)
-        if len(pages) > 1:
-            title += f"（{n + 1}/{len(pages)}）" if lang == "zh" else f" ({n + 1}/{len(pages)})"
-        slide = deck.slide(title)
-        if not page:
-            _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), t("deck.no_sentences", lang), size=16,
-                  color=MUTED)
-            continue
-        paragraphs = []
-        for s in page:
-            runs: list = [("▍", {"color": deck.accent, "size": 15})]
-            for k, piece in enumerate(s.split(b.short)):
-                if k:
-                    runs.append((b.short, {"bold": True, "color": deck.accent, "size": 15}))
-                if piece:
-                    runs.append((piece, {"size": 15}))
-            paragraphs.append(runs)
-        _text(slide, Inches(0.6), Inches(1.35), Inches(12.1), Inches(5.55), paragraphs, size=15, spacing=9,
-              name="sentences")
-
-
 def _sources_slide(deck: _Deck) -> None:
     slide = deck.slide(t("deck.sources", deck.lang))
-    text = t("deck.source_lines", deck.lang, plan=PLAN_TITLE, date=f"{dt.date.today():%Y-%m-%d}")
+    text = t("deck.source_lines", deck.lang, plan=plan_title(deck.lang), date=f"{dt.date.today():%Y-%m-%d}")
     _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), text.split("\n"), size=14, color=INK,
           spacing=10)
 
@@ -422,10 +416,11 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
                sectors: Sequence[str] = ()) -> Presentation:
     """The briefing deck of ``county``.
 
-    Slides: title; its place in 一核两翼三极 (zones and poles with the plan's sentences, and the map);
-    every project filed under it, ``ROWS_PER_SLIDE`` to a slide; for the lake wing's 南县 and 沅江市 a
-    大通湖区 section (divider and its projects); projects per sector; every plan sentence naming the
-    county; sources.
+    Slides: title; its place in 一核两翼三极 (zones and poles, the plan's sentences as short captions, the
+    map; every sentence of the plan naming the county in its speaker notes); every project filed under
+    it, ``ROWS_PER_SLIDE`` to a slide, with the kind of work as a phrase; for the lake wing's 南县 and
+    沅江市 a 大通湖区 section (divider and its projects); projects per sector; sources. English decks
+    carry no Chinese on their slides (the plan's Chinese words stay in the notes).
 
     Parameters
     ----------
@@ -450,7 +445,6 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
         _table_slides(deck, rows, f"{name} · {t('deck.projects', lang)}" if lang == "zh" else
                       f"{name}: {t('deck.projects', lang)}")
     _counts_slide(deck, sectors or sorted(set(catalog["sector"].astype(str))))
-    _sentence_slides(deck)
     _sources_slide(deck)
     return deck.finish()
 
@@ -461,7 +455,7 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
 
 @dataclass(frozen=True)
 class TourStep:
-    key: str  # "zone:<id>" or "county:<name>", also the map focus
+    key: str  # "city", "zone:<id>" or "county:<name>", also the map focus
     stage: str  # 一核, 两翼, 三极 or 县（市、区）
     title: str
     quotes: list[tuple[str, str]]  # (the plan's words, section)
@@ -470,10 +464,15 @@ class TourStep:
 
 
 def tour_steps(lang: str = "zh") -> list[TourStep]:
-    """一核 → 两翼 → 三极 → each of the six counties, with the plan's words as captions."""
+    """The whole layout first, then 一核 → 两翼 → 三极 → each of the six counties → 大通湖区, with the
+    plan's words as captions."""
+    from layout.views import LAYOUT_OVERVIEW, LAYOUT_SECTION
+
     model = load_zone_model()
     sep = "、" if lang == "zh" else ", "
-    steps: list[TourStep] = []
+    kinds = " · ".join(t(f"explain.{kind}", lang) for kind in ("core", "wing", "pole"))
+    steps: list[TourStep] = [TourStep("city", t("tour.overview_stage", lang), t("tour.overview_title", lang),
+                                      [(LAYOUT_OVERVIEW, LAYOUT_SECTION)], subtitle=kinds)]
     for kind in ("core", "wing", "pole"):
         for zone in model.by_kind(kind):
             quotes = [(zone.definition, zone.plan_section)]
@@ -481,9 +480,7 @@ def tour_steps(lang: str = "zh") -> list[TourStep]:
             steps.append(TourStep(f"zone:{zone.id}", zone.short_zh if lang == "zh" else zone.name_en.split(":")[0],
                                   zone_name(zone.id, lang), quotes, subtitle=sep.join(members)))
     stage = "县（市、区）" if lang == "zh" else "Counties"
-    for county in model.counties:
-        if county == DATONGHU:
-            continue
+    for county in [*(c for c in model.counties if c != DATONGHU), *([DATONGHU] if DATONGHU in model.counties else [])]:
         brief_quotes: list[tuple[str, str]] = []
         for zone_id in [*model.zones_of(county), *model.poles_of(county)]:
             m = model.membership(zone_id, county)
@@ -493,5 +490,7 @@ def tour_steps(lang: str = "zh") -> list[TourStep]:
         label = county if lang == "zh" else model.counties[county].name_en
         quoted = {squash(q) for q, _ in brief_quotes}
         more = [s for s in sentences_naming(short_name(county)) if not any(q in s for q in quoted)]
+        if county == DATONGHU:  # no polygon of its own: the map shows its footprint, and says so
+            names.append(t("tour.datonghu_note", lang))
         steps.append(TourStep(f"county:{county}", stage, label, brief_quotes, more, subtitle=sep.join(names)))
     return steps

@@ -20,7 +20,7 @@ import pandas as pd
 
 from layout.catalog import SECTOR_NAMES, load_catalog
 from layout.errors import InputError
-from layout.maps import SECTOR_COLORS
+from layout.palette import SECTOR_COLORS
 from layout.plan import PLAN_TITLE
 from layout.printmap import PAGE_SIZE, PRINT_DPI, Scope, draw_map, parse_scope, scope_label, scope_mask, scope_title
 from layout.zones import POLYGON_COUNTIES

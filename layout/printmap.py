@@ -42,6 +42,7 @@ from layout.geodata import (
     water_label_anchor,
 )
 from layout.i18n import t
+from layout.palette import FALLBACK_COLOR, SECTOR_COLORS
 from layout.placement import Box, LabelPlacer, marker_areas, place_markers_xy
 from layout.plan import PLAN_TITLE
 from layout.views import effective_county, focus_mask, zone_name
@@ -73,7 +74,6 @@ PRECISION_STYLES = {
     "town": {"size": 1.2, "fill": 0.35, "edge": "sector", "lw": 1.1, "ls": (0, (3, 1.5))},
     "county": {"size": 1.35, "fill": 0.12, "edge": "sector", "lw": 1.1, "ls": (0, (1.2, 1.6))},
 }
-FALLBACK_COLOR = "#444444"
 #: rcParams are global: drawing and saving hold this lock so two app sessions never mix fonts.
 RENDER_LOCK = threading.RLock()
 
@@ -283,7 +283,7 @@ def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float,
         order = np.argsort([list(PRECISION_STYLES).index(p) for p in precision], kind="stable")[::-1]
         sx, sy = np.asarray(px)[order], np.asarray(py)[order]
         sector = rows["sector"].astype(str).to_numpy()[order]
-        colors = colors or {}
+        colors = colors or SECTOR_COLORS
         points = pd.DataFrame({"x": sx, "y": sy, "sector": sector, "precision": precision[order],
                                "color": [colors.get(s, FALLBACK_COLOR) for s in sector],
                                "name": rows["name"].astype(str).to_numpy()[order], "area": areas[order]})

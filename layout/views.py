@@ -18,11 +18,14 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from layout.catalog import PRECISIONS
 from layout.i18n import LANGS, t
+from layout.register import STATUSES
 from layout.zones import load_zone_model
 
-LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision")
+LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision", "status")
+UNREPORTED = "unreported"  # the status filter's value for projects the register holds no status for
 LOCATION_FIELDS = ("zone", "pole", "county")
 BASEMAPS = ("none", "osm", "amap", "tianditu")  # the explorer's basemaps; layout.maps draws them
+COLOR_BY = ("sector", "status")  # what the project markers' colour shows
 SEPARATOR = ","  # between values of one query parameter; repeated parameters are read too
 
 
@@ -36,9 +39,11 @@ class ViewState:
     sector: tuple[str, ...] = ()
     action: tuple[str, ...] = ()
     precision: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
     q: str = ""
     focus: str = ""
     basemap: str = "none"
+    color: str = "sector"
     lang: str = "zh"
 
     def filters(self) -> dict[str, tuple[str, ...]]:
@@ -69,6 +74,7 @@ def filter_options(catalog: pd.DataFrame, sectors: Mapping[str, Sequence[str]]) 
         "sector": [s for group in sectors.values() for s in group],
         "action": sorted({a for a in catalog["action"].dropna().astype(str) if a}),
         "precision": list(PRECISIONS),  # layout.catalog's: site, town, county, citywide
+        "status": [*STATUSES, UNREPORTED],  # the register's statuses, then 未填报
     }
 
 
@@ -109,7 +115,7 @@ def state_to_query(state: ViewState) -> dict[str, str]:
         values = getattr(state, name)
         if values:
             out[name] = SEPARATOR.join(values)
-    for name in ("q", "focus", "basemap", "lang"):
+    for name in ("q", "focus", "basemap", "color", "lang"):
         value = getattr(state, name)
         if value != getattr(DEFAULT_STATE, name):
             out[name] = value
@@ -148,7 +154,7 @@ def state_from_query(params: Mapping[str, str | Sequence[str]],
                 problems.append(f"{name}: {value!r} is not one of {', '.join(allowed) or '(none)'}")
         kwargs[name] = tuple(v for v in allowed if v in kept)  # canonical order: the same view, one URL
     kwargs["q"] = _single(params.get("q"))
-    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("lang", LANGS)):
+    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("color", COLOR_BY), ("lang", LANGS)):
         value = _single(params.get(name))
         if not value:
             continue
@@ -265,7 +271,15 @@ def field_mask(catalog: pd.DataFrame, name: str, values: tuple[str, ...]) -> np.
         return _any_in(catalog["poles"], values)
     if name == "county":
         return effective_county(catalog).isin(values).to_numpy()
+    if name == "status":
+        return status_of(catalog).isin(values).to_numpy()
     return catalog[name].astype(str).isin(values).to_numpy()
+
+
+def status_of(rows: pd.DataFrame) -> pd.Series:
+    """Each row's register status id, :data:`UNREPORTED` where the register holds none (or there is none)."""
+    status = rows["status"].fillna("").astype(str) if "status" in rows else pd.Series("", index=rows.index)
+    return status.where(status != "", UNREPORTED)
 
 
 def filter_mask(catalog: pd.DataFrame, state: ViewState, *, index: pd.DataFrame | None = None,
@@ -289,6 +303,8 @@ def _tally(rows: pd.DataFrame, name: str) -> pd.Series:
         return rows["zones" if name == "zone" else "poles"].explode().value_counts()
     if name == "county":
         return effective_county(rows).value_counts()
+    if name == "status":
+        return status_of(rows).value_counts()
     return rows[name].astype(str).value_counts()
 
 
@@ -392,3 +408,70 @@ def where_explanation(record: Mapping, *, lang: str = "zh") -> dict:
 
     return {"zones": [explain(z) for z in record.get("zones") or ()],
             "poles": [explain(p) for p in record.get("poles") or ()]}
+
+
+#: The plan's own sentence that names the layout (第三章's opening), quoted on the landing page.
+LAYOUT_OVERVIEW = ("依托我市独特区位优势和独特资源禀赋，整合空间资源要素，突出发展湖区和山区服务业，"
+                   "加强区域间产业协作联动，构建以中心城区为核心、以县域城镇为支点、城乡互补的多层次服务网络，"
+                   "着力打造“一核两翼三极”的服务业发展空间布局。")
+LAYOUT_SECTION = "第三章 优化服务业空间布局"
+
+
+def layout_explanation(lang: str = "zh") -> dict:
+    """一核两翼三极 in the plan's words: the overview sentence and, per kind (``core``, ``wing``, ``pole``),
+    each zone's ``name``, ``counties``, ``color``, defining sentence and section."""
+    model = load_zone_model()
+    out: dict = {"overview": LAYOUT_OVERVIEW, "section": LAYOUT_SECTION}
+    sep = "、" if lang == "zh" else ", "
+    for kind in ("core", "wing", "pole"):
+        out[kind] = [{
+            "name": zone.name_en if lang == "en" else f"{zone.short_zh}·{zone.name_zh}",
+            "counties": sep.join(c if lang == "zh" else model.counties[c].name_en for c in zone.counties
+                                 if not (zone.kind != "pole" and model.membership(zone.id, c).role == "secondary")),
+            "color": zone.color, "definition": zone.definition, "section": zone.plan_section,
+        } for zone in model.by_kind(kind)]
+    return out
+
+
+#: The plan's verbs (the catalog's ``action``) in English, and the kind of work each names. Verbs that
+#: name no kind of construction (依托, 利用, 支持 …) have kind ``None``: tables and decks show no action.
+ACTIONS: dict[str, tuple[str, str | None]] = {
+    "新建": ("new build", "new"), "续建": ("continued build", "continued"),
+    "升级改造": ("upgrade", "upgrade"), "改造提升": ("upgrade and improve", "upgrade"),
+    "改造升级": ("upgrade", "upgrade"), "以…为载体": ("build on", None),
+    "建设": ("build", "build"), "加快建设": ("speed up building", "build"),
+    "重点建设": ("build as a priority", "build"),
+    "推动建设": ("push building", "build"), "统筹建设": ("build in coordination", "build"),
+    "规划建设": ("plan and build", "build"), "参与建设": ("take part in building", "build"),
+    "建好": ("build", "build"), "搭建": ("set up", "build"), "打造": ("develop", "build"),
+    "开发": ("develop", "build"), "开辟": ("open up", "build"), "布局": ("lay out", "build"),
+    "推进": ("advance", "advance"), "统筹推进": ("advance in coordination", "advance"), "启动": ("launch", "advance"),
+    "完善": ("complete", "improve"), "加快完善": ("speed up completing", "improve"), "优化": ("optimise", "improve"),
+    "提升": ("improve", "improve"), "加强": ("strengthen", "improve"),
+    "运行": ("operate", "operate"), "上线运行": ("go live", "operate"),
+    "依托": ("rely on", None), "利用": ("make use of", None), "挖掘": ("tap", None), "支持": ("support", None),
+    "落户": ("attract", None), "落实": ("carry out", None),
+}
+
+
+def _action(action: str) -> tuple[str, str | None]:
+    """(English, kind) of a verb, or of the longest known verb it starts with (重点建设… → 重点建设)."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    known = [v for v in ACTIONS if action.startswith(v)]
+    return ACTIONS[max(known, key=len)] if known else (action, None)
+
+
+def action_label(action: str, lang: str = "zh") -> str:
+    """The plan's verb as the filter shows it: as written in Chinese, translated in English."""
+    if lang == "zh" or not action:
+        return action
+    english = _action(action)[0]
+    return english[:1].upper() + english[1:]
+
+
+def action_phrase(action, lang: str = "zh") -> str:
+    """What kind of work a project is, as a readable phrase (新建项目, Upgrade …); "" when the plan's verb
+    names none (依托, 利用 …) or there is no verb."""
+    kind = _action(str(action or ""))[1]
+    return t(f"action_kind.{kind}", lang) if kind else ""

@@ -1,12 +1,15 @@
 """演示模式: a guided tour of 一核两翼三极 for presenting to county governments, offline.
 
-Steps 一核 → 两翼 → 三极 → each county (:func:`layout.deck.tour_steps`), each a full-width map with the
-plan's words beside it. Forward/back by the buttons, the ← → keys (Streamlit shortcuts while the page
-has focus; a small listener inside the map forwards them when the map has focus) or the step list.
+The whole layout, then 一核 → 两翼 → 三极 → each county → 大通湖区 (:func:`layout.deck.tour_steps`), each
+a map filling the window's height with the plan's words beside it in large type (readable at 3 m).
+Forward/back by the buttons, the ← → and PageUp/PageDown keys (a presenter's clicker sends those; a
+listener on the page and one inside the map both step) or the step list.
 The map is one self-contained HTML page (Leaflet inlined), so nothing is fetched from the network.
 """
 
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -18,12 +21,13 @@ from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402
 
-MAP_HEIGHT = 600
+MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
 STEP_KEY = "tour_step"
-# Forwards ← → from inside the map's iframe to the step buttons (Leaflet would otherwise pan with them).
+KEYS = "{ArrowLeft: 'tour_prev', ArrowRight: 'tour_next', PageUp: 'tour_prev', PageDown: 'tour_next'}"
+# Forwards the keys from inside the map's iframe to the step buttons (Leaflet would otherwise pan with them).
 KEY_FORWARDER = """<script>
 document.addEventListener('keydown', function (e) {
-  var key = {ArrowLeft: 'tour_prev', ArrowRight: 'tour_next'}[e.key];
+  var key = KEYS[e.key];
   if (!key) return;
   try {
     var button = window.parent.document.querySelector('.st-key-' + key + ' button');
@@ -31,7 +35,37 @@ document.addEventListener('keydown', function (e) {
     e.preventDefault(); e.stopPropagation();
   } catch (err) { /* not embedded in the app: leave the keys to the map */ }
 }, true);
-</script>"""
+</script>""".replace("KEYS", KEYS)
+# The same keys on the page itself (once per browser tab), for a clicker while the map has no focus.
+PAGE_KEYS = """<script>
+(function (doc) {
+  if (doc.__tourKeys) { return; }
+  doc.__tourKeys = true;
+  doc.addEventListener('keydown', function (e) {
+    if (!doc.querySelector('.st-key-tour_next')) { return; }  // another page of the app
+    var t = e.target, tag = t && t.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA') { return; }
+    var key = KEYS[e.key];
+    if (!key) { return; }
+    var button = doc.querySelector('.st-key-' + key + ' button');
+    if (button && !button.disabled) { button.click(); }
+    e.preventDefault();
+  }, true);
+})(window.document);
+</script>""".replace("KEYS", KEYS)
+PAGE_CSS = """<style>
+.block-container { padding-top: 1.2rem; padding-bottom: 0; max-width: 100%; }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+.block-container iframe { height: max(420px, calc(100vh - 6.5rem)) !important; }
+.tour-stage { font-size: 1.1rem; color: #666; margin: 0; }
+.tour-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: .1rem 0 .4rem; }
+.tour-sub { font-size: 1.25rem; font-weight: 600; color: #333; margin-bottom: .6rem; }
+.tour-quote { font-size: 1.45rem; line-height: 1.6; border-left: 5px solid #c0392b; padding-left: .8rem;
+  margin: .4rem 0 .2rem; }
+.tour-source { font-size: 1rem; color: #777; margin-bottom: .8rem; }
+.tour-count { font-size: 1.2rem; }
+</style>"""
 
 
 
@@ -56,6 +90,11 @@ def steps(lang: str) -> list[TourStep]:
     return tour_steps(lang)
 
 
+def jump_label(step: TourStep) -> str:
+    """A step as the list names it: its title, with the stage only where the title does not start with it."""
+    return step.title if step.title.startswith(step.stage) else f"{step.stage} · {step.title}"
+
+
 def go(delta: int, total: int) -> None:
     st.session_state[STEP_KEY] = min(max(st.session_state.get(STEP_KEY, 0) + delta, 0), total - 1)
 
@@ -78,36 +117,34 @@ index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index
 step = all_steps[index]
 
-st.html("<style>.block-container{padding-top:3.4rem;padding-bottom:0.5rem}"
-        "blockquote{font-size:1.05rem;line-height:1.65}</style>")
-top = st.columns([6, 1, 1, 3], vertical_alignment="center")
-top[0].markdown(f"#### {t('tour.title', lang)}")
+st.html(PAGE_CSS)
+st.html(PAGE_KEYS, unsafe_allow_javascript=True)
+top = st.columns([5, 1.2, 1.2, 3.2], vertical_alignment="center")
+top[0].markdown(f"**{t('tour.title', lang)}** · {t('tour.step', lang, i=index + 1, n=total)} · "
+                f":gray[{t('tour.keys_all', lang)}]")
 top[1].button(f"← {t('tour.prev', lang)}", key="tour_prev", on_click=go, args=(-1, total), disabled=index == 0,
               shortcut="Left", use_container_width=True)
 top[2].button(f"{t('tour.next', lang)} →", key="tour_next", on_click=go, args=(1, total), disabled=index == total - 1,
               shortcut="Right", use_container_width=True, type="primary")
 st.session_state["tour_jump"] = index
 top[3].selectbox(t("tour.jump", lang), range(total), key="tour_jump", on_change=jump, label_visibility="collapsed",
-                 format_func=lambda i: f"{i + 1}. {all_steps[i].stage} · {all_steps[i].title}")
-st.progress((index + 1) / total, text=f"{t('tour.step', lang, i=index + 1, n=total)} · {t('tour.keys', lang)}")
+                 format_func=lambda i: f"{i + 1}. {jump_label(all_steps[i])}")
 
-left, right = st.columns([7, 3], gap="medium")
+left, right = st.columns([6.4, 3.6], gap="medium")
 with left:
     try:
         st.iframe(step_map(step.key, lang), height=MAP_HEIGHT)
     except Exception as exc:  # the tour must never die in front of an audience: say what failed
         st.error(t("tour.failed", lang, error=exc))
 with right:
-    st.caption(step.stage)
-    st.markdown(f"### {step.title}")
-    if step.subtitle:
-        st.markdown(f"**{step.subtitle}**")
-    for quote, section in step.quotes:
-        st.markdown(f"> {quote}")
-        st.caption(section)
+    e = html.escape
+    st.html(f'<p class="tour-stage">{e(step.stage)}</p><p class="tour-title">{e(step.title)}</p>'
+            + (f'<p class="tour-sub">{e(step.subtitle)}</p>' if step.subtitle else "")
+            + "".join(f'<p class="tour-quote">{e(quote)}</p><p class="tour-source">—— {e(section)}</p>'
+                      for quote, section in step.quotes))
     rows = catalog().loc[scope_mask(catalog(), parse_scope(step.key))]
     points = int(rows["lon"].notna().sum()) if "lon" in rows else 0
-    st.markdown(t("tour.projects", lang, n=len(rows), points=points))
+    st.html(f'<p class="tour-count">{e(t("tour.projects", lang, n=len(rows), points=points))}</p>')
     if step.more:
         name = step.key.partition(":")[2]
         with st.expander(t("tour.more", lang, name=name, n=len(step.more))):

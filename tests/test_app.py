@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from layout.catalog import load_catalog
 from layout.crs import from_wgs84
 from layout.geodata import load_counties
+from layout.palette import SECTOR_COLORS
 from layout.tables import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -165,7 +170,7 @@ def test_the_tour_page_shares_the_language_and_the_view_survives_it():
     assert "Guided tour" in texts(at.markdown)  # the tour page read the language the explorer set
     at.switch_page("app.py")
     at.run()
-    assert metrics(at) == before and at.multiselect(key="w_county").value == ["安化县"]
+    assert metrics(at) == before and at.multiselect(key="w_county_en").value == ["安化县"]  # keyed per language
     assert at.query_params == {"county": "安化县", "lang": "en"}
 
 
@@ -200,8 +205,8 @@ def test_which_zone_outside_names_the_nearest_county_and_distance():
     assert "不在益阳市境内" in warning and "公里" in warning
 
 
-@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "LON 'abc' is not a number"),
-                                                ("28.5", "112.3", "looks swapped")])
+@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "经度“abc”不是数字"),
+                                                ("28.5", "112.3", "经纬度疑似颠倒")])
 def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, message):
     at = run()
     at.segmented_control(key="w_which_mode").set_value("coords")
@@ -241,47 +246,135 @@ def test_a_map_click_is_answered_in_the_map_system():
 
 # -- batch check ---------------------------------------------------------------------------------
 
-ROWS = pd.DataFrame({"名称": ["赫山点", "长沙点", "坏行"], "经度": ["112.45", "112.94", "abc"],
+ROWS = pd.DataFrame({"项目名称": ["赫山点", "长沙点", "坏行"], "经度": ["112.45", "112.94", "abc"],
                      "纬度": ["28.50", "28.23", "28.5"]})
+ENGLISH = re.compile(r"\b(is not|not a number|should be|column|error|found|looks swapped)\b", re.IGNORECASE)
 
 
-def upload(name: str, data: bytes, mime: str = "application/octet-stream") -> AppTest:
-    at = run()
+def upload(name: str, data: bytes, mime: str = "application/octet-stream", query: dict | None = None) -> AppTest:
+    at = run(query)
     at.file_uploader(key="w_upload").upload(name, data, mime)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
+def shown_frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def officer_workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb["说明"]["A1"] = "本表由发改局填报"
+    ws = wb.create_sheet("项目清单")
+    ws["A1"] = "2026年益阳市重点项目清单"
+    ws.merge_cells("A1:E1")
+    for r, row in enumerate([["项目名称", "总投资（万元）", "开工日期", "经度", "纬度"],
+                             ["茶乡花海", 30000, dt.date(2026, 3, 1), 111.20586, 28.38017],
+                             ["南洲新区", 12000.5, dt.date(2026, 5, 1), "112°24′08.7″", "29°21′34.4″"],
+                             ["长沙对接", 800, None, 112.97087, 28.19874],
+                             ["待定项目", 5, None, "待定", None]], start=3):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_batch_check_of_an_officers_workbook_is_chinese_and_comes_back_whole():
+    at = upload("项目清单.xlsx", officer_workbook())
+    assert "表头在第 3 行" in texts(at.info) and "读取工作表“项目清单”" in texts(at.info)
+    assert "4 行：2 行在益阳市境内，1 行在境外，1 行无法定位" in texts(at.success)
+    problems = next(f for f in shown_frames(at) if "原因" in f.columns)
+    assert problems.to_dict("records") == [{"行号（表格中）": 7, "项目名称": "待定项目",
+                                            "原因": "经度“待定”不是数字，也不是度分秒写法；纬度为空"}]
+    table = next(f for f in shown_frames(at) if "所属片区" in f.columns)
+    assert table["所在县区"].tolist() == ["安化县", "南县", "", ""]
+    assert table["说明"].tolist()[2].startswith("不在益阳市境内，距最近的赫山区")
+    visible = "\n".join([texts(at.info), texts(at.success), texts(at.error), texts(at.warning),
+                         *(" ".join(map(str, f.columns)) + " " + f.astype(str).to_string() for f in shown_frames(at))])
+    assert not ENGLISH.search(visible) and "--lon" not in visible and "python -m" not in visible
+    buttons = {b.key: b for b in at.download_button if b.key.startswith("w_dl")}
+    assert {k: b.label for k, b in buttons.items()} == {"w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
+
+
+def test_batch_download_is_the_officers_own_workbook():
+    from app import result_file
+
+    data = officer_workbook()
+    out = result_file(data, "项目清单.xlsx", "项目清单", None, "auto", "", "", "", "zh", "xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(out))
+    assert wb.sheetnames == ["说明", "项目清单"] and wb["项目清单"]["B4"].value == 30000
+    assert wb["项目清单"]["F3"].value == "所在县区" and wb["项目清单"]["F4"].value == "安化县"
+
+
 @pytest.mark.parametrize("name, data, encoding", [
     ("points.csv", ROWS.to_csv(index=False).encode("utf-8"), "utf-8"),
-    ("points.csv", ROWS.to_csv(index=False).encode("gbk"), "gb18030"),
-    ("points.xlsx", None, "xlsx"),
+    ("points.csv", ("标题,,\n" + ROWS.to_csv(index=False)).encode("gbk"), "gb18030"),
 ])
 def test_batch_check_annotates_every_row(name, data, encoding):
-    if data is None:
-        buf = io.BytesIO()
-        ROWS.to_excel(buf, index=False)
-        data = buf.getvalue()
     at = upload(name, data)
-    summary = texts(at.success)
-    assert f"3 行（{encoding}）" in summary and "1 行在益阳境内，1 行在境外，1 行有错误" in summary
-    table = next(d.value for d in at.dataframe if "wgs84_lon" in d.value.columns or "nearest_county" in d.value.columns)
-    assert table["county"].tolist()[0] == "赫山区" and table["error"].tolist()[2].startswith("longitude")
-    assert {b.key: b.label for b in at.download_button if b.key.startswith("w_dl")} == {
-        "w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
+    assert "3 行：1 行在益阳市境内，1 行在境外，1 行无法定位" in texts(at.success)
+    table = next(f for f in shown_frames(at) if "所属片区" in f.columns)
+    assert table["所在县区"].tolist()[0] == "赫山区" and table["说明"].tolist()[2].startswith("经度“abc”")
+
+
+def test_batch_check_in_english_gives_ids():
+    at = upload("points.csv", ROWS.to_csv(index=False).encode("utf-8"), query={"lang": "en"})
+    table = next(f for f in shown_frames(at) if "zone" in f.columns)
+    assert table["zone"].tolist()[0] == "core" and table["reason"].tolist()[2] == "longitude 'abc' is not a number"
+
+
+def test_batch_columns_chosen_with_the_widgets_when_names_are_unknown():
+    data = "项目,东向,北向\n赫山点,112.45,28.50\n".encode()
+    at = upload("points.csv", data)
+    message = texts(at.error)
+    assert "请在上方“经度列”“纬度列”中选择" in message and "--lon" not in message
+    at.selectbox(key="w_batch_lon").set_value("东向")
+    at.selectbox(key="w_batch_lat").set_value("北向")
+    at.run()
+    assert not at.error and "1 行：1 行在益阳市境内" in texts(at.success) and "按您的选择" in texts(at.info)
+
+
+def hostile_workbook(cell: str) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["name", "lon", "lat"])
+    ws.append(["A", 112.35, 28.58])
+    ws[cell] = "z"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("points.txt", b"lon,lat\n112,28\n", "the file type should be .csv or .xlsx"),
-    ("points.xlsx", b"PK\x03\x04 not really a workbook", "the workbook cannot be read"),
-    ("points.csv", b"name\nno coordinates here\n", "no longitude column found"),
+    ("points.txt", b"lon,lat\n112,28\n", "文件类型应为 .csv 或 .xlsx"),
+    ("points.xlsx", b"PK\x03\x04 not really a workbook", "不是真正的 .xlsx 工作簿"),
+    ("points.csv", b"name,lon,lat\nA,112.35,28.58,\n", "第 2 行有 4 个字段"),
     ("points.csv", b"lon,lat\n" + b"112.4,28.5\n" * (MAX_UPLOAD_BYTES // 11 + 1), "文件过大"),
+    ("far.xlsx", hostile_workbook("XFD1048576"), "表格过大/异常"),
+    ("far.xlsx", hostile_workbook("XFD1000"), "XFD1000"),
 ])
-def test_batch_check_refuses_broken_files_with_a_clear_message(name, data, message):
+def test_batch_check_refuses_broken_and_hostile_files_with_one_chinese_message(name, data, message):
     at = upload(name, data)
-    assert message in texts(at.error)
+    assert message in texts(at.error) and not ENGLISH.search(texts(at.error))
     assert not [b for b in at.download_button if b.key.startswith("w_dl")]
+
+
+def test_which_zone_picker_takes_pinyin_and_states_the_precision(catalog):
+    row = catalog[(catalog["precision"] == "county") & (catalog["county"] == "安化县")].iloc[0]
+    at = run()
+    at.text_input(key="w_which_q").set_value(row["id"])
+    at.run()
+    assert len(at.selectbox(key="w_which_project").options) == 1
+    at.selectbox(key="w_which_project").set_value(row["id"])
+    at.run()
+    assert "县级近似点位：以东坪镇代表安化县" in texts(at.warning) and "只由所在县（安化县）决定" in texts(at.warning)
+    at.text_input(key="w_which_q").set_value("cxhh")  # pinyin initials of 茶乡花海
+    at.run()
+    options = at.selectbox(key="w_which_project").options
+    assert options and all("茶乡花海" in o for o in options)
 
 
 # -- summaries -----------------------------------------------------------------------------------
@@ -297,8 +390,13 @@ def test_summaries_show_counts_table1_and_targets():
     targets = next(f for f in frames if "目标期限" in f.columns)
     assert "600亿元以上" in targets["目标"].tolist() and "规划原文" in targets.columns
     zone_sector = next(f for f in frames if "合计" in f.columns)
-    assert "一核·中心城区现代服务业引领区" in zone_sector.index
-    assert at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite
+    assert "一核·中心城区现代服务业引领区" in zone_sector["片区"].tolist()
+    chart = at.get("vega_lite_chart")  # the stacked bar chart, drawn by Streamlit's own Vega-Lite
+    assert chart
+    spec = json.loads(chart[0].proto.spec)
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["range"] == [SECTOR_COLORS[s] for s in scale["domain"]]  # the map's colours (layout.palette)
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0  # zone names in full
 
 
 # -- exports -------------------------------------------------------------------------------------
@@ -313,3 +411,13 @@ def test_exports_offer_the_current_view():
     labels = {b.key: b.proto.label for b in at.download_button}
     assert labels["w_export_pptx"] == "下载县区简报 PPTX"
     assert "范围：安化县" in texts(at.caption)
+
+
+def test_projects_can_be_coloured_and_filtered_by_register_status():
+    at = run({"color": "status", "status": "unreported"})
+    assert at.segmented_control(key="w_color").value == "status"
+    assert at.multiselect(key="w_status").value == ["unreported"]
+    assert "未填报" in " ".join(at.multiselect(key="w_status").options)
+    at.segmented_control(key="w_color").set_value("sector")
+    at.run()
+    assert not at.exception and at.query_params.get("color") in (None, [], "")

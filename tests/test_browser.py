@@ -7,7 +7,6 @@ stylesheets, fonts included) from a host other than the app's own.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -22,7 +21,6 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -160,10 +158,7 @@ def test_the_map_draws_offline_and_answers(server):
             frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
             wait_for(lambda: shown_projects(frame) == expected, what="the default view")
             time.sleep(1.0)
-            page.screenshot(path=str(ARTIFACTS / "explorer.png"))
-            if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():
-                SCREENSHOT.parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT))
+            page.screenshot(path=str(ARTIFACTS / "explorer.png"))  # docs/: python bench/browser.py --screenshots docs
         finally:
             browser.close()
 
@@ -174,6 +169,140 @@ def test_the_map_draws_offline_and_answers(server):
     assert not foreign, f"fetched from other hosts: {foreign}"
     kinds = {kind for kind, _ in requests}
     assert {"script", "stylesheet"} <= kinds  # the app's own Leaflet and styles were fetched
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def open_explorer(browser, url: str, size: tuple[int, int]):
+    """A page at ``size`` with the map drawn (every located project shown)."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+    page.goto(url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
+    expected = wait_for(lambda: page.locator('[data-testid="stMetricValue"]').count()
+                        and int(page.locator('[data-testid="stMetricValue"]').first.inner_text()), what="a count")
+    wait_for(lambda: shown_projects(frame) == expected, what=f"{expected} project markers")
+    return page, frame
+
+
+def union_box(boxes: list[dict]) -> dict:
+    x0, y0 = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
+    x1, y1 = max(b["x"] + b["width"] for b in boxes), max(b["y"] + b["height"] for b in boxes)
+    return {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+
+
+def shapes_under(frame, selector: str, css_class: str) -> int:
+    """Points of a 5 px grid over ``selector``'s box where an element of ``css_class`` is drawn beneath."""
+    return frame.locator(selector).first.evaluate("""(el, cls) => {
+        const r = el.getBoundingClientRect(); let n = 0;
+        for (let x = r.left + 1; x < r.right; x += 5) for (let y = r.top + 1; y < r.bottom; y += 5)
+            if (document.elementsFromPoint(x, y).some(h => h.classList && h.classList.contains(cls))) n++;
+        return n; }""", css_class)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+def test_the_map_is_on_the_first_screen_and_the_legend_never_covers_yiyang(server, size):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server, size)
+            iframe = page.locator(MAP_FRAME).bounding_box()
+            assert 0 <= iframe["y"] < size[1] * 0.35, iframe  # the map starts high on the first screen
+            assert iframe["y"] + iframe["height"] <= size[1] + 1, iframe  # and fits on it
+            wait_for(lambda: frame.locator(".map-legend details").count(), what="the legend")
+            time.sleep(0.5)  # the framing follows the iframe's final size
+            counties = [frame.locator("path.county-shape").nth(i).bounding_box()
+                        for i in range(frame.locator("path.county-shape").count())]
+            assert len(counties) == 6
+            yiyang = union_box(counties)
+            is_open = frame.locator(".map-legend details").evaluate("d => d.open")
+            if size[0] < 1600:
+                assert not is_open  # collapsed on a laptop screen
+            assert shapes_under(frame, ".map-legend", "county-shape") == 0  # open or collapsed, 益阳 uncovered
+            assert shapes_under(frame, ".map-label:not(.small):not(.pole)", "county-shape") > 0  # the probe works
+            # names lie under the markers: a cluster on a county's name stays visible and clickable
+            labels = frame.locator(".map-label").count()
+            assert labels > 0 and frame.locator(".leaflet-labels-pane .map-label").count() == labels
+            # 益阳 fills the map: tight framing, neighbours and arrowheads may run off the edge
+            filled = max(yiyang["width"] / iframe["width"], yiyang["height"] / iframe["height"])
+            assert filled > 0.8, (yiyang, iframe)
+            page.screenshot(path=str(ARTIFACTS / f"explorer-{size[0]}x{size[1]}.png"))
+        finally:
+            browser.close()
+
+
+def test_switching_language_redraws_every_value_in_it(server):
+    """English: no Chinese left in the sidebar's widget values or the map's legend; back in Chinese: no
+    English ids (zone ids, basemap ids, county:…)."""
+    from playwright.sync_api import sync_playwright
+
+    ids = re.compile(r"\b(core|lake_wing|mountain_wing|pole_\w+|none|osm|amap|county:|zone:|site|town)\b")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server + "/?county=安化县&focus=county:安化县&action=新建",
+                                        (1366, 768))
+            sidebar = page.locator('[data-testid="stSidebar"]')
+
+            def values() -> list[str]:
+                shown = sidebar.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').evaluate_all(
+                    "els => els.map(e => { const l = e.querySelector('label'); const t = e.innerText;"
+                    " return l ? t.replace(l.innerText, '') : t; })")
+                pills = sidebar.locator('[data-testid="stButtonGroup"] button').all_inner_texts()
+                return [v for v in shown + pills if v.strip() and v not in ("中文", "English")]
+
+            sidebar.locator("button", has_text="English").first.click()
+            wait_for(lambda: "Yiyang" in page.locator("h1").first.inner_text(), what="the English title")
+            wait_for(lambda: not any(CJK.search(v) for v in values()), timeout=20, what="English widget values")
+            shown = values()
+            assert any("Anhua County" in v for v in shown) and any("New build" in v for v in shown), shown
+            wait_for(lambda: frame.locator(".map-legend summary", has_text="Legend").count(), what="English legend")
+            assert not CJK.search(frame.locator(".map-legend").inner_text())
+            font = frame.locator(".map-legend").evaluate("e => getComputedStyle(e).fontFamily")
+            assert "Noto Sans CJK SC" in font  # the same family in both languages
+
+            sidebar.locator("button", has_text="中文").first.click()
+            wait_for(lambda: "益阳市" in page.locator("h1").first.inner_text(), what="the Chinese title")
+            wait_for(lambda: any("安化县" in v for v in values()), what="Chinese widget values")
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            assert not ids.search(" ".join(values())), values()
+            assert not ids.search(main), ids.search(main)
+        finally:
+            browser.close()
+
+
+def test_the_tour_fills_the_screen_and_a_clicker_steps_through_it(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            page.goto(server + "/演示模式", wait_until="domcontentloaded")
+            title = page.locator(".tour-title")
+            title.wait_for(timeout=60_000)
+            assert title.inner_text() == "一核两翼三极"  # the overview first
+            frame = page.frame_locator(".block-container iframe").first
+            frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
+            box = page.locator(".block-container iframe").first.bounding_box()
+            assert box["height"] >= 0.8 * 1000 and box["y"] + box["height"] <= 1000 + 1, box
+            for key in ("tour_prev", "tour_next"):  # header buttons wholly on screen, not under Streamlit's bar
+                button = page.locator(f".st-key-{key} button").bounding_box()
+                assert button["y"] >= 0 and button["y"] + button["height"] <= box["y"], button
+            size = page.locator(".tour-quote").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert size >= 22  # captions readable across a meeting room
+            page.keyboard.press("PageDown")
+            wait_for(lambda: title.inner_text() == "一核·中心城区现代服务业引领区", what="step 2 by PageDown")
+            page.keyboard.press("ArrowRight")
+            wait_for(lambda: "益沅南" in title.inner_text(), what="step 3 by →")
+            page.keyboard.press("PageUp")
+            wait_for(lambda: title.inner_text() == "一核·中心城区现代服务业引领区", what="step 2 by PageUp")
+            page.screenshot(path=str(ARTIFACTS / "tour.png"))
+        finally:
+            browser.close()
 
 
 def test_a_hostile_project_name_shows_as_text_and_runs_nothing(tmp_path):

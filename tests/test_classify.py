@@ -12,7 +12,6 @@ from layout.classify import (
     GRID_MIN_POINTS,
     Classifier,
     classify_points,
-    classify_table,
     get_classifier,
     split_ids,
     where_record,
@@ -285,32 +284,3 @@ def test_grid_agrees_on_county_vertices_where_errors_would_hide():
     jitter = np.random.default_rng(5).normal(0, 0.0005, xy.shape)
     pts = np.concatenate([xy, xy + jitter])
     np.testing.assert_array_equal(clf.county_index(pts[:, 0], pts[:, 1]), clf.exact_index(pts[:, 0], pts[:, 1]))
-
-
-def test_classify_table_keeps_every_row_and_explains_errors():
-    df = pd.DataFrame({"项目": ["好", "文字", "颠倒", "外地", "空"],
-                       "经度": ["112.35", "abc", "28.38", "113.2", ""],
-                       "纬度": ["28.55", "28", "111.21", "28.2", ""]})
-    out = classify_table(df)
-    assert out["项目"].tolist() == df["项目"].tolist()
-    assert out["county"].tolist() == ["赫山区", "", "", "", ""]
-    assert out["zones"].tolist() == ["core", "", "", "", ""] and out["poles"].tolist()[0] == "pole_central"
-    assert out["error"].tolist() == [
-        "", "longitude 'abc' is not a number",
-        "looks swapped: 28.38, 111.21 — longitude comes first (e.g. 111.21 28.38)",
-        "", "longitude is empty; latitude is empty"]
-    assert out.at[3, "nearest_county"] == "赫山区" and float(out.at[3, "distance_km"]) > 40
-
-
-def test_classify_table_reports_converted_wgs84_and_avoids_name_clashes():
-    df = pd.DataFrame({"county": ["声明"], "lng": ["112.3551"], "lat": ["28.5541"]})
-    out = classify_table(df, crs="gcj02")
-    assert out.at[0, "county"] == "声明" and out.at[0, "county_computed"] == "赫山区"
-    assert float(out.at[0, "wgs84_lon"]) == pytest.approx(112.3494, abs=1e-3)
-
-
-def test_classify_table_names_missing_columns():
-    with pytest.raises(InputError, match="no longitude column found .* --lon COL. The table's columns are a, b"):
-        classify_table(pd.DataFrame({"a": ["1"], "b": ["2"]}))
-    with pytest.raises(InputError, match="longitude column 'X' is not in the table"):
-        classify_table(pd.DataFrame({"lon": ["1"], "lat": ["2"]}), lon_col="X")

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from layout.tables import read_table
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, whatever the working directory
     return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+                          timeout=120, env=env)
 
 
 def test_help_lists_the_commands():
@@ -51,8 +57,15 @@ def test_where_outside_names_the_nearest_county():
     assert record["nearest_county"] == "赫山区" and 20 < record["distance_km"] < 60
 
 
+def test_where_reads_degrees_minutes_seconds_as_people_write_them():
+    decimal = json.loads(run("where", "112.355", "28.5541667").stdout)
+    for lon, lat in (("112°21′18″", "28°33′15″"), ("112度21分18秒", "28度33分15秒"), ("E112°21.3′", "N28°33.25′")):
+        record = json.loads(run("where", lon, lat).stdout)
+        assert record["county"] == decimal["county"] and abs(record["lon"] - 112.355) < 1e-6, (lon, lat)
+
+
 @pytest.mark.parametrize(("args", "message"), [
-    (["abc", "28.5"], "error: LON 'abc' is not a number"),
+    (["abc", "28.5"], "error: longitude 'abc' is not a number"),
     (["112.3", "95"], "error: latitude 95 is impossible"),
     (["190", "28"], "error: longitude 190 is impossible"),
     (["28.38", "111.21"], "error: looks swapped: 28.38, 111.21"),
@@ -65,37 +78,139 @@ def test_where_bad_input_exits_2_with_one_line(args, message):
     assert "Traceback" not in out.stderr
 
 
-def test_classify_gbk_csv_to_xlsx(tmp_path):
+def test_classify_gbk_csv_to_xlsx_in_chinese(tmp_path):
     src = tmp_path / "projects.csv"
-    src.write_bytes("名称,经度,纬度\n东坪,111.20586,28.38017\n坏,abc,28\n长沙,112.97087,28.19874\n".encode("gbk"))
-    out = run("classify", str(src), "-o", str(tmp_path / "out.xlsx"), "--lon", "经度", "--lat", "纬度")
+    src.write_bytes("2026年项目清单,,\n名称,经度（°）,纬度（°）\n东坪,111.20586,28.38017\n坏,abc,28\n"
+                    "长沙,112.97087,28.19874\n".encode("gbk"))
+    out = run("classify", str(src), "-o", str(tmp_path / "out.xlsx"))
     assert out.returncode == 0, out.stderr
-    assert "3 rows (gb18030)" in out.stderr and "1 inside 益阳, 1 outside, 1 with errors" in out.stderr
-    assert "row 3: longitude 'abc' is not a number" in out.stderr
+    assert "表头在第 2 行" in out.stderr and "3 行：1 行在益阳市境内，1 行在境外，1 行无法定位" in out.stderr
+    assert "第 4 行 坏：经度“abc”不是数字" in out.stderr and "按 WGS84" in out.stderr
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["名称", "经度", "纬度"] and "zone" in header and header[-1] == "error"
-    df, _ = read_table(tmp_path / "out.xlsx")
-    assert df["county"].tolist() == ["安化县", "", ""] and df["nearest_county"].tolist()[2] == "赫山区"
+    assert header[:3] == ["名称", "经度（°）", "纬度（°）"] and header[-1] == "说明" and "所属片区" in header
+    df = read_table(tmp_path / "out.xlsx").frame
+    assert df["所在县区"].tolist() == ["安化县", "", ""] and df["最近县区"].tolist()[2] == "赫山区"
+    assert stat.S_IMODE((tmp_path / "out.xlsx").stat().st_mode) == 0o666 & ~current_umask()
 
 
-def test_classify_default_output_name_and_bom_csv(tmp_path):
+def current_umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
+
+
+def test_classify_in_english_and_default_output_name(tmp_path):
     src = tmp_path / "p.csv"
     src.write_bytes("lon,lat\n112.40243,29.35955\n".encode("utf-8-sig"))
-    out = run("classify", str(src))
-    assert out.returncode == 0
-    df, encoding = read_table(tmp_path / "p_zones.csv")
-    assert encoding == "utf-8-sig" and df.at[0, "zone"] == "lake_wing"
+    out = run("classify", str(src), "--lang", "en")
+    assert out.returncode == 0 and "1 rows: 1 inside Yiyang" in out.stderr
+    table = read_table(tmp_path / "p_zones.csv")
+    assert table.encoding == "utf-8-sig" and table.frame.at[0, "zone"] == "lake_wing"
+
+
+def test_classify_projected_metres_reports_its_decision(tmp_path):
+    from layout.crs import to_metric
+
+    x, y = to_metric([111.20586], [28.38017])
+    src = tmp_path / "survey.csv"
+    src.write_text(f"点名,X,Y\nJD1,{y[0]:.3f},{x[0] + 37_000_000:.3f}\n", encoding="utf-8")
+    out = run("classify", str(src), "-o", str(tmp_path / "o.csv"))
+    assert out.returncode == 0 and "EPSG:4525" in out.stderr
+    assert read_table(tmp_path / "o.csv").frame.at[0, "所在县区"] == "安化县"
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["missing.csv"], "missing.csv: no such file"),
-    (["bad.txt"], "the file type should be .csv or .xlsx"),
-    (["p.csv", "--lon", "X"], "longitude column 'X' is not in the table"),
-    (["p.csv", "-o", "p.csv"], "is the input file"),
+    (["missing.csv"], "missing.csv：文件不存在"),
+    (["bad.txt"], "文件类型应为 .csv 或 .xlsx"),
+    (["p.csv", "--lon", "X"], "表格中没有“X”列"),
+    (["p.csv", "-o", "p.csv"], "就是输入文件"),
+    (["p.csv", "-o", "."], "该路径是一个文件夹"),
+    (["p.csv", "-o", "/proc/out.csv"], "无法写入 /proc/out.csv"),
+    (["p.csv", "--crs", "mercator"], "坐标系应为"),
+    (["name.csv"], "请用 --lon 列名 --lat 列名"),
+    (["comma.csv"], "第 2 行有 4 个字段"),
 ])
-def test_classify_errors(tmp_path, args, message):
+def test_classify_errors_are_one_chinese_line(tmp_path, args, message):
     (tmp_path / "bad.txt").write_text("x")
     (tmp_path / "p.csv").write_text("lon,lat\n112,28\n")
+    (tmp_path / "name.csv").write_text("name\nA\n")
+    (tmp_path / "comma.csv").write_text("name,lon,lat\nA,112.35,28.58,\n")
     out = run("classify", *args, cwd=tmp_path)
-    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.startswith("错误：") and out.stderr.count("\n") == 1
+
+
+def hostile(path, cell):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["name", "lon", "lat"])
+    ws.append(["A", 112.35, 28.58])
+    ws[cell] = "z"
+    wb.save(path)
+
+
+@pytest.mark.parametrize("command", ["classify", "geocode-catalog"])
+def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
+    hostile(tmp_path / "far.xlsx", "XFD1048576")
+    args = [command, "far.xlsx", *(["-o", "o.csv"] if command == "classify" else ["--dry-run"])]
+    peak_file = tmp_path / "peak.txt"
+    # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
+    probe = ("import atexit, runpy, sys; "
+             f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+             "open('/proc/self/status') if line.startswith('VmHWM')))); "
+             f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "XFD1048576" in out.stderr and out.stderr.count("\n") == 1
+    peak_mb = int(peak_file.read_text()) / 1024  # kB
+    assert peak_mb < 500, peak_mb
+
+
+# -- geocode-catalog: one writer at a time, its own format, a valid catalog only ----------------------
+
+
+def cleared_catalog(path):
+    from layout.catalog import read_catalog_table, write_catalog
+
+    df = read_catalog_table()
+    df[["lon", "lat", "geocode_source"]] = ""
+    return write_catalog(df, path)
+
+
+def test_concurrent_geocode_catalog_runs_keep_the_original_backup(tmp_path):
+    path = cleared_catalog(tmp_path / "c.csv")
+    original = path.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-m", "layout", "geocode-catalog", str(path)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    for p in procs:
+        p.communicate(timeout=300)
+    assert [p.returncode for p in procs] == [0, 0, 0, 0]
+    assert (tmp_path / "c.csv.bak").read_bytes() == original and path.read_bytes() != original
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~current_umask()
+
+
+def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
+    book = tmp_path / "c.xlsx"
+    hostile(book, "C3")
+    before = book.read_bytes()
+    out = run("geocode-catalog", str(book))
+    assert out.returncode == 2 and "only written to a .csv file" in out.stderr and book.read_bytes() == before
+    broken = tmp_path / "broken.csv"
+    broken.write_text("id,name\nP001,x\n", encoding="utf-8")
+    out = run("geocode-catalog", str(broken))
+    assert out.returncode == 2 and "fix them" in out.stderr
+    assert broken.read_text(encoding="utf-8") == "id,name\nP001,x\n"
+    assert not (tmp_path / "broken.csv.bak").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["1_12.3", "28.5"], "error: longitude '1_12.3' is not a number"),
+    (["x" * 100_000, "28.5"], "…' is not a number"),
+])
+def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
+    out = run("where", *args)
+    assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200

@@ -27,6 +27,7 @@ from layout.maps import (
     map_html_size,
     project_payload,
 )
+from layout.palette import status_color
 
 XSS = "<img src=x onerror=alert(1)>"
 LINK = re.compile(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"]+)"')
@@ -141,6 +142,19 @@ def test_approximate_points_look_different():
     assert site["dashArray"] is None and town["dashArray"] and county["dashArray"]
     assert site["fillOpacity"] > town["fillOpacity"] > county["fillOpacity"]
     assert [row[3] for row in payload["rows"]] == [0, 1, 2]
+
+
+def test_markers_and_legend_can_show_the_register_status():
+    projects = points(3).assign(status=["building", "", "suspended"])
+    payload = project_payload(projects, color_by="status")
+    shown = [payload["colors"][row[2]] for row in payload["rows"]]
+    assert shown == [status_color("在建"), status_color("未填报"), status_color("暂停")]
+    assert len(set(shown)) == 3
+    by_sector = project_payload(projects)
+    assert {by_sector["colors"][row[2]] for row in by_sector["rows"]} == {SECTOR_COLORS[projects["sector"][0]]}
+    html = render(build_map(projects, color_by="status"))
+    assert "实施状态" in html and "未填报" in html and "已运营" in html
+    assert "实施状态" not in render(build_map(projects))
 
 
 def test_catalog_text_is_escaped_and_runs_nothing():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -281,3 +282,47 @@ def test_the_view_modules_import_no_streamlit():
     code = ("import sys, layout.views, layout.maps, layout.assets, layout.i18n, layout.indicators; "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_layout_is_explained_in_the_plans_words():
+    from layout.plan import quote_in_plan
+    from layout.views import layout_explanation
+
+    zh, en = layout_explanation("zh"), layout_explanation("en")
+    assert quote_in_plan(zh["overview"]) and "一核两翼三极" in zh["overview"]
+    assert [len(zh[k]) for k in ("core", "wing", "pole")] == [1, 2, 3]
+    assert all(quote_in_plan(item["definition"]) for k in ("core", "wing", "pole") for item in zh[k])
+    assert zh["core"][0]["counties"] == "资阳区、赫山区"
+    assert en["wing"][0]["counties"] == "Yuanjiang City, Nan County, Datong Lake District"  # 资阳区 only secondary
+
+
+def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
+    from layout.catalog import load_catalog
+    from layout.views import ACTIONS, action_label, action_phrase
+
+    actions = set(load_catalog()["action"].dropna().astype(str)) - {""}
+    unknown = {a for a in actions if not any(a.startswith(v) for v in ACTIONS)}
+    assert not unknown, unknown
+    assert all(not re.search(r"[\u3400-\u9fff]", action_label(a, "en")) for a in actions)
+    assert action_label("新建", "en") == "New build" and action_label("新建", "zh") == "新建"
+    assert action_phrase("续建") == "续建项目" and action_phrase("升级改造", "en") == "Upgrade"
+    assert action_phrase("利用") == "" and action_phrase(None) == ""  # only a verb: no kind of work
+
+
+def test_status_filter_reads_the_register_and_counts_unreported_projects(tmp_path, options):
+    from layout.register import Register, overlay_register
+
+    catalog = load_catalog()
+    register = Register(tmp_path / "register.sqlite")
+    register.record("P001", {"status": "building"}, by="测试", source="调度表")
+    register.record("P002", {"status": "在建"}, by="测试", source="调度表")
+    register.record("P003", {"status": "suspended"}, by="测试", source="调度表")
+    shown = overlay_register(catalog, register.state())
+    building = apply_filters(shown, ViewState(status=("building",)), options)
+    assert sorted(building.points["id"].tolist() + building.citywide["id"].tolist()) == ["P001", "P002"]
+    counts = apply_filters(shown, ViewState(), options).counts["status"]
+    assert counts["building"] == 2 and counts["suspended"] == 1 and counts["operating"] == 0
+    assert counts["unreported"] == len(catalog) - 3
+    # without a register every project is unreported, and the filter still works
+    assert apply_filters(catalog, ViewState(status=("unreported",)), options).total == len(catalog)
+    assert state_to_query(ViewState(status=("building", "unreported"))) == {"status": "building,unreported"}

@@ -1,0 +1,72 @@
+"""One palette: the web map, the app's chart, the print map and the decks use the same colours."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pptx import Presentation
+
+from layout.catalog import SECTOR_NAMES, load_catalog
+from layout.export import deck_bytes
+from layout.maps import build_map, project_payload
+from layout.palette import (
+    FALLBACK_COLOR,
+    SECTOR_COLORS,
+    STATUS_COLORS,
+    hex_to_rgb,
+    sector_color,
+    status_color,
+    zone_colors,
+)
+from layout.printmap import plan_map
+from layout.zones import load_zone_model
+
+HEX = re.compile(r"^#[0-9a-f]{6}$")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_the_palette_covers_every_sector_status_and_zone_once():
+    assert list(SECTOR_COLORS) == SECTOR_NAMES  # the plan's 3+4+5 order
+    assert list(STATUS_COLORS) == ["未启动", "前期工作", "在建", "已建成", "已运营", "暂停", "取消", "未填报"]
+    for colors in (SECTOR_COLORS, STATUS_COLORS):
+        assert all(HEX.match(c) for c in colors.values())
+        assert len(set(colors.values())) == len(colors)  # no two share a colour
+    assert zone_colors() == {z.id: z.color for z in load_zone_model().zones.values()}
+    assert sector_color("不存在的行业") == FALLBACK_COLOR and status_color("") == STATUS_COLORS["未填报"]
+    from layout.register import STATUSES
+
+    assert set(STATUS_COLORS) == {*STATUSES.values(), "未填报"}  # every status the register records
+    assert status_color("building") == status_color("在建") == STATUS_COLORS["在建"]
+    assert hex_to_rgb("#ff7f0e") == (255, 127, 14)
+
+
+def test_web_map_markers_and_legend_use_the_palette(catalog):
+    points = catalog[catalog["lon"].notna()]
+    payload = project_payload(points)
+    sectors = list(dict.fromkeys(points["sector"].astype(str)))
+    assert payload["colors"] == [SECTOR_COLORS[s] for s in sectors]
+    html = build_map(points).get_root().render()
+    for sector in sectors:
+        assert f"background:{SECTOR_COLORS[sector]}" in html  # the legend's dot
+    for zone_id, color in zone_colors().items():
+        assert color in html, zone_id
+
+
+def test_print_map_uses_the_palette_by_default(catalog):
+    plan = plan_map("city", catalog, aspect=1.4, map_width_in=8.0)
+    assert len(plan.points)
+    assert (plan.points["color"] == plan.points["sector"].map(SECTOR_COLORS)).all()
+
+
+def test_deck_chart_bars_use_the_palette(catalog):
+    prs = Presentation(io.BytesIO(deck_bytes("安化县", catalog=catalog)))
+    chart = next(s.chart for slide in prs.slides for s in slide.shapes if s.name == "sector_chart")
+    order = list(reversed(SECTOR_NAMES))  # bottom-up
+    fills = [str(p.format.fill.fore_color.rgb).lower() for p in chart.plots[0].series[0].points]
+    assert fills == [SECTOR_COLORS[s].lstrip("#") for s in order]
