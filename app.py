@@ -33,7 +33,6 @@ from layout.maps import (  # noqa: E402
 )
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
-from layout.zones import load_zone_model  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
 #: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
@@ -340,9 +339,8 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
                    format_func=counted("zone", lambda z: views.zone_name(z, lang)))
     sb.multiselect(t("side.pole", lang), options["pole"], key=WIDGET["pole"], placeholder=t("side.all", lang),
                    format_func=counted("pole", lambda z: views.zone_name(z, lang)))
-    model = load_zone_model()
     sb.multiselect(t("side.county", lang), options["county"], key=WIDGET["county"], placeholder=t("side.all", lang),
-                   format_func=counted("county", lambda c: model.counties[c].name_en if lang == "en" else c))
+                   format_func=counted("county", lambda c: views.county_label(c, lang)))
     sb.markdown(f"**{t('side.sector', lang)}**")
     for group, members in _sector_groups(sectors).items():
         sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", key=f"w_sector_{group}",

@@ -70,7 +70,7 @@ def filter_options(catalog: pd.DataFrame, sectors: Mapping[str, Sequence[str]]) 
     return {
         "zone": [z.id for z in model.zones.values() if z.kind != "pole"],
         "pole": [z.id for z in model.by_kind("pole")],
-        "county": list(model.counties),
+        "county": [*model.counties, *model.areas],  # declared areas (中心城区) hold rows of their own
         "sector": [s for group in sectors.values() for s in group],
         "action": sorted({a for a in catalog["action"].dropna().astype(str) if a}),
         "precision": list(PRECISIONS),  # layout.catalog's: site, town, county, citywide
@@ -94,6 +94,13 @@ def focus_label(focus: str, lang: str = "zh") -> str:
     if kind == "zone" and key in model.zones:
         return zone_name(key, lang)
     return focus
+
+
+def county_label(name: str, lang: str = "zh") -> str:
+    """A county, declared county (大通湖区) or declared area (中心城区) in ``lang``."""
+    model = load_zone_model()
+    place = model.counties.get(name) or model.areas.get(name)
+    return place.name_en if lang == "en" and place is not None else name
 
 
 def zone_name(zone_id: str, lang: str = "zh") -> str:

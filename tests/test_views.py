@@ -326,3 +326,12 @@ def test_status_filter_reads_the_register_and_counts_unreported_projects(tmp_pat
     # without a register every project is unreported, and the filter still works
     assert apply_filters(catalog, ViewState(status=("unreported",)), options).total == len(catalog)
     assert state_to_query(ViewState(status=("building", "unreported"))) == {"status": "building,unreported"}
+
+
+def test_central_city_rows_have_a_county_filter_option_of_their_own(options):
+    catalog = load_catalog()
+    central = catalog[catalog["county"] == "中心城区"]
+    assert "中心城区" in options["county"] and len(central) >= 2
+    result = apply_filters(catalog, ViewState(county=("中心城区",)), options)
+    assert set(result.points["id"]) | set(result.unplaced["id"]) == set(central["id"])
+    assert result.counts["county"]["中心城区"] == len(central)
