@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
+from app_server import CHROMIUM_ARGS as ARGS
 
 from layout.catalog import load_catalog
 from layout.demo import fill_demo
 from layout.register import Register
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOT = ROOT / "docs" / "evaluation.png"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,37 +26,12 @@ def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("eval") / "demo.sqlite"
     catalog = load_catalog()
     fill_demo(Register(path, catalog=catalog), catalog)
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-evaluate.log", "wb")  # noqa: SIM115 - closed after the server stops
-    env = dict(os.environ, LAYOUT_REGISTER=str(path))
-    env.pop("LAYOUT_EDITOR_KEY", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'streamlit-evaluate.log'}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with running_app({"LAYOUT_REGISTER": str(path), "LAYOUT_EDITOR_KEY": None},
+                         log=ARTIFACTS / "streamlit-evaluate.log") as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def test_status_map_legend_and_demo_mark(server):

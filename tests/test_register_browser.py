@@ -3,23 +3,12 @@ save, reload, and see its solid (site-precision) marker. Debian's chromium, head
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app
+from app_server import CHROMIUM_ARGS as ARGS
 
 KEY = "browser-test-editor-key"
 
@@ -27,45 +16,15 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     register = tmp_path / "register.sqlite"
-    env = {**os.environ, "LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY}
-    log = open(ARTIFACTS / "streamlit-register.log", "wb")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'streamlit-register.log'}")
-            time.sleep(0.3)
-        yield url, register
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with running_app({"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY},
+                         log=ARTIFACTS / "streamlit-register.log") as (url, _):
+            yield url, register
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def open_card(page, url: str):
