@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hmac
 import logging
-import os
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -21,6 +19,7 @@ st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="�
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
+from editor_session import editor_key, set_editor, unlock  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
@@ -39,7 +38,6 @@ from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, r
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
-KEY_NAME = "LAYOUT_EDITOR_KEY"
 MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
                "note")
@@ -82,27 +80,13 @@ def place_map(pid: str, lon: float, lat: float, precision: str, status: str, foc
     return build_map(row if pd.notna(lon) else None, lang=lang, focus=focus, cluster=False, height=MAP_HEIGHT)
 
 
-def editor_key() -> str:
-    """The administrator's editor key (environment first, then secrets); never shown or logged."""
-    key = os.environ.get(KEY_NAME, "")
-    if not key:
-        try:
-            key = st.secrets.get(KEY_NAME, "")
-        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
-            key = ""
-    return str(key or "")
-
-
 def _check_key() -> None:
-    entered = str(SS.get("w_reg_key", ""))
-    key = editor_key()
-    SS["reg_key_ok"] = bool(key) and hmac.compare_digest(entered.encode("utf-8"), key.encode("utf-8"))
-    SS["reg_key_failed"] = not SS["reg_key_ok"]
+    SS["reg_key_failed"] = not unlock(SS.get("w_reg_key", ""))
     SS["w_reg_key"] = ""
 
 
 def _set_name() -> None:
-    SS["reg_editor"] = str(SS.get("w_reg_name", "")).strip()
+    set_editor(SS.get("w_reg_name", ""))
 
 
 def editing_sidebar(lang: str) -> str | None:

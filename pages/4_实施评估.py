@@ -9,8 +9,6 @@ date (``layout.register``), the map from ``layout.evaluate_map``, exports from `
 from __future__ import annotations
 
 import datetime as dt
-import hmac
-import os
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -21,6 +19,7 @@ import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
+from editor_session import editor_key, set_editor, unlock  # noqa: E402
 from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluate import (  # noqa: E402
@@ -37,7 +36,6 @@ from layout.evaluate import (  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.register import Register, default_register_path  # noqa: E402
 
-KEY_NAME = "LAYOUT_EDITOR_KEY"
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
 SS = st.session_state
@@ -115,27 +113,13 @@ def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo
 # Editing (indicator values): the same key and session as the 项目台账 page
 
 
-def editor_key() -> str:
-    """The administrator's editor key (environment first, then secrets); never shown or logged."""
-    key = os.environ.get(KEY_NAME, "")
-    if not key:
-        try:
-            key = st.secrets.get(KEY_NAME, "")
-        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
-            key = ""
-    return str(key or "")
-
-
 def _check_key() -> None:
-    entered = str(SS.get("w_eval_key", ""))
-    key = editor_key()
-    SS["reg_key_ok"] = bool(key) and hmac.compare_digest(entered.encode("utf-8"), key.encode("utf-8"))
-    SS["eval_key_failed"] = not SS["reg_key_ok"]
+    SS["eval_key_failed"] = not unlock(SS.get("w_eval_key", ""))
     SS["w_eval_key"] = ""
 
 
 def _set_name() -> None:
-    SS["reg_editor"] = str(SS.get("w_eval_name", "")).strip()
+    set_editor(SS.get("w_eval_name", ""))
 
 
 def editor(lang: str) -> str | None:

@@ -1,0 +1,40 @@
+"""Editing rights for the app's pages: the administrator's editor key and the editor's name.
+
+Both the 项目台账 and the 实施评估 page unlock through here, into the same session state, so unlocking on
+one unlocks the other. The key comes from ``LAYOUT_EDITOR_KEY`` (environment, then ``.streamlit/
+secrets.toml``); it is compared in constant time and never shown or logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+import streamlit as st
+
+KEY_NAME = "LAYOUT_EDITOR_KEY"
+UNLOCKED = "reg_key_ok"  # session key: editing is unlocked
+EDITOR = "reg_editor"  # session key: the editor's name, written into every event
+
+
+def editor_key() -> str:
+    """The administrator's editor key, or "" when none is set (the app is then read-only)."""
+    key = os.environ.get(KEY_NAME, "")
+    if not key:
+        try:
+            key = st.secrets.get(KEY_NAME, "")
+        except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+            key = ""
+    return str(key or "")
+
+
+def unlock(entered: str) -> bool:
+    """Unlock editing for this session when ``entered`` is the editor key; returns whether it is."""
+    key = editor_key()
+    ok = bool(key) and hmac.compare_digest(str(entered).encode("utf-8"), key.encode("utf-8"))
+    st.session_state[UNLOCKED] = ok
+    return ok
+
+
+def set_editor(name: str) -> None:
+    st.session_state[EDITOR] = str(name or "").strip()
