@@ -203,15 +203,15 @@ def _rect(slide, left, top, width, height, color: RGBColor):
     return shape
 
 
-class _Deck:
-    """A 16:9 presentation with a consistent header, footer and page numbers."""
+class SlideDeck:
+    """A blank 16:9 presentation whose slides share one header: an accent bar, the title and a rule."""
 
-    def __init__(self, brief: CountyBrief, accent: str, lang: str):
+    def __init__(self, title: str, accent: str):
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
         self.blank = self.prs.slide_layouts[6]
-        self.brief, self.accent, self.lang = brief, _rgb(accent), lang
-        self.prs.core_properties.title = f"{brief.county} · {t('deck.subtitle', lang)}"
+        self.accent = _rgb(accent)
+        self.prs.core_properties.title = title
         self.prs.core_properties.subject = PLAN_TITLE
         self.prs.core_properties.author = "yiyang-layout"
 
@@ -222,6 +222,14 @@ class _Deck:
               anchor=MSO_ANCHOR.MIDDLE, name="title")
         _rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
         return slide
+
+
+class _Deck(SlideDeck):
+    """A county's briefing deck, with a consistent header, footer and page numbers."""
+
+    def __init__(self, brief: CountyBrief, accent: str, lang: str):
+        super().__init__(f"{brief.county} · {t('deck.subtitle', lang)}", accent)
+        self.brief, self.lang = brief, lang
 
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)

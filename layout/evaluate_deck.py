@@ -13,9 +13,9 @@ import io
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches
+from pptx.util import Inches
 
-from layout.deck import INK, MUTED, RULE, SLIDE_H, SLIDE_W, _cell, _rect, _rgb, _text
+from layout.deck import INK, MUTED, SLIDE_H, SLIDE_W, SlideDeck, _cell, _rect, _rgb, _text
 from layout.evaluate import STATUS_COLORS, STATUS_ORDER, compare, status_label
 from layout.evaluate_report import (
     DEMO_RED,
@@ -38,24 +38,10 @@ ACCENT = "#2b5c8a"
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
-class _EvalDeck:
+class _EvalDeck(SlideDeck):
     def __init__(self, report: Report, lang: str):
+        super().__init__(report_title(report, lang), ACCENT)
         self.report, self.lang = report, lang
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
-        self.blank = self.prs.slide_layouts[6]
-        self.accent = _rgb(ACCENT)
-        self.prs.core_properties.title = report_title(report, lang)
-        self.prs.core_properties.subject = PLAN_TITLE
-        self.prs.core_properties.author = "yiyang-layout"
-
-    def slide(self, title: str):
-        slide = self.prs.slides.add_slide(self.blank)
-        _rect(slide, 0, 0, SLIDE_W, Inches(0.12), self.accent)
-        _text(slide, Inches(0.6), Inches(0.32), Inches(12.1), Inches(0.75), title, size=26, bold=True,
-              anchor=MSO_ANCHOR.MIDDLE, name="title")
-        _rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
-        return slide
 
     def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], *, name: str,
               size: float = 11, colors: list[str | None] | None = None) -> None:
