@@ -145,7 +145,7 @@ def screenshots(url: str, folder: Path) -> list[Path]:
 
 def write_synthetic(n: int, folder: Path) -> Path:
     """``n`` synthetic projects (bench/app.py's generator) as a catalog CSV."""
-    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]  # this worktree's layout, and bench/app.py's generator
+    sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]  # bench/app.py (not the app), and this checkout's layout
     from app import synthetic_catalog
 
     df = synthetic_catalog(n)
