@@ -354,7 +354,7 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
                    format_func=counted("status", lambda v: t(f"status.{v}", lang)), help=t("side.status_help", lang))
     sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), key=WIDGET["color"],
                          format_func=lambda c: t(f"color.{c}", lang))
-    sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), use_container_width=True)
+    sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), width="stretch")
 
 
 def share_link(state: views.ViewState) -> None:
@@ -651,7 +651,7 @@ def summary_tab(state: views.ViewState) -> None:
     st.dataframe(tables["counts"], hide_index=True, height=(tables["rows"] + 1) * 35 + 3)
     if tables["chart"] is not None:
         st.markdown(f"**{t('sum.chart', lang)}**")
-        st.vega_lite_chart(*tables["chart"], use_container_width=True)
+        st.vega_lite_chart(*tables["chart"], width="stretch")
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
     st.caption(f"{ind.section} · {ind.context}")
@@ -722,7 +722,7 @@ def export_tab(state: views.ViewState) -> None:
     for column, fmt in zip(columns, formats, strict=False):
         column.download_button(t(f"export.{fmt}", lang), data=partial(export_file_bytes, query, scope, fmt, lang),
                                file_name=default_filename(scope, fmt, lang=lang), mime=MEDIA_TYPES[fmt],
-                               key=f"w_export_{fmt}", on_click="ignore", use_container_width=True)
+                               key=f"w_export_{fmt}", on_click="ignore", width="stretch")
     if "pptx" not in formats:
         st.caption(t("export.pptx_hint", lang))
 

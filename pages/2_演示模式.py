@@ -123,9 +123,9 @@ top = st.columns([5, 1.2, 1.2, 3.2], vertical_alignment="center")
 top[0].markdown(f"**{t('tour.title', lang)}** · {t('tour.step', lang, i=index + 1, n=total)} · "
                 f":gray[{t('tour.keys_all', lang)}]")
 top[1].button(f"← {t('tour.prev', lang)}", key="tour_prev", on_click=go, args=(-1, total), disabled=index == 0,
-              shortcut="Left", use_container_width=True)
+              shortcut="Left", width="stretch")
 top[2].button(f"{t('tour.next', lang)} →", key="tour_next", on_click=go, args=(1, total), disabled=index == total - 1,
-              shortcut="Right", use_container_width=True, type="primary")
+              shortcut="Right", width="stretch", type="primary")
 st.session_state["tour_jump"] = index
 top[3].selectbox(t("tour.jump", lang), range(total), key="tour_jump", on_change=jump, label_visibility="collapsed",
                  format_func=lambda i: f"{i + 1}. {jump_label(all_steps[i])}")

@@ -258,8 +258,8 @@ with tabs[1]:
                           ("sector", "eval.sheet.sector")):
         frame = ev.table(grouping)
         st.subheader(t(key, lang))
-        st.altair_chart(status_chart(frame, lang), use_container_width=True)
-        st.dataframe(group_table(frame, lang), hide_index=True, use_container_width=True)
+        st.altair_chart(status_chart(frame, lang), width="stretch")
+        st.dataframe(group_table(frame, lang), hide_index=True, width="stretch")
 
 with tabs[2]:
     lag = ev.lagging
@@ -273,7 +273,7 @@ with tabs[2]:
             t("eval.col.status", lang): [status_label(s, lang) for s in lag["status"]],
             t("eval.col.lag_reason", lang): [t(f"eval.lag.{r}", lang, months=months) for r in lag["lag_reason"]],
             t("eval.col.lead_unit", lang): lag["lead_unit"], t("eval.col.note", lang): lag["note"],
-            t("eval.col.last_as_of", lang): lag["last_as_of"]}), hide_index=True, use_container_width=True)
+            t("eval.col.last_as_of", lang): lag["last_as_of"]}), hide_index=True, width="stretch")
 
 with tabs[3]:
     default_before = dt.date(2023, 12, 31) if day > dt.date(2023, 12, 31) else PLAN_START
@@ -292,7 +292,7 @@ with tabs[3]:
         shown[f"{t('eval.col.share_started', lang)} {date}"] = cmp[f"share_started_{when}"].map(pct)
     for when, date in (("before", a), ("after", b)):
         shown[f"{t('eval.col.invest_done', lang)} {date}"] = cmp[f"invest_done_{when}"].map(money)
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 with tabs[4]:
     ind = indicators(path, day, version, lang)
@@ -306,7 +306,7 @@ with tabs[4]:
         t("eval.col.change", lang): [("—" if pd.isna(c) else f"{c:.2f} {u}") if u else "—"
                                      for c, u in zip(ind["change"], ind["change_unit"], strict=True)],
         t("eval.col.actual_source", lang): ind["actual_source"],
-        t("eval.col.plan_sentence", lang): ind["plan_sentence"]}), hide_index=True, use_container_width=True)
+        t("eval.col.plan_sentence", lang): ind["plan_sentence"]}), hide_index=True, width="stretch")
     st.subheader(t("eval.record_title", lang))
     name = editor(lang)
     if name:
