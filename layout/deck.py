@@ -223,6 +223,22 @@ class SlideDeck:
         _rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
         return slide
 
+    def title_slide(self):
+        """A slide with the title page's warm background and the accent band down its left edge."""
+        slide = self.prs.slides.add_slide(self.blank)
+        _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
+        _rect(slide, 0, 0, Inches(0.45), SLIDE_H, self.accent)
+        return slide
+
+    @staticmethod
+    def footer(slide, text: str, page: int, pages: int, *, width: float = 10, height: float = 0.32,
+               top: float = 7.02, size: float = 9) -> None:
+        """The footer line (``width``/``height``/``top`` in inches) and "page / pages" at the bottom right."""
+        _text(slide, Inches(0.6), Inches(top), Inches(width), Inches(height), text, size=size, color=MUTED,
+              name="footer")
+        _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{page} / {pages}", size=9,
+              color=MUTED, align=PP_ALIGN.RIGHT, name="page")
+
 
 class _Deck(SlideDeck):
     """A county's briefing deck, with a consistent header, footer and page numbers."""
@@ -236,10 +252,7 @@ class _Deck(SlideDeck):
         county = self.brief.county if self.lang == "zh" else load_zone_model().counties[self.brief.county].name_en
         footer = t("deck.footer", self.lang, plan=plan_title(self.lang), county=county)
         for i, slide in enumerate(slides[1:], start=2):
-            _text(slide, Inches(0.6), Inches(7.02), Inches(10), Inches(0.32), footer, size=9, color=MUTED,
-                  name="footer")
-            _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{i} / {len(slides)}", size=9,
-                  color=MUTED, align=PP_ALIGN.RIGHT, name="page")
+            self.footer(slide, footer, i, len(slides))
         return self.prs
 
 
@@ -249,9 +262,7 @@ class _Deck(SlideDeck):
 
 def _title_slide(deck: _Deck) -> None:
     b, lang = deck.brief, deck.lang
-    slide = deck.prs.slides.add_slide(deck.blank)
-    _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
-    _rect(slide, 0, 0, Inches(0.45), SLIDE_H, deck.accent)
+    slide = deck.title_slide()
     name = b.county if lang == "zh" else load_zone_model().counties[b.county].name_en
     _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), name, size=54, bold=True, name="title",
           anchor=MSO_ANCHOR.BOTTOM)

@@ -15,7 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-from layout.deck import INK, MUTED, SLIDE_H, SLIDE_W, SlideDeck, _cell, _rect, _rgb, _text
+from layout.deck import INK, MUTED, SlideDeck, _cell, _rgb, _text
 from layout.evaluate import STATUS_COLORS, STATUS_ORDER, compare, status_label
 from layout.evaluate_report import (
     DEMO_RED,
@@ -64,10 +64,7 @@ class _EvalDeck(SlideDeck):
         foot = source_line(self.report, self.lang)
         for i, slide in enumerate(slides, start=1):
             if i > 1:
-                _text(slide, Inches(0.6), Inches(7.0), Inches(10.8), Inches(0.4), foot, size=8, color=MUTED,
-                      name="footer")
-                _text(slide, Inches(11.7), Inches(7.02), Inches(1.03), Inches(0.32), f"{i} / {len(slides)}", size=9,
-                      color=MUTED, align=PP_ALIGN.RIGHT, name="page")
+                self.footer(slide, foot, i, len(slides), width=10.8, height=0.4, top=7.0, size=8)
             if self.report.demo:
                 _text(slide, Inches(9.2), Inches(0.18), Inches(3.9), Inches(0.5), t("eval.demo_mark", self.lang),
                       size=16, bold=True, color=_rgb(DEMO_RED), align=PP_ALIGN.RIGHT, name="demo_mark")
@@ -76,9 +73,7 @@ class _EvalDeck(SlideDeck):
 
 def _title_slide(deck: _EvalDeck) -> None:
     r, lang = deck.report, deck.lang
-    slide = deck.prs.slides.add_slide(deck.blank)
-    _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
-    _rect(slide, 0, 0, Inches(0.45), SLIDE_H, deck.accent)
+    slide = deck.title_slide()
     _text(slide, Inches(1.1), Inches(1.9), Inches(11), Inches(1.4), scope_name(r.evaluation.scope, lang), size=54,
           bold=True, name="title", anchor=MSO_ANCHOR.BOTTOM)
     _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7),
