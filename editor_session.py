@@ -38,3 +38,14 @@ def unlock(entered: str) -> bool:
 
 def set_editor(name: str) -> None:
     st.session_state[EDITOR] = str(name or "").strip()
+
+
+def unlock_from(widget: str, failed: str) -> None:
+    """``on_change`` of a password box: try its text as the key, note a failure under ``failed``, clear the box."""
+    st.session_state[failed] = not unlock(st.session_state.get(widget, ""))
+    st.session_state[widget] = ""
+
+
+def editor_from(widget: str) -> None:
+    """``on_change`` of the editor's name box."""
+    set_editor(st.session_state.get(widget, ""))

@@ -19,7 +19,7 @@ import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from editor_session import editor_key, set_editor, unlock  # noqa: E402
+from editor_session import editor_from, editor_key, unlock_from  # noqa: E402
 from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluate import (  # noqa: E402
@@ -113,27 +113,19 @@ def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo
 # Editing (indicator values): the same key and session as the 项目台账 page
 
 
-def _check_key() -> None:
-    SS["eval_key_failed"] = not unlock(SS.get("w_eval_key", ""))
-    SS["w_eval_key"] = ""
-
-
-def _set_name() -> None:
-    set_editor(SS.get("w_eval_name", ""))
-
-
 def editor(lang: str) -> str | None:
     """The editor's name when editing is unlocked; otherwise shows how to unlock and returns None."""
     if not editor_key():
         st.info(t("eval.readonly", lang))
         return None
     if not SS.get("reg_key_ok"):
-        st.text_input(t("eval.key", lang), type="password", key="w_eval_key", on_change=_check_key)
+        st.text_input(t("eval.key", lang), type="password", key="w_eval_key",
+                      on_change=unlock_from, args=("w_eval_key", "eval_key_failed"))
         if SS.get("eval_key_failed"):
             st.error(t("eval.key_wrong", lang))
         return None
     if not SS.get("reg_editor"):
-        st.text_input(t("eval.editor_name", lang), key="w_eval_name", on_change=_set_name)
+        st.text_input(t("eval.editor_name", lang), key="w_eval_name", on_change=editor_from, args=("w_eval_name",))
         return None
     return str(SS["reg_editor"])
 
