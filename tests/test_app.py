@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hostile_files import far_cell_workbook
 from streamlit.testing.v1 import AppTest
 
 from layout.catalog import load_catalog
@@ -348,24 +349,13 @@ def test_batch_columns_chosen_with_the_widgets_when_names_are_unknown():
     assert not at.error and "1 行：1 行在益阳市境内" in texts(at.success) and "按您的选择" in texts(at.info)
 
 
-def hostile_workbook(cell: str) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["name", "lon", "lat"])
-    ws.append(["A", 112.35, 28.58])
-    ws[cell] = "z"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("name, data, message", [
     ("points.txt", b"lon,lat\n112,28\n", "文件类型应为 .csv 或 .xlsx"),
     ("points.xlsx", b"PK\x03\x04 not really a workbook", "不是真正的 .xlsx 工作簿"),
     ("points.csv", b"name,lon,lat\nA,112.35,28.58,\n", "第 2 行有 4 个字段"),
     ("points.csv", b"lon,lat\n" + b"112.4,28.5\n" * (MAX_UPLOAD_BYTES // 11 + 1), "文件过大"),
-    ("far.xlsx", hostile_workbook("XFD1048576"), "表格过大/异常"),
-    ("far.xlsx", hostile_workbook("XFD1000"), "XFD1000"),
+    ("far.xlsx", far_cell_workbook("XFD1048576"), "表格过大/异常"),
+    ("far.xlsx", far_cell_workbook("XFD1000"), "XFD1000"),
 ])
 def test_batch_check_refuses_broken_and_hostile_files_with_one_chinese_message(name, data, message):
     at = upload(name, data)

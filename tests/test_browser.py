@@ -8,24 +8,33 @@ stylesheets, fonts included) from a host other than the app's own.
 from __future__ import annotations
 
 import re
+import threading
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app
 from app_server import CHROMIUM_ARGS as ARGS
+from hostile_files import far_cell_workbook, zip_bomb_workbook
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
-def server():
+def app():
+    """The running app's URL and the server's process id."""
     try:
-        with running_app(log=ARTIFACTS / "streamlit.log") as (url, _):
-            yield url
+        with running_app(log=ARTIFACTS / "streamlit.log") as running:
+            yield running
     except RuntimeError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    return app[0]
 
 
 def shown_projects(frame) -> int:
@@ -299,3 +308,54 @@ def test_a_hostile_project_name_shows_as_text_and_runs_nothing(tmp_path):
             browser.close()
     assert hostile in text and "<script>alert(2)</script>" in text and "<svg onload=alert(3)>" in text
     assert dialogs == []
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def test_a_hostile_upload_is_refused_while_another_user_keeps_working(app):
+    """Issue 14: a 5 KB workbook with a cell at XFD1048576 and a zip bomb, uploaded by one user, each end in
+    one message; meanwhile a second user's filter clicks are answered, and the server's memory stays bounded."""
+    from playwright.sync_api import sync_playwright
+
+    url, pid = app
+    peak = [rss_mb(pid)]
+    before = peak[0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak.append(rss_mb(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            other, frame = open_explorer(browser, url, (1366, 768))  # a page of its own: another user
+            attacker = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            attacker.goto(url, wait_until="domcontentloaded")
+            attacker.get_by_role("tab", name="批量核查").click()
+            uploader = attacker.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            uploader.wait_for(state="attached", timeout=30_000)
+            sampler.start()
+            sectors = ["文旅休闲业", "现代物流业"]
+            for name, data, sector in zip(["far.xlsx", "bomb.xlsx"], [far_cell_workbook("XFD1048576"),
+                                          zip_bomb_workbook(300)], sectors, strict=True):
+                shown = metric(other, "地图上的项目")
+                uploader.set_input_files(files=[{"name": name, "mimeType": "application/octet-stream",
+                                                 "buffer": data}])
+                other.locator('[data-testid="stSidebar"] button', has_text=re.compile(f"^{sector}")).first.click()
+                narrowed = wait_for(lambda shown=shown: (n := metric(other, "地图上的项目")) != shown and n,
+                                    what=f"the other user's count after {sector}")
+                wait_for(lambda n=narrowed: shown_projects(frame) == n, what="the other user's map")
+                alert = attacker.locator('[data-testid="stAlert"]', has_text="表格过大/异常")
+                alert.wait_for(timeout=30_000)
+                assert alert.inner_text().count("\n") <= 1 and "Traceback" not in alert.inner_text()
+                results = attacker.locator("[data-testid=stDownloadButton]", has_text=re.compile(r"^下载 (CSV|XLSX)$"))
+                assert results.count() == 0
+        finally:
+            done.set()
+            browser.close()
+    assert max(peak) - before < 500, (before, max(peak))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile_files import far_cell_workbook
 
 from layout.tables import read_table
 
@@ -141,18 +142,9 @@ def test_classify_errors_are_one_chinese_line(tmp_path, args, message):
     assert out.stderr.startswith("错误：") and out.stderr.count("\n") == 1
 
 
-def hostile(path, cell):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["name", "lon", "lat"])
-    ws.append(["A", 112.35, 28.58])
-    ws[cell] = "z"
-    wb.save(path)
-
-
 @pytest.mark.parametrize("command", ["classify", "geocode-catalog"])
 def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
-    hostile(tmp_path / "far.xlsx", "XFD1048576")
+    (tmp_path / "far.xlsx").write_bytes(far_cell_workbook("XFD1048576"))
     args = [command, "far.xlsx", *(["-o", "o.csv"] if command == "classify" else ["--dry-run"])]
     peak_file = tmp_path / "peak.txt"
     # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
@@ -195,7 +187,7 @@ def test_concurrent_geocode_catalog_runs_keep_the_original_backup(tmp_path):
 
 def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
     book = tmp_path / "c.xlsx"
-    hostile(book, "C3")
+    book.write_bytes(far_cell_workbook("C3"))
     before = book.read_bytes()
     out = run("geocode-catalog", str(book))
     assert out.returncode == 2 and "only written to a .csv file" in out.stderr and book.read_bytes() == before

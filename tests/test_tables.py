@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from hostile_files import far_cell_workbook, zip_bomb_workbook
 
 from layout.batch import classify_table, decision_text
 from layout.errors import InputError, OutputError, TableTooLargeError
@@ -141,34 +142,14 @@ def test_missing_file(tmp_path):
 # -- hostile workbooks: refused before anything is expanded ---------------------------------------
 
 
-def far_cell_workbook(path, cell: str):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["name", "lon", "lat"])
-    ws.append(["A", 112.35, 28.58])
-    ws[cell] = "z"
-    wb.save(path)
-    return path
-
-
-def zip_bomb(path, megabytes: int = 300):
-    far_cell_workbook(path.with_name("base.xlsx"), "C3")
-    with zipfile.ZipFile(path.with_name("base.xlsx")) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (megabytes << 20))
-            zout.writestr(item, data)
-    return path
-
-
 @pytest.mark.parametrize(("make", "code", "figure"), [
-    (lambda p: far_cell_workbook(p, "XFD1048576"), "too_large", "XFD1048576"),
-    (lambda p: far_cell_workbook(p, "XFD1000"), "too_large", "16,384"),
-    (zip_bomb, "too_large_unzipped", "300 MB"),
+    (lambda: far_cell_workbook("XFD1048576"), "too_large", "XFD1048576"),
+    (lambda: far_cell_workbook("XFD1000"), "too_large", "16,384"),
+    (zip_bomb_workbook, "too_large_unzipped", "300 MB"),
 ])
 def test_hostile_workbooks_end_in_one_message_with_figures(tmp_path, make, code, figure):
-    path = make(tmp_path / "hostile.xlsx")
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(make())
     assert path.stat().st_size < 2_000_000
     with pytest.raises(TableTooLargeError) as info:
         read_table(path)
@@ -178,7 +159,8 @@ def test_hostile_workbooks_end_in_one_message_with_figures(tmp_path, make, code,
 
 
 def test_a_wide_but_legal_sheet_is_read(tmp_path):
-    path = far_cell_workbook(tmp_path / "wide.xlsx", f"{openpyxl.utils.get_column_letter(MAX_COLUMNS)}2")
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(far_cell_workbook(f"{openpyxl.utils.get_column_letter(MAX_COLUMNS)}2"))
     assert read_table(path).frame.shape == (1, MAX_COLUMNS)
 
 
