@@ -31,12 +31,15 @@ from layout.errors import InputError
 from layout.i18n import t
 from layout.palette import sector_color
 from layout.plan import PLAN_TITLE, sentences_naming, squash
-from layout.views import action_phrase, effective_county, zone_name
-from layout.zones import DATONGHU, load_zone_model
+from layout.views import action_phrase, county_label, effective_county, zone_name
+from layout.zones import CENTRAL_CITY, DATONGHU, load_zone_model
 
 #: The names the plan uses for each county (sentences are found by these).
 SHORT_NAMES = {"资阳区": "资阳", "赫山区": "赫山", "南县": "南县", "桃江县": "桃江", "安化县": "安化",
                "沅江市": "沅江", "大通湖区": "大通湖"}
+#: Places with no deck of their own, whose projects are a section of the decks of their footprint counties
+#: (大通湖区 in 南县 and 沅江市; 中心城区 in 资阳区 and 赫山区), each with its note's i18n key.
+SECTION_PLACES = {DATONGHU: "deck.section_note.datonghu", CENTRAL_CITY: "deck.section_note.central"}
 ROWS_PER_SLIDE = 12
 CAPTION_CHARS = 46  # a quote on a slide is a short caption; the whole sentence goes to the speaker notes
 FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows meeting-room PC; PowerPoint substitutes elsewhere
@@ -93,7 +96,7 @@ class CountyBrief:
     poles: list[Affiliation]
     projects: pd.DataFrame  # the county's catalog rows (filed under it), catalog order
     sentences: list[str]  # every plan sentence naming the county, plan order
-    sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # e.g. {"大通湖区": rows}
+    sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # {"大通湖区": rows} or {"中心城区": rows}
 
 
 def county_projects(catalog: pd.DataFrame, county: str) -> pd.DataFrame:
@@ -118,9 +121,9 @@ def county_brief(county: str, catalog: pd.DataFrame, *, lang: str = "zh") -> Cou
         m = model.membership(zone_id, county)
         return Affiliation(zone_id, zone_name(zone_id, lang), m.role, m.quote, m.plan_section, zone.color)
 
-    # 大通湖区 has no polygon: its projects are a section of the decks of its footprint (南县, 沅江市).
-    footprint = model.counties[DATONGHU].footprint if DATONGHU in model.counties else ()
-    sections = {DATONGHU: county_projects(catalog, DATONGHU)} if county in footprint else {}
+    sections = {place: county_projects(catalog, place) for place in SECTION_PLACES
+                if place in (*model.counties, *model.areas) and county in model.footprint(place)}
+    sections = {place: rows for place, rows in sections.items() if len(rows)}  # a filtered view may have none
     return CountyBrief(
         county=county, short=short_name(county),
         zones=[affiliation(z) for z in model.zones_of(county)],
@@ -270,8 +273,9 @@ def _title_slide(deck: _Deck) -> None:
     facts = "　".join([a.name for a in b.zones] + [a.name for a in b.poles]) if lang == "zh" else \
         "; ".join([a.name for a in b.zones] + [a.name for a in b.poles])
     count = t("deck.count_total", lang, n=len(b.projects))
-    for rows in b.sections.values():
-        count += ("，" if lang == "zh" else ", ") + t("deck.count_datonghu", lang, n=len(rows))
+    for place, rows in b.sections.items():
+        count += ("，" if lang == "zh" else ", ") + t("deck.count_section", lang, place=county_label(place, lang),
+                                                     n=len(rows))
     _text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
     _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
           f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}", size=12, color=MUTED)
@@ -361,9 +365,9 @@ def _cell(cell, text: str, *, bold: bool = False, color: RGBColor = INK, fill: R
 
 def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
     lang = deck.lang
-    slide = deck.slide(t("deck.section", lang) if section == DATONGHU else section)
+    slide = deck.slide(county_label(section, lang))
     sentences = sentences_naming(short_name(section))
-    paragraphs: list = [t("deck.section_note", lang), t("deck.count_total", lang, n=len(rows))]
+    paragraphs: list = [t(SECTION_PLACES[section], lang), t("deck.count_total", lang, n=len(rows))]
     if lang == "zh":
         paragraphs += [[(f"“{caption(s)}”", {"size": 12, "color": MUTED})] for s in sentences[:3]]
     _text(slide, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4), paragraphs, size=16, spacing=10)
@@ -373,11 +377,9 @@ def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
 def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
     b, lang = deck.brief, deck.lang
     slide = deck.slide(t("deck.counts", lang))
-    series = {b.county if lang == "zh" else load_zone_model().counties[b.county].name_en:
-              sector_counts(b.projects, sectors)}
+    series = {county_label(b.county, lang): sector_counts(b.projects, sectors)}
     for section, rows in b.sections.items():
-        series[section if lang == "zh" else load_zone_model().counties[section].name_en] = \
-            sector_counts(rows, sectors)
+        series[county_label(section, lang)] = sector_counts(rows, sectors)
     order = list(dict.fromkeys(i for s in series.values() for i in s.index))
     data = CategoryChartData()
     data.categories = [t(f"sector.{s}", lang, default=s) for s in reversed(order)]
@@ -404,7 +406,7 @@ def _counts_slide(deck: _Deck, sectors: Sequence[str]) -> None:
         for point, sector in zip(plot.series[0].points, reversed(order), strict=False):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(sector_color(sector))
-    else:  # the county and 大通湖区 side by side: one colour per series
+    else:  # the county and its section (大通湖区 or 中心城区) side by side: one colour per series
         for s, color in zip(plot.series, [deck.accent, RGBColor(0x9E, 0x9A, 0xC8)], strict=False):
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = color
@@ -438,8 +440,9 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
     Slides: title; its place in 一核两翼三极 (zones and poles, the plan's sentences as short captions, the
     map; every sentence of the plan naming the county in its speaker notes); every project filed under
     it, ``ROWS_PER_SLIDE`` to a slide, with the kind of work as a phrase; for the lake wing's 南县 and
-    沅江市 a 大通湖区 section (divider and its projects); projects per sector; sources. English decks
-    carry no Chinese on their slides (the plan's Chinese words stay in the notes).
+    沅江市 a 大通湖区 section (divider and its projects), for 资阳区 and 赫山区 a 中心城区 section; projects
+    per sector; sources. English decks carry no Chinese on their slides (the plan's Chinese words stay in
+    the notes).
 
     Parameters
     ----------
@@ -460,7 +463,7 @@ def build_deck(county: str, catalog: pd.DataFrame, *, map_png: bytes | None = No
     _table_slides(deck, brief.projects, t("deck.projects", lang))
     for section, rows in brief.sections.items():
         _section_slide(deck, section, rows)
-        name = section if lang == "zh" else load_zone_model().counties[section].name_en
+        name = county_label(section, lang)
         _table_slides(deck, rows, f"{name} · {t('deck.projects', lang)}" if lang == "zh" else
                       f"{name}: {t('deck.projects', lang)}")
     _counts_slide(deck, sectors or sorted(set(catalog["sector"].astype(str))))

@@ -222,11 +222,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.basis": ("依据：{plan}", "Source: {plan}"),
     "deck.place": ("在“一核两翼三极”中的位置", "Place in one core, two wings, three poles"),
     "deck.projects": ("重点项目清单", "Key projects"),
-    "deck.section": ("大通湖区", "Datong Lake District"),
-    "deck.section_note": ("大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和"
-                     "东北部对接湘鄂边。其项目单列如下。",
-                     "Datong Lake District is a management district with no boundary of its own; its towns lie "
-                     "within Nan County and Yuanjiang. Its projects are listed separately."),
+    "deck.section_note.datonghu": (
+        "大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和东北部对接湘鄂边。"
+        "其项目单列如下。",
+        "Datong Lake District is a management district with no boundary of its own; its towns lie "
+        "within Nan County and Yuanjiang. Its projects are listed separately."),
+    "deck.section_note.central": (
+        "规划以资阳区、赫山区、益阳高新区为中心城区服务业发展的核心承载区（第五章 一（一））。"
+        "规划只写“中心城区”、未指明所在区的项目单列如下，资阳区、赫山区两份简报都列出。",
+        "The plan's central city is Ziyang and Heshan districts with Yiyang High-tech Zone (chapter 5, 1 (1)). "
+        "Projects it places in the central city without naming a district are listed here, in both the "
+        "Ziyang and the Heshan briefing."),
     "deck.counts": ("各行业项目数", "Projects by sector"),
     "deck.sentences": ("规划原文中的{short}", "What the plan says about {short}"),
     "deck.sources": ("资料来源与说明", "Sources and notes"),
@@ -237,7 +243,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.no_projects": ("项目目录中暂无该县（市、区）的项目。", "The catalog has no project here."),
     "deck.no_sentences": ("规划中未直接提及。", "The plan does not name it directly."),
     "deck.count_total": ("重点项目 {n} 项", "{n} key projects"),
-    "deck.count_datonghu": ("另含大通湖区 {n} 项", "plus {n} in Datong Lake District"),
+    "deck.count_section": ("另含{place} {n} 项", "plus {n} in {place}"),
     "deck.continued": ("（续）", " (cont.)"),
     "deck.col_no": ("序号", "No."),
     "deck.source_lines": (

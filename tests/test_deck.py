@@ -87,7 +87,30 @@ def test_lake_wing_decks_have_a_datonghu_section(decks, catalog):
     assert "大通湖区" not in titles[:titles.index("大通湖区")]
     assert not any(t.startswith("大通湖区") for t in (title(s) for s in decks["安化县"].slides))
     assert set(county_brief("沅江市", catalog).sections) == {"大通湖区"}
-    assert not county_brief("资阳区", catalog).sections  # 资阳区 is in the lake wing only as secondary
+    assert "大通湖区" not in county_brief("资阳区", catalog).sections  # in the lake wing only as secondary
+    assert not county_brief("安化县", catalog).sections
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_central_city_projects_are_a_section_of_both_district_decks(catalog, lang):
+    """Rows the plan files under 中心城区 without naming a district are in the 资阳区 and 赫山区 decks."""
+    central = filed_under(catalog, "中心城区")
+    assert len(central) >= 5  # P004 中心城区物流中转中心 among them
+    for county in ("资阳区", "赫山区"):
+        brief = county_brief(county, catalog, lang=lang)
+        assert list(brief.sections) == ["中心城区"]
+        assert brief.sections["中心城区"]["id"].tolist() == central["id"].tolist()
+    prs = Presentation(io.BytesIO(deck_bytes("赫山区", lang=lang, catalog=catalog)))
+    heading = "中心城区" if lang == "zh" else "Central city"
+    titles = [title(s) for s in prs.slides]
+    assert heading in titles and any(t.startswith(f"{heading} · " if lang == "zh" else f"{heading}: ") for t in titles)
+    if lang == "zh":
+        section = [tab for t, tab in project_tables(prs) if t.startswith("中心城区 · ")]
+        assert [r.cells[1].text for tab in section for r in list(tab.rows)[1:]] == central["name"].tolist()
+        assert squash(f"另含中心城区 {len(central)} 项") in slide_text(prs.slides[0])
+    chart = next(s.chart for slide in prs.slides for s in slide.shapes if s.name == "sector_chart")
+    series = {s.name: sum(s.values) for s in chart.plots[0].series}
+    assert series[heading] == len(central)
 
 
 def test_slide_count_is_the_sum_of_its_parts(decks, catalog):
