@@ -217,6 +217,12 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
 
     def start(name: str, heading: str) -> tuple:
         ws = wb.add_worksheet(name)
+        # Printed as officers file reports: A4 landscape, all columns on the page's width, pages numbered.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.set_footer("&C&P / &N")
         r = 0
         if report.demo:
             ws.write_string(r, 0, t("eval.demo_mark", lang), red)
@@ -246,6 +252,7 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         r = first + len(frame) - 1
         ws.write_string(r + 2, 0, source_line(report, lang))
         ws.freeze_panes(first, 0)
+        ws.repeat_rows(first - 1)  # the header row on every printed page
 
     ev, total = report.evaluation, report.evaluation.total
     ws, r = start(t("eval.sheet.summary", lang), report_title(report, lang))

@@ -161,12 +161,24 @@ def export_sheet_bytes(register: Register, *, catalog: pd.DataFrame | None = Non
     for c, key in enumerate(keys):
         ws.column_dimensions[column_letter(c)].width = widths.get(key, 12)
     ws.freeze_panes = "C2"
+    # Printed for filling in by hand at meetings: A3 landscape, every column across, the header on each page.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&P / &N"
     help_ws = wb.create_sheet(HELP_TITLE)
     help_ws.append(["项目", "说明"])
     for item, text in _HELP:
         help_ws.append([item, text])
     help_ws.column_dimensions["A"].width = 14
     help_ws.column_dimensions["B"].width = 100
+    for (cell,) in help_ws.iter_rows(min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    help_ws.page_setup.paperSize = help_ws.PAPERSIZE_A4
+    help_ws.sheet_properties.pageSetUpPr.fitToPage = True
+    help_ws.page_setup.fitToWidth, help_ws.page_setup.fitToHeight = 1, 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

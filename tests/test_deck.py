@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from office_reader import as_pdf, needs_libreoffice
 from pptx import Presentation
 from pptx.util import Inches
 
@@ -175,6 +176,22 @@ def test_actions_read_as_kinds_of_work_and_english_decks_are_english(catalog):
             for text in texts:
                 assert not cjk.search(text), text
     assert "大通湖" in en.slides[1].notes_slide.notes_text_frame.text  # the plan's words kept for the presenter
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_deck_opens_in_libreoffice_with_every_slide_and_project(tmp_path, catalog, lang):
+    data = deck_bytes("赫山区", lang=lang, catalog=catalog)
+    prs = Presentation(io.BytesIO(data))
+    pdf = as_pdf(data, "赫山区.pptx", tmp_path)
+    assert len(pdf.pages) == len(prs.slides)
+    pages = [squash(page.extract_text()) for page in pdf.pages]
+    for page, slide in zip(pages, prs.slides, strict=True):
+        assert squash(title(slide).split("\n")[0]) in page
+    if lang == "zh":
+        names = [*filed_under(catalog, "赫山区")["name"], *filed_under(catalog, "中心城区")["name"]]
+        missing = [n for n in names if squash(n) not in "".join(pages)]
+        assert not missing, missing
 
 
 def test_all_text_is_set_in_a_chinese_font(decks):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from office_reader import as_pdf, needs_libreoffice
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -133,6 +134,19 @@ def test_pptx_has_status_map_and_tables(anhua):
     assert lag.cell(1, 4).text == "安化县商务局"
     texts = "\n".join(s.text_frame.text for s in shapes if s.has_text_frame)
     assert f"2/{anhua_n()}" in texts and "演示数据" not in texts
+
+
+@needs_libreoffice
+def test_pptx_and_xlsx_open_in_libreoffice(tmp_path, anhua):
+    data = report_bytes(anhua, "pptx")
+    pdf = as_pdf(data, "评估.pptx", tmp_path)
+    assert len(pdf.pages) == len(Presentation(io.BytesIO(data)).slides)
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "安化县商务局" in text and f"2/{anhua_n()}" in text  # the lagging table and the summary
+    xlsx = report_bytes(anhua, "xlsx")
+    book = as_pdf(xlsx, "评估.xlsx", tmp_path)
+    assert "安化县商务局" in "".join(page.extract_text() for page in book.pages)
+    assert len(book.pages) == len(load_workbook(io.BytesIO(xlsx)).sheetnames)  # each sheet across one page
 
 
 def test_demo_register_marks_every_output(tmp_path, catalog):

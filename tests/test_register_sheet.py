@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from office_reader import as_pdf, needs_libreoffice
 
 from layout.errors import InputError
 from layout.register import Register
@@ -56,6 +57,16 @@ def test_export_has_chinese_headers_validation_and_text_cells(reg):
     letter = column_letter(_col("状态"))
     assert status_ranges == [f"{letter}2:{letter}{ws.max_row}"]
     assert "填表说明" in wb.sheetnames
+
+
+@needs_libreoffice
+def test_printed_sheet_has_every_column_across_and_the_header_on_each_page(reg, tmp_path):
+    pages = [p.extract_text() for p in as_pdf(export_sheet_bytes(reg), "调度表.xlsx", tmp_path).pages]
+    sheet_pages = [p for p in pages if "项目编号" in p]
+    assert len(sheet_pages) >= 2 and all(HEADERS[-1] in p for p in sheet_pages)
+    printed = "".join(sheet_pages)
+    assert all(pid in printed for pid in reg.catalog["id"].astype(str))
+    assert len(pages) == len(sheet_pages) + 1  # 填表说明 on one page
 
 
 def test_exported_sheet_reimported_unchanged_is_a_no_op(reg):
