@@ -406,6 +406,36 @@ class LabelPane(MacroElement):
             pane.style.zIndex = 450;  // overlays 400 < labels < markers 600
             pane.style.pointerEvents = 'none';
         })({{ this._parent.get_name() }});
+        // The poles' names sit at arrowheads that may run off the edge of a tight view: each name is
+        // nudged back inside the map, and off its controls, after every move, zoom or resize.
+        window.keepPoleLabelsInView = window.keepPoleLabelsInView || function (map) {
+            if (!map || map._poleLabelsKept) return;
+            map._poleLabelsKept = true;
+            function keep() {
+                var box = map.getContainer().getBoundingClientRect(), pad = 4;
+                var controls = Array.prototype.map.call(map.getContainer().querySelectorAll('.leaflet-control'),
+                    function (c) { return c.getBoundingClientRect(); });
+                map.getContainer().querySelectorAll('.map-label.pole').forEach(function (el) {
+                    el.style.transform = '';
+                    var range = document.createRange();
+                    range.selectNodeContents(el);
+                    var r = range.getBoundingClientRect();
+                    if (!r.width) return;
+                    var dx = Math.min(0, box.right - pad - r.right) || Math.max(0, box.left + pad - r.left);
+                    var dy = Math.min(0, box.bottom - pad - r.bottom) || Math.max(0, box.top + pad - r.top);
+                    controls.forEach(function (c) {
+                        var top = r.top + dy, bottom = r.bottom + dy;
+                        if (r.left + dx < c.right && r.right + dx > c.left && top < c.bottom && bottom > c.top) {
+                            dy += (c.top + c.bottom) / 2 < (box.top + box.bottom) / 2 ? c.bottom + pad - top
+                                                                                     : c.top - pad - bottom;
+                        }
+                    });
+                    el.style.transform = 'translate(' + dx + 'px,' + dy + 'px)';
+                });
+            }
+            map.on('zoomend moveend resize overlayadd', keep);
+            setTimeout(keep, 0);
+        };
         {% endmacro %}
         """)
 
@@ -438,10 +468,11 @@ class Labels(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.labels|tojson }}.forEach(function (l) {
-            L.marker([l[0], l[1]], {interactive: false, keyboard: false, pane: 'labels', icon: L.divIcon({
-                html: '<div class="map-label ' + l[3] + '">' + l[2] + '</div>',
-                iconSize: [160, 20], iconAnchor: [80, 10], className: 'map-label-icon'})
-            }).addTo({{ this._parent.get_name() }});
+            var marker = L.marker([l[0], l[1]], {interactive: false, keyboard: false, pane: 'labels',
+                icon: L.divIcon({html: '<div class="map-label ' + l[3] + '">' + l[2] + '</div>',
+                                 iconSize: [160, 20], iconAnchor: [80, 10], className: 'map-label-icon'})});
+            marker.on('add', function (e) { keepPoleLabelsInView(e.target._map); });
+            marker.addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
         """)

@@ -170,6 +170,19 @@ def shapes_under(frame, selector: str, css_class: str) -> int:
         return n; }""", css_class)
 
 
+def pole_labels_hidden(frame) -> list[str]:
+    """Pole names cut by the map's edge or under one of its controls (zoom, legend, layers, scale)."""
+    return frame.locator("body").evaluate("""() => {
+        const box = document.querySelector('.leaflet-container').getBoundingClientRect();
+        const controls = [...document.querySelectorAll('.leaflet-control')].map(c => c.getBoundingClientRect());
+        return [...document.querySelectorAll('.map-label.pole')].filter(el => {
+            const range = document.createRange(); range.selectNodeContents(el);
+            const r = range.getBoundingClientRect();
+            return r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom
+                || controls.some(c => r.left < c.right && r.right > c.left && r.top < c.bottom && r.bottom > c.top);
+        }).map(el => el.textContent); }""")
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 def test_the_map_is_on_the_first_screen_and_the_legend_never_covers_yiyang(server, size):
     from playwright.sync_api import sync_playwright
@@ -198,6 +211,9 @@ def test_the_map_is_on_the_first_screen_and_the_legend_never_covers_yiyang(serve
             # 益阳 fills the map: tight framing, neighbours and arrowheads may run off the edge
             filled = max(yiyang["width"] / iframe["width"], yiyang["height"] / iframe["height"])
             assert filled > 0.8, (yiyang, iframe)
+            # ... but the poles' names are whole on the map, clear of its controls
+            assert frame.locator(".map-label.pole").count() == 3
+            assert wait_for(lambda: not pole_labels_hidden(frame), timeout=10, what="pole names in view")
             page.screenshot(path=str(ARTIFACTS / f"explorer-{size[0]}x{size[1]}.png"))
         finally:
             browser.close()
