@@ -348,6 +348,17 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
                 _cell(table.cell(i, j), str(value), fill=fill, size=12 if j != 4 else 11)
 
 
+def row_height(texts: Sequence[str], widths: Sequence[float], size: float) -> float:
+    """Inches a table row needs for ``texts`` in columns ``widths`` (inches) at ``size`` pt, wrapping included
+    (a CJK character is 1 em, others about 0.62 em). LibreOffice does not grow rows to fit their text."""
+    def lines(text: str, width: float) -> int:
+        ems = sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text)
+        return max(1, math.ceil(ems / max(1.0, (width - 0.16) * 72 / size)))
+
+    most = max((lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1)
+    return max(0.38, 0.08 + most * size * 1.25 / 72)
+
+
 def _cell(cell, text: str, *, bold: bool = False, color: RGBColor = INK, fill: RGBColor | None = None,
           size: float = 12) -> None:
     cell.text = ""

@@ -20,7 +20,7 @@ from layout.catalog import SECTOR_NAMES, SECTORS
 from layout.errors import InputError
 from layout.i18n import t
 from layout.register import COMPLETED, STARTED, STATUSES
-from layout.views import effective_county, focus_mask, zone_name
+from layout.views import county_label, effective_county, focus_mask, zone_name
 from layout.zones import load_zone_model
 
 UNREPORTED = "unreported"
@@ -134,7 +134,8 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
     for i, (z, p) in enumerate(zip(zones, poles, strict=True)):
         keys[i] = tuple(z or ()) + tuple(p or ())
     columns = {
-        "name": text(cat["name"]), "sector": text(cat["sector"]), "county": text(effective_county(cat)),
+        "name": text(cat["name"]), "name_en": text(cat["name_en"]) if "name_en" in cat else text(cat["name"]),
+        "sector": text(cat["sector"]), "county": text(effective_county(cat)),
         "zone_keys": keys,
         "lon": lon, "lat": lat, "precision": precision, "status": status, "reported": reported,
         "progress": number("progress"), "invest_planned": number("invest_planned"),
@@ -226,9 +227,8 @@ def by_county(projects: pd.DataFrame, *, lang: str = "zh", counts: pd.DataFrame 
     """Figures per county the projects are filed under (大通湖区 and 全市 included), in catalog order."""
     from layout.catalog import COUNTIES
 
-    model = load_zone_model()
     order = [*COUNTIES, *sorted(set(projects["county"]) - set(COUNTIES))]
-    labels = {c: (model.counties[c].name_en if lang == "en" and c in model.counties else c) for c in order}
+    labels = {c: county_label(c, lang) for c in order}
     labels[TOTAL_KEY] = t("eval.total", lang)
     return _grouped(projects, projects["county"], order, labels, counts=counts)
 
@@ -460,6 +460,7 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
             src = table1.loc[spec.name]
             baseline = float(src["y2020"])
             row |= {"table": t("eval.table1", lang), "sector": "", "baseline": baseline,
+                    "name": spec.name if lang == "zh" else str(src["name_en"]),
                     "target_text": f"{src['y2025']}（{growth_text(src['growth'], src['growth_kind'], lang=lang)}）",
                     "plan_section": ind.section, "plan_sentence": " ".join(str(src["source"]).split())}
             if src["growth_kind"] == "累积":  # shares: the plan's growth is a difference, in percentage points
@@ -473,6 +474,7 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
         else:
             src = targets.loc[[spec.name]].iloc[0]
             row |= {"table": t("eval.table4", lang), "sector": str(src["sector"]),
+                    "name": spec.name if lang == "zh" else str(src["indicator_en"]),
                     "target_text": str(src["value"] if lang == "zh" else src["value_en"]),
                     "plan_section": str(src["plan_section"]), "plan_sentence": str(src["source"])}
         if spec.rule == "yes_no":

@@ -15,7 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-from layout.deck import INK, MUTED, SlideDeck, _cell, _rgb, _text
+from layout.deck import INK, MUTED, SlideDeck, _cell, _rgb, _text, row_height
 from layout.evaluate import STATUS_COLORS, STATUS_ORDER, compare, status_label
 from layout.evaluate_report import (
     DEMO_RED,
@@ -33,7 +33,7 @@ from layout.evaluate_report import (
 from layout.i18n import t
 from layout.plan import PLAN_TITLE
 
-ROWS = 12
+TABLE_TOP, TABLE_ROOM = 1.3, 5.55  # inches: a table starts below the title and ends above the footer
 ACCENT = "#2b5c8a"
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
@@ -45,7 +45,7 @@ class _EvalDeck(SlideDeck):
 
     def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], *, name: str,
               size: float = 11, colors: list[str | None] | None = None) -> None:
-        shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(1.3),
+        shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(TABLE_TOP),
                                        Inches(sum(widths)), Inches(0.38) * (len(rows) + 1))
         shape.name = name
         table = shape.table
@@ -58,6 +58,28 @@ class _EvalDeck(SlideDeck):
             for j, value in enumerate(row):
                 color = _rgb(colors[i - 1]) if colors and colors[i - 1] and j == 0 else INK
                 _cell(table.cell(i, j), value, fill=fill, size=size, color=color)
+        heights = [Inches(row_height(texts, widths, size)) for texts in (columns, *rows)]
+        for row, height in zip(table.rows, heights, strict=True):
+            row.height = height
+        shape.height = sum(heights)
+
+    def paged_table(self, title: str, columns: list[str], rows: list[list[str]], widths: list[float], *,
+                    name: str, size: float = 10, colors: list[str | None] | None = None) -> None:
+        """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title."""
+        room = TABLE_ROOM - row_height(columns, widths, size)
+        pages: list[list[int]] = [[]]
+        used = 0.0
+        for i, row in enumerate(rows):
+            height = row_height(row, widths, size)
+            if pages[-1] and used + height > room:
+                pages.append([])
+                used = 0.0
+            pages[-1].append(i)
+            used += height
+        for n, page in enumerate(pages, 1):
+            suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
+            self.table(self.slide(title + suffix), columns, [rows[i] for i in page], widths, name=name, size=size,
+                       colors=[colors[i] for i in page] if colors else None)
 
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)
@@ -111,34 +133,31 @@ def _group_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     ev = deck.report.evaluation
     columns = [header("label", lang), *(header(c, lang) for c in SHORT_FIGURES)]
-    widths = [3.0] + [0.83] * len(SHORT_FIGURES)
+    label = 3.0 if lang == "zh" else 2.2  # English names are short; English headers need the room
+    figure = (12.1 - label - 2 * 1.12) / (len(SHORT_FIGURES) - 2)
+    widths = [label] + [1.12 if c.startswith("invest") else figure for c in SHORT_FIGURES]  # 1,442,400.0 on a line
     for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
                           ("sector", "eval.sheet.sector")):
         frame = ev.table(grouping)
-        for start in range(0, len(frame), ROWS + 1):
-            part = frame.iloc[start:start + ROWS + 1]
-            rows = [[str(row["label"]), *(fmt_value(c, row[c]) for c in SHORT_FIGURES)] for _, row in part.iterrows()]
-            slide = deck.slide(t(key, lang))
-            deck.table(slide, columns, rows, widths, name=f"table_{grouping}", size=10)
+        rows = [[str(row["label"]), *(fmt_value(c, row[c]) for c in SHORT_FIGURES)] for _, row in frame.iterrows()]
+        deck.paged_table(t(key, lang), columns, rows, widths, name=f"table_{grouping}",
+                         size=10 if lang == "zh" else 8)
 
 
 def _lagging_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     lag = lagging_rows(deck.report, lang)
     cols = ["name", "county", "status", "lag_reason", "lead_unit", "note"]
-    widths = [3.6, 1.1, 1.0, 1.7, 2.2, 2.53]
+    widths = [3.6, 1.1, 1.0, 1.7, 2.2, 2.53] if lang == "zh" else [3.4, 1.45, 1.45, 1.8, 1.9, 2.13]
+    title = f"{t('eval.sheet.lagging', lang)}（{len(lag)}）" if lang == "zh" else \
+        f"{t('eval.sheet.lagging', lang)} ({len(lag)})"
     if lag.empty:
         slide = deck.slide(t("eval.sheet.lagging", lang))
         _text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), t("eval.none", lang), size=16, color=MUTED,
               name="empty")
         return
-    pages = range(0, len(lag), ROWS)
-    for n, start in enumerate(pages, 1):
-        part = lag.iloc[start:start + ROWS]
-        suffix = f"（{n}/{len(pages)}）" if len(pages) > 1 else ""
-        slide = deck.slide(f"{t('eval.sheet.lagging', lang)}（{len(lag)}）{suffix}")
-        rows = [[_short(v, 40) for v in rec] for rec in part[cols].fillna("").astype(str).to_numpy().tolist()]
-        deck.table(slide, [header(c, lang) for c in cols], rows, widths, name="table_lagging", size=10)
+    rows = [[_short(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
+    deck.paged_table(title, [header(c, lang) for c in cols], rows, widths, name="table_lagging")
 
 
 def _indicator_slides(deck: _EvalDeck) -> None:
@@ -146,15 +165,13 @@ def _indicator_slides(deck: _EvalDeck) -> None:
     ind = deck.report.indicators
     cols = ["indicator", "target_text", "actual", "assessment", "gap", "change", "actual_source"]
     widths = [2.7, 2.6, 1.1, 1.0, 1.2, 1.6, 1.93]
-    for start in range(0, len(ind), ROWS):
-        part = ind.iloc[start:start + ROWS]
-        rows = [[_short(r["name"], 20), _short(r["target_text"], 22),
-                 fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
-                 t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
-                 f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
-                 _short(r["actual_source"] or "—", 24)] for _, r in part.iterrows()]
-        slide = deck.slide(t("eval.sheet.indicators", lang))
-        deck.table(slide, [header(c, lang) for c in cols], rows, widths, name="table_indicators", size=10)
+    rows = [[_short(r["name"], 20 if lang == "zh" else 40), _short(r["target_text"], 22 if lang == "zh" else 40),
+             fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
+             t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+             f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
+             _short(r["actual_source"] or "—", 24)] for _, r in ind.iterrows()]
+    deck.paged_table(t("eval.sheet.indicators", lang), [header(c, lang) for c in cols], rows, widths,
+                     name="table_indicators")
 
 
 def _compare_slide(deck: _EvalDeck) -> None:
@@ -165,8 +182,7 @@ def _compare_slide(deck: _EvalDeck) -> None:
     cols = [header("label", lang)] + [f"{header(n, lang)} {d}" for n in names for d in (a, b)]
     rows = [[str(row["label"])] + [fmt_value(n, row[f"{n}_{w}"]) for n in names for w in ("before", "after")]
             for _, row in cmp.iterrows()]
-    slide = deck.slide(t("eval.sheet.compare", lang))
-    deck.table(slide, cols, rows, [3.1] + [1.13] * 8, name="table_compare", size=10)
+    deck.paged_table(t("eval.sheet.compare", lang), cols, rows, [3.1] + [1.13] * 8, name="table_compare")
 
 
 def _short(text, n: int) -> str:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
@@ -30,6 +31,7 @@ from layout.evaluate import (
 )
 from layout.i18n import t
 from layout.plan import PLAN_TITLE
+from layout.views import county_label
 
 REPORT_FORMATS = ("xlsx", "pdf", "pptx")
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -156,9 +158,12 @@ def project_rows(report: Report, lang: str = "zh", *, projects: pd.DataFrame | N
     sectors = {s: t(f"sector.{s}", lang, default=s) for s in set(p["sector"])}
     reasons = {r: t(f"eval.lag.{r}", lang, months=months) if r else "" for r in set(p["lag_reason"])}
     last = [v.isoformat() if isinstance(v, dt.date) else "" for v in p["last_as_of"].to_numpy(dtype=object)]
+    names = p["name"].to_numpy(dtype=object)
+    if lang != "zh" and "name_en" in p:
+        names = np.where(p["name_en"].to_numpy(dtype=object) != "", p["name_en"].to_numpy(dtype=object), names)
     return pd.DataFrame({
-        "id": p.index.to_numpy(dtype=object), "name": p["name"].to_numpy(dtype=object),
-        "county": p["county"].to_numpy(dtype=object),
+        "id": p.index.to_numpy(dtype=object), "name": names,
+        "county": [county_label(c, lang) for c in p["county"]],
         "sector": [sectors[s] for s in p["sector"]], "status": [statuses.get(s, s) for s in p["status"]],
         "progress": p["progress"].to_numpy(), "invest_planned": p["invest_planned"].to_numpy(),
         "invest_done": p["invest_done"].to_numpy(), "lead_unit": p["lead_unit"].to_numpy(dtype=object),

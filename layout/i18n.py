@@ -52,6 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.search_help": ("例如：茶乡、chaxiang、cxhh", "e.g. 茶乡, chaxiang, cxhh"),
     "side.focus": ("聚焦", "Focus"),
     "side.focus_none": ("全市", "Whole city"),
+    "county.citywide": ("全市", "Citywide"),
     "side.reset": ("清除筛选", "Clear filters"),
     "side.share": ("当前视图链接（可收藏、分享）", "Link to this view (bookmark or share)"),
     "side.all": ("全部", "All"),

@@ -97,10 +97,12 @@ def focus_label(focus: str, lang: str = "zh") -> str:
 
 
 def county_label(name: str, lang: str = "zh") -> str:
-    """A county, declared county (大通湖区) or declared area (中心城区) in ``lang``."""
+    """A county, declared county (大通湖区), declared area (中心城区) or 全市 (citywide) in ``lang``."""
+    if lang != "en":
+        return name
     model = load_zone_model()
     place = model.counties.get(name) or model.areas.get(name)
-    return place.name_en if lang == "en" and place is not None else name
+    return place.name_en if place is not None else t("county.citywide", lang) if name == "全市" else name
 
 
 def zone_name(zone_id: str, lang: str = "zh") -> str:

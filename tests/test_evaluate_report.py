@@ -164,6 +164,26 @@ def test_demo_register_marks_every_output(tmp_path, catalog):
     assert all(any(s.name == "demo_mark" for s in slide.shapes) for slide in prs.slides)
 
 
+def test_english_deck_is_english_and_every_table_ends_above_the_footer(tmp_path, catalog):
+    from pptx.util import Inches
+
+    reg = Register(tmp_path / "demo.sqlite", catalog=catalog)
+    fill_demo(reg, catalog)
+    report = make_report(reg, catalog, scope="city", as_of=D(2025, 12, 31), compare_to=D(2023, 12, 31), demo=True,
+                         lang="en")
+    prs = Presentation(io.BytesIO(report_bytes(report, "pptx", lang="en")))
+    shapes = [s for slide in prs.slides for s in slide.shapes if s.has_table]
+    assert all(s.top + sum(r.height for r in s.table.rows) <= Inches(7.0) for s in shapes)
+    tables = {s.name: s for s in reversed(shapes)}  # the first of each name
+    county = tables["table_county"].table
+    names = [county.cell(i, 0).text for i in range(1, len(county.rows))]
+    assert {"Heshan District", "Central city", "Citywide", "Total"} <= set(names), names
+    lagging = tables["table_lagging"].table
+    assert lagging.cell(1, 1).text.endswith(("District", "County", "City", "city", "Citywide"))
+    indicators = tables["table_indicators"].table
+    assert indicators.cell(1, 0).text == "Service-industry value added"
+
+
 def test_demo_refuses_real_registers(tmp_path, catalog, monkeypatch):
     real = Register(tmp_path / "real.sqlite", catalog=catalog)
     real.record(str(catalog["id"].iloc[0]), {"status": "building"}, by="测试员", as_of=D(2025, 1, 1))
