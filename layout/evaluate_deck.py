@@ -44,7 +44,7 @@ class _EvalDeck(SlideDeck):
         self.report, self.lang = report, lang
 
     def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], *, name: str,
-              size: float = 11, colors: list[str | None] | None = None) -> None:
+              size: float = 10) -> None:
         shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(TABLE_TOP),
                                        Inches(sum(widths)), Inches(0.38) * (len(rows) + 1))
         shape.name = name
@@ -56,30 +56,28 @@ class _EvalDeck(SlideDeck):
         for i, row in enumerate(rows, start=1):
             fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
             for j, value in enumerate(row):
-                color = _rgb(colors[i - 1]) if colors and colors[i - 1] and j == 0 else INK
-                _cell(table.cell(i, j), value, fill=fill, size=size, color=color)
+                _cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
         heights = [Inches(row_height(texts, widths, size)) for texts in (columns, *rows)]
         for row, height in zip(table.rows, heights, strict=True):
             row.height = height
         shape.height = sum(heights)
 
     def paged_table(self, title: str, columns: list[str], rows: list[list[str]], widths: list[float], *,
-                    name: str, size: float = 10, colors: list[str | None] | None = None) -> None:
+                    name: str, size: float = 10) -> None:
         """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title."""
         room = TABLE_ROOM - row_height(columns, widths, size)
-        pages: list[list[int]] = [[]]
+        pages: list[list[list[str]]] = [[]]
         used = 0.0
-        for i, row in enumerate(rows):
+        for row in rows:
             height = row_height(row, widths, size)
             if pages[-1] and used + height > room:
                 pages.append([])
                 used = 0.0
-            pages[-1].append(i)
+            pages[-1].append(row)
             used += height
         for n, page in enumerate(pages, 1):
             suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
-            self.table(self.slide(title + suffix), columns, [rows[i] for i in page], widths, name=name, size=size,
-                       colors=[colors[i] for i in page] if colors else None)
+            self.table(self.slide(title + suffix), columns, page, widths, name=name, size=size)
 
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)
