@@ -304,9 +304,10 @@ with tabs[4]:
     if name:
         specs = {s.id: s for s in INDICATOR_SPECS}
         units = {i: s.unit if lang == "zh" else s.unit_en for i, s in specs.items()}
+        names = dict(zip(ind["id"], ind["name"], strict=True))  # in the page's language
         with st.form("eval_indicator_form"):
             pick = st.selectbox(t("eval.col.indicator", lang), list(specs), key="w_eval_ind",
-                                format_func=lambda i: f"{specs[i].name}（{units[i]}）")
+                                format_func=lambda i: f"{names[i]}（{units[i]}）")
             value = st.number_input(t("eval.col.actual", lang), value=None, step=0.1, format="%.2f", key="w_eval_value")
             year = st.number_input(t("eval.col.actual_year", lang), min_value=2020, max_value=today.year,
                                    value=min(2025, today.year), step=1, key="w_eval_year")
@@ -323,7 +324,7 @@ with tabs[4]:
                 except LayoutError as exc:
                     st.error(str(exc))
                 else:
-                    st.success(t("eval.recorded", lang, name=specs[pick].name))
+                    st.success(t("eval.recorded", lang, name=names[pick]))
                     st.rerun()
 
 with tabs[5]:
