@@ -12,6 +12,8 @@ import os
 
 import streamlit as st
 
+from layout.i18n import t
+
 KEY_NAME = "LAYOUT_EDITOR_KEY"
 UNLOCKED = "reg_key_ok"  # session key: editing is unlocked
 EDITOR = "reg_editor"  # session key: the editor's name, written into every event
@@ -49,3 +51,30 @@ def unlock_from(widget: str, failed: str) -> None:
 def editor_from(widget: str) -> None:
     """``on_change`` of the editor's name box."""
     set_editor(st.session_state.get(widget, ""))
+
+
+def ask_editor(box, lang: str, prefix: str) -> str | None:
+    """The editor's name when editing is unlocked; otherwise shows in ``box`` (``st`` or ``st.sidebar``) how
+    to unlock, and returns None. Texts are ``{prefix}.readonly_nokey``, ``.key``, ``.key_wrong``, ``.name``
+    and, when the page has them, the captions ``.readonly_key`` and ``.name_help``; widget keys
+    ``w_{prefix}_key`` and ``w_{prefix}_name``."""
+    ss = st.session_state
+    if not editor_key():
+        box.info(t(f"{prefix}.readonly_nokey", lang))
+        return None
+    if not ss.get(UNLOCKED):
+        failed = f"{prefix}_key_failed"
+        box.text_input(t(f"{prefix}.key", lang), type="password", key=f"w_{prefix}_key", on_change=unlock_from,
+                       args=(f"w_{prefix}_key", failed))
+        if ss.get(failed):
+            box.error(t(f"{prefix}.key_wrong", lang))
+        if caption := t(f"{prefix}.readonly_key", lang, default=""):
+            box.caption(caption)
+        return None
+    if not ss.get(EDITOR):
+        box.text_input(t(f"{prefix}.name", lang), key=f"w_{prefix}_name", on_change=editor_from,
+                       args=(f"w_{prefix}_name",))
+        if caption := t(f"{prefix}.name_help", lang, default=""):
+            box.caption(caption)
+        return None
+    return str(ss[EDITOR])

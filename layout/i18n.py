@@ -418,13 +418,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.compare_with": ("对比日期", "Compare with"),
     "eval.compare_by": ("对比口径", "Compare by"),
     "eval.record_title": ("填报指标实际值", "Record an actual value"),
-    "eval.readonly": ("只读：管理员设置编辑密钥（环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml）后"
+    "eval.readonly_nokey": ("只读：管理员设置编辑密钥（环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml）后"
                       "可填报指标实际值。",
                       "Read-only: once the administrator sets the editor key (LAYOUT_EDITOR_KEY in the environment "
                       "or .streamlit/secrets.toml), actual values can be recorded here."),
     "eval.key": ("编辑密钥", "Editor key"),
     "eval.key_wrong": ("密钥不正确。", "That key is not right."),
-    "eval.editor_name": ("填报人姓名（写入每条记录）", "Your name (goes into every record)"),
+    "eval.name": ("填报人姓名（写入每条记录）", "Your name (goes into every record)"),
     "eval.source_hint": ("例如：2025年益阳市统计公报", "e.g. 2025 statistical communiqué of Yiyang"),
     "eval.record": ("保存", "Save"),
     "eval.record_missing": ("请填写实际值和来源。", "Give the actual value and its source."),

@@ -19,7 +19,7 @@ st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="�
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from editor_session import editor_from, editor_key, unlock_from  # noqa: E402
+from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
@@ -84,26 +84,15 @@ def editing_sidebar(lang: str) -> str | None:
     """The sidebar's editing controls; returns the editor's name when editing is enabled."""
     sb = st.sidebar
     sb.subheader(t("reg.editing", lang))
-    if not editor_key():
-        sb.info(t("reg.readonly_nokey", lang))
+    name = ask_editor(sb, lang, "reg")
+    if name is None:
         return None
-    if not SS.get("reg_key_ok"):
-        sb.text_input(t("reg.key", lang), type="password", key="w_reg_key",
-                      on_change=unlock_from, args=("w_reg_key", "reg_key_failed"))
-        if SS.get("reg_key_failed"):
-            sb.error(t("reg.key_wrong", lang))
-        sb.caption(t("reg.readonly_key", lang))
-        return None
-    if not SS.get("reg_editor"):
-        sb.text_input(t("reg.name", lang), key="w_reg_name", on_change=editor_from, args=("w_reg_name",))
-        sb.caption(t("reg.name_help", lang))
-        return None
-    sb.success(t("reg.editor_is", lang, name=SS["reg_editor"]))
+    sb.success(t("reg.editor_is", lang, name=name))
     if sb.button(t("reg.logout", lang), key="w_reg_logout"):
-        for k in ("reg_key_ok", "reg_editor"):
+        for k in (UNLOCKED, EDITOR):
             SS.pop(k, None)
         st.rerun()
-    return str(SS["reg_editor"])
+    return name
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from editor_session import editor_from, editor_key, unlock_from  # noqa: E402
+from editor_session import ask_editor  # noqa: E402
 from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluate import (  # noqa: E402
@@ -107,27 +107,6 @@ def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo
 
     ev = evaluation(path, scope, day, months, version, demo, lang)
     return status_map(ev.projects, scope=scope, lang=lang, height=MAP_HEIGHT, demo=demo)
-
-
-# --------------------------------------------------------------------------------------------
-# Editing (indicator values): the same key and session as the 项目台账 page
-
-
-def editor(lang: str) -> str | None:
-    """The editor's name when editing is unlocked; otherwise shows how to unlock and returns None."""
-    if not editor_key():
-        st.info(t("eval.readonly", lang))
-        return None
-    if not SS.get("reg_key_ok"):
-        st.text_input(t("eval.key", lang), type="password", key="w_eval_key",
-                      on_change=unlock_from, args=("w_eval_key", "eval_key_failed"))
-        if SS.get("eval_key_failed"):
-            st.error(t("eval.key_wrong", lang))
-        return None
-    if not SS.get("reg_editor"):
-        st.text_input(t("eval.editor_name", lang), key="w_eval_name", on_change=editor_from, args=("w_eval_name",))
-        return None
-    return str(SS["reg_editor"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,7 +279,7 @@ with tabs[4]:
         t("eval.col.actual_source", lang): ind["actual_source"],
         t("eval.col.plan_sentence", lang): ind["plan_sentence"]}), hide_index=True, width="stretch")
     st.subheader(t("eval.record_title", lang))
-    name = editor(lang)
+    name = ask_editor(st, lang, "eval")
     if name:
         specs = {s.id: s for s in INDICATOR_SPECS}
         units = {i: s.unit if lang == "zh" else s.unit_en for i, s in specs.items()}
