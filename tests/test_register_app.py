@@ -29,6 +29,16 @@ def open_page() -> AppTest:
     return at
 
 
+def unlocked_page(project: str | None = "P002") -> AppTest:
+    """The page with editing unlocked by 张三 and ``project`` picked."""
+    at = open_page()
+    at.text_input(key="w_reg_key").input(KEY).run()
+    at.text_input(key="w_reg_name").input("张三").run()
+    if project:
+        at.selectbox(key="w_reg_pid").set_value(project).run()
+    return at
+
+
 def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
@@ -74,10 +84,7 @@ def test_wrong_key_refused_right_key_enables_editing(monkeypatch):
 
 def test_a_record_changed_since_the_form_opened_shows_both_values(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
-    at = open_page()
-    at.text_input(key="w_reg_key").input(KEY).run()
-    at.text_input(key="w_reg_name").input("张三").run()
-    at.selectbox(key="w_reg_pid").set_value("P002").run()
+    at = unlocked_page()
     Register().record("P002", {"progress": 55}, by="李四")  # another officer saves meanwhile
     at.text_input(key="w_reg_e_progress").input("40")
     at.button(key="FormSubmitter:reg_form_P002-保存").click().run()
@@ -94,10 +101,7 @@ def test_undo_from_the_card(monkeypatch):
     reg = Register()
     reg.record("P002", {"status": "building"}, by="李四")
     [wrong] = reg.record("P002", {"status": "cancelled"}, by="李四")
-    at = open_page()
-    at.text_input(key="w_reg_key").input(KEY).run()
-    at.text_input(key="w_reg_name").input("张三").run()
-    at.selectbox(key="w_reg_pid").set_value("P002").run()
+    at = unlocked_page()
     history = next(d.value for d in at.dataframe if "新值" in d.value.columns)
     assert list(history["新值"]) == ["取消", "在建"] and list(history["记录人"]) == ["李四", "李四"]
     at.selectbox(key="w_reg_undo_id").set_value(wrong).run()
@@ -109,10 +113,7 @@ def test_undo_from_the_card(monkeypatch):
 
 def test_place_by_typed_coordinates_shows_county_and_zone(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
-    at = open_page()
-    at.text_input(key="w_reg_key").input(KEY).run()
-    at.text_input(key="w_reg_name").input("张三").run()
-    at.selectbox(key="w_reg_pid").set_value("P002").run()
+    at = unlocked_page()
     at.text_input(key="w_reg_lon").input("112.3612")
     at.text_input(key="w_reg_lat").input("28.5731")
     at.selectbox(key="w_reg_crs").set_value("gcj02").run()
@@ -138,9 +139,7 @@ def test_sheet_upload_diff_and_apply(monkeypatch):
     ws.cell(row=3, column=headers.index("状态") + 1, value="在建")  # P002
     buf = io.BytesIO()
     wb.save(buf)
-    at = open_page()
-    at.text_input(key="w_reg_key").input(KEY).run()
-    at.text_input(key="w_reg_name").input("张三").run()
+    at = unlocked_page(None)
     upload = getattr(at, "file_uploader", None)
     if upload is None:
         pytest.skip("this Streamlit's AppTest cannot drive file_uploader")
