@@ -43,10 +43,11 @@ class _EvalDeck(SlideDeck):
         super().__init__(report_title(report, lang), ACCENT)
         self.report, self.lang = report, lang
 
-    def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], *, name: str,
-              size: float = 10) -> None:
+    def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], heights: list[float], *,
+              name: str, size: float = 10) -> None:
+        """A table with the header ``columns`` and ``rows``; ``heights`` (inches) of the header and each row."""
         shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(TABLE_TOP),
-                                       Inches(sum(widths)), Inches(0.38) * (len(rows) + 1))
+                                       Inches(sum(widths)), Inches(sum(heights)))
         shape.name = name
         table = shape.table
         for j, w in enumerate(widths):
@@ -57,27 +58,26 @@ class _EvalDeck(SlideDeck):
             fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
             for j, value in enumerate(row):
                 _cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
-        heights = [Inches(row_height(texts, widths, size)) for texts in (columns, *rows)]
         for row, height in zip(table.rows, heights, strict=True):
-            row.height = height
-        shape.height = sum(heights)
+            row.height = Inches(height)
 
     def paged_table(self, title: str, columns: list[str], rows: list[list[str]], widths: list[float], *,
                     name: str, size: float = 10) -> None:
         """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title."""
-        room = TABLE_ROOM - row_height(columns, widths, size)
-        pages: list[list[list[str]]] = [[]]
+        head = row_height(columns, widths, size)
+        pages: list[list[tuple[list[str], float]]] = [[]]
         used = 0.0
         for row in rows:
             height = row_height(row, widths, size)
-            if pages[-1] and used + height > room:
+            if pages[-1] and used + height > TABLE_ROOM - head:
                 pages.append([])
                 used = 0.0
-            pages[-1].append(row)
+            pages[-1].append((row, height))
             used += height
         for n, page in enumerate(pages, 1):
             suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
-            self.table(self.slide(title + suffix), columns, page, widths, name=name, size=size)
+            self.table(self.slide(title + suffix), columns, [row for row, _ in page], widths,
+                       [head, *(height for _, height in page)], name=name, size=size)
 
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)
