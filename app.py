@@ -8,7 +8,6 @@ Run with ``make run`` (or ``streamlit run app.py``); everything it loads is serv
 from __future__ import annotations
 
 import logging
-import os
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -32,6 +31,7 @@ from layout.maps import (  # noqa: E402
     t_sector,
 )
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
+from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
@@ -66,7 +66,7 @@ def catalog_bundle():
     """The catalog, its sector groups and its search index (read-only; shared by every session)."""
     from layout.catalog import SECTORS, load_catalog
 
-    path = os.environ.get("LAYOUT_CATALOG")  # another catalog (bench/browser.py's synthetic 10,000)
+    path = env_text(CATALOG_ENV)  # another catalog (bench/browser.py's synthetic 10,000)
     catalog = with_register(load_catalog(path) if path else load_catalog())
     return catalog, dict(SECTORS), views.build_search_index(catalog)
 
@@ -107,7 +107,7 @@ def refresh_on_register_change() -> None:
 
 
 def tianditu_key() -> str:
-    key = os.environ.get("TIANDITU_KEY", "")
+    key = env_text(TIANDITU_ENV)
     if not key:
         try:
             key = st.secrets.get("TIANDITU_KEY", "") or st.secrets.get("tianditu", {}).get("key", "")

@@ -8,20 +8,20 @@ secrets.toml``); it is compared in constant time and never shown or logged.
 from __future__ import annotations
 
 import hmac
-import os
 
 import streamlit as st
 
 from layout.i18n import t
+from layout.settings import EDITOR_KEY_ENV, env_text
 
-KEY_NAME = "LAYOUT_EDITOR_KEY"
+KEY_NAME = EDITOR_KEY_ENV
 UNLOCKED = "reg_key_ok"  # session key: editing is unlocked
 EDITOR = "reg_editor"  # session key: the editor's name, written into every event
 
 
 def editor_key() -> str:
     """The administrator's editor key, or "" when none is set (the app is then read-only)."""
-    key = os.environ.get(KEY_NAME, "")
+    key = env_text(KEY_NAME)
     if not key:
         try:
             key = st.secrets.get(KEY_NAME, "")

@@ -25,9 +25,9 @@ from layout.coords import parse_coordinates
 from layout.crs import WGS84
 from layout.errors import InputError
 from layout.gazetteer import CITYWIDE, geocode, geocode_county
+from layout.settings import CATALOG_PATH
 from layout.zones import load_zone_model
 
-CATALOG_PATH = Path(__file__).resolve().parent.parent / "projects_catalog.csv"
 COLUMNS = ["id", "name", "name_en", "sector", "category", "action", "county", "town", "plan_section",
            "plan_quote", "plan_zone", "lon", "lat", "precision", "geocode_source", "notes"]
 #: The plan's "3+4+5" sector system (第四章), grouped as the plan groups it.

@@ -9,7 +9,6 @@ outside get their nearest county and geodesic distance from :mod:`layout.nearest
 from __future__ import annotations
 
 import contextlib
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,6 +39,7 @@ from layout.nearest import (
     query_grid,
     save_grid,
 )
+from layout.settings import cache_dir
 from layout.zones import load_zone_model
 
 OUTSIDE = -1
@@ -253,9 +253,7 @@ def _categorical(per_county: NDArray[np.object_], idx: NDArray[np.int8]) -> pd.C
 
 def grid_cache_dir() -> Path:
     """Where built nearest grids are kept between runs: ``$LAYOUT_CACHE_DIR``, else the user's cache folder."""
-    if folder := os.environ.get("LAYOUT_CACHE_DIR"):
-        return Path(folder)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yiyang-layout"
+    return cache_dir()
 
 
 def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:

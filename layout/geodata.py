@@ -22,9 +22,9 @@ import shapely
 
 from layout.crs import WGS84
 from layout.errors import LayoutError
+from layout.settings import GEODATA_DIR
 from layout.zones import ZoneModel, load_zone_model
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 LAYERS = ("counties", "counties_display", "neighbours", "pole_axes", "water")
 DECIMALS = 6
 OFFICIAL_AREA_KM2 = 12320.0  # 益阳市's official land area

@@ -28,6 +28,7 @@ import pandas as pd
 
 from layout.errors import InputError
 from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
+from layout.settings import REGISTER_ENV, data_dir, env_text
 
 STATUSES: dict[str, str] = {
     "not_started": "未启动", "preparing": "前期工作", "building": "在建", "completed": "已建成",
@@ -52,15 +53,14 @@ INDICATOR_PREFIX = "indicator:"
 YEAR_RANGE = (1990, 2100)
 MAX_TEXT = 2000
 SITE_DECIMALS = 7
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REGISTER_ENV = "LAYOUT_REGISTER"
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
 
 
 def default_register_path() -> Path:
-    """``$LAYOUT_REGISTER`` when set, else ``<repo>/data/register.sqlite`` (``data/`` is git-ignored)."""
-    env = os.environ.get(REGISTER_ENV, "").strip()
-    return Path(env) if env else REPO_ROOT / "data" / "register.sqlite"
+    """``$LAYOUT_REGISTER`` when set, else ``register.sqlite`` in the data folder (:func:`layout.settings.data_dir`;
+    ``data/`` in a checkout, git-ignored)."""
+    env = env_text(REGISTER_ENV)
+    return Path(env) if env else data_dir() / "register.sqlite"
 
 
 # --------------------------------------------------------------------------------------------

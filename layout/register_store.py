@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import InputError
+from layout.settings import REGISTER_SLEEP_ENV, env_text
 
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_MS = 30_000
 #: Test hook: seconds to sleep inside a write transaction before COMMIT (used to kill a process mid-import).
-SLEEP_ENV = "LAYOUT_REGISTER_TEST_SLEEP"
+SLEEP_ENV = REGISTER_SLEEP_ENV
 EVENT_COLUMNS = ("event_id", "batch_id", "subject", "field", "value", "previous", "by", "recorded_at",
                  "as_of", "source", "undoes")
 
@@ -104,7 +105,7 @@ class RegisterStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                if delay := os.environ.get(SLEEP_ENV):
+                if delay := env_text(SLEEP_ENV):
                     time.sleep(float(delay))
                 conn.execute("COMMIT")
             except BaseException:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -38,3 +41,36 @@ def test_sentences_naming_a_county_are_whole_sentences():
     sentences = sentences_naming("大通湖")
     assert any(s.startswith("集结资阳特种养殖") and s.endswith("。") for s in sentences)
     assert all("大通湖" in s for s in sentences)
+
+
+@pytest.mark.slow
+def test_wheel_works_from_any_folder(tmp_path):
+    """A built wheel carries the boundaries, the catalog and the plan: `where`, `classify` and `evaluate` run
+    from a folder far from the checkout, and writable data goes to the data folder, not into the package."""
+    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = wheels.glob("*.whl")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k not in ("LAYOUT_REGISTER", "PYTHONPATH")}
+    env |= {"PYTHONPATH": str(target), "LAYOUT_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "layout", *args], cwd=elsewhere, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    where = subprocess.run([sys.executable, "-c", "import layout; print(layout.__file__)"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()).is_relative_to(target)  # the installed copy, not this checkout
+    assert json.loads(run("where", "112.35", "28.58"))["county"] == "赫山区"
+    (elsewhere / "p.csv").write_text("name,lon,lat\nA,112.35,28.58\nB,111.2,28.4\n", encoding="utf-8")
+    run("classify", "p.csv", "-o", "out.csv")
+    rows = (elsewhere / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [r.split(",")[3] for r in rows[1:]] == ["赫山区", "安化县"]
+    run("evaluate", "--format", "xlsx", "-o", "e.xlsx")
+    assert (elsewhere / "e.xlsx").stat().st_size > 10_000
+    assert not any(target.glob("data")) and not (target / "layout" / "_data" / "register.sqlite").exists()
