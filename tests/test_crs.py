@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from layout.crs import (
+    bd09_to_gcj02,
     bd09_to_wgs84,
     check_crs,
     check_lonlat,
     from_wgs84,
+    gcj02_to_bd09,
     gcj02_to_wgs84,
     parse_number,
     to_metric,
@@ -105,3 +107,27 @@ def test_zero_coordinates_are_placeholders():
     assert "placeholder for a missing point" in check_lonlat(0, 0)
     assert "placeholder" in check_lonlat(112.35, 0)
     assert check_lonlat(-1, -2) is None  # a real (if odd) place: answered, with a geodesic distance
+
+
+# Published reference pairs, computed by other implementations of the same public formulas:
+# eviltransform's test suite (googollee/eviltransform, test.py: WGS84 → GCJ-02 in Shanghai, Shenzhen, Beijing)
+# and coordtransform's README example (wandergis/coordtransform: GCJ-02 ↔ BD-09 and WGS84 → GCJ-02 at 116.404, 39.915).
+EVILTRANSFORM_WGS_GCJ = [  # (wgs lon, wgs lat, gcj lon, gcj lat)
+    (121.5272106, 31.1774276, 121.531541859215, 31.17530398364597),
+    (113.912316, 22.543847, 113.9171764808363, 22.540796131694766),
+    (116.377817, 39.911954, 116.38404722455657, 39.91334545536069),
+    (116.404, 39.915, 116.41024449916938, 39.91640428150164),
+]
+COORDTRANSFORM_GCJ_BD = [(116.404, 39.915, 116.41036949371029, 39.92133699351021)]  # (gcj lon, lat, bd lon, lat)
+
+
+@pytest.mark.parametrize(("lon", "lat", "glon", "glat"), EVILTRANSFORM_WGS_GCJ)
+def test_gcj02_matches_published_reference_pairs(lon, lat, glon, glat):
+    assert wgs84_to_gcj02(lon, lat) == (pytest.approx(glon, abs=1e-9), pytest.approx(glat, abs=1e-9))
+    assert gcj02_to_wgs84(glon, glat) == (pytest.approx(lon, abs=1e-6), pytest.approx(lat, abs=1e-6))
+
+
+@pytest.mark.parametrize(("glon", "glat", "blon", "blat"), COORDTRANSFORM_GCJ_BD)
+def test_bd09_matches_published_reference_pairs(glon, glat, blon, blat):
+    assert gcj02_to_bd09(glon, glat) == (pytest.approx(blon, abs=1e-9), pytest.approx(blat, abs=1e-9))
+    assert bd09_to_gcj02(blon, blat) == (pytest.approx(glon, abs=1e-6), pytest.approx(glat, abs=1e-6))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
+import subprocess
+import sys
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import ROOT
 from hostile_files import far_cell_workbook, zip_bomb_workbook
 
 from layout.batch import classify_table, decision_text
@@ -297,14 +301,22 @@ def test_backup_always_holds_the_previous_version(tmp_path):
     assert path.read_text() == "v3" and (tmp_path / "c.csv.bak").read_text() == "v2"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
 def test_read_only_folder_is_one_line(tmp_path):
+    """Root writes anywhere, so as root (CI) the write runs in a child without the capability to override
+    file permissions (util-linux ``setpriv``), as an ordinary officer's account would."""
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
+    code = ("import sys; from layout.tables import atomic_write, OutputError\n"
+            "try:\n    atomic_write(sys.argv[1], lambda tmp: tmp.write_text('x'))\n"
+            "except OutputError as exc:\n    print(exc)\nelse:\n    print('written')\n")
+    unprivileged = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
     try:
-        with pytest.raises(OutputError, match="cannot write .*no permission"):
-            atomic_write(folder / "x.csv", lambda tmp: tmp.write_text("x"))
+        done = subprocess.run([*unprivileged, sys.executable, "-c", code, str(folder / "x.csv")], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr
+        assert re.search(r"cannot write .*no permission", done.stdout), done.stdout
+        assert not (folder / "x.csv").exists()
     finally:
         folder.chmod(0o700)
 
