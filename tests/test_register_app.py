@@ -10,6 +10,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from layout.catalog import load_catalog
+from layout.i18n import t
+from layout.maps import PRECISION_STYLES
 from layout.register import Register, default_register_path
 from layout.register_sheet import COLUMNS, export_sheet_bytes
 
@@ -125,10 +128,13 @@ def test_place_by_typed_coordinates_shows_county_and_zone(monkeypatch):
     assert "已保存 P002" in texts(at.success)
     row = Register().state().loc["P002"]
     assert 112.35 < row["site_lon"] < 112.36 and row["site_source"] == "益发改〔2024〕12号"
-    # the explorer now draws P002 at its site, as a solid (site-precision) marker with its status
+    # the explorer now places P002 at its site: its precision is "site", which the map draws as a solid marker
     at.switch_page("app.py")
     at.run()
     assert not at.exception
+    table = next(df.value for df in at.dataframe if "编号" in df.value.columns)
+    assert table.set_index("编号").at["P002", "定位精度"] == t("precision.site", "zh")
+    assert PRECISION_STYLES["site"]["solid"] and load_catalog().set_index("id").at["P002", "precision"] != "site"
 
 
 def test_sheet_upload_diff_and_apply(monkeypatch):
