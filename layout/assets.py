@@ -18,9 +18,9 @@ from importlib import import_module
 from pathlib import Path
 
 from layout.errors import LayoutError
+from layout.settings import STATIC_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR_DIR = ROOT / "static" / "vendor"
+VENDOR_DIR = STATIC_DIR / "vendor"
 VENDOR_URL = "/app/static/vendor"
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 __all__ = [
     "CACHE_ENV", "CATALOG_ENV", "CATALOG_PATH", "DATA_ENV", "EDITOR_KEY_ENV", "GEODATA_DIR", "PACKAGE_DIR",
-    "REGISTER_ENV", "REGISTER_SLEEP_ENV", "SHIPPED_DIR", "TIANDITU_ENV", "cache_dir", "data_dir", "env_text",
-    "is_checkout",
+    "REGISTER_ENV", "REGISTER_SLEEP_ENV", "SHIPPED_DIR", "STATIC_DIR", "TIANDITU_ENV", "cache_dir", "data_dir",
+    "env_text", "is_checkout",
 ]
 
 REGISTER_ENV = "LAYOUT_REGISTER"
@@ -45,6 +45,8 @@ _BUNDLED = PACKAGE_DIR / "_data"
 SHIPPED_DIR = _BUNDLED if _BUNDLED.is_dir() else PACKAGE_DIR.parent
 GEODATA_DIR = SHIPPED_DIR / "geodata"
 CATALOG_PATH = SHIPPED_DIR / "projects_catalog.csv"
+#: The app's static folder beside app.py (Streamlit serves it at /app/static/; only a checkout runs the app).
+STATIC_DIR = PACKAGE_DIR.parent / "static"
 
 
 def env_text(name: str) -> str:
