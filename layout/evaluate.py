@@ -18,6 +18,7 @@ import pandas as pd
 
 from layout.catalog import SECTOR_NAMES, SECTORS
 from layout.errors import InputError
+from layout.evaluate_partition import MUNICIPAL, context_kinds, municipal_mask
 from layout.i18n import t
 from layout.register import COMPLETED, STARTED, STATUSES
 from layout.views import county_label, effective_county, focus_mask, zone_name
@@ -26,11 +27,6 @@ from layout.zones import load_zone_model
 UNREPORTED = "unreported"
 #: Status ids in display order, 未填报 last.
 STATUS_ORDER = (*STATUSES, UNREPORTED)
-#: One colour per status, shared by the map, the charts and the exports (grey = nobody reported).
-STATUS_COLORS = {
-    "not_started": "#d62728", "preparing": "#ff9f1c", "building": "#1f77b4", "completed": "#2ca02c",
-    "operating": "#006d2c", "suspended": "#8c564b", "cancelled": "#7f7f7f", UNREPORTED: "#c8c8c8",
-}
 LAGGING_STATUSES = ("not_started", "suspended")
 #: Statuses with nothing left to report: a quiet register is not a delay for them.
 SETTLED = {"completed", "operating", "cancelled"}
@@ -38,6 +34,9 @@ DEFAULT_STALE_MONTHS = 6
 CITYWIDE_KEY = "citywide"
 TOTAL_KEY = "total"
 GROUPINGS = ("zone", "county", "sector")
+#: Investment figures (万元) outside [0, INVEST_LIMIT) are not valid figures: they are left out of every sum
+#: (so no sum can overflow), and :func:`figures` counts them as ``invest_invalid``.
+INVEST_LIMIT = 1e9
 
 
 def status_label(status: str, lang: str = "zh") -> str:
@@ -50,7 +49,8 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
-    """Catalog rows of ``city``, ``zone:<id>`` or ``county:<name>`` (as the print maps choose them).
+    """Catalog rows of ``city``, ``zone:<id>``, ``county:<name>`` (rows filed under it) or ``municipal``
+    (市级: rows filed under no polygon county — 全市, 中心城区, 大通湖区).
 
     Raises
     ------
@@ -61,11 +61,13 @@ def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
     kind, _, key = (scope or "city").strip().partition(":")
     if kind == "city" and not key:
         return np.ones(len(catalog), dtype=bool)
+    if kind == MUNICIPAL and not key:
+        return municipal_mask(catalog)
     if kind == "zone" and key in model.zones:
         return focus_mask(catalog, f"zone:{key}")
     if kind == "county" and key in model.counties:
         return (effective_county(catalog) == key).to_numpy()
-    valid = ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+    valid = ["city", MUNICIPAL, *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
     raise InputError(f"scope should be one of {', '.join(valid)}, got {scope!r}")
 
 
@@ -133,13 +135,15 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
     keys = np.empty(n, dtype=object)  # filled one by one: numpy would make equal-length tuples a 2-D array
     for i, (z, p) in enumerate(zip(zones, poles, strict=True)):
         keys[i] = tuple(z or ()) + tuple(p or ())
+    planned, done = number("invest_planned").copy(), number("invest_done").copy()
+    planned[~reported], done[~reported] = np.nan, np.nan  # investment counts only with a report on the date
     columns = {
         "name": text(cat["name"]), "name_en": text(cat["name_en"]) if "name_en" in cat else text(cat["name"]),
         "sector": text(cat["sector"]), "county": text(effective_county(cat)),
         "zone_keys": keys,
         "lon": lon, "lat": lat, "precision": precision, "status": status, "reported": reported,
-        "progress": number("progress"), "invest_planned": number("invest_planned"),
-        "invest_done": number("invest_done"), "lead_unit": field("lead_unit"), "note": field("note"),
+        "progress": number("progress"), "invest_planned": planned,
+        "invest_done": done, "lead_unit": field("lead_unit"), "note": field("note"),
         "last_as_of": last, "last_by": field("last_by"), "lagging": reason != "", "lag_reason": reason,
     }
     out = pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else v.dtype) for k, v in columns.items()})
@@ -151,42 +155,64 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
 # Figures
 
 
-FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_completed",
-                  "invest_planned", "invest_done", "invest_reported", "lagging")
+FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started",
+                  "share_completed", "share_started_all", "share_completed_all", "invest_planned", "invest_done",
+                  "invest_reported", "invest_invalid", "lagging")
 
 
-_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported", "lagging")
+_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported",
+           "invest_invalid", "lagging")
+
+
+def _valid_invest(values: np.ndarray) -> np.ndarray:
+    """``values`` with anything outside [0, INVEST_LIMIT) (and inf) made NaN."""
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values >= 0) & (values < INVEST_LIMIT)
+    return np.where(ok, values, np.nan)
 
 
 def _count_columns(projects: pd.DataFrame) -> pd.DataFrame:
-    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none)."""
+    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none).
+
+    Investment is a reported project's own figure (``project_table`` blanks it for 未填报); a figure
+    outside [0, INVEST_LIMIT) is not summed and counts in ``invest_invalid``.
+    """
     status = projects["status"].to_numpy(dtype=object)
-    planned = projects["invest_planned"].to_numpy(float)
-    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": projects["reported"].to_numpy(bool)}
+    raw_planned = projects["invest_planned"].to_numpy(float)
+    raw_done = projects["invest_done"].to_numpy(float)
+    planned, done = _valid_invest(raw_planned), _valid_invest(raw_done)
+    invalid = (~np.isnan(raw_planned) & np.isnan(planned)) | (~np.isnan(raw_done) & np.isnan(done))
+    reported = projects["reported"].to_numpy(bool)
+    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": reported}
     data |= {s: status == s for s in STATUS_ORDER}
     data |= {"started": np.isin(status, list(STARTED)), "completed_n": np.isin(status, list(COMPLETED)),
-             "invest_reported": ~np.isnan(planned), "lagging": projects["lagging"].to_numpy(bool)}
+             "invest_reported": ~np.isnan(planned), "invest_invalid": invalid,
+             "lagging": projects["lagging"].to_numpy(bool)}
     out = pd.DataFrame(data, index=projects.index).astype(np.int64)
-    out["invest_planned"], out["invest_done"] = planned, projects["invest_done"].to_numpy(float)
+    out["invest_planned"], out["invest_done"] = planned, done
     return out
 
 
 def _finish(sums: pd.DataFrame) -> pd.DataFrame:
-    """Integer counts, and the shares started/completed of the reported projects (NaN when none)."""
+    """Integer counts; shares started/completed of the reported projects (NaN when none) and of all the
+    plan's projects of the group (``_all``)."""
     counts = sums[list(_COUNTS)].fillna(0).astype(np.int64)
     reported = counts["reported"].where(counts["reported"] > 0)
-    return pd.concat([counts, pd.DataFrame({"share_started": counts["started"] / reported,
-                                            "share_completed": counts["completed_n"] / reported},
-                                           index=counts.index), sums[["invest_planned", "invest_done"]]],
-                     axis=1)[list(FIGURE_COLUMNS)]
+    n = counts["n"].where(counts["n"] > 0)
+    shares = pd.DataFrame({"share_started": counts["started"] / reported,
+                           "share_completed": counts["completed_n"] / reported,
+                           "share_started_all": counts["started"] / n,
+                           "share_completed_all": counts["completed_n"] / n}, index=counts.index)
+    return pd.concat([counts, shares, sums[["invest_planned", "invest_done"]]], axis=1)[list(FIGURE_COLUMNS)]
 
 
 def figures(projects: pd.DataFrame) -> dict[str, float]:
     """Counts by status, started/completed shares (of reported projects) and investment of ``projects``.
 
-    ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; shares are NaN when none is
-    reported. Investment sums (万元) skip projects with no figure (NaN when none has one);
-    ``invest_reported`` counts the projects with a planned figure.
+    ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; ``share_*`` are of the reported
+    projects (NaN when none is reported), ``share_*_all`` of all projects. ``n = reported +
+    unreported`` (未填报) and the status counts sum to ``n``. Investment sums (万元) are of reported projects
+    with a valid figure (NaN when none has one); ``invest_reported`` counts those with a planned figure.
     """
     row = _finish(_count_columns(projects).sum(min_count=1).to_frame().T).iloc[0]
     return {k: (int(v) if k in _COUNTS else float(v)) for k, v in row.items()}
@@ -268,6 +294,9 @@ class Evaluation:
     sectors: pd.DataFrame
     lagging: pd.DataFrame
     demo: bool = False
+    #: A county report's listed-not-counted projects: project_table rows plus ``context`` (shared = filed
+    #: under an area or district spanning the county, citywide = 全市); counted in the 市级 report.
+    context: pd.DataFrame | None = None
 
     @property
     def empty(self) -> bool:
@@ -293,7 +322,9 @@ def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scop
     as_of
         The date the state refers to.
     scope
-        ``city``, ``zone:<id>`` or ``county:<name>``.
+        ``city``, ``municipal`` (市级), ``zone:<id>`` or ``county:<name>``. A county scope counts the rows
+        filed under the county and lists (:attr:`Evaluation.context`) the cross-county and 全市 rows that
+        concern it.
     stale_months
         A project still open (not 已建成/已运营/取消) with no report for this many months is lagging.
     demo
@@ -311,10 +342,17 @@ def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scop
     counts = _count_columns(projects)
     zones = by_zone(projects, lang=lang, counts=counts)
     total = {k: (int(v) if k in _COUNTS else float(v)) for k, v in zones.iloc[-1][list(FIGURE_COLUMNS)].items()}
+    context = None
+    kind, _, key = scope.partition(":")
+    if kind == "county":
+        kinds = context_kinds(catalog, key)
+        mask = (kinds != "").to_numpy()
+        context = project_table(catalog.loc[mask], state, as_of=as_of, stale_months=stale_months)
+        context.insert(0, "context", kinds[mask].to_numpy(dtype=object))
     return Evaluation(scope=scope, as_of=as_of, stale_months=stale_months, projects=projects,
                       total=total, zones=zones, counties=by_county(projects, lang=lang, counts=counts),
                       sectors=by_sector(projects, lang=lang, counts=counts),
-                      lagging=lagging_projects(projects), demo=demo)
+                      lagging=lagging_projects(projects), demo=demo, context=context)
 
 
 COMPARED = ("n", "reported", "started", "completed_n", "share_started", "share_completed", "invest_planned",

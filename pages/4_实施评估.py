@@ -24,7 +24,6 @@ from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluate import (  # noqa: E402
     INDICATOR_SPECS,
-    STATUS_COLORS,
     STATUS_ORDER,
     Evaluation,
     compare,
@@ -34,6 +33,7 @@ from layout.evaluate import (  # noqa: E402
     status_label,
 )
 from layout.i18n import check_lang, t  # noqa: E402
+from layout.palette import status_color  # noqa: E402
 from layout.register import Register, default_register_path  # noqa: E402
 
 MAP_HEIGHT = 560
@@ -133,7 +133,7 @@ def status_chart(frame: pd.DataFrame, lang: str):
         x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
         y=alt.Y("label:N", title=None, sort=list(body["label"])),
         color=alt.Color("status_label:N", title=t("eval.col.status", lang),
-                        scale=alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in STATUS_ORDER])),
+                        scale=alt.Scale(domain=domain, range=[status_color(s) for s in STATUS_ORDER])),
         order=alt.Order("order:Q"), tooltip=["label", "status_label", "count"])
         .properties(height=max(140, 28 * len(body))))
 
