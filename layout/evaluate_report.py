@@ -446,5 +446,6 @@ def report_bytes(report: Report, fmt: str, *, lang: str = "zh") -> bytes:
 
 def report_filename(scope: str, fmt: str, *, as_of: dt.date, lang: str = "zh") -> str:
     """``安化县_实施评估_2025-12-31.xlsx``"""
-    name = scope_name(scope, lang).replace("·", "_").replace(" ", "_")
+    label = t("eval.municipal_file", lang) if scope == MUNICIPAL else scope_name(scope, lang)
+    name = label.replace("·", "_").replace(" ", "_")
     return f"{name}_{t('eval.file', lang)}_{as_of.isoformat()}.{fmt}"

@@ -794,6 +794,7 @@ STRINGS.update(_TABLE_STRINGS)
 _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.citywide": ("未归片区（全市）", "No zone (citywide)"),
     "eval.municipal": ("市级（全市及跨县市区项目）", "City level (citywide and cross-county projects)"),
+    "eval.municipal_file": ("市级", "City_level"),
     "eval.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Plan for the Service Industry"),
     "eval.source": ("数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
                     "Source: the project register (reports up to {date}, {records} records); plan: {plan}. "

@@ -11,7 +11,6 @@ from layout.catalog import load_catalog
 from layout.errors import InputError
 from layout.evaluate import (
     INDICATOR_IDS,
-    STATUS_COLORS,
     STATUS_ORDER,
     compare,
     evaluate,
@@ -208,4 +207,7 @@ def test_indicator_spec_errors():
 
 def test_status_vocabulary():
     assert list(STATUS_ORDER) == [*STATUSES, "unreported"]
-    assert set(STATUS_COLORS) == set(STATUS_ORDER) and len(set(STATUS_COLORS.values())) == len(STATUS_COLORS)
+    from layout.palette import STATUS_COLORS, status_color
+
+    # one palette: every evaluation status (未填报 included) has its own colour from layout.palette
+    assert [status_color(s) for s in STATUS_ORDER] == list(STATUS_COLORS.values())
