@@ -70,3 +70,38 @@ def test_deck_chart_bars_use_the_palette(catalog):
     order = list(reversed(SECTOR_NAMES))  # bottom-up
     fills = [str(p.format.fill.fore_color.rgb).lower() for p in chart.plots[0].series[0].points]
     assert fills == [SECTOR_COLORS[s].lstrip("#") for s in order]
+
+
+def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
+    """The evaluation's web map, status print map (PDF page) and deck read their colours from layout.palette."""
+    import datetime as dt
+
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    from layout.evaluate import STATUS_ORDER, status_label
+    from layout.evaluate_map import status_map
+    from layout.evaluate_report import make_report, report_bytes, status_map_figure
+    from layout.printmap import font_rc
+    from layout.register import Register
+
+    reg = Register(tmp_path / "register.sqlite", catalog=catalog)
+    located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
+    statuses = ["not_started", "preparing", "building", "completed", "operating", "suspended", "cancelled"]
+    reg.record_many([(pid, {"status": s}) for pid, s in zip(located, statuses, strict=False)], by="测试",
+                    as_of=dt.date(2024, 6, 30))
+    report = make_report(reg, catalog, scope="city", as_of=dt.date(2024, 12, 31))
+    wanted = {s: status_color(s) for s in STATUS_ORDER}
+    html = status_map(report.evaluation.projects).get_root().render()
+    for color in wanted.values():
+        assert f"background:{color}" in html  # the legend's dots
+    with matplotlib.rc_context(font_rc()):
+        fig = status_map_figure(report)
+    faces = {to_hex(c) for ax in fig.axes for coll in ax.collections for c in coll.get_facecolors()}
+    assert {wanted[s] for s in statuses + ["unreported"]} <= faces
+    prs = Presentation(io.BytesIO(report_bytes(report, "pptx")))
+    shape = next(s for slide in prs.slides for s in slide.shapes if s.name == "statuses")
+    runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+    dots = {runs[i + 1].text.split("\u3000")[0]: f"#{runs[i].font.color.rgb}".lower()
+            for i in range(0, len(runs), 2)}
+    assert dots == {status_label(s): wanted[s] for s in STATUS_ORDER}
