@@ -159,10 +159,12 @@ def _summary_slide(deck: _EvalDeck) -> None:
 
 
 def _definitions_slide(deck: _EvalDeck) -> None:
-    lines = report_definitions(deck.report, deck.lang)
+    ind = deck.report.indicators
+    lines = [*report_definitions(deck.report, deck.lang), t("eval.ind_rule", deck.lang),
+             *(f"{r['name']}：{r['note']}" for _, r in ind.iterrows() if r["note"])]
     slide = deck.slide(t("eval.sheet.definitions", deck.lang))
-    _text(slide, Inches(0.6), Inches(1.3), Inches(12.1), Inches(5.6), [[(line, {"size": 13})] for line in lines],
-          spacing=6, name="definitions")
+    _text(slide, Inches(0.6), Inches(1.3), Inches(12.1), Inches(5.6), [[(line, {"size": 11})] for line in lines],
+          spacing=4, name="definitions")
 
 
 def _map_slide(deck: _EvalDeck) -> None:
@@ -222,11 +224,12 @@ def _lagging_slides(deck: _EvalDeck) -> None:
 def _indicator_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     ind = deck.report.indicators
-    cols = ["indicator", "target_text", "actual", "assessment", "gap", "change", "actual_source"]
-    widths = [2.7, 2.6, 1.1, 1.0, 1.2, 1.6, 1.93]
+    cols = ["indicator", "target_text", "actual", "interim_target", "assessment", "gap", "change", "actual_source"]
+    widths = [2.5, 2.3, 1.1, 1.1, 1.2, 1.1, 1.4, 1.43]
     rows = [[_short(r["name"], 20 if lang == "zh" else 40), _short(r["target_text"], 22 if lang == "zh" else 40),
              fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
-             t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+             fmt_value("interim_target", r["interim_target"]), t(f"eval.ind.{r['status']}", lang),
+             fmt_value("gap", r["gap"]),
              f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
              _short(r["actual_source"] or "—", 24)] for _, r in ind.iterrows()]
     deck.paged_table(t("eval.sheet.indicators", lang), [header(c, lang) for c in cols], rows, widths,

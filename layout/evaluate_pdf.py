@@ -187,14 +187,17 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
     pages += _pages(f"{t('eval.sheet.lagging', lang)} ({len(lag_rows)})", [header(c, lang) for c in lag_cols],
                     lag_rows, report, lang, notes=[t("eval.lag_rule", lang, months=ev.stale_months)])
     ind = report.indicators
-    ind_cols = ["indicator", "target_text", "actual", "actual_year", "assessment", "gap", "change"]
+    ind_cols = ["indicator", "target_text", "actual", "actual_year", "interim_target", "assessment", "gap", "change"]
     ind_rows = [[_clip(r["name"], 18 if lang == "zh" else 34), _clip(r["target_text"], 20 if lang == "zh" else 34),
                  fmt_value("actual", r["actual"]), fmt_value("actual_year", r["actual_year"]),
-                 t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+                 fmt_value("interim_target", r["interim_target"]), t(f"eval.ind.{r['status']}", lang),
+                 fmt_value("gap", r["gap"]),
                  (f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—")]
                 for _, r in ind.iterrows()]
+    notes = [t("eval.ind_rule", lang), *(f"{r['name']}：{r['note']}" if lang == "zh" else f"{r['name']}: {r['note']}"
+                                         for _, r in ind.iterrows() if r["note"])]
     pages += _pages(t("eval.sheet.indicators", lang), [header(c, lang) for c in ind_cols], ind_rows, report, lang,
-                    notes=[t("eval.ind_rule", lang)])
+                    notes=notes)
     if report.before is not None:
         cmp = compare(report.before, ev, grouping="zone")
         names = ("reported", "started", "share_started", "share_completed", "invest_done")

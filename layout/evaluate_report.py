@@ -207,14 +207,15 @@ def lagging_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
 
 
 INDICATOR_COLUMNS = ("table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
-                     "status", "gap", "change", "change_target", "change_unit", "plan_section", "plan_sentence",
-                     "actual_source", "recorded_by")
+                     "interim_target", "status", "gap", "change", "change_target", "change_unit", "plan_section",
+                     "plan_sentence", "actual_source", "recorded_by", "note")
 
 
 def indicator_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
     ind = report.indicators.copy()
     ind["status"] = [t(f"eval.ind.{s}", lang) for s in ind["status"]]
-    return ind[list(INDICATOR_COLUMNS)].rename(columns={"name": "indicator", "status": "assessment"})
+    return ind[list(INDICATOR_COLUMNS)].rename(columns={"name": "indicator", "status": "assessment",
+                                                         "note": "ind_note"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,7 +333,8 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
               widths=[22, 8, 36, 12, 16, 10, 12, 12, 12], notes=[counting_line(ev, lang)])
     sheet(t("eval.sheet.lagging", lang), lagging_rows(report, lang), widths=[8, 36, 10, 10, 16, 20, 12, 30])
     sheet(t("eval.sheet.indicators", lang), indicator_rows(report, lang),
-          widths=[8, 14, 26, 16, 10, 10, 24, 10, 8, 8, 10, 10, 10, 10, 24, 60, 30, 10])
+          widths=[8, 14, 26, 16, 10, 10, 24, 10, 8, 10, 10, 10, 10, 10, 10, 24, 60, 30, 10, 60],
+          notes=[t("eval.ind_rule", lang)])
     if report.before is not None:
         cmp = comparison_rows(report, "zone", lang)
         sheet(t("eval.sheet.compare", lang), cmp, widths=[30] + [12] * 30,

@@ -384,9 +384,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.file": ("实施评估", "evaluation"),
     "eval.lag_rule": ("滞后：状态为未启动或暂停，或尚未建成且 {months} 个月内无报送。",
                       "Lagging: not started or suspended, or not yet completed with no report for {months} months."),
-    "eval.ind_rule": ("达标：实际值不低于目标（“左右”为不低于目标的95%）；比重类指标的变化以百分点计。",
-                      "Met: actual at or above the target (for 'about' targets, at least 95% of it); changes of "
-                      "shares are in percentage points."),
     "eval.deck_subtitle": ("规划实施评估 · 截至 {date}", "Implementation evaluation, as of {date}"),
     "eval.deck_summary": ("实施概况", "Summary"),
     "eval.deck_map": ("项目进展分布（按状态着色）", "Projects by status"),
@@ -794,6 +791,19 @@ STRINGS.update(_TABLE_STRINGS)
 _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.citywide": ("未归片区（全市）", "No zone (citywide)"),
     "eval.municipal": ("市级（全市及跨县市区项目）", "City level (citywide and cross-county projects)"),
+    "eval.ind.on_track": ("达到序时进度", "On track"),
+    "eval.ind.behind": ("落后序时进度", "Behind the path"),
+    "eval.ind.not_due": ("未到目标年", "Not yet due"),
+    "eval.col.interim_target": ("序时进度值", "Path value"),
+    "eval.col.ind_note": ("说明", "Note"),
+    "eval.ind_rule": ("达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。2025年以前的实际值未达目标时"
+                      "按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上该年的数值为准（达到/落后序时进度），"
+                      "无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
+                      "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
+                      "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
+                      "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
+                      "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
+                      "points."),
     "eval.municipal_file": ("市级", "City_level"),
     "eval.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Plan for the Service Industry"),
     "eval.source": ("数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
