@@ -241,10 +241,10 @@ def _compare_slide(deck: _EvalDeck) -> None:
     cmp = compare(r.before, r.evaluation, grouping="zone")
     names = ("reported", "started", "completed_n", "invest_done")
     a, b = r.before.as_of.isoformat(), r.evaluation.as_of.isoformat()
-    cols = [header("label", lang)] + [f"{header(n, lang)} {d}" for n in names for d in (a, b)]
+    cols = [header("label", lang)] + [f"{d} {header(n, lang)}" for n in names for d in (a, b)]  # date first: whole
     rows = [[str(row["label"])] + [fmt_value(n, row[f"{n}_{w}"]) for n in names for w in ("before", "after")]
             for _, row in cmp.iterrows()]
-    deck.paged_table(t("eval.sheet.compare", lang), cols, rows, [3.1] + [1.13] * 8, name="table_compare")
+    deck.paged_table(t("eval.sheet.compare", lang), cols, rows, None, name="table_compare", size=10)
 
 
 def _short(text, n: int) -> str:

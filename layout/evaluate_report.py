@@ -42,6 +42,7 @@ MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshee
                "pdf": "application/pdf",
                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 DEMO_RED = "#c00000"
+MIN_PT = 8.0  # the smallest type on paper
 #: Figures of the group tables, in order (keys of :func:`layout.evaluate.figures`): every status, so the
 #: status columns of each row add up to its 项目数.
 GROUP_FIGURES = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_started_all",
@@ -221,6 +222,38 @@ def indicator_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # XLSX
 
+#: Columns (Excel width units) an A4 landscape page holds at 100 % (10.9 in ≈ 5.25 pt a unit). A sheet is
+#: printed at the scale that fits its width on the page, but never below PRINT_SCALE % (11 pt prints ≥ 8 pt);
+#: a wider one runs across pages with its first column repeated. (An explicit scale, not "fit to width":
+#: LibreOffice's fit shrinks further than the columns need.)
+PAGE_UNITS, PRINT_SCALE = 145, 75
+
+
+def _units(text: str) -> float:
+    """Width of ``text`` in Excel column units (a CJK character is two)."""
+    return sum(2.0 if ord(ch) >= 0x2E80 else 1.1 for ch in text)
+
+
+def header_lines(text: str, width: float) -> int:
+    """Lines a wrapped header needs in a column ``width`` units wide."""
+    return max(1, math.ceil(_units(text) / max(1.0, width - 1)))
+
+
+def fit_print(ws, heads: Sequence[str], widths: Sequence[float]) -> list[float]:
+    """Set the column widths (each at least its header's longest word, so a word never breaks) and the
+    print scale (fitted to the page width when it stays legible, else :data:`PRINT_SCALE` %)."""
+    out = []
+    for j, h in enumerate(heads):
+        word = max((_units(w) for w in h.replace("（", " （").split()), default=0.0)
+        out.append(max(widths[j] if j < len(widths) else 10, math.ceil(word) + 2))
+        ws.set_column(j, j, out[-1])
+    scale = max(PRINT_SCALE, min(100, int(PAGE_UNITS * 100 / max(sum(out), 1))))
+    ws.set_print_scale(scale)
+    if sum(out) * scale / 100 > PAGE_UNITS:
+        ws.repeat_columns(0)
+    return out
+
+
 
 def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
     """The workbook: 概况 (summary), 按片区, 按县市区, 按行业, 项目清单, 滞后项目, 指标对标 and, with a
@@ -252,10 +285,9 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
 
     def start(name: str, heading: str) -> tuple:
         ws = wb.add_worksheet(name)
-        # Printed as officers file reports: A4 landscape, all columns on the page's width, pages numbered.
+        # Printed as officers file reports: A4 landscape, pages numbered; the width rule is fit_print's.
         ws.set_paper(9)
         ws.set_landscape()
-        ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         ws.set_footer("&C&P / &N")
         r = 0
@@ -265,40 +297,48 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         ws.write_string(r, 0, heading, title)
         return ws, r + 1
 
+    def long_line(ws, r: int, text: str, widths: Sequence[float]) -> None:
+        """``text`` across the table's width, wrapped (a long line never widens what LibreOffice prints)."""
+        if len(widths) > 1:
+            ws.merge_range(r, 0, r, len(widths) - 1, neutralise(text), wrap)
+        else:
+            ws.write_string(r, 0, neutralise(text), wrap)
+        ws.set_row(r, 15 * header_lines(text, sum(widths)))
+
     def sheet(name: str, frame: pd.DataFrame, widths: Sequence[int] = (), *, notes: Sequence[str] = (),
               names: Sequence[str] | None = None) -> None:
         """``frame`` under its headers; ``names`` (one per column) pick the number format when the headers
         are not figure names; ``notes`` are printed under the table."""
         ws, r = start(name, report_title(report, lang))
-        for j, w in enumerate(widths):
-            ws.set_column(j, j, w)
-        for j, c in enumerate(frame.columns):
-            ws.write_string(r, j, header(c, lang), head)
+        heads = [header(c, lang) for c in frame.columns]
+        widths = fit_print(ws, heads, widths)
+        for j, h in enumerate(heads):
+            ws.write_string(r, j, h, head)
+        ws.set_row(r, 15 * max(header_lines(h, w) for h, w in zip(heads, widths, strict=False)))
         kinds = [formats["share"] if c.startswith("share") else formats["invest"] if c.startswith("invest")
                  and c not in ("invest_reported", "invest_invalid") else None for c in (names or frame.columns)]
         first = r + 1
         for j, c in enumerate(frame.columns):  # column by column: one type test per column where possible
             values = frame[c].to_numpy(dtype=object)
             if all(isinstance(v, str) for v in values):
-                write = ws.write_string
+                long = wrap if any(_units(v) > widths[j] for v in values) else None  # wrapped, never cut
                 for i, v in enumerate(values):
                     if v:
-                        write(first + i, j, neutralise(v))
+                        ws.write_string(first + i, j, neutralise(v), long)
             else:
                 for i, v in enumerate(values):
                     put(ws, first + i, j, v, kinds[j])
         r = first + len(frame) - 1
         for note in notes:
             r += 1
-            ws.write_string(r + 1, 0, note)
-        ws.write_string(r + 2, 0, source_line(report, lang))
+            long_line(ws, r + 1, note, widths)
+        long_line(ws, r + 2, source_line(report, lang), widths)
         ws.freeze_panes(first, 0)
         ws.repeat_rows(first - 1)  # the header row on every printed page
 
     ev, total = report.evaluation, report.evaluation.total
     ws, r = start(t("eval.sheet.summary", lang), report_title(report, lang))
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 60)
+    ws.set_print_scale(100)
     rows: list[tuple[str, object, object]] = [(t("eval.col.scope", lang), scope_name(ev.scope, lang), None),
                                               (t("eval.col.as_of", lang), ev.as_of.isoformat(), None)]
     if report.before is not None:
@@ -310,6 +350,9 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         fmt = formats["share"] if name.startswith("share") else \
             formats["invest"] if name in ("invest_planned", "invest_done") else None
         rows.append((t(f"eval.col.{name}", lang), total[name], fmt))
+    label_width = max(28, math.ceil(max(_units(label) for label, _, _ in rows) * 1.1) + 2)  # bold: a bit wider
+    ws.set_column(0, 0, label_width)
+    ws.set_column(1, 1, min(100, PAGE_UNITS - label_width))
     for label, value, fmt in rows:
         ws.write_string(r, 0, label, bold)
         put(ws, r, 1, value, fmt)
@@ -325,7 +368,7 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         frame = ev.table(grouping)
         extra = [c for c in ("kind", "group") if c in frame]
         notes = [t("eval.zone_note", lang)] if grouping == "zone" else []
-        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[30, 10] + [9] * 22, notes=notes)
+        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[24, 8] + [8] * 22, notes=notes)
     sheet(t("eval.sheet.projects", lang), project_rows(report, lang),
           widths=[8, 36, 10, 16, 10, 8, 12, 12, 20, 12, 10, 16, 30])
     if ev.context is not None:
@@ -333,7 +376,7 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
               widths=[22, 8, 36, 12, 16, 10, 12, 12, 12], notes=[counting_line(ev, lang)])
     sheet(t("eval.sheet.lagging", lang), lagging_rows(report, lang), widths=[8, 36, 10, 10, 16, 20, 12, 30])
     sheet(t("eval.sheet.indicators", lang), indicator_rows(report, lang),
-          widths=[8, 14, 26, 16, 10, 10, 24, 10, 8, 10, 10, 10, 10, 10, 10, 24, 60, 30, 10, 60],
+          widths=[6, 12, 22, 10, 8, 8, 18, 8, 6, 8, 8, 8, 8, 8, 8, 14, 50, 20, 8, 50],
           notes=[t("eval.ind_rule", lang)])
     if report.before is not None:
         cmp = comparison_rows(report, "zone", lang)
@@ -342,13 +385,14 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
     if report.reconciliation is not None:
         summary, projects = report.reconciliation
         ws, r = start(t("eval.sheet.reconcile", lang), report_title(report, lang))
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 20, 11)
-        ws.write_string(r, 0, counting_line(ev, lang))
-        r += 1
         names = list(summary.columns)
-        for j, c in enumerate(names):
-            ws.write_string(r, j, header(c, lang), head)
+        heads = [header(c, lang) for c in names]
+        widths = fit_print(ws, heads, [30, 24] + [9] * (len(names) - 2))
+        long_line(ws, r, counting_line(ev, lang), widths)
+        r += 1
+        for j, h in enumerate(heads):
+            ws.write_string(r, j, h, head)
+        ws.set_row(r, 15 * max(header_lines(h, w) for h, w in zip(heads, widths, strict=True)))
         for i, row in enumerate(summary.itertuples(index=False), start=r + 1):
             for j, v in enumerate(row):
                 put(ws, i, j, v, formats["invest"] if names[j].startswith("invest") else None)
@@ -359,7 +403,7 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         for i, row in enumerate(projects.itertuples(index=False), start=r + 1):
             for j, v in enumerate(row):
                 put(ws, i, j, status_label(v, lang) if names[j] == "status" else v)
-        ws.write_string(r + len(projects) + 2, 0, source_line(report, lang))
+        long_line(ws, r + len(projects) + 2, source_line(report, lang), widths)
     wb.close()
     return buf.getvalue()
 
@@ -411,6 +455,11 @@ def _status_map(report: Report, *, lang: str, figsize: tuple[float, float], titl
     if report.demo:
         fig.text(0.5, 0.5, t("eval.demo_mark", lang), fontsize=48, color=DEMO_RED, alpha=0.35, rotation=20,
                  ha="center", va="center")
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):  # printed at true size: nothing under 8 pt
+        if text.get_text() and text.get_fontsize() < MIN_PT:
+            text.set_fontsize(MIN_PT)
     return fig
 
 
