@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshee
                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 DEMO_RED = "#c00000"
 MIN_PT = 8.0  # the smallest type on paper
+CJK_RE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 #: Figures of the group tables, in order (keys of :func:`layout.evaluate.figures`): every status, so the
 #: status columns of each row add up to its 项目数.
 GROUP_FIGURES = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_started_all",
@@ -207,7 +209,7 @@ def lagging_rows(report: Report, lang: str = "zh") -> pd.DataFrame:
         ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]]
 
 
-INDICATOR_COLUMNS = ("table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
+INDICATOR_COLUMNS = ("name", "table", "sector", "unit", "baseline", "target", "target_text", "actual", "actual_year",
                      "interim_target", "status", "gap", "change", "change_target", "change_unit", "plan_section",
                      "plan_sentence", "actual_source", "recorded_by", "note")
 
@@ -243,8 +245,9 @@ def fit_print(ws, heads: Sequence[str], widths: Sequence[float]) -> list[float]:
     """Set the column widths (each at least its header's longest word, so a word never breaks) and the
     print scale (fitted to the page width when it stays legible, else :data:`PRINT_SCALE` %)."""
     out = []
-    for j, h in enumerate(heads):
-        word = max((_units(w) for w in h.replace("（", " （").split()), default=0.0)
+    for j, h in enumerate(heads):  # Chinese may break between any two characters: its words cap at 8 units
+        word = max((_units(w) if not CJK_RE.search(w) else min(_units(w), 8.0)
+                    for w in h.replace("（", " （").split()), default=0.0)
         out.append(max(widths[j] if j < len(widths) else 10, math.ceil(word) + 2))
         ws.set_column(j, j, out[-1])
     scale = max(PRINT_SCALE, min(100, int(PAGE_UNITS * 100 / max(sum(out), 1))))
@@ -368,15 +371,15 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         frame = ev.table(grouping)
         extra = [c for c in ("kind", "group") if c in frame]
         notes = [t("eval.zone_note", lang)] if grouping == "zone" else []
-        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[24, 8] + [8] * 22, notes=notes)
+        sheet(t(key, lang), frame[["label", *extra, *GROUP_FIGURES]], widths=[24, 8] + [7] * 22, notes=notes)
     sheet(t("eval.sheet.projects", lang), project_rows(report, lang),
-          widths=[8, 36, 10, 16, 10, 8, 12, 12, 20, 12, 10, 16, 30])
+          widths=[6, 30, 8, 14, 8, 8, 11, 11, 16, 10, 8, 12, 20])
     if ev.context is not None:
         sheet(t("eval.sheet.context", lang), context_rows(report, lang),
               widths=[22, 8, 36, 12, 16, 10, 12, 12, 12], notes=[counting_line(ev, lang)])
     sheet(t("eval.sheet.lagging", lang), lagging_rows(report, lang), widths=[8, 36, 10, 10, 16, 20, 12, 30])
     sheet(t("eval.sheet.indicators", lang), indicator_rows(report, lang),
-          widths=[6, 12, 22, 10, 8, 8, 18, 8, 6, 8, 8, 8, 8, 8, 8, 14, 50, 20, 8, 50],
+          widths=[22, 6, 12, 10, 8, 8, 18, 8, 6, 8, 8, 8, 8, 8, 8, 14, 36, 20, 8, 30],
           notes=[t("eval.ind_rule", lang)])
     if report.before is not None:
         cmp = comparison_rows(report, "zone", lang)

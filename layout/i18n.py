@@ -178,6 +178,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "precision.town": ("乡镇级（近似）", "Town (approximate)"),
     "precision.county": ("县级（近似）", "County (approximate)"),
     "precision.citywide": ("全市性", "Citywide"),
+    "precision.route": ("旅游线路（无点位）", "Route (no point)"),
     # map
     "map.located_in": ("落点：", "point in "),
     "map.no_pole": ("无", "none"),
@@ -796,9 +797,9 @@ _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.ind.not_due": ("未到目标年", "Not yet due"),
     "eval.col.interim_target": ("序时进度值", "Path value"),
     "eval.col.ind_note": ("说明", "Note"),
-    "eval.ind_rule": ("达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。2025年以前的实际值未达目标时"
-                      "按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上该年的数值为准（达到/落后序时进度），"
-                      "无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
+    "eval.ind_rule": ("达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。"
+                      "2025年以前的实际值未达目标时按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上"
+                      "该年的数值为准（达到/落后序时进度），无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
                       "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
                       "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
                       "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "

@@ -73,7 +73,8 @@ def find(rows: list[list], first: str) -> list:
 
 def test_xlsx_numbers_read_back(city):
     wb = load_workbook(io.BytesIO(report_bytes(city, "xlsx")))
-    assert wb.sheetnames == ["概况", "按片区", "按县市区", "按行业", "项目清单", "滞后项目", "指标对标", "两期对比", "对账"]
+    assert wb.sheetnames == ["概况", "按片区", "按县市区", "按行业", "项目清单", "滞后项目", "指标对标", "两期对比",
+                             "对账"]
     summary = rows_of(wb["概况"])
     assert summary[0][0] == "益阳市 · 规划实施评估（截至 2026-06-30）"
     assert find(summary, "项目数")[1] == len(city.evaluation.projects) == len(load_catalog())
@@ -148,7 +149,8 @@ def test_pptx_and_xlsx_open_in_libreoffice(tmp_path, anhua):
     xlsx = report_bytes(anhua, "xlsx")
     book = as_pdf(xlsx, "评估.xlsx", tmp_path)
     assert "安化县商务局" in "".join(page.extract_text() for page in book.pages)
-    assert len(book.pages) == len(load_workbook(io.BytesIO(xlsx)).sheetnames)  # each sheet across one page
+    # every sheet prints (wide ones across pages at a legible scale: tests/test_evaluate_print.py)
+    assert len(book.pages) >= len(load_workbook(io.BytesIO(xlsx)).sheetnames)
 
 
 def test_demo_register_marks_every_output(tmp_path, catalog):
