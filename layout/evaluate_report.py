@@ -21,6 +21,7 @@ import pandas as pd
 
 from layout.errors import InputError
 from layout.evaluate import (
+    INVEST_LIMIT,
     STATUS_ORDER,
     Evaluation,
     compare,
@@ -145,6 +146,8 @@ def fmt_value(name: str, value, lang: str = "zh") -> str:
     """A figure as text: shares as percentages, money with thousands separators, — for nothing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
+    if isinstance(value, str):
+        return value
     if name.startswith("share"):
         return f"{value * 100:.1f}%"
     if name.startswith("invest"):
@@ -187,10 +190,20 @@ def project_rows(report: Report, lang: str = "zh", *, projects: pd.DataFrame | N
         "id": p.index.to_numpy(dtype=object), "name": names,
         "county": [county_label(c, lang) for c in p["county"]],
         "sector": [sectors[s] for s in p["sector"]], "status": [statuses.get(s, s) for s in p["status"]],
-        "progress": p["progress"].to_numpy(), "invest_planned": p["invest_planned"].to_numpy(),
-        "invest_done": p["invest_done"].to_numpy(), "lead_unit": p["lead_unit"].to_numpy(dtype=object),
+        "progress": p["progress"].to_numpy(), "invest_planned": _money(p["invest_planned"], lang),
+        "invest_done": _money(p["invest_done"], lang), "lead_unit": p["lead_unit"].to_numpy(dtype=object),
         "last_as_of": last, "last_by": p["last_by"].to_numpy(dtype=object),
         "lag_reason": [reasons[r] for r in p["lag_reason"]], "note": p["note"].to_numpy(dtype=object)}, dtype=object)
+
+
+def _money(values: pd.Series, lang: str) -> np.ndarray:
+    """A project's investment figures; one outside [0, INVEST_LIMIT) (left out of the sums) reads 无效."""
+    raw = values.to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(raw) & ~((raw >= 0) & (raw < INVEST_LIMIT))
+    out = raw.astype(object)
+    out[bad] = t("eval.invest_invalid_cell", lang)
+    return out
 
 
 def context_rows(report: Report, lang: str = "zh") -> pd.DataFrame:

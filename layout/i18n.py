@@ -805,6 +805,7 @@ _EVAL_STRINGS: dict[str, tuple[str, str]] = {
                       "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
                       "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
                       "points."),
+    "eval.invest_invalid_cell": ("无效（超出 0–10亿万元）", "invalid (outside 0–10^9)"),
     "eval.municipal_file": ("市级", "City_level"),
     "eval.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Plan for the Service Industry"),
     "eval.source": ("数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
