@@ -467,7 +467,8 @@ def _status_map(report: Report, *, lang: str, figsize: tuple[float, float], titl
                                            f"{fmt_value('share_started', total['share_started'])}",
                                            f"{t('eval.col.share_completed', lang)} "
                                            f"{fmt_value('share_completed', total['share_completed'])}"]))
-        fig.texts[-1].set_text(source_line(report, lang) + "\n" + fig.texts[-1].get_text())
+        credits = fig.texts[-1].get_text().replace(PLAN_TITLE, t("eval.plan_title", lang))  # English in English
+        fig.texts[-1].set_text(source_line(report, lang) + "\n" + credits)
     if report.demo:
         fig.text(0.5, 0.5, t("eval.demo_mark", lang), fontsize=48, color=DEMO_RED, alpha=0.35, rotation=20,
                  ha="center", va="center")

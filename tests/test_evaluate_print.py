@@ -99,3 +99,4 @@ def test_pdf_is_a4_landscape_with_type_of_8_pt_or_more(report_en):
     assert min(sizes) >= 7.95, min(sizes)
     assert_words_whole(text, header_words())
     assert "Under construction" in " ".join(text.split()) or "construction" in text
+    assert "服务业发展规划" not in text  # English footers name the plan in English

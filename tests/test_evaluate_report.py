@@ -107,6 +107,10 @@ def test_xlsx_numbers_read_back(city):
     compare = rows_of(wb["两期对比"])
     total = dict(zip(compare[1], find(compare, "合计"), strict=True))
     assert total["已填报 2023-12-31"] == 0 and total["已填报 2026-06-30"] == 3 and total["已填报 变化"] == 3
+    ws = wb["两期对比"]  # shares are percentages there too (0.667 shows as 66.7%)
+    col = compare[1].index("开工率 2026-06-30") + 1
+    row = next(i for i, r in enumerate(compare, start=1) if r[0] == "合计")
+    assert ws.cell(row, col).value == pytest.approx(2 / 3) and ws.cell(row, col).number_format == "0.0%"
 
 
 def test_pdf_carries_figures_and_source(anhua):
