@@ -283,3 +283,22 @@ def test_huge_investment_never_overflows_a_report(tmp_path, catalog):
     deck = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame)
     for text in (pdf, deck):
         assert "inf" not in text.replace("information", "").replace("Infor", "").lower().replace("infra", "")
+
+
+def test_a_county_report_lists_related_projects_without_counting_them(audit, catalog):
+    report = make_report(audit, catalog, scope="county:资阳区", as_of=AS_OF)
+    wb = load_workbook(io.BytesIO(report_bytes(report, "xlsx")))
+    value = {r[0]: r[1] for r in wb["概况"].iter_rows(values_only=True) if r and r[0]}
+    assert value["已填报"] == 1 and value["计划投资（万元）"] == 10_000  # P023 only
+    related = [list(r) for r in wb["相关跨区及全市项目"].iter_rows(values_only=True)]
+    by_id = {r[1]: r for r in related if r and isinstance(r[1], str) and r[1].startswith("P")}
+    assert set(by_id) == filed(catalog, "中心城区") | filed(catalog, "全市")
+    assert by_id["P004"][0] == "跨县市区（计入市级）" and by_id["P004"][4] == "在建"
+    assert by_id["P099"][0] == "全市（计入市级）"
+    assert "P007" not in by_id  # 大通湖区 concerns 南县 and 沅江市, not 资阳区
+    text = "\n".join(str(c) for r in related for c in r if c)
+    assert "不计入本报告合计，计入市级报告" in text
+    deck = Presentation(io.BytesIO(report_bytes(report, "pptx")))
+    cells = [c.text for s in deck.slides for sh in s.shapes if sh.name == "table_context"
+             for row in sh.table.rows for c in row.cells]
+    assert "P004" in cells and "P099" in cells
