@@ -112,7 +112,7 @@ def _table_page(title: str, columns: list[str], rows: list[list[str]], report: R
     return fig
 
 
-def _text_page(title: str, lines: list[str], report: Report):
+def _text_page(title: str, lines: list[str], report: Report, lang: str):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -128,7 +128,7 @@ def _text_page(title: str, lines: list[str], report: Report):
             y -= 0.032
         y -= 0.01
     if report.demo:
-        fig.text(0.5, 0.5, t("eval.demo_mark", "zh"), fontsize=48, color=DEMO_RED, alpha=0.3, rotation=20,
+        fig.text(0.5, 0.5, t("eval.demo_mark", lang), fontsize=48, color=DEMO_RED, alpha=0.3, rotation=20,
                  ha="center", va="center")
     return fig
 
@@ -166,7 +166,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
     ev = report.evaluation
     pages = [status_map_figure(report, lang=lang),
              _text_page(f"{t('eval.sheet.definitions', lang)} · {report_title(report, lang)}",
-                        report_definitions(report, lang), report)]
+                        report_definitions(report, lang), report, lang)]
     columns = [header("label", lang), *(header(c, lang) for c in SHORT_FIGURES)]
     for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
                           ("sector", "eval.sheet.sector")):

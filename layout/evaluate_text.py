@@ -9,7 +9,6 @@ report counts and which it only lists, and the register's records behind the fig
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -114,6 +113,3 @@ def definitions(ev: Evaluation, info: RegisterInfo | None, made: dt.date | None,
     lines.append(source_line(ev, info, made, lang))
     return lines
 
-
-def is_finite(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
