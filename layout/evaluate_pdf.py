@@ -24,8 +24,8 @@ from layout.evaluate_text import counting_line
 from layout.i18n import t
 from layout.plan import PLAN_TITLE
 
-FONT_PT = 8.5  # table text: ≥ 8 pt on the printed A4 page
-LEFT, WIDTH = 0.04, 0.92  # the table's box, as a fraction of the page width
+FONT_PT, MIN_PT = 9.0, 8.0  # table text, and the least it may step down to on the printed A4 page
+LEFT, WIDTH = 0.04, 0.9  # the table's box, as a fraction of the page width (matplotlib pads it 2 %)
 PAD_IN = 0.1  # cell padding, inches (both sides together)
 ROWS_PER_PAGE = 24
 
@@ -55,22 +55,35 @@ def _wrap_header(text: str, width_in: float, size: float, lang: str) -> str:
 
 
 def fit_columns(columns: Sequence[str], rows: Sequence[Sequence[str]], *, lang: str, page_width_in: float,
-                size: float = FONT_PT) -> tuple[list[str], list[float]]:
-    """Headers (wrapped) and column widths (fractions of the table's box) so every cell's text fits.
+                size: float = FONT_PT) -> tuple[list[str], list[list[str]], list[float], float]:
+    """Headers (wrapped), rows, column widths (fractions of the table's box) and the type size so every
+    cell's text fits.
 
     Each column is as wide as its widest cell or its header's longest word, the spare room shared in
-    proportion; a header wraps between words to its column's width. Long text is clipped by the caller."""
-    need = []
-    for j, head in enumerate(columns):
-        cells = max((_text_width(str(r[j]), size) for r in rows), default=0.0)
-        words = max(_text_width(w, size) for w in (head.replace("（", " （").split() or [""]))
-        need.append(max(cells, words) + PAD_IN)
-    total = sum(need)
+    proportion; a header wraps between words to its column's width. When the columns need more than the
+    room, the type steps down to 8 pt, then the first column (names) is clipped with "…" to what is left."""
     room = page_width_in * WIDTH
-    if total < room:  # spread the spare room over the columns, widest first gets most
+    rows = [[str(v) for v in r] for r in rows]
+    while True:
+        need = []
+        for j, head in enumerate(columns):
+            cells = max((_text_width(r[j], size) for r in rows), default=0.0)
+            words = max(_text_width(w, size) for w in (head.replace("（", " （").split() or [""]))
+            need.append(max(cells, words) + PAD_IN)
+        if sum(need) <= room or size <= MIN_PT:
+            break
+        size -= 0.5
+    if sum(need) > room:  # clip the names to the room the figures leave them
+        left = room - sum(need[1:]) - PAD_IN
+        for r in rows:
+            while len(r[0]) > 2 and _text_width(r[0], size) > left:
+                r[0] = r[0][:-2] + "…"
+        need[0] = room - sum(need[1:])
+    total = sum(need)
+    if total < room:  # spread the spare room over the columns in proportion
         need = [w * room / total for w in need]
     heads = [_wrap_header(h, w - PAD_IN, size, lang) for h, w in zip(columns, need, strict=True)]
-    return heads, [w / room for w in need]
+    return heads, rows, [w / room for w in need], size
 
 
 def _table_page(title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *,
@@ -90,15 +103,14 @@ def _table_page(title: str, columns: list[str], rows: list[list[str]], report: R
     ax = fig.add_axes((LEFT, 0.08, WIDTH, y - 0.1))
     ax.axis("off")
     if rows:
-        heads, widths = fit_columns(columns, rows, lang=lang, page_width_in=PAGE_SIZE[0])
-        scale = min(1.0, 1.0 / sum(widths))  # over-full: shrink (the tests check no page needs it)
-        table = ax.table(cellText=rows, colLabels=heads, loc="upper left", cellLoc="left",
-                         colWidths=[w * scale for w in widths])
+        heads, rows, widths, size = fit_columns(columns, rows, lang=lang, page_width_in=PAGE_SIZE[0])
+        table = ax.table(cellText=rows, colLabels=heads, loc="upper left", cellLoc="left", colWidths=widths)
         table.auto_set_font_size(False)
-        table.set_fontsize(FONT_PT)
-        line = (FONT_PT * 1.5 / 72) / (ax.get_position().height * PAGE_SIZE[1])  # one text line, axes fraction
+        table.set_fontsize(size)
+        line = (size * 1.5 / 72) / (ax.get_position().height * PAGE_SIZE[1])  # one text line, axes fraction
         lines = max(h.count("\n") + 1 for h in heads)
-        for (r, _), c in table.get_celld().items():
+        for (r, j), c in table.get_celld().items():
+            c.PAD = PAD_IN / 2 / (widths[j] * WIDTH * PAGE_SIZE[0])  # matplotlib pads by a share of the width
             c.set_edgecolor("#cccccc")
             c.set_height(line * (lines if r == 0 else 1) + line * 0.3)
             if r == 0:

@@ -25,14 +25,24 @@ CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture(scope="module")
-def report_en(tmp_path_factory):
+def register(tmp_path_factory):
     catalog = load_catalog()
     reg = Register(tmp_path_factory.mktemp("print") / "register.sqlite", catalog=catalog)
     ids = catalog["id"].astype(str).to_list()
     statuses = ["not_started", "preparing", "building", "completed", "operating", "suspended", "cancelled"]
     reg.record_many([(pid, {"status": s, "invest_planned": 1_442_400.0 / 7}) for pid, s in
                      zip(ids[::9], statuses * 3, strict=False)], by="测试", as_of=D(2024, 6, 30))
-    return make_report(reg, catalog, scope="city", as_of=D(2025, 6, 30), compare_to=D(2023, 12, 31), lang="en")
+    return reg, catalog
+
+
+def city_report(register, lang: str):
+    reg, catalog = register
+    return make_report(reg, catalog, scope="city", as_of=D(2025, 6, 30), compare_to=D(2023, 12, 31), lang=lang)
+
+
+@pytest.fixture(scope="module")
+def report_en(register):
+    return city_report(register, "en")
 
 
 def sizes_and_text(pdf: PdfReader) -> tuple[list[float], str]:
@@ -100,3 +110,28 @@ def test_pdf_is_a4_landscape_with_type_of_8_pt_or_more(report_en):
     assert_words_whole(text, header_words())
     assert "Under construction" in " ".join(text.split()) or "construction" in text
     assert "服务业发展规划" not in text  # English footers name the plan in English
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_table_text_fits_its_cells_inside_the_margins(register, lang):
+    """Drawn as saved: every cell's text lies inside its cell, every table inside the page's margins."""
+    import matplotlib
+
+    from layout.evaluate_pdf import pdf_pages
+    from layout.printmap import font_rc
+
+    report = city_report(register, lang)
+    checked = 0
+    with matplotlib.rc_context(font_rc()):
+        for fig in pdf_pages(report, lang=lang)[1:]:  # after the status map (the print map's own layout)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            page = fig.bbox
+            for ax in fig.axes:
+                for table in ax.tables:
+                    for cell in table.get_celld().values():
+                        box, text = cell.get_window_extent(renderer), cell.get_text().get_window_extent(renderer)
+                        assert text.x0 >= box.x0 - 0.5 and text.x1 <= box.x1 + 0.5, cell.get_text().get_text()
+                        assert box.x0 >= page.x0 + 0.03 * page.width and box.x1 <= page.x1 - 0.03 * page.width
+                        checked += 1
+    assert checked > 500
