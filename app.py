@@ -16,6 +16,7 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
+from demo_mark import show_demo_mark  # noqa: E402
 from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
 from layout.classify import where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
@@ -753,6 +754,7 @@ def main() -> None:
 
     st.html(PAGE_CSS)
     st.title(t("app.title", lang))
+    show_demo_mark(lang)  # 演示数据 / demo data when the statuses come from a demo register
     explain_layout(lang)
     if st.session_state.get("query_problems"):
         st.warning(t("error.query", lang, problems="; ".join(st.session_state["query_problems"])))

@@ -38,8 +38,10 @@ SECTORS: dict[str, list[str]] = {
 }
 SECTOR_NAMES = [s for group in SECTORS.values() for s in group]
 COUNTIES = ["资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区", "中心城区", CITYWIDE]
-PRECISIONS = ["site", "town", "county", "citywide"]
+PRECISIONS = ["site", "town", "county", "citywide", "route"]
 POINT_PRECISIONS = ("site", "town", "county")
+#: Rows with no point: citywide items, and themed routes (filed under their theme county or 全市).
+NO_POINT_PRECISIONS = ("citywide", "route")
 COMPUTED_COLUMNS = ["computed_county", "zone", "zones", "poles"]
 
 

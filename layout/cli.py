@@ -318,14 +318,16 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
 
 @main.command("evaluate")
 @click.option("--scope", default="city", show_default=True,
-              help="city, zone:<id> (core, lake_wing, mountain_wing, pole_…) or county:<name>.")
+              help="city, municipal (市级: 全市 and cross-county projects), zone:<id> (core, lake_wing, "
+                   "mountain_wing, pole_…) or county:<name>.")
 @click.option("--as-of", "as_of", help="Evaluate the register's state on this date (YYYY-MM-DD; default today).")
 @click.option("--compare", "compare_to", help="A second date whose figures are shown beside (e.g. 2023-12-31).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "pptx"], case_sensitive=False),
               help="xlsx (workbook), pdf (report) or pptx (deck). Default: from the suffix of -o.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write; with --all-counties a directory (default: out/).")
-@click.option("--all-counties", is_flag=True, help="One report per county (the six county decks for pptx).")
+@click.option("--all-counties", is_flag=True,
+              help="One report per county and the 市级 report (together they add up to the city report).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).")
 @click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
@@ -349,10 +351,10 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     from layout.catalog import load_catalog
     from layout.demo import is_demo_register
     from layout.evaluate import scope_rows
+    from layout.evaluate_partition import PARTITION_SCOPES
     from layout.evaluate_report import REPORT_FORMATS, make_report, report_bytes, report_filename
     from layout.register import Register, parse_date
     from layout.tables import atomic_write
-    from layout.zones import POLYGON_COUNTIES
 
     day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()
     before = parse_date(compare_to, name="--compare") if compare_to else None
@@ -366,7 +368,8 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
     register = Register(register_path, catalog=catalog)
     demo = is_demo_register(register)
-    states = {"as_of": register.state(as_of=day), "indicators": register.indicator_state(as_of=day)}
+    states = {"as_of": register.state(as_of=day), "indicators": register.indicator_state(as_of=day),
+              "events": register.events()}
     if before is not None:
         states["compare_to"] = register.state(as_of=before)
 
@@ -383,10 +386,9 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
         directory = output or Path("out")
         if directory.exists() and not directory.is_dir():
             raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-        with click.progressbar(POLYGON_COUNTIES, label=f"{fmt} × {len(POLYGON_COUNTIES)}", file=sys.stderr,
-                               item_show_func=lambda c: c or "") as counties:
-            for county in counties:
-                name = f"county:{county}"
+        with click.progressbar(PARTITION_SCOPES, label=f"{fmt} × {len(PARTITION_SCOPES)}", file=sys.stderr,
+                               item_show_func=lambda c: c or "") as scopes:
+            for name in scopes:
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
     if states["as_of"].empty:
         click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "

@@ -9,16 +9,16 @@ the default register and any register that already holds real reports.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from layout.errors import InputError
-from layout.register import Register, default_register_path
+from layout.errors import InputError, LayoutError
+from layout.register import DEMO_BY, Register, default_register_path
+from layout.register import DEMO_META_KEY as DEMO_KEY
 
-DEMO_KEY = "demo"
 DEMO_SOURCE = "演示数据 / demo data（合成，非真实进展）"
-DEMO_BY = "演示数据 / demo"
 QUARTERS = tuple(pd.Timestamp(f"{y}-{m:02d}-01") + pd.offsets.MonthEnd(0)
                  for y in range(2021, 2026) for m in (3, 6, 9, 12))
 #: Demo indicator actuals (made up, plausible): id → (value, year).
@@ -31,6 +31,16 @@ DEMO_INDICATORS = {"services_value_added": (1010.0, 2025), "services_gdp_share":
 def is_demo_register(register: Register) -> bool:
     """True when ``register`` was filled by :func:`fill_demo` (its marker is in ``register_meta``)."""
     return register.store.read_meta(DEMO_KEY) is not None
+
+
+def is_demo_path(path) -> bool:
+    """True when the register file at ``path`` exists and is a demo register (False when it cannot be read)."""
+    if not Path(path).is_file():
+        return False
+    try:
+        return is_demo_register(Register(path))
+    except (LayoutError, OSError):
+        return False
 
 
 def demo_reports(catalog: pd.DataFrame, *, seed: int = 2021) -> list[tuple[dt.date, list[tuple[str, dict]]]]:

@@ -9,7 +9,6 @@ the reported projects; a project nobody has reported is ``unreported`` (未填�
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +17,19 @@ import pandas as pd
 
 from layout.catalog import SECTOR_NAMES, SECTORS
 from layout.errors import InputError
+from layout.evaluate_indicators import (  # noqa: F401 - the evaluation's indicator part, re-exported
+    BASE_YEAR,
+    INDICATOR_IDS,
+    INDICATOR_SPECS,
+    INDICATOR_STATUSES,
+    PERCENTAGE_POINTS,
+    TARGET_YEAR,
+    IndicatorSpec,
+    evaluate_indicators,
+    indicator_spec,
+    interim_target,
+)
+from layout.evaluate_partition import MUNICIPAL, context_kinds, municipal_mask
 from layout.i18n import t
 from layout.register import COMPLETED, STARTED, STATUSES
 from layout.views import county_label, effective_county, focus_mask, zone_name
@@ -26,11 +38,6 @@ from layout.zones import load_zone_model
 UNREPORTED = "unreported"
 #: Status ids in display order, 未填报 last.
 STATUS_ORDER = (*STATUSES, UNREPORTED)
-#: One colour per status, shared by the map, the charts and the exports (grey = nobody reported).
-STATUS_COLORS = {
-    "not_started": "#d62728", "preparing": "#ff9f1c", "building": "#1f77b4", "completed": "#2ca02c",
-    "operating": "#006d2c", "suspended": "#8c564b", "cancelled": "#7f7f7f", UNREPORTED: "#c8c8c8",
-}
 LAGGING_STATUSES = ("not_started", "suspended")
 #: Statuses with nothing left to report: a quiet register is not a delay for them.
 SETTLED = {"completed", "operating", "cancelled"}
@@ -38,6 +45,9 @@ DEFAULT_STALE_MONTHS = 6
 CITYWIDE_KEY = "citywide"
 TOTAL_KEY = "total"
 GROUPINGS = ("zone", "county", "sector")
+#: Investment figures (万元) outside [0, INVEST_LIMIT) are not valid figures: they are left out of every sum
+#: (so no sum can overflow), and :func:`figures` counts them as ``invest_invalid``.
+INVEST_LIMIT = 1e9
 
 
 def status_label(status: str, lang: str = "zh") -> str:
@@ -50,7 +60,8 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
-    """Catalog rows of ``city``, ``zone:<id>`` or ``county:<name>`` (as the print maps choose them).
+    """Catalog rows of ``city``, ``zone:<id>``, ``county:<name>`` (rows filed under it) or ``municipal``
+    (市级: rows filed under no polygon county — 全市, 中心城区, 大通湖区).
 
     Raises
     ------
@@ -61,11 +72,13 @@ def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
     kind, _, key = (scope or "city").strip().partition(":")
     if kind == "city" and not key:
         return np.ones(len(catalog), dtype=bool)
+    if kind == MUNICIPAL and not key:
+        return municipal_mask(catalog)
     if kind == "zone" and key in model.zones:
         return focus_mask(catalog, f"zone:{key}")
     if kind == "county" and key in model.counties:
         return (effective_county(catalog) == key).to_numpy()
-    valid = ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+    valid = ["city", MUNICIPAL, *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
     raise InputError(f"scope should be one of {', '.join(valid)}, got {scope!r}")
 
 
@@ -133,13 +146,15 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
     keys = np.empty(n, dtype=object)  # filled one by one: numpy would make equal-length tuples a 2-D array
     for i, (z, p) in enumerate(zip(zones, poles, strict=True)):
         keys[i] = tuple(z or ()) + tuple(p or ())
+    planned, done = number("invest_planned").copy(), number("invest_done").copy()
+    planned[~reported], done[~reported] = np.nan, np.nan  # investment counts only with a report on the date
     columns = {
         "name": text(cat["name"]), "name_en": text(cat["name_en"]) if "name_en" in cat else text(cat["name"]),
         "sector": text(cat["sector"]), "county": text(effective_county(cat)),
         "zone_keys": keys,
         "lon": lon, "lat": lat, "precision": precision, "status": status, "reported": reported,
-        "progress": number("progress"), "invest_planned": number("invest_planned"),
-        "invest_done": number("invest_done"), "lead_unit": field("lead_unit"), "note": field("note"),
+        "progress": number("progress"), "invest_planned": planned,
+        "invest_done": done, "lead_unit": field("lead_unit"), "note": field("note"),
         "last_as_of": last, "last_by": field("last_by"), "lagging": reason != "", "lag_reason": reason,
     }
     out = pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else v.dtype) for k, v in columns.items()})
@@ -151,42 +166,64 @@ def project_table(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date,
 # Figures
 
 
-FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started", "share_completed",
-                  "invest_planned", "invest_done", "invest_reported", "lagging")
+FIGURE_COLUMNS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "share_started",
+                  "share_completed", "share_started_all", "share_completed_all", "invest_planned", "invest_done",
+                  "invest_reported", "invest_invalid", "lagging")
 
 
-_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported", "lagging")
+_COUNTS = ("n", "reported", *STATUS_ORDER, "started", "completed_n", "invest_reported",
+           "invest_invalid", "lagging")
+
+
+def _valid_invest(values: np.ndarray) -> np.ndarray:
+    """``values`` with anything outside [0, INVEST_LIMIT) (and inf) made NaN."""
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values >= 0) & (values < INVEST_LIMIT)
+    return np.where(ok, values, np.nan)
 
 
 def _count_columns(projects: pd.DataFrame) -> pd.DataFrame:
-    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none)."""
+    """Per project: 1/0 for every counted figure, and the two investment figures (NaN when none).
+
+    Investment is a reported project's own figure (``project_table`` blanks it for 未填报); a figure
+    outside [0, INVEST_LIMIT) is not summed and counts in ``invest_invalid``.
+    """
     status = projects["status"].to_numpy(dtype=object)
-    planned = projects["invest_planned"].to_numpy(float)
-    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": projects["reported"].to_numpy(bool)}
+    raw_planned = projects["invest_planned"].to_numpy(float)
+    raw_done = projects["invest_done"].to_numpy(float)
+    planned, done = _valid_invest(raw_planned), _valid_invest(raw_done)
+    invalid = (~np.isnan(raw_planned) & np.isnan(planned)) | (~np.isnan(raw_done) & np.isnan(done))
+    reported = projects["reported"].to_numpy(bool)
+    data = {"n": np.ones(len(projects), dtype=np.int64), "reported": reported}
     data |= {s: status == s for s in STATUS_ORDER}
     data |= {"started": np.isin(status, list(STARTED)), "completed_n": np.isin(status, list(COMPLETED)),
-             "invest_reported": ~np.isnan(planned), "lagging": projects["lagging"].to_numpy(bool)}
+             "invest_reported": ~np.isnan(planned), "invest_invalid": invalid,
+             "lagging": projects["lagging"].to_numpy(bool)}
     out = pd.DataFrame(data, index=projects.index).astype(np.int64)
-    out["invest_planned"], out["invest_done"] = planned, projects["invest_done"].to_numpy(float)
+    out["invest_planned"], out["invest_done"] = planned, done
     return out
 
 
 def _finish(sums: pd.DataFrame) -> pd.DataFrame:
-    """Integer counts, and the shares started/completed of the reported projects (NaN when none)."""
+    """Integer counts; shares started/completed of the reported projects (NaN when none) and of all the
+    plan's projects of the group (``_all``)."""
     counts = sums[list(_COUNTS)].fillna(0).astype(np.int64)
     reported = counts["reported"].where(counts["reported"] > 0)
-    return pd.concat([counts, pd.DataFrame({"share_started": counts["started"] / reported,
-                                            "share_completed": counts["completed_n"] / reported},
-                                           index=counts.index), sums[["invest_planned", "invest_done"]]],
-                     axis=1)[list(FIGURE_COLUMNS)]
+    n = counts["n"].where(counts["n"] > 0)
+    shares = pd.DataFrame({"share_started": counts["started"] / reported,
+                           "share_completed": counts["completed_n"] / reported,
+                           "share_started_all": counts["started"] / n,
+                           "share_completed_all": counts["completed_n"] / n}, index=counts.index)
+    return pd.concat([counts, shares, sums[["invest_planned", "invest_done"]]], axis=1)[list(FIGURE_COLUMNS)]
 
 
 def figures(projects: pd.DataFrame) -> dict[str, float]:
     """Counts by status, started/completed shares (of reported projects) and investment of ``projects``.
 
-    ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; shares are NaN when none is
-    reported. Investment sums (万元) skip projects with no figure (NaN when none has one);
-    ``invest_reported`` counts the projects with a planned figure.
+    ``started`` counts 在建/已建成/已运营, ``completed_n`` 已建成/已运营; ``share_*`` are of the reported
+    projects (NaN when none is reported), ``share_*_all`` of all projects. ``n = reported +
+    unreported`` (未填报) and the status counts sum to ``n``. Investment sums (万元) are of reported projects
+    with a valid figure (NaN when none has one); ``invest_reported`` counts those with a planned figure.
     """
     row = _finish(_count_columns(projects).sum(min_count=1).to_frame().T).iloc[0]
     return {k: (int(v) if k in _COUNTS else float(v)) for k, v in row.items()}
@@ -268,6 +305,9 @@ class Evaluation:
     sectors: pd.DataFrame
     lagging: pd.DataFrame
     demo: bool = False
+    #: A county report's listed-not-counted projects: project_table rows plus ``context`` (shared = filed
+    #: under an area or district spanning the county, citywide = 全市); counted in the 市级 report.
+    context: pd.DataFrame | None = None
 
     @property
     def empty(self) -> bool:
@@ -293,7 +333,9 @@ def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scop
     as_of
         The date the state refers to.
     scope
-        ``city``, ``zone:<id>`` or ``county:<name>``.
+        ``city``, ``municipal`` (市级), ``zone:<id>`` or ``county:<name>``. A county scope counts the rows
+        filed under the county and lists (:attr:`Evaluation.context`) the cross-county and 全市 rows that
+        concern it.
     stale_months
         A project still open (not 已建成/已运营/取消) with no report for this many months is lagging.
     demo
@@ -311,10 +353,17 @@ def evaluate(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: dt.date, scop
     counts = _count_columns(projects)
     zones = by_zone(projects, lang=lang, counts=counts)
     total = {k: (int(v) if k in _COUNTS else float(v)) for k, v in zones.iloc[-1][list(FIGURE_COLUMNS)].items()}
+    context = None
+    kind, _, key = scope.partition(":")
+    if kind == "county":
+        kinds = context_kinds(catalog, key)
+        mask = (kinds != "").to_numpy()
+        context = project_table(catalog.loc[mask], state, as_of=as_of, stale_months=stale_months)
+        context.insert(0, "context", kinds[mask].to_numpy(dtype=object))
     return Evaluation(scope=scope, as_of=as_of, stale_months=stale_months, projects=projects,
                       total=total, zones=zones, counties=by_county(projects, lang=lang, counts=counts),
                       sectors=by_sector(projects, lang=lang, counts=counts),
-                      lagging=lagging_projects(projects), demo=demo)
+                      lagging=lagging_projects(projects), demo=demo, context=context)
 
 
 COMPARED = ("n", "reported", "started", "completed_n", "share_started", "share_completed", "invest_planned",
@@ -341,148 +390,3 @@ def compare(before: Evaluation, after: Evaluation, *, grouping: str = "zone") ->
 def reported_line(total: dict[str, float], lang: str = "zh") -> str:
     """"已填报 41/130" — how many projects the figures rest on."""
     return t("eval.reported_n", lang, reported=int(total["reported"]), n=int(total["n"]))
-
-
-# --------------------------------------------------------------------------------------------
-# Indicators against targets
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """How one plan indicator is measured and judged.
-
-    ``source_table`` is ``table1`` (表1, matched by ``name``) or ``targets`` (第四章, matched by
-    ``indicator``). ``unit`` is what an officer records as the actual value. ``rule``: ``at_least``
-    (met when actual ≥ target), ``about`` (左右: met when actual ≥ 95 % of target) or ``yes_no`` (a
-    qualitative target: record 1 when achieved, 0 when not).
-    """
-
-    id: str
-    source_table: str
-    name: str
-    unit: str
-    unit_en: str
-    target: float
-    rule: str = "at_least"
-
-
-#: Percentage-point indicators: their 表1 growth (累积) is a difference of shares.
-PERCENTAGE_POINTS = "百分点"
-INDICATOR_SPECS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("services_value_added", "table1", "服务业增加值", "亿元", "100 million yuan", 1087.68),
-    IndicatorSpec("services_gdp_share", "table1", "服务业增加值占 GDP 比重", "%", "%", 44.00),
-    IndicatorSpec("services_employment_share", "table1", "服务业从业人员占全社会从业人员比重", "%", "%", 49.90),
-    IndicatorSpec("producer_services_share", "table1", "生产性服务业占服务业增加值", "%", "%", 31.40),
-    IndicatorSpec("ecommerce_turnover_growth", "targets", "电商营业额", "%（“十四五”累计增长）",
-                  "% (growth over 2021–2025)", 30.0),
-    IndicatorSpec("tourism_revenue", "targets", "旅游总收入", "亿元", "100 million yuan", 600.0),
-    IndicatorSpec("tourist_visits", "targets", "年均接待游客", "万人次", "10,000 visits", 4400.0),
-    IndicatorSpec("a_level_scenic_areas", "targets", "创建A级景区", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
-    IndicatorSpec("wellness_base", "targets", "康养服务品牌", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
-    IndicatorSpec("catering_turnover_growth", "targets", "住宿餐饮业交易额", "%（累计增长）", "% (cumulative growth)",
-                  7.0, "about"),
-    IndicatorSpec("retail_sales", "targets", "社会消费品零售总额", "亿元", "100 million yuan", 995.0),
-    IndicatorSpec("domestic_services_growth", "targets", "家政服务业营业额", "%（年均增长）", "% a year", 7.0),
-    IndicatorSpec("domestic_services_firms", "targets", "本土家政服务明星企业", "家", "firms", 2.0),
-    IndicatorSpec("green_services_share", "targets", "节能环保服务业市场占有率", "是否达成（1/0）", "achieved (1/0)",
-                  1.0, "yes_no"),
-    IndicatorSpec("software_revenue_growth", "targets", "软件和信息服务收入", "%（年均增速）", "% a year", 15.0),
-    IndicatorSpec("logistics_value_added_growth", "targets", "物流业增加值", "%（年均增长）", "% a year", 8.0),
-    IndicatorSpec("logistics_4a_firms", "targets", "新增4A级物流企业", "家", "firms", 5.0, "about"),
-    IndicatorSpec("finance_gdp_share", "targets", "金融业增加值占GDP比重", "%", "%", 5.0, "about"),
-    IndicatorSpec("business_district", "targets", "高端商务服务区", "是否达成（1/0）", "achieved (1/0)", 1.0, "yes_no"),
-    IndicatorSpec("testing_firms", "targets", "规模以上检测检验服务企业", "家", "firms", 4.0),
-    IndicatorSpec("testing_value_added_growth", "targets", "检测检验服务增加值", "%（年均增长）", "% a year", 5.0),
-)
-INDICATOR_IDS = tuple(s.id for s in INDICATOR_SPECS)
-INDICATOR_STATUSES = ("met", "not_met", "no_data")
-
-
-def indicator_spec(indicator_id: str) -> IndicatorSpec:
-    """The spec of ``indicator_id``.
-
-    Raises
-    ------
-    InputError
-        When the id is unknown; the message lists the valid ids.
-    """
-    for spec in INDICATOR_SPECS:
-        if spec.id == indicator_id:
-            return spec
-    raise InputError(f"indicator should be one of {', '.join(INDICATOR_IDS)}, got {indicator_id!r}")
-
-
-def _judge(spec: IndicatorSpec, actual: float) -> str:
-    if not math.isfinite(actual):
-        return "no_data"
-    if spec.rule == "about":
-        return "met" if actual >= 0.95 * spec.target else "not_met"
-    return "met" if actual >= spec.target else "not_met"
-
-
-def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """表1 indicators and 第四章 targets against the actual values recorded in the register.
-
-    Parameters
-    ----------
-    indicator_state
-        ``Register.indicator_state(as_of=…)``: index ``indicator_id``; ``actual_value``, ``actual_year``,
-        ``source``, ``last_by``, ``last_as_of``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator (:data:`INDICATOR_SPECS` order): ``id``, ``table`` (表1 / 第四章),
-        ``sector``, ``name``, ``unit``, ``baseline`` (2020, 表1 only), ``target``, ``target_text``
-        (as the plan words it), ``actual``, ``actual_year``, ``status`` (met / not_met / no_data),
-        ``gap`` (actual − target, in ``unit``), ``change``, ``change_target`` and ``change_unit`` (表1:
-        percentage points since 2020 for shares, average growth a year for value added), ``plan_section``,
-        ``plan_sentence``, ``actual_source``, ``recorded_by``, ``recorded_as_of``.
-    """
-    from layout.indicators import growth_text, load_indicators
-
-    ind = load_indicators()
-    table1 = ind.table1.set_index("name")
-    targets = ind.targets.set_index("indicator")
-    rows = []
-    for spec in INDICATOR_SPECS:
-        rec = indicator_state.loc[spec.id] if spec.id in indicator_state.index else None
-        actual = float(rec["actual_value"]) if rec is not None and pd.notna(rec["actual_value"]) else math.nan
-        year = int(rec["actual_year"]) if rec is not None and pd.notna(rec.get("actual_year")) else None
-        row = {"id": spec.id, "name": spec.name, "unit": spec.unit if lang == "zh" else spec.unit_en,
-               "target": spec.target, "actual": actual, "actual_year": year, "status": _judge(spec, actual),
-               "gap": actual - spec.target, "baseline": math.nan, "change": math.nan, "change_target": math.nan,
-               "change_unit": "", "rule": spec.rule,
-               "actual_source": str(rec.get("source", "") or "") if rec is not None else "",
-               "recorded_by": str(rec.get("last_by", "") or "") if rec is not None else "",
-               "recorded_as_of": rec.get("last_as_of") if rec is not None else None}
-        if spec.source_table == "table1":
-            src = table1.loc[spec.name]
-            baseline = float(src["y2020"])
-            row |= {"table": t("eval.table1", lang), "sector": "", "baseline": baseline,
-                    "name": spec.name if lang == "zh" else str(src["name_en"]),
-                    "target_text": f"{src['y2025']}（{growth_text(src['growth'], src['growth_kind'], lang=lang)}）",
-                    "plan_section": ind.section, "plan_sentence": " ".join(str(src["source"]).split())}
-            if src["growth_kind"] == "累积":  # shares: the plan's growth is a difference, in percentage points
-                row |= {"change": round(actual - baseline, 6), "change_target": round(spec.target - baseline, 6),
-                        "change_unit": t("eval.pp", lang)}
-            else:  # average growth a year since 2020
-                years = (year or 2025) - 2020
-                growth = ((actual / baseline) ** (1 / years) - 1) * 100 if years > 0 and actual > 0 else math.nan
-                row |= {"change": growth, "change_target": float(str(src["growth"]).split("%")[0]),
-                        "change_unit": t("eval.pct_a_year", lang)}
-        else:
-            src = targets.loc[[spec.name]].iloc[0]
-            row |= {"table": t("eval.table4", lang), "sector": str(src["sector"]),
-                    "name": spec.name if lang == "zh" else str(src["indicator_en"]),
-                    "target_text": str(src["value"] if lang == "zh" else src["value_en"]),
-                    "plan_section": str(src["plan_section"]), "plan_sentence": str(src["source"])}
-        if spec.rule == "yes_no":
-            row["gap"] = math.nan
-        rows.append(row)
-    columns = ["id", "table", "sector", "name", "unit", "baseline", "target", "target_text", "actual", "actual_year",
-               "status", "gap", "change", "change_target", "change_unit", "rule", "plan_section", "plan_sentence",
-               "actual_source", "recorded_by", "recorded_as_of"]
-    out = pd.DataFrame(rows, columns=columns)
-    out["actual_year"] = pd.Series([r["actual_year"] for r in rows], dtype=object)  # int or None, never 2025.0
-    return out

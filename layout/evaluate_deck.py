@@ -1,7 +1,9 @@
 """The evaluation deck (PPTX, 16:9) for a county meeting, drawn with the briefing deck's helpers.
 
-Slides: title; summary numbers; the status map; figures by zone, county and sector; lagging
-projects; indicators against targets; the comparison of two dates when asked; sources. A report made
+Slides: title; summary numbers; definitions; the status map; figures by zone, county and sector (every
+status, so each row adds up); related projects (county decks); the reconciliation (city deck); lagging
+projects; indicators against targets; the comparison of two dates when asked. Column widths fit the
+longest word of each header, so no word breaks. A report made
 from a demo register carries "演示数据 / demo data" on every slide.
 """
 
@@ -16,24 +18,52 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
 from layout.deck import INK, MUTED, SlideDeck, _cell, _rgb, _text, row_height
-from layout.evaluate import STATUS_COLORS, STATUS_ORDER, compare, status_label
+from layout.evaluate import STATUS_ORDER, compare, status_label
 from layout.evaluate_report import (
     DEMO_RED,
     SHORT_FIGURES,
     Report,
+    context_rows,
     fmt_value,
     header,
     lagging_rows,
     map_png,
+    report_definitions,
     report_title,
     scope_name,
     source_line,
     summary_lines,
 )
+from layout.evaluate_text import counting_line, empty_text
 from layout.i18n import t
-from layout.plan import PLAN_TITLE
+from layout.palette import status_color
 
 TABLE_TOP, TABLE_ROOM = 1.3, 5.55  # inches: a table starts below the title and ends above the footer
+TABLE_LEFT, TABLE_WIDTH = 0.4, 12.5  # inches: the widest a table may be
+CELL_MARGINS = 0.18  # inches: a cell's left and right margins (0.08 each) and a little room
+
+
+def _ems(text: str, *, bold: bool = False) -> float:
+    """Width of ``text`` in ems, as :func:`layout.deck.row_height` counts it (bold a little wider)."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text) * (1.08 if bold else 1.0)
+
+
+def fit_widths(columns: list[str], rows: list[list[str]], *, size: float, wrap: int = 0,
+               room: float = TABLE_WIDTH) -> list[float] | None:
+    """Column widths (inches) in which no header word and no cell but column ``wrap``'s breaks at ``size``
+    pt; column ``wrap`` (the names) takes the rest of ``room``. None when they need more than ``room``."""
+    em = size / 72
+    need = []
+    for j, head in enumerate(columns):
+        words = max(_ems(w, bold=True) for w in head.replace("（", " （").split()) if head.split() else 0.0
+        cells = 0.0 if j == wrap else max((_ems(str(r[j])) for r in rows), default=0.0)
+        longest = max((_ems(w) for r in rows for w in str(r[j]).split()), default=0.0) if j == wrap else 0.0
+        need.append(max(words, cells, longest) * em + CELL_MARGINS)
+    spare = room - sum(need)
+    if spare < 0:
+        return None
+    need[wrap] += spare
+    return need
 ACCENT = "#2b5c8a"
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
@@ -46,7 +76,8 @@ class _EvalDeck(SlideDeck):
     def table(self, slide, columns: list[str], rows: list[list[str]], widths: list[float], heights: list[float], *,
               name: str, size: float = 10) -> None:
         """A table with the header ``columns`` and ``rows``; ``heights`` (inches) of the header and each row."""
-        shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(0.6), Inches(TABLE_TOP),
+        left = 0.6 if sum(widths) <= 12.1 else TABLE_LEFT
+        shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(left), Inches(TABLE_TOP),
                                        Inches(sum(widths)), Inches(sum(heights)))
         shape.name = name
         table = shape.table
@@ -54,6 +85,7 @@ class _EvalDeck(SlideDeck):
             table.columns[j].width = Inches(w)
         for j, h in enumerate(columns):
             _cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
+            table.cell(0, j).margin_left = table.cell(0, j).margin_right = Inches(0.06)
         for i, row in enumerate(rows, start=1):
             fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
             for j, value in enumerate(row):
@@ -61,9 +93,14 @@ class _EvalDeck(SlideDeck):
         for row, height in zip(table.rows, heights, strict=True):
             row.height = Inches(height)
 
-    def paged_table(self, title: str, columns: list[str], rows: list[list[str]], widths: list[float], *,
-                    name: str, size: float = 10) -> None:
-        """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title."""
+    def paged_table(self, title: str, columns: list[str], rows: list[list[str]], widths: list[float] | None, *,
+                    name: str, size: float = 10, note: str = "") -> None:
+        """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title.
+        ``widths`` None: fitted (:func:`fit_widths`), at ``size`` or as little smaller (≥ 8 pt) as needed."""
+        if widths is None:
+            while (widths := fit_widths(columns, rows, size=size)) is None and size > 8:
+                size -= 0.5
+            widths = widths or fit_widths(columns, rows, size=size, room=99.0)
         head = row_height(columns, widths, size)
         pages: list[list[tuple[list[str], float]]] = [[]]
         used = 0.0
@@ -76,8 +113,12 @@ class _EvalDeck(SlideDeck):
             used += height
         for n, page in enumerate(pages, 1):
             suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
-            self.table(self.slide(title + suffix), columns, [row for row, _ in page], widths,
+            slide = self.slide(title + suffix)
+            self.table(slide, columns, [row for row, _ in page], widths,
                        [head, *(height for _, height in page)], name=name, size=size)
+            if note:
+                _text(slide, Inches(0.6), Inches(6.62), Inches(12.1), Inches(0.36), note, size=10, color=MUTED,
+                      name="note")
 
     def finish(self) -> Presentation:
         slides = list(self.prs.slides)
@@ -99,7 +140,7 @@ def _title_slide(deck: _EvalDeck) -> None:
     _text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7),
           t("eval.deck_subtitle", lang, date=r.evaluation.as_of.isoformat()), size=24, color=MUTED)
     _text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5),
-          f"{PLAN_TITLE} ｜ {(r.made or dt.date.today()):%Y-%m-%d}", size=12, color=MUTED)
+          f"{t('eval.plan_title', lang)} | {(r.made or dt.date.today()):%Y-%m-%d}", size=12, color=MUTED)
 
 
 def _summary_slide(deck: _EvalDeck) -> None:
@@ -109,37 +150,59 @@ def _summary_slide(deck: _EvalDeck) -> None:
     big = [[(label + "　", {"size": 16, "color": MUTED}), (value, {"size": 24, "bold": True})] for label, value in
            lines[:6]]
     _text(slide, Inches(0.6), Inches(1.4), Inches(6.2), Inches(5.4), big, spacing=10, name="summary")
-    statuses = [[("■ ", {"color": _rgb(STATUS_COLORS[s]), "size": 16}),
+    statuses = [[("■ ", {"color": _rgb(status_color(s)), "size": 16}),
                  (f"{status_label(s, lang)}　{int(r.evaluation.total[s])}", {"size": 16})] for s in STATUS_ORDER]
     _text(slide, Inches(7.2), Inches(1.4), Inches(5.5), Inches(4.2), statuses, spacing=6, name="statuses")
     if r.evaluation.empty:
-        _text(slide, Inches(7.2), Inches(5.2), Inches(5.5), Inches(1.6), t("eval.empty", lang), size=13,
-              color=_rgb(DEMO_RED), name="empty")
+        _text(slide, Inches(7.2), Inches(5.2), Inches(5.5), Inches(1.6),
+              empty_text(r.evaluation, r.info, lang), size=13, color=_rgb(DEMO_RED), name="empty")
+
+
+def _definitions_slide(deck: _EvalDeck) -> None:
+    ind = deck.report.indicators
+    lines = [*report_definitions(deck.report, deck.lang), t("eval.ind_rule", deck.lang),
+             *(f"{r['name']}：{r['note']}" for _, r in ind.iterrows() if r["note"])]
+    slide = deck.slide(t("eval.sheet.definitions", deck.lang))
+    _text(slide, Inches(0.6), Inches(1.3), Inches(12.1), Inches(5.6), [[(line, {"size": 11})] for line in lines],
+          spacing=4, name="definitions")
 
 
 def _map_slide(deck: _EvalDeck) -> None:
     slide = deck.slide(t("eval.deck_map", deck.lang))
-    pic = slide.shapes.add_picture(io.BytesIO(map_png(deck.report, lang=deck.lang)), Inches(0.6), Inches(1.3),
-                                   height=Inches(5.6))
+    png = map_png(deck.report, lang=deck.lang, figsize=(12.1, 5.6))  # the slide's whole body
+    pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.6), Inches(1.3), width=Inches(12.1))
     pic.name = "status_map"
-    if pic.left + pic.width > Inches(12.9):
-        ratio = (Inches(12.9) - pic.left) / pic.width
-        pic.width, pic.height = int(pic.width * ratio), int(pic.height * ratio)
 
 
 def _group_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     ev = deck.report.evaluation
     columns = [header("label", lang), *(header(c, lang) for c in SHORT_FIGURES)]
-    label = 3.0 if lang == "zh" else 2.2  # English names are short; English headers need the room
-    figure = (12.1 - label - 2 * 1.12) / (len(SHORT_FIGURES) - 2)
-    widths = [label] + [1.12 if c.startswith("invest") else figure for c in SHORT_FIGURES]  # 1,442,400.0 on a line
     for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
                           ("sector", "eval.sheet.sector")):
         frame = ev.table(grouping)
         rows = [[str(row["label"]), *(fmt_value(c, row[c]) for c in SHORT_FIGURES)] for _, row in frame.iterrows()]
-        deck.paged_table(t(key, lang), columns, rows, widths, name=f"table_{grouping}",
-                         size=10 if lang == "zh" else 8)
+        deck.paged_table(t(key, lang), columns, rows, None, name=f"table_{grouping}", size=10,
+                         note=t("eval.zone_note", lang) if grouping == "zone" else "")
+
+
+def _context_slides(deck: _EvalDeck) -> None:
+    lang, ev = deck.lang, deck.report.evaluation
+    ctx = context_rows(deck.report, lang)
+    cols = ["context", "id", "name", "status", "invest_planned"]
+    rows = [[r["context"], r["id"], _short(r["name"], 40), r["status"], fmt_value("invest_planned",
+             r["invest_planned"])] for _, r in ctx.iterrows()]
+    deck.paged_table(t("eval.sheet.context", lang), [header(c, lang) for c in cols], rows, None, name="table_context",
+                     size=10, note=counting_line(ev, lang))
+
+
+def _reconcile_slide(deck: _EvalDeck) -> None:
+    lang = deck.lang
+    summary, _ = deck.report.reconciliation
+    names = ["n", "reported", *STATUS_ORDER, "invest_planned"]
+    rows = [[str(r["label"]), *(fmt_value(c, r[c]) for c in names)] for _, r in summary.iterrows()]
+    deck.paged_table(t("eval.sheet.reconcile", lang), [header("label", lang), *(header(c, lang) for c in names)],
+                     rows, None, name="table_reconcile", size=10, note=counting_line(deck.report.evaluation, lang))
 
 
 def _lagging_slides(deck: _EvalDeck) -> None:
@@ -161,11 +224,12 @@ def _lagging_slides(deck: _EvalDeck) -> None:
 def _indicator_slides(deck: _EvalDeck) -> None:
     lang = deck.lang
     ind = deck.report.indicators
-    cols = ["indicator", "target_text", "actual", "assessment", "gap", "change", "actual_source"]
-    widths = [2.7, 2.6, 1.1, 1.0, 1.2, 1.6, 1.93]
+    cols = ["indicator", "target_text", "actual", "interim_target", "assessment", "gap", "change", "actual_source"]
+    widths = [2.5, 2.3, 1.1, 1.1, 1.2, 1.1, 1.4, 1.43]
     rows = [[_short(r["name"], 20 if lang == "zh" else 40), _short(r["target_text"], 22 if lang == "zh" else 40),
              fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
-             t(f"eval.ind.{r['status']}", lang), fmt_value("gap", r["gap"]),
+             fmt_value("interim_target", r["interim_target"]), t(f"eval.ind.{r['status']}", lang),
+             fmt_value("gap", r["gap"]),
              f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
              _short(r["actual_source"] or "—", 24)] for _, r in ind.iterrows()]
     deck.paged_table(t("eval.sheet.indicators", lang), [header(c, lang) for c in cols], rows, widths,
@@ -177,10 +241,10 @@ def _compare_slide(deck: _EvalDeck) -> None:
     cmp = compare(r.before, r.evaluation, grouping="zone")
     names = ("reported", "started", "completed_n", "invest_done")
     a, b = r.before.as_of.isoformat(), r.evaluation.as_of.isoformat()
-    cols = [header("label", lang)] + [f"{header(n, lang)} {d}" for n in names for d in (a, b)]
+    cols = [header("label", lang)] + [f"{d} {header(n, lang)}" for n in names for d in (a, b)]  # date first: whole
     rows = [[str(row["label"])] + [fmt_value(n, row[f"{n}_{w}"]) for n in names for w in ("before", "after")]
             for _, row in cmp.iterrows()]
-    deck.paged_table(t("eval.sheet.compare", lang), cols, rows, [3.1] + [1.13] * 8, name="table_compare")
+    deck.paged_table(t("eval.sheet.compare", lang), cols, rows, None, name="table_compare", size=10)
 
 
 def _short(text, n: int) -> str:
@@ -193,8 +257,13 @@ def build_evaluation_deck(report: Report, *, lang: str = "zh") -> Presentation:
     deck = _EvalDeck(report, lang)
     _title_slide(deck)
     _summary_slide(deck)
+    _definitions_slide(deck)
     _map_slide(deck)
     _group_slides(deck)
+    if report.evaluation.context is not None:
+        _context_slides(deck)
+    if report.reconciliation is not None:
+        _reconcile_slide(deck)
     _lagging_slides(deck)
     _indicator_slides(deck)
     if report.before is not None:

@@ -12,9 +12,10 @@ import folium
 import numpy as np
 import pandas as pd
 
-from layout.evaluate import STATUS_COLORS, STATUS_ORDER, status_label
+from layout.evaluate import STATUS_ORDER, status_label
 from layout.i18n import t
 from layout.maps import Legend, OfflineMap, build_map
+from layout.palette import status_color
 
 FAN_M = 1800.0  # spacing of fanned-out markers, metres (the circles clear each other at zoom 11)
 
@@ -40,17 +41,17 @@ def status_map(projects: pd.DataFrame, *, scope: str = "city", lang: str = "zh",
     group = folium.FeatureGroup(name=t("eval.map_layer", lang), control=False)  # not in the layer control
     e = html.escape
     for (pid, rec), lon, lat in zip(located.iterrows(), x, y, strict=True):
-        color = STATUS_COLORS.get(rec["status"], STATUS_COLORS["unreported"])
+        color = status_color(rec["status"])
         site = rec["precision"] == "site"
         tip = (f"<b>{e(str(rec['name']))}</b><br>{e(str(pid))} · {e(str(rec['county']))}<br>"
                f"{e(status_label(rec['status'], lang))}"
                + (f" · {e(str(rec['lead_unit']))}" if rec.get("lead_unit") else ""))
         folium.CircleMarker(location=[float(lat), float(lon)], radius=7 if site else 6, color="#ffffff" if site
-                            else color, weight=1.5, fill=True, fill_color=color, fill_opacity=0.95 if site else 0.8,
+                            else "#666666", weight=1.5, fill=True, fill_color=color, fill_opacity=0.95 if site else 0.8,
                             tooltip=folium.Tooltip(tip)).add_to(group)
     group.add_to(m)
     counts = projects["status"].value_counts()
-    rows = "".join(f'<div><i class="dot" style="background:{STATUS_COLORS[s]}"></i>'
+    rows = "".join(f'<div><i class="dot" style="background:{status_color(s)};border:1px solid #999"></i>'
                    f'{e(status_label(s, lang))} {int(counts.get(s, 0))}</div>' for s in STATUS_ORDER)
     note = f'<div style="color:#c00000;font-weight:700">{e(t("eval.demo_mark", lang))}</div>' if demo else ""
     Legend(note + rows, title=t("eval.map_legend", lang), position="bottom:26px; right:10px;").add_to(m)

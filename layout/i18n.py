@@ -178,6 +178,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "precision.town": ("乡镇级（近似）", "Town (approximate)"),
     "precision.county": ("县级（近似）", "County (approximate)"),
     "precision.citywide": ("全市性", "Citywide"),
+    "precision.route": ("旅游线路（无点位）", "Route (no point)"),
     # map
     "map.located_in": ("落点：", "point in "),
     "map.no_pole": ("无", "none"),
@@ -310,7 +311,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     # implementation evaluation (layout/evaluate.py, layout/evaluate_report.py, pages/4_实施评估.py)
     "status.unreported": ("未填报", "Not reported"),
     "eval.title": ("规划实施评估", "Implementation evaluation"),
-    "eval.citywide": ("全市性项目（无片区）", "Citywide items (no zone)"),
     "eval.total": ("合计", "Total"),
     "eval.kind.core": ("一核", "Core"),
     "eval.kind.wing": ("两翼", "Wing"),
@@ -381,15 +381,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.sheet.indicators": ("指标对标", "Indicators vs targets"),
     "eval.sheet.compare": ("两期对比", "Two dates compared"),
     "eval.report_title": ("{scope} · 规划实施评估（截至 {date}）", "{scope}: implementation evaluation (as of {date})"),
-    "eval.source": ("数据来源：项目台账 {register}（截至 {date} 的报送）；规划：{plan}。制表：{made}",
-                    "Source: project register {register} (reports up to {date}); plan: {plan}. Made {made}"),
     "eval.none": ("无", "None"),
     "eval.file": ("实施评估", "evaluation"),
     "eval.lag_rule": ("滞后：状态为未启动或暂停，或尚未建成且 {months} 个月内无报送。",
                       "Lagging: not started or suspended, or not yet completed with no report for {months} months."),
-    "eval.ind_rule": ("达标：实际值不低于目标（“左右”为不低于目标的95%）；比重类指标的变化以百分点计。",
-                      "Met: actual at or above the target (for 'about' targets, at least 95% of it); changes of "
-                      "shares are in percentage points."),
     "eval.deck_subtitle": ("规划实施评估 · 截至 {date}", "Implementation evaluation, as of {date}"),
     "eval.deck_summary": ("实施概况", "Summary"),
     "eval.deck_map": ("项目进展分布（按状态着色）", "Projects by status"),
@@ -792,6 +787,89 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "choose another name"),
 }
 STRINGS.update(_TABLE_STRINGS)
+
+# The evaluation reports' words (layout.evaluate_text): definitions, source, what a report counts.
+_EVAL_STRINGS: dict[str, tuple[str, str]] = {
+    "eval.citywide": ("未归片区（全市）", "No zone (citywide)"),
+    "eval.municipal": ("市级（全市及跨县市区项目）", "City level (citywide and cross-county projects)"),
+    "eval.ind.on_track": ("达到序时进度", "On track"),
+    "eval.ind.behind": ("落后序时进度", "Behind the path"),
+    "eval.ind.not_due": ("未到目标年", "Not yet due"),
+    "eval.col.interim_target": ("序时进度值", "Path value"),
+    "eval.col.ind_note": ("说明", "Note"),
+    "eval.ind_rule": ("达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。"
+                      "2025年以前的实际值未达目标时按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上"
+                      "该年的数值为准（达到/落后序时进度），无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
+                      "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
+                      "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
+                      "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
+                      "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
+                      "points."),
+    "eval.invest_invalid_cell": ("无效（超出 0–10亿万元）", "invalid (outside 0–10^9)"),
+    "eval.municipal_file": ("市级", "City_level"),
+    "eval.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Plan for the Service Industry"),
+    "eval.source": ("数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
+                    "Source: the project register (reports up to {date}, {records} records); plan: {plan}. "
+                    "Made {made}"),
+    "eval.share_both": ("占已填报项目 {of_reported}（{k}/{reported}）；占规划项目 {of_all}（{k}/{n}）",
+                        "{of_reported} of reported projects ({k}/{reported}); {of_all} of all plan projects "
+                        "({k}/{n})"),
+    "eval.def.as_of": ("截至日期：{date}。每个项目取该日及以前最近一次报送的状态。",
+                       "As of {date}: each project's latest report dated on or before that day."),
+    "eval.def.reported": ("已填报：截至日期台账中有进展状态的项目，{reported} 个；未填报 {unreported} 个；"
+                          "项目数 {n} = 已填报 + 未填报，各状态之和等于项目数。",
+                          "Reported: projects with a status in the register by the date, {reported}; not "
+                          "reported {unreported}; projects {n} = reported + not reported, and the status "
+                          "columns add up to it."),
+    "eval.def.started": ("开工率：在建、已建成、已运营的项目，", "Share started (under construction, completed "
+                         "or in operation): "),
+    "eval.def.completed": ("建成率：已建成、已运营的项目，", "Share completed (completed or in operation): "),
+    "eval.def.invest": ("投资（万元）：只计截至日期已填报项目报送的金额（{k} 个项目有计划投资）；未填报项目不计。",
+                        "Investment (10,000 yuan): only the figures of projects reported by the date ({k} with "
+                        "planned investment); projects not reported count nothing."),
+    "eval.def.invest_invalid": ("{k} 个项目的投资额不在 0–10亿万元 之间，未计入合计，请核对台账。",
+                                "{k} projects carry an investment outside 0–10^9 (10,000 yuan); left out of "
+                                "the sums: check the register."),
+    "eval.zone_note": ("项目可属多个片区，合计按项目去重。", "A project can be in several zones; the total counts "
+                       "each project once."),
+    "eval.counts.city": ("本报告统计规划全部 {n} 个项目；六个县（市、区）报告与市级报告逐项目合计等于本报告"
+                         "（见“对账”表）。",
+                         "This report counts all {n} plan projects; the six county reports and the city-level "
+                         "report add up to it project by project (see the Reconciliation sheet)."),
+    "eval.counts.municipal": ("本报告统计不归属单个县（市、区）的 {n} 个项目（{parts}），不含六个县（市、区）"
+                              "各自的项目。", "This report counts the {n} projects filed under no single county "
+                              "({parts}); each county's own projects are in its report."),
+    "eval.counts.county": ("本报告统计归属{name}的 {n} 个项目；涉及本县的跨县市区项目 {shared} 个和全市项目 "
+                           "{citywide} 个列于“相关跨区及全市项目”，不计入本报告合计，计入市级报告。",
+                           "This report counts the {n} projects filed under {name}; {shared} cross-county and "
+                           "{citywide} citywide projects that concern it are listed under Related projects, not "
+                           "counted here but in the city-level report."),
+    "eval.counts.zone": ("本报告统计该片区的 {n} 个项目；片区相互重叠，不构成对全市的划分。",
+                         "This report counts the zone's {n} projects; zones overlap and do not partition the "
+                         "city."),
+    "eval.empty_on_date": ("截至 {date} 本范围没有项目报送进展。台账共有 {records} 条记录，最早的项目报送日期为 "
+                           "{first}；请选择更晚的截至日期。",
+                           "No project of this scope had reported by {date}. The register holds {records} "
+                           "records; the first project report is dated {first}: pick a later date."),
+    "eval.sheet.definitions": ("口径说明", "Definitions"),
+    "eval.sheet.context": ("相关跨区及全市项目", "Related projects"),
+    "eval.sheet.reconcile": ("对账", "Reconciliation"),
+    "eval.context.shared": ("跨县市区（计入市级）", "Cross-county (counted at city level)"),
+    "eval.context.citywide": ("全市（计入市级）", "Citywide (counted at city level)"),
+    "eval.col.context": ("关系", "Relation"),
+    "eval.col.counted_in": ("计入报告", "Counted in"),
+    "eval.col.listed_in": ("另列于（不计入）", "Also listed in (not counted)"),
+    "eval.col.times_counted": ("计入次数", "Times counted"),
+    "eval.col.filed_under": ("归属", "Filed under"),
+    "eval.col.share_started_all": ("开工率（占规划项目）", "Share started of all"),
+    "eval.col.share_completed_all": ("建成率（占规划项目）", "Share completed of all"),
+    "eval.col.invest_invalid": ("投资额无效的项目", "Invalid investment figures"),
+    "eval.reconcile.sum": ("六县（市、区）+ 市级", "Six counties + city level"),
+    "eval.reconcile.city": ("全市报告", "City report"),
+    "eval.reconcile.diff": ("差额", "Difference"),
+    "eval.reconcile.all_counties": ("各县（市、区）", "every county"),
+}
+STRINGS.update(_EVAL_STRINGS)
 
 
 def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:

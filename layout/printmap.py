@@ -268,7 +268,7 @@ def plan_map(scope: Scope | str, catalog: pd.DataFrame | None, *, aspect: float,
         lon = pd.to_numeric(rows["lon"], errors="coerce").to_numpy(float)
         lat = pd.to_numeric(rows["lat"], errors="coerce").to_numpy(float)
         has = np.isfinite(lon) & np.isfinite(lat)
-        is_citywide = (rows["precision"].astype(str) == "citywide").to_numpy()
+        is_citywide = rows["precision"].astype(str).isin(["citywide", "route"]).to_numpy()  # no point by nature
         citywide = int((~has & is_citywide).sum())
         unlocated = int((~has & ~is_citywide).sum())
         rows = rows.loc[has]

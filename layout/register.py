@@ -400,6 +400,7 @@ class Register:
         (a 调度表 row can give its own date and source).
         """
         by = _check_by(by)
+        _refuse_mixing(self, by)  # demo and real reports never share a register
         default_day = _check_as_of(as_of)
         current = self.state()
         plans, problems = [], []
@@ -601,3 +602,22 @@ def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame
         out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
         return attach_zones(out)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Demo registers (layout.demo): marked in register_meta; their reports are written by DEMO_BY only
+
+DEMO_META_KEY = "demo"
+DEMO_BY = "演示数据 / demo"
+
+
+def _refuse_mixing(register: Register, by: str) -> None:
+    """Refuse a real report into a demo register, and a demo report into a real one."""
+    demo = register.store.read_meta(DEMO_META_KEY) is not None
+    if demo and by != DEMO_BY:
+        raise InputError(f"台账 {register.path.name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账"
+                         f"（--register 或 LAYOUT_REGISTER）。 / register {register.path.name} is a demo register; "
+                         "real reports go into the real register")
+    if not demo and by == DEMO_BY:
+        raise InputError(f"台账 {register.path.name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件"
+                         "（register demo --register PATH）。 / demo data goes into a separate demo register")

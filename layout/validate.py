@@ -169,9 +169,10 @@ def _check_row(line: int, row: dict[str, str], cell: dict[str, str], seen: dict[
             problems.append(Problem(line, column, ERROR, f"{column} {cell[column]!r} is not allowed",
                                     _suggest(cell[column], allowed)))
     county, precision = cell["county"], cell["precision"]
-    if county == CITYWIDE and precision and precision != "citywide":
+    if county == CITYWIDE and precision and precision not in ("citywide", "route"):
         problems.append(Problem(line, "precision", ERROR, f"county is {CITYWIDE} but precision is {precision!r}",
-                                "set precision to citywide, or name the county the row is in"))
+                                "set precision to citywide (or route for a themed route), or name the county the "
+                                "row is in"))
     if precision == "citywide" and county and county != CITYWIDE:
         problems.append(Problem(line, "precision", ERROR, f"precision is citywide but county is {county}",
                                 f"set precision to county, or county to {CITYWIDE}"))
@@ -208,8 +209,8 @@ def _check_coordinates(line: int, row: dict[str, str],
         return [], None
     problems: list[Problem] = []
     precision, lon_text, lat_text = cell["precision"], cell["lon"], cell["lat"]
-    if precision == "citywide" and (lon_text or lat_text):
-        return [Problem(line, "lon", ERROR, "a citywide row has no point, but lon/lat are given",
+    if precision in ("citywide", "route") and (lon_text or lat_text):
+        return [Problem(line, "lon", ERROR, f"a {precision} row has no point, but lon/lat are given",
                         "clear lon and lat, or set precision and county to where the point is")], None
     if not lon_text and not lat_text:
         if precision in POINT_PRECISIONS:

@@ -337,7 +337,7 @@ def apply_filters(catalog: pd.DataFrame, state: ViewState, options: Mapping[str,
     Rows that name a place but have no coordinates yet are filtered like points and listed apart.
     """
     index = index if index is not None else build_search_index(catalog)
-    citywide = (catalog["precision"] == "citywide").to_numpy()
+    citywide = (catalog["precision"].isin(["citywide", "route"]) & (effective_county(catalog) == "全市")).to_numpy()
     located = (catalog["lon"].notna() & catalog["lat"].notna()).to_numpy() & ~citywide
     base = filter_mask(catalog, state, index=index, skip=LOCATION_FIELDS)
     everything = filter_mask(catalog, state, index=index)
@@ -380,7 +380,7 @@ def zone_sector_counts(catalog: pd.DataFrame, sectors: Sequence[str], *, lang: s
         column = catalog["poles"] if zone.kind == "pole" else catalog["zones"]
         mask = _any_in(column, (zone.id,))
         rows[zone_name(zone.id, lang)] = sector_col[mask].value_counts()
-    rows[t("sum.citywide", lang)] = sector_col[(catalog["precision"] == "citywide").to_numpy()].value_counts()
+    rows[t("sum.citywide", lang)] = sector_col[(effective_county(catalog) == "全市").to_numpy()].value_counts()
     table = pd.DataFrame(rows).T.reindex(columns=list(sectors)).fillna(0).astype(int)
     table[t("sum.total", lang)] = table.sum(axis=1)
     table.index.name = t("field.zones", lang)

@@ -19,6 +19,7 @@ st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="�
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
+from demo_mark import show_demo_mark  # noqa: E402
 from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
@@ -429,6 +430,7 @@ def main() -> None:
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
     path = default_register_path()
+    show_demo_mark(lang, path)  # 演示数据 / demo data on a demo register
     st.caption(t("reg.caption", lang, path=path.name))
     if msg := SS.pop("reg_flash", None):
         st.success(msg)

@@ -24,7 +24,6 @@ from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluate import (  # noqa: E402
     INDICATOR_SPECS,
-    STATUS_COLORS,
     STATUS_ORDER,
     Evaluation,
     compare,
@@ -33,7 +32,9 @@ from layout.evaluate import (  # noqa: E402
     reported_line,
     status_label,
 )
+from layout.evaluate_text import empty_text, register_info  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
+from layout.palette import status_color  # noqa: E402
 from layout.register import Register, default_register_path  # noqa: E402
 
 MAP_HEIGHT = 560
@@ -133,7 +134,7 @@ def status_chart(frame: pd.DataFrame, lang: str):
         x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
         y=alt.Y("label:N", title=None, sort=list(body["label"])),
         color=alt.Color("status_label:N", title=t("eval.col.status", lang),
-                        scale=alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in STATUS_ORDER])),
+                        scale=alt.Scale(domain=domain, range=[status_color(s) for s in STATUS_ORDER])),
         order=alt.Order("order:Q"), tooltip=["label", "status_label", "count"])
         .properties(height=max(140, 28 * len(body))))
 
@@ -153,7 +154,7 @@ def scope_options() -> list[str]:
     from layout.zones import load_zone_model
 
     model = load_zone_model()
-    return ["city", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
+    return ["city", "municipal", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
 
 
 def scope_text(scope: str, lang: str) -> str:
@@ -205,8 +206,8 @@ ev = evaluation(path, scope, day, months, version, demo, lang)
 total = ev.total
 if version == 0:
     st.info(t("eval.empty", lang), icon="📋")
-elif ev.empty:
-    st.info(t("eval.none_on_date", lang, date=day.isoformat()))
+elif ev.empty:  # what the register holds and when its first report is dated
+    st.info(empty_text(ev, register_info(open_register(path).events(), day), lang))
 
 cols = st.columns(6)
 cols[0].metric(t("eval.col.reported", lang), f"{int(total['reported'])}/{int(total['n'])}")

@@ -40,7 +40,7 @@ def test_vocabularies():
     assert [len(v) for v in SECTORS.values()] == [3, 4, 5] and len(set(SECTOR_NAMES)) == 12
     model = load_zone_model()
     assert COUNTIES[-1] == "全市" and set(COUNTIES[:-1]) == {*model.counties, *model.areas}
-    assert PRECISIONS == ["site", "town", "county", "citywide"]
+    assert PRECISIONS == ["site", "town", "county", "citywide", "route"]
     assert zone_ids() == ["core", "lake_wing", "mountain_wing", "pole_northeast", "pole_central", "pole_southwest"]
 
 
@@ -60,7 +60,7 @@ def test_every_plan_quote_is_verbatim_in_the_plan(shipped, plan_text):
 def test_every_point_lies_inside_its_county():
     catalog = load_catalog()
     located = catalog[catalog["lon"].notna()]
-    assert len(located) == (catalog["precision"] != "citywide").sum()
+    assert len(located) == (~catalog["precision"].isin(["citywide", "route"])).sum()
     found = classify_points(located["lon"].to_numpy(), located["lat"].to_numpy(), nearest=False)
     for rid, county, got in zip(located["id"], located["county"], found["county"].astype(object), strict=True):
         assert got in expand_counties([county]), (rid, county, got)
@@ -120,7 +120,7 @@ def test_fill_reproduces_the_shipped_geocodes(shipped):
     report = FillReport()
     filled = fill_geocodes(cleared, report=report)
     pd.testing.assert_frame_equal(filled, shipped, check_dtype=False)
-    assert len(report.town) + len(report.county) == (shipped["precision"] != "citywide").sum()
+    assert len(report.town) + len(report.county) == (~shipped["precision"].isin(["citywide", "route"])).sum()
 
 
 def test_fill_degrades_a_missing_town_and_leaves_other_rows(shipped):
@@ -191,13 +191,29 @@ def test_central_city_rows_are_an_area_of_the_core():
     assert set(inside.astype(object)) <= {"资阳区", "赫山区"}
 
 
-def test_routes_are_citywide_rows_without_a_point():
+def test_routes_are_marked_as_routes_without_a_point():
     catalog = read_catalog_table()
     routes = catalog[catalog["notes"].str.startswith("Themed tour route")]
     assert set(routes["id"]) == {"P033", "P034", "P035", "P036", "P037"}
-    assert (routes["county"] == "全市").all() and (routes["precision"] == "citywide").all()
+    assert (routes["precision"] == "route").all() and set(catalog.loc[catalog["precision"] == "route", "id"]) == \
+        set(routes["id"])
+    # 梅山茶乡溯源休闲游 is 安化县's own route; the other four are citywide
+    assert dict(zip(routes["id"], routes["county"], strict=True)) == {"P033": "安化县", "P034": "全市", "P035": "全市",
+                                                                       "P036": "全市", "P037": "全市"}
     assert (routes["lon"] == "").all() and (routes["lat"] == "").all()
-    assert "P078" not in set(catalog["id"])  # 城乡全民健身中心: a facility type, not one facility
+
+
+def test_issue_20_rows_are_traced_to_the_plan():
+    from layout.plan import quote_in_plan
+
+    catalog = read_catalog_table().set_index("id")
+    for pid, name, county, sentence in [
+            ("P078", "城乡全民健身中心", "全市", "中非国际体育训练基地、城乡全民健身中心、五环时代全民健身中心"),
+            ("P137", "明清古巷", "资阳区", "深度挖掘兔子山古遗址、羊舞岭古窑址、明清古巷等古迹遗址"),
+            ("P138", "安化经开区", "安化县", "依托益阳高新区、安化经开区、龙岭产业开发区等服务业集聚区")]:
+        row = catalog.loc[pid]
+        assert (row["name"], row["county"]) == (name, county)
+        assert sentence in row["plan_quote"] and quote_in_plan(row["plan_quote"])
 
 
 def test_missing_items_are_in_with_verbatim_quotes():
@@ -222,6 +238,6 @@ def test_documented_counts_are_generated_from_the_data(tmp_path):
         text = doc.read_text(encoding="utf-8")
         block = text[text.index(COUNTS_START) + len(COUNTS_START):text.index(COUNTS_END)].strip()
         assert block == expected, f"{doc.name}: counts differ from the data: run `python -m layout catalog-counts`"
-    assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 33 |" in expected
+    assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 29 |" in expected and "| route | 5 |" in expected
     with pytest.raises(InputError, match="no counts block"):
         replace_counts_block("no markers", expected)

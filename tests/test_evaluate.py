@@ -11,7 +11,6 @@ from layout.catalog import load_catalog
 from layout.errors import InputError
 from layout.evaluate import (
     INDICATOR_IDS,
-    STATUS_COLORS,
     STATUS_ORDER,
     compare,
     evaluate,
@@ -208,4 +207,33 @@ def test_indicator_spec_errors():
 
 def test_status_vocabulary():
     assert list(STATUS_ORDER) == [*STATUSES, "unreported"]
-    assert set(STATUS_COLORS) == set(STATUS_ORDER) and len(set(STATUS_COLORS.values())) == len(STATUS_COLORS)
+    from layout.palette import STATUS_COLORS, status_color
+
+    # one palette: every evaluation status (未填报 included) has its own colour from layout.palette
+    assert [status_color(s) for s in STATUS_ORDER] == list(STATUS_COLORS.values())
+
+
+def test_indicators_as_the_plan_states_them(tmp_path, catalog):
+    reg = Register(tmp_path / "ind.sqlite", catalog=catalog)
+    day = D(2026, 3, 31)
+    for key, value, year in (("tourist_visits", 4400, 2025), ("services_gdp_share", 42.5, 2023),
+                             ("producer_services_share", 26.0, 2022), ("a_level_scenic_areas", 1, 2025),
+                             ("a_level_4a_scenic_areas", 7, 2024), ("tourism_revenue", 500, 2023)):
+        reg.record(f"indicator:{key}", {"actual_value": value, "actual_year": year}, by="统计员", as_of=day)
+    ind = evaluate_indicators(reg.indicator_state(as_of=day)).set_index("id")
+    # “超4400万人次”: 4400 is not over 4400
+    assert ind.loc["tourist_visits", "status"] == "not_met"
+    # 表1 share, 2023: path 39.90 + (44.00 − 39.90) × 3/5 = 42.36; 42.5 is on it
+    share = ind.loc["services_gdp_share"]
+    assert share["interim_target"] == pytest.approx(42.36) and share["status"] == "on_track"
+    # producer services, 2022: path 25.40 + 6.00 × 2/5 = 27.80; 26.0 is behind; the plan's 30% vs 25.40 noted
+    producer = ind.loc["producer_services_share"]
+    assert producer["interim_target"] == pytest.approx(27.8) and producer["status"] == "behind"
+    assert "保持 30% 以上" in producer["note"] and "25.40" in producer["note"]
+    # 5A 1家 and 4A 10家 are counts: one 5A met; seven 4A in 2024, with no 2020 base, is not yet due
+    five = ind.loc["a_level_scenic_areas"]
+    assert (five["name"], five["status"]) == ("创建5A级景区", "met")
+    four = ind.loc["a_level_4a_scenic_areas"]
+    assert (four["name"], four["target"], four["unit"], four["status"]) == ("创建4A级景区", 10, "家", "not_due")
+    assert ind.loc["tourism_revenue", "status"] == "not_due"  # 第四章 target, no 2020 base
+    assert math.isnan(ind.loc["tourism_revenue", "interim_target"])

@@ -70,3 +70,70 @@ def test_deck_chart_bars_use_the_palette(catalog):
     order = list(reversed(SECTOR_NAMES))  # bottom-up
     fills = [str(p.format.fill.fore_color.rgb).lower() for p in chart.plots[0].series[0].points]
     assert fills == [SECTOR_COLORS[s].lstrip("#") for s in order]
+
+
+def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
+    """The evaluation's web map, status print map (PDF page) and deck read their colours from layout.palette."""
+    import datetime as dt
+
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    from layout.evaluate import STATUS_ORDER, status_label
+    from layout.evaluate_map import status_map
+    from layout.evaluate_report import make_report, report_bytes, status_map_figure
+    from layout.printmap import font_rc
+    from layout.register import Register
+
+    reg = Register(tmp_path / "register.sqlite", catalog=catalog)
+    located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
+    statuses = ["not_started", "preparing", "building", "completed", "operating", "suspended", "cancelled"]
+    reg.record_many([(pid, {"status": s}) for pid, s in zip(located, statuses, strict=False)], by="测试",
+                    as_of=dt.date(2024, 6, 30))
+    report = make_report(reg, catalog, scope="city", as_of=dt.date(2024, 12, 31))
+    wanted = {s: status_color(s) for s in STATUS_ORDER}
+    html = status_map(report.evaluation.projects).get_root().render()
+    for color in wanted.values():
+        assert f"background:{color}" in html  # the legend's dots
+    with matplotlib.rc_context(font_rc()):
+        fig = status_map_figure(report)
+    faces = {to_hex(c) for ax in fig.axes for coll in ax.collections for c in coll.get_facecolors()}
+    assert {wanted[s] for s in statuses + ["unreported"]} <= faces
+    prs = Presentation(io.BytesIO(report_bytes(report, "pptx")))
+    shape = next(s for slide in prs.slides for s in slide.shapes if s.name == "statuses")
+    runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
+    dots = {runs[i + 1].text.split("\u3000")[0]: f"#{runs[i].font.color.rgb}".lower()
+            for i in range(0, len(runs), 2)}
+    assert dots == {status_label(s): wanted[s] for s in STATUS_ORDER}
+
+
+def test_explorer_status_colours_and_evaluation_page_chart_use_the_palette(tmp_path, catalog, monkeypatch):
+    import datetime as dt
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from layout.evaluate import STATUS_ORDER, status_label
+    from layout.register import Register, overlay_register
+
+    reg = Register(tmp_path / "register.sqlite", catalog=catalog)
+    located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
+    reg.record_many([(located[0], {"status": "building"}), (located[1], {"status": "suspended"})], by="测试",
+                    as_of=dt.date(2024, 6, 30))
+    # the explorer coloured by status: its markers take layout.palette's status colours
+    shown = overlay_register(catalog, reg.state()).loc[lambda d: d["lon"].notna()]
+    payload = project_payload(shown, color_by="status")
+    assert {status_color("building"), status_color("suspended"), status_color("unreported")} <= set(payload["colors"])
+    # the 实施评估 page's stacked bars: the chart's colour scale is the palette, in status order
+    monkeypatch.setenv("LAYOUT_REGISTER", str(reg.path))
+    from pathlib import Path
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"),
+                           default_timeout=120)
+    at.run()
+    assert not at.exception
+    chart = at.get("vega_lite_chart")[0]  # the first stacked-bar chart (by zone)
+    spec = json.loads(chart.proto.spec)
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == [status_label(s) for s in STATUS_ORDER]
+    assert scale["range"] == [status_color(s) for s in STATUS_ORDER]
