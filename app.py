@@ -569,7 +569,7 @@ def batch_tab(lang: str) -> None:
     upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
                               max_upload_size=limit_mb)
     st.caption(t("batch.limits", lang, size=format_bytes(MAX_UPLOAD_BYTES), columns=f"{tables.MAX_COLUMNS:,}",
-                 cells=format_count(tables.MAX_CELLS, lang)))
+                 rows=format_count(tables.MAX_ROWS, lang), cells=format_count(tables.MAX_CELLS, lang)))
     if upload is None:
         return
     data = upload.getvalue()
