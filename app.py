@@ -17,6 +17,7 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
+import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
 from layout.classify import where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402

@@ -466,6 +466,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Read-only. To enable editing, the administrator sets an editor key as the environment "
                            "variable LAYOUT_EDITOR_KEY or in .streamlit/secrets.toml."),
     "reg.key": ("编辑密钥", "Editor key"),
+    "key.wait": ("密钥错误次数较多：请 {seconds} 秒后再试（在此之前输入的密钥不会被核对）。",
+                 "Several wrong keys: try again in {seconds} s (keys entered before then are not checked)."),
+    "key.locked": ("密钥错误次数过多，编辑已锁定约 {minutes} 分钟（已记录）；请向管理员核实密钥。",
+                   "Too many wrong keys: editing is locked for about {minutes} min (logged); check the key with "
+                   "the administrator."),
     "reg.key_wrong": ("密钥不正确。", "That key is not correct."),
     "reg.readonly_key": ("输入管理员提供的编辑密钥后可编辑；未输入时只读。", "Enter the editor key from your "
                          "administrator to edit; without it the page is read-only."),
