@@ -474,4 +474,4 @@ try:
     main()
 except Exception as exc:  # the last resort: a message and the server log, never a traceback on the page
     logging.getLogger("yiyang.register").exception("unexpected error")
-    st.error(t("error.generic", check_lang(SS.get("lang")), error=f"{type(exc).__name__}: {exc}"))
+    st.error(t("error.generic", check_lang(SS.get("lang")), error=md(f"{type(exc).__name__}: {exc}")))

@@ -183,7 +183,7 @@ try:
     reg = open_register(path)
     version = register_version(reg)
 except LayoutError as exc:
-    st.error(t("eval.register_failed", lang, path=path, error=str(exc)))
+    st.error(t("eval.register_failed", lang, path=md(path), error=md(exc)))
     st.stop()
 from layout.demo import is_demo_register  # noqa: E402
 
