@@ -171,3 +171,35 @@ def test_cli_import_asks_for_the_sheet_then_names_it(reg, tmp_path):
     out = subprocess.run([*base, "--sheet", "调度表"], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert "importing sheet '调度表'" in out.stderr
+
+
+# -- the same files through the app's 批量核查 (AppTest) ------------------------------------------
+
+
+def _batch_upload(name: str, data: bytes):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.file_uploader(key="w_upload").upload(name, data, "application/octet-stream")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("far_row.xlsx", far_cell_workbook("A1048576"), "A1048576（1,048,576 行），上限 200,000 行"),
+    ("patched.xlsx", patched_size_workbook(), "工作簿无法读取；请在 Excel 中重新保存"),
+])
+def test_batch_check_refuses_them_with_one_chinese_line(name, data, message):
+    start = time.perf_counter()
+    at = _batch_upload(name, data)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and message in errors[0] and "\n" not in errors[0], errors
+    assert time.perf_counter() - start < 30  # the whole page, twice, with the refusal
+
+
+def test_batch_check_says_a_result_came_from_a_formula():
+    at = _batch_upload("forged.xlsx", forged_formula_workbook())
+    notes = " ".join(str(e.value) for e in (*at.info, *at.warning, *at.caption))
+    assert "有 1 个单元格是公式（B2）" in notes, notes
