@@ -4,6 +4,7 @@ clear_cache no longer clears the server's caches for everyone."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,36 @@ def test_client_clear_cache_clears_only_its_own_session():
 def test_every_entry_page_installs_the_guard(module):
     text = (ROOT / module).read_text(encoding="utf-8")
     assert "import server_guard" in text or "from editor_session import" in text
+
+
+def test_a_running_server_ignores_an_anonymous_clear_cache(tmp_path):
+    """Over Streamlit's own websocket, as any browser could: the server keeps its caches and logs it."""
+    import asyncio
+
+    import websockets
+    from app_server import running_app
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def client(url: str) -> None:
+        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=60) as ws:
+            run = BackMsg()
+            run.rerun_script.query_string = ""
+            await ws.send(run.SerializeToString())
+            while True:  # the page's first run, as a browser opens it
+                fwd = ForwardMsg()
+                fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 120))
+                if fwd.WhichOneof("type") == "script_finished":
+                    break
+            clear = BackMsg()
+            clear.clear_cache = True
+            await ws.send(clear.SerializeToString())
+            await asyncio.sleep(2.0)
+
+    log = tmp_path / "server.log"
+    with running_app(log=log) as (url, _):
+        asyncio.run(client(url))
+        time.sleep(0.5)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "clear_cache from a client" in text and "only that session's state was cleared" in text
