@@ -777,6 +777,11 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
                       "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
                       "as CSV."),
+    "err.zip_ratio": ("表格过大/异常：{name} 中的 {part} 解压后达 {size}，是压缩后的 {ratio} 倍"
+                      "（正常工作簿低于 {limit} 倍），内容几乎全是空白。请在 Excel 中重新保存，或另存为 CSV。",
+                      "Table too large or abnormal: {part} in {name} unpacks to {size}, {ratio} times its packed size "
+                      "(real workbooks: under {limit}); it is almost all padding. Save it again from Excel, or as "
+                      "CSV."),
     "err.too_many_cells": ("表格过大/异常：{name} 有 {count} 个非空单元格，上限 {limit}。请删除无用的工作表和单元格，"
                            "或另存为 CSV。",
                            "Table too large or abnormal: {name} has {count} non-empty cells; the limit is {limit}. "

@@ -45,6 +45,8 @@ MAX_CELLS = 1_000_000  # non-empty cells read from a workbook, all sheets (about
 MAX_COLUMNS = 500  # columns of a sheet (the right-most non-empty cell)
 MAX_ROWS = 200_000  # rows of a sheet (the last row with a cell, or the count of its rows)
 MAX_AREA = 5_000_000  # a sheet's used range, rows x columns: what reading it expands to
+MAX_ZIP_RATIO = 100  # a part above ZIP_RATIO_FROM bytes packed tighter than this is padding, not data
+ZIP_RATIO_FROM = 8 * 1024 * 1024  # (real sheet XML packs about 15:1, even a sheet of a million zeros)
 MAX_COPY_CELLS = 200_000  # above this a workbook's result is a new workbook, not a copy (openpyxl's full load)
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
 HEADER_SCAN_ROWS = 30
@@ -418,6 +420,14 @@ def _check_zip(data: bytes, name: str) -> set[str]:
             "Delete unused sheets and cells, or save the table as CSV",
             code="too_large_unzipped", name=name, size=f"{total / 2**20:,.0f} MB",
             packed=f"{len(data) / 2**20:,.1f} MB", limit=f"{MAX_UNZIPPED_BYTES / 2**20:,.0f} MB")
+    for info in infos:  # a zip bomb: a small file that unpacks to a huge, nearly empty part
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > ZIP_RATIO_FROM and ratio > MAX_ZIP_RATIO:
+            raise TableTooLargeError(
+                f"{name}: table too large or abnormal: {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB, "
+                f"{ratio:,.0f} times its packed size (real workbooks: under {MAX_ZIP_RATIO}); save it again from "
+                "Excel or as CSV", code="zip_ratio", name=name, part=info.filename,
+                size=f"{info.file_size / 2**20:,.0f} MB", ratio=f"{ratio:,.0f}", limit=f"{MAX_ZIP_RATIO}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return _check_extent(zf, name)

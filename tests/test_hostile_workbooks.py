@@ -13,7 +13,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hostile_files import far_cell_workbook, forged_formula_workbook, patched_size_workbook, sheet_xml_workbook
+from hostile_files import (
+    far_cell_workbook,
+    forged_formula_workbook,
+    patched_size_workbook,
+    sheet_xml_workbook,
+    zip_bomb_workbook,
+)
 
 from layout.errors import InputError, TableTooLargeError
 from layout.i18n import error_text
@@ -24,13 +30,14 @@ from layout.tables import MAX_AREA, MAX_CELLS, MAX_ROWS, read_table_bytes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _rows_without_numbers(n: int) -> bytes:
-    return b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * n
+def _rows_without_numbers(n: int) -> bytes:  # varied values: it packs like real data, not like padding
+    return b"".join(b"<row><c><v>%d</v></c></row>" % (i * 7919 % 1_000_003) for i in range(n))
 
 
 def _cells(n: int) -> bytes:
     per_row = 10
-    return b"".join(b"<row>" + b"<c><v>1</v></c>" * per_row + b"</row>" for _ in range(n // per_row + 1))
+    return b"".join(b"<row>" + b"".join(b"<c><v>%d</v></c>" % ((i * per_row + j) * 7919 % 1_000_003)
+                                        for j in range(per_row)) + b"</row>" for i in range(n // per_row + 1))
 
 
 AREA_ROWS = MAX_AREA // 499 + 1  # with 499 columns, one row more than the used-range limit allows
@@ -43,6 +50,7 @@ HOSTILE = {
         b'<row r="1"><c r="SE1"><v>1</v></c></row>' + f'<row r="{AREA_ROWS}"><c r="A{AREA_ROWS}">'
         f"<v>1</v></c></row>".encode()), "too_large", f"A1:SE{AREA_ROWS}"),
     "many_cells": (lambda: sheet_xml_workbook(_cells(MAX_CELLS + 1)), "too_many_cells", f"{MAX_CELLS:,}"),
+    "padded_150_mb": (lambda: zip_bomb_workbook(150), "zip_ratio", "150 MB"),  # under the 200 MB cap
 }
 
 
@@ -50,7 +58,7 @@ HOSTILE = {
 def test_hostile_workbook_refused_fast_with_one_line(case):
     make, code, figure = HOSTILE[case]
     data = make()
-    assert len(data) < 2_000_000  # small files, all of them
+    assert len(data) < 5_000_000  # small files, all of them (uploads take 20 MB)
     start = time.perf_counter()
     with pytest.raises(TableTooLargeError) as info:
         read_table_bytes(data, name=f"{case}.xlsx")
@@ -105,6 +113,16 @@ def test_zip_with_patched_sizes_is_one_clear_message(member):
         read_table_bytes(patched_size_workbook(member, 10), name="patched.xlsx")
     assert info.value.code == "xlsx_unreadable"
     assert error_text(info.value, "zh") == "patched.xlsx：工作簿无法读取；请在 Excel 中重新保存"
+
+
+def test_a_large_real_sheet_is_not_taken_for_a_zip_bomb():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for _ in range(30_000):  # about 10 MB of sheet XML of the same value: packs about 16:1
+        ws.append([0] * 10)
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert read_table_bytes(buf.getvalue(), name="zeros.xlsx").frame.shape == (29_999, 10)
 
 
 def test_formula_results_are_flagged_not_used_silently():
