@@ -19,6 +19,7 @@ import contextlib
 import csv
 import datetime as dt
 import errno
+import functools
 import io
 import os
 import re
@@ -437,10 +438,24 @@ def _check_zip(data: bytes, name: str) -> set[str]:
                          code="xlsx_unreadable", name=name) from None
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-_ROW_REF = re.compile(rb'<row r="(\d+)"')
-_ROW_TAG = re.compile(rb"<row[\s/>]")
-_VALUE_TAG = re.compile(rb"<(?:v|is)[\s>]")
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s/>]")
+
+
+@functools.cache
+def _tag_patterns(prefix: bytes) -> tuple:
+    """How to find the cells, rows, values and formulas of sheet XML whose tags carry ``prefix`` (b"" or
+    e.g. b"x:", as some programs write): patterns for cell references, row numbers and formula tags, and
+    the byte strings that open a row tag or a value tag (counted with ``bytes.count``)."""
+    p = re.escape(prefix)
+    rows = (b"<" + prefix + b"row>", b"<" + prefix + b"row ", b"<" + prefix + b"row/")
+    values = (b"<" + prefix + b"v>", b"<" + prefix + b"v ", b"<" + prefix + b"is>", b"<" + prefix + b"is ")
+    return (re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})\d'), re.compile(rb"<" + p + rb'(?:row|c) r="[A-Z]{0,3}(\d+)"'),
+            rows, values, re.compile(rb"<" + p + rb"f[\s>/]"))
+
+
+def _count(buf: bytes, tail: bytes, tags: tuple[bytes, ...]) -> int:
+    """Occurrences of ``tags`` in ``buf`` that do not lie wholly in its first part ``tail`` (counted before)."""
+    return sum(buf.count(tag) - tail.count(tag) for tag in tags)
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -465,7 +480,7 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
     before openpyxl builds a single row.
 
     Streams each worksheet part in chunks (the uncompressed total is already capped); tags split across
-    two chunks are found in a short overlap. Returns the names of the sheets that hold formulas.
+    two chunks are found in a short overlap (counted once). Returns the names of the sheets with formulas.
     """
     names = _sheet_names(zf)
     with_formulas: set[str] = set()
@@ -475,25 +490,34 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
             continue
         sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
         widest, where, last_row, low, row_tags, tail = 0, "", 0, "", 0, b""
+        cell_ref = row_ref = row_tag = value_tag = formula_tag = None
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 22):
                 buf = tail + chunk
                 skip = len(tail)  # tags wholly inside the overlap were counted with the previous chunk
-                if b"<f>" in buf or b"<f " in buf:
-                    with_formulas.add(sheet)
-                for m in _CELL_REF.finditer(buf):
-                    if m.end() <= skip:
+                if cell_ref is None:  # the tags' namespace prefix, from <sheetData> (near the start)
+                    found = _SHEET_DATA.search(buf)
+                    if not found and len(buf) < (1 << 20):
+                        tail = buf  # keep reading until <sheetData> shows
                         continue
-                    col, row = _column_index(m.group(1).decode()), int(m.group(2))
-                    if col > widest:
-                        widest, where = col, (m.group(1) + m.group(2)).decode()
-                    if row > last_row:
-                        last_row, low = row, (m.group(1) + m.group(2)).decode()
-                for m in _ROW_REF.finditer(buf):
-                    if m.end() > skip and int(m.group(1)) > last_row:
-                        last_row, low = int(m.group(1)), f"A{int(m.group(1))}"
-                row_tags += sum(1 for m in _ROW_TAG.finditer(buf) if m.end() > skip)
-                values += sum(1 for m in _VALUE_TAG.finditer(buf) if m.end() > skip)
+                    prefix = (found.group(1) or b"") if found else b""
+                    cell_ref, row_ref, row_tag, value_tag, formula_tag = _tag_patterns(prefix)
+                    skip = 0
+                if formula_tag.search(buf):
+                    with_formulas.add(sheet)
+                letters = cell_ref.findall(buf)  # maxima: a reference seen twice (in the overlap) changes nothing
+                if letters:
+                    column = max(set(letters), key=lambda c: (len(c), c))  # AA > Z: length first
+                    if _column_index(column.decode()) > widest:
+                        widest = _column_index(column.decode())
+                        where = re.search(rb'r="(' + column + rb'\d+)"', buf).group(1).decode()
+                numbers = row_ref.findall(buf)  # of rows and of cells
+                if numbers and (top := max(map(int, numbers))) > last_row:
+                    found = re.search(rb'r="([A-Z]{0,3}0*' + str(top).encode() + rb')"', buf)
+                    last_row, low = top, found.group(1).decode() if found else f"A{top}"
+                    low = low if low[0].isalpha() else f"A{top}"
+                row_tags += _count(buf, tail if skip else b"", row_tag)
+                values += _count(buf, tail if skip else b"", value_tag)
                 tail = buf[-48:]
         if widest > MAX_COLUMNS:
             raise _too_large(name, sheet, where, f"{widest:,} 列", f"{MAX_COLUMNS:,} 列", f"{widest:,} columns",

@@ -51,8 +51,9 @@ def patched_size_workbook(member: str = "xl/worksheets/sheet1.xml", size: int = 
     return bytes(data)
 
 
-def sheet_xml_workbook(sheet_data: bytes) -> bytes:
-    """A workbook whose first sheet's ``<sheetData>`` is replaced by ``sheet_data`` (raw XML)."""
+def sheet_xml_workbook(sheet_data: bytes, *, tag: bytes = b"sheetData") -> bytes:
+    """A workbook whose first sheet's ``<sheetData>`` is replaced by ``sheet_data`` (raw XML) inside ``<tag>``
+    (e.g. ``x:sheetData``, as programs that prefix every tag write it)."""
     import re
 
     out = io.BytesIO()
@@ -61,7 +62,7 @@ def sheet_xml_workbook(sheet_data: bytes) -> bytes:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>", lambda m: b"<sheetData>" + sheet_data + b"</sheetData>",
+                data = re.sub(rb"<sheetData>.*</sheetData>", lambda m: b"<%s>%s</%s>" % (tag, sheet_data, tag),
                               data, flags=re.S)
                 data = re.sub(rb"<dimension[^>]*/>", b"", data)
             zout.writestr(item, data)

@@ -50,6 +50,9 @@ HOSTILE = {
         b'<row r="1"><c r="SE1"><v>1</v></c></row>' + f'<row r="{AREA_ROWS}"><c r="A{AREA_ROWS}">'
         f"<v>1</v></c></row>".encode()), "too_large", f"A1:SE{AREA_ROWS}"),
     "many_cells": (lambda: sheet_xml_workbook(_cells(MAX_CELLS + 1)), "too_many_cells", f"{MAX_CELLS:,}"),
+    "prefixed_far_row": (lambda: sheet_xml_workbook(  # tags with a namespace prefix, as some programs write
+        b'<x:row r="1048576"><x:c r="A1048576"><x:v>1</x:v></x:c></x:row>', tag=b"x:sheetData"), "too_large",
+        "A1048576"),
     "padded_150_mb": (lambda: zip_bomb_workbook(150), "zip_ratio", "150 MB"),  # under the 200 MB cap
 }
 
