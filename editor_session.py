@@ -93,7 +93,6 @@ GUARD = KeyGuard()
 
 KEY_NAME = "LAYOUT_EDITOR_KEY"
 UNLOCKED = "reg_key_ok"  # session key: editing is unlocked
-WAIT = "reg_key_wait"  # session key: seconds to wait before the next key is checked (after wrong keys)
 EDITOR = "reg_editor"  # session key: the editor's name, written into every event
 
 
@@ -126,12 +125,11 @@ def unlock(entered: str) -> bool:
     """Unlock editing for this session when ``entered`` is the editor key; returns whether it is.
 
     While this session or its address must wait (:class:`KeyGuard`), no key is checked and the answer is
-    False; the wait is in ``st.session_state[WAIT]``.
+    False (:func:`key_wait_s` says how long).
     """
     key = editor_key()
     names = _client_names()
     wait = GUARD.wait_s(names)
-    st.session_state[WAIT] = wait
     if wait > 0:
         LOG.warning("editor key tried while waiting %.0f s (%s, %s)", wait, *names)
         st.session_state[UNLOCKED] = False
@@ -142,10 +140,14 @@ def unlock(entered: str) -> bool:
         GUARD.succeeded(names)
         return True
     wrong, locked = GUARD.failed(names)
-    st.session_state[WAIT] = GUARD.wait_s(names)
     LOG.warning("wrong editor key (%s, %s): %d in a row%s", *names, wrong,
                 f"; locked out for {LOCK_S / 60:.0f} min" if locked else "")
     return False
+
+
+def key_wait_s() -> float:
+    """Seconds before this session's next key is checked (0: now)."""
+    return GUARD.wait_s(_client_names())
 
 
 def set_editor(name: str) -> None:
@@ -154,7 +156,8 @@ def set_editor(name: str) -> None:
 
 def unlock_from(widget: str, failed: str) -> None:
     """``on_change`` of a password box: try its text as the key, note a failure under ``failed``, clear the box."""
-    st.session_state[failed] = not unlock(st.session_state.get(widget, ""))
+    waiting = key_wait_s() > 0  # then the key is not checked: not "wrong", only "wait"
+    st.session_state[failed] = not unlock(st.session_state.get(widget, "")) and not waiting
     st.session_state[widget] = ""
 
 
@@ -178,8 +181,8 @@ def ask_editor(box, lang: str, prefix: str) -> str | None:
                        args=(f"w_{prefix}_key", failed))
         if ss.get(failed):
             box.error(t(f"{prefix}.key_wrong", lang))
-        wait = ss.get(WAIT, 0.0)
-        if wait >= LOCK_S / 2:
+        wait = key_wait_s()
+        if wait > MAX_DELAY_S:  # only a lockout waits longer than the longest delay
             box.warning(t("key.locked", lang, minutes=max(1, round(wait / 60))))
         elif wait > 0:
             box.warning(t("key.wait", lang, seconds=max(1, round(wait))))

@@ -94,6 +94,8 @@ def test_page_slows_down_then_locks_out_and_logs_without_the_key(monkeypatch, ca
         assert "1 秒后再试" in " ".join(w.value for w in at.warning)
         at.text_input(key="w_reg_key").input(KEY).run()  # too soon: not even the right key is checked
         assert not at.session_state["reg_key_ok"]
+        assert "密钥不正确" not in " ".join(e.value for e in at.error)  # not checked: only "wait"
+        assert "1 秒后再试" in " ".join(w.value for w in at.warning)
         for _ in range(LOCK_AFTER - FREE_TRIES):
             clock.now += MAX_DELAY_S
             at.text_input(key="w_reg_key").input("wrong").run()
