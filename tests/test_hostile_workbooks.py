@@ -224,3 +224,23 @@ def test_batch_check_says_a_result_came_from_a_formula():
     at = _batch_upload("forged.xlsx", forged_formula_workbook())
     notes = " ".join(str(e.value) for e in (*at.info, *at.warning, *at.caption))
     assert "有 1 个单元格是公式（B2）" in notes, notes
+
+
+def test_register_page_asks_which_sheet_then_names_it(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LAYOUT_EDITOR_KEY", "a-long-editor-key-for-tests")
+    reg = Register()  # the page's register (LAYOUT_REGISTER, set per test)
+    data = _with_old_copy(reg)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/3_项目台账.py")
+    at.run()
+    at.file_uploader(key="w_reg_upload").upload("调度表.xlsx", data).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "有 2 个工作表都像调度表" in " ".join(w.value for w in at.warning)
+    assert at.selectbox(key="w_reg_sheet").options == ["调度表（上月）", "调度表"]
+    at.selectbox(key="w_reg_sheet").set_value("调度表").run()
+    shown = " ".join(i.value for i in at.info)
+    assert "导入工作表“调度表”" in shown and "调度表（上月）" in shown
+    assert "调度表与台账一致" in " ".join(s.value for s in at.success)  # the chosen sheet was read and compared
