@@ -37,7 +37,7 @@ def test_free_tries_then_doubling_waits_then_lockout():
         waits.append(guard.wait_s(names))
         clock.now += waits[-1]  # the attacker waits exactly as long as asked
     # hand-computed: 0 for the free tries, then 1, 2, 4 … s (at most MAX_DELAY_S), then the lockout
-    expected = [0.0] * (FREE_TRIES - 1) + [min(MAX_DELAY_S, 2.0 ** k) for k in range(LOCK_AFTER - FREE_TRIES)]
+    expected = [0.0] * (FREE_TRIES - 1) + [min(MAX_DELAY_S, 2.0**k) for k in range(LOCK_AFTER - FREE_TRIES)]
     assert waits[:-1] == expected
     assert waits[-1] == LOCK_S and locked and wrong == LOCK_AFTER
     assert sum(waits[:-1]) == 1 + 2 + 4 + 8 + 16 + 32 + 60  # 123 s for 10 tries, then 15 minutes
@@ -166,8 +166,9 @@ def test_a_running_server_ignores_an_anonymous_clear_cache(tmp_path):
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     async def client(url: str) -> None:
-        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=60) as ws:
+        async with websockets.connect(
+            url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=60
+        ) as ws:
             run = BackMsg()
             run.rerun_script.query_string = ""
             await ws.send(run.SerializeToString())

@@ -32,8 +32,9 @@ PAYLOADS = [
 ]
 CATALOG_TEXT = ("name", "name_en", "action", "plan_quote", "plan_section")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 #: Renders every tooltip's and popup's content of every map in the frame, as Leaflet would on hover/click.
 EXPAND_JS = """() => {
@@ -77,9 +78,18 @@ def fill_register(path, ids: list[str]) -> None:
     reg = Register(path, catalog=catalog)
     for pid, payload in zip(ids, PAYLOADS, strict=True):
         row = catalog.loc[catalog["id"] == pid].iloc[0]
-        reg.record(pid, {"status": "suspended", "lead_unit": payload, "note": payload,
-                         "site": (float(row["lon"]), float(row["lat"])), "site_source": payload},
-                   by=payload, source=payload)
+        reg.record(
+            pid,
+            {
+                "status": "suspended",
+                "lead_unit": payload,
+                "note": payload,
+                "site": (float(row["lon"]), float(row["lat"])),
+                "site_source": payload,
+            },
+            by=payload,
+            source=payload,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +97,11 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     _, ids = hostile_catalog(tmp)
     fill_register(tmp / "register.sqlite", ids)
-    env = {"LAYOUT_REGISTER": str(tmp / "register.sqlite"), "LAYOUT_CATALOG": str(tmp / "hostile_catalog.csv"),
-           "LAYOUT_EDITOR_KEY": None}
+    env = {
+        "LAYOUT_REGISTER": str(tmp / "register.sqlite"),
+        "LAYOUT_CATALOG": str(tmp / "hostile_catalog.csv"),
+        "LAYOUT_EDITOR_KEY": None,
+    }
     try:
         with running_app(env, log=ARTIFACTS / "streamlit-hostile.log") as (url, _):
             yield url, ids, tmp

@@ -36,23 +36,39 @@ def _rows_without_numbers(n: int) -> bytes:  # varied values: it packs like real
 
 def _cells(n: int) -> bytes:
     per_row = 10
-    return b"".join(b"<row>" + b"".join(b"<c><v>%d</v></c>" % ((i * per_row + j) * 7919 % 1_000_003)
-                                        for j in range(per_row)) + b"</row>" for i in range(n // per_row + 1))
+    return b"".join(
+        b"<row>"
+        + b"".join(b"<c><v>%d</v></c>" % ((i * per_row + j) * 7919 % 1_000_003) for j in range(per_row))
+        + b"</row>"
+        for i in range(n // per_row + 1)
+    )
 
 
 AREA_ROWS = MAX_AREA // 499 + 1  # with 499 columns, one row more than the used-range limit allows
 HOSTILE = {
     "far_row": (lambda: far_cell_workbook("A1048576"), "too_large", "A1048576"),
     "far_corner": (lambda: far_cell_workbook("XFD1048576"), "too_large", "XFD1048576"),
-    "rows_without_numbers": (lambda: sheet_xml_workbook(_rows_without_numbers(MAX_ROWS + 1)), "too_large",
-                             f"{MAX_ROWS + 1:,}"),
-    "wide_used_range": (lambda: sheet_xml_workbook(  # two cells: SE1 (column 499) and A<rows>
-        b'<row r="1"><c r="SE1"><v>1</v></c></row>' + f'<row r="{AREA_ROWS}"><c r="A{AREA_ROWS}">'
-        f"<v>1</v></c></row>".encode()), "too_large", f"A1:SE{AREA_ROWS}"),
+    "rows_without_numbers": (
+        lambda: sheet_xml_workbook(_rows_without_numbers(MAX_ROWS + 1)),
+        "too_large",
+        f"{MAX_ROWS + 1:,}",
+    ),
+    "wide_used_range": (
+        lambda: sheet_xml_workbook(  # two cells: SE1 (column 499) and A<rows>
+            b'<row r="1"><c r="SE1"><v>1</v></c></row>'
+            + f'<row r="{AREA_ROWS}"><c r="A{AREA_ROWS}"><v>1</v></c></row>'.encode()
+        ),
+        "too_large",
+        f"A1:SE{AREA_ROWS}",
+    ),
     "many_cells": (lambda: sheet_xml_workbook(_cells(MAX_CELLS + 1)), "too_many_cells", f"{MAX_CELLS:,}"),
-    "prefixed_far_row": (lambda: sheet_xml_workbook(  # tags with a namespace prefix, as some programs write
-        b'<x:row r="1048576"><x:c r="A1048576"><x:v>1</x:v></x:c></x:row>', tag=b"x:sheetData"), "too_large",
-        "A1048576"),
+    "prefixed_far_row": (
+        lambda: sheet_xml_workbook(  # tags with a namespace prefix, as some programs write
+            b'<x:row r="1048576"><x:c r="A1048576"><x:v>1</x:v></x:c></x:row>', tag=b"x:sheetData"
+        ),
+        "too_large",
+        "A1048576",
+    ),
     "padded_150_mb": (lambda: zip_bomb_workbook(150), "zip_ratio", "150 MB"),  # under the 200 MB cap
 }
 
@@ -84,13 +100,21 @@ def test_the_same_reader_refuses_them_for_the_dispatch_sheet(case):
 def _peak(tmp_path: Path, args: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run ``python -m layout *args`` in ``tmp_path``: its result, seconds and own peak memory (MB, VmHWM)."""
     peak_file = tmp_path / "peak.txt"
-    probe = ("import atexit, runpy, sys; "
-             f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-             "open('/proc/self/status') if line.startswith('VmHWM')))); "
-             f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')")
+    probe = (
+        "import atexit, runpy, sys; "
+        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+        "open('/proc/self/status') if line.startswith('VmHWM')))); "
+        f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')"
+    )
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     return out, time.perf_counter() - start, int(peak_file.read_text()) / 1024
 
 
@@ -104,8 +128,9 @@ def test_classify_far_row_is_one_line_in_seconds_and_bounded_memory(tmp_path):
 
 def test_register_import_far_row_is_one_line(tmp_path):
     (tmp_path / "far_row.xlsx").write_bytes(far_cell_workbook("A1048576"))
-    out, seconds, peak_mb = _peak(tmp_path, ["register", "--register", str(tmp_path / "r.sqlite"), "import",
-                                             "far_row.xlsx", "--by", "x"])
+    out, seconds, peak_mb = _peak(
+        tmp_path, ["register", "--register", str(tmp_path / "r.sqlite"), "import", "far_row.xlsx", "--by", "x"]
+    )
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
     assert "A1048576" in out.stderr and seconds < 10 and peak_mb < 500, (out.stderr, seconds, peak_mb)
 
@@ -170,8 +195,9 @@ def test_two_dispatch_sheets_ask_which_and_the_choice_is_read(reg):
     with pytest.raises(InputError) as info:
         read_sheet_bytes(data, name="调度表.xlsx")
     assert sheet_candidates(info.value) == ["调度表（上月）", "调度表"]
-    assert "调度表（上月）、调度表" in error_text(info.value, "zh") and "--sheet" in error_text(info.value, "zh",
-                                                                                          ui="cli")
+    assert "调度表（上月）、调度表" in error_text(info.value, "zh") and "--sheet" in error_text(
+        info.value, "zh", ui="cli"
+    )
     frame = read_sheet_bytes(data, name="调度表.xlsx", sheet="调度表")
     assert frame.attrs["sheet"] == "调度表" and frame.attrs["sheets"] == ["调度表（上月）", "调度表", "填表说明"]
 
@@ -184,8 +210,18 @@ def test_one_dispatch_sheet_among_others_is_named(reg):
 def test_cli_import_asks_for_the_sheet_then_names_it(reg, tmp_path):
     path = tmp_path / "调度表.xlsx"
     path.write_bytes(_with_old_copy(reg))
-    base = [sys.executable, "-m", "layout", "register", "--register", str(tmp_path / "register.sqlite"), "import",
-            str(path), "--by", "张三"]
+    base = [
+        sys.executable,
+        "-m",
+        "layout",
+        "register",
+        "--register",
+        str(tmp_path / "register.sqlite"),
+        "import",
+        str(path),
+        "--by",
+        "张三",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(base, capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 2 and "--sheet" in out.stderr and out.stderr.count("\n") == 1
@@ -208,10 +244,13 @@ def _batch_upload(name: str, data: bytes):
     return at
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("far_row.xlsx", far_cell_workbook("A1048576"), "A1048576（1,048,576 行），上限 200,000 行"),
-    ("patched.xlsx", patched_size_workbook(), "工作簿无法读取；请在 Excel 中重新保存"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("far_row.xlsx", far_cell_workbook("A1048576"), "A1048576（1,048,576 行），上限 200,000 行"),
+        ("patched.xlsx", patched_size_workbook(), "工作簿无法读取；请在 Excel 中重新保存"),
+    ],
+)
 def test_batch_check_refuses_them_with_one_chinese_line(name, data, message):
     start = time.perf_counter()
     at = _batch_upload(name, data)

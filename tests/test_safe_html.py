@@ -12,8 +12,16 @@ import pytest
 
 from layout.safe_html import SafeTooltip, html_text, js_template, markdown_text, url_attr
 
-PAYLOADS = ["<script>alert(1)</script>", "${alert(1)}", "`;alert(1);`", "\"'><img src=x onerror=alert(1)>",
-            "javascript:alert(1)", "</script><script>alert(1)</script>", "a\\u{zz}b", "![t](http://x/y.png)"]
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "${alert(1)}",
+    "`;alert(1);`",
+    "\"'><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "</script><script>alert(1)</script>",
+    "a\\u{zz}b",
+    "![t](http://x/y.png)",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -32,10 +40,17 @@ def test_js_template_escapes_what_runs_or_ends():
     assert js_template("a`b${c}\\d</script>") == "a\\`b\\${c}\\\\d<\\/script>"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"), ("/app/static/x.png", "/app/static/x.png"),
-    ("javascript:alert(1)", ""), (" JaVaScRiPt:alert(1)", ""), ("java\tscript:alert(1)", ""), ("data:text/html,x", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+        ("/app/static/x.png", "/app/static/x.png"),
+        ("javascript:alert(1)", ""),
+        (" JaVaScRiPt:alert(1)", ""),
+        ("java\tscript:alert(1)", ""),
+        ("data:text/html,x", ""),
+    ],
+)
 def test_url_attr_keeps_http_and_relative_only(value, expected):
     assert url_attr(value) == expected
 
@@ -57,7 +72,7 @@ def test_safe_tooltip_is_a_json_string_not_a_template_literal():
     m = folium.Map()
     folium.CircleMarker([28.5, 112.3], tooltip=SafeTooltip(html_text("${alert(1)}`"))).add_to(m)
     page = m.get_root().render()
-    assert "`" not in page[page.index(".bindTooltip("):][:300]
+    assert "`" not in page[page.index(".bindTooltip(") :][:300]
     assert _tooltips(page) == ["<div>&#36;{alert(1)}&#96;</div>"]
 
 
@@ -65,8 +80,18 @@ def test_status_map_tooltip_keeps_the_lead_unit_as_text():
     from layout.evaluate_map import status_map
 
     unit = "${fetch(`http://127.0.0.1:8629/pwned`)}"
-    projects = pd.DataFrame({"lon": [112.35], "lat": [28.58], "status": ["suspended"], "name": ["x"],
-                             "county": ["赫山区"], "precision": ["site"], "lead_unit": [unit]}, index=["P050"])
+    projects = pd.DataFrame(
+        {
+            "lon": [112.35],
+            "lat": [28.58],
+            "status": ["suspended"],
+            "name": ["x"],
+            "county": ["赫山区"],
+            "precision": ["site"],
+            "lead_unit": [unit],
+        },
+        index=["P050"],
+    )
     page = status_map(projects).get_root().render()
     assert "fetch(`" not in page and "${fetch" not in page
     tips = [tip for tip in _tooltips(page) if "pwned" in tip]
