@@ -379,7 +379,8 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
                               max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
     if upload is None:
         return
-    sheet = SS.get("w_reg_sheet")
+    file_id = getattr(upload, "file_id", upload.name)
+    sheet = SS.get("w_reg_sheet") if SS.get("reg_sheet_file") == file_id else None  # a choice for this file only
     try:
         try:
             frame = read_sheet_bytes(upload.getvalue(), name=upload.name, sheet=sheet)
@@ -388,7 +389,10 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
                 raise
             st.warning(md(error_text(exc, lang, ui="app")))  # several sheets look like a 调度表: ask which
             st.selectbox(t("reg.sheet_pick", lang), sheet_candidates(exc), index=None, key="w_reg_sheet")
+            SS["reg_sheet_file"], SS["reg_sheet_options"] = file_id, sheet_candidates(exc)
             return
+        if sheet is not None:  # drawn on every run, or Streamlit forgets the choice
+            st.selectbox(t("reg.sheet_pick", lang), SS["reg_sheet_options"], key="w_reg_sheet")
         if len(frame.attrs.get("sheets", ())) > 1:
             st.info(md(t("reg.sheet_read", lang, sheet=frame.attrs["sheet"], sheets="、".join(frame.attrs["sheets"]))))
         diff = diff_sheet(frame, reg, name=upload.name)

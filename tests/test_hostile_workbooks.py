@@ -283,3 +283,5 @@ def test_register_page_asks_which_sheet_then_names_it(monkeypatch):
     shown = " ".join(i.value for i in at.info)
     assert "导入工作表“调度表”" in shown and "调度表（上月）" in shown
     assert "调度表与台账一致" in " ".join(s.value for s in at.success)  # the chosen sheet was read and compared
+    at.run()  # the next run (a click elsewhere) keeps the choice
+    assert "导入工作表“调度表”" in " ".join(i.value for i in at.info) and not at.warning
