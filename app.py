@@ -16,6 +16,7 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
+import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from demo_mark import show_demo_mark  # noqa: E402
 from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
 from layout.classify import where_record  # noqa: E402
@@ -570,7 +571,7 @@ def batch_tab(lang: str) -> None:
     upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
                               max_upload_size=limit_mb)
     st.caption(t("batch.limits", lang, size=format_bytes(MAX_UPLOAD_BYTES), columns=f"{tables.MAX_COLUMNS:,}",
-                 cells=format_count(tables.MAX_CELLS, lang)))
+                 rows=format_count(tables.MAX_ROWS, lang), cells=format_count(tables.MAX_CELLS, lang)))
     if upload is None:
         return
     data = upload.getvalue()

@@ -592,8 +592,9 @@ def register_export(ctx: click.Context, output: Path) -> None:
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", "by", required=True, help="Your name (goes into every event).")
 @click.option("--apply", "apply_", is_flag=True, help="Apply the changes (all rows or none). Without it: a dry run.")
+@click.option("--sheet", default=None, help="The workbook's sheet to import (needed when several look like a 调度表).")
 @click.pass_context
-def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> None:
+def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet: str | None) -> None:
     """Read a filled 调度表 (.xlsx from Excel/WPS, or .csv in UTF-8/GBK) and show or apply its changes.
 
     Without --apply nothing changes: the diff per project and field is printed. Any bad cell: exit 1,
@@ -604,11 +605,13 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
       python -m layout register import 调度表_赫山区.xlsx --by 张三
       python -m layout register import 调度表_赫山区.xlsx --by 张三 --apply
     """
-    from layout.register_sheet import apply_sheet, diff_sheet
-    from layout.tables import read_table
+    from layout.register_sheet import apply_sheet, diff_sheet, read_sheet
 
     reg = _open_register(ctx)
-    table, _ = read_table(src)
+    table = read_sheet(src, sheet=sheet)  # the shared bounded reader; formulas refused
+    if len(table.attrs.get("sheets", ())) > 1:
+        click.echo(f"{src.name}: importing sheet {table.attrs['sheet']!r} (sheets: {', '.join(table.attrs['sheets'])})",
+                   err=True)
     diff = diff_sheet(table, reg, name=src.name)
     for problem in diff.problems:
         click.echo(f"{src.name}: {problem}", err=True)

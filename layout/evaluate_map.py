@@ -6,8 +6,6 @@ county-seat points) fan out around it, as on the print maps. Tooltips escape all
 
 from __future__ import annotations
 
-import html
-
 import folium
 import numpy as np
 import pandas as pd
@@ -16,6 +14,7 @@ from layout.evaluate import STATUS_ORDER, status_label
 from layout.i18n import t
 from layout.maps import Legend, OfflineMap, build_map
 from layout.palette import status_color
+from layout.safe_html import SafeTooltip, html_text
 
 FAN_M = 1800.0  # spacing of fanned-out markers, metres (the circles clear each other at zoom 11)
 
@@ -39,7 +38,7 @@ def status_map(projects: pd.DataFrame, *, scope: str = "city", lang: str = "zh",
     placed = place_projects(located, spacing_m=FAN_M, margin_m=FAN_M / 2)  # each inside its own county
     x, y = placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)
     group = folium.FeatureGroup(name=t("eval.map_layer", lang), control=False)  # not in the layer control
-    e = html.escape
+    e = html_text  # register text (责任单位 …) is the user's: never code, also not in a template literal
     for (pid, rec), lon, lat in zip(located.iterrows(), x, y, strict=True):
         color = status_color(rec["status"])
         site = rec["precision"] == "site"
@@ -48,7 +47,7 @@ def status_map(projects: pd.DataFrame, *, scope: str = "city", lang: str = "zh",
                + (f" · {e(str(rec['lead_unit']))}" if rec.get("lead_unit") else ""))
         folium.CircleMarker(location=[float(lat), float(lon)], radius=7 if site else 6, color="#ffffff" if site
                             else "#666666", weight=1.5, fill=True, fill_color=color, fill_opacity=0.95 if site else 0.8,
-                            tooltip=folium.Tooltip(tip)).add_to(group)
+                            tooltip=SafeTooltip(tip)).add_to(group)
     group.add_to(m)
     counts = projects["status"].value_counts()
     rows = "".join(f'<div><i class="dot" style="background:{status_color(s)};border:1px solid #999"></i>'

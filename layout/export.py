@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -111,12 +110,13 @@ def map_html(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | No
 
     from layout.assets import inline_assets
     from layout.maps import build_map
+    from layout.safe_html import html_text
 
     scope = parse_scope(scope)
     catalog = load_catalog() if catalog is None else catalog
     projects = catalog.loc[scope_mask(catalog, scope)]
     m = build_map(projects, lang=lang, basemap="none", focus="" if scope.kind == "city" else str(scope))
-    title = html.escape(f"{scope_title(scope, lang)} · {PLAN_TITLE}")
+    title = html_text(f"{scope_title(scope, lang)} · {PLAN_TITLE}")
     m.get_root().header.add_child(Element(f"<title>{title}</title>"), name="page_title")
     if heading:
         _add_heading(m, scope, lang)
@@ -126,6 +126,8 @@ def map_html(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | No
 def _add_heading(m, scope: Scope, lang: str) -> None:
     from branca.element import Element
 
+    from layout.safe_html import html_text
+
     made = dt.date.today().isoformat()
     source = ("边界：高德地图行政区划（cnmaps）；规划：" if lang == "zh"
               else "Boundaries: AMap via cnmaps; plan: ") + PLAN_TITLE
@@ -133,8 +135,8 @@ def _add_heading(m, scope: Scope, lang: str) -> None:
         '<div style="position:fixed;top:10px;left:54px;z-index:900;background:rgba(255,255,255,.92);'
         'padding:6px 12px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:600 16px/1.4 '
         '\'Noto Sans CJK SC\',\'Microsoft YaHei\',sans-serif">'
-        f'{html.escape(scope_title(scope, lang))}<div style="font-weight:400;font-size:11px;color:#666">'
-        f'{html.escape(source)} · {made}</div></div>'), name="page_heading")
+        f'{html_text(scope_title(scope, lang))}<div style="font-weight:400;font-size:11px;color:#666">'
+        f'{html_text(source)} · {made}</div></div>'), name="page_heading")
 
 
 # --------------------------------------------------------------------------------------------

@@ -461,6 +461,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Read-only. To enable editing, the administrator sets an editor key as the environment "
                            "variable LAYOUT_EDITOR_KEY or in .streamlit/secrets.toml."),
     "reg.key": ("编辑密钥", "Editor key"),
+    "key.wait": ("密钥错误次数较多：请 {seconds} 秒后再试（在此之前输入的密钥不会被核对）。",
+                 "Several wrong keys: try again in {seconds} s (keys entered before then are not checked)."),
+    "key.locked": ("密钥错误次数过多，编辑已锁定约 {minutes} 分钟（已记录）；请向管理员核实密钥。",
+                   "Too many wrong keys: editing is locked for about {minutes} min (logged); check the key with "
+                   "the administrator."),
     "reg.key_wrong": ("密钥不正确。", "That key is not correct."),
     "reg.readonly_key": ("输入管理员提供的编辑密钥后可编辑；未输入时只读。", "Enter the editor key from your "
                          "administrator to edit; without it the page is read-only."),
@@ -607,10 +612,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "col.reason": ("说明", "reason"),
     "col.wgs84_lon": ("WGS84经度", "wgs84_lon"),
     "col.wgs84_lat": ("WGS84纬度", "wgs84_lat"),
-    "batch.limits": ("上限：文件 {size}；XLSX 每表 {columns} 列、共 {cells} 个非空单元格。"
+    "batch.limits": ("上限：文件 {size}；XLSX 每表 {columns} 列、{rows} 行，共 {cells} 个非空单元格。"
                      "超出时会提示“表格过大/异常”。",
-                     "Limits: {size} per file; XLSX {columns} columns per sheet and {cells} non-empty cells. Beyond "
-                     "them you get a “table too large or abnormal” message."),
+                     "Limits: {size} per file; XLSX {columns} columns and {rows} rows per sheet, {cells} non-empty "
+                     "cells. Beyond them you get a “table too large or abnormal” message."),
     "which.search": ("搜索项目（汉字或拼音）", "Search projects (Chinese or pinyin)"),
     "which.pick": ("选择项目（{count} 个）", "Choose a project ({count})"),
     "which.precision.county": ("县级近似点位：以{seat}代表{county}，不是项目的实际位置。"
@@ -667,6 +672,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "{count} formula cells hold no saved result (not saved by Excel?); they show the formula "
                       "itself. Open and save the file in Excel, then check again."),
     "note.sheet": ("读取工作表“{sheet}”（共有：{sheets}）。", "Read sheet “{sheet}” (sheets: {sheets})."),
+    "note.formulas": ("有 {count} 个单元格是公式（{cells}），读取的是文件里保存的计算结果，未经核算；请核对，"
+                      "或复制后“粘贴为数值”再上传。",
+                      "{count} cells are formulas ({cells}): their results saved in the file were read, not "
+                      "recomputed. Check them, or paste them as values and upload again."),
     # reasons, one per row (the ``which`` part names the column)
     "reason.which.lon": ("经度", "longitude"),
     "reason.which.lat": ("纬度", "latitude"),
@@ -763,6 +772,28 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                       "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
                       "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
                       "as CSV."),
+    "err.zip_ratio": ("表格过大/异常：{name} 中的 {part} 解压后达 {size}，是压缩后的 {ratio} 倍"
+                      "（正常工作簿低于 {limit} 倍），内容几乎全是空白。请在 Excel 中重新保存，或另存为 CSV。",
+                      "Table too large or abnormal: {part} in {name} unpacks to {size}, {ratio} times its packed size "
+                      "(real workbooks: under {limit}); it is almost all padding. Save it again from Excel, or as "
+                      "CSV."),
+    "err.too_many_cells": ("表格过大/异常：{name} 有 {count} 个非空单元格，上限 {limit}。请删除无用的工作表和单元格，"
+                           "或另存为 CSV。",
+                           "Table too large or abnormal: {name} has {count} non-empty cells; the limit is {limit}. "
+                           "Delete unused sheets and cells, or save as CSV."),
+    "err.sheet_formulas": ("{name}：工作表“{sheet}”中有 {count} 个单元格是公式（{cells}）；调度表只导入数值，"
+                           "公式保存的结果无法核实。请选中这些单元格“粘贴为数值”后再导入。",
+                           "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
+                           "only, and a formula's saved result cannot be verified. Paste them as values and import "
+                           "again."),
+    "err.sheet_choose": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
+                         "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import."),
+    "err.sheet_choose.cli": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择"
+                             "要导入的一个。",
+                             "{name}: {count} sheets look like a 调度表 ({sheets}); choose one with --sheet NAME."),
+    "reg.sheet_read": ("导入工作表“{sheet}”（工作簿共有：{sheets}）。", "Importing sheet “{sheet}” (the workbook's "
+                       "sheets: {sheets})."),
+    "reg.sheet_pick": ("导入哪个工作表", "Sheet to import"),
     "err.no_sheets": ("{name}：工作簿中没有工作表", "{name}: the workbook has no sheets"),
     "err.sheet_missing": ("{name}：没有名为“{sheet}”的工作表；现有：{sheets}", "{name}: there is no sheet “{sheet}”; "
                           "its sheets: {sheets}"),

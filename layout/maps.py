@@ -1,16 +1,16 @@
 """The explorer's folium map: counties, zones, poles, neighbours and projects, drawn with no internet.
 
 :func:`build_map` returns a :class:`OfflineMap` (Leaflet, jQuery and MarkerCluster linked from the app's
-own static files, see :mod:`layout.assets`). Every text that comes from the catalog is HTML-escaped
-here, once, before it reaches a tooltip or popup. Maps are deterministic: the same arguments give the
-same HTML (no random jitter): points sharing a place are fanned out inside their own county by
-:func:`layout.placement.place_projects` (the layout the print maps use) and clustered when zoomed out.
+own static files, see :mod:`layout.assets`). Every text that comes from the catalog or the register is
+escaped here, once (:func:`layout.safe_html.html_text`), before it reaches a tooltip or popup. Maps are
+deterministic: the same arguments give the same HTML (no random jitter): points sharing a place are
+fanned out inside their own county by :func:`layout.placement.place_projects` (the layout the print
+maps use) and clustered when zoomed out.
 """
 
 from __future__ import annotations
 
 import copy
-import html
 import json
 import math
 from collections.abc import Sequence
@@ -42,6 +42,7 @@ from layout.i18n import t
 from layout.palette import FALLBACK_COLOR, SECTOR_COLORS, STATUS_COLORS, status_color  # noqa: F401 - re-exported
 from layout.placement import place_projects
 from layout.register import STATUSES as STATUS_IDS
+from layout.safe_html import SafeTooltip, html_text
 from layout.views import BASEMAPS, UNREPORTED, status_of, zone_name, zone_names
 from layout.zones import load_zone_model
 
@@ -480,7 +481,7 @@ class Labels(MacroElement):
     def __init__(self, labels: list[tuple[float, float, str, str]]):
         super().__init__()
         self._name = "Labels"
-        self.labels = [[round(lat, DISPLAY_DECIMALS), round(lon, DISPLAY_DECIMALS), html.escape(text), css]
+        self.labels = [[round(lat, DISPLAY_DECIMALS), round(lon, DISPLAY_DECIMALS), html_text(text), css]
                        for lat, lon, text, css in labels]
 
 
@@ -492,14 +493,15 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
     """Compact, escaped rows for :class:`ProjectLayer` from catalog rows that have a point.
 
     Each row is ``[lat, lon, sector#, precision#, name, sector, action, county, zones, poles, precision,
-    quote, section, id, status]`` where text fields are indices into ``strings`` (every one ``html.escape``-d).
+    quote, section, id, status]`` where text fields are indices into ``strings`` (every one escaped by
+    :func:`layout.safe_html.html_text`).
     """
     strings: list[str] = []
     index: dict[str, int] = {}
 
     def s(value) -> int:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-        text = html.escape(text)
+        text = html_text(text)
         if text not in index:
             index[text] = len(strings)
             strings.append(text)
@@ -528,7 +530,7 @@ def project_payload(projects: pd.DataFrame, *, lang: str = "zh", gcj: bool = Fal
             s(rec.plan_quote), s(rec.plan_section), s(rec.id),
             s(t(f"status.{rec.status}", lang) if getattr(rec, "status", "") else ""),  # from the register
         ])
-    labels = {k: html.escape(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id", "status")}
+    labels = {k: html_text(t(f"field.{k}", lang)) for k in ("county", "zones", "poles", "precision", "id", "status")}
     return {"strings": strings, "rows": rows, "colors": colors, "labels": labels, "styles": styles}
 
 
@@ -560,7 +562,7 @@ def _tile_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLaye
 
 def _legend_html(sectors: list[str], lang: str, *, color_by: str = "sector") -> str:
     model = load_zone_model()
-    e = html.escape
+    e = html_text
     parts = [f"<h4>{e(t('legend.zones', lang))}</h4>"]
     for zone in model.zones.values():
         if zone.kind != "pole":
@@ -700,10 +702,11 @@ def build_map(projects: pd.DataFrame | None = None, *, lang: str = "zh", basemap
         zone = model.zones[pole_id]
         shaft, head = _arrow(line)
         target = zone.target_en if lang == "en" else zone.target_zh
-        tip_text = html.escape(f"{zone_name(pole_id, lang)} → {target}")
-        folium.PolyLine(shaft, color=zone.color, weight=5, opacity=0.9, tooltip=tip_text).add_to(pole_fg)
+        tip_text = html_text(f"{zone_name(pole_id, lang)} → {target}")
+        folium.PolyLine(shaft, color=zone.color, weight=5, opacity=0.9,
+                        tooltip=SafeTooltip(tip_text)).add_to(pole_fg)
         folium.Polygon(head, color=zone.color, weight=1, fill=True, fill_color=zone.color, fill_opacity=1,
-                       tooltip=tip_text).add_to(pole_fg)
+                       tooltip=SafeTooltip(tip_text)).add_to(pole_fg)
         pole_labels.append((*head[0], target, "pole"))
     Labels(pole_labels).add_to(pole_fg)
     pole_fg.add_to(m)
@@ -777,9 +780,9 @@ def _county_tip(name: str, name_en: str, area: float, lang: str) -> str:
     poles = zone_names(model.poles_of(name), lang) or t("map.no_pole", lang)
     title = f"{name_en} ({name})" if lang == "en" else f"{name}"
     area_text = t("map.area", lang).format(area=area)
-    return (f"<b>{html.escape(title)}</b> · {html.escape(area_text)}<br>"
-            f"{html.escape(t('field.zones', lang))}：{html.escape(zones)}<br>"
-            f"{html.escape(t('field.poles', lang))}：{html.escape(poles)}")
+    return (f"<b>{html_text(title)}</b> · {html_text(area_text)}<br>"
+            f"{html_text(t('field.zones', lang))}：{html_text(zones)}<br>"
+            f"{html_text(t('field.poles', lang))}：{html_text(poles)}")
 
 
 def map_html_size(m: folium.Map) -> int:

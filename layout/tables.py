@@ -19,6 +19,7 @@ import contextlib
 import csv
 import datetime as dt
 import errno
+import functools
 import io
 import os
 import re
@@ -26,6 +27,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +42,12 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030
 TABLE_SUFFIXES = (".csv", ".xlsx")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the app's upload limit
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a workbook's XML, all parts, before any is parsed
-MAX_CELLS = 2_000_000  # non-empty cells read from a workbook, all sheets
+MAX_CELLS = 1_000_000  # non-empty cells read from a workbook, all sheets (about 7 s to read at the limit)
 MAX_COLUMNS = 500  # columns of a sheet (the right-most non-empty cell)
+MAX_ROWS = 200_000  # rows of a sheet (the last row with a cell, or the count of its rows)
+MAX_AREA = 5_000_000  # a sheet's used range, rows x columns: what reading it expands to
+MAX_ZIP_RATIO = 100  # a part above ZIP_RATIO_FROM bytes packed tighter than this is padding, not data
+ZIP_RATIO_FROM = 8 * 1024 * 1024  # (real sheet XML packs about 15:1, even a sheet of a million zeros)
 MAX_COPY_CELLS = 200_000  # above this a workbook's result is a new workbook, not a copy (openpyxl's full load)
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
 HEADER_SCAN_ROWS = 30
@@ -74,6 +80,7 @@ class Table:
     newline: str = "\n"
     notes: list[tuple[str, dict]] = field(default_factory=list)
     cells: int = 0
+    formulas: list[str] = field(default_factory=list)  # XLSX: cells of the data rows that hold formulas ("C5")
 
     def __iter__(self):
         """``frame, encoding = read_table(path)``: the older two-value form, kept for callers that use it."""
@@ -414,11 +421,41 @@ def _check_zip(data: bytes, name: str) -> set[str]:
             "Delete unused sheets and cells, or save the table as CSV",
             code="too_large_unzipped", name=name, size=f"{total / 2**20:,.0f} MB",
             packed=f"{len(data) / 2**20:,.1f} MB", limit=f"{MAX_UNZIPPED_BYTES / 2**20:,.0f} MB")
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return _check_extent(zf, name)
+    for info in infos:  # a zip bomb: a small file that unpacks to a huge, nearly empty part
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > ZIP_RATIO_FROM and ratio > MAX_ZIP_RATIO:
+            raise TableTooLargeError(
+                f"{name}: table too large or abnormal: {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB, "
+                f"{ratio:,.0f} times its packed size (real workbooks: under {MAX_ZIP_RATIO}); save it again from "
+                "Excel or as CSV", code="zip_ratio", name=name, part=info.filename,
+                size=f"{info.file_size / 2**20:,.0f} MB", ratio=f"{ratio:,.0f}", limit=f"{MAX_ZIP_RATIO}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return _check_extent(zf, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        # damaged or forged zip entries (patched sizes, bad CRC, encrypted, unknown compression)
+        raise InputError(f"{name}: the workbook cannot be read (damaged zip data); save it again from Excel",
+                         code="xlsx_unreadable", name=name) from None
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s/>]")
+
+
+@functools.cache
+def _tag_patterns(prefix: bytes) -> tuple:
+    """How to find the cells, rows, values and formulas of sheet XML whose tags carry ``prefix`` (b"" or
+    e.g. b"x:", as some programs write): patterns for cell references, row numbers and formula tags, and
+    the byte strings that open a row tag or a value tag (counted with ``bytes.count``)."""
+    p = re.escape(prefix)
+    rows = (b"<" + prefix + b"row>", b"<" + prefix + b"row ", b"<" + prefix + b"row/")
+    values = (b"<" + prefix + b"v>", b"<" + prefix + b"v ", b"<" + prefix + b"is>", b"<" + prefix + b"is ")
+    return (re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})\d'), re.compile(rb"<" + p + rb'(?:row|c) r="[A-Z]{0,3}(\d+)"'),
+            rows, values, re.compile(rb"<" + p + rb"f[\s>/]"))
+
+
+def _count(buf: bytes, tail: bytes, tags: tuple[bytes, ...]) -> int:
+    """Occurrences of ``tags`` in ``buf`` that do not lie wholly in its first part ``tail`` (counted before)."""
+    return sum(buf.count(tag) - tail.count(tag) for tag in tags)
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -438,32 +475,76 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
-    """Refuse a sheet whose cells reach past :data:`MAX_COLUMNS`, from its XML, before openpyxl pads rows.
+    """Refuse a sheet whose cells reach past :data:`MAX_COLUMNS` or :data:`MAX_ROWS`, whose used range
+    exceeds :data:`MAX_AREA`, or a workbook with more than :data:`MAX_CELLS` values, from the sheet XML,
+    before openpyxl builds a single row.
 
-    Streams each worksheet part in chunks (the uncompressed total is already capped). Returns the names
-    of the sheets that hold formulas.
+    Streams each worksheet part in chunks (the uncompressed total is already capped); tags split across
+    two chunks are found in a short overlap (counted once). Returns the names of the sheets with formulas.
     """
     names = _sheet_names(zf)
     with_formulas: set[str] = set()
+    values = 0
     for info in zf.infolist():
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
-        widest, where, tail = 0, "", b""
+        sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
+        widest, where, last_row, low, row_tags, tail = 0, "", 0, "", 0, b""
+        cell_ref = row_ref = row_tag = value_tag = formula_tag = None
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 22):
                 buf = tail + chunk
-                if b"<f>" in buf or b"<f " in buf:
-                    with_formulas.add(names.get(info.filename, info.filename))
-                for m in _CELL_REF.finditer(buf):
-                    col = _column_index(m.group(1).decode())
-                    if col > widest:
-                        widest, where = col, (m.group(1) + m.group(2)).decode()
-                tail = buf[-32:]
+                skip = len(tail)  # tags wholly inside the overlap were counted with the previous chunk
+                if cell_ref is None:  # the tags' namespace prefix, from <sheetData> (near the start)
+                    found = _SHEET_DATA.search(buf)
+                    if not found and len(buf) < (1 << 20):
+                        tail = buf  # keep reading until <sheetData> shows
+                        continue
+                    prefix = (found.group(1) or b"") if found else b""
+                    cell_ref, row_ref, row_tag, value_tag, formula_tag = _tag_patterns(prefix)
+                    skip = 0
+                if formula_tag.search(buf):
+                    with_formulas.add(sheet)
+                letters = cell_ref.findall(buf)  # maxima: a reference seen twice (in the overlap) changes nothing
+                if letters:
+                    column = max(set(letters), key=lambda c: (len(c), c))  # AA > Z: length first
+                    if _column_index(column.decode()) > widest:
+                        widest = _column_index(column.decode())
+                        where = re.search(rb'r="(' + column + rb'\d+)"', buf).group(1).decode()
+                numbers = row_ref.findall(buf)  # of rows and of cells
+                if numbers and (top := max(map(int, numbers))) > last_row:
+                    found = re.search(rb'r="([A-Z]{0,3}0*' + str(top).encode() + rb')"', buf)
+                    last_row, low = top, found.group(1).decode() if found else f"A{top}"
+                    low = low if low[0].isalpha() else f"A{top}"
+                row_tags += _count(buf, tail if skip else b"", row_tag)
+                values += _count(buf, tail if skip else b"", value_tag)
+                tail = buf[-48:]
         if widest > MAX_COLUMNS:
-            sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
             raise _too_large(name, sheet, where, f"{widest:,} 列", f"{MAX_COLUMNS:,} 列", f"{widest:,} columns",
                              f"{MAX_COLUMNS:,} columns")
+        rows = max(last_row, row_tags)
+        if rows > MAX_ROWS:
+            at = low if last_row >= row_tags else f"A{rows}"
+            raise _too_large(name, sheet, at, f"{rows:,} 行", f"{MAX_ROWS:,} 行", f"{rows:,} rows",
+                             f"{MAX_ROWS:,} rows")
+        if rows * widest > MAX_AREA:
+            raise _area_too_large(name, sheet, rows, widest)
+        if values > MAX_CELLS:
+            raise _too_many_cells(name, f"{values:,}")
     return with_formulas
+
+
+def _too_many_cells(name: str, count: str) -> TableTooLargeError:
+    return TableTooLargeError(
+        f"{name}: table too large or abnormal: {count} non-empty cells; the limit is {MAX_CELLS:,}. Delete unused "
+        "sheets and cells, or save the table as CSV",
+        code="too_many_cells", name=name, count=count, limit=f"{MAX_CELLS:,}")
+
+
+def _area_too_large(name: str, sheet: str, rows: int, columns: int) -> TableTooLargeError:
+    where = f"A1:{_letters(columns)}{rows}"
+    return _too_large(name, sheet, where, f"{rows:,} 行 × {columns:,} 列", f"{MAX_AREA:,} 个单元格",
+                      f"{rows:,} rows x {columns:,} columns", f"{MAX_AREA:,} cells")
 
 
 def _column_index(letters: str) -> int:
@@ -488,11 +569,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], int]:
+def scan_workbook(data: bytes, *,
+                  name: str) -> tuple[dict[str, list[tuple]], int, dict[str, list[tuple[int, int]]]]:
     """Every sheet's rows (values, trailing empty cells dropped), read with bounded resources.
 
     A formula whose result the file does not hold (a workbook not saved by Excel) is shown as its formula
-    text; the count of such cells is returned beside the rows.
+    text; the count of such cells is returned beside the rows, and so are every sheet's formula cells
+    ((row, column), 0-based): their values are what the file says they computed, which anyone can forge.
 
     Raises
     ------
@@ -514,19 +597,23 @@ def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], in
         for ws in wb.worksheets:
             ws.reset_dimensions()  # the declared dimension may claim A1:XFD1048576
             rows: list[tuple] = []
+            widest = 0
             for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if r > XLSX_MAX_ROWS:
-                    break
+                if r > MAX_ROWS:  # rows the XML scan could not see (no row numbers)
+                    raise _too_large(name, ws.title, f"A{r}", f"超过 {MAX_ROWS:,} 行", f"{MAX_ROWS:,} 行",
+                                     f"more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
                 last = len(row)
                 while last and row[last - 1] is None:
                     last -= 1
                 if last > MAX_COLUMNS:
                     raise _too_large(name, ws.title, f"{_letters(last)}{r}", f"{last:,} 列", f"{MAX_COLUMNS:,} 列",
                                      f"{last:,} columns", f"{MAX_COLUMNS:,} columns")
+                widest = max(widest, last)
+                if r * widest > MAX_AREA:
+                    raise _area_too_large(name, ws.title, r, widest)
                 cells += sum(1 for v in row[:last] if v is not None)
                 if cells > MAX_CELLS:
-                    raise _too_large(name, ws.title, f"{r}", f"超过 {MAX_CELLS:,} 个单元格", f"{MAX_CELLS:,} 个单元格",
-                                     f"more than {MAX_CELLS:,} cells", f"{MAX_CELLS:,} cells")
+                    raise _too_many_cells(name, f"> {MAX_CELLS:,}")
                 rows.append(row[:last])
             sheets[ws.title] = rows
     except TableTooLargeError:
@@ -536,33 +623,41 @@ def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], in
                          code="xlsx_unreadable", name=name) from None
     finally:
         wb.close()
-    uncached = 0
+    uncached, formulas = 0, {}
     if with_formulas & set(sheets):
-        uncached = _fill_uncached(data, sheets, with_formulas)
+        uncached, formulas = _fill_uncached(data, sheets, with_formulas)
     for rows in sheets.values():
         while rows and not any(v is not None for v in rows[-1]):
             rows.pop()
-    return sheets, uncached
+    return sheets, uncached, formulas
 
 
-def _fill_uncached(data: bytes, sheets: dict[str, list[tuple]], with_formulas: set[str]) -> int:
-    """Put the formula text where a formula cell has no cached result (read-only again, formulas this time)."""
+def _fill_uncached(data: bytes, sheets: dict[str, list[tuple]],
+                   with_formulas: set[str]) -> tuple[int, dict[str, list[tuple[int, int]]]]:
+    """Find every formula cell (read-only again, formulas this time) and put the formula text where the
+    file holds no result for it. Returns the count of those and each sheet's formula cells (0-based)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     count = 0
+    formulas: dict[str, list[tuple[int, int]]] = {}
     try:
         for title in with_formulas & set(sheets):
             ws = wb[title]
             ws.reset_dimensions()
             rows = sheets[title]
-            for r, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
+            found = formulas.setdefault(title, [])
+            for r, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS)):
                 if r >= len(rows):
                     break
                 have = rows[r]
                 fixed = None
-                for j, v in enumerate(row):
-                    if isinstance(v, str) and v.startswith("=") and (j >= len(have) or have[j] is None):
+                for j, cell in enumerate(row):
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    found.append((r, j))
+                    v = cell.value
+                    if isinstance(v, str) and (j >= len(have) or have[j] is None):
                         fixed = fixed or list(have) + [None] * max(0, j + 1 - len(have))
                         if j >= len(fixed):
                             fixed += [None] * (j + 1 - len(fixed))
@@ -572,7 +667,7 @@ def _fill_uncached(data: bytes, sheets: dict[str, list[tuple]], with_formulas: s
                     rows[r] = tuple(fixed)
     finally:
         wb.close()
-    return count
+    return count, formulas
 
 
 def _too_large(name: str, sheet: str, where: str, found_zh: str, limit_zh: str, found: str,
@@ -584,7 +679,7 @@ def _too_large(name: str, sheet: str, where: str, found_zh: str, limit_zh: str, 
 
 
 def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | None) -> Table:
-    sheets, uncached = scan_workbook(data, name=name)
+    sheets, uncached, formulas = scan_workbook(data, name=name)
     if not sheets:
         raise InputError(f"{name}: the workbook has no sheets", code="no_sheets", name=name)
     if sheet is not None and sheet not in sheets:
@@ -622,9 +717,22 @@ def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | N
         for j in range(width):
             data_cols[j].append(_cell_text(r[j]) if j < len(r) else "")
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data_cols, strict=True)})
+    computed = _formula_refs(formulas.get(sheet, []), first=h + 1)
+    if computed:  # a formula's saved result is not checked by anyone: say so, never use it silently
+        notes.append(("note.formulas", {"count": len(computed), "cells": _ref_list(computed)}))
     return Table(frame=frame, name=name, kind="xlsx", encoding="xlsx", header_row=h + 1,
                  row_numbers=np.arange(h + 2, h + 2 + len(body), dtype=np.int64), sheet=sheet,
-                 sheets=list(sheets), source=data, notes=notes, cells=sum(len(r) for r in rows))
+                 sheets=list(sheets), source=data, notes=notes, cells=sum(len(r) for r in rows),
+                 formulas=computed)
+
+
+def _formula_refs(cells: list[tuple[int, int]], *, first: int) -> list[str]:
+    """"C5"-style names of the formula cells at or below the 0-based row ``first`` (the data rows)."""
+    return [f"{_letters(c + 1)}{r + 1}" for r, c in sorted(cells) if r >= first]
+
+
+def _ref_list(refs: list[str], limit: int = 5) -> str:
+    return "、".join(refs[:limit]) + ("…" if len(refs) > limit else "")
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
 
+import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402

@@ -24,7 +24,7 @@ from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.i18n import check_lang, t  # noqa: E402
+from layout.i18n import check_lang, error_text, t  # noqa: E402
 from layout.maps import build_map, t_sector  # noqa: E402
 from layout.register import (  # noqa: E402
     STATUSES,
@@ -35,7 +35,14 @@ from layout.register import (  # noqa: E402
     overlay_register,
     status_label,
 )
-from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, read_sheet_bytes  # noqa: E402
+from layout.register_sheet import (  # noqa: E402
+    apply_sheet,
+    diff_sheet,
+    export_sheet_bytes,
+    read_sheet_bytes,
+    sheet_candidates,
+)
+from layout.safe_html import markdown_text as md  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
 
@@ -179,11 +186,12 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     if pid is None:
         return
     row = data.loc[data["id"] == pid].iloc[0]
-    st.markdown(f"### {pid} · {row['name']}")
-    st.caption(f"{row['county']} · {views.zone_names(row['zones'], lang)} · {t_sector(str(row['sector']), lang)} · "
-               f"{row['plan_section']}")
+    # catalog and register text is shown as the text it is, never as Markdown (no images fetched, no links)
+    st.markdown(f"### {md(pid)} · {md(row['name'])}")
+    st.caption(md(f"{row['county']} · {views.zone_names(row['zones'], lang)} · {t_sector(str(row['sector']), lang)}"
+                  f" · {row['plan_section']}"))
     if row.get("plan_quote"):
-        st.markdown(f"> {row['plan_quote']}")
+        st.markdown(f"> {md(row['plan_quote'])}")
     m = st.columns(5)
     m[0].metric(t("field.status", lang), status_label(row["status"], lang) or "—")
     m[1].metric(t("reg.f.progress", lang), fmt(row["progress"]) or "—")
@@ -195,7 +203,7 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     if pd.notna(row["lon"]):
         details[t("reg.point", lang)] = f"{row['lon']:.6f}, {row['lat']:.6f} (WGS84)"
     for k, v in details.items():
-        st.markdown(f"**{k}**：{v}")
+        st.text(f"{k}：{v}")  # register text (备注, 责任单位, 坐标来源) as plain text: no Markdown, no links
 
     site_box(row, reg, editor, lang)
     st.markdown(f"**{t('reg.history', lang)}**")
@@ -221,7 +229,7 @@ def undo_box(reg: Register, events: pd.DataFrame, editor: str, lang: str) -> Non
             SS["reg_flash"] = t("reg.undone", lang, event=event_id, new=new_id)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            st.error(t("error.generic", lang, error=md(exc)))
 
 
 def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> None:
@@ -252,7 +260,7 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     try:
         site = check_site(lon, lat, crs=crs, plan_county=county)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        st.error(t("error.generic", lang, error=md(exc)))
         return
     if not site.inside:
         st.error(t("reg.site_outside", lang, lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
@@ -275,7 +283,7 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
                 SS.pop(k, None)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            st.error(t("error.generic", lang, error=md(exc)))
 
 
 def _form_value(field: str, value: object) -> str:
@@ -349,7 +357,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> None:
                    as_of=pending["as_of"])
     except LayoutError as exc:
         SS.pop("reg_pending", None)
-        st.error(t("error.generic", lang, error=exc))
+        st.error(t("error.generic", lang, error=md(exc)))
         return
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
     if reg.warnings:
@@ -372,10 +380,25 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
                               max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
     if upload is None:
         return
+    file_id = getattr(upload, "file_id", upload.name)
+    sheet = SS.get("w_reg_sheet") if SS.get("reg_sheet_file") == file_id else None  # a choice for this file only
     try:
-        diff = diff_sheet(read_sheet_bytes(upload.getvalue(), name=upload.name), reg, name=upload.name)
+        try:
+            frame = read_sheet_bytes(upload.getvalue(), name=upload.name, sheet=sheet)
+        except LayoutError as exc:
+            if not sheet_candidates(exc):
+                raise
+            st.warning(md(error_text(exc, lang, ui="app")))  # several sheets look like a 调度表: ask which
+            st.selectbox(t("reg.sheet_pick", lang), sheet_candidates(exc), index=None, key="w_reg_sheet")
+            SS["reg_sheet_file"], SS["reg_sheet_options"] = file_id, sheet_candidates(exc)
+            return
+        if sheet is not None:  # drawn on every run, or Streamlit forgets the choice
+            st.selectbox(t("reg.sheet_pick", lang), SS["reg_sheet_options"], key="w_reg_sheet")
+        if len(frame.attrs.get("sheets", ())) > 1:
+            st.info(md(t("reg.sheet_read", lang, sheet=frame.attrs["sheet"], sheets="、".join(frame.attrs["sheets"]))))
+        diff = diff_sheet(frame, reg, name=upload.name)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        st.error(md(error_text(exc, lang, ui="app")))
         return
     if diff.problems:
         st.error(t("reg.sheet_problems", lang, n=len(diff.problems)))
@@ -400,7 +423,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         t("reg.h.value", lang): [c.new for c in diff.changes],
     }), hide_index=True)
     if diff.warnings:
-        st.warning("\n\n".join(diff.warnings))
+        st.warning("\n\n".join(md(w) for w in diff.warnings))
     if not editor:
         st.info(t("reg.readonly_note", lang))
         return
@@ -408,7 +431,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         try:
             ids = apply_sheet(diff, reg, by=editor)
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            st.error(t("error.generic", lang, error=md(exc)))
             return
         st.success(t("reg.sheet_applied", lang, n=len(ids)))
 
@@ -440,7 +463,7 @@ def main() -> None:
         reg = open_register(str(path))
         data, state = register_catalog(reg)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        st.error(t("error.generic", lang, error=md(exc)))
         st.stop()
     _, sectors = base_catalog()
     data = data.join(state.drop(columns=["status"]), on="id")
@@ -457,4 +480,4 @@ try:
     main()
 except Exception as exc:  # the last resort: a message and the server log, never a traceback on the page
     logging.getLogger("yiyang.register").exception("unexpected error")
-    st.error(t("error.generic", check_lang(SS.get("lang")), error=f"{type(exc).__name__}: {exc}"))
+    st.error(t("error.generic", check_lang(SS.get("lang")), error=md(f"{type(exc).__name__}: {exc}")))

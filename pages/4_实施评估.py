@@ -36,6 +36,7 @@ from layout.evaluate_text import empty_text, register_info  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.palette import status_color  # noqa: E402
 from layout.register import Register, default_register_path  # noqa: E402
+from layout.safe_html import markdown_text as md  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -183,7 +184,7 @@ try:
     reg = open_register(path)
     version = register_version(reg)
 except LayoutError as exc:
-    st.error(t("eval.register_failed", lang, path=path, error=str(exc)))
+    st.error(t("eval.register_failed", lang, path=md(path), error=md(exc)))
     st.stop()
 from layout.demo import is_demo_register  # noqa: E402
 
@@ -302,9 +303,9 @@ with tabs[4]:
                     reg.record(f"indicator:{pick}", {"actual_value": value, "actual_year": int(year)}, by=name,
                                source=source.strip())
                 except LayoutError as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
                 else:
-                    st.success(t("eval.recorded", lang, name=names[pick]))
+                    st.success(t("eval.recorded", lang, name=md(names[pick])))
                     st.rerun()
 
 with tabs[5]:

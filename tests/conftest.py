@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -26,3 +27,5 @@ def _isolated_register(tmp_path_factory, monkeypatch):
     """Every test gets its own empty project register and no editor key (a developer's data/ is never read)."""
     monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path_factory.mktemp("register") / "register.sqlite"))
     monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
+    if "editor_session" in sys.modules:  # wrong keys of one test do not slow down the next (one process)
+        sys.modules["editor_session"].GUARD.reset()

@@ -47,7 +47,7 @@ def texts(elements) -> str:
 
 
 def all_text(at: AppTest) -> str:
-    return "\n".join(texts(x) for x in (at.markdown, at.caption, at.info, at.success, at.warning, at.error))
+    return "\n".join(texts(x) for x in (at.markdown, at.caption, at.info, at.success, at.warning, at.error, at.text))
 
 
 def test_read_only_without_a_key():
