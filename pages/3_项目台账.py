@@ -136,7 +136,8 @@ def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("reg.h.by", lang): events["by"].to_numpy(),
         t("reg.h.recorded_at", lang): events["recorded_at"].to_numpy(),
         t("reg.h.source", lang): events["source"].to_numpy(),
-        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["undoes"]],
+        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["retracts"]],
+        t("reg.h.retracted", lang): [t("reg.retracted", lang) if v else "" for v in events["retracted"]],
     })
 
 
