@@ -538,6 +538,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.conflict_opened": ("打开时", "When opened"),
     "reg.conflict_now": ("现在（他人已保存）", "Now (saved by someone else)"),
     "reg.conflict_mine": ("您的值", "Yours"),
+    "reg.conflict_by": ("修改人（事件）", "Changed by (event)"),
     "reg.conflict_save": ("以我的值保存", "Save mine"),
     "reg.conflict_reload": ("放弃我的修改并刷新", "Discard mine and reload"),
     "reg.sheet_intro": ("下载调度表（每个项目一行，含当前值），发给各县市区填写；"

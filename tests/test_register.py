@@ -295,3 +295,35 @@ def test_backup_and_restore(reg, tmp_path):
     with pytest.raises(InputError, match="not a SQLite register backup|not a register backup"):
         reg.store.restore_from(junk)
     assert list(reg.state().index) == ["P002"]
+
+
+def test_stale_edit_refused_naming_what_changed_and_who(reg):
+    from layout.i18n import error_text
+    from layout.register import StaleEditError
+
+    reg.record("P002", {"status": "building", "progress": 30}, by="张三", as_of=dt.date(2025, 3, 31))
+    seen = reg.project_state("P002")  # what the editor opened
+    last_seen = int(reg.events("P002")["event_id"].max())
+    [other] = reg.record("P002", {"progress": 55}, by="李四", as_of=dt.date(2025, 6, 30))
+    # values seen: only the fields the edit is based on are compared (stored text, any spelling)
+    with pytest.raises(StaleEditError) as err:
+        reg.record("P002", {"progress": 40}, by="张三", expected={"progress": seen["progress"], "status": "在建"})
+    [c] = err.value.conflicts
+    assert (c.field, c.seen, c.now, c.by, c.event_id) == ("progress", "30", "55", "李四", other)
+    assert "P002 changed since you read it — progress: you saw 30, now 55 (recorded by 李四, event 3" in str(err.value)
+    zh = "P002 在您读取之后已有修改：进度(%)：您看到的是 30，现在是 55（李四 记录，事件 3，"
+    assert error_text(err.value, "zh").startswith(zh)
+    # the last event id seen
+    with pytest.raises(StaleEditError, match="progress: you saw 30, now 55 .recorded by 李四, event 3"):
+        reg.record("P002", {"status": "completed"}, by="张三", expected=last_seen)
+    assert len(reg.events()) == 3  # nothing was written
+    reg.record("P002", {"status": "在建"}, by="张三", expected={"status": "building"})  # status did not move
+    reg.record("P002", {"progress": 40}, by="张三", expected={"progress": "55"})
+    assert reg.record("P002", {"note": "x"}, by="张三", expected=int(reg.events()["event_id"].max()))
+    # an undo is a change too
+    reg.undo(other, by="王五")
+    with pytest.raises(StaleEditError, match="undo of event 3") as err:
+        reg.record("P002", {"note": "y"}, by="张三", expected=6)
+    assert err.value.conflicts[0].by == "王五"
+    with pytest.raises(InputError, match="expected should be"):
+        reg.record("P002", {"note": "y"}, by="张三", expected="7")
