@@ -508,8 +508,8 @@ class Register:
             raise InputError("; ".join(problems))
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
-        now = _utc_now()
         with self.store.transaction() as conn:
+            now = _utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
             for subject, seen in (expected or {}).items():
                 check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
             ids = []
@@ -535,8 +535,8 @@ class Register:
         reason = str(reason or "").strip()
         if len(reason) > MAX_TEXT:
             raise InputError(f"reason: at most {MAX_TEXT} characters, got {len(reason)}")
-        now = _utc_now()
         with self.store.transaction() as conn:
+            now = _utc_now()
             target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
             if target is None:
                 raise InputError(f"event {event_id}: no such event; see `register history` for event ids",
@@ -677,7 +677,7 @@ def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
         i = pos[r[2]]
         if r[3] in values:
             values[r[3]][i] = r[4]
-        if latest[i] is None or (r[8], r[7], r[0]) > (latest[i][8], latest[i][7], latest[i][0]):
+        if latest[i] is None or (r[8], r[0]) > (latest[i][8], latest[i][0]):
             latest[i] = r
     index = pd.Index(subjects, dtype=object)
     columns: dict[str, object] = {}

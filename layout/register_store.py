@@ -7,13 +7,14 @@ WAL journal (readers never block the writer), a busy timeout (wait instead of fa
 ``BEGIN IMMEDIATE`` for every read-modify-write transaction.
 
 The time rule (schema version 2). Every event has a valid date (``as_of``: the date the information
-refers to) and a recorded time (``recorded_at``, then ``event_id``). Events are of three kinds:
+refers to) and a recorded order (``event_id``, with its time ``recorded_at``). Events are of three kinds:
 ``set`` (a value, new at its date), ``confirm`` (a report of the value already in effect at its date)
 and ``retract`` (points at one event, ``retracts``; the retracted event stops counting at every date).
 The state of a (subject, field) at date D is the value of the non-retracted ``set``/``confirm`` event
-with the greatest ``as_of`` <= D; among equal ``as_of``, the latest recorded wins. An event may be
-retracted once (a unique index), so retractions form chains E ← R1 ← R2 …: E is retracted when its
-chain has an odd length. Retracting a retraction restores its target.
+with the greatest ``as_of`` <= D; among equal ``as_of``, the latest recorded (highest ``event_id``: ids
+are assigned inside the write lock, in commit order) wins. An event may be retracted once (a unique
+index), so retractions form chains E ← R1 ← R2 …: E is retracted when its chain has an odd length.
+Retracting a retraction restores its target.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ _INDEXES = (
 _COLS = ("event_id, batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, source, kind, "
          "retracts")
 _SELECT = f"SELECT {_COLS} FROM events"
-_ORDER_RECORDED = "as_of DESC, recorded_at DESC, event_id DESC"
+#: Latest valid date first, then the latest recorded: ids are assigned inside the write lock, in commit
+#: order (``recorded_at`` is taken inside the same lock, so the two agree; the id never steps back).
+_ORDER_RECORDED = "as_of DESC, event_id DESC"
 
 
 def _retracted_cte(subject_filter: str = "") -> str:
@@ -299,7 +302,7 @@ class RegisterStore:
         ``prefix`` (or, with ``with_prefix=False``, those that don't), in id order.
 
         The winner is the non-retracted ``set``/``confirm`` event with the latest ``as_of`` <= ``until``;
-        among equal ``as_of`` the latest recorded (``recorded_at``, then ``event_id``). The database
+        among equal ``as_of`` the latest recorded (highest ``event_id``). The database
         ranks them (a window function), so a state costs one row per field set.
         """
         kind = "=" if with_prefix else "<>"
