@@ -328,3 +328,23 @@ def test_stale_edit_refused_naming_what_changed_and_who(reg):
     assert err.value.conflicts[0].by == "王五"
     with pytest.raises(InputError, match="expected should be"):
         reg.record("P002", {"note": "y"}, by="张三", expected="7")
+
+
+def test_history_streams_in_constant_memory(tmp_path):
+    import tracemalloc
+
+    reg = Register(tmp_path / "big.sqlite")
+    con = sqlite3.connect(reg.path)
+    rows = [("b", f"P{i % 135 + 1:03d}", "note", f"备注{i}", None, "a", "2026-01-01T00:00:00Z", "2025-01-01", "",
+             "set", None) for i in range(100_000)]
+    con.executemany("INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, "
+                    "as_of, source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    del rows
+    tracemalloc.start()
+    count = sum(1 for _ in reg.iter_history())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 100_000
+    assert peak < 8e6, f"{peak / 1e6:.1f} MB"  # streamed: ~2 MB; the same events as a list: ~88 MB
