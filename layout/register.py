@@ -238,7 +238,8 @@ class StaleEditError(InputError):
 
 @dataclass(frozen=True)
 class Conflict:
-    """One field changed since the editor read it: what they saw, what it is now, who changed it."""
+    """One change since the editor read the subject: the field, what they saw and what it is now (``kind``
+    "value"), or a later event (``kind`` set/confirm/retract, ``seen`` its previous value), and who made it."""
 
     subject: str
     field: str
@@ -247,6 +248,8 @@ class Conflict:
     by: str
     event_id: int
     recorded_at: str
+    kind: str = "value"
+    retracts: int | None = None
 
 
 def _shown(field_name: str, value: str | None, lang: str) -> str:
@@ -256,11 +259,20 @@ def _shown(field_name: str, value: str | None, lang: str) -> str:
 
 
 def _conflict_text(c: Conflict, lang: str) -> str:
-    name = FIELD_LABELS.get(c.field, c.field) if lang == "zh" else c.field
+    zh = lang == "zh"
+    name = FIELD_LABELS.get(c.field, c.field) if zh else c.field
     seen, now = _shown(c.field, c.seen, lang), _shown(c.field, c.now, lang)
-    if lang == "zh":
-        return f"{name}：您看到的是 {seen}，现在是 {now}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
-    return f"{name}: you saw {seen}, now {now} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
+    if c.kind == "retract":
+        what = f"{name}：撤销了事件 {c.retracts}" if zh else f"{name}: undid event {c.retracts}"
+    elif c.kind == "confirm":
+        what = f"{name}：{now}（再次报送，无变化）" if zh else f"{name}: {now} (reported again, no change)"
+    elif c.kind == "set":
+        what = f"{name}：{seen} → {now}" if zh else f"{name}: {seen} → {now}"
+    else:
+        what = f"{name}：您看到的是 {seen}，现在是 {now}" if zh else f"{name}: you saw {seen}, now {now}"
+    if zh:
+        return f"{what}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
+    return f"{what} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
 
 
 def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str, object] | int, *,
@@ -275,10 +287,8 @@ def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str,
     if isinstance(seen, (int, np.integer)) and not isinstance(seen, bool):
         for row in store.events_after(conn, subject, int(seen)):
             e = dict(zip(EVENT_COLUMNS, row, strict=True))
-            undo = f"(撤销事件 {e['retracts']} / undo of event {e['retracts']})"
-            now = undo if e["kind"] == "retract" else e["value"]
-            conflicts.append(Conflict(subject, e["field"], e["previous"], now, e["by"], int(e["event_id"]),
-                                      e["recorded_at"]))
+            conflicts.append(Conflict(subject, e["field"], e["previous"], e["value"], e["by"], int(e["event_id"]),
+                                      e["recorded_at"], kind=e["kind"], retracts=e["retracts"]))
     elif isinstance(seen, Mapping):
         for name, value in seen.items():
             try:

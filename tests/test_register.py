@@ -315,7 +315,7 @@ def test_stale_edit_refused_naming_what_changed_and_who(reg):
     zh = "P002 在您读取之后已有修改：进度(%)：您看到的是 30，现在是 55（李四 记录，事件 3，"
     assert error_text(err.value, "zh").startswith(zh)
     # the last event id seen
-    with pytest.raises(StaleEditError, match="progress: you saw 30, now 55 .recorded by 李四, event 3"):
+    with pytest.raises(StaleEditError, match=r"progress: 30 → 55 \(recorded by 李四, event 3"):
         reg.record("P002", {"status": "completed"}, by="张三", expected=last_seen)
     assert len(reg.events()) == 3  # nothing was written
     reg.record("P002", {"status": "在建"}, by="张三", expected={"status": "building"})  # status did not move
@@ -323,7 +323,7 @@ def test_stale_edit_refused_naming_what_changed_and_who(reg):
     assert reg.record("P002", {"note": "x"}, by="张三", expected=int(reg.events()["event_id"].max()))
     # an undo is a change too
     reg.undo(other, by="王五")
-    with pytest.raises(StaleEditError, match="undo of event 3") as err:
+    with pytest.raises(StaleEditError, match="progress: undid event 3 .recorded by 王五, event 7") as err:
         reg.record("P002", {"note": "y"}, by="张三", expected=6)
     assert err.value.conflicts[0].by == "王五"
     with pytest.raises(InputError, match="expected should be"):
