@@ -409,13 +409,16 @@ def register_backup(ctx: click.Context, output: Path, lang: str) -> None:
 @click.pass_context
 @_speaks
 def register_restore(ctx: click.Context, src: Path, lang: str) -> None:
-    """Replace the register with backup SRC (the current one is kept as <register>.bak).
+    """Replace the register with backup SRC, checked in full first (the current one is kept as
+    <register>.bak, or .bak.1, .bak.2 … — an existing backup is never overwritten).
 
     Example: python -m layout register restore backups/register_2026-03-31.sqlite
     """
     reg = _open_register(ctx)
-    count = reg.store.restore_from(src)
-    click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.path, bak=f"{reg.path.name}.bak"))
+    before = set(reg.path.parent.glob(reg.path.name + ".bak*"))
+    count = reg.restore(src)
+    kept = sorted(set(reg.path.parent.glob(reg.path.name + ".bak*")) - before)
+    click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.path, bak=kept[0].name if kept else "—"))
 
 
 @register_group.command("demo")

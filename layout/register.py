@@ -138,11 +138,28 @@ def check_value(name: str, value: object) -> str | None:
             number = round(number, SITE_DECIMALS)
         return number_text(number)
     if name in ("site_source", "lead_unit", "note"):
-        text = str(value).strip()
-        if len(text) > MAX_TEXT:
-            raise InputError(f"should be at most {MAX_TEXT} characters, got {len(text)}")
-        return text
+        return check_text(value, allow_newline=name == "note")
     raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
+
+
+def check_text(value: object, *, limit: int = MAX_TEXT, allow_newline: bool = False) -> str:
+    """Free text as the officer typed it (stripped, never normalised); control characters (ANSI escapes,
+    NUL …) and undecodable bytes are refused, and so is text over ``limit`` characters.
+
+    Raises
+    ------
+    InputError
+        Naming the first bad character's position, or the length.
+    """
+    text = str(value).strip()
+    if len(text) > limit:
+        raise InputError(f"should be at most {limit} characters, got {len(text)}")
+    for i, ch in enumerate(text):
+        kind = unicodedata.category(ch)
+        if (kind == "Cc" and not (allow_newline and ch in "\n\t")) or kind == "Cs":
+            what = "undecodable byte (not UTF-8 text)" if kind == "Cs" else f"control character U+{ord(ch):04X}"
+            raise InputError(f"has a {what} at position {i + 1}; remove it (type plain text)")
+    return text
 
 
 def parse_date(value: object, *, name: str = "as_of") -> dt.date:
@@ -435,7 +452,11 @@ class Register:
             problems.append(f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
                             "check the numbers and the coordinate system (--crs)")
             return
-        site_source = str(changes.get("site_source") or source or "").strip()
+        try:
+            site_source = check_text(changes.get("site_source") or source or "")
+        except InputError as exc:
+            problems.append(f"{subject} site_source: {exc}")
+            return
         if not site_source:
             problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); "
                             "give --source")
@@ -507,7 +528,7 @@ class Register:
             changes = dict(changes)
             try:
                 day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
-                row_source = str(changes.pop("source", None) or source or "")
+                row_source = _check_source(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
                 cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
                 plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
@@ -542,9 +563,7 @@ class Register:
             undo instead).
         """
         by = _check_by(by)
-        reason = str(reason or "").strip()
-        if len(reason) > MAX_TEXT:
-            raise InputError(f"reason: at most {MAX_TEXT} characters, got {len(reason)}")
+        reason = _check_source(reason, "reason")
         with self.store.transaction() as conn:
             now = _utc_now()
             target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
@@ -576,6 +595,11 @@ class Register:
                     recorded_at=now, as_of=e["as_of"], source=reason, kind="retract", retracts=int(e["event_id"])))
                 first_id = first_id or new_id
         return int(first_id)
+
+    def restore(self, src: str | os.PathLike) -> int:
+        """Replace the register with the backup ``src`` after checking it in full (every event row too);
+        the current register is kept under a new ``.bak`` name. Returns the restored event count."""
+        return self.store.restore_from(src, check_row=check_event_row)
 
     # -- reading
 
@@ -642,7 +666,35 @@ def _check_by(by: str) -> str:
         raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
     if len(name) > 100:
         raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
-    return name
+    try:
+        return check_text(name, limit=100)
+    except InputError as exc:
+        raise InputError(f"by: {exc}") from None
+
+
+def _check_source(source: object, label: str = "source") -> str:
+    try:
+        return check_text(source or "")
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
+
+
+def check_event_row(e: Mapping[str, object]) -> str | None:
+    """What is wrong with one stored value event (a dict of event columns), or None: its field, its value
+    (as :func:`check_value` would store it) and its texts. Used to check a backup before restoring it."""
+    subject, name = str(e["subject"]), str(e["field"])
+    allowed = INDICATOR_FIELDS if subject.startswith(INDICATOR_PREFIX) else PROJECT_FIELDS
+    if name not in allowed:
+        return f"field {name[:40]!r} is not a register field of {subject[:40]!r}"
+    try:
+        for key in ("value", "previous"):
+            if e.get(key) is not None and check_value(name, e[key]) != e[key]:
+                return f"{key} {str(e[key])[:40]!r} is not a valid {name}"
+        _check_by(str(e["recorded_by"]))
+        _check_source(e["source"])
+    except InputError as exc:
+        return f"{name}: {exc}"
+    return None
 
 
 def _check_as_of(as_of: object) -> dt.date:
