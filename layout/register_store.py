@@ -104,10 +104,14 @@ class NewEvent:
 class RegisterStore:
     """The register's SQLite file: schema and migrations, transactions, inserts and queries."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, create: bool = True) -> None:
         self.path = Path(path)
         if self.path.exists() and self.path.is_dir():
             raise InputError(f"register {self.path} is a folder; give a file path such as data/register.sqlite")
+        if not create and not self.path.is_file():
+            raise InputError(f"register {self.path} does not exist; check --register or LAYOUT_REGISTER (a "
+                             "register is created by its first report: register set or import --apply)",
+                             code="reg_missing", path=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.migrated_from: str | None = None  # "1" when this open migrated a version-1 file
         self.migration_backup: Path | None = None
@@ -162,7 +166,9 @@ class RegisterStore:
         """Create the schema in a new file, or migrate an older one step by step (keeping a copy first)."""
         with self.connection() as conn:
             version = self._version(conn)
-        if version is not None and version != SCHEMA_VERSION and version in MIGRATIONS:
+        if version == SCHEMA_VERSION:
+            return  # nothing to write: opening a current register never takes the write lock
+        if version is not None and version in MIGRATIONS:
             self.migration_backup = self.backup_to(_free_name(self.path, f".v{version}.bak"))
         with self.transaction() as conn:
             version = self._version(conn)

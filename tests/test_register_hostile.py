@@ -137,3 +137,45 @@ def test_gbk_bytes_in_a_cli_note_give_one_line(reg, tmp_path):
     err = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 2 and "Traceback" not in err and "undecodable byte" in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_read_commands_on_a_mistyped_register_create_nothing(tmp_path, monkeypatch):
+    missing = tmp_path / "typo" / "registr.sqlite"
+    monkeypatch.setenv("LAYOUT_REGISTER", str(missing))
+    runner = CliRunner()
+    for args in (["show"], ["history"], ["history", "--json"], ["export", "-o", str(tmp_path / "x.xlsx")],
+                 ["backup", "-o", str(tmp_path / "b.sqlite")], ["undo", "3", "--by", "a"]):
+        out = runner.invoke(main, ["register", *args])
+        assert out.exit_code == 2, (args, out.output)
+        assert f"错误：台账文件 {missing} 不存在" in out.output and "Traceback" not in out.output
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "x.xlsx").exists()
+
+
+def test_opening_a_current_register_takes_no_write_lock(reg):
+    import time
+
+    holder = sqlite3.connect(reg.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another officer's long import holds the write lock
+    try:
+        t0 = time.perf_counter()
+        again = Register(reg.path)
+        assert again.state().loc["P002", "progress"] == 30
+        assert len(list(again.iter_history())) == 3
+        assert time.perf_counter() - t0 < 5  # before: the open waited for the lock (30 s), then failed
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_history_needs_no_data_stack(reg):
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from layout.cli import main; "
+            f"out = CliRunner().invoke(main, ['register', '--register', {str(reg.path)!r}, 'history']); "
+            "assert out.output.count('#') == 3, out.output; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pyproj', 'geopandas') if m in sys.modules))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert out.stdout.strip() == "[]", out.stderr
