@@ -51,6 +51,7 @@ from layout.register_vocab import (  # noqa: F401 (re-exported: the register's v
 )
 
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
+MAX_INVEST = 1e9  # 万元 (10 trillion yuan): far above any project, and sums of them cannot overflow
 
 # --------------------------------------------------------------------------------------------
 # Values: parsing and text form
@@ -113,8 +114,8 @@ def check_value(name: str, value: object) -> str | None:
         number = _number(value)
         if name == "progress" and not 0 <= number <= 100:
             raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
-        if name in ("invest_planned", "invest_done") and number < 0:
-            raise InputError(f"should be 万元 (0 or more), got {number:g}")
+        if name in ("invest_planned", "invest_done") and not 0 <= number < MAX_INVEST:
+            raise InputError(f"should be 万元 from 0 to less than {MAX_INVEST:,.0f} (10^9), got {number:g}")
         if name in ("site_lon", "site_lat"):
             number = round(number, SITE_DECIMALS)
         return number_text(number)

@@ -179,3 +179,31 @@ def test_history_needs_no_data_stack(reg):
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                          env={**__import__("os").environ, "PYTHONPATH": str(root)})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_unmodified_sheet_round_trip_records_nothing(reg):
+    from layout.register_sheet import diff_sheet, export_sheet_bytes, read_sheet_bytes
+
+    texts = {"lead_unit": "赫山区商务局（重点办）", "note": "ＡＢＣ全角，１２３ ﬁ ①"}
+    reg.record("P002", texts, by="张三")
+    table = read_sheet_bytes(export_sheet_bytes(reg), name="调度表.xlsx")
+    diff = diff_sheet(table, reg, name="调度表.xlsx")
+    assert diff.problems == [] and diff.changes == []
+    state = reg.state().loc["P002"]
+    assert (state["lead_unit"], state["note"]) == (texts["lead_unit"], texts["note"])  # stored as typed
+
+
+@pytest.mark.parametrize("value", ["1.7976931348623157e308", "1e9", "1000000000", "-1", "inf"])
+def test_investment_is_bounded(reg, value):
+    with pytest.raises(InputError, match="invest_planned"):
+        reg.record("P002", {"invest_planned": value}, by="张三")
+
+
+def test_largest_investments_still_sum(reg):
+    from layout.catalog import load_catalog
+    from layout.evaluate import evaluate
+
+    reg.record_many([("P002", {"invest_planned": 999_999_999.99}), ("P003", {"invest_planned": "999999999"})],
+                    by="张三")
+    total = evaluate(load_catalog(), reg.state(), as_of=dt.date.today()).total["invest_planned"]
+    assert total == pytest.approx(1_999_999_998.99) and total < float("inf")
