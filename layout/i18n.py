@@ -817,6 +817,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                         "register set 或 import --apply）", "The register {path} does not exist; check --register "
                         "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
                         "--apply)"),
+    "err.reg_bad_row": ("台账第 {event} 号事件的日期“{text}”不是 YYYY-MM-DD：文件被本程序以外的方式改动过；"
+                        "请恢复备份（register restore）或联系管理员", "The register's event {event} has the date "
+                        "“{text}”, not YYYY-MM-DD: the file was changed outside this program; restore a backup "
+                        "(register restore) or ask the administrator"),
     "err.reg_xlsx": ("-o 应以 .xlsx 结尾，收到 {name}", "-o should end in .xlsx, got {name}"),
     "err.reg_demo_path": ("register demo 需要 --register 路径：一个单独的文件（如 data/demo.sqlite），不能是默认台账",
                           "register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), never "

@@ -692,10 +692,22 @@ def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _stored_date(event_id: object, text: object) -> dt.date:
+    """The ``as_of`` of a stored event; a damaged one is named by its event id, not a traceback."""
+    try:
+        if isinstance(text, str) and len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(f"the register's event {event_id} has the date {str(text)[:20]!r}, not YYYY-MM-DD: the file was "
+                     "changed outside this program; restore a backup (register restore) or ask the administrator",
+                     code="reg_bad_row", event=event_id, text=str(text)[:20])
+
+
 def _events_frame(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
     df["event_id"] = df["event_id"].astype("int64")
-    df["as_of"] = [dt.date.fromisoformat(v) for v in df["as_of"]]
+    df["as_of"] = [_stored_date(i, v) for i, v in zip(df["event_id"], df["as_of"], strict=True)]
     df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index,
                                dtype=object)
     df["retracted"] = df["retracted"].astype(bool)
@@ -730,7 +742,7 @@ def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
             columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
         else:
             columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
-    columns["last_as_of"] = np.array([dt.date.fromisoformat(r[8]) for r in latest], dtype=object)
+    columns["last_as_of"] = np.array([_stored_date(r[0], r[8]) for r in latest], dtype=object)
     columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
     columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
     out = pd.DataFrame(columns, index=index)

@@ -207,3 +207,17 @@ def test_largest_investments_still_sum(reg):
                     by="张三")
     total = evaluate(load_catalog(), reg.state(), as_of=dt.date.today()).total["invest_planned"]
     assert total == pytest.approx(1_999_999_998.99) and total < float("inf")
+
+
+def test_a_damaged_row_is_named_by_its_event_id(reg):
+    con = sqlite3.connect(reg.path)
+    con.execute("UPDATE events SET as_of = '2025-13-45' WHERE event_id = 2")
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="event 2 has the date '2025-13-45'") as err:
+        reg.state()
+    assert err.value.code == "reg_bad_row"
+    out = CliRunner().invoke(main, ["register", "--register", str(reg.path), "show"])
+    assert out.exit_code == 2 and "错误：台账第 2 号事件的日期“2025-13-45”不是 YYYY-MM-DD" in out.output
+    out = CliRunner().invoke(main, ["register", "--register", str(reg.path), "history"])
+    assert out.exit_code == 0 and "#2 2025-13-45" in out.output  # history still lists it, to find and fix
