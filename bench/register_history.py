@@ -78,11 +78,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--path", type=Path, default=Path("/tmp/register_history_bench.sqlite"))
+    parser.add_argument("--reuse", action="store_true", help="Use the register at --path as it is.")
     args = parser.parse_args()
-    t0 = time.perf_counter()
-    generate(args.path, args.events)
-    print(f"generated {args.events:,} events in {time.perf_counter() - t0:.1f} s "
-          f"({args.path.stat().st_size / 1e6:.0f} MB)")
+    if not args.reuse:
+        t0 = time.perf_counter()
+        generate(args.path, args.events)
+        print(f"generated {args.events:,} events in {time.perf_counter() - t0:.1f} s "
+              f"({args.path.stat().st_size / 1e6:.0f} MB)")
+    small = args.path.with_name("register_history_small.sqlite")
+    generate(small, 1000)
+    first, total, lines, peak = time_cli(small)
+    print(f"baseline, history of 1,000 events: first line {first:.2f} s, peak RSS ≤ {peak:.0f} MB")
     for label, extra in (("history (all)", ()), ("history --project P050", ("--project", "P050")),
                          ("history --by officer3 --from 2023-01-01", ("--by", "officer3", "--from", "2023-01-01"))):
         first, total, lines, peak = time_cli(args.path, *extra)
