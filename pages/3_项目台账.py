@@ -402,9 +402,12 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
             t("reg.fix", lang): [p.fix for p in diff.problems],
         }), hide_index=True)
         return
-    if not diff.changes:
+    if not diff.changes and not diff.confirmed:
         st.success(t("reg.sheet_same", lang))
         return
+    if diff.confirmed:  # dated rows with unchanged values: reports that count for 最近报送
+        st.info(t("reg.sheet_confirmed", lang, n=len(diff.confirmed),
+                  ids="、".join(project for _, project, _, _ in diff.confirmed[:10])))
     st.markdown(t("reg.sheet_changes", lang, n=len(diff.changes), projects=len({c.project for c in diff.changes})))
     st.dataframe(pd.DataFrame({
         t("batch.row", lang): [c.row for c in diff.changes],
