@@ -533,6 +533,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.source_help": ("如 3月调度会、现场核实", "e.g. March progress meeting, site visit"),
     "reg.save": ("保存", "Save"),
     "reg.nothing": ("没有修改。", "Nothing changed."),
+    "reg.confirmed": ("其中 {n} 项已确认（无变化），计入最近报送。", "{n} value(s) confirmed (no change), counted as "
+                      "the latest report."),
     "reg.conflict": ("打开表单后，已有其他人保存了此项目。请核对两个值后再保存。",
                      "Someone else saved this project after you opened the form. Compare the values before saving."),
     "reg.conflict_opened": ("打开时", "When opened"),

@@ -312,6 +312,8 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
     if submitted:
         mine = {f: str(SS.get(f"w_reg_e_{f}", "")).strip() for f in EDIT_FIELDS}
         changes = {f: (v or None) for f, v in mine.items() if v != snap["values"][f]}
+        if not changes:  # saving unchanged values is a report: the library keeps them as confirmations
+            changes = {f: v for f, v in mine.items() if v}
         if not changes:
             st.info(t("reg.nothing", lang))
             return
@@ -366,6 +368,8 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
         st.error(t("error.generic", lang, error=exc))
         return False
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
+    if reg.confirmed:
+        SS["reg_flash"] += " " + t("reg.confirmed", lang, n=reg.confirmed)
     if reg.warnings:
         SS["reg_flash_warn"] = "\n".join(reg.warnings)
     SS.pop("reg_pending", None)
