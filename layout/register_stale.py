@@ -21,9 +21,12 @@ from layout.register_vocab import FIELD_LABELS, status_label
 class StaleEditError(InputError):
     """An edit made on values the register has moved on from; :attr:`conflicts` lists what changed."""
 
-    def __init__(self, message: str, *, conflicts: list[Conflict], **args: object) -> None:
+    def __init__(self, message: str, *, conflicts: list[Conflict] | None = None, **args: object) -> None:
         super().__init__(message, **args)
-        self.conflicts = conflicts
+        self.conflicts = list(conflicts or [])
+
+    def __reduce__(self):  # keeps the conflicts through pickling too
+        return (_rebuild_stale, (str(self), self.code, self.args_, self.conflicts))
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,7 @@ def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str,
         raise StaleEditError(f"{subject} changed since you read it — {en}; nothing was saved: read it again "
                              "and redo your change", conflicts=conflicts, code="stale_edit", subject=subject,
                              changes_zh=zh, changes_en=en)
+
+
+def _rebuild_stale(message: str, code: str, args: dict, conflicts: list[Conflict]) -> StaleEditError:
+    return StaleEditError(message, conflicts=conflicts, code=code, **args)
