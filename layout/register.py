@@ -1,10 +1,11 @@
 """The project register (项目台账): what officers know about each catalog project, as append-only events.
 
-Nothing is overwritten. Every change is an event (subject, field, new value, previous value, who, when
-recorded, the date the information refers to, source, batch). The state at any date is derived from the
-events: an event is effective at date D when its ``as_of`` <= D, and among the effective events of a
-(subject, field) the one with the highest ``event_id`` wins. Undo appends an event that restores the
-undone event's previous value, dated like the undone event.
+Nothing is overwritten. Every report is an event (subject, field, value, previous value, who, when
+recorded, the date the information refers to, source, batch, kind). The state at date D is derived from
+the events: per (subject, field), the non-retracted report with the greatest ``as_of`` <= D wins, and
+among reports of the same date the latest recorded (a correction). A report that repeats the value in
+effect is kept as a confirmation (it counts for the latest report date). Undo appends a retraction
+pointing at one event: that event stops counting at every date; undoing the retraction restores it.
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
 in :mod:`layout.register_store`.
@@ -16,7 +17,6 @@ import datetime as dt
 import math
 import os
 import re
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,138 +27,41 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
+from layout.register_stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
 from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
-from layout.settings import REGISTER_ENV, data_dir, env_text
+from layout.register_values import (  # noqa: F401 (re-exported)
+    MAX_INVEST,
+    check_as_of,
+    check_by,
+    check_event_row,
+    check_source,
+    check_text,
+    check_value,
+    number_text,
+    parse_date,
+    parse_status,
+)
+from layout.register_vocab import (  # noqa: F401 (re-exported: the register's vocabulary)
+    COMPLETED,
+    FIELD_LABELS,
+    INDICATOR_FIELDS,
+    INDICATOR_PREFIX,
+    MAX_TEXT,
+    NUMBER_FIELDS,
+    PROJECT_FIELDS,
+    REGISTER_ENV,
+    SITE_DECIMALS,
+    SITE_FIELDS,
+    STARTED,
+    STATUSES,
+    TEXT_FIELDS,
+    YEAR_FIELDS,
+    YEAR_RANGE,
+    default_register_path,
+    status_label,
+)
 
-STATUSES: dict[str, str] = {
-    "not_started": "未启动", "preparing": "前期工作", "building": "在建", "completed": "已建成",
-    "operating": "已运营", "suspended": "暂停", "cancelled": "取消",
-}
-STARTED = {"building", "completed", "operating"}
-COMPLETED = {"completed", "operating"}
-PROJECT_FIELDS = ("site_lon", "site_lat", "site_source", "status", "progress", "invest_planned",
-                  "invest_done", "start_year", "finish_year", "lead_unit", "note")
-INDICATOR_FIELDS = ("actual_value", "actual_year")
-NUMBER_FIELDS = ("site_lon", "site_lat", "progress", "invest_planned", "invest_done", "actual_value")
-YEAR_FIELDS = ("start_year", "finish_year", "actual_year")
-TEXT_FIELDS = ("site_source", "status", "lead_unit", "note")
-SITE_FIELDS = ("site_lon", "site_lat", "site_source")
-FIELD_LABELS = {
-    "site": "位置", "site_lon": "经度", "site_lat": "纬度", "site_source": "坐标来源", "status": "状态",
-    "progress": "进度(%)", "invest_planned": "计划投资(万元)", "invest_done": "完成投资(万元)",
-    "start_year": "开工年份", "finish_year": "完工年份", "lead_unit": "责任单位", "note": "备注",
-    "actual_value": "实际值", "actual_year": "实际值年份",
-}
-INDICATOR_PREFIX = "indicator:"
-YEAR_RANGE = (1990, 2100)
-MAX_TEXT = 2000
-SITE_DECIMALS = 7
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
-
-
-def default_register_path() -> Path:
-    """``$LAYOUT_REGISTER`` when set, else ``register.sqlite`` in the data folder (:func:`layout.settings.data_dir`;
-    ``data/`` in a checkout, git-ignored)."""
-    env = env_text(REGISTER_ENV)
-    return Path(env) if env else data_dir() / "register.sqlite"
-
-
-# --------------------------------------------------------------------------------------------
-# Values: parsing and text form
-
-
-def parse_status(value: object) -> str:
-    """A status id from an id, a Chinese name or an English word; raises InputError naming the allowed ones."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    key = text.lower().replace(" ", "_").replace("-", "_")
-    if key in STATUSES:
-        return key
-    for sid, zh in STATUSES.items():
-        if text == zh:
-            return sid
-    allowed = "、".join(STATUSES.values())
-    raise InputError(f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}")
-
-
-def status_label(status_id: str, lang: str = "zh") -> str:
-    """The Chinese name of a status id (the id itself in English, with underscores as spaces)."""
-    if not status_id:
-        return ""
-    return STATUSES.get(status_id, status_id) if lang == "zh" else status_id.replace("_", " ")
-
-
-def _number(value: object) -> float:
-    if isinstance(value, bool):
-        raise InputError(f"should be a number, got {value!r}")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InputError(f"should be a number, got {str(value).strip()!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"should be a finite number, got {value!r}")
-    return number
-
-
-def number_text(number: float) -> str:
-    """The stored text of a number: integers without a decimal point, others in shortest form."""
-    return str(int(number)) if float(number).is_integer() and abs(number) < 1e15 else repr(float(number))
-
-
-def check_value(name: str, value: object) -> str | None:
-    """Validate one field's value and return its stored text (None clears the field).
-
-    Raises
-    ------
-    InputError
-        With the expected form and what arrived (the caller adds the subject and field).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str) and not value.strip():
-        return None
-    if name == "status":
-        return parse_status(value)
-    if name in YEAR_FIELDS:
-        number = _number(value)
-        if not number.is_integer() or not YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-            raise InputError(f"should be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, got {value!r}")
-        return str(int(number))
-    if name in NUMBER_FIELDS:
-        number = _number(value)
-        if name == "progress" and not 0 <= number <= 100:
-            raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
-        if name in ("invest_planned", "invest_done") and number < 0:
-            raise InputError(f"should be 万元 (0 or more), got {number:g}")
-        if name in ("site_lon", "site_lat"):
-            number = round(number, SITE_DECIMALS)
-        return number_text(number)
-    if name in ("site_source", "lead_unit", "note"):
-        text = str(value).strip()
-        if len(text) > MAX_TEXT:
-            raise InputError(f"should be at most {MAX_TEXT} characters, got {len(text)}")
-        return text
-    raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
-
-
-def parse_date(value: object, *, name: str = "as_of") -> dt.date:
-    """A date from a ``date``/``datetime`` or text ``YYYY-MM-DD`` (also ``YYYY/MM/DD``, ``YYYY年M月D日``)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00:00)?", text)
-    if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
-    raise InputError(f"{name} should be a date like 2026-03-31, got {text!r}")
-
 
 # --------------------------------------------------------------------------------------------
 # Sites
@@ -244,6 +147,7 @@ class Register:
         self.store = RegisterStore(self.path)
         self._catalog = catalog
         self.warnings: list[str] = []  # warnings of the latest record/record_many call
+        self.confirmed = 0  # confirmations (reports of unchanged values) of the latest call
 
     @cached_property
     def catalog(self) -> pd.DataFrame:
@@ -347,7 +251,11 @@ class Register:
             problems.append(f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
                             "check the numbers and the coordinate system (--crs)")
             return
-        site_source = str(changes.get("site_source") or source or "").strip()
+        try:
+            site_source = check_text(changes.get("site_source") or source or "")
+        except InputError as exc:
+            problems.append(f"{subject} site_source: {exc}")
+            return
         if not site_source:
             problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); "
                             "give --source")
@@ -364,51 +272,63 @@ class Register:
 
     # -- writing
 
-    def _append(self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str, now: str) -> list[int]:
+    def _append(self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str,
+                now: str) -> list[tuple[int, str]]:
         ids = []
         for name, value in plan.values.items():
             found, previous = self.store.effective_value(conn, plan.subject, name, as_of)
-            if found and previous == value:
-                continue
             if not found and value is None:
                 continue
-            ids.append(self.store.insert_event(conn, NewEvent(
+            kind = "confirm" if found and previous == value else "set"
+            ids.append((self.store.insert_event(conn, NewEvent(
                 batch_id=batch, subject=plan.subject, field=name, value=value, previous=previous, by=by,
-                recorded_at=now, as_of=as_of, source=plan.sources.get(name, source))))
+                recorded_at=now, as_of=as_of, source=plan.sources.get(name, source), kind=kind)), kind))
         return ids
 
     def record(self, subject: str, changes: dict[str, object], *, by: str, source: str = "",
-               as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
-        """Validate and append one event per changed field, in one transaction; return the event ids.
+               as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False,
+               expected: Mapping[str, object] | int | None = None) -> list[int]:
+        """Validate and append one event per reported field, in one transaction; return the event ids.
 
-        Unchanged values append nothing. Warnings (e.g. invest_done > invest_planned) are kept in
-        :attr:`warnings`.
+        A field reported with the value already in effect at ``as_of`` is stored as a confirmation
+        (kind ``confirm``): the report counts for 最近报送 without changing a value. Warnings (e.g.
+        invest_done > invest_planned) are kept in :attr:`warnings`; :attr:`confirmed` counts the
+        confirmations of this call.
+
+        Parameters
+        ----------
+        expected
+            What the editor saw before changing: the values of the fields (``{field: value}``, ""/None
+            for empty), or the id of the last event of ``subject`` they saw. When the register has moved
+            on since, nothing is written and :class:`StaleEditError` names what changed and who changed it.
 
         Raises
         ------
         InputError
-            Naming the subject and field of every problem.
+            Naming the subject and field of every problem; :class:`StaleEditError` for a stale edit.
         """
         return self.record_many([(subject, changes)], by=by, source=source, as_of=as_of, batch=batch,
-                                confirm=confirm)
+                                confirm=confirm, expected=None if expected is None else {subject: expected})
 
     def record_many(self, rows: list[tuple[str, dict[str, object]]], *, by: str, source: str = "",
-                    as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
+                    as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False,
+                    expected: Mapping[str, Mapping[str, object] | int] | None = None) -> list[int]:
         """Record several subjects' changes all-or-nothing (one transaction); every problem is reported.
 
         A row's changes may carry ``as_of`` and ``source`` keys that override the call's for that row
-        (a 调度表 row can give its own date and source).
+        (a 调度表 row can give its own date and source). ``expected`` maps a subject to what its editor
+        saw (see :meth:`record`); it is checked inside the write transaction.
         """
-        by = _check_by(by)
+        by = check_by(by)
         _refuse_mixing(self, by)  # demo and real reports never share a register
-        default_day = _check_as_of(as_of)
+        default_day = check_as_of(as_of)
         current = self.state()
         plans, problems = [], []
         for subject, changes in rows:
             changes = dict(changes)
             try:
-                day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
-                row_source = str(changes.pop("source", None) or source or "")
+                day = check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
+                row_source = check_source(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
                 cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
                 plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
@@ -419,82 +339,107 @@ class Register:
             raise InputError("; ".join(problems))
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
-        now = _utc_now()
         with self.store.transaction() as conn:
+            now = _utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
+            for subject, seen in (expected or {}).items():
+                check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
             ids = []
             for plan, day, row_source in plans:
                 ids += self._append(conn, plan, by=by, source=row_source, as_of=day.isoformat(), batch=batch,
                                     now=now)
-        return ids
+        self.confirmed = sum(1 for _, kind in ids if kind == "confirm")
+        return [i for i, _ in ids]
 
-    def undo(self, event_id: int, *, by: str) -> int:
-        """Append an event restoring what ``event_id`` replaced (dated like it); return the new event's id.
+    def undo(self, event_id: int, *, by: str, reason: str = "") -> int:
+        """Retract ``event_id``: a new event (kind ``retract``) takes it out of the state at every date.
 
-        Undoing a site coordinate undoes the whole site change of its batch (lon, lat and source).
+        Undoing a retraction brings its target back. Undoing a site coordinate undoes the whole site
+        change of its batch (lon, lat and source). Returns the new event's id.
 
         Raises
         ------
         InputError
-            When there is no such event or it was already undone.
+            When there is no such event, or it was retracted already (the message names the event to
+            undo instead).
         """
-        by = _check_by(by)
-        now = _utc_now()
+        by = check_by(by)
+        reason = check_source(reason, "reason")
         with self.store.transaction() as conn:
-            target = self.store.get_event(conn, event_id)
+            now = _utc_now()
+            target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
             if target is None:
-                raise InputError(f"event {event_id}: no such event; see `register history` for event ids")
+                raise InputError(f"event {event_id}: no such event; see `register history` for event ids",
+                                 code="no_event", event=event_id)
             ev = dict(zip(EVENT_COLUMNS, target, strict=True))
-            if (undone := self.store.undone_by(conn, event_id)) is not None:
-                raise InputError(f"event {event_id} was already undone by event {undone}; "
-                                 f"undo event {undone} to bring it back")
+            if (first := self.store.retraction_of(conn, event_id)) is not None:
+                top = self.store.chain_top(conn, event_id)
+                if top == first:
+                    raise InputError(f"event {event_id} was already undone by event {first}; "
+                                     f"undo event {first} to bring it back", code="undone", event=event_id,
+                                     by_event=first)
+                raise InputError(f"event {event_id} was undone by event {first}, and that undo was undone "
+                                 f"(latest: event {top}); undo event {top} to flip it again",
+                                 code="undone_chain", event=event_id, by_event=first, top=top)
             group = [target]
-            if ev["field"] in SITE_FIELDS and ev["undoes"] is None:
-                group = self.store.batch_siblings(conn, ev["batch_id"], ev["subject"], SITE_FIELDS)
+            if ev["field"] in SITE_FIELDS:
+                group = self.store.batch_siblings(conn, ev["batch_id"], ev["subject"], SITE_FIELDS,
+                                                  retractions=ev["kind"] == "retract")
             batch = uuid.uuid4().hex
-            first = None
+            first_id = None
             for row in sorted(group, key=lambda r: r[0] != event_id):
                 e = dict(zip(EVENT_COLUMNS, row, strict=True))
-                if e["event_id"] != event_id and self.store.undone_by(conn, e["event_id"]) is not None:
+                if e["event_id"] != event_id and self.store.retraction_of(conn, e["event_id"]) is not None:
                     continue
-                _, current = self.store.effective_value(conn, e["subject"], e["field"], e["as_of"])
                 new_id = self.store.insert_event(conn, NewEvent(
-                    batch_id=batch, subject=e["subject"], field=e["field"], value=e["previous"], previous=current,
-                    by=by, recorded_at=now, as_of=e["as_of"], source=f"undo of event {e['event_id']}",
-                    undoes=int(e["event_id"])))
-                first = first or new_id
-        return int(first)
+                    batch_id=batch, subject=e["subject"], field=e["field"], value=None, previous=None, by=by,
+                    recorded_at=now, as_of=e["as_of"], source=reason, kind="retract", retracts=int(e["event_id"])))
+                first_id = first_id or new_id
+        return int(first_id)
+
+    def restore(self, src: str | os.PathLike) -> int:
+        """Replace the register with the backup ``src`` after checking it in full (every event row too);
+        the current register is kept under a new ``.bak`` name. Returns the restored event count."""
+        return self.store.restore_from(src, check_row=check_event_row)
 
     # -- reading
 
-    def events(self, subject: str | None = None) -> pd.DataFrame:
-        """Every event (of ``subject`` when given), in id order; ``as_of`` as datetime.date."""
-        return _events_frame(self.store.fetch_events(subject=subject))
+    def events(self, subject: str | None = None, **filters: str | None) -> pd.DataFrame:
+        """Every event (of ``subject`` when given), in id order, with ``retracted`` (bool, now);
+        ``as_of`` as datetime.date. ``filters`` as :meth:`RegisterStore.iter_events`."""
+        return _events_frame(self.store.fetch_events(subject=subject, **filters))
 
-    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> pd.DataFrame:
+    def iter_history(self, **filters: str | None):
+        """Stream events as dicts (:data:`EVENT_COLUMNS` and ``retracted``), oldest first, in constant
+        memory; ``filters`` as :meth:`RegisterStore.iter_events`."""
+        names = (*EVENT_COLUMNS, "retracted")
+        for row in self.store.iter_events(**filters):
+            yield dict(zip(names, row, strict=True))
+
+    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> list[tuple]:
         day = (as_of or dt.date.today()).isoformat()
-        return _events_frame(self.store.fetch_latest(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators))
+        return self.store.fetch_state(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators)
 
     def state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per project with an event effective on or before ``as_of`` (default today).
+
+        Per field, the value of the non-retracted report with the latest date on or before ``as_of``;
+        among reports of the same date, the latest recorded.
 
         Returns
         -------
         pandas.DataFrame
             Index ``project_id``; :data:`PROJECT_FIELDS` (floats for numbers and years, NaN when unset;
-            text "" when unset; status as id) plus ``last_as_of`` (date) and ``last_by``.
+            text "" when unset; status as id) plus ``last_as_of`` (the latest report date, confirmations
+            included) and ``last_by`` (who recorded the latest report).
         """
-        win = self._effective(as_of, indicators=False)
-        out = _pivot(win, PROJECT_FIELDS)
+        out = _pivot(self._effective(as_of, indicators=False), PROJECT_FIELDS).drop(columns="source")
         out.index.name = "project_id"
         return out
 
     def indicator_state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per indicator with an effective event: ``actual_value`` (float), ``actual_year``
         (Int64), ``source``, ``last_by``, ``last_as_of``; index ``indicator_id``."""
-        win = self._effective(as_of, indicators=True)
-        out = _pivot(win, INDICATOR_FIELDS)
-        latest = win.sort_values("event_id").groupby("subject").tail(1).set_index("subject")
-        out["source"] = latest["source"].reindex(out.index).fillna("").astype(str)
+        out = _pivot(self._effective(as_of, indicators=True), INDICATOR_FIELDS)
         out["actual_year"] = out["actual_year"].round().astype("Int64")
         out = out[["actual_value", "actual_year", "source", "last_by", "last_as_of"]]
         out.index = out.index.str.slice(len(INDICATOR_PREFIX))
@@ -515,48 +460,64 @@ def _missing(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def _check_by(by: str) -> str:
-    name = str(by or "").strip()
-    if not name:
-        raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
-    if len(name) > 100:
-        raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
-    return name
-
-
-def _check_as_of(as_of: object) -> dt.date:
-    day = dt.date.today() if as_of is None else parse_date(as_of)
-    if day > dt.date.today():
-        raise InputError(f"as_of {day.isoformat()} is in the future; give the date the information refers to")
-    if day.year < YEAR_RANGE[0]:
-        raise InputError(f"as_of {day.isoformat()} is before {YEAR_RANGE[0]}; check the date")
-    return day
-
-
 def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _stored_date(event_id: object, text: object) -> dt.date:
+    """The ``as_of`` of a stored event; a damaged one is named by its event id, not a traceback."""
+    try:
+        if isinstance(text, str) and len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(f"the register's event {event_id} has the date {str(text)[:20]!r}, not YYYY-MM-DD: the file was "
+                     "changed outside this program; restore a backup (register restore) or ask the administrator",
+                     code="reg_bad_row", event=event_id, text=str(text)[:20])
+
+
 def _events_frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
     df["event_id"] = df["event_id"].astype("int64")
-    df["as_of"] = [dt.date.fromisoformat(v) for v in df["as_of"]]
-    df["undoes"] = pd.Series([None if pd.isna(v) else int(v) for v in df["undoes"]], index=df.index, dtype=object)
+    df["as_of"] = [_stored_date(i, v) for i, v in zip(df["event_id"], df["as_of"], strict=True)]
+    df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index,
+                               dtype=object)
+    df["retracted"] = df["retracted"].astype(bool)
     return df
 
 
-def _pivot(win: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
-    subjects = list(dict.fromkeys(sorted(win["subject"])))
-    out = pd.DataFrame(index=pd.Index(subjects, dtype=object))
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
+    """One row per subject from the winning events ``rows`` (:data:`EVENT_COLUMNS` order): the fields,
+    ``last_as_of`` and ``last_by`` of the latest report (latest date, then latest recorded), and
+    ``source`` of that report (for indicators)."""
+    subjects = sorted({r[2] for r in rows})
+    pos = {s: i for i, s in enumerate(subjects)}
+    values: dict[str, list] = {name: [None] * len(subjects) for name in fields}
+    latest: list[tuple | None] = [None] * len(subjects)
+    for r in rows:
+        i = pos[r[2]]
+        if r[3] in values:
+            values[r[3]][i] = r[4]
+        if latest[i] is None or (r[8], r[0]) > (latest[i][8], latest[i][0]):
+            latest[i] = r
+    index = pd.Index(subjects, dtype=object)
+    columns: dict[str, object] = {}
     for name in fields:
-        rows = win[win["field"] == name].set_index("subject")["value"].reindex(subjects)
         if name in NUMBER_FIELDS or name in YEAR_FIELDS:
-            out[name] = pd.to_numeric(rows, errors="coerce").astype("float64")
+            columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
         else:
-            out[name] = rows.fillna("").astype(str)
-    last = win.sort_values("event_id").groupby("subject")
-    out["last_as_of"] = win.groupby("subject")["as_of"].max().reindex(subjects)
-    out["last_by"] = last.tail(1).set_index("subject")["by"].reindex(subjects).astype(str)
+            columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
+    columns["last_as_of"] = np.array([_stored_date(r[0], r[8]) for r in latest], dtype=object)
+    columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
+    columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
+    out = pd.DataFrame(columns, index=index)
     return out
 
 

@@ -41,6 +41,8 @@ COLUMNS: dict[str, str] = {
     "note": "备注", "as_of": "信息日期", "source": "填报来源",
 }
 CONTEXT = ("id", "name", "county", "zone", "sector")
+#: Cells kept exactly as typed (no NFKC): a round trip must not turn （重点办） into (重点办).
+FREE_TEXT = ("lead_unit", "note", "site_source", "source")
 VALUE_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
                 "note")
 CRS_OPTIONS = {"WGS84": "wgs84", "GCJ-02": "gcj02", "BD-09": "bd09", "CGCS2000": "cgcs2000"}
@@ -227,6 +229,9 @@ class SheetDiff:
     rows: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # for Register.record_many
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. invest_done > invest_planned; applying is allowed
+    #: Rows with a 信息日期 whose filled values equal the register's: (row, project, name, fields). Applying
+    #: records them as confirmations (a report with no change still counts for 最近报送).
+    confirmed: list[tuple[int, str, str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -280,7 +285,10 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
         row_no = i + 2
 
         def cell(key: str, _values=values) -> str:
-            return unsafe_text(_norm(_values[cols[key]])) if key in cols and _values[cols[key]] is not None else ""
+            if key not in cols or _values[cols[key]] is None:
+                return ""
+            raw = _values[cols[key]]  # the officer's own text is kept as typed; codes and numbers normalised
+            return unsafe_text(str(raw).strip() if key in FREE_TEXT else _norm(raw))
 
         def problem(key: str, message: str, fix: str, project: str = "", _row=row_no) -> None:
             column = column_letter(cols[key]) if key in cols else ""
@@ -315,6 +323,7 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             return number_text(value) if isinstance(value, float) else str(value)
 
         changes: dict[str, object] = {}
+        same: dict[str, object] = {}  # filled cells equal to the register: a report, if the row is dated
         for key in VALUE_FIELDS:
             text = cell(key)
             if not text:
@@ -331,6 +340,8 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                 changes[key] = new
                 diff.changes.append(FieldChange(row_no, pid, plan_name, key, _display(key, current(key)),
                                                 _display(key, new)))
+            elif new is not None:
+                same[key] = new
         _diff_site(cell, problem, current, pid, plan_name, row_no, str(catalog.at[pid, "county"]), changes, diff)
         day = cell("as_of")
         if day:
@@ -338,6 +349,9 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                 when = parse_date(day, name="信息日期")
                 if when > dt.date.today():
                     raise InputError(f"信息日期 {when.isoformat()} is in the future")
+                if same:  # a dated row reports its unchanged values too
+                    diff.confirmed.append((row_no, pid, plan_name, tuple(same)))
+                    changes = {**same, **changes}
                 if changes:
                     changes["as_of"] = when
             except InputError as exc:
@@ -475,7 +489,7 @@ def apply_sheet(diff: SheetDiff, register: Register, *, by: str, batch: str | No
         raise InputError(f"the 调度表 has {len(diff.problems)} problem(s); nothing was applied")
     if not diff.rows:
         return []
-    return register.record_many(diff.rows, by=by, source="调度表", batch=batch)
+    return register.record_many(diff.rows, by=by, source="调度表", batch=batch)  # unchanged values: confirmations
 
 
 def field_label(name: str, lang: str = "zh") -> str:
