@@ -32,7 +32,7 @@ def _speaks(command: Callable) -> Callable:
         try:
             return command(*args, lang=lang, **kwargs)
         except LayoutError as exc:
-            click.echo(t("cli.reg.error", lang, error=error_text(exc, lang)), err=True)
+            click.echo(t("cli.reg.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
             sys.exit(2)
 
     return wrapper
