@@ -7,7 +7,8 @@ events: an event is effective at date D when its ``as_of`` <= D, and among the e
 undone event's previous value, dated like the undone event.
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
-in :mod:`layout.register_store`.
+in :mod:`layout.register_store` (SQLite file, the default) and :mod:`layout.register_pg` (PostgreSQL, for a
+``postgresql://`` location); :func:`open_store` picks one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
+from layout.register_pg import PgRegisterStore, is_server_url
 from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
 
 STATUSES: dict[str, str] = {
@@ -61,6 +63,20 @@ def default_register_path() -> Path:
     """``$LAYOUT_REGISTER`` when set, else ``<repo>/data/register.sqlite`` (``data/`` is git-ignored)."""
     env = os.environ.get(REGISTER_ENV, "").strip()
     return Path(env) if env else REPO_ROOT / "data" / "register.sqlite"
+
+
+def register_location() -> str | Path:
+    """Where the register lives: a ``postgresql://`` URL from ``$LAYOUT_REGISTER``, else
+    :func:`default_register_path` (a SQLite file)."""
+    env = os.environ.get(REGISTER_ENV, "").strip()
+    return env if is_server_url(env) else default_register_path()
+
+
+def open_store(location: str | os.PathLike) -> RegisterStore:
+    """The store for ``location``: PostgreSQL + PostGIS for a ``postgresql://`` URL, else a SQLite file."""
+    if is_server_url(location):
+        return PgRegisterStore(str(location))
+    return RegisterStore(location)
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,15 +249,16 @@ class Register:
     Parameters
     ----------
     path
-        The SQLite file; default :func:`default_register_path`.
+        The SQLite file or a ``postgresql://user@host:5432/db`` URL; default :func:`register_location`.
     catalog
         The catalog table (``id``, ``name``, ``county``) that project ids are checked against; default
         the shipped ``projects_catalog.csv``.
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, catalog: pd.DataFrame | None = None) -> None:
-        self.path = Path(path) if path is not None else default_register_path()
-        self.store = RegisterStore(self.path)
+        self.store = open_store(path if path is not None else register_location())
+        self.path: Path | None = self.store.path  # None for a server register
+        self.location = str(getattr(self.store, "location", self.path))  # for messages (no password)
         self._catalog = catalog
         self.warnings: list[str] = []  # warnings of the latest record/record_many call
 

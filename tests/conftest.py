@@ -26,3 +26,35 @@ def _isolated_register(tmp_path_factory, monkeypatch):
     """Every test gets its own empty project register and no editor key (a developer's data/ is never read)."""
     monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path_factory.mktemp("register") / "register.sqlite"))
     monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL + PostGIS cluster for the session (fails, never skips, without the binaries)."""
+    from pg_server import start_server
+
+    from layout.register_pg import close_pools
+
+    with start_server() as server:
+        yield server
+        close_pools()
+
+
+_db_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty database (PostGIS enabled) on the session's server."""
+    from layout.register_pg import close_pools
+
+    yield pg_server.create_database(f"reg_{os.getpid()}_{next(_db_counter)}")
+    close_pools()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_location(request, tmp_path) -> str:
+    """A fresh register location on each backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "register.sqlite")
+    return request.getfixturevalue("pg_url")
