@@ -326,13 +326,14 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True, help="One report per county (the six county decks for pptx).")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--register", "register_path", default=None,
+              help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
+                   "data/register.sqlite).")
 @click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
               help="An open project with no report for this many months counts as lagging.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
 def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
-                 all_counties: bool, register_path: Path | None, stale_months: int, lang: str) -> None:
+                 all_counties: bool, register_path: str | None, stale_months: int, lang: str) -> None:
     """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
 
     Figures per zone, county and sector (status counts, shares started and completed, investment),
@@ -428,10 +429,11 @@ def _json_value(value: object) -> object:
 
 
 @main.group("register")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The register file (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--register", "register_path", default=None,
+              help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
+                   "data/register.sqlite).")
 @click.pass_context
-def register_group(ctx: click.Context, register_path: Path | None) -> None:
+def register_group(ctx: click.Context, register_path: str | None) -> None:
     """The project register (项目台账): sites, status, progress and investment of the plan's projects.
 
     Every change is kept as an event (who, when, source); nothing is overwritten.
@@ -635,7 +637,7 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool) -> Non
               help="The backup file to write.")
 @click.pass_context
 def register_backup(ctx: click.Context, output: Path) -> None:
-    """A consistent copy of the live register (SQLite online backup).
+    """A consistent copy of the live register as a SQLite file (online backup; one snapshot of a server).
 
     Example: python -m layout register backup -o backups/register_2026-03-31.sqlite
     """
@@ -656,7 +658,30 @@ def register_restore(ctx: click.Context, src: Path) -> None:
     """
     reg = _open_register(ctx)
     count = reg.store.restore_from(src)
-    click.echo(f"restored {count} events from {src} into {reg.path} (previous content: {reg.path.name}.bak)")
+    saved = f"{reg.path.name}.bak" if reg.path is not None else reg.store.saved_copy
+    click.echo(f"restored {count} events from {src} into {reg.location} (previous content: {saved})")
+
+
+@register_group.command("migrate")
+@click.argument("src")
+@click.argument("dst")
+def register_migrate(src: str, dst: str) -> None:
+    """Copy every event of register SRC into the empty register DST, then check both agree.
+
+    SRC and DST: sqlite:///path/register.sqlite (or a plain path) or postgresql://user@host:5432/db.
+    The check compares the whole history and the state of projects and indicators at several dates.
+    Stop writers to SRC first.
+
+    \b
+    Examples:
+      python -m layout register migrate sqlite:///data/register.sqlite postgresql://register_owner@db:5432/register
+      python -m layout register migrate postgresql://register_owner@db:5432/register sqlite:///back.sqlite
+    """
+    from layout.register_migrate import migrate_register
+
+    result = migrate_register(src, dst)
+    days = ", ".join(d.isoformat() for d in result.dates)
+    click.echo(f"copied {result.events} events; checked: same history and same states at {days}")
 
 
 @register_group.command("demo")

@@ -85,11 +85,11 @@ def fill_demo(register: Register, catalog: pd.DataFrame, *, seed: int = 2021) ->
     InputError
         For the default register, or a register that already holds reports and is not a demo register.
     """
-    if register.path.resolve() == default_register_path().resolve():
+    if register.path is not None and register.path.resolve() == default_register_path().resolve():
         raise InputError(f"register {register.path} is the default register; demo data goes into a separate "
                          "file: give --register PATH (e.g. data/demo.sqlite)")
     if not is_demo_register(register) and register.store.count_events():
-        raise InputError(f"register {register.path} already holds real reports; demo data would mix with them — "
+        raise InputError(f"register {register.location} already holds real reports; demo data would mix with them — "
                          "give a new file for the demo register")
     with register.store.transaction() as conn:
         register.store.write_meta(conn, DEMO_KEY, DEMO_SOURCE)

@@ -36,6 +36,8 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 SRID = 4326  # sites are WGS84 longitude/latitude
 WRITE_LOCK_KEY = 0x59594C52  # "YYLR": the advisory lock every write transaction takes first
 POOL_MAX = 8
+CONNECT_TIMEOUT = 15  # seconds
+APP_NAME = "yiyang-register"  # application_name of every connection (pg_stat_activity)
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS register_meta (
@@ -133,13 +135,17 @@ _pools_lock = threading.Lock()
 
 
 def _pool(url: str):
+    import psycopg
     from psycopg_pool import ConnectionPool
 
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
-            pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False, timeout=30,
-                                  kwargs={"autocommit": True, "application_name": "yiyang-register"})
+            psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()  # fail now, not after the pool's wait
+            # check=: a connection broken by a server restart is replaced, not handed out
+            pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False, timeout=CONNECT_TIMEOUT,
+                                  check=ConnectionPool.check_connection,
+                                  kwargs={"autocommit": True, "application_name": APP_NAME})
             pool.open(wait=False)
             _pools[url] = pool
         return pool
