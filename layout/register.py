@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
-from layout.register_pg import PgRegisterStore, is_server_url
+from layout.register_pg import PgRegisterStore, display_url, is_server_url
 from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
 
 STATUSES: dict[str, str] = {
@@ -70,6 +70,11 @@ def register_location() -> str | Path:
     :func:`default_register_path` (a SQLite file)."""
     env = os.environ.get(REGISTER_ENV, "").strip()
     return env if is_server_url(env) else default_register_path()
+
+
+def location_label(location: str | os.PathLike) -> str:
+    """How to name a register location to people: a file's name, a server URL without its password."""
+    return display_url(str(location)) if is_server_url(location) else Path(location).name
 
 
 def open_store(location: str | os.PathLike) -> RegisterStore:

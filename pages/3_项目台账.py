@@ -29,9 +29,10 @@ from layout.register import (  # noqa: E402
     STATUSES,
     Register,
     check_site,
-    default_register_path,
+    location_label,
     number_text,
     overlay_register,
+    register_location,
     status_label,
 )
 from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, read_sheet_bytes  # noqa: E402
@@ -428,8 +429,8 @@ def main() -> None:
         pass
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
-    path = default_register_path()
-    st.caption(t("reg.caption", lang, path=path.name))
+    path = register_location()
+    st.caption(t("reg.caption", lang, path=location_label(path)))
     if msg := SS.pop("reg_flash", None):
         st.success(msg)
     if msg := SS.pop("reg_flash_warn", None):

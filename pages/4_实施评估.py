@@ -34,7 +34,7 @@ from layout.evaluate import (  # noqa: E402
     status_label,
 )
 from layout.i18n import check_lang, t  # noqa: E402
-from layout.register import Register, default_register_path  # noqa: E402
+from layout.register import Register, location_label, register_location  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -177,12 +177,12 @@ except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this f
     pass
 static_assets()
 
-path = str(default_register_path())
+path = str(register_location())
 try:
     reg = open_register(path)
     version = register_version(reg)
 except LayoutError as exc:
-    st.error(t("eval.register_failed", lang, path=path, error=str(exc)))
+    st.error(t("eval.register_failed", lang, path=location_label(path), error=str(exc)))
     st.stop()
 from layout.demo import is_demo_register  # noqa: E402
 
