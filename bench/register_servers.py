@@ -15,7 +15,7 @@ Without ``--url`` a throwaway PostgreSQL + PostGIS cluster is started (tests/pg_
    pure-Python oracle of the rule; both Streamlit servers, asked again, show the same explorer figures,
    equal to the catalog overlaid with the register (each saw the other processes' writes).
 
-    python bench/register_servers.py [--users 20] [--seconds 60] [--url postgresql://…]
+    python bench/register_servers.py [--users 20] [--seconds 60] [--projects 135] [--url postgresql://…]
 
 Prints the figures; exits 1 when an event is lost or a state differs.
 """
@@ -52,14 +52,15 @@ def quarter_ends(today: dt.date) -> list[dt.date]:
 # A writer process: one app server's users
 
 
-def user_loop(reg, catalog, server: int, user: int, deadline: float, log: list, lock: threading.Lock) -> None:
+def user_loop(reg, catalog, server: int, user: int, deadline: float, log: list, lock: threading.Lock,
+              projects: int) -> None:
     from layout.errors import InputError
 
     rng = random.Random(server * 1000 + user)
     name = f"s{server}u{user:02d}"
     days = quarter_ends(dt.date.today())
     mine: list[int] = []
-    ids = list(catalog["id"])
+    ids = list(catalog["id"])[:projects]  # fewer projects: more users on the same record at once
     n = 0
     while time.monotonic() < deadline:
         pid, day, op, n = rng.choice(ids), rng.choice(days), rng.random(), n + 1
@@ -109,7 +110,7 @@ def _missing(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
-def worker(url: str, server: int, users: int, seconds: float, out: Path) -> None:
+def worker(url: str, server: int, users: int, seconds: float, out: Path, projects: int) -> None:
     from layout.catalog import load_catalog
     from layout.register import Register, check_site
 
@@ -120,7 +121,7 @@ def worker(url: str, server: int, users: int, seconds: float, out: Path) -> None
     log: list = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=user_loop, args=(reg, catalog, server, u, deadline, log, lock))
+    threads = [threading.Thread(target=user_loop, args=(reg, catalog, server, u, deadline, log, lock, projects))
                for u in range(users)]
     for t in threads:
         t.start()
@@ -218,7 +219,7 @@ def expected_figures(url: str) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------------
 
 
-def run(url: str, users: int, seconds: float) -> bool:
+def run(url: str, users: int, seconds: float, projects: int) -> bool:
     from app_server import running_app
 
     from layout.register import Register
@@ -231,8 +232,8 @@ def run(url: str, users: int, seconds: float) -> bool:
         print(f"app servers {url_a} and {url_b}; explorer figures before: {before[0]} / {before[1]}")
         outs = [Path(tmp) / f"server{s}.json" for s in (1, 2)]
         shares = (users - users // 2, users // 2)
-        procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, str(s), str(n), str(seconds), str(out)],
-                                  cwd=ROOT) for s, n, out in zip((1, 2), shares, outs, strict=True)]
+        procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, str(s), str(n), str(seconds), str(out),
+                                   str(projects)], cwd=ROOT) for s, n, out in zip((1, 2), shares, outs, strict=True)]
         while not all(o.exists() for o in outs):
             if any(p.poll() not in (None, 0) for p in procs):
                 raise SystemExit("a writer process failed")
@@ -286,22 +287,23 @@ def run(url: str, users: int, seconds: float) -> bool:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        _, _, url, server, users, seconds, out = sys.argv
-        worker(url, int(server), int(users), float(seconds), Path(out))
+        _, _, url, server, users, seconds, out, projects = sys.argv
+        worker(url, int(server), int(users), float(seconds), Path(out), int(projects))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--projects", type=int, default=135, help="how many catalog projects the users write to")
     parser.add_argument("--url", help="an empty register database (default: start a throwaway cluster)")
     args = parser.parse_args()
     if not 2 <= args.users <= 50 or not 0 < args.seconds <= 600:
         parser.error("--users should be 2..50 and --seconds up to 600")
     if args.url:
-        sys.exit(0 if run(args.url, args.users, args.seconds) else 1)
+        sys.exit(0 if run(args.url, args.users, args.seconds, args.projects) else 1)
     from pg_server import start_server
 
     with start_server() as server:
-        ok = run(server.create_database("bench"), args.users, args.seconds)
+        ok = run(server.create_database("bench"), args.users, args.seconds, args.projects)
         with contextlib.suppress(Exception):
             from layout.register_pg import close_pools
 
