@@ -502,6 +502,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.h.recorded_at": ("记录时间 (UTC)", "Recorded (UTC)"),
     "reg.h.source": ("来源/理由", "Source / reason"),
     "reg.h.undoes": ("撤销事件", "Undoes"),
+    "reg.h.retracted": ("已撤销", "Undone"),
+    "reg.retracted": ("已撤销", "undone"),
     "reg.pick": ("选择项目", "Project"),
     "reg.point": ("地图位置", "Map point"),
     "reg.history": ("修改记录", "History"),
@@ -536,6 +538,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.conflict_opened": ("打开时", "When opened"),
     "reg.conflict_now": ("现在（他人已保存）", "Now (saved by someone else)"),
     "reg.conflict_mine": ("您的值", "Yours"),
+    "reg.conflict_by": ("修改人（事件）", "Changed by (event)"),
     "reg.conflict_save": ("以我的值保存", "Save mine"),
     "reg.conflict_reload": ("放弃我的修改并刷新", "Discard mine and reload"),
     "reg.sheet_intro": ("下载调度表（每个项目一行，含当前值），发给各县市区填写；"
@@ -790,6 +793,69 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                    "later"),
     "err.same_file": ("输出文件 {path} 就是输入文件；请换一个输出文件名", "The output {path} is the input file; "
                       "choose another name"),
+    # the register (python -m layout register …, and the 项目台账 page)
+    "err.stale_edit": ("{subject} 在您读取之后已有修改：{changes_zh}。未保存任何内容；请重新读取后再修改",
+                       "{subject} changed since you read it: {changes_en}. Nothing was saved; read it again and "
+                       "redo your change"),
+    "err.no_event": ("事件 {event} 不存在；事件号见 register history", "Event {event} does not exist; see "
+                     "register history for event numbers"),
+    "err.undone": ("事件 {event} 已被事件 {by_event} 撤销；要恢复它，请撤销事件 {by_event}",
+                   "Event {event} was already undone by event {by_event}; undo event {by_event} to bring it back"),
+    "err.undone_chain": ("事件 {event} 曾被事件 {by_event} 撤销，之后该撤销又被撤销（最新为事件 {top}）；"
+                         "要再次撤销，请撤销事件 {top}", "Event {event} was undone by event {by_event} and that undo "
+                         "was undone (latest: event {top}); undo event {top} to flip it again"),
+    "err.reg_nothing_to_set": ("没有要登记的内容：请至少给出 --site、--status、--progress、--invest-planned、"
+                               "--invest-done、--start-year、--finish-year、--unit、--note 之一",
+                               "Nothing to set: give at least one of --site, --status, --progress, "
+                               "--invest-planned, --invest-done, --start-year, --finish-year, --unit, --note"),
+    "err.reg_indicator": ("指标应为 {ids} 之一，收到“{got}”", "The indicator should be one of {ids}, got “{got}”"),
+    "err.reg_source": ("--source：请写明数值来源（如 2025年统计公报）", "--source: say where the value comes from "
+                       "(e.g. 2025年统计公报)"),
+    "err.reg_field": ("--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
+                      "--field should be a register field (status, progress, invest_planned …), got “{got}”"),
+    "err.reg_xlsx": ("-o 应以 .xlsx 结尾，收到 {name}", "-o should end in .xlsx, got {name}"),
+    "err.reg_demo_path": ("register demo 需要 --register 路径：一个单独的文件（如 data/demo.sqlite），不能是默认台账",
+                          "register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), never "
+                          "the default register"),
+    "cli.reg.error": ("错误：{error}", "error: {error}"),
+    "cli.reg.warning": ("警告：{warning}", "warning: {warning}"),
+    "cli.reg.colon": ("：", ": "),
+    "cli.reg.change": ("{field}：{old} → {new}", "{field}: {old} → {new}"),
+    "cli.reg.confirmation": ("{field}：{value}（已确认，无变化）", "{field}: {value} (confirmed, no change)"),
+    "cli.reg.retraction": ("撤销事件 #{event}（{field}）", "undo of event #{event} ({field})"),
+    "cli.reg.by_at": ("  {by} 记录于 {at}", "  by {by} at {at}"),
+    "cli.reg.source": ("  来源：{source}", "  source: {source}"),
+    "cli.reg.reason": ("  理由：{source}", "  reason: {source}"),
+    "cli.reg.retracted_mark": ("  [已撤销]", "  [undone]"),
+    "cli.reg.nothing": ("没有登记任何内容（清空一个从未填报的字段不算报送）",
+                        "nothing recorded (clearing a field that was never reported is not a report)"),
+    "cli.reg.confirmed_only": ("已确认（无变化）：{n} 项与台账一致，已记为本次报送",
+                               "confirmed (no change): {n} value(s) match the register; kept as this report"),
+    "cli.reg.recorded": ("已记录 {n} 项修改", "recorded {n} change(s)"),
+    "cli.reg.recorded_confirmed": ("已记录 {n} 项修改，{confirmed} 项已确认（无变化）",
+                                   "recorded {n} change(s), {confirmed} confirmed (no change)"),
+    "cli.reg.no_entries": ("台账中没有登记", "no register entries"),
+    "cli.reg.last_as_of": ("最近报送", "last_as_of"),
+    "cli.reg.last_by": ("报送人", "last_by"),
+    "cli.reg.no_events": ("没有事件", "no events"),
+    "cli.reg.undone": ("已撤销事件 {event}（撤销记录为事件 {new}）", "event {event} undone by event {new}"),
+    "cli.reg.wrote": ("已写出 {path}（{size}）", "wrote {path} ({size})"),
+    "cli.reg.import_problems": ("{name}：有 {n} 处问题；未导入任何内容", "{name}: {n} problem(s); nothing was applied"),
+    "cli.reg.ignored": ("{name}：忽略的列：{columns}", "{name}: ignored column(s): {columns}"),
+    "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the 调度表 matches the register"),
+    "cli.reg.import_dry": ("{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
+                           "{n} change(s) in {projects} project(s); nothing applied (add --apply)"),
+    "cli.reg.import_applied": ("已导入 {projects} 个项目的 {n} 处修改：{events} 条事件",
+                               "applied {n} change(s) in {projects} project(s): {events} event(s)"),
+    "cli.reg.backup": ("已写出 {path}（{n} 条事件）", "wrote {path} ({n} events)"),
+    "cli.reg.restored": ("已从 {src} 恢复 {n} 条事件到 {path}（原内容保存为 {bak}）",
+                         "restored {n} events from {src} into {path} (previous content: {bak})"),
+    "cli.reg.migrated": ("已复制 {n} 条事件；已核对：历史相同，以下日期的状态相同：{dates}",
+                         "copied {n} events; checked: same history and same states at {dates}"),
+    "cli.reg.demo": ("{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 "
+                     "--register {path}",
+                     "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or "
+                     "--register {path}."),
 }
 STRINGS.update(_TABLE_STRINGS)
 

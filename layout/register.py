@@ -1,10 +1,11 @@
 """The project register (项目台账): what officers know about each catalog project, as append-only events.
 
-Nothing is overwritten. Every change is an event (subject, field, new value, previous value, who, when
-recorded, the date the information refers to, source, batch). The state at any date is derived from the
-events: an event is effective at date D when its ``as_of`` <= D, and among the effective events of a
-(subject, field) the one with the highest ``event_id`` wins. Undo appends an event that restores the
-undone event's previous value, dated like the undone event.
+Nothing is overwritten. Every report is an event (subject, field, value, previous value, who, when
+recorded, the date the information refers to, source, batch, kind). The state at date D is derived from
+the events: per (subject, field), the non-retracted report with the greatest ``as_of`` <= D wins, and
+among reports of the same date the latest recorded (a correction). A report that repeats the value in
+effect is kept as a confirmation (it counts for the latest report date). Undo appends a retraction
+pointing at one event: that event stops counting at every date; undoing the retraction restores it.
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
 in :mod:`layout.register_store` (SQLite file, the default) and :mod:`layout.register_pg` (PostgreSQL, for a
@@ -248,6 +249,82 @@ class _Plan:
     warnings: list[str] = field(default_factory=list)
 
 
+class StaleEditError(InputError):
+    """An edit made on values the register has moved on from; :attr:`conflicts` lists what changed."""
+
+    def __init__(self, message: str, *, conflicts: list[Conflict], **args: object) -> None:
+        super().__init__(message, **args)
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field changed since the editor read it: what they saw, what it is now, who changed it."""
+
+    subject: str
+    field: str
+    seen: str | None
+    now: str | None
+    by: str
+    event_id: int
+    recorded_at: str
+
+
+def _shown(field_name: str, value: str | None, lang: str) -> str:
+    if value is None or value == "":
+        return "∅"
+    return status_label(value, lang) if field_name == "status" else value
+
+
+def _conflict_text(c: Conflict, lang: str) -> str:
+    name = FIELD_LABELS.get(c.field, c.field) if lang == "zh" else c.field
+    seen, now = _shown(c.field, c.seen, lang), _shown(c.field, c.now, lang)
+    if lang == "zh":
+        return f"{name}：您看到的是 {seen}，现在是 {now}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
+    return f"{name}: you saw {seen}, now {now} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
+
+
+def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str, object] | int, *,
+                    today: dt.date) -> None:
+    """Raise :class:`StaleEditError` when ``subject`` moved on from what its editor ``seen``.
+
+    ``seen`` is either ``{field: value}`` (compared, as stored texts, with the state on ``today``) or the
+    id of the last event of ``subject`` the editor saw (any later event of the subject is a change).
+    Call it inside the write transaction, so nothing can slip in between the check and the write.
+    """
+    conflicts: list[Conflict] = []
+    if isinstance(seen, (int, np.integer)) and not isinstance(seen, bool):
+        for row in store.events_after(conn, subject, int(seen)):
+            e = dict(zip(EVENT_COLUMNS, row, strict=True))
+            undo = f"(撤销事件 {e['retracts']} / undo of event {e['retracts']})"
+            now = undo if e["kind"] == "retract" else e["value"]
+            conflicts.append(Conflict(subject, e["field"], e["previous"], now, e["by"], int(e["event_id"]),
+                                      e["recorded_at"]))
+    elif isinstance(seen, Mapping):
+        for name, value in seen.items():
+            try:
+                want = check_value(str(name), value)
+            except InputError:
+                want = str(value).strip() or None
+            row = store.effective_event(conn, subject, str(name), today.isoformat())
+            now = row[4] if row else None
+            if now != want:
+                last = store.last_event(conn, subject, str(name))
+                e = dict(zip(EVENT_COLUMNS, last, strict=True)) if last else {"by": "", "event_id": 0,
+                                                                               "recorded_at": ""}
+                conflicts.append(Conflict(subject, str(name), want, now, e["by"], int(e["event_id"]),
+                                          e["recorded_at"]))
+    else:
+        raise InputError(f"expected should be the values you saw ({{field: value}}) or the last event id you "
+                         f"saw, got {seen!r}")
+    if conflicts:
+        zh = "；".join(_conflict_text(c, "zh") for c in conflicts)
+        en = "; ".join(_conflict_text(c, "en") for c in conflicts)
+        raise StaleEditError(f"{subject} changed since you read it — {en}; nothing was saved: read it again "
+                             "and redo your change", conflicts=conflicts, code="stale_edit", subject=subject,
+                             changes_zh=zh, changes_en=en)
+
+
 class Register:
     """The register at ``path`` (created with its schema on first use).
 
@@ -266,6 +343,7 @@ class Register:
         self.location = str(getattr(self.store, "location", self.path))  # for messages (no password)
         self._catalog = catalog
         self.warnings: list[str] = []  # warnings of the latest record/record_many call
+        self.confirmed = 0  # confirmations (reports of unchanged values) of the latest call
 
     @cached_property
     def catalog(self) -> pd.DataFrame:
@@ -386,40 +464,52 @@ class Register:
 
     # -- writing
 
-    def _append(self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str, now: str) -> list[int]:
+    def _append(self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str,
+                now: str) -> list[tuple[int, str]]:
         ids = []
         for name, value in plan.values.items():
             found, previous = self.store.effective_value(conn, plan.subject, name, as_of)
-            if found and previous == value:
-                continue
             if not found and value is None:
                 continue
-            ids.append(self.store.insert_event(conn, NewEvent(
+            kind = "confirm" if found and previous == value else "set"
+            ids.append((self.store.insert_event(conn, NewEvent(
                 batch_id=batch, subject=plan.subject, field=name, value=value, previous=previous, by=by,
-                recorded_at=now, as_of=as_of, source=plan.sources.get(name, source))))
+                recorded_at=now, as_of=as_of, source=plan.sources.get(name, source), kind=kind)), kind))
         return ids
 
     def record(self, subject: str, changes: dict[str, object], *, by: str, source: str = "",
-               as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
-        """Validate and append one event per changed field, in one transaction; return the event ids.
+               as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False,
+               expected: Mapping[str, object] | int | None = None) -> list[int]:
+        """Validate and append one event per reported field, in one transaction; return the event ids.
 
-        Unchanged values append nothing. Warnings (e.g. invest_done > invest_planned) are kept in
-        :attr:`warnings`.
+        A field reported with the value already in effect at ``as_of`` is stored as a confirmation
+        (kind ``confirm``): the report counts for 最近报送 without changing a value. Warnings (e.g.
+        invest_done > invest_planned) are kept in :attr:`warnings`; :attr:`confirmed` counts the
+        confirmations of this call.
+
+        Parameters
+        ----------
+        expected
+            What the editor saw before changing: the values of the fields (``{field: value}``, ""/None
+            for empty), or the id of the last event of ``subject`` they saw. When the register has moved
+            on since, nothing is written and :class:`StaleEditError` names what changed and who changed it.
 
         Raises
         ------
         InputError
-            Naming the subject and field of every problem.
+            Naming the subject and field of every problem; :class:`StaleEditError` for a stale edit.
         """
         return self.record_many([(subject, changes)], by=by, source=source, as_of=as_of, batch=batch,
-                                confirm=confirm)
+                                confirm=confirm, expected=None if expected is None else {subject: expected})
 
     def record_many(self, rows: list[tuple[str, dict[str, object]]], *, by: str, source: str = "",
-                    as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False) -> list[int]:
+                    as_of: dt.date | None = None, batch: str | None = None, confirm: bool = False,
+                    expected: Mapping[str, Mapping[str, object] | int] | None = None) -> list[int]:
         """Record several subjects' changes all-or-nothing (one transaction); every problem is reported.
 
         A row's changes may carry ``as_of`` and ``source`` keys that override the call's for that row
-        (a 调度表 row can give its own date and source).
+        (a 调度表 row can give its own date and source). ``expected`` maps a subject to what its editor
+        saw (see :meth:`record`); it is checked inside the write transaction.
         """
         by = _check_by(by)
         default_day = _check_as_of(as_of)
@@ -442,80 +532,102 @@ class Register:
         batch = batch or uuid.uuid4().hex
         now = _utc_now()
         with self.store.transaction() as conn:
+            for subject, seen in (expected or {}).items():
+                check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
             ids = []
             for plan, day, row_source in plans:
                 ids += self._append(conn, plan, by=by, source=row_source, as_of=day.isoformat(), batch=batch,
                                     now=now)
-        return ids
+        self.confirmed = sum(1 for _, kind in ids if kind == "confirm")
+        return [i for i, _ in ids]
 
-    def undo(self, event_id: int, *, by: str) -> int:
-        """Append an event restoring what ``event_id`` replaced (dated like it); return the new event's id.
+    def undo(self, event_id: int, *, by: str, reason: str = "") -> int:
+        """Retract ``event_id``: a new event (kind ``retract``) takes it out of the state at every date.
 
-        Undoing a site coordinate undoes the whole site change of its batch (lon, lat and source).
+        Undoing a retraction brings its target back. Undoing a site coordinate undoes the whole site
+        change of its batch (lon, lat and source). Returns the new event's id.
 
         Raises
         ------
         InputError
-            When there is no such event or it was already undone.
+            When there is no such event, or it was retracted already (the message names the event to
+            undo instead).
         """
         by = _check_by(by)
+        reason = str(reason or "").strip()
+        if len(reason) > MAX_TEXT:
+            raise InputError(f"reason: at most {MAX_TEXT} characters, got {len(reason)}")
         now = _utc_now()
         with self.store.transaction() as conn:
-            target = self.store.get_event(conn, event_id)
+            target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
             if target is None:
-                raise InputError(f"event {event_id}: no such event; see `register history` for event ids")
+                raise InputError(f"event {event_id}: no such event; see `register history` for event ids",
+                                 code="no_event", event=event_id)
             ev = dict(zip(EVENT_COLUMNS, target, strict=True))
-            if (undone := self.store.undone_by(conn, event_id)) is not None:
-                raise InputError(f"event {event_id} was already undone by event {undone}; "
-                                 f"undo event {undone} to bring it back")
+            if (first := self.store.retraction_of(conn, event_id)) is not None:
+                top = self.store.chain_top(conn, event_id)
+                if top == first:
+                    raise InputError(f"event {event_id} was already undone by event {first}; "
+                                     f"undo event {first} to bring it back", code="undone", event=event_id,
+                                     by_event=first)
+                raise InputError(f"event {event_id} was undone by event {first}, and that undo was undone "
+                                 f"(latest: event {top}); undo event {top} to flip it again",
+                                 code="undone_chain", event=event_id, by_event=first, top=top)
             group = [target]
-            if ev["field"] in SITE_FIELDS and ev["undoes"] is None:
-                group = self.store.batch_siblings(conn, ev["batch_id"], ev["subject"], SITE_FIELDS)
+            if ev["field"] in SITE_FIELDS:
+                group = self.store.batch_siblings(conn, ev["batch_id"], ev["subject"], SITE_FIELDS,
+                                                  retractions=ev["kind"] == "retract")
             batch = uuid.uuid4().hex
-            first = None
+            first_id = None
             for row in sorted(group, key=lambda r: r[0] != event_id):
                 e = dict(zip(EVENT_COLUMNS, row, strict=True))
-                if e["event_id"] != event_id and self.store.undone_by(conn, e["event_id"]) is not None:
+                if e["event_id"] != event_id and self.store.retraction_of(conn, e["event_id"]) is not None:
                     continue
-                _, current = self.store.effective_value(conn, e["subject"], e["field"], e["as_of"])
                 new_id = self.store.insert_event(conn, NewEvent(
-                    batch_id=batch, subject=e["subject"], field=e["field"], value=e["previous"], previous=current,
-                    by=by, recorded_at=now, as_of=e["as_of"], source=f"undo of event {e['event_id']}",
-                    undoes=int(e["event_id"])))
-                first = first or new_id
-        return int(first)
+                    batch_id=batch, subject=e["subject"], field=e["field"], value=None, previous=None, by=by,
+                    recorded_at=now, as_of=e["as_of"], source=reason, kind="retract", retracts=int(e["event_id"])))
+                first_id = first_id or new_id
+        return int(first_id)
 
     # -- reading
 
-    def events(self, subject: str | None = None) -> pd.DataFrame:
-        """Every event (of ``subject`` when given), in id order; ``as_of`` as datetime.date."""
-        return _events_frame(self.store.fetch_events(subject=subject))
+    def events(self, subject: str | None = None, **filters: str | None) -> pd.DataFrame:
+        """Every event (of ``subject`` when given), in id order, with ``retracted`` (bool, now);
+        ``as_of`` as datetime.date. ``filters`` as :meth:`RegisterStore.iter_events`."""
+        return _events_frame(self.store.fetch_events(subject=subject, **filters))
 
-    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> pd.DataFrame:
+    def iter_history(self, **filters: str | None):
+        """Stream events as dicts (:data:`EVENT_COLUMNS` and ``retracted``), oldest first, in constant
+        memory; ``filters`` as :meth:`RegisterStore.iter_events`."""
+        names = (*EVENT_COLUMNS, "retracted")
+        for row in self.store.iter_events(**filters):
+            yield dict(zip(names, row, strict=True))
+
+    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> list[tuple]:
         day = (as_of or dt.date.today()).isoformat()
-        return _events_frame(self.store.fetch_latest(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators))
+        return self.store.fetch_state(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators)
 
     def state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per project with an event effective on or before ``as_of`` (default today).
+
+        Per field, the value of the non-retracted report with the latest date on or before ``as_of``;
+        among reports of the same date, the latest recorded.
 
         Returns
         -------
         pandas.DataFrame
             Index ``project_id``; :data:`PROJECT_FIELDS` (floats for numbers and years, NaN when unset;
-            text "" when unset; status as id) plus ``last_as_of`` (date) and ``last_by``.
+            text "" when unset; status as id) plus ``last_as_of`` (the latest report date, confirmations
+            included) and ``last_by`` (who recorded the latest report).
         """
-        win = self._effective(as_of, indicators=False)
-        out = _pivot(win, PROJECT_FIELDS)
+        out = _pivot(self._effective(as_of, indicators=False), PROJECT_FIELDS).drop(columns="source")
         out.index.name = "project_id"
         return out
 
     def indicator_state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per indicator with an effective event: ``actual_value`` (float), ``actual_year``
         (Int64), ``source``, ``last_by``, ``last_as_of``; index ``indicator_id``."""
-        win = self._effective(as_of, indicators=True)
-        out = _pivot(win, INDICATOR_FIELDS)
-        latest = win.sort_values("event_id").groupby("subject").tail(1).set_index("subject")
-        out["source"] = latest["source"].reindex(out.index).fillna("").astype(str)
+        out = _pivot(self._effective(as_of, indicators=True), INDICATOR_FIELDS)
         out["actual_year"] = out["actual_year"].round().astype("Int64")
         out = out[["actual_value", "actual_year", "source", "last_by", "last_as_of"]]
         out.index = out.index.str.slice(len(INDICATOR_PREFIX))
@@ -559,25 +671,47 @@ def _utc_now() -> str:
 
 
 def _events_frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
     df["event_id"] = df["event_id"].astype("int64")
     df["as_of"] = [dt.date.fromisoformat(v) for v in df["as_of"]]
-    df["undoes"] = pd.Series([None if pd.isna(v) else int(v) for v in df["undoes"]], index=df.index, dtype=object)
+    df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index,
+                               dtype=object)
+    df["retracted"] = df["retracted"].astype(bool)
     return df
 
 
-def _pivot(win: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
-    subjects = list(dict.fromkeys(sorted(win["subject"])))
-    out = pd.DataFrame(index=pd.Index(subjects, dtype=object))
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
+    """One row per subject from the winning events ``rows`` (:data:`EVENT_COLUMNS` order): the fields,
+    ``last_as_of`` and ``last_by`` of the latest report (latest date, then latest recorded), and
+    ``source`` of that report (for indicators)."""
+    subjects = sorted({r[2] for r in rows})
+    pos = {s: i for i, s in enumerate(subjects)}
+    values: dict[str, list] = {name: [None] * len(subjects) for name in fields}
+    latest: list[tuple | None] = [None] * len(subjects)
+    for r in rows:
+        i = pos[r[2]]
+        if r[3] in values:
+            values[r[3]][i] = r[4]
+        if latest[i] is None or (r[8], r[7], r[0]) > (latest[i][8], latest[i][7], latest[i][0]):
+            latest[i] = r
+    index = pd.Index(subjects, dtype=object)
+    columns: dict[str, object] = {}
     for name in fields:
-        rows = win[win["field"] == name].set_index("subject")["value"].reindex(subjects)
         if name in NUMBER_FIELDS or name in YEAR_FIELDS:
-            out[name] = pd.to_numeric(rows, errors="coerce").astype("float64")
+            columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
         else:
-            out[name] = rows.fillna("").astype(str)
-    last = win.sort_values("event_id").groupby("subject")
-    out["last_as_of"] = win.groupby("subject")["as_of"].max().reindex(subjects)
-    out["last_by"] = last.tail(1).set_index("subject")["by"].reindex(subjects).astype(str)
+            columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
+    columns["last_as_of"] = np.array([dt.date.fromisoformat(r[8]) for r in latest], dtype=object)
+    columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
+    columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
+    out = pd.DataFrame(columns, index=index)
     return out
 
 

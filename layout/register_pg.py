@@ -30,7 +30,15 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from layout.errors import InputError
-from layout.register_store import SCHEMA_VERSION, SLEEP_ENV, NewEvent, RegisterStore
+from layout.register_store import (
+    _ORDER_RECORDED,
+    SCHEMA_VERSION,
+    SLEEP_ENV,
+    STREAM_ROWS,
+    NewEvent,
+    RegisterStore,
+    _retracted_cte,
+)
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 SRID = 4326  # sites are WGS84 longitude/latitude
@@ -55,19 +63,22 @@ _SCHEMA = (
         recorded_at VARCHAR(32) NOT NULL,
         as_of VARCHAR(10) NOT NULL,
         source TEXT NOT NULL,
-        undoes BIGINT,
+        kind VARCHAR(8) NOT NULL DEFAULT 'set',
+        retracts BIGINT,
         db_user VARCHAR(128) NOT NULL DEFAULT session_user,
         os_user VARCHAR(128) NOT NULL DEFAULT ''
     )""",
     "CREATE INDEX IF NOT EXISTS events_subject_field ON events (subject, field, as_of)",
-    "CREATE INDEX IF NOT EXISTS events_undoes ON events (undoes)",
-    # The state today per project (the register's rule), its site as a point, for QGIS and SQL users.
-    f"""CREATE OR REPLACE VIEW project_state_now AS
-    WITH win AS (
-        SELECT DISTINCT ON (subject, field) subject, field, value, as_of, recorded_by, event_id
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_retracts ON events (retracts)",
+    # The state today per project under the register's rule (as RegisterStore.fetch_state: per field the
+    # non-retracted set/confirm event with the latest as_of <= today, then latest recorded), its site
+    # as a point, for QGIS and SQL users.
+    _retracted_cte() + f""", win AS (
+        SELECT DISTINCT ON (subject, field) event_id, subject, field, value, as_of, recorded_at, recorded_by
         FROM events
-        WHERE as_of <= to_char(current_date, 'YYYY-MM-DD') AND subject NOT LIKE 'indicator:%'
-        ORDER BY subject, field, event_id DESC
+        WHERE kind <> 'retract' AND as_of <= to_char(current_date, 'YYYY-MM-DD')
+            AND subject NOT LIKE 'indicator:%' AND event_id NOT IN (SELECT event_id FROM retracted)
+        ORDER BY subject, field, {_ORDER_RECORDED}
     ), wide AS (
         SELECT subject,
             MAX(value) FILTER (WHERE field = 'status') AS status,
@@ -81,8 +92,8 @@ _SCHEMA = (
             MAX(value) FILTER (WHERE field = 'site_lon') AS site_lon,
             MAX(value) FILTER (WHERE field = 'site_lat') AS site_lat,
             MAX(value) FILTER (WHERE field = 'site_source') AS site_source,
-            MAX(as_of) AS last_as_of,
-            (ARRAY_AGG(recorded_by ORDER BY event_id DESC))[1] AS last_by
+            (ARRAY_AGG(as_of ORDER BY {_ORDER_RECORDED}))[1] AS last_as_of,
+            (ARRAY_AGG(recorded_by ORDER BY {_ORDER_RECORDED}))[1] AS last_by
         FROM win GROUP BY subject
     )
     SELECT subject AS project_id, status, progress::double precision AS progress,
@@ -94,6 +105,7 @@ _SCHEMA = (
         END::geometry(Point, {SRID}) AS geom
     FROM wide""",
 )
+_VIEW = "CREATE OR REPLACE VIEW project_state_now AS "
 
 
 def is_server_url(location: object) -> bool:
@@ -176,6 +188,8 @@ class PgRegisterStore(RegisterStore):
         self.path = None
         self.location = display_url(self.url)
         self.os_user = _os_user()
+        self.migrated_from: str | None = None  # (SQLite files migrate on open; a server starts at this version)
+        self.migration_backup: Path | None = None
         with self.connection() as conn:
             self._create_schema(conn)
 
@@ -218,8 +232,9 @@ class PgRegisterStore(RegisterStore):
                                  "owner run CREATE EXTENSION postgis; (see docs/postgresql.md)")
             with conn.raw.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
-                for statement in _SCHEMA:
+                for statement in _SCHEMA[:-1]:
                     conn.raw.execute(statement)
+                conn.raw.execute(_VIEW + _SCHEMA[-1])
                 conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES ('schema_version', ?) "
                              "ON CONFLICT (meta_key) DO NOTHING", (SCHEMA_VERSION,))
         version = conn.execute("SELECT meta_value FROM register_meta WHERE meta_key = 'schema_version'").fetchone()
@@ -232,14 +247,24 @@ class PgRegisterStore(RegisterStore):
     def insert_event(self, conn: _Conn, event: NewEvent) -> int:  # type: ignore[override]
         row = conn.execute(
             "INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, "
-            "source, undoes, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+            "source, kind, retracts, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
             (event.batch_id, event.subject, event.field, event.value, event.previous, event.by,
-             event.recorded_at, event.as_of, event.source, event.undoes, self.os_user)).fetchone()
+             event.recorded_at, event.as_of, event.source, event.kind, event.retracts, self.os_user)).fetchone()
         return int(row[0])
 
     def write_meta(self, conn: _Conn, key: str, value: str) -> None:
         conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES (?, ?) "
                      "ON CONFLICT (meta_key) DO UPDATE SET meta_value = EXCLUDED.meta_value", (key, value))
+
+    # -- reads
+
+    def iter_events(self, **filters: str | None) -> Iterator[tuple]:
+        """As :meth:`RegisterStore.iter_events`, through a server-side cursor: constant memory."""
+        sql, params = self._events_sql(**filters)
+        with self.connection() as conn, conn.raw.transaction(), conn.raw.cursor(name="register_history") as cur:
+            cur.execute(to_pg(sql), tuple(params))
+            while rows := cur.fetchmany(STREAM_ROWS):
+                yield from rows
 
     # -- whole-register copies (migrate, backup, restore)
 

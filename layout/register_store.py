@@ -1,9 +1,19 @@
 """All SQL of the project register: an append-only event table in SQLite (stdlib ``sqlite3``).
 
-The SQL is plain and portable (one table, one index, no SQLite-only functions in queries), so a server
-database could replace this module without touching :mod:`layout.register`. Practice for a file shared
-by several officers: one connection per operation, WAL journal (readers never block the writer), a busy
-timeout (wait instead of failing) and ``BEGIN IMMEDIATE`` for every read-modify-write transaction.
+The SQL is plain and portable to PostgreSQL (window functions, ``WITH RECURSIVE``, ``LIMIT``; no
+SQLite-only functions in queries), so a server database could replace this module without touching
+:mod:`layout.register`. Practice for a file shared by several officers: one connection per operation,
+WAL journal (readers never block the writer), a busy timeout (wait instead of failing) and
+``BEGIN IMMEDIATE`` for every read-modify-write transaction.
+
+The time rule (schema version 2). Every event has a valid date (``as_of``: the date the information
+refers to) and a recorded time (``recorded_at``, then ``event_id``). Events are of three kinds:
+``set`` (a value, new at its date), ``confirm`` (a report of the value already in effect at its date)
+and ``retract`` (points at one event, ``retracts``; the retracted event stops counting at every date).
+The state of a (subject, field) at date D is the value of the non-retracted ``set``/``confirm`` event
+with the greatest ``as_of`` <= D; among equal ``as_of``, the latest recorded wins. An event may be
+retracted once (a unique index), so retractions form chains E ← R1 ← R2 …: E is retracted when its
+chain has an odd length. Retracting a retraction restores its target.
 """
 
 from __future__ import annotations
@@ -18,19 +28,21 @@ from pathlib import Path
 
 from layout.errors import InputError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BUSY_TIMEOUT_MS = 30_000
 #: Test hook: seconds to sleep inside a write transaction before COMMIT (used to kill a process mid-import).
 SLEEP_ENV = "LAYOUT_REGISTER_TEST_SLEEP"
 EVENT_COLUMNS = ("event_id", "batch_id", "subject", "field", "value", "previous", "by", "recorded_at",
-                 "as_of", "source", "undoes")
+                 "as_of", "source", "kind", "retracts")
+KINDS = ("set", "confirm", "retract")
+STREAM_ROWS = 2000  # rows fetched at a time when streaming history
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS register_meta (
+_TABLES = (
+    """CREATE TABLE register_meta (
         meta_key VARCHAR(64) PRIMARY KEY,
         meta_value VARCHAR(255) NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS events (
+    """CREATE TABLE events (
         event_id INTEGER PRIMARY KEY AUTOINCREMENT,
         batch_id VARCHAR(64) NOT NULL,
         subject VARCHAR(128) NOT NULL,
@@ -41,12 +53,31 @@ _SCHEMA = (
         recorded_at VARCHAR(32) NOT NULL,
         as_of VARCHAR(10) NOT NULL,
         source TEXT NOT NULL,
-        undoes INTEGER
+        kind VARCHAR(8) NOT NULL DEFAULT 'set',
+        retracts INTEGER
     )""",
-    "CREATE INDEX IF NOT EXISTS events_subject_field ON events (subject, field, as_of)",
 )
-_SELECT = ("SELECT event_id, batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, "
-           "source, undoes FROM events")
+_INDEXES = (
+    "CREATE INDEX events_subject_field ON events (subject, field, as_of)",
+    "CREATE UNIQUE INDEX events_retracts ON events (retracts)",
+)
+_COLS = ("event_id, batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, source, kind, "
+         "retracts")
+_SELECT = f"SELECT {_COLS} FROM events"
+_ORDER_RECORDED = "as_of DESC, recorded_at DESC, event_id DESC"
+
+
+def _retracted_cte(subject_filter: str = "") -> str:
+    """``WITH RECURSIVE`` chains of retractions and ``retracted(event_id)``: the events retracted now.
+
+    ``chain(target, top, depth)``: every retraction above ``target``; ``target`` is retracted when the
+    longest chain above it is odd (E ← R1: retracted; E ← R1 ← R2: R1 retracted, E counts again).
+    ``subject_filter`` (e.g. ``AND subject = ?``) limits the chains to one subject's retractions.
+    """
+    return ("WITH RECURSIVE chain(target, top_id, depth) AS ("
+            f"SELECT retracts, event_id, 1 FROM events WHERE retracts IS NOT NULL {subject_filter} "
+            "UNION ALL SELECT c.target, r.event_id, c.depth + 1 FROM chain c JOIN events r ON r.retracts = c.top_id"
+            "), retracted(event_id) AS (SELECT target FROM chain GROUP BY target HAVING MAX(depth) % 2 = 1) ")
 
 
 @dataclass(frozen=True)
@@ -62,19 +93,21 @@ class NewEvent:
     recorded_at: str
     as_of: str  # ISO date
     source: str
-    undoes: int | None = None
+    kind: str = "set"
+    retracts: int | None = None
 
 
 class RegisterStore:
-    """The register's SQLite file: schema, transactions, inserts and queries."""
+    """The register's SQLite file: schema and migrations, transactions, inserts and queries."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         if self.path.exists() and self.path.is_dir():
             raise InputError(f"register {self.path} is a folder; give a file path such as data/register.sqlite")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connection() as conn:
-            self._create_schema(conn)
+        self.migrated_from: str | None = None  # "1" when this open migrated a version-1 file
+        self.migration_backup: Path | None = None
+        self._ensure_schema()
 
     # -- connections and transactions
 
@@ -111,22 +144,40 @@ class RegisterStore:
                 conn.execute("ROLLBACK")
                 raise
 
-    def _create_schema(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            row = conn.execute("SELECT meta_value FROM register_meta WHERE meta_key = 'schema_version'").fetchone()
-            if row is None:
+    # -- schema and migrations
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> str | None:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "register_meta" not in tables:
+            return "" if "events" in tables else None
+        row = conn.execute("SELECT meta_value FROM register_meta WHERE meta_key = 'schema_version'").fetchone()
+        return "" if row is None else str(row[0])
+
+    def _ensure_schema(self) -> None:
+        """Create the schema in a new file, or migrate an older one step by step (keeping a copy first)."""
+        with self.connection() as conn:
+            version = self._version(conn)
+        if version is not None and version != SCHEMA_VERSION and version in MIGRATIONS:
+            self.migration_backup = self.backup_to(_free_name(self.path, f".v{version}.bak"))
+        with self.transaction() as conn:
+            version = self._version(conn)
+            if version is None:
+                for statement in (*_TABLES, *_INDEXES):
+                    conn.execute(statement)
                 conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise InputError(f"register {self.path} has schema version {row[0]}, this program reads "
-                                 f"version {SCHEMA_VERSION}; use a matching version of the program")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                return
+            start = version
+            while version != SCHEMA_VERSION and version in MIGRATIONS:
+                version = MIGRATIONS[version](conn)
+                conn.execute("UPDATE register_meta SET meta_value = ? WHERE meta_key = 'schema_version'",
+                             (version,))
+            if version != SCHEMA_VERSION:
+                raise InputError(f"register {self.path} has schema version {version or '(none)'}, this program "
+                                 f"reads version {SCHEMA_VERSION}; use a matching version of the program")
+            if start != version:
+                self.migrated_from = start
 
     # -- writes (inside a transaction)
 
@@ -134,70 +185,133 @@ class RegisterStore:
     def insert_event(conn: sqlite3.Connection, event: NewEvent) -> int:
         cur = conn.execute(
             "INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, "
-            "source, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (event.batch_id, event.subject, event.field, event.value, event.previous, event.by,
-             event.recorded_at, event.as_of, event.source, event.undoes))
+             event.recorded_at, event.as_of, event.source, event.kind, event.retracts))
         return int(cur.lastrowid)
 
     # -- reads (inside or outside a transaction)
 
     @staticmethod
-    def effective_value(conn: sqlite3.Connection, subject: str, field: str, as_of: str) -> tuple[bool, str | None]:
+    def effective_event(conn: sqlite3.Connection, subject: str, field: str, as_of: str) -> tuple | None:
+        """The event in effect for ``subject``/``field`` at ``as_of`` (a row in :data:`EVENT_COLUMNS`
+        order), or None: the non-retracted value with the latest ``as_of`` <= the date, then latest recorded."""
+        return conn.execute(
+            _retracted_cte("AND subject = ?") + _SELECT + " WHERE subject = ? AND field = ? AND kind <> 'retract' "
+            "AND as_of <= ? AND event_id NOT IN (SELECT event_id FROM retracted) "
+            f"ORDER BY {_ORDER_RECORDED} LIMIT 1", (subject, subject, field, as_of)).fetchone()
+
+    @classmethod
+    def effective_value(cls, conn: sqlite3.Connection, subject: str, field: str, as_of: str) -> tuple[bool, str | None]:
         """(found, value) of the event in effect for ``subject``/``field`` at ``as_of``."""
-        row = conn.execute(
-            "SELECT value FROM events WHERE subject = ? AND field = ? AND as_of <= ? "
-            "ORDER BY event_id DESC LIMIT 1", (subject, field, as_of)).fetchone()
-        return (row is not None, row[0] if row else None)
+        row = cls.effective_event(conn, subject, field, as_of)
+        return (row is not None, row[4] if row else None)
 
     @staticmethod
     def get_event(conn: sqlite3.Connection, event_id: int) -> tuple | None:
         return conn.execute(_SELECT + " WHERE event_id = ?", (int(event_id),)).fetchone()
 
+    @staticmethod
+    def retraction_of(conn: sqlite3.Connection, event_id: int) -> int | None:
+        """The id of the event that retracts ``event_id`` (whether or not that one was retracted in turn)."""
+        row = conn.execute("SELECT event_id FROM events WHERE retracts = ?", (int(event_id),)).fetchone()
+        return None if row is None else int(row[0])
+
     @classmethod
-    def undone_by(cls, conn: sqlite3.Connection, event_id: int) -> int | None:
-        """The id of an event that undoes ``event_id`` and is not itself undone, if any."""
-        rows = conn.execute("SELECT event_id FROM events WHERE undoes = ? ORDER BY event_id DESC",
-                            (int(event_id),)).fetchall()
-        for (undo_id,) in rows:
-            if cls.undone_by(conn, undo_id) is None:
-                return int(undo_id)
-        return None
+    def chain_top(cls, conn: sqlite3.Connection, event_id: int) -> int:
+        """The last retraction in the chain above ``event_id`` (``event_id`` itself when none)."""
+        top = int(event_id)
+        while (above := cls.retraction_of(conn, top)) is not None:
+            top = above
+        return top
 
     @staticmethod
-    def batch_siblings(conn: sqlite3.Connection, batch_id: str, subject: str,
-                       fields: Sequence[str]) -> list[tuple]:
+    def batch_siblings(conn: sqlite3.Connection, batch_id: str, subject: str, fields: Sequence[str], *,
+                       retractions: bool) -> list[tuple]:
+        """Events of one batch and subject on ``fields``: the retractions or the values, in id order."""
         marks = ", ".join("?" for _ in fields)
+        kind = "=" if retractions else "<>"
         return conn.execute(_SELECT + f" WHERE batch_id = ? AND subject = ? AND field IN ({marks}) "
-                            "ORDER BY event_id", (batch_id, subject, *fields)).fetchall()
+                            f"AND kind {kind} 'retract' ORDER BY event_id", (batch_id, subject, *fields)).fetchall()
 
-    def fetch_events(self, *, subject: str | None = None, subject_prefix: str | None = None,
-                     until: str | None = None) -> list[tuple]:
-        """Events in id order, as tuples in :data:`EVENT_COLUMNS` order, optionally filtered."""
+    @staticmethod
+    def events_after(conn: sqlite3.Connection, subject: str, event_id: int) -> list[tuple]:
+        """Every event of ``subject`` with an id above ``event_id``, in id order."""
+        return conn.execute(_SELECT + " WHERE subject = ? AND event_id > ? ORDER BY event_id",
+                            (subject, int(event_id))).fetchall()
+
+    @staticmethod
+    def last_event(conn: sqlite3.Connection, subject: str, field: str) -> tuple | None:
+        """The latest recorded event on ``subject``/``field`` (of any kind), or None."""
+        return conn.execute(_SELECT + " WHERE subject = ? AND field = ? ORDER BY event_id DESC LIMIT 1",
+                            (subject, field)).fetchone()
+
+    @staticmethod
+    def last_event_id(conn: sqlite3.Connection, subject: str) -> int:
+        row = conn.execute("SELECT MAX(event_id) FROM events WHERE subject = ?", (subject,)).fetchone()
+        return int(row[0] or 0)
+
+    @staticmethod
+    def _filters(subject: str | None = None, subject_prefix: str | None = None, field: str | None = None,
+                 by: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                 event_from: int | None = None) -> tuple[str, list]:
         where, params = [], []
-        if subject is not None:
-            where.append("subject = ?")
-            params.append(subject)
+        if event_from is not None:
+            where.append("e.event_id >= ?")
+            params.append(int(event_from))
+        for column, value in (("e.subject", subject), ("e.field", field), ("e.recorded_by", by)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         if subject_prefix is not None:
-            where.append("SUBSTR(subject, 1, ?) = ?")
+            where.append("SUBSTR(e.subject, 1, ?) = ?")
             params.extend([len(subject_prefix), subject_prefix])
-        if until is not None:
-            where.append("as_of <= ?")
-            params.append(until)
-        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        if date_from is not None:
+            where.append("e.as_of >= ?")
+            params.append(date_from)
+        if date_to is not None:
+            where.append("e.as_of <= ?")
+            params.append(date_to)
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def _events_sql(self, **filters: str | None) -> tuple[str, list]:
+        """The query of :meth:`iter_events` and its parameters (shared with the PostgreSQL store)."""
+        where, params = self._filters(**filters)
+        cols = ", ".join(f"e.{c}" for c in _COLS.split(", "))
+        sql = (_retracted_cte() + f"SELECT {cols}, CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END FROM events e "
+               f"LEFT JOIN retracted r ON r.event_id = e.event_id{where} ORDER BY e.event_id")
+        return sql, params
+
+    def iter_events(self, **filters: str | None) -> Iterator[tuple]:
+        """Stream events in id order (a cursor, :data:`STREAM_ROWS` at a time): rows in
+        :data:`EVENT_COLUMNS` order plus ``retracted`` (1 when the event is retracted now, else 0).
+
+        Filters (all optional, keyword): ``subject``, ``subject_prefix``, ``field``, ``by``,
+        ``date_from`` and ``date_to`` (on ``as_of``, ISO dates, inclusive), ``event_from`` (an id).
+        """
+        sql, params = self._events_sql(**filters)
         with self.connection() as conn:
-            return conn.execute(sql + " ORDER BY event_id", params).fetchall()
+            cur = conn.execute(sql, params)
+            while rows := cur.fetchmany(STREAM_ROWS):
+                yield from rows
 
-    def fetch_latest(self, *, until: str, prefix: str, with_prefix: bool) -> list[tuple]:
-        """The winning event of every (subject, field) effective on ``until`` (its highest event_id among
-        events with ``as_of <= until``), for subjects that start with ``prefix`` (or, with
-        ``with_prefix=False``, those that don't), in id order.
+    def fetch_events(self, **filters: str | None) -> list[tuple]:
+        """Every event matching ``filters`` (see :meth:`iter_events`) as a list."""
+        return list(self.iter_events(**filters))
 
-        The database picks the winners (one grouped sub-query on the (subject, field, as_of) index), so a
-        state costs one row per field set, not one per event ever recorded.
+    def fetch_state(self, *, until: str, prefix: str, with_prefix: bool) -> list[tuple]:
+        """The winning event of every (subject, field) at ``until``, for subjects that start with
+        ``prefix`` (or, with ``with_prefix=False``, those that don't), in id order.
+
+        The winner is the non-retracted ``set``/``confirm`` event with the latest ``as_of`` <= ``until``;
+        among equal ``as_of`` the latest recorded (``recorded_at``, then ``event_id``). The database
+        ranks them (a window function), so a state costs one row per field set.
         """
         kind = "=" if with_prefix else "<>"
-        sql = (_SELECT + " WHERE event_id IN (SELECT MAX(event_id) FROM events WHERE as_of <= ? "
-               f"AND SUBSTR(subject, 1, ?) {kind} ? GROUP BY subject, field) ORDER BY event_id")
+        sql = (_retracted_cte() + f"SELECT {_COLS} FROM (SELECT {_COLS}, ROW_NUMBER() OVER (PARTITION BY subject, "
+               f"field ORDER BY {_ORDER_RECORDED}) AS rank_ FROM events WHERE kind <> 'retract' AND as_of <= ? "
+               f"AND SUBSTR(subject, 1, ?) {kind} ? AND event_id NOT IN (SELECT event_id FROM retracted)) w "
+               "WHERE rank_ = 1 ORDER BY event_id")
         with self.connection() as conn:
             return conn.execute(sql, (until, len(prefix), prefix)).fetchall()
 
@@ -233,7 +347,7 @@ class RegisterStore:
     def restore_from(self, src: str | os.PathLike) -> int:
         """Replace the register's content with the backup ``src`` (checked first); returns its event count.
 
-        The current content is first saved as ``<register>.bak``.
+        The current content is first saved as ``<register>.bak``. A version-1 backup is migrated.
         """
         src = Path(src)
         if not src.is_file():
@@ -253,4 +367,49 @@ class RegisterStore:
                 source.close()
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{src} is not a SQLite register backup ({exc})") from None
+        self._ensure_schema()
         return count
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations: MIGRATIONS[v](conn) turns schema version v into the next one, inside one transaction.
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> str:
+    """Version 1 → 2: event kinds; an old undo (``undoes`` set, value = what it restored) becomes a
+    retraction of its target. Every event and every value is kept.
+
+    Version 1 could undo an event again after its undo had been undone, giving one event two undos;
+    version 2 allows one retraction per event (chains). Such a later undo is re-pointed at the end of
+    the chain above its target — the state it gives is the same — and its source notes the original
+    target (``[v1: undid event N]``).
+    """
+    conn.execute("ALTER TABLE events ADD COLUMN kind VARCHAR(8) NOT NULL DEFAULT 'set'")
+    conn.execute("ALTER TABLE events RENAME COLUMN undoes TO retracts")
+    conn.execute("UPDATE events SET kind = 'retract' WHERE retracts IS NOT NULL")
+    above: dict[int, int] = {}  # event id -> the retraction pointing at it
+    rows = conn.execute("SELECT event_id, retracts FROM events WHERE retracts IS NOT NULL ORDER BY event_id")
+    for event_id, target in rows.fetchall():
+        top = int(target)
+        while top in above:
+            top = above[top]
+        if top != target:
+            conn.execute("UPDATE events SET retracts = ?, source = source || ? WHERE event_id = ?",
+                         (top, f" [v1: undid event {target}]", event_id))
+        above[top] = int(event_id)
+    for statement in _INDEXES[1:]:
+        conn.execute(statement)
+    return "2"
+
+
+MIGRATIONS = {"1": _migrate_1_to_2}
+
+
+def _free_name(path: Path, suffix: str) -> Path:
+    """``<path><suffix>``, or with ``.1``, ``.2`` … added: a name no file has yet."""
+    candidate = path.with_name(path.name + suffix)
+    n = 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}{suffix}.{n}")
+    return candidate

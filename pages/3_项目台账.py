@@ -28,6 +28,7 @@ from layout.maps import build_map, t_sector  # noqa: E402
 from layout.register import (  # noqa: E402
     STATUSES,
     Register,
+    StaleEditError,
     check_site,
     location_label,
     number_text,
@@ -137,7 +138,8 @@ def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("reg.h.by", lang): events["by"].to_numpy(),
         t("reg.h.recorded_at", lang): events["recorded_at"].to_numpy(),
         t("reg.h.source", lang): events["source"].to_numpy(),
-        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["undoes"]],
+        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["retracts"]],
+        t("reg.h.retracted", lang): [t("reg.retracted", lang) if v else "" for v in events["retracted"]],
     })
 
 
@@ -283,7 +285,8 @@ def _form_value(field: str, value: object) -> str:
 
 
 def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -> None:
-    """Edit the project's values; warn with both values when someone else saved since the form opened."""
+    """Edit the project's values; the library refuses the save when someone else saved since the form
+    opened, and the page shows what they saw, what it is now and who changed it."""
     current = {f: _form_value(f, row[f]) for f in EDIT_FIELDS}
     snap = SS.get("reg_snapshot")
     if not snap or snap["pid"] != pid:
@@ -313,50 +316,63 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
         if not changes:
             st.info(t("reg.nothing", lang))
             return
-        fresh = {f: _form_value(f, v) for f, v in reg.project_state(pid).items() if f in EDIT_FIELDS}
-        conflicts = [f for f in changes if fresh.get(f, "") != snap["values"][f]]
-        SS["reg_pending"] = {"pid": pid, "changes": changes, "conflicts": conflicts, "fresh": fresh,
+        SS["reg_pending"] = {"pid": pid, "changes": changes, "conflicts": [],
+                             "expected": {f: snap["values"][f] for f in changes},
                              "as_of": SS.get("w_reg_e_as_of"), "source": str(SS.get("w_reg_e_source", ""))}
     pending = SS.get("reg_pending")
     if not pending or pending["pid"] != pid:
         return
-    if pending["conflicts"]:
-        st.warning(t("reg.conflict", lang))
-        st.dataframe(pd.DataFrame({
-            t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in pending["conflicts"]],
-            t("reg.conflict_opened", lang): [_show(f, snap["values"][f], lang) for f in pending["conflicts"]],
-            t("reg.conflict_now", lang): [_show(f, pending["fresh"].get(f, ""), lang) for f in pending["conflicts"]],
-            t("reg.conflict_mine", lang): [_show(f, pending["changes"][f] or "", lang) for f in pending["conflicts"]],
-        }), hide_index=True)
-        c1, c2 = st.columns(2)
-        if c1.button(t("reg.conflict_save", lang), key="w_reg_conflict_save", type="primary"):
-            _save(pending, reg, editor, lang)
-        if c2.button(t("reg.conflict_reload", lang), key="w_reg_conflict_reload"):
-            SS.pop("reg_pending", None)
-            SS.pop("reg_snapshot", None)
-            st.rerun()
+    if not pending["conflicts"] and not _save(pending, reg, editor, lang):
         return
-    _save(pending, reg, editor, lang)
+    # the library refused a stale edit: show what the editor saw, what it is now and who changed it
+    conflicts = pending["conflicts"]
+    st.warning(t("reg.conflict", lang))
+    st.dataframe(pd.DataFrame({
+        t("reg.h.field", lang): [t(f"reg.f.{c['field']}", lang) for c in conflicts],
+        t("reg.conflict_opened", lang): [_show(c["field"], c["seen"] or "", lang) for c in conflicts],
+        t("reg.conflict_now", lang): [_show(c["field"], c["now"] or "", lang) for c in conflicts],
+        t("reg.conflict_mine", lang): [_show(c["field"], pending["changes"].get(c["field"]) or "", lang)
+                                       for c in conflicts],
+        t("reg.conflict_by", lang): [f"{c['by']} (#{c['event']})" for c in conflicts],
+    }), hide_index=True)
+    c1, c2 = st.columns(2)
+    if c1.button(t("reg.conflict_save", lang), key="w_reg_conflict_save", type="primary"):
+        # the editor has now seen the new values: save against them (refused again if they move meanwhile)
+        pending["expected"].update({c["field"]: c["now"] or "" for c in conflicts})
+        pending["conflicts"] = []
+        _save(pending, reg, editor, lang)
+        st.rerun()
+    if c2.button(t("reg.conflict_reload", lang), key="w_reg_conflict_reload"):
+        SS.pop("reg_pending", None)
+        SS.pop("reg_snapshot", None)
+        st.rerun()
 
 
 def _show(field: str, value: str, lang: str) -> str:
     return (status_label(value, lang) if field == "status" else value) or "—"
 
 
-def _save(pending: dict, reg: Register, editor: str, lang: str) -> None:
+def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
+    """Record the pending change (the library refuses it when stale); True when it was refused as stale."""
     try:
         reg.record(pending["pid"], pending["changes"], by=editor, source=pending["source"].strip(),
-                   as_of=pending["as_of"])
+                   as_of=pending["as_of"], expected=pending["expected"])
+    except StaleEditError as exc:
+        pending["conflicts"] = [{"field": c.field, "seen": c.seen, "now": c.now, "by": c.by, "event": c.event_id}
+                                for c in exc.conflicts]
+        SS["reg_pending"] = pending
+        return True
     except LayoutError as exc:
         SS.pop("reg_pending", None)
         st.error(t("error.generic", lang, error=exc))
-        return
+        return False
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
     if reg.warnings:
         SS["reg_flash_warn"] = "\n".join(reg.warnings)
     SS.pop("reg_pending", None)
     SS.pop("reg_snapshot", None)
     st.rerun()
+    return False
 
 
 # --------------------------------------------------------------------------------------------

@@ -238,9 +238,9 @@ def test_cli_register_demo(tmp_path, catalog):
     path = tmp_path / "demo.sqlite"
     res = run_cli("register", "demo", "--register", str(path))
     assert res.returncode == 0, res.stderr
-    assert "demo events" in res.stdout and is_demo_register(Register(path, catalog=catalog))
+    assert "条演示事件" in res.stdout and is_demo_register(Register(path, catalog=catalog))
     res = run_cli("register", "demo", env_register=tmp_path / "default.sqlite")
-    assert res.returncode == 2 and "needs --register PATH" in res.stderr
+    assert res.returncode == 2 and "需要 --register 路径" in res.stderr
     out = tmp_path / "demo.xlsx"
     res = run_cli("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
     assert res.returncode == 0 and "演示数据" in res.stderr

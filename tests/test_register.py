@@ -69,11 +69,12 @@ def test_record_events_and_state(reg):
     assert len(ids) == 3
     ev = reg.events("P002")
     assert list(ev.columns) == ["event_id", "batch_id", "subject", "field", "value", "previous", "by",
-                                "recorded_at", "as_of", "source", "undoes"]
+                                "recorded_at", "as_of", "source", "kind", "retracts", "retracted"]
     assert ev["batch_id"].nunique() == 1 and set(ev["by"]) == {"张三"} and set(ev["source"]) == {"3月调度"}
     assert ev["as_of"].iloc[0] == dt.date(2025, 3, 31)
     assert ev.set_index("field").loc["status", "value"] == "building"
-    assert ev["previous"].isna().all() and ev["undoes"].isna().all()
+    assert ev["previous"].isna().all() and ev["retracts"].isna().all() and set(ev["kind"]) == {"set"}
+    assert not ev["retracted"].any()
     assert ev["recorded_at"].iloc[0].endswith("Z")
     st = reg.state()
     assert st.index.name == "project_id" and list(st.index) == ["P002"]
@@ -85,10 +86,17 @@ def test_record_events_and_state(reg):
     assert st["progress"].dtype == "float64" and st["start_year"].dtype == "float64"
 
 
-def test_unchanged_values_append_nothing(reg):
-    reg.record("P002", {"status": "building", "progress": 30}, by="a")
-    assert reg.record("P002", {"status": "在建", "progress": "30"}, by="b") == []
-    assert len(reg.events()) == 2
+def test_unchanged_values_are_kept_as_confirmations(reg):
+    reg.record("P002", {"status": "building", "progress": 30}, by="a", as_of=dt.date(2025, 3, 31))
+    assert reg.confirmed == 0
+    ids = reg.record("P002", {"status": "在建", "progress": "30"}, by="b", as_of=dt.date(2025, 9, 30))
+    assert len(ids) == 2 and reg.confirmed == 2
+    ev = reg.events().set_index("event_id")
+    assert list(ev.loc[ids, "kind"]) == ["confirm", "confirm"] and list(ev.loc[ids, "value"]) == ["building", "30"]
+    row = reg.state().loc["P002"]
+    assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "b" and row["status"] == "building"
+    # clearing a field nobody set is not a report
+    assert reg.record("P002", {"note": ""}, by="b") == []
 
 
 def test_state_as_of_a_past_date(reg):
@@ -108,28 +116,50 @@ def test_state_as_of_a_past_date(reg):
     assert ev.loc[2, "previous"] == "preparing"
 
 
-def test_undo_restores_previous_and_keeps_history(reg):
+def test_late_report_counts_only_until_the_next_later_report(reg):
+    reg.record("P002", {"status": "building"}, by="a", as_of=dt.date(2024, 6, 30))
+    reg.record("P002", {"status": "preparing"}, by="late", as_of=dt.date(2024, 3, 31))  # Q1, arriving after Q2
+    assert reg.state(as_of=dt.date(2024, 4, 30)).loc["P002", "status"] == "preparing"
+    later = reg.state(as_of=dt.date(2025, 3, 31)).loc["P002"]
+    assert later["status"] == "building" and later["last_as_of"] == dt.date(2024, 6, 30) and later["last_by"] == "a"
+
+
+def test_correction_of_the_same_date_wins(reg):
+    reg.record("P002", {"progress": 30}, by="a", as_of=dt.date(2025, 3, 31))
+    reg.record("P002", {"progress": 40}, by="b", as_of=dt.date(2025, 6, 30))
+    reg.record("P002", {"progress": 35}, by="c", as_of=dt.date(2025, 3, 31))  # corrects the Q1 figure
+    assert reg.state(as_of=dt.date(2025, 4, 1)).loc["P002", "progress"] == 35
+    assert reg.state(as_of=dt.date(2025, 7, 1)).loc["P002", "progress"] == 40
+
+
+def test_undo_retracts_one_event_and_keeps_history(reg):
     reg.record("P002", {"status": "building"}, by="a", as_of=dt.date(2025, 1, 1))
     [wrong] = reg.record("P002", {"status": "cancelled"}, by="b", as_of=dt.date(2025, 2, 1))
-    undo_id = reg.undo(wrong, by="c")
+    undo_id = reg.undo(wrong, by="c", reason="填错了")
     assert reg.state().loc["P002", "status"] == "building"
     ev = reg.events("P002").set_index("event_id")
-    assert len(ev) == 3 and ev.loc[undo_id, "undoes"] == wrong and ev.loc[undo_id, "as_of"] == dt.date(2025, 2, 1)
-    assert ev.loc[undo_id, "value"] == "building" and ev.loc[undo_id, "previous"] == "cancelled"
-    assert ev.loc[undo_id, "by"] == "c"
-    # the state before the undo was recorded is still reconstructible by date, and undo is itself undoable
+    assert len(ev) == 3 and ev.loc[undo_id, "retracts"] == wrong and ev.loc[undo_id, "kind"] == "retract"
+    assert ev.loc[undo_id, "by"] == "c" and ev.loc[undo_id, "source"] == "填错了"
+    assert list(ev["retracted"]) == [False, True, False]  # the retracted event is kept, marked
     with pytest.raises(InputError, match=f"already undone by event {undo_id}"):
         reg.undo(wrong, by="c")
-    reg.undo(undo_id, by="d")
+    # undo of the undo: the event counts again; a third undo goes to the end of the chain
+    again = reg.undo(undo_id, by="d")
     assert reg.state().loc["P002", "status"] == "cancelled"
-    with pytest.raises(InputError, match="no such event"):
-        reg.undo(999, by="c")
+    with pytest.raises(InputError, match=f"undo event {again} to flip it again"):
+        reg.undo(wrong, by="c")
+    reg.undo(again, by="e")
+    assert reg.state().loc["P002", "status"] == "building"
+    assert list(reg.events("P002")["retracted"]) == [False, True, False, True, False]
+    for bad in (999, 0, -1, 2**63, 10**30):
+        with pytest.raises(InputError, match="no such event"):
+            reg.undo(bad, by="c")
 
 
 def test_undo_of_first_value_clears_it(reg):
     [first] = reg.record("P002", {"progress": 40}, by="a")
     reg.undo(first, by="a")
-    assert pd.isna(reg.state().loc["P002", "progress"])
+    assert "P002" not in reg.state().index  # nothing counts: the project is 未填报 again
 
 
 def test_site_any_crs_stored_as_wgs84(reg):
@@ -169,10 +199,12 @@ def test_site_outside_plan_county_needs_confirmation_and_keeps_reason(reg):
 def test_undo_of_site_undoes_the_pair(reg):
     reg.record("P002", {"site": HESHAN}, by="a", source="规划许可")
     lon_event = int(reg.events().query("field == 'site_lon'")["event_id"].iloc[0])
-    reg.undo(lon_event, by="b")
+    undo = reg.undo(lon_event, by="b")
+    assert "P002" not in reg.state().index
+    assert reg.events()["retracted"].sum() == 3
+    reg.undo(undo, by="c")  # undoing the undo brings the whole site back
     st = reg.state()
-    assert pd.isna(st.loc["P002", "site_lon"]) and pd.isna(st.loc["P002", "site_lat"])
-    assert st.loc["P002", "site_source"] == ""
+    assert st.loc["P002", "site_lon"] == HESHAN[0] and st.loc["P002", "site_source"] == "规划许可"
 
 
 def test_validation_gathers_every_problem(reg):
@@ -244,9 +276,9 @@ def test_two_processes_writing_at_once_lose_nothing(register_location):
     ev = reg.events()
     assert len(ev) == 200 and ev["event_id"].is_unique
     assert ev.groupby("by").size().to_dict() == {"a": 100, "b": 100}
-    # state: for each project the note of the highest event id
+    # state: all on one date, so for each project the note recorded last
     st = reg.state()
-    expected = ev.sort_values("event_id").groupby("subject")["value"].last()
+    expected = ev.sort_values(["recorded_at", "event_id"]).groupby("subject")["value"].last()
     assert (st["note"] == expected.reindex(st.index)).all() and len(st) == 40
     # every event's previous is the value the other writer or itself left before it
     for _, group in ev.sort_values("event_id").groupby("subject"):
@@ -271,3 +303,35 @@ def test_backup_and_restore(reg, tmp_path):
     assert list(reg.state().index) == ["P002"]
     # ids go on after the restored ones
     assert reg.record("P004", {"status": "building"}, by="a") == [2]
+
+
+def test_stale_edit_refused_naming_what_changed_and_who(reg):
+    from layout.i18n import error_text
+    from layout.register import StaleEditError
+
+    reg.record("P002", {"status": "building", "progress": 30}, by="张三", as_of=dt.date(2025, 3, 31))
+    seen = reg.project_state("P002")  # what the editor opened
+    last_seen = int(reg.events("P002")["event_id"].max())
+    [other] = reg.record("P002", {"progress": 55}, by="李四", as_of=dt.date(2025, 6, 30))
+    # values seen: only the fields the edit is based on are compared (stored text, any spelling)
+    with pytest.raises(StaleEditError) as err:
+        reg.record("P002", {"progress": 40}, by="张三", expected={"progress": seen["progress"], "status": "在建"})
+    [c] = err.value.conflicts
+    assert (c.field, c.seen, c.now, c.by, c.event_id) == ("progress", "30", "55", "李四", other)
+    assert "P002 changed since you read it — progress: you saw 30, now 55 (recorded by 李四, event 3" in str(err.value)
+    zh = "P002 在您读取之后已有修改：进度(%)：您看到的是 30，现在是 55（李四 记录，事件 3，"
+    assert error_text(err.value, "zh").startswith(zh)
+    # the last event id seen
+    with pytest.raises(StaleEditError, match="progress: you saw 30, now 55 .recorded by 李四, event 3"):
+        reg.record("P002", {"status": "completed"}, by="张三", expected=last_seen)
+    assert len(reg.events()) == 3  # nothing was written
+    reg.record("P002", {"status": "在建"}, by="张三", expected={"status": "building"})  # status did not move
+    reg.record("P002", {"progress": 40}, by="张三", expected={"progress": "55"})
+    assert reg.record("P002", {"note": "x"}, by="张三", expected=int(reg.events()["event_id"].max()))
+    # an undo is a change too
+    reg.undo(other, by="王五")
+    with pytest.raises(StaleEditError, match="undo of event 3") as err:
+        reg.record("P002", {"note": "y"}, by="张三", expected=6)
+    assert err.value.conflicts[0].by == "王五"
+    with pytest.raises(InputError, match="expected should be"):
+        reg.record("P002", {"note": "y"}, by="张三", expected="7")

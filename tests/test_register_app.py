@@ -97,10 +97,15 @@ def test_a_record_changed_since_the_form_opened_shows_both_values(monkeypatch):
     at.button(key="FormSubmitter:reg_form_P002-保存").click().run()
     assert "已有其他人保存" in texts(at.warning)
     table = at.dataframe[-1].value
-    assert list(table.iloc[0]) == ["进度(%)", "—", "55", "40"]
+    assert list(table.iloc[0]) == ["进度(%)", "—", "55", "40", "李四 (#1)"]
     assert Register().state().loc["P002", "progress"] == 55
+    Register().record("P002", {"progress": 60}, by="王五")  # and once more before 张三 saves
+    next(b for b in at.button if b.key == "w_reg_conflict_save").click().run()
+    assert Register().state().loc["P002", "progress"] == 60  # refused again: 张三 had seen 55
+    assert list(at.dataframe[-1].value.iloc[0]) == ["进度(%)", "55", "60", "40", "王五 (#2)"]
     next(b for b in at.button if b.key == "w_reg_conflict_save").click().run()
     assert Register().state().loc["P002", "progress"] == 40
+    assert "已保存 P002" in texts(at.success)
 
 
 def test_undo_from_the_card(monkeypatch):

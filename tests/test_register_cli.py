@@ -39,7 +39,8 @@ def test_set_show_history_undo(db):
     out = cli(db, "set", "P002", "--status", "在建", "--progress", "35", "--invest-planned", "500",
               "--unit", "赫山区商务局", "--as-of", "2025-12-31", "--by", "张三", "--source", "12月调度")
     assert out.exit_code == 0, out.output
-    assert "recorded 4 event(s)" in out.output
+    assert "#1 2025-12-31 P002 状态：∅ → 在建  张三 记录于 " in out.output and "来源：12月调度" in out.output
+    assert out.output.splitlines()[-1] == "已记录 4 项修改"
     out = cli(db, "set", "P002", "--site", "112.3612", "28.5731", "--crs", "gcj02", "--by", "张三",
               "--source", "益发改〔2024〕12号")
     assert out.exit_code == 0, out.output
@@ -49,13 +50,89 @@ def test_set_show_history_undo(db):
     past = json.loads(cli(db, "show", "--json", "--as-of", "2025-06-30").output)
     assert past == []
     listing = cli(db, "show").output
-    assert "P002 龙桥公共保税仓: " in listing and "status=在建" in listing and "progress=35" in listing
+    assert "P002 龙桥公共保税仓：" in listing and "状态=在建" in listing and "进度(%)=35" in listing
+    assert "最近报送=" in listing and "报送人=张三" in listing
+    listing = cli(db, "show", "--lang", "en").output
+    assert "P002 龙桥公共保税仓: " in listing and "status=building" in listing
     history = json.loads(cli(db, "history", "P002", "--json").output)
     assert [e["field"] for e in history][:2] == ["status", "progress"] and history[0]["by"] == "张三"
-    assert "#1 2025-12-31 P002 status: ∅ → building  by 张三" in cli(db, "history").output
-    out = cli(db, "undo", "2", "--by", "李四")
-    assert out.exit_code == 0 and "event 2 undone by event 8" in out.output
+    assert history[0]["kind"] == "set" and history[0]["retracted"] is False
+    assert "#1 2025-12-31 P002 status: ∅ → building  by 张三" in cli(db, "history", "--lang", "en").output
+    out = cli(db, "undo", "2", "--by", "李四", "--reason", "进度填错")
+    assert out.exit_code == 0 and "已撤销事件 2（撤销记录为事件 8）" in out.output
     assert json.loads(cli(db, "show", "P002", "--json").output)["progress"] is None
+    lines = cli(db, "history", "--field", "进度(%)").output.splitlines()
+    assert lines[0].startswith("#2 2025-12-31 P002 进度(%)：∅ → 35") and lines[0].endswith("[已撤销]")
+    assert lines[1].startswith("#8 2025-12-31 P002 撤销事件 #2（进度(%)）  李四 记录于")
+    assert lines[1].endswith("理由：进度填错")
+    out = cli(db, "undo", "2", "--by", "李四")
+    assert out.exit_code == 2 and "错误：事件 2 已被事件 8 撤销；要恢复它，请撤销事件 8" in out.output
+    out = cli(db, "undo", "2", "--by", "李四", "--lang", "en")
+    assert "error: Event 2 was already undone by event 8" in out.output
+
+
+def test_rereport_is_a_confirmation(db):
+    cli(db, "set", "P002", "--status", "在建", "--invest-done", "3000", "--as-of", "2025-06-30", "--by", "张三")
+    out = cli(db, "set", "P002", "--status", "在建", "--invest-done", "3000", "--as-of", "2025-09-30", "--by", "张三")
+    assert out.exit_code == 0
+    assert "状态：在建（已确认，无变化）" in out.output
+    assert out.output.splitlines()[-1] == "已确认（无变化）：2 项与台账一致，已记为本次报送"
+    assert json.loads(cli(db, "show", "P002", "--json").output)["last_as_of"] == "2025-09-30"
+    out = cli(db, "set", "P002", "--status", "在建", "--progress", "50", "--by", "张三", "--lang", "en")
+    assert out.output.splitlines()[-1] == "recorded 1 change(s), 1 confirmed (no change)"
+
+
+def test_stale_edit_refused_with_expect_event(db):
+    cli(db, "set", "P002", "--progress", "30", "--by", "张三")  # event 1: what 张三 saw
+    cli(db, "set", "P002", "--progress", "55", "--by", "李四")  # event 2: someone else meanwhile
+    out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "1")
+    assert out.exit_code == 2
+    assert "错误：P002 在您读取之后已有修改：进度(%)：您看到的是 30，现在是 55（李四 记录，事件 2，" in out.output
+    assert "未保存任何内容" in out.output and "Traceback" not in out.output
+    assert json.loads(cli(db, "show", "P002", "--json").output)["progress"] == 55
+    out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "1", "--lang", "en")
+    assert "P002 changed since you read it: progress: you saw 30, now 55 (recorded by 李四, event 2" in out.output
+    out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "2")
+    assert out.exit_code == 0 and json.loads(cli(db, "show", "P002", "--json").output)["progress"] == 40
+
+
+def test_set_indicator(db):
+    out = cli(db, "set-indicator", "services_gdp_share", "--value", "43.2", "--year", "2025",
+              "--source", "2025年统计公报", "--by", "统计局", "--as-of", "2026-03-31")
+    assert out.exit_code == 0, out.output
+    assert "indicator:services_gdp_share 实际值：∅ → 43.2" in out.output
+    ind = Register(db).indicator_state()
+    assert ind.loc["services_gdp_share", "actual_value"] == 43.2
+    assert ind.loc["services_gdp_share", "actual_year"] == 2025
+    assert ind.loc["services_gdp_share", "source"] == "2025年统计公报"
+    out = cli(db, "set-indicator", "gdp", "--value", "1", "--year", "2025", "--source", "x", "--by", "a")
+    assert out.exit_code == 2 and "错误：指标应为 " in out.output and "services_gdp_share" in out.output
+    out = cli(db, "set-indicator", "services_gdp_share", "--value", "很多", "--year", "2025", "--source", "x",
+              "--by", "a")
+    assert out.exit_code == 2 and "actual_value" in out.output and "should be a number" in out.output
+    out = cli(db, "set-indicator", "services_gdp_share", "--value", "1", "--year", "2025", "--source", " ",
+              "--by", "a")
+    assert out.exit_code == 2 and "--source" in out.output
+
+
+def test_history_filters(db):
+    cli(db, "set", "P002", "--status", "在建", "--as-of", "2024-06-30", "--by", "张三")
+    cli(db, "set", "P003", "--status", "在建", "--progress", "10", "--as-of", "2025-03-31", "--by", "李四")
+    cli(db, "set", "P002", "--progress", "20", "--as-of", "2025-06-30", "--by", "李四")
+
+    def ids(*args):
+        return [e["event_id"] for e in json.loads(cli(db, "history", "--json", *args).output)]
+
+    assert ids() == [1, 2, 3, 4]
+    assert ids("--project", "p002") == ids("P002") == [1, 4]
+    assert ids("--field", "status") == ids("--field", "状态") == [1, 2]
+    assert ids("--by", "李四") == [2, 3, 4]
+    assert ids("--from", "2025-01-01") == [2, 3, 4] and ids("--to", "2025-03-31") == [1, 2, 3]
+    assert ids("--from", "2025-01-01", "--to", "2025-03-31", "--by", "李四", "--field", "progress") == [3]
+    assert ids("--by", "nobody") == []
+    assert cli(db, "history", "--by", "nobody").output.strip() == "没有事件"
+    out = cli(db, "history", "--field", "colour")
+    assert out.exit_code == 2 and "--field" in out.output
 
 
 def test_set_errors_exit_2_with_one_line(db):
@@ -70,14 +147,18 @@ def test_set_errors_exit_2_with_one_line(db):
               "--confirm")
     assert out.exit_code == 0
     out = cli(db, "set", "P002", "--by", "张三")
-    assert out.exit_code == 2 and "nothing to set" in out.output
-    assert cli(db, "undo", "99", "--by", "x").exit_code == 2
+    assert out.exit_code == 2 and "没有要登记的内容" in out.output
+    out = cli(db, "set", "P002", "--by", "张三", "--lang", "en")
+    assert out.exit_code == 2 and "Nothing to set" in out.output
+    for bad in ("99", "0", "9223372036854775808", "x"):
+        out = cli(db, "undo", bad, "--by", "x")
+        assert out.exit_code == 2 and "事件" in out.output and "不存在" in out.output, out.output
     assert "Traceback" not in out.output
 
 
 def test_warning_for_invest_done_above_planned(db):
     out = cli(db, "set", "P002", "--invest-planned", "100", "--invest-done", "150", "--by", "张三")
-    assert out.exit_code == 0 and "warning: P002: invest_done 150 万元 is more than invest_planned 100" in out.output
+    assert out.exit_code == 0 and "警告：P002: invest_done 150 万元 is more than invest_planned 100" in out.output
 
 
 def test_export_import_dry_run_and_apply(db, tmp_path):
@@ -86,7 +167,7 @@ def test_export_import_dry_run_and_apply(db, tmp_path):
     out = cli(db, "export", "-o", str(sheet))
     assert out.exit_code == 0 and sheet.exists()
     out = cli(db, "import", str(sheet), "--by", "李四")
-    assert out.exit_code == 0 and "no changes" in out.output
+    assert out.exit_code == 0 and "没有修改：调度表与台账一致" in out.output
     wb = openpyxl.load_workbook(sheet)
     ws = wb.active
     headers = [c.value for c in ws[1]]
@@ -95,9 +176,9 @@ def test_export_import_dry_run_and_apply(db, tmp_path):
     wb.save(sheet)
     out = cli(db, "import", str(sheet), "--by", "李四")
     assert out.exit_code == 0
-    assert "P002 龙桥公共保税仓 status: 在建 → 已建成" in out.output and "nothing applied (add --apply)" in out.output
+    assert "P002 龙桥公共保税仓 状态：在建 → 已建成" in out.output and "尚未导入（加 --apply 导入）" in out.output
     assert len(Register(db).events()) == 1
-    out = cli(db, "import", str(sheet), "--by", "李四", "--apply")
+    out = cli(db, "import", str(sheet), "--by", "李四", "--apply", "--lang", "en")
     assert out.exit_code == 0 and "applied 2 change(s) in 2 project(s): 2 event(s)" in out.output
     assert Register(db).state().loc["P002", "status"] == "completed"
 
@@ -109,10 +190,10 @@ def test_import_bad_cells_exit_1_and_apply_nothing(db, tmp_path):
     out = cli(db, "import", str(bad), "--by", "李四", "--apply")
     assert out.exit_code == 1
     assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got '很多'; fix:" in out.output
-    assert "1 problem(s); nothing was applied" in out.output
+    assert "bad.csv：有 1 处问题；未导入任何内容" in out.output
     assert Register(db).events().empty
     out = cli(db, "import", str(tmp_path / "missing.xlsx"), "--by", "x")
-    assert out.exit_code == 2 and "no such file" in out.output
+    assert out.exit_code == 2 and "文件不存在" in out.output
     junk = tmp_path / "x.csv"
     junk.write_text("a,b\n1,2\n")
     out = cli(db, "import", str(junk), "--by", "x")
@@ -122,10 +203,10 @@ def test_import_bad_cells_exit_1_and_apply_nothing(db, tmp_path):
 def test_backup_and_restore(db, tmp_path):
     cli(db, "set", "P002", "--status", "在建", "--by", "张三")
     out = cli(db, "backup", "-o", str(tmp_path / "b.sqlite"))
-    assert out.exit_code == 0 and "(1 events)" in out.output
+    assert out.exit_code == 0 and "（1 条事件）" in out.output
     cli(db, "set", "P003", "--status", "在建", "--by", "张三")
     out = cli(db, "restore", str(tmp_path / "b.sqlite"))
-    assert out.exit_code == 0 and "restored 1 events" in out.output
+    assert out.exit_code == 0 and "恢复 1 条事件" in out.output
     assert list(Register(db).state().index) == ["P002"]
     assert cli(db, "restore", str(tmp_path / "none.sqlite")).exit_code == 2
 

@@ -72,7 +72,7 @@ def test_documented_roles(pg_server):
         reader.record("P003", {"status": "building"}, by="王五")
     [new] = writer.record("P003", {"status": "building"}, by="王五")
     writer.undo(new, by="王五")
-    assert writer.state().loc["P003", "status"] == ""
+    assert "P003" not in writer.state().index  # its only report was retracted
     with psycopg.connect(pg_server.url("register")) as conn:
         users = conn.execute("SELECT recorded_by, db_user FROM events ORDER BY event_id").fetchall()
     assert users == [("张三", "postgres"), ("王五", "register_writer"), ("王五", "register_writer")]
@@ -82,7 +82,7 @@ def test_documented_roles(pg_server):
                 pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(sql)
     with psycopg.connect(pg_server.url("register", user="register_reader")) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM project_state_now").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM project_state_now").fetchone() == (1,)  # P003 retracted
 
 
 def _fill(reg: Register) -> None:
@@ -98,23 +98,48 @@ def _fill(reg: Register) -> None:
                as_of=dt.date(2025, 3, 1))
 
 
+def test_view_follows_the_rule(pg_url):
+    """Late report, same-date correction, undo: the QGIS view equals the library's state today."""
+    reg = Register(pg_url)
+    _fill(reg)
+    reg.record("P003", {"progress": 50}, by="李四", as_of=dt.date(2024, 6, 30))
+    reg.record("P003", {"progress": 60}, by="更正", as_of=dt.date(2024, 6, 30))  # correction, same date
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT project_id, status, progress, last_as_of, last_by, ST_X(geom) "
+                            "FROM project_state_now ORDER BY project_id").fetchall()
+    # hand-computed: P002 building (2024-09-30 beats 2024-03-31), progress 20, site from 2025-06-30;
+    # P003 building (the late Q1 report is older), progress 60 (the correction); P004's only report undone
+    assert rows == [("P002", "building", 20.0, "2025-06-30", "张三", HESHAN[0]),
+                    ("P003", "building", 60.0, "2024-06-30", "更正", None)]
+    state = reg.state()
+    assert [(p, state.loc[p, "status"], state.loc[p, "last_as_of"].isoformat(), state.loc[p, "last_by"])
+            for p in state.index] == [(r[0], r[1], r[3], r[4]) for r in rows]
+
+
 def test_migrate_sqlite_to_postgresql_and_back(pg_url, tmp_path):
     src = tmp_path / "register.sqlite"
     _fill(Register(src))
     runner = CliRunner()
     out = runner.invoke(main, ["register", "migrate", f"sqlite:///{src}", pg_url])
     assert out.exit_code == 0, out.output
-    assert "copied 13 events; checked: same history and same states at 2024-03-30, 2024-03-31" in out.output
+    today = dt.date.today().isoformat()
+    assert out.output == ("已复制 13 条事件；已核对：历史相同，以下日期的状态相同：2024-03-30, 2024-03-31, 2024-06-30, "
+                          f"2024-09-30, 2025-03-01, 2025-03-31, 2025-06-30, {today}\n")
     back = tmp_path / "back.sqlite"
-    out = runner.invoke(main, ["register", "migrate", pg_url, f"sqlite:///{back}"])
+    out = runner.invoke(main, ["register", "migrate", pg_url, f"sqlite:///{back}", "--lang", "en"])
     assert out.exit_code == 0, out.output
+    assert out.output.startswith("copied 13 events; checked: same history and same states at 2024-03-30, ")
     a, b = Register(src), Register(back)
     assert a.events().equals(b.events()) and len(a.events()) == 13
     for day in (dt.date(2024, 3, 31), dt.date(2024, 6, 30), dt.date(2024, 12, 31), dt.date.today()):
         assert a.state(as_of=day).equals(b.state(as_of=day))
-    # hand-checked states after the round trip
-    assert b.state(as_of=dt.date(2024, 6, 30))["status"].to_dict() == {"P002": "preparing", "P003": "preparing"}
-    assert b.state()["status"].to_dict() == {"P002": "building", "P003": "preparing", "P004": ""}
+    # hand-checked states after the round trip: the late Q1 report of P003 counts only until its Q2 report;
+    # P004's only report was undone
+    assert b.state(as_of=dt.date(2024, 3, 31))["status"].to_dict() == {"P002": "preparing", "P003": "preparing"}
+    assert b.state(as_of=dt.date(2024, 6, 30))["status"].to_dict() == {"P002": "preparing", "P003": "building"}
+    assert b.state()["status"].to_dict() == {"P002": "building", "P003": "building"}
+    assert b.state().loc["P002", "site_lon"] == HESHAN[0] and b.state().loc["P002", "progress"] == 20
+    assert list(b.events()["kind"]).count("retract") == 1
     # ids continue after the migrated ones on the server
     assert Register(pg_url).record("P005", {"status": "building"}, by="a") == [14]
     out = runner.invoke(main, ["register", "migrate", f"sqlite:///{src}", pg_url])
