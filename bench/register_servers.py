@@ -140,42 +140,69 @@ def worker(url: str, server: int, users: int, seconds: float, out: Path, project
 # The oracle: the register's rule in plain Python
 
 
+def _retracted(events: list[dict]) -> set[int]:
+    """Ids retracted by ``events``: an event is retracted when its retraction is not retracted in turn."""
+    above = {e["retracts"]: e["event_id"] for e in events if e["kind"] == "retract"}
+
+    def gone(event_id: int) -> bool:
+        r = above.get(event_id)
+        return r is not None and not gone(r)
+
+    return {t for t in above if gone(t)}
+
+
+def _winner(group: list[dict], day: str, retracted: set[int], before: int | None = None) -> dict | None:
+    """The rule: among non-retracted reports dated on or before ``day`` (recorded before id ``before``),
+    the latest date wins, then the latest recorded."""
+    reports = [e for e in group if e["kind"] != "retract" and e["as_of"] <= day and e["event_id"] not in retracted
+               and (before is None or e["event_id"] < before)]
+    return max(reports, key=lambda e: (e["as_of"], e["recorded_at"], e["event_id"]), default=None)
+
+
+def _groups(events: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = {}
+    for e in sorted(events, key=lambda x: x["event_id"]):
+        out.setdefault((e["subject"], e["field"]), []).append(e)
+    return out
+
+
 def oracle_states(events: list[dict], dates: list[dt.date]) -> dict:
-    """Per (subject, field), among events dated on or before D, the highest id wins; last_as_of is the latest
-    date among the winners and last_by the officer of the highest winning id."""
+    """Per project: the winning value of each field at D, and 最近报送 (date and officer) of the latest
+    winning report."""
+    retracted = _retracted(events)
+    groups = _groups(events)
     out = {}
     for day in dates:
-        win: dict[tuple[str, str], dict] = {}
-        for e in events:
-            if e["as_of"] <= day.isoformat() and not e["subject"].startswith("indicator:"):
-                key = (e["subject"], e["field"])
-                if key not in win or e["event_id"] > win[key]["event_id"]:
-                    win[key] = e
         state: dict = {}
-        for (subject, field), e in sorted(win.items()):
-            row = state.setdefault(subject, {"_ids": [], "_days": []})
-            row["_ids"].append((e["event_id"], e["by"]))
-            row["_days"].append(e["as_of"])
-            if field in FIELDS:
-                row[field] = None if e["value"] is None else (e["value"] if field == "note" else float(e["value"]))
+        for (subject, field), group in sorted(groups.items()):
+            e = _winner(group, day.isoformat(), retracted)
+            if e is None or subject.startswith("indicator:"):
+                continue
+            row = state.setdefault(subject, {f: None for f in FIELDS} | {"_win": []})
+            row["_win"].append(e)
+            if field in FIELDS and e["value"] is not None:
+                row[field] = e["value"] if field == "note" else float(e["value"])
         for row in state.values():
-            for f in FIELDS:
-                row.setdefault(f, None)
-            row["last_by"] = max(row.pop("_ids"))[1]
-            row["last_as_of"] = max(row.pop("_days"))
+            last = max(row.pop("_win"), key=lambda e: (e["as_of"], e["recorded_at"], e["event_id"]))
+            row.update(last_by=last["by"], last_as_of=last["as_of"])
         out[day.isoformat()] = state
     return out
 
 
 def oracle_previous(events: list[dict]) -> list[int]:
-    """Ids of events whose ``previous`` is not the value in effect at their date among earlier events."""
-    bad, seen = [], {}
-    for e in sorted(events, key=lambda x: x["event_id"]):
-        earlier = [x for x in seen.get((e["subject"], e["field"]), []) if x["as_of"] <= e["as_of"]]
-        expected = earlier[-1]["value"] if earlier else None  # in id order: the last is the highest id
-        if e["previous"] != expected:
-            bad.append(e["event_id"])
-        seen.setdefault((e["subject"], e["field"]), []).append(e)
+    """Ids of reports whose ``previous`` (or kind set/confirm) is not what the rule gave from the events
+    recorded before them: the sign of two writers reading at once."""
+    bad = []
+    for group in _groups(events).values():
+        for e in group:
+            if e["kind"] == "retract":
+                continue
+            earlier = [x for x in group if x["event_id"] < e["event_id"]]
+            w = _winner(earlier, e["as_of"], _retracted(earlier))
+            expected = None if w is None else w["value"]
+            kind = "confirm" if w is not None and expected == e["value"] else "set"
+            if e["previous"] != expected or e["kind"] != kind:
+                bad.append(e["event_id"])
     return bad
 
 
