@@ -189,3 +189,22 @@ def test_fault_mid_import_leaves_register_as_before(pg_server, pg_url, fault):
     [new] = after.record("P003", {"status": "building"}, by="张三")  # the lock was released
     assert new > 1 and len(after.events()) == 2  # (a rolled-back transaction leaves a gap in the ids)
     close_pools()
+
+
+def test_history_streams_from_a_server_cursor(pg_url):
+    reg = Register(pg_url)
+    reg.record("P002", {"status": "building"}, by="张三")
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # 200,000 more events, written by SQL
+        conn.execute("INSERT INTO events (batch_id, subject, field, value, recorded_by, recorded_at, as_of, source) "
+                     "SELECT 'b', 'P003', 'note', 'n' || i, 'x', '2025-01-01T00:00:00.000000Z', '2025-01-01', '' "
+                     "FROM generate_series(1, 200000) AS i")
+    t0 = time.perf_counter()
+    rows = reg.store.iter_events()
+    first = next(rows)
+    took = time.perf_counter() - t0
+    assert first[:5] == (1, first[1], "P002", "status", "building") and took < 1.0
+    with psycopg.connect(pg_url) as conn:  # the reader fetches in chunks from a cursor, inside its transaction
+        [(query,)] = conn.execute("SELECT query FROM pg_stat_activity WHERE application_name = %s AND "
+                                  "state = 'idle in transaction'", (APP_NAME,)).fetchall()
+    assert query.startswith('FETCH FORWARD 2000 FROM "register_history"')
+    assert sum(1 for _ in rows) == 200_000
