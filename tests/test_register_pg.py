@@ -208,3 +208,13 @@ def test_history_streams_from_a_server_cursor(pg_url):
                                   "state = 'idle in transaction'", (APP_NAME,)).fetchall()
     assert query.startswith('FETCH FORWARD 2000 FROM "register_history"')
     assert sum(1 for _ in rows) == 200_000
+
+
+def test_demo_data_never_goes_into_the_shared_register(pg_url, monkeypatch):
+    from layout.catalog import load_catalog
+    from layout.demo import fill_demo
+
+    monkeypatch.setenv("LAYOUT_REGISTER", pg_url)
+    with pytest.raises(InputError, match=f"register {re.escape(pg_url)} is the default register"):
+        fill_demo(Register(), load_catalog())
+    assert Register().events().empty
