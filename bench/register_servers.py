@@ -153,10 +153,10 @@ def _retracted(events: list[dict]) -> set[int]:
 
 def _winner(group: list[dict], day: str, retracted: set[int], before: int | None = None) -> dict | None:
     """The rule: among non-retracted reports dated on or before ``day`` (recorded before id ``before``),
-    the latest date wins, then the latest recorded."""
+    the latest date wins, then the latest recorded (highest id)."""
     reports = [e for e in group if e["kind"] != "retract" and e["as_of"] <= day and e["event_id"] not in retracted
                and (before is None or e["event_id"] < before)]
-    return max(reports, key=lambda e: (e["as_of"], e["recorded_at"], e["event_id"]), default=None)
+    return max(reports, key=lambda e: (e["as_of"], e["event_id"]), default=None)
 
 
 def _groups(events: list[dict]) -> dict[tuple[str, str], list[dict]]:
@@ -183,7 +183,7 @@ def oracle_states(events: list[dict], dates: list[dt.date]) -> dict:
             if field in FIELDS and e["value"] is not None:
                 row[field] = e["value"] if field == "note" else float(e["value"])
         for row in state.values():
-            last = max(row.pop("_win"), key=lambda e: (e["as_of"], e["recorded_at"], e["event_id"]))
+            last = max(row.pop("_win"), key=lambda e: (e["as_of"], e["event_id"]))
             row.update(last_by=last["by"], last_as_of=last["as_of"])
         out[day.isoformat()] = state
     return out

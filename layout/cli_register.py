@@ -15,11 +15,11 @@ from pathlib import Path
 
 import click
 
-from layout.crs import CRS_NAMES
 from layout.errors import InputError, LayoutError
 from layout.i18n import error_text, t
+from layout.register_vocab import FIELD_LABELS, status_label
 
-CRS_CHOICE = click.Choice(list(CRS_NAMES), case_sensitive=False)
+CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
 def _speaks(command: Callable) -> Callable:
@@ -38,16 +38,41 @@ def _speaks(command: Callable) -> Callable:
     return wrapper
 
 
-def _open_register(ctx: click.Context):
-    from layout.register import Register
+def _register_path(ctx: click.Context) -> str | Path:
+    """The register's location: --register (a file or a postgresql:// URL), else $LAYOUT_REGISTER, else
+    data/register.sqlite."""
+    from layout.register_open import register_location
 
-    return Register(ctx.obj.get("register") if ctx.obj else None)
+    return (ctx.obj or {}).get("register") or register_location()
+
+
+def _open_register(ctx: click.Context, *, create: bool = True):
+    """The register; read-only commands pass ``create=False`` (a mistyped path creates nothing)."""
+    from layout.register import Register
+    from layout.register_open import open_store
+
+    if not create:
+        open_store(_register_path(ctx), create=False)
+    return Register(_register_path(ctx))
 
 
 def _date(value: str | None, name: str):
+    import datetime as dt
+    import re
+
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", value)
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else _bad_date(value, name)
+    except ValueError:
+        return _bad_date(value, name)
+
+
+def _bad_date(value: str, name: str):
     from layout.register import parse_date
 
-    return None if value is None else parse_date(value, name=name)
+    return parse_date(value, name=name)  # other spellings (2026年3月31日), or its error
 
 
 def _json_value(value: object) -> object:
@@ -65,20 +90,20 @@ def _json_value(value: object) -> object:
 
 def field_name(name: str, lang: str) -> str:
     """A register field as the reader calls it: 状态 / status."""
-    from layout.register import FIELD_LABELS
-
     return FIELD_LABELS.get(name, name) if lang == "zh" else name
 
 
 def shown_value(name: str, value: object, lang: str) -> str:
     """A stored value for reading: ∅ for none, the status in the reader's language."""
-    from layout.register import number_text, status_label
-
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return "∅"
     if name == "status":
         return status_label(str(value), lang)
-    return number_text(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        from layout.register import number_text
+
+        return number_text(value)
+    return str(value)
 
 
 def event_line(e: dict, lang: str) -> str:
@@ -229,7 +254,7 @@ def register_show(ctx: click.Context, project_id: str | None, as_json: bool, as_
 
     Example: python -m layout register show P002 --as-of 2025-12-31
     """
-    reg = _open_register(ctx)
+    reg = _open_register(ctx, create=False)
     state = reg.state(as_of=_date(as_of, "--as-of"))
     names = reg.catalog["name"]
     if project_id is not None:
@@ -273,12 +298,13 @@ def register_history(ctx: click.Context, project_id: str | None, project_opt: st
       python -m layout register history P002
       python -m layout register history --field 状态 --from 2025-01-01 --to 2025-12-31 --by 张三
     """
-    from layout.register import FIELD_LABELS
+    from layout.register_open import open_store
+    from layout.register_store import EVENT_COLUMNS
 
-    reg = _open_register(ctx)
+    store = open_store(_register_path(ctx), create=False)  # no data stack: the first line comes at once
     subject = (project_opt or project_id or "").strip() or None
     if subject and not subject.startswith("indicator:"):
-        subject = reg.check_subject(subject.upper())
+        subject = subject.upper()
     field = None
     if field_opt:
         by_label = {v: k for k, v in FIELD_LABELS.items()}
@@ -289,8 +315,9 @@ def register_history(ctx: click.Context, project_id: str | None, project_opt: st
     filters = {"subject": subject, "field": field, "by": by.strip() if by else None,
                "date_from": _date(date_from, "--from").isoformat() if date_from else None,
                "date_to": _date(date_to, "--to").isoformat() if date_to else None}
+    names = (*EVENT_COLUMNS, "retracted")
     count = 0
-    for e in reg.iter_history(**filters):
+    for e in (dict(zip(names, row, strict=True)) for row in store.iter_events(**filters)):
         if as_json:
             e = {k: (bool(v) if k == "retracted" else v) for k, v in e.items()}
             click.echo(("[" if count == 0 else ",") + json.dumps(e, ensure_ascii=False))
@@ -318,7 +345,7 @@ def register_undo(ctx: click.Context, event_id: str, by: str, reason: str, lang:
     if not text.isdigit() or not 0 < int(text) < 2**63:
         raise InputError(f"event {text!r}: no such event; give the event number shown by `register history`",
                          code="no_event", event=text)
-    new_id = _open_register(ctx).undo(int(text), by=by, reason=reason)
+    new_id = _open_register(ctx, create=False).undo(int(text), by=by, reason=reason)
     click.echo(t("cli.reg.undone", lang, event=int(text), new=new_id))
 
 
@@ -337,7 +364,7 @@ def register_export(ctx: click.Context, output: Path, lang: str) -> None:
 
     if output.suffix.lower() != ".xlsx":
         raise InputError(f"-o should end in .xlsx, got {output.name!r}", code="reg_xlsx", name=output.name)
-    data = export_sheet_bytes(_open_register(ctx))
+    data = export_sheet_bytes(_open_register(ctx, create=False))
     atomic_write(output, lambda tmp: tmp.write_bytes(data))
     click.echo(t("cli.reg.wrote", lang, path=output, size=f"{len(data) / 1024:,.0f} KB"))
 
@@ -400,7 +427,7 @@ def register_backup(ctx: click.Context, output: Path, lang: str) -> None:
     """
     from layout.tables import atomic_write
 
-    store = _open_register(ctx).store
+    store = _open_register(ctx, create=False).store
     atomic_write(output, store.backup_to)
     click.echo(t("cli.reg.backup", lang, path=output, n=store.count_events()))
 
@@ -410,14 +437,20 @@ def register_backup(ctx: click.Context, output: Path, lang: str) -> None:
 @click.pass_context
 @_speaks
 def register_restore(ctx: click.Context, src: Path, lang: str) -> None:
-    """Replace the register with backup SRC (the current one is kept as <register>.bak).
+    """Replace the register with backup SRC, checked in full first (the current one is kept as
+    <register>.bak, or .bak.1, .bak.2 … — an existing backup is never overwritten).
 
     Example: python -m layout register restore backups/register_2026-03-31.sqlite
     """
     reg = _open_register(ctx)
-    count = reg.store.restore_from(src)
-    saved = f"{reg.path.name}.bak" if reg.path is not None else reg.store.saved_copy
-    click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.location, bak=saved))
+    if reg.path is None:  # a server register: its previous content is saved beside SRC, as a SQLite file
+        count = reg.restore(src)
+        click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.location, bak=reg.store.saved_copy))
+        return
+    before = set(reg.path.parent.glob(reg.path.name + ".bak*"))
+    count = reg.restore(src)
+    kept = sorted(set(reg.path.parent.glob(reg.path.name + ".bak*")) - before)
+    click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.path, bak=kept[0].name if kept else "—"))
 
 
 @register_group.command("migrate")

@@ -813,6 +813,18 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                        "(e.g. 2025年统计公报)"),
     "err.reg_field": ("--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
                       "--field should be a register field (status, progress, invest_planned …), got “{got}”"),
+    "err.reg_missing_server": ("台账数据库 {path} 还没有台账表；第一次登记（register set 或 import --apply）时"
+                               "由数据库所有者创建",
+                               "register {path} has no register tables yet; they are created by the first report "
+                               "(register set or import --apply) as the database owner"),
+    "err.reg_missing": ("台账文件 {path} 不存在；请检查 --register 或 LAYOUT_REGISTER（台账在第一次登记时创建："
+                        "register set 或 import --apply）", "The register {path} does not exist; check --register "
+                        "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
+                        "--apply)"),
+    "err.reg_bad_row": ("台账第 {event} 号事件的日期“{text}”不是 YYYY-MM-DD：文件被本程序以外的方式改动过；"
+                        "请恢复备份（register restore）或联系管理员", "The register's event {event} has the date "
+                        "“{text}”, not YYYY-MM-DD: the file was changed outside this program; restore a backup "
+                        "(register restore) or ask the administrator"),
     "err.reg_xlsx": ("-o 应以 .xlsx 结尾，收到 {name}", "-o should end in .xlsx, got {name}"),
     "err.reg_demo_path": ("register demo 需要 --register 路径：一个单独的文件（如 data/demo.sqlite），不能是默认台账",
                           "register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), never "

@@ -29,60 +29,31 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
-from layout.register_pg import PgRegisterStore, display_url, is_server_url
+from layout.register_open import location_label, open_store, register_location  # noqa: F401 (re-exported)
 from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
+from layout.register_vocab import (  # noqa: F401 (re-exported: the register's vocabulary)
+    COMPLETED,
+    FIELD_LABELS,
+    INDICATOR_FIELDS,
+    INDICATOR_PREFIX,
+    MAX_TEXT,
+    NUMBER_FIELDS,
+    PROJECT_FIELDS,
+    REGISTER_ENV,
+    REPO_ROOT,
+    SITE_DECIMALS,
+    SITE_FIELDS,
+    STARTED,
+    STATUSES,
+    TEXT_FIELDS,
+    YEAR_FIELDS,
+    YEAR_RANGE,
+    default_register_path,
+    status_label,
+)
 
-STATUSES: dict[str, str] = {
-    "not_started": "未启动", "preparing": "前期工作", "building": "在建", "completed": "已建成",
-    "operating": "已运营", "suspended": "暂停", "cancelled": "取消",
-}
-STARTED = {"building", "completed", "operating"}
-COMPLETED = {"completed", "operating"}
-PROJECT_FIELDS = ("site_lon", "site_lat", "site_source", "status", "progress", "invest_planned",
-                  "invest_done", "start_year", "finish_year", "lead_unit", "note")
-INDICATOR_FIELDS = ("actual_value", "actual_year")
-NUMBER_FIELDS = ("site_lon", "site_lat", "progress", "invest_planned", "invest_done", "actual_value")
-YEAR_FIELDS = ("start_year", "finish_year", "actual_year")
-TEXT_FIELDS = ("site_source", "status", "lead_unit", "note")
-SITE_FIELDS = ("site_lon", "site_lat", "site_source")
-FIELD_LABELS = {
-    "site": "位置", "site_lon": "经度", "site_lat": "纬度", "site_source": "坐标来源", "status": "状态",
-    "progress": "进度(%)", "invest_planned": "计划投资(万元)", "invest_done": "完成投资(万元)",
-    "start_year": "开工年份", "finish_year": "完工年份", "lead_unit": "责任单位", "note": "备注",
-    "actual_value": "实际值", "actual_year": "实际值年份",
-}
-INDICATOR_PREFIX = "indicator:"
-YEAR_RANGE = (1990, 2100)
-MAX_TEXT = 2000
-SITE_DECIMALS = 7
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REGISTER_ENV = "LAYOUT_REGISTER"
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
-
-
-def default_register_path() -> Path:
-    """``$LAYOUT_REGISTER`` when set, else ``<repo>/data/register.sqlite`` (``data/`` is git-ignored)."""
-    env = os.environ.get(REGISTER_ENV, "").strip()
-    return Path(env) if env else REPO_ROOT / "data" / "register.sqlite"
-
-
-def register_location() -> str | Path:
-    """Where the register lives: a ``postgresql://`` URL from ``$LAYOUT_REGISTER``, else
-    :func:`default_register_path` (a SQLite file)."""
-    env = os.environ.get(REGISTER_ENV, "").strip()
-    return env if is_server_url(env) else default_register_path()
-
-
-def location_label(location: str | os.PathLike) -> str:
-    """How to name a register location to people: a file's name, a server URL without its password."""
-    return display_url(str(location)) if is_server_url(location) else Path(location).name
-
-
-def open_store(location: str | os.PathLike) -> RegisterStore:
-    """The store for ``location``: PostgreSQL + PostGIS for a ``postgresql://`` URL, else a SQLite file."""
-    if is_server_url(location):
-        return PgRegisterStore(str(location))
-    return RegisterStore(location)
+MAX_INVEST = 1e9  # 万元 (10 trillion yuan): far above any project, and sums of them cannot overflow
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,13 +71,6 @@ def parse_status(value: object) -> str:
             return sid
     allowed = "、".join(STATUSES.values())
     raise InputError(f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}")
-
-
-def status_label(status_id: str, lang: str = "zh") -> str:
-    """The Chinese name of a status id (the id itself in English, with underscores as spaces)."""
-    if not status_id:
-        return ""
-    return STATUSES.get(status_id, status_id) if lang == "zh" else status_id.replace("_", " ")
 
 
 def _number(value: object) -> float:
@@ -153,17 +117,34 @@ def check_value(name: str, value: object) -> str | None:
         number = _number(value)
         if name == "progress" and not 0 <= number <= 100:
             raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
-        if name in ("invest_planned", "invest_done") and number < 0:
-            raise InputError(f"should be 万元 (0 or more), got {number:g}")
+        if name in ("invest_planned", "invest_done") and not 0 <= number < MAX_INVEST:
+            raise InputError(f"should be 万元 from 0 to less than {MAX_INVEST:,.0f} (10^9), got {number:g}")
         if name in ("site_lon", "site_lat"):
             number = round(number, SITE_DECIMALS)
         return number_text(number)
     if name in ("site_source", "lead_unit", "note"):
-        text = str(value).strip()
-        if len(text) > MAX_TEXT:
-            raise InputError(f"should be at most {MAX_TEXT} characters, got {len(text)}")
-        return text
+        return check_text(value, allow_newline=name == "note")
     raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
+
+
+def check_text(value: object, *, limit: int = MAX_TEXT, allow_newline: bool = False) -> str:
+    """Free text as the officer typed it (stripped, never normalised); control characters (ANSI escapes,
+    NUL …) and undecodable bytes are refused, and so is text over ``limit`` characters.
+
+    Raises
+    ------
+    InputError
+        Naming the first bad character's position, or the length.
+    """
+    text = str(value).strip()
+    if len(text) > limit:
+        raise InputError(f"should be at most {limit} characters, got {len(text)}")
+    for i, ch in enumerate(text):
+        kind = unicodedata.category(ch)
+        if (kind == "Cc" and not (allow_newline and ch in "\n\t")) or kind == "Cs":
+            what = "undecodable byte (not UTF-8 text)" if kind == "Cs" else f"control character U+{ord(ch):04X}"
+            raise InputError(f"has a {what} at position {i + 1}; remove it (type plain text)")
+    return text
 
 
 def parse_date(value: object, *, name: str = "as_of") -> dt.date:
@@ -259,7 +240,8 @@ class StaleEditError(InputError):
 
 @dataclass(frozen=True)
 class Conflict:
-    """One field changed since the editor read it: what they saw, what it is now, who changed it."""
+    """One change since the editor read the subject: the field, what they saw and what it is now (``kind``
+    "value"), or a later event (``kind`` set/confirm/retract, ``seen`` its previous value), and who made it."""
 
     subject: str
     field: str
@@ -268,6 +250,8 @@ class Conflict:
     by: str
     event_id: int
     recorded_at: str
+    kind: str = "value"
+    retracts: int | None = None
 
 
 def _shown(field_name: str, value: str | None, lang: str) -> str:
@@ -277,11 +261,20 @@ def _shown(field_name: str, value: str | None, lang: str) -> str:
 
 
 def _conflict_text(c: Conflict, lang: str) -> str:
-    name = FIELD_LABELS.get(c.field, c.field) if lang == "zh" else c.field
+    zh = lang == "zh"
+    name = FIELD_LABELS.get(c.field, c.field) if zh else c.field
     seen, now = _shown(c.field, c.seen, lang), _shown(c.field, c.now, lang)
-    if lang == "zh":
-        return f"{name}：您看到的是 {seen}，现在是 {now}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
-    return f"{name}: you saw {seen}, now {now} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
+    if c.kind == "retract":
+        what = f"{name}：撤销了事件 {c.retracts}" if zh else f"{name}: undid event {c.retracts}"
+    elif c.kind == "confirm":
+        what = f"{name}：{now}（再次报送，无变化）" if zh else f"{name}: {now} (reported again, no change)"
+    elif c.kind == "set":
+        what = f"{name}：{seen} → {now}" if zh else f"{name}: {seen} → {now}"
+    else:
+        what = f"{name}：您看到的是 {seen}，现在是 {now}" if zh else f"{name}: you saw {seen}, now {now}"
+    if zh:
+        return f"{what}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
+    return f"{what} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
 
 
 def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str, object] | int, *,
@@ -296,10 +289,8 @@ def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str,
     if isinstance(seen, (int, np.integer)) and not isinstance(seen, bool):
         for row in store.events_after(conn, subject, int(seen)):
             e = dict(zip(EVENT_COLUMNS, row, strict=True))
-            undo = f"(撤销事件 {e['retracts']} / undo of event {e['retracts']})"
-            now = undo if e["kind"] == "retract" else e["value"]
-            conflicts.append(Conflict(subject, e["field"], e["previous"], now, e["by"], int(e["event_id"]),
-                                      e["recorded_at"]))
+            conflicts.append(Conflict(subject, e["field"], e["previous"], e["value"], e["by"], int(e["event_id"]),
+                                      e["recorded_at"], kind=e["kind"], retracts=e["retracts"]))
     elif isinstance(seen, Mapping):
         for name, value in seen.items():
             try:
@@ -447,7 +438,11 @@ class Register:
             problems.append(f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
                             "check the numbers and the coordinate system (--crs)")
             return
-        site_source = str(changes.get("site_source") or source or "").strip()
+        try:
+            site_source = check_text(changes.get("site_source") or source or "")
+        except InputError as exc:
+            problems.append(f"{subject} site_source: {exc}")
+            return
         if not site_source:
             problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); "
                             "give --source")
@@ -519,7 +514,7 @@ class Register:
             changes = dict(changes)
             try:
                 day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
-                row_source = str(changes.pop("source", None) or source or "")
+                row_source = _check_source(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
                 cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
                 plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
@@ -530,8 +525,8 @@ class Register:
             raise InputError("; ".join(problems))
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
-        now = _utc_now()
         with self.store.transaction() as conn:
+            now = _utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
             for subject, seen in (expected or {}).items():
                 check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
             ids = []
@@ -554,11 +549,9 @@ class Register:
             undo instead).
         """
         by = _check_by(by)
-        reason = str(reason or "").strip()
-        if len(reason) > MAX_TEXT:
-            raise InputError(f"reason: at most {MAX_TEXT} characters, got {len(reason)}")
-        now = _utc_now()
+        reason = _check_source(reason, "reason")
         with self.store.transaction() as conn:
+            now = _utc_now()
             target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
             if target is None:
                 raise InputError(f"event {event_id}: no such event; see `register history` for event ids",
@@ -588,6 +581,11 @@ class Register:
                     recorded_at=now, as_of=e["as_of"], source=reason, kind="retract", retracts=int(e["event_id"])))
                 first_id = first_id or new_id
         return int(first_id)
+
+    def restore(self, src: str | os.PathLike) -> int:
+        """Replace the register with the backup ``src`` after checking it in full (every event row too);
+        the current register is kept under a new ``.bak`` name. Returns the restored event count."""
+        return self.store.restore_from(src, check_row=check_event_row)
 
     # -- reading
 
@@ -654,7 +652,35 @@ def _check_by(by: str) -> str:
         raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
     if len(name) > 100:
         raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
-    return name
+    try:
+        return check_text(name, limit=100)
+    except InputError as exc:
+        raise InputError(f"by: {exc}") from None
+
+
+def _check_source(source: object, label: str = "source") -> str:
+    try:
+        return check_text(source or "")
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
+
+
+def check_event_row(e: Mapping[str, object]) -> str | None:
+    """What is wrong with one stored value event (a dict of event columns), or None: its field, its value
+    (as :func:`check_value` would store it) and its texts. Used to check a backup before restoring it."""
+    subject, name = str(e["subject"]), str(e["field"])
+    allowed = INDICATOR_FIELDS if subject.startswith(INDICATOR_PREFIX) else PROJECT_FIELDS
+    if name not in allowed:
+        return f"field {name[:40]!r} is not a register field of {subject[:40]!r}"
+    try:
+        for key in ("value", "previous"):
+            if e.get(key) is not None and check_value(name, e[key]) != e[key]:
+                return f"{key} {str(e[key])[:40]!r} is not a valid {name}"
+        _check_by(str(e["recorded_by"]))
+        _check_source(e["source"])
+    except InputError as exc:
+        return f"{name}: {exc}"
+    return None
 
 
 def _check_as_of(as_of: object) -> dt.date:
@@ -670,10 +696,22 @@ def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _stored_date(event_id: object, text: object) -> dt.date:
+    """The ``as_of`` of a stored event; a damaged one is named by its event id, not a traceback."""
+    try:
+        if isinstance(text, str) and len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(f"the register's event {event_id} has the date {str(text)[:20]!r}, not YYYY-MM-DD: the file was "
+                     "changed outside this program; restore a backup (register restore) or ask the administrator",
+                     code="reg_bad_row", event=event_id, text=str(text)[:20])
+
+
 def _events_frame(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
     df["event_id"] = df["event_id"].astype("int64")
-    df["as_of"] = [dt.date.fromisoformat(v) for v in df["as_of"]]
+    df["as_of"] = [_stored_date(i, v) for i, v in zip(df["event_id"], df["as_of"], strict=True)]
     df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index,
                                dtype=object)
     df["retracted"] = df["retracted"].astype(bool)
@@ -699,7 +737,7 @@ def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
         i = pos[r[2]]
         if r[3] in values:
             values[r[3]][i] = r[4]
-        if latest[i] is None or (r[8], r[7], r[0]) > (latest[i][8], latest[i][7], latest[i][0]):
+        if latest[i] is None or (r[8], r[0]) > (latest[i][8], latest[i][0]):
             latest[i] = r
     index = pd.Index(subjects, dtype=object)
     columns: dict[str, object] = {}
@@ -708,7 +746,7 @@ def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
             columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
         else:
             columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
-    columns["last_as_of"] = np.array([dt.date.fromisoformat(r[8]) for r in latest], dtype=object)
+    columns["last_as_of"] = np.array([_stored_date(r[0], r[8]) for r in latest], dtype=object)
     columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
     columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
     out = pd.DataFrame(columns, index=index)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from layout.errors import InputError
-from layout.register_store import RegisterStore
+from layout.register_store import RegisterStore, check_register_file
 
 CHUNK = 5_000
 
@@ -69,18 +70,32 @@ def copy_events(src: RegisterStore, dst: RegisterStore, *, replace: bool = False
     return count
 
 
-def open_backup(src: Path) -> RegisterStore:
-    """The SQLite register file ``src`` (a ``register backup``), checked to be one; else InputError."""
+@contextlib.contextmanager
+def checked_backup(src: Path, *, check_row: Callable[[dict], str | None] | None = None) -> Iterator[RegisterStore]:
+    """A private copy of the SQLite register file ``src`` (a ``register backup``), checked in full as
+    :func:`layout.register_store.check_register_file` does (and migrated when it is version 1); deleted
+    afterwards. ``src`` itself is only read.
+
+    Raises
+    ------
+    InputError
+        Naming what is wrong with ``src``.
+    """
     if not src.is_file():
         raise InputError(f"{src}: no such backup file")
-    try:
-        con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    with tempfile.TemporaryDirectory(prefix="layout-restore-") as tmp:
+        copy = Path(tmp) / "backup.sqlite"
         try:
-            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"{src} is not a SQLite register backup ({exc})") from None
-    if not {"events", "register_meta"} <= names:
-        raise InputError(f"{src} is not a register backup (no events table); give a file made by `register backup`")
-    return RegisterStore(src)
+            source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+            target = sqlite3.connect(copy)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+                source.close()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{src} is not a SQLite register backup ({exc}); give a file made by "
+                             "`register backup`") from None
+        check_register_file(copy, name=str(src), check_row=check_row)
+        yield RegisterStore(copy)

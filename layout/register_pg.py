@@ -177,7 +177,7 @@ def close_pools() -> None:
 class PgRegisterStore(RegisterStore):
     """The register in a PostgreSQL database (PostGIS enabled): same methods as :class:`RegisterStore`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         try:
             import psycopg  # noqa: F401
             import psycopg_pool  # noqa: F401
@@ -191,7 +191,7 @@ class PgRegisterStore(RegisterStore):
         self.migrated_from: str | None = None  # (SQLite files migrate on open; a server starts at this version)
         self.migration_backup: Path | None = None
         with self.connection() as conn:
-            self._create_schema(conn)
+            self._create_schema(conn, create=create)
 
     # -- connections and transactions
 
@@ -222,10 +222,14 @@ class PgRegisterStore(RegisterStore):
             if delay := os.environ.get(SLEEP_ENV):
                 time.sleep(float(delay))
 
-    def _create_schema(self, conn: _Conn) -> None:
+    def _create_schema(self, conn: _Conn, *, create: bool = True) -> None:
         row = conn.execute("SELECT to_regclass('register_meta') IS NOT NULL, "
                            "to_regclass('spatial_ref_sys') IS NOT NULL").fetchone()
         has_register, has_postgis = bool(row[0]), bool(row[1])
+        if not has_register and not create:
+            raise InputError(f"register {self.location} has no register tables yet; they are created by the "
+                             "first report (register set or import --apply) as the database owner",
+                             code="reg_missing_server", path=self.location)
         if not has_register:
             if not has_postgis:
                 raise InputError(f"register {self.location}: PostGIS is not enabled in this database; as its "
@@ -291,15 +295,16 @@ class PgRegisterStore(RegisterStore):
         copy_events(self, RegisterStore(dest))
         return dest
 
-    def restore_from(self, src: str | os.PathLike) -> int:
-        """Replace the register's content with the SQLite backup ``src`` (checked first), in one
-        transaction; the current content is first saved beside ``src`` (:attr:`saved_copy`)."""
-        from layout.register_copy import copy_events, open_backup
+    def restore_from(self, src: str | os.PathLike, *, check_row=None) -> int:
+        """Replace the register's content with the SQLite backup ``src``, checked in full first (as for a
+        SQLite register, ``check_row`` checks each event's values), in one transaction; the current
+        content is first saved beside ``src`` (:attr:`saved_copy`). Returns the restored event count."""
+        from layout.register_copy import checked_backup, copy_events
 
         src = Path(src)
-        source = open_backup(src)
-        self.saved_copy = self.backup_to(src.with_name(f"{src.stem}.before-restore-{int(time.time())}.sqlite"))
-        return copy_events(source, self, replace=True)
+        with checked_backup(src, check_row=check_row) as source:
+            self.saved_copy = self.backup_to(src.with_name(f"{src.stem}.before-restore-{int(time.time())}.sqlite"))
+            return copy_events(source, self, replace=True)
 
 
 def _os_user() -> str:

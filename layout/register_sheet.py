@@ -40,6 +40,8 @@ COLUMNS: dict[str, str] = {
     "note": "备注", "as_of": "信息日期", "source": "填报来源",
 }
 CONTEXT = ("id", "name", "county", "zone", "sector")
+#: Cells kept exactly as typed (no NFKC): a round trip must not turn （重点办） into (重点办).
+FREE_TEXT = ("lead_unit", "note", "site_source", "source")
 VALUE_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
                 "note")
 CRS_OPTIONS = {"WGS84": "wgs84", "GCJ-02": "gcj02", "BD-09": "bd09", "CGCS2000": "cgcs2000"}
@@ -279,7 +281,10 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
         row_no = i + 2
 
         def cell(key: str, _values=values) -> str:
-            return unsafe_text(_norm(_values[cols[key]])) if key in cols and _values[cols[key]] is not None else ""
+            if key not in cols or _values[cols[key]] is None:
+                return ""
+            raw = _values[cols[key]]  # the officer's own text is kept as typed; codes and numbers normalised
+            return unsafe_text(str(raw).strip() if key in FREE_TEXT else _norm(raw))
 
         def problem(key: str, message: str, fix: str, project: str = "", _row=row_no) -> None:
             column = column_letter(cols[key]) if key in cols else ""

@@ -87,11 +87,11 @@ def test_stale_edit_refused_with_expect_event(db):
     cli(db, "set", "P002", "--progress", "55", "--by", "李四")  # event 2: someone else meanwhile
     out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "1")
     assert out.exit_code == 2
-    assert "错误：P002 在您读取之后已有修改：进度(%)：您看到的是 30，现在是 55（李四 记录，事件 2，" in out.output
+    assert "错误：P002 在您读取之后已有修改：进度(%)：30 → 55（李四 记录，事件 2，" in out.output
     assert "未保存任何内容" in out.output and "Traceback" not in out.output
     assert json.loads(cli(db, "show", "P002", "--json").output)["progress"] == 55
     out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "1", "--lang", "en")
-    assert "P002 changed since you read it: progress: you saw 30, now 55 (recorded by 李四, event 2" in out.output
+    assert "P002 changed since you read it: progress: 30 → 55 (recorded by 李四, event 2" in out.output
     out = cli(db, "set", "P002", "--progress", "40", "--by", "张三", "--expect-event", "2")
     assert out.exit_code == 0 and json.loads(cli(db, "show", "P002", "--json").output)["progress"] == 40
 

@@ -218,3 +218,12 @@ def test_demo_data_never_goes_into_the_shared_register(pg_url, monkeypatch):
     with pytest.raises(InputError, match=f"register {re.escape(pg_url)} is the default register"):
         fill_demo(Register(), load_catalog())
     assert Register().events().empty
+
+
+def test_reading_an_empty_database_creates_nothing(pg_url):
+    out = CliRunner().invoke(main, ["register", "--register", pg_url, "history"])
+    assert out.exit_code == 2
+    assert out.output == (f"错误：台账数据库 {pg_url} 还没有台账表；第一次登记（register set 或 import --apply）时"
+                          "由数据库所有者创建\n")
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT to_regclass('events')").fetchone() == (None,)
