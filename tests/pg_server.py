@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL 15 + PostGIS cluster for tests: initdb + pg_ctl in a temp folder on a free port.
 
-Debian's server binaries (packages ``postgresql`` and ``postgresql-15-postgis-3``, installed by ``.ci/run``)
-are required: without them :func:`start_server` fails with a message saying what to install; it never skips.
-``initdb`` refuses to run as root, so as root the cluster runs as the ``postgres`` OS user (``runuser``).
+Debian's server binaries (packages ``postgresql`` and ``postgresql-15-postgis-3``, installed by
+``.ci/run``; another version: set ``LAYOUT_PG_BIN`` and ``LAYOUT_PG_SHARE``) are required: without them
+:func:`start_server` fails with a message saying what to install; it never skips. ``initdb`` refuses to
+run as root, so as root the cluster runs as the ``postgres`` OS user (``runuser``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("LAYOUT_PG_BIN", "/usr/lib/postgresql/15/bin"))
-POSTGIS_CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")
+POSTGIS_CONTROL = Path(os.environ.get("LAYOUT_PG_SHARE", "/usr/share/postgresql/15")) / "extension" / "postgis.control"
 SUPERUSER = "postgres"
 
 
