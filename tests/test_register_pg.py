@@ -227,3 +227,12 @@ def test_reading_an_empty_database_creates_nothing(pg_url):
                           "由数据库所有者创建\n")
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT to_regclass('events')").fetchone() == (None,)
+
+
+def test_missing_server_binaries_fail_with_what_to_install(monkeypatch, tmp_path):
+    import pg_server
+
+    monkeypatch.setattr(pg_server, "PG_BIN", tmp_path / "no-postgresql")
+    with pytest.raises(RuntimeError, match="apt-get install postgresql postgresql-15-postgis-3"), \
+            pg_server.start_server():
+        pass
