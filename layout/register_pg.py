@@ -209,6 +209,10 @@ class PgRegisterStore(RegisterStore):
                     raise InputError(f"register {self.location}: the database user may not do this "
                                      f"({exc.diag.message_primary}); writing needs the writer role, see "
                                      "docs/postgresql.md") from None
+                except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as exc:
+                    raise InputError(f"register {self.location}: the database refused the change "
+                                     f"({exc.diag.message_primary or type(exc).__name__}); nothing was written"
+                                     ) from None
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
             raise InputError(f"register {self.location} cannot be reached ({str(exc).strip()}); check the URL "
                              "and that the server runs") from None

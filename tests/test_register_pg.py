@@ -236,3 +236,10 @@ def test_missing_server_binaries_fail_with_what_to_install(monkeypatch, tmp_path
     with pytest.raises(RuntimeError, match="apt-get install postgresql postgresql-15-postgis-3"), \
             pg_server.start_server():
         pass
+
+
+def test_a_value_the_server_refuses_is_one_line(pg_url):
+    reg = Register(pg_url)
+    with pytest.raises(InputError, match="the database refused the change .*too long.*nothing was written"):
+        reg.record("P002", {"status": "building"}, by="张三", batch="b" * 65)  # batch_id is VARCHAR(64)
+    assert reg.events().empty
