@@ -404,15 +404,20 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, lang: 
                                                           old=change.old or "∅", new=change.new))
     for warning in diff.warnings:
         click.echo(t("cli.reg.warning", lang, warning=f"{src.name}: {warning}"), err=True)
+    for row, project, name, fields in diff.confirmed:
+        click.echo(f"{project} {name} " + t("cli.reg.import_confirmed_row", lang, row=row,
+                                            fields="、".join(field_name(f, lang) for f in fields)))
     projects = len({c.project for c in diff.changes})
-    if not diff.changes:
+    if not diff.changes and not diff.confirmed:
         click.echo(t("cli.reg.import_same", lang))
         return
     if not apply_:
-        click.echo(t("cli.reg.import_dry", lang, n=len(diff.changes), projects=projects))
+        click.echo(t("cli.reg.import_dry", lang, n=len(diff.changes), projects=projects)
+                   + (t("cli.reg.import_dry_confirmed", lang, n=len(diff.confirmed)) if diff.confirmed else ""))
         return
     ids = apply_sheet(diff, reg, by=by)
-    click.echo(t("cli.reg.import_applied", lang, n=len(diff.changes), projects=projects, events=len(ids)))
+    click.echo(t("cli.reg.import_applied", lang, n=len(diff.changes), projects=projects, events=len(ids))
+               + (t("cli.reg.import_applied_confirmed", lang, n=reg.confirmed) if reg.confirmed else ""))
 
 
 @register_group.command("backup")

@@ -533,6 +533,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.source_help": ("如 3月调度会、现场核实", "e.g. March progress meeting, site visit"),
     "reg.save": ("保存", "Save"),
     "reg.nothing": ("没有修改。", "Nothing changed."),
+    "reg.confirmed": ("其中 {n} 项已确认（无变化），计入最近报送。", "{n} value(s) confirmed (no change), counted as "
+                      "the latest report."),
     "reg.conflict": ("打开表单后，已有其他人保存了此项目。请核对两个值后再保存。",
                      "Someone else saved this project after you opened the form. Compare the values before saving."),
     "reg.conflict_opened": ("打开时", "When opened"),
@@ -554,6 +556,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.fix": ("修改方法", "Fix"),
     "reg.sheet_same": ("调度表与台账一致，没有需要导入的修改。", "The sheet matches the register: nothing to apply."),
     "reg.sheet_changes": ("将修改 {projects} 个项目的 {n} 个字段：", "{n} change(s) in {projects} project(s):"),
+    "reg.sheet_confirmed": ("{n} 个项目填写了信息日期、数值未变（{ids}）：导入后记为已确认（无变化），计入最近报送。",
+                            "{n} project(s) give a date with unchanged values ({ids}): applying records them as "
+                            "confirmed (no change), counted as their latest report."),
     "reg.sheet_apply": ("导入这些修改", "Apply these changes"),
     "reg.sheet_applied": ("已导入：{n} 条修改记录。", "Applied: {n} events."),
 
@@ -857,6 +862,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the 调度表 matches the register"),
     "cli.reg.import_dry": ("{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
                            "{n} change(s) in {projects} project(s); nothing applied (add --apply)"),
+    "cli.reg.import_confirmed_row": ("第 {row} 行：{fields} 已确认（无变化）", "row {row}: {fields} confirmed "
+                                     "(no change)"),
+    "cli.reg.import_dry_confirmed": ("；另有 {n} 行已确认（无变化）", "; {n} row(s) confirmed (no change)"),
+    "cli.reg.import_applied_confirmed": ("，其中 {n} 项为确认（无变化）", ", {n} of them confirmations (no change)"),
     "cli.reg.import_applied": ("已导入 {projects} 个项目的 {n} 处修改：{events} 条事件",
                                "applied {n} change(s) in {projects} project(s): {events} event(s)"),
     "cli.reg.backup": ("已写出 {path}（{n} 条事件）", "wrote {path} ({n} events)"),

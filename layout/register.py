@@ -18,7 +18,6 @@ import datetime as dt
 import math
 import os
 import re
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +29,20 @@ import pandas as pd
 
 from layout.errors import InputError
 from layout.register_open import location_label, open_store, register_location  # noqa: F401 (re-exported)
-from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
+from layout.register_stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
+from layout.register_store import EVENT_COLUMNS, NewEvent
+from layout.register_values import (  # noqa: F401 (re-exported)
+    MAX_INVEST,
+    check_as_of,
+    check_by,
+    check_event_row,
+    check_source,
+    check_text,
+    check_value,
+    number_text,
+    parse_date,
+    parse_status,
+)
 from layout.register_vocab import (  # noqa: F401 (re-exported: the register's vocabulary)
     COMPLETED,
     FIELD_LABELS,
@@ -53,115 +65,6 @@ from layout.register_vocab import (  # noqa: F401 (re-exported: the register's v
 )
 
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
-MAX_INVEST = 1e9  # 万元 (10 trillion yuan): far above any project, and sums of them cannot overflow
-
-
-# --------------------------------------------------------------------------------------------
-# Values: parsing and text form
-
-
-def parse_status(value: object) -> str:
-    """A status id from an id, a Chinese name or an English word; raises InputError naming the allowed ones."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    key = text.lower().replace(" ", "_").replace("-", "_")
-    if key in STATUSES:
-        return key
-    for sid, zh in STATUSES.items():
-        if text == zh:
-            return sid
-    allowed = "、".join(STATUSES.values())
-    raise InputError(f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}")
-
-
-def _number(value: object) -> float:
-    if isinstance(value, bool):
-        raise InputError(f"should be a number, got {value!r}")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InputError(f"should be a number, got {str(value).strip()!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"should be a finite number, got {value!r}")
-    return number
-
-
-def number_text(number: float) -> str:
-    """The stored text of a number: integers without a decimal point, others in shortest form."""
-    return str(int(number)) if float(number).is_integer() and abs(number) < 1e15 else repr(float(number))
-
-
-def check_value(name: str, value: object) -> str | None:
-    """Validate one field's value and return its stored text (None clears the field).
-
-    Raises
-    ------
-    InputError
-        With the expected form and what arrived (the caller adds the subject and field).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str) and not value.strip():
-        return None
-    if name == "status":
-        return parse_status(value)
-    if name in YEAR_FIELDS:
-        number = _number(value)
-        if not number.is_integer() or not YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-            raise InputError(f"should be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, got {value!r}")
-        return str(int(number))
-    if name in NUMBER_FIELDS:
-        number = _number(value)
-        if name == "progress" and not 0 <= number <= 100:
-            raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
-        if name in ("invest_planned", "invest_done") and not 0 <= number < MAX_INVEST:
-            raise InputError(f"should be 万元 from 0 to less than {MAX_INVEST:,.0f} (10^9), got {number:g}")
-        if name in ("site_lon", "site_lat"):
-            number = round(number, SITE_DECIMALS)
-        return number_text(number)
-    if name in ("site_source", "lead_unit", "note"):
-        return check_text(value, allow_newline=name == "note")
-    raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
-
-
-def check_text(value: object, *, limit: int = MAX_TEXT, allow_newline: bool = False) -> str:
-    """Free text as the officer typed it (stripped, never normalised); control characters (ANSI escapes,
-    NUL …) and undecodable bytes are refused, and so is text over ``limit`` characters.
-
-    Raises
-    ------
-    InputError
-        Naming the first bad character's position, or the length.
-    """
-    text = str(value).strip()
-    if len(text) > limit:
-        raise InputError(f"should be at most {limit} characters, got {len(text)}")
-    for i, ch in enumerate(text):
-        kind = unicodedata.category(ch)
-        if (kind == "Cc" and not (allow_newline and ch in "\n\t")) or kind == "Cs":
-            what = "undecodable byte (not UTF-8 text)" if kind == "Cs" else f"control character U+{ord(ch):04X}"
-            raise InputError(f"has a {what} at position {i + 1}; remove it (type plain text)")
-    return text
-
-
-def parse_date(value: object, *, name: str = "as_of") -> dt.date:
-    """A date from a ``date``/``datetime`` or text ``YYYY-MM-DD`` (also ``YYYY/MM/DD``, ``YYYY年M月D日``)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00:00)?", text)
-    if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
-    raise InputError(f"{name} should be a date like 2026-03-31, got {text!r}")
-
 
 # --------------------------------------------------------------------------------------------
 # Sites
@@ -228,92 +131,6 @@ class _Plan:
     values: dict[str, str | None]
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-class StaleEditError(InputError):
-    """An edit made on values the register has moved on from; :attr:`conflicts` lists what changed."""
-
-    def __init__(self, message: str, *, conflicts: list[Conflict], **args: object) -> None:
-        super().__init__(message, **args)
-        self.conflicts = conflicts
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One change since the editor read the subject: the field, what they saw and what it is now (``kind``
-    "value"), or a later event (``kind`` set/confirm/retract, ``seen`` its previous value), and who made it."""
-
-    subject: str
-    field: str
-    seen: str | None
-    now: str | None
-    by: str
-    event_id: int
-    recorded_at: str
-    kind: str = "value"
-    retracts: int | None = None
-
-
-def _shown(field_name: str, value: str | None, lang: str) -> str:
-    if value is None or value == "":
-        return "∅"
-    return status_label(value, lang) if field_name == "status" else value
-
-
-def _conflict_text(c: Conflict, lang: str) -> str:
-    zh = lang == "zh"
-    name = FIELD_LABELS.get(c.field, c.field) if zh else c.field
-    seen, now = _shown(c.field, c.seen, lang), _shown(c.field, c.now, lang)
-    if c.kind == "retract":
-        what = f"{name}：撤销了事件 {c.retracts}" if zh else f"{name}: undid event {c.retracts}"
-    elif c.kind == "confirm":
-        what = f"{name}：{now}（再次报送，无变化）" if zh else f"{name}: {now} (reported again, no change)"
-    elif c.kind == "set":
-        what = f"{name}：{seen} → {now}" if zh else f"{name}: {seen} → {now}"
-    else:
-        what = f"{name}：您看到的是 {seen}，现在是 {now}" if zh else f"{name}: you saw {seen}, now {now}"
-    if zh:
-        return f"{what}（{c.by} 记录，事件 {c.event_id}，{c.recorded_at}）"
-    return f"{what} (recorded by {c.by}, event {c.event_id}, {c.recorded_at})"
-
-
-def check_not_stale(store: RegisterStore, conn, subject: str, seen: Mapping[str, object] | int, *,
-                    today: dt.date) -> None:
-    """Raise :class:`StaleEditError` when ``subject`` moved on from what its editor ``seen``.
-
-    ``seen`` is either ``{field: value}`` (compared, as stored texts, with the state on ``today``) or the
-    id of the last event of ``subject`` the editor saw (any later event of the subject is a change).
-    Call it inside the write transaction, so nothing can slip in between the check and the write.
-    """
-    conflicts: list[Conflict] = []
-    if isinstance(seen, (int, np.integer)) and not isinstance(seen, bool):
-        for row in store.events_after(conn, subject, int(seen)):
-            e = dict(zip(EVENT_COLUMNS, row, strict=True))
-            conflicts.append(Conflict(subject, e["field"], e["previous"], e["value"], e["by"], int(e["event_id"]),
-                                      e["recorded_at"], kind=e["kind"], retracts=e["retracts"]))
-    elif isinstance(seen, Mapping):
-        for name, value in seen.items():
-            try:
-                want = check_value(str(name), value)
-            except InputError:
-                want = str(value).strip() or None
-            row = store.effective_event(conn, subject, str(name), today.isoformat())
-            now = row[4] if row else None
-            if now != want:
-                last = store.last_event(conn, subject, str(name))
-                e = dict(zip(EVENT_COLUMNS, last, strict=True)) if last else {"by": "", "event_id": 0,
-                                                                               "recorded_at": ""}
-                conflicts.append(Conflict(subject, str(name), want, now, e["by"], int(e["event_id"]),
-                                          e["recorded_at"]))
-    else:
-        raise InputError(f"expected should be the values you saw ({{field: value}}) or the last event id you "
-                         f"saw, got {seen!r}")
-    if conflicts:
-        zh = "；".join(_conflict_text(c, "zh") for c in conflicts)
-        en = "; ".join(_conflict_text(c, "en") for c in conflicts)
-        raise StaleEditError(f"{subject} changed since you read it — {en}; nothing was saved: read it again "
-                             "and redo your change", conflicts=conflicts, code="stale_edit", subject=subject,
-                             changes_zh=zh, changes_en=en)
 
 
 class Register:
@@ -506,15 +323,15 @@ class Register:
         (a 调度表 row can give its own date and source). ``expected`` maps a subject to what its editor
         saw (see :meth:`record`); it is checked inside the write transaction.
         """
-        by = _check_by(by)
-        default_day = _check_as_of(as_of)
+        by = check_by(by)
+        default_day = check_as_of(as_of)
         current = self.state()
         plans, problems = [], []
         for subject, changes in rows:
             changes = dict(changes)
             try:
-                day = _check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
-                row_source = _check_source(changes.pop("source", None) or source or "")
+                day = check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
+                row_source = check_source(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
                 cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
                 plans.append((self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
@@ -548,8 +365,8 @@ class Register:
             When there is no such event, or it was retracted already (the message names the event to
             undo instead).
         """
-        by = _check_by(by)
-        reason = _check_source(reason, "reason")
+        by = check_by(by)
+        reason = check_source(reason, "reason")
         with self.store.transaction() as conn:
             now = _utc_now()
             target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
@@ -644,52 +461,6 @@ class Register:
 
 def _missing(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def _check_by(by: str) -> str:
-    name = str(by or "").strip()
-    if not name:
-        raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
-    if len(name) > 100:
-        raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
-    try:
-        return check_text(name, limit=100)
-    except InputError as exc:
-        raise InputError(f"by: {exc}") from None
-
-
-def _check_source(source: object, label: str = "source") -> str:
-    try:
-        return check_text(source or "")
-    except InputError as exc:
-        raise InputError(f"{label}: {exc}") from None
-
-
-def check_event_row(e: Mapping[str, object]) -> str | None:
-    """What is wrong with one stored value event (a dict of event columns), or None: its field, its value
-    (as :func:`check_value` would store it) and its texts. Used to check a backup before restoring it."""
-    subject, name = str(e["subject"]), str(e["field"])
-    allowed = INDICATOR_FIELDS if subject.startswith(INDICATOR_PREFIX) else PROJECT_FIELDS
-    if name not in allowed:
-        return f"field {name[:40]!r} is not a register field of {subject[:40]!r}"
-    try:
-        for key in ("value", "previous"):
-            if e.get(key) is not None and check_value(name, e[key]) != e[key]:
-                return f"{key} {str(e[key])[:40]!r} is not a valid {name}"
-        _check_by(str(e["recorded_by"]))
-        _check_source(e["source"])
-    except InputError as exc:
-        return f"{name}: {exc}"
-    return None
-
-
-def _check_as_of(as_of: object) -> dt.date:
-    day = dt.date.today() if as_of is None else parse_date(as_of)
-    if day > dt.date.today():
-        raise InputError(f"as_of {day.isoformat()} is in the future; give the date the information refers to")
-    if day.year < YEAR_RANGE[0]:
-        raise InputError(f"as_of {day.isoformat()} is before {YEAR_RANGE[0]}; check the date")
-    return day
 
 
 def _utc_now() -> str:

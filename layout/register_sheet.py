@@ -228,6 +228,9 @@ class SheetDiff:
     rows: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # for Register.record_many
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. invest_done > invest_planned; applying is allowed
+    #: Rows with a 信息日期 whose filled values equal the register's: (row, project, name, fields). Applying
+    #: records them as confirmations (a report with no change still counts for 最近报送).
+    confirmed: list[tuple[int, str, str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -319,6 +322,7 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             return number_text(value) if isinstance(value, float) else str(value)
 
         changes: dict[str, object] = {}
+        same: dict[str, object] = {}  # filled cells equal to the register: a report, if the row is dated
         for key in VALUE_FIELDS:
             text = cell(key)
             if not text:
@@ -335,6 +339,8 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                 changes[key] = new
                 diff.changes.append(FieldChange(row_no, pid, plan_name, key, _display(key, current(key)),
                                                 _display(key, new)))
+            elif new is not None:
+                same[key] = new
         _diff_site(cell, problem, current, pid, plan_name, row_no, str(catalog.at[pid, "county"]), changes, diff)
         day = cell("as_of")
         if day:
@@ -342,6 +348,9 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                 when = parse_date(day, name="信息日期")
                 if when > dt.date.today():
                     raise InputError(f"信息日期 {when.isoformat()} is in the future")
+                if same:  # a dated row reports its unchanged values too
+                    diff.confirmed.append((row_no, pid, plan_name, tuple(same)))
+                    changes = {**same, **changes}
                 if changes:
                     changes["as_of"] = when
             except InputError as exc:
@@ -432,7 +441,7 @@ def apply_sheet(diff: SheetDiff, register: Register, *, by: str, batch: str | No
         raise InputError(f"the 调度表 has {len(diff.problems)} problem(s); nothing was applied")
     if not diff.rows:
         return []
-    return register.record_many(diff.rows, by=by, source="调度表", batch=batch)
+    return register.record_many(diff.rows, by=by, source="调度表", batch=batch)  # unchanged values: confirmations
 
 
 def field_label(name: str, lang: str = "zh") -> str:

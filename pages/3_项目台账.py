@@ -313,6 +313,8 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
     if submitted:
         mine = {f: str(SS.get(f"w_reg_e_{f}", "")).strip() for f in EDIT_FIELDS}
         changes = {f: (v or None) for f, v in mine.items() if v != snap["values"][f]}
+        if not changes:  # saving unchanged values is a report: the library keeps them as confirmations
+            changes = {f: v for f, v in mine.items() if v}
         if not changes:
             st.info(t("reg.nothing", lang))
             return
@@ -367,6 +369,8 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
         st.error(t("error.generic", lang, error=exc))
         return False
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
+    if reg.confirmed:
+        SS["reg_flash"] += " " + t("reg.confirmed", lang, n=reg.confirmed)
     if reg.warnings:
         SS["reg_flash_warn"] = "\n".join(reg.warnings)
     SS.pop("reg_pending", None)
@@ -403,9 +407,12 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
             t("reg.fix", lang): [p.fix for p in diff.problems],
         }), hide_index=True)
         return
-    if not diff.changes:
+    if not diff.changes and not diff.confirmed:
         st.success(t("reg.sheet_same", lang))
         return
+    if diff.confirmed:  # dated rows with unchanged values: reports that count for 最近报送
+        st.info(t("reg.sheet_confirmed", lang, n=len(diff.confirmed),
+                  ids="、".join(project for _, project, _, _ in diff.confirmed[:10])))
     st.markdown(t("reg.sheet_changes", lang, n=len(diff.changes), projects=len({c.project for c in diff.changes})))
     st.dataframe(pd.DataFrame({
         t("batch.row", lang): [c.row for c in diff.changes],

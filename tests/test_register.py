@@ -326,6 +326,9 @@ def test_stale_edit_refused_naming_what_changed_and_who(reg):
     with pytest.raises(StaleEditError, match=r"progress: 30 → 55 \(recorded by 李四, event 3"):
         reg.record("P002", {"status": "completed"}, by="张三", expected=last_seen)
     assert len(reg.events()) == 3  # nothing was written
+    import pickle
+    again = pickle.loads(pickle.dumps(err.value))
+    assert again.conflicts == err.value.conflicts and again.code == "stale_edit" and str(again) == str(err.value)
     reg.record("P002", {"status": "在建"}, by="张三", expected={"status": "building"})  # status did not move
     reg.record("P002", {"progress": 40}, by="张三", expected={"progress": "55"})
     assert reg.record("P002", {"note": "x"}, by="张三", expected=int(reg.events()["event_id"].max()))

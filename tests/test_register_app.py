@@ -108,6 +108,21 @@ def test_a_record_changed_since_the_form_opened_shows_both_values(monkeypatch):
     assert "已保存 P002" in texts(at.success)
 
 
+def test_saving_unchanged_values_is_a_confirmed_report(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
+    Register().record("P002", {"status": "building", "progress": 30}, by="李四", as_of=dt.date(2025, 3, 31))
+    at = unlocked_page()
+    at.date_input(key="w_reg_e_as_of").set_value(dt.date(2025, 9, 30))
+    at.button(key="FormSubmitter:reg_form_P002-保存").click().run()
+    assert not at.exception
+    assert "已保存 P002。 其中 2 项已确认（无变化），计入最近报送。" in texts(at.success)
+    row = Register().state().loc["P002"]
+    assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "张三" and row["progress"] == 30
+    assert list(Register().events("P002")["kind"]) == ["set", "set", "confirm", "confirm"]
+
+
 def test_undo_from_the_card(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
     reg = Register()

@@ -221,3 +221,27 @@ def test_a_damaged_row_is_named_by_its_event_id(reg):
     assert out.exit_code == 2 and "错误：台账第 2 号事件的日期“2025-13-45”不是 YYYY-MM-DD" in out.output
     out = CliRunner().invoke(main, ["register", "--register", str(reg.path), "history"])
     assert out.exit_code == 0 and "#2 2025-13-45" in out.output  # history still lists it, to find and fix
+
+
+def test_a_dated_sheet_row_with_unchanged_values_is_a_report(reg, tmp_path):
+    import openpyxl
+
+    from layout.register_sheet import COLUMNS, export_sheet_bytes
+
+    sheet = tmp_path / "调度表.xlsx"
+    sheet.write_bytes(export_sheet_bytes(reg))
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb.active
+    headers = list(COLUMNS.values())
+    ws.cell(row=3, column=headers.index("信息日期") + 1, value="2025-09-30")  # P002: same values, new date
+    wb.save(sheet)
+    runner = CliRunner()
+    out = runner.invoke(main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五"])
+    assert out.exit_code == 0, out.output
+    assert "P002 龙桥公共保税仓 第 3 行：状态、进度(%) 已确认（无变化）" in out.output
+    assert "0 处修改；尚未导入（加 --apply 导入）；另有 1 行已确认（无变化）" in out.output
+    out = runner.invoke(main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五",
+                               "--apply"])
+    assert out.exit_code == 0 and "：2 条事件，其中 2 项为确认（无变化）" in out.output, out.output
+    row = Register(reg.path).state().loc["P002"]
+    assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "王五" and row["progress"] == 30
