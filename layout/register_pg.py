@@ -27,9 +27,13 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from layout.errors import InputError
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
 from layout.register_store import (
     _ORDER_RECORDED,
     SCHEMA_VERSION,
@@ -142,7 +146,7 @@ def to_pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-_pools: dict[str, object] = {}
+_pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
 
@@ -185,7 +189,7 @@ class PgRegisterStore(RegisterStore):
             raise InputError("a postgresql:// register needs psycopg 3: pip install 'psycopg[binary]' "
                              "psycopg_pool") from None
         self.url = url.strip()
-        self.path = None
+        self.path = None  # type: ignore[assignment]  # no file: Register.path is None for a server register
         self.location = display_url(self.url)
         self.os_user = _os_user()
         self.migrated_from: str | None = None  # (SQLite files migrate on open; a server starts at this version)
@@ -196,7 +200,7 @@ class PgRegisterStore(RegisterStore):
     # -- connections and transactions
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[_Conn]:
+    def connection(self) -> Iterator[_Conn]:  # type: ignore[override]  # _Conn: the sqlite3 calls used
         """A pooled connection in autocommit mode (transactions are explicit)."""
         import psycopg
         import psycopg_pool
@@ -218,7 +222,7 @@ class PgRegisterStore(RegisterStore):
                              "and that the server runs") from None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[_Conn]:
+    def transaction(self) -> Iterator[_Conn]:  # type: ignore[override]
         """A write transaction that first takes the register's write lock (as SQLite's ``BEGIN IMMEDIATE``)."""
         with self.connection() as conn, conn.raw.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
@@ -260,7 +264,7 @@ class PgRegisterStore(RegisterStore):
              event.recorded_at, event.as_of, event.source, event.kind, event.retracts, self.os_user)).fetchone()
         return int(row[0])
 
-    def write_meta(self, conn: _Conn, key: str, value: str) -> None:
+    def write_meta(self, conn: _Conn, key: str, value: str) -> None:  # type: ignore[override]
         conn.execute("INSERT INTO register_meta (meta_key, meta_value) VALUES (?, ?) "
                      "ON CONFLICT (meta_key) DO UPDATE SET meta_value = EXCLUDED.meta_value", (key, value))
 
