@@ -105,8 +105,11 @@ def start_server() -> Iterator[PgServer]:
 
 
 if __name__ == "__main__":  # a local server for trying the PostgreSQL register by hand
+    import signal
+    import sys
     import time
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill PID` also stops and deletes the cluster
     with start_server() as server:
         url = server.create_database("register")
         print(f"LAYOUT_REGISTER={url}   (Ctrl-C stops and deletes the cluster)", flush=True)
