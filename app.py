@@ -75,13 +75,13 @@ def catalog_bundle():
 
 def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
     """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
-    from layout.register import Register, default_register_path, overlay_register
+    from layout.register import Register, overlay_register, register_location
 
-    path = default_register_path()
-    if not path.exists():
+    location = register_location()  # a SQLite file, or a postgresql:// URL shared by several app servers
+    if not isinstance(location, str) and not location.exists():
         return catalog
     try:
-        return overlay_register(catalog, Register(path).state())
+        return overlay_register(catalog, Register(location).state())
     except LayoutError:
         logging.getLogger("yiyang.app").warning("the project register could not be read; showing the plan only")
         return catalog
@@ -93,12 +93,19 @@ def _register_seen() -> dict:
 
 
 def refresh_on_register_change() -> None:
-    """Drop the cached catalog, views and maps when the register file changed (an officer saved)."""
-    from layout.register import default_register_path
+    """Drop the cached catalog, views and maps when the register changed (an officer saved, here or on
+    another app server sharing the database)."""
+    from layout.register import open_store, register_location
 
-    path = default_register_path()
-    stamp = (str(path), *((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
-                           for p in (path, path.with_name(path.name + "-wal"))))
+    path = register_location()
+    if isinstance(path, str):  # a server register: its event count changes with every record or undo
+        try:
+            stamp = (path, open_store(path).count_events())
+        except LayoutError:
+            stamp = (path, None)
+    else:
+        stamp = (str(path), *((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                               for p in (path, path.with_name(path.name + "-wal"))))
     seen = _register_seen()
     if seen.get("stamp", stamp) != stamp:
         catalog_bundle.clear()

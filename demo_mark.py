@@ -6,13 +6,13 @@ import streamlit as st
 
 from layout.demo import is_demo_path
 from layout.i18n import t
-from layout.register import default_register_path
+from layout.register import register_location
 
 
 def show_demo_mark(lang: str, path=None) -> bool:
     """A warning line "演示数据 / demo data …" when the register at ``path`` (default: the app's register)
     is a demo register; returns whether it is."""
-    demo = is_demo_path(path or default_register_path())
+    demo = is_demo_path(path or register_location())
     if demo:
         st.warning(t("eval.demo_banner", lang), icon="🧪")
     return demo

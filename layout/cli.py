@@ -329,13 +329,14 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True,
               help="One report per county and the 市级 report (together they add up to the city report).")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--register", "register_path", default=None,
+              help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
+                   "data/register.sqlite).")
 @click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
               help="An open project with no report for this many months counts as lagging.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
 def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
-                 all_counties: bool, register_path: Path | None, stale_months: int, lang: str) -> None:
+                 all_counties: bool, register_path: str | None, stale_months: int, lang: str) -> None:
     """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
 
     Figures per zone, county and sector (status counts, shares started and completed, investment),

@@ -17,7 +17,7 @@ import click
 
 from layout.errors import InputError, LayoutError
 from layout.i18n import error_text, t
-from layout.register_vocab import FIELD_LABELS, default_register_path, status_label
+from layout.register_vocab import FIELD_LABELS, status_label
 
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
@@ -38,17 +38,21 @@ def _speaks(command: Callable) -> Callable:
     return wrapper
 
 
-def _register_path(ctx: click.Context) -> Path:
-    return (ctx.obj or {}).get("register") or default_register_path()
+def _register_path(ctx: click.Context) -> str | Path:
+    """The register's location: --register (a file or a postgresql:// URL), else $LAYOUT_REGISTER, else
+    data/register.sqlite."""
+    from layout.register_open import register_location
+
+    return (ctx.obj or {}).get("register") or register_location()
 
 
 def _open_register(ctx: click.Context, *, create: bool = True):
     """The register; read-only commands pass ``create=False`` (a mistyped path creates nothing)."""
     from layout.register import Register
-    from layout.register_store import RegisterStore
+    from layout.register_open import open_store
 
     if not create:
-        RegisterStore(_register_path(ctx), create=False)
+        open_store(_register_path(ctx), create=False)
     return Register(_register_path(ctx))
 
 
@@ -139,10 +143,11 @@ def _report_recorded(reg, ids: list[int], lang: str) -> None:
 
 
 @click.group("register")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The register file (default: $LAYOUT_REGISTER, else data/register.sqlite).")
+@click.option("--register", "register_path", default=None,
+              help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
+                   "data/register.sqlite).")
 @click.pass_context
-def register_group(ctx: click.Context, register_path: Path | None) -> None:
+def register_group(ctx: click.Context, register_path: str | None) -> None:
     """The project register (项目台账): sites, status, progress and investment of the plan's projects.
 
     Every report is kept as an event (who, when, the date it refers to, source); nothing is overwritten.
@@ -293,9 +298,10 @@ def register_history(ctx: click.Context, project_id: str | None, project_opt: st
       python -m layout register history P002
       python -m layout register history --field 状态 --from 2025-01-01 --to 2025-12-31 --by 张三
     """
-    from layout.register_store import EVENT_COLUMNS, RegisterStore
+    from layout.register_open import open_store
+    from layout.register_store import EVENT_COLUMNS
 
-    store = RegisterStore(_register_path(ctx), create=False)  # no data stack: the first line comes at once
+    store = open_store(_register_path(ctx), create=False)  # no data stack: the first line comes at once
     subject = (project_opt or project_id or "").strip() or None
     if subject and not subject.startswith("indicator:"):
         subject = subject.upper()
@@ -423,7 +429,7 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
 @click.pass_context
 @_speaks
 def register_backup(ctx: click.Context, output: Path, lang: str) -> None:
-    """A consistent copy of the live register (SQLite online backup).
+    """A consistent copy of the live register as a SQLite file (online backup; one snapshot of a server).
 
     Example: python -m layout register backup -o backups/register_2026-03-31.sqlite
     """
@@ -445,10 +451,37 @@ def register_restore(ctx: click.Context, src: Path, lang: str) -> None:
     Example: python -m layout register restore backups/register_2026-03-31.sqlite
     """
     reg = _open_register(ctx)
+    if reg.path is None:  # a server register: its previous content is saved beside SRC, as a SQLite file
+        count = reg.restore(src)
+        click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.location, bak=reg.store.saved_copy))
+        return
     before = set(reg.path.parent.glob(reg.path.name + ".bak*"))
     count = reg.restore(src)
     kept = sorted(set(reg.path.parent.glob(reg.path.name + ".bak*")) - before)
     click.echo(t("cli.reg.restored", lang, n=count, src=src, path=reg.path, bak=kept[0].name if kept else "—"))
+
+
+@register_group.command("migrate")
+@click.argument("src")
+@click.argument("dst")
+@_speaks
+def register_migrate(src: str, dst: str, lang: str) -> None:
+    """Copy every event of register SRC into the empty register DST, then check both agree.
+
+    SRC and DST: sqlite:///path/register.sqlite (or a plain path) or postgresql://user@host:5432/db.
+    The check compares the whole history and the state of projects and indicators at several dates.
+    Stop writers to SRC first.
+
+    \b
+    Examples:
+      python -m layout register migrate sqlite:///data/register.sqlite postgresql://register_owner@db:5432/register
+      python -m layout register migrate postgresql://register_owner@db:5432/register sqlite:///back.sqlite
+    """
+    from layout.register_migrate import migrate_register
+
+    result = migrate_register(src, dst)
+    days = ", ".join(d.isoformat() for d in result.dates)
+    click.echo(t("cli.reg.migrated", lang, n=result.events, dates=days))
 
 
 @register_group.command("demo")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError, LayoutError
-from layout.register import DEMO_BY, Register, default_register_path
+from layout.register import DEMO_BY, Register, default_register_path, register_location
 from layout.register import DEMO_META_KEY as DEMO_KEY
 
 DEMO_SOURCE = "演示数据 / demo data（合成，非真实进展）"
@@ -95,11 +95,12 @@ def fill_demo(register: Register, catalog: pd.DataFrame, *, seed: int = 2021) ->
     InputError
         For the default register, or a register that already holds reports and is not a demo register.
     """
-    if register.path.resolve() == default_register_path().resolve():
-        raise InputError(f"register {register.path} is the default register; demo data goes into a separate "
+    default_server = register.path is None and getattr(register.store, "url", None) == register_location()
+    if default_server or (register.path is not None and register.path.resolve() == default_register_path().resolve()):
+        raise InputError(f"register {register.location} is the default register; demo data goes into a separate "
                          "file: give --register PATH (e.g. data/demo.sqlite)")
     if not is_demo_register(register) and register.store.count_events():
-        raise InputError(f"register {register.path} already holds real reports; demo data would mix with them — "
+        raise InputError(f"register {register.location} already holds real reports; demo data would mix with them — "
                          "give a new file for the demo register")
     with register.store.transaction() as conn:
         register.store.write_meta(conn, DEMO_KEY, DEMO_SOURCE)

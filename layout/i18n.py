@@ -844,6 +844,10 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                        "(e.g. 2025年统计公报)"),
     "err.reg_field": ("--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
                       "--field should be a register field (status, progress, invest_planned …), got “{got}”"),
+    "err.reg_missing_server": ("台账数据库 {path} 还没有台账表；第一次登记（register set 或 import --apply）时"
+                               "由数据库所有者创建",
+                               "register {path} has no register tables yet; they are created by the first report "
+                               "(register set or import --apply) as the database owner"),
     "err.reg_missing": ("台账文件 {path} 不存在；请检查 --register 或 LAYOUT_REGISTER（台账在第一次登记时创建："
                         "register set 或 import --apply）", "The register {path} does not exist; check --register "
                         "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
@@ -893,6 +897,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.backup": ("已写出 {path}（{n} 条事件）", "wrote {path} ({n} events)"),
     "cli.reg.restored": ("已从 {src} 恢复 {n} 条事件到 {path}（原内容保存为 {bak}）",
                          "restored {n} events from {src} into {path} (previous content: {bak})"),
+    "cli.reg.migrated": ("已复制 {n} 条事件；已核对：历史相同，以下日期的状态相同：{dates}",
+                         "copied {n} events; checked: same history and same states at {dates}"),
     "cli.reg.demo": ("{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 "
                      "--register {path}",
                      "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or "

@@ -8,7 +8,8 @@ effect is kept as a confirmation (it counts for the latest report date). Undo ap
 pointing at one event: that event stops counting at every date; undoing the retraction restores it.
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
-in :mod:`layout.register_store`.
+in :mod:`layout.register_store` (SQLite file, the default) and :mod:`layout.register_pg` (PostgreSQL, for a
+``postgresql://`` location); :func:`open_store` picks one.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
+from layout.register_open import location_label, open_store, register_location  # noqa: F401 (re-exported)
 from layout.register_stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
-from layout.register_store import EVENT_COLUMNS, NewEvent, RegisterStore
+from layout.register_store import EVENT_COLUMNS, NewEvent
 from layout.register_values import (  # noqa: F401 (re-exported)
     MAX_INVEST,
     check_as_of,
@@ -136,15 +138,16 @@ class Register:
     Parameters
     ----------
     path
-        The SQLite file; default :func:`default_register_path`.
+        The SQLite file or a ``postgresql://user@host:5432/db`` URL; default :func:`register_location`.
     catalog
         The catalog table (``id``, ``name``, ``county``) that project ids are checked against; default
         the shipped ``projects_catalog.csv``.
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, catalog: pd.DataFrame | None = None) -> None:
-        self.path = Path(path) if path is not None else default_register_path()
-        self.store = RegisterStore(self.path)
+        self.store = open_store(path if path is not None else register_location())
+        self.path: Path | None = self.store.path  # None for a server register
+        self.location = str(getattr(self.store, "location", self.path))  # for messages (no password)
         self._catalog = catalog
         self.warnings: list[str] = []  # warnings of the latest record/record_many call
         self.confirmed = 0  # confirmations (reports of unchanged values) of the latest call

@@ -285,6 +285,14 @@ class RegisterStore:
             params.append(date_to)
         return (" WHERE " + " AND ".join(where) if where else ""), params
 
+    def _events_sql(self, **filters: str | None) -> tuple[str, list]:
+        """The query of :meth:`iter_events` and its parameters (shared with the PostgreSQL store)."""
+        where, params = self._filters(**filters)
+        cols = ", ".join(f"e.{c}" for c in _COLS.split(", "))
+        sql = (_retracted_cte() + f"SELECT {cols}, CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END FROM events e "
+               f"LEFT JOIN retracted r ON r.event_id = e.event_id{where} ORDER BY e.event_id")
+        return sql, params
+
     def iter_events(self, **filters: str | None) -> Iterator[tuple]:
         """Stream events in id order (a cursor, :data:`STREAM_ROWS` at a time): rows in
         :data:`EVENT_COLUMNS` order plus ``retracted`` (1 when the event is retracted now, else 0).
@@ -292,10 +300,7 @@ class RegisterStore:
         Filters (all optional, keyword): ``subject``, ``subject_prefix``, ``field``, ``by``,
         ``date_from`` and ``date_to`` (on ``as_of``, ISO dates, inclusive), ``event_from`` (an id).
         """
-        where, params = self._filters(**filters)
-        cols = ", ".join(f"e.{c}" for c in _COLS.split(", "))
-        sql = (_retracted_cte() + f"SELECT {cols}, CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END FROM events e "
-               f"LEFT JOIN retracted r ON r.event_id = e.event_id{where} ORDER BY e.event_id")
+        sql, params = self._events_sql(**filters)
         with self.connection() as conn:
             cur = conn.execute(sql, params)
             while rows := cur.fetchmany(STREAM_ROWS):

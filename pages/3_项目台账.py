@@ -31,9 +31,10 @@ from layout.register import (  # noqa: E402
     Register,
     StaleEditError,
     check_site,
-    default_register_path,
+    location_label,
     number_text,
     overlay_register,
+    register_location,
     status_label,
 )
 from layout.register_sheet import (  # noqa: E402
@@ -475,9 +476,9 @@ def main() -> None:
         pass
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
-    path = default_register_path()
+    path = register_location()
     show_demo_mark(lang, path)  # 演示数据 / demo data on a demo register
-    st.caption(t("reg.caption", lang, path=path.name))
+    st.caption(t("reg.caption", lang, path=location_label(path)))
     if msg := SS.pop("reg_flash", None):
         st.success(msg)
     if msg := SS.pop("reg_flash_warn", None):

@@ -35,7 +35,7 @@ from layout.evaluate import (  # noqa: E402
 from layout.evaluate_text import empty_text, register_info  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.palette import status_color  # noqa: E402
-from layout.register import Register, default_register_path  # noqa: E402
+from layout.register import Register, location_label, register_location  # noqa: E402
 from layout.safe_html import markdown_text as md  # noqa: E402
 
 MAP_HEIGHT = 560
@@ -179,12 +179,12 @@ except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this f
     pass
 static_assets()
 
-path = str(default_register_path())
+path = str(register_location())
 try:
     reg = open_register(path)
     version = register_version(reg)
 except LayoutError as exc:
-    st.error(t("eval.register_failed", lang, path=md(path), error=md(exc)))
+    st.error(t("eval.register_failed", lang, path=md(location_label(path)), error=md(exc)))
     st.stop()
 from layout.demo import is_demo_register  # noqa: E402
 

@@ -29,3 +29,35 @@ def _isolated_register(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
     if "editor_session" in sys.modules:  # wrong keys of one test do not slow down the next (one process)
         sys.modules["editor_session"].GUARD.reset()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL + PostGIS cluster for the session (fails, never skips, without the binaries)."""
+    from pg_server import start_server
+
+    from layout.register_pg import close_pools
+
+    with start_server() as server:
+        yield server
+        close_pools()
+
+
+_db_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty database (PostGIS enabled) on the session's server."""
+    from layout.register_pg import close_pools
+
+    yield pg_server.create_database(f"reg_{os.getpid()}_{next(_db_counter)}")
+    close_pools()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_location(request, tmp_path) -> str:
+    """A fresh register location on each backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "register.sqlite")
+    return request.getfixturevalue("pg_url")

@@ -1,4 +1,5 @@
-"""The register on real SQLite files: events, state at a date, undo, validation, concurrency, backup."""
+"""The register on both backends (a real SQLite file and a real PostgreSQL database): events, state at a
+date, undo, validation, concurrency, backup."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ ANHUA = (111.21, 28.38)  # 安化县 seat
 
 
 @pytest.fixture
-def reg(tmp_path) -> Register:
-    return Register(tmp_path / "register.sqlite")
+def reg(register_location) -> Register:
+    return Register(register_location)
 
 
 def test_contract_constants():
@@ -54,7 +55,8 @@ def test_default_path(monkeypatch, tmp_path):
     assert "/data/" in (ROOT / ".gitignore").read_text().split()
 
 
-def test_file_is_wal_with_schema(reg):
+def test_file_is_wal_with_schema(tmp_path):  # SQLite only; the server schema: test_register_pg.py
+    reg = Register(tmp_path / "register.sqlite")
     con = sqlite3.connect(reg.path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"events", "register_meta"} <= {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
@@ -263,8 +265,8 @@ _WRITER = textwrap.dedent("""
 """)
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path):
-    path = tmp_path / "register.sqlite"
+def test_two_processes_writing_at_once_lose_nothing(register_location):
+    path = register_location
     Register(path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag], cwd=ROOT, env=env)
@@ -286,16 +288,22 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 def test_backup_and_restore(reg, tmp_path):
     reg.record("P002", {"status": "building"}, by="a")
-    backup = reg.store.backup_to(tmp_path / "copy.sqlite")
+    backup = reg.store.backup_to(tmp_path / "backups" / "copy.sqlite")
     reg.record("P003", {"status": "completed"}, by="a")
     assert reg.store.restore_from(backup) == 1
     assert list(reg.state().index) == ["P002"]
-    assert (tmp_path / "register.sqlite.bak").exists()
+    if reg.path is not None:
+        assert (tmp_path / "register.sqlite.bak").exists()
+    else:  # a server register keeps its previous content beside the backup, as a SQLite file
+        saved = Register(reg.store.saved_copy)
+        assert sorted(saved.state().index) == ["P002", "P003"] and len(saved.events()) == 2
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(InputError, match="not a SQLite register backup|not a register backup"):
         reg.store.restore_from(junk)
     assert list(reg.state().index) == ["P002"]
+    # ids go on after the restored ones
+    assert reg.record("P004", {"status": "building"}, by="a") == [2]
 
 
 def test_stale_edit_refused_naming_what_changed_and_who(reg):

@@ -1,4 +1,5 @@
-"""The 项目台账 page, headless (AppTest): read-only without a key, editing with it, 调度表 upload, explorer."""
+"""The 项目台账 page, headless (AppTest): read-only without a key, editing with it, 调度表 upload, explorer;
+on each backend (a SQLite file, then a PostgreSQL database as LAYOUT_REGISTER)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from layout.catalog import load_catalog
 from layout.i18n import t
 from layout.maps import PRECISION_STYLES
-from layout.register import Register, default_register_path
+from layout.register import Register, register_location
 from layout.register_sheet import COLUMNS, export_sheet_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,11 @@ APP = ROOT / "app.py"
 PAGE = "pages/3_项目台账.py"
 TIMEOUT = 120
 KEY = "a-long-editor-key-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def _backend(register_location, monkeypatch):
+    monkeypatch.setenv("LAYOUT_REGISTER", register_location)
 
 
 def open_page() -> AppTest:
@@ -59,7 +65,8 @@ def test_read_only_without_a_key():
     keys = {w.key for w in at.text_input}
     assert "w_reg_key" not in keys and "w_reg_e_progress" not in keys  # no edit form, no key box
     assert not [b for b in at.button if b.label == "保存"]
-    assert not default_register_path().exists() or Register().events().empty
+    location = register_location()
+    assert (isinstance(location, Path) and not location.exists()) or Register().events().empty
 
 
 def test_wrong_key_refused_right_key_enables_editing(monkeypatch):
@@ -191,7 +198,7 @@ def test_explorer_uses_register_sites(monkeypatch):
     assert payload["strings"][r[14]] == "已运营" and payload["styles"][r[3]]["solid"] is True
     assert (r[0], r[1]) == (28.5825, 112.35028)
     assert "project-popup" in build_map(data.loc[data["id"] == "P001"]).get_root().render()
-    assert os.environ["LAYOUT_REGISTER"] == str(default_register_path())
+    assert os.environ["LAYOUT_REGISTER"] == str(register_location())
     # the explorer: P001 (全市 in the plan) now has a point, so one more project is on the map
     catalog = load_catalog()
     n_city = int((catalog["precision"].isin(["citywide", "route"]) & (catalog["county"] == "全市")).sum())  # no place

@@ -25,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    return tmp_path / "register.sqlite"
+def db(register_location) -> str:
+    """The register on each backend: a SQLite file, then a PostgreSQL database."""
+    return register_location
 
 
-def cli(db: Path, *args: str):
+def cli(db: str | Path, *args: str):
     result = CliRunner().invoke(main, ["register", "--register", str(db), *args])
     return result
 
@@ -210,7 +211,9 @@ def test_backup_and_restore(db, tmp_path):
     assert cli(db, "restore", str(tmp_path / "none.sqlite")).exit_code == 2
 
 
-def test_kill_9_during_import_apply_leaves_register_unchanged(db, tmp_path):
+def test_kill_9_during_import_apply_leaves_register_unchanged(tmp_path):
+    # SQLite's lock; the same on a server: test_register_pg.py::test_fault_mid_import_leaves_register_as_before
+    db = tmp_path / "register.sqlite"
     reg = Register(db)
     reg.record("P002", {"status": "building"}, by="张三")
     before = reg.events()

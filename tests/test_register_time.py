@@ -56,7 +56,8 @@ def audit_register(path: Path, catalog) -> Register:
 
 
 #: Hand-computed from the reports above, per evaluation date: status of each project, 最近报送, the figures
-#: (已填报 of the catalog's projects, started = 在建/已建成/已运营, completed = 已建成/已运营) and the lagging projects (6 months).
+#: (已填报 of the catalog's projects, started = 在建/已建成/已运营, completed = 已建成/已运营) and the lagging
+#: projects (6 months).
 AUDIT = {
     D(2024, 12, 31): {
         "status": {"P085": "building", "P010": "building", "P040": "building", "P050": "preparing",
@@ -145,44 +146,63 @@ def _stored(field: str, value: int | None) -> str | None:
     return str(10 * value) if field == "progress" else f"备注{value}"
 
 
+SEQUENCE_CATALOG = pd.DataFrame({"id": list(SUBJECTS), "name": ["a", "b"], "county": ["赫山区", "赫山区"]})
+QUERIES = st.lists(st.sampled_from(QUERY_DATES), min_size=1, max_size=5, unique=True)
+
+
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ops=operations, queries=st.lists(st.sampled_from(QUERY_DATES), min_size=1, max_size=5, unique=True))
+@given(ops=operations, queries=QUERIES)
 def test_state_matches_reference_on_random_sequences(ops, queries):
-    catalog = pd.DataFrame({"id": list(SUBJECTS), "name": ["a", "b"], "county": ["赫山区", "赫山区"]})
     with tempfile.TemporaryDirectory() as tmp:
-        reg = Register(Path(tmp) / "r.sqlite", catalog=catalog)
-        events: list[dict] = []
-        for op in ops:
-            if op[0] == "report":
-                _, subject, field, raw, day = op
-                value = _stored(field, raw)
-                known = (subject, field) in reference_winners(events, day)
-                ids = reg.record(subject, {field: value}, by="t", as_of=day)
-                assert len(ids) == (1 if known or value is not None else 0)
-                events += [{"id": i, "kind": "set", "subject": subject, "field": field, "value": value,
-                            "as_of": day, "retracts": None} for i in ids]
-            elif events:
-                target = events[op[1] % len(events)]
-                if any(r["retracts"] == target["id"] for r in events):
-                    with pytest.raises(InputError, match="undo"):
-                        reg.undo(target["id"], by="t")
-                    continue
-                new_id = reg.undo(target["id"], by="t")
-                events.append({"id": new_id, "kind": "retract", "subject": target["subject"],
-                               "field": target["field"], "value": None, "as_of": target["as_of"],
-                               "retracts": target["id"]})
-        for day in queries:
-            winners = reference_winners(events, day)
-            state = reg.state(as_of=day)
-            assert set(state.index) == {s for s, _ in winners}
-            for (subject, field), e in winners.items():
-                v = state.loc[subject, field]
-                got = None if v == "" or (isinstance(v, float) and math.isnan(v)) else (
-                    str(int(v)) if field == "progress" else v)
-                assert got == e["value"], (day, subject, field, ops)
-            for subject in state.index:  # 最近报送: the latest date among the subject's winning reports
-                last = max(e["as_of"] for (s, _), e in winners.items() if s == subject)
-                assert state.loc[subject, "last_as_of"] == last
+        check_sequence(Register(Path(tmp) / "r.sqlite", catalog=SEQUENCE_CATALOG), ops, queries)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ops=operations, queries=QUERIES)
+def test_state_matches_reference_on_random_sequences_postgresql(pg_url, ops, queries):
+    """The same on a PostgreSQL register (fewer sequences: each one empties the table first)."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS events, register_meta CASCADE")
+    check_sequence(Register(pg_url, catalog=SEQUENCE_CATALOG), ops, queries)
+
+
+def check_sequence(reg: Register, ops, queries) -> None:
+    """Apply ``ops`` to the empty register ``reg``; its state at ``queries`` must equal the reference."""
+    events: list[dict] = []
+    for op in ops:
+        if op[0] == "report":
+            _, subject, field, raw, day = op
+            value = _stored(field, raw)
+            known = (subject, field) in reference_winners(events, day)
+            ids = reg.record(subject, {field: value}, by="t", as_of=day)
+            assert len(ids) == (1 if known or value is not None else 0)
+            events += [{"id": i, "kind": "set", "subject": subject, "field": field, "value": value,
+                        "as_of": day, "retracts": None} for i in ids]
+        elif events:
+            target = events[op[1] % len(events)]
+            if any(r["retracts"] == target["id"] for r in events):
+                with pytest.raises(InputError, match="undo"):
+                    reg.undo(target["id"], by="t")
+                continue
+            new_id = reg.undo(target["id"], by="t")
+            events.append({"id": new_id, "kind": "retract", "subject": target["subject"],
+                           "field": target["field"], "value": None, "as_of": target["as_of"],
+                           "retracts": target["id"]})
+    for day in queries:
+        winners = reference_winners(events, day)
+        state = reg.state(as_of=day)
+        assert set(state.index) == {s for s, _ in winners}
+        for (subject, field), e in winners.items():
+            v = state.loc[subject, field]
+            got = None if v == "" or (isinstance(v, float) and math.isnan(v)) else (
+                str(int(v)) if field == "progress" else v)
+            assert got == e["value"], (day, subject, field, ops)
+        for subject in state.index:  # 最近报送: the latest date among the subject's winning reports
+            last = max(e["as_of"] for (s, _), e in winners.items() if s == subject)
+            assert state.loc[subject, "last_as_of"] == last
 
 
 # --------------------------------------------------------------------------------------------
