@@ -21,7 +21,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from layout.coords import CellError, parse_angle
-from layout.crs import check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
+from layout.crs import check_crs, check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
 from layout.i18n import reason_text
@@ -48,6 +48,7 @@ BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
 THREAD_MIN = 200_000  # points from which classify_points splits the work over two threads
+POINT_CHUNK = 32_768  # points per task then (the temporaries of two tasks in flight: ~20 MB)
 NEAREST_GRID_MIN = 100_000  # outside points from which building the nearest grid (seconds) pays
 LEVELS_MIN = 2_000  # points beyond the city grid from which the province and country grids are used
 FAR_MIN = 200  # ... or points beyond the tree zone (the exact far path takes ~1.5 s for 200)
@@ -327,6 +328,23 @@ def _classify_arrays(clf: Classifier, lon: NDArray, lat: NDArray, wlon: NDArray,
     return idx, inside, near, km
 
 
+def _prepare_nearest(clf: Classifier, lon: NDArray, lat: NDArray) -> None:
+    """Build (or load) the nearest-county indexes a large call needs, once, before its chunks run: the
+    city grid, and the province/country grids when enough points lie beyond the city grid (counted on
+    the input coordinates: GCJ-02/BD-09 offsets of < 0.01° do not matter to this choice)."""
+    segments, city = clf.nearest_index
+    if clf._levels is not None:
+        return
+    beyond = far = 0
+    for lo in range(0, lon.size, POINT_CHUNK):
+        x, y = lon[lo:lo + POINT_CHUNK], lat[lo:lo + POINT_CHUNK]
+        beyond += int(np.count_nonzero(~city.covers(x, y) & np.isfinite(x) & np.isfinite(y)))
+        far += int(np.count_nonzero(~in_tree_zone(x, y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)))
+        if beyond >= LEVELS_MIN or far >= FAR_MIN:
+            _ = clf.levels
+            return
+
+
 @cache
 def _pool() -> ThreadPoolExecutor:
     """Two threads for large inputs: numpy, shapely and the grids release the GIL (~1.7× on 2 cores)."""
@@ -356,18 +374,25 @@ def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
         Text columns are categoricals, so the frame takes ~15 bytes a row.
     """
     lon, lat = np.atleast_1d(np.asarray(lon, dtype=np.float64)), np.atleast_1d(np.asarray(lat, dtype=np.float64))
-    wlon, wlat = to_wgs84(lon, lat, crs)
+    crs = check_crs(crs)
     clf = get_classifier()
-    if lon.size >= THREAD_MIN:
-        _ = clf.grid  # built once, before the threads share it
-        if nearest:
-            _ = clf.nearest_index
-        half = lon.size // 2
-        parts = list(_pool().map(lambda sl: _classify_arrays(clf, lon[sl], lat[sl], wlon[sl], wlat[sl], nearest),
-                                 [slice(0, half), slice(half, None)]))
-        idx, inside, near, km = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    n = lon.size
+    if n < THREAD_MIN:
+        idx, inside, near, km = _classify_arrays(clf, lon, lat, *to_wgs84(lon, lat, crs), nearest)
     else:
-        idx, inside, near, km = _classify_arrays(clf, lon, lat, wlon, wlat, nearest)
+        # Chunks into preallocated results, two threads: the temporaries stay per chunk (~40 B a point
+        # of the default call at 1 M points, less above), and the indexes are built once, before.
+        _ = clf.grid
+        if nearest:
+            _prepare_nearest(clf, lon, lat)
+        idx, inside = np.empty(n, np.int8), np.empty(n, bool)
+        near, km = np.empty(n, np.int8), np.empty(n)
+
+        def work(sl: slice) -> None:
+            part = _classify_arrays(clf, lon[sl], lat[sl], *to_wgs84(lon[sl], lat[sl], crs), nearest)
+            idx[sl], inside[sl], near[sl], km[sl] = part
+
+        list(_pool().map(work, [slice(lo, lo + POINT_CHUNK) for lo in range(0, n, POINT_CHUNK)]))
     return pd.DataFrame({
         "county": _categorical(clf.names, idx), "adcode": _categorical(clf.adcodes, idx),
         "zone": _categorical(clf.zone, idx), "zones": _categorical(clf.zones, idx),
