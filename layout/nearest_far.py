@@ -24,7 +24,7 @@ Each grid is built once (a few seconds) and cached on disk like the city grid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from functools import cache
 
 import numpy as np
@@ -120,27 +120,45 @@ def geodesic_m(lon1: NDArray, lat1: NDArray, lon2: NDArray, lat2: NDArray) -> ND
     return _B * big_a * (sigma - d_sigma)
 
 
-@dataclass
 class Level:
-    """One coarse grid: its plane's segments, the grid, and whether distances are finished by the
-    EPSG:4546 line scale (``metric``) or by the ellipsoidal geodesic."""
+    """One coarse grid, built or loaded on first use (thread-safe): the points of a call may never reach
+    it. Distances are finished by the EPSG:4546 line scale (``metric``) or by the ellipsoidal geodesic."""
 
-    segments: Segments
-    grid: NearestGrid
-    metric: bool
+    def __init__(self, spec: dict, inner: tuple[float, float, float, float], make) -> None:
+        self.spec, self.metric = spec, spec is PROVINCE
+        self.x0, self.y0, self.skip = level_frame(spec, inner)
+        self._make = make  # () -> (segments, grid)
+        self._built: tuple[Segments, NearestGrid] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        ny, nx = self.skip.shape
+        return self.x0, self.y0, self.x0 + nx * self.spec["fine"], self.y0 + ny * self.spec["fine"]
+
+    def covers(self, lon: NDArray, lat: NDArray) -> NDArray[np.bool_]:
+        x0, y0, x1, y1 = self.extent
+        return (lon >= x0) & (lon < x1) & (lat >= y0) & (lat < y1)
+
+    @property
+    def built(self) -> tuple[Segments, NearestGrid]:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._make(self)
+        return self._built
 
 
-def level_frame(spec: dict, inner: NearestGrid) -> tuple[float, float, NDArray[np.bool_]]:
+def level_frame(spec: dict, inner: tuple[float, float, float, float]) -> tuple[float, float, NDArray[np.bool_]]:
     """Origin and skip mask of a level's fine cells: a whole number of root cells over ``spec["box"]``,
-    skipping the cells wholly inside the finer grid ``inner``."""
+    skipping the cells wholly inside the finer grid's extent ``inner`` (x0, y0, x1, y1)."""
     fine, root = spec["fine"], LEVELS[0]
     x0, y0, x1, y1 = spec["box"]
     nx = -(-round((x1 - x0) / fine) // root) * root
     ny = -(-round((y1 - y0) / fine) // root) * root
     left, right = x0 + np.arange(nx) * fine, x0 + (np.arange(nx) + 1) * fine
     bottom, top = y0 + np.arange(ny) * fine, y0 + (np.arange(ny) + 1) * fine
-    ix0, iy0 = inner.x0, inner.y0
-    ix1, iy1 = ix0 + inner.nx * inner.fine, iy0 + inner.ny * inner.fine
+    ix0, iy0, ix1, iy1 = inner
     cols = (left >= ix0) & (right <= ix1)
     rows = (bottom >= iy0) & (top <= iy1)
     return x0, y0, rows[:, None] & cols[None, :]
@@ -149,10 +167,12 @@ def level_frame(spec: dict, inner: NearestGrid) -> tuple[float, float, NDArray[n
 def query_level(level: Level, lon: NDArray, lat: NDArray):
     """Like :func:`layout.nearest.query_grid` for a coarse level: ``found``, nearest segment, geodesic
     metres and the nearest point (EPSG:4546 x/y for a metric level, else WGS84 lon/lat)."""
-    if level.metric:
-        return query_grid(level.grid, level.segments, lon, lat)
-    grid, seg = level.grid, level.segments
     n = len(lon)
+    if not level.covers(lon, lat).any():  # not built for nothing
+        return np.zeros(n, bool), *(np.empty(n) for _ in range(4))
+    seg, grid = level.built
+    if level.metric:
+        return query_grid(grid, seg, lon, lat)
     found = grid.covers(lon, lat)
     at = np.flatnonzero(found)
     leaf = grid.leaf(lon[at], lat[at])
@@ -205,27 +225,20 @@ def _nearest_geodesic(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArr
 
 
 def build_levels(geoms: NDArray[np.object_], metric_segments: Segments, city: NearestGrid, cached_grid) -> list[Level]:
-    """The province and country levels around the city grid ``city``; ``cached_grid(segments, x0, y0,
-    skip, fine=, project=, safe_rel=)`` builds or loads a grid (see :func:`layout.classify._cached_grid`)."""
+    """The province and country levels around the city grid ``city``, each built on first use by
+    ``cached_grid(segments, x0, y0, skip, **options)`` (see :func:`layout.classify._cached_grid`)."""
     from layout.nearest import build_segments
 
-    levels: list[Level] = []
-    inner = city
-    for spec, metric in ((PROVINCE, True), (COUNTRY, False)):
-        project = to_metric if metric else to_aeqd
-        segments = metric_segments if metric else build_segments(geoms, project=project)
-        x0, y0, skip = level_frame(spec, inner)
-        grid = cached_grid(
-            segments,
-            x0,
-            y0,
-            skip,
-            fine=spec["fine"],
-            project=project,
-            safe_rel=spec["safe_rel"],
-            angle_rel=spec["angle_rel"],
-            angle_per_m=spec["angle_per_m"],
-        )
-        levels.append(Level(segments=segments, grid=grid, metric=metric))
-        inner = grid
+    def make(level: Level) -> tuple[Segments, NearestGrid]:
+        spec = level.spec
+        project = to_metric if level.metric else to_aeqd
+        segments = metric_segments if level.metric else build_segments(geoms, project=project)
+        options = {k: spec[k] for k in ("fine", "safe_rel", "angle_rel", "angle_per_m")}
+        return segments, cached_grid(segments, level.x0, level.y0, level.skip, project=project, **options)
+
+    inner = (city.x0, city.y0, city.x0 + city.nx * city.fine, city.y0 + city.ny * city.fine)
+    levels = []
+    for spec in (PROVINCE, COUNTRY):
+        levels.append(Level(spec, inner, make))
+        inner = levels[-1].extent
     return levels
