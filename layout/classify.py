@@ -289,6 +289,9 @@ def grid_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yiyang-layout"
 
 
+GRID_FILES: dict[str, Path] = {}  # the grid cache files this process used (layout.distributed ships them)
+
+
 def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_], **options) -> NearestGrid:
     """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
     and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped.
@@ -297,6 +300,7 @@ def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool
     if "project" in options:
         extra.append(float(sum(map(ord, options["project"].__name__))))
     path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}.npz"
+    GRID_FILES[path.name] = path
     with contextlib.suppress(OSError, ValueError, KeyError):
         return load_grid(path)
     grid = build_grid(segments, x0, y0, skip, **options)
