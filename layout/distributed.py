@@ -24,16 +24,23 @@ from layout.i18n import STRINGS
 
 PARTITION_ROWS = 1 << 20
 
-STRINGS.update({
-    "err.input_missing": ("找不到输入 {path}；请给出已有的 Parquet 文件或文件夹。",
-                          "{path} does not exist; give an existing Parquet file or folder."),
-    "err.dataset_empty": ("{path} 中没有 .parquet 或 .csv 文件。", "{path} holds no .parquet or .csv file."),
-    "err.dask_missing": ("--engine dask 需要 dask[distributed]：pip install 'dask[distributed]'",
-                         "--engine dask needs dask[distributed]: pip install 'dask[distributed]'"),
-    "err.dask_connect": ("无法连接 Dask 调度器 {address}：{detail}。请检查地址与端口（如 tcp://host:8786）。",
-                         "Cannot reach the Dask scheduler {address}: {detail}. Check the address and port (e.g. "
-                         "tcp://host:8786)."),
-})
+STRINGS.update(
+    {
+        "err.input_missing": (
+            "找不到输入 {path}；请给出已有的 Parquet 文件或文件夹。",
+            "{path} does not exist; give an existing Parquet file or folder.",
+        ),
+        "err.dataset_empty": ("{path} 中没有 .parquet 或 .csv 文件。", "{path} holds no .parquet or .csv file."),
+        "err.dask_missing": (
+            "--engine dask 需要 dask[distributed]：pip install 'dask[distributed]'",
+            "--engine dask needs dask[distributed]: pip install 'dask[distributed]'",
+        ),
+        "err.dask_connect": (
+            "无法连接 Dask 调度器 {address}：{detail}。请检查地址与端口（如 tcp://host:8786）。",
+            "Cannot reach the Dask scheduler {address}: {detail}. Check the address and port (e.g. tcp://host:8786).",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -129,9 +136,16 @@ def install_grids(bundle: dict[str, bytes]) -> None:
         _INSTALLED.add(name)
 
 
-def classify_dataset(src: str | os.PathLike, out_dir: str | os.PathLike, *, engine: str = "local",
-                     scheduler: str | None = None, workers: int = 2, partition_rows: int = PARTITION_ROWS,
-                     **options) -> dict:
+def classify_dataset(
+    src: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
+    partition_rows: int = PARTITION_ROWS,
+    **options,
+) -> dict:
     """Classify every partition of ``src`` into the Parquet dataset folder ``out_dir``.
 
     Parameters
@@ -182,16 +196,21 @@ def _run_dask(parts: list[Partition], out: str, options: dict, *, scheduler: str
             try:
                 client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
-                raise InputError(f"cannot reach the Dask scheduler {scheduler}: {exc}", code="dask_connect",
-                                 address=scheduler, detail=str(exc).splitlines()[0]) from None
+                raise InputError(
+                    f"cannot reach the Dask scheduler {scheduler}: {exc}",
+                    code="dask_connect",
+                    address=scheduler,
+                    detail=str(exc).splitlines()[0],
+                ) from None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         with client:
             [shipped] = client.scatter([bundle], broadcast=True)  # once a worker, not once a task
-            futures = [client.submit(classify_partition, p, out, options, shipped, key=f"classify-{p.index}",
-                                     pure=False) for p in parts]
+            futures = [
+                client.submit(classify_partition, p, out, options, shipped, key=f"classify-{p.index}", pure=False)
+                for p in parts
+            ]
             return client.gather(futures)
     finally:
         if cluster is not None:

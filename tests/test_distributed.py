@@ -22,8 +22,9 @@ def dataset(tmp_path_factory):
     far = rng.random(n) < 0.3
     lon[far], lat[far] = rng.uniform(73.5, 135.0, far.sum()), rng.uniform(18.0, 53.6, far.sum())
     lon[5] = np.nan
-    pq.write_table(pa.table({"id": np.arange(n), "lon": lon, "lat": lat}), folder / "points.parquet",
-                   row_group_size=5_000)
+    pq.write_table(
+        pa.table({"id": np.arange(n), "lon": lon, "lat": lat}), folder / "points.parquet", row_group_size=5_000
+    )
     return folder / "points.parquet", lon, lat
 
 
@@ -44,8 +45,10 @@ def test_dask_local_cluster_writes_the_local_engines_bytes(dataset, tmp_path):
     # and the dataset holds the one-call answers, row for row
     table = pq.read_table(tmp_path / "dask").sort_by("id")
     expected = classify_points(lon, lat)
-    assert table.column("county").to_pylist() == expected["county"].astype(object).where(
-        expected["county"].notna(), None).tolist()
+    assert (
+        table.column("county").to_pylist()
+        == expected["county"].astype(object).where(expected["county"].notna(), None).tolist()
+    )
     got_km = np.array(table.column("distance_km").to_pylist(), dtype=float)
     assert np.array_equal(got_km, expected["distance_km"].to_numpy(), equal_nan=True)
 

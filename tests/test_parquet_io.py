@@ -22,8 +22,14 @@ LAT = [28.5683, 28.2282, None]
 
 
 def _lonlat_file(path, lon=LON, lat=LAT, **extra):
-    table = pa.table({"name": ["a", "b", "c"][: len(lon)], "lon": pa.array(lon, pa.float64()),
-                      "lat": pa.array(lat, pa.float64()), **extra})
+    table = pa.table(
+        {
+            "name": ["a", "b", "c"][: len(lon)],
+            "lon": pa.array(lon, pa.float64()),
+            "lat": pa.array(lat, pa.float64()),
+            **extra,
+        }
+    )
     pq.write_table(table, path)
     return path
 
@@ -79,8 +85,9 @@ def test_errors_name_the_column(tmp_path):
     _lonlat_file(tmp_path / "clash.parquet", county=pa.array(["x", "y", "z"]))
     with pytest.raises(InputError, match="already has a column 'county'"):
         classify_parquet(tmp_path / "clash.parquet", tmp_path / "o.parquet")
-    gpd.GeoDataFrame(geometry=gpd.GeoSeries.from_wkt(["POINT (112 28)", "LINESTRING (112 28, 113 29)"]),
-                     crs=4326).to_parquet(tmp_path / "line.parquet")
+    gpd.GeoDataFrame(
+        geometry=gpd.GeoSeries.from_wkt(["POINT (112 28)", "LINESTRING (112 28, 113 29)"]), crs=4326
+    ).to_parquet(tmp_path / "line.parquet")
     with pytest.raises(InputError, match="LineString at row 2"):
         classify_parquet(tmp_path / "line.parquet", tmp_path / "o.parquet")
     (tmp_path / "bad.parquet").write_bytes(b"not parquet")
