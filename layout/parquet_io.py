@@ -26,6 +26,9 @@ from layout.i18n import STRINGS
 BATCH_ROWS = 1 << 20  # rows per batch read and per row group written
 RESULT_NAMES = ("county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km")
 _BBOX = "bbox"
+# Dictionary pages for the few-valued result columns only: on names, WKB and floats they cost ~4× the
+# write time for nothing (measured on 1 M rows: 4.2 s → 1.0 s with zstd, the same size).
+_DICTIONARY = ["county", "adcode", "zone", "zones", "poles", "nearest_county"]
 
 STRINGS.update(
     {
@@ -329,7 +332,9 @@ def classify_batches(
     source = PointSource(schema, lon=lon, lat=lat)
     out_schema = output_schema(source)
     counts = {"rows": 0, "inside": 0, "outside": 0, "missing": 0}
-    with pq.ParquetWriter(Path(dst), out_schema, compression="zstd", write_statistics=True) as writer:
+    with pq.ParquetWriter(
+        Path(dst), out_schema, compression="zstd", use_dictionary=_DICTIONARY, write_statistics=True
+    ) as writer:
         for batch in batches:
             plon, plat = source.points(batch, counts["rows"])
             point_crs = crs if source.geometry is None else "wgs84"
