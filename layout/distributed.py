@@ -144,6 +144,7 @@ def classify_dataset(
     scheduler: str | None = None,
     workers: int = 2,
     partition_rows: int = PARTITION_ROWS,
+    connect_timeout: float = 10.0,
     **options,
 ) -> dict:
     """Classify every partition of ``src`` into the Parquet dataset folder ``out_dir``.
@@ -160,6 +161,8 @@ def classify_dataset(
         For ``dask``: a scheduler address (``tcp://host:8786``); None starts a local cluster.
     workers
         Processes of that local cluster.
+    connect_timeout
+        Seconds to wait for the scheduler at ``scheduler``.
     options
         ``lon``, ``lat``, ``crs`` as for :func:`layout.parquet_io.classify_parquet`.
 
@@ -177,24 +180,25 @@ def classify_dataset(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if engine == "dask":
-        results = _run_dask(parts, str(out), options, scheduler=scheduler, workers=workers)
+        results = _run_dask(parts, str(out), options, scheduler=scheduler, workers=workers, timeout=connect_timeout)
     else:
         results = [classify_partition(p, str(out), options) for p in parts]
     total = {key: sum(r[key] for r in results) for key in ("rows", "inside", "outside", "missing")}
     return {**total, "partitions": len(parts)}
 
 
-def _run_dask(parts: list[Partition], out: str, options: dict, *, scheduler: str | None, workers: int) -> list[dict]:
+def _run_dask(
+    parts: list[Partition], out: str, options: dict, *, scheduler: str | None, workers: int, timeout: float
+) -> list[dict]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("--engine dask needs dask[distributed]", code="dask_missing") from None
-    bundle = grid_bundle()
     cluster = None
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="10s")
+                client = Client(scheduler, timeout=f"{timeout}s")
             except (OSError, TimeoutError) as exc:
                 raise InputError(
                     f"cannot reach the Dask scheduler {scheduler}: {exc}",
@@ -206,6 +210,7 @@ def _run_dask(parts: list[Partition], out: str, options: dict, *, scheduler: str
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         with client:
+            bundle = grid_bundle()  # after connecting: an unreachable scheduler fails at once
             [shipped] = client.scatter([bundle], broadcast=True)  # once a worker, not once a task
             futures = [
                 client.submit(classify_partition, p, out, options, shipped, key=f"classify-{p.index}", pure=False)

@@ -55,4 +55,24 @@ def test_dask_local_cluster_writes_the_local_engines_bytes(dataset, tmp_path):
 
 def test_unreachable_scheduler_is_one_clear_error(dataset, tmp_path):
     with pytest.raises(InputError, match="cannot reach the Dask scheduler tcp://127.0.0.1:9"):
-        classify_dataset(dataset[0], tmp_path / "x", engine="dask", scheduler="tcp://127.0.0.1:9")
+        classify_dataset(dataset[0], tmp_path / "x", engine="dask", scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+
+
+def test_cli_unreachable_scheduler_is_one_chinese_line(dataset, tmp_path):
+    from click.testing import CliRunner
+
+    from layout.cli import main
+
+    args = [
+        "classify",
+        str(dataset[0]),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.output and "Traceback" not in result.output
