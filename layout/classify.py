@@ -20,7 +20,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from layout.coords import CellError, parse_angle
-from layout.crs import check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
+from layout.crs import check_crs, check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
 from layout.errors import InputError
 from layout.geodata import load_counties
 from layout.i18n import reason_text
@@ -39,6 +39,7 @@ from layout.nearest import (
     query_grid,
     save_grid,
 )
+from layout.nearest_far import Level, build_levels, query_level
 from layout.settings import cache_dir
 from layout.zones import load_zone_model
 
@@ -46,8 +47,11 @@ OUTSIDE = -1
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
-THREAD_MIN = 200_000  # points from which classify_points splits the work over two threads
+THREAD_MIN = 65_536  # points from which classify_points splits the work over two threads (two chunks)
+POINT_CHUNK = 32_768  # points per task then (the temporaries of two tasks in flight: ~20 MB)
 NEAREST_GRID_MIN = 100_000  # outside points from which building the nearest grid (seconds) pays
+LEVELS_MIN = 2_000  # points beyond the city grid from which the province and country grids are used
+FAR_MIN = 200  # ... or points beyond the tree zone (the exact far path takes ~1.5 s for 200)
 #: The keys of :func:`where_record` after ``lon`` and ``lat``, in the order the CLI prints them.
 WHERE_KEYS = ("inside", "county", "adcode", "zone", "zones", "poles", "nearest_county", "distance_km")
 RESULT_COLUMNS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km"]
@@ -85,6 +89,7 @@ class Classifier:
     _grid: _Grid | None = field(default=None, repr=False)
     _segments: Segments | None = field(default=None, repr=False)
     _nearest: tuple[Segments, NearestGrid] | None = field(default=None, repr=False)
+    _levels: list[Level] | None = field(default=None, repr=False)
 
     @classmethod
     def from_counties(cls, counties) -> Classifier:
@@ -189,25 +194,51 @@ class Classifier:
             self._nearest = (segments, _cached_grid(segments, x0, y0, skip))
         return self._nearest
 
+    @property
+    def levels(self) -> list[Level]:
+        """The province and country grids around the city's nearest grid (:mod:`layout.nearest_far`)."""
+        if self._levels is None:
+            segments, city = self.nearest_index
+            self._levels = build_levels(self.geoms, segments, city, _cached_grid)
+        return self._levels
+
     def nearest_detail(self, lon: NDArray[np.float64], lat: NDArray[np.float64], *, points: bool = True):
         """Nearest boundary segment, geodesic distance (m) and nearest point (WGS84, when ``points``) of
         points outside every county.
 
-        Three paths, one answer: the grid around the city (built on the first call with at least
-        :data:`NEAREST_GRID_MIN` points); a tree search for fewer points and beyond the grid within
-        ~600 km; an exact geodesic search beyond that (another province, another continent).
+        Four paths, one answer: the grid around the city (built on the first call with at least
+        :data:`NEAREST_GRID_MIN` points); the province and country grids beyond it (:mod:`layout.nearest_far`,
+        built on a call with at least :data:`LEVELS_MIN` points beyond the city grid or :data:`FAR_MIN`
+        beyond ~4.5°); a tree search for fewer points within ~4.5° of 111°E; an exact geodesic search
+        beyond that (other continents, or few points).
         """
         seg = np.empty(lon.shape, np.intp)
         metres, qlon, qlat = np.empty(lon.shape), np.full(lon.shape, np.nan), np.full(lon.shape, np.nan)
         todo = np.ones(lon.shape, dtype=bool)
+        rest = np.arange(lon.size)
+
+        def answer(found: NDArray[np.bool_], s: NDArray, m: NDArray, q1: NDArray, q2: NDArray, metric: bool) -> None:
+            nonlocal rest
+            if rest.size == lon.size and found.all():  # the usual case: views, no copies
+                found = slice(None)
+            hit = rest[found]
+            seg[hit], metres[hit] = s[found], m[found]
+            if points:
+                qlon[hit], qlat[hit] = from_metric(q1[found], q2[found]) if metric else (q1[found], q2[found])
+            todo[hit] = False
+            rest = rest[:0] if isinstance(found, slice) else rest[~found]
+
         if self._nearest is not None or lon.size >= NEAREST_GRID_MIN:
             segments, grid = self.nearest_index
-            found, s, m, qx, qy = query_grid(grid, segments, lon, lat)
-            near = _where(found)
-            seg[near], metres[near] = s[near], m[near]
-            if points:
-                qlon[near], qlat[near] = from_metric(qx[near], qy[near])
-            todo = ~found
+            answer(*query_grid(grid, segments, lon, lat), metric=True)
+        if rest.size and (self._levels is not None or rest.size >= LEVELS_MIN
+                          or np.count_nonzero(~in_tree_zone(lon[rest], lat[rest])) >= FAR_MIN):
+            if rest.size == lon.size:  # the levels wrap the city grid: ask it first
+                segments, grid = self.nearest_index
+                answer(*query_grid(grid, segments, lon, lat), metric=True)
+            for level in self.levels:
+                if rest.size:
+                    answer(*query_level(level, lon[rest], lat[rest]), metric=level.metric)
         segments = self.segments
         tree = np.flatnonzero(todo)
         tree = tree[in_tree_zone(lon[tree], lat[tree])]
@@ -256,13 +287,21 @@ def grid_cache_dir() -> Path:
     return cache_dir()
 
 
-def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:
+GRID_FILES: dict[str, Path] = {}  # the grid cache files this process used (layout.distributed ships them)
+
+
+def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool_], **options) -> NearestGrid:
     """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
-    and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped."""
-    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip)}.npz"
+    and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped.
+    ``options`` go to :func:`layout.nearest.build_grid` (a coarser level's cell size, plane and slack)."""
+    extra = [options.get("fine", 0.0), options.get("safe_rel", 0.0), options.get("angle_rel") or 0.0]
+    if "project" in options:
+        extra.append(float(sum(map(ord, options["project"].__name__))))
+    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}.npz"
+    GRID_FILES[path.name] = path
     with contextlib.suppress(OSError, ValueError, KeyError):
         return load_grid(path)
-    grid = build_grid(segments, x0, y0, skip)
+    grid = build_grid(segments, x0, y0, skip, **options)
     with contextlib.suppress(OSError):
         save_grid(grid, path)
     return grid
@@ -289,6 +328,23 @@ def _classify_arrays(clf: Classifier, lon: NDArray, lat: NDArray, wlon: NDArray,
         if away.size:
             near[away], km[away] = clf.nearest(wlon[away], wlat[away])
     return idx, inside, near, km
+
+
+def _prepare_nearest(clf: Classifier, lon: NDArray, lat: NDArray) -> None:
+    """Build (or load) the nearest-county indexes a large call needs, once, before its chunks run: the
+    city grid, and the province/country grids when enough points lie beyond the city grid (counted on
+    the input coordinates: GCJ-02/BD-09 offsets of < 0.01° do not matter to this choice)."""
+    segments, city = clf.nearest_index
+    if clf._levels is not None:
+        return
+    beyond = far = 0
+    for lo in range(0, lon.size, POINT_CHUNK):
+        x, y = lon[lo:lo + POINT_CHUNK], lat[lo:lo + POINT_CHUNK]
+        beyond += int(np.count_nonzero(~city.covers(x, y) & np.isfinite(x) & np.isfinite(y)))
+        far += int(np.count_nonzero(~in_tree_zone(x, y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)))
+        if beyond >= LEVELS_MIN or far >= FAR_MIN:
+            _ = clf.levels
+            return
 
 
 @cache
@@ -320,18 +376,25 @@ def classify_points(lon: ArrayLike, lat: ArrayLike, crs: str = "wgs84", *,
         Text columns are categoricals, so the frame takes ~15 bytes a row.
     """
     lon, lat = np.atleast_1d(np.asarray(lon, dtype=np.float64)), np.atleast_1d(np.asarray(lat, dtype=np.float64))
-    wlon, wlat = to_wgs84(lon, lat, crs)
+    crs = check_crs(crs)
     clf = get_classifier()
-    if lon.size >= THREAD_MIN:
-        _ = clf.grid  # built once, before the threads share it
-        if nearest:
-            _ = clf.nearest_index
-        half = lon.size // 2
-        parts = list(_pool().map(lambda sl: _classify_arrays(clf, lon[sl], lat[sl], wlon[sl], wlat[sl], nearest),
-                                 [slice(0, half), slice(half, None)]))
-        idx, inside, near, km = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    n = lon.size
+    if n < THREAD_MIN:
+        idx, inside, near, km = _classify_arrays(clf, lon, lat, *to_wgs84(lon, lat, crs), nearest)
     else:
-        idx, inside, near, km = _classify_arrays(clf, lon, lat, wlon, wlat, nearest)
+        # Chunks into preallocated results, two threads: the temporaries stay per chunk (~40 B a point
+        # of the default call at 1 M points, less above), and the indexes are built once, before.
+        _ = clf.grid
+        if nearest:
+            _prepare_nearest(clf, lon, lat)
+        idx, inside = np.empty(n, np.int8), np.empty(n, bool)
+        near, km = np.empty(n, np.int8), np.empty(n)
+
+        def work(sl: slice) -> None:
+            part = _classify_arrays(clf, lon[sl], lat[sl], *to_wgs84(lon[sl], lat[sl], crs), nearest)
+            idx[sl], inside[sl], near[sl], km[sl] = part
+
+        list(_pool().map(work, [slice(lo, lo + POINT_CHUNK) for lo in range(0, n, POINT_CHUNK)]))
     return pd.DataFrame({
         "county": _categorical(clf.names, idx), "adcode": _categorical(clf.adcodes, idx),
         "zone": _categorical(clf.zone, idx), "zones": _categorical(clf.zones, idx),

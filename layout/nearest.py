@@ -29,7 +29,7 @@ EPSG:4546 by bilinear interpolation on a 0.008° lattice of exact pyproj values 
 point costs ~1 µs, too slow here).
 
 Points beyond the grid take the tree path (GEOS nearest in EPSG:4546, then every segment within the
-largest possible planar-vs-geodesic difference ranked by geodesic length) up to ~6° from 益阳; beyond
+largest possible planar-vs-geodesic difference ranked by geodesic length) up to ~4.5° from 111°E; beyond
 that (another province, another continent) an exact path: ``pyproj.Geod`` distances to every vertex
 bound the segments from below, and a golden-section search along each remaining one finds the minimum.
 """
@@ -54,8 +54,9 @@ BLOCK = 16  # fine cells per block side; the lookup map is per block, with 16×1
 _BLOCK_BITS = 4
 NODE = 4  # fine cells per side of the EPSG:4546 interpolation lattice (0.008°; error < 1 cm)
 MARGIN_DEG = 0.5  # the grid reaches this far beyond the counties' bounds (~50 km)
-TREE_ZONE_DEG = 6.0  # beyond the grid, points within this of 111°E, 28.75°N take the tree path
+TREE_ZONE_DEG = 4.5  # beyond the grid, points within this of 111°E, 28.75°N take the tree path (< 0.3 m)
 NONE = -1  # no list: the cell lies inside a county
+ROOT_BATCH = 16  # root cells built together (bounds the build's memory)
 KSTOP = 2  # a cell with at most this many candidate segments is not split further
 FALSE_EASTING = 500_000.0
 GEOD = Geod(ellps="WGS84")
@@ -92,8 +93,9 @@ class Segments:
     tree: shapely.STRtree
 
 
-def build_segments(geoms: NDArray[np.object_]) -> Segments:
-    """The boundary segments of WGS84 polygons ``geoms`` (repeated vertices dropped)."""
+def build_segments(geoms: NDArray[np.object_], *, project=to_metric) -> Segments:
+    """The boundary segments of WGS84 polygons ``geoms`` (repeated vertices dropped), in the plane of
+    ``project`` (EPSG:4546 by default; :mod:`layout.nearest_far` passes an azimuthal equidistant one)."""
     rings, owner = shapely.get_parts(shapely.boundary(geoms), return_index=True)
     lonlat, ring = shapely.get_coordinates(rings, return_index=True)
     keep = np.ones(len(ring), dtype=bool)
@@ -106,8 +108,8 @@ def build_segments(geoms: NDArray[np.object_]) -> Segments:
     nxt = np.arange(1, len(start) + 1)
     last = np.r_[seg_ring[1:] != seg_ring[:-1], True]
     nxt[last] = first[seg_ring[last]]  # rings are closed: the last segment continues with the first
-    x, y = to_metric(lonlat[:, 0], lonlat[:, 1])
-    if np.abs(x - FALSE_EASTING).max() > _SEG_EASTING:
+    x, y = project(lonlat[:, 0], lonlat[:, 1])
+    if project is to_metric and np.abs(x - FALSE_EASTING).max() > _SEG_EASTING:
         raise ValueError("county boundaries reach beyond the eastings the scale bounds assume")
     ax, ay = x[start], y[start]
     dx, dy = x[start + 1] - ax, y[start + 1] - ay
@@ -149,6 +151,15 @@ _RHO_NU_SLOPE = float(_inv_rho_nu(_LAT_MID + 0.5) - _inv_rho_nu(_LAT_MID - 0.5))
 _SEG_EASTING = 250_000.0  # every boundary vertex lies within this of the central meridian (checked below)
 
 
+_Y_MID, _M_PER_DEG = 3181560.897, 110_832.4  # EPSG:4546 northing of 28.75°N on 111°E, metres per degree
+
+
+def _mid_lat(lat_deg: NDArray, qy: NDArray) -> NDArray:
+    """The latitude halfway along a line from a point at ``lat_deg`` to a boundary point at northing
+    ``qy`` (to ~0.01°: the boundary lies within 1° of 28.75°N)."""
+    return 0.5 * (lat_deg + _LAT_MID + (qy - _Y_MID) * (1.0 / _M_PER_DEG))
+
+
 def line_scale(x1: NDArray, x2: NDArray, lat_deg: NDArray) -> NDArray[np.float64]:
     """Mean EPSG:4546 scale factor along the straight line between eastings ``x1`` and ``x2`` (metres),
     at latitude ``lat_deg``: the ratio of the planar to the geodesic length."""
@@ -180,6 +191,8 @@ class NearestGrid:
     first: NDArray[np.intp] = None  # per leaf: its first segment and its number of segments
     count: NDArray[np.int32] = None
     bilinear: tuple = ()  # per lattice cell: v00, v10-v00, v01-v00, v11-v10-v01+v00 of x, then of y
+    fine: float = FINE_DEG  # the side of a fine cell (degrees)
+    lattice_error: float = 0.0  # metres: bound on the interpolation error beyond the default lattice's
 
     def __post_init__(self) -> None:
         parts = []
@@ -188,11 +201,15 @@ class NearestGrid:
             parts += [v00, v10 - v00, v01 - v00, v11 - v10 - v01 + v00]
         self.bilinear = tuple(np.ascontiguousarray(p).ravel() for p in parts)
 
-    def to_plane(self, lon: NDArray, lat: NDArray) -> tuple[NDArray, NDArray]:
-        """EPSG:4546 coordinates by bilinear interpolation (points inside the grid)."""
-        gx = (lon - self.x0) * (1.0 / (FINE_DEG * NODE))
-        gy = (lat - self.y0) * (1.0 / (FINE_DEG * NODE))
+    def to_plane(self, lon: NDArray, lat: NDArray, *, edge: bool = False) -> tuple[NDArray, NDArray]:
+        """Plane coordinates by bilinear interpolation (points inside the grid; ``edge``: also on its
+        right and top edges)."""
+        gx = (lon - self.x0) * (1.0 / (self.fine * NODE))
+        gy = (lat - self.y0) * (1.0 / (self.fine * NODE))
         ix, iy = gx.astype(np.intp), gy.astype(np.intp)
+        if edge:
+            ix = np.minimum(ix, self.node_x.shape[1] - 2)
+            iy = np.minimum(iy, self.node_x.shape[0] - 2)
         fx, fy = gx - ix, gy - iy
         iy *= self.node_x.shape[1] - 1
         iy += ix
@@ -202,13 +219,13 @@ class NearestGrid:
         return x0 + fx * x1 + fy * (x2 + fx * x3), y0 + fx * y1 + fy * (y2 + fx * y3)
 
     def covers(self, lon: NDArray, lat: NDArray) -> NDArray[np.bool_]:
-        return ((lon >= self.x0) & (lon < self.x0 + self.nx * FINE_DEG)
-                & (lat >= self.y0) & (lat < self.y0 + self.ny * FINE_DEG))
+        return ((lon >= self.x0) & (lon < self.x0 + self.nx * self.fine)
+                & (lat >= self.y0) & (lat < self.y0 + self.ny * self.fine))
 
     def leaf(self, lon: NDArray, lat: NDArray) -> NDArray[np.int32]:
         """Leaf id per point (points inside the grid), NONE for cells answered as inside a county."""
-        col = np.minimum(((lon - self.x0) * (1.0 / FINE_DEG)).astype(np.intp), self.nx - 1)
-        row = np.minimum(((lat - self.y0) * (1.0 / FINE_DEG)).astype(np.intp), self.ny - 1)
+        col = np.minimum(((lon - self.x0) * (1.0 / self.fine)).astype(np.intp), self.nx - 1)
+        row = np.minimum(((lat - self.y0) * (1.0 / self.fine)).astype(np.intp), self.ny - 1)
         row *= self.nx
         row += col
         return self.leaf_map.ravel().take(row)
@@ -228,28 +245,33 @@ class NearestGrid:
 
 def _cells_geometry(grid: NearestGrid, ix: NDArray, iy: NDArray, size: int):
     """Planar corners (n, 4, 2), centre, radius and tolerance of cells ``size`` fine cells wide."""
-    lon0, lat0 = grid.x0 + ix * size * FINE_DEG, grid.y0 + iy * size * FINE_DEG
-    w = size * FINE_DEG
+    lon0, lat0 = grid.x0 + ix * size * grid.fine, grid.y0 + iy * size * grid.fine
+    w = size * grid.fine
     clon = np.stack([lon0, lon0 + w, lon0 + w, lon0], axis=1)
     clat = np.stack([lat0, lat0, lat0 + w, lat0 + w], axis=1)
-    cx, cy = grid.to_plane(clon.ravel(), clat.ravel())
+    cx, cy = grid.to_plane(clon.ravel(), clat.ravel(), edge=True)
     corners = np.stack([cx, cy], axis=1).reshape(-1, 4, 2)
     centre = corners.mean(axis=1)
     radius = np.sqrt(((corners - centre[:, None, :]) ** 2).sum(axis=2)).max(axis=1)
     # Cells wider than a lattice step are not exact quadrilaterals in the plane: their edges bow by
     # up to ~2 m at 0.128°; 1e-3 of the radius plus 5 cm covers that and the lattice error.
-    return corners, centre, radius, radius * 1e-3 + 0.05
+    return corners, centre, radius, radius * 1e-3 + 0.05 + grid.lattice_error
 
 
 def _keep(seg: Segments, s: NDArray, cell: NDArray, corners: NDArray, centre: NDArray, radius: NDArray,
-          tol: NDArray, near: NDArray, d_centre: NDArray) -> NDArray[np.bool_]:
+          tol: NDArray, near: NDArray, d_centre: NDArray, safe_rel: float = _SAFE_REL,
+          angle_rel: float | None = None, angle_per_m: float = 0.0) -> NDArray[np.bool_]:
     """The band and Voronoi tests for pairs (``cell``, segment ``s``); cell arrays are per cell. Each test
-    runs only on the pairs the previous ones left undecided."""
+    runs only on the pairs the previous ones left undecided. ``safe_rel`` bounds the relative distance
+    error of the plane, ``angle_rel + angle_per_m * distance`` (``angle_rel`` default: ``safe_rel``) the
+    direction error (radians) of a line from the boundary to a point of the cell."""
+    angle_rel = safe_rel if angle_rel is None else angle_rel
     reach = near[cell] + 2.0 * radius[cell]
-    keep = d_centre <= reach * (1.0 + _SAFE_REL) + 2.0 * tol[cell]
+    keep = d_centre <= reach * (1.0 + safe_rel) + 2.0 * tol[cell]
     at = np.flatnonzero(keep)
     s, c = s[at], cell[at]
-    slack = reach[at] * _SAFE_REL + tol[c]  # metres a foot or wedge edge may move (geodesic vs planar, lattice)
+    angle = angle_rel + angle_per_m * reach[at]
+    slack = reach[at] * angle + tol[c]  # metres a foot or wedge edge may move (geodesic vs planar, lattice)
     box = corners[c]
     # slab: the cell's projection on the segment's direction overlaps [0, |d|²]
     dx, dy = seg.dx[s], seg.dy[s]
@@ -258,13 +280,13 @@ def _keep(seg: Segments, s: NDArray, cell: NDArray, corners: NDArray, centre: ND
     slab = (proj.max(axis=1) >= -slack * length) & (proj.min(axis=1) <= length * (length + slack))
     # wedge at the end vertex b (pairs outside the slab): the cell's angular extent seen from b meets it
     w = np.flatnonzero(~slab)
-    s, box, slack, c = s[w], box[w], slack[w], c[w]
+    s, box, slack, c, angle = s[w], box[w], slack[w], c[w], angle[w]
     bx, by = seg.ax[s] + seg.dx[s], seg.ay[s] + seg.dy[s]
     rel_x, rel_y = box[:, :, 0] - bx[:, None], box[:, :, 1] - by[:, None]
     cos_, sin_ = seg.bis_x[s][:, None], seg.bis_y[s][:, None]
     psi = np.arctan2(cos_ * rel_y - sin_ * rel_x, cos_ * rel_x + sin_ * rel_y)
     gap = np.maximum(np.hypot(centre[c, 0] - bx, centre[c, 1] - by) - radius[c], 1e-9)
-    alpha = seg.half[s] + _SAFE_REL + slack / gap
+    alpha = seg.half[s] + angle + slack / gap
     lo, hi = psi.min(axis=1), psi.max(axis=1)
     wrapped = hi - lo > np.pi
     wedge = np.where(wrapped, (hi <= alpha) | (lo >= -alpha), (lo <= alpha) & (hi >= -alpha))
@@ -274,20 +296,43 @@ def _keep(seg: Segments, s: NDArray, cell: NDArray, corners: NDArray, centre: ND
     return keep
 
 
-def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> NearestGrid:
+def _lattice_error(grid: NearestGrid, project) -> float:
+    """The largest distance (m) between interpolated and exact plane positions, on the midpoints and
+    third points of every lattice cell (where bilinear interpolation errs most)."""
+    step = grid.fine * NODE
+    worst = 0.0
+    for fx, fy in ((0.5, 0.5), (0.5, 0.0), (0.0, 0.5), (1 / 3, 2 / 3), (2 / 3, 1 / 3)):
+        lon = grid.x0 + (np.arange(grid.nx // NODE) + fx) * step
+        lat = grid.y0 + (np.arange(grid.ny // NODE) + fy) * step
+        glon, glat = (a.ravel() for a in np.meshgrid(lon, lat))
+        ex, ey = project(glon, glat)
+        ix, iy = grid.to_plane(glon, glat)
+        worst = max(worst, float(np.nanmax(np.hypot(ex - ix, ey - iy))))
+    return worst
+
+
+def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_], *, fine: float = FINE_DEG,
+               project=to_metric, safe_rel: float = _SAFE_REL, angle_rel: float | None = None,
+               angle_per_m: float = 0.0) -> NearestGrid:
     """The adaptive grid of fine cells from (``x0``, ``y0``), ``skip.shape`` (rows, cols) of them, a
-    multiple of the root cell; cells wholly ``skip`` (answered as inside a county) get no list."""
+    multiple of the root cell; cells wholly ``skip`` (answered as inside a county, or by a finer grid)
+    get no list. ``fine`` is the fine cell's side, ``project`` the plane of ``seg`` and ``safe_rel`` the
+    relative slack covering the difference between planar and geodesic distances in that plane, ``angle_rel``
+    (default ``safe_rel``) plus ``angle_per_m`` times the distance the slack covering its direction error
+    (radians)."""
     root = LEVELS[0]
     ny, nx = skip.shape
     nry, nrx = ny // root, nx // root
-    lon_n = x0 + np.arange(nx // NODE + 1) * NODE * FINE_DEG
-    lat_n = y0 + np.arange(ny // NODE + 1) * NODE * FINE_DEG
+    lon_n = x0 + np.arange(nx // NODE + 1) * NODE * fine
+    lat_n = y0 + np.arange(ny // NODE + 1) * NODE * fine
     glon, glat = np.meshgrid(lon_n, lat_n)
-    node_x, node_y = to_metric(glon.ravel(), glat.ravel())
+    node_x, node_y = project(glon.ravel(), glat.ravel())
     grid = NearestGrid(x0=x0, y0=y0, nx=nx, ny=ny, node_x=node_x.reshape(glon.shape),
                        node_y=node_y.reshape(glon.shape), block_map=np.full((ny // BLOCK, nx // BLOCK), NONE, np.int32),
                        fine_maps=np.empty((0, BLOCK, BLOCK), np.int32), offsets=np.zeros(1, np.int64),
-                       segs=np.empty(0, np.int32))
+                       segs=np.empty(0, np.int32), fine=fine)
+    if fine != FINE_DEG or project is not to_metric:  # bound the lattice's interpolation error by sampling
+        grid.lattice_error = 2.0 * _lattice_error(grid, project)
     summed = np.zeros((ny + 1, nx + 1), np.int32)  # summed-area table of skip
     summed[1:, 1:] = skip.cumsum(axis=0, dtype=np.int32).cumsum(axis=1, dtype=np.int32)
 
@@ -295,21 +340,33 @@ def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> 
         r0, c0, r1, c1 = iy * size, ix * size, (iy + 1) * size, (ix + 1) * size
         return summed[r1, c1] - summed[r0, c1] - summed[r1, c0] + summed[r0, c0] < size * size
 
-    # Root cells: candidates from the tree.
-    iy, ix = np.divmod(np.arange(nrx * nry), nrx)
-    use = needed(ix, iy, root)
-    ix, iy = ix[use], iy[use]
+    # Root cells, a batch at a time (a far root cell can hold thousands of candidates, and its 4×4
+    # children inherit them): candidates from the tree, then the tests level by level.
+    iy_all, ix_all = np.divmod(np.arange(nrx * nry), nrx)
+    use = needed(ix_all, iy_all, root)
+    ix_all, iy_all = ix_all[use], iy_all[use]
+    leaves: list[tuple[int, NDArray, NDArray, NDArray, NDArray]] = []  # (size, ix, iy, offsets, segs)
+    for lo in range(0, len(ix_all), ROOT_BATCH):
+        ix, iy = ix_all[lo:lo + ROOT_BATCH], iy_all[lo:lo + ROOT_BATCH]
+        leaves += _build_roots(grid, seg, ix, iy, needed, safe_rel, angle_rel, angle_per_m)
+    return _assemble(grid, leaves)
+
+
+def _build_roots(grid: NearestGrid, seg: Segments, ix: NDArray, iy: NDArray, needed, safe_rel: float,
+                 angle_rel: float | None, angle_per_m: float) -> list:
+    """The leaves under root cells (``ix``, ``iy``): (size, ix, iy, offsets, segs) per level."""
+    root = LEVELS[0]
     corners, centre, radius, tol = _cells_geometry(grid, ix, iy, root)
     pts = shapely.points(centre)
-    (_, nearest_seg), near = seg.tree.query_nearest(pts, return_distance=True, all_matches=False)
-    cell, s = seg.tree.query(pts, predicate="dwithin", distance=(near + 2 * radius) * (1 + _SAFE_REL) + 2 * tol)
-    leaves: list[tuple[int, NDArray, NDArray, NDArray, NDArray]] = []  # (size, ix, iy, offsets, segs)
+    (_, _), near = seg.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    cell, s = seg.tree.query(pts, predicate="dwithin", distance=(near + 2 * radius) * (1 + safe_rel) + 2 * tol)
+    leaves = []
     for level, size in enumerate(LEVELS):
         d_centre, _, _ = _planar(seg, s, centre[cell, 0], centre[cell, 1])
         if level > 0:  # the nearest distance of each centre, from its parent's candidates
             near = np.full(len(ix), np.inf)
             np.minimum.at(near, cell, d_centre)
-        keep = _keep(seg, s, cell, corners, centre, radius, tol, near, d_centre)
+        keep = _keep(seg, s, cell, corners, centre, radius, tol, near, d_centre, safe_rel, angle_rel, angle_per_m)
         cell, s = cell[keep], s[keep]
         count = np.bincount(cell, minlength=len(ix))
         order = np.argsort(cell, kind="stable")
@@ -337,7 +394,7 @@ def build_grid(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> 
         first = np.repeat(start[child_parent], n_par)
         within = np.arange(n_par.sum()) - np.repeat(np.cumsum(n_par) - n_par, n_par)
         s = s[first + within]
-    return _assemble(grid, leaves)
+    return leaves
 
 
 def _assemble(grid: NearestGrid, leaves: list) -> NearestGrid:
@@ -378,12 +435,15 @@ def _assemble(grid: NearestGrid, leaves: list) -> NearestGrid:
 
 
 _STORED = ("node_x", "node_y", "block_map", "fine_maps", "offsets", "segs")
+_SCALARS = ("x0", "y0", "nx", "ny", "fine", "lattice_error")
 
 
-def grid_cache_key(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_]) -> str:
-    """A digest of everything :func:`build_grid` depends on: its inputs and this module's code."""
+def grid_cache_key(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_], *extra: float) -> str:
+    """A digest of everything :func:`build_grid` depends on: its inputs (``extra``: its options) and this
+    module's code."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for array in (seg.ax, seg.ay, seg.dx, seg.dy, np.array([x0, y0]), np.packbits(skip), np.array(skip.shape)):
+    for array in (seg.ax, seg.ay, seg.dx, seg.dy, np.array([x0, y0, *extra]), np.packbits(skip),
+                  np.array(skip.shape)):
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()[:20]
 
@@ -393,7 +453,7 @@ def save_grid(grid: NearestGrid, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
-        np.savez(fh, x0=grid.x0, y0=grid.y0, nx=grid.nx, ny=grid.ny, **{k: getattr(grid, k) for k in _STORED})
+        np.savez(fh, **{k: getattr(grid, k) for k in _SCALARS + _STORED})
     os.replace(tmp, path)
 
 
@@ -401,6 +461,7 @@ def load_grid(path: Path) -> NearestGrid:
     """The grid saved by :func:`save_grid` (ValueError/OSError when the file is unusable)."""
     with np.load(path, allow_pickle=False) as data:
         grid = NearestGrid(x0=float(data["x0"]), y0=float(data["y0"]), nx=int(data["nx"]), ny=int(data["ny"]),
+                           fine=float(data["fine"]), lattice_error=float(data["lattice_error"]),
                            **{k: data[k] for k in _STORED})
     grid.expand()
     return grid
@@ -484,7 +545,7 @@ def _nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArra
             j += 1
             idx = idx[rcount[idx] > j]
         best[rest], dist[rest], qx[rest], qy[rest] = rbest, rdist, rqx, rqy
-    return best, dist / line_scale(px, qx, lat), qx, qy
+    return best, dist / line_scale(px, qx, _mid_lat(lat, qy)), qx, qy
 
 
 def nearest_by_tree(seg: Segments, lon: NDArray, lat: NDArray):
@@ -497,7 +558,7 @@ def nearest_by_tree(seg: Segments, lon: NDArray, lat: NDArray):
     reach = (np.abs(px - FALSE_EASTING) + _SEG_EASTING) ** 2 * _RHO_NU_MID  # bounds the scale spread
     pi, si = seg.tree.query(pts, predicate="dwithin", distance=near * (1.0 + reach) + 0.01)
     d, qx, qy = _planar(seg, si, px[pi], py[pi])
-    geo = d / line_scale(px[pi], qx, lat[pi])
+    geo = d / line_scale(px[pi], qx, _mid_lat(lat[pi], qy))
     order = np.lexsort((geo, pi))
     first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
     return si[first], geo[first], qx[first], qy[first]
