@@ -13,12 +13,13 @@ from pathlib import Path
 from layout.register_pg import PgRegisterStore, display_url, is_server_url
 from layout.register_store import RegisterStore
 from layout.register_vocab import REGISTER_ENV, default_register_path
+from layout.settings import env_text
 
 
 def register_location() -> str | Path:
     """Where the register lives: a ``postgresql://`` URL from ``$LAYOUT_REGISTER``, else
     :func:`default_register_path` (a SQLite file)."""
-    env = os.environ.get(REGISTER_ENV, "").strip()
+    env = env_text(REGISTER_ENV)
     return env if is_server_url(env) else default_register_path()
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from layout.errors import InputError
+from layout.settings import env_text
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -227,7 +228,7 @@ class PgRegisterStore(RegisterStore):
         with self.connection() as conn, conn.raw.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
             yield conn
-            if delay := os.environ.get(SLEEP_ENV):
+            if delay := env_text(SLEEP_ENV):
                 time.sleep(float(delay))
 
     def _create_schema(self, conn: _Conn, *, create: bool = True) -> None:
