@@ -58,9 +58,15 @@ def parse_indicators(data: dict) -> Indicators:
     )
 
 
+def load_indicators(path: Path | None = None) -> Indicators:
+    """Read ``indicators.toml`` (cached); default the active plan's (十四五 unless another was activated)."""
+    from layout.plan_context import active_plan_files
+
+    return _load_indicators(Path(path) if path is not None else active_plan_files().indicators)
+
+
 @cache
-def load_indicators(path: Path = INDICATORS_FILE) -> Indicators:
-    """Read ``indicators.toml`` (cached)."""
+def _load_indicators(path: Path) -> Indicators:
     with open(path, "rb") as f:
         return parse_indicators(tomllib.load(f))
 

@@ -176,8 +176,15 @@ def parse_zone_model(data: dict) -> ZoneModel:
     return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
 
 
+def load_zone_model(path: Path | None = None) -> ZoneModel:
+    """Read and check the zone model (cached); default the active plan's ``zones.toml`` (十四五 unless
+    :func:`layout.plan_versions.activate_plan` picked another)."""
+    from layout.plan_context import active_plan_files
+
+    return _load_zone_model(Path(path) if path is not None else active_plan_files().zones)
+
+
 @cache
-def load_zone_model(path: Path = ZONES_FILE) -> ZoneModel:
-    """Read and check the zone model (cached)."""
+def _load_zone_model(path: Path) -> ZoneModel:
     with open(path, "rb") as f:
         return parse_zone_model(tomllib.load(f))
