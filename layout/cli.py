@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from layout.cli_plan import check_draft_format, mark_written, plan_group, plan_option
 from layout.errors import InputError, LayoutError
 
 STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
@@ -44,6 +45,7 @@ def main() -> None:
 @click.argument("lat")
 @click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True,
               help="Coordinate system of LON LAT: wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000.")
+@plan_option
 def where(lon: str, lat: str, crs: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
 
@@ -69,6 +71,7 @@ def where(lon: str, lat: str, crs: str) -> None:
               help="Language of the added headers, values and messages (en: ids for machines).")
 @click.option("--encoding", type=click.Choice(["utf-8-sig", "input"]), default="utf-8-sig", show_default=True,
               help="CSV output encoding: UTF-8 with BOM, or the input's own (e.g. GBK).")
+@plan_option
 def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
              sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
     """Add county/zone/pole columns and a reason to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
@@ -275,6 +278,7 @@ def build_geodata_cmd(out_dir: Path | None) -> None:
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@plan_option
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
 
@@ -295,9 +299,11 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     if suffix and suffix not in FORMATS:
         raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
+    check_draft_format(fmt)
     if not all_counties:
         parsed = parse_scope(scope)
         path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
+        mark_written([path], fmt)
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
         return
     from layout.catalog import load_catalog
@@ -312,6 +318,7 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         for county in counties:
             target = directory / default_filename(f"county:{county}", fmt, lang=lang)
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
+    mark_written(written, fmt)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
@@ -333,6 +340,7 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
 @click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
               help="An open project with no report for this many months counts as lagging.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@plan_option
 def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
                  all_counties: bool, register_path: Path | None, stale_months: int, lang: str) -> None:
     """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
@@ -364,6 +372,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     if suffix and suffix not in REPORT_FORMATS:
         raise InputError(f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
+    check_draft_format(fmt)
     catalog = load_catalog()
     scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
     register = Register(register_path, catalog=catalog)
@@ -390,6 +399,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
                                item_show_func=lambda c: c or "") as scopes:
             for name in scopes:
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
+    mark_written(written, fmt)
     if states["as_of"].empty:
         click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "
                    "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
@@ -687,3 +697,6 @@ def register_demo(ctx: click.Context, demo_path: Path | None, seed: int) -> None
     count = fill_demo(Register(path, catalog=catalog), catalog, seed=seed)
     click.echo(f"{path}: {count} demo events (演示数据 / demo data). Use it with "
                f"LAYOUT_REGISTER={path} or --register {path}.")
+
+
+main.add_command(plan_group)
