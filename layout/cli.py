@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from layout.cli_plan import check_draft_format, mark_written, plan_group, plan_option
+from layout.cli_plan import active_draft_name, check_draft_format, mark_written, plan_group, plan_option
 from layout.errors import InputError, LayoutError
 
 STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
@@ -53,7 +53,10 @@ def where(lon: str, lat: str, crs: str) -> None:
     """
     from layout.classify import where_record
 
-    click.echo(json.dumps(where_record(lon, lat, crs.lower()), ensure_ascii=False))
+    record = where_record(lon, lat, crs.lower())
+    if draft := active_draft_name():  # an answer from a draft says so; 十四五's stays exactly as it was
+        record["plan"] = f"{draft}（草案）"
+    click.echo(json.dumps(record, ensure_ascii=False))
 
 
 @main.command()
@@ -86,6 +89,8 @@ def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str |
 
     try:
         _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+        if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
+            click.echo(f"草案 {draft}：分区按草案划分，未经批准 / zones of the draft {draft}, not approved", err=True)
     except LayoutError as exc:
         click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
         sys.exit(2)

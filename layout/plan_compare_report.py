@@ -210,17 +210,23 @@ def _vendor_css() -> str:
 
 _SCRIPT = """
 const OLD = %(old)s, NEW = %(new)s;
-function layer(data) {
-  return L.geoJSON(data, {style: f => ({color: '#333', weight: 1, fillColor: f.properties.color, fillOpacity: 0.55}),
-    onEachFeature: (f, l) => l.bindTooltip(f.properties.name + '：' + f.properties.counties)});
+function layer(data, map, pane) {
+  // leaflet-side-by-side clips a layer's container: vector layers get a pane of their own as container
+  const opts = {};
+  if (pane) { map.createPane(pane); opts.pane = pane; opts.renderer = L.svg({pane: pane}); }
+  const l = L.geoJSON(data, Object.assign(opts, {
+    style: f => ({color: '#333', weight: 1, fillColor: f.properties.color, fillOpacity: 0.55}),
+    onEachFeature: (f, l) => l.bindTooltip(f.properties.name + '：' + f.properties.counties)}));
+  if (pane) l.getContainer = () => map.getPane(pane);
+  return l;
 }
 const opts = {zoomSnap: 0.25, attributionControl: false};
 const swipe = L.map('swipe', opts);
-const left = layer(OLD).addTo(swipe), right = layer(NEW).addTo(swipe);
+const left = layer(OLD, swipe, 'left').addTo(swipe), right = layer(NEW, swipe, 'right').addTo(swipe);
 swipe.fitBounds(left.getBounds());
 L.control.sideBySide(left, right).addTo(swipe);
 const a = L.map('map-old', opts), b = L.map('map-new', opts);
-layer(OLD).addTo(a); layer(NEW).addTo(b);
+layer(OLD, a).addTo(a); layer(NEW, b).addTo(b);
 a.fitBounds(left.getBounds()); b.fitBounds(left.getBounds());
 let syncing = false;
 function follow(src, dst) { src.on('move', () => { if (syncing) return; syncing = true;

@@ -176,11 +176,21 @@ _DERIVED_CACHES = {
 }
 
 
+_last_stamp: dict[str, tuple] = {}
+
+
+def _stamp(files: PlanFiles) -> tuple:
+    """Modification times of a plan's zone model and catalog: a change rebuilds what was derived from them."""
+    return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (files.zones, files.catalog))
+
+
 def activate_plan(name: str | PlanVersion | None = None) -> PlanVersion:
     """Make ``name`` (default 十四五) the plan every loader reads, clearing caches derived from another plan."""
     plan = name if isinstance(name, PlanVersion) else get_plan(name)
     files = BASELINE if plan.name == DEFAULT_PLAN and not plan.is_draft else plan.files()
-    if set_active_plan_files(files) != files:
+    stamp = _stamp(files)
+    if set_active_plan_files(files) != files or _last_stamp.get(files.name) != stamp:
+        _last_stamp[files.name] = stamp
         for module, names in _DERIVED_CACHES.items():
             if (mod := sys.modules.get(module)) is not None:
                 for attr in names:

@@ -181,10 +181,12 @@ def load_zone_model(path: Path | None = None) -> ZoneModel:
     :func:`layout.plan_versions.activate_plan` picked another)."""
     from layout.plan_context import active_plan_files
 
-    return _load_zone_model(Path(path) if path is not None else active_plan_files().zones)
+    path = Path(path) if path is not None else active_plan_files().zones
+    stat = path.stat() if path.exists() else None  # a draft's file changes: the cache follows it
+    return _load_zone_model(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
 
 
 @cache
-def _load_zone_model(path: Path) -> ZoneModel:
+def _load_zone_model(path: Path, mtime_ns: int = 0, size: int = 0) -> ZoneModel:
     with open(path, "rb") as f:
         return parse_zone_model(tomllib.load(f))
