@@ -82,9 +82,16 @@ def water_label_anchor(kind: str, geom, within=None) -> shapely.Point | None:
     return part.interpolate(0.5, normalized=True)
 
 
-@cache
 def load_zone_areas() -> gpd.GeoDataFrame:
-    """Core and wing zones as areas dissolved from the display counties (``zone``, ``name``, ``color``)."""
+    """Core and wing zones as areas dissolved from the display counties (``zone``, ``name``, ``color``); cached
+    per plan version."""
+    from layout.plan_context import plan_key
+
+    return _zone_areas(plan_key())
+
+
+@cache
+def _zone_areas(plan: tuple) -> gpd.GeoDataFrame:
     model = load_zone_model()
     counties = load_counties(display=True)
     rows = []

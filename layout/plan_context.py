@@ -7,12 +7,14 @@ default is 十四五 — the files shipped today — so every caller that never 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from layout.settings import CATALOG_PATH, PACKAGE_DIR
 
-__all__ = ["BASELINE", "PlanFiles", "active_plan_files", "set_active_plan_files"]
+__all__ = ["BASELINE", "PlanFiles", "active_plan_files", "plan_key", "reset_active_plan_files",
+           "set_active_plan_files"]
 
 
 @dataclass(frozen=True)
@@ -30,15 +32,30 @@ class PlanFiles:
 #: 十四五: exactly the files the tool has always read.
 BASELINE = PlanFiles(name="十四五", zones=PACKAGE_DIR / "zones.toml", indicators=PACKAGE_DIR / "indicators.toml",
                      catalog=CATALOG_PATH, text=PACKAGE_DIR / "plan.txt")
-_active: list[PlanFiles] = [BASELINE]
+# A context variable, not a global: a thread (a Streamlit session's run) that never picks a plan reads 十四五,
+# whatever another thread picked.
+_active: ContextVar[PlanFiles] = ContextVar("layout_active_plan", default=BASELINE)
 
 
 def active_plan_files() -> PlanFiles:
-    """The files of the active plan version (十四五 unless another was activated)."""
-    return _active[0]
+    """The files of the active plan version (十四五 unless another was activated in this context)."""
+    return _active.get()
 
 
-def set_active_plan_files(files: PlanFiles) -> PlanFiles:
-    """Make ``files`` the active plan's; returns the previous one (callers clear derived caches)."""
-    previous, _active[0] = _active[0], files
-    return previous
+def set_active_plan_files(files: PlanFiles):
+    """Make ``files`` the active plan's in the current context; returns a token for :func:`reset_active_plan_files`."""
+    return _active.set(files)
+
+
+def reset_active_plan_files(token) -> None:
+    """Go back to the plan active before :func:`set_active_plan_files` returned ``token``."""
+    _active.reset(token)
+
+
+def plan_key() -> tuple[str, int]:
+    """A key for caches of content derived from the active zone model: its path and modification time."""
+    zones = _active.get().zones
+    try:
+        return str(zones), zones.stat().st_mtime_ns
+    except OSError:
+        return str(zones), 0

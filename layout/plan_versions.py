@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import InputError
-from layout.plan_context import BASELINE, PlanFiles, active_plan_files, set_active_plan_files
+from layout.plan_context import BASELINE, PlanFiles, reset_active_plan_files, set_active_plan_files
 from layout.settings import PACKAGE_DIR, SHIPPED_DIR, data_dir
 
 __all__ = ["DEFAULT_PLAN", "STATUSES", "PlanVersion", "activate_plan", "get_plan", "list_plans", "new_plan",
@@ -166,50 +165,26 @@ def _toml_str(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-# Caches that hold content derived from the active plan (cleared when another plan is activated).
-_DERIVED_CACHES = {
-    "layout.classify": ("get_classifier",),
-    "layout.geodata": ("load_zone_areas",),
-    "layout.maps": ("_layers", "_geojson"),
-    "layout.printmap": ("_layers", "_city_outline"),
-    "layout.placement": ("area_polygon", "_inset"),
-}
-
-
-_last_stamp: dict[str, tuple] = {}
-
-
-def _stamp(files: PlanFiles) -> tuple:
-    """Modification times of a plan's zone model and catalog: a change rebuilds what was derived from them."""
-    return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (files.zones, files.catalog))
-
-
 def activate_plan(name: str | PlanVersion | None = None) -> PlanVersion:
-    """Make ``name`` (default 十四五) the plan every loader reads, clearing caches derived from another plan."""
+    """Make ``name`` (default 十四五) the plan every loader reads in this context (the CLI's ``--plan``).
+    Caches of derived content are keyed by the plan (:func:`layout.plan_context.plan_key`)."""
     plan = name if isinstance(name, PlanVersion) else get_plan(name)
-    files = BASELINE if plan.name == DEFAULT_PLAN and not plan.is_draft else plan.files()
-    stamp = _stamp(files)
-    if set_active_plan_files(files) != files or _last_stamp.get(files.name) != stamp:
-        _last_stamp[files.name] = stamp
-        for module, names in _DERIVED_CACHES.items():
-            if (mod := sys.modules.get(module)) is not None:
-                for attr in names:
-                    if hasattr(fn := getattr(mod, attr, None), "cache_clear"):
-                        fn.cache_clear()
+    set_active_plan_files(BASELINE if plan.name == DEFAULT_PLAN and not plan.is_draft else plan.files())
     return plan
 
 
 class use_plan:  # noqa: N801 - used as a context manager, like a function
-    """``with use_plan("十五五草案"):`` activates a plan and restores the previous one afterwards."""
+    """``with use_plan("十五五草案"):`` activates a plan in this context and restores the previous one afterwards."""
 
     def __init__(self, name: str | PlanVersion | None) -> None:
         self.name = name
-        self._previous: str | None = None
+        self._token = None
 
     def __enter__(self) -> PlanVersion:
-        self._previous = active_plan_files()
-        return activate_plan(self.name)
+        plan = self.name if isinstance(self.name, PlanVersion) else get_plan(self.name)
+        self._token = set_active_plan_files(BASELINE if plan.name == DEFAULT_PLAN and not plan.is_draft
+                                            else plan.files())
+        return plan
 
     def __exit__(self, *exc: object) -> None:
-        previous = self._previous
-        activate_plan(DEFAULT_PLAN if previous.name == DEFAULT_PLAN and not previous.draft else previous.name)
+        reset_active_plan_files(self._token)
