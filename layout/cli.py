@@ -364,7 +364,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     from layout.catalog import load_catalog
     from layout.demo import is_demo_register
     from layout.evaluate import scope_rows
-    from layout.evaluate_partition import PARTITION_SCOPES
+    from layout.evaluate_partition import partition_scope_names
     from layout.evaluate_report import REPORT_FORMATS, make_report, report_bytes, report_filename
     from layout.register import Register, parse_date
     from layout.tables import atomic_write
@@ -400,7 +400,8 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
         directory = output or Path("out")
         if directory.exists() and not directory.is_dir():
             raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-        with click.progressbar(PARTITION_SCOPES, label=f"{fmt} × {len(PARTITION_SCOPES)}", file=sys.stderr,
+        scopes_all = partition_scope_names()
+        with click.progressbar(scopes_all, label=f"{fmt} × {len(scopes_all)}", file=sys.stderr,
                                item_show_func=lambda c: c or "") as scopes:
             for name in scopes:
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))

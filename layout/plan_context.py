@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.settings import CATALOG_PATH, PACKAGE_DIR
+from layout.settings import CATALOG_PATH, GEODATA_DIR, PACKAGE_DIR
 
 __all__ = ["BASELINE", "PlanFiles", "active_plan_files", "plan_key", "reset_active_plan_files",
            "set_active_plan_files"]
@@ -27,6 +27,7 @@ class PlanFiles:
     catalog: Path
     text: Path | None = None
     draft: bool = False
+    geodata: Path = GEODATA_DIR  # the boundaries the plan's counties are drawn from
 
 
 #: 十四五: exactly the files the tool has always read.
@@ -52,10 +53,11 @@ def reset_active_plan_files(token) -> None:
     _active.reset(token)
 
 
-def plan_key() -> tuple[str, int]:
-    """A key for caches of content derived from the active zone model: its path and modification time."""
-    zones = _active.get().zones
+def plan_key() -> tuple[str, int, str]:
+    """A key for caches of content derived from the active plan: its zone file, that file's modification time
+    and its boundary folder."""
+    files = _active.get()
     try:
-        return str(zones), zones.stat().st_mtime_ns
+        return str(files.zones), files.zones.stat().st_mtime_ns, str(files.geodata)
     except OSError:
-        return str(zones), 0
+        return str(files.zones), 0, str(files.geodata)

@@ -48,6 +48,7 @@ class PlanVersion:
     folder: Path | None = None  # a draft's folder (None for a shipped version)
     created_by: str = ""
     created_at: str = ""
+    geodata: Path | None = None  # its own boundary folder (None: the shipped geodata/)
 
     @property
     def is_draft(self) -> bool:
@@ -59,7 +60,8 @@ class PlanVersion:
         return f"{self.name}（{self.status}）"
 
     def files(self) -> PlanFiles:
-        return PlanFiles(self.name, self.zones, self.indicators, self.catalog, self.text, self.is_draft)
+        extra = {"geodata": self.geodata} if self.geodata is not None else {}
+        return PlanFiles(self.name, self.zones, self.indicators, self.catalog, self.text, self.is_draft, **extra)
 
 
 def plans_dir() -> Path:
@@ -89,7 +91,8 @@ def _read_draft(folder: Path) -> PlanVersion:
                        status=meta.get("status", DRAFT), follows=meta.get("follows", ""),
                        zones=folder / "zones.toml", indicators=folder / "indicators.toml",
                        catalog=folder / CATALOG_FILE, text=text if text.exists() else None, folder=folder,
-                       created_by=meta.get("created_by", ""), created_at=meta.get("created_at", ""))
+                       created_by=meta.get("created_by", ""), created_at=meta.get("created_at", ""),
+                       geodata=folder / meta["geodata"] if meta.get("geodata") else None)
 
 
 def list_plans() -> list[PlanVersion]:

@@ -176,6 +176,13 @@ def parse_zone_model(data: dict) -> ZoneModel:
     return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
 
 
+def polygon_counties(model: ZoneModel | None = None) -> tuple[str, ...]:
+    """The counties of the (active) plan that have polygons of their own, in model order; for 十四五 exactly
+    :data:`POLYGON_COUNTIES`."""
+    model = model or load_zone_model()
+    return tuple(name for name, c in model.counties.items() if not c.footprint)
+
+
 def load_zone_model(path: Path | None = None) -> ZoneModel:
     """Read and check the zone model (cached); default the active plan's ``zones.toml`` (十四五 unless
     :func:`layout.plan_versions.activate_plan` picked another)."""
