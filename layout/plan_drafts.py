@@ -376,6 +376,13 @@ class Draft:
         except (LayoutError, tomllib.TOMLDecodeError) as exc:
             out.append(f"zones.toml: {str(exc).removeprefix('zones.toml: ')}")
             return out
+        from layout.indicators import parse_indicators
+
+        try:
+            with open(self.plan.indicators, "rb") as f:
+                parse_indicators(tomllib.load(f))
+        except (LayoutError, tomllib.TOMLDecodeError, OSError) as exc:
+            out.append(f"indicators.toml: {str(exc).removeprefix('indicators.toml: ')}")
         df = self.catalog()
         return out + [f"catalog.csv {p}" for p in self._row_problems(df, set(df["id"].astype(str)))]
 

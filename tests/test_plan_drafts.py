@@ -95,3 +95,9 @@ def test_hand_edited_files_are_checked(draft):
     draft.plan.zones.write_text(text, encoding="utf-8")
     problems = draft.problems()
     assert len(problems) == 1 and "沅江市" in problems[0] and "exactly one primary" in problems[0]
+
+
+def test_hand_edited_indicators_are_checked(draft):
+    text = draft.plan.indicators.read_text(encoding="utf-8").replace('y2025 = "1087.68"', 'y2025 = ""')
+    draft.plan.indicators.write_text(text, encoding="utf-8")
+    assert draft.problems() == ["indicators.toml: [[table1]] entry 1: y2025 should be non-empty text"]
