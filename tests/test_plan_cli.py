@@ -178,6 +178,16 @@ def test_outputs_from_a_draft_are_marked(tmp_path):
     cli("export", "--plan", DRAFT, "--scope", "city", "-o", str(tmp_path / "m.html"))
     assert "草案 · 十五五草案" in (tmp_path / "m.html").read_text(encoding="utf-8")
     assert "草案" in cli("export", "--plan", DRAFT, "-o", str(tmp_path / "m.pdf"), code=2).output
+    cli("export", "--plan", DRAFT, "--scope", "county:桃江县", "-o", str(tmp_path / "m.png"))
+    import numpy as np
+    from PIL import Image
+
+    corner = np.asarray(Image.open(tmp_path / "m.png").convert("RGB"))[:200, :1200]
+    assert (corner == (192, 0, 0)).all(axis=2).sum() > 200  # the red 草案 line drawn on the map
+    cli("export", "--plan", DRAFT, "--scope", "county:桃江县", "-o", str(tmp_path / "d.pptx"))
+    deck = Presentation(tmp_path / "d.pptx")
+    assert all(any("草案 · 十五五草案" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+               for slide in deck.slides)
     cli("evaluate", "--plan", DRAFT, "--as-of", AS_OF, "-o", str(tmp_path / "e.xlsx"))
     with zipfile.ZipFile(tmp_path / "e.xlsx") as z:
         assert "草案" in z.read("xl/workbook.xml").decode()
