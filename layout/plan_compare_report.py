@@ -20,7 +20,7 @@ from layout.plan_compare import PlanComparison
 from layout.zones import load_zone_model
 
 __all__ = ["FORMATS", "comparison_bytes", "comparison_html", "comparison_pptx", "comparison_tables",
-           "comparison_xlsx", "draft_mark"]
+           "comparison_xlsx", "draft_mark", "plan_map_html"]
 
 FORMATS = ("xlsx", "pptx", "html")
 VENDOR = Path(__file__).with_name("vendor") / "leaflet-side-by-side"
@@ -260,6 +260,26 @@ table.changes{{border-collapse:collapse}} table.changes td,table.changes th{{bor
 {tables}
 <script>{_vendor_js()}</script><script>{script}</script></body></html>
 """
+
+
+def plan_map_html(plan) -> str:
+    """One plan's core and wing zones on an offline Leaflet map (a draft's with the 草案 line above it)."""
+    from layout.assets import asset_source
+
+    esc = html.escape
+    data = json.dumps(zone_geojson(plan.zones), ensure_ascii=False)
+    mark = (f'<div style="color:#c00000;font:bold 15px sans-serif">草案 · {esc(plan.name)} · 未经批准</div>'
+            if plan.is_draft else "")
+    script = ("const D = " + data + "; const m = L.map('map', {zoomSnap: 0.25, attributionControl: false});"
+              "const l = L.geoJSON(D, {style: f => ({color: '#333', weight: 1, fillColor: f.properties.color, "
+              "fillOpacity: 0.55}), onEachFeature: (f, x) => x.bindTooltip(f.properties.name + '：' + "
+              "f.properties.counties, {permanent: true, direction: 'center'})}).addTo(m); "
+              "m.fitBounds(l.getBounds());")
+    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><style>'
+            f'{asset_source("leaflet_css").read_text(encoding="utf-8")} #map{{height:440px;background:#f4f4f4}}'
+            f'</style></head><body style="margin:0">{mark}<div id="map"></div>'
+            f'<script>{asset_source("leaflet").read_text(encoding="utf-8")}</script><script>{script}</script>'
+            '</body></html>')
 
 
 def comparison_bytes(comp: PlanComparison, fmt: str) -> bytes:

@@ -14,10 +14,12 @@ import streamlit as st
 st.set_page_config(page_title="规划编制 · 益阳市服务业", page_icon="✏️", layout="wide")
 
 import pandas as pd  # noqa: E402
+import streamlit.components.v1 as components  # noqa: E402
 
 from editor_session import ask_editor  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang  # noqa: E402
+from layout.plan_compare_report import plan_map_html  # noqa: E402
 from layout.plan_drafts import Draft, open_draft  # noqa: E402
 from layout.plan_versions import DEFAULT_PLAN, list_plans, new_plan  # noqa: E402
 from layout.register import status_label  # noqa: E402
@@ -82,6 +84,7 @@ tab_zones, tab_projects, tab_carry, tab_history = st.tabs(["分区", "项目", "
 model = load_zone_model(draft.plan.zones)
 
 with tab_zones:
+    components.html(plan_map_html(draft.plan), height=470)
     st.dataframe(zone_table(draft), hide_index=True, width="stretch")
     if editor is None:
         st.caption("只读：编辑需要编辑密钥和姓名（见左侧栏）。")

@@ -33,6 +33,7 @@ def test_drafting_page_assigns_a_county_as_an_event():
     at = unlocked("pages/5_规划编制.py")
     assert not at.exception
     assert any("草案" in w.value for w in at.warning)
+    assert "草案 · 十五五草案" in at.get("iframe")[0].proto.srcdoc  # the draft's map carries the mark
     at.selectbox(key="assign_county").set_value("桃江县")
     at.selectbox(key="assign_zone").set_value("core")
     at.text_input(key="assign_reason").set_value("桃江融入中心城区")
