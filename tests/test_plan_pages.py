@@ -3,6 +3,7 @@ comparison page listing the change, marked 草案."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,18 @@ def test_drafting_page_shows_a_validation_error_in_one_line():
     assert any("--reason" in e.value for e in at.error)
 
 
-def test_compare_page_lists_the_move_and_is_marked_draft():
+def test_compare_page_lists_exactly_the_done_when_changes_and_is_marked_draft():
     new_plan(DRAFT, by="张三")
-    open_draft(DRAFT).assign("桃江县", "core", by="张三", reason="测试")
+    draft = open_draft(DRAFT)
+    draft.assign("桃江县", "core", by="张三", reason="测试")
+    draft.rename_zone("mountain_wing", name_zh="安化山区服务业发展支撑区", by="张三")
+    draft.carry_over(source="十四五", as_of=dt.date(2025, 12, 31), accept=["P002", "P003", "P005"], by="张三")
+    draft.add_project(name="新项目甲", county="安化县", by="张三")
+    draft.add_project(name="新项目乙", county="赫山区", by="张三")
     at = AppTest.from_file(str(ROOT / "pages/6_规划对比.py"), default_timeout=120).run()
     assert not at.exception
     assert any("草案" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["县市区调整"] == "1" and metrics["分区增删改名"] == "0"
+    assert metrics == {"县市区调整": "1", "分区增删改名": "1", "新增项目": "2", "结转项目": "3"}
+    page = at.get("iframe")[0].proto.srcdoc
+    assert "【草案】规划对比" in page and "安化山区服务业发展支撑区" in page and "新项目乙" in page
