@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import tomllib
 from dataclasses import dataclass
@@ -45,6 +46,19 @@ def open_draft(name: str) -> Draft:
         raise InputError(f"PLAN: {plan.name} 是{plan.status}的规划，不能修改；先建草案：plan new 新名称 --from "
                          f"{plan.name} / {plan.name} is not a draft and is never edited; make a draft with plan new")
     return Draft(plan)
+
+
+def _exclusive(method):
+    """Run a draft edit under the draft's lock: two planners' edits never interleave their read-modify-write."""
+
+    @functools.wraps(method)
+    def wrapper(self: Draft, *args, **kwargs):
+        from layout.tables import locked
+
+        with locked(self.events_path):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def _text(value: object, what: str, *, required: bool = True) -> str:
@@ -113,6 +127,7 @@ class Draft:
         self.plan.catalog.with_name(self.plan.catalog.name + ".bak").unlink(missing_ok=True)
 
     # -- zone edits --------------------------------------------------------------------------
+    @_exclusive
     def assign(self, county: str, zone_id: str, *, role: str = "primary", by: str, reason: str) -> int:
         """Put ``county`` in ``zone_id``. A primary core/wing membership moves the county out of its previous
         primary zone; a pole membership adds it to the pole. Returns the event id."""
@@ -143,6 +158,7 @@ class Draft:
         return self._append("assign", f"county:{county}", {"county": county, "zone": zone_id, "role": role},
                             before, by=by, reason=reason)
 
+    @_exclusive
     def rename_zone(self, zone_id: str, *, name_zh: str, name_en: str = "", definition: str = "",
                     short_zh: str = "", by: str, reason: str = "") -> int:
         """Rename a zone (and optionally give its defining sentence and short name, as the planner words them)."""
@@ -159,6 +175,7 @@ class Draft:
         return self._append("rename_zone", f"zone:{zone_id}", {"zone": zone_id, **changes}, before, by=by,
                             reason=reason)
 
+    @_exclusive
     def add_zone(self, zone_id: str, *, kind: str, name_zh: str, name_en: str = "", short_zh: str = "",
                  color: str = "#888888", definition: str = "", by: str, reason: str = "") -> int:
         """Add an empty zone (assign counties to it afterwards)."""
@@ -177,6 +194,7 @@ class Draft:
         return self._append("add_zone", f"zone:{zone_id}", {"zone": zone_id, **data["zones"][zone_id]}, None,
                             by=by, reason=reason)
 
+    @_exclusive
     def remove_zone(self, zone_id: str, *, by: str, reason: str) -> int:
         """Remove a zone. Refused while a county has it as its primary zone (assign the county elsewhere first)."""
         by, reason = _text(by, "--by"), _text(reason, "--reason")
@@ -197,6 +215,7 @@ class Draft:
         return self._append("remove_zone", f"zone:{zone_id}", {"zone": zone_id}, before, by=by, reason=reason)
 
     # -- projects ----------------------------------------------------------------------------
+    @_exclusive
     def add_project(self, *, name: str, county: str, by: str, sector: str = "", town: str = "",
                     lon: float | None = None, lat: float | None = None, name_en: str = "", notes: str = "",
                     reason: str = "") -> tuple[str, int]:
@@ -260,6 +279,7 @@ class Draft:
                                        dtype=object)
         return out[~out["status"].isin(CLOSED_STATUSES)].reset_index(drop=True)
 
+    @_exclusive
     def carry_over(self, *, source: str, as_of: dt.date, accept: list[str] = (), drop: list[str] = (),
                    reason: str = "", by: str, register=None) -> list[int]:
         """Accept (copy the 十四五 row, same id, a note naming its last report) or drop (with a reason) candidates.
@@ -318,6 +338,7 @@ class Draft:
         return ids
 
     # -- undo --------------------------------------------------------------------------------
+    @_exclusive
     def undo(self, event_id: int, *, by: str) -> int:
         """Revert event ``event_id`` and record the undo (an event pointing at it).
 

@@ -101,3 +101,13 @@ def test_hand_edited_indicators_are_checked(draft):
     text = draft.plan.indicators.read_text(encoding="utf-8").replace('y2025 = "1087.68"', 'y2025 = ""')
     draft.plan.indicators.write_text(text, encoding="utf-8")
     assert draft.problems() == ["indicators.toml: [[table1]] entry 1: y2025 should be non-empty text"]
+
+
+def test_concurrent_edits_each_get_their_own_event(draft):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda i: draft.add_project(name=f"并发{i}", county="安化县", by="张三"), range(8)))
+    events = draft.events()
+    assert sorted(events["event_id"]) == list(range(1, 9))
+    assert sorted(draft.catalog()["id"]) == [f"N{i:03d}" for i in range(1, 9)]
