@@ -134,12 +134,13 @@ def catalog_to_geodataframe(df: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, mtime_ns: int, size: int) -> gpd.GeoDataFrame:
+def _load_cached(path: str, mtime_ns: int, size: int, zones: str) -> gpd.GeoDataFrame:
     return catalog_to_geodataframe(read_catalog_table(path))
 
 
-def load_catalog(path: str | os.PathLike = CATALOG_PATH) -> gpd.GeoDataFrame:
-    """The catalog as a GeoDataFrame (cached by path and modification time; a fresh copy each call).
+def load_catalog(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+    """The catalog as a GeoDataFrame (cached by path, modification time and zone model; a fresh copy each call).
+    Default: the active plan's catalog (``projects_catalog.csv`` for 十四五).
 
     Returns
     -------
@@ -153,11 +154,15 @@ def load_catalog(path: str | os.PathLike = CATALOG_PATH) -> gpd.GeoDataFrame:
     InputError
         When the file is missing or unreadable.
     """
-    p = Path(path).resolve()
+    from layout.plan_context import active_plan_files
+
+    files = active_plan_files()
+    p = Path(path if path is not None else files.catalog).resolve()
     if not p.exists():
         raise InputError(f"{p}: no such file")
     stat = p.stat()
-    return _load_cached(str(p), stat.st_mtime_ns, stat.st_size).copy()
+    zones = f"{files.zones}:{files.zones.stat().st_mtime_ns}" if files.zones.exists() else str(files.zones)
+    return _load_cached(str(p), stat.st_mtime_ns, stat.st_size, zones).copy()
 
 
 # --------------------------------------------------------------------------------------------

@@ -307,9 +307,15 @@ def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool
     return grid
 
 
-@cache
 def get_classifier() -> Classifier:
-    """The classifier over the committed full-resolution counties (built once per process)."""
+    """The classifier over the committed full-resolution counties (built once per process and plan version)."""
+    from layout.plan_context import plan_key
+
+    return _classifier(plan_key())
+
+
+@cache
+def _classifier(plan: tuple) -> Classifier:
     return Classifier.from_counties(load_counties())
 
 

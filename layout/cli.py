@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from layout.cli_plan import active_draft_name, check_draft_format, mark_written, plan_group, plan_option
 from layout.cli_register import register_group
 from layout.errors import InputError, LayoutError
 
@@ -45,6 +46,7 @@ def main() -> None:
 @click.argument("lat")
 @click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True,
               help="Coordinate system of LON LAT: wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000.")
+@plan_option
 def where(lon: str, lat: str, crs: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
 
@@ -52,7 +54,10 @@ def where(lon: str, lat: str, crs: str) -> None:
     """
     from layout.classify import where_record
 
-    click.echo(json.dumps(where_record(lon, lat, crs.lower()), ensure_ascii=False))
+    record = where_record(lon, lat, crs.lower())
+    if draft := active_draft_name():  # an answer from a draft says so; 十四五's stays exactly as it was
+        record["plan"] = f"{draft}（草案）"
+    click.echo(json.dumps(record, ensure_ascii=False))
 
 
 @main.command()
@@ -77,6 +82,7 @@ def where(lon: str, lat: str, crs: str) -> None:
               help="Worker processes of the local Dask cluster.")
 @click.option("--partition-rows", type=click.IntRange(min=1), default=1 << 20, show_default=True,
               help="Rows per partition of a Parquet input (whole row groups).")
+@plan_option
 def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
              sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str, engine: str,
              scheduler: str | None, workers: int, partition_rows: int) -> None:
@@ -95,11 +101,16 @@ def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str |
     from layout.i18n import error_text
 
     try:
+        if engine == "dask" and active_draft_name():  # workers would load the default plan, not this draft
+            raise InputError(f"--engine dask classifies with 十四五 only; without --engine dask the draft "
+                             f"{active_draft_name()} is used", code="dask_draft", name=active_draft_name())
         if engine == "dask" or src.is_dir() or src.suffix.lower() == ".parquet" or (
                 output is not None and output.suffix.lower() == ".parquet"):
             _classify_parquet(src, output, lon_col, lat_col, crs, lang, engine, scheduler, workers, partition_rows)
             return
         _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+        if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
+            click.echo(f"草案 {draft}：分区按草案划分，未经批准 / zones of the draft {draft}, not approved", err=True)
     except LayoutError as exc:
         click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
         sys.exit(2)
@@ -326,6 +337,7 @@ def build_geodata_cmd(out_dir: Path | None) -> None:
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@plan_option
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
 
@@ -346,9 +358,11 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     if suffix and suffix not in FORMATS:
         raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
+    check_draft_format(fmt)
     if not all_counties:
         parsed = parse_scope(scope)
         path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
+        mark_written([path], fmt)
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
         return
     from layout.catalog import load_catalog
@@ -363,6 +377,7 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         for county in counties:
             target = directory / default_filename(f"county:{county}", fmt, lang=lang)
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
+    mark_written(written, fmt)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
@@ -385,6 +400,7 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
 @click.option("--stale-months", type=click.IntRange(1, 120), default=6, show_default=True,
               help="An open project with no report for this many months counts as lagging.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@plan_option
 def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str | None, output: Path | None,
                  all_counties: bool, register_path: str | None, stale_months: int, lang: str) -> None:
     """Implementation evaluation (规划实施评估) from the project register: XLSX, PDF or PPTX.
@@ -403,7 +419,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     from layout.catalog import load_catalog
     from layout.demo import is_demo_register
     from layout.evaluate import scope_rows
-    from layout.evaluate_partition import PARTITION_SCOPES
+    from layout.evaluate_partition import partition_scope_names
     from layout.evaluate_report import REPORT_FORMATS, make_report, report_bytes, report_filename
     from layout.register import Register, parse_date
     from layout.tables import atomic_write
@@ -416,6 +432,7 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
     if suffix and suffix not in REPORT_FORMATS:
         raise InputError(f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
+    check_draft_format(fmt)
     catalog = load_catalog()
     scope_rows(catalog, scope)  # an unknown scope fails before the register is touched
     register = Register(register_path, catalog=catalog)
@@ -438,10 +455,12 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
         directory = output or Path("out")
         if directory.exists() and not directory.is_dir():
             raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-        with click.progressbar(PARTITION_SCOPES, label=f"{fmt} × {len(PARTITION_SCOPES)}", file=sys.stderr,
+        scopes_all = partition_scope_names()
+        with click.progressbar(scopes_all, label=f"{fmt} × {len(scopes_all)}", file=sys.stderr,
                                item_show_func=lambda c: c or "") as scopes:
             for name in scopes:
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
+    mark_written(written, fmt)
     if states["as_of"].empty:
         click.echo("note: the register has no reports on that date; the report says so. Export the 调度表 "
                    "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
@@ -456,3 +475,4 @@ def evaluate_cmd(scope: str, as_of: str | None, compare_to: str | None, fmt: str
 # The project register (项目台账): its own module
 
 main.add_command(register_group)
+main.add_command(plan_group)

@@ -149,6 +149,8 @@ def evaluate_indicators(indicator_state: pd.DataFrame, *, lang: str = "zh") -> p
     targets = ind.targets.set_index("indicator")
     rows = []
     for spec in INDICATOR_SPECS:
+        if spec.name not in (table1.index if spec.source_table == "table1" else targets.index):
+            continue  # a plan version without this indicator (another plan's table): nothing to judge
         rec = indicator_state.loc[spec.id] if spec.id in indicator_state.index else None
         actual = float(rec["actual_value"]) if rec is not None and pd.notna(rec["actual_value"]) else math.nan
         year = int(rec["actual_year"]) if rec is not None and pd.notna(rec.get("actual_year")) else None

@@ -14,7 +14,7 @@ import pandas as pd
 
 from layout.gazetteer import CITYWIDE
 from layout.views import effective_county
-from layout.zones import POLYGON_COUNTIES, load_zone_model
+from layout.zones import POLYGON_COUNTIES, load_zone_model, polygon_counties
 
 #: The scope of the 市级 report (全市 and cross-county projects).
 MUNICIPAL = "municipal"
@@ -24,9 +24,14 @@ CONTEXT_SHARED = "shared"  # filed under an area or district that spans the coun
 CONTEXT_CITYWIDE = "citywide"  # filed under 全市 (counted in 市级)
 
 
+def partition_scope_names() -> tuple[str, ...]:
+    """The reports that partition the active plan's catalog (:data:`PARTITION_SCOPES` for 十四五)."""
+    return (*(f"county:{c}" for c in polygon_counties()), MUNICIPAL)
+
+
 def report_scope(filed_under: str) -> str:
     """The scope of the one report that counts a project filed under ``filed_under``."""
-    return f"county:{filed_under}" if filed_under in POLYGON_COUNTIES else MUNICIPAL
+    return f"county:{filed_under}" if filed_under in polygon_counties() else MUNICIPAL
 
 
 def partition_scopes(catalog: pd.DataFrame) -> pd.Series:
@@ -36,7 +41,7 @@ def partition_scopes(catalog: pd.DataFrame) -> pd.Series:
 
 def municipal_mask(catalog: pd.DataFrame) -> np.ndarray:
     """Rows counted in the 市级 report: filed under no polygon county."""
-    return (~effective_county(catalog).isin(POLYGON_COUNTIES)).to_numpy()
+    return (~effective_county(catalog).isin(polygon_counties())).to_numpy()
 
 
 def context_kinds(catalog: pd.DataFrame, county: str) -> pd.Series:
@@ -46,10 +51,10 @@ def context_kinds(catalog: pd.DataFrame, county: str) -> pd.Series:
     model = load_zone_model()
     filed = effective_county(catalog)
     out = pd.Series("", index=catalog.index, dtype=object)
-    if county not in POLYGON_COUNTIES:
+    own = polygon_counties(model)
+    if county not in own:
         return out
-    spans = {name for name in (*model.counties, *model.areas)
-             if name not in POLYGON_COUNTIES and county in model.footprint(name)}
+    spans = {name for name in (*model.counties, *model.areas) if name not in own and county in model.footprint(name)}
     out[filed.isin(spans)] = CONTEXT_SHARED
     out[filed.eq(CITYWIDE) | filed.eq("")] = CONTEXT_CITYWIDE
     return out

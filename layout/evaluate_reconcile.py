@@ -11,12 +11,12 @@ import datetime as dt
 import pandas as pd
 
 from layout.evaluate import DEFAULT_STALE_MONTHS, STATUS_ORDER, Evaluation, evaluate
-from layout.evaluate_partition import CONTEXT_SHARED, PARTITION_SCOPES, context_kinds
+from layout.evaluate_partition import CONTEXT_SHARED, context_kinds, partition_scope_names
 from layout.evaluate_text import scope_name
 from layout.gazetteer import CITYWIDE
 from layout.i18n import t
 from layout.views import county_label
-from layout.zones import POLYGON_COUNTIES
+from layout.zones import polygon_counties
 
 #: Figures the reconciliation adds up.
 RECONCILED = ("n", "reported", *STATUS_ORDER, "invest_planned", "invest_done", "lagging")
@@ -26,7 +26,7 @@ def partition_evaluations(catalog: pd.DataFrame, state: pd.DataFrame, *, as_of: 
                           stale_months: int = DEFAULT_STALE_MONTHS, lang: str = "zh") -> dict[str, Evaluation]:
     """The evaluation of each partition report (six counties, then 市级), by scope."""
     return {scope: evaluate(catalog, state, as_of=as_of, scope=scope, stale_months=stale_months, lang=lang)
-            for scope in PARTITION_SCOPES}
+            for scope in partition_scope_names()}
 
 
 def reconciliation(city: Evaluation, parts: dict[str, Evaluation], catalog: pd.DataFrame, *,
@@ -56,7 +56,7 @@ def reconciliation(city: Evaluation, parts: dict[str, Evaluation], catalog: pd.D
         for pid in ev.projects.index:
             counted.setdefault(pid, []).append(scope_name(scope, lang))
     listed: dict[str, list[str]] = {}
-    for county in POLYGON_COUNTIES:
+    for county in polygon_counties():
         kinds = context_kinds(catalog, county)
         for pid in catalog.loc[(kinds == CONTEXT_SHARED).to_numpy(), "id"].astype(str):
             listed.setdefault(pid, []).append(county_label(county, lang))

@@ -46,26 +46,33 @@ def load_layer(name: str, directory: Path = GEODATA_DIR) -> gpd.GeoDataFrame:
     return gdf.set_crs(WGS84, allow_override=True)
 
 
+def _plan_geodata() -> Path:
+    """The active plan's boundary folder (``geodata/`` for 十四五)."""
+    from layout.plan_context import active_plan_files
+
+    return active_plan_files().geodata
+
+
 def load_counties(*, display: bool = False) -> gpd.GeoDataFrame:
     """The six counties: ``adcode``, ``name``, ``name_en``, ``area_km2``, geometry (EPSG:4326)."""
-    return load_layer("counties_display" if display else "counties")
+    return load_layer("counties_display" if display else "counties", _plan_geodata())
 
 
 def load_neighbours() -> gpd.GeoDataFrame:
     """Neighbouring prefectures with ``name``, ``name_en``, ``province`` and ``pole`` (or "")."""
-    return load_layer("neighbours")
+    return load_layer("neighbours", _plan_geodata())
 
 
 def load_pole_axes() -> gpd.GeoDataFrame:
     """One line per pole: ``pole``, ``name``, ``target``, geometry from 益阳 toward the target."""
-    return load_layer("pole_axes")
+    return load_layer("pole_axes", _plan_geodata())
 
 
 def load_water() -> gpd.GeoDataFrame:
     """Lakes and rivers: ``kind`` ("lake" polygon or "river" line), ``name``, ``part``, ``name_en``,
     ``label_zh``/``label_en`` (the text a map prints, "" for unlabelled features), geometry (EPSG:4326).
     """
-    return load_layer("water")
+    return load_layer("water", _plan_geodata())
 
 
 def water_label_anchor(kind: str, geom, within=None) -> shapely.Point | None:
@@ -82,9 +89,16 @@ def water_label_anchor(kind: str, geom, within=None) -> shapely.Point | None:
     return part.interpolate(0.5, normalized=True)
 
 
-@cache
 def load_zone_areas() -> gpd.GeoDataFrame:
-    """Core and wing zones as areas dissolved from the display counties (``zone``, ``name``, ``color``)."""
+    """Core and wing zones as areas dissolved from the display counties (``zone``, ``name``, ``color``); cached
+    per plan version."""
+    from layout.plan_context import plan_key
+
+    return _zone_areas(plan_key())
+
+
+@cache
+def _zone_areas(plan: tuple) -> gpd.GeoDataFrame:
     model = load_zone_model()
     counties = load_counties(display=True)
     rows = []

@@ -794,6 +794,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                            "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
                            "only, and a formula's saved result cannot be verified. Paste them as values and import "
                            "again."),
+    "err.dask_draft": ("--engine dask 只按十四五分区；草案 {name} 请不加 --engine dask 运行",
+                       "--engine dask classifies with 十四五 only; run the draft {name} without --engine dask"),
     "err.sheet_choose": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
                          "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import."),
     "err.sheet_choose.cli": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择"

@@ -58,9 +58,17 @@ def parse_indicators(data: dict) -> Indicators:
     )
 
 
+def load_indicators(path: Path | None = None) -> Indicators:
+    """Read ``indicators.toml`` (cached); default the active plan's (十四五 unless another was activated)."""
+    from layout.plan_context import active_plan_files
+
+    path = Path(path) if path is not None else active_plan_files().indicators
+    stat = path.stat() if path.exists() else None  # a draft's file changes: the cache follows it
+    return _load_indicators(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
 @cache
-def load_indicators(path: Path = INDICATORS_FILE) -> Indicators:
-    """Read ``indicators.toml`` (cached)."""
+def _load_indicators(path: Path, mtime_ns: int = 0, size: int = 0) -> Indicators:
     with open(path, "rb") as f:
         return parse_indicators(tomllib.load(f))
 

@@ -320,9 +320,15 @@ def _label_point(geom) -> tuple[float, float]:
     return p[1], p[0]
 
 
-@cache
 def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
-    """The geodata layers ready to draw, with a label point per area (cached per coordinate system)."""
+    """The geodata layers ready to draw, with a label point per area (cached per coordinate system and plan)."""
+    from layout.plan_context import plan_key
+
+    return _layers_for(gcj, plan_key())
+
+
+@cache
+def _layers_for(gcj: bool, plan: tuple) -> dict[str, gpd.GeoDataFrame]:
     layers = {
         "counties": to_display(load_counties(display=True), gcj=gcj),
         "zones": to_display(load_zone_areas(), gcj=gcj),
@@ -335,10 +341,16 @@ def _layers(gcj: bool) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
-@cache
 def _geojson(gcj: bool, lang: str) -> dict[str, dict]:
     """GeoJSON dicts of the neighbours, zones and counties (with their tooltips), built once per
-    coordinate system and language and shared by every map (folium reads them, never changes them)."""
+    coordinate system, language and plan and shared by every map (folium reads them, never changes them)."""
+    from layout.plan_context import plan_key
+
+    return _geojson_for(gcj, lang, plan_key())
+
+
+@cache
+def _geojson_for(gcj: bool, lang: str, plan: tuple) -> dict[str, dict]:
     layers = _layers(gcj)
     counties = layers["counties"].copy()
     counties["tip"] = [_county_tip(name, name_en, area, lang)

@@ -176,8 +176,24 @@ def parse_zone_model(data: dict) -> ZoneModel:
     return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
 
 
+def polygon_counties(model: ZoneModel | None = None) -> tuple[str, ...]:
+    """The counties of the (active) plan that have polygons of their own, in model order; for 十四五 exactly
+    :data:`POLYGON_COUNTIES`."""
+    model = model or load_zone_model()
+    return tuple(name for name, c in model.counties.items() if not c.footprint)
+
+
+def load_zone_model(path: Path | None = None) -> ZoneModel:
+    """Read and check the zone model (cached); default the active plan's ``zones.toml`` (十四五 unless
+    :func:`layout.plan_versions.activate_plan` picked another)."""
+    from layout.plan_context import active_plan_files
+
+    path = Path(path) if path is not None else active_plan_files().zones
+    stat = path.stat() if path.exists() else None  # a draft's file changes: the cache follows it
+    return _load_zone_model(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
 @cache
-def load_zone_model(path: Path = ZONES_FILE) -> ZoneModel:
-    """Read and check the zone model (cached)."""
+def _load_zone_model(path: Path, mtime_ns: int = 0, size: int = 0) -> ZoneModel:
     with open(path, "rb") as f:
         return parse_zone_model(tomllib.load(f))
