@@ -375,3 +375,141 @@ def test_a_hostile_upload_is_refused_while_another_user_keeps_working(app):
             done.set()
             browser.close()
     assert max(peak) - before < 500, (before, max(peak))
+
+
+# -- filters: one source of truth, whatever the order of the clicks ------------------------------
+
+
+def located_projects(view: dict[str, tuple[str, ...]]) -> int:
+    """The oracle: projects drawn on the map for ``view`` (field → values), in plain pandas."""
+    from layout.catalog import load_catalog
+
+    c = load_catalog()
+    county = c["county"].fillna("").astype(str)
+    county = county.where(county != "", c["computed_county"].fillna("").astype(str))
+    keep = c["lon"].notna() & c["lat"].notna() & (c["precision"] != "citywide")
+    if view.get("zone"):
+        keep &= c["zones"].map(lambda z: bool(set(z) & set(view["zone"])))
+    if view.get("county"):
+        keep &= county.isin(view["county"])
+    if view.get("sector"):
+        keep &= c["sector"].isin(view["sector"])
+    if view.get("precision"):
+        keep &= c["precision"].isin(view["precision"])
+    if view.get("q"):
+        keep &= c["name"].astype(str).str.contains(view["q"][0], regex=False)
+    return int(keep.sum())
+
+
+def url_view(page) -> dict[str, tuple[str, ...]]:
+    """The view the address bar holds (``page.url`` can lag a same-document URL change; location cannot)."""
+    from urllib.parse import parse_qs
+
+    query = parse_qs(urlparse(page.evaluate("location.href")).query)
+    return {k: tuple(sorted(x for v in vs for x in v.split(","))) for k, vs in query.items()}
+
+
+class FilterDriver:
+    """Sets the explorer's filters through its widgets, as a person would, and checks URL and markers."""
+
+    def __init__(self, page, frame):
+        self.page, self.frame = page, frame
+        self.sidebar = page.locator('[data-testid="stSidebar"]')
+        self.view: dict[str, tuple[str, ...]] = {}
+        self.lang = "zh"
+
+    def pick(self, field: str, value: str) -> None:
+        from layout import views
+
+        label = {"zone": lambda v: views.zone_name(v, self.lang), "county": lambda v: views.county_label(v, self.lang),
+                 "precision": lambda v: {"zh": {"town": "乡镇"}, "en": {"town": "Town"}}[self.lang][v]}[field](value)
+        heading = {"zone": ("片区", "Zone"), "county": ("县（市", "County"), "precision": ("定位精度", "Location")}
+        box = self.sidebar.locator('[data-testid="stMultiSelect"]').filter(
+            has=self.page.locator('[data-testid="stWidgetLabel"]', has_text=heading[field][self.lang == "en"]))
+        box.scroll_into_view_if_needed()
+        box.locator("input").click()
+        self.page.locator('[role="option"]', has_text=re.compile("^" + re.escape(label) + r" \(")).first.click()
+        self.page.keyboard.press("Escape")
+        self.view[field] = tuple(sorted({*self.view.get(field, ()), value}))
+
+    def pill(self, sector: str) -> None:
+        from layout.maps import t_sector
+
+        label = t_sector(sector, self.lang)
+        button = self.sidebar.locator('[data-testid="stButtonGroup"] button',
+                                      has_text=re.compile("^" + re.escape(label) + "$"))
+        button.scroll_into_view_if_needed()
+        button.click()
+        chosen = set(self.view.get("sector", ()))
+        self.view["sector"] = tuple(sorted(chosen ^ {sector}))
+        if not self.view["sector"]:
+            del self.view["sector"]
+
+    def search(self, text: str) -> None:
+        box = self.sidebar.locator('[data-testid="stTextInput"] input').first
+        box.fill(text)
+        box.press("Enter")
+        self.view["q"] = (text,)
+
+    def language(self, lang: str) -> None:
+        self.sidebar.locator("button", has_text="English" if lang == "en" else "中文").first.click()
+        self.lang = lang
+
+    def reload(self) -> None:
+        self.page.reload(wait_until="domcontentloaded")
+        self.frame = self.page.frame_locator(MAP_FRAME)
+        self.frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
+
+    def check(self, step: str) -> None:
+        """The URL holds the whole view, and the map draws the oracle's projects, the count beside it agrees."""
+        expected = {**self.view, **({"lang": ("en",)} if self.lang == "en" else {})}
+        wait_for(lambda: url_view(self.page) == expected, timeout=20,
+                 what=f"after {step}: URL {expected}, not {url_view(self.page)}")
+        n = located_projects(self.view)
+        assert n > 0, f"{step}: choose filters that leave projects on the map"
+        wait_for(lambda: shown_projects(self.frame) == n, timeout=20,
+                 what=f"after {step}: {n} markers, not {shown_projects(self.frame)}")
+        assert metric(self.page, "地图上的项目" if self.lang == "zh" else "Projects on map") == n, step
+
+
+@pytest.mark.parametrize("size, order", [((1366, 768), "sidebar-first"), ((1920, 1080), "pills-first")],
+                         ids=["1366x768-sidebar-first", "1920x1080-pills-first"])
+def test_no_filter_is_ever_dropped_whatever_the_order(server, size, order):
+    """Issue 21, item 1: 片区 and 县 then two sector pills lost the zone and the second pill. Every step is
+    checked against the URL and the markers drawn; language switches and reloads keep the whole view."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server, size)
+            d = FilterDriver(page, frame)
+            if order == "sidebar-first":
+                steps = [("zone 益桃安", lambda: d.pick("zone", "mountain_wing")),
+                         ("county 安化县", lambda: d.pick("county", "安化县")),
+                         ("pill 康养服务业", lambda: d.pill("康养服务业")),
+                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                         ("English", lambda: d.language("en")),
+                         ("pill Culture, tourism", lambda: d.pill("文旅休闲业")),
+                         ("reload", d.reload),
+                         ("pill E-commerce off", lambda: d.pill("电子商务业")),
+                         ("中文", lambda: d.language("zh")),
+                         ("reload again", d.reload)]
+            else:
+                steps = [("pill 文旅休闲业", lambda: d.pill("文旅休闲业")),
+                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                         ("county 赫山区", lambda: d.pick("county", "赫山区")),
+                         ("zone 一核", lambda: d.pick("zone", "core")),
+                         ("English", lambda: d.language("en")),
+                         ("county Anhua", lambda: d.pick("county", "安化县")),
+                         ("zone mountain wing", lambda: d.pick("zone", "mountain_wing")),
+                         ("pill Health", lambda: d.pill("康养服务业")),
+                         ("reload", d.reload),
+                         ("中文", lambda: d.language("zh")),
+                         ("pill 文旅休闲业 off", lambda: d.pill("文旅休闲业"))]
+            for step, act in steps:
+                act()
+                d.check(step)
+            page.screenshot(path=str(ARTIFACTS / f"explorer-filters-{order}.png"))
+        finally:
+            browser.close()
