@@ -651,8 +651,12 @@ def batch_tab(lang: str) -> None:
     counts = result.counts
     notes = [t(code, lang, **args) for code, args in table.notes]
     st.info(" ".join([*notes, batch.decision_text(result, lang)]))
-    st.success(t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
-                 outside=counts["outside"], errors=counts["error"]))
+    summary = t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
+                outside=counts["outside"], errors=counts["error"])
+    if none := batch.nothing_located_text(result, lang):
+        st.warning(f"{summary} {none}")  # the box's colour follows the result: nothing placed is no success
+    else:
+        st.success(summary)
     if counts["error"]:
         st.markdown(f"**{t('batch.errors', lang)}**")
         st.dataframe(result.problem_rows(table.frame, lang=lang), hide_index=True)

@@ -227,6 +227,19 @@ def _split_template(text: str) -> tuple[str, str, str]:
     return head, mid, tail
 
 
+def nothing_located_text(result: BatchResult, lang: str = "zh") -> str:
+    """When no row could be placed: why (the columns read and the commonest reason) and what to set.
+    "" when at least one row was placed, or the table has no rows."""
+    lang = check_lang(lang)
+    if not len(result.status) or (result.status != "error").any():
+        return ""
+    cols = result.columns
+    columns = "、".join(map(str, cols.columns)) if lang == "zh" else ", ".join(map(str, cols.columns))
+    reasons = pd.Series(result.added.iloc[:, -1].astype(str).to_numpy()).value_counts()
+    return t("batch.none_located", lang, rows=f"{len(result.status):,}", columns=columns,
+             reason=str(reasons.index[0]) if len(reasons) else "—")
+
+
 def decision_text(result: BatchResult, lang: str = "zh") -> str:
     """One sentence on how the coordinates were read: columns, notations, coordinate system and why."""
     lang = check_lang(lang)

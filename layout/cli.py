@@ -90,7 +90,7 @@ def classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str |
 
 def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
               sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
-    from layout.batch import classify_table, decision_text
+    from layout.batch import classify_table, decision_text, nothing_located_text
     from layout.i18n import t
     from layout.tables import check_fits, check_suffix, check_writable, read_table, write_result
 
@@ -114,6 +114,8 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
     click.echo(decision_text(result, lang), err=True)
     click.echo(f"{src.name} ({table.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{len(table.frame):,}",
                inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    if none := nothing_located_text(result, lang):
+        click.echo(none, err=True)
     rows = result.problem_rows(table.frame, lang=lang, limit=20)
     for values in rows.itertuples(index=False):
         name = f" {values[1]}" if result.name_column else ""

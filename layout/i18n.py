@@ -635,6 +635,14 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "batch.pair": ("经纬度在同一列（留空自动识别）", "One column with both coordinates (blank: detect)"),
     "batch.auto": ("自动识别", "Detect"),
     "batch.detected": ("识别结果：{text}", "Detected: {text}"),
+    "batch.none_located": ("没有一行能定位：{rows} 行的坐标都取自“{columns}”，但读不出坐标（最常见的原因：{reason}）。"
+                           "请检查表头所在行（多级表头填写列名的最后一行），或选择经度列、纬度列或经纬度列、坐标系；"
+                           "命令行用 --header-row N、--lon 列名 --lat 列名 或 --pair 列名、--crs。",
+                           "No row could be placed: the coordinates of all {rows} rows were read from “{columns}” and "
+                           "none could be read (most common reason: {reason}). Check the header row (for a header on "
+                           "several rows, its last row), or choose the longitude and latitude columns, the column "
+                           "with both, or the coordinate system; on the command line --header-row N, --lon COL "
+                           "--lat COL or --pair COL, --crs."),
     "batch.counts": ("{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
                      "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed."),
     "batch.cols": ("坐标取自“{lon}”“{lat}”两列", "Coordinates from columns “{lon}” and “{lat}”"),
@@ -665,6 +673,9 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "crs.gk_prefix": ("坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
                       "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
                       "Gauss-Krüger {epsg}, {rows} rows."),
+    "note.header_rows": ("表头占第 {top}–{bottom} 行（合并单元格的多级表头，列名已合并，如“坐标·经度”）。",
+                         "The header spans rows {top}–{bottom} (a multi-level header with merged cells; the names "
+                         "are combined, e.g. “坐标·经度”)."),
     "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
                         "skipped)."),
     "note.uncached": ("有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"

@@ -422,3 +422,29 @@ def test_projects_can_be_coloured_and_filtered_by_register_status():
     at.segmented_control(key="w_color").set_value("sector")
     at.run()
     assert not at.exception and at.query_params.get("color") in (None, [], "")
+
+
+def two_level_workbook() -> bytes:
+    """坐标 merged over 经度/纬度 under a title row, 序号/项目名称 merged down (issue 21, item 2)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["益阳市服务业重点项目调度表"])
+    ws.append(["序号", "项目名称", "坐标", None])
+    ws.append([None, None, "经度", "纬度"])
+    for cells in ("A1:D1", "C2:D2", "A2:A3", "B2:B3"):
+        ws.merge_cells(cells)
+    ws.append([1, "茶乡花海", 111.20586, 28.38017])
+    ws.append([2, "长沙对接", 112.97087, 28.19874])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_two_level_header_is_read_and_nothing_located_is_a_warning():
+    at = upload("调度表.xlsx", two_level_workbook())
+    assert "表头占第 2–3 行" in texts(at.info) and "“坐标·经度”“坐标·纬度”" in texts(at.info)
+    assert "2 行：1 行在益阳市境内，1 行在境外，0 行无法定位" in texts(at.success) and not at.warning
+    assert any(list(f.columns[:4]) == ["序号", "项目名称", "坐标·经度", "坐标·纬度"] for f in shown_frames(at))
+    placeless = "序号,项目名称,坐标\n1,茶乡花海,见附件\n2,南洲,待补\n".encode()
+    at = upload("x.csv", placeless)
+    assert not at.success and "没有一行能定位" in texts(at.warning) and "表头所在行" in texts(at.warning)

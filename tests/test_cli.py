@@ -206,3 +206,21 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
 def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
     out = run("where", *args)
     assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
+
+
+def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_placed(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["益阳市服务业重点项目调度表"])
+    ws.append(["序号", "项目名称", "坐标", None])
+    ws.append([None, None, "经度", "纬度"])
+    for cells in ("A1:D1", "C2:D2", "A2:A3", "B2:B3"):
+        ws.merge_cells(cells)
+    ws.append([1, "茶乡花海", 111.20586, 28.38017])
+    wb.save(tmp_path / "调度表.xlsx")
+    out = run("classify", str(tmp_path / "调度表.xlsx"), "-o", str(tmp_path / "out.xlsx"))
+    assert out.returncode == 0, out.stderr
+    assert "表头占第 2–3 行" in out.stderr and "1 行：1 行在益阳市境内" in out.stderr
+    (tmp_path / "none.csv").write_text("序号,项目名称,坐标\n1,茶乡花海,见附件\n", encoding="utf-8")
+    out = run("classify", str(tmp_path / "none.csv"), "-o", str(tmp_path / "none_out.csv"))
+    assert "没有一行能定位" in out.stderr and "--header-row" in out.stderr
