@@ -584,11 +584,13 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
                 precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
-        c1, c2, c3 = st.columns([1, 1, 1.4])
-        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder="112.355")
+        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.coords.read_point)
+        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder=t("which.lon_hint", lang),
+                            help=t("which.paste_help", lang))
         lat = c2.text_input(t("which.lat", lang), key="w_which_lat", placeholder="28.554")
-        crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_which_crs", format_func=CRS_LABELS.get)
-        if lon.strip() and lat.strip():
+        crs = c3.selectbox(t("which.crs", lang), BATCH_CRS, key="w_which_crs",
+                           format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+        if lon.strip():  # a whole pasted point fits in the first box
             answer_box(lon, lat, crs, lang)
     else:
         click_answer(lang)

@@ -18,6 +18,20 @@ STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk a
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
+class TableCrs(click.ParamType):
+    """``auto``, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN: what the batch check accepts."""
+
+    name = "crs"
+
+    def convert(self, value, param, ctx):
+        from layout.coords import check_table_crs
+
+        try:
+            return check_table_crs(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def fail(message: str, code: int = 2) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
@@ -41,17 +55,21 @@ def main() -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lon")
-@click.argument("lat")
-@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True,
-              help="Coordinate system of LON LAT: wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000.")
+@click.argument("lat", required=False, default="")
+@click.option("--crs", type=TableCrs(), default="auto", show_default=True,
+              help="Coordinate system of LON LAT: auto (degrees: WGS84; metres: CGCS2000 Gauss-Krüger, zone from "
+                   "the prefix or the place), wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN.")
 def where(lon: str, lat: str, crs: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
+
+    LON LAT as the batch check reads them: degrees or 度分秒, N/S/E/W deciding which is which, Gauss-Krüger
+    metres in either order; or the whole pasted point as one argument ("28°33'14\"N 112°21'18\"E").
 
     Example: python -m layout where 112.355 28.554 --crs gcj02
     """
     from layout.classify import where_record
 
-    click.echo(json.dumps(where_record(lon, lat, crs.lower()), ensure_ascii=False))
+    click.echo(json.dumps(where_record(lon, lat, crs), ensure_ascii=False))
 
 
 @main.command()

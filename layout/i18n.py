@@ -90,6 +90,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which.project": ("项目", "Project"),
     "which.lon": ("经度", "Longitude"),
     "which.lat": ("纬度", "Latitude"),
+    "which.lon_hint": ("112.355，或整段坐标", "112.355, or the whole point"),
+    "which.paste_help": ("可以把整段坐标粘贴在这一格（如 28°33'14\"N 112°21'18\"E），纬度格留空；"
+                         "写了 N/S/E/W（北纬/东经）时按字母判断哪个是纬度。高斯-克吕格坐标（米，带或不带带号，"
+                         "先写哪个都可以）请选“自动识别”或对应的坐标系。",
+                         "Paste a whole point here (e.g. 28°33'14\"N 112°21'18\"E) and leave latitude empty; "
+                         "N/S/E/W letters decide which is the latitude. For Gauss-Krüger metres (with or without "
+                         "the zone prefix, in either order) choose Detect or the system."),
     "which.crs": ("坐标系", "Coordinate system"),
     "which.go": ("查询", "Look up"),
     "which.no_point": ("该项目为全市性项目，没有点位。", "This is a citywide item with no point."),

@@ -229,6 +229,24 @@ def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, mes
     assert not at.exception and message in texts(at.error)
 
 
+@pytest.mark.parametrize("lon, lat, crs", [
+    ("28°33'14\"N 112°21'18\"E", "", "auto"),  # the whole pasted string in the first box
+    ("28°33'14\"N", "112°21'18\"E", "wgs84"),  # latitude first, and the letters say so
+    ("3160591.10", "38342067.24", "cgcs2000"),  # Gauss-Krüger zone 38, northing first
+    ("342067.24 3160591.10", "", "auto"),  # no zone prefix, pasted
+])
+def test_which_zone_reads_what_the_batch_check_reads(lon, lat, crs):
+    at = run()
+    at.segmented_control(key="w_which_mode").set_value("coords")
+    at.run()
+    at.selectbox(key="w_which_crs").set_value(crs)
+    at.text_input(key="w_which_lon").set_value(lon)
+    at.text_input(key="w_which_lat").set_value(lat)
+    at.run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert "位于 **赫山区**" in texts(at.success)
+
+
 def test_which_zone_for_a_catalog_project(catalog):
     located = catalog[catalog["lon"].notna()].iloc[0]
     at = run()

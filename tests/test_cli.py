@@ -224,3 +224,26 @@ def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_plac
     (tmp_path / "none.csv").write_text("序号,项目名称,坐标\n1,茶乡花海,见附件\n", encoding="utf-8")
     out = run("classify", str(tmp_path / "none.csv"), "-o", str(tmp_path / "none_out.csv"))
     assert "没有一行能定位" in out.stderr and "--header-row" in out.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--crs", "cgcs2000", "3160591.10", "38342067.24"],  # issue 21: a zone-38 Gauss-Krüger pair, northing first
+    ["--crs", "auto", "38342067.24", "3160591.10"],
+    ["342067.24", "3160591.10"],  # no zone prefix; the default crs is auto, like classify's
+    ["--crs", "EPSG:4526", "38342067.24", "3160591.10"],
+])
+def test_where_reads_gauss_kruger_as_classify_does(args):
+    from pyproj import Transformer
+
+    out = run("where", *args)
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    lon, lat = Transformer.from_crs(4526, 4326, always_xy=True).transform(38342067.24, 3160591.10)
+    assert abs(record["lon"] - lon) < 1e-6 and abs(record["lat"] - lat) < 1e-6 and record["county"] == "赫山区"
+
+
+def test_where_takes_a_whole_pasted_point_and_its_letters():
+    for args in (["28°33'14\"N 112°21'18\"E"], ["28°33'14\"N", "112°21'18\"E"]):
+        out = run("where", *args)
+        assert out.returncode == 0, out.stderr
+        assert abs(json.loads(out.stdout)["lat"] - (28 + 33 / 60 + 14 / 3600)) < 1e-6
