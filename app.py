@@ -18,7 +18,7 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
-from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
+from layout import assets, batch, tables, views  # noqa: E402
 from layout.classify import where_record  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
@@ -34,6 +34,7 @@ from layout.maps import (  # noqa: E402
 )
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
+from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
 #: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
@@ -345,15 +346,6 @@ def reset_filters() -> None:
 
 # --------------------------------------------------------------------------------------------
 # Sidebar
-
-
-def nav_links(lang: str) -> None:
-    """The two pages under names a reader understands (the sidebar's own list would show "app")."""
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-    st.sidebar.divider()
 
 
 def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tianditu: bool) -> None:

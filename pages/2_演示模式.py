@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -20,6 +19,7 @@ st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="�
 from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402
+from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
 STEP_KEY = "tour_step"
@@ -105,13 +105,7 @@ def jump() -> None:
 
 lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
 all_steps = steps(lang)
-try:
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-    pass
+nav_links(lang)
 total = len(all_steps)
 index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index

@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="📋", layout="wide")
 
@@ -37,6 +36,7 @@ from layout.register import (  # noqa: E402
 from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, read_sheet_bytes  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
+from page_chrome import nav_links, show_error  # noqa: E402
 
 MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
@@ -123,21 +123,52 @@ def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
-    def show(field: str, value: object) -> str:
-        return status_label(str(value), lang) if field == "status" and value else fmt(value)
+LOCAL_TZ = "Asia/Shanghai"  # officers read times on the clock on their wall
 
+
+def local_times(stamps) -> list[str]:
+    """The register's UTC stamps (``2026-12-06T07:24:47.916296Z``) as Beijing time to the second."""
+    when = pd.to_datetime(pd.Series(list(stamps), dtype=object), utc=True, format="ISO8601")
+    return when.dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
+
+
+def shown_value(field: str, value: object, lang: str) -> str:
+    """An event's value as the page shows it: "" for none (never "nan"), a status by its name."""
+    text = fmt(value)
+    return status_label(text, lang) if field == "status" and text else text
+
+
+def event_source(source: object, undoes: object, lang: str) -> str:
+    """Where a change came from; an undo says which event it undoes in the page's language."""
+    if undoes is not None and not (isinstance(undoes, float) and pd.isna(undoes)):
+        return t("reg.h.undo_of", lang, event=int(undoes))
+    return fmt(source)
+
+
+def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
+    fields = events["field"].tolist()
     return pd.DataFrame({
         t("reg.h.event", lang): events["event_id"].to_numpy(),
         t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
-        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in events["field"]],
-        t("reg.h.previous", lang): [show(f, v) for f, v in zip(events["field"], events["previous"], strict=True)],
-        t("reg.h.value", lang): [show(f, v) for f, v in zip(events["field"], events["value"], strict=True)],
+        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
+        t("reg.h.previous", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["previous"], strict=True)],
+        t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["value"], strict=True)],
         t("reg.h.by", lang): events["by"].to_numpy(),
-        t("reg.h.recorded_at", lang): events["recorded_at"].to_numpy(),
-        t("reg.h.source", lang): events["source"].to_numpy(),
+        t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
+        t("reg.h.source", lang): [event_source(s, u, lang) for s, u in zip(events["source"], events["undoes"],
+                                                                            strict=True)],
         t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["undoes"]],
     })
+
+
+def undo_label(event: pd.Series, lang: str) -> str:
+    """One change as the undo picker names it: date, project, field and the change."""
+    before = shown_value(event["field"], event["previous"], lang) or "∅"
+    after = shown_value(event["field"], event["value"], lang) or "∅"
+    return (f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}："
+            f"{before} → {after}" if lang == "zh" else
+            f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}: "
+            f"{before} → {after}") + f" (#{event['event_id']})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,14 +244,16 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
 
 def undo_box(reg: Register, events: pd.DataFrame, editor: str, lang: str) -> None:
     c1, c2 = st.columns([2, 1])
-    event_id = c1.selectbox(t("reg.undo_pick", lang), events["event_id"].iloc[::-1].tolist(), key="w_reg_undo_id")
+    labels = {int(e["event_id"]): undo_label(e, lang) for _, e in events.iterrows()}
+    event_id = c1.selectbox(t("reg.undo_pick", lang), list(labels)[::-1], key="w_reg_undo_id",
+                            format_func=labels.get)
     if c2.button(t("reg.undo", lang), key="w_reg_undo"):
         try:
             new_id = reg.undo(int(event_id), by=editor)
             SS["reg_flash"] = t("reg.undone", lang, event=event_id, new=new_id)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            show_error(exc, lang)
 
 
 def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> None:
@@ -251,7 +284,7 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     try:
         site = check_site(lon, lat, crs=crs, plan_county=county)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        show_error(exc, lang)
         return
     if not site.inside:
         st.error(t("reg.site_outside", lang, lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
@@ -268,13 +301,13 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     if st.button(t("reg.site_save", lang), key="w_reg_site_save", type="primary"):
         try:
             reg.record(pid, {"site": (site.lon, site.lat), "site_source": source.strip()}, by=editor,
-                       source=reason.strip(), confirm=confirm)
+                       source=reason.strip() or source.strip(), confirm=confirm)  # 来源/理由 never blank
             SS["reg_flash"] = t("reg.saved", lang, pid=pid)
             for k in ("w_reg_lon", "w_reg_lat", "w_reg_site_source", "w_reg_site_reason", "reg_snapshot"):
                 SS.pop(k, None)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            show_error(exc, lang)
 
 
 def _form_value(field: str, value: object) -> str:
@@ -348,7 +381,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> None:
                    as_of=pending["as_of"])
     except LayoutError as exc:
         SS.pop("reg_pending", None)
-        st.error(t("error.generic", lang, error=exc))
+        show_error(exc, lang)
         return
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
     if reg.warnings:
@@ -374,7 +407,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
     try:
         diff = diff_sheet(read_sheet_bytes(upload.getvalue(), name=upload.name), reg, name=upload.name)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        show_error(exc, lang)
         return
     if diff.problems:
         st.error(t("reg.sheet_problems", lang, n=len(diff.problems)))
@@ -407,7 +440,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         try:
             ids = apply_sheet(diff, reg, by=editor)
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=exc))
+            show_error(exc, lang)
             return
         st.success(t("reg.sheet_applied", lang, n=len(ids)))
 
@@ -419,13 +452,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
 def main() -> None:
     static_assets()
     lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
-    try:
-        st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-        st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-        st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-        st.sidebar.divider()
-    except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-        pass
+    nav_links(lang)
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
     path = default_register_path()
@@ -438,11 +465,13 @@ def main() -> None:
         reg = open_register(str(path))
         data, state = register_catalog(reg)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=exc))
+        show_error(exc, lang)
         st.stop()
     _, sectors = base_catalog()
     data = data.join(state.drop(columns=["status"]), on="id")
-    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)])
+    # keyed: the officer stays on the tab after 保存, 保存位置 or 撤销 (each reruns the page)
+    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)],
+                   key=f"w_reg_tab_{lang}", on_change="rerun")
     with tabs[0]:
         table_tab(data, sectors, lang)
     with tabs[1]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="实施评估 · 益阳市服务业", page_icon="📈", layout="wide")
 
@@ -35,6 +34,7 @@ from layout.evaluate import (  # noqa: E402
 )
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.register import Register, default_register_path  # noqa: E402
+from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -167,14 +167,7 @@ def scope_text(scope: str, lang: str) -> str:
 
 
 lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
-try:
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-    st.sidebar.divider()
-except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-    pass
+nav_links(lang)
 static_assets()
 
 path = str(default_register_path())
