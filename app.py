@@ -34,7 +34,7 @@ from layout.maps import (  # noqa: E402
 )
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
-from page_chrome import nav_links  # noqa: E402
+from page_chrome import nav_links, widget_texts  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
 #: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
@@ -376,9 +376,9 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
     def counted(name: str):
         return lambda v: f"{option_label(name, v, lang)} ({counts[name].get(v, 0)})"
 
-    def choose(name: str, **extra) -> None:  # chips in one row: a box that shrinks when it loses focus
+    def choose(name: str, **extra) -> None:  # chips in one row: a box that shrinks when it loses focus moves
         sb.multiselect(t(f"side.{name}", lang), options[name], **kw(name), placeholder=t("side.all", lang),
-                       format_func=counted(name), wrap=False, **extra)  # moves the pill under the next click
+                       format_func=counted(name), wrap=False, select_all=False, **extra)  # the next pill
 
     choose("zone")
     choose("pole")
@@ -698,7 +698,10 @@ def summary_tab(state: views.ViewState) -> None:
         st.vega_lite_chart(*tables["chart"], width="stretch")
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
-    st.caption(f"{ind.section} · {ind.context}")
+    if lang == "zh":
+        st.caption(f"{ind.section} · {ind.context}")
+    else:  # the plan's own sentence, quoted in the plan's Chinese
+        st.markdown(f"> {ind.context}\n>\n> —— {ind.section}")
     st.dataframe(tables["table1"], hide_index=True)
     st.subheader(t("sum.targets", lang))
     st.dataframe(tables["targets"], hide_index=True)
@@ -797,6 +800,7 @@ def main() -> None:
     share_link(state)
 
     st.html(PAGE_CSS)
+    widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.title(t("app.title", lang))
     explain_layout(lang)
     if st.session_state.get("query_problems"):

@@ -38,3 +38,21 @@ def nav_links(lang: str) -> None:
 def show_error(exc: BaseException, lang: str, box=None) -> None:
     """A library error as one line in the reader's language (never the English message in Chinese)."""
     (box or st).error(error_text(exc, lang, ui="app"))
+
+
+def widget_texts(lang: str, *, upload_limit: str) -> None:
+    """Streamlit's own texts in the file uploader ("Upload", "20MB per file") in the reader's language.
+
+    Streamlit 1.67 has no parameter or ``config.toml`` option for them (multiselect's "Select all" has one:
+    ``select_all=False``), so the page hides its English and shows ours in its place.
+    """
+    upload, limit = t("widget.upload", lang), t("widget.upload_limit", lang, size=upload_limit)
+    quote = lambda text: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ visibility: hidden;
+  width: 0; white-space: nowrap; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {quote(upload)}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ visibility: hidden; font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {quote(limit)};
+  font-size: 0.875rem; }}
+</style>""")

@@ -22,7 +22,7 @@ from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.i18n import check_lang, t  # noqa: E402
+from layout.i18n import check_lang, format_bytes, t  # noqa: E402
 from layout.maps import build_map, t_sector  # noqa: E402
 from layout.register import (  # noqa: E402
     STATUSES,
@@ -36,7 +36,7 @@ from layout.register import (  # noqa: E402
 from layout.register_sheet import apply_sheet, diff_sheet, export_sheet_bytes, read_sheet_bytes  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
-from page_chrome import nav_links, show_error  # noqa: E402
+from page_chrome import nav_links, show_error, widget_texts  # noqa: E402
 
 MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
@@ -107,10 +107,19 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def project_names(rows: pd.DataFrame, lang: str) -> pd.Series:
+    """Projects' names in ``lang``: the catalog's English name where it has one."""
+    name = rows["name"].astype(str)
+    if lang == "en" and "name_en" in rows:
+        english = rows["name_en"].fillna("").astype(str)
+        name = name.where(english == "", english)
+    return name
+
+
 def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("field.id", lang): rows["id"].astype(str).to_numpy(),
-        t("field.name", lang): rows["name"].astype(str).to_numpy(),
+        t("field.name", lang): project_names(rows, lang).to_numpy(),
         t("field.county", lang): views.effective_county(rows).to_numpy(),
         t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
         t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
@@ -179,12 +188,14 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
     c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.2, 1.4])
     counties = [c for c in views.effective_county(data).unique() if c]
     zone_ids = [z for z in dict.fromkeys(z for zs in data["zones"] for z in zs)]
-    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", placeholder=t("side.all", lang))
-    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", placeholder=t("side.all", lang),
+    every = {"placeholder": t("side.all", lang), "select_all": False}  # no English "Select all" in Chinese
+    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", **every,
+                            format_func=lambda c: views.county_label(c, lang))
+    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", **every,
                           format_func=lambda z: views.zone_name(z, lang))
-    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", placeholder=t("side.all", lang),
+    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", **every,
                             format_func=lambda s: t_sector(s, lang))
-    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status",
+    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status", select_all=False,
                             placeholder=t("side.all", lang),
                             format_func=lambda s: status_label(s, lang) if s else t("reg.unrecorded", lang))
     q = c5.text_input(t("side.search", lang), key="w_reg_q", placeholder=t("side.search_help", lang))
@@ -204,16 +215,17 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
 
 def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: str) -> None:
     ids = data["id"].astype(str).tolist()
-    labels = dict(zip(ids, (data["id"].astype(str) + " · " + data["name"].astype(str)).tolist(), strict=True))
+    labels = dict(zip(ids, (data["id"].astype(str) + " · " + project_names(data, lang)).tolist(), strict=True))
     pid = st.selectbox(t("reg.pick", lang), ids, key="w_reg_pid", format_func=labels.get)
     if pid is None:
         return
     row = data.loc[data["id"] == pid].iloc[0]
-    st.markdown(f"### {pid} · {row['name']}")
-    st.caption(f"{row['county']} · {views.zone_names(row['zones'], lang)} · {t_sector(str(row['sector']), lang)} · "
-               f"{row['plan_section']}")
-    if row.get("plan_quote"):
-        st.markdown(f"> {row['plan_quote']}")
+    name = str(row.get("name_en") or "") if lang == "en" else ""
+    st.markdown(f"### {pid} · {name or row['name']}")
+    st.caption(f"{views.county_label(str(row['county']), lang)} · {views.zone_names(row['zones'], lang)} · "
+               f"{t_sector(str(row['sector']), lang)}")
+    if row.get("plan_quote"):  # the plan's own words and where they stand, quoted as written
+        st.markdown(f"> {row['plan_quote']}\n>\n> —— {row['plan_section']}")
     m = st.columns(5)
     m[0].metric(t("field.status", lang), status_label(row["status"], lang) or "—")
     m[1].metric(t("reg.f.progress", lang), fmt(row["progress"]) or "—")
@@ -278,7 +290,8 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     c1, c2, c3 = st.columns([1, 1, 1.3])
     lon = c1.text_input(t("which.lon", lang), key="w_reg_lon")
     lat = c2.text_input(t("which.lat", lang), key="w_reg_lat")
-    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs", format_func=CRS_LABELS.get)
+    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs",
+                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
     if not (lon.strip() and lat.strip()):
         return
     try:
@@ -396,6 +409,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> None:
 
 
 def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
+    widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.markdown(t("reg.sheet_intro", lang))
     st.download_button(t("reg.sheet_download", lang), data=lambda: export_sheet_bytes(reg),
                        file_name=f"调度表_{dt.date.today().isoformat()}.xlsx", on_click="ignore",

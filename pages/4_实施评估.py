@@ -29,7 +29,6 @@ from layout.evaluate import (  # noqa: E402
     compare,
     evaluate,
     evaluate_indicators,
-    reported_line,
     status_label,
 )
 from layout.i18n import check_lang, t  # noqa: E402
@@ -208,7 +207,7 @@ cols[2].metric(t("eval.col.share_completed", lang), pct(total["share_completed"]
 cols[3].metric(t("eval.col.invest_planned", lang), money(total["invest_planned"]))
 cols[4].metric(t("eval.col.invest_done", lang), money(total["invest_done"]))
 cols[5].metric(t("eval.col.lagging", lang), int(total["lagging"]))
-st.caption(t("eval.basis", lang, line=reported_line(total, lang), date=day.isoformat()))
+st.caption(t("eval.basis", lang, reported=int(total["reported"]), n=int(total["n"]), date=day.isoformat()))
 
 tabs = st.tabs([t("eval.tab.map", lang), t("eval.tab.figures", lang), t("eval.tab.lagging", lang),
                 t("eval.tab.compare", lang), t("eval.tab.indicators", lang), t("eval.tab.export", lang)])
