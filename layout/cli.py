@@ -37,6 +37,28 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def in_language(command):
+    """A command whose library errors print as one line in its ``--lang`` (Chinese by default), exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LayoutError as exc:
+            from layout.i18n import error_text
+
+            lang = kwargs.get("lang", "zh")
+            click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+            sys.exit(2)
+
+    return run
+
+
+LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the messages (and of the output where it has words).")
+
+
 class LayoutGroup(click.Group):
     """Turns LayoutError anywhere in a command into one line and exit 2, never a traceback."""
 
@@ -59,7 +81,9 @@ def main() -> None:
 @click.option("--crs", type=TableCrs(), default="auto", show_default=True,
               help="Coordinate system of LON LAT: auto (degrees: WGS84; metres: CGCS2000 Gauss-Krüger, zone from "
                    "the prefix or the place), wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN.")
-def where(lon: str, lat: str, crs: str) -> None:
+@LANG_OPTION
+@in_language
+def where(lon: str, lat: str, crs: str, lang: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
 
     LON LAT as the batch check reads them: degrees or 度分秒, N/S/E/W deciding which is which, Gauss-Krüger
@@ -294,7 +318,7 @@ def build_geodata_cmd(out_dir: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@LANG_OPTION
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
 
@@ -315,17 +339,18 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     if suffix and suffix not in FORMATS:
         raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
-    if not all_counties:
-        parsed = parse_scope(scope)
-        path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
-        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
-        return
     from layout.catalog import load_catalog
 
+    catalog = _with_register_sites(load_catalog())  # the app's export draws the register's sites too
+    if not all_counties:
+        parsed = parse_scope(scope)
+        path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang,
+                           catalog=catalog)
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        return
     directory = output or Path("out")
     if directory.exists() and not directory.is_dir():
         raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-    catalog = load_catalog()
     written = []
     with click.progressbar(DECK_COUNTIES, label=f"{fmt} × {len(DECK_COUNTIES)}", file=sys.stderr,
                            item_show_func=lambda c: c or "") as counties:
@@ -334,6 +359,14 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
+def _with_register_sites(catalog):
+    """The catalog with the project register's sites and statuses when a register exists (as the app shows)."""
+    from layout.register import Register, default_register_path, overlay_register
+
+    path = default_register_path()
+    return overlay_register(catalog, Register(path).state()) if path.exists() else catalog
 
 
 @main.command("evaluate")

@@ -73,7 +73,7 @@ def test_where_reads_degrees_minutes_seconds_as_people_write_them():
     (["112.3", "28.5", "--crs", "mercator"], "Invalid value for '--crs'"),
 ])
 def test_where_bad_input_exits_2_with_one_line(args, message):
-    out = run("where", *args)
+    out = run("where", *args, "--lang", "en")
     assert out.returncode == 2
     assert message in out.stderr
     assert "Traceback" not in out.stderr
@@ -204,7 +204,7 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
     (["x" * 100_000, "28.5"], "…' is not a number"),
 ])
 def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
-    out = run("where", *args)
+    out = run("where", *args, "--lang", "en")
     assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
 
 
@@ -247,3 +247,29 @@ def test_where_takes_a_whole_pasted_point_and_its_letters():
         out = run("where", *args)
         assert out.returncode == 0, out.stderr
         assert abs(json.loads(out.stdout)["lat"] - (28 + 33 / 60 + 14 / 3600)) < 1e-6
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["abc", "28.5"], "错误：经度“abc”不是数字"),
+    (["112.3", "95"], "错误：纬度 95 不可能"),
+    (["28.38", "111.21"], "错误：经纬度疑似颠倒"),
+])
+def test_where_speaks_chinese_by_default(args, message):
+    out = run("where", *args)
+    assert out.returncode == 2 and out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_export_draws_the_register_sites_as_the_app_does(tmp_path):
+    """A site recorded in the register moves the project's point in the CLI's HTML export (issue 21)."""
+    from layout.register import Register
+
+    register = tmp_path / "register.sqlite"
+    Register(register).record("P001", {"site": (112.3862, 28.5512), "site_source": "现场核实"}, by="测试")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(register)}
+    out = subprocess.run([sys.executable, "-m", "layout", "export", "--format", "html", "-o",
+                          str(tmp_path / "city.html")], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    from layout.catalog import load_catalog
+
+    assert load_catalog().set_index("id").loc["P001", ["lon", "lat"]].isna().all()  # citywide: no point of its own
+    assert '"P001"' in (tmp_path / "city.html").read_text(encoding="utf-8")  # drawn at the register's site
