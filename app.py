@@ -20,7 +20,7 @@ import pandas as pd  # noqa: E402
 
 from layout import assets, batch, tables, views  # noqa: E402
 from layout.classify import where_record  # noqa: E402
-from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
+from layout.crs import CRS_LABELS, CRS_NAMES, from_wgs84  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
@@ -167,7 +167,10 @@ def project_layer_js(query: tuple[tuple[str, str], ...]) -> str:
     return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
-def show_map(state: views.ViewState, key: str) -> dict:
+SEARCH_ZOOM = 13  # a town's streets around the one project a search found
+
+
+def show_map(state: views.ViewState, result: views.FilterResult, key: str) -> dict:
     """The map component: the cached base map plus the view's project layer; returns the last click.
 
     Calls streamlit-folium's component with arguments prepared once (see :func:`base_map_args`) instead
@@ -176,9 +179,16 @@ def show_map(state: views.ViewState, key: str) -> dict:
     import streamlit_folium as sf
 
     args = base_map_args(state.lang, state.basemap, state.focus, key, state.color)
+    center, zoom = None, None
+    if target := views.search_target(state, result):  # a search down to one project: zoom to it
+        lon, lat = target
+        if state.basemap in GCJ_BASEMAPS:  # the overlays are drawn in GCJ-02 over 高德 tiles
+            x, y = from_wgs84([lon], [lat], "gcj02")
+            lon, lat = float(x[0]), float(y[0])
+        center, zoom = [lat, lon], SEARCH_ZOOM  # as st_folium passes it: Leaflet's [lat, lng]
     return sf._component_func(
         **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
-        zoom=None, center=None, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
+        zoom=zoom, center=center, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
         layer_control=None, pixelated=False, wrap_longitude=False)
 
 
@@ -522,7 +532,7 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
     lang = state.lang
     left, right = st.columns([3, 1], gap="small")
     with left:
-        out = show_map(state, key)
+        out = show_map(state, result, key)
         clicked = (out or {}).get("last_clicked")
         if clicked and clicked != st.session_state.get("click_raw"):
             st.session_state["click_raw"] = clicked

@@ -513,3 +513,28 @@ def test_no_filter_is_ever_dropped_whatever_the_order(server, size, order):
             page.screenshot(path=str(ARTIFACTS / f"explorer-filters-{order}.png"))
         finally:
             browser.close()
+
+
+def test_a_search_down_to_one_project_zooms_the_map_to_it(server):
+    """Issue 21, item 7: the map follows a search that leaves one project (Leaflet's own zoom and centre)."""
+    from playwright.sync_api import sync_playwright
+
+    from layout.catalog import load_catalog
+
+    catalog = load_catalog()
+    located = catalog[catalog["lon"].notna() & (catalog["precision"] != "citywide")]
+    row = next(r for _, r in located.iterrows()
+               if catalog["name"].astype(str).str.contains(str(r["name"]), regex=False).sum() == 1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server, (1366, 768))
+            FilterDriver(page, frame).search(str(row["name"]))
+            view = "() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);" \
+                   " return m ? [m.getZoom(), m.getCenter().lat, m.getCenter().lng] : null; }"
+            inner = page.frame_locator(MAP_FRAME).locator("body")
+            zoom, lat, lon = wait_for(lambda: (v := inner.evaluate(view)) and v[0] >= 12 and v, timeout=30,
+                                      what="the map zoomed to the project")
+            assert abs(lat - row["lat"]) < 0.01 and abs(lon - row["lon"]) < 0.01
+        finally:
+            browser.close()
