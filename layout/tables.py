@@ -74,6 +74,7 @@ class Table:
     newline: str = "\n"
     notes: list[tuple[str, dict]] = field(default_factory=list)
     cells: int = 0
+    preamble: list[list[str]] = field(default_factory=list)  # XLSX: the rows above the header (titles), as text
 
     def __iter__(self):
         """``frame, encoding = read_table(path)``: the older two-value form, kept for callers that use it."""
@@ -675,7 +676,8 @@ def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | N
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data_cols, strict=True)})
     return Table(frame=frame, name=name, kind="xlsx", encoding="xlsx", header_row=h + 1,
                  row_numbers=np.arange(h + 2, h + 2 + len(body), dtype=np.int64), sheet=sheet,
-                 sheets=list(sheets), source=data, notes=notes, cells=sum(len(r) for r in rows))
+                 sheets=list(sheets), source=data, notes=notes, cells=sum(len(r) for r in rows),
+                 preamble=[[_cell_text(v) for v in r] for r in rows[:top]])
 
 
 # --------------------------------------------------------------------------------------------
@@ -802,7 +804,9 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
     else:
         own = table.frame
         rows = _added_lines(added) if len(added) else []
-        out = [",".join(_csv_field(c) for c in own.columns) + header]
+        width = own.shape[1] + added.shape[1]  # a workbook's title rows first, as the officer laid them out
+        out = [",".join(_csv_field(c) for c in [*r, *[""] * (width - len(r))]) for r in table.preamble]
+        out.append(",".join(_csv_field(c) for c in own.columns) + header)
         lines = own.astype(str).apply(lambda col: col.map(_csv_field)).agg(",".join, axis=1).tolist() if len(own) \
             else []
         out += [a + b for a, b in zip(lines, rows, strict=True)]

@@ -442,3 +442,12 @@ def test_no_row_located_says_why_and_what_to_set():
     assert "No row could be placed" in en and "--lon COL" in en
     placed = classify_table(read_table_bytes(f"名称,经度,纬度\n茶乡,{ANHUA[0]},{ANHUA[1]}\n".encode(), name="y.csv"))
     assert nothing_located_text(placed) == ""
+
+
+def test_the_csv_of_a_workbook_keeps_its_title_rows(tmp_path):
+    """Issue 21, item 7: the CSV download of an XLSX began at the header and lost the title above it."""
+    table = read_table(two_level_workbook(tmp_path / "调度表.xlsx"))
+    added = classify_table(table).added
+    lines = result_csv_bytes(table, added).decode("utf-8-sig").splitlines()
+    assert lines[0] == "益阳市服务业重点项目调度表" + "," * (5 + added.shape[1] - 1)
+    assert lines[1].startswith("序号,项目名称,坐标·经度,坐标·纬度,备注,所在县区") and len(lines) == 2 + 8
