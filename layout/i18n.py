@@ -730,6 +730,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                            "3°: 25–45)"),
     "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里",
                        "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.total_row": ("合计行，不是项目（未计入）", "a total line, not a project (not counted)"),
     "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
     # errors (layout.errors codes)
     "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "

@@ -451,3 +451,15 @@ def test_the_csv_of_a_workbook_keeps_its_title_rows(tmp_path):
     lines = result_csv_bytes(table, added).decode("utf-8-sig").splitlines()
     assert lines[0] == "益阳市服务业重点项目调度表" + "," * (5 + added.shape[1] - 1)
     assert lines[1].startswith("序号,项目名称,坐标·经度,坐标·纬度,备注,所在县区") and len(lines) == 2 + 8
+
+
+def test_a_total_line_is_not_counted_as_a_row_that_cannot_be_placed():
+    """Issue 21, item 7: a 合计 row was counted as 无法定位."""
+    text = (f"序号,项目名称,经度,纬度,总投资\n1,茶乡花海,{ANHUA[0]},{ANHUA[1]},100\n"
+            f"2,南洲,{NANXIAN[0]},{NANXIAN[1]},50\n合 计,,,,150\n3,待定,,,5\n")
+    table = read_table_bytes(text.encode("utf-8"), name="x.csv")
+    result = classify_table(table)
+    assert result.counts == {"inside": 2, "outside": 0, "error": 1}  # 待定 still cannot be placed
+    assert result.status.tolist() == ["inside", "inside", "total", "error"]
+    assert result.added.iloc[2, -1] == "合计行，不是项目（未计入）"
+    assert result.problem_rows(table.frame)["行号（表格中）"].tolist() == [5]
