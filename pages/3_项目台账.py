@@ -226,14 +226,14 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
                f"{t_sector(str(row['sector']), lang)}")
     if row.get("plan_quote"):  # the plan's own words and where they stand, quoted as written
         st.markdown(f"> {row['plan_quote']}\n>\n> —— {row['plan_section']}")
-    m = st.columns(5)
+    m = st.columns(4)  # short figures only: a metric cuts longer text ("县级（…") at 1366 px
     m[0].metric(t("field.status", lang), status_label(row["status"], lang) or "—")
     m[1].metric(t("reg.f.progress", lang), fmt(row["progress"]) or "—")
     m[2].metric(t("reg.f.invest_planned", lang), fmt(row["invest_planned"]) or "—")
     m[3].metric(t("reg.f.invest_done", lang), fmt(row["invest_done"]) or "—")
-    m[4].metric(t("field.precision", lang), t(f"precision.{row['precision']}", lang))
-    details = {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
-                                                          "site_source") if fmt(row[k])}
+    details = {t("field.precision", lang): t(f"precision.{row['precision']}", lang)}
+    details |= {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
+                                                           "site_source") if fmt(row[k])}
     if pd.notna(row["lon"]):
         details[t("reg.point", lang)] = f"{row['lon']:.6f}, {row['lat']:.6f} (WGS84)"
     for k, v in details.items():

@@ -75,3 +75,11 @@ def test_every_page_links_every_page_from_one_list():
     for page in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         source = page.read_text(encoding="utf-8")
         assert "nav_links(" in source and "page_link(" not in source, page.name
+
+
+def test_the_card_shows_the_precision_whole_not_in_a_metric(monkeypatch):
+    """Issue 21, item 7: at 1366×768 the fifth metric read "定位精度 县级（…"."""
+    monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
+    at = unlocked()
+    assert "定位精度" not in [m.label for m in at.metric]
+    assert any(str(md.value).startswith("**定位精度**：") and "（近似）" in str(md.value) for md in at.markdown)
