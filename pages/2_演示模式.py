@@ -19,6 +19,7 @@ st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="�
 from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402
+from layout.views import county_label  # noqa: E402
 from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
@@ -61,8 +62,8 @@ PAGE_CSS = """<style>
 .tour-stage { font-size: 1.1rem; color: #666; margin: 0; }
 .tour-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: .1rem 0 .4rem; }
 .tour-sub { font-size: 1.25rem; font-weight: 600; color: #333; margin-bottom: .6rem; }
-.tour-quote { font-size: 1.45rem; line-height: 1.6; border-left: 5px solid #c0392b; padding-left: .8rem;
-  margin: .4rem 0 .2rem; }
+.tour-quote { font-size: clamp(1rem, 2.6vh, 1.45rem); line-height: 1.55; border-left: 5px solid #c0392b;
+  padding-left: .8rem; margin: .4rem 0 .2rem; }
 .tour-source { font-size: 1rem; color: #777; margin-bottom: .8rem; }
 .tour-count { font-size: 1.2rem; }
 </style>"""
@@ -141,7 +142,7 @@ with right:
     st.html(f'<p class="tour-count">{e(t("tour.projects", lang, n=len(rows), points=points))}</p>')
     if step.more:
         name = step.key.partition(":")[2]
-        with st.expander(t("tour.more", lang, name=name, n=len(step.more))):
+        with st.expander(t("tour.more", lang, name=county_label(name, lang), n=len(step.more))):
             for sentence in step.more:
                 st.markdown(f"- {sentence}")
     st.caption(t("app.title", lang))

@@ -538,3 +538,35 @@ def test_a_search_down_to_one_project_zooms_the_map_to_it(server):
             assert abs(lat - row["lat"]) < 0.01 and abs(lon - row["lon"]) < 0.01
         finally:
             browser.close()
+
+
+def test_every_tour_step_fits_a_laptop_screen(server):
+    """Issue 21, item 7: at 1366×768 the 资阳区 step's text ran below the window."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+            page.goto(f"{server}/{quote('演示模式')}", wait_until="domcontentloaded")
+            title = page.locator(".tour-title")
+            title.wait_for(timeout=60_000)
+            bottom = ("() => Math.max(...[...document.querySelectorAll('.tour-quote, .tour-source, .tour-count')]"
+                      ".map(e => e.getBoundingClientRect().bottom))")
+            seen = []
+            while True:
+                shown = title.inner_text()
+                wait_for(lambda: page.locator(".tour-count").count(), what="the step's text")
+                seen.append(shown)
+                assert page.evaluate(bottom) <= 768, (shown, page.evaluate(bottom))
+                button = page.locator(".st-key-tour_next button")
+                if button.is_disabled():
+                    break
+                button.click()
+                wait_for(lambda shown=shown: title.inner_text() != shown, what="the next step")
+                time.sleep(0.3)
+            assert "资阳区" in seen
+        finally:
+            browser.close()
