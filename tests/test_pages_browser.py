@@ -13,16 +13,18 @@ from app_server import CHROMIUM_ARGS as ARGS
 
 KEY = "browser-test-editor-key"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     register = tmp_path_factory.mktemp("register") / "register.sqlite"
     try:
-        with running_app({"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY},
-                         log=ARTIFACTS / "streamlit-pages.log") as (url, _):
+        with running_app(
+            {"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY}, log=ARTIFACTS / "streamlit-pages.log"
+        ) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -93,9 +95,35 @@ VISIBLE_TEXT = """(skipQuotes) => {
     return out.join('\\n'); }"""
 #: Names that stay as they are in Chinese text: formats, products, systems, keys, the language switch, pinyin
 #: examples of the search box.
-LATIN_OK = {"english", "csv", "xlsx", "pdf", "png", "pptx", "ppt", "html", "excel", "wgs84", "gcj", "cgcs2000",
-            "cgcs", "epsg", "openstreetmap", "osm", "gps", "leaflet", "pagedown", "pageup", "chaxiang", "cxhh",
-            "km", "mb", "utf", "bom", "gbk"}
+LATIN_OK = {
+    "english",
+    "csv",
+    "xlsx",
+    "pdf",
+    "png",
+    "pptx",
+    "ppt",
+    "html",
+    "excel",
+    "wgs84",
+    "gcj",
+    "cgcs2000",
+    "cgcs",
+    "epsg",
+    "openstreetmap",
+    "osm",
+    "gps",
+    "leaflet",
+    "pagedown",
+    "pageup",
+    "chaxiang",
+    "cxhh",
+    "km",
+    "mb",
+    "utf",
+    "bom",
+    "gbk",
+}
 FILE_NAME = re.compile(r"\b[\w.-]+\.(sqlite|xlsx|csv|pdf|pptx|png|html)\b")
 CJK = re.compile(r"[\u3400-\u9fff]+")
 LATIN = re.compile(r"[A-Za-z]{2,}\d*")
@@ -111,8 +139,11 @@ def stray_text(page, lang: str) -> set[str]:
             tabs.nth(i).click()
             time.sleep(1.5)
         text = page.evaluate(VISIBLE_TEXT, lang == "en")
-        found |= ({w for w in LATIN.findall(FILE_NAME.sub("", text)) if w.lower() not in LATIN_OK} if lang == "zh"
-                  else {w for w in CJK.findall(text) if w != "中文"})
+        found |= (
+            {w for w in LATIN.findall(FILE_NAME.sub("", text)) if w.lower() not in LATIN_OK}
+            if lang == "zh"
+            else {w for w in CJK.findall(text) if w != "中文"}
+        )
     return found
 
 
@@ -128,8 +159,9 @@ def test_no_page_shows_the_other_language(server, lang):
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
             for name, path in PAGES.items():
-                page.goto(f"{server}/{quote(path)}" + ("?lang=en" if lang == "en" else ""),
-                          wait_until="domcontentloaded")
+                page.goto(
+                    f"{server}/{quote(path)}" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded"
+                )
                 page.locator('[data-testid="stMain"] h1, .tour-title').first.wait_for(timeout=60_000)
                 time.sleep(2)
                 if found := stray_text(page, lang):

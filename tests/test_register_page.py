@@ -32,8 +32,11 @@ def unlocked(lang: str = "zh") -> AppTest:
 
 
 def beijing(stamp: str) -> str:
-    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai")).strftime(
-        "%Y-%m-%d %H:%M:%S")
+    return (
+        dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        .astimezone(ZoneInfo("Asia/Shanghai"))
+        .strftime("%Y-%m-%d %H:%M:%S")
+    )
 
 
 def history(at: AppTest, column: str):
@@ -51,8 +54,10 @@ def test_history_shows_no_nan_local_time_and_undo_in_chinese(monkeypatch):
     assert list(shown["事件号"]) == [undo, first]
     assert list(shown["原值"]) == ["在建", ""] and list(shown["新值"]) == ["", "在建"]  # never "nan"
     assert list(shown["来源/理由"]) == [f"撤销事件 {first}", "3月调度"]
-    assert list(shown["记录时间（北京时间）"]) == [beijing(events.loc[undo, "recorded_at"]),
-                                                 beijing(events.loc[first, "recorded_at"])]
+    assert list(shown["记录时间（北京时间）"]) == [
+        beijing(events.loc[undo, "recorded_at"]),
+        beijing(events.loc[first, "recorded_at"]),
+    ]
     today = events.loc[first, "as_of"].isoformat()
     options = at.selectbox(key="w_reg_undo_id").options
     assert options[-1] == f"{today} · P002 · 状态：∅ → 在建 (#{first})", options
