@@ -147,8 +147,9 @@ def stray_text(page, lang: str) -> set[str]:
     return found
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_page_shows_the_other_language(server, lang):
+def test_no_page_shows_the_other_language(server, lang, size):
     """Every page, every tab, in both languages: no English in Chinese mode, no Chinese in English mode
     (English mode keeps the plan's own sentences, shown as quotations, in the plan's Chinese)."""
     from playwright.sync_api import sync_playwright
@@ -157,7 +158,7 @@ def test_no_page_shows_the_other_language(server, lang):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
             for name, path in PAGES.items():
                 page.goto(
                     f"{server}/{quote(path)}" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded"
