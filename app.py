@@ -8,6 +8,7 @@ Run with ``make run`` (or ``streamlit run app.py``); everything it loads is serv
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -18,9 +19,9 @@ import pandas as pd  # noqa: E402
 
 import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from demo_mark import show_demo_mark  # noqa: E402
-from layout import assets, batch, tables, views  # noqa: E402  # noqa: E402
+from layout import assets, batch, tables, views  # noqa: E402
 from layout.classify import where_record  # noqa: E402
-from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
+from layout.crs import CRS_LABELS, CRS_NAMES, from_wgs84  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
 from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
@@ -35,6 +36,7 @@ from layout.maps import (  # noqa: E402
 from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
+from page_chrome import nav_links, widget_texts  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
 #: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
@@ -174,7 +176,10 @@ def project_layer_js(query: tuple[tuple[str, str], ...]) -> str:
     return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
-def show_map(state: views.ViewState, key: str) -> dict:
+SEARCH_ZOOM = 13  # a town's streets around the one project a search found
+
+
+def show_map(state: views.ViewState, result: views.FilterResult, key: str) -> dict:
     """The map component: the cached base map plus the view's project layer; returns the last click.
 
     Calls streamlit-folium's component with arguments prepared once (see :func:`base_map_args`) instead
@@ -183,9 +188,16 @@ def show_map(state: views.ViewState, key: str) -> dict:
     import streamlit_folium as sf
 
     args = base_map_args(state.lang, state.basemap, state.focus, key, state.color)
+    center, zoom = None, None
+    if target := views.search_target(state, result):  # a search down to one project: zoom to it
+        lon, lat = target
+        if state.basemap in GCJ_BASEMAPS:  # the overlays are drawn in GCJ-02 over 高德 tiles
+            x, y = from_wgs84([lon], [lat], "gcj02")
+            lon, lat = float(x[0]), float(y[0])
+        center, zoom = [lat, lon], SEARCH_ZOOM  # as st_folium passes it: Leaflet's [lat, lng]
     return sf._component_func(
         **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
-        zoom=None, center=None, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
+        zoom=zoom, center=center, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
         layer_control=None, pixelated=False, wrap_longitude=False)
 
 
@@ -214,10 +226,21 @@ def result_file(data: bytes, name: str, sheet: str | None, header_row: int | Non
 
 # --------------------------------------------------------------------------------------------
 # Session state ↔ widgets ↔ URL
+#
+# One source of truth: the session's ViewState under VIEW. Widget callbacks write the value the user
+# changed into it; every run pushes it into the widgets' keys that differ before they are drawn, and
+# mirrors it in the URL. Streamlit 1.67 sends a multiselect's or pills' value as its *formatted* labels, and ours
+# carry live counts ("安化县 (31)"): a widget the browser has not redrawn since the counts changed sends
+# a label that no longer exists and its value would be dropped. A callback runs with the labels the
+# browser shows, so the ViewState never reads a stale label; pushing it redraws a widget that holds one.
+# (``bind="query-params"`` puts the formatted labels, counts included, in the URL: no stable links.)
+
+VIEW = "view_state"
 
 #: Widgets whose shown values are translated. Their keys carry the language ("w_zone", "w_zone_en"): a
-#: widget keeps showing its values in the old language until it is drawn anew under another key.
-LOCALISED = ("zone", "pole", "county", "action", "precision", "status", "focus", "basemap")
+#: widget is drawn anew under another key when the language changes.
+LOCALISED = ("zone", "pole", "county", "action", "precision", "status", "focus", "basemap",
+             *(f"sector_{g}" for g in GROUP_KEYS))
 
 
 def wkey(name: str, lang: str | None = None) -> str:
@@ -238,132 +261,157 @@ def _sector_groups(sectors: dict[str, list[str]]) -> dict[str, list[str]]:
     return dict(zip(GROUP_KEYS, sectors.values(), strict=True))
 
 
+def current_state() -> views.ViewState:
+    """The session's view (the one source of truth)."""
+    return st.session_state.get(VIEW) or views.DEFAULT_STATE
+
+
+def set_state(state: views.ViewState) -> None:
+    st.session_state[VIEW] = state
+    st.session_state["lang"] = state.lang  # other pages read the language here
+
+
 def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
-    """Put ``state`` into the widgets' session keys (before they are drawn)."""
+    """Put ``state`` into the widgets' session keys before they are drawn, where a widget holds another value
+    (first run, back from another page, reset, a new language, a label the browser had not redrawn).
+
+    Only where it differs: a key written in a run that a click interrupts would win over that click."""
     ss = st.session_state
-    ss["lang"] = state.lang  # first: the widgets' keys depend on it
-    for name in views.LIST_FIELDS:
-        if name != "sector":
-            ss[WIDGET[name]] = list(getattr(state, name))
+    set_state(state)
+    wanted: dict[str, object] = {WIDGET[name]: list(getattr(state, name))
+                                 for name in views.LIST_FIELDS if name != "sector"}
     for group, members in _sector_groups(sectors).items():
-        ss[f"w_sector_{group}"] = [s for s in state.sector if s in members]
-    ss[WIDGET["q"]] = state.q
-    ss[WIDGET["focus"]] = state.focus
-    ss[WIDGET["basemap"]] = state.basemap
-    ss[WIDGET["color"]] = state.color
-    ss["w_lang"] = state.lang
+        wanted[WIDGET[f"sector_{group}"]] = [s for s in state.sector if s in members]
+    wanted |= {WIDGET["q"]: state.q, WIDGET["focus"]: state.focus, WIDGET["basemap"]: state.basemap,
+               WIDGET["color"]: state.color, "w_lang": state.lang}
+    for key, value in wanted.items():
+        if key not in ss or ss[key] != value:
+            ss[key] = value
 
 
-def read_state(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> views.ViewState:
-    """The view as the widgets hold it now."""
-    ss = st.session_state
-    chosen = {name: tuple(v for v in options[name] if v in (ss.get(WIDGET[name]) or ()))
-              for name in views.LIST_FIELDS if name != "sector"}
-    picked = {s for group in GROUP_KEYS for s in (ss.get(f"w_sector_{group}") or ())}
-    return views.ViewState(**chosen, sector=tuple(s for s in options["sector"] if s in picked),
-                           q=str(ss.get(WIDGET["q"], "")).strip(), focus=ss.get(WIDGET["focus"], ""),
-                           basemap=ss.get(WIDGET["basemap"], "none"), color=ss.get(WIDGET["color"]) or "sector",
-                           lang=check_lang(ss.get("lang")))
+def option_label(name: str, value: str, lang: str) -> str:
+    """How a filter's option is named (without its count)."""
+    if name in ("zone", "pole"):
+        return views.zone_name(value, lang)
+    if name == "county":
+        return views.county_label(value, lang)
+    if name == "sector":
+        return t_sector(value, lang)
+    if name == "action":
+        return views.action_label(value, lang)
+    return t(f"{name}.{value}", lang)  # precision, status
+
+
+COUNT_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def chosen_options(name: str, values, options: list[str], lang: str) -> tuple[str, ...]:
+    """The options a widget's values name, in the options' order. A multiselect hands back a label it can
+    no longer match (its count changed since the browser drew it) as text: it is matched without its count."""
+    by_label = {option_label(name, o, lang): o for o in options}
+    picked = {v if v in options else by_label.get(COUNT_SUFFIX.sub("", str(v))) for v in values or ()}
+    return tuple(o for o in options if o in picked)
+
+
+def on_field_change(name: str, key: str, options: dict[str, list[str]], sectors: dict[str, list[str]]) -> None:
+    """Widget callback: copy the one value the user changed (widget ``key``) into the view's field ``name``."""
+    value = st.session_state.get(key)
+    state = current_state()
+    if name.startswith("sector_"):
+        members = _sector_groups(sectors)[name.removeprefix("sector_")]
+        picked = set(chosen_options("sector", value, members, state.lang))
+        picked |= {s for s in state.sector if s not in members}
+        set_state(state.with_(sector=tuple(s for s in options["sector"] if s in picked)))
+    elif name in views.LIST_FIELDS:
+        set_state(state.with_(**{name: chosen_options(name, value, options[name], state.lang)}))
+    elif name == "q":
+        set_state(state.with_(q=str(value or "").strip()))
+    elif name == "color":
+        set_state(state.with_(color=value or "sector"))
+    else:  # focus, basemap
+        set_state(state.with_(**{name: value or getattr(views.DEFAULT_STATE, name)}))
 
 
 def init_session(options: dict[str, list[str]], sectors: dict[str, list[str]]) -> None:
-    """On a session's first run, or back from another page, take the view from the URL (or the last one)."""
+    """On a session's first run take the view from the URL; back from another page keep the session's."""
     ss = st.session_state
-    if WIDGET["q"] in ss:
+    if VIEW in ss:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    if not params and "view" in ss:
-        params = dict(ss["view"])
     if "lang" not in params and "lang" in ss:
         params["lang"] = ss["lang"]
     state, problems = views.state_from_query(params, options)
     ss["query_problems"] = problems
-    push_state(state, sectors)
+    set_state(state)
 
 
 def sync_url(state: views.ViewState) -> None:
-    """Mirror the view in the URL (only when it changed) and keep a copy for other pages."""
+    """Mirror the view in the URL (only when it changed)."""
     query = views.state_to_query(state)
-    st.session_state["view"] = query
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != query:
         st.query_params.from_dict(query)
 
 
 def on_lang_change() -> None:
-    """Move the localised widgets' values to the new language's keys, so they are drawn anew in it."""
-    ss = st.session_state
-    old, new = check_lang(ss.get("lang")), check_lang(ss["w_lang"])
-    for name in LOCALISED:
-        if wkey(name, old) in ss:
-            ss[wkey(name, new)] = ss[wkey(name, old)]
-            if wkey(name, old) != wkey(name, new):
-                del ss[wkey(name, old)]
-    ss["lang"] = new
+    """The language is part of the view; the localised widgets are drawn anew under its keys."""
+    set_state(current_state().with_(lang=check_lang(st.session_state["w_lang"])))
 
 
-def reset_filters(sectors: dict[str, list[str]]) -> None:
-    ss = st.session_state
-    push_state(views.DEFAULT_STATE.with_(lang=check_lang(ss.get("lang")), basemap=ss.get(WIDGET["basemap"], "none"),
-                                         color=ss.get(WIDGET["color"]) or "sector", focus=""), sectors)
+def reset_filters() -> None:
+    state = current_state()
+    set_state(views.DEFAULT_STATE.with_(lang=state.lang, basemap=state.basemap, color=state.color))
 
 
 # --------------------------------------------------------------------------------------------
 # Sidebar
 
 
-def nav_links(lang: str) -> None:
-    """The two pages under names a reader understands (the sidebar's own list would show "app")."""
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-    st.sidebar.divider()
-
-
 def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tianditu: bool) -> None:
+    """The language, basemap, focus and filters; each widget writes its change into the view."""
     sb = st.sidebar
     nav_links(lang)
+
+    def kw(name: str) -> dict:
+        return {"key": WIDGET[name], "on_change": on_field_change, "args": (name, WIDGET[name], options, sectors)}
+
     sb.segmented_control(t("app.lang", lang), ["zh", "en"], key="w_lang", on_change=on_lang_change,
                          format_func=lambda v: {"zh": "中文", "en": "English"}[v], required=True)
     basemaps = [b for b in views.BASEMAPS if b != "tianditu" or has_tianditu]
-    if st.session_state.get(WIDGET["basemap"]) not in basemaps:
+    if current_state().basemap not in basemaps:
+        set_state(current_state().with_(basemap="none"))
         st.session_state[WIDGET["basemap"]] = "none"
         sb.warning(t("basemap.tianditu_missing", lang))
-    sb.selectbox(t("side.basemap", lang), basemaps, key=WIDGET["basemap"],
-                 format_func=lambda b: t(f"basemap.{b}", lang))
-    if st.session_state[WIDGET["basemap"]] != "none":
+    sb.selectbox(t("side.basemap", lang), basemaps, **kw("basemap"), format_func=lambda b: t(f"basemap.{b}", lang))
+    if current_state().basemap != "none":
         sb.caption(t("basemap.online_note", lang))
-    sb.selectbox(t("side.focus", lang), views.focus_options(), key=WIDGET["focus"],
+    sb.selectbox(t("side.focus", lang), views.focus_options(), **kw("focus"),
                  format_func=lambda f: views.focus_label(f, lang))
 
     sb.subheader(t("side.filters", lang))
-    sb.text_input(t("side.search", lang), key=WIDGET["q"], placeholder=t("side.search_help", lang))
+    sb.text_input(t("side.search", lang), **kw("q"), placeholder=t("side.search_help", lang))
     counts = result.counts
 
-    def counted(name: str, label):
-        return lambda v: f"{label(v)} ({counts[name].get(v, 0)})"
+    def counted(name: str):
+        return lambda v: f"{option_label(name, v, lang)} ({counts[name].get(v, 0)})"
 
-    sb.multiselect(t("side.zone", lang), options["zone"], key=WIDGET["zone"], placeholder=t("side.all", lang),
-                   format_func=counted("zone", lambda z: views.zone_name(z, lang)))
-    sb.multiselect(t("side.pole", lang), options["pole"], key=WIDGET["pole"], placeholder=t("side.all", lang),
-                   format_func=counted("pole", lambda z: views.zone_name(z, lang)))
-    sb.multiselect(t("side.county", lang), options["county"], key=WIDGET["county"], placeholder=t("side.all", lang),
-                   format_func=counted("county", lambda c: views.county_label(c, lang)))
+    def choose(name: str, **extra) -> None:  # chips in one row: a box that shrinks when it loses focus moves
+        sb.multiselect(t(f"side.{name}", lang), options[name], **kw(name), placeholder=t("side.all", lang),
+                       format_func=counted(name), wrap=False, select_all=False, **extra)  # the next pill
+
+    choose("zone")
+    choose("pole")
+    choose("county")
     sb.markdown(f"**{t('side.sector', lang)}**")
-    for group, members in _sector_groups(sectors).items():
-        sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", key=f"w_sector_{group}",
-                 format_func=counted("sector", lambda s: t_sector(s, lang)))
-    sb.multiselect(t("side.action", lang), options["action"], key=WIDGET["action"], placeholder=t("side.all", lang),
-                   format_func=counted("action", lambda a: views.action_label(a, lang)))
-    sb.multiselect(t("side.precision", lang), options["precision"], key=WIDGET["precision"],
-                   placeholder=t("side.all", lang),
-                   format_func=counted("precision", lambda p: t(f"precision.{p}", lang)))
-    sb.multiselect(t("side.status", lang), options["status"], key=WIDGET["status"], placeholder=t("side.all", lang),
-                   format_func=counted("status", lambda v: t(f"status.{v}", lang)), help=t("side.status_help", lang))
-    sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), key=WIDGET["color"],
+    for group, members in _sector_groups(sectors).items():  # a pill's label must not change between runs:
+        sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", **kw(f"sector_{group}"),
+                 format_func=lambda s: option_label("sector", s, lang))  # pills drop a label they cannot match
+    choose("action")
+    choose("precision")
+    choose("status", help=t("side.status_help", lang))
+    sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), **kw("color"),
                          format_func=lambda c: t(f"color.{c}", lang))
-    sb.button(t("side.reset", lang), on_click=reset_filters, args=(sectors,), width="stretch")
+    sb.button(t("side.reset", lang), on_click=reset_filters, width="stretch")
 
 
 def share_link(state: views.ViewState) -> None:
@@ -493,7 +541,7 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
     lang = state.lang
     left, right = st.columns([3, 1], gap="small")
     with left:
-        out = show_map(state, key)
+        out = show_map(state, result, key)
         clicked = (out or {}).get("last_clicked")
         if clicked and clicked != st.session_state.get("click_raw"):
             st.session_state["click_raw"] = clicked
@@ -547,11 +595,13 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
                 precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
-        c1, c2, c3 = st.columns([1, 1, 1.4])
-        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder="112.355")
+        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.coords.read_point)
+        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder=t("which.lon_hint", lang),
+                            help=t("which.paste_help", lang))
         lat = c2.text_input(t("which.lat", lang), key="w_which_lat", placeholder="28.554")
-        crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_which_crs", format_func=CRS_LABELS.get)
-        if lon.strip() and lat.strip():
+        crs = c3.selectbox(t("which.crs", lang), BATCH_CRS, key="w_which_crs",
+                           format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+        if lon.strip():  # a whole pasted point fits in the first box
             answer_box(lon, lat, crs, lang)
     else:
         click_answer(lang)
@@ -614,8 +664,12 @@ def batch_tab(lang: str) -> None:
     counts = result.counts
     notes = [t(code, lang, **args) for code, args in table.notes]
     st.info(" ".join([*notes, batch.decision_text(result, lang)]))
-    st.success(t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
-                 outside=counts["outside"], errors=counts["error"]))
+    summary = t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
+                outside=counts["outside"], errors=counts["error"])
+    if none := batch.nothing_located_text(result, lang):
+        st.warning(f"{summary} {none}")  # the box's colour follows the result: nothing placed is no success
+    else:
+        st.success(summary)
     if counts["error"]:
         st.markdown(f"**{t('batch.errors', lang)}**")
         st.dataframe(result.problem_rows(table.frame, lang=lang), hide_index=True)
@@ -663,7 +717,10 @@ def summary_tab(state: views.ViewState) -> None:
         st.vega_lite_chart(*tables["chart"], width="stretch")
     ind = load_indicators()
     st.subheader(t("sum.table1", lang))
-    st.caption(f"{ind.section} · {ind.context}")
+    if lang == "zh":
+        st.caption(f"{ind.section} · {ind.context}")
+    else:  # the plan's own sentence, quoted in the plan's Chinese
+        st.markdown(f"> {ind.context}\n>\n> —— {ind.section}")
     st.dataframe(tables["table1"], hide_index=True)
     st.subheader(t("sum.targets", lang))
     st.dataframe(tables["targets"], hide_index=True)
@@ -751,16 +808,18 @@ def main() -> None:
         st.stop()
     options = views.filter_options(catalog, sectors)
     init_session(options, sectors)
-    state = read_state(options, sectors)
+    state = current_state()
     lang = state.lang
     _, result = filtered(view_key(state))
     key = tianditu_key()
+    push_state(state, sectors)
     sidebar(options, sectors, result, lang, bool(key))
-    state = read_state(options, sectors)  # the sidebar may have corrected the basemap
+    state = current_state()  # the sidebar may have corrected the basemap
     sync_url(state)
     share_link(state)
 
     st.html(PAGE_CSS)
+    widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.title(t("app.title", lang))
     show_demo_mark(lang)  # 演示数据 / demo data when the statuses come from a demo register
     explain_layout(lang)

@@ -39,8 +39,8 @@ class BatchResult:
     """The columns a batch check adds, and what it decided.
 
     ``added`` holds the result columns (headers and values in ``lang``), one row per table row.
-    ``status`` is "inside", "outside" or "error" per row: the counts come from it, never from a column
-    name the user's table might share.
+    ``status`` is "inside", "outside", "error" or "total" (a 合计/小计 line, counted in none) per row: the
+    counts come from it, never from a column name the user's table might share.
     """
 
     added: pd.DataFrame
@@ -207,6 +207,10 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
     far = outside & ~has_near
     if far.any():
         reason_codes[far] = reason_cats.setdefault(t("reason.outside_far", lang), len(reason_cats))
+    totals = total_rows(frame) & (status == "error")  # 合计/小计 rows: not projects, not "无法定位"
+    if totals.any():
+        status = np.where(totals, "total", status)
+        reason_codes[totals] = reason_cats.setdefault(t("reason.total_row", lang), len(reason_cats))
     out["reason"] = pd.Categorical.from_codes(reason_codes, categories=list(reason_cats))
     added = pd.DataFrame({k: v if isinstance(v, pd.Categorical) else pd.Series(v, dtype=object)
                           for k, v in out.items()})
@@ -222,9 +226,34 @@ def classify_table(table: Table | pd.DataFrame, *, lon: str | None = None, lat: 
                        name_column=find_name_column(columns))
 
 
+TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total", "subtotal", "sum")
+
+
+def total_rows(frame: pd.DataFrame, *, columns: int = 3) -> np.ndarray:
+    """Rows whose first cells say they are a 合计/小计 (total) line of the table, not a project."""
+    hit = np.zeros(len(frame), dtype=bool)
+    for col in list(frame.columns)[:columns]:
+        text = frame[col].astype(str).str.replace(r"\s", "", regex=True).str.lower()
+        hit |= text.isin(TOTAL_WORDS).to_numpy()
+    return hit
+
+
 def _split_template(text: str) -> tuple[str, str, str]:
     head, mid, tail = text.split("\x00")
     return head, mid, tail
+
+
+def nothing_located_text(result: BatchResult, lang: str = "zh") -> str:
+    """When no row could be placed: why (the columns read and the commonest reason) and what to set.
+    "" when at least one row was placed, or the table has no rows."""
+    lang = check_lang(lang)
+    if not len(result.status) or np.isin(result.status, ("inside", "outside")).any():
+        return ""
+    cols = result.columns
+    columns = "、".join(map(str, cols.columns)) if lang == "zh" else ", ".join(map(str, cols.columns))
+    reasons = pd.Series(result.added.iloc[:, -1].astype(str).to_numpy()).value_counts()
+    return t("batch.none_located", lang, rows=f"{len(result.status):,}", columns=columns,
+             reason=str(reasons.index[0]) if len(reasons) else "—")
 
 
 def decision_text(result: BatchResult, lang: str = "zh") -> str:

@@ -19,11 +19,9 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.coords import CellError, parse_angle
-from layout.crs import check_crs, check_lonlat, from_metric, is_placeholder, lonlat_problem, to_wgs84
-from layout.errors import InputError
+from layout.coords import read_point
+from layout.crs import check_crs, from_metric, is_placeholder, to_wgs84
 from layout.geodata import load_counties
-from layout.i18n import reason_text
 from layout.nearest import (
     LEVELS,
     MARGIN_DEG,
@@ -418,8 +416,11 @@ def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
+def where_record(lon_text: str, lat_text: str = "", crs: str = "wgs84") -> dict:
     """The answer for one point typed by a person (the CLI's ``where``, the app's which-zone panel).
+
+    The point is read as the batch check reads a row (:func:`layout.coords.read_point`): degrees or 度分秒,
+    a whole pasted pair in ``lon_text``, N/S/E/W deciding the order, Gauss-Krüger metres (``crs`` ``auto``).
 
     Returns
     -------
@@ -431,16 +432,8 @@ def where_record(lon_text: str, lat_text: str, crs: str = "wgs84") -> dict:
     InputError
         When LON or LAT is not a number, is impossible, or the pair looks swapped.
     """
-    values = []
-    for which, text in (("lon", lon_text), ("lat", lat_text)):
-        try:  # decimal degrees, or DMS/DDM as people write them (112°21′18″, 112度21分18秒)
-            values.append(parse_angle(text)[0])
-        except CellError as exc:  # the batch check's reason for such a cell, naming which of the two
-            args = {**exc.args_, "which": which}
-            raise InputError(reason_text(exc.code, args, "en"), code="cell", reason=exc.code, **args) from None
-    if problem := lonlat_problem(*values):
-        raise InputError(check_lonlat(*values), code="cell", reason=problem[0], **problem[1])
-    wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
+    lon, lat, _ = read_point(lon_text, lat_text, crs)
+    wlon, wlat = np.array([lon]), np.array([lat])
     row = classify_points(wlon, wlat).iloc[0]
     record = {key: _plain(row[key]) for key in WHERE_KEYS}
     record["zones"], record["poles"] = list(split_ids(row["zones"])), list(split_ids(row["poles"]))

@@ -20,9 +20,45 @@ STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk a
 CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
+class TableCrs(click.ParamType):
+    """``auto``, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN: what the batch check accepts."""
+
+    name = "crs"
+
+    def convert(self, value, param, ctx):
+        from layout.coords import check_table_crs
+
+        try:
+            return check_table_crs(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def fail(message: str, code: int = 2) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def in_language(command):
+    """A command whose library errors print as one line in its ``--lang`` (Chinese by default), exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LayoutError as exc:
+            from layout.i18n import error_text
+
+            lang = kwargs.get("lang", "zh")
+            click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+            sys.exit(2)
+
+    return run
+
+
+LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the messages (and of the output where it has words).")
 
 
 class LayoutGroup(click.Group):
@@ -43,18 +79,24 @@ def main() -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lon")
-@click.argument("lat")
-@click.option("--crs", type=CRS_CHOICE, default="wgs84", show_default=True,
-              help="Coordinate system of LON LAT: wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000.")
+@click.argument("lat", required=False, default="")
+@click.option("--crs", type=TableCrs(), default="auto", show_default=True,
+              help="Coordinate system of LON LAT: auto (degrees: WGS84; metres: CGCS2000 Gauss-Krüger, zone from "
+                   "the prefix or the place), wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN.")
+@LANG_OPTION
+@in_language
 @plan_option
-def where(lon: str, lat: str, crs: str) -> None:
+def where(lon: str, lat: str, crs: str, lang: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
+
+    LON LAT as the batch check reads them: degrees or 度分秒, N/S/E/W deciding which is which, Gauss-Krüger
+    metres in either order; or the whole pasted point as one argument ("28°33'14\"N 112°21'18\"E").
 
     Example: python -m layout where 112.355 28.554 --crs gcj02
     """
     from layout.classify import where_record
 
-    record = where_record(lon, lat, crs.lower())
+    record = where_record(lon, lat, crs)
     if draft := active_draft_name():  # an answer from a draft says so; 十四五's stays exactly as it was
         record["plan"] = f"{draft}（草案）"
     click.echo(json.dumps(record, ensure_ascii=False))
@@ -152,7 +194,7 @@ def _classify_parquet(src: Path, output: Path | None, lon_col: str | None, lat_c
 
 def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str | None, pair_col: str | None,
               sheet: str | None, header_row: int | None, crs: str, lang: str, encoding: str) -> None:
-    from layout.batch import classify_table, decision_text
+    from layout.batch import classify_table, decision_text, nothing_located_text
     from layout.i18n import t
     from layout.tables import check_fits, check_suffix, check_writable, read_table, write_result
 
@@ -176,6 +218,8 @@ def _classify(src: Path, output: Path | None, lon_col: str | None, lat_col: str 
     click.echo(decision_text(result, lang), err=True)
     click.echo(f"{src.name} ({table.encoding}) → {output}: " + t("batch.counts", lang, rows=f"{len(table.frame):,}",
                inside=counts["inside"], outside=counts["outside"], errors=counts["error"]), err=True)
+    if none := nothing_located_text(result, lang):
+        click.echo(none, err=True)
     rows = result.problem_rows(table.frame, lang=lang, limit=20)
     for values in rows.itertuples(index=False):
         name = f" {values[1]}" if result.name_column else ""
@@ -336,7 +380,7 @@ def build_geodata_cmd(out_dir: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write; with --all-counties a directory (default: out/).")
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@LANG_OPTION
 @plan_option
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
@@ -359,18 +403,19 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
     check_draft_format(fmt)
+    from layout.catalog import load_catalog
+
+    catalog = _with_register_sites(load_catalog())  # the app's export draws the register's sites too
     if not all_counties:
         parsed = parse_scope(scope)
-        path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang)
+        path = export_file(parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang,
+                           catalog=catalog)
         mark_written([path], fmt)
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
         return
-    from layout.catalog import load_catalog
-
     directory = output or Path("out")
     if directory.exists() and not directory.is_dir():
         raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
-    catalog = load_catalog()
     written = []
     with click.progressbar(DECK_COUNTIES, label=f"{fmt} × {len(DECK_COUNTIES)}", file=sys.stderr,
                            item_show_func=lambda c: c or "") as counties:
@@ -380,6 +425,14 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     mark_written(written, fmt)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
+def _with_register_sites(catalog):
+    """The catalog with the project register's sites and statuses when a register exists (as the app shows)."""
+    from layout.register import Register, default_register_path, overlay_register
+
+    path = default_register_path()
+    return overlay_register(catalog, Register(path).state()) if path.exists() else catalog
 
 
 @main.command("evaluate")

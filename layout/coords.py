@@ -193,7 +193,7 @@ def parse_angle(text: object) -> tuple[float, str]:
     if m:
         sign = _HEMI[m.group(1) or m.group(2)]
         s = (s[:m.start()] + s[m.end():]).strip()
-    if s[:1] in "+-":
+    if s[:1] and s[:1] in "+-":  # a cell of a lone "N" leaves nothing
         sign = sign * (-1.0 if s[0] == "-" else 1.0)
         s = s[1:].strip()
     tokens = _TOKEN.findall(s)
@@ -546,3 +546,83 @@ def parse_coordinates(lon_cells: pd.Series, lat_cells: pd.Series) -> tuple[NDArr
     for i, (code, args) in points.problems.items():
         errors[i] = reason_text(code, args, "en")
     return points.lon, points.lat, errors
+
+
+# -- one point typed or pasted by a person ------------------------------------------------------------
+
+_LAT_HEMI = {"n", "s", "北纬", "南纬", "北", "南"}
+
+
+def _axis(text: str) -> str | None:
+    """``lat`` or ``lon`` when a hemisphere letter or word says which (N 28°…, 112°…E, 东经…), else None."""
+    m = _HEMI_RE.search(_clean(str(text)))
+    if not m:
+        return None
+    return "lat" if (m.group(1) or m.group(2)) in _LAT_HEMI else "lon"
+
+
+def split_point(text: str) -> tuple[str, str]:
+    """The two coordinates of one pasted string (``28°33'14"N 112°21'18"E``, ``112.35,28.55``,
+    ``N 28°33′14″ E 112°21′18″``, ``3160591.10 38342067.24``), in the order written.
+
+    Raises
+    ------
+    CellError
+        ``empty``, or ``pair_bad`` when no split gives two readable coordinates.
+    """
+    raw = unicodedata.normalize("NFKC", str(text)).strip().strip("()[]{}<>").strip()
+    if not raw:
+        raise CellError("empty")
+    parts = [p for p in _PAIR_SPLIT.split(raw) if p]
+    candidates = [parts] if len(parts) == 2 else []
+    words = raw.split()
+    candidates += [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    for first, second in candidates:
+        try:
+            parse_angle(first), parse_angle(second)
+        except CellError:
+            continue
+        return first, second
+    raise CellError("pair_bad", text=shorten(raw))
+
+
+def read_point(first_text: str, second_text: str = "", crs: str = "wgs84") -> tuple[float, float, CrsDecision]:
+    """One point as a person types it, read as the batch check reads a table's row: decimal degrees, 度分秒,
+    a whole pasted pair in ``first_text`` (``second_text`` empty), hemisphere letters deciding which is the
+    latitude, Gauss-Krüger metres with or without the zone prefix in either order (``crs`` ``auto``,
+    ``cgcs2000`` or ``EPSG:NNNN``).
+
+    Returns
+    -------
+    tuple
+        WGS84 longitude and latitude, and how the numbers were read.
+
+    Raises
+    ------
+    InputError
+        ``code="cell"`` with the batch check's ``reason`` (``not_number``, ``swapped``, ``lon_range`` …).
+    """
+    from layout.i18n import reason_text
+
+    crs = check_table_crs(crs)
+    texts = [str(first_text or "").strip(), str(second_text or "").strip()]
+    try:
+        if not texts[1]:
+            texts = list(split_point(texts[0]))
+    except CellError as exc:
+        args = {**exc.args_, "which": "pair"}
+        raise InputError(reason_text(exc.code, args, "en"), code="cell", reason=exc.code, **args) from None
+    if _axis(texts[0]) == "lat" or _axis(texts[1]) == "lon":  # N/S/E/W say which is which
+        texts.reverse()
+    values = []
+    for which, text in zip(("lon", "lat"), texts, strict=True):
+        try:
+            values.append(parse_angle(text)[0])
+        except CellError as exc:
+            args = {**exc.args_, "which": which}
+            raise InputError(reason_text(exc.code, args, "en"), code="cell", reason=exc.code, **args) from None
+    points = locate_points(np.array([values[0]]), np.array([values[1]]), {}, crs=crs)
+    if 0 in points.problems:
+        code, args = points.problems[0]
+        raise InputError(reason_text(code, args, "en"), code="cell", reason=code, **args)
+    return float(points.lon[0]), float(points.lat[0]), points.decision

@@ -30,7 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action_kind.advance": ("推进实施", "Under way"),
     "action_kind.improve": ("完善提升", "Improvement"),
     "action_kind.operate": ("运营", "In operation"),
-    "app.lang": ("语言 / Language", "语言 / Language"),
+    "app.lang": ("语言", "Language"),  # the options name each language in itself (中文, English)
     "tab.map": ("地图", "Map"),
     "tab.which": ("属于哪个片区？", "Which zone?"),
     "tab.batch": ("批量核查", "Batch check"),
@@ -90,6 +90,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which.project": ("项目", "Project"),
     "which.lon": ("经度", "Longitude"),
     "which.lat": ("纬度", "Latitude"),
+    "which.lon_hint": ("112.355，或整段坐标", "112.355, or the whole point"),
+    "which.paste_help": ("可以把整段坐标粘贴在这一格（如 28°33'14\"N 112°21'18\"E），纬度格留空；"
+                         "写了 N/S/E/W（北纬/东经）时按字母判断哪个是纬度。高斯-克吕格坐标（米，带或不带带号，"
+                         "先写哪个都可以）请选“自动识别”或对应的坐标系。",
+                         "Paste a whole point here (e.g. 28°33'14\"N 112°21'18\"E) and leave latitude empty; "
+                         "N/S/E/W letters decide which is the latitude. For Gauss-Krüger metres (with or without "
+                         "the zone prefix, in either order) choose Detect or the system."),
     "which.crs": ("坐标系", "Coordinate system"),
     "which.go": ("查询", "Look up"),
     "which.no_point": ("该项目为全市性项目，没有点位。", "This is a citywide item with no point."),
@@ -110,9 +117,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "下载的文件就是您的原表，"
                     "只在右侧加了所在县区、片区、三极和说明等列。",
                     "Upload a project table (CSV or XLSX). Coordinates may be decimal degrees, degrees-minutes-seconds "
-                    "(112°21′18″, 112度21分18秒), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
+                    "(112°21′18″, `112度21分18秒`), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
                     "above the header are skipped. The download is your own table with county, zone, pole and "
                     "reason columns added on the right."),
+    "crs.option.wgs84": ("WGS84（GPS、天地图、OpenStreetMap）", "WGS84 (GPS, Tianditu, OpenStreetMap)"),
+    "crs.option.gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
+    "crs.option.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    "crs.option.cgcs2000": ("CGCS2000（EPSG:4490）", "CGCS2000 (EPSG:4490)"),
     "crs.option.auto": ("自动识别（推荐）", "Detect (recommended)"),
     "crs.option.EPSG:4546": ("CGCS2000 3°带 中央经线 111°E（EPSG:4546，无带号）", "CGCS2000 3° zone CM 111°E "
                              "(EPSG:4546, no prefix)"),
@@ -137,8 +148,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # summaries
     "sum.zone_sector": ("各片区 × 行业项目数", "Projects by zone × sector"),
     "sum.zone_sector_note": ("按计算得出的片区统计；资阳区同属一核与湖区翼，三极与片区重叠，故各行之和可大于总数。",
-                             "Counted by computed zone; 资阳区 belongs to the core and the lake wing, and poles "
-                             "overlap zones, so rows can add up to more than the total."),
+                             "Counted by computed zone; Ziyang District belongs to the core and the lake wing, and "
+                             "poles overlap zones, so rows can add up to more than the total."),
+    "widget.upload": ("上传", "Upload"),
+    "widget.upload_limit": ("每个文件不超过 {size}", "{size} per file"),
     "sum.chart": ("各片区项目数（按行业堆叠）", "Projects per zone, stacked by sector"),
     "sum.table1": ("表1 “十四五”时期服务业发展主要指标", "Table 1: main service-industry indicators, 2021–2025"),
     "sum.targets": ("第四章 各行业发展目标", "Chapter 4: sector targets"),
@@ -393,16 +406,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.scope": ("评估范围", "Scope"),
     "eval.as_of": ("截至日期", "As of"),
     "eval.stale_months": ("多少个月未报送算滞后", "Months without a report before a project lags"),
-    "eval.register_at": ("台账文件：{path}", "Register file: {path}"),
+    "eval.register_at": ("台账文件：`{path}`", "Register file: `{path}`"),
     "eval.register_failed": ("台账 {path} 无法打开：{error}", "The register {path} cannot be opened: {error}"),
-    "eval.demo_banner": ("演示数据 / demo data：本台账由 `register demo` 生成，状态为合成数据，不代表真实进展。",
-                         "演示数据 / demo data: this register was filled by `register demo`; the statuses are "
+    "eval.demo_banner": ("演示数据：本台账由 `register demo` 生成，状态为合成数据，不代表真实进展。",
+                         "Demo data: this register was filled by `register demo`; the statuses are "
                          "synthetic, not real progress."),
     "eval.none_on_date": ("截至 {date} 本范围还没有项目报送进展；请选择更晚的日期，或催报调度表。",
-                          "No project of this scope had reported by {date}; pick a later date or chase the 调度表."),
-    "eval.basis": ("所有数字基于{line}个项目的报送（截至 {date}）；开工率、建成率按已填报项目计算。",
-                   "All figures rest on the reports of {line} projects (as of {date}); shares are of the "
-                   "reported projects."),
+                          "No project of this scope had reported by {date}; pick a later date or chase the "
+                          "progress sheets."),
+    "eval.basis": ("所有数字基于已填报的 {reported}/{n} 个项目（截至 {date}）；开工率、建成率按已填报项目计算。",
+                   "All figures rest on the reports of {reported} of {n} projects (as of {date}); shares are of "
+                   "the reported projects."),
     "eval.tab.map": ("进展地图", "Status map"),
     "eval.tab.figures": ("分片区 · 县 · 行业", "By zone, county, sector"),
     "eval.tab.lagging": ("滞后项目", "Lagging projects"),
@@ -424,8 +438,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.record": ("保存", "Save"),
     "eval.record_missing": ("请填写实际值和来源。", "Give the actual value and its source."),
     "eval.recorded": ("已保存：{name}", "Saved: {name}"),
-    "eval.export_note": ("与命令行 python -m layout evaluate 生成的文件相同。",
-                         "The same files as python -m layout evaluate makes."),
+    "eval.export_note": ("与命令行 `python -m layout evaluate` 生成的文件相同。",
+                         "The same files as `python -m layout evaluate` makes."),
     "eval.export_compare": ("附两期对比（对比日期 {date}）", "Include the comparison with {date}"),
     "eval.make_xlsx": ("生成 Excel 工作簿", "Make the XLSX workbook"),
     "eval.make_pdf": ("生成 PDF 报告", "Make the PDF report"),
@@ -433,10 +447,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.making": ("正在生成…", "Making…"),
     "eval.download": ("下载 {fmt}", "Download {fmt}"),
     "nav.eval": ("实施评估", "Evaluation"),
-    "eval.empty": ("台账中还没有任何项目进展。请先导出调度表（python -m layout register export -o 调度表.xlsx，"
+    "eval.empty": ("台账中还没有任何项目进展。请先导出调度表（`python -m layout register export -o 调度表.xlsx`，"
                    "或在“项目台账”页下载），发给各县（市、区）填报，收回后导入台账。",
-                   "The register has no progress reports yet. Export the 调度表 (python -m layout register export "
-                   "-o 调度表.xlsx, or download it on the register page), send it to the counties to fill in, "
+                   "The register has no progress reports yet. Export the progress sheet "
+                   "(`python -m layout register export -o 调度表.xlsx`, or download it on the register page), "
+                   "send it to the counties to fill in, "
                    "then import the returned sheets."),
     # project register (pages/3_项目台账.py, layout.register)
     "nav.register": ("项目台账", "Project register"),
@@ -454,7 +469,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "change is kept ({path}). The plan's catalog itself never changes."),
     "reg.tab.table": ("台账", "Register"),
     "reg.tab.card": ("项目卡片与编辑", "Project card and editing"),
-    "reg.tab.sheet": ("调度表", "Progress sheet (调度表)"),
+    "reg.tab.sheet": ("调度表", "Progress sheet"),
     "reg.editing": ("编辑", "Editing"),
     "reg.readonly_nokey": ("当前为只读模式。管理员在环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml "
                            "中设置编辑密钥后即可编辑。",
@@ -499,7 +514,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.h.previous": ("原值", "Previous"),
     "reg.h.value": ("新值", "New value"),
     "reg.h.by": ("记录人", "By"),
-    "reg.h.recorded_at": ("记录时间 (UTC)", "Recorded (UTC)"),
+    "reg.h.recorded_at": ("记录时间（北京时间）", "Recorded (Beijing time)"),
+    "reg.h.undo_of": ("撤销事件 {event}", "undo of event {event}"),
     "reg.h.source": ("来源/理由", "Source / reason"),
     "reg.h.undoes": ("撤销事件", "Undoes"),
     "reg.h.retracted": ("已撤销", "Undone"),
@@ -508,7 +524,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.point": ("地图位置", "Map point"),
     "reg.history": ("修改记录", "History"),
     "reg.no_history": ("尚无登记。", "Nothing recorded yet."),
-    "reg.undo_pick": ("撤销哪条修改（事件号）", "Undo which change (event)"),
+    "reg.undo_pick": ("撤销哪条修改（信息日期 · 项目 · 字段：原值 → 新值）",
+                      "Undo which change (as of · project · field: before → after)"),
     "reg.undo": ("撤销", "Undo"),
     "reg.undone": ("已撤销事件 {event}（新事件 {new}）。", "Event {event} undone (new event {new})."),
     "reg.place_help": ("放置项目：点击地图，或输入坐标（任一坐标系）。保存前显示所在县市区和片区。",
@@ -643,6 +660,14 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "batch.pair": ("经纬度在同一列（留空自动识别）", "One column with both coordinates (blank: detect)"),
     "batch.auto": ("自动识别", "Detect"),
     "batch.detected": ("识别结果：{text}", "Detected: {text}"),
+    "batch.none_located": ("没有一行能定位：{rows} 行的坐标都取自“{columns}”，但读不出坐标（最常见的原因：{reason}）。"
+                           "请检查表头所在行（多级表头填写列名的最后一行），或选择经度列、纬度列或经纬度列、坐标系；"
+                           "命令行用 --header-row N、--lon 列名 --lat 列名 或 --pair 列名、--crs。",
+                           "No row could be placed: the coordinates of all {rows} rows were read from “{columns}” and "
+                           "none could be read (most common reason: {reason}). Check the header row (for a header on "
+                           "several rows, its last row), or choose the longitude and latitude columns, the column "
+                           "with both, or the coordinate system; on the command line --header-row N, --lon COL "
+                           "--lat COL or --pair COL, --crs."),
     "batch.counts": ("{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
                      "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed."),
     "batch.cols": ("坐标取自“{lon}”“{lat}”两列", "Coordinates from columns “{lon}” and “{lat}”"),
@@ -673,6 +698,9 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "crs.gk_prefix": ("坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
                       "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
                       "Gauss-Krüger {epsg}, {rows} rows."),
+    "note.header_rows": ("表头占第 {top}–{bottom} 行（合并单元格的多级表头，列名已合并，如“坐标·经度”）。",
+                         "The header spans rows {top}–{bottom} (a multi-level header with merged cells; the names "
+                         "are combined, e.g. “坐标·经度”)."),
     "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
                         "skipped)."),
     "note.uncached": ("有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"
@@ -714,6 +742,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
                            "3°: 25–45)"),
     "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里",
                        "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.total_row": ("合计行，不是项目（未计入）", "a total line, not a project (not counted)"),
     "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
     # errors (layout.errors codes)
     "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "

@@ -112,7 +112,8 @@ def targets_frame(*, lang: str = "zh", sectors: list[str] | None = None) -> pd.D
         order = {s: i for i, s in enumerate(sectors)}
         t = t.assign(_o=t["sector"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
     if lang == "en":
-        return pd.DataFrame({"Sector": t["sector"].to_numpy(), "Indicator": t["indicator_en"].to_numpy(),
+        sector_en = [tr(f"sector.{x}", lang, default=x) for x in t["sector"]]
+        return pd.DataFrame({"Sector": sector_en, "Indicator": t["indicator_en"].to_numpy(),
                              tr("ind.target", lang): t["value_en"].to_numpy(),
                              tr("ind.period", lang): t["period_en"].to_numpy(), "Section": t["plan_section"].to_numpy(),
                              "Source sentence (plan)": t["source"].to_numpy()})

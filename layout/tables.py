@@ -81,6 +81,7 @@ class Table:
     notes: list[tuple[str, dict]] = field(default_factory=list)
     cells: int = 0
     formulas: list[str] = field(default_factory=list)  # XLSX: cells of the data rows that hold formulas ("C5")
+    preamble: list[list[str]] = field(default_factory=list)  # XLSX: the rows above the header (titles), as text
 
     def __iter__(self):
         """``frame, encoding = read_table(path)``: the older two-value form, kept for callers that use it."""
@@ -219,6 +220,48 @@ def detect_header(rows: list[list[str]]) -> int:
     return 0
 
 
+_DATA_CELL = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$|\d+\.\d+|\d\s*[°度]")
+
+
+def _filled(row: list[str]) -> set[int]:
+    return {j for j, c in enumerate(row) if str(c).strip()}
+
+
+def _stacks_on(upper: list[str], lower: list[str]) -> bool:
+    """``lower`` continues the header ``upper``: text only (no number, no coordinate), some cell under an
+    empty one (a name merged across, 坐标 over 经度/纬度) and some cell empty under a name (merged down, 序号)."""
+    up, low = _filled(upper), _filled(lower)
+    return (len(up) >= 2 and bool(low) and not any(_DATA_CELL.search(str(c)) for c in (*upper, *lower) if c)
+            and bool(low - up) and bool(up - low))
+
+
+def header_band(rows: list[list[str]], h: int) -> tuple[int, int]:
+    """0-based first and last row of the header that row ``h`` belongs to: a header on several rows (merged
+    cells, 坐标 over 经度 and 纬度, 序号 merged down) is the rows above the first data row."""
+    top, bottom = h, h
+    while top > 0 and _stacks_on(rows[top - 1], rows[top]):
+        top -= 1
+    while bottom + 1 < len(rows) and _stacks_on(rows[bottom], rows[bottom + 1]):
+        bottom += 1
+    return top, bottom
+
+
+def header_names(band: list[list[str]]) -> list[str]:
+    """One name per column from a header on several rows: the levels joined with ``·`` (坐标·经度), a name
+    merged across carried over the columns under it, a name merged down kept alone (序号)."""
+    width = max((len(r) for r in band), default=0)
+    grid = [[str(r[j]).strip() if j < len(r) else "" for j in range(width)] for r in band]
+    for i in range(len(grid) - 1):  # carry a merged name to the right while the row below has names under it
+        for j in range(1, width):
+            if not grid[i][j] and grid[i][j - 1] and grid[i + 1][j] and grid[i + 1][j - 1]:
+                grid[i][j] = grid[i][j - 1]
+    names = []
+    for j in range(width):
+        parts = [row[j] for row in grid if row[j]]
+        names.append("·".join(dict.fromkeys(parts)))
+    return names
+
+
 def _column_names(cells: list[str]) -> list[str]:
     names, seen = [], set()
     for j, c in enumerate(cells):
@@ -287,12 +330,20 @@ def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
     if not 0 <= h < len(records):
         raise InputError(f"{name}: header row {header_row} is beyond the file's {len(records)} rows",
                          code="header_row_bad", row=header_row or 0, rows=len(records))
-    columns = _column_names(_fields(records[h]))
+    top, h = header_band([_fields(r) for r in records[:max(h, HEADER_SCAN_ROWS) + 2]], h)
+    columns = _column_names(header_names([_fields(r) for r in records[top:h + 1]]))
     _check_widths(records[h + 1:], starts[h + 1:], len(columns), name=name, quoted='"' in text)
     frame = _parse_body(records[h + 1:], columns)
     return Table(frame=frame, name=name, kind="csv", encoding=encoding, header_row=starts[h],
                  row_numbers=np.asarray(starts[h + 1:], dtype=np.int64), source=data, records=records,
-                 newline=newline, notes=[("note.header_row", {"row": starts[h]})] if h else [])
+                 newline=newline, notes=_header_notes(starts[top], starts[h]))
+
+
+def _header_notes(top: int, bottom: int) -> list[tuple[str, dict]]:
+    """What was decided about the header (1-based rows), for the caller to report."""
+    if top != bottom:
+        return [("note.header_rows", {"top": top, "bottom": bottom})]
+    return [("note.header_row", {"row": top})] if top > 1 else []
 
 
 def _check_widths(body: list[str], starts: list[int], width: int, *, name: str, quoted: bool) -> None:
@@ -700,17 +751,18 @@ def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | N
     if not 0 <= h < len(rows):
         raise InputError(f"{name}: header row {header_row} is beyond the sheet's {len(rows)} rows",
                          code="header_row_bad", row=header_row or 0, rows=len(rows))
-    if h:
-        notes.append(("note.header_row", {"row": h + 1}))
+    top, h = header_band([[_cell_text(v) for v in r] for r in rows[:max(h, HEADER_SCAN_ROWS) + 2]], h)
+    notes += _header_notes(top + 1, h + 1)
     if uncached:
         notes.append(("note.uncached", {"count": uncached}))
-    columns = _column_names([_cell_text(v) for v in rows[h]])
+    head = header_names([[_cell_text(v) for v in r] for r in rows[top:h + 1]])
+    columns = _column_names(head)
     width = len(columns)
     body = rows[h + 1:]
     wide = [i for i, r in enumerate(body) if len(r) > width]
     if wide:  # cells to the right of the header: give them a name rather than drop them
         extra = max(len(body[i]) for i in wide)
-        columns = _column_names([*[_cell_text(v) for v in rows[h]], *[""] * (extra - width)])
+        columns = _column_names([*head, *[""] * (extra - width)])
         width = extra
     data_cols: list[list[str]] = [[] for _ in range(width)]
     for r in body:
@@ -723,7 +775,8 @@ def _read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | N
     return Table(frame=frame, name=name, kind="xlsx", encoding="xlsx", header_row=h + 1,
                  row_numbers=np.arange(h + 2, h + 2 + len(body), dtype=np.int64), sheet=sheet,
                  sheets=list(sheets), source=data, notes=notes, cells=sum(len(r) for r in rows),
-                 formulas=computed)
+                 formulas=computed,
+                 preamble=[[_cell_text(v) for v in r] for r in rows[:top]])
 
 
 def _formula_refs(cells: list[tuple[int, int]], *, first: int) -> list[str]:
@@ -859,7 +912,9 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
     else:
         own = table.frame
         rows = _added_lines(added) if len(added) else []
-        out = [",".join(_csv_field(c) for c in own.columns) + header]
+        width = own.shape[1] + added.shape[1]  # a workbook's title rows first, as the officer laid them out
+        out = [",".join(_csv_field(c) for c in [*r, *[""] * (width - len(r))]) for r in table.preamble]
+        out.append(",".join(_csv_field(c) for c in own.columns) + header)
         lines = own.astype(str).apply(lambda col: col.map(_csv_field)).agg(",".join, axis=1).tolist() if len(own) \
             else []
         out += [a + b for a, b in zip(lines, rows, strict=True)]

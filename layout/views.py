@@ -352,6 +352,14 @@ def apply_filters(catalog: pd.DataFrame, state: ViewState, options: Mapping[str,
                         unplaced=catalog.loc[everything & ~located & ~citywide], counts=counts)
 
 
+def search_target(state: ViewState, result: FilterResult) -> tuple[float, float] | None:
+    """(lon, lat) of the one project a search narrowed the map to, for the map to zoom to; else None."""
+    if not state.q or len(result.points) != 1:
+        return None
+    row = result.points.iloc[0]
+    return float(row["lon"]), float(row["lat"])
+
+
 def focus_mask(catalog: pd.DataFrame, focus: str) -> np.ndarray:
     """Rows of the focus county (stated or computed) or zone/pole (computed)."""
     kind, _, key = focus.partition(":")

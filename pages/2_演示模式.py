@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -21,6 +20,8 @@ import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its
 from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.printmap import parse_scope, scope_mask  # noqa: E402
+from layout.views import county_label  # noqa: E402
+from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
 STEP_KEY = "tour_step"
@@ -62,8 +63,8 @@ PAGE_CSS = """<style>
 .tour-stage { font-size: 1.1rem; color: #666; margin: 0; }
 .tour-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: .1rem 0 .4rem; }
 .tour-sub { font-size: 1.25rem; font-weight: 600; color: #333; margin-bottom: .6rem; }
-.tour-quote { font-size: 1.45rem; line-height: 1.6; border-left: 5px solid #c0392b; padding-left: .8rem;
-  margin: .4rem 0 .2rem; }
+.tour-quote { font-size: clamp(1rem, 2.6vh, 1.45rem); line-height: 1.55; border-left: 5px solid #c0392b;
+  padding-left: .8rem; margin: .4rem 0 .2rem; }
 .tour-source { font-size: 1rem; color: #777; margin-bottom: .8rem; }
 .tour-count { font-size: 1.2rem; }
 </style>"""
@@ -106,13 +107,7 @@ def jump() -> None:
 
 lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
 all_steps = steps(lang)
-try:
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-    pass
+nav_links(lang)
 total = len(all_steps)
 index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index
@@ -148,7 +143,7 @@ with right:
     st.html(f'<p class="tour-count">{e(t("tour.projects", lang, n=len(rows), points=points))}</p>')
     if step.more:
         name = step.key.partition(":")[2]
-        with st.expander(t("tour.more", lang, name=name, n=len(step.more))):
+        with st.expander(t("tour.more", lang, name=county_label(name, lang), n=len(step.more))):
             for sentence in step.more:
                 st.markdown(f"- {sentence}")
     st.caption(t("app.title", lang))

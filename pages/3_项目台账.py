@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="📋", layout="wide")
 
@@ -24,7 +23,7 @@ from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 from layout import assets, views  # noqa: E402
 from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.i18n import check_lang, error_text, t  # noqa: E402
+from layout.i18n import check_lang, error_text, format_bytes, t  # noqa: E402
 from layout.maps import build_map, t_sector  # noqa: E402
 from layout.register import (  # noqa: E402
     STATUSES,
@@ -47,6 +46,7 @@ from layout.register_sheet import (  # noqa: E402
 from layout.safe_html import markdown_text as md  # noqa: E402
 from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
 from layout.zones import load_zone_model  # noqa: E402
+from page_chrome import nav_links, show_error, widget_texts  # noqa: E402
 
 MAP_HEIGHT = 480
 EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
@@ -117,10 +117,19 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def project_names(rows: pd.DataFrame, lang: str) -> pd.Series:
+    """Projects' names in ``lang``: the catalog's English name where it has one."""
+    name = rows["name"].astype(str)
+    if lang == "en" and "name_en" in rows:
+        english = rows["name_en"].fillna("").astype(str)
+        name = name.where(english == "", english)
+    return name
+
+
 def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("field.id", lang): rows["id"].astype(str).to_numpy(),
-        t("field.name", lang): rows["name"].astype(str).to_numpy(),
+        t("field.name", lang): project_names(rows, lang).to_numpy(),
         t("field.county", lang): views.effective_county(rows).to_numpy(),
         t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
         t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
@@ -133,22 +142,54 @@ def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
-    def show(field: str, value: object) -> str:
-        return status_label(str(value), lang) if field == "status" and value else fmt(value)
+LOCAL_TZ = "Asia/Shanghai"  # officers read times on the clock on their wall
 
+
+def local_times(stamps) -> list[str]:
+    """The register's UTC stamps (``2026-12-06T07:24:47.916296Z``) as Beijing time to the second."""
+    when = pd.to_datetime(pd.Series(list(stamps), dtype=object), utc=True, format="ISO8601")
+    return when.dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
+
+
+def shown_value(field: str, value: object, lang: str) -> str:
+    """An event's value as the page shows it: "" for none (never "nan"), a status by its name."""
+    text = fmt(value)
+    return status_label(text, lang) if field == "status" and text else text
+
+
+def event_source(source: object, undoes: object, lang: str) -> str:
+    """Where a change came from; an undo says which event it undoes in the page's language."""
+    if undoes is not None and not (isinstance(undoes, float) and pd.isna(undoes)):
+        reason = fmt(source)  # a retraction's source is the officer's reason
+        return t("reg.h.undo_of", lang, event=int(undoes)) + (f" · {reason}" if reason else "")
+    return fmt(source)
+
+
+def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
+    fields = events["field"].tolist()
     return pd.DataFrame({
         t("reg.h.event", lang): events["event_id"].to_numpy(),
         t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
-        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in events["field"]],
-        t("reg.h.previous", lang): [show(f, v) for f, v in zip(events["field"], events["previous"], strict=True)],
-        t("reg.h.value", lang): [show(f, v) for f, v in zip(events["field"], events["value"], strict=True)],
+        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
+        t("reg.h.previous", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["previous"], strict=True)],
+        t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["value"], strict=True)],
         t("reg.h.by", lang): events["by"].to_numpy(),
-        t("reg.h.recorded_at", lang): events["recorded_at"].to_numpy(),
-        t("reg.h.source", lang): events["source"].to_numpy(),
+        t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
+        t("reg.h.source", lang): [event_source(s, u, lang) for s, u in zip(events["source"], events["retracts"],
+                                                                            strict=True)],
         t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["retracts"]],
         t("reg.h.retracted", lang): [t("reg.retracted", lang) if v else "" for v in events["retracted"]],
     })
+
+
+def undo_label(event: pd.Series, lang: str) -> str:
+    """One change as the undo picker names it: date, project, field and the change."""
+    before = shown_value(event["field"], event["previous"], lang) or "∅"
+    after = shown_value(event["field"], event["value"], lang) or "∅"
+    return (f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}："
+            f"{before} → {after}" if lang == "zh" else
+            f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}: "
+            f"{before} → {after}") + f" (#{event['event_id']})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,12 +200,14 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
     c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.2, 1.4])
     counties = [c for c in views.effective_county(data).unique() if c]
     zone_ids = [z for z in dict.fromkeys(z for zs in data["zones"] for z in zs)]
-    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", placeholder=t("side.all", lang))
-    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", placeholder=t("side.all", lang),
+    every = {"placeholder": t("side.all", lang), "select_all": False}  # no English "Select all" in Chinese
+    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", **every,
+                            format_func=lambda c: views.county_label(c, lang))
+    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", **every,
                           format_func=lambda z: views.zone_name(z, lang))
-    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", placeholder=t("side.all", lang),
+    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", **every,
                             format_func=lambda s: t_sector(s, lang))
-    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status",
+    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status", select_all=False,
                             placeholder=t("side.all", lang),
                             format_func=lambda s: status_label(s, lang) if s else t("reg.unrecorded", lang))
     q = c5.text_input(t("side.search", lang), key="w_reg_q", placeholder=t("side.search_help", lang))
@@ -184,25 +227,26 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
 
 def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: str) -> None:
     ids = data["id"].astype(str).tolist()
-    labels = dict(zip(ids, (data["id"].astype(str) + " · " + data["name"].astype(str)).tolist(), strict=True))
+    labels = dict(zip(ids, (data["id"].astype(str) + " · " + project_names(data, lang)).tolist(), strict=True))
     pid = st.selectbox(t("reg.pick", lang), ids, key="w_reg_pid", format_func=labels.get)
     if pid is None:
         return
     row = data.loc[data["id"] == pid].iloc[0]
     # catalog and register text is shown as the text it is, never as Markdown (no images fetched, no links)
-    st.markdown(f"### {md(pid)} · {md(row['name'])}")
-    st.caption(md(f"{row['county']} · {views.zone_names(row['zones'], lang)} · {t_sector(str(row['sector']), lang)}"
-                  f" · {row['plan_section']}"))
-    if row.get("plan_quote"):
-        st.markdown(f"> {md(row['plan_quote'])}")
-    m = st.columns(5)
+    name = str(row.get("name_en") or "") if lang == "en" else ""
+    st.markdown(f"### {md(pid)} · {md(name or row['name'])}")
+    st.caption(md(f"{views.county_label(str(row['county']), lang)} · {views.zone_names(row['zones'], lang)} · "
+                  f"{t_sector(str(row['sector']), lang)}"))
+    if row.get("plan_quote"):  # the plan's own words and where they stand, quoted as written
+        st.markdown(f"> {md(row['plan_quote'])}\n>\n> —— {md(row['plan_section'])}")
+    m = st.columns(4)  # short figures only: a metric cuts longer text ("县级（…") at 1366 px
     m[0].metric(t("field.status", lang), status_label(row["status"], lang) or "—")
     m[1].metric(t("reg.f.progress", lang), fmt(row["progress"]) or "—")
     m[2].metric(t("reg.f.invest_planned", lang), fmt(row["invest_planned"]) or "—")
     m[3].metric(t("reg.f.invest_done", lang), fmt(row["invest_done"]) or "—")
-    m[4].metric(t("field.precision", lang), t(f"precision.{row['precision']}", lang))
-    details = {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
-                                                          "site_source") if fmt(row[k])}
+    details = {t("field.precision", lang): t(f"precision.{row['precision']}", lang)}
+    details |= {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
+                                                           "site_source") if fmt(row[k])}
     if pd.notna(row["lon"]):
         details[t("reg.point", lang)] = f"{row['lon']:.6f}, {row['lat']:.6f} (WGS84)"
     for k, v in details.items():
@@ -225,14 +269,16 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
 
 def undo_box(reg: Register, events: pd.DataFrame, editor: str, lang: str) -> None:
     c1, c2 = st.columns([2, 1])
-    event_id = c1.selectbox(t("reg.undo_pick", lang), events["event_id"].iloc[::-1].tolist(), key="w_reg_undo_id")
+    labels = {int(e["event_id"]): undo_label(e, lang) for _, e in events.iterrows()}
+    event_id = c1.selectbox(t("reg.undo_pick", lang), list(labels)[::-1], key="w_reg_undo_id",
+                            format_func=labels.get)
     if c2.button(t("reg.undo", lang), key="w_reg_undo"):
         try:
             new_id = reg.undo(int(event_id), by=editor)
             SS["reg_flash"] = t("reg.undone", lang, event=event_id, new=new_id)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=md(exc)))
+            show_error(exc, lang)
 
 
 def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> None:
@@ -257,13 +303,14 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     c1, c2, c3 = st.columns([1, 1, 1.3])
     lon = c1.text_input(t("which.lon", lang), key="w_reg_lon")
     lat = c2.text_input(t("which.lat", lang), key="w_reg_lat")
-    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs", format_func=CRS_LABELS.get)
+    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs",
+                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
     if not (lon.strip() and lat.strip()):
         return
     try:
         site = check_site(lon, lat, crs=crs, plan_county=county)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=md(exc)))
+        show_error(exc, lang)
         return
     if not site.inside:
         st.error(t("reg.site_outside", lang, lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
@@ -280,13 +327,13 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     if st.button(t("reg.site_save", lang), key="w_reg_site_save", type="primary"):
         try:
             reg.record(pid, {"site": (site.lon, site.lat), "site_source": source.strip()}, by=editor,
-                       source=reason.strip(), confirm=confirm)
+                       source=reason.strip() or source.strip(), confirm=confirm)  # 来源/理由 never blank
             SS["reg_flash"] = t("reg.saved", lang, pid=pid)
             for k in ("w_reg_lon", "w_reg_lat", "w_reg_site_source", "w_reg_site_reason", "reg_snapshot"):
                 SS.pop(k, None)
             st.rerun()
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=md(exc)))
+            show_error(exc, lang)
 
 
 def _form_value(field: str, value: object) -> str:
@@ -375,7 +422,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
         return True
     except LayoutError as exc:
         SS.pop("reg_pending", None)
-        st.error(t("error.generic", lang, error=md(exc)))
+        show_error(exc, lang)
         return False
     SS["reg_flash"] = t("reg.saved", lang, pid=pending["pid"])
     if reg.confirmed:
@@ -393,6 +440,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
 
 
 def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
+    widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.markdown(t("reg.sheet_intro", lang))
     st.download_button(t("reg.sheet_download", lang), data=lambda: export_sheet_bytes(reg),
                        file_name=f"调度表_{dt.date.today().isoformat()}.xlsx", on_click="ignore",
@@ -419,7 +467,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
             st.info(md(t("reg.sheet_read", lang, sheet=frame.attrs["sheet"], sheets="、".join(frame.attrs["sheets"]))))
         diff = diff_sheet(frame, reg, name=upload.name)
     except LayoutError as exc:
-        st.error(md(error_text(exc, lang, ui="app")))
+        show_error(exc, lang)
         return
     if diff.problems:
         st.error(t("reg.sheet_problems", lang, n=len(diff.problems)))
@@ -455,7 +503,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         try:
             ids = apply_sheet(diff, reg, by=editor)
         except LayoutError as exc:
-            st.error(t("error.generic", lang, error=md(exc)))
+            show_error(exc, lang)
             return
         st.success(t("reg.sheet_applied", lang, n=len(ids)))
 
@@ -467,13 +515,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
 def main() -> None:
     static_assets()
     lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
-    try:
-        st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-        st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-        st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-        st.sidebar.divider()
-    except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-        pass
+    nav_links(lang)
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
     path = register_location()
@@ -487,11 +529,13 @@ def main() -> None:
         reg = open_register(str(path))
         data, state = register_catalog(reg)
     except LayoutError as exc:
-        st.error(t("error.generic", lang, error=md(exc)))
+        show_error(exc, lang)
         st.stop()
     _, sectors = base_catalog()
     data = data.join(state.drop(columns=["status"]), on="id")
-    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)])
+    # keyed: the officer stays on the tab after 保存, 保存位置 or 撤销 (each reruns the page)
+    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)],
+                   key=f"w_reg_tab_{lang}", on_change="rerun")
     with tabs[0]:
         table_tab(data, sectors, lang)
     with tabs[1]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 st.set_page_config(page_title="实施评估 · 益阳市服务业", page_icon="📈", layout="wide")
 
@@ -29,7 +28,6 @@ from layout.evaluate import (  # noqa: E402
     compare,
     evaluate,
     evaluate_indicators,
-    reported_line,
     status_label,
 )
 from layout.evaluate_text import empty_text, register_info  # noqa: E402
@@ -37,6 +35,7 @@ from layout.i18n import check_lang, t  # noqa: E402
 from layout.palette import status_color  # noqa: E402
 from layout.register import Register, location_label, register_location  # noqa: E402
 from layout.safe_html import markdown_text as md  # noqa: E402
+from page_chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -169,14 +168,7 @@ def scope_text(scope: str, lang: str) -> str:
 
 
 lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
-try:
-    st.sidebar.page_link("app.py", label=t("nav.explorer", lang), icon=":material/map:")
-    st.sidebar.page_link("pages/2_演示模式.py", label=t("nav.tour", lang), icon=":material/slideshow:")
-    st.sidebar.page_link("pages/3_项目台账.py", label=t("nav.register", lang), icon=":material/table_view:")
-    st.sidebar.page_link("pages/4_实施评估.py", label=t("nav.eval", lang), icon=":material/monitoring:")
-    st.sidebar.divider()
-except StreamlitPageNotFoundError:  # the page run on its own (AppTest of this file): no app to link to
-    pass
+nav_links(lang)
 static_assets()
 
 path = str(register_location())
@@ -217,7 +209,7 @@ cols[2].metric(t("eval.col.share_completed", lang), pct(total["share_completed"]
 cols[3].metric(t("eval.col.invest_planned", lang), money(total["invest_planned"]))
 cols[4].metric(t("eval.col.invest_done", lang), money(total["invest_done"]))
 cols[5].metric(t("eval.col.lagging", lang), int(total["lagging"]))
-st.caption(t("eval.basis", lang, line=reported_line(total, lang), date=day.isoformat()))
+st.caption(t("eval.basis", lang, reported=int(total["reported"]), n=int(total["n"]), date=day.isoformat()))
 
 tabs = st.tabs([t("eval.tab.map", lang), t("eval.tab.figures", lang), t("eval.tab.lagging", lang),
                 t("eval.tab.compare", lang), t("eval.tab.indicators", lang), t("eval.tab.export", lang)])

@@ -229,6 +229,24 @@ def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, mes
     assert not at.exception and message in texts(at.error)
 
 
+@pytest.mark.parametrize("lon, lat, crs", [
+    ("28°33'14\"N 112°21'18\"E", "", "auto"),  # the whole pasted string in the first box
+    ("28°33'14\"N", "112°21'18\"E", "wgs84"),  # latitude first, and the letters say so
+    ("3160591.10", "38342067.24", "cgcs2000"),  # Gauss-Krüger zone 38, northing first
+    ("342067.24 3160591.10", "", "auto"),  # no zone prefix, pasted
+])
+def test_which_zone_reads_what_the_batch_check_reads(lon, lat, crs):
+    at = run()
+    at.segmented_control(key="w_which_mode").set_value("coords")
+    at.run()
+    at.selectbox(key="w_which_crs").set_value(crs)
+    at.text_input(key="w_which_lon").set_value(lon)
+    at.text_input(key="w_which_lat").set_value(lat)
+    at.run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert "位于 **赫山区**" in texts(at.success)
+
+
 def test_which_zone_for_a_catalog_project(catalog):
     located = catalog[catalog["lon"].notna()].iloc[0]
     at = run()
@@ -422,3 +440,29 @@ def test_projects_can_be_coloured_and_filtered_by_register_status():
     at.segmented_control(key="w_color").set_value("sector")
     at.run()
     assert not at.exception and at.query_params.get("color") in (None, [], "")
+
+
+def two_level_workbook() -> bytes:
+    """坐标 merged over 经度/纬度 under a title row, 序号/项目名称 merged down (issue 21, item 2)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["益阳市服务业重点项目调度表"])
+    ws.append(["序号", "项目名称", "坐标", None])
+    ws.append([None, None, "经度", "纬度"])
+    for cells in ("A1:D1", "C2:D2", "A2:A3", "B2:B3"):
+        ws.merge_cells(cells)
+    ws.append([1, "茶乡花海", 111.20586, 28.38017])
+    ws.append([2, "长沙对接", 112.97087, 28.19874])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_two_level_header_is_read_and_nothing_located_is_a_warning():
+    at = upload("调度表.xlsx", two_level_workbook())
+    assert "表头占第 2–3 行" in texts(at.info) and "“坐标·经度”“坐标·纬度”" in texts(at.info)
+    assert "2 行：1 行在益阳市境内，1 行在境外，0 行无法定位" in texts(at.success) and not at.warning
+    assert any(list(f.columns[:4]) == ["序号", "项目名称", "坐标·经度", "坐标·纬度"] for f in shown_frames(at))
+    placeless = "序号,项目名称,坐标\n1,茶乡花海,见附件\n2,南洲,待补\n".encode()
+    at = upload("x.csv", placeless)
+    assert not at.success and "没有一行能定位" in texts(at.warning) and "表头所在行" in texts(at.warning)

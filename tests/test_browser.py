@@ -375,3 +375,198 @@ def test_a_hostile_upload_is_refused_while_another_user_keeps_working(app):
             done.set()
             browser.close()
     assert max(peak) - before < 500, (before, max(peak))
+
+
+# -- filters: one source of truth, whatever the order of the clicks ------------------------------
+
+
+def located_projects(view: dict[str, tuple[str, ...]]) -> int:
+    """The oracle: projects drawn on the map for ``view`` (field → values), in plain pandas."""
+    from layout.catalog import load_catalog
+
+    c = load_catalog()
+    county = c["county"].fillna("").astype(str)
+    county = county.where(county != "", c["computed_county"].fillna("").astype(str))
+    keep = c["lon"].notna() & c["lat"].notna() & (c["precision"] != "citywide")
+    if view.get("zone"):
+        keep &= c["zones"].map(lambda z: bool(set(z) & set(view["zone"])))
+    if view.get("county"):
+        keep &= county.isin(view["county"])
+    if view.get("sector"):
+        keep &= c["sector"].isin(view["sector"])
+    if view.get("precision"):
+        keep &= c["precision"].isin(view["precision"])
+    if view.get("q"):
+        keep &= c["name"].astype(str).str.contains(view["q"][0], regex=False)
+    return int(keep.sum())
+
+
+def url_view(page) -> dict[str, tuple[str, ...]]:
+    """The view the address bar holds (``page.url`` can lag a same-document URL change; location cannot)."""
+    from urllib.parse import parse_qs
+
+    query = parse_qs(urlparse(page.evaluate("location.href")).query)
+    return {k: tuple(sorted(x for v in vs for x in v.split(","))) for k, vs in query.items()}
+
+
+class FilterDriver:
+    """Sets the explorer's filters through its widgets, as a person would, and checks URL and markers."""
+
+    def __init__(self, page, frame):
+        self.page, self.frame = page, frame
+        self.sidebar = page.locator('[data-testid="stSidebar"]')
+        self.view: dict[str, tuple[str, ...]] = {}
+        self.lang = "zh"
+
+    def pick(self, field: str, value: str) -> None:
+        from layout import views
+
+        label = {"zone": lambda v: views.zone_name(v, self.lang), "county": lambda v: views.county_label(v, self.lang),
+                 "precision": lambda v: {"zh": {"town": "乡镇"}, "en": {"town": "Town"}}[self.lang][v]}[field](value)
+        heading = {"zone": ("片区", "Zone"), "county": ("县（市", "County"), "precision": ("定位精度", "Location")}
+        box = self.sidebar.locator('[data-testid="stMultiSelect"]').filter(
+            has=self.page.locator('[data-testid="stWidgetLabel"]', has_text=heading[field][self.lang == "en"]))
+        box.scroll_into_view_if_needed()
+        box.locator("input").click()
+        self.page.locator('[role="option"]', has_text=re.compile("^" + re.escape(label) + r" \(")).first.click()
+        self.page.keyboard.press("Escape")
+        self.view[field] = tuple(sorted({*self.view.get(field, ()), value}))
+
+    def pill(self, sector: str) -> None:
+        from layout.maps import t_sector
+
+        label = t_sector(sector, self.lang)
+        button = self.sidebar.locator('[data-testid="stButtonGroup"] button',
+                                      has_text=re.compile("^" + re.escape(label) + "$"))
+        button.scroll_into_view_if_needed()
+        button.click()
+        chosen = set(self.view.get("sector", ()))
+        self.view["sector"] = tuple(sorted(chosen ^ {sector}))
+        if not self.view["sector"]:
+            del self.view["sector"]
+
+    def search(self, text: str) -> None:
+        box = self.sidebar.locator('[data-testid="stTextInput"] input').first
+        box.fill(text)
+        box.press("Enter")
+        self.view["q"] = (text,)
+
+    def language(self, lang: str) -> None:
+        self.sidebar.locator("button", has_text="English" if lang == "en" else "中文").first.click()
+        self.lang = lang
+
+    def reload(self) -> None:
+        self.page.reload(wait_until="domcontentloaded")
+        self.frame = self.page.frame_locator(MAP_FRAME)
+        self.frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
+
+    def check(self, step: str) -> None:
+        """The URL holds the whole view, and the map draws the oracle's projects, the count beside it agrees."""
+        expected = {**self.view, **({"lang": ("en",)} if self.lang == "en" else {})}
+        wait_for(lambda: url_view(self.page) == expected, timeout=20,
+                 what=f"after {step}: URL {expected}, not {url_view(self.page)}")
+        n = located_projects(self.view)
+        assert n > 0, f"{step}: choose filters that leave projects on the map"
+        wait_for(lambda: shown_projects(self.frame) == n, timeout=20,
+                 what=f"after {step}: {n} markers, not {shown_projects(self.frame)}")
+        assert metric(self.page, "地图上的项目" if self.lang == "zh" else "Projects on map") == n, step
+
+
+@pytest.mark.parametrize("size, order", [((1366, 768), "sidebar-first"), ((1920, 1080), "pills-first")],
+                         ids=["1366x768-sidebar-first", "1920x1080-pills-first"])
+def test_no_filter_is_ever_dropped_whatever_the_order(server, size, order):
+    """Issue 21, item 1: 片区 and 县 then two sector pills lost the zone and the second pill. Every step is
+    checked against the URL and the markers drawn; language switches and reloads keep the whole view."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server, size)
+            d = FilterDriver(page, frame)
+            if order == "sidebar-first":
+                steps = [("zone 益桃安", lambda: d.pick("zone", "mountain_wing")),
+                         ("county 安化县", lambda: d.pick("county", "安化县")),
+                         ("pill 康养服务业", lambda: d.pill("康养服务业")),
+                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                         ("English", lambda: d.language("en")),
+                         ("pill Culture, tourism", lambda: d.pill("文旅休闲业")),
+                         ("reload", d.reload),
+                         ("pill E-commerce off", lambda: d.pill("电子商务业")),
+                         ("中文", lambda: d.language("zh")),
+                         ("reload again", d.reload)]
+            else:
+                steps = [("pill 文旅休闲业", lambda: d.pill("文旅休闲业")),
+                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                         ("county 赫山区", lambda: d.pick("county", "赫山区")),
+                         ("zone 一核", lambda: d.pick("zone", "core")),
+                         ("English", lambda: d.language("en")),
+                         ("county Anhua", lambda: d.pick("county", "安化县")),
+                         ("zone mountain wing", lambda: d.pick("zone", "mountain_wing")),
+                         ("pill Health", lambda: d.pill("康养服务业")),
+                         ("reload", d.reload),
+                         ("中文", lambda: d.language("zh")),
+                         ("pill 文旅休闲业 off", lambda: d.pill("文旅休闲业"))]
+            for step, act in steps:
+                act()
+                d.check(step)
+            page.screenshot(path=str(ARTIFACTS / f"explorer-filters-{order}.png"))
+        finally:
+            browser.close()
+
+
+def test_a_search_down_to_one_project_zooms_the_map_to_it(server):
+    """Issue 21, item 7: the map follows a search that leaves one project (Leaflet's own zoom and centre)."""
+    from playwright.sync_api import sync_playwright
+
+    from layout.catalog import load_catalog
+
+    catalog = load_catalog()
+    located = catalog[catalog["lon"].notna() & (catalog["precision"] != "citywide")]
+    row = next(r for _, r in located.iterrows()
+               if catalog["name"].astype(str).str.contains(str(r["name"]), regex=False).sum() == 1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, frame = open_explorer(browser, server, (1366, 768))
+            FilterDriver(page, frame).search(str(row["name"]))
+            view = "() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);" \
+                   " return m ? [m.getZoom(), m.getCenter().lat, m.getCenter().lng] : null; }"
+            inner = page.frame_locator(MAP_FRAME).locator("body")
+            zoom, lat, lon = wait_for(lambda: (v := inner.evaluate(view)) and v[0] >= 12 and v, timeout=30,
+                                      what="the map zoomed to the project")
+            assert abs(lat - row["lat"]) < 0.01 and abs(lon - row["lon"]) < 0.01
+        finally:
+            browser.close()
+
+
+def test_every_tour_step_fits_a_laptop_screen(server):
+    """Issue 21, item 7: at 1366×768 the 资阳区 step's text ran below the window."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+            page.goto(f"{server}/{quote('演示模式')}", wait_until="domcontentloaded")
+            title = page.locator(".tour-title")
+            title.wait_for(timeout=60_000)
+            bottom = ("() => Math.max(...[...document.querySelectorAll('.tour-quote, .tour-source, .tour-count')]"
+                      ".map(e => e.getBoundingClientRect().bottom))")
+            seen = []
+            while True:
+                shown = title.inner_text()
+                wait_for(lambda: page.locator(".tour-count").count(), what="the step's text")
+                seen.append(shown)
+                assert page.evaluate(bottom) <= 768, (shown, page.evaluate(bottom))
+                button = page.locator(".st-key-tour_next button")
+                if button.is_disabled():
+                    break
+                button.click()
+                wait_for(lambda shown=shown: title.inner_text() != shown, what="the next step")
+                time.sleep(0.3)
+            assert "资阳区" in seen
+        finally:
+            browser.close()

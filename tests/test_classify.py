@@ -101,7 +101,7 @@ def test_placeholder_coordinates_are_missing_not_outside():
     result = classify_points([0.0, 0.0, 112.35, 112.35], [0.0, 28.58, 0.0, 28.58])
     assert result["inside"].tolist() == [False, False, False, True]
     assert result["nearest_county"][:3].isna().all() and result["distance_km"][:3].isna().all()
-    with pytest.raises(InputError, match="looks like a placeholder for a missing point"):
+    with pytest.raises(InputError, match=r"coordinates are \(0, 0\), usually a stand-in for missing"):
         where_record("0", "0")
 
 

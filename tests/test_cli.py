@@ -73,7 +73,7 @@ def test_where_reads_degrees_minutes_seconds_as_people_write_them():
     (["112.3", "28.5", "--crs", "mercator"], "Invalid value for '--crs'"),
 ])
 def test_where_bad_input_exits_2_with_one_line(args, message):
-    out = run("where", *args)
+    out = run("where", *args, "--lang", "en")
     assert out.returncode == 2
     assert message in out.stderr
     assert "Traceback" not in out.stderr
@@ -204,5 +204,72 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
     (["x" * 100_000, "28.5"], "…' is not a number"),
 ])
 def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
-    out = run("where", *args)
+    out = run("where", *args, "--lang", "en")
     assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
+
+
+def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_placed(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["益阳市服务业重点项目调度表"])
+    ws.append(["序号", "项目名称", "坐标", None])
+    ws.append([None, None, "经度", "纬度"])
+    for cells in ("A1:D1", "C2:D2", "A2:A3", "B2:B3"):
+        ws.merge_cells(cells)
+    ws.append([1, "茶乡花海", 111.20586, 28.38017])
+    wb.save(tmp_path / "调度表.xlsx")
+    out = run("classify", str(tmp_path / "调度表.xlsx"), "-o", str(tmp_path / "out.xlsx"))
+    assert out.returncode == 0, out.stderr
+    assert "表头占第 2–3 行" in out.stderr and "1 行：1 行在益阳市境内" in out.stderr
+    (tmp_path / "none.csv").write_text("序号,项目名称,坐标\n1,茶乡花海,见附件\n", encoding="utf-8")
+    out = run("classify", str(tmp_path / "none.csv"), "-o", str(tmp_path / "none_out.csv"))
+    assert "没有一行能定位" in out.stderr and "--header-row" in out.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--crs", "cgcs2000", "3160591.10", "38342067.24"],  # issue 21: a zone-38 Gauss-Krüger pair, northing first
+    ["--crs", "auto", "38342067.24", "3160591.10"],
+    ["342067.24", "3160591.10"],  # no zone prefix; the default crs is auto, like classify's
+    ["--crs", "EPSG:4526", "38342067.24", "3160591.10"],
+])
+def test_where_reads_gauss_kruger_as_classify_does(args):
+    from pyproj import Transformer
+
+    out = run("where", *args)
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    lon, lat = Transformer.from_crs(4526, 4326, always_xy=True).transform(38342067.24, 3160591.10)
+    assert abs(record["lon"] - lon) < 1e-6 and abs(record["lat"] - lat) < 1e-6 and record["county"] == "赫山区"
+
+
+def test_where_takes_a_whole_pasted_point_and_its_letters():
+    for args in (["28°33'14\"N 112°21'18\"E"], ["28°33'14\"N", "112°21'18\"E"]):
+        out = run("where", *args)
+        assert out.returncode == 0, out.stderr
+        assert abs(json.loads(out.stdout)["lat"] - (28 + 33 / 60 + 14 / 3600)) < 1e-6
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["abc", "28.5"], "错误：经度“abc”不是数字"),
+    (["112.3", "95"], "错误：纬度 95 不可能"),
+    (["28.38", "111.21"], "错误：经纬度疑似颠倒"),
+])
+def test_where_speaks_chinese_by_default(args, message):
+    out = run("where", *args)
+    assert out.returncode == 2 and out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_export_draws_the_register_sites_as_the_app_does(tmp_path):
+    """A site recorded in the register moves the project's point in the CLI's HTML export (issue 21)."""
+    from layout.register import Register
+
+    register = tmp_path / "register.sqlite"
+    Register(register).record("P001", {"site": (112.3862, 28.5512), "site_source": "现场核实"}, by="测试")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(register)}
+    out = subprocess.run([sys.executable, "-m", "layout", "export", "--format", "html", "-o",
+                          str(tmp_path / "city.html")], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    from layout.catalog import load_catalog
+
+    assert load_catalog().set_index("id").loc["P001", ["lon", "lat"]].isna().all()  # citywide: no point of its own
+    assert '"P001"' in (tmp_path / "city.html").read_text(encoding="utf-8")  # drawn at the register's site

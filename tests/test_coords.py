@@ -171,3 +171,62 @@ def test_bad_crs_names(text, code):
     with pytest.raises(InputError) as info:
         check_table_crs(text)
     assert info.value.code == code
+
+
+# -- one point as a person types it (the CLI's where, the which-zone tab) -------------------------
+
+
+def gk38(easting: float, northing: float) -> tuple[float, float]:
+    """Oracle: CGCS2000 3° Gauss-Krüger zone 38 (EPSG:4526, easting with the zone prefix) by pyproj alone."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4526, 4326, always_xy=True).transform(easting, northing)
+
+
+@pytest.mark.parametrize(("first", "second", "crs"), [
+    ("3160591.10", "38342067.24", "cgcs2000"),  # northing first, zone prefix: issue 21
+    ("38342067.24", "3160591.10", "auto"),  # easting first
+    ("342067.24", "3160591.10", "auto"),  # no zone prefix: the zone from where the point falls
+    ("3160591.10 38342067.24", "", "auto"),  # pasted in one box
+])
+def test_a_single_point_reads_gauss_kruger_as_the_batch_check_does(first, second, crs):
+    from layout.coords import read_point
+
+    lon, lat, _ = read_point(first, second, crs)
+    want = gk38(38342067.24, 3160591.10)
+    assert abs(lon - want[0]) < 1e-7 and abs(lat - want[1]) < 1e-7
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("28°33'14\"N 112°21'18\"E", ""),  # the whole string in one box, latitude first
+    ("N 28°33′14″ E 112°21′18″", ""),
+    ("112°21'18\"E, 28°33'14\"N", ""),
+    ("28°33'14\"N", "112°21'18\"E"),  # two boxes, latitude first: the letters decide
+    ("北纬28度33分14秒", "东经112度21分18秒"),
+])
+def test_hemisphere_letters_decide_the_order_and_a_pasted_point_is_read_whole(first, second):
+    from layout.coords import read_point
+
+    lon, lat, _ = read_point(first, second, "wgs84")
+    assert abs(lon - (112 + 21 / 60 + 18 / 3600)) < 1e-9 and abs(lat - (28 + 33 / 60 + 14 / 3600)) < 1e-9
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), [
+    ("28.38", "111.21", "swapped"),  # no letters: latitude first still looks swapped
+    ("112.3 28.5 7", "", "pair_bad"),
+    ("", "", "empty"),
+    ("112.3", "95", "lat_range"),
+])
+def test_a_single_point_that_cannot_be_read_names_the_batch_checks_reason(first, second, reason):
+    from layout.coords import read_point
+
+    with pytest.raises(InputError) as caught:
+        read_point(first, second, "auto")
+    assert caught.value.code == "cell" and caught.value.args_["reason"] == reason
+    assert "\n" not in error_text(caught.value, "zh")
+
+
+@pytest.mark.parametrize("cell", ["N", "东经", "e"])
+def test_a_cell_holding_only_a_hemisphere_is_not_a_number(cell):
+    with pytest.raises(CellError):  # was an IndexError that stopped the whole batch check
+        parse_angle(cell)

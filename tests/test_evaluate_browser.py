@@ -59,7 +59,7 @@ def test_status_map_legend_and_demo_mark(server):
             assert "未填报" in text and "在建" in text and "演示数据" in text
             assert frame.locator("path.leaflet-interactive").count() > 95  # counties, zones and 95 projects
             main = page.locator('[data-testid="stMain"]')
-            assert "演示数据 / demo data" in main.inner_text()
+            assert "演示数据：" in main.inner_text()  # the banner, in the page's one language
             assert "已填报" in main.inner_text()
             time.sleep(1.0)
             page.screenshot(path=str(ARTIFACTS / "evaluation.png"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import stat
@@ -16,7 +17,7 @@ import pytest
 from conftest import ROOT
 from hostile_files import far_cell_workbook, zip_bomb_workbook
 
-from layout.batch import classify_table, decision_text
+from layout.batch import classify_table, decision_text, nothing_located_text
 from layout.errors import InputError, OutputError, TableTooLargeError
 from layout.i18n import error_text
 from layout.tables import (
@@ -388,3 +389,89 @@ def test_chunked_reading_gives_the_same_file_as_reading_whole(tmp_path, chunk_by
     assert b"".join(parts) == expected and numbers == whole.row_numbers.tolist()
     if chunk_bytes == 64:
         assert len(parts) > 10
+
+
+# -- headers on several rows (merged cells) --------------------------------------------------------
+
+
+def two_level_workbook(path):
+    """A title row, then 坐标 merged over 经度/纬度 and 序号/项目名称 merged down two rows (issue 21)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["益阳市服务业重点项目调度表"])
+    ws.merge_cells("A1:E1")
+    ws.append(["序号", "项目名称", "坐标", None, "备注"])
+    ws.append([None, None, "经度", "纬度", None])
+    for cells in ("C2:D2", "A2:A3", "B2:B3", "E2:E3"):
+        ws.merge_cells(cells)
+    points = [ANHUA, NANXIAN, CHANGSHA, ANHUA, NANXIAN, ANHUA, NANXIAN, CHANGSHA]
+    for i, (lon, lat) in enumerate(points, start=1):
+        ws.append([i, f"项目{i}", lon, lat, ""])
+    wb.save(path)
+    return path
+
+
+TWO_LEVEL_NAMES = ["序号", "项目名称", "坐标·经度", "坐标·纬度", "备注"]
+
+
+@pytest.mark.parametrize("header_row", [None, 3, 2])
+def test_a_two_level_merged_header_combines_its_names(tmp_path, header_row):
+    table = read_table(two_level_workbook(tmp_path / "调度表.xlsx"), header_row=header_row)
+    assert table.frame.columns.tolist() == TWO_LEVEL_NAMES
+    assert table.header_row == 3 and table.row_numbers.tolist() == list(range(4, 12))
+    assert ("note.header_rows", {"top": 2, "bottom": 3}) in table.notes
+    result = classify_table(table)
+    assert (result.columns.lon, result.columns.lat) == ("坐标·经度", "坐标·纬度")
+    assert result.counts == {"inside": 6, "outside": 2, "error": 0}  # 3 × 安化县, 3 × 南县, 2 × 长沙
+    assert result.problem_rows(table.frame).empty
+    back = openpyxl.load_workbook(io.BytesIO(result_xlsx_bytes(table, result.added))).active
+    assert [c.value for c in back[3]][5] == "所在县区"  # the added columns head the header's last row
+    assert back["F4"].value == "安化县" and back.merged_cells.ranges  # merges kept
+
+
+def test_the_same_two_level_header_in_a_csv():
+    text = ("益阳市服务业重点项目调度表,,,,\n序号,项目名称,坐标,,备注\n,,经度,纬度,\n"
+            f"1,茶乡花海,{ANHUA[0]},{ANHUA[1]},\n2,南洲,{NANXIAN[0]},{NANXIAN[1]},待定\n")
+    table = read_table_bytes(text.encode("utf-8"), name="调度表.csv")
+    assert table.frame.columns.tolist() == TWO_LEVEL_NAMES and table.header_row == 3
+    assert classify_table(table).counts == {"inside": 2, "outside": 0, "error": 0}
+    added = classify_table(table).added
+    assert result_csv_bytes(table, added).decode("utf-8-sig").splitlines()[2].startswith(",,经度,纬度,,所在县区")
+
+
+def test_a_text_only_data_row_is_not_taken_for_a_second_header_row():
+    text = "名称,经度,纬度,备注\n待定项目,,,待定\n茶乡花海,111.20586,28.38017,\n"
+    table = read_table_bytes(text.encode("utf-8"), name="x.csv")
+    assert table.frame.columns.tolist() == ["名称", "经度", "纬度", "备注"] and len(table.frame) == 2
+
+
+def test_no_row_located_says_why_and_what_to_set():
+    text = "序号,项目名称,坐标\n1,茶乡花海,见附件\n2,南洲,待补\n"
+    result = classify_table(read_table_bytes(text.encode("utf-8"), name="x.csv"))
+    assert result.counts["error"] == 2
+    zh, en = nothing_located_text(result, "zh"), nothing_located_text(result, "en")
+    assert "没有一行能定位" in zh and "“坐标”" in zh and "表头所在行" in zh and "--header-row" in zh
+    assert "No row could be placed" in en and "--lon COL" in en
+    placed = classify_table(read_table_bytes(f"名称,经度,纬度\n茶乡,{ANHUA[0]},{ANHUA[1]}\n".encode(), name="y.csv"))
+    assert nothing_located_text(placed) == ""
+
+
+def test_the_csv_of_a_workbook_keeps_its_title_rows(tmp_path):
+    """Issue 21, item 7: the CSV download of an XLSX began at the header and lost the title above it."""
+    table = read_table(two_level_workbook(tmp_path / "调度表.xlsx"))
+    added = classify_table(table).added
+    lines = result_csv_bytes(table, added).decode("utf-8-sig").splitlines()
+    assert lines[0] == "益阳市服务业重点项目调度表" + "," * (5 + added.shape[1] - 1)
+    assert lines[1].startswith("序号,项目名称,坐标·经度,坐标·纬度,备注,所在县区") and len(lines) == 2 + 8
+
+
+def test_a_total_line_is_not_counted_as_a_row_that_cannot_be_placed():
+    """Issue 21, item 7: a 合计 row was counted as 无法定位."""
+    text = (f"序号,项目名称,经度,纬度,总投资\n1,茶乡花海,{ANHUA[0]},{ANHUA[1]},100\n"
+            f"2,南洲,{NANXIAN[0]},{NANXIAN[1]},50\n合 计,,,,150\n3,待定,,,5\n")
+    table = read_table_bytes(text.encode("utf-8"), name="x.csv")
+    result = classify_table(table)
+    assert result.counts == {"inside": 2, "outside": 0, "error": 1}  # 待定 still cannot be placed
+    assert result.status.tolist() == ["inside", "inside", "total", "error"]
+    assert result.added.iloc[2, -1] == "合计行，不是项目（未计入）"
+    assert result.problem_rows(table.frame)["行号（表格中）"].tolist() == [5]

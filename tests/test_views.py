@@ -336,3 +336,20 @@ def test_central_city_rows_have_a_county_filter_option_of_their_own(options):
     result = apply_filters(catalog, ViewState(county=("中心城区",)), options)
     assert set(result.points["id"]) | set(result.unplaced["id"]) == set(central["id"])
     assert result.counts["county"]["中心城区"] == len(central)
+
+
+def test_a_search_down_to_one_project_is_where_the_map_zooms():
+    """Issue 21, item 7: the map zooms to the one project a search found; no target otherwise."""
+    from layout.catalog import SECTORS, load_catalog
+    from layout.views import apply_filters, build_search_index, filter_options, search_target
+
+    catalog = load_catalog()
+    options = filter_options(catalog, dict(SECTORS))
+    located = catalog[catalog["lon"].notna() & (catalog["precision"] != "citywide")]
+    names = located["name"].astype(str)
+    unique = next(n for n in names if (catalog["name"].astype(str).str.contains(n, regex=False)).sum() == 1)
+    row = located.loc[names == unique].iloc[0]
+    index = build_search_index(catalog)
+    state = ViewState(q=unique)
+    assert search_target(state, apply_filters(catalog, state, options, index=index)) == (row["lon"], row["lat"])
+    assert search_target(ViewState(), apply_filters(catalog, ViewState(), options, index=index)) is None

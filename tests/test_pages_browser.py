@@ -1,0 +1,172 @@
+"""Every page in a real browser (Debian's chromium, Playwright): the 项目台账 keeps the officer's tab after a
+save, and no page shows the other language (issue 21, items 5 and 6)."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+from app_server import ARTIFACTS, CHROMIUM, running_app
+from app_server import CHROMIUM_ARGS as ARGS
+
+KEY = "browser-test-editor-key"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    register = tmp_path_factory.mktemp("register") / "register.sqlite"
+    try:
+        with running_app(
+            {"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY}, log=ARTIFACTS / "streamlit-pages.log"
+        ) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+def selected_tab(page) -> str:
+    return page.locator('[role="tab"][aria-selected="true"]').first.inner_text().strip()
+
+
+def unlock(page) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    key_box = sidebar.locator('input[type="password"]')
+    key_box.wait_for(timeout=60_000)
+    key_box.fill(KEY)
+    key_box.press("Enter")
+    name_box = sidebar.get_by_label("您的姓名（记入每条修改）")
+    name_box.wait_for(timeout=30_000)
+    name_box.fill("测试员")
+    name_box.press("Enter")
+    sidebar.get_by_text("编辑人：测试员").wait_for(timeout=30_000)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+def test_the_register_stays_on_the_officers_tab_after_saving_and_undoing(server, size):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+            page.goto(f"{server}/{quote('项目台账')}", wait_until="domcontentloaded")
+            unlock(page)
+            page.get_by_role("tab", name="项目卡片与编辑").click()
+            progress = page.get_by_label("进度(%)")
+            progress.wait_for(timeout=30_000)
+            progress.fill(str(size[0] % 97))
+            page.get_by_role("button", name="保存", exact=True).click()
+            page.locator('[data-testid="stAlert"]', has_text="已保存").wait_for(timeout=30_000)
+            assert selected_tab(page) == "项目卡片与编辑"
+            page.get_by_role("button", name="撤销", exact=True).click()
+            page.locator('[data-testid="stAlert"]', has_text="已撤销事件").wait_for(timeout=30_000)
+            assert selected_tab(page) == "项目卡片与编辑"
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / f"register-tab-failed-{size[0]}.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+#: Text a reader sees: text nodes drawn on screen, not Material icon names (drawn as glyphs), not code
+#: (commands, links, file names), not off-screen (the skip link); plus the uploader's replaced texts.
+VISIBLE_TEXT = """(skipQuotes) => {
+    const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const skip = '[data-testid="stIconMaterial"], code, pre, script, style, noscript'
+        + (skipQuotes ? ', blockquote, .tour-quote, .tour-source' : '');
+    while (walker.nextNode()) {
+        const node = walker.currentNode, el = node.parentElement;
+        if (!el || !node.textContent.trim() || el.closest(skip)) continue;
+        if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width < 2 || r.height < 2 || r.right <= 0 || r.bottom <= 0) continue;
+        out.push(node.textContent);
+    }
+    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] *')) {
+        const content = getComputedStyle(el, '::after').content;
+        if (content && content !== 'none' && content !== 'normal') out.push(content);
+    }
+    return out.join('\\n'); }"""
+#: Names that stay as they are in Chinese text: formats, products, systems, keys, the language switch, pinyin
+#: examples of the search box.
+LATIN_OK = {
+    "english",
+    "csv",
+    "xlsx",
+    "pdf",
+    "png",
+    "pptx",
+    "ppt",
+    "html",
+    "excel",
+    "wgs84",
+    "gcj",
+    "cgcs2000",
+    "cgcs",
+    "epsg",
+    "openstreetmap",
+    "osm",
+    "gps",
+    "leaflet",
+    "pagedown",
+    "pageup",
+    "chaxiang",
+    "cxhh",
+    "km",
+    "mb",
+    "utf",
+    "bom",
+    "gbk",
+}
+FILE_NAME = re.compile(r"\b[\w.-]+\.(sqlite|xlsx|csv|pdf|pptx|png|html)\b")
+CJK = re.compile(r"[\u3400-\u9fff]+")
+LATIN = re.compile(r"[A-Za-z]{2,}\d*")
+PAGES = {"explorer": "", "tour": "演示模式", "register": "项目台账", "evaluation": "实施评估"}
+
+
+def stray_text(page, lang: str) -> set[str]:
+    """Words of the other language on the page, after visiting each of its tabs."""
+    found: set[str] = set()
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for i in range(max(tabs.count(), 1)):
+        if tabs.count():
+            tabs.nth(i).click()
+            time.sleep(1.5)
+        text = page.evaluate(VISIBLE_TEXT, lang == "en")
+        found |= (
+            {w for w in LATIN.findall(FILE_NAME.sub("", text)) if w.lower() not in LATIN_OK}
+            if lang == "zh"
+            else {w for w in CJK.findall(text) if w != "中文"}
+        )
+    return found
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_page_shows_the_other_language(server, lang, size):
+    """Every page, every tab, in both languages: no English in Chinese mode, no Chinese in English mode
+    (English mode keeps the plan's own sentences, shown as quotations, in the plan's Chinese)."""
+    from playwright.sync_api import sync_playwright
+
+    strays: dict[str, set[str]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+            for name, path in PAGES.items():
+                page.goto(
+                    f"{server}/{quote(path)}" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded"
+                )
+                page.locator('[data-testid="stMain"] h1, .tour-title').first.wait_for(timeout=60_000)
+                time.sleep(2)
+                if found := stray_text(page, lang):
+                    strays[name] = found
+        finally:
+            browser.close()
+    assert not strays, {k: sorted(v) for k, v in strays.items()}
