@@ -23,6 +23,7 @@ run: $(STAMP)
 # Tests run with an empty matplotlib cache, as on a new machine: nothing may depend on what a cache holds.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

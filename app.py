@@ -1,7 +1,7 @@
 """益阳市“十四五”服务业发展规划 explorer: the 一核两翼三极 layout and its key projects (Streamlit).
 
 Widgets, cached wrappers around ``layout`` calls, and display code only; the logic lives in
-``layout.views`` (filters, URL state, search, summaries) and ``layout.maps`` (the folium map).
+``layout.render.views`` (filters, URL state, search, summaries) and ``layout.render.webmap`` (the folium map).
 Run with ``make run`` (or ``streamlit run app.py``); everything it loads is served by the app itself.
 """
 
@@ -17,15 +17,14 @@ st.set_page_config(page_title="益阳市服务业空间布局 · 一核两翼三
 
 import pandas as pd  # noqa: E402
 
-import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
-from demo_mark import show_demo_mark  # noqa: E402
-from layout import assets, batch, tables, views  # noqa: E402
-from layout.classify import where_record  # noqa: E402
-from layout.crs import CRS_LABELS, CRS_NAMES, from_wgs84  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
+from layout.geo.classify import where_record  # noqa: E402
+from layout.geo.crs import CRS_LABELS, CRS_NAMES, from_wgs84  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
-from layout.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
-from layout.maps import (  # noqa: E402
+from layout.plan.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
+from layout.render import assets, views  # noqa: E402
+from layout.render.palette import SECTOR_COLORS, sector_colors  # noqa: E402
+from layout.render.webmap import (  # noqa: E402
     GCJ_BASEMAPS,
     OfflineMap,
     ProjectLayer,
@@ -33,10 +32,13 @@ from layout.maps import (  # noqa: E402
     build_project_group,
     t_sector,
 )
-from layout.palette import SECTOR_COLORS, sector_colors  # noqa: E402
 from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
-from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
-from page_chrome import nav_links, widget_texts  # noqa: E402
+from layout.tables import batch  # noqa: E402
+from layout.tables import spreadsheets as tables
+from layout.tables.spreadsheets import MAX_UPLOAD_BYTES  # noqa: E402
+from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
+from ui.chrome import nav_links, widget_texts  # noqa: E402
+from ui.demo_mark import show_demo_mark  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
 #: One screen: a compact header, the map filling the window's height (at least MAP_MIN_PX), the legend
@@ -52,7 +54,7 @@ PAGE_CSS = """<style>
 iframe[title="streamlit_folium.st_folium"] { height: max(MIN_PX, calc(100vh - 12.5rem)) !important; }
 </style>""".replace("MIN_PX", f"{MAP_MIN_PX}px")
 CHART_FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'  # the map's, in both languages
-GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.SECTORS
+GROUP_KEYS = ("3", "4", "5")  # the 3+4+5 sector groups, in the order of layout.catalog.projects.SECTORS
 
 
 # --------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def static_assets() -> int:
 @st.cache_resource(show_spinner=False)
 def catalog_bundle():
     """The catalog, its sector groups and its search index (read-only; shared by every session)."""
-    from layout.catalog import SECTORS, load_catalog
+    from layout.catalog.projects import SECTORS, load_catalog
 
     path = env_text(CATALOG_ENV)  # another catalog (bench/browser.py's synthetic 10,000)
     catalog = with_register(load_catalog(path) if path else load_catalog())
@@ -77,7 +79,7 @@ def catalog_bundle():
 
 def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
     """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
-    from layout.register import Register, overlay_register, register_location
+    from layout.register.events import Register, overlay_register, register_location
 
     location = register_location()  # a SQLite file, or a postgresql:// URL shared by several app servers
     if not isinstance(location, str) and not location.exists():
@@ -97,7 +99,7 @@ def _register_seen() -> dict:
 def refresh_on_register_change() -> None:
     """Drop the cached catalog, views and maps when the register changed (an officer saved, here or on
     another app server sharing the database)."""
-    from layout.register import open_store, register_location
+    from layout.register.events import open_store, register_location
 
     path = register_location()
     if isinstance(path, str):  # a server register: its event count changes with every record or undo
@@ -106,8 +108,13 @@ def refresh_on_register_change() -> None:
         except LayoutError:
             stamp = (path, None)
     else:
-        stamp = (str(path), *((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
-                               for p in (path, path.with_name(path.name + "-wal"))))
+        stamp = (
+            str(path),
+            *(
+                (p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                for p in (path, path.with_name(path.name + "-wal"))
+            ),
+        )
     seen = _register_seen()
     if seen.get("stamp", stamp) != stamp:
         catalog_bundle.clear()
@@ -152,16 +159,30 @@ def base_map_args(lang: str, basemap: str, focus: str, key: str, color_by: str =
     """
     import streamlit_folium as sf
 
-    m = build_map(None, lang=lang, basemap=basemap, focus=focus, tianditu_key=key or None, height=MAP_HEIGHT,
-                  legend_sectors=list(SECTOR_COLORS), color_by=color_by)
+    m = build_map(
+        None,
+        lang=lang,
+        basemap=basemap,
+        focus=focus,
+        tianditu_key=key or None,
+        height=MAP_HEIGHT,
+        legend_sectors=list(SECTOR_COLORS),
+        color_by=color_by,
+    )
     m.get_root().render()
     m.render()
     html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
     js = [url for _, url in (*OfflineMap.default_js, *ProjectLayer.default_js)]
     css = [url for _, url in (*OfflineMap.default_css, *ProjectLayer.default_css)]
-    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(m),
-            "key": sf.generate_js_hash(script, "map", False), "js_links": list(dict.fromkeys(js)),
-            "css_links": list(dict.fromkeys(css))}
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(m),
+        "key": sf.generate_js_hash(script, "map", False),
+        "js_links": list(dict.fromkeys(js)),
+        "css_links": list(dict.fromkeys(css)),
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -196,9 +217,19 @@ def show_map(state: views.ViewState, result: views.FilterResult, key: str) -> di
             lon, lat = float(x[0]), float(y[0])
         center, zoom = [lat, lon], SEARCH_ZOOM  # as st_folium passes it: Leaflet's [lat, lng]
     return sf._component_func(
-        **args, height=MAP_HEIGHT, width=None, returned_objects=["last_clicked"], default={"last_clicked": None},
-        zoom=zoom, center=center, feature_group=project_layer_js(view_key(state)), return_on_hover=False,
-        layer_control=None, pixelated=False, wrap_longitude=False)
+        **args,
+        height=MAP_HEIGHT,
+        width=None,
+        returned_objects=["last_clicked"],
+        default={"last_clicked": None},
+        zoom=zoom,
+        center=center,
+        feature_group=project_layer_js(view_key(state)),
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        wrap_longitude=False,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
@@ -208,16 +239,41 @@ def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | 
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def classified_upload(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str,
-                      lat: str, pair: str, lang: str) -> batch.BatchResult:
+def classified_upload(
+    data: bytes,
+    name: str,
+    sheet: str | None,
+    header_row: int | None,
+    crs: str,
+    lon: str,
+    lat: str,
+    pair: str,
+    lang: str,
+) -> batch.BatchResult:
     """The batch check of an uploaded table (cached by content and options)."""
-    return batch.classify_table(uploaded_table(data, name, sheet, header_row), lon=lon or None, lat=lat or None,
-                                pair=pair or None, crs=crs, lang=lang)
+    return batch.classify_table(
+        uploaded_table(data, name, sheet, header_row),
+        lon=lon or None,
+        lat=lat or None,
+        pair=pair or None,
+        crs=crs,
+        lang=lang,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def result_file(data: bytes, name: str, sheet: str | None, header_row: int | None, crs: str, lon: str, lat: str,
-                pair: str, lang: str, fmt: str) -> bytes:
+def result_file(
+    data: bytes,
+    name: str,
+    sheet: str | None,
+    header_row: int | None,
+    crs: str,
+    lon: str,
+    lat: str,
+    pair: str,
+    lang: str,
+    fmt: str,
+) -> bytes:
     """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
     table = uploaded_table(data, name, sheet, header_row)
     added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
@@ -239,8 +295,17 @@ VIEW = "view_state"
 
 #: Widgets whose shown values are translated. Their keys carry the language ("w_zone", "w_zone_en"): a
 #: widget is drawn anew under another key when the language changes.
-LOCALISED = ("zone", "pole", "county", "action", "precision", "status", "focus", "basemap",
-             *(f"sector_{g}" for g in GROUP_KEYS))
+LOCALISED = (
+    "zone",
+    "pole",
+    "county",
+    "action",
+    "precision",
+    "status",
+    "focus",
+    "basemap",
+    *(f"sector_{g}" for g in GROUP_KEYS),
+)
 
 
 def wkey(name: str, lang: str | None = None) -> str:
@@ -278,12 +343,18 @@ def push_state(state: views.ViewState, sectors: dict[str, list[str]]) -> None:
     Only where it differs: a key written in a run that a click interrupts would win over that click."""
     ss = st.session_state
     set_state(state)
-    wanted: dict[str, object] = {WIDGET[name]: list(getattr(state, name))
-                                 for name in views.LIST_FIELDS if name != "sector"}
+    wanted: dict[str, object] = {
+        WIDGET[name]: list(getattr(state, name)) for name in views.LIST_FIELDS if name != "sector"
+    }
     for group, members in _sector_groups(sectors).items():
         wanted[WIDGET[f"sector_{group}"]] = [s for s in state.sector if s in members]
-    wanted |= {WIDGET["q"]: state.q, WIDGET["focus"]: state.focus, WIDGET["basemap"]: state.basemap,
-               WIDGET["color"]: state.color, "w_lang": state.lang}
+    wanted |= {
+        WIDGET["q"]: state.q,
+        WIDGET["focus"]: state.focus,
+        WIDGET["basemap"]: state.basemap,
+        WIDGET["color"]: state.color,
+        "w_lang": state.lang,
+    }
     for key, value in wanted.items():
         if key not in ss or ss[key] != value:
             ss[key] = value
@@ -375,8 +446,14 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
     def kw(name: str) -> dict:
         return {"key": WIDGET[name], "on_change": on_field_change, "args": (name, WIDGET[name], options, sectors)}
 
-    sb.segmented_control(t("app.lang", lang), ["zh", "en"], key="w_lang", on_change=on_lang_change,
-                         format_func=lambda v: {"zh": "中文", "en": "English"}[v], required=True)
+    sb.segmented_control(
+        t("app.lang", lang),
+        ["zh", "en"],
+        key="w_lang",
+        on_change=on_lang_change,
+        format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+        required=True,
+    )
     basemaps = [b for b in views.BASEMAPS if b != "tianditu" or has_tianditu]
     if current_state().basemap not in basemaps:
         set_state(current_state().with_(basemap="none"))
@@ -385,8 +462,9 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
     sb.selectbox(t("side.basemap", lang), basemaps, **kw("basemap"), format_func=lambda b: t(f"basemap.{b}", lang))
     if current_state().basemap != "none":
         sb.caption(t("basemap.online_note", lang))
-    sb.selectbox(t("side.focus", lang), views.focus_options(), **kw("focus"),
-                 format_func=lambda f: views.focus_label(f, lang))
+    sb.selectbox(
+        t("side.focus", lang), views.focus_options(), **kw("focus"), format_func=lambda f: views.focus_label(f, lang)
+    )
 
     sb.subheader(t("side.filters", lang))
     sb.text_input(t("side.search", lang), **kw("q"), placeholder=t("side.search_help", lang))
@@ -396,21 +474,35 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
         return lambda v: f"{option_label(name, v, lang)} ({counts[name].get(v, 0)})"
 
     def choose(name: str, **extra) -> None:  # chips in one row: a box that shrinks when it loses focus moves
-        sb.multiselect(t(f"side.{name}", lang), options[name], **kw(name), placeholder=t("side.all", lang),
-                       format_func=counted(name), wrap=False, select_all=False, **extra)  # the next pill
+        sb.multiselect(
+            t(f"side.{name}", lang),
+            options[name],
+            **kw(name),
+            placeholder=t("side.all", lang),
+            format_func=counted(name),
+            wrap=False,
+            select_all=False,
+            **extra,
+        )  # the next pill
 
     choose("zone")
     choose("pole")
     choose("county")
     sb.markdown(f"**{t('side.sector', lang)}**")
     for group, members in _sector_groups(sectors).items():  # a pill's label must not change between runs:
-        sb.pills(t(f"group.{group}", lang), members, selection_mode="multi", **kw(f"sector_{group}"),
-                 format_func=lambda s: option_label("sector", s, lang))  # pills drop a label they cannot match
+        sb.pills(
+            t(f"group.{group}", lang),
+            members,
+            selection_mode="multi",
+            **kw(f"sector_{group}"),
+            format_func=lambda s: option_label("sector", s, lang),
+        )  # pills drop a label they cannot match
     choose("action")
     choose("precision")
     choose("status", help=t("side.status_help", lang))
-    sb.segmented_control(t("side.color", lang), list(views.COLOR_BY), **kw("color"),
-                         format_func=lambda c: t(f"color.{c}", lang))
+    sb.segmented_control(
+        t("side.color", lang), list(views.COLOR_BY), **kw("color"), format_func=lambda c: t(f"color.{c}", lang)
+    )
     sb.button(t("side.reset", lang), on_click=reset_filters, width="stretch")
 
 
@@ -432,18 +524,20 @@ def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     if lang == "en" and "name_en" in df:  # the English name where the catalog has one
         english = df["name_en"].fillna("").astype(str)
         name = english.where(english != "", name)
-    return pd.DataFrame({
-        t("field.id", lang): df["id"].astype(str).to_numpy(),
-        t("field.name", lang): name.to_numpy(),
-        t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
-        t("field.action", lang): [views.action_label(a, lang) for a in df["action"].fillna("").astype(str)],
-        t("field.county", lang): views.effective_county(df).to_numpy(),
-        t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
-        t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],
-        t("field.precision", lang): [t(f"precision.{p}", lang) for p in df["precision"]],
-        t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
-        t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("field.id", lang): df["id"].astype(str).to_numpy(),
+            t("field.name", lang): name.to_numpy(),
+            t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
+            t("field.action", lang): [views.action_label(a, lang) for a in df["action"].fillna("").astype(str)],
+            t("field.county", lang): views.effective_county(df).to_numpy(),
+            t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
+            t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],
+            t("field.precision", lang): [t(f"precision.{p}", lang) for p in df["precision"]],
+            t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
+            t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),
+        }
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -476,8 +570,14 @@ def show_answer(record: dict, lang: str, box=None) -> None:
     if record.get("inside"):
         box.success(t("which.inside", lang, county=county_name(record.get("county"))))
     else:
-        box.warning(t("which.outside", lang, county=county_name(record.get("nearest_county")),
-                      distance=format_distance(record.get("distance_km"), lang)))
+        box.warning(
+            t(
+                "which.outside",
+                lang,
+                county=county_name(record.get("nearest_county")),
+                distance=format_distance(record.get("distance_km"), lang),
+            )
+        )
     box.caption(t("which.wgs84", lang, lon=f"{record['lon']:.6f}", lat=f"{record['lat']:.6f}"))
     if not record.get("inside"):
         return
@@ -514,10 +614,15 @@ def explain_layout(lang: str) -> None:
             with column:
                 st.markdown(f"**{t(f'explain.{kind}', lang)}**")
                 for item in text[kind]:
-                    st.markdown(f"<span style='color:{item['color']}'>■</span> **{item['name']}** "
-                                f"· {item['counties']}", unsafe_allow_html=True)
-                    st.caption(f"{item['definition']}（{item['section']}）" if lang == "zh"
-                               else f"{item['definition']} ({item['section']})")
+                    st.markdown(
+                        f"<span style='color:{item['color']}'>■</span> **{item['name']}** · {item['counties']}",
+                        unsafe_allow_html=True,
+                    )
+                    st.caption(
+                        f"{item['definition']}（{item['section']}）"
+                        if lang == "zh"
+                        else f"{item['definition']} ({item['section']})"
+                    )
         st.caption(t("app.caption", lang))
 
 
@@ -556,8 +661,10 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
         if state.focus:
             placed = pd.concat([result.points, result.unplaced])
             focused = placed.loc[views.focus_mask(placed, state.focus)]
-            st.markdown(f"**{t('panel.focus', lang, name=views.focus_label(state.focus, lang))}** "
-                        f"({format_count(len(focused), lang)})")
+            st.markdown(
+                f"**{t('panel.focus', lang, name=views.focus_label(state.focus, lang))}** "
+                f"({format_count(len(focused), lang)})"
+            )
             st.dataframe(view_table(view_key(state), "focus", (0, 1, 2, 3)), hide_index=True, height=240)
         st.markdown(f"**{t('panel.citywide', lang)}** ({format_count(len(result.citywide), lang)})")
         if len(result.citywide):
@@ -576,17 +683,27 @@ def map_tab(state: views.ViewState, result: views.FilterResult, key: str, total:
 def which_tab(catalog: pd.DataFrame, lang: str) -> None:
     modes = ["project", "coords", "click"]
     st.session_state.setdefault("w_which_mode", "project")
-    mode = st.segmented_control(t("which.mode", lang), modes, key="w_which_mode", required=True,
-                                format_func=lambda m: t(f"which.mode.{m}", lang))
+    mode = st.segmented_control(
+        t("which.mode", lang),
+        modes,
+        key="w_which_mode",
+        required=True,
+        format_func=lambda m: t(f"which.mode.{m}", lang),
+    )
     if mode == "project":
         query = st.text_input(t("which.search", lang), key="w_which_q", placeholder=t("side.search_help", lang))
         index = catalog_bundle()[2]
         found = catalog.loc[views.search_mask(index, query)] if query.strip() else catalog
         ids = found["id"].astype(str).tolist()
         labels = dict(zip(ids, (found["id"].astype(str) + " · " + found["name"].astype(str)).tolist(), strict=True))
-        pick = st.selectbox(t("which.project", lang), ids, key="w_which_project", format_func=labels.get,
-                            index=None,
-                            placeholder=t("which.pick", lang, count=format_count(len(ids), lang)))
+        pick = st.selectbox(
+            t("which.project", lang),
+            ids,
+            key="w_which_project",
+            format_func=labels.get,
+            index=None,
+            placeholder=t("which.pick", lang, count=format_count(len(ids), lang)),
+        )
         if pick is not None:
             row = catalog.loc[catalog["id"].astype(str) == pick].iloc[0]
             if pd.isna(row["lon"]) or pd.isna(row["lat"]):
@@ -595,12 +712,20 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
                 precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
-        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.coords.read_point)
-        lon = c1.text_input(t("which.lon", lang), key="w_which_lon", placeholder=t("which.lon_hint", lang),
-                            help=t("which.paste_help", lang))
+        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.geo.notation.read_point)
+        lon = c1.text_input(
+            t("which.lon", lang),
+            key="w_which_lon",
+            placeholder=t("which.lon_hint", lang),
+            help=t("which.paste_help", lang),
+        )
         lat = c2.text_input(t("which.lat", lang), key="w_which_lat", placeholder="28.554")
-        crs = c3.selectbox(t("which.crs", lang), BATCH_CRS, key="w_which_crs",
-                           format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+        crs = c3.selectbox(
+            t("which.crs", lang),
+            BATCH_CRS,
+            key="w_which_crs",
+            format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)),
+        )
         if lon.strip():  # a whole pasted point fits in the first box
             answer_box(lon, lat, crs, lang)
     else:
@@ -625,10 +750,17 @@ def batch_tab(lang: str) -> None:
     """Upload a table, get it back with zone columns and a reason per row (the CLI's classify, same words)."""
     st.markdown(t("batch.intro", lang))
     limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
-    upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload",
-                              max_upload_size=limit_mb)
-    st.caption(t("batch.limits", lang, size=format_bytes(MAX_UPLOAD_BYTES), columns=f"{tables.MAX_COLUMNS:,}",
-                 rows=format_count(tables.MAX_ROWS, lang), cells=format_count(tables.MAX_CELLS, lang)))
+    upload = st.file_uploader(t("batch.upload", lang) + " (.csv / .xlsx)", key="w_upload", max_upload_size=limit_mb)
+    st.caption(
+        t(
+            "batch.limits",
+            lang,
+            size=format_bytes(MAX_UPLOAD_BYTES),
+            columns=f"{tables.MAX_COLUMNS:,}",
+            rows=format_count(tables.MAX_ROWS, lang),
+            cells=format_count(tables.MAX_CELLS, lang),
+        )
+    )
     if upload is None:
         return
     data = upload.getvalue()
@@ -646,12 +778,25 @@ def batch_tab(lang: str) -> None:
     auto = t("batch.auto", lang)
     c0, h0, c1, c2, c3, c4 = st.columns([1, 0.8, 1.4, 1, 1, 1])
     if len(table.sheets) > 1:
-        c0.selectbox(t("batch.sheet", lang), table.sheets, key="w_batch_sheet",
-                     index=table.sheets.index(table.sheet) if table.sheet in table.sheets else 0)
-    h0.number_input(t("batch.header_row", lang), min_value=0, step=1, key="w_batch_header",
-                    help=t("batch.header_row_help", lang, row=table.header_row))
-    crs = c1.selectbox(t("batch.crs", lang), BATCH_CRS, key="w_batch_crs",
-                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+        c0.selectbox(
+            t("batch.sheet", lang),
+            table.sheets,
+            key="w_batch_sheet",
+            index=table.sheets.index(table.sheet) if table.sheet in table.sheets else 0,
+        )
+    h0.number_input(
+        t("batch.header_row", lang),
+        min_value=0,
+        step=1,
+        key="w_batch_header",
+        help=t("batch.header_row_help", lang, row=table.header_row),
+    )
+    crs = c1.selectbox(
+        t("batch.crs", lang),
+        BATCH_CRS,
+        key="w_batch_crs",
+        format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)),
+    )
     lon = c2.selectbox(t("batch.lon", lang), columns, key="w_batch_lon", format_func=lambda c: c or auto)
     lat = c3.selectbox(t("batch.lat", lang), columns, key="w_batch_lat", format_func=lambda c: c or auto)
     pair = c4.selectbox(t("batch.pair", lang), columns, key="w_batch_pair", format_func=lambda c: c or auto)
@@ -664,8 +809,14 @@ def batch_tab(lang: str) -> None:
     counts = result.counts
     notes = [t(code, lang, **args) for code, args in table.notes]
     st.info(" ".join([*notes, batch.decision_text(result, lang)]))
-    summary = t("batch.counts", lang, rows=format_count(len(table.frame), lang), inside=counts["inside"],
-                outside=counts["outside"], errors=counts["error"])
+    summary = t(
+        "batch.counts",
+        lang,
+        rows=format_count(len(table.frame), lang),
+        inside=counts["inside"],
+        outside=counts["outside"],
+        errors=counts["error"],
+    )
     if none := batch.nothing_located_text(result, lang):
         st.warning(f"{summary} {none}")  # the box's colour follows the result: nothing placed is no success
     else:
@@ -678,11 +829,20 @@ def batch_tab(lang: str) -> None:
     stem = upload.name.rsplit(".", 1)[0] + ("_片区" if lang == "zh" else "_zones")
     d1, d2 = st.columns(2)
     try:
-        d1.download_button(t("batch.download_csv", lang), result_file(data, *options, "csv"), file_name=f"{stem}.csv",
-                           mime="text/csv", key="w_dl_csv")
-        d2.download_button(t("batch.download_xlsx", lang), result_file(data, *options, "xlsx"),
-                           file_name=f"{stem}.xlsx", key="w_dl_xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        d1.download_button(
+            t("batch.download_csv", lang),
+            result_file(data, *options, "csv"),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key="w_dl_csv",
+        )
+        d2.download_button(
+            t("batch.download_xlsx", lang),
+            result_file(data, *options, "xlsx"),
+            file_name=f"{stem}.xlsx",
+            key="w_dl_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     except LayoutError as exc:
         st.error(error_text(exc, lang, ui="app"))
 
@@ -700,10 +860,13 @@ def summary_tables(query: tuple[tuple[str, str], ...]) -> dict:
     table = views.zone_sector_counts(rows, order, lang=lang)
     long = views.zone_sector_long(table, lang=lang)
     arrow = pa.Table.from_pandas
-    return {"counts": arrow(table.rename(columns={s: t_sector(s, lang) for s in order}).reset_index()),
-            "rows": len(table), "chart": sector_chart(long, table.index.name, order, lang) if len(long) else None,
-            "table1": arrow(table1_frame(lang=lang), preserve_index=False),
-            "targets": arrow(targets_frame(lang=lang, sectors=order), preserve_index=False)}
+    return {
+        "counts": arrow(table.rename(columns={s: t_sector(s, lang) for s in order}).reset_index()),
+        "rows": len(table),
+        "chart": sector_chart(long, table.index.name, order, lang) if len(long) else None,
+        "table1": arrow(table1_frame(lang=lang), preserve_index=False),
+        "targets": arrow(targets_frame(lang=lang, sectors=order), preserve_index=False),
+    }
 
 
 def summary_tab(state: views.ViewState) -> None:
@@ -727,7 +890,7 @@ def summary_tab(state: views.ViewState) -> None:
 
 
 def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: str) -> tuple[pd.DataFrame, dict]:
-    """Projects per zone, stacked by sector in the map's colours (layout.palette), labels in full.
+    """Projects per zone, stacked by sector in the map's colours (layout.render.palette), labels in full.
 
     A plain Vega-Lite spec (no Altair object to build and validate on every rerun)."""
     sector_field, total_field = t("field.sector", lang), t("sum.total", lang)
@@ -741,10 +904,19 @@ def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: st
         "encoding": {
             "y": {"field": zone_field, "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 0}},
             "x": {"field": total_field, "type": "quantitative", "title": total_field},
-            "color": {"field": sector_field, "type": "nominal", "sort": names,
-                      "scale": {"domain": names, "range": sector_colors(present)},
-                      "legend": {"orient": "bottom", "columns": 4 if lang == "en" else 6, "labelLimit": 0,
-                                 "title": None, "symbolType": "square"}},
+            "color": {
+                "field": sector_field,
+                "type": "nominal",
+                "sort": names,
+                "scale": {"domain": names, "range": sector_colors(present)},
+                "legend": {
+                    "orient": "bottom",
+                    "columns": 4 if lang == "en" else 6,
+                    "labelLimit": 0,
+                    "title": None,
+                    "symbolType": "square",
+                },
+            },
             "order": {"field": "rank", "type": "quantitative"},
             "tooltip": [{"field": zone_field}, {"field": sector_field}, {"field": total_field}],
         },
@@ -756,13 +928,13 @@ def sector_chart(long: pd.DataFrame, zone_field: str, order: list[str], lang: st
 def export_available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("layout.export") is not None
+    return importlib.util.find_spec("layout.render.export") is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def export_file_bytes(query: tuple[tuple[str, str], ...], scope: str, fmt: str, lang: str) -> bytes:
     """One export of a view (cached: the same view and format are made once)."""
-    from layout.export import export_bytes
+    from layout.render.export import export_bytes
 
     _, result = filtered(query)
     rows = pd.concat([result.points, result.unplaced, result.citywide])
@@ -773,7 +945,7 @@ def export_tab(state: views.ViewState) -> None:
     """Download buttons for the current view (filters, focus, language), made when clicked."""
     from functools import partial
 
-    from layout.export import DECK_COUNTIES, MEDIA_TYPES, default_filename
+    from layout.render.export import DECK_COUNTIES, MEDIA_TYPES, default_filename
 
     lang = state.lang
     scope = state.focus or "city"
@@ -786,9 +958,15 @@ def export_tab(state: views.ViewState) -> None:
         formats.append("pptx")
     columns = st.columns(4)
     for column, fmt in zip(columns, formats, strict=False):
-        column.download_button(t(f"export.{fmt}", lang), data=partial(export_file_bytes, query, scope, fmt, lang),
-                               file_name=default_filename(scope, fmt, lang=lang), mime=MEDIA_TYPES[fmt],
-                               key=f"w_export_{fmt}", on_click="ignore", width="stretch")
+        column.download_button(
+            t(f"export.{fmt}", lang),
+            data=partial(export_file_bytes, query, scope, fmt, lang),
+            file_name=default_filename(scope, fmt, lang=lang),
+            mime=MEDIA_TYPES[fmt],
+            key=f"w_export_{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
     if "pptx" not in formats:
         st.caption(t("export.pptx_hint", lang))
 

@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.catalog import SECTORS, load_catalog
-from layout.classify import classify_points, split_ids
-from layout.geodata import load_counties
-from layout.maps import build_map, map_html_size
-from layout.views import DEFAULT_STATE, ViewState, apply_filters, build_search_index, filter_options
+from layout.catalog.projects import SECTORS, load_catalog
+from layout.geo.boundaries import load_counties
+from layout.geo.classify import classify_points, split_ids
+from layout.render.views import DEFAULT_STATE, ViewState, apply_filters, build_search_index, filter_options
+from layout.render.webmap import build_map, map_html_size
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 QUOTE = "以天意木国、茶乡花海等为引爆点，结合云梦方舟、周立波故居等场所建设旅游体验基地。"
@@ -50,16 +50,30 @@ def synthetic_catalog(n: int, *, seed: int = 2021) -> gpd.GeoDataFrame:
     lon = np.where(precision == "citywide", np.nan, lon)
     lat = np.where(precision == "citywide", np.nan, lat)
     where = classify_points(lon, lat, nearest=False)
-    df = pd.DataFrame({
-        "id": [f"S{i:05d}" for i in range(n)], "name": [f"合成项目{i}号茶乡花海" for i in range(n)], "name_en": "",
-        "sector": rng.choice(sectors, n), "category": "", "action": rng.choice(["新建", "续建", "升级改造", "推进"], n),
-        "county": where["county"].astype(object).fillna("全市").to_numpy(), "town": "",
-        "plan_section": "第四章 一（二）", "plan_quote": QUOTE,
-        "plan_zone": "", "lon": lon, "lat": lat, "precision": precision, "geocode_source": "synthetic", "notes": "",
-        "computed_county": where["county"].astype(object).to_numpy(), "zone": where["zone"].astype(object).to_numpy(),
-        "zones": where["zones"].astype(object).map(split_ids).to_numpy(),
-        "poles": where["poles"].astype(object).map(split_ids).to_numpy(),
-    })
+    df = pd.DataFrame(
+        {
+            "id": [f"S{i:05d}" for i in range(n)],
+            "name": [f"合成项目{i}号茶乡花海" for i in range(n)],
+            "name_en": "",
+            "sector": rng.choice(sectors, n),
+            "category": "",
+            "action": rng.choice(["新建", "续建", "升级改造", "推进"], n),
+            "county": where["county"].astype(object).fillna("全市").to_numpy(),
+            "town": "",
+            "plan_section": "第四章 一（二）",
+            "plan_quote": QUOTE,
+            "plan_zone": "",
+            "lon": lon,
+            "lat": lat,
+            "precision": precision,
+            "geocode_source": "synthetic",
+            "notes": "",
+            "computed_county": where["county"].astype(object).to_numpy(),
+            "zone": where["zone"].astype(object).to_numpy(),
+            "zones": where["zones"].astype(object).map(split_ids).to_numpy(),
+            "poles": where["poles"].astype(object).map(split_ids).to_numpy(),
+        }
+    )
     geometry = [shapely.Point(x, y) if np.isfinite(x) else None for x, y in zip(lon, lat, strict=True)]
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
 
@@ -89,8 +103,9 @@ def pipeline(catalog, index, states: list[ViewState], repeat: int) -> dict[str, 
     filt, _ = time_it(lambda: [apply_filters(catalog, s, options, index=index) for s in states], repeat)
     out["filter"] = filt / len(states)
     results = [apply_filters(catalog, s, options, index=index) for s in states]
-    build, maps = time_it(lambda: [build_map(r.points, focus=s.focus) for r, s in zip(results, states, strict=True)],
-                          repeat)
+    build, maps = time_it(
+        lambda: [build_map(r.points, focus=s.focus) for r, s in zip(results, states, strict=True)], repeat
+    )
     out["build_map"] = build / len(states)
     dup, copies = time_it(lambda: [copy.deepcopy(m) for m in maps], repeat)
     out["deepcopy"] = dup / len(states)
@@ -160,9 +175,9 @@ def main() -> None:
     if args.synthetic:
         synthetic = synthetic_catalog(args.synthetic)
         if not args.no_apptest:
-            import layout.catalog
+            import layout.catalog.projects
 
-            layout.catalog.load_catalog = lambda *a, **k: synthetic  # the app reads it through this function
+            layout.catalog.projects.load_catalog = lambda *a, **k: synthetic  # the app reads it through this function
         report("synthetic catalog", synthetic, max(1, args.repeat // 2), apptest=not args.no_apptest)
 
 

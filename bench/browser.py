@@ -35,10 +35,12 @@ SIZES = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 
 def shown_projects(frame) -> int:
     """Project markers drawn, counting each cluster as the number it shows."""
-    return int(frame.locator("body").evaluate("""() => {
+    return int(
+        frame.locator("body").evaluate("""() => {
         let n = document.querySelectorAll('path.project-marker').length;
         document.querySelectorAll('.marker-cluster span').forEach(s => { n += parseInt(s.textContent) || 0; });
-        return n; }"""))
+        return n; }""")
+    )
 
 
 def poll(predicate, timeout: float = 60.0, step: float = 0.02):
@@ -111,9 +113,12 @@ def measure(url: str, repeat: int, label: str) -> dict[str, float]:
                 langs.append(switch_language(page))
         finally:
             browser.close()
-    out = {"first map (warm)": statistics.median(first), "filter → map": statistics.median(filters),
-           "filter → map, p90": sorted(filters)[int(0.9 * (len(filters) - 1))],
-           "language → map": statistics.median(langs)}
+    out = {
+        "first map (warm)": statistics.median(first),
+        "filter → map": statistics.median(filters),
+        "filter → map, p90": sorted(filters)[int(0.9 * (len(filters) - 1))],
+        "language → map": statistics.median(langs),
+    }
     print(f"\n== {label} ==")
     for key, value in out.items():
         print(f"{key:<22} {value:6.2f} s")
@@ -149,8 +154,24 @@ def write_synthetic(n: int, folder: Path) -> Path:
     from app import synthetic_catalog
 
     df = synthetic_catalog(n)
-    columns = ["id", "name", "name_en", "sector", "category", "action", "county", "town", "plan_section",
-               "plan_quote", "plan_zone", "lon", "lat", "precision", "geocode_source", "notes"]
+    columns = [
+        "id",
+        "name",
+        "name_en",
+        "sector",
+        "category",
+        "action",
+        "county",
+        "town",
+        "plan_section",
+        "plan_quote",
+        "plan_zone",
+        "lon",
+        "lat",
+        "precision",
+        "geocode_source",
+        "notes",
+    ]
     path = folder / "synthetic_catalog.csv"
     df[columns].to_csv(path, index=False)
     return path

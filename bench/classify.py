@@ -25,10 +25,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layout.classify import classify_points, get_classifier
-from layout.crs import to_metric
-from layout.geodata import load_counties
-from layout.nearest import GEOD, _planar, nearest_far
+from layout.geo.boundaries import load_counties
+from layout.geo.classify import classify_points, get_classifier
+from layout.geo.crs import to_metric
+from layout.geo.nearest import GEOD, _planar, nearest_far
 
 
 def _timed(repeat: int, call) -> tuple[float, float, object]:
@@ -65,8 +65,10 @@ def main() -> None:
     if args.regions_only:
         regions(args)
         return
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, shapely {shapely.__version__}; load average (1/5/15 min) {_load()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, shapely {shapely.__version__}; load average (1/5/15 min) {_load()}"
+    )
 
     t0 = time.perf_counter()
     clf = get_classifier()
@@ -85,17 +87,25 @@ def main() -> None:
     outside = ~full["inside"].to_numpy()
     leaves = np.diff(grid.offsets)
     per_point = leaves[grid.leaf(lon[outside], lat[outside])].mean()
-    print(f"setup: county grid {clf.grid.labels.shape[1]}x{clf.grid.labels.shape[0]} {setup:.2f} s; nearest grid "
-          f"({len(leaves):,} cells, {len(grid.segs):,} candidate entries, ±{grid.nx * 0.002:.1f}° wide) "
-          f"{setup_nearest:.1f} s, once per process")
-    print(f"classify_points, {args.points:,} points ({outside.mean():.0%} outside 益阳), default call with nearest "
-          f"county + geodesic distance: median {median * 1e3:.0f} ms, best {best * 1e3:.0f} ms over {args.repeat} runs "
-          f"-> {args.points / median / 1e6:.2f} M points/s (best {args.points / best / 1e6:.2f}); "
-          f"{per_point:.2f} candidate segments per outside point")
-    print(f"  CPU time of one default call (both threads together): {cpu * 1e3:.0f} ms "
-          f"-> {args.points / cpu / 1e6:.2f} M points per CPU-second")
-    print(f"  county/zone/poles only (nearest=False): median {median_lookup * 1e3:.0f} ms "
-          f"-> {args.points / median_lookup / 1e6:.2f} M points/s; load now {_load()}")
+    print(
+        f"setup: county grid {clf.grid.labels.shape[1]}x{clf.grid.labels.shape[0]} {setup:.2f} s; nearest grid "
+        f"({len(leaves):,} cells, {len(grid.segs):,} candidate entries, ±{grid.nx * 0.002:.1f}° wide) "
+        f"{setup_nearest:.1f} s, once per process"
+    )
+    print(
+        f"classify_points, {args.points:,} points ({outside.mean():.0%} outside 益阳), default call with nearest "
+        f"county + geodesic distance: median {median * 1e3:.0f} ms, best {best * 1e3:.0f} ms over {args.repeat} runs "
+        f"-> {args.points / median / 1e6:.2f} M points/s (best {args.points / best / 1e6:.2f}); "
+        f"{per_point:.2f} candidate segments per outside point"
+    )
+    print(
+        f"  CPU time of one default call (both threads together): {cpu * 1e3:.0f} ms "
+        f"-> {args.points / cpu / 1e6:.2f} M points per CPU-second"
+    )
+    print(
+        f"  county/zone/poles only (nearest=False): median {median_lookup * 1e3:.0f} ms "
+        f"-> {args.points / median_lookup / 1e6:.2f} M points/s; load now {_load()}"
+    )
     frame_bytes = full.memory_usage(deep=True).sum() / args.points
     print(f"  result frame: {frame_bytes:.1f} bytes a row (categoricals)")
 
@@ -115,30 +125,40 @@ def main() -> None:
     planar = joined["d"].to_numpy()
     diff = metres - planar
     far = planar >= 100.0  # below, the relative figure shows the lattice's few centimetres, not the scale
-    print(f"agreement with geopandas.sjoin_nearest (EPSG:4546) on {len(idx):,} outside points "
-          f"({sjoin_time:.1f} s there, {len(idx) / sjoin_time:,.0f} points/s): nearest_county identical on "
-          f"{same:,}/{len(idx):,}{f' ({ties} ties)' if ties else ''}")
-    print(f"  distance ours (geodesic) - sjoin (planar EPSG:4546): max abs {np.abs(diff).max():.2f} m, "
-          f"relative {np.min(diff[far] / planar[far]):+.4%} .. {np.max(diff[far] / planar[far]):+.4%} for distances "
-          f">= 100 m (EPSG:4546's scale error; ours is shorter)")
+    print(
+        f"agreement with geopandas.sjoin_nearest (EPSG:4546) on {len(idx):,} outside points "
+        f"({sjoin_time:.1f} s there, {len(idx) / sjoin_time:,.0f} points/s): nearest_county identical on "
+        f"{same:,}/{len(idx):,}{f' ({ties} ties)' if ties else ''}"
+    )
+    print(
+        f"  distance ours (geodesic) - sjoin (planar EPSG:4546): max abs {np.abs(diff).max():.2f} m, "
+        f"relative {np.min(diff[far] / planar[far]):+.4%} .. {np.max(diff[far] / planar[far]):+.4%} for distances "
+        f">= 100 m (EPSG:4546's scale error; ours is shorter)"
+    )
     own_planar, _, _ = _planar(segments, seg, x, y)  # our chosen segment, measured as sjoin measures
     swapped = own_planar - planar > 0.01
     same_county = ours["nearest_county"].astype(object).to_numpy() == joined["name"].to_numpy()
-    print(f"  planar distance to our chosen segment vs sjoin's: max abs {np.abs(own_planar - planar).max():.2f} m; "
-          f"{int(swapped.sum())} points where the geodesically nearest segment is not the planar nearest "
-          f"(same county in {int((swapped & same_county).sum())})")
+    print(
+        f"  planar distance to our chosen segment vs sjoin's: max abs {np.abs(own_planar - planar).max():.2f} m; "
+        f"{int(swapped.sum())} points where the geodesically nearest segment is not the planar nearest "
+        f"(same county in {int((swapped & same_county).sum())})"
+    )
     exact = GEOD.inv(lon[idx], lat[idx], qlon, qlat)[2]
     gap = np.abs(exact - metres)
-    print(f"  ours vs pyproj.Geod exact (to the same nearest point): max abs {gap.max() * 100:.2f} cm, "
-          f"max relative {np.max(gap[far] / exact[far]):.1e} for distances >= 100 m")
+    print(
+        f"  ours vs pyproj.Geod exact (to the same nearest point): max abs {gap.max() * 100:.2f} cm, "
+        f"max relative {np.max(gap[far] / exact[far]):.1e} for distances >= 100 m"
+    )
 
     # Far points: the exact path.
     far_lon, far_lat = rng.uniform(-180, 180, 200), rng.uniform(-80, 80, 200)
     t = time.perf_counter()
     classify_points(far_lon, far_lat)
     far_time = time.perf_counter() - t
-    print(f"200 points anywhere on Earth (the country grid within 70–140°E, 14–56°N; the exact search beyond): "
-          f"{200 / far_time:,.0f} points/s")
+    print(
+        f"200 points anywhere on Earth (the country grid within 70–140°E, 14–56°N; the exact search beyond): "
+        f"{200 / far_time:,.0f} points/s"
+    )
 
     # A naive loop on a sample, for scale.
     n = min(args.sample, args.points)
@@ -152,16 +172,22 @@ def main() -> None:
         answers.append(next((name for name, poly in polygons if poly.covers(point)), None))
     loop_rate = n / (time.perf_counter() - t)
     same = sum(a == b for a, b in zip(answers, fast_names, strict=True))
-    print(f"naive covers() loop (plain polygons, county only) on {n:,} points: {loop_rate:,.0f} points/s; "
-          f"answers identical on {same:,}/{n:,}")
+    print(
+        f"naive covers() loop (plain polygons, county only) on {n:,} points: {loop_rate:,.0f} points/s; "
+        f"answers identical on {same:,}/{n:,}"
+    )
     exact_same = np.array_equal(clf.county_index(lon, lat), clf.exact_index(lon, lat))
-    print(f"grid path identical to the exact vectorised test on all {args.points:,} points: {exact_same}; "
-          f"load at the end {_load()}")
+    print(
+        f"grid path identical to the exact vectorised test on all {args.points:,} points: {exact_same}; "
+        f"load at the end {_load()}"
+    )
     regions(args)
 
 
-REGIONS = {"湖南 (108.5–114.5°E, 24.5–30.5°N)": (108.5, 24.5, 114.5, 30.5),
-           "China's bounding box (73.5–135°E, 18–53.6°N)": (73.5, 18.0, 135.0, 53.6)}
+REGIONS = {
+    "湖南 (108.5–114.5°E, 24.5–30.5°N)": (108.5, 24.5, 114.5, 30.5),
+    "China's bounding box (73.5–135°E, 18–53.6°N)": (73.5, 18.0, 135.0, 53.6),
+}
 
 
 def peak_bytes(call) -> tuple[float, object]:
@@ -181,8 +207,10 @@ def regions(args) -> None:
     segments, _ = clf.nearest_index
     for level in clf.levels:
         _ = level.built
-    print(f"province and country grids ready in {time.perf_counter() - t0:.1f} s (built or loaded from the cache); "
-          f"load {_load()}")
+    print(
+        f"province and country grids ready in {time.perf_counter() - t0:.1f} s (built or loaded from the cache); "
+        f"load {_load()}"
+    )
     counties = load_counties().to_crs("EPSG:4546")[["name", "geometry"]]
     seg_tree = segments.tree
     n = args.region_points
@@ -193,9 +221,11 @@ def regions(args) -> None:
         median, best, full = _timed(args.repeat, lambda: classify_points(lon, lat))  # noqa: B023
         cpu = _cpu(lambda: classify_points(lon, lat))  # noqa: B023
         peak, _ = peak_bytes(lambda: classify_points(lon, lat))  # noqa: B023
-        print(f"{label}: {n:,} points ({(~full['inside']).mean():.0%} outside), default call median "
-              f"{median:.2f} s -> {n / median / 1e6:.2f} M points/s (best {n / best / 1e6:.2f}); CPU {cpu:.2f} s -> "
-              f"{n / cpu / 1e6:.2f} M per CPU-second; peak {peak / n:.0f} bytes a point; load {_load()}")
+        print(
+            f"{label}: {n:,} points ({(~full['inside']).mean():.0%} outside), default call median "
+            f"{median:.2f} s -> {n / median / 1e6:.2f} M points/s (best {n / best / 1e6:.2f}); CPU {cpu:.2f} s -> "
+            f"{n / cpu / 1e6:.2f} M per CPU-second; peak {peak / n:.0f} bytes a point; load {_load()}"
+        )
         k = min(args.peer, n)
         x, y = to_metric(lon[:k], lat[:k])
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:4546")
@@ -207,10 +237,12 @@ def regions(args) -> None:
         seg_tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
         tree_time = time.perf_counter() - t
         ours_rate = n / median
-        print(f"  peers on the first {k:,} of the same points: sjoin_nearest {k / sjoin_time:,.0f} points/s "
-              f"(ours {ours_rate / (k / sjoin_time):.0f}× faster), STRtree.query_nearest over "
-              f"{len(segments.ax):,} segments {k / tree_time:,.0f} points/s (ours {ours_rate / (k / tree_time):.1f}× "
-              f"faster; it gives the planar nearest segment only, no county or geodesic distance)")
+        print(
+            f"  peers on the first {k:,} of the same points: sjoin_nearest {k / sjoin_time:,.0f} points/s "
+            f"(ours {ours_rate / (k / sjoin_time):.0f}× faster), STRtree.query_nearest over "
+            f"{len(segments.ax):,} segments {k / tree_time:,.0f} points/s (ours {ours_rate / (k / tree_time):.1f}× "
+            f"faster; it gives the planar nearest segment only, no county or geodesic distance)"
+        )
         ours = full.iloc[:k]
         out = ~ours["inside"].to_numpy()
         a = ours["nearest_county"].astype(object).to_numpy()[out]
@@ -223,14 +255,17 @@ def regions(args) -> None:
         gap = (own_planar[differ] - joined["d"].to_numpy()[out][differ]) / np.maximum(own_planar[differ], 1.0)
         u = (x[out][differ] - 500_000.0) / 6_371_000.0
         scale_err = u * u / 2 + 0.002  # EPSG:4546's scale error at that easting, plus the counties' width
-        print(f"  nearest county identical to sjoin_nearest on {len(a) - len(differ):,}/{len(a):,} outside points; "
-              f"{len(differ)} differ, of which {int((gap <= scale_err).sum())} are near-ties within EPSG:4546's "
-              f"scale error (planar gap ≤ x²/2R² + 0.2% of the distance)")
+        print(
+            f"  nearest county identical to sjoin_nearest on {len(a) - len(differ):,}/{len(a):,} outside points; "
+            f"{len(differ)} differ, of which {int((gap <= scale_err).sum())} are near-ties within EPSG:4546's "
+            f"scale error (planar gap ≤ x²/2R² + 0.2% of the distance)"
+        )
         check = differ[:100]  # the exact geodesic search settles who is right, on up to 100 of them
         exact_seg, _, _, _ = nearest_far(segments, lon[:k][out][check], lat[:k][out][check])
         right = int((clf.names[segments.owner[exact_seg]] == a[check]).sum())
-        print(f"  of {len(check)} differing answers checked with the exact geodesic search, ours is its answer "
-              f"on {right}")
+        print(
+            f"  of {len(check)} differing answers checked with the exact geodesic search, ours is its answer on {right}"
+        )
         exact = GEOD.inv(lon[:k][out], lat[:k][out], qlon, qlat)[2]
         print(f"  distance vs pyproj.Geod to the reported nearest point: max abs {np.abs(exact - metres).max():.3f} m")
 

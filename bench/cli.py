@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from layout.batch import classify_table
-from layout.classify import classify_points
-from layout.coords import locate_points, parse_column
-from layout.tables import atomic_write, read_table, result_csv_bytes
+from layout.geo.classify import classify_points
+from layout.geo.notation import locate_points, parse_column
+from layout.tables.batch import classify_table
+from layout.tables.spreadsheets import atomic_write, read_table, result_csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,9 +36,12 @@ def make_csv(path: Path, rows: int) -> None:
         fh.write("项目名称,经度,纬度,编号\n")
         step = 100_000
         for s in range(0, rows, step):
-            fh.write("".join(f"项目{i},{x:.6f},{y:.6f},{i:07d}\n"
-                             for i, x, y in zip(range(s, min(s + step, rows)), lon[s:s + step], lat[s:s + step],
-                                                strict=True)))
+            fh.write(
+                "".join(
+                    f"项目{i},{x:.6f},{y:.6f},{i:07d}\n"
+                    for i, x, y in zip(range(s, min(s + step, rows)), lon[s : s + step], lat[s : s + step], strict=True)
+                )
+            )
 
 
 def main() -> None:
@@ -50,8 +53,10 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     src, out = folder / "points.csv", folder / "points_zones.csv"
     make_csv(src, args.rows)
-    print(f"{platform.platform()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-          f"{args.rows:,} rows, {src.stat().st_size / 1e6:.0f} MB in")
+    print(
+        f"{platform.platform()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"{args.rows:,} rows, {src.stat().st_size / 1e6:.0f} MB in"
+    )
 
     # the classifier builds its lookup tables on first use: timed apart, so the phases below are warm
     rng = np.random.default_rng(7)
@@ -75,31 +80,38 @@ def main() -> None:
     classify_points(points.lon, points.lat, "wgs84", nearest=True)
     t5 = time.perf_counter()
     total = t3 - t0
-    print(f"in-process: read {t1 - t0:.2f} s · parse {t4 - t3:.2f} s · classifier {t5 - t4:.2f} s · "
-          f"result columns {max(t2 - t1 - (t5 - t3), 0):.2f} s · write {t3 - t2:.2f} s · total {total:.2f} s")
+    print(
+        f"in-process: read {t1 - t0:.2f} s · parse {t4 - t3:.2f} s · classifier {t5 - t4:.2f} s · "
+        f"result columns {max(t2 - t1 - (t5 - t3), 0):.2f} s · write {t3 - t2:.2f} s · total {total:.2f} s"
+    )
     print(f"rows: {result.counts}")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cli_out = folder / "cli_zones.csv"
     peak_file = folder / "peak.txt"
     # VmHWM is the CLI's own peak (ru_maxrss would carry this process's size across fork + exec)
-    probe = ("import atexit, runpy, sys; "
-             f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-             "open('/proc/self/status') if line.startswith('VmHWM')))); "
-             f"sys.argv = ['layout', 'classify', {str(src)!r}, '-o', {str(cli_out)!r}]; "
-             "runpy.run_module('layout', run_name='__main__')")
+    probe = (
+        "import atexit, runpy, sys; "
+        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+        "open('/proc/self/status') if line.startswith('VmHWM')))); "
+        f"sys.argv = ['layout', 'classify', {str(src)!r}, '-o', {str(cli_out)!r}]; "
+        "runpy.run_module('layout', run_name='__main__')"
+    )
     t = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t
     peak = int(peak_file.read_text()) / 1024
-    print(f"CLI: exit {done.returncode}, {wall:.2f} s wall (incl. start-up), peak {peak:,.0f} MB; "
-          f"load average now {os.getloadavg()[0]:.1f}")
+    print(
+        f"CLI: exit {done.returncode}, {wall:.2f} s wall (incl. start-up), peak {peak:,.0f} MB; "
+        f"load average now {os.getloadavg()[0]:.1f}"
+    )
     src_lines = src.read_bytes().split(b"\n")
     out_lines = cli_out.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
-    same = len(src_lines) == len(out_lines) and all(o.startswith(s) for s, o in zip(src_lines, out_lines,
-                                                                                     strict=True))
-    print(f"output keeps every input line byte for byte: {same}; identical to the in-process result: "
-          f"{cli_out.read_bytes() == out.read_bytes()}")
+    same = len(src_lines) == len(out_lines) and all(o.startswith(s) for s, o in zip(src_lines, out_lines, strict=True))
+    print(
+        f"output keeps every input line byte for byte: {same}; identical to the in-process result: "
+        f"{cli_out.read_bytes() == out.read_bytes()}"
+    )
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from layout.catalog import load_catalog
-from layout.evaluate import compare, evaluate, evaluate_indicators
-from layout.evaluate_report import make_report, xlsx_bytes
-from layout.register import Register
+from layout.catalog.projects import load_catalog
+from layout.evaluation.figures import compare, evaluate, evaluate_indicators
+from layout.evaluation.report import make_report, xlsx_bytes
+from layout.register.events import Register
 
 STATUS_STEPS = ("not_started", "preparing", "building", "completed", "operating", "suspended")
 
@@ -52,8 +52,10 @@ def fill(reg: Register, cat: pd.DataFrame, months: int, start: dt.date, seed: in
     count = 0
     for k in range(months):
         if k % 6 == 0:
-            rows = [(pid, {"status": STATUS_STEPS[min(s + k // 6, len(STATUS_STEPS) - 1)]}) for pid, s in
-                    zip(ids, first, strict=True)]
+            rows = [
+                (pid, {"status": STATUS_STEPS[min(s + k // 6, len(STATUS_STEPS) - 1)]})
+                for pid, s in zip(ids, first, strict=True)
+            ]
         else:
             rows = [(pid, {"progress": round(100 * (k + 1) / (months + 1), 1)}) for pid in ids]
         count += len(reg.record_many(rows, by="bench", source="bench", as_of=month_end(start, k)))
@@ -102,28 +104,42 @@ def main() -> None:
         states = {"as_of": state, "compare_to": before_state, "indicators": ind_state}
 
         def report(read: bool) -> bytes:
-            return xlsx_bytes(make_report(reg, cat, scope="city", as_of=as_of, compare_to=before,
-                                          states=None if read else states))
+            return xlsx_bytes(
+                make_report(reg, cat, scope="city", as_of=as_of, compare_to=before, states=None if read else states)
+            )
 
         xlsx_best, xlsx_med, data = timed(lambda: report(False), max(2, args.repeat // 2))
         full_best, full_med, _ = timed(lambda: report(True), 1)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")
-    print(f"register: {args.projects:,} projects × {args.months} monthly reports = {events:,} events "
-          f"({size:.1f} MB SQLite), written through record_many in {filled:.1f} s")
-    print(f"Register.state(as_of) over {events:,} events: best {state_cold:.2f} s, median {state_med:.2f} s "
-          f"({len(state):,} projects)")
-    print(f"one evaluation (city, state cached: project table, zone/county/sector figures, lagging): "
-          f"best {one_best:.3f} s, median {one_med:.3f} s")
-    print(f"page computation, warm (state cached; city + one county + two-date comparison + indicators): "
-          f"best {page_best:.3f} s, median {page_med:.3f} s  [target ≤ 1 s]")
-    print(f"XLSX report, city with comparison, states cached as on the page ({args.projects:,} project rows): "
-          f"best {xlsx_best:.2f} s, median {xlsx_med:.2f} s, {len(data) / 1e6:.1f} MB  [target ≤ 5 s]")
-    print(f"XLSX report as the CLI makes it (reads the register's state twice and the indicators): "
-          f"{full_best:.2f} s")
-    print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
-          f"(other work on the {os.cpu_count()} cores slows every figure)")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}"
+    )
+    print(
+        f"register: {args.projects:,} projects × {args.months} monthly reports = {events:,} events "
+        f"({size:.1f} MB SQLite), written through record_many in {filled:.1f} s"
+    )
+    print(
+        f"Register.state(as_of) over {events:,} events: best {state_cold:.2f} s, median {state_med:.2f} s "
+        f"({len(state):,} projects)"
+    )
+    print(
+        f"one evaluation (city, state cached: project table, zone/county/sector figures, lagging): "
+        f"best {one_best:.3f} s, median {one_med:.3f} s"
+    )
+    print(
+        f"page computation, warm (state cached; city + one county + two-date comparison + indicators): "
+        f"best {page_best:.3f} s, median {page_med:.3f} s  [target ≤ 1 s]"
+    )
+    print(
+        f"XLSX report, city with comparison, states cached as on the page ({args.projects:,} project rows): "
+        f"best {xlsx_best:.2f} s, median {xlsx_med:.2f} s, {len(data) / 1e6:.1f} MB  [target ≤ 5 s]"
+    )
+    print(f"XLSX report as the CLI makes it (reads the register's state twice and the indicators): {full_best:.2f} s")
+    print(
+        f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"(other work on the {os.cpu_count()} cores slows every figure)"
+    )
 
 
 if __name__ == "__main__":

@@ -41,12 +41,29 @@ from urllib.parse import urlencode, urlparse
 
 MAX_USERS = 50
 MAX_SECONDS = 600
-VIEWS = [{}, {"county": "安化县"}, {"zone": "core"}, {"focus": "zone:lake_wing"}, {"lang": "en"},
-         {"precision": "county"}, {"q": "茶"}]
+VIEWS = [
+    {},
+    {"county": "安化县"},
+    {"zone": "core"},
+    {"focus": "zone:lake_wing"},
+    {"lang": "en"},
+    {"precision": "county"},
+    {"q": "茶"},
+]
 PILL_GROUPS = ("三大主导服务产业", "Three leading industries")
 #: The explorer's sidebar widgets a mixed client changes (session keys without the language suffix).
-MIXED_KEYS = ("w_zone", "w_pole", "w_county", "w_action", "w_precision", "w_status", "w_q", "w_focus", "w_color",
-              "w_sector_")
+MIXED_KEYS = (
+    "w_zone",
+    "w_pole",
+    "w_county",
+    "w_action",
+    "w_precision",
+    "w_status",
+    "w_q",
+    "w_focus",
+    "w_color",
+    "w_sector_",
+)
 SEARCH_TERMS = ("", "茶", "物流", "文旅", "医养", "", "益阳")
 CLIENTS = ("pills", "mixed")
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -208,8 +225,10 @@ class Session:
         while True:
             fwd = ForwardMsg()
             fwd.ParseFromString(await self.ws.recv())
-            if fwd.WhichOneof("type") == "file_urls_response" and \
-                    fwd.file_urls_response.response_id == msg.file_urls_request.request_id:
+            if (
+                fwd.WhichOneof("type") == "file_urls_response"
+                and fwd.file_urls_response.response_id == msg.file_urls_request.request_id
+            ):
                 urls = fwd.file_urls_response.file_urls[0]
                 break
         target = urls.upload_url if urls.upload_url.startswith("http") else url.rstrip("/") + urls.upload_url
@@ -273,8 +292,14 @@ def _xsrf_token(url: str) -> str:
 
 def _put_file(target: str, name: str, data: bytes, xsrf: str) -> None:
     boundary = uuid.uuid4().hex
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     if xsrf:
         headers |= {"X-Xsrftoken": xsrf, "Cookie": f"{XSRF_COOKIE}={xsrf}"}
@@ -286,8 +311,11 @@ def hostile_files() -> list[tuple[str, bytes]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from hostile_files import far_cell_workbook, zip_bomb_workbook
 
-    return [("far_row.xlsx", far_cell_workbook("A1048576")), ("far_corner.xlsx", far_cell_workbook("XFD1048576")),
-            ("zip_bomb.xlsx", zip_bomb_workbook(150))]
+    return [
+        ("far_row.xlsx", far_cell_workbook("A1048576")),
+        ("far_corner.xlsx", far_cell_workbook("XFD1048576")),
+        ("zip_bomb.xlsx", zip_bomb_workbook(150)),
+    ]
 
 
 async def hostile_user(url: str, deadline: float, stats: Stats, seed: int, files: list[tuple[str, bytes]]) -> None:
@@ -318,8 +346,9 @@ async def sample_memory(pid: int | None, deadline: float, stats: Stats) -> None:
         await asyncio.sleep(1.0)
 
 
-async def drive(url: str, users: int, seconds: float, pid: int | None, client: str = "pills",
-                hostile: int = 0) -> Stats:
+async def drive(
+    url: str, users: int, seconds: float, pid: int | None, client: str = "pills", hostile: int = 0
+) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
     tasks = [user(url, deadline, stats, seed, client) for seed in range(users)]
@@ -337,22 +366,32 @@ def pct(values: list[float], q: float) -> float:
 def report(stats: Stats, users: int, seconds: float, client: str = "pills", hostile: int = 0) -> None:
     extra = f" + {hostile} hostile uploaders" if hostile else ""
     print(f"\n== {users} users for {seconds:.0f} s, {client} client{extra} ==")
-    print(f"first run (page open)  median {statistics.median(stats.first or [float('nan')]):6.2f} s   "
-          f"p90 {pct(stats.first, 0.9):6.2f} s   ({len(stats.first)} sessions)")
+    print(
+        f"first run (page open)  median {statistics.median(stats.first or [float('nan')]):6.2f} s   "
+        f"p90 {pct(stats.first, 0.9):6.2f} s   ({len(stats.first)} sessions)"
+    )
     target = "median ≤ 1 s, p90 ≤ 2 s" if client == "mixed" else "median ≤ 2 s"
-    print(f"rerun (filter change)  median {statistics.median(stats.reruns or [float('nan')]):6.2f} s   "
-          f"p90 {pct(stats.reruns, 0.9):6.2f} s   ({len(stats.reruns)} reruns)   target: {target}")
+    print(
+        f"rerun (filter change)  median {statistics.median(stats.reruns or [float('nan')]):6.2f} s   "
+        f"p90 {pct(stats.reruns, 0.9):6.2f} s   ({len(stats.reruns)} reruns)   target: {target}"
+    )
     if stats.uploads:
         said = sorted(set(stats.upload_errors))
-        print(f"hostile uploads        {len(stats.uploads)}   median {statistics.median(stats.uploads):6.2f} s   "
-              f"max {max(stats.uploads):6.2f} s   page said: {' | '.join(s[:70] for s in said)}")
+        print(
+            f"hostile uploads        {len(stats.uploads)}   median {statistics.median(stats.uploads):6.2f} s   "
+            f"max {max(stats.uploads):6.2f} s   page said: {' | '.join(s[:70] for s in said)}"
+        )
     if stats.changed:  # which widget costs what: median rerun per widget changed (count)
-        print("median by widget       " + ", ".join(f"{k} {statistics.median(v):.2f} s ({len(v)})"
-                                                    for k, v in sorted(stats.changed.items())))
+        print(
+            "median by widget       "
+            + ", ".join(f"{k} {statistics.median(v):.2f} s ({len(v)})" for k, v in sorted(stats.changed.items()))
+        )
     print(f"failures               {len(stats.failures)}" + (f"  e.g. {stats.failures[0]}" if stats.failures else ""))
     if stats.memory_mb:
-        print(f"server memory (RSS)    start {stats.memory_mb[0]:6.0f} MB   max {max(stats.memory_mb):6.0f} MB   "
-              f"end {stats.memory_mb[-1]:6.0f} MB")
+        print(
+            f"server memory (RSS)    start {stats.memory_mb[0]:6.0f} MB   max {max(stats.memory_mb):6.0f} MB   "
+            f"end {stats.memory_mb[-1]:6.0f} MB"
+        )
 
 
 def main() -> None:
@@ -361,10 +400,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--url", help="a running app on this machine (default: start one)")
     parser.add_argument("--pid", type=int, help="the running app's process id, for its memory")
-    parser.add_argument("--client", choices=("both", *CLIENTS), default="both",
-                        help="pills: sector pills only; mixed: every sidebar widget; both (default): in turn")
-    parser.add_argument("--hostile", type=int, default=0,
-                        help="users uploading hostile workbooks to 批量核查 beside the others (default 0)")
+    parser.add_argument(
+        "--client",
+        choices=("both", *CLIENTS),
+        default="both",
+        help="pills: sector pills only; mixed: every sidebar widget; both (default): in turn",
+    )
+    parser.add_argument(
+        "--hostile",
+        type=int,
+        default=0,
+        help="users uploading hostile workbooks to 批量核查 beside the others (default 0)",
+    )
     args = parser.parse_args()
     clients = CLIENTS if args.client == "both" else (args.client,)
     if not 1 <= args.users <= MAX_USERS or not 0 < args.seconds <= MAX_SECONDS or not 0 <= args.hostile <= 5:
@@ -373,8 +420,9 @@ def main() -> None:
         parser.error(f"--url should be a server on this machine (127.0.0.1 or localhost), got {args.url}")
 
     if args.url:
-        results = {c: asyncio.run(drive(args.url, args.users, args.seconds, args.pid, c, args.hostile))
-                   for c in clients}
+        results = {
+            c: asyncio.run(drive(args.url, args.users, args.seconds, args.pid, c, args.hostile)) for c in clients
+        }
     else:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from browser import running_app
@@ -385,8 +433,13 @@ def main() -> None:
     for client, stats in results.items():
         report(stats, args.users, args.seconds, client, args.hostile)
     if len(results) > 1:
-        print("\n" + "   ".join(f"{c}: median {statistics.median(s.reruns or [float('nan')]):.2f} s, "
-                                f"p90 {pct(s.reruns, 0.9):.2f} s" for c, s in results.items()))
+        print(
+            "\n"
+            + "   ".join(
+                f"{c}: median {statistics.median(s.reruns or [float('nan')]):.2f} s, p90 {pct(s.reruns, 0.9):.2f} s"
+                for c, s in results.items()
+            )
+        )
 
 
 if __name__ == "__main__":

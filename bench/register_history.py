@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from layout.register import Register
-from layout.register_store import RegisterStore
+from layout.register.events import Register
+from layout.register.sqlite_store import RegisterStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit", "note")
@@ -37,12 +37,38 @@ def generate(path: Path, n: int) -> None:
     rows = []
     for i in range(1, n + 1):
         if i % 500 == 0:
-            rows.append(("bench", "P002", "progress", None, None, "bench", "2026-01-01T00:00:00Z",
-                         "2021-03-31", "bench", "retract", i - 1))
+            rows.append(
+                (
+                    "bench",
+                    "P002",
+                    "progress",
+                    None,
+                    None,
+                    "bench",
+                    "2026-01-01T00:00:00Z",
+                    "2021-03-31",
+                    "bench",
+                    "retract",
+                    i - 1,
+                )
+            )
             continue
         day = start + dt.timedelta(days=(i // 1080) % 1800)
-        rows.append(("bench", f"P{(i % 135) + 1:03d}", FIELDS[i % 8], str(i % 100), None, f"officer{i % 7}",
-                     "2026-01-01T00:00:00Z", day.isoformat(), "bench", "set", None))
+        rows.append(
+            (
+                "bench",
+                f"P{(i % 135) + 1:03d}",
+                FIELDS[i % 8],
+                str(i % 100),
+                None,
+                f"officer{i % 7}",
+                "2026-01-01T00:00:00Z",
+                day.isoformat(),
+                "bench",
+                "set",
+                None,
+            )
+        )
         if len(rows) >= 100_000:
             _insert(con, rows)
     _insert(con, rows)
@@ -50,8 +76,11 @@ def generate(path: Path, n: int) -> None:
 
 
 def _insert(con: sqlite3.Connection, rows: list[tuple]) -> None:
-    con.executemany("INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, "
-                    "as_of, source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, "
+        "as_of, source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     con.commit()
     rows.clear()
 
@@ -83,14 +112,19 @@ def main() -> None:
     if not args.reuse:
         t0 = time.perf_counter()
         generate(args.path, args.events)
-        print(f"generated {args.events:,} events in {time.perf_counter() - t0:.1f} s "
-              f"({args.path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"generated {args.events:,} events in {time.perf_counter() - t0:.1f} s "
+            f"({args.path.stat().st_size / 1e6:.0f} MB)"
+        )
     small = args.path.with_name("register_history_small.sqlite")
     generate(small, 1000)
     first, total, lines, peak = time_cli(small)
     print(f"baseline, history of 1,000 events: first line {first:.2f} s, peak RSS ≤ {peak:.0f} MB")
-    for label, extra in (("history (all)", ()), ("history --project P050", ("--project", "P050")),
-                         ("history --by officer3 --from 2023-01-01", ("--by", "officer3", "--from", "2023-01-01"))):
+    for label, extra in (
+        ("history (all)", ()),
+        ("history --project P050", ("--project", "P050")),
+        ("history --by officer3 --from 2023-01-01", ("--by", "officer3", "--from", "2023-01-01")),
+    ):
         first, total, lines, peak = time_cli(args.path, *extra)
         print(f"{label}: first line {first:.2f} s, {lines:,} lines in {total:.1f} s, peak RSS ≤ {peak:.0f} MB")
     reg = Register(args.path)

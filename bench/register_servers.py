@@ -52,8 +52,9 @@ def quarter_ends(today: dt.date) -> list[dt.date]:
 # A writer process: one app server's users
 
 
-def user_loop(reg, catalog, server: int, user: int, deadline: float, log: list, lock: threading.Lock,
-              projects: int) -> None:
+def user_loop(
+    reg, catalog, server: int, user: int, deadline: float, log: list, lock: threading.Lock, projects: int
+) -> None:
     from layout.errors import InputError
 
     rng = random.Random(server * 1000 + user)
@@ -111,8 +112,8 @@ def _missing(value) -> bool:
 
 
 def worker(url: str, server: int, users: int, seconds: float, out: Path, projects: int) -> None:
-    from layout.catalog import load_catalog
-    from layout.register import Register, check_site
+    from layout.catalog.projects import load_catalog
+    from layout.register.events import Register, check_site
 
     catalog = load_catalog().set_index("id", drop=False)
     reg = Register(url, catalog=catalog)
@@ -121,8 +122,10 @@ def worker(url: str, server: int, users: int, seconds: float, out: Path, project
     log: list = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=user_loop, args=(reg, catalog, server, u, deadline, log, lock, projects))
-               for u in range(users)]
+    threads = [
+        threading.Thread(target=user_loop, args=(reg, catalog, server, u, deadline, log, lock, projects))
+        for u in range(users)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -154,8 +157,14 @@ def _retracted(events: list[dict]) -> set[int]:
 def _winner(group: list[dict], day: str, retracted: set[int], before: int | None = None) -> dict | None:
     """The rule: among non-retracted reports dated on or before ``day`` (recorded before id ``before``),
     the latest date wins, then the latest recorded (highest id)."""
-    reports = [e for e in group if e["kind"] != "retract" and e["as_of"] <= day and e["event_id"] not in retracted
-               and (before is None or e["event_id"] < before)]
+    reports = [
+        e
+        for e in group
+        if e["kind"] != "retract"
+        and e["as_of"] <= day
+        and e["event_id"] not in retracted
+        and (before is None or e["event_id"] < before)
+    ]
     return max(reports, key=lambda e: (e["as_of"], e["event_id"]), default=None)
 
 
@@ -235,8 +244,8 @@ async def explorer_figures(url: str) -> list[str]:
 
 
 def expected_figures(url: str) -> tuple[int, int]:
-    from layout.catalog import load_catalog
-    from layout.register import Register, overlay_register
+    from layout.catalog.projects import load_catalog
+    from layout.register.events import Register, overlay_register
 
     data = overlay_register(load_catalog(), Register(url).state())
     points = int((data["lon"].notna() & (data["precision"] != "citywide")).sum())
@@ -249,26 +258,40 @@ def expected_figures(url: str) -> tuple[int, int]:
 def run(url: str, users: int, seconds: float, projects: int) -> bool:
     from app_server import running_app
 
-    from layout.register import Register
+    from layout.register.events import Register
 
     Register(url)  # creates the schema
     env = {"LAYOUT_REGISTER": url}
-    with tempfile.TemporaryDirectory() as tmp, running_app(env, log=Path(tmp) / "a.log") as (url_a, _), \
-            running_app(env, log=Path(tmp) / "b.log") as (url_b, _):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_app(env, log=Path(tmp) / "a.log") as (url_a, _),
+        running_app(env, log=Path(tmp) / "b.log") as (url_b, _),
+    ):
         before = [asyncio.run(explorer_figures(u)) for u in (url_a, url_b)]
         print(f"app servers {url_a} and {url_b}; explorer figures before: {before[0]} / {before[1]}")
         outs = [Path(tmp) / f"server{s}.json" for s in (1, 2)]
         shares = (users - users // 2, users // 2)
-        procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, str(s), str(n), str(seconds), str(out),
-                                   str(projects)], cwd=ROOT) for s, n, out in zip((1, 2), shares, outs, strict=True)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker", url, str(s), str(n), str(seconds), str(out), str(projects)],
+                cwd=ROOT,
+            )
+            for s, n, out in zip((1, 2), shares, outs, strict=True)
+        ]
         while not all(o.exists() for o in outs):
             if any(p.poll() not in (None, 0) for p in procs):
                 raise SystemExit("a writer process failed")
             time.sleep(0.2)
         log = [e for o in outs for e in json.loads(o.read_text())]
         events = Register(url).events()
-        rows = [{**{k: None if _missing(v) else v for k, v in r.items()}, "as_of": r["as_of"].isoformat(),
-                 "event_id": int(r["event_id"])} for r in events.to_dict("records")]
+        rows = [
+            {
+                **{k: None if _missing(v) else v for k, v in r.items()},
+                "as_of": r["as_of"].isoformat(),
+                "event_id": int(r["event_id"]),
+            }
+            for r in events.to_dict("records")
+        ]
         dates = sorted({dt.date.fromisoformat(r["as_of"]) for r in rows} | {dt.date.today()})
         for o in outs:
             o.with_suffix(".go").write_text(json.dumps([d.isoformat() for d in dates]))
@@ -284,17 +307,27 @@ def run(url: str, users: int, seconds: float, projects: int) -> bool:
     by_id = {r["event_id"]: r for r in rows}
     lost = [i for i in got if i not in by_id]
     foreign = [i for i in by_id if i not in got]
-    wrong = [i for i, e in got.items() if i in by_id and (
-        by_id[i]["by"] != e["by"] or (e["subject"] is not None and (by_id[i]["subject"], by_id[i]["as_of"]) != (
-            e["subject"], e["as_of"])))]
-    print(f"{users} users for {seconds:.0f} s on 2 app servers: {len(writes)} writes → {len(got)} events, "
-          f"{len(reads)} reads, {len(errors)} refused ({', '.join(sorted({e['error'][:60] for e in errors})[:3])})")
+    wrong = [
+        i
+        for i, e in got.items()
+        if i in by_id
+        and (
+            by_id[i]["by"] != e["by"]
+            or (e["subject"] is not None and (by_id[i]["subject"], by_id[i]["as_of"]) != (e["subject"], e["as_of"]))
+        )
+    ]
+    print(
+        f"{users} users for {seconds:.0f} s on 2 app servers: {len(writes)} writes → {len(got)} events, "
+        f"{len(reads)} reads, {len(errors)} refused ({', '.join(sorted({e['error'][:60] for e in errors})[:3])})"
+    )
     times = sorted(e["seconds"] for e in log if "seconds" in e)
     if times:
         median, p90 = times[len(times) // 2], times[int(len(times) * 0.9)]
         print(f"operation time: median {median * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms")
-    print(f"events in the database: {len(rows)}; lost: {len(lost)}; not handed to any user: {len(foreign)}; "
-          f"with other values: {len(wrong)}")
+    print(
+        f"events in the database: {len(rows)}; lost: {len(lost)}; not handed to any user: {len(foreign)}; "
+        f"with other values: {len(wrong)}"
+    )
     ok &= not lost and not foreign and not wrong and len(rows) == len(got)
     bad_previous = oracle_previous(rows)
     print(f"events whose 'previous' breaks the rule: {len(bad_previous)}")
@@ -302,8 +335,10 @@ def run(url: str, users: int, seconds: float, projects: int) -> bool:
     oracle = oracle_states(rows, dates)
     for name, computed in states.items():
         diffs = [d for d in oracle if computed.get(d) != oracle[d]]
-        print(f"{name}: state at {len(dates)} dates equal to the oracle: {not diffs}"
-              + (f" (first difference at {diffs[0]})" if diffs else ""))
+        print(
+            f"{name}: state at {len(dates)} dates equal to the oracle: {not diffs}"
+            + (f" (first difference at {diffs[0]})" if diffs else "")
+        )
         ok &= not diffs
     points, citywide = expected_figures(url)
     print(f"explorer figures after: {after[0]} / {after[1]}; expected: {points}, {citywide} (points, citywide)")
@@ -332,7 +367,7 @@ def main() -> None:
     with start_server() as server:
         ok = run(server.create_database("bench"), args.users, args.seconds, args.projects)
         with contextlib.suppress(Exception):
-            from layout.register_pg import close_pools
+            from layout.register.postgres_store import close_pools
 
             close_pools()
     sys.exit(0 if ok else 1)

@@ -25,8 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from layout.classify import classify_points, get_classifier
-from layout.distributed import classify_dataset
+from layout.geo.classify import classify_points, get_classifier
+from layout.tables.distributed import classify_dataset
 
 BOX = (108.5, 24.5, 114.5, 30.5)
 

@@ -1,4 +1,4 @@
-from layout.cli import main
+from layout.cli.main import main
 
 if __name__ == "__main__":
     main()

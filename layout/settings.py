@@ -25,9 +25,22 @@ import os
 from pathlib import Path
 
 __all__ = [
-    "CACHE_ENV", "CATALOG_ENV", "CATALOG_PATH", "DATA_ENV", "EDITOR_KEY_ENV", "GEODATA_DIR", "PACKAGE_DIR",
-    "REGISTER_ENV", "REGISTER_SLEEP_ENV", "SHIPPED_DIR", "STATIC_DIR", "TIANDITU_ENV", "cache_dir", "data_dir",
-    "env_text", "is_checkout",
+    "CACHE_ENV",
+    "CATALOG_ENV",
+    "CATALOG_PATH",
+    "DATA_ENV",
+    "EDITOR_KEY_ENV",
+    "GEODATA_DIR",
+    "PACKAGE_DIR",
+    "REGISTER_ENV",
+    "REGISTER_SLEEP_ENV",
+    "SHIPPED_DIR",
+    "STATIC_DIR",
+    "TIANDITU_ENV",
+    "cache_dir",
+    "data_dir",
+    "env_text",
+    "is_checkout",
 ]
 
 REGISTER_ENV = "LAYOUT_REGISTER"

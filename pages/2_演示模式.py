@@ -1,6 +1,6 @@
 """演示模式: a guided tour of 一核两翼三极 for presenting to county governments, offline.
 
-The whole layout, then 一核 → 两翼 → 三极 → each county → 大通湖区 (:func:`layout.deck.tour_steps`), each
+The whole layout, then 一核 → 两翼 → 三极 → each county → 大通湖区 (:func:`layout.render.deck.tour_steps`), each
 a map filling the window's height with the plan's words beside it in large type (readable at 3 m).
 Forward/back by the buttons, the ← → and PageUp/PageDown keys (a presenter's clicker sends those; a
 listener on the page and one inside the map both step) or the step list.
@@ -13,15 +13,16 @@ import html
 
 import streamlit as st
 
-st.set_page_config(page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="演示模式 · 一核两翼三极", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
+)
 
-import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
-from layout.deck import TourStep, tour_steps  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
-from layout.printmap import parse_scope, scope_mask  # noqa: E402
-from layout.views import county_label  # noqa: E402
-from page_chrome import nav_links  # noqa: E402
+from layout.render.deck import TourStep, tour_steps  # noqa: E402
+from layout.render.printmap import parse_scope, scope_mask  # noqa: E402
+from layout.render.views import county_label  # noqa: E402
+from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
+from ui.chrome import nav_links  # noqa: E402
 
 MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
 STEP_KEY = "tour_step"
@@ -70,10 +71,9 @@ PAGE_CSS = """<style>
 </style>"""
 
 
-
 @st.cache_resource(show_spinner=False)
 def catalog():
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     return load_catalog()
 
@@ -81,7 +81,7 @@ def catalog():
 @st.cache_data(show_spinner=False, max_entries=40)
 def step_map(key: str, lang: str) -> str:
     """The self-contained map page of one step, with the key forwarder (cached per step and language)."""
-    from layout.export import map_html
+    from layout.render.export import map_html
 
     page = map_html(key, lang=lang, catalog=catalog(), heading=False)
     return page.replace("</body>", KEY_FORWARDER + "</body>", 1)
@@ -116,15 +116,37 @@ step = all_steps[index]
 st.html(PAGE_CSS)
 st.html(PAGE_KEYS, unsafe_allow_javascript=True)
 top = st.columns([5, 1.2, 1.2, 3.2], vertical_alignment="center")
-top[0].markdown(f"**{t('tour.title', lang)}** · {t('tour.step', lang, i=index + 1, n=total)} · "
-                f":gray[{t('tour.keys_all', lang)}]")
-top[1].button(f"← {t('tour.prev', lang)}", key="tour_prev", on_click=go, args=(-1, total), disabled=index == 0,
-              shortcut="Left", width="stretch")
-top[2].button(f"{t('tour.next', lang)} →", key="tour_next", on_click=go, args=(1, total), disabled=index == total - 1,
-              shortcut="Right", width="stretch", type="primary")
+top[0].markdown(
+    f"**{t('tour.title', lang)}** · {t('tour.step', lang, i=index + 1, n=total)} · :gray[{t('tour.keys_all', lang)}]"
+)
+top[1].button(
+    f"← {t('tour.prev', lang)}",
+    key="tour_prev",
+    on_click=go,
+    args=(-1, total),
+    disabled=index == 0,
+    shortcut="Left",
+    width="stretch",
+)
+top[2].button(
+    f"{t('tour.next', lang)} →",
+    key="tour_next",
+    on_click=go,
+    args=(1, total),
+    disabled=index == total - 1,
+    shortcut="Right",
+    width="stretch",
+    type="primary",
+)
 st.session_state["tour_jump"] = index
-top[3].selectbox(t("tour.jump", lang), range(total), key="tour_jump", on_change=jump, label_visibility="collapsed",
-                 format_func=lambda i: f"{i + 1}. {jump_label(all_steps[i])}")
+top[3].selectbox(
+    t("tour.jump", lang),
+    range(total),
+    key="tour_jump",
+    on_change=jump,
+    label_visibility="collapsed",
+    format_func=lambda i: f"{i + 1}. {jump_label(all_steps[i])}",
+)
 
 left, right = st.columns([6.4, 3.6], gap="medium")
 with left:
@@ -134,10 +156,14 @@ with left:
         st.error(t("tour.failed", lang, error=exc))
 with right:
     e = html.escape
-    st.html(f'<p class="tour-stage">{e(step.stage)}</p><p class="tour-title">{e(step.title)}</p>'
-            + (f'<p class="tour-sub">{e(step.subtitle)}</p>' if step.subtitle else "")
-            + "".join(f'<p class="tour-quote">{e(quote)}</p><p class="tour-source">—— {e(section)}</p>'
-                      for quote, section in step.quotes))
+    st.html(
+        f'<p class="tour-stage">{e(step.stage)}</p><p class="tour-title">{e(step.title)}</p>'
+        + (f'<p class="tour-sub">{e(step.subtitle)}</p>' if step.subtitle else "")
+        + "".join(
+            f'<p class="tour-quote">{e(quote)}</p><p class="tour-source">—— {e(section)}</p>'
+            for quote, section in step.quotes
+        )
+    )
     rows = catalog().loc[scope_mask(catalog(), parse_scope(step.key))]
     points = int(rows["lon"].notna().sum()) if "lon" in rows else 0
     st.html(f'<p class="tour-count">{e(t("tour.projects", lang, n=len(rows), points=points))}</p>')

@@ -1,7 +1,7 @@
 """项目台账 (project register): what officers know about each project — site, status, progress, investment.
 
-Widgets and display only; the register is ``layout.register`` (events in SQLite) and the 调度表 is
-``layout.register_sheet``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
+Widgets and display only; the register is ``layout.register.events`` (events in SQLite) and the 调度表 is
+``layout.register.sheet``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
 environment or ``.streamlit/secrets.toml``); without it the page is read-only.
 """
 
@@ -18,14 +18,11 @@ st.set_page_config(page_title="项目台账 · 益阳市服务业", page_icon="�
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from demo_mark import show_demo_mark  # noqa: E402
-from editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
-from layout import assets, views  # noqa: E402
-from layout.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
+from layout.geo.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, t  # noqa: E402
-from layout.maps import build_map, t_sector  # noqa: E402
-from layout.register import (  # noqa: E402
+from layout.plan.zones import load_zone_model  # noqa: E402
+from layout.register.events import (  # noqa: E402
     STATUSES,
     Register,
     StaleEditError,
@@ -36,21 +33,23 @@ from layout.register import (  # noqa: E402
     register_location,
     status_label,
 )
-from layout.register_sheet import (  # noqa: E402
+from layout.register.sheet import (  # noqa: E402
     apply_sheet,
     diff_sheet,
     export_sheet_bytes,
     read_sheet_bytes,
     sheet_candidates,
 )
-from layout.safe_html import markdown_text as md  # noqa: E402
-from layout.tables import MAX_UPLOAD_BYTES  # noqa: E402
-from layout.zones import load_zone_model  # noqa: E402
-from page_chrome import nav_links, show_error, widget_texts  # noqa: E402
+from layout.render import assets, views  # noqa: E402
+from layout.render.safe_html import markdown_text as md  # noqa: E402
+from layout.render.webmap import build_map, t_sector  # noqa: E402
+from layout.tables.spreadsheets import MAX_UPLOAD_BYTES  # noqa: E402
+from ui.chrome import nav_links, show_error, widget_texts  # noqa: E402
+from ui.demo_mark import show_demo_mark  # noqa: E402
+from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 
 MAP_HEIGHT = 480
-EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit",
-               "note")
+EDIT_FIELDS = ("status", "progress", "invest_planned", "invest_done", "start_year", "finish_year", "lead_unit", "note")
 SS = st.session_state
 
 
@@ -70,7 +69,7 @@ def open_register(path: str) -> Register:
 
 @st.cache_resource(show_spinner=False)
 def base_catalog():
-    from layout.catalog import SECTORS, load_catalog
+    from layout.catalog.projects import SECTORS, load_catalog
 
     return load_catalog(), [s for group in SECTORS.values() for s in group]
 
@@ -127,19 +126,21 @@ def project_names(rows: pd.DataFrame, lang: str) -> pd.Series:
 
 
 def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("field.id", lang): rows["id"].astype(str).to_numpy(),
-        t("field.name", lang): project_names(rows, lang).to_numpy(),
-        t("field.county", lang): views.effective_county(rows).to_numpy(),
-        t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
-        t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
-        t("field.status", lang): [status_label(s, lang) for s in rows["status"]],
-        t("reg.f.progress", lang): [fmt(v) for v in rows["progress"]],
-        t("reg.f.invest_planned", lang): [fmt(v) for v in rows["invest_planned"]],
-        t("reg.f.invest_done", lang): [fmt(v) for v in rows["invest_done"]],
-        t("field.precision", lang): [t(f"precision.{p}", lang) for p in rows["precision"]],
-        t("reg.last_as_of", lang): [fmt(v) for v in rows["last_as_of"]],
-    })
+    return pd.DataFrame(
+        {
+            t("field.id", lang): rows["id"].astype(str).to_numpy(),
+            t("field.name", lang): project_names(rows, lang).to_numpy(),
+            t("field.county", lang): views.effective_county(rows).to_numpy(),
+            t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
+            t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
+            t("field.status", lang): [status_label(s, lang) for s in rows["status"]],
+            t("reg.f.progress", lang): [fmt(v) for v in rows["progress"]],
+            t("reg.f.invest_planned", lang): [fmt(v) for v in rows["invest_planned"]],
+            t("reg.f.invest_done", lang): [fmt(v) for v in rows["invest_done"]],
+            t("field.precision", lang): [t(f"precision.{p}", lang) for p in rows["precision"]],
+            t("reg.last_as_of", lang): [fmt(v) for v in rows["last_as_of"]],
+        }
+    )
 
 
 LOCAL_TZ = "Asia/Shanghai"  # officers read times on the clock on their wall
@@ -167,29 +168,36 @@ def event_source(source: object, undoes: object, lang: str) -> str:
 
 def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
     fields = events["field"].tolist()
-    return pd.DataFrame({
-        t("reg.h.event", lang): events["event_id"].to_numpy(),
-        t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
-        t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
-        t("reg.h.previous", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["previous"], strict=True)],
-        t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["value"], strict=True)],
-        t("reg.h.by", lang): events["by"].to_numpy(),
-        t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
-        t("reg.h.source", lang): [event_source(s, u, lang) for s, u in zip(events["source"], events["retracts"],
-                                                                            strict=True)],
-        t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["retracts"]],
-        t("reg.h.retracted", lang): [t("reg.retracted", lang) if v else "" for v in events["retracted"]],
-    })
+    return pd.DataFrame(
+        {
+            t("reg.h.event", lang): events["event_id"].to_numpy(),
+            t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
+            t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
+            t("reg.h.previous", lang): [
+                shown_value(f, v, lang) for f, v in zip(fields, events["previous"], strict=True)
+            ],
+            t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["value"], strict=True)],
+            t("reg.h.by", lang): events["by"].to_numpy(),
+            t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
+            t("reg.h.source", lang): [
+                event_source(s, u, lang) for s, u in zip(events["source"], events["retracts"], strict=True)
+            ],
+            t("reg.h.undoes", lang): [fmt(float(v)) if v is not None else "" for v in events["retracts"]],
+            t("reg.h.retracted", lang): [t("reg.retracted", lang) if v else "" for v in events["retracted"]],
+        }
+    )
 
 
 def undo_label(event: pd.Series, lang: str) -> str:
     """One change as the undo picker names it: date, project, field and the change."""
     before = shown_value(event["field"], event["previous"], lang) or "∅"
     after = shown_value(event["field"], event["value"], lang) or "∅"
-    return (f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}："
-            f"{before} → {after}" if lang == "zh" else
-            f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}: "
-            f"{before} → {after}") + f" (#{event['event_id']})"
+    return (
+        f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}：{before} → {after}"
+        if lang == "zh"
+        else f"{event['as_of'].isoformat()} · {event['subject']} · {t('reg.f.' + event['field'], lang)}: "
+        f"{before} → {after}"
+    ) + f" (#{event['event_id']})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,23 +209,30 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
     counties = [c for c in views.effective_county(data).unique() if c]
     zone_ids = [z for z in dict.fromkeys(z for zs in data["zones"] for z in zs)]
     every = {"placeholder": t("side.all", lang), "select_all": False}  # no English "Select all" in Chinese
-    county = c1.multiselect(t("side.county", lang), counties, key="w_reg_county", **every,
-                            format_func=lambda c: views.county_label(c, lang))
-    zone = c2.multiselect(t("side.zone", lang), zone_ids, key="w_reg_zone", **every,
-                          format_func=lambda z: views.zone_name(z, lang))
-    sector = c3.multiselect(t("side.sector", lang), sectors, key="w_reg_sector", **every,
-                            format_func=lambda s: t_sector(s, lang))
-    status = c4.multiselect(t("field.status", lang), ["", *STATUSES], key="w_reg_status", select_all=False,
-                            placeholder=t("side.all", lang),
-                            format_func=lambda s: status_label(s, lang) if s else t("reg.unrecorded", lang))
+    county = c1.multiselect(
+        t("side.county", lang), counties, key="w_reg_county", **every, format_func=lambda c: views.county_label(c, lang)
+    )
+    zone = c2.multiselect(
+        t("side.zone", lang), zone_ids, key="w_reg_zone", **every, format_func=lambda z: views.zone_name(z, lang)
+    )
+    sector = c3.multiselect(
+        t("side.sector", lang), sectors, key="w_reg_sector", **every, format_func=lambda s: t_sector(s, lang)
+    )
+    status = c4.multiselect(
+        t("field.status", lang),
+        ["", *STATUSES],
+        key="w_reg_status",
+        select_all=False,
+        placeholder=t("side.all", lang),
+        format_func=lambda s: status_label(s, lang) if s else t("reg.unrecorded", lang),
+    )
     q = c5.text_input(t("side.search", lang), key="w_reg_q", placeholder=t("side.search_help", lang))
     state = views.ViewState(zone=tuple(zone), county=tuple(county), sector=tuple(sector), q=q.strip())
     mask = views.filter_mask(data, state)
     if status:
         mask &= data["status"].isin(status).to_numpy()
     rows = data.loc[mask]
-    st.caption(t("reg.table_count", lang, n=len(rows), total=len(data),
-                 recorded=int((rows["status"] != "").sum())))
+    st.caption(t("reg.table_count", lang, n=len(rows), total=len(data), recorded=int((rows["status"] != "").sum())))
     st.dataframe(register_table(rows, lang), hide_index=True, height=480)
 
 
@@ -235,8 +250,12 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     # catalog and register text is shown as the text it is, never as Markdown (no images fetched, no links)
     name = str(row.get("name_en") or "") if lang == "en" else ""
     st.markdown(f"### {md(pid)} · {md(name or row['name'])}")
-    st.caption(md(f"{views.county_label(str(row['county']), lang)} · {views.zone_names(row['zones'], lang)} · "
-                  f"{t_sector(str(row['sector']), lang)}"))
+    st.caption(
+        md(
+            f"{views.county_label(str(row['county']), lang)} · {views.zone_names(row['zones'], lang)} · "
+            f"{t_sector(str(row['sector']), lang)}"
+        )
+    )
     if row.get("plan_quote"):  # the plan's own words and where they stand, quoted as written
         st.markdown(f"> {md(row['plan_quote'])}\n>\n> —— {md(row['plan_section'])}")
     m = st.columns(4)  # short figures only: a metric cuts longer text ("县级（…") at 1366 px
@@ -245,8 +264,11 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
     m[2].metric(t("reg.f.invest_planned", lang), fmt(row["invest_planned"]) or "—")
     m[3].metric(t("reg.f.invest_done", lang), fmt(row["invest_done"]) or "—")
     details = {t("field.precision", lang): t(f"precision.{row['precision']}", lang)}
-    details |= {t(f"reg.f.{k}", lang): fmt(row[k]) for k in ("start_year", "finish_year", "lead_unit", "note",
-                                                           "site_source") if fmt(row[k])}
+    details |= {
+        t(f"reg.f.{k}", lang): fmt(row[k])
+        for k in ("start_year", "finish_year", "lead_unit", "note", "site_source")
+        if fmt(row[k])
+    }
     if pd.notna(row["lon"]):
         details[t("reg.point", lang)] = f"{row['lon']:.6f}, {row['lat']:.6f} (WGS84)"
     for k, v in details.items():
@@ -270,8 +292,7 @@ def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: st
 def undo_box(reg: Register, events: pd.DataFrame, editor: str, lang: str) -> None:
     c1, c2 = st.columns([2, 1])
     labels = {int(e["event_id"]): undo_label(e, lang) for _, e in events.iterrows()}
-    event_id = c1.selectbox(t("reg.undo_pick", lang), list(labels)[::-1], key="w_reg_undo_id",
-                            format_func=labels.get)
+    event_id = c1.selectbox(t("reg.undo_pick", lang), list(labels)[::-1], key="w_reg_undo_id", format_func=labels.get)
     if c2.button(t("reg.undo", lang), key="w_reg_undo"):
         try:
             new_id = reg.undo(int(event_id), by=editor)
@@ -286,13 +307,23 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     pid = str(row["id"])
     county = str(row["county"])
     focus = f"county:{county}" if county in load_zone_model().counties and county != "大通湖区" else ""
-    m = place_map(pid, float(row["lon"]) if pd.notna(row["lon"]) else float("nan"),
-                  float(row["lat"]) if pd.notna(row["lat"]) else float("nan"), str(row["precision"]),
-                  str(row["status"]), focus, lang)
+    m = place_map(
+        pid,
+        float(row["lon"]) if pd.notna(row["lon"]) else float("nan"),
+        float(row["lat"]) if pd.notna(row["lat"]) else float("nan"),
+        str(row["precision"]),
+        str(row["status"]),
+        focus,
+        lang,
+    )
     # the key names the mode: streamlit-folium keeps its first returned_objects for the life of an iframe
-    out = st_folium(copy.deepcopy(m), key=f"reg_map_{pid}_{'edit' if editor else 'view'}", height=MAP_HEIGHT,
-                    use_container_width=True,
-                    returned_objects=["last_clicked"] if editor else [])
+    out = st_folium(
+        copy.deepcopy(m),
+        key=f"reg_map_{pid}_{'edit' if editor else 'view'}",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_clicked"] if editor else [],
+    )
     if not editor:
         return
     clicked = (out or {}).get("last_clicked")
@@ -303,8 +334,12 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     c1, c2, c3 = st.columns([1, 1, 1.3])
     lon = c1.text_input(t("which.lon", lang), key="w_reg_lon")
     lat = c2.text_input(t("which.lat", lang), key="w_reg_lat")
-    crs = c3.selectbox(t("which.crs", lang), list(CRS_NAMES), key="w_reg_crs",
-                       format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)))
+    crs = c3.selectbox(
+        t("which.crs", lang),
+        list(CRS_NAMES),
+        key="w_reg_crs",
+        format_func=lambda c: t(f"crs.option.{c}", lang, default=CRS_LABELS.get(c, c)),
+    )
     if not (lon.strip() and lat.strip()):
         return
     try:
@@ -315,10 +350,19 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
     if not site.inside:
         st.error(t("reg.site_outside", lang, lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
         return
-    st.success(t("reg.site_in", lang, county=site.county, zone=views.zone_name(site.zone, lang),
-                 lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"))
-    source = st.text_input(t("reg.site_source", lang), key="w_reg_site_source",
-                           placeholder=t("reg.site_source_help", lang))
+    st.success(
+        t(
+            "reg.site_in",
+            lang,
+            county=site.county,
+            zone=views.zone_name(site.zone, lang),
+            lon=f"{site.lon:.6f}",
+            lat=f"{site.lat:.6f}",
+        )
+    )
+    source = st.text_input(
+        t("reg.site_source", lang), key="w_reg_site_source", placeholder=t("reg.site_source_help", lang)
+    )
     confirm, reason = False, ""
     if not site.in_plan_county:
         st.warning(t("reg.site_other_county", lang, county=site.county, plan=county))
@@ -326,8 +370,13 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
         reason = st.text_input(t("reg.site_reason", lang), key="w_reg_site_reason")
     if st.button(t("reg.site_save", lang), key="w_reg_site_save", type="primary"):
         try:
-            reg.record(pid, {"site": (site.lon, site.lat), "site_source": source.strip()}, by=editor,
-                       source=reason.strip() or source.strip(), confirm=confirm)  # 来源/理由 never blank
+            reg.record(
+                pid,
+                {"site": (site.lon, site.lat), "site_source": source.strip()},
+                by=editor,
+                source=reason.strip() or source.strip(),
+                confirm=confirm,
+            )  # 来源/理由 never blank
             SS["reg_flash"] = t("reg.saved", lang, pid=pid)
             for k in ("w_reg_lon", "w_reg_lat", "w_reg_site_source", "w_reg_site_reason", "reg_snapshot"):
                 SS.pop(k, None)
@@ -353,8 +402,12 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
     statuses = ["", *STATUSES]
     with st.form(f"reg_form_{pid}"):
         c = st.columns(4)
-        c[0].selectbox(t("field.status", lang), statuses, key="w_reg_e_status",
-                       format_func=lambda s: status_label(s, lang) if s else "—")
+        c[0].selectbox(
+            t("field.status", lang),
+            statuses,
+            key="w_reg_e_status",
+            format_func=lambda s: status_label(s, lang) if s else "—",
+        )
         c[1].text_input(t("reg.f.progress", lang), key="w_reg_e_progress")
         c[2].text_input(t("reg.f.invest_planned", lang), key="w_reg_e_invest_planned")
         c[3].text_input(t("reg.f.invest_done", lang), key="w_reg_e_invest_done")
@@ -374,9 +427,14 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
         if not changes:
             st.info(t("reg.nothing", lang))
             return
-        SS["reg_pending"] = {"pid": pid, "changes": changes, "conflicts": [],
-                             "expected": {f: snap["values"][f] for f in changes},
-                             "as_of": SS.get("w_reg_e_as_of"), "source": str(SS.get("w_reg_e_source", ""))}
+        SS["reg_pending"] = {
+            "pid": pid,
+            "changes": changes,
+            "conflicts": [],
+            "expected": {f: snap["values"][f] for f in changes},
+            "as_of": SS.get("w_reg_e_as_of"),
+            "source": str(SS.get("w_reg_e_source", "")),
+        }
     pending = SS.get("reg_pending")
     if not pending or pending["pid"] != pid:
         return
@@ -385,14 +443,20 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
     # the library refused a stale edit: show what the editor saw, what it is now and who changed it
     conflicts = pending["conflicts"]
     st.warning(t("reg.conflict", lang))
-    st.dataframe(pd.DataFrame({
-        t("reg.h.field", lang): [t(f"reg.f.{c['field']}", lang) for c in conflicts],
-        t("reg.conflict_opened", lang): [_show(c["field"], c["seen"] or "", lang) for c in conflicts],
-        t("reg.conflict_now", lang): [_show(c["field"], c["now"] or "", lang) for c in conflicts],
-        t("reg.conflict_mine", lang): [_show(c["field"], pending["changes"].get(c["field"]) or "", lang)
-                                       for c in conflicts],
-        t("reg.conflict_by", lang): [f"{c['by']} (#{c['event']})" for c in conflicts],
-    }), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("reg.h.field", lang): [t(f"reg.f.{c['field']}", lang) for c in conflicts],
+                t("reg.conflict_opened", lang): [_show(c["field"], c["seen"] or "", lang) for c in conflicts],
+                t("reg.conflict_now", lang): [_show(c["field"], c["now"] or "", lang) for c in conflicts],
+                t("reg.conflict_mine", lang): [
+                    _show(c["field"], pending["changes"].get(c["field"]) or "", lang) for c in conflicts
+                ],
+                t("reg.conflict_by", lang): [f"{c['by']} (#{c['event']})" for c in conflicts],
+            }
+        ),
+        hide_index=True,
+    )
     c1, c2 = st.columns(2)
     if c1.button(t("reg.conflict_save", lang), key="w_reg_conflict_save", type="primary"):
         # the editor has now seen the new values: save against them (refused again if they move meanwhile)
@@ -413,11 +477,18 @@ def _show(field: str, value: str, lang: str) -> str:
 def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
     """Record the pending change (the library refuses it when stale); True when it was refused as stale."""
     try:
-        reg.record(pending["pid"], pending["changes"], by=editor, source=pending["source"].strip(),
-                   as_of=pending["as_of"], expected=pending["expected"])
+        reg.record(
+            pending["pid"],
+            pending["changes"],
+            by=editor,
+            source=pending["source"].strip(),
+            as_of=pending["as_of"],
+            expected=pending["expected"],
+        )
     except StaleEditError as exc:
-        pending["conflicts"] = [{"field": c.field, "seen": c.seen, "now": c.now, "by": c.by, "event": c.event_id}
-                                for c in exc.conflicts]
+        pending["conflicts"] = [
+            {"field": c.field, "seen": c.seen, "now": c.now, "by": c.by, "event": c.event_id} for c in exc.conflicts
+        ]
         SS["reg_pending"] = pending
         return True
     except LayoutError as exc:
@@ -442,11 +513,19 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
 def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
     widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.markdown(t("reg.sheet_intro", lang))
-    st.download_button(t("reg.sheet_download", lang), data=lambda: export_sheet_bytes(reg),
-                       file_name=f"调度表_{dt.date.today().isoformat()}.xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_reg_dl")
-    upload = st.file_uploader(t("reg.sheet_upload", lang) + " (.xlsx / .csv)", key="w_reg_upload",
-                              max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+    st.download_button(
+        t("reg.sheet_download", lang),
+        data=lambda: export_sheet_bytes(reg),
+        file_name=f"调度表_{dt.date.today().isoformat()}.xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="w_reg_dl",
+    )
+    upload = st.file_uploader(
+        t("reg.sheet_upload", lang) + " (.xlsx / .csv)",
+        key="w_reg_upload",
+        max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
     if upload is None:
         return
     file_id = getattr(upload, "file_id", upload.name)
@@ -471,29 +550,45 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         return
     if diff.problems:
         st.error(t("reg.sheet_problems", lang, n=len(diff.problems)))
-        st.dataframe(pd.DataFrame({
-            t("batch.row", lang): [p.row for p in diff.problems],
-            t("reg.col", lang): [f"{p.column} ({p.header})" for p in diff.problems],
-            t("field.id", lang): [p.project for p in diff.problems],
-            t("reg.problem", lang): [p.message for p in diff.problems],
-            t("reg.fix", lang): [p.fix for p in diff.problems],
-        }), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("batch.row", lang): [p.row for p in diff.problems],
+                    t("reg.col", lang): [f"{p.column} ({p.header})" for p in diff.problems],
+                    t("field.id", lang): [p.project for p in diff.problems],
+                    t("reg.problem", lang): [p.message for p in diff.problems],
+                    t("reg.fix", lang): [p.fix for p in diff.problems],
+                }
+            ),
+            hide_index=True,
+        )
         return
     if not diff.changes and not diff.confirmed:
         st.success(t("reg.sheet_same", lang))
         return
     if diff.confirmed:  # dated rows with unchanged values: reports that count for 最近报送
-        st.info(t("reg.sheet_confirmed", lang, n=len(diff.confirmed),
-                  ids="、".join(project for _, project, _, _ in diff.confirmed[:10])))
+        st.info(
+            t(
+                "reg.sheet_confirmed",
+                lang,
+                n=len(diff.confirmed),
+                ids="、".join(project for _, project, _, _ in diff.confirmed[:10]),
+            )
+        )
     st.markdown(t("reg.sheet_changes", lang, n=len(diff.changes), projects=len({c.project for c in diff.changes})))
-    st.dataframe(pd.DataFrame({
-        t("batch.row", lang): [c.row for c in diff.changes],
-        t("field.id", lang): [c.project for c in diff.changes],
-        t("field.name", lang): [c.name for c in diff.changes],
-        t("reg.h.field", lang): [t(f"reg.f.{c.field}", lang) for c in diff.changes],
-        t("reg.h.previous", lang): [c.old for c in diff.changes],
-        t("reg.h.value", lang): [c.new for c in diff.changes],
-    }), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("batch.row", lang): [c.row for c in diff.changes],
+                t("field.id", lang): [c.project for c in diff.changes],
+                t("field.name", lang): [c.name for c in diff.changes],
+                t("reg.h.field", lang): [t(f"reg.f.{c.field}", lang) for c in diff.changes],
+                t("reg.h.previous", lang): [c.old for c in diff.changes],
+                t("reg.h.value", lang): [c.new for c in diff.changes],
+            }
+        ),
+        hide_index=True,
+    )
     if diff.warnings:
         st.warning("\n\n".join(md(w) for w in diff.warnings))
     if not editor:
@@ -534,8 +629,11 @@ def main() -> None:
     _, sectors = base_catalog()
     data = data.join(state.drop(columns=["status"]), on="id")
     # keyed: the officer stays on the tab after 保存, 保存位置 or 撤销 (each reruns the page)
-    tabs = st.tabs([t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)],
-                   key=f"w_reg_tab_{lang}", on_change="rerun")
+    tabs = st.tabs(
+        [t("reg.tab.table", lang), t("reg.tab.card", lang), t("reg.tab.sheet", lang)],
+        key=f"w_reg_tab_{lang}",
+        on_change="rerun",
+    )
     with tabs[0]:
         table_tab(data, sectors, lang)
     with tabs[1]:

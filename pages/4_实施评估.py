@@ -1,7 +1,7 @@
 """实施评估 (implementation evaluation): how far the 一核两翼三极 layout got built, at any date.
 
-Widgets and display only: figures from ``layout.evaluate`` over the register's state on the chosen
-date (``layout.register``), the map from ``layout.evaluate_map``, exports from ``layout.evaluate_report``
+Widgets and display only: figures from ``layout.evaluation.figures`` over the register's state on the chosen
+date (``layout.register.events``), the map from ``layout.evaluation.map``, exports from ``layout.evaluation.report``
 (the same files as ``python -m layout evaluate``). Recording indicator values needs the editor key
 (``LAYOUT_EDITOR_KEY``), checked as on the 项目台账 page; an unlock there holds here too.
 """
@@ -18,10 +18,8 @@ import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from editor_session import ask_editor  # noqa: E402
-from layout import assets  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.evaluate import (  # noqa: E402
+from layout.evaluation.figures import (  # noqa: E402
     INDICATOR_SPECS,
     STATUS_ORDER,
     Evaluation,
@@ -30,12 +28,14 @@ from layout.evaluate import (  # noqa: E402
     evaluate_indicators,
     status_label,
 )
-from layout.evaluate_text import empty_text, register_info  # noqa: E402
+from layout.evaluation.text import empty_text, register_info  # noqa: E402
 from layout.i18n import check_lang, t  # noqa: E402
-from layout.palette import status_color  # noqa: E402
-from layout.register import Register, location_label, register_location  # noqa: E402
-from layout.safe_html import markdown_text as md  # noqa: E402
-from page_chrome import nav_links  # noqa: E402
+from layout.register.events import Register, location_label, register_location  # noqa: E402
+from layout.render import assets  # noqa: E402
+from layout.render.palette import status_color  # noqa: E402
+from layout.render.safe_html import markdown_text as md  # noqa: E402
+from ui.chrome import nav_links  # noqa: E402
+from ui.editor_session import ask_editor  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -53,7 +53,7 @@ def static_assets() -> int:
 
 @st.cache_resource(show_spinner=False)
 def catalog():
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     return load_catalog()
 
@@ -75,8 +75,9 @@ def state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def evaluation(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str) -> Evaluation:
-    return evaluate(catalog(), state_at(path, day, version), as_of=day, scope=scope, stale_months=months, demo=demo,
-                    lang=lang)
+    return evaluate(
+        catalog(), state_at(path, day, version), as_of=day, scope=scope, stale_months=months, demo=demo, lang=lang
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -90,21 +91,40 @@ def indicators(path: str, day: dt.date, version: int, lang: str) -> pd.DataFrame
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
-def report_file(path: str, scope: str, day: dt.date, before: dt.date | None, months: int, version: int, demo: bool,
-                fmt: str, lang: str) -> bytes:
-    from layout.evaluate_report import make_report, report_bytes
+def report_file(
+    path: str,
+    scope: str,
+    day: dt.date,
+    before: dt.date | None,
+    months: int,
+    version: int,
+    demo: bool,
+    fmt: str,
+    lang: str,
+) -> bytes:
+    from layout.evaluation.files import report_bytes
+    from layout.evaluation.report import make_report
 
     states = {"as_of": state_at(path, day, version), "indicators": indicator_state_at(path, day, version)}
     if before is not None:
         states["compare_to"] = state_at(path, before, version)
-    report = make_report(open_register(path), catalog(), scope=scope, as_of=day, compare_to=before, demo=demo,
-                         lang=lang, stale_months=months, states=states)
+    report = make_report(
+        open_register(path),
+        catalog(),
+        scope=scope,
+        as_of=day,
+        compare_to=before,
+        demo=demo,
+        lang=lang,
+        stale_months=months,
+        states=states,
+    )
     return report_bytes(report, fmt, lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str):
-    from layout.evaluate_map import status_map
+    from layout.evaluation.map import status_map
 
     ev = evaluation(path, scope, day, months, version, demo, lang)
     return status_map(ev.projects, scope=scope, lang=lang, height=MAP_HEIGHT, demo=demo)
@@ -130,13 +150,22 @@ def status_chart(frame: pd.DataFrame, lang: str):
     long["status_label"] = [status_label(s, lang) for s in long["status"]]
     long["order"] = [STATUS_ORDER.index(s) for s in long["status"]]
     domain = [status_label(s, lang) for s in STATUS_ORDER]
-    return (alt.Chart(long).mark_bar().encode(
-        x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
-        y=alt.Y("label:N", title=None, sort=list(body["label"])),
-        color=alt.Color("status_label:N", title=t("eval.col.status", lang),
-                        scale=alt.Scale(domain=domain, range=[status_color(s) for s in STATUS_ORDER])),
-        order=alt.Order("order:Q"), tooltip=["label", "status_label", "count"])
-        .properties(height=max(140, 28 * len(body))))
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", title=t("eval.col.n", lang), stack="zero"),
+            y=alt.Y("label:N", title=None, sort=list(body["label"])),
+            color=alt.Color(
+                "status_label:N",
+                title=t("eval.col.status", lang),
+                scale=alt.Scale(domain=domain, range=[status_color(s) for s in STATUS_ORDER]),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["label", "status_label", "count"],
+        )
+        .properties(height=max(140, 28 * len(body)))
+    )
 
 
 def group_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -151,14 +180,14 @@ def group_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def scope_options() -> list[str]:
-    from layout.zones import load_zone_model
+    from layout.plan.zones import load_zone_model
 
     model = load_zone_model()
     return ["city", "municipal", *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
 
 
 def scope_text(scope: str, lang: str) -> str:
-    from layout.evaluate_report import scope_name
+    from layout.evaluation.report import scope_name
 
     return scope_name(scope, lang)
 
@@ -178,17 +207,19 @@ try:
 except LayoutError as exc:
     st.error(t("eval.register_failed", lang, path=md(location_label(path)), error=md(exc)))
     st.stop()
-from layout.demo import is_demo_register  # noqa: E402
+from layout.register.demo import is_demo_register  # noqa: E402
 
 demo = is_demo_register(reg)
 
 sb = st.sidebar
-scope = sb.selectbox(t("eval.scope", lang), scope_options(), key="w_eval_scope",
-                     format_func=lambda s: scope_text(s, lang))
+scope = sb.selectbox(
+    t("eval.scope", lang), scope_options(), key="w_eval_scope", format_func=lambda s: scope_text(s, lang)
+)
 today = dt.date.today()
 day = sb.date_input(t("eval.as_of", lang), value=today, min_value=PLAN_START, max_value=today, key="w_eval_as_of")
-months = int(sb.number_input(t("eval.stale_months", lang), min_value=1, max_value=60, value=6, step=1,
-                             key="w_eval_months"))
+months = int(
+    sb.number_input(t("eval.stale_months", lang), min_value=1, max_value=60, value=6, step=1, key="w_eval_months")
+)
 sb.caption(t("eval.register_at", lang, path=path))
 
 st.title(t("eval.title", lang) + " · " + scope_text(scope, lang))
@@ -211,16 +242,32 @@ cols[4].metric(t("eval.col.invest_done", lang), money(total["invest_done"]))
 cols[5].metric(t("eval.col.lagging", lang), int(total["lagging"]))
 st.caption(t("eval.basis", lang, reported=int(total["reported"]), n=int(total["n"]), date=day.isoformat()))
 
-tabs = st.tabs([t("eval.tab.map", lang), t("eval.tab.figures", lang), t("eval.tab.lagging", lang),
-                t("eval.tab.compare", lang), t("eval.tab.indicators", lang), t("eval.tab.export", lang)])
+tabs = st.tabs(
+    [
+        t("eval.tab.map", lang),
+        t("eval.tab.figures", lang),
+        t("eval.tab.lagging", lang),
+        t("eval.tab.compare", lang),
+        t("eval.tab.indicators", lang),
+        t("eval.tab.export", lang),
+    ]
+)
 
 with tabs[0]:
-    st_folium(map_for(path, scope, day, months, version, demo, lang), key=f"eval_map_{scope}", height=MAP_HEIGHT,
-              use_container_width=True, returned_objects=[])
+    st_folium(
+        map_for(path, scope, day, months, version, demo, lang),
+        key=f"eval_map_{scope}",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+    )
 
 with tabs[1]:
-    for grouping, key in (("zone", "eval.sheet.zone"), ("county", "eval.sheet.county"),
-                          ("sector", "eval.sheet.sector")):
+    for grouping, key in (
+        ("zone", "eval.sheet.zone"),
+        ("county", "eval.sheet.county"),
+        ("sector", "eval.sheet.sector"),
+    ):
         frame = ev.table(grouping)
         st.subheader(t(key, lang))
         st.altair_chart(status_chart(frame, lang), width="stretch")
@@ -232,20 +279,37 @@ with tabs[2]:
     if lag.empty:
         st.write(t("eval.no_lagging", lang))
     else:
-        st.dataframe(pd.DataFrame({
-            t("eval.col.id", lang): lag.index, t("eval.col.name", lang): lag["name"],
-            t("eval.col.county", lang): lag["county"],
-            t("eval.col.status", lang): [status_label(s, lang) for s in lag["status"]],
-            t("eval.col.lag_reason", lang): [t(f"eval.lag.{r}", lang, months=months) for r in lag["lag_reason"]],
-            t("eval.col.lead_unit", lang): lag["lead_unit"], t("eval.col.note", lang): lag["note"],
-            t("eval.col.last_as_of", lang): lag["last_as_of"]}), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("eval.col.id", lang): lag.index,
+                    t("eval.col.name", lang): lag["name"],
+                    t("eval.col.county", lang): lag["county"],
+                    t("eval.col.status", lang): [status_label(s, lang) for s in lag["status"]],
+                    t("eval.col.lag_reason", lang): [
+                        t(f"eval.lag.{r}", lang, months=months) for r in lag["lag_reason"]
+                    ],
+                    t("eval.col.lead_unit", lang): lag["lead_unit"],
+                    t("eval.col.note", lang): lag["note"],
+                    t("eval.col.last_as_of", lang): lag["last_as_of"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 with tabs[3]:
     default_before = dt.date(2023, 12, 31) if day > dt.date(2023, 12, 31) else PLAN_START
-    before_day = st.date_input(t("eval.compare_with", lang), value=default_before, min_value=PLAN_START,
-                               max_value=today, key="w_eval_before")
-    grouping = st.radio(t("eval.compare_by", lang), ["zone", "county", "sector"], horizontal=True,
-                        key="w_eval_compare_by", format_func=lambda g: t(f"eval.sheet.{g}", lang))
+    before_day = st.date_input(
+        t("eval.compare_with", lang), value=default_before, min_value=PLAN_START, max_value=today, key="w_eval_before"
+    )
+    grouping = st.radio(
+        t("eval.compare_by", lang),
+        ["zone", "county", "sector"],
+        horizontal=True,
+        key="w_eval_compare_by",
+        format_func=lambda g: t(f"eval.sheet.{g}", lang),
+    )
     before = evaluation(path, scope, before_day, months, version, demo, lang)
     cmp = compare(before, ev, grouping=grouping)
     a, b = before_day.isoformat(), day.isoformat()
@@ -262,16 +326,28 @@ with tabs[3]:
 with tabs[4]:
     ind = indicators(path, day, version, lang)
     st.caption(t("eval.ind_rule", lang))
-    st.dataframe(pd.DataFrame({
-        t("eval.col.table", lang): ind["table"], t("eval.col.indicator", lang): ind["name"],
-        t("eval.col.target_text", lang): ind["target_text"], t("eval.col.unit", lang): ind["unit"],
-        t("eval.col.actual", lang): ind["actual"], t("eval.col.actual_year", lang): ind["actual_year"],
-        t("eval.col.assessment", lang): [t(f"eval.ind.{s}", lang) for s in ind["status"]],
-        t("eval.col.gap", lang): ind["gap"],
-        t("eval.col.change", lang): [("—" if pd.isna(c) else f"{c:.2f} {u}") if u else "—"
-                                     for c, u in zip(ind["change"], ind["change_unit"], strict=True)],
-        t("eval.col.actual_source", lang): ind["actual_source"],
-        t("eval.col.plan_sentence", lang): ind["plan_sentence"]}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("eval.col.table", lang): ind["table"],
+                t("eval.col.indicator", lang): ind["name"],
+                t("eval.col.target_text", lang): ind["target_text"],
+                t("eval.col.unit", lang): ind["unit"],
+                t("eval.col.actual", lang): ind["actual"],
+                t("eval.col.actual_year", lang): ind["actual_year"],
+                t("eval.col.assessment", lang): [t(f"eval.ind.{s}", lang) for s in ind["status"]],
+                t("eval.col.gap", lang): ind["gap"],
+                t("eval.col.change", lang): [
+                    ("—" if pd.isna(c) else f"{c:.2f} {u}") if u else "—"
+                    for c, u in zip(ind["change"], ind["change_unit"], strict=True)
+                ],
+                t("eval.col.actual_source", lang): ind["actual_source"],
+                t("eval.col.plan_sentence", lang): ind["plan_sentence"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.subheader(t("eval.record_title", lang))
     name = ask_editor(st, lang, "eval")
     if name:
@@ -279,21 +355,36 @@ with tabs[4]:
         units = {i: s.unit if lang == "zh" else s.unit_en for i, s in specs.items()}
         names = dict(zip(ind["id"], ind["name"], strict=True))  # in the page's language
         with st.form("eval_indicator_form"):
-            pick = st.selectbox(t("eval.col.indicator", lang), list(specs), key="w_eval_ind",
-                                format_func=lambda i: f"{names[i]}（{units[i]}）")
+            pick = st.selectbox(
+                t("eval.col.indicator", lang),
+                list(specs),
+                key="w_eval_ind",
+                format_func=lambda i: f"{names[i]}（{units[i]}）",
+            )
             value = st.number_input(t("eval.col.actual", lang), value=None, step=0.1, format="%.2f", key="w_eval_value")
-            year = st.number_input(t("eval.col.actual_year", lang), min_value=2020, max_value=today.year,
-                                   value=min(2025, today.year), step=1, key="w_eval_year")
-            source = st.text_input(t("eval.col.actual_source", lang), key="w_eval_source",
-                                   placeholder=t("eval.source_hint", lang))
+            year = st.number_input(
+                t("eval.col.actual_year", lang),
+                min_value=2020,
+                max_value=today.year,
+                value=min(2025, today.year),
+                step=1,
+                key="w_eval_year",
+            )
+            source = st.text_input(
+                t("eval.col.actual_source", lang), key="w_eval_source", placeholder=t("eval.source_hint", lang)
+            )
             saved = st.form_submit_button(t("eval.record", lang))
         if saved:
             if value is None or not source.strip():
                 st.error(t("eval.record_missing", lang))
             else:
                 try:
-                    reg.record(f"indicator:{pick}", {"actual_value": value, "actual_year": int(year)}, by=name,
-                               source=source.strip())
+                    reg.record(
+                        f"indicator:{pick}",
+                        {"actual_value": value, "actual_year": int(year)},
+                        by=name,
+                        source=source.strip(),
+                    )
                 except LayoutError as exc:
                     st.error(md(str(exc)))
                 else:
@@ -302,10 +393,11 @@ with tabs[4]:
 
 with tabs[5]:
     st.caption(t("eval.export_note", lang))
-    use_compare = st.checkbox(t("eval.export_compare", lang, date=SS.get("w_eval_before", PLAN_START)),
-                              key="w_eval_export_compare")
+    use_compare = st.checkbox(
+        t("eval.export_compare", lang, date=SS.get("w_eval_before", PLAN_START)), key="w_eval_export_compare"
+    )
     before_for_file = SS.get("w_eval_before") if use_compare else None
-    from layout.evaluate_report import MEDIA_TYPES, report_filename  # noqa: E402
+    from layout.evaluation.report import MEDIA_TYPES, report_filename  # noqa: E402
 
     for fmt, col in zip(("xlsx", "pdf", "pptx"), st.columns(3), strict=True):
         if col.button(t(f"eval.make_{fmt}", lang), key=f"w_eval_make_{fmt}"):
@@ -318,6 +410,10 @@ with tabs[5]:
             except LayoutError as exc:
                 col.error(str(exc))
             else:
-                col.download_button(t("eval.download", lang, fmt=fmt.upper()), data, key=f"w_eval_dl_{fmt}",
-                                    file_name=report_filename(scope, fmt, as_of=day, lang=lang),
-                                    mime=MEDIA_TYPES[fmt])
+                col.download_button(
+                    t("eval.download", lang, fmt=fmt.upper()),
+                    data,
+                    key=f"w_eval_dl_{fmt}",
+                    file_name=report_filename(scope, fmt, as_of=day, lang=lang),
+                    mime=MEDIA_TYPES[fmt],
+                )

@@ -1,7 +1,7 @@
 """规划编制 (drafting): a draft plan's zones, projects and history; edits as events with undo.
 
-Widgets and display only: the draft is ``layout.plan_drafts`` (the same calls as ``python -m layout plan …``),
-versions are ``layout.plan_versions``. Editing needs the editor key, as on the 项目台账 page (an unlock there
+Widgets and display only: the draft is ``layout.drafting.drafts`` (the same calls as ``python -m layout plan …``),
+versions are ``layout.drafting.versions``. Editing needs the editor key, as on the 项目台账 page (an unlock there
 holds here too). Every view of a draft is marked 草案: a draft holds only what planners entered.
 """
 
@@ -16,14 +16,14 @@ st.set_page_config(page_title="规划编制 · 益阳市服务业", page_icon="�
 import pandas as pd  # noqa: E402
 import streamlit.components.v1 as components  # noqa: E402
 
-from editor_session import ask_editor  # noqa: E402
+from layout.drafting.compare_report import plan_map_html  # noqa: E402
+from layout.drafting.drafts import Draft, open_draft  # noqa: E402
+from layout.drafting.versions import DEFAULT_PLAN, list_plans, new_plan  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.i18n import check_lang  # noqa: E402
-from layout.plan_compare_report import plan_map_html  # noqa: E402
-from layout.plan_drafts import Draft, open_draft  # noqa: E402
-from layout.plan_versions import DEFAULT_PLAN, list_plans, new_plan  # noqa: E402
-from layout.register import status_label  # noqa: E402
-from layout.zones import load_zone_model  # noqa: E402
+from layout.plan.zones import load_zone_model  # noqa: E402
+from layout.register.events import status_label  # noqa: E402
+from ui.editor_session import ask_editor  # noqa: E402
 
 SS = st.session_state
 lang = check_lang(st.query_params.get("lang", "zh"))
@@ -45,9 +45,17 @@ def zone_table(draft: Draft) -> pd.DataFrame:
     model = load_zone_model(draft.plan.zones)
     rows = []
     for z in model.zones.values():
-        rows.append({"分区": z.id, "类型": z.kind, "名称": z.name_zh, "英文名": z.name_en,
-                     "主属县市区": "、".join(m.county for m in z.members if m.role == "primary"),
-                     "兼属": "、".join(m.county for m in z.members if m.role == "secondary"), "定义": z.definition})
+        rows.append(
+            {
+                "分区": z.id,
+                "类型": z.kind,
+                "名称": z.name_zh,
+                "英文名": z.name_en,
+                "主属县市区": "、".join(m.county for m in z.members if m.role == "primary"),
+                "兼属": "、".join(m.county for m in z.members if m.role == "secondary"),
+                "定义": z.definition,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -93,23 +101,34 @@ with tab_zones:
         with c1.form("plan_assign"):
             st.markdown("**调整县市区所属分区**")
             county = st.selectbox("县市区", list(model.counties), key="assign_county")
-            zone = st.selectbox("分区", list(model.zones), format_func=lambda z: f"{z} · {model.zones[z].name_zh}",
-                                key="assign_zone")
-            role = st.radio("身份", ["primary", "secondary"], horizontal=True, key="assign_role",
-                            format_func=lambda r: "主属" if r == "primary" else "兼属")
+            zone = st.selectbox(
+                "分区", list(model.zones), format_func=lambda z: f"{z} · {model.zones[z].name_zh}", key="assign_zone"
+            )
+            role = st.radio(
+                "身份",
+                ["primary", "secondary"],
+                horizontal=True,
+                key="assign_role",
+                format_func=lambda r: "主属" if r == "primary" else "兼属",
+            )
             reason = st.text_input("理由（必填）", key="assign_reason")
             if st.form_submit_button("保存"):
                 run(lambda: draft.assign(county, zone, role=role, by=editor, reason=reason), "已记录事件 {result}")
         with c2.form("plan_rename"):
             st.markdown("**分区更名、定义**")
-            zone_r = st.selectbox("分区", list(model.zones), key="rename_zone",
-                                  format_func=lambda z: f"{z} · {model.zones[z].name_zh}")
+            zone_r = st.selectbox(
+                "分区", list(model.zones), key="rename_zone", format_func=lambda z: f"{z} · {model.zones[z].name_zh}"
+            )
             name_zh = st.text_input("新名称（必填）", key="rename_name")
             name_en = st.text_input("英文名")
             definition = st.text_area("定义句（编制人员拟定）")
             if st.form_submit_button("保存"):
-                run(lambda: draft.rename_zone(zone_r, name_zh=name_zh, name_en=name_en, definition=definition,
-                                              by=editor), "已记录事件 {result}")
+                run(
+                    lambda: draft.rename_zone(
+                        zone_r, name_zh=name_zh, name_en=name_en, definition=definition, by=editor
+                    ),
+                    "已记录事件 {result}",
+                )
         c3, c4 = st.columns(2)
         with c3.form("plan_add_zone"):
             st.markdown("**新增分区**")
@@ -126,8 +145,9 @@ with tab_zones:
                 run(lambda: draft.remove_zone(zone_d, by=editor, reason=reason_d), "已记录事件 {result}")
 
 with tab_projects:
-    st.dataframe(draft.catalog()[["id", "name", "county", "sector", "precision", "notes"]], hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        draft.catalog()[["id", "name", "county", "sector", "precision", "notes"]], hide_index=True, width="stretch"
+    )
     if editor is not None:
         with st.form("plan_add_project"):
             st.markdown("**新增项目**")
@@ -157,13 +177,20 @@ with tab_carry:
             drop = st.multiselect("不结转", list(open_cand["id"]))
             reason_c = st.text_input("理由（不结转必填）")
             if st.form_submit_button("保存决定"):
-                run(lambda: draft.carry_over(source=source, as_of=as_of, accept=accept, drop=drop, reason=reason_c,
-                                             by=editor), "已记录事件 {result}")
+                run(
+                    lambda: draft.carry_over(
+                        source=source, as_of=as_of, accept=accept, drop=drop, reason=reason_c, by=editor
+                    ),
+                    "已记录事件 {result}",
+                )
 
 with tab_history:
     events = draft.events()
-    st.dataframe(events[["event_id", "op", "target", "by", "reason", "recorded_at", "undoes", "undone_by"]],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        events[["event_id", "op", "target", "by", "reason", "recorded_at", "undoes", "undone_by"]],
+        hide_index=True,
+        width="stretch",
+    )
     if editor is not None and len(events):
         with st.form("plan_undo"):
             event_id = st.number_input("撤销哪条修改（事件号）", min_value=1, step=1)

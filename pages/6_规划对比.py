@@ -1,7 +1,7 @@
 """规划对比 (plans compared): two plan versions side by side — swipe and side-by-side maps, change tables.
 
-Widgets and display only: the comparison is ``layout.plan_compare``, the page and the files are
-``layout.plan_compare_report`` (the same as ``python -m layout plan compare``). The maps are a static HTML
+Widgets and display only: the comparison is ``layout.drafting.compare``, the page and the files are
+``layout.drafting.compare_report`` (the same as ``python -m layout plan compare``). The maps are a static HTML
 component (streamlit-folium draws side-by-side maps blank) with Leaflet and its plugin inline: no internet needed.
 """
 
@@ -13,10 +13,10 @@ st.set_page_config(page_title="规划对比 · 益阳市服务业", page_icon="�
 
 import streamlit.components.v1 as components  # noqa: E402
 
+from layout.drafting.compare import compare_plans  # noqa: E402
+from layout.drafting.compare_report import comparison_bytes, comparison_html, title  # noqa: E402
+from layout.drafting.versions import list_plans  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
-from layout.plan_compare import compare_plans  # noqa: E402
-from layout.plan_compare_report import comparison_bytes, comparison_html, title  # noqa: E402
-from layout.plan_versions import list_plans  # noqa: E402
 
 PAGE_HEIGHT = 1900
 
@@ -48,8 +48,15 @@ m4.metric("结转项目", int((comp.projects["change"] == "结转").sum()))
 components.html(comparison_html(comp), height=PAGE_HEIGHT, scrolling=True)
 d1, d2, d3 = st.columns(3)
 stem = title(comp).replace("：", "_").replace(" → ", "_").replace("【", "").replace("】", "_")
-for col, fmt, mime in ((d1, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                       (d2, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                       (d3, "html", "text/html")):
-    col.download_button(f"下载 {fmt.upper()}", data=comparison_bytes(comp, fmt), file_name=f"{stem}.{fmt}", mime=mime,
-                        key=f"cmp_dl_{fmt}")
+for col, fmt, mime in (
+    (d1, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (d2, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (d3, "html", "text/html"),
+):
+    col.download_button(
+        f"下载 {fmt.upper()}",
+        data=comparison_bytes(comp, fmt),
+        file_name=f"{stem}.{fmt}",
+        mime=mime,
+        key=f"cmp_dl_{fmt}",
+    )

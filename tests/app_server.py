@@ -17,8 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 #: Chromium as root, headless, on a closed network (background requests would be refused, many at a time).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -29,8 +34,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(env: Mapping[str, str | None] | None = None, *, log: Path | None = None,
-                timeout: float = 90.0) -> Iterator[tuple[str, int]]:
+def running_app(
+    env: Mapping[str, str | None] | None = None, *, log: Path | None = None, timeout: float = 90.0
+) -> Iterator[tuple[str, int]]:
     """The app served on 127.0.0.1 until the block ends; yields its URL and the server's pid.
 
     ``env`` adds to (a value of None: removes from) this process's environment. Raises RuntimeError when
@@ -47,9 +53,26 @@ def running_app(env: Mapping[str, str | None] | None = None, *, log: Path | None
         log.parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=environ)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=environ,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from layout.plan import PLAN_FILE, squash
+from layout.plan.text import PLAN_FILE, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 # Built nearest grids are cached between runs; the tests start from an empty cache, as on a new machine.
@@ -27,8 +27,8 @@ def _isolated_register(tmp_path_factory, monkeypatch):
     """Every test gets its own empty project register and no editor key (a developer's data/ is never read)."""
     monkeypatch.setenv("LAYOUT_REGISTER", str(tmp_path_factory.mktemp("register") / "register.sqlite"))
     monkeypatch.delenv("LAYOUT_EDITOR_KEY", raising=False)
-    if "editor_session" in sys.modules:  # wrong keys of one test do not slow down the next (one process)
-        sys.modules["editor_session"].GUARD.reset()
+    if "ui.editor_session" in sys.modules:  # wrong keys of one test do not slow down the next (one process)
+        sys.modules["ui.editor_session"].GUARD.reset()
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def pg_server():
     """One throwaway PostgreSQL + PostGIS cluster for the session (fails, never skips, without the binaries)."""
     from pg_server import start_server
 
-    from layout.register_pg import close_pools
+    from layout.register.postgres_store import close_pools
 
     with start_server() as server:
         yield server
@@ -49,7 +49,7 @@ _db_counter = iter(range(1, 1_000_000))
 @pytest.fixture
 def pg_url(pg_server) -> str:
     """A fresh, empty database (PostGIS enabled) on the session's server."""
-    from layout.register_pg import close_pools
+    from layout.register.postgres_store import close_pools
 
     yield pg_server.create_database(f"reg_{os.getpid()}_{next(_db_counter)}")
     close_pools()

@@ -24,8 +24,10 @@ def far_cell_workbook(cell: str) -> bytes:
 def zip_bomb_workbook(megabytes: int = 300) -> bytes:
     """The same table with ``megabytes`` MB of blanks in its sheet XML (about 0.3 MB compressed)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(far_cell_workbook("C3"))) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(far_cell_workbook("C3"))) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
@@ -45,7 +47,7 @@ def patched_size_workbook(member: str = "xl/worksheets/sheet1.xml", size: int = 
         i = 0
         while (i := data.find(signature, i)) != -1:
             n = struct.unpack_from("<H", data, i + name_len_at)[0]
-            if bytes(data[i + name_at:i + name_at + n]) == name:
+            if bytes(data[i + name_at : i + name_at + n]) == name:
                 struct.pack_into("<I", data, i + size_at, size)
             i += 4
     return bytes(data)
@@ -57,13 +59,16 @@ def sheet_xml_workbook(sheet_data: bytes, *, tag: bytes = b"sheetData") -> bytes
     import re
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(far_cell_workbook("C3"))) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(far_cell_workbook("C3"))) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>", lambda m: b"<%s>%s</%s>" % (tag, sheet_data, tag),
-                              data, flags=re.S)
+                data = re.sub(
+                    rb"<sheetData>.*</sheetData>", lambda m: b"<%s>%s</%s>" % (tag, sheet_data, tag), data, flags=re.S
+                )
                 data = re.sub(rb"<dimension[^>]*/>", b"", data)
             zout.writestr(item, data)
     return out.getvalue()
@@ -75,4 +80,5 @@ def forged_formula_workbook() -> bytes:
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>lon</t></is></c>'
         b'<c r="C1" t="inlineStr"><is><t>lat</t></is></c></row>'
         b'<row r="2"><c r="A2" t="inlineStr"><is><t>A</t></is></c><c r="B2"><f>112+0.35</f><v>999</v></c>'
-        b'<c r="C2"><v>28.58</v></c></row>')
+        b'<c r="C2"><v>28.58</v></c></row>'
+    )

@@ -65,8 +65,9 @@ def _as_owner(args: list[str]) -> list[str]:
 
 
 def _pg_ctl(data_dir: Path, *args: str) -> None:
-    subprocess.run(_as_owner([str(PG_BIN / "pg_ctl"), "-D", str(data_dir), *args]), check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        _as_owner([str(PG_BIN / "pg_ctl"), "-D", str(data_dir), *args]), check=True, capture_output=True, timeout=120
+    )
 
 
 def _start(data_dir: Path, port: int) -> None:
@@ -83,17 +84,35 @@ def start_server() -> Iterator[PgServer]:
     """Start a cluster in a fresh temp folder; stop it (``-m immediate``) and delete the folder afterwards."""
     missing = [str(p) for p in (PG_BIN / "initdb", PG_BIN / "pg_ctl", POSTGIS_CONTROL) if not p.exists()]
     if missing:
-        raise RuntimeError("PostgreSQL 15 + PostGIS are needed for the register tests, missing: "
-                           f"{', '.join(missing)}; install them with `apt-get install postgresql "
-                           "postgresql-15-postgis-3` (.ci/run does)")
+        raise RuntimeError(
+            "PostgreSQL 15 + PostGIS are needed for the register tests, missing: "
+            f"{', '.join(missing)}; install them with `apt-get install postgresql "
+            "postgresql-15-postgis-3` (.ci/run does)"
+        )
     root = Path(tempfile.mkdtemp(prefix="layout-pg-"))
     data_dir = root / "data"
     data_dir.mkdir()
     if os.geteuid() == 0:
         shutil.chown(root, SUPERUSER)
         shutil.chown(data_dir, SUPERUSER)
-    subprocess.run(_as_owner([str(PG_BIN / "initdb"), "-D", str(data_dir), "-U", SUPERUSER, "--auth=trust",
-                              "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        _as_owner(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = _free_port()
     _start(data_dir, port)
     try:

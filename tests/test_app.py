@@ -16,11 +16,11 @@ import pytest
 from hostile_files import far_cell_workbook
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog import load_catalog
-from layout.crs import from_wgs84
-from layout.geodata import load_counties
-from layout.palette import SECTOR_COLORS
-from layout.tables import MAX_UPLOAD_BYTES
+from layout.catalog.projects import load_catalog
+from layout.geo.boundaries import load_counties
+from layout.geo.crs import from_wgs84
+from layout.render.palette import SECTOR_COLORS
+from layout.tables.spreadsheets import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120
@@ -43,8 +43,10 @@ def run(query: dict | None = None) -> AppTest:
 def test_served_app_skips_the_full_gc_and_file_watching_per_rerun():
     """The settings `streamlit run` reads from .streamlit/config.toml in the app's folder. Streamlit's default
     gc.collect(2) after every rerun made 20 users wait 4.0 s per click instead of 0.25 s (bench/load.py)."""
-    code = ("from streamlit import config; "
-            "print(config.get_option('runner.postScriptGC'), config.get_option('server.fileWatcherType'))")
+    code = (
+        "from streamlit import config; "
+        "print(config.get_option('runner.postScriptGC'), config.get_option('server.fileWatcherType'))"
+    )
     shown = subprocess.run([sys.executable, "-c", code], cwd=APP.parent, capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["False", "none"]
 
@@ -79,15 +81,18 @@ def test_default_view_is_chinese_and_counts_the_catalog(catalog):
 # -- filters and the URL -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("widget, key, value, param", [
-    ("multiselect", "w_zone", ["mountain_wing"], "zone=mountain_wing"),
-    ("multiselect", "w_pole", ["pole_northeast"], "pole=pole_northeast"),
-    ("multiselect", "w_county", ["安化县"], "county=安化县"),
-    ("button_group", "w_sector_3", ["文旅休闲业"], "sector=文旅休闲业"),
-    ("multiselect", "w_action", ["新建"], "action=新建"),
-    ("multiselect", "w_precision", ["town"], "precision=town"),
-    ("text_input", "w_q", "cxhh", "q=cxhh"),
-])
+@pytest.mark.parametrize(
+    "widget, key, value, param",
+    [
+        ("multiselect", "w_zone", ["mountain_wing"], "zone=mountain_wing"),
+        ("multiselect", "w_pole", ["pole_northeast"], "pole=pole_northeast"),
+        ("multiselect", "w_county", ["安化县"], "county=安化县"),
+        ("button_group", "w_sector_3", ["文旅休闲业"], "sector=文旅休闲业"),
+        ("multiselect", "w_action", ["新建"], "action=新建"),
+        ("multiselect", "w_precision", ["town"], "precision=town"),
+        ("text_input", "w_q", "cxhh", "q=cxhh"),
+    ],
+)
 def test_each_filter_narrows_the_view_and_lands_in_the_url(catalog, widget, key, value, param):
     at = run()
     before = int(at.metric[2].value.split(" / ")[0])
@@ -217,8 +222,9 @@ def test_which_zone_outside_names_the_nearest_county_and_distance():
     assert "不在益阳市境内" in warning and "公里" in warning
 
 
-@pytest.mark.parametrize("lon, lat, message", [("abc", "28.5", "经度“abc”不是数字"),
-                                                ("28.5", "112.3", "经纬度疑似颠倒")])
+@pytest.mark.parametrize(
+    "lon, lat, message", [("abc", "28.5", "经度“abc”不是数字"), ("28.5", "112.3", "经纬度疑似颠倒")]
+)
 def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, message):
     at = run()
     at.segmented_control(key="w_which_mode").set_value("coords")
@@ -229,12 +235,15 @@ def test_which_zone_bad_coordinates_give_a_message_not_a_traceback(lon, lat, mes
     assert not at.exception and message in texts(at.error)
 
 
-@pytest.mark.parametrize("lon, lat, crs", [
-    ("28°33'14\"N 112°21'18\"E", "", "auto"),  # the whole pasted string in the first box
-    ("28°33'14\"N", "112°21'18\"E", "wgs84"),  # latitude first, and the letters say so
-    ("3160591.10", "38342067.24", "cgcs2000"),  # Gauss-Krüger zone 38, northing first
-    ("342067.24 3160591.10", "", "auto"),  # no zone prefix, pasted
-])
+@pytest.mark.parametrize(
+    "lon, lat, crs",
+    [
+        ("28°33'14\"N 112°21'18\"E", "", "auto"),  # the whole pasted string in the first box
+        ("28°33'14\"N", "112°21'18\"E", "wgs84"),  # latitude first, and the letters say so
+        ("3160591.10", "38342067.24", "cgcs2000"),  # Gauss-Krüger zone 38, northing first
+        ("342067.24 3160591.10", "", "auto"),  # no zone prefix, pasted
+    ],
+)
 def test_which_zone_reads_what_the_batch_check_reads(lon, lat, crs):
     at = run()
     at.segmented_control(key="w_which_mode").set_value("coords")
@@ -276,8 +285,9 @@ def test_a_map_click_is_answered_in_the_map_system():
 
 # -- batch check ---------------------------------------------------------------------------------
 
-ROWS = pd.DataFrame({"项目名称": ["赫山点", "长沙点", "坏行"], "经度": ["112.45", "112.94", "abc"],
-                     "纬度": ["28.50", "28.23", "28.5"]})
+ROWS = pd.DataFrame(
+    {"项目名称": ["赫山点", "长沙点", "坏行"], "经度": ["112.45", "112.94", "abc"], "纬度": ["28.50", "28.23", "28.5"]}
+)
 ENGLISH = re.compile(r"\b(is not|not a number|should be|column|error|found|looks swapped)\b", re.IGNORECASE)
 
 
@@ -300,11 +310,16 @@ def officer_workbook() -> bytes:
     ws = wb.create_sheet("项目清单")
     ws["A1"] = "2026年益阳市重点项目清单"
     ws.merge_cells("A1:E1")
-    for r, row in enumerate([["项目名称", "总投资（万元）", "开工日期", "经度", "纬度"],
-                             ["茶乡花海", 30000, dt.date(2026, 3, 1), 111.20586, 28.38017],
-                             ["南洲新区", 12000.5, dt.date(2026, 5, 1), "112°24′08.7″", "29°21′34.4″"],
-                             ["长沙对接", 800, None, 112.97087, 28.19874],
-                             ["待定项目", 5, None, "待定", None]], start=3):
+    for r, row in enumerate(
+        [
+            ["项目名称", "总投资（万元）", "开工日期", "经度", "纬度"],
+            ["茶乡花海", 30000, dt.date(2026, 3, 1), 111.20586, 28.38017],
+            ["南洲新区", 12000.5, dt.date(2026, 5, 1), "112°24′08.7″", "29°21′34.4″"],
+            ["长沙对接", 800, None, 112.97087, 28.19874],
+            ["待定项目", 5, None, "待定", None],
+        ],
+        start=3,
+    ):
         for c, v in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=v)
     buf = io.BytesIO()
@@ -317,13 +332,21 @@ def test_batch_check_of_an_officers_workbook_is_chinese_and_comes_back_whole():
     assert "表头在第 3 行" in texts(at.info) and "读取工作表“项目清单”" in texts(at.info)
     assert "4 行：2 行在益阳市境内，1 行在境外，1 行无法定位" in texts(at.success)
     problems = next(f for f in shown_frames(at) if "原因" in f.columns)
-    assert problems.to_dict("records") == [{"行号（表格中）": 7, "项目名称": "待定项目",
-                                            "原因": "经度“待定”不是数字，也不是度分秒写法；纬度为空"}]
+    assert problems.to_dict("records") == [
+        {"行号（表格中）": 7, "项目名称": "待定项目", "原因": "经度“待定”不是数字，也不是度分秒写法；纬度为空"}
+    ]
     table = next(f for f in shown_frames(at) if "所属片区" in f.columns)
     assert table["所在县区"].tolist() == ["安化县", "南县", "", ""]
     assert table["说明"].tolist()[2].startswith("不在益阳市境内，距最近的赫山区")
-    visible = "\n".join([texts(at.info), texts(at.success), texts(at.error), texts(at.warning),
-                         *(" ".join(map(str, f.columns)) + " " + f.astype(str).to_string() for f in shown_frames(at))])
+    visible = "\n".join(
+        [
+            texts(at.info),
+            texts(at.success),
+            texts(at.error),
+            texts(at.warning),
+            *(" ".join(map(str, f.columns)) + " " + f.astype(str).to_string() for f in shown_frames(at)),
+        ]
+    )
     assert not ENGLISH.search(visible) and "--lon" not in visible and "python -m" not in visible
     buttons = {b.key: b for b in at.download_button if b.key.startswith("w_dl")}
     assert {k: b.label for k, b in buttons.items()} == {"w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
@@ -339,10 +362,13 @@ def test_batch_download_is_the_officers_own_workbook():
     assert wb["项目清单"]["F3"].value == "所在县区" and wb["项目清单"]["F4"].value == "安化县"
 
 
-@pytest.mark.parametrize("name, data, encoding", [
-    ("points.csv", ROWS.to_csv(index=False).encode("utf-8"), "utf-8"),
-    ("points.csv", ("标题,,\n" + ROWS.to_csv(index=False)).encode("gbk"), "gb18030"),
-])
+@pytest.mark.parametrize(
+    "name, data, encoding",
+    [
+        ("points.csv", ROWS.to_csv(index=False).encode("utf-8"), "utf-8"),
+        ("points.csv", ("标题,,\n" + ROWS.to_csv(index=False)).encode("gbk"), "gb18030"),
+    ],
+)
 def test_batch_check_annotates_every_row(name, data, encoding):
     at = upload(name, data)
     assert "3 行：1 行在益阳市境内，1 行在境外，1 行无法定位" in texts(at.success)
@@ -367,14 +393,17 @@ def test_batch_columns_chosen_with_the_widgets_when_names_are_unknown():
     assert not at.error and "1 行：1 行在益阳市境内" in texts(at.success) and "按您的选择" in texts(at.info)
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("points.txt", b"lon,lat\n112,28\n", "文件类型应为 .csv 或 .xlsx"),
-    ("points.xlsx", b"PK\x03\x04 not really a workbook", "不是真正的 .xlsx 工作簿"),
-    ("points.csv", b"name,lon,lat\nA,112.35,28.58,\n", "第 2 行有 4 个字段"),
-    ("points.csv", b"lon,lat\n" + b"112.4,28.5\n" * (MAX_UPLOAD_BYTES // 11 + 1), "文件过大"),
-    ("far.xlsx", far_cell_workbook("XFD1048576"), "表格过大/异常"),
-    ("far.xlsx", far_cell_workbook("XFD1000"), "XFD1000"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("points.txt", b"lon,lat\n112,28\n", "文件类型应为 .csv 或 .xlsx"),
+        ("points.xlsx", b"PK\x03\x04 not really a workbook", "不是真正的 .xlsx 工作簿"),
+        ("points.csv", b"name,lon,lat\nA,112.35,28.58,\n", "第 2 行有 4 个字段"),
+        ("points.csv", b"lon,lat\n" + b"112.4,28.5\n" * (MAX_UPLOAD_BYTES // 11 + 1), "文件过大"),
+        ("far.xlsx", far_cell_workbook("XFD1048576"), "表格过大/异常"),
+        ("far.xlsx", far_cell_workbook("XFD1000"), "XFD1000"),
+    ],
+)
 def test_batch_check_refuses_broken_and_hostile_files_with_one_chinese_message(name, data, message):
     at = upload(name, data)
     assert message in texts(at.error) and not ENGLISH.search(texts(at.error))
@@ -414,7 +443,7 @@ def test_summaries_show_counts_table1_and_targets():
     assert chart
     spec = json.loads(chart[0].proto.spec)
     scale = spec["encoding"]["color"]["scale"]
-    assert scale["range"] == [SECTOR_COLORS[s] for s in scale["domain"]]  # the map's colours (layout.palette)
+    assert scale["range"] == [SECTOR_COLORS[s] for s in scale["domain"]]  # the map's colours (layout.render.palette)
     assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0  # zone names in full
 
 

@@ -18,8 +18,9 @@ from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app
 from app_server import CHROMIUM_ARGS as ARGS
 from hostile_files import far_cell_workbook, zip_bomb_workbook
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +75,10 @@ def test_the_map_draws_offline_and_answers(server):
 
             frame = page.frame_locator(MAP_FRAME)
             frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-            expected = wait_for(lambda: page.locator('[data-testid="stMetric"]').count()
-                                and metric(page, "地图上的项目"), what="the project count")
+            expected = wait_for(
+                lambda: page.locator('[data-testid="stMetric"]').count() and metric(page, "地图上的项目"),
+                what="the project count",
+            )
             # the six counties (plus zone areas, arrows), and every located project as a marker or in a cluster
             assert frame.locator("path.leaflet-interactive").count() >= 6
             wait_for(lambda: shown_projects(frame) == expected, what=f"{expected} project markers")
@@ -133,8 +136,13 @@ def test_the_map_draws_offline_and_answers(server):
 
     assert not errors, errors
     own = urlparse(server).netloc
-    foreign = sorted({(kind, url) for kind, url in requests
-                      if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own})
+    foreign = sorted(
+        {
+            (kind, url)
+            for kind, url in requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own
+        }
+    )
     assert not foreign, f"fetched from other hosts: {foreign}"
     kinds = {kind for kind, _ in requests}
     assert {"script", "stylesheet"} <= kinds  # the app's own Leaflet and styles were fetched
@@ -149,8 +157,13 @@ def open_explorer(browser, url: str, size: tuple[int, int]):
     page.goto(url, wait_until="domcontentloaded")
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.county-shape").first.wait_for(state="attached", timeout=60_000)
-    expected = wait_for(lambda: page.locator('[data-testid="stMetricValue"]').count()
-                        and int(page.locator('[data-testid="stMetricValue"]').first.inner_text()), what="a count")
+    expected = wait_for(
+        lambda: (
+            page.locator('[data-testid="stMetricValue"]').count()
+            and int(page.locator('[data-testid="stMetricValue"]').first.inner_text())
+        ),
+        what="a count",
+    )
     wait_for(lambda: shown_projects(frame) == expected, what=f"{expected} project markers")
     return page, frame
 
@@ -163,11 +176,14 @@ def union_box(boxes: list[dict]) -> dict:
 
 def shapes_under(frame, selector: str, css_class: str) -> int:
     """Points of a 5 px grid over ``selector``'s box where an element of ``css_class`` is drawn beneath."""
-    return frame.locator(selector).first.evaluate("""(el, cls) => {
+    return frame.locator(selector).first.evaluate(
+        """(el, cls) => {
         const r = el.getBoundingClientRect(); let n = 0;
         for (let x = r.left + 1; x < r.right; x += 5) for (let y = r.top + 1; y < r.bottom; y += 5)
             if (document.elementsFromPoint(x, y).some(h => h.classList && h.classList.contains(cls))) n++;
-        return n; }""", css_class)
+        return n; }""",
+        css_class,
+    )
 
 
 def pole_labels_hidden(frame) -> list[str]:
@@ -196,8 +212,10 @@ def test_the_map_is_on_the_first_screen_and_the_legend_never_covers_yiyang(serve
             assert iframe["y"] + iframe["height"] <= size[1] + 1, iframe  # and fits on it
             wait_for(lambda: frame.locator(".map-legend details").count(), what="the legend")
             time.sleep(0.5)  # the framing follows the iframe's final size
-            counties = [frame.locator("path.county-shape").nth(i).bounding_box()
-                        for i in range(frame.locator("path.county-shape").count())]
+            counties = [
+                frame.locator("path.county-shape").nth(i).bounding_box()
+                for i in range(frame.locator("path.county-shape").count())
+            ]
             assert len(counties) == 6
             yiyang = union_box(counties)
             is_open = frame.locator(".map-legend details").evaluate("d => d.open")
@@ -228,14 +246,16 @@ def test_switching_language_redraws_every_value_in_it(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page, frame = open_explorer(browser, server + "/?county=安化县&focus=county:安化县&action=新建",
-                                        (1366, 768))
+            page, frame = open_explorer(
+                browser, server + "/?county=安化县&focus=county:安化县&action=新建", (1366, 768)
+            )
             sidebar = page.locator('[data-testid="stSidebar"]')
 
             def values() -> list[str]:
                 shown = sidebar.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').evaluate_all(
                     "els => els.map(e => { const l = e.querySelector('label'); const t = e.innerText;"
-                    " return l ? t.replace(l.innerText, '') : t; })")
+                    " return l ? t.replace(l.innerText, '') : t; })"
+                )
                 pills = sidebar.locator('[data-testid="stButtonGroup"] button').all_inner_texts()
                 return [v for v in shown + pills if v.strip() and v not in ("中文", "English")]
 
@@ -295,14 +315,26 @@ def test_a_hostile_project_name_shows_as_text_and_runs_nothing(tmp_path):
     import pandas as pd
     from playwright.sync_api import sync_playwright
 
-    from layout.assets import inline_assets
-    from layout.maps import build_map
+    from layout.render.assets import inline_assets
+    from layout.render.webmap import build_map
 
     hostile = "<img src=x onerror=alert(1)>"
-    project = {"id": "X1", "name": hostile, "name_en": "", "sector": "文旅休闲业",
-               "action": "<script>alert(2)</script>", "county": "安化县", "computed_county": "安化县",
-               "zones": ("mountain_wing",), "poles": ("pole_southwest",), "precision": "site",
-               "plan_quote": "\"'><svg onload=alert(3)>", "plan_section": "第四章", "lon": 111.3, "lat": 28.3}
+    project = {
+        "id": "X1",
+        "name": hostile,
+        "name_en": "",
+        "sector": "文旅休闲业",
+        "action": "<script>alert(2)</script>",
+        "county": "安化县",
+        "computed_county": "安化县",
+        "zones": ("mountain_wing",),
+        "poles": ("pole_southwest",),
+        "precision": "site",
+        "plan_quote": "\"'><svg onload=alert(3)>",
+        "plan_section": "第四章",
+        "lon": 111.3,
+        "lat": 28.3,
+    }
     page_file = tmp_path / "map.html"
     page_file.write_text(inline_assets(build_map(pd.DataFrame([project])).get_root().render()), encoding="utf-8")
     dialogs: list[str] = []
@@ -357,14 +389,19 @@ def test_a_hostile_upload_is_refused_while_another_user_keeps_working(app):
             uploader.wait_for(state="attached", timeout=30_000)
             sampler.start()
             sectors = ["文旅休闲业", "现代物流业"]
-            for name, data, sector in zip(["far.xlsx", "bomb.xlsx"], [far_cell_workbook("XFD1048576"),
-                                          zip_bomb_workbook(300)], sectors, strict=True):
+            for name, data, sector in zip(
+                ["far.xlsx", "bomb.xlsx"],
+                [far_cell_workbook("XFD1048576"), zip_bomb_workbook(300)],
+                sectors,
+                strict=True,
+            ):
                 shown = metric(other, "地图上的项目")
-                uploader.set_input_files(files=[{"name": name, "mimeType": "application/octet-stream",
-                                                 "buffer": data}])
+                uploader.set_input_files(files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
                 other.locator('[data-testid="stSidebar"] button', has_text=re.compile(f"^{sector}")).first.click()
-                narrowed = wait_for(lambda shown=shown: (n := metric(other, "地图上的项目")) != shown and n,
-                                    what=f"the other user's count after {sector}")
+                narrowed = wait_for(
+                    lambda shown=shown: (n := metric(other, "地图上的项目")) != shown and n,
+                    what=f"the other user's count after {sector}",
+                )
                 wait_for(lambda n=narrowed: shown_projects(frame) == n, what="the other user's map")
                 alert = attacker.locator('[data-testid="stAlert"]', has_text="表格过大/异常")
                 alert.wait_for(timeout=30_000)
@@ -382,7 +419,7 @@ def test_a_hostile_upload_is_refused_while_another_user_keeps_working(app):
 
 def located_projects(view: dict[str, tuple[str, ...]]) -> int:
     """The oracle: projects drawn on the map for ``view`` (field → values), in plain pandas."""
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     c = load_catalog()
     county = c["county"].fillna("").astype(str)
@@ -419,13 +456,17 @@ class FilterDriver:
         self.lang = "zh"
 
     def pick(self, field: str, value: str) -> None:
-        from layout import views
+        from layout.render import views
 
-        label = {"zone": lambda v: views.zone_name(v, self.lang), "county": lambda v: views.county_label(v, self.lang),
-                 "precision": lambda v: {"zh": {"town": "乡镇"}, "en": {"town": "Town"}}[self.lang][v]}[field](value)
+        label = {
+            "zone": lambda v: views.zone_name(v, self.lang),
+            "county": lambda v: views.county_label(v, self.lang),
+            "precision": lambda v: {"zh": {"town": "乡镇"}, "en": {"town": "Town"}}[self.lang][v],
+        }[field](value)
         heading = {"zone": ("片区", "Zone"), "county": ("县（市", "County"), "precision": ("定位精度", "Location")}
         box = self.sidebar.locator('[data-testid="stMultiSelect"]').filter(
-            has=self.page.locator('[data-testid="stWidgetLabel"]', has_text=heading[field][self.lang == "en"]))
+            has=self.page.locator('[data-testid="stWidgetLabel"]', has_text=heading[field][self.lang == "en"])
+        )
         box.scroll_into_view_if_needed()
         box.locator("input").click()
         self.page.locator('[role="option"]', has_text=re.compile("^" + re.escape(label) + r" \(")).first.click()
@@ -433,11 +474,12 @@ class FilterDriver:
         self.view[field] = tuple(sorted({*self.view.get(field, ()), value}))
 
     def pill(self, sector: str) -> None:
-        from layout.maps import t_sector
+        from layout.render.webmap import t_sector
 
         label = t_sector(sector, self.lang)
-        button = self.sidebar.locator('[data-testid="stButtonGroup"] button',
-                                      has_text=re.compile("^" + re.escape(label) + "$"))
+        button = self.sidebar.locator(
+            '[data-testid="stButtonGroup"] button', has_text=re.compile("^" + re.escape(label) + "$")
+        )
         button.scroll_into_view_if_needed()
         button.click()
         chosen = set(self.view.get("sector", ()))
@@ -463,17 +505,26 @@ class FilterDriver:
     def check(self, step: str) -> None:
         """The URL holds the whole view, and the map draws the oracle's projects, the count beside it agrees."""
         expected = {**self.view, **({"lang": ("en",)} if self.lang == "en" else {})}
-        wait_for(lambda: url_view(self.page) == expected, timeout=20,
-                 what=f"after {step}: URL {expected}, not {url_view(self.page)}")
+        wait_for(
+            lambda: url_view(self.page) == expected,
+            timeout=20,
+            what=f"after {step}: URL {expected}, not {url_view(self.page)}",
+        )
         n = located_projects(self.view)
         assert n > 0, f"{step}: choose filters that leave projects on the map"
-        wait_for(lambda: shown_projects(self.frame) == n, timeout=20,
-                 what=f"after {step}: {n} markers, not {shown_projects(self.frame)}")
+        wait_for(
+            lambda: shown_projects(self.frame) == n,
+            timeout=20,
+            what=f"after {step}: {n} markers, not {shown_projects(self.frame)}",
+        )
         assert metric(self.page, "地图上的项目" if self.lang == "zh" else "Projects on map") == n, step
 
 
-@pytest.mark.parametrize("size, order", [((1366, 768), "sidebar-first"), ((1920, 1080), "pills-first")],
-                         ids=["1366x768-sidebar-first", "1920x1080-pills-first"])
+@pytest.mark.parametrize(
+    "size, order",
+    [((1366, 768), "sidebar-first"), ((1920, 1080), "pills-first")],
+    ids=["1366x768-sidebar-first", "1920x1080-pills-first"],
+)
 def test_no_filter_is_ever_dropped_whatever_the_order(server, size, order):
     """Issue 21, item 1: 片区 and 县 then two sector pills lost the zone and the second pill. Every step is
     checked against the URL and the markers drawn; language switches and reloads keep the whole view."""
@@ -485,28 +536,32 @@ def test_no_filter_is_ever_dropped_whatever_the_order(server, size, order):
             page, frame = open_explorer(browser, server, size)
             d = FilterDriver(page, frame)
             if order == "sidebar-first":
-                steps = [("zone 益桃安", lambda: d.pick("zone", "mountain_wing")),
-                         ("county 安化县", lambda: d.pick("county", "安化县")),
-                         ("pill 康养服务业", lambda: d.pill("康养服务业")),
-                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
-                         ("English", lambda: d.language("en")),
-                         ("pill Culture, tourism", lambda: d.pill("文旅休闲业")),
-                         ("reload", d.reload),
-                         ("pill E-commerce off", lambda: d.pill("电子商务业")),
-                         ("中文", lambda: d.language("zh")),
-                         ("reload again", d.reload)]
+                steps = [
+                    ("zone 益桃安", lambda: d.pick("zone", "mountain_wing")),
+                    ("county 安化县", lambda: d.pick("county", "安化县")),
+                    ("pill 康养服务业", lambda: d.pill("康养服务业")),
+                    ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                    ("English", lambda: d.language("en")),
+                    ("pill Culture, tourism", lambda: d.pill("文旅休闲业")),
+                    ("reload", d.reload),
+                    ("pill E-commerce off", lambda: d.pill("电子商务业")),
+                    ("中文", lambda: d.language("zh")),
+                    ("reload again", d.reload),
+                ]
             else:
-                steps = [("pill 文旅休闲业", lambda: d.pill("文旅休闲业")),
-                         ("pill 电子商务业", lambda: d.pill("电子商务业")),
-                         ("county 赫山区", lambda: d.pick("county", "赫山区")),
-                         ("zone 一核", lambda: d.pick("zone", "core")),
-                         ("English", lambda: d.language("en")),
-                         ("county Anhua", lambda: d.pick("county", "安化县")),
-                         ("zone mountain wing", lambda: d.pick("zone", "mountain_wing")),
-                         ("pill Health", lambda: d.pill("康养服务业")),
-                         ("reload", d.reload),
-                         ("中文", lambda: d.language("zh")),
-                         ("pill 文旅休闲业 off", lambda: d.pill("文旅休闲业"))]
+                steps = [
+                    ("pill 文旅休闲业", lambda: d.pill("文旅休闲业")),
+                    ("pill 电子商务业", lambda: d.pill("电子商务业")),
+                    ("county 赫山区", lambda: d.pick("county", "赫山区")),
+                    ("zone 一核", lambda: d.pick("zone", "core")),
+                    ("English", lambda: d.language("en")),
+                    ("county Anhua", lambda: d.pick("county", "安化县")),
+                    ("zone mountain wing", lambda: d.pick("zone", "mountain_wing")),
+                    ("pill Health", lambda: d.pill("康养服务业")),
+                    ("reload", d.reload),
+                    ("中文", lambda: d.language("zh")),
+                    ("pill 文旅休闲业 off", lambda: d.pill("文旅休闲业")),
+                ]
             for step, act in steps:
                 act()
                 d.check(step)
@@ -519,22 +574,30 @@ def test_a_search_down_to_one_project_zooms_the_map_to_it(server):
     """Issue 21, item 7: the map follows a search that leaves one project (Leaflet's own zoom and centre)."""
     from playwright.sync_api import sync_playwright
 
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     catalog = load_catalog()
     located = catalog[catalog["lon"].notna() & (catalog["precision"] != "citywide")]
-    row = next(r for _, r in located.iterrows()
-               if catalog["name"].astype(str).str.contains(str(r["name"]), regex=False).sum() == 1)
+    row = next(
+        r
+        for _, r in located.iterrows()
+        if catalog["name"].astype(str).str.contains(str(r["name"]), regex=False).sum() == 1
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page, frame = open_explorer(browser, server, (1366, 768))
             FilterDriver(page, frame).search(str(row["name"]))
-            view = "() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);" \
-                   " return m ? [m.getZoom(), m.getCenter().lat, m.getCenter().lng] : null; }"
+            view = (
+                "() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);"
+                " return m ? [m.getZoom(), m.getCenter().lat, m.getCenter().lng] : null; }"
+            )
             inner = page.frame_locator(MAP_FRAME).locator("body")
-            zoom, lat, lon = wait_for(lambda: (v := inner.evaluate(view)) and v[0] >= 12 and v, timeout=30,
-                                      what="the map zoomed to the project")
+            zoom, lat, lon = wait_for(
+                lambda: (v := inner.evaluate(view)) and v[0] >= 12 and v,
+                timeout=30,
+                what="the map zoomed to the project",
+            )
             assert abs(lat - row["lat"]) < 0.01 and abs(lon - row["lon"]) < 0.01
         finally:
             browser.close()
@@ -553,8 +616,10 @@ def test_every_tour_step_fits_a_laptop_screen(server):
             page.goto(f"{server}/{quote('演示模式')}", wait_until="domcontentloaded")
             title = page.locator(".tour-title")
             title.wait_for(timeout=60_000)
-            bottom = ("() => Math.max(...[...document.querySelectorAll('.tour-quote, .tour-source, .tour-count')]"
-                      ".map(e => e.getBoundingClientRect().bottom))")
+            bottom = (
+                "() => Math.max(...[...document.querySelectorAll('.tour-quote, .tour-source, .tour-count')]"
+                ".map(e => e.getBoundingClientRect().bottom))"
+            )
             seen = []
             while True:
                 shown = title.inner_text()

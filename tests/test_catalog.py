@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layout.catalog import (
+from layout.catalog.gazetteer import geocode
+from layout.catalog.projects import (
     CATALOG_PATH,
     COLUMNS,
     COUNTIES,
@@ -24,11 +25,10 @@ from layout.catalog import (
     write_catalog,
     zone_ids,
 )
-from layout.classify import classify_points
-from layout.gazetteer import geocode
-from layout.geodata import expand_counties
-from layout.plan import quote_in_plan
-from layout.zones import load_zone_model
+from layout.geo.boundaries import expand_counties
+from layout.geo.classify import classify_points
+from layout.plan.text import quote_in_plan
+from layout.plan.zones import load_zone_model
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +93,12 @@ def test_load_catalog_contract():
     assert catalog["lon"].dtype == float and catalog["lat"].dtype == float
     assert all(isinstance(v, tuple) for v in catalog["zones"]) and all(isinstance(v, tuple) for v in catalog["poles"])
     row = catalog.set_index("id").loc["P007"]  # 大通湖区, county precision: from the zone model
-    assert (row["computed_county"], row["zone"], row["zones"], row["poles"]) == \
-        ("大通湖区", "lake_wing", ("lake_wing",), ("pole_northeast",))
+    assert (row["computed_county"], row["zone"], row["zones"], row["poles"]) == (
+        "大通湖区",
+        "lake_wing",
+        ("lake_wing",),
+        ("pole_northeast",),
+    )
     row = catalog.set_index("id").loc["P008"]  # town precision: from its point
     assert (row["computed_county"], row["zone"], row["poles"]) == ("安化县", "mountain_wing", ("pole_southwest",))
     citywide = catalog[catalog["county"] == "全市"]
@@ -149,15 +153,16 @@ def test_cli_geocode_catalog_writes_with_a_backup(tmp_path, shipped):
     cleared[["lon", "lat", "geocode_source"]] = ""
     path = write_catalog(cleared, tmp_path / "c.csv")
     before = path.read_bytes()
-    out = subprocess.run([sys.executable, "-m", "layout", "geocode-catalog", str(path)], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "layout", "geocode-catalog", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0 and "at town precision" in out.stdout
     assert path.read_bytes() == CATALOG_PATH.read_bytes()
     assert (tmp_path / "c.csv.bak").read_bytes() == before
 
 
 def test_rows_whose_town_has_a_point_are_at_town_precision():
-    from layout.gazetteer import find_townships
+    from layout.catalog.gazetteer import find_townships
 
     catalog = read_catalog_table()
     checked = 0
@@ -195,34 +200,47 @@ def test_routes_are_marked_as_routes_without_a_point():
     catalog = read_catalog_table()
     routes = catalog[catalog["notes"].str.startswith("Themed tour route")]
     assert set(routes["id"]) == {"P033", "P034", "P035", "P036", "P037"}
-    assert (routes["precision"] == "route").all() and set(catalog.loc[catalog["precision"] == "route", "id"]) == \
-        set(routes["id"])
+    assert (routes["precision"] == "route").all() and set(catalog.loc[catalog["precision"] == "route", "id"]) == set(
+        routes["id"]
+    )
     # 梅山茶乡溯源休闲游 is 安化县's own route; the other four are citywide
-    assert dict(zip(routes["id"], routes["county"], strict=True)) == {"P033": "安化县", "P034": "全市", "P035": "全市",
-                                                                       "P036": "全市", "P037": "全市"}
+    assert dict(zip(routes["id"], routes["county"], strict=True)) == {
+        "P033": "安化县",
+        "P034": "全市",
+        "P035": "全市",
+        "P036": "全市",
+        "P037": "全市",
+    }
     assert (routes["lon"] == "").all() and (routes["lat"] == "").all()
 
 
 def test_issue_20_rows_are_traced_to_the_plan():
-    from layout.plan import quote_in_plan
+    from layout.plan.text import quote_in_plan
 
     catalog = read_catalog_table().set_index("id")
     for pid, name, county, sentence in [
-            ("P078", "城乡全民健身中心", "全市", "中非国际体育训练基地、城乡全民健身中心、五环时代全民健身中心"),
-            ("P137", "明清古巷", "资阳区", "深度挖掘兔子山古遗址、羊舞岭古窑址、明清古巷等古迹遗址"),
-            ("P138", "安化经开区", "安化县", "依托益阳高新区、安化经开区、龙岭产业开发区等服务业集聚区")]:
+        ("P078", "城乡全民健身中心", "全市", "中非国际体育训练基地、城乡全民健身中心、五环时代全民健身中心"),
+        ("P137", "明清古巷", "资阳区", "深度挖掘兔子山古遗址、羊舞岭古窑址、明清古巷等古迹遗址"),
+        ("P138", "安化经开区", "安化县", "依托益阳高新区、安化经开区、龙岭产业开发区等服务业集聚区"),
+    ]:
         row = catalog.loc[pid]
         assert (row["name"], row["county"]) == (name, county)
         assert sentence in row["plan_quote"] and quote_in_plan(row["plan_quote"])
 
 
 def test_missing_items_are_in_with_verbatim_quotes():
-    from layout.plan import quote_in_plan
-    from layout.validate import name_in_quote
+    from layout.catalog.validate import name_in_quote
+    from layout.plan.text import quote_in_plan
 
     catalog = read_catalog_table().set_index("name")
-    for name, county in [("长春经开区", "资阳区"), ("赫山农贸市场", "赫山区"), ("国家级农副产品产业基地", "桃江县"),
-                         ("智能仓储中心", "中心城区"), ("检测检验公共服务平台", "全市"), ("现代商贸中心", "中心城区")]:
+    for name, county in [
+        ("长春经开区", "资阳区"),
+        ("赫山农贸市场", "赫山区"),
+        ("国家级农副产品产业基地", "桃江县"),
+        ("智能仓储中心", "中心城区"),
+        ("检测检验公共服务平台", "全市"),
+        ("现代商贸中心", "中心城区"),
+    ]:
         row = catalog.loc[name]
         assert row["county"] == county and quote_in_plan(row["plan_quote"]) and name_in_quote(name, row["plan_quote"])
     assert catalog.at["桃江国辰高科技产业园", "action"] == "以…为载体"
@@ -230,13 +248,13 @@ def test_missing_items_are_in_with_verbatim_quotes():
 
 
 def test_documented_counts_are_generated_from_the_data(tmp_path):
-    from layout.catalog import COUNTS_END, COUNTS_START, catalog_counts_markdown, replace_counts_block
+    from layout.catalog.projects import COUNTS_END, COUNTS_START, catalog_counts_markdown, replace_counts_block
     from layout.errors import InputError
 
     expected = catalog_counts_markdown(read_catalog_table())
     for doc in (CATALOG_PATH.parent / "README.md", CATALOG_PATH.parent / "docs" / "catalog_extraction_notes.md"):
         text = doc.read_text(encoding="utf-8")
-        block = text[text.index(COUNTS_START) + len(COUNTS_START):text.index(COUNTS_END)].strip()
+        block = text[text.index(COUNTS_START) + len(COUNTS_START) : text.index(COUNTS_END)].strip()
         assert block == expected, f"{doc.name}: counts differ from the data: run `python -m layout catalog-counts`"
     assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 29 |" in expected and "| route | 5 |" in expected
     with pytest.raises(InputError, match="no counts block"):

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from layout.classify import (
+from layout.errors import InputError
+from layout.geo.boundaries import load_counties
+from layout.geo.classify import (
     BOUNDARY,
     GRID_MIN_POINTS,
     Classifier,
@@ -16,24 +18,35 @@ from layout.classify import (
     split_ids,
     where_record,
 )
-from layout.crs import from_wgs84
-from layout.errors import InputError
-from layout.geodata import load_counties
-from layout.nearest import GEOD, load_grid, nearest_by_tree, query_grid, save_grid
+from layout.geo.crs import from_wgs84
+from layout.geo.nearest import GEOD, load_grid, nearest_by_tree, query_grid, save_grid
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places
 PLACES = [
     # name, lon, lat, county, zone, zones, poles
-    ("Yiyang 益阳 (city centre, north bank)", 112.32833, 28.58917, "资阳区", "core", "core;lake_wing",
-     "pole_central"),
+    ("Yiyang 益阳 (city centre, north bank)", 112.32833, 28.58917, "资阳区", "core", "core;lake_wing", "pole_central"),
     ("Heshan 赫山", 112.35028, 28.5825, "赫山区", "core", "core", "pole_central"),
     ("Nanzhou 南洲镇, seat of 南县", 112.40243, 29.35955, "南县", "lake_wing", "lake_wing", "pole_northeast"),
     ("Qionghu 琼湖, seat of 沅江市", 112.37399, 28.84061, "沅江市", "lake_wing", "lake_wing", "pole_northeast"),
     ("Taohuajiang 桃花江镇, seat of 桃江县", 112.12528, 28.52361, "桃江县", "mountain_wing", "mountain_wing", ""),
-    ("Dongping 东坪镇, seat of 安化县", 111.20586, 28.38017, "安化县", "mountain_wing", "mountain_wing",
-     "pole_southwest"),
-    ("Beizhouzi 北洲子 (大通湖区, inside the 南县 polygon)", 112.6875, 29.16528, "南县", "lake_wing", "lake_wing",
-     "pole_northeast"),
+    (
+        "Dongping 东坪镇, seat of 安化县",
+        111.20586,
+        28.38017,
+        "安化县",
+        "mountain_wing",
+        "mountain_wing",
+        "pole_southwest",
+    ),
+    (
+        "Beizhouzi 北洲子 (大通湖区, inside the 南县 polygon)",
+        112.6875,
+        29.16528,
+        "南县",
+        "lake_wing",
+        "lake_wing",
+        "pole_northeast",
+    ),
 ]
 
 
@@ -42,8 +55,16 @@ def test_known_places_classify_to_their_county_zone_and_poles():
     for (name, _, _, county, zone, zones, poles), (_, row) in zip(PLACES, result.iterrows(), strict=True):
         assert (row["county"], row["zone"], row["zones"], row["poles"]) == (county, zone, zones, poles), name
         assert row["inside"] and pd.isna(row["nearest_county"]) and np.isnan(row["distance_km"])
-    assert list(result.columns) == ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county",
-                                    "distance_km"]
+    assert list(result.columns) == [
+        "county",
+        "adcode",
+        "zone",
+        "zones",
+        "poles",
+        "inside",
+        "nearest_county",
+        "distance_km",
+    ]
     assert result["adcode"].tolist()[:2] == ["430902", "430903"]
 
 
@@ -59,7 +80,7 @@ def test_points_outside_get_the_nearest_county_and_distance():
 def test_distance_is_geodesic_to_the_county_boundary():
     """长沙: the answer is the geodesic length to a point on 赫山区's boundary; EPSG:4546's planar distance
     is longer by its scale error there (~0.02%)."""
-    from layout.crs import to_metric
+    from layout.geo.crs import to_metric
 
     lon, lat = np.array([112.97087]), np.array([28.19874])
     seg, metres, qlon, qlat = get_classifier().nearest_detail(lon, lat)
@@ -108,8 +129,13 @@ def test_placeholder_coordinates_are_missing_not_outside():
 def test_far_points_get_the_really_nearest_county_and_geodesic_distance():
     """北京, 广州 (beyond the grid, planar path), London and Sydney (exact path): the reference is the
     geodesic distance to every boundary vertex after densifying each segment to under 20 m."""
-    places = {"北京": (116.4074, 39.9042), "广州": (113.2644, 23.1291), "London": (-0.1276, 51.5072),
-              "Sydney": (151.2093, -33.8688), "拉萨": (91.1322, 29.6604)}
+    places = {
+        "北京": (116.4074, 39.9042),
+        "广州": (113.2644, 23.1291),
+        "London": (-0.1276, 51.5072),
+        "Sydney": (151.2093, -33.8688),
+        "拉萨": (91.1322, 29.6604),
+    }
     lon, lat = np.array([p[0] for p in places.values()]), np.array([p[1] for p in places.values()])
     result = classify_points(lon, lat)
     ref_county, ref_km = _reference_far(lon, lat)
@@ -146,7 +172,7 @@ def _reference_near(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nd
     """Brute force: geodesic distance to points every ≤ 2 m along every segment that could be nearest
     (planar distance within 1% + 300 m of the planar nearest). Returns county, metres and the margin to
     the second county."""
-    from layout.crs import to_metric
+    from layout.geo.crs import to_metric
 
     clf = get_classifier()
     seg = clf.segments
@@ -182,8 +208,9 @@ def test_nearest_county_near_the_border_matches_a_brute_force_geodesic_reference
     _ = clf.nearest_index  # the grid path
     assert fresh._nearest is None
     for model in (fresh, clf):
-        seg, metres, _, _ = (model.nearest_detail(lon, lat, points=False) if model is fresh
-                             else _grid_only(model, lon, lat))
+        seg, metres, _, _ = (
+            model.nearest_detail(lon, lat, points=False) if model is fresh else _grid_only(model, lon, lat)
+        )
         owner = model.segments.owner[seg]
         # The reference's segments are straight in lon/lat, ours (like sjoin_nearest's) in EPSG:4546: a
         # segment of several km bows by up to ~0.3 m between the two; the 2 m sampling adds ≤ 0.16 m.

@@ -13,15 +13,16 @@ import openpyxl
 import pytest
 from hostile_files import far_cell_workbook
 
-from layout.tables import read_table
+from layout.tables.spreadsheets import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, whatever the working directory
-    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env
+    )
 
 
 def test_help_lists_the_commands():
@@ -35,16 +36,35 @@ def test_where_inside():
     out = run("where", "112.35028", "28.5825")
     assert out.returncode == 0
     record = json.loads(out.stdout)
-    assert list(record) == ["lon", "lat", "inside", "county", "adcode", "zone", "zones", "poles", "nearest_county",
-                            "distance_km"]
-    assert record | {} == {"lon": 112.35028, "lat": 28.5825, "inside": True, "county": "赫山区", "adcode": "430903",
-                           "zone": "core", "zones": ["core"], "poles": ["pole_central"], "nearest_county": None,
-                           "distance_km": None}
+    assert list(record) == [
+        "lon",
+        "lat",
+        "inside",
+        "county",
+        "adcode",
+        "zone",
+        "zones",
+        "poles",
+        "nearest_county",
+        "distance_km",
+    ]
+    assert record | {} == {
+        "lon": 112.35028,
+        "lat": 28.5825,
+        "inside": True,
+        "county": "赫山区",
+        "adcode": "430903",
+        "zone": "core",
+        "zones": ["core"],
+        "poles": ["pole_central"],
+        "nearest_county": None,
+        "distance_km": None,
+    }
 
 
 @pytest.mark.parametrize("crs", ["gcj02", "bd09"])
 def test_where_converts_amap_and_baidu_coordinates(crs):
-    from layout.crs import from_wgs84
+    from layout.geo.crs import from_wgs84
 
     lon, lat = from_wgs84([111.20586], [28.38017], crs)
     record = json.loads(run("where", f"{lon[0]:.7f}", f"{lat[0]:.7f}", "--crs", crs).stdout)
@@ -65,13 +85,16 @@ def test_where_reads_degrees_minutes_seconds_as_people_write_them():
         assert record["county"] == decimal["county"] and abs(record["lon"] - 112.355) < 1e-6, (lon, lat)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["abc", "28.5"], "error: longitude 'abc' is not a number"),
-    (["112.3", "95"], "error: latitude 95 is impossible"),
-    (["190", "28"], "error: longitude 190 is impossible"),
-    (["28.38", "111.21"], "error: looks swapped: 28.38, 111.21"),
-    (["112.3", "28.5", "--crs", "mercator"], "Invalid value for '--crs'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["abc", "28.5"], "error: longitude 'abc' is not a number"),
+        (["112.3", "95"], "error: latitude 95 is impossible"),
+        (["190", "28"], "error: longitude 190 is impossible"),
+        (["28.38", "111.21"], "error: looks swapped: 28.38, 111.21"),
+        (["112.3", "28.5", "--crs", "mercator"], "Invalid value for '--crs'"),
+    ],
+)
 def test_where_bad_input_exits_2_with_one_line(args, message):
     out = run("where", *args, "--lang", "en")
     assert out.returncode == 2
@@ -81,8 +104,10 @@ def test_where_bad_input_exits_2_with_one_line(args, message):
 
 def test_classify_gbk_csv_to_xlsx_in_chinese(tmp_path):
     src = tmp_path / "projects.csv"
-    src.write_bytes("2026年项目清单,,\n名称,经度（°）,纬度（°）\n东坪,111.20586,28.38017\n坏,abc,28\n"
-                    "长沙,112.97087,28.19874\n".encode("gbk"))
+    src.write_bytes(
+        "2026年项目清单,,\n名称,经度（°）,纬度（°）\n东坪,111.20586,28.38017\n坏,abc,28\n"
+        "长沙,112.97087,28.19874\n".encode("gbk")
+    )
     out = run("classify", str(src), "-o", str(tmp_path / "out.xlsx"))
     assert out.returncode == 0, out.stderr
     assert "表头在第 2 行" in out.stderr and "3 行：1 行在益阳市境内，1 行在境外，1 行无法定位" in out.stderr
@@ -111,7 +136,7 @@ def test_classify_in_english_and_default_output_name(tmp_path):
 
 
 def test_classify_projected_metres_reports_its_decision(tmp_path):
-    from layout.crs import to_metric
+    from layout.geo.crs import to_metric
 
     x, y = to_metric([111.20586], [28.38017])
     src = tmp_path / "survey.csv"
@@ -121,17 +146,20 @@ def test_classify_projected_metres_reports_its_decision(tmp_path):
     assert read_table(tmp_path / "o.csv").frame.at[0, "所在县区"] == "安化县"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["missing.csv"], "missing.csv：文件不存在"),
-    (["bad.txt"], "文件类型应为 .csv 或 .xlsx"),
-    (["p.csv", "--lon", "X"], "表格中没有“X”列"),
-    (["p.csv", "-o", "p.csv"], "就是输入文件"),
-    (["p.csv", "-o", "."], "该路径是一个文件夹"),
-    (["p.csv", "-o", "/proc/out.csv"], "无法写入 /proc/out.csv"),
-    (["p.csv", "--crs", "mercator"], "坐标系应为"),
-    (["name.csv"], "请用 --lon 列名 --lat 列名"),
-    (["comma.csv"], "第 2 行有 4 个字段"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "missing.csv：文件不存在"),
+        (["bad.txt"], "文件类型应为 .csv 或 .xlsx"),
+        (["p.csv", "--lon", "X"], "表格中没有“X”列"),
+        (["p.csv", "-o", "p.csv"], "就是输入文件"),
+        (["p.csv", "-o", "."], "该路径是一个文件夹"),
+        (["p.csv", "-o", "/proc/out.csv"], "无法写入 /proc/out.csv"),
+        (["p.csv", "--crs", "mercator"], "坐标系应为"),
+        (["name.csv"], "请用 --lon 列名 --lat 列名"),
+        (["comma.csv"], "第 2 行有 4 个字段"),
+    ],
+)
 def test_classify_errors_are_one_chinese_line(tmp_path, args, message):
     (tmp_path / "bad.txt").write_text("x")
     (tmp_path / "p.csv").write_text("lon,lat\n112,28\n")
@@ -148,12 +176,20 @@ def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
     args = [command, "far.xlsx", *(["-o", "o.csv"] if command == "classify" else ["--dry-run"])]
     peak_file = tmp_path / "peak.txt"
     # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
-    probe = ("import atexit, runpy, sys; "
-             f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-             "open('/proc/self/status') if line.startswith('VmHWM')))); "
-             f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    probe = (
+        "import atexit, runpy, sys; "
+        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+        "open('/proc/self/status') if line.startswith('VmHWM')))); "
+        f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "XFD1048576" in out.stderr and out.stderr.count("\n") == 1
     peak_mb = int(peak_file.read_text()) / 1024  # kB
@@ -164,7 +200,7 @@ def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
 
 
 def cleared_catalog(path):
-    from layout.catalog import read_catalog_table, write_catalog
+    from layout.catalog.projects import read_catalog_table, write_catalog
 
     df = read_catalog_table()
     df[["lon", "lat", "geocode_source"]] = ""
@@ -175,8 +211,15 @@ def test_concurrent_geocode_catalog_runs_keep_the_original_backup(tmp_path):
     path = cleared_catalog(tmp_path / "c.csv")
     original = path.read_bytes()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "layout", "geocode-catalog", str(path)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "layout", "geocode-catalog", str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     for p in procs:
         p.communicate(timeout=300)
     assert [p.returncode for p in procs] == [0, 0, 0, 0]
@@ -199,10 +242,13 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
     assert not (tmp_path / "broken.csv.bak").exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["1_12.3", "28.5"], "error: longitude '1_12.3' is not a number"),
-    (["x" * 100_000, "28.5"], "…' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["1_12.3", "28.5"], "error: longitude '1_12.3' is not a number"),
+        (["x" * 100_000, "28.5"], "…' is not a number"),
+    ],
+)
 def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
     out = run("where", *args, "--lang", "en")
     assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
@@ -226,12 +272,15 @@ def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_plac
     assert "没有一行能定位" in out.stderr and "--header-row" in out.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["--crs", "cgcs2000", "3160591.10", "38342067.24"],  # issue 21: a zone-38 Gauss-Krüger pair, northing first
-    ["--crs", "auto", "38342067.24", "3160591.10"],
-    ["342067.24", "3160591.10"],  # no zone prefix; the default crs is auto, like classify's
-    ["--crs", "EPSG:4526", "38342067.24", "3160591.10"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--crs", "cgcs2000", "3160591.10", "38342067.24"],  # issue 21: a zone-38 Gauss-Krüger pair, northing first
+        ["--crs", "auto", "38342067.24", "3160591.10"],
+        ["342067.24", "3160591.10"],  # no zone prefix; the default crs is auto, like classify's
+        ["--crs", "EPSG:4526", "38342067.24", "3160591.10"],
+    ],
+)
 def test_where_reads_gauss_kruger_as_classify_does(args):
     from pyproj import Transformer
 
@@ -249,11 +298,14 @@ def test_where_takes_a_whole_pasted_point_and_its_letters():
         assert abs(json.loads(out.stdout)["lat"] - (28 + 33 / 60 + 14 / 3600)) < 1e-6
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["abc", "28.5"], "错误：经度“abc”不是数字"),
-    (["112.3", "95"], "错误：纬度 95 不可能"),
-    (["28.38", "111.21"], "错误：经纬度疑似颠倒"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["abc", "28.5"], "错误：经度“abc”不是数字"),
+        (["112.3", "95"], "错误：纬度 95 不可能"),
+        (["28.38", "111.21"], "错误：经纬度疑似颠倒"),
+    ],
+)
 def test_where_speaks_chinese_by_default(args, message):
     out = run("where", *args)
     assert out.returncode == 2 and out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
@@ -261,15 +313,20 @@ def test_where_speaks_chinese_by_default(args, message):
 
 def test_export_draws_the_register_sites_as_the_app_does(tmp_path):
     """A site recorded in the register moves the project's point in the CLI's HTML export (issue 21)."""
-    from layout.register import Register
+    from layout.register.events import Register
 
     register = tmp_path / "register.sqlite"
     Register(register).record("P001", {"site": (112.3862, 28.5512), "site_source": "现场核实"}, by="测试")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(register)}
-    out = subprocess.run([sys.executable, "-m", "layout", "export", "--format", "html", "-o",
-                          str(tmp_path / "city.html")], capture_output=True, text=True, timeout=300, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "layout", "export", "--format", "html", "-o", str(tmp_path / "city.html")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     assert load_catalog().set_index("id").loc["P001", ["lon", "lat"]].isna().all()  # citywide: no point of its own
     assert '"P001"' in (tmp_path / "city.html").read_text(encoding="utf-8")  # drawn at the register's site

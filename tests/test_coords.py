@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layout.coords import (
+from layout.errors import InputError
+from layout.geo.crs import to_metric
+from layout.geo.notation import (
     CellError,
     check_table_crs,
     find_coordinate_columns,
@@ -17,40 +19,51 @@ from layout.coords import (
     parse_pair,
     parse_pair_column,
 )
-from layout.crs import to_metric
-from layout.errors import InputError
 from layout.i18n import error_text
 
 TRUTH = (112.355, 28.55)  # 112°21′18″ E, 28°33′ N: in 赫山区
 
 
-@pytest.mark.parametrize(("text", "value", "how"), [
-    ("112.355", 112.355, "decimal"),
-    ("112.355°", 112.355, "decimal"),
-    ("１１２．３５５", 112.355, "decimal"),
-    ("112°21′18″", 112.355, "dms"),
-    ("112°21'18\"", 112.355, "dms"),
-    ("112度21分18秒", 112.355, "dms"),
-    ("东经112°21′18″", 112.355, "dms"),
-    ("E112°21′18″", 112.355, "dms"),
-    ("112°21′18″E", 112.355, "dms"),
-    ("112°21.3′", 112.355, "ddm"),
-    ("112度21.3分", 112.355, "ddm"),
-    ("北纬28°33′", 28.55, "ddm"),
-    ("28:33:00", 28.55, "dms"),
-    ("S28°33′", -28.55, "ddm"),
-    ("-112.355", -112.355, "decimal"),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "how"),
+    [
+        ("112.355", 112.355, "decimal"),
+        ("112.355°", 112.355, "decimal"),
+        ("１１２．３５５", 112.355, "decimal"),
+        ("112°21′18″", 112.355, "dms"),
+        ("112°21'18\"", 112.355, "dms"),
+        ("112度21分18秒", 112.355, "dms"),
+        ("东经112°21′18″", 112.355, "dms"),
+        ("E112°21′18″", 112.355, "dms"),
+        ("112°21′18″E", 112.355, "dms"),
+        ("112°21.3′", 112.355, "ddm"),
+        ("112度21.3分", 112.355, "ddm"),
+        ("北纬28°33′", 28.55, "ddm"),
+        ("28:33:00", 28.55, "dms"),
+        ("S28°33′", -28.55, "ddm"),
+        ("-112.355", -112.355, "decimal"),
+    ],
+)
 def test_notations_read_as_written(text, value, how):
     got, notation = parse_angle(text)
     assert got == pytest.approx(value, abs=1e-9) and notation == how
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("", "empty"), ("   ", "empty"), ("待定", "not_number"), ("1_12.3", "not_number"), ("1,000", "not_number"),
-    ("112°61′", "minutes_60"), ("112°21′75″", "seconds_60"), ("112.5°30′", "not_number"), ("112″21°", "not_number"),
-    ("x" * 100_000, "not_number"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("待定", "not_number"),
+        ("1_12.3", "not_number"),
+        ("1,000", "not_number"),
+        ("112°61′", "minutes_60"),
+        ("112°21′75″", "seconds_60"),
+        ("112.5°30′", "not_number"),
+        ("112″21°", "not_number"),
+        ("x" * 100_000, "not_number"),
+    ],
+)
 def test_bad_cells_say_why(text, code):
     with pytest.raises(CellError) as info:
         parse_angle(text)
@@ -58,10 +71,20 @@ def test_bad_cells_say_why(text, code):
     assert len(str(info.value.args_.get("text", ""))) <= 41  # a 100 KB cell is not echoed back in full
 
 
-@pytest.mark.parametrize("text", ["112.355,28.55", "112.355, 28.55", "112.355，28.55", "(112.355, 28.55)",
-                                  "112.355 28.55", "112.355;28.55", "E112°21′18″ N28°33′",
-                                  "东经112度21分18秒 北纬28度33分",
-                                  "112°21′18″,28°33′"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "112.355,28.55",
+        "112.355, 28.55",
+        "112.355，28.55",
+        "(112.355, 28.55)",
+        "112.355 28.55",
+        "112.355;28.55",
+        "E112°21′18″ N28°33′",
+        "东经112度21分18秒 北纬28度33分",
+        "112°21′18″,28°33′",
+    ],
+)
 def test_a_pair_in_one_cell(text):
     assert parse_pair(text) == pytest.approx(TRUTH, abs=1e-9)
 
@@ -80,17 +103,20 @@ def test_column_parse_is_vectorised_with_exact_messages_for_the_rest():
     assert notations == {"decimal": 3, "dms": 1}
 
 
-@pytest.mark.parametrize(("columns", "expected"), [
-    (["项目", "经度", "纬度"], ("经度", "纬度", None)),
-    (["项目", "经度（°）", "纬度（°）"], ("经度（°）", "纬度（°）", None)),
-    (["东经", "北纬"], ("东经", "北纬", None)),
-    (["Longitude (deg)", "Latitude (deg)"], ("Longitude (deg)", "Latitude (deg)", None)),
-    (["name", "lng", "lat"], ("lng", "lat", None)),
-    (["名称", "坐标"], (None, None, "坐标")),
-    (["名称", "经纬度"], (None, None, "经纬度")),
-    (["X", "Y"], ("X", "Y", None)),
-    (["纵坐标（X）", "横坐标（Y）"], ("横坐标（Y）", "纵坐标（X）", None)),  # surveying: X is the northing
-])
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (["项目", "经度", "纬度"], ("经度", "纬度", None)),
+        (["项目", "经度（°）", "纬度（°）"], ("经度（°）", "纬度（°）", None)),
+        (["东经", "北纬"], ("东经", "北纬", None)),
+        (["Longitude (deg)", "Latitude (deg)"], ("Longitude (deg)", "Latitude (deg)", None)),
+        (["name", "lng", "lat"], ("lng", "lat", None)),
+        (["名称", "坐标"], (None, None, "坐标")),
+        (["名称", "经纬度"], (None, None, "经纬度")),
+        (["X", "Y"], ("X", "Y", None)),
+        (["纵坐标（X）", "横坐标（Y）"], ("横坐标（Y）", "纵坐标（X）", None)),  # surveying: X is the northing
+    ],
+)
 def test_usual_column_names_are_found(columns, expected):
     choice = find_coordinate_columns(columns)
     assert (choice.lon, choice.lat, choice.pair) == expected and choice.detected
@@ -143,8 +169,13 @@ def test_degrees_rows_flag_swapped_impossible_and_placeholders():
     b = np.array([28.55, 111.21, 0.0, 28.0, 95.0, np.nan])
     pts = locate_points(a, b, {5: ("empty", {"which": "lon"})})
     assert np.isfinite(pts.lon[0]) and pts.decision.code == "crs.degrees_assumed"
-    assert {i: c for i, (c, _) in pts.problems.items()} == {1: "swapped", 2: "placeholder", 3: "lon_range",
-                                                           4: "lat_range", 5: "empty"}
+    assert {i: c for i, (c, _) in pts.problems.items()} == {
+        1: "swapped",
+        2: "placeholder",
+        3: "lon_range",
+        4: "lat_range",
+        5: "empty",
+    }
 
 
 def test_given_geographic_crs_refuses_metres_per_row():
@@ -160,8 +191,10 @@ def test_old_datums_are_accepted_with_their_accuracy_stated():
     assert pts.lon[0] == pytest.approx(TRUTH[0], abs=0.002)  # the same numbers, another datum: metres apart
 
 
-@pytest.mark.parametrize(("text", "expected"), [("auto", "auto"), ("WGS84", "wgs84"), ("epsg:4546", "EPSG:4546"),
-                                                ("EPSG:4490", "cgcs2000"), ("bd09", "bd09")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("auto", "auto"), ("WGS84", "wgs84"), ("epsg:4546", "EPSG:4546"), ("EPSG:4490", "cgcs2000"), ("bd09", "bd09")],
+)
 def test_crs_names(text, expected):
     assert check_table_crs(text) == expected
 
@@ -183,42 +216,51 @@ def gk38(easting: float, northing: float) -> tuple[float, float]:
     return Transformer.from_crs(4526, 4326, always_xy=True).transform(easting, northing)
 
 
-@pytest.mark.parametrize(("first", "second", "crs"), [
-    ("3160591.10", "38342067.24", "cgcs2000"),  # northing first, zone prefix: issue 21
-    ("38342067.24", "3160591.10", "auto"),  # easting first
-    ("342067.24", "3160591.10", "auto"),  # no zone prefix: the zone from where the point falls
-    ("3160591.10 38342067.24", "", "auto"),  # pasted in one box
-])
+@pytest.mark.parametrize(
+    ("first", "second", "crs"),
+    [
+        ("3160591.10", "38342067.24", "cgcs2000"),  # northing first, zone prefix: issue 21
+        ("38342067.24", "3160591.10", "auto"),  # easting first
+        ("342067.24", "3160591.10", "auto"),  # no zone prefix: the zone from where the point falls
+        ("3160591.10 38342067.24", "", "auto"),  # pasted in one box
+    ],
+)
 def test_a_single_point_reads_gauss_kruger_as_the_batch_check_does(first, second, crs):
-    from layout.coords import read_point
+    from layout.geo.notation import read_point
 
     lon, lat, _ = read_point(first, second, crs)
     want = gk38(38342067.24, 3160591.10)
     assert abs(lon - want[0]) < 1e-7 and abs(lat - want[1]) < 1e-7
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("28°33'14\"N 112°21'18\"E", ""),  # the whole string in one box, latitude first
-    ("N 28°33′14″ E 112°21′18″", ""),
-    ("112°21'18\"E, 28°33'14\"N", ""),
-    ("28°33'14\"N", "112°21'18\"E"),  # two boxes, latitude first: the letters decide
-    ("北纬28度33分14秒", "东经112度21分18秒"),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("28°33'14\"N 112°21'18\"E", ""),  # the whole string in one box, latitude first
+        ("N 28°33′14″ E 112°21′18″", ""),
+        ("112°21'18\"E, 28°33'14\"N", ""),
+        ("28°33'14\"N", "112°21'18\"E"),  # two boxes, latitude first: the letters decide
+        ("北纬28度33分14秒", "东经112度21分18秒"),
+    ],
+)
 def test_hemisphere_letters_decide_the_order_and_a_pasted_point_is_read_whole(first, second):
-    from layout.coords import read_point
+    from layout.geo.notation import read_point
 
     lon, lat, _ = read_point(first, second, "wgs84")
     assert abs(lon - (112 + 21 / 60 + 18 / 3600)) < 1e-9 and abs(lat - (28 + 33 / 60 + 14 / 3600)) < 1e-9
 
 
-@pytest.mark.parametrize(("first", "second", "reason"), [
-    ("28.38", "111.21", "swapped"),  # no letters: latitude first still looks swapped
-    ("112.3 28.5 7", "", "pair_bad"),
-    ("", "", "empty"),
-    ("112.3", "95", "lat_range"),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "reason"),
+    [
+        ("28.38", "111.21", "swapped"),  # no letters: latitude first still looks swapped
+        ("112.3 28.5 7", "", "pair_bad"),
+        ("", "", "empty"),
+        ("112.3", "95", "lat_range"),
+    ],
+)
 def test_a_single_point_that_cannot_be_read_names_the_batch_checks_reason(first, second, reason):
-    from layout.coords import read_point
+    from layout.geo.notation import read_point
 
     with pytest.raises(InputError) as caught:
         read_point(first, second, "auto")

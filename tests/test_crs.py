@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from layout.crs import (
+from layout.errors import InputError
+from layout.geo.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     check_crs,
@@ -19,7 +20,6 @@ from layout.crs import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from layout.errors import InputError
 
 
 def metres(lon1, lat1, lon2, lat2) -> np.ndarray:
@@ -101,7 +101,7 @@ def test_check_lonlat():
 
 
 def test_zero_coordinates_are_placeholders():
-    from layout.crs import is_placeholder
+    from layout.geo.crs import is_placeholder
 
     assert is_placeholder([0.0, 112.3, 0.0, 112.3], [0.0, 0.0, 28.5, 28.5]).tolist() == [True, True, True, False]
     assert "placeholder for a missing point" in check_lonlat(0, 0)

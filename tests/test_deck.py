@@ -11,19 +11,19 @@ from office_reader import as_pdf, needs_libreoffice
 from pptx import Presentation
 from pptx.util import Inches
 
-from layout.catalog import SECTORS, load_catalog
-from layout.deck import (
+from layout.catalog.projects import SECTORS, load_catalog
+from layout.errors import InputError
+from layout.plan.text import quote_in_plan, sentences_naming, squash
+from layout.plan.zones import load_zone_model
+from layout.render.deck import (
     ROWS_PER_SLIDE,
     SHORT_NAMES,
     county_brief,
     short_name,
     tour_steps,
 )
-from layout.errors import InputError
-from layout.export import deck_bytes
-from layout.plan import quote_in_plan, sentences_naming, squash
-from layout.views import effective_county
-from layout.zones import load_zone_model
+from layout.render.export import deck_bytes
+from layout.render.views import effective_county
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "2_演示模式.py"
 PROJECT_HEADER = ["序号", "项目名称", "行业", "建设类型", "定位精度"]
@@ -46,8 +46,12 @@ def title(slide) -> str:
 
 def project_tables(prs):
     """(slide title, table) for every project table, in order."""
-    return [(title(s), shape.table) for s in prs.slides for shape in s.shapes
-            if shape.has_table and [c.text for c in shape.table.rows[0].cells] == PROJECT_HEADER]
+    return [
+        (title(s), shape.table)
+        for s in prs.slides
+        for shape in s.shapes
+        if shape.has_table and [c.text for c in shape.table.rows[0].cells] == PROJECT_HEADER
+    ]
 
 
 def slide_text(slide) -> str:
@@ -85,7 +89,7 @@ def test_lake_wing_decks_have_a_datonghu_section(decks, catalog):
     assert "大通湖区" in titles
     section = [tab for t, tab in project_tables(decks["南县"]) if t.startswith("大通湖区")]
     assert [r.cells[1].text for tab in section for r in list(tab.rows)[1:]] == dth["name"].tolist()
-    assert "大通湖区" not in titles[:titles.index("大通湖区")]
+    assert "大通湖区" not in titles[: titles.index("大通湖区")]
     assert not any(t.startswith("大通湖区") for t in (title(s) for s in decks["安化县"].slides))
     assert set(county_brief("沅江市", catalog).sections) == {"大通湖区"}
     assert "大通湖区" not in county_brief("资阳区", catalog).sections  # in the lake wing only as secondary
@@ -126,8 +130,12 @@ def test_slide_count_is_the_sum_of_its_parts(decks, catalog):
 def test_place_slide_has_the_zones_poles_quotes_and_map(decks):
     slide = decks["安化县"].slides[1]
     text = slide_text(slide)
-    for expected in ("两翼·益桃安山区服务业发展支撑区", "三极·西南部对接大湘西南",
-                     "以安化黑茶和桃江楠竹特色资源为依托", "重点打通安化与大湘西"):
+    for expected in (
+        "两翼·益桃安山区服务业发展支撑区",
+        "三极·西南部对接大湘西南",
+        "以安化黑茶和桃江楠竹特色资源为依托",
+        "重点打通安化与大湘西",
+    ):
         assert squash(expected) in text, expected  # the quotes' first words as captions
     notes = slide.notes_slide.notes_text_frame.text
     brief = county_brief("安化县", load_catalog())
@@ -169,8 +177,13 @@ def test_actions_read_as_kinds_of_work_and_english_decks_are_english(catalog):
     cjk = re.compile(r"[\u3400-\u9fff]")
     for slide in en.slides:
         for shape in slide.shapes:
-            texts = [shape.text_frame.text] if shape.has_text_frame else \
-                [c.text for r in shape.table.rows for c in r.cells] if shape.has_table else []
+            texts = (
+                [shape.text_frame.text]
+                if shape.has_text_frame
+                else [c.text for r in shape.table.rows for c in r.cells]
+                if shape.has_table
+                else []
+            )
             if shape.has_chart:
                 texts = [*shape.chart.plots[0].categories, *(s.name for s in shape.chart.plots[0].series)]
             for text in texts:
@@ -198,8 +211,13 @@ def test_all_text_is_set_in_a_chinese_font(decks):
     prs = decks["南县"]
     for slide in prs.slides:
         for shape in slide.shapes:
-            frames = [shape.text_frame] if shape.has_text_frame else \
-                [c.text_frame for r in shape.table.rows for c in r.cells] if shape.has_table else []
+            frames = (
+                [shape.text_frame]
+                if shape.has_text_frame
+                else [c.text_frame for r in shape.table.rows for c in r.cells]
+                if shape.has_table
+                else []
+            )
             for frame in frames:
                 for p in frame.paragraphs:
                     for run in p.runs:
@@ -208,7 +226,7 @@ def test_all_text_is_set_in_a_chinese_font(decks):
 
 
 def test_captions_cut_at_a_clause():
-    from layout.deck import caption
+    from layout.render.deck import caption
 
     assert caption("短句。") == "短句。"
     long = "以安化黑茶和桃江楠竹特色资源为依托，发展山区特色服务经济，" + "推进" * 30
@@ -228,8 +246,14 @@ def test_tour_goes_overview_core_wings_poles_then_counties_in_the_plans_words():
     steps = tour_steps()
     overview, steps = steps[0], steps[1:]
     assert overview.key == "city" and overview.stage == "全景" and "一核两翼三极" in overview.quotes[0][0]
-    assert [s.key for s in steps[:6]] == ["zone:core", "zone:lake_wing", "zone:mountain_wing", "zone:pole_northeast",
-                                         "zone:pole_central", "zone:pole_southwest"]
+    assert [s.key for s in steps[:6]] == [
+        "zone:core",
+        "zone:lake_wing",
+        "zone:mountain_wing",
+        "zone:pole_northeast",
+        "zone:pole_central",
+        "zone:pole_southwest",
+    ]
     counties = ("资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市", "大通湖区")
     assert [s.key for s in steps[6:]] == [f"county:{c}" for c in counties]
     assert [s.stage for s in steps[:6]] == ["一核", "两翼", "两翼", "三极", "三极", "三极"]
@@ -248,6 +272,7 @@ def test_tour_page_steps_forward_and_back_in_the_chosen_language():
 
     at = AppTest.from_file(str(PAGE), default_timeout=60).run()
     assert not at.exception
+
     def title() -> str:
         return next(h.proto.body for h in at.get("html") if "tour-title" in h.proto.body)
 

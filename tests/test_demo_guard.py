@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog import load_catalog
-from layout.demo import DEMO_BY, DEMO_KEY, DEMO_SOURCE, is_demo_path
+from layout.catalog.projects import load_catalog
 from layout.errors import InputError
-from layout.register import Register
+from layout.register.demo import DEMO_BY, DEMO_KEY, DEMO_SOURCE, is_demo_path
+from layout.register.events import Register
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -24,7 +24,7 @@ def catalog():
 
 
 def demo_register(path: Path, catalog) -> Register:
-    """A register marked as a demo register (as layout.demo.fill_demo marks it) with one demo report."""
+    """A register marked as a demo register (as layout.register.demo.fill_demo marks it) with one demo report."""
     reg = Register(path, catalog=catalog)
     with reg.store.transaction() as conn:
         reg.store.write_meta(conn, DEMO_KEY, DEMO_SOURCE)

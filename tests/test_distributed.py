@@ -7,9 +7,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from layout.classify import classify_points
-from layout.distributed import classify_dataset, plan_partitions
 from layout.errors import InputError
+from layout.geo.classify import classify_points
+from layout.tables.distributed import classify_dataset, plan_partitions
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_unreachable_scheduler_is_one_clear_error(dataset, tmp_path):
 def test_cli_unreachable_scheduler_is_one_chinese_line(dataset, tmp_path):
     from click.testing import CliRunner
 
-    from layout.cli import main
+    from layout.cli.main import main
 
     args = [
         "classify",

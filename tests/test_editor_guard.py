@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import editor_session
-from editor_session import FREE_TRIES, LOCK_AFTER, LOCK_AFTER_ADDRESS, LOCK_S, MAX_DELAY_S, KeyGuard
+from ui import editor_session
+from ui.editor_session import FREE_TRIES, LOCK_AFTER, LOCK_AFTER_ADDRESS, LOCK_S, MAX_DELAY_S, KeyGuard
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "a-long-editor-key-for-tests"
@@ -126,7 +126,7 @@ def test_page_says_locked_out_for_an_address(monkeypatch, clock):
 def test_client_clear_cache_clears_only_its_own_session():
     from streamlit.runtime.app_session import AppSession
 
-    import server_guard  # noqa: F401 - installs the guard
+    from ui import server_guard  # noqa: F401 - installs the guard
 
     calls = []
 
@@ -153,7 +153,7 @@ def test_client_clear_cache_clears_only_its_own_session():
 @pytest.mark.parametrize("module", ["app.py", "pages/2_演示模式.py", "pages/3_项目台账.py", "pages/4_实施评估.py"])
 def test_every_entry_page_installs_the_guard(module):
     text = (ROOT / module).read_text(encoding="utf-8")
-    assert "import server_guard" in text or "from editor_session import" in text
+    assert "import server_guard" in text or "from ui.editor_session import" in text
 
 
 def test_a_running_server_ignores_an_anonymous_clear_cache(tmp_path):

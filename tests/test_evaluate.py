@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from layout.catalog import load_catalog
+from layout.catalog.projects import load_catalog
 from layout.errors import InputError
-from layout.evaluate import (
+from layout.evaluation.figures import (
     INDICATOR_IDS,
     STATUS_ORDER,
     compare,
@@ -18,8 +18,8 @@ from layout.evaluate import (
     indicator_spec,
     reported_line,
 )
-from layout.register import STATUSES, Register
-from layout.views import effective_county
+from layout.register.events import STATUSES, Register
+from layout.render.views import effective_county
 
 D = dt.date
 
@@ -40,8 +40,12 @@ def first(catalog, county: str, skip: int = 0) -> str:
 
 @pytest.fixture
 def ids(catalog) -> dict[str, str]:
-    return {"A": first(catalog, "安化县"), "B": first(catalog, "赫山区"), "C": first(catalog, "全市"),
-            "D": first(catalog, "安化县", 1)}
+    return {
+        "A": first(catalog, "安化县"),
+        "B": first(catalog, "赫山区"),
+        "C": first(catalog, "全市"),
+        "D": first(catalog, "安化县", 1),
+    }
 
 
 @pytest.fixture
@@ -49,12 +53,25 @@ def reg(tmp_path, catalog, ids) -> Register:
     """A, D in 安化县, B in 赫山区, C citywide; B's move to 在建 on 2025-06-30 is undone later by the test."""
     r = Register(tmp_path / "register.sqlite", catalog=catalog)
     a, b, c, d = ids["A"], ids["B"], ids["C"], ids["D"]
-    r.record_many([(a, {"status": "building", "invest_planned": 1000, "invest_done": 200, "lead_unit": "安化县文旅局",
-                        "note": "主体施工"}),
-                   (b, {"status": "not_started", "invest_planned": 500, "lead_unit": "赫山区商务局",
-                        "note": "资金未落实"}),
-                   (d, {"status": "suspended", "note": "用地调整"})], by="测试员", source="2023年二季度调度表",
-                  as_of=D(2023, 6, 30))
+    r.record_many(
+        [
+            (
+                a,
+                {
+                    "status": "building",
+                    "invest_planned": 1000,
+                    "invest_done": 200,
+                    "lead_unit": "安化县文旅局",
+                    "note": "主体施工",
+                },
+            ),
+            (b, {"status": "not_started", "invest_planned": 500, "lead_unit": "赫山区商务局", "note": "资金未落实"}),
+            (d, {"status": "suspended", "note": "用地调整"}),
+        ],
+        by="测试员",
+        source="2023年二季度调度表",
+        as_of=D(2023, 6, 30),
+    )
     r.record(c, {"status": "preparing"}, by="测试员", as_of=D(2024, 3, 31))
     r.record(a, {"status": "completed", "invest_done": 950}, by="测试员", as_of=D(2024, 12, 31))
     r.record(b, {"status": "building", "invest_done": 100}, by="测试员", as_of=D(2025, 6, 30))
@@ -169,14 +186,34 @@ def test_compare_two_dates(reg, catalog):
 
 
 def test_indicators_against_targets(reg):
-    reg.record("indicator:services_gdp_share", {"actual_value": 45.2, "actual_year": 2025}, by="统计员",
-               source="2025年益阳市国民经济和社会发展统计公报", as_of=D(2026, 3, 31))
-    reg.record("indicator:services_value_added", {"actual_value": 1010, "actual_year": 2025}, by="统计员",
-               source="统计公报", as_of=D(2026, 3, 31))
-    reg.record("indicator:finance_gdp_share", {"actual_value": 4.8, "actual_year": 2025}, by="统计员",
-               source="金融办", as_of=D(2026, 3, 31))
-    reg.record("indicator:business_district", {"actual_value": 0, "actual_year": 2025}, by="统计员",
-               source="商务局", as_of=D(2026, 3, 31))
+    reg.record(
+        "indicator:services_gdp_share",
+        {"actual_value": 45.2, "actual_year": 2025},
+        by="统计员",
+        source="2025年益阳市国民经济和社会发展统计公报",
+        as_of=D(2026, 3, 31),
+    )
+    reg.record(
+        "indicator:services_value_added",
+        {"actual_value": 1010, "actual_year": 2025},
+        by="统计员",
+        source="统计公报",
+        as_of=D(2026, 3, 31),
+    )
+    reg.record(
+        "indicator:finance_gdp_share",
+        {"actual_value": 4.8, "actual_year": 2025},
+        by="统计员",
+        source="金融办",
+        as_of=D(2026, 3, 31),
+    )
+    reg.record(
+        "indicator:business_district",
+        {"actual_value": 0, "actual_year": 2025},
+        by="统计员",
+        source="商务局",
+        as_of=D(2026, 3, 31),
+    )
     ind = evaluate_indicators(reg.indicator_state(as_of=D(2026, 6, 30))).set_index("id")
     assert list(ind.index) == list(INDICATOR_IDS)
     share = ind.loc["services_gdp_share"]
@@ -207,18 +244,23 @@ def test_indicator_spec_errors():
 
 def test_status_vocabulary():
     assert list(STATUS_ORDER) == [*STATUSES, "unreported"]
-    from layout.palette import STATUS_COLORS, status_color
+    from layout.render.palette import STATUS_COLORS, status_color
 
-    # one palette: every evaluation status (未填报 included) has its own colour from layout.palette
+    # one palette: every evaluation status (未填报 included) has its own colour from layout.render.palette
     assert [status_color(s) for s in STATUS_ORDER] == list(STATUS_COLORS.values())
 
 
 def test_indicators_as_the_plan_states_them(tmp_path, catalog):
     reg = Register(tmp_path / "ind.sqlite", catalog=catalog)
     day = D(2026, 3, 31)
-    for key, value, year in (("tourist_visits", 4400, 2025), ("services_gdp_share", 42.5, 2023),
-                             ("producer_services_share", 26.0, 2022), ("a_level_scenic_areas", 1, 2025),
-                             ("a_level_4a_scenic_areas", 7, 2024), ("tourism_revenue", 500, 2023)):
+    for key, value, year in (
+        ("tourist_visits", 4400, 2025),
+        ("services_gdp_share", 42.5, 2023),
+        ("producer_services_share", 26.0, 2022),
+        ("a_level_scenic_areas", 1, 2025),
+        ("a_level_4a_scenic_areas", 7, 2024),
+        ("tourism_revenue", 500, 2023),
+    ):
         reg.record(f"indicator:{key}", {"actual_value": value, "actual_year": year}, by="统计员", as_of=day)
     ind = evaluate_indicators(reg.indicator_state(as_of=day)).set_index("id")
     # “超4400万人次”: 4400 is not over 4400

@@ -11,14 +11,15 @@ import pytest
 from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
 from app_server import CHROMIUM_ARGS as ARGS
 
-from layout.catalog import load_catalog
-from layout.demo import fill_demo
-from layout.register import Register
+from layout.catalog.projects import load_catalog
+from layout.register.demo import fill_demo
+from layout.register.events import Register
 
 SCREENSHOT = ROOT / "docs" / "evaluation.png"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,9 @@ def server(tmp_path_factory):
     catalog = load_catalog()
     fill_demo(Register(path, catalog=catalog), catalog)
     try:
-        with running_app({"LAYOUT_REGISTER": str(path), "LAYOUT_EDITOR_KEY": None},
-                         log=ARTIFACTS / "streamlit-evaluate.log") as (url, _):
+        with running_app(
+            {"LAYOUT_REGISTER": str(path), "LAYOUT_EDITOR_KEY": None}, log=ARTIFACTS / "streamlit-evaluate.log"
+        ) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -45,8 +47,15 @@ def test_status_map_legend_and_demo_mark(server):
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: foreign.append(r.url) if urllib.parse.urlparse(r.url).scheme in
-                    ("http", "https") and urllib.parse.urlparse(r.url).netloc != own else None)
+            page.on(
+                "request",
+                lambda r: (
+                    foreign.append(r.url)
+                    if urllib.parse.urlparse(r.url).scheme in ("http", "https")
+                    and urllib.parse.urlparse(r.url).netloc != own
+                    else None
+                ),
+            )
             page.goto(f"{server}/{urllib.parse.quote('实施评估')}", wait_until="domcontentloaded")
             frame = page.frame_locator(MAP_FRAME)
             legend = frame.locator(".map-legend", has_text="项目状态")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog import load_catalog
-from layout.demo import fill_demo
-from layout.register import Register
-from layout.views import effective_county
+from layout.catalog.projects import load_catalog
+from layout.register.demo import fill_demo
+from layout.register.events import Register
+from layout.render.views import effective_county
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"
 TIMEOUT = 300
@@ -52,10 +52,15 @@ def test_empty_register_says_what_to_do(monkeypatch, tmp_path):
 def test_partial_register_figures(monkeypatch, tmp_path, catalog):
     reg = Register(tmp_path / "partial.sqlite", catalog=catalog)
     ids = catalog["id"].astype(str).to_list()
-    reg.record_many([(ids[0], {"status": "building", "invest_planned": 100, "invest_done": 40}),
-                     (ids[1], {"status": "completed", "invest_planned": 50, "invest_done": 50}),
-                     (ids[2], {"status": "not_started", "lead_unit": "某局", "note": "待立项"})],
-                    by="测试员", as_of=dt.date.today())
+    reg.record_many(
+        [
+            (ids[0], {"status": "building", "invest_planned": 100, "invest_done": 40}),
+            (ids[1], {"status": "completed", "invest_planned": 50, "invest_done": 50}),
+            (ids[2], {"status": "not_started", "lead_unit": "某局", "note": "待立项"}),
+        ],
+        by="测试员",
+        as_of=dt.date.today(),
+    )
     anhua = int((effective_county(catalog) == "安化县").sum())
     at = run(monkeypatch, reg.path)
     assert "导出调度表" not in texts(at.info)  # not empty

@@ -13,15 +13,16 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from layout.catalog import load_catalog
-from layout.evaluate import STATUS_ORDER, evaluate, status_label
-from layout.evaluate_partition import MUNICIPAL, PARTITION_SCOPES
-from layout.evaluate_pdf import pdf_pages
-from layout.evaluate_reconcile import partition_evaluations, reconciliation
-from layout.evaluate_report import make_report, report_bytes
-from layout.register import STATUSES, Register
-from layout.views import effective_county
-from layout.zones import POLYGON_COUNTIES
+from layout.catalog.projects import load_catalog
+from layout.evaluation.figures import STATUS_ORDER, evaluate, status_label
+from layout.evaluation.files import report_bytes
+from layout.evaluation.partition import MUNICIPAL, PARTITION_SCOPES
+from layout.evaluation.pdf import pdf_pages
+from layout.evaluation.reconcile import partition_evaluations, reconciliation
+from layout.evaluation.report import make_report
+from layout.plan.zones import POLYGON_COUNTIES
+from layout.register.events import STATUSES, Register
+from layout.render.views import effective_county
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
@@ -67,12 +68,16 @@ def test_random_registers_reconcile_project_by_project(tmp_path, catalog, seed):
     for name in ("n", "reported", *STATUS_ORDER, "invest_reported", "lagging"):
         assert sum(ev.total[name] for ev in parts.values()) == city.total[name], name
     # investment: plain sum over the state's rows that carry a status (a reported project's own figure)
-    expected = sum(float(state.at[pid, "invest_planned"]) for pid in state.index
-                   if pid in city.projects.index and state.at[pid, "status"] and state.at[pid, "invest_planned"] >= 0)
+    expected = sum(
+        float(state.at[pid, "invest_planned"])
+        for pid in state.index
+        if pid in city.projects.index and state.at[pid, "status"] and state.at[pid, "invest_planned"] >= 0
+    )
     got = [ev.total["invest_planned"] for ev in parts.values()]
     assert sum(v for v in got if v == v) == pytest.approx(expected)
-    assert (city.total["invest_planned"] if city.total["invest_planned"] == city.total["invest_planned"] else 0.0) \
-        == pytest.approx(expected)
+    assert (
+        city.total["invest_planned"] if city.total["invest_planned"] == city.total["invest_planned"] else 0.0
+    ) == pytest.approx(expected)
     summary, projects = reconciliation(city, parts, catalog)
     assert (summary.iloc[-1, 1:].fillna(0) == 0).all()  # 差额 row
     assert (projects["times_counted"] == 1).all()
@@ -119,14 +124,21 @@ def audit(tmp_path_factory, catalog):
     """
     reg = Register(tmp_path_factory.mktemp("audit") / "register.sqlite", catalog=catalog)
     day = D(2024, 6, 30)
-    reg.record_many([("P004", {"status": "building", "invest_planned": 50000, "invest_done": 20000}),
-                     ("P007", {"status": "completed", "invest_planned": 30000, "invest_done": 30000}),
-                     ("P099", {"status": "preparing", "invest_planned": 8000}),
-                     ("P023", {"status": "not_started", "invest_planned": 10000}),
-                     ("P008", {"status": "building", "invest_planned": 100000, "invest_done": 40000}),
-                     ("P009", {"status": "operating", "invest_planned": 60000, "invest_done": 60000}),
-                     ("P017", {"status": "cancelled"}),
-                     ("P065", {"invest_planned": 9000})], by="审计", source="审计调度表", as_of=day)
+    reg.record_many(
+        [
+            ("P004", {"status": "building", "invest_planned": 50000, "invest_done": 20000}),
+            ("P007", {"status": "completed", "invest_planned": 30000, "invest_done": 30000}),
+            ("P099", {"status": "preparing", "invest_planned": 8000}),
+            ("P023", {"status": "not_started", "invest_planned": 10000}),
+            ("P008", {"status": "building", "invest_planned": 100000, "invest_done": 40000}),
+            ("P009", {"status": "operating", "invest_planned": 60000, "invest_done": 60000}),
+            ("P017", {"status": "cancelled"}),
+            ("P065", {"invest_planned": 9000}),
+        ],
+        by="审计",
+        source="审计调度表",
+        as_of=day,
+    )
     reg.record("P019", {"status": "suspended", "invest_planned": 12000}, by="审计", as_of=D(2025, 3, 31))
     reg.record("P031", {"status": "completed", "invest_planned": 5000}, by="审计", as_of=D(2026, 3, 31))
     return reg
@@ -183,7 +195,7 @@ def test_audit_figures_in_the_xlsx(audit_report, catalog):
         rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
         head = next(r for r in rows if r[0] == "名称")
         col = {h: j for j, h in enumerate(head) if h}
-        body = [r for r in rows[rows.index(head) + 1:] if r[col["项目数"]] is not None]
+        body = [r for r in rows[rows.index(head) + 1 :] if r[col["项目数"]] is not None]
         assert body[-1][0] == "合计" and body[-1][col["项目数"]] == n
         for r in body:
             assert sum(r[col[status_label(s)]] for s in STATUS_ORDER) == r[col["项目数"]]
@@ -196,7 +208,7 @@ def _pdf_tables(report) -> list[list[list[str]]]:
     """The tables of the PDF's pages, as the figures that are saved into it hold them."""
     import matplotlib
 
-    from layout.printmap import font_rc
+    from layout.render.printmap import font_rc
 
     out = []
     with matplotlib.rc_context(font_rc()):
@@ -266,9 +278,15 @@ def test_huge_investment_never_overflows_a_report(tmp_path, catalog):
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     huge = 1.7976931348623157e308
     try:
-        reg.record_many([("P008", {"status": "building", "invest_planned": huge}),
-                         ("P009", {"status": "building", "invest_planned": huge}),
-                         ("P017", {"status": "building", "invest_planned": 5000})], by="测试", as_of=D(2024, 6, 30))
+        reg.record_many(
+            [
+                ("P008", {"status": "building", "invest_planned": huge}),
+                ("P009", {"status": "building", "invest_planned": huge}),
+                ("P017", {"status": "building", "invest_planned": 5000}),
+            ],
+            by="测试",
+            as_of=D(2024, 6, 30),
+        )
     except Exception as exc:  # a register that bounds investment at the door is fine too
         pytest.skip(f"the register refuses it at the door: {exc}")
     report = make_report(reg, catalog, scope="county:安化县", as_of=AS_OF)
@@ -299,6 +317,12 @@ def test_a_county_report_lists_related_projects_without_counting_them(audit, cat
     text = "\n".join(str(c) for r in related for c in r if c)
     assert "不计入本报告合计，计入市级报告" in text
     deck = Presentation(io.BytesIO(report_bytes(report, "pptx")))
-    cells = [c.text for s in deck.slides for sh in s.shapes if sh.name == "table_context"
-             for row in sh.table.rows for c in row.cells]
+    cells = [
+        c.text
+        for s in deck.slides
+        for sh in s.shapes
+        if sh.name == "table_context"
+        for row in sh.table.rows
+        for c in row.cells
+    ]
     assert "P004" in cells and "P099" in cells

@@ -14,10 +14,11 @@ from pptx import Presentation
 from pptx.util import Inches
 from pypdf import PdfReader
 
-from layout.catalog import load_catalog
-from layout.evaluate import STATUS_ORDER, status_label
-from layout.evaluate_report import GROUP_FIGURES, header, make_report, report_bytes
-from layout.register import Register
+from layout.catalog.projects import load_catalog
+from layout.evaluation.figures import STATUS_ORDER, status_label
+from layout.evaluation.files import report_bytes
+from layout.evaluation.report import GROUP_FIGURES, header, make_report
+from layout.register.events import Register
 
 D = dt.date
 A4_LANDSCAPE = (842, 595)  # points
@@ -30,8 +31,14 @@ def register(tmp_path_factory):
     reg = Register(tmp_path_factory.mktemp("print") / "register.sqlite", catalog=catalog)
     ids = catalog["id"].astype(str).to_list()
     statuses = ["not_started", "preparing", "building", "completed", "operating", "suspended", "cancelled"]
-    reg.record_many([(pid, {"status": s, "invest_planned": 1_442_400.0 / 7}) for pid, s in
-                     zip(ids[::9], statuses * 3, strict=False)], by="测试", as_of=D(2024, 6, 30))
+    reg.record_many(
+        [
+            (pid, {"status": s, "invest_planned": 1_442_400.0 / 7})
+            for pid, s in zip(ids[::9], statuses * 3, strict=False)
+        ],
+        by="测试",
+        as_of=D(2024, 6, 30),
+    )
     return reg, catalog
 
 
@@ -81,8 +88,12 @@ def test_workbook_prints_legibly_with_whole_headers(tmp_path, report_en):
     sizes, text = sizes_and_text(pdf)
     assert min(sizes) >= 7.95, min(sizes)  # 11 pt at the 75 % floor is 8.25 pt
     flat = " ".join(text.split())
-    for label in ("Started (under construction or later)", "Completed (incl. in operation)",
-                  "Projects with investment figures", "Share completed of all"):
+    for label in (
+        "Started (under construction or later)",
+        "Completed (incl. in operation)",
+        "Projects with investment figures",
+        "Share completed of all",
+    ):
         assert label in flat, label  # summary labels are not clipped
     assert_words_whole(text, header_words() | {status_label(s, "en").split()[-1] for s in STATUS_ORDER})
 
@@ -117,8 +128,8 @@ def test_pdf_table_text_fits_its_cells_inside_the_margins(register, lang):
     """Drawn as saved: every cell's text lies inside its cell, every table inside the page's margins."""
     import matplotlib
 
-    from layout.evaluate_pdf import pdf_pages
-    from layout.printmap import font_rc
+    from layout.evaluation.pdf import pdf_pages
+    from layout.render.printmap import font_rc
 
     report = city_report(register, lang)
     checked = 0

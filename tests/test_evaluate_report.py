@@ -15,12 +15,13 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from layout.catalog import load_catalog
-from layout.demo import DEMO_SOURCE, fill_demo, is_demo_register
+from layout.catalog.projects import load_catalog
 from layout.errors import InputError
-from layout.evaluate_report import make_report, report_bytes, report_filename
-from layout.register import Register
-from layout.views import effective_county
+from layout.evaluation.files import report_bytes
+from layout.evaluation.report import make_report, report_filename
+from layout.register.demo import DEMO_SOURCE, fill_demo, is_demo_register
+from layout.register.events import Register
+from layout.render.views import effective_county
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -37,14 +38,29 @@ def reg(tmp_path_factory, catalog) -> Register:
     r = Register(tmp_path_factory.mktemp("reg") / "register.sqlite", catalog=catalog)
     anhua = catalog.loc[effective_county(catalog) == "安化县", "id"].astype(str).to_list()
     heshan = catalog.loc[effective_county(catalog) == "赫山区", "id"].astype(str).to_list()
-    r.record_many([(anhua[0], {"status": "building", "invest_planned": 1234.5, "invest_done": 600,
-                               "lead_unit": "安化县文旅广体局"}),
-                   (anhua[1], {"status": "not_started", "invest_planned": 800, "lead_unit": "安化县商务局",
-                               "note": "=资金待落实"}),
-                   (heshan[0], {"status": "completed", "invest_planned": 300, "invest_done": 310})],
-                  by="测试员", source="2024年四季度调度表", as_of=D(2024, 12, 31))
-    r.record("indicator:services_gdp_share", {"actual_value": 45.2, "actual_year": 2025}, by="统计员",
-             source="2025年统计公报", as_of=D(2026, 3, 31))
+    r.record_many(
+        [
+            (
+                anhua[0],
+                {"status": "building", "invest_planned": 1234.5, "invest_done": 600, "lead_unit": "安化县文旅广体局"},
+            ),
+            (
+                anhua[1],
+                {"status": "not_started", "invest_planned": 800, "lead_unit": "安化县商务局", "note": "=资金待落实"},
+            ),
+            (heshan[0], {"status": "completed", "invest_planned": 300, "invest_done": 310}),
+        ],
+        by="测试员",
+        source="2024年四季度调度表",
+        as_of=D(2024, 12, 31),
+    )
+    r.record(
+        "indicator:services_gdp_share",
+        {"actual_value": 45.2, "actual_year": 2025},
+        by="统计员",
+        source="2025年统计公报",
+        as_of=D(2026, 3, 31),
+    )
     return r
 
 
@@ -73,8 +89,17 @@ def find(rows: list[list], first: str) -> list:
 
 def test_xlsx_numbers_read_back(city):
     wb = load_workbook(io.BytesIO(report_bytes(city, "xlsx")))
-    assert wb.sheetnames == ["概况", "按片区", "按县市区", "按行业", "项目清单", "滞后项目", "指标对标", "两期对比",
-                             "对账"]
+    assert wb.sheetnames == [
+        "概况",
+        "按片区",
+        "按县市区",
+        "按行业",
+        "项目清单",
+        "滞后项目",
+        "指标对标",
+        "两期对比",
+        "对账",
+    ]
     summary = rows_of(wb["概况"])
     assert summary[0][0] == "益阳市 · 规划实施评估（截至 2026-06-30）"
     assert find(summary, "项目数")[1] == len(city.evaluation.projects) == len(load_catalog())
@@ -177,8 +202,9 @@ def test_english_deck_is_english_and_every_table_ends_above_the_footer(tmp_path,
 
     reg = Register(tmp_path / "demo.sqlite", catalog=catalog)
     fill_demo(reg, catalog)
-    report = make_report(reg, catalog, scope="city", as_of=D(2025, 12, 31), compare_to=D(2023, 12, 31), demo=True,
-                         lang="en")
+    report = make_report(
+        reg, catalog, scope="city", as_of=D(2025, 12, 31), compare_to=D(2023, 12, 31), demo=True, lang="en"
+    )
     prs = Presentation(io.BytesIO(report_bytes(report, "pptx", lang="en")))
     shapes = [s for slide in prs.slides for s in slide.shapes if s.has_table]
     assert all(s.top + sum(r.height for r in s.table.rows) <= Inches(7.0) for s in shapes)
@@ -214,14 +240,26 @@ def run_cli(*args: str, env_register: Path | None = None) -> subprocess.Complete
     env = dict(os.environ)
     if env_register:
         env["LAYOUT_REGISTER"] = str(env_register)
-    return subprocess.run([sys.executable, "-m", "layout", *args], cwd=ROOT, capture_output=True, text=True,
-                          env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "layout", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600
+    )
 
 
 def test_cli_evaluate(tmp_path, reg):
     out = tmp_path / "评估.xlsx"
-    res = run_cli("evaluate", "--scope", "county:安化县", "--as-of", "2026-06-30", "--compare", "2023-12-31",
-                  "-o", str(out), "--register", str(reg.path))
+    res = run_cli(
+        "evaluate",
+        "--scope",
+        "county:安化县",
+        "--as-of",
+        "2026-06-30",
+        "--compare",
+        "2023-12-31",
+        "-o",
+        str(out),
+        "--register",
+        str(reg.path),
+    )
     assert res.returncode == 0, res.stderr
     assert "wrote" in res.stdout and out.exists()
     summary = rows_of(load_workbook(out)["概况"])
@@ -257,8 +295,18 @@ def test_cli_register_demo(tmp_path, catalog):
 
 def test_cli_all_counties(tmp_path, reg):
     out = tmp_path / "counties"
-    res = run_cli("evaluate", "--all-counties", "--format", "xlsx", "--as-of", "2026-06-30", "-o", str(out),
-                  "--register", str(reg.path))
+    res = run_cli(
+        "evaluate",
+        "--all-counties",
+        "--format",
+        "xlsx",
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        str(out),
+        "--register",
+        str(reg.path),
+    )
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == 7 and "安化县_实施评估_2026-06-30.xlsx" in names and "市级_实施评估_2026-06-30.xlsx" in names

@@ -15,10 +15,11 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from layout.catalog import load_catalog
-from layout.cli import main
+from layout.catalog.projects import load_catalog
+from layout.cli.main import main
 from layout.errors import InputError
-from layout.export import (
+from layout.geo.boundaries import load_counties
+from layout.render.export import (
     DECK_COUNTIES,
     default_filename,
     export_bytes,
@@ -27,8 +28,7 @@ from layout.export import (
     map_figure,
     map_html,
 )
-from layout.geodata import load_counties
-from layout.printmap import BACKGROUND, MAP_CRS, PRINT_DPI
+from layout.render.printmap import BACKGROUND, MAP_CRS, PRINT_DPI
 
 LEAFLET_BANNER = re.compile(r"Leaflet 1\.9\.\d")
 
@@ -39,8 +39,7 @@ def catalog():
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 class Resources(HTMLParser):
@@ -77,7 +76,7 @@ def test_png_is_print_size_at_300_dpi_and_coloured_inside_the_county(catalog):
     assert image.width >= 3000 and image.height >= 2000
     assert tuple(round(v) for v in image.info["dpi"]) == (300, 300)
     pixels = np.asarray(image.convert("RGB")).astype(float)
-    background = np.array([int(BACKGROUND[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    background = np.array([int(BACKGROUND[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
     for px, py in at_fig_dpi:
         rgb = pixels[int(image.height - py * scale), int(px * scale)]
         assert np.abs(rgb - background).sum() > 20 and rgb.min() < 245, rgb
@@ -121,9 +120,16 @@ def test_html_draws_in_a_browser_with_the_network_cut(tmp_path, catalog):
     path = export_file("city", "html", tmp_path / "益阳.html", catalog=catalog)
     requests, errors = [], []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.route(re.compile(r"^https?://"), lambda route: (requests.append(route.request.url), route.abort()))
@@ -184,12 +190,15 @@ def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(tmp_path):
     assert len(out.stderr.strip().splitlines()) == 1 and not any(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--scope", "zone:"), "county:安化县"),
-    (("--scope", "city", "--format", "pptx"), "a pptx briefing is made per county"),
-    (("--scope", "city", "--format", "pdf", "-o", "x.png"), "ends in .png but --format is pdf"),
-    (("--scope", "city", "-o", "x.docx"), "-o should end in one of .png, .pdf, .html, .pptx"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--scope", "zone:"), "county:安化县"),
+        (("--scope", "city", "--format", "pptx"), "a pptx briefing is made per county"),
+        (("--scope", "city", "--format", "pdf", "-o", "x.png"), "ends in .png but --format is pdf"),
+        (("--scope", "city", "-o", "x.docx"), "-o should end in one of .png, .pdf, .html, .pptx"),
+    ],
+)
 def test_cli_rejects_bad_input_in_one_line_with_exit_2(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["export", *args])

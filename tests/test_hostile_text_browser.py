@@ -16,8 +16,8 @@ import pytest
 from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
 from app_server import CHROMIUM_ARGS as ARGS
 
-from layout.catalog import load_catalog
-from layout.register import Register
+from layout.catalog.projects import load_catalog
+from layout.register.events import Register
 
 BEACON = "http://127.0.0.1:8629/pwned"  # nothing listens; the request is what counts
 PAYLOADS = [
@@ -209,9 +209,9 @@ def test_register_card_shows_markdown_and_html_as_text(server, browser):
 
 
 def test_offline_html_export_runs_no_text(server, browser, tmp_path):
-    from layout.catalog import load_catalog as load
-    from layout.export import map_html
-    from layout.register import overlay_register
+    from layout.catalog.projects import load_catalog as load
+    from layout.register.events import overlay_register
+    from layout.render.export import map_html
 
     _, ids, tmp = server
     catalog = overlay_register(load(tmp / "hostile_catalog.csv"), Register(tmp / "register.sqlite").state())

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from layout import assets
-from layout.catalog import SECTOR_NAMES, load_catalog
-from layout.crs import wgs84_to_gcj02
+from layout.catalog.projects import SECTOR_NAMES, load_catalog
 from layout.errors import InputError, LayoutError
-from layout.geodata import load_counties
-from layout.maps import (
+from layout.geo.boundaries import load_counties
+from layout.geo.crs import wgs84_to_gcj02
+from layout.render import assets
+from layout.render.palette import status_color
+from layout.render.webmap import (
     PRECISION_STYLES,
     SECTOR_COLORS,
     FitView,
@@ -27,7 +28,6 @@ from layout.maps import (
     map_html_size,
     project_payload,
 )
-from layout.palette import status_color
 
 XSS = "<img src=x onerror=alert(1)>"
 LINK = re.compile(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"]+)"')
@@ -39,11 +39,24 @@ def points(n: int = 3) -> pd.DataFrame:
     anhua = load_counties().set_index("name").loc["安化县", "geometry"].representative_point()
     rows = []
     for i in range(n):
-        rows.append({"id": f"T{i}", "name": XSS if i == 0 else f"测试项目{i}", "name_en": "", "sector": "文旅休闲业",
-                     "action": "新建", "county": "安化县", "computed_county": "安化县", "zones": ("mountain_wing",),
-                     "poles": ("pole_southwest",), "precision": ("site", "town", "county")[i % 3],
-                     "plan_quote": "以天意木国、茶乡花海等为引爆点 <b>", "plan_section": "第四章 一（二）",
-                     "lon": anhua.x + i * 0.01, "lat": anhua.y})
+        rows.append(
+            {
+                "id": f"T{i}",
+                "name": XSS if i == 0 else f"测试项目{i}",
+                "name_en": "",
+                "sector": "文旅休闲业",
+                "action": "新建",
+                "county": "安化县",
+                "computed_county": "安化县",
+                "zones": ("mountain_wing",),
+                "poles": ("pole_southwest",),
+                "precision": ("site", "town", "county")[i % 3],
+                "plan_quote": "以天意木国、茶乡花海等为引爆点 <b>",
+                "plan_section": "第四章 一（二）",
+                "lon": anhua.x + i * 0.01,
+                "lat": anhua.y,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -81,8 +94,13 @@ def test_every_script_and_stylesheet_is_served_by_the_app(tmp_path):
 
 def test_static_assets_are_copied_once(tmp_path):
     first = assets.ensure_static_assets(tmp_path)
-    assert {p.name for p in first} >= {"leaflet.js", "leaflet.css", "leaflet.markercluster.js", "jquery.min.js",
-                                        "layers.png"}
+    assert {p.name for p in first} >= {
+        "leaflet.js",
+        "leaflet.css",
+        "leaflet.markercluster.js",
+        "jquery.min.js",
+        "layers.png",
+    }
     assert assets.ensure_static_assets(tmp_path) == []
     (tmp_path / "leaflet" / "leaflet.js").write_text("stale")
     assert [p.name for p in assets.ensure_static_assets(tmp_path)] == ["leaflet.js"]

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from layout.classify import classify_points, get_classifier
-from layout.nearest import nearest_far
-from layout.nearest_far import COUNTRY, PROVINCE, geodesic_m
+from layout.geo.classify import classify_points, get_classifier
+from layout.geo.nearest import nearest_far
+from layout.geo.nearest_far import COUNTRY, PROVINCE, geodesic_m
 
 GEOD = Geod(ellps="WGS84")
 HUNAN = (108.5, 24.5, 114.5, 30.5)

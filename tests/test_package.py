@@ -11,14 +11,16 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from layout.plan import PLAN_FILE, quote_in_plan, sentences_naming
+from layout.plan.text import PLAN_FILE, quote_in_plan, sentences_naming
 
 
 def test_import_layout_pulls_in_no_streamlit():
-    code = ("import sys, pkgutil, importlib, layout\n"
-            "for m in pkgutil.iter_modules(layout.__path__):\n"
-            "    importlib.import_module('layout.' + m.name)\n"
-            "print('streamlit' in sys.modules)")
+    code = (
+        "import sys, pkgutil, importlib, layout\n"
+        "for m in pkgutil.iter_modules(layout.__path__):\n"
+        "    importlib.import_module('layout.' + m.name)\n"
+        "print('streamlit' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -49,22 +51,37 @@ def test_wheel_works_from_any_folder(tmp_path):
     from a folder far from the checkout, and writable data goes to the data folder, not into the package."""
     wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = wheels.glob("*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("LAYOUT_REGISTER", "PYTHONPATH")}
     env |= {"PYTHONPATH": str(target), "LAYOUT_DATA_DIR": str(tmp_path / "data")}
 
     def run(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "layout", *args], cwd=elsewhere, env=env, capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "layout", *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    where = subprocess.run([sys.executable, "-c", "import layout; print(layout.__file__)"], cwd=elsewhere, env=env,
-                           capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import layout; print(layout.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(where.stdout.strip()).is_relative_to(target)  # the installed copy, not this checkout
     assert json.loads(run("where", "112.35", "28.58"))["county"] == "赫山区"
     (elsewhere / "p.csv").write_text("name,lon,lat\nA,112.35,28.58\nB,111.2,28.4\n", encoding="utf-8")

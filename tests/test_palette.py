@@ -8,10 +8,10 @@ import re
 import pytest
 from pptx import Presentation
 
-from layout.catalog import SECTOR_NAMES, load_catalog
-from layout.export import deck_bytes
-from layout.maps import build_map, project_payload
-from layout.palette import (
+from layout.catalog.projects import SECTOR_NAMES, load_catalog
+from layout.plan.zones import load_zone_model
+from layout.render.export import deck_bytes
+from layout.render.palette import (
     FALLBACK_COLOR,
     SECTOR_COLORS,
     STATUS_COLORS,
@@ -20,8 +20,8 @@ from layout.palette import (
     status_color,
     zone_colors,
 )
-from layout.printmap import plan_map
-from layout.zones import load_zone_model
+from layout.render.printmap import plan_map
+from layout.render.webmap import build_map, project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -39,7 +39,7 @@ def test_the_palette_covers_every_sector_status_and_zone_once():
         assert len(set(colors.values())) == len(colors)  # no two share a colour
     assert zone_colors() == {z.id: z.color for z in load_zone_model().zones.values()}
     assert sector_color("不存在的行业") == FALLBACK_COLOR and status_color("") == STATUS_COLORS["未填报"]
-    from layout.register import STATUSES
+    from layout.register.events import STATUSES
 
     assert set(STATUS_COLORS) == {*STATUSES.values(), "未填报"}  # every status the register records
     assert status_color("building") == status_color("在建") == STATUS_COLORS["在建"]
@@ -73,23 +73,25 @@ def test_deck_chart_bars_use_the_palette(catalog):
 
 
 def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
-    """The evaluation's web map, status print map (PDF page) and deck read their colours from layout.palette."""
+    """The evaluation's web map, status print map (PDF page) and deck read their colours from layout.render.palette."""
     import datetime as dt
 
     import matplotlib
     from matplotlib.colors import to_hex
 
-    from layout.evaluate import STATUS_ORDER, status_label
-    from layout.evaluate_map import status_map
-    from layout.evaluate_report import make_report, report_bytes, status_map_figure
-    from layout.printmap import font_rc
-    from layout.register import Register
+    from layout.evaluation.figures import STATUS_ORDER, status_label
+    from layout.evaluation.files import report_bytes
+    from layout.evaluation.map import status_map
+    from layout.evaluation.report import make_report, status_map_figure
+    from layout.register.events import Register
+    from layout.render.printmap import font_rc
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
     statuses = ["not_started", "preparing", "building", "completed", "operating", "suspended", "cancelled"]
-    reg.record_many([(pid, {"status": s}) for pid, s in zip(located, statuses, strict=False)], by="测试",
-                    as_of=dt.date(2024, 6, 30))
+    reg.record_many(
+        [(pid, {"status": s}) for pid, s in zip(located, statuses, strict=False)], by="测试", as_of=dt.date(2024, 6, 30)
+    )
     report = make_report(reg, catalog, scope="city", as_of=dt.date(2024, 12, 31))
     wanted = {s: status_color(s) for s in STATUS_ORDER}
     html = status_map(report.evaluation.projects).get_root().render()
@@ -102,8 +104,7 @@ def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
     prs = Presentation(io.BytesIO(report_bytes(report, "pptx")))
     shape = next(s for slide in prs.slides for s in slide.shapes if s.name == "statuses")
     runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
-    dots = {runs[i + 1].text.split("\u3000")[0]: f"#{runs[i].font.color.rgb}".lower()
-            for i in range(0, len(runs), 2)}
+    dots = {runs[i + 1].text.split("\u3000")[0]: f"#{runs[i].font.color.rgb}".lower() for i in range(0, len(runs), 2)}
     assert dots == {status_label(s): wanted[s] for s in STATUS_ORDER}
 
 
@@ -113,14 +114,17 @@ def test_explorer_status_colours_and_evaluation_page_chart_use_the_palette(tmp_p
 
     from streamlit.testing.v1 import AppTest
 
-    from layout.evaluate import STATUS_ORDER, status_label
-    from layout.register import Register, overlay_register
+    from layout.evaluation.figures import STATUS_ORDER, status_label
+    from layout.register.events import Register, overlay_register
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
-    reg.record_many([(located[0], {"status": "building"}), (located[1], {"status": "suspended"})], by="测试",
-                    as_of=dt.date(2024, 6, 30))
-    # the explorer coloured by status: its markers take layout.palette's status colours
+    reg.record_many(
+        [(located[0], {"status": "building"}), (located[1], {"status": "suspended"})],
+        by="测试",
+        as_of=dt.date(2024, 6, 30),
+    )
+    # the explorer coloured by status: its markers take layout.render.palette's status colours
     shown = overlay_register(catalog, reg.state()).loc[lambda d: d["lon"].notna()]
     payload = project_payload(shown, color_by="status")
     assert {status_color("building"), status_color("suspended"), status_color("unreported")} <= set(payload["colors"])
@@ -128,8 +132,7 @@ def test_explorer_status_colours_and_evaluation_page_chart_use_the_palette(tmp_p
     monkeypatch.setenv("LAYOUT_REGISTER", str(reg.path))
     from pathlib import Path
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"),
-                           default_timeout=120)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"), default_timeout=120)
     at.run()
     assert not at.exception
     chart = at.get("vega_lite_chart")[0]  # the first stacked-bar chart (by zone)

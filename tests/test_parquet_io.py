@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from layout.cli import main
-from layout.crs import to_metric
+from layout.cli.main import main
 from layout.errors import InputError
-from layout.parquet_io import classify_parquet
+from layout.geo.crs import to_metric
+from layout.tables.parquet import classify_parquet
 
 # 赫山区's seat (inside), 长沙 (outside: nearest 赫山区), a missing point
 LON = [112.3746, 112.9388, None]

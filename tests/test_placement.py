@@ -12,11 +12,10 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from layout.catalog import SECTOR_NAMES, load_catalog
-from layout.export import DECK_MAP_SIZE, map_html
-from layout.geodata import load_counties
-from layout.maps import SECTOR_COLORS, ProjectLayer, build_map
-from layout.placement import (
+from layout.catalog.projects import SECTOR_NAMES, load_catalog
+from layout.geo.boundaries import load_counties
+from layout.render.export import DECK_MAP_SIZE, map_html
+from layout.render.placement import (
     PLACE_CRS,
     WEB_SPACING_M,
     area_polygon,
@@ -25,7 +24,7 @@ from layout.placement import (
     place_markers_xy,
     place_projects,
 )
-from layout.printmap import (
+from layout.render.printmap import (
     PAGE_SIZE,
     draw_map,
     map_layout,
@@ -35,6 +34,7 @@ from layout.printmap import (
     scope_mask,
     valid_scopes,
 )
+from layout.render.webmap import SECTOR_COLORS, ProjectLayer, build_map
 
 TO_MAP = Transformer.from_crs("EPSG:4326", PLACE_CRS, always_xy=True)
 WEB_RADIUS_M = 350  # a county-precision circle (10 px + stroke) at zoom 12, where clustering stops
@@ -123,9 +123,13 @@ def test_place_projects_keeps_the_point_each_marker_stands_for(catalog):
 
 
 def test_marker_areas_follow_the_declared_county_and_datonghu_its_footprint():
-    rows = pd.DataFrame({"county": ["大通湖区", "赫山区", "全市", "安化县", "中心城区"],
-                         "computed_county": ["南县", "资阳区", "桃江县", "桃江县", "资阳区"],
-                         "precision": ["county", "county", "site", "site", "county"]})
+    rows = pd.DataFrame(
+        {
+            "county": ["大通湖区", "赫山区", "全市", "安化县", "中心城区"],
+            "computed_county": ["南县", "资阳区", "桃江县", "桃江县", "资阳区"],
+            "precision": ["county", "county", "site", "site", "county"],
+        }
+    )
     assert list(marker_areas(rows)) == ["大通湖区", "赫山区", "桃江县", "桃江县", "中心城区"]
     counties = load_counties().to_crs(PLACE_CRS).set_index("name")
     footprint = shapely.union_all([counties.loc["南县", "geometry"], counties.loc["沅江市", "geometry"]])
@@ -195,8 +199,12 @@ def test_print_map_markers_lie_in_their_own_county(catalog, scope, figsize):
     assert sorted(map(tuple, np.round(drawn, 3))) == sorted(map(tuple, np.round(planned, 3)))
     ax = next(a for a in fig.axes if a.get_label() == "map")
     metres_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.get_position().width * figsize[0] * 72)
-    assert_inside(planned, list(plan.points["area"]), clearance_m=marker_radius_pt() * metres_per_pt,
-                  where=f"print map {scope} {figsize}")
+    assert_inside(
+        planned,
+        list(plan.points["area"]),
+        clearance_m=marker_radius_pt() * metres_per_pt,
+        where=f"print map {scope} {figsize}",
+    )
     if figsize == DECK_MAP_SIZE and not scope.startswith("county:"):
         return  # a whole city in a slide-sized frame: 赫山区 cannot hold 31 discs apart; they pack closer, inside
     gaps = np.hypot(*(planned[:, None, :] - planned[None, :, :]).transpose(2, 0, 1))
@@ -206,13 +214,18 @@ def test_print_map_markers_lie_in_their_own_county(catalog, scope, figsize):
 def test_evaluation_status_map_markers_lie_in_their_own_county(catalog):
     import folium
 
-    from layout.evaluate_map import FAN_M, status_map
+    from layout.evaluation.map import FAN_M, status_map
 
     projects = catalog.set_index("id")[["lon", "lat", "name", "county", "precision"]].assign(
-        status="unreported", lead_unit="")
+        status="unreported", lead_unit=""
+    )
     m = status_map(projects)
-    circles = [(child.location, child) for group in m._children.values()
-               for child in getattr(group, "_children", {}).values() if isinstance(child, folium.CircleMarker)]
+    circles = [
+        (child.location, child)
+        for group in m._children.values()
+        for child in getattr(group, "_children", {}).values()
+        if isinstance(child, folium.CircleMarker)
+    ]
     assert len(circles) == int(projects["lon"].notna().sum())
     lat = [loc[0] for loc, _ in circles]
     lon = [loc[1] for loc, _ in circles]
@@ -220,7 +233,8 @@ def test_evaluation_status_map_markers_lie_in_their_own_county(catalog):
     located = projects[projects["lon"].notna()]
     placed = place_projects(located, spacing_m=FAN_M, margin_m=FAN_M / 2)
     assert sorted(zip(np.round(placed["lon"], 6), np.round(placed["lat"], 6), strict=True)) == sorted(
-        zip(np.round(lon, 6), np.round(lat, 6), strict=True))
+        zip(np.round(lon, 6), np.round(lat, 6), strict=True)
+    )
     areas = marker_areas(located.reset_index())
     px, py = TO_MAP.transform(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float))
     assert_inside(np.column_stack([px, py]), list(areas), clearance_m=FAN_M / 2 - 1, where="status map")

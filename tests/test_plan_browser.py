@@ -12,21 +12,30 @@ import pytest
 from app_server import ARTIFACTS, CHROMIUM, ROOT, running_app
 from app_server import CHROMIUM_ARGS as ARGS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("plans")
     env = {"LAYOUT_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
-    for args in (["plan", "new", "十五五草案", "--from", "十四五", "--by", "张三"],
-                 ["plan", "assign", "十五五草案", "桃江县", "core", "--by", "张三", "--reason", "测试"]):
-        subprocess.run([sys.executable, "-m", "layout", *args], check=True, cwd=ROOT, capture_output=True,
-                       env={**os.environ, **env})
+    for args in (
+        ["plan", "new", "十五五草案", "--from", "十四五", "--by", "张三"],
+        ["plan", "assign", "十五五草案", "桃江县", "core", "--by", "张三", "--reason", "测试"],
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "layout", *args],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            env={**os.environ, **env},
+        )
     try:
-        with running_app({"LAYOUT_DATA_DIR": str(data), "LAYOUT_EDITOR_KEY": None},
-                         log=ARTIFACTS / "streamlit-plans.log") as (url, _):
+        with running_app(
+            {"LAYOUT_DATA_DIR": str(data), "LAYOUT_EDITOR_KEY": None}, log=ARTIFACTS / "streamlit-plans.log"
+        ) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -43,8 +52,15 @@ def test_compare_page_draws_swipe_and_side_by_side_maps_offline(server):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: foreign.append(r.url) if urllib.parse.urlparse(r.url).scheme in
-                    ("http", "https") and urllib.parse.urlparse(r.url).netloc != own else None)
+            page.on(
+                "request",
+                lambda r: (
+                    foreign.append(r.url)
+                    if urllib.parse.urlparse(r.url).scheme in ("http", "https")
+                    and urllib.parse.urlparse(r.url).netloc != own
+                    else None
+                ),
+            )
             page.goto(f"{server}/{urllib.parse.quote('规划对比')}", wait_until="domcontentloaded")
             frame = page.frame_locator('iframe[title="st.iframe"], iframe[srcdoc]').first
             swipe = frame.locator(".leaflet-sbs-range")

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from layout.cli import main
-from layout.plan_context import BASELINE, active_plan_files
-from layout.plan_versions import activate_plan
-from layout.register import Register
+from layout.cli.main import main
+from layout.drafting.versions import activate_plan
+from layout.plan.context import BASELINE, active_plan_files
+from layout.register.events import Register
 
 DRAFT = "十五五草案"
 AS_OF = "2025-12-31"
@@ -54,11 +54,36 @@ def make_scenario() -> None:
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     cli("plan", "assign", DRAFT, "桃江县", "core", "--by", "张三", "--reason", "桃江融入中心城区")
     cli("plan", "rename-zone", DRAFT, "mountain_wing", "--name-zh", "安化山区服务业发展支撑区", "--by", "张三")
-    cli("plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF, "--accept", "P002,P003",
-        "--accept", "P005", "--by", "张三")
+    cli(
+        "plan",
+        "carry-over",
+        DRAFT,
+        "--from",
+        "十四五",
+        "--as-of",
+        AS_OF,
+        "--accept",
+        "P002,P003",
+        "--accept",
+        "P005",
+        "--by",
+        "张三",
+    )
     cli("plan", "add-project", DRAFT, "--name", "新项目甲", "--county", "安化县", "--by", "张三")
-    cli("plan", "add-project", DRAFT, "--name", "新项目乙", "--county", "赫山区", "--site", "112.4", "28.55",
-        "--by", "张三")
+    cli(
+        "plan",
+        "add-project",
+        DRAFT,
+        "--name",
+        "新项目乙",
+        "--county",
+        "赫山区",
+        "--site",
+        "112.4",
+        "28.55",
+        "--by",
+        "张三",
+    )
 
 
 def km2(*names: str) -> float:
@@ -80,11 +105,13 @@ def test_carry_over_candidates_follow_the_register_state(register):
     assert "P001" not in ids and "P006" not in ids  # 已建成, 取消
     assert "P002" in ids and "P003" in ids  # 在建; 已运营 only after the date
     assert "P002\t赫山区\t龙桥公共保税仓\t2025-12-31 在建" in out
-    err = cli("plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF, "--accept", "P001", "--by", "张三",
-              code=2).output
+    err = cli(
+        "plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF, "--accept", "P001", "--by", "张三", code=2
+    ).output
     assert "P001" in err and "结转候选" in err
-    err = cli("plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF, "--drop", "P004", "--by", "张三",
-              code=2).output
+    err = cli(
+        "plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF, "--drop", "P004", "--by", "张三", code=2
+    ).output
     assert "--reason" in err
 
 
@@ -101,10 +128,12 @@ def test_done_when_scenario_lists_exactly_those_changes(register, tmp_path):
 
     assert wb["概要"]["A1"].value.startswith("【草案】")
     assert rows("县市区调整") == [
-        ("桃江县", "mountain_wing", "益桃安山区服务业发展支撑区", "core", "中心城区现代服务业引领区")]
+        ("桃江县", "mountain_wing", "益桃安山区服务业发展支撑区", "core", "中心城区现代服务业引领区")
+    ]
     zones = rows("分区增删改名")
     assert [(r[0], r[1], r[3], r[4]) for r in zones] == [
-        ("更名", "mountain_wing", "益桃安山区服务业发展支撑区", "安化山区服务业发展支撑区")]
+        ("更名", "mountain_wing", "益桃安山区服务业发展支撑区", "安化山区服务业发展支撑区")
+    ]
     assert zones[0][7:] == (km2("桃江县", "安化县"), km2("安化县"))  # areas from the polygons, EPSG:4546
     areas = {r[0]: r[2:] for r in rows("分区面积")}
     assert areas["core"] == (km2("资阳区", "赫山区"), km2("资阳区", "赫山区", "桃江县"))
@@ -148,8 +177,21 @@ def test_validation_refuses_a_broken_draft():
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     out = cli("plan", "remove-zone", DRAFT, "core", "--by", "张三", "--reason", "x", code=2).output
     assert "资阳区、赫山区" in out
-    out = cli("plan", "add-project", DRAFT, "--name", "错位项目", "--county", "赫山区", "--site", "111.5", "28.2",
-              "--by", "张三", code=2).output
+    out = cli(
+        "plan",
+        "add-project",
+        DRAFT,
+        "--name",
+        "错位项目",
+        "--county",
+        "赫山区",
+        "--site",
+        "111.5",
+        "28.2",
+        "--by",
+        "张三",
+        code=2,
+    ).output
     assert "安化县" in out and "赫山区" in out  # the point lies in 安化县, not the county given
     cli("plan", "add-zone", DRAFT, "tea", "--kind", "wing", "--name-zh", "茶旅融合区", "--by", "张三")
     cli("plan", "assign", DRAFT, "安化县", "tea", "--by", "张三", "--reason", "黑茶")
@@ -186,8 +228,10 @@ def test_outputs_from_a_draft_are_marked(tmp_path):
     assert (corner == (192, 0, 0)).all(axis=2).sum() > 200  # the red 草案 line drawn on the map
     cli("export", "--plan", DRAFT, "--scope", "county:桃江县", "-o", str(tmp_path / "d.pptx"))
     deck = Presentation(tmp_path / "d.pptx")
-    assert all(any("草案 · 十五五草案" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-               for slide in deck.slides)
+    assert all(
+        any("草案 · 十五五草案" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+        for slide in deck.slides
+    )
     cli("evaluate", "--plan", DRAFT, "--as-of", AS_OF, "-o", str(tmp_path / "e.xlsx"))
     with zipfile.ZipFile(tmp_path / "e.xlsx") as z:
         assert "草案" in z.read("xl/workbook.xml").decode()

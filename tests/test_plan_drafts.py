@@ -6,11 +6,11 @@ import tomllib
 
 import pytest
 
+from layout.drafting.drafts import open_draft
+from layout.drafting.versions import get_plan, list_plans, new_plan
 from layout.errors import InputError
-from layout.plan_drafts import open_draft
-from layout.plan_toml import dumps_zone_toml
-from layout.plan_versions import get_plan, list_plans, new_plan
-from layout.zones import POLYGON_COUNTIES, ZONES_FILE, load_zone_model, polygon_counties
+from layout.plan.toml_io import dumps_zone_toml
+from layout.plan.zones import POLYGON_COUNTIES, ZONES_FILE, load_zone_model, polygon_counties
 
 
 @pytest.fixture
@@ -51,8 +51,10 @@ def test_assign_moves_the_primary_and_undo_restores_the_quote(draft):
     draft.undo(1, by="张三")
     restored = load_zone_model(draft.plan.zones)
     assert restored.primary_zone("南县") == "lake_wing"
-    assert tomllib.loads(before)["zones"]["lake_wing"]["members"][1] in \
-        tomllib.loads(draft.plan.zones.read_text(encoding="utf-8"))["zones"]["lake_wing"]["members"]
+    assert (
+        tomllib.loads(before)["zones"]["lake_wing"]["members"][1]
+        in tomllib.loads(draft.plan.zones.read_text(encoding="utf-8"))["zones"]["lake_wing"]["members"]
+    )
 
 
 def test_undo_refused_while_a_later_change_to_the_same_county_stands(draft):
@@ -90,8 +92,9 @@ def test_undo_of_a_new_project_removes_its_row(draft):
 
 
 def test_hand_edited_files_are_checked(draft):
-    text = draft.plan.zones.read_text(encoding="utf-8").replace('county = "沅江市", role = "primary"',
-                                                                 'county = "沅江市", role = "secondary"')
+    text = draft.plan.zones.read_text(encoding="utf-8").replace(
+        'county = "沅江市", role = "primary"', 'county = "沅江市", role = "secondary"'
+    )
     draft.plan.zones.write_text(text, encoding="utf-8")
     problems = draft.problems()
     assert len(problems) == 1 and "沅江市" in problems[0] and "exactly one primary" in problems[0]

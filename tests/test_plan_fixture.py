@@ -15,16 +15,20 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from layout.cli import main
-from layout.plan_versions import activate_plan
+from layout.cli.main import main
+from layout.drafting.versions import activate_plan
 from layout.settings import GEODATA_DIR
 
 cnmaps = pytest.importorskip("cnmaps", reason="the geodata extra (cnmaps) builds the fixture's boundaries")
 
 FIXTURE = "测试夹具_张家界"
 QUOTE = "测试夹具（非真实规划）"
-COUNTIES = {"永定区": ("430802", "Yongding"), "武陵源区": ("430811", "Wulingyuan"), "慈利县": ("430821", "Cili"),
-            "桑植县": ("430822", "Sangzhi")}
+COUNTIES = {
+    "永定区": ("430802", "Yongding"),
+    "武陵源区": ("430811", "Wulingyuan"),
+    "慈利县": ("430821", "Cili"),
+    "桑植县": ("430822", "Sangzhi"),
+}
 ZONES = f"""
 [zones.core]
 kind = "core"
@@ -103,24 +107,33 @@ def fixture_plan(tmp_path, monkeypatch, boundaries):
         boundaries.to_file(geo / f"{layer}.geojson", driver="GeoJSON")
     # a real neighbour (常德市, the same source) and the test pole's axis toward it
     changde = cnmaps.get_adm_maps(city="常德市", level="市", engine="geopandas").set_crs(4326)
-    gpd.GeoDataFrame({"name": ["常德市"], "name_en": ["Changde"], "province": ["湖南省"], "pole": ["pole_test"]},
-                     geometry=[changde.geometry.iloc[0]], crs=4326).to_file(geo / "neighbours.geojson")
+    gpd.GeoDataFrame(
+        {"name": ["常德市"], "name_en": ["Changde"], "province": ["湖南省"], "pole": ["pole_test"]},
+        geometry=[changde.geometry.iloc[0]],
+        crs=4326,
+    ).to_file(geo / "neighbours.geojson")
     start = boundaries.set_index("name").geometry["慈利县"].representative_point()
     axis = {"pole": ["pole_test"], "name": ["测试夹具增长极"], "target": ["常德市"], "target_en": ["Changde"]}
-    gpd.GeoDataFrame(axis, geometry=[shapely.LineString([start, changde.geometry.iloc[0].representative_point()])],
-                     crs=4326).to_file(geo / "pole_axes.geojson")
+    gpd.GeoDataFrame(
+        axis, geometry=[shapely.LineString([start, changde.geometry.iloc[0].representative_point()])], crs=4326
+    ).to_file(geo / "pole_axes.geojson")
     # water: the shipped layer as it is (real lakes and rivers; those around 益阳 fall outside this map's view)
     shutil.copyfile(GEODATA_DIR / "water.geojson", geo / "water.geojson")
     (folder / "zones.toml").write_text(ZONES, encoding="utf-8")
     (folder / "indicators.toml").write_text(INDICATORS, encoding="utf-8")
     points = boundaries.set_index("name").geometry.representative_point()
-    header = ("id,name,name_en,sector,category,action,county,town,plan_section,plan_quote,plan_zone,lon,lat,precision,"
-              "geocode_source,notes\n")
-    rows = [f"P00{i},测试项目{i},,文旅休闲业,,,{n},,,,,{points[n].x:.6f},{points[n].y:.6f},site,测试夹具,{QUOTE}\n"
-            for i, n in enumerate(("永定区", "慈利县", "桑植县"), 1)]
+    header = (
+        "id,name,name_en,sector,category,action,county,town,plan_section,plan_quote,plan_zone,lon,lat,precision,"
+        "geocode_source,notes\n"
+    )
+    rows = [
+        f"P00{i},测试项目{i},,文旅休闲业,,,{n},,,,,{points[n].x:.6f},{points[n].y:.6f},site,测试夹具,{QUOTE}\n"
+        for i, n in enumerate(("永定区", "慈利县", "桑植县"), 1)
+    ]
     (folder / "catalog.csv").write_text(header + "".join(rows), encoding="utf-8")
-    (folder / "plan.toml").write_text(f'name = "{FIXTURE}"\ntitle = "{QUOTE}"\nstatus = "草案"\nfollows = ""\n'
-                                      'geodata = "geodata"\n', encoding="utf-8")
+    (folder / "plan.toml").write_text(
+        f'name = "{FIXTURE}"\ntitle = "{QUOTE}"\nstatus = "草案"\nfollows = ""\ngeodata = "geodata"\n', encoding="utf-8"
+    )
     (folder / "events.jsonl").touch()
     yield points
     activate_plan("十四五")

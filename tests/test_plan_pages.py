@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layout.plan_drafts import open_draft
-from layout.plan_versions import new_plan
+from layout.drafting.drafts import open_draft
+from layout.drafting.versions import new_plan
 
 DRAFT = "十五五草案"
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,13 +19,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ft2font import FT2Font
 from pyproj import Transformer
 
-from layout.catalog import SECTOR_NAMES
+from layout.catalog.projects import SECTOR_NAMES
 from layout.errors import InputError
-from layout.export import DECK_MAP_SIZE
-from layout.geodata import load_counties
-from layout.maps import SECTOR_COLORS
-from layout.placement import Box
-from layout.printmap import (
+from layout.geo.boundaries import load_counties
+from layout.plan.zones import load_zone_model
+from layout.render.export import DECK_MAP_SIZE
+from layout.render.placement import Box
+from layout.render.printmap import (
     BACKGROUND,
     MAP_CRS,
     PAGE_SIZE,
@@ -42,7 +42,7 @@ from layout.printmap import (
     scope_counties,
     valid_scopes,
 )
-from layout.zones import load_zone_model
+from layout.render.webmap import SECTOR_COLORS
 
 SMALL = (8.0, 5.6)  # a small figure where print size does not matter
 TO_MAP = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)
@@ -52,13 +52,37 @@ def projects(county: str = "安化县") -> pd.DataFrame:
     """One project of each precision inside ``county``, two sharing a place, and one citywide item."""
     inside = load_counties().set_index("name").loc[county, "geometry"].representative_point()
     rows = []
-    for i, (precision, sector) in enumerate([("site", "文旅休闲业"), ("town", "康养服务业"), ("county", "现代物流业"),
-                                            ("county", "现代物流业")]):
-        rows.append({"id": f"T{i}", "name": f"测试项目{i}", "sector": sector, "precision": precision, "county": county,
-                     "computed_county": county, "zones": ("mountain_wing",), "poles": ("pole_southwest",),
-                     "lon": inside.x + (0.05 if i == 0 else 0), "lat": inside.y})
-    rows.append({"id": "T9", "name": "全市项目", "sector": "电子商务业", "precision": "citywide", "county": "全市",
-                 "computed_county": "", "zones": (), "poles": (), "lon": np.nan, "lat": np.nan})
+    for i, (precision, sector) in enumerate(
+        [("site", "文旅休闲业"), ("town", "康养服务业"), ("county", "现代物流业"), ("county", "现代物流业")]
+    ):
+        rows.append(
+            {
+                "id": f"T{i}",
+                "name": f"测试项目{i}",
+                "sector": sector,
+                "precision": precision,
+                "county": county,
+                "computed_county": county,
+                "zones": ("mountain_wing",),
+                "poles": ("pole_southwest",),
+                "lon": inside.x + (0.05 if i == 0 else 0),
+                "lat": inside.y,
+            }
+        )
+    rows.append(
+        {
+            "id": "T9",
+            "name": "全市项目",
+            "sector": "电子商务业",
+            "precision": "citywide",
+            "county": "全市",
+            "computed_county": "",
+            "zones": (),
+            "poles": (),
+            "lon": np.nan,
+            "lat": np.nan,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -88,7 +112,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ft2font import FT2Font
-from layout.printmap import draw_map
+from layout.render.printmap import draw_map
 fig = draw_map("county:安化县", lang="zh", figsize=(8.0, 5.6))
 FigureCanvasAgg(fig).draw()
 texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
@@ -100,8 +124,14 @@ print(json.dumps({"files": sorted({font_manager.findfont(t.get_fontproperties(),
 
 def test_every_label_is_drawn_from_the_shipped_font_file_with_a_fresh_font_cache(tmp_path):
     env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", FRESH_MACHINE_SCRIPT], env=env, capture_output=True, text=True,
-                          check=True, cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_MACHINE_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     drawn = json.loads(done.stdout.strip().splitlines()[-1])
     assert drawn["files"] == [str(cjk_font_path())]
     assert "安化县" in drawn["text"]
@@ -170,8 +200,11 @@ def test_county_map_is_coloured_inside_the_county_and_veiled_outside():
     core = anhua.buffer(-3000)
     rng = np.random.default_rng(0)
     xmin, ymin, xmax, ymax = core.bounds
-    samples = [p for p in (shapely.Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)) for _ in range(200))
-               if core.contains(p)][:20]
+    samples = [
+        p
+        for p in (shapely.Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)) for _ in range(200))
+        if core.contains(p)
+    ][:20]
     assert len(samples) >= 10
     for p in samples:
         rgb = pixel(fig, image, p.x, p.y).astype(float)
@@ -200,9 +233,21 @@ def test_approximate_points_are_drawn_hollow_and_dashed():
 def test_legend_names_the_sectors_drawn_and_notes_citywide_items():
     fig = draw_map("county:安化县", projects(), figsize=SMALL)
     texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
-    for expected in ("文旅休闲业", "康养服务业", "现代物流业", "精确点位", "乡镇级（近似）", "县级（近似）",
-                     "一核·中心城区现代服务业引领区", "西南部对接大湘西南", "公里", "北",
-                     "高德", "cnmaps", "益阳市“十四五”服务业发展规划"):
+    for expected in (
+        "文旅休闲业",
+        "康养服务业",
+        "现代物流业",
+        "精确点位",
+        "乡镇级（近似）",
+        "县级（近似）",
+        "一核·中心城区现代服务业引领区",
+        "西南部对接大湘西南",
+        "公里",
+        "北",
+        "高德",
+        "cnmaps",
+        "益阳市“十四五”服务业发展规划",
+    ):
         assert expected in texts, expected
     assert "电子商务业" not in texts  # only sectors on the map; the citywide item is counted in the notes
     city = draw_map("city", projects(), figsize=SMALL)
@@ -214,11 +259,15 @@ def test_the_city_map_draws_all_three_pole_arrows(figsize):
     """The north-east pole starts near the frame's edge; it still gets an arrow inside the frame."""
     from matplotlib.patches import FancyArrowPatch
 
-    from layout.zones import load_zone_model
+    from layout.plan.zones import load_zone_model
 
     fig = draw_map("city", None, figsize=figsize)
-    colours = {matplotlib.colors.to_hex(p.get_edgecolor()) for ax in fig.axes for p in ax.patches
-               if isinstance(p, FancyArrowPatch)}
+    colours = {
+        matplotlib.colors.to_hex(p.get_edgecolor())
+        for ax in fig.axes
+        for p in ax.patches
+        if isinstance(p, FancyArrowPatch)
+    }
     assert {z.color for z in load_zone_model().by_kind("pole")} <= colours
 
 
@@ -242,15 +291,22 @@ def map_extents(fig) -> dict:
     def group(gid: str) -> Box:
         boxes = [a.get_window_extent(renderer) for a in (*ax.patches, *ax.texts) if a.get_gid() == gid]
         assert boxes, f"no {gid} drawn"
-        return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes),
-                   max(b.y1 for b in boxes))
+        return Box(
+            min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)
+        )
 
     return {
         "frame": Box.of(ax.get_window_extent(renderer)),
-        "labels": [(tx.get_text(), Box.of(tx.get_window_extent(renderer))) for tx in ax.texts
-                   if str(tx.get_gid()).startswith("label:") or tx.get_gid() == "water-label"],
+        "labels": [
+            (tx.get_text(), Box.of(tx.get_window_extent(renderer)))
+            for tx in ax.texts
+            if str(tx.get_gid()).startswith("label:") or tx.get_gid() == "water-label"
+        ],
         "texts": [(tx.get_text(), Box.of(tx.get_window_extent(renderer))) for tx in ax.texts],
-        "markers": markers, "north": group("north-arrow"), "scale": group("scale-bar"), "px": px,
+        "markers": markers,
+        "north": group("north-arrow"),
+        "scale": group("scale-bar"),
+        "px": px,
     }
 
 
@@ -263,7 +319,7 @@ def assert_no_collisions(fig, where: str) -> None:
     assert not e["scale"].overlaps(e["north"]), f"{where}: the north arrow is on the scale bar"
     labels = e["labels"]
     for i, (text, box) in enumerate(labels):
-        for other, obox in labels[i + 1:]:
+        for other, obox in labels[i + 1 :]:
             assert not box.overlaps(obox), f"{where}: {text!r} overlaps {other!r}"
         assert not box.overlaps(e["north"]), f"{where}: {text!r} overlaps the north arrow"
         assert not box.overlaps(e["scale"]), f"{where}: {text!r} overlaps the scale bar"
@@ -273,7 +329,7 @@ def assert_no_collisions(fig, where: str) -> None:
 
 @pytest.fixture(scope="module")
 def catalog():
-    from layout.catalog import load_catalog
+    from layout.catalog.projects import load_catalog
 
     return load_catalog()
 
@@ -281,8 +337,9 @@ def catalog():
 @pytest.mark.parametrize("figsize", [PAGE_SIZE, DECK_MAP_SIZE], ids=["print", "deck"])
 @pytest.mark.parametrize("scope", valid_scopes())
 def test_labels_overlap_nothing_on_every_scope(catalog, scope, figsize):
-    fig = draw_map(scope, catalog, figsize=figsize, titles=figsize == PAGE_SIZE, sectors=SECTOR_NAMES,
-                   colors=SECTOR_COLORS)
+    fig = draw_map(
+        scope, catalog, figsize=figsize, titles=figsize == PAGE_SIZE, sectors=SECTOR_NAMES, colors=SECTOR_COLORS
+    )
     assert_no_collisions(fig, f"{scope} {figsize}")
     names = {text for text, _ in map_extents(fig)["labels"]}
     if scope.startswith("county:") and scope != "county:大通湖区":
@@ -292,8 +349,9 @@ def test_labels_overlap_nothing_on_every_scope(catalog, scope, figsize):
 @pytest.mark.parametrize("scope", ["city", "county:赫山区", "county:南县", "zone:pole_northeast"])
 def test_english_labels_overlap_nothing(catalog, scope):
     for figsize, titles in ((PAGE_SIZE, True), (DECK_MAP_SIZE, False)):
-        fig = draw_map(scope, catalog, lang="en", figsize=figsize, titles=titles, sectors=SECTOR_NAMES,
-                       colors=SECTOR_COLORS)
+        fig = draw_map(
+            scope, catalog, lang="en", figsize=figsize, titles=titles, sectors=SECTOR_NAMES, colors=SECTOR_COLORS
+        )
         assert_no_collisions(fig, f"{scope} en {figsize}")
         if scope.startswith("county:"):
             name_en = load_zone_model().counties[scope.split(":")[1]].name_en
@@ -309,7 +367,10 @@ def test_the_known_collisions_are_gone(catalog):
     assert not any(target.overlaps(m) for m in e["markers"])
     km = next(box for text, box in e["texts"] if text == "公里")
     assert km.inside(e["frame"], 3 * e["px"]) and km.inside(e["scale"])
-    slide = map_extents(draw_map("county:赫山区", catalog, figsize=DECK_MAP_SIZE, titles=False,
-                                 sectors=SECTOR_NAMES, colors=SECTOR_COLORS))
+    slide = map_extents(
+        draw_map(
+            "county:赫山区", catalog, figsize=DECK_MAP_SIZE, titles=False, sectors=SECTOR_NAMES, colors=SECTOR_COLORS
+        )
+    )
     for text, box in slide["labels"]:
         assert not box.overlaps(slide["north"], 2 * slide["px"]), text

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from layout.errors import InputError
-from layout.register import (
+from layout.register.events import (
     COMPLETED,
     INDICATOR_FIELDS,
     PROJECT_FIELDS,
@@ -38,8 +38,15 @@ def reg(register_location) -> Register:
 
 
 def test_contract_constants():
-    assert list(STATUSES) == ["not_started", "preparing", "building", "completed", "operating", "suspended",
-                              "cancelled"]
+    assert list(STATUSES) == [
+        "not_started",
+        "preparing",
+        "building",
+        "completed",
+        "operating",
+        "suspended",
+        "cancelled",
+    ]
     assert STATUSES["building"] == "在建" and STATUSES["preparing"] == "前期工作"
     assert sorted(STARTED) == ["building", "completed", "operating"]
     assert sorted(COMPLETED) == ["completed", "operating"]
@@ -64,12 +71,30 @@ def test_file_is_wal_with_schema(tmp_path):  # SQLite only; the server schema: t
 
 
 def test_record_events_and_state(reg):
-    ids = reg.record("P002", {"status": "在建", "progress": 30, "invest_planned": 1200}, by="张三",
-                     source="3月调度", as_of=dt.date(2025, 3, 31))
+    ids = reg.record(
+        "P002",
+        {"status": "在建", "progress": 30, "invest_planned": 1200},
+        by="张三",
+        source="3月调度",
+        as_of=dt.date(2025, 3, 31),
+    )
     assert len(ids) == 3
     ev = reg.events("P002")
-    assert list(ev.columns) == ["event_id", "batch_id", "subject", "field", "value", "previous", "by",
-                                "recorded_at", "as_of", "source", "kind", "retracts", "retracted"]
+    assert list(ev.columns) == [
+        "event_id",
+        "batch_id",
+        "subject",
+        "field",
+        "value",
+        "previous",
+        "by",
+        "recorded_at",
+        "as_of",
+        "source",
+        "kind",
+        "retracts",
+        "retracted",
+    ]
     assert ev["batch_id"].nunique() == 1 and set(ev["by"]) == {"张三"} and set(ev["source"]) == {"3月调度"}
     assert ev["as_of"].iloc[0] == dt.date(2025, 3, 31)
     assert ev.set_index("field").loc["status", "value"] == "building"
@@ -163,7 +188,8 @@ def test_undo_of_first_value_clears_it(reg):
 
 
 def test_site_any_crs_stored_as_wgs84(reg):
-    from layout.crs import from_wgs84
+    from layout.geo.crs import from_wgs84
+
     glon, glat = from_wgs84([HESHAN[0]], [HESHAN[1]], "gcj02")
     reg.record("P002", {"site": (float(glon[0]), float(glat[0])), "crs": "gcj02"}, by="a", source="现场核实")
     row = reg.state().loc["P002"]
@@ -193,7 +219,8 @@ def test_site_outside_plan_county_needs_confirmation_and_keeps_reason(reg):
     assert check_site(*ANHUA, plan_county="赫山区").county == "安化县"
     # 大通湖区 projects may lie in 南县 or 沅江市 (its footprint)
     assert check_site(112.5, 29.2, plan_county="大通湖区").in_plan_county == (
-        check_site(112.5, 29.2).county in ("南县", "沅江市"))
+        check_site(112.5, 29.2).county in ("南县", "沅江市")
+    )
 
 
 def test_undo_of_site_undoes_the_pair(reg):
@@ -209,11 +236,18 @@ def test_undo_of_site_undoes_the_pair(reg):
 
 def test_validation_gathers_every_problem(reg):
     with pytest.raises(InputError) as err:
-        reg.record("P002", {"status": "done", "progress": 120, "start_year": 20, "invest_done": -1,
-                            "colour": "red"}, by="a")
+        reg.record(
+            "P002", {"status": "done", "progress": 120, "start_year": 20, "invest_done": -1, "colour": "red"}, by="a"
+        )
     msg = str(err.value)
-    for part in ("P002 status (状态): should be one of 未启动", "P002 progress", "0 to 100", "P002 start_year",
-                 "P002 invest_done", "unknown field(s) colour"):
+    for part in (
+        "P002 status (状态): should be one of 未启动",
+        "P002 progress",
+        "0 to 100",
+        "P002 start_year",
+        "P002 invest_done",
+        "unknown field(s) colour",
+    ):
         assert part in msg
     with pytest.raises(InputError, match="P999: not a project id of the catalog"):
         reg.record("P999", {"status": "building"}, by="a")
@@ -241,8 +275,13 @@ def test_record_many_is_all_or_nothing(reg):
 
 
 def test_indicators(reg):
-    reg.record("indicator:service_value_added", {"actual_value": 1012.5, "actual_year": 2025}, by="统计局",
-               source="2025年统计公报", as_of=dt.date(2026, 3, 1))
+    reg.record(
+        "indicator:service_value_added",
+        {"actual_value": 1012.5, "actual_year": 2025},
+        by="统计局",
+        source="2025年统计公报",
+        as_of=dt.date(2026, 3, 1),
+    )
     ind = reg.indicator_state()
     assert ind.index.name == "indicator_id" and list(ind.index) == ["service_value_added"]
     assert list(ind.columns) == ["actual_value", "actual_year", "source", "last_by", "last_as_of"]
@@ -256,7 +295,7 @@ def test_indicators(reg):
 
 _WRITER = textwrap.dedent("""
     import sys
-    from layout.register import Register
+    from layout.register.events import Register
     reg = Register(sys.argv[1])
     tag = sys.argv[2]
     for i in range(100):
@@ -269,8 +308,7 @@ def test_two_processes_writing_at_once_lose_nothing(register_location):
     path = register_location
     Register(path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag], cwd=ROOT, env=env)
-             for tag in ("a", "b")]
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag], cwd=ROOT, env=env) for tag in ("a", "b")]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     reg = Register(path)
     ev = reg.events()
@@ -308,7 +346,7 @@ def test_backup_and_restore(reg, tmp_path):
 
 def test_stale_edit_refused_naming_what_changed_and_who(reg):
     from layout.i18n import error_text
-    from layout.register import StaleEditError
+    from layout.register.events import StaleEditError
 
     reg.record("P002", {"status": "building", "progress": 30}, by="张三", as_of=dt.date(2025, 3, 31))
     seen = reg.project_state("P002")  # what the editor opened
@@ -327,6 +365,7 @@ def test_stale_edit_refused_naming_what_changed_and_who(reg):
         reg.record("P002", {"status": "completed"}, by="张三", expected=last_seen)
     assert len(reg.events()) == 3  # nothing was written
     import pickle
+
     again = pickle.loads(pickle.dumps(err.value))
     assert again.conflicts == err.value.conflicts and again.code == "stale_edit" and str(again) == str(err.value)
     reg.record("P002", {"status": "在建"}, by="张三", expected={"status": "building"})  # status did not move
@@ -346,10 +385,27 @@ def test_history_streams_in_constant_memory(tmp_path):
 
     reg = Register(tmp_path / "big.sqlite")
     con = sqlite3.connect(reg.path)
-    rows = [("b", f"P{i % 135 + 1:03d}", "note", f"备注{i}", None, "a", "2026-01-01T00:00:00Z", "2025-01-01", "",
-             "set", None) for i in range(100_000)]
-    con.executemany("INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, "
-                    "as_of, source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    rows = [
+        (
+            "b",
+            f"P{i % 135 + 1:03d}",
+            "note",
+            f"备注{i}",
+            None,
+            "a",
+            "2026-01-01T00:00:00Z",
+            "2025-01-01",
+            "",
+            "set",
+            None,
+        )
+        for i in range(100_000)
+    ]
+    con.executemany(
+        "INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, "
+        "as_of, source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     con.commit()
     con.close()
     del rows

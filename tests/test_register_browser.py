@@ -12,16 +12,18 @@ from app_server import CHROMIUM_ARGS as ARGS
 
 KEY = "browser-test-editor-key"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture
 def server(tmp_path):
     register = tmp_path / "register.sqlite"
     try:
-        with running_app({"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY},
-                         log=ARTIFACTS / "streamlit-register.log") as (url, _):
+        with running_app(
+            {"LAYOUT_REGISTER": str(register), "LAYOUT_EDITOR_KEY": KEY}, log=ARTIFACTS / "streamlit-register.log"
+        ) as (url, _):
             yield url, register
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -38,7 +40,7 @@ def open_card(page, url: str):
 def test_place_a_project_by_clicking_the_map(server):
     from playwright.sync_api import sync_playwright
 
-    from layout.register import Register
+    from layout.register.events import Register
 
     url, register = server
     errors: list[str] = []

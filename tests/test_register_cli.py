@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from layout.cli import main
-from layout.register import Register
-from layout.register_sheet import COLUMNS, export_sheet_bytes
-from layout.register_store import SLEEP_ENV
+from layout.cli.main import main
+from layout.register.events import Register
+from layout.register.sheet import COLUMNS, export_sheet_bytes
+from layout.register.sqlite_store import SLEEP_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,13 +36,42 @@ def cli(db: str | Path, *args: str):
 
 
 def test_set_show_history_undo(db):
-    out = cli(db, "set", "P002", "--status", "在建", "--progress", "35", "--invest-planned", "500",
-              "--unit", "赫山区商务局", "--as-of", "2025-12-31", "--by", "张三", "--source", "12月调度")
+    out = cli(
+        db,
+        "set",
+        "P002",
+        "--status",
+        "在建",
+        "--progress",
+        "35",
+        "--invest-planned",
+        "500",
+        "--unit",
+        "赫山区商务局",
+        "--as-of",
+        "2025-12-31",
+        "--by",
+        "张三",
+        "--source",
+        "12月调度",
+    )
     assert out.exit_code == 0, out.output
     assert "#1 2025-12-31 P002 状态：∅ → 在建  张三 记录于 " in out.output and "来源：12月调度" in out.output
     assert out.output.splitlines()[-1] == "已记录 4 项修改"
-    out = cli(db, "set", "P002", "--site", "112.3612", "28.5731", "--crs", "gcj02", "--by", "张三",
-              "--source", "益发改〔2024〕12号")
+    out = cli(
+        db,
+        "set",
+        "P002",
+        "--site",
+        "112.3612",
+        "28.5731",
+        "--crs",
+        "gcj02",
+        "--by",
+        "张三",
+        "--source",
+        "益发改〔2024〕12号",
+    )
     assert out.exit_code == 0, out.output
     shown = json.loads(cli(db, "show", "P002", "--json").output)
     assert shown["status"] == "building" and shown["progress"] == 35 and shown["name"] == "龙桥公共保税仓"
@@ -97,8 +126,21 @@ def test_stale_edit_refused_with_expect_event(db):
 
 
 def test_set_indicator(db):
-    out = cli(db, "set-indicator", "services_gdp_share", "--value", "43.2", "--year", "2025",
-              "--source", "2025年统计公报", "--by", "统计局", "--as-of", "2026-03-31")
+    out = cli(
+        db,
+        "set-indicator",
+        "services_gdp_share",
+        "--value",
+        "43.2",
+        "--year",
+        "2025",
+        "--source",
+        "2025年统计公报",
+        "--by",
+        "统计局",
+        "--as-of",
+        "2026-03-31",
+    )
     assert out.exit_code == 0, out.output
     assert "indicator:services_gdp_share 实际值：∅ → 43.2" in out.output
     ind = Register(db).indicator_state()
@@ -107,11 +149,11 @@ def test_set_indicator(db):
     assert ind.loc["services_gdp_share", "source"] == "2025年统计公报"
     out = cli(db, "set-indicator", "gdp", "--value", "1", "--year", "2025", "--source", "x", "--by", "a")
     assert out.exit_code == 2 and "错误：指标应为 " in out.output and "services_gdp_share" in out.output
-    out = cli(db, "set-indicator", "services_gdp_share", "--value", "很多", "--year", "2025", "--source", "x",
-              "--by", "a")
+    out = cli(
+        db, "set-indicator", "services_gdp_share", "--value", "很多", "--year", "2025", "--source", "x", "--by", "a"
+    )
     assert out.exit_code == 2 and "actual_value" in out.output and "should be a number" in out.output
-    out = cli(db, "set-indicator", "services_gdp_share", "--value", "1", "--year", "2025", "--source", " ",
-              "--by", "a")
+    out = cli(db, "set-indicator", "services_gdp_share", "--value", "1", "--year", "2025", "--source", " ", "--by", "a")
     assert out.exit_code == 2 and "--source" in out.output
 
 
@@ -143,8 +185,9 @@ def test_set_errors_exit_2_with_one_line(db):
     assert out.exit_code == 2 and "P999: not a project id of the catalog" in out.output
     out = cli(db, "set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复")
     assert out.exit_code == 2 and "lies in 安化县, but the plan puts the project in 赫山区" in out.output
-    out = cli(db, "set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复：实际选址在安化",
-              "--confirm")
+    out = cli(
+        db, "set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复：实际选址在安化", "--confirm"
+    )
     assert out.exit_code == 0
     out = cli(db, "set", "P002", "--by", "张三")
     assert out.exit_code == 2 and "没有要登记的内容" in out.output
@@ -185,8 +228,9 @@ def test_export_import_dry_run_and_apply(db, tmp_path):
 
 def test_import_bad_cells_exit_1_and_apply_nothing(db, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_bytes("项目编号,项目名称,状态,进度(%)\nP002,龙桥公共保税仓,已建成,\nP003,出口监管仓,在建,很多\n"
-                    .encode("gbk"))
+    bad.write_bytes(
+        "项目编号,项目名称,状态,进度(%)\nP002,龙桥公共保税仓,已建成,\nP003,出口监管仓,在建,很多\n".encode("gbk")
+    )
     out = cli(db, "import", str(bad), "--by", "李四", "--apply")
     assert out.exit_code == 1
     assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got '很多'; fix:" in out.output
@@ -228,9 +272,25 @@ def test_kill_9_during_import_apply_leaves_register_unchanged(tmp_path):
     sheet = tmp_path / "big.xlsx"
     wb.save(sheet)
     env = {**os.environ, "PYTHONPATH": str(ROOT), SLEEP_ENV: "60"}
-    proc = subprocess.Popen([sys.executable, "-m", "layout", "register", "--register", str(db), "import", str(sheet),
-                             "--by", "李四", "--apply"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "layout",
+            "register",
+            "--register",
+            str(db),
+            "import",
+            str(sheet),
+            "--by",
+            "李四",
+            "--apply",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     # wait until the import holds the write lock (inside its transaction), then kill it
     deadline = time.monotonic() + 240
     locked = False

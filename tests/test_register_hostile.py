@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from layout.cli import main
+from layout.cli.main import main
 from layout.errors import InputError
-from layout.register import Register
+from layout.register.events import Register
 
 
 @pytest.fixture
@@ -45,22 +45,32 @@ def test_restore_of_an_empty_backup_then_of_the_bak_loses_nothing(reg, tmp_path)
     assert sqlite3.connect(bak).execute("SELECT COUNT(*) FROM events").fetchone() == (3,)
 
 
-@pytest.mark.parametrize("statements, message", [
-    (("CREATE TRIGGER wipe AFTER INSERT ON events BEGIN DELETE FROM events WHERE event_id < 3; END",),
-     "unexpected trigger wipe"),
-    (("CREATE TRIGGER slow BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no'); END",), "unexpected trigger"),
-    (("CREATE VIEW v AS SELECT * FROM events",), "unexpected view v"),
-    (("CREATE TABLE extra (x)",), "unexpected table extra"),
-    (("UPDATE events SET as_of = '2025-13-45' WHERE event_id = 2",), "event 2: as_of '2025-13-45' is not a date"),
-    (("UPDATE events SET kind = 'magic' WHERE event_id = 1",), "event 1: kind 'magic'"),
-    (("UPDATE events SET field = 'colour' WHERE event_id = 3",), "event 3: field 'colour'"),
-    (("UPDATE events SET value = 'exploded' WHERE event_id = 1",), "event 1: status: should be one of .*'exploded'"),
-    (("UPDATE events SET recorded_by = '管理员' || char(27) || '[31m' WHERE event_id = 1",),
-     "event 1: status: by: has a control character U.001B"),
-    (("UPDATE events SET retracts = 99, kind = 'retract' WHERE event_id = 3",), "event 3: retracts 99"),
-    (("UPDATE register_meta SET meta_value = '7' WHERE meta_key = 'schema_version'",), "schema version 7"),
-    (("DROP INDEX events_retracts",), "missing index events_retracts"),
-])
+@pytest.mark.parametrize(
+    "statements, message",
+    [
+        (
+            ("CREATE TRIGGER wipe AFTER INSERT ON events BEGIN DELETE FROM events WHERE event_id < 3; END",),
+            "unexpected trigger wipe",
+        ),
+        (("CREATE TRIGGER slow BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no'); END",), "unexpected trigger"),
+        (("CREATE VIEW v AS SELECT * FROM events",), "unexpected view v"),
+        (("CREATE TABLE extra (x)",), "unexpected table extra"),
+        (("UPDATE events SET as_of = '2025-13-45' WHERE event_id = 2",), "event 2: as_of '2025-13-45' is not a date"),
+        (("UPDATE events SET kind = 'magic' WHERE event_id = 1",), "event 1: kind 'magic'"),
+        (("UPDATE events SET field = 'colour' WHERE event_id = 3",), "event 3: field 'colour'"),
+        (
+            ("UPDATE events SET value = 'exploded' WHERE event_id = 1",),
+            "event 1: status: should be one of .*'exploded'",
+        ),
+        (
+            ("UPDATE events SET recorded_by = '管理员' || char(27) || '[31m' WHERE event_id = 1",),
+            "event 1: status: by: has a control character U.001B",
+        ),
+        (("UPDATE events SET retracts = 99, kind = 'retract' WHERE event_id = 3",), "event 3: retracts 99"),
+        (("UPDATE register_meta SET meta_value = '7' WHERE meta_key = 'schema_version'",), "schema version 7"),
+        (("DROP INDEX events_retracts",), "missing index events_retracts"),
+    ],
+)
 def test_forged_backups_are_refused_and_the_live_register_is_untouched(reg, tmp_path, statements, message):
     src = forged(tmp_path, reg, "forged.sqlite", *statements)
     reg.record("P004", {"note": "after the backup"}, by="王五")
@@ -77,7 +87,7 @@ def test_corrupt_and_foreign_files_are_refused(reg, tmp_path):
         reg.restore(junk)
     src = reg.store.backup_to(tmp_path / "damaged.sqlite")
     data = bytearray(src.read_bytes())
-    data[3 * 4096:3 * 4096 + 16] = b"\xff" * 16  # scribble over the events table's page header (page 4)
+    data[3 * 4096 : 3 * 4096 + 16] = b"\xff" * 16  # scribble over the events table's page header (page 4)
     src.write_bytes(bytes(data))
     with pytest.raises(InputError, match="damaged|not a usable register|not a SQLite register"):
         reg.restore(src)
@@ -100,12 +110,15 @@ def test_restore_cli_says_where_the_previous_register_went(reg, tmp_path):
     assert out.exit_code == 0 and "previous content: live.sqlite.bak.1" in out.output
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"note": "正常\x1b[31m红字"}, "note .备注.: has a control character U.001B at position 3"),
-    ({"lead_unit": "单位\x00"}, "lead_unit .责任单位.: has a control character U.0000"),
-    ({"note": "bad \udcb2\udce2"}, "undecodable byte"),
-    ({"lead_unit": "a\nb"}, "control character U.000A"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"note": "正常\x1b[31m红字"}, "note .备注.: has a control character U.001B at position 3"),
+        ({"lead_unit": "单位\x00"}, "lead_unit .责任单位.: has a control character U.0000"),
+        ({"note": "bad \udcb2\udce2"}, "undecodable byte"),
+        ({"lead_unit": "a\nb"}, "control character U.000A"),
+    ],
+)
 def test_control_characters_refused_at_the_door(reg, changes, message):
     with pytest.raises(InputError, match=message):
         reg.record("P002", changes, by="张三")
@@ -131,9 +144,25 @@ def test_gbk_bytes_in_a_cli_note_give_one_line(reg, tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     note = "备注".encode("gbk")
-    proc = subprocess.run([sys.executable, "-m", "layout", "register", "--register", os.fsencode(reg.path), "set",
-                           "P002", "--note", note, "--by", "张三"], cwd=root, capture_output=True,
-                          env={**os.environ, "PYTHONPATH": str(root)})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "layout",
+            "register",
+            "--register",
+            os.fsencode(reg.path),
+            "set",
+            "P002",
+            "--note",
+            note,
+            "--by",
+            "张三",
+        ],
+        cwd=root,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     err = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 2 and "Traceback" not in err and "undecodable byte" in err, err
     assert len(err.strip().splitlines()) == 1
@@ -143,8 +172,14 @@ def test_read_commands_on_a_mistyped_register_create_nothing(tmp_path, monkeypat
     missing = tmp_path / "typo" / "registr.sqlite"
     monkeypatch.setenv("LAYOUT_REGISTER", str(missing))
     runner = CliRunner()
-    for args in (["show"], ["history"], ["history", "--json"], ["export", "-o", str(tmp_path / "x.xlsx")],
-                 ["backup", "-o", str(tmp_path / "b.sqlite")], ["undo", "3", "--by", "a"]):
+    for args in (
+        ["show"],
+        ["history"],
+        ["history", "--json"],
+        ["export", "-o", str(tmp_path / "x.xlsx")],
+        ["backup", "-o", str(tmp_path / "b.sqlite")],
+        ["undo", "3", "--by", "a"],
+    ):
         out = runner.invoke(main, ["register", *args])
         assert out.exit_code == 2, (args, out.output)
         assert f"错误：台账文件 {missing} 不存在" in out.output and "Traceback" not in out.output
@@ -171,18 +206,25 @@ def test_history_needs_no_data_stack(reg):
     import subprocess
     import sys
 
-    code = ("import sys; from click.testing import CliRunner; from layout.cli import main; "
-            f"out = CliRunner().invoke(main, ['register', '--register', {str(reg.path)!r}, 'history']); "
-            "assert out.output.count('#') == 3, out.output; "
-            "print(sorted(m for m in ('pandas', 'numpy', 'pyproj', 'geopandas') if m in sys.modules))")
+    code = (
+        "import sys; from click.testing import CliRunner; from layout.cli.main import main; "
+        f"out = CliRunner().invoke(main, ['register', '--register', {str(reg.path)!r}, 'history']); "
+        "assert out.output.count('#') == 3, out.output; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyproj', 'geopandas') if m in sys.modules))"
+    )
     root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                         env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )
     assert out.stdout.strip() == "[]", out.stderr
 
 
 def test_unmodified_sheet_round_trip_records_nothing(reg):
-    from layout.register_sheet import diff_sheet, export_sheet_bytes, read_sheet_bytes
+    from layout.register.sheet import diff_sheet, export_sheet_bytes, read_sheet_bytes
 
     texts = {"lead_unit": "赫山区商务局（重点办）", "note": "ＡＢＣ全角，１２３ ﬁ ①"}
     reg.record("P002", texts, by="张三")
@@ -200,11 +242,12 @@ def test_investment_is_bounded(reg, value):
 
 
 def test_largest_investments_still_sum(reg):
-    from layout.catalog import load_catalog
-    from layout.evaluate import evaluate
+    from layout.catalog.projects import load_catalog
+    from layout.evaluation.figures import evaluate
 
-    reg.record_many([("P002", {"invest_planned": 999_999_999.99}), ("P003", {"invest_planned": "999999999"})],
-                    by="张三")
+    reg.record_many(
+        [("P002", {"invest_planned": 999_999_999.99}), ("P003", {"invest_planned": "999999999"})], by="张三"
+    )
     total = evaluate(load_catalog(), reg.state(), as_of=dt.date.today()).total["invest_planned"]
     assert total == pytest.approx(1_999_999_998.99) and total < float("inf")
 
@@ -226,7 +269,7 @@ def test_a_damaged_row_is_named_by_its_event_id(reg):
 def test_a_dated_sheet_row_with_unchanged_values_is_a_report(reg, tmp_path):
     import openpyxl
 
-    from layout.register_sheet import COLUMNS, export_sheet_bytes
+    from layout.register.sheet import COLUMNS, export_sheet_bytes
 
     sheet = tmp_path / "调度表.xlsx"
     sheet.write_bytes(export_sheet_bytes(reg))
@@ -240,8 +283,9 @@ def test_a_dated_sheet_row_with_unchanged_values_is_a_report(reg, tmp_path):
     assert out.exit_code == 0, out.output
     assert "P002 龙桥公共保税仓 第 3 行：状态、进度(%) 已确认（无变化）" in out.output
     assert "0 处修改；尚未导入（加 --apply 导入）；另有 1 行已确认（无变化）" in out.output
-    out = runner.invoke(main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五",
-                               "--apply"])
+    out = runner.invoke(
+        main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五", "--apply"]
+    )
     assert out.exit_code == 0 and "：2 条事件，其中 2 项为确认（无变化）" in out.output, out.output
     row = Register(reg.path).state().loc["P002"]
     assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "王五" and row["progress"] == 30

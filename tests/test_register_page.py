@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from streamlit.testing.v1 import AppTest
 
-from layout.register import Register
-from page_chrome import PAGES
+from layout.register.events import Register
+from ui.chrome import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "a-long-editor-key-for-tests"
@@ -75,7 +75,7 @@ def test_history_and_undo_picker_in_english(monkeypatch):
 
 
 def test_every_page_links_every_page_from_one_list():
-    """The sidebar's links come from page_chrome.PAGES on every page (they had drifted in four copies)."""
+    """The sidebar's links come from ui.chrome.PAGES on every page (they had drifted in four copies)."""
     assert [p for p, _, _ in PAGES] == ["app.py", "pages/2_演示模式.py", "pages/3_项目台账.py", "pages/4_实施评估.py"]
     for page in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         source = page.read_text(encoding="utf-8")

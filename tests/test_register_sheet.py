@@ -11,8 +11,8 @@ import pytest
 from office_reader import as_pdf, needs_libreoffice
 
 from layout.errors import InputError
-from layout.register import Register
-from layout.register_sheet import (
+from layout.register.events import Register
+from layout.register.sheet import (
     COLUMNS,
     apply_sheet,
     column_letter,
@@ -38,9 +38,20 @@ def sqlite_reg(tmp_path) -> Register:
 
 
 def _filled(r: Register) -> Register:
-    r.record("P002", {"status": "building", "progress": 30, "invest_planned": 1200, "note": "=HYPERLINK(\"x\")",
-                      "site": (112.35028, 28.5825), "lead_unit": "赫山区商务局"}, by="张三", source="现场核实",
-             as_of=dt.date(2025, 12, 31))
+    r.record(
+        "P002",
+        {
+            "status": "building",
+            "progress": 30,
+            "invest_planned": 1200,
+            "note": '=HYPERLINK("x")',
+            "site": (112.35028, 28.5825),
+            "lead_unit": "赫山区商务局",
+        },
+        by="张三",
+        source="现场核实",
+        as_of=dt.date(2025, 12, 31),
+    )
     return r
 
 
@@ -58,7 +69,7 @@ def test_export_has_chinese_headers_validation_and_text_cells(reg):
     p2 = rows["P002"]
     assert p2[_col("状态")].value == "在建" and p2[_col("进度(%)")].value == 30
     assert p2[_col("经度")].value == pytest.approx(112.35028) and p2[_col("坐标系")].value == "WGS84"
-    assert p2[_col("备注")].value == "'=HYPERLINK(\"x\")" and p2[_col("备注")].data_type == "s"
+    assert p2[_col("备注")].value == '\'=HYPERLINK("x")' and p2[_col("备注")].data_type == "s"
     assert rows["P001"][_col("状态")].value in (None, "")
     lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert '"未启动,前期工作,在建,已建成,已运营,暂停,取消"' in lists
@@ -99,12 +110,22 @@ def _fill(wb_bytes: bytes, edits: dict[tuple[str, str], object]) -> bytes:
 
 
 def test_a_filled_sheet_round_trips(reg):
-    filled = _fill(export_sheet_bytes(reg), {
-        ("P002", "状态"): "已建成", ("P002", "进度(%)"): 100, ("P002", "完成投资(万元)"): 1180,
-        ("P003", "状态"): "前期工作", ("P003", "开工年份"): 2026, ("P003", "责任单位"): "+市发改委",
-        ("P003", "经度"): 112.36, ("P003", "纬度"): 28.57, ("P003", "坐标来源"): "规划许可 2025-08",
-        ("P003", "信息日期"): dt.datetime(2026, 3, 31), ("P003", "填报来源"): "3月调度会",
-    })
+    filled = _fill(
+        export_sheet_bytes(reg),
+        {
+            ("P002", "状态"): "已建成",
+            ("P002", "进度(%)"): 100,
+            ("P002", "完成投资(万元)"): 1180,
+            ("P003", "状态"): "前期工作",
+            ("P003", "开工年份"): 2026,
+            ("P003", "责任单位"): "+市发改委",
+            ("P003", "经度"): 112.36,
+            ("P003", "纬度"): 28.57,
+            ("P003", "坐标来源"): "规划许可 2025-08",
+            ("P003", "信息日期"): dt.datetime(2026, 3, 31),
+            ("P003", "填报来源"): "3月调度会",
+        },
+    )
     diff = diff_sheet(read_sheet_bytes(filled, name="filled.xlsx"), reg)
     assert diff.ok, diff.problems
     got = {(c.project, c.field): (c.old, c.new) for c in diff.changes}
@@ -167,33 +188,50 @@ def test_bad_cells_listed_with_row_and_column_in_csv(reg, encoding):
 def test_not_a_sheet_and_site_checks(reg):
     with pytest.raises(InputError, match="no column 项目编号"):
         diff_sheet(pd.DataFrame({"a": ["1"]}), reg)
-    table = pd.DataFrame([
-        {"项目编号": "P002", "项目名称": "龙桥公共保税仓", "经度": "111.21", "纬度": "28.38", "坐标来源": "x"},
-        {"项目编号": "P003", "项目名称": "出口监管仓", "经度": "112.36", "纬度": "28.57"},
-        {"项目编号": "P004", "项目名称": "中心城区物流中转中心", "经度": "113.5", "纬度": "28.2", "坐标来源": "x"},
-    ], columns=HEADERS, dtype=object).fillna("")
+    table = pd.DataFrame(
+        [
+            {"项目编号": "P002", "项目名称": "龙桥公共保税仓", "经度": "111.21", "纬度": "28.38", "坐标来源": "x"},
+            {"项目编号": "P003", "项目名称": "出口监管仓", "经度": "112.36", "纬度": "28.57"},
+            {"项目编号": "P004", "项目名称": "中心城区物流中转中心", "经度": "113.5", "纬度": "28.2", "坐标来源": "x"},
+        ],
+        columns=HEADERS,
+        dtype=object,
+    ).fillna("")
     text = [str(p) for p in diff_sheet(table, reg).problems]
-    assert any("P002: the point lies in 安化县, the plan puts the project in 赫山区" in t and "--confirm" in t
-               for t in text)
+    assert any(
+        "P002: the point lies in 安化县, the plan puts the project in 赫山区" in t and "--confirm" in t for t in text
+    )
     assert any("P003: 坐标来源 is empty" in t for t in text)
     assert any("P004" in t and "outside 益阳" in t for t in text)
 
 
 def test_invest_done_above_planned_is_a_warning(reg):
-    table = pd.DataFrame([{"项目编号": "P002", "项目名称": "龙桥公共保税仓", "完成投资(万元)": "1500"}],
-                         columns=HEADERS, dtype=object).fillna("")
+    table = pd.DataFrame(
+        [{"项目编号": "P002", "项目名称": "龙桥公共保税仓", "完成投资(万元)": "1500"}], columns=HEADERS, dtype=object
+    ).fillna("")
     diff = diff_sheet(table, reg)
     assert diff.ok
     assert diff.warnings == ["row 2 P002: 完成投资 1500 万元 is more than 计划投资 1200 万元 — check both figures"]
 
 
 def test_gcj02_site_in_sheet_is_stored_as_wgs84(reg):
-    from layout.crs import from_wgs84
+    from layout.geo.crs import from_wgs84
 
     glon, glat = from_wgs84([112.36], [28.57], "gcj02")
-    table = pd.DataFrame([{"项目编号": "P003", "项目名称": "出口监管仓", "经度": f"{glon[0]:.7f}",
-                           "纬度": f"{glat[0]:.7f}", "坐标系": "GCJ-02", "坐标来源": "高德拾取"}],
-                         columns=HEADERS, dtype=object).fillna("")
+    table = pd.DataFrame(
+        [
+            {
+                "项目编号": "P003",
+                "项目名称": "出口监管仓",
+                "经度": f"{glon[0]:.7f}",
+                "纬度": f"{glat[0]:.7f}",
+                "坐标系": "GCJ-02",
+                "坐标来源": "高德拾取",
+            }
+        ],
+        columns=HEADERS,
+        dtype=object,
+    ).fillna("")
     diff = diff_sheet(table, reg)
     assert diff.ok
     apply_sheet(diff, reg, by="x")

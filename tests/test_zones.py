@@ -1,4 +1,4 @@
-"""The zone model in layout/zones.toml, checked against the plan."""
+"""The zone model in layout/plan/zones.toml, checked against the plan."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import tomllib
 import pytest
 
 from layout.errors import LayoutError
-from layout.plan import quote_in_plan
-from layout.zones import ZONES_FILE, load_zone_model, parse_zone_model
+from layout.plan.text import quote_in_plan
+from layout.plan.zones import ZONES_FILE, load_zone_model, parse_zone_model
 
 EXPECTED = {
     "core": {"资阳区", "赫山区"},
@@ -62,7 +62,8 @@ def test_every_zone_has_names_and_a_colour():
 
 def test_a_second_primary_zone_is_rejected(raw):
     raw["zones"]["mountain_wing"]["members"].append(
-        {"county": "南县", "role": "primary", "quote": "x", "plan_section": ""})
+        {"county": "南县", "role": "primary", "quote": "x", "plan_section": ""}
+    )
     with pytest.raises(LayoutError, match="南县: should have exactly one primary"):
         parse_zone_model(raw)
 

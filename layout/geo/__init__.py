@@ -1,0 +1,6 @@
+"""Geometry and coordinates: coordinate systems (WGS84, GCJ-02, BD-09, CGCS2000 and Gauss-Krüger metres),
+the notations people type (decimal, DMS, pairs), the committed boundaries in ``geodata/``, point → county,
+zone and poles (numpy kernels), nearest county at any distance.
+
+May import :mod:`layout.plan` and the base modules; nothing above.
+"""

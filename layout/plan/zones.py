@@ -1,0 +1,230 @@
+"""The 一核两翼三极 zone model, read from the declarative ``zones.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from layout.errors import LayoutError
+
+ZONES_FILE = Path(__file__).with_name("zones.toml")
+ZONE_KINDS = ("core", "wing", "pole")
+#: The six county-level units that have polygons, in adcode order.
+POLYGON_COUNTIES = ("资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市")
+DATONGHU = "大通湖区"
+CENTRAL_CITY = "中心城区"
+
+
+@dataclass(frozen=True)
+class Membership:
+    county: str
+    role: str  # "primary" or "secondary"
+    quote: str
+    plan_section: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    kind: str
+    short_zh: str
+    name_zh: str
+    name_en: str
+    color: str
+    plan_section: str
+    definition: str
+    members: tuple[Membership, ...]
+    places: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    axis_to: str = ""
+    target_zh: str = ""
+    target_en: str = ""
+
+    @property
+    def counties(self) -> tuple[str, ...]:
+        return tuple(m.county for m in self.members)
+
+    @property
+    def label_zh(self) -> str:
+        return f"{self.short_zh} · {self.name_zh}"
+
+
+@dataclass(frozen=True)
+class County:
+    name: str
+    adcode: str
+    name_en: str
+    footprint: tuple[str, ...] = ()  # polygon counties making up a county without its own polygon
+
+
+@dataclass(frozen=True)
+class Area:
+    """A declared area (中心城区): a group of polygon counties the plan names as one place."""
+
+    name: str
+    name_en: str
+    footprint: tuple[str, ...]
+    zone: str
+    quote: str
+    plan_section: str
+
+
+@dataclass(frozen=True)
+class ZoneModel:
+    zones: dict[str, Zone]
+    counties: dict[str, County]
+    _primary: dict[str, str] = field(repr=False)
+    areas: dict[str, Area] = field(default_factory=dict)
+
+    def primary_zone(self, county: str) -> str:
+        """Id of the one primary core/wing zone of ``county`` (or of a declared area)."""
+        if county in self.areas:
+            return self.areas[county].zone
+        return self._primary[county]
+
+    def footprint(self, name: str) -> tuple[str, ...]:
+        """The polygon counties making up a county or area (itself for a county with a polygon)."""
+        place = self.counties.get(name) or self.areas.get(name)
+        return place.footprint if place is not None and place.footprint else (name,)
+
+    def zones_of(self, county: str) -> list[str]:
+        """Core/wing zone ids of ``county``: the primary first, then secondary affiliations."""
+        if county in self.areas:
+            return [self.areas[county].zone]
+        secondary = [
+            z.id
+            for z in self.zones.values()
+            if z.kind != "pole"
+            for m in z.members
+            if m.county == county and m.role == "secondary"
+        ]
+        return [self._primary[county], *secondary]
+
+    def poles_of(self, county: str) -> list[str]:
+        if county in self.areas:  # the poles every county of the area belongs to
+            return [
+                z.id
+                for z in self.zones.values()
+                if z.kind == "pole" and all(c in z.counties for c in self.areas[county].footprint)
+            ]
+        return [z.id for z in self.zones.values() if z.kind == "pole" and county in z.counties]
+
+    def membership(self, zone_id: str, county: str) -> Membership | None:
+        return next((m for m in self.zones[zone_id].members if m.county == county), None)
+
+    def by_kind(self, kind: str) -> list[Zone]:
+        return [z for z in self.zones.values() if z.kind == kind]
+
+
+def parse_zone_model(data: dict) -> ZoneModel:
+    """Build and check a :class:`ZoneModel` from the parsed TOML; every problem is reported at once.
+
+    Raises
+    ------
+    LayoutError
+        When a zone or membership is malformed, or a county has no or several primary zones.
+    """
+    problems: list[str] = []
+    counties = {
+        name: County(name, str(c.get("adcode", "")), c.get("name_en", ""), tuple(c.get("footprint", ())))
+        for name, c in data.get("counties", {}).items()
+    }
+    zones: dict[str, Zone] = {}
+    for zid, z in data.get("zones", {}).items():
+        if z.get("kind") not in ZONE_KINDS:
+            problems.append(f"zone '{zid}': kind should be one of {ZONE_KINDS}, got {z.get('kind')!r}")
+            continue
+        members = []
+        for m in z.get("members", []):
+            if m.get("county") not in counties:
+                problems.append(f"zone '{zid}': county {m.get('county')!r} is not in [counties]")
+            if m.get("role") not in ("primary", "secondary"):
+                problems.append(f"zone '{zid}', {m.get('county')}: role should be primary or secondary")
+            if not m.get("quote"):
+                problems.append(f"zone '{zid}', {m.get('county')}: every membership needs the plan's quote")
+            members.append(
+                Membership(m.get("county", ""), m.get("role", ""), m.get("quote", ""), m.get("plan_section", ""))
+            )
+        zones[zid] = Zone(
+            id=zid,
+            kind=z["kind"],
+            short_zh=z.get("short_zh", ""),
+            name_zh=z.get("name_zh", ""),
+            name_en=z.get("name_en", ""),
+            color=z.get("color", "#888888"),
+            plan_section=z.get("plan_section", ""),
+            definition=z.get("definition", ""),
+            members=tuple(members),
+            places=tuple(z.get("places", ())),
+            targets=tuple(z.get("targets", ())),
+            axis_to=z.get("axis_to", ""),
+            target_zh=z.get("target_zh", ""),
+            target_en=z.get("target_en", ""),
+        )
+    primary: dict[str, str] = {}
+    for name in counties:
+        found = [
+            z.id
+            for z in zones.values()
+            if z.kind != "pole"
+            for m in z.members
+            if m.county == name and m.role == "primary"
+        ]
+        if len(found) != 1:
+            problems.append(f"county {name}: should have exactly one primary core/wing zone, got {found}")
+        else:
+            primary[name] = found[0]
+    areas = {}
+    for name, a in data.get("areas", {}).items():
+        footprint = tuple(a.get("footprint", ()))
+        if not footprint or any(c not in counties or counties[c].footprint for c in footprint):
+            problems.append(f"area {name}: footprint should list counties with polygons, got {list(footprint)}")
+        if a.get("zone") not in zones or zones[a["zone"]].kind == "pole":
+            problems.append(f"area {name}: zone should be a core or wing zone id, got {a.get('zone')!r}")
+        if not a.get("quote"):
+            problems.append(f"area {name}: needs the plan's quote")
+        if name in counties:
+            problems.append(f"area {name}: is also in [counties]")
+        areas[name] = Area(
+            name, a.get("name_en", ""), footprint, a.get("zone", ""), a.get("quote", ""), a.get("plan_section", "")
+        )
+    if problems:
+        raise LayoutError("zones.toml: " + "; ".join(problems))
+    return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
+
+
+def polygon_counties(model: ZoneModel | None = None) -> tuple[str, ...]:
+    """The counties of the (active) plan that have polygons of their own, in model order; for 十四五 exactly
+    :data:`POLYGON_COUNTIES`."""
+    model = model or load_zone_model()
+    return tuple(name for name, c in model.counties.items() if not c.footprint)
+
+
+def load_zone_model(path: Path | None = None) -> ZoneModel:
+    """Read and check the zone model (cached); default the active plan's ``zones.toml`` (十四五 unless
+    :func:`layout.drafting.versions.activate_plan` picked another)."""
+    from layout.plan.context import active_plan_files
+
+    path = Path(path) if path is not None else active_plan_files().zones
+    stat = path.stat() if path.exists() else None  # a draft's file changes: the cache follows it
+    return _load_zone_model(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
+@cache
+def _load_zone_model(path: Path, mtime_ns: int = 0, size: int = 0) -> ZoneModel:
+    with open(path, "rb") as f:
+        return parse_zone_model(tomllib.load(f))
+
+
+def zone_name(zone_id: str, lang: str = "zh") -> str:
+    zone = load_zone_model().zones.get(zone_id)
+    if zone is None:
+        return zone_id
+    return zone.name_en.split(":")[0] if lang == "en" else f"{zone.short_zh}·{zone.name_zh}"
+
+
+def zone_names(zone_ids, lang: str = "zh") -> str:
+    """Zone or pole names joined for one line of text (``；`` in Chinese)."""
+    return ("；" if lang == "zh" else "; ").join(zone_name(z, lang) for z in zone_ids or ())

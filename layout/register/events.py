@@ -1,0 +1,699 @@
+"""The project register (项目台账): what officers know about each catalog project, as append-only events.
+
+Nothing is overwritten. Every report is an event (subject, field, value, previous value, who, when
+recorded, the date the information refers to, source, batch, kind). The state at date D is derived from
+the events: per (subject, field), the non-retracted report with the greatest ``as_of`` <= D wins, and
+among reports of the same date the latest recorded (a correction). A report that repeats the value in
+effect is kept as a confirmation (it counts for the latest report date). Undo appends a retraction
+pointing at one event: that event stops counting at every date; undoing the retraction restores it.
+
+Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
+in :mod:`layout.register.sqlite_store` (SQLite file, the default) and :mod:`layout.register.postgres_store`
+(PostgreSQL, for a ``postgresql://`` location); :func:`open_store` picks one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from layout.errors import InputError
+from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
+from layout.register.sqlite_store import EVENT_COLUMNS, NewEvent
+from layout.register.stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
+from layout.register.values import (  # noqa: F401 (re-exported)
+    MAX_INVEST,
+    check_as_of,
+    check_by,
+    check_event_row,
+    check_source,
+    check_text,
+    check_value,
+    number_text,
+    parse_date,
+    parse_status,
+)
+from layout.register.vocabulary import (  # noqa: F401 (re-exported: the register's vocabulary)
+    COMPLETED,
+    FIELD_LABELS,
+    INDICATOR_FIELDS,
+    INDICATOR_PREFIX,
+    MAX_TEXT,
+    NUMBER_FIELDS,
+    PROJECT_FIELDS,
+    REGISTER_ENV,
+    SITE_DECIMALS,
+    SITE_FIELDS,
+    STARTED,
+    STATUSES,
+    TEXT_FIELDS,
+    YEAR_FIELDS,
+    YEAR_RANGE,
+    default_register_path,
+    status_label,
+)
+
+_INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
+
+# --------------------------------------------------------------------------------------------
+# Sites
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """Where a typed point falls: its WGS84 position, county and zone, and what the plan says."""
+
+    lon: float
+    lat: float
+    inside: bool
+    county: str
+    zone: str
+    plan_county: str
+    in_plan_county: bool
+    nearest_county: str = ""
+    distance_km: float = float("nan")
+
+
+def check_site(lon: object, lat: object, *, crs: str = "wgs84", plan_county: str = "") -> SiteCheck:
+    """Convert a point to WGS84 and classify it (county, zone); compare with the plan's county.
+
+    Raises
+    ------
+    InputError
+        When a coordinate is not a number, impossible, swapped, or the CRS is unknown.
+    """
+    from layout.catalog.gazetteer import CITYWIDE
+    from layout.geo.boundaries import expand_counties
+    from layout.geo.classify import classify_points
+    from layout.geo.crs import check_lonlat, parse_number, to_wgs84
+
+    values = []
+    for label, v in (("longitude", lon), ("latitude", lat)):
+        try:
+            values.append(parse_number(v))
+        except InputError as exc:
+            raise InputError(f"{label} {exc}") from None
+    if problem := check_lonlat(*values):
+        raise InputError(problem)
+    wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
+    row = classify_points(wlon, wlat).iloc[0]
+    county = "" if pd.isna(row["county"]) else str(row["county"])
+    zone = "" if pd.isna(row["zone"]) else str(row["zone"])
+    nearest = "" if pd.isna(row["nearest_county"]) else str(row["nearest_county"])  # a categorical: NaN inside
+    ok_counties = [] if plan_county in ("", CITYWIDE) else expand_counties([plan_county])
+    in_plan = bool(row["inside"]) and (not ok_counties or county in ok_counties)
+    return SiteCheck(
+        lon=round(float(wlon[0]), SITE_DECIMALS),
+        lat=round(float(wlat[0]), SITE_DECIMALS),
+        inside=bool(row["inside"]),
+        county=county,
+        zone=zone,
+        plan_county=plan_county,
+        in_plan_county=in_plan,
+        nearest_county=nearest,
+        distance_km=float(row["distance_km"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The register
+
+
+@dataclass
+class _Plan:
+    """Validated changes for one subject: stored texts per field, the source per field, warnings."""
+
+    subject: str
+    values: dict[str, str | None]
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Register:
+    """The register at ``path`` (created with its schema on first use).
+
+    Parameters
+    ----------
+    path
+        The SQLite file or a ``postgresql://user@host:5432/db`` URL; default :func:`register_location`.
+    catalog
+        The catalog table (``id``, ``name``, ``county``) that project ids are checked against; default
+        the shipped ``projects_catalog.csv``.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, catalog: pd.DataFrame | None = None) -> None:
+        self.store = open_store(path if path is not None else register_location())
+        self.path: Path | None = self.store.path  # None for a server register
+        self.location = str(getattr(self.store, "location", self.path))  # for messages (no password)
+        self._catalog = catalog
+        self.warnings: list[str] = []  # warnings of the latest record/record_many call
+        self.confirmed = 0  # confirmations (reports of unchanged values) of the latest call
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        if self._catalog is None:
+            from layout.catalog.projects import load_catalog
+
+            self._catalog = load_catalog()
+        return pd.DataFrame(self._catalog).set_index("id", drop=False)
+
+    # -- validation
+
+    def check_subject(self, subject: str) -> str:
+        """``subject`` stripped, when it is a catalog project id or ``indicator:<id>``; else InputError."""
+        subject = str(subject).strip()
+        if subject.startswith(INDICATOR_PREFIX):
+            if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX) :]):
+                raise InputError(
+                    f"{subject}: an indicator subject should be 'indicator:<id>' with a short id "
+                    "of letters, digits, _ - or ."
+                )
+            return subject
+        if subject not in self.catalog.index:
+            raise InputError(
+                f"{subject or '(empty)'}: not a project id of the catalog (P001 …); "
+                "the register records only catalog projects — add new ones to projects_catalog.csv"
+            )
+        return subject
+
+    def plan_changes(
+        self,
+        subject: str,
+        changes: Mapping[str, object],
+        *,
+        source: str = "",
+        confirm: bool = False,
+        current: Mapping[str, object] | None = None,
+    ) -> _Plan:
+        """Validate ``changes`` for ``subject``; gather every problem and raise one InputError.
+
+        ``changes`` keys are the fields, plus ``site`` = (lon, lat) with an optional ``crs`` (wgs84,
+        gcj02, bd09, cgcs2000); ``site=None`` clears the site. A site needs a source (``site_source`` or
+        ``source``); outside the plan's county it needs ``confirm`` and a reason (``source`` or ``note``).
+        """
+        subject = self.check_subject(subject)
+        indicator = subject.startswith(INDICATOR_PREFIX)
+        allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
+        changes = dict(changes)
+        crs = str(changes.pop("crs", "wgs84") or "wgs84")
+        problems: list[str] = []
+        values: dict[str, str | None] = {}
+        sources: dict[str, str] = {}
+        warnings: list[str] = []
+        for name, value in changes.items():
+            if name == "site" or name not in allowed:
+                continue
+            try:
+                values[name] = check_value(name, value)
+            except InputError as exc:
+                problems.append(f"{subject} {name} ({FIELD_LABELS.get(name, name)}): {exc}")
+        unknown = [n for n in changes if n not in allowed and not (n == "site" and not indicator)]
+        if unknown:
+            problems.append(
+                f"{subject}: unknown field(s) {', '.join(map(str, unknown))}; fields are {', '.join(allowed)}"
+            )
+        if not indicator:
+            self._plan_site(subject, changes, crs, source, confirm, values, sources, problems)
+        if problems:
+            raise InputError("; ".join(problems))
+        merged = {**(current or {}), **{k: v for k, v in values.items()}}
+        try:
+            planned, done = float(merged.get("invest_planned") or "nan"), float(merged.get("invest_done") or "nan")
+            if done > planned and {"invest_planned", "invest_done"} & set(values):
+                warnings.append(
+                    f"{subject}: invest_done {number_text(done)} 万元 is more than invest_planned "
+                    f"{number_text(planned)} 万元 — check both figures"
+                )
+            start, finish = float(merged.get("start_year") or "nan"), float(merged.get("finish_year") or "nan")
+            if finish < start and {"start_year", "finish_year"} & set(values):
+                warnings.append(f"{subject}: finish_year {int(finish)} is before start_year {int(start)}")
+        except (TypeError, ValueError):
+            pass
+        return _Plan(subject, values, sources, warnings)
+
+    def _plan_site(
+        self,
+        subject: str,
+        changes: dict,
+        crs: str,
+        source: str,
+        confirm: bool,
+        values: dict,
+        sources: dict,
+        problems: list[str],
+    ) -> None:
+        has_site = "site" in changes
+        has_pair = "site_lon" in changes or "site_lat" in changes
+        if not has_site and not has_pair:
+            if "site_source" in values and values["site_source"] is None:
+                problems.append(f"{subject} site_source: cannot be cleared while a site is set; clear the site")
+            return
+        if has_site and has_pair:
+            problems.append(f"{subject} site: give either site=(lon, lat) or site_lon/site_lat, not both")
+            return
+        if has_site:
+            point = changes["site"]
+        else:
+            point = (changes.get("site_lon"), changes.get("site_lat"))
+            crs = "wgs84"
+        if point is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in point):
+            values.update(site_lon=None, site_lat=None, site_source=None)
+            return
+        try:
+            lon, lat = point
+        except (TypeError, ValueError):
+            problems.append(f"{subject} site: should be a pair (lon, lat), got {point!r}")
+            return
+        plan_county = str(self.catalog.at[subject, "county"]) if subject in self.catalog.index else ""
+        try:
+            site = check_site(lon, lat, crs=crs, plan_county=plan_county)
+        except InputError as exc:
+            problems.append(f"{subject} site: {exc}")
+            return
+        if not site.inside:
+            near = f" (nearest county {site.nearest_county}, {site.distance_km:.1f} km)" if site.nearest_county else ""
+            problems.append(
+                f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
+                "check the numbers and the coordinate system (--crs)"
+            )
+            return
+        try:
+            site_source = check_text(changes.get("site_source") or source or "")
+        except InputError as exc:
+            problems.append(f"{subject} site_source: {exc}")
+            return
+        if not site_source:
+            problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); give --source")
+        event_source = source
+        if not site.in_plan_county:
+            reason = str(source or changes.get("note") or "").strip()
+            if not confirm or not reason:
+                problems.append(
+                    f"{subject} site: the point lies in {site.county}, but the plan puts the project in "
+                    f"{plan_county}; if that is right, confirm it (--confirm) and give the reason "
+                    "(--source or --note)"
+                )
+            event_source = f"{reason} [confirmed: site in {site.county}, plan says {plan_county}]"
+        values.update(site_lon=number_text(site.lon), site_lat=number_text(site.lat), site_source=site_source)
+        sources.update({f: event_source for f in SITE_FIELDS})
+
+    # -- writing
+
+    def _append(
+        self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str, now: str
+    ) -> list[tuple[int, str]]:
+        ids = []
+        for name, value in plan.values.items():
+            found, previous = self.store.effective_value(conn, plan.subject, name, as_of)
+            if not found and value is None:
+                continue
+            kind = "confirm" if found and previous == value else "set"
+            ids.append(
+                (
+                    self.store.insert_event(
+                        conn,
+                        NewEvent(
+                            batch_id=batch,
+                            subject=plan.subject,
+                            field=name,
+                            value=value,
+                            previous=previous,
+                            by=by,
+                            recorded_at=now,
+                            as_of=as_of,
+                            source=plan.sources.get(name, source),
+                            kind=kind,
+                        ),
+                    ),
+                    kind,
+                )
+            )
+        return ids
+
+    def record(
+        self,
+        subject: str,
+        changes: dict[str, object],
+        *,
+        by: str,
+        source: str = "",
+        as_of: dt.date | None = None,
+        batch: str | None = None,
+        confirm: bool = False,
+        expected: Mapping[str, object] | int | None = None,
+    ) -> list[int]:
+        """Validate and append one event per reported field, in one transaction; return the event ids.
+
+        A field reported with the value already in effect at ``as_of`` is stored as a confirmation
+        (kind ``confirm``): the report counts for 最近报送 without changing a value. Warnings (e.g.
+        invest_done > invest_planned) are kept in :attr:`warnings`; :attr:`confirmed` counts the
+        confirmations of this call.
+
+        Parameters
+        ----------
+        expected
+            What the editor saw before changing: the values of the fields (``{field: value}``, ""/None
+            for empty), or the id of the last event of ``subject`` they saw. When the register has moved
+            on since, nothing is written and :class:`StaleEditError` names what changed and who changed it.
+
+        Raises
+        ------
+        InputError
+            Naming the subject and field of every problem; :class:`StaleEditError` for a stale edit.
+        """
+        return self.record_many(
+            [(subject, changes)],
+            by=by,
+            source=source,
+            as_of=as_of,
+            batch=batch,
+            confirm=confirm,
+            expected=None if expected is None else {subject: expected},
+        )
+
+    def record_many(
+        self,
+        rows: list[tuple[str, dict[str, object]]],
+        *,
+        by: str,
+        source: str = "",
+        as_of: dt.date | None = None,
+        batch: str | None = None,
+        confirm: bool = False,
+        expected: Mapping[str, Mapping[str, object] | int] | None = None,
+    ) -> list[int]:
+        """Record several subjects' changes all-or-nothing (one transaction); every problem is reported.
+
+        A row's changes may carry ``as_of`` and ``source`` keys that override the call's for that row
+        (a 调度表 row can give its own date and source). ``expected`` maps a subject to what its editor
+        saw (see :meth:`record`); it is checked inside the write transaction.
+        """
+        by = check_by(by)
+        _refuse_mixing(self, by)  # demo and real reports never share a register
+        default_day = check_as_of(as_of)
+        current = self.state()
+        plans, problems = [], []
+        for subject, changes in rows:
+            changes = dict(changes)
+            try:
+                day = check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
+                row_source = check_source(changes.pop("source", None) or source or "")
+                row = current.loc[subject].to_dict() if subject in current.index else {}
+                cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
+                plans.append(
+                    (
+                        self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
+                        day,
+                        row_source,
+                    )
+                )
+            except InputError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise InputError("; ".join(problems))
+        self.warnings = [w for p, _, _ in plans for w in p.warnings]
+        batch = batch or uuid.uuid4().hex
+        with self.store.transaction() as conn:
+            now = _utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
+            for subject, seen in (expected or {}).items():
+                check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
+            ids = []
+            for plan, day, row_source in plans:
+                ids += self._append(conn, plan, by=by, source=row_source, as_of=day.isoformat(), batch=batch, now=now)
+        self.confirmed = sum(1 for _, kind in ids if kind == "confirm")
+        return [i for i, _ in ids]
+
+    def undo(self, event_id: int, *, by: str, reason: str = "") -> int:
+        """Retract ``event_id``: a new event (kind ``retract``) takes it out of the state at every date.
+
+        Undoing a retraction brings its target back. Undoing a site coordinate undoes the whole site
+        change of its batch (lon, lat and source). Returns the new event's id.
+
+        Raises
+        ------
+        InputError
+            When there is no such event, or it was retracted already (the message names the event to
+            undo instead).
+        """
+        by = check_by(by)
+        reason = check_source(reason, "reason")
+        with self.store.transaction() as conn:
+            now = _utc_now()
+            target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
+            if target is None:
+                raise InputError(
+                    f"event {event_id}: no such event; see `register history` for event ids",
+                    code="no_event",
+                    event=event_id,
+                )
+            ev = dict(zip(EVENT_COLUMNS, target, strict=True))
+            if (first := self.store.retraction_of(conn, event_id)) is not None:
+                top = self.store.chain_top(conn, event_id)
+                if top == first:
+                    raise InputError(
+                        f"event {event_id} was already undone by event {first}; undo event {first} to bring it back",
+                        code="undone",
+                        event=event_id,
+                        by_event=first,
+                    )
+                raise InputError(
+                    f"event {event_id} was undone by event {first}, and that undo was undone "
+                    f"(latest: event {top}); undo event {top} to flip it again",
+                    code="undone_chain",
+                    event=event_id,
+                    by_event=first,
+                    top=top,
+                )
+            group = [target]
+            if ev["field"] in SITE_FIELDS:
+                group = self.store.batch_siblings(
+                    conn, ev["batch_id"], ev["subject"], SITE_FIELDS, retractions=ev["kind"] == "retract"
+                )
+            batch = uuid.uuid4().hex
+            first_id = None
+            for row in sorted(group, key=lambda r: r[0] != event_id):
+                e = dict(zip(EVENT_COLUMNS, row, strict=True))
+                if e["event_id"] != event_id and self.store.retraction_of(conn, e["event_id"]) is not None:
+                    continue
+                new_id = self.store.insert_event(
+                    conn,
+                    NewEvent(
+                        batch_id=batch,
+                        subject=e["subject"],
+                        field=e["field"],
+                        value=None,
+                        previous=None,
+                        by=by,
+                        recorded_at=now,
+                        as_of=e["as_of"],
+                        source=reason,
+                        kind="retract",
+                        retracts=int(e["event_id"]),
+                    ),
+                )
+                first_id = first_id or new_id
+        return int(first_id)
+
+    def restore(self, src: str | os.PathLike) -> int:
+        """Replace the register with the backup ``src`` after checking it in full (every event row too);
+        the current register is kept under a new ``.bak`` name. Returns the restored event count."""
+        return self.store.restore_from(src, check_row=check_event_row)
+
+    # -- reading
+
+    def events(self, subject: str | None = None, **filters: str | None) -> pd.DataFrame:
+        """Every event (of ``subject`` when given), in id order, with ``retracted`` (bool, now);
+        ``as_of`` as datetime.date. ``filters`` as :meth:`RegisterStore.iter_events`."""
+        return _events_frame(self.store.fetch_events(subject=subject, **filters))
+
+    def iter_history(self, **filters: str | None):
+        """Stream events as dicts (:data:`EVENT_COLUMNS` and ``retracted``), oldest first, in constant
+        memory; ``filters`` as :meth:`RegisterStore.iter_events`."""
+        names = (*EVENT_COLUMNS, "retracted")
+        for row in self.store.iter_events(**filters):
+            yield dict(zip(names, row, strict=True))
+
+    def _effective(self, as_of: dt.date | None, *, indicators: bool) -> list[tuple]:
+        day = (as_of or dt.date.today()).isoformat()
+        return self.store.fetch_state(until=day, prefix=INDICATOR_PREFIX, with_prefix=indicators)
+
+    def state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """One row per project with an event effective on or before ``as_of`` (default today).
+
+        Per field, the value of the non-retracted report with the latest date on or before ``as_of``;
+        among reports of the same date, the latest recorded.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``project_id``; :data:`PROJECT_FIELDS` (floats for numbers and years, NaN when unset;
+            text "" when unset; status as id) plus ``last_as_of`` (the latest report date, confirmations
+            included) and ``last_by`` (who recorded the latest report).
+        """
+        out = _pivot(self._effective(as_of, indicators=False), PROJECT_FIELDS).drop(columns="source")
+        out.index.name = "project_id"
+        return out
+
+    def indicator_state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """One row per indicator with an effective event: ``actual_value`` (float), ``actual_year``
+        (Int64), ``source``, ``last_by``, ``last_as_of``; index ``indicator_id``."""
+        out = _pivot(self._effective(as_of, indicators=True), INDICATOR_FIELDS)
+        out["actual_year"] = out["actual_year"].round().astype("Int64")
+        out = out[["actual_value", "actual_year", "source", "last_by", "last_as_of"]]
+        out.index = out.index.str.slice(len(INDICATOR_PREFIX))
+        out.index.name = "indicator_id"
+        return out
+
+    def project_state(self, subject: str, *, as_of: dt.date | None = None) -> dict[str, object]:
+        """The current values of one project as a dict (empty when it has no events)."""
+        st = self.state(as_of=as_of)
+        return st.loc[subject].to_dict() if subject in st.index else {}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _stored_date(event_id: object, text: object) -> dt.date:
+    """The ``as_of`` of a stored event; a damaged one is named by its event id, not a traceback."""
+    try:
+        if isinstance(text, str) and len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(
+        f"the register's event {event_id} has the date {str(text)[:20]!r}, not YYYY-MM-DD: the file was "
+        "changed outside this program; restore a backup (register restore) or ask the administrator",
+        code="reg_bad_row",
+        event=event_id,
+        text=str(text)[:20],
+    )
+
+
+def _events_frame(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
+    df["event_id"] = df["event_id"].astype("int64")
+    df["as_of"] = [_stored_date(i, v) for i, v in zip(df["event_id"], df["as_of"], strict=True)]
+    df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index, dtype=object)
+    df["retracted"] = df["retracted"].astype(bool)
+    return df
+
+
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
+    """One row per subject from the winning events ``rows`` (:data:`EVENT_COLUMNS` order): the fields,
+    ``last_as_of`` and ``last_by`` of the latest report (latest date, then latest recorded), and
+    ``source`` of that report (for indicators)."""
+    subjects = sorted({r[2] for r in rows})
+    pos = {s: i for i, s in enumerate(subjects)}
+    values: dict[str, list] = {name: [None] * len(subjects) for name in fields}
+    latest: list[tuple | None] = [None] * len(subjects)
+    for r in rows:
+        i = pos[r[2]]
+        if r[3] in values:
+            values[r[3]][i] = r[4]
+        if latest[i] is None or (r[8], r[0]) > (latest[i][8], latest[i][0]):
+            latest[i] = r
+    index = pd.Index(subjects, dtype=object)
+    columns: dict[str, object] = {}
+    for name in fields:
+        if name in NUMBER_FIELDS or name in YEAR_FIELDS:
+            columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
+        else:
+            columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
+    columns["last_as_of"] = np.array([_stored_date(r[0], r[8]) for r in latest], dtype=object)
+    columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
+    columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
+    out = pd.DataFrame(columns, index=index)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The catalog as the register knows it
+
+
+def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame:
+    """The catalog with the register's knowledge: a register site replaces the plan's point.
+
+    Rows with a register site get its lon/lat, precision ``site``, ``geocode_source`` = the site's source
+    and recomputed county/zone columns. Every row gets ``status`` (id or "") and ``status_as_of``.
+    The catalog itself (``projects_catalog.csv``) is never changed.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from layout.catalog.projects import attach_zones
+
+    out = catalog.copy()
+    ids = out["id"].astype(str)
+    status = state["status"].to_dict() if "status" in state else {}
+    as_of = state["last_as_of"].to_dict() if "last_as_of" in state else {}
+    out["status"] = [str(status.get(i, "") or "") for i in ids]
+    out["status_as_of"] = pd.Series([as_of.get(i) for i in ids], index=out.index, dtype=object)
+    has_site = state.index[state["site_lon"].notna() & state["site_lat"].notna()] if len(state) else []
+    rows = ids.isin(has_site).to_numpy()
+    if not rows.any():
+        return out
+    lon = ids[rows].map(state["site_lon"]).to_numpy(float)
+    lat = ids[rows].map(state["site_lat"]).to_numpy(float)
+    for col in ("lon", "lat"):
+        out[col] = out[col].astype("float64")
+    out.loc[rows, "lon"], out.loc[rows, "lat"] = lon, lat
+    out["precision"] = out["precision"].astype(object)
+    out.loc[rows, "precision"] = "site"
+    if "geocode_source" in out:
+        out["geocode_source"] = out["geocode_source"].astype(object)
+        out.loc[rows, "geocode_source"] = ids[rows].map(state["site_source"]).to_numpy()
+    if isinstance(out, gpd.GeoDataFrame):
+        geoms = out.geometry.to_numpy().copy()
+        geoms[rows] = shapely.points(lon, lat)
+        out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+        return attach_zones(out)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Demo registers (layout.register.demo): marked in register_meta; their reports are written by DEMO_BY only
+
+DEMO_META_KEY = "demo"
+DEMO_BY = "演示数据 / demo"
+
+
+def _refuse_mixing(register: Register, by: str) -> None:
+    """Refuse a real report into a demo register, and a demo report into a real one."""
+    demo = register.store.read_meta(DEMO_META_KEY) is not None
+    if demo and by != DEMO_BY:
+        raise InputError(
+            f"台账 {register.path.name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账"
+            f"（--register 或 LAYOUT_REGISTER）。 / register {register.path.name} is a demo register; "
+            "real reports go into the real register"
+        )
+    if not demo and by == DEMO_BY:
+        raise InputError(
+            f"台账 {register.path.name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件"
+            "（register demo --register PATH）。 / demo data goes into a separate demo register"
+        )

@@ -1,0 +1,6 @@
+"""Everything drawn: the one palette, the explorer's view state and web map (folium, offline assets),
+print maps, slide decks, label placement, HTML escaping of user text, and exports (PNG/PDF/HTML/PPTX).
+
+May import :mod:`layout.register` (statuses of projects), :mod:`layout.catalog`, :mod:`layout.geo`,
+:mod:`layout.plan` and the base modules.
+"""
