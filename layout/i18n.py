@@ -1184,11 +1184,11 @@ _EVAL_STRINGS: dict[str, tuple[str, str]] = {
         "达标：实际值不低于目标；“超”“超过”为高于目标，“左右”为不低于目标的95%。"
         "2025年以前的实际值未达目标时按序时进度评价：表1 指标以2020年基数到2025年目标的直线路径上"
         "该年的数值为准（达到/落后序时进度），无2020年基数的指标记为“未到目标年”。比重类指标的变化以百分点计。",
-        "Met: the actual is at or above the target; 'over' (超) means strictly above, 'about' (左右) at "
-        "least 95% of it. An actual dated before 2025 that falls short is read against the straight "
-        "line from the 2020 base to the 2025 target in its year (on track / behind the path, Table 1 "
-        "indicators); without a 2020 base it is 'not yet due'. Changes of shares are in percentage "
-        "points.",
+        "Met: the actual is at or above the target; a target the plan states as 'over' means strictly "
+        "above, one stated as 'about' at least 95% of it. An actual dated before 2025 that falls short "
+        "is read against the straight line from the 2020 base to the 2025 target in its year "
+        "(on track / behind the path, Table 1 indicators); without a 2020 base it is 'not yet due'. "
+        "Changes of shares are in percentage points.",
     ),
     "eval.invest_invalid_cell": ("无效（超出 0–10亿万元）", "invalid (outside 0–10^9)"),
     "eval.municipal_file": ("市级", "City_level"),

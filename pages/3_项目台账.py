@@ -167,16 +167,19 @@ def event_source(source: object, undoes: object, lang: str) -> str:
 
 
 def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The events, newest first as given; an undo (a retraction) shows the value it took away as its 原值."""
     fields = events["field"].tolist()
+    value_of = dict(zip(events["event_id"], events["value"], strict=True))
+    retracts = [None if v is None or pd.isna(v) else int(v) for v in events["retracts"]]
+    previous = [value_of.get(r) if r is not None else v for r, v in zip(retracts, events["previous"], strict=True)]
+    value = ["" if r is not None else v for r, v in zip(retracts, events["value"], strict=True)]
     return pd.DataFrame(
         {
             t("reg.h.event", lang): events["event_id"].to_numpy(),
             t("reg.h.as_of", lang): [d.isoformat() for d in events["as_of"]],
             t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
-            t("reg.h.previous", lang): [
-                shown_value(f, v, lang) for f, v in zip(fields, events["previous"], strict=True)
-            ],
-            t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, events["value"], strict=True)],
+            t("reg.h.previous", lang): [shown_value(f, v, lang) for f, v in zip(fields, previous, strict=True)],
+            t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, value, strict=True)],
             t("reg.h.by", lang): events["by"].to_numpy(),
             t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
             t("reg.h.source", lang): [

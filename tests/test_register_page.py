@@ -87,4 +87,5 @@ def test_the_card_shows_the_precision_whole_not_in_a_metric(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
     at = unlocked()
     assert "定位精度" not in [m.label for m in at.metric]
-    assert any(str(md.value).startswith("**定位精度**：") and "（近似）" in str(md.value) for md in at.markdown)
+    # the card's details are plain text (register text is never Markdown)
+    assert any(str(x.value).startswith("定位精度：") and "（近似）" in str(x.value) for x in at.text)

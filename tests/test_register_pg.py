@@ -196,18 +196,16 @@ def test_fault_mid_import_leaves_register_as_before(pg_server, pg_url, fault):
     proc = subprocess.Popen(
         [sys.executable, "-c", _IMPORT, pg_url], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    deadline = time.monotonic() + 120
-    while not _writer_holds_lock(pg_url) and time.monotonic() < deadline and proc.poll() is None:
+
+    def writing_done() -> bool:  # the import's rows are written, not committed: the writer sleeps before COMMIT
+        with psycopg.connect(pg_url) as conn:
+            sql = "SELECT 1 FROM pg_stat_activity WHERE application_name = %s AND state LIKE 'idle in transaction%%'"
+            return conn.execute(sql, (APP_NAME,)).fetchone() is not None
+
+    deadline = time.monotonic() + 120  # a loaded machine may take long to write the rows
+    while not (_writer_holds_lock(pg_url) and writing_done()) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.1)
-    assert _writer_holds_lock(pg_url), proc.communicate()
-    with psycopg.connect(pg_url) as conn:  # the import's rows are written, not committed
-        assert (
-            conn.execute(
-                "SELECT state FROM pg_stat_activity WHERE application_name = %s AND state LIKE 'idle in transaction%%'",
-                (APP_NAME,),
-            ).fetchone()
-            is not None
-        )
+    assert _writer_holds_lock(pg_url) and writing_done(), proc.communicate()
     if fault == "server restart":
         pg_server.restart()
         _, err = proc.communicate(timeout=60)
@@ -232,11 +230,9 @@ def test_history_streams_from_a_server_cursor(pg_url):
             "SELECT 'b', 'P003', 'note', 'n' || i, 'x', '2025-01-01T00:00:00.000000Z', '2025-01-01', '' "
             "FROM generate_series(1, 200000) AS i"
         )
-    t0 = time.perf_counter()
     rows = reg.store.iter_events()
-    first = next(rows)
-    took = time.perf_counter() - t0
-    assert first[:5] == (1, first[1], "P002", "status", "building") and took < 1.0
+    first = next(rows)  # the first row arrives before the rest is read (bench/register_history.py times it)
+    assert first[:5] == (1, first[1], "P002", "status", "building")
     with psycopg.connect(pg_url) as conn:  # the reader fetches in chunks from a cursor, inside its transaction
         [(query,)] = conn.execute(
             "SELECT query FROM pg_stat_activity WHERE application_name = %s AND state = 'idle in transaction'",
