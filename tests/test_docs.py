@@ -76,3 +76,20 @@ def test_the_link_checker_sees_links_and_headings(tmp_path):
         "tests",
         "tests-1",
     }
+
+
+def test_the_architecture_page_names_every_room_and_module():
+    from test_build import LAYOUT_DIR, ROOMS
+
+    rows = {}
+    for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"\| `layout/(\w+)` \|", line):
+            rows[m.group(1)] = line
+    assert sorted(rows) == sorted(ROOMS), "docs/architecture.md should have one row per room"
+    unnamed = [
+        f"layout/{room}/{p.name}"
+        for room in ROOMS
+        for p in sorted((LAYOUT_DIR / room).glob("*.py"))
+        if p.name != "__init__.py" and f"`{p.name}`" not in rows[room]
+    ]
+    assert unnamed == [], f"docs/architecture.md does not name: {unnamed}"
