@@ -248,14 +248,27 @@ def test_missing_items_are_in_with_verbatim_quotes():
 
 
 def test_documented_counts_are_generated_from_the_data(tmp_path):
-    from layout.catalog.projects import COUNTS_END, COUNTS_START, catalog_counts_markdown, replace_counts_block
+    from layout.catalog.projects import (
+        COUNTS_DOCS,
+        COUNTS_END,
+        COUNTS_START,
+        catalog_counts_markdown,
+        replace_counts_block,
+        write_catalog_counts,
+    )
     from layout.errors import InputError
 
     expected = catalog_counts_markdown(read_catalog_table())
-    for doc in (CATALOG_PATH.parent / "README.md", CATALOG_PATH.parent / "docs" / "catalog_extraction_notes.md"):
+    assert [p.relative_to(CATALOG_PATH.parent).as_posix() for p in COUNTS_DOCS] == [
+        "docs/catalog.md",
+        "docs/catalog_extraction_notes.md",
+    ]
+    for doc in COUNTS_DOCS:
         text = doc.read_text(encoding="utf-8")
         block = text[text.index(COUNTS_START) + len(COUNTS_START) : text.index(COUNTS_END)].strip()
         assert block == expected, f"{doc.name}: counts differ from the data: run `python -m layout catalog-counts`"
     assert "| 中心城区 | 5 | 5 |" in expected and "| citywide | 29 |" in expected and "| route | 5 |" in expected
     with pytest.raises(InputError, match="no counts block"):
         replace_counts_block("no markers", expected)
+    with pytest.raises(InputError, match="no such document: .*missing.md; run catalog-counts in a source checkout"):
+        write_catalog_counts([tmp_path / "missing.md"])

@@ -473,14 +473,13 @@ def validate(path: Path | None, as_json: bool) -> None:
 
 @main.command("catalog-counts")
 def catalog_counts_cmd() -> None:
-    """Rewrite the catalog counts (by precision, by county) in README.md and docs/catalog_extraction_notes.md.
+    """Rewrite the catalog counts (by precision, by county) in docs/catalog.md and docs/catalog_extraction_notes.md.
 
     Example: python -m layout catalog-counts
     """
-    from layout.catalog.projects import CATALOG_PATH, write_catalog_counts
+    from layout.catalog.projects import COUNTS_DOCS, write_catalog_counts
 
-    root = CATALOG_PATH.parent
-    for path in write_catalog_counts([root / "README.md", root / "docs" / "catalog_extraction_notes.md"]):
+    for path in write_catalog_counts(list(COUNTS_DOCS)):
         click.echo(f"wrote {path}")
 
 
