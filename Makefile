@@ -24,6 +24,7 @@ run: $(STAMP)
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	MPLCONFIGDIR=$$(mktemp -d) $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

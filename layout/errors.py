@@ -7,6 +7,8 @@ for logs, the CLI in English and callers that only read ``str(exc)``.
 
 from __future__ import annotations
 
+__all__ = ["InputError", "LayoutError", "OutputError", "TableTooLargeError"]
+
 
 class LayoutError(ValueError):
     """Bad input or data: the message names what was wrong, what was expected, and the fix.

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 import math
 
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "check_lang",
+    "error_text",
+    "format_bytes",
+    "format_count",
+    "format_distance",
+    "reason_text",
+    "t",
+]
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 

@@ -31,6 +31,28 @@ from layout.errors import InputError, LayoutError
 from layout.geo.boundaries import GEODATA_DIR, expand_counties
 from layout.plan.zones import DATONGHU, load_zone_model
 
+__all__ = [
+    "CITYWIDE",
+    "COUNTY_SEATS",
+    "GAZETTEER_COLUMNS",
+    "GAZETTEER_FILE",
+    "GeocodeResult",
+    "TOWNSHIPS_FILE",
+    "check_inside",
+    "find_townships",
+    "geocode",
+    "geocode_county",
+    "geocode_township",
+    "known_counties",
+    "load_gazetteer",
+    "load_townships",
+    "normalise_name",
+    "parse_query",
+    "pinyin_key",
+    "strip_town_suffix",
+    "town_key",
+]
+
 GAZETTEER_FILE = "gazetteer.csv"
 TOWNSHIPS_FILE = "townships.csv"
 CODE_PATTERN = re.compile(r"^\d{12}$")
@@ -166,7 +188,7 @@ def known_counties() -> list[str]:
 
 
 def parse_query(query: str) -> tuple[str | None, str | None]:
-    """Split "安化县 梅城镇", "安化县梅城镇", "梅城镇" or "安化县" into (county, town).
+    """Split "安化县 梅城镇", "安化县梅城镇", "梅城镇" or "安化县" into (county, town); at least one is set.
 
     Raises
     ------
@@ -178,6 +200,8 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     if not text:
         raise InputError("query is empty: give a county, a township or both, e.g. '安化县 梅城镇'")
     counties = [*known_counties(), CITYWIDE]
+    county: str | None
+    town: str | None
     if CODE_PATTERN.match(text) or PINYIN_PATTERN.match(text):
         return None, text
     parts = text.split()
@@ -300,8 +324,9 @@ def geocode(
     """
     county, town = parse_query(query)
     if town is None:
+        assert county is not None  # parse_query sets the county or the town
         return geocode_county(county, query=query, gazetteer=gazetteer)
-    anywhere = county in (None, CITYWIDE)
+    anywhere = county is None or county == CITYWIDE
     where = "益阳" if anywhere else county
     found = find_townships(town, county, townships=townships)
     if len(found) == 1:
@@ -332,7 +357,7 @@ def geocode(
             f"{town} is not the code of a township of {where} (see geodata/townships.csv)",
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
-    pool = gaz if anywhere else gaz[gaz["county"].isin(expand_counties([county]))]
+    pool = gaz if county is None or county == CITYWIDE else gaz[gaz["county"].isin(expand_counties([county]))]
     key = pinyin_key(town) if PINYIN_PATTERN.match(town) else town_key(town)
     hits = pool[pool["key"] == key]
     if len(hits) == 1:

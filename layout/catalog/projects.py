@@ -27,6 +27,31 @@ from layout.geo.notation import parse_coordinates
 from layout.plan.zones import load_zone_model
 from layout.settings import CATALOG_PATH
 
+__all__ = [
+    "CATALOG_PATH",
+    "COLUMNS",
+    "COUNTIES",
+    "COUNTS_END",
+    "COUNTS_START",
+    "FillReport",
+    "GEOCODE_NOTE",
+    "POINT_PRECISIONS",
+    "PRECISIONS",
+    "SECTORS",
+    "SECTOR_NAMES",
+    "attach_zones",
+    "catalog_counts_markdown",
+    "catalog_to_geodataframe",
+    "catalog_to_text",
+    "fill_geocodes",
+    "load_catalog",
+    "read_catalog_table",
+    "replace_counts_block",
+    "write_catalog",
+    "write_catalog_counts",
+    "zone_ids",
+]
+
 COLUMNS = [
     "id",
     "name",
@@ -105,7 +130,11 @@ def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> P
             path=str(path),
         )
     data = catalog_to_text(df).encode("utf-8")
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return atomic_write(path, write)
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,7 +159,7 @@ def attach_zones(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     located = np.flatnonzero(gdf["precision"].isin(["site", "town"]).to_numpy() & gdf["lon"].notna().to_numpy())
     if located.size:
         found = classify_points(gdf["lon"].to_numpy()[located], gdf["lat"].to_numpy()[located], nearest=False)
-        for i, row in zip(located, found.itertuples(), strict=True):
+        for i, row in zip(located.tolist(), found.itertuples(), strict=True):
             inside = bool(row.inside)
             county[i] = str(row.county) if inside else ""
             zone[i] = str(row.zone) if inside else ""
@@ -272,6 +301,7 @@ def fill_geocodes(df: pd.DataFrame, *, report: FillReport | None = None, refresh
         out.at[i, "notes"] = notes
         if result is None:
             result = geocode_county(row["county"])
+        assert result.lon is not None and result.lat is not None  # a county of COUNTIES has a seat
         out.at[i, "lon"], out.at[i, "lat"] = _coordinate_text(result.lon), _coordinate_text(result.lat)
         out.at[i, "precision"] = result.precision
         out.at[i, "geocode_source"] = f"{GAZETTEER_SOURCE}{result.precision} precision: {result.source}"
@@ -333,5 +363,9 @@ def write_catalog_counts(paths: list[Path], catalog: str | os.PathLike = CATALOG
     counts = catalog_counts_markdown(read_catalog_table(catalog))
     for path in paths:
         text = replace_counts_block(Path(path).read_text(encoding="utf-8"), counts)
-        atomic_write(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"), backup=False)
+
+        def write(tmp: Path, text: str = text) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        atomic_write(path, write, backup=False)
     return paths

@@ -37,6 +37,8 @@ from layout.plan.text import quote_in_plan, squash
 from layout.plan.zones import POLYGON_COUNTIES
 from layout.tables.spreadsheets import decode_csv_bytes
 
+__all__ = ["ERROR", "Problem", "WARNING", "name_in_quote", "summarize", "validate_catalog", "validate_catalog_bytes"]
+
 ERROR, WARNING = "error", "warning"
 ID_PATTERN = re.compile(r"^P\d{3,}$")
 REQUIRED = ("id", "name", "sector", "county", "precision", "plan_quote")
@@ -384,11 +386,12 @@ def _check_places(
     赫山区), GCJ-02/BD-09 look-alikes."""
     from layout.geo.classify import classify_points
 
-    idx = [i for i, p in enumerate(points) if p is not None and cells[i]["county"] in COUNTIES]
-    if not idx:
+    placed = [(i, p) for i, p in enumerate(points) if p is not None and cells[i]["county"] in COUNTIES]
+    if not placed:
         return []
-    lon = np.array([points[i][0] for i in idx])
-    lat = np.array([points[i][1] for i in idx])
+    idx = [i for i, _ in placed]
+    lon = np.array([p[0] for _, p in placed])
+    lat = np.array([p[1] for _, p in placed])
     found = classify_points(lon, lat)
     converted = {label: convert(lon, lat) for label, convert in _SHIFTS}
     shifted = {

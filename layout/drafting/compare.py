@@ -82,7 +82,7 @@ def _zone_changes(old: ZoneModel, new: ZoneModel) -> pd.DataFrame:
             {
                 "change": change,
                 "zone": zid,
-                "kind": (n or o).kind,
+                "kind": (n or old.zones[zid]).kind,
                 "old_name": o.name_zh if o else "",
                 "new_name": n.name_zh if n else "",
                 "old_name_en": o.name_en if o else "",
@@ -108,9 +108,7 @@ def _zone_areas(old: ZoneModel, new: ZoneModel) -> pd.DataFrame:
 
 def _pole_changes(old: ZoneModel, new: ZoneModel) -> pd.DataFrame:
     rows = []
-    poles = [
-        z for z in dict.fromkeys([*old.zones, *new.zones]) if (old.zones.get(z) or new.zones.get(z)).kind == "pole"
-    ]
+    poles = [z for z in dict.fromkeys([*old.zones, *new.zones]) if (old.zones.get(z) or new.zones[z]).kind == "pole"]
     for zid in poles:
         o, n = old.zones.get(zid), new.zones.get(zid)
         oc, nc = (sorted(o.counties) if o else []), (sorted(n.counties) if n else [])
@@ -120,7 +118,7 @@ def _pole_changes(old: ZoneModel, new: ZoneModel) -> pd.DataFrame:
             {
                 "change": "新增" if o is None else "删除" if n is None else "变化",
                 "pole": zid,
-                "name": (n or o).name_zh,
+                "name": (n or old.zones[zid]).name_zh,
                 "old_counties": "、".join(oc),
                 "new_counties": "、".join(nc),
                 "old_targets": "、".join(o.targets) if o else "",

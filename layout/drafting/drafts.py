@@ -14,7 +14,9 @@ import datetime as dt
 import functools
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -76,7 +78,12 @@ class Draft:
 
     # -- files -------------------------------------------------------------------------------
     @property
-    def events_path(self):
+    def events_path(self) -> Path:
+        if self.plan.folder is None:  # open_draft lets only drafts through
+            raise InputError(
+                f"PLAN: {self.plan.name} 不是草案，没有草案文件夹 / "
+                f"{self.plan.name} is not a draft and has no draft folder"
+            )
         return self.plan.folder / "events.jsonl"
 
     def zone_data(self) -> dict:
@@ -131,7 +138,11 @@ class Draft:
         from layout.tables.spreadsheets import atomic_write
 
         text = dumps_zone_toml(data)
-        atomic_write(self.plan.zones, lambda tmp: tmp.write_text(text, encoding="utf-8"), backup=False)
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        atomic_write(self.plan.zones, write, backup=False)
 
     def _write_catalog(self, df: pd.DataFrame) -> None:
         from layout.catalog.projects import write_catalog
@@ -300,7 +311,8 @@ class Draft:
         df = self.catalog()
         used = [int(i[1:]) for i in df["id"].astype(str) if i.startswith(NEW_PREFIX) and i[1:].isdigit()]
         pid = f"{NEW_PREFIX}{max(used, default=0) + 1:03d}"
-        has_point = lon is not None and lat is not None
+        point = (repr(float(lon)), repr(float(lat))) if lon is not None and lat is not None else None
+        has_point = point is not None
         row = {c: "" for c in df.columns}
         row.update(
             id=pid,
@@ -310,8 +322,8 @@ class Draft:
             county=county,
             town=town,
             precision="site" if has_point else ("town" if town else "county"),
-            lon=repr(float(lon)) if has_point else "",
-            lat=repr(float(lat)) if has_point else "",
+            lon=point[0] if point else "",
+            lat=point[1] if point else "",
             geocode_source="规划编制录入" if has_point else "",
             notes=notes,
         )
@@ -370,8 +382,8 @@ class Draft:
         *,
         source: str,
         as_of: dt.date,
-        accept: list[str] = (),
-        drop: list[str] = (),
+        accept: Sequence[str] = (),
+        drop: Sequence[str] = (),
         reason: str = "",
         by: str,
         register=None,

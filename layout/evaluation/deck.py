@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from pptx import Presentation
+import pandas as pd
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation
 from pptx.util import Inches
 
-from layout.evaluation.figures import STATUS_ORDER, compare, status_label
+from layout.evaluation.figures import STATUS_ORDER, Evaluation, compare, status_label
 from layout.evaluation.report import (
     DEMO_RED,
     SHORT_FIGURES,
@@ -120,9 +121,10 @@ class _EvalDeck(SlideDeck):
         """``rows`` on as many slides as their wrapped heights need, the header on each, "(1/2)" in the title.
         ``widths`` None: fitted (:func:`fit_widths`), at ``size`` or as little smaller (≥ 8 pt) as needed."""
         if widths is None:
-            while (widths := fit_widths(columns, rows, size=size)) is None and size > 8:
+            while (fitted := fit_widths(columns, rows, size=size)) is None and size > 8:
                 size -= 0.5
-            widths = widths or fit_widths(columns, rows, size=size, room=99.0)
+            fitted = fitted or fit_widths(columns, rows, size=size, room=99.0)
+            widths = fitted or [TABLE_WIDTH / len(columns)] * len(columns)  # (only past 99 inches of text)
         head = row_height(columns, widths, size)
         pages: list[list[tuple[list[str], float]]] = [[]]
         used = 0.0
@@ -317,9 +319,9 @@ def _context_slides(deck: _EvalDeck) -> None:
     )
 
 
-def _reconcile_slide(deck: _EvalDeck) -> None:
+def _reconcile_slide(deck: _EvalDeck, reconciliation: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     lang = deck.lang
-    summary, _ = deck.report.reconciliation
+    summary, _ = reconciliation
     names = ["n", "reported", *STATUS_ORDER, "invest_planned"]
     rows = [[str(r["label"]), *(fmt_value(c, r[c]) for c in names)] for _, r in summary.iterrows()]
     deck.paged_table(
@@ -384,11 +386,11 @@ def _indicator_slides(deck: _EvalDeck) -> None:
     )
 
 
-def _compare_slide(deck: _EvalDeck) -> None:
+def _compare_slide(deck: _EvalDeck, before: Evaluation) -> None:
     r, lang = deck.report, deck.lang
-    cmp = compare(r.before, r.evaluation, grouping="zone")
+    cmp = compare(before, r.evaluation, grouping="zone")
     names = ("reported", "started", "completed_n", "invest_done")
-    a, b = r.before.as_of.isoformat(), r.evaluation.as_of.isoformat()
+    a, b = before.as_of.isoformat(), r.evaluation.as_of.isoformat()
     cols = [header("label", lang)] + [f"{d} {header(n, lang)}" for n in names for d in (a, b)]  # date first: whole
     rows = [
         [str(row["label"])] + [fmt_value(n, row[f"{n}_{w}"]) for n in names for w in ("before", "after")]
@@ -413,11 +415,11 @@ def build_evaluation_deck(report: Report, *, lang: str = "zh") -> Presentation:
     if report.evaluation.context is not None:
         _context_slides(deck)
     if report.reconciliation is not None:
-        _reconcile_slide(deck)
+        _reconcile_slide(deck, report.reconciliation)
     _lagging_slides(deck)
     _indicator_slides(deck)
     if report.before is not None:
-        _compare_slide(deck)
+        _compare_slide(deck, report.before)
     return deck.finish()
 
 

@@ -35,6 +35,31 @@ from layout.plan.zones import load_zone_model
 from layout.register.events import COMPLETED, STARTED, STATUSES
 from layout.render.views import county_label, effective_county, focus_mask, zone_name
 
+__all__ = [
+    "COMPARED",
+    "DEFAULT_STALE_MONTHS",
+    "Evaluation",
+    "INDICATOR_IDS",
+    "INDICATOR_SPECS",
+    "INVEST_LIMIT",
+    "STATUS_ORDER",
+    "UNREPORTED",
+    "by_county",
+    "by_sector",
+    "by_zone",
+    "compare",
+    "evaluate",
+    "evaluate_indicators",
+    "figures",
+    "indicator_spec",
+    "lagging_projects",
+    "months_before",
+    "project_table",
+    "reported_line",
+    "scope_rows",
+    "status_label",
+]
+
 UNREPORTED = "unreported"
 #: Status ids in display order, 未填报 last.
 STATUS_ORDER = (*STATUSES, UNREPORTED)

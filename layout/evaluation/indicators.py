@@ -15,6 +15,19 @@ import pandas as pd
 from layout.errors import InputError
 from layout.i18n import t
 
+__all__ = [
+    "BASE_YEAR",
+    "INDICATOR_IDS",
+    "INDICATOR_SPECS",
+    "INDICATOR_STATUSES",
+    "IndicatorSpec",
+    "PERCENTAGE_POINTS",
+    "TARGET_YEAR",
+    "evaluate_indicators",
+    "indicator_spec",
+    "interim_target",
+]
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:

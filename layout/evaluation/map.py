@@ -16,6 +16,8 @@ from layout.render.palette import status_color
 from layout.render.safe_html import SafeTooltip, html_text
 from layout.render.webmap import Legend, OfflineMap, build_map
 
+__all__ = ["FAN_M", "status_map"]
+
 FAN_M = 1800.0  # spacing of fanned-out markers, metres (the circles clear each other at zoom 11)
 
 

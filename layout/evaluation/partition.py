@@ -16,6 +16,18 @@ from layout.catalog.gazetteer import CITYWIDE
 from layout.plan.zones import POLYGON_COUNTIES, load_zone_model, polygon_counties
 from layout.render.views import effective_county
 
+__all__ = [
+    "CONTEXT_CITYWIDE",
+    "CONTEXT_SHARED",
+    "MUNICIPAL",
+    "PARTITION_SCOPES",
+    "context_kinds",
+    "municipal_mask",
+    "partition_scope_names",
+    "partition_scopes",
+    "report_scope",
+]
+
 #: The scope of the 市级 report (全市 and cross-county projects).
 MUNICIPAL = "municipal"
 #: The reports that partition the catalog, in order: six counties, then 市级.

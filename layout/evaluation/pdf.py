@@ -64,11 +64,11 @@ def fit_columns(
     proportion; a header wraps between words to its column's width. When the columns need more than the
     room, the type steps down to 8 pt, then the first column (names) is clipped with "…" to what is left."""
     room = page_width_in * WIDTH
-    rows = [[str(v) for v in r] for r in rows]
+    table = [[str(v) for v in r] for r in rows]
     while True:
         need = []
         for j, head in enumerate(columns):
-            cells = max((_text_width(r[j], size) for r in rows), default=0.0)
+            cells = max((_text_width(r[j], size) for r in table), default=0.0)
             words = max(_text_width(w, size) for w in (head.replace("（", " （").split() or [""]))
             need.append(max(cells, words) + PAD_IN)
         if sum(need) <= room or size <= MIN_PT:
@@ -76,7 +76,7 @@ def fit_columns(
         size -= 0.5
     if sum(need) > room:  # clip the names to the room the figures leave them
         left = room - sum(need[1:]) - PAD_IN
-        for r in rows:
+        for r in table:
             while len(r[0]) > 2 and _text_width(r[0], size) > left:
                 r[0] = r[0][:-2] + "…"
         need[0] = room - sum(need[1:])
@@ -84,7 +84,7 @@ def fit_columns(
     if total < room:  # spread the spare room over the columns in proportion
         need = [w * room / total for w in need]
     heads = [_wrap_header(h, w - PAD_IN, size, lang) for h, w in zip(columns, need, strict=True)]
-    return heads, rows, [w / room for w in need], size
+    return heads, table, [w / room for w in need], size
 
 
 def _table_page(

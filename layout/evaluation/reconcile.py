@@ -18,6 +18,8 @@ from layout.i18n import t
 from layout.plan.zones import polygon_counties
 from layout.render.views import county_label
 
+__all__ = ["RECONCILED", "partition_evaluations", "reconciliation"]
+
 #: Figures the reconciliation adds up.
 RECONCILED = ("n", "reported", *STATUS_ORDER, "invest_planned", "invest_done", "lagging")
 

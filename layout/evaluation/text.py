@@ -18,6 +18,17 @@ from layout.evaluation.partition import CONTEXT_SHARED, MUNICIPAL
 from layout.i18n import t
 from layout.register.events import INDICATOR_PREFIX
 
+__all__ = [
+    "RegisterInfo",
+    "counting_line",
+    "definitions",
+    "empty_text",
+    "register_info",
+    "scope_name",
+    "share_text",
+    "source_line",
+]
+
 
 @dataclass(frozen=True)
 class RegisterInfo:

@@ -25,6 +25,22 @@ from layout.geo.crs import WGS84
 from layout.plan.zones import ZoneModel, load_zone_model
 from layout.settings import GEODATA_DIR
 
+__all__ = [
+    "DECIMALS",
+    "GEODATA_DIR",
+    "LAYERS",
+    "OFFICIAL_AREA_KM2",
+    "expand_counties",
+    "layer_path",
+    "load_counties",
+    "load_layer",
+    "load_neighbours",
+    "load_pole_axes",
+    "load_water",
+    "load_zone_areas",
+    "water_label_anchor",
+]
+
 LAYERS = ("counties", "counties_display", "neighbours", "pole_axes", "water")
 DECIMALS = 6
 OFFICIAL_AREA_KM2 = 12320.0  # 益阳市's official land area

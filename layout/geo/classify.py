@@ -41,6 +41,25 @@ from layout.geo.notation import read_point
 from layout.plan.zones import load_zone_model
 from layout.settings import cache_dir
 
+__all__ = [
+    "BOUNDARY",
+    "Classifier",
+    "FAR_MIN",
+    "GRID_CELL_DEG",
+    "GRID_FILES",
+    "GRID_MIN_POINTS",
+    "LEVELS_MIN",
+    "NEAREST_GRID_MIN",
+    "RESULT_COLUMNS",
+    "WHERE_KEYS",
+    "classify_points",
+    "get_classifier",
+    "grid_cache_dir",
+    "join_ids",
+    "split_ids",
+    "where_record",
+]
+
 OUTSIDE = -1
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
@@ -217,18 +236,19 @@ class Classifier:
 
         def answer(found: NDArray[np.bool_], s: NDArray, m: NDArray, q1: NDArray, q2: NDArray, metric: bool) -> None:
             nonlocal rest
-            if rest.size == lon.size and found.all():  # the usual case: views, no copies
-                found = slice(None)
-            hit = rest[found]
-            seg[hit], metres[hit] = s[found], m[found]
+            every = rest.size == lon.size and bool(found.all())
+            sel: NDArray[np.bool_] | slice = slice(None) if every else found  # the usual case: views, no copies
+            hit = rest[sel]
+            seg[hit], metres[hit] = s[sel], m[sel]
             if points:
-                qlon[hit], qlat[hit] = from_metric(q1[found], q2[found]) if metric else (q1[found], q2[found])
+                qlon[hit], qlat[hit] = from_metric(q1[sel], q2[sel]) if metric else (q1[sel], q2[sel])
             todo[hit] = False
-            rest = rest[:0] if isinstance(found, slice) else rest[~found]
+            rest = rest[:0] if every else rest[~found]
 
         if self._nearest is not None or lon.size >= NEAREST_GRID_MIN:
             segments, grid = self.nearest_index
-            answer(*query_grid(grid, segments, lon, lat), metric=True)
+            found, s, m, q1, q2 = query_grid(grid, segments, lon, lat)
+            answer(found, s, m, q1, q2, metric=True)
         if rest.size and (
             self._levels is not None
             or rest.size >= LEVELS_MIN
@@ -236,10 +256,12 @@ class Classifier:
         ):
             if rest.size == lon.size:  # the levels wrap the city grid: ask it first
                 segments, grid = self.nearest_index
-                answer(*query_grid(grid, segments, lon, lat), metric=True)
+                found, s, m, q1, q2 = query_grid(grid, segments, lon, lat)
+                answer(found, s, m, q1, q2, metric=True)
             for level in self.levels:
                 if rest.size:
-                    answer(*query_level(level, lon[rest], lat[rest]), metric=level.metric)
+                    found, s, m, q1, q2 = query_level(level, lon[rest], lat[rest])
+                    answer(found, s, m, q1, q2, metric=level.metric)
         segments = self.segments
         tree = np.flatnonzero(todo)
         tree = tree[in_tree_zone(lon[tree], lat[tree])]

@@ -16,6 +16,30 @@ from pyproj import Transformer
 
 from layout.errors import InputError
 
+__all__ = [
+    "Array",
+    "CRS_LABELS",
+    "CRS_NAMES",
+    "METRIC",
+    "WGS84",
+    "bd09_to_gcj02",
+    "bd09_to_wgs84",
+    "check_crs",
+    "check_lonlat",
+    "from_metric",
+    "from_wgs84",
+    "gcj02_to_bd09",
+    "gcj02_to_wgs84",
+    "in_china",
+    "is_placeholder",
+    "lonlat_problem",
+    "parse_number",
+    "to_metric",
+    "to_wgs84",
+    "wgs84_to_bd09",
+    "wgs84_to_gcj02",
+]
+
 WGS84 = "EPSG:4326"
 METRIC = "EPSG:4546"
 CRS_NAMES = ("wgs84", "gcj02", "bd09", "cgcs2000")

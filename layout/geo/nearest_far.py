@@ -35,6 +35,18 @@ from pyproj import Transformer
 from layout.geo.crs import to_metric
 from layout.geo.nearest import LEVELS, NONE, NearestGrid, Segments, _planar, query_grid
 
+__all__ = [
+    "CENTRE",
+    "COUNTRY",
+    "Level",
+    "PROVINCE",
+    "build_levels",
+    "geodesic_m",
+    "level_frame",
+    "query_level",
+    "to_aeqd",
+]
+
 CENTRE = (111.83, 28.75)  # the middle of 益阳's bounding box
 _R2 = 6371e3**2
 # Slacks, 3× or more the bounds given in the module's docstring: relative distance error, and direction

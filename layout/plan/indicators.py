@@ -16,6 +16,8 @@ import pandas as pd
 from layout.errors import LayoutError
 from layout.i18n import t as tr
 
+__all__ = ["Indicators", "growth_text", "load_indicators", "parse_indicators", "table1_frame", "targets_frame"]
+
 INDICATORS_FILE = Path(__file__).with_name("indicators.toml")
 _ROW_KEYS = ("name", "name_en", "unit", "unit_en", "y2020", "y2025", "growth", "growth_kind", "source")
 _TARGET_KEYS = (

@@ -10,6 +10,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+__all__ = ["PLAN_FILE", "PLAN_TITLE", "load_plan_text", "plan_sentences", "quote_in_plan", "sentences_naming", "squash"]
+
 PLAN_FILE = Path(__file__).with_name("plan.txt")
 PLAN_TITLE = "益阳市“十四五”服务业发展规划"
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
@@ -40,7 +42,8 @@ def quote_in_plan(quote: str) -> bool:
 def plan_sentences() -> tuple[str, ...]:
     """The plan's sentences, whitespace removed. Headings end a sentence; blank lines do not, since
     the source breaks paragraphs (even words) at page ends."""
-    blocks, current = [], []
+    blocks: list[str] = []
+    current: list[str] = []
     for line in load_plan_text().splitlines():
         if line.lstrip().startswith("#"):
             blocks.append("".join(current))

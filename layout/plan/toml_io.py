@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 
+__all__ = ["dumps_zone_toml"]
+
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 

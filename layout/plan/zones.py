@@ -9,6 +9,24 @@ from pathlib import Path
 
 from layout.errors import LayoutError
 
+__all__ = [
+    "Area",
+    "CENTRAL_CITY",
+    "County",
+    "DATONGHU",
+    "Membership",
+    "POLYGON_COUNTIES",
+    "ZONES_FILE",
+    "ZONE_KINDS",
+    "Zone",
+    "ZoneModel",
+    "load_zone_model",
+    "parse_zone_model",
+    "polygon_counties",
+    "zone_name",
+    "zone_names",
+]
+
 ZONES_FILE = Path(__file__).with_name("zones.toml")
 ZONE_KINDS = ("core", "wing", "pole")
 #: The six county-level units that have polygons, in adcode order.

@@ -17,6 +17,8 @@ from pathlib import Path
 from layout.errors import InputError
 from layout.register.sqlite_store import RegisterStore, check_register_file
 
+__all__ = ["checked_backup", "copy_events"]
+
 CHUNK = 5_000
 
 

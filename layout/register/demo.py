@@ -18,6 +18,8 @@ from layout.errors import InputError, LayoutError
 from layout.register.events import DEMO_BY, Register, default_register_path, register_location
 from layout.register.events import DEMO_META_KEY as DEMO_KEY
 
+__all__ = ["DEMO_BY", "DEMO_KEY", "DEMO_SOURCE", "demo_reports", "fill_demo", "is_demo_path", "is_demo_register"]
+
 DEMO_SOURCE = "演示数据 / demo data（合成，非真实进展）"
 QUARTERS = tuple(
     pd.Timestamp(f"{y}-{m:02d}-01") + pd.offsets.MonthEnd(0) for y in range(2021, 2026) for m in (3, 6, 9, 12)
@@ -131,7 +133,7 @@ def fill_demo(register: Register, catalog: pd.DataFrame, *, seed: int = 2021) ->
             count += len(
                 register.record_many(rows, by=DEMO_BY, source=DEMO_SOURCE, as_of=day, batch=f"demo-{day.isoformat()}")
             )
-    indicators = [
+    indicators: list[tuple[str, dict[str, object]]] = [
         (f"indicator:{key}", {"actual_value": value, "actual_year": year})
         for key, (value, year) in DEMO_INDICATORS.items()
     ]

@@ -15,6 +15,8 @@ from layout.register.sqlite_store import RegisterStore
 from layout.register.vocabulary import REGISTER_ENV, default_register_path
 from layout.settings import env_text
 
+__all__ = ["location_label", "open_store", "register_location"]
+
 
 def register_location() -> str | Path:
     """Where the register lives: a ``postgresql://`` URL from ``$LAYOUT_REGISTER``, else

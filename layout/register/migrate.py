@@ -20,6 +20,8 @@ from layout.register.copy import copy_events
 from layout.register.events import Register
 from layout.register.postgres_store import is_server_url
 
+__all__ = ["CHECK_DATES", "Migration", "check_dates", "compare_registers", "migrate_register", "parse_location"]
+
 SQLITE_PREFIX = "sqlite:///"
 CHECK_DATES = 8
 

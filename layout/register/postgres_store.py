@@ -45,6 +45,17 @@ from layout.register.sqlite_store import (
     _retracted_cte,
 )
 
+__all__ = [
+    "APP_NAME",
+    "PgRegisterStore",
+    "SRID",
+    "WRITE_LOCK_KEY",
+    "close_pools",
+    "display_url",
+    "is_server_url",
+    "to_pg",
+]
+
 URL_SCHEMES = ("postgresql://", "postgres://")
 SRID = 4326  # sites are WGS84 longitude/latitude
 WRITE_LOCK_KEY = 0x59594C52  # "YYLR": the advisory lock every write transaction takes first

@@ -30,6 +30,24 @@ from layout.register.events import (
     status_label,
 )
 
+__all__ = [
+    "COLUMNS",
+    "CellProblem",
+    "FieldChange",
+    "SheetDiff",
+    "apply_sheet",
+    "column_letter",
+    "diff_sheet",
+    "export_sheet_bytes",
+    "field_label",
+    "read_sheet",
+    "read_sheet_bytes",
+    "safe_text",
+    "sheet_candidates",
+    "sheet_frame",
+    "unsafe_text",
+]
+
 SHEET_TITLE = "调度表"
 HELP_TITLE = "填表说明"
 #: Sheet columns: key -> Chinese header. Context columns come first and are not imported.
@@ -419,7 +437,8 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
         if {"invest_planned", "invest_done"} & set(changes):
             planned = changes.get("invest_planned", current("invest_planned"))
             done = changes.get("invest_done", current("invest_done"))
-            if planned is not None and done is not None and float(done) > float(planned):
+            # both are stored texts (check_value) or None
+            if isinstance(planned, str) and isinstance(done, str) and float(done) > float(planned):
                 diff.warnings.append(
                     f"row {row_no} {pid}: 完成投资 {done} 万元 is more than 计划投资 {planned} 万元 "
                     "— check both figures"

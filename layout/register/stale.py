@@ -17,12 +17,16 @@ from layout.register.sqlite_store import EVENT_COLUMNS, RegisterStore
 from layout.register.values import check_value
 from layout.register.vocabulary import FIELD_LABELS, status_label
 
+__all__ = ["Conflict", "StaleEditError", "check_not_stale"]
+
 
 class StaleEditError(InputError):
     """An edit made on values the register has moved on from; :attr:`conflicts` lists what changed."""
 
-    def __init__(self, message: str, *, conflicts: list[Conflict] | None = None, **args: object) -> None:
-        super().__init__(message, **args)
+    def __init__(
+        self, message: str, *, conflicts: list[Conflict] | None = None, code: str = "", **args: object
+    ) -> None:
+        super().__init__(message, code=code, **args)
         self.conflicts = list(conflicts or [])
 
     def __reduce__(self):  # keeps the conflicts through pickling too
@@ -100,8 +104,8 @@ def check_not_stale(
                 want = check_value(str(name), value)
             except InputError:
                 want = str(value).strip() or None
-            row = store.effective_event(conn, subject, str(name), today.isoformat())
-            now = row[4] if row else None
+            effective = store.effective_event(conn, subject, str(name), today.isoformat())
+            now = effective[4] if effective else None
             if now != want:
                 last = store.last_event(conn, subject, str(name))
                 e = (

@@ -27,6 +27,19 @@ from layout.register.vocabulary import (
     YEAR_RANGE,
 )
 
+__all__ = [
+    "MAX_INVEST",
+    "check_as_of",
+    "check_by",
+    "check_event_row",
+    "check_source",
+    "check_text",
+    "check_value",
+    "number_text",
+    "parse_date",
+    "parse_status",
+]
+
 MAX_INVEST = 1e9  # 万元 (10 trillion yuan): far above any project, and sums of them cannot overflow
 
 

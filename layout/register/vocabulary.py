@@ -10,6 +10,26 @@ from pathlib import Path
 
 from layout.settings import REGISTER_ENV, data_dir, env_text
 
+__all__ = [
+    "COMPLETED",
+    "FIELD_LABELS",
+    "INDICATOR_FIELDS",
+    "INDICATOR_PREFIX",
+    "MAX_TEXT",
+    "NUMBER_FIELDS",
+    "PROJECT_FIELDS",
+    "REGISTER_ENV",
+    "SITE_DECIMALS",
+    "SITE_FIELDS",
+    "STARTED",
+    "STATUSES",
+    "TEXT_FIELDS",
+    "YEAR_FIELDS",
+    "YEAR_RANGE",
+    "default_register_path",
+    "status_label",
+]
+
 STATUSES: dict[str, str] = {
     "not_started": "未启动",
     "preparing": "前期工作",

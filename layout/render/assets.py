@@ -20,6 +20,20 @@ from pathlib import Path
 from layout.errors import LayoutError
 from layout.settings import STATIC_DIR
 
+__all__ = [
+    "Asset",
+    "CLUSTER_ASSETS",
+    "MAP_ASSETS",
+    "VENDOR_DIR",
+    "VENDOR_URL",
+    "asset",
+    "asset_source",
+    "ensure_static_assets",
+    "inline_assets",
+    "links",
+    "package_dir",
+]
+
 VENDOR_DIR = STATIC_DIR / "vendor"
 VENDOR_URL = "/app/static/vendor"
 

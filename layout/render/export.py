@@ -33,6 +33,24 @@ from layout.render.printmap import (
     scope_title,
 )
 
+__all__ = [
+    "DECK_COUNTIES",
+    "DECK_MAP_SIZE",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "check_deck_county",
+    "check_format",
+    "deck_bytes",
+    "default_filename",
+    "export_bytes",
+    "export_county_decks",
+    "export_file",
+    "figure_bytes",
+    "iter_county_decks",
+    "map_figure",
+    "map_html",
+]
+
 FORMATS = ("png", "pdf", "html", "pptx")
 MEDIA_TYPES = {
     "png": "image/png",
@@ -123,7 +141,7 @@ def map_html(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | No
     opens from a USB stick with no network (no basemap tiles: the offline vector base).
 
     With ``heading`` a box in the top left names the scope, the sources and the date."""
-    from branca.element import Element
+    from branca.element import Element, Figure
 
     from layout.render.assets import inline_assets
     from layout.render.safe_html import html_text
@@ -134,10 +152,12 @@ def map_html(scope: Scope | str, *, lang: str = "zh", catalog: pd.DataFrame | No
     projects = catalog.loc[scope_mask(catalog, scope)]
     m = build_map(projects, lang=lang, basemap="none", focus="" if scope.kind == "city" else str(scope))
     title = html_text(f"{scope_title(scope, lang)} · {PLAN_TITLE}")
-    m.get_root().header.add_child(Element(f"<title>{title}</title>"), name="page_title")
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium map sits in a Figure (branca types get_root as Element)
+    root.header.add_child(Element(f"<title>{title}</title>"), name="page_title")
     if heading:
         _add_heading(m, scope, lang)
-    return _inline_css_images(inline_assets(m.get_root().render()))
+    return _inline_css_images(inline_assets(root.render()))
 
 
 def _add_heading(m, scope: Scope, lang: str) -> None:
@@ -192,7 +212,8 @@ def deck_bytes(county: str, *, lang: str = "zh", catalog: pd.DataFrame | None = 
     image = figure_bytes(fig, "png", dpi=DECK_MAP_DPI)
     prs = build_deck(county, catalog, map_png=image, lang=lang, sectors=SECTOR_NAMES)
     buf = io.BytesIO()
-    prs.save(buf)
+    # build_deck's return annotation names pptx's factory function, not the class (layout/render/deck.py)
+    prs.save(buf)  # type: ignore[attr-defined]
     return buf.getvalue()
 
 
@@ -236,7 +257,11 @@ def export_file(
     from layout.tables.spreadsheets import atomic_write
 
     data = export_bytes(scope, fmt, lang=lang, catalog=catalog)
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data), backup=False)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return atomic_write(path, write, backup=False)
 
 
 def export_county_decks(

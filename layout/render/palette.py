@@ -10,6 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+__all__ = [
+    "FALLBACK_COLOR",
+    "SECTOR_COLORS",
+    "STATUS_COLORS",
+    "hex_to_rgb",
+    "sector_color",
+    "sector_colors",
+    "status_color",
+    "zone_colors",
+]
+
 #: Sector colours by the plan's 3+4+5 groups (in that order): warm for the three leading, earth for the
 #: four traditional, cool for the five emerging.
 SECTOR_COLORS: dict[str, str] = {

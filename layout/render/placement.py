@@ -40,11 +40,28 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 
 from layout.geo.boundaries import expand_counties, load_counties
 from layout.geo.crs import METRIC, WGS84
 from layout.plan.zones import load_zone_model
+
+__all__ = [
+    "Box",
+    "DIRECTIONS",
+    "LabelPlacer",
+    "PLACE_CRS",
+    "WEB_MARGIN_M",
+    "WEB_SPACING_M",
+    "area_polygon",
+    "boxes_overlap",
+    "hex_offsets",
+    "marker_areas",
+    "place_markers",
+    "place_markers_xy",
+    "place_projects",
+]
 
 PLACE_CRS = METRIC  # markers are laid out in metres (EPSG:4546)
 SAME_PLACE_M = 1.0  # points closer than this share a place
@@ -195,13 +212,13 @@ def _slots(anchor: np.ndarray, n: int, inset, spacing: float, taken: _Taken) -> 
 
 
 def place_markers_xy(
-    x: Sequence[float],
-    y: Sequence[float],
-    areas: Sequence[str],
+    x: ArrayLike,
+    y: ArrayLike,
+    areas: ArrayLike,
     *,
     spacing: float,
     margin: float,
-    exact: Sequence[bool] | None = None,
+    exact: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Drawn positions of markers at ``x, y`` (metres, :data:`PLACE_CRS`), each kept in its area.
 
@@ -228,9 +245,14 @@ def place_markers_xy(
     tuple of numpy.ndarray
         x and y of each marker, in input order. NaN points stay NaN.
     """
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    areas = np.asarray(areas, dtype=object)
-    exact = np.zeros(len(x), dtype=bool) if exact is None else np.asarray(exact, dtype=bool)
+    xs, ys = np.asarray(x, float), np.asarray(y, float)
+    exacts = np.zeros(len(xs), dtype=bool) if exact is None else np.asarray(exact, dtype=bool)
+    return _place_xy(xs, ys, np.asarray(areas, dtype=object), exacts, spacing=float(spacing), margin=float(margin))
+
+
+def _place_xy(
+    x: np.ndarray, y: np.ndarray, areas: np.ndarray, exact: np.ndarray, *, spacing: float, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
     ox, oy = x.copy(), y.copy()
     ok = np.isfinite(x) & np.isfinite(y)
     if not ok.any():
@@ -277,23 +299,23 @@ def place_markers_xy(
 
 
 def place_markers(
-    lon: Sequence[float],
-    lat: Sequence[float],
-    areas: Sequence[str],
+    lon: ArrayLike,
+    lat: ArrayLike,
+    areas: ArrayLike,
     *,
     spacing_m: float,
     margin_m: float,
-    exact: Sequence[bool] | None = None,
+    exact: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`place_markers_xy` for WGS84 longitudes and latitudes (spacing and margin in metres)."""
-    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     fwd = Transformer.from_crs(WGS84, PLACE_CRS, always_xy=True)
     inv = Transformer.from_crs(PLACE_CRS, WGS84, always_xy=True)
-    x, y = fwd.transform(lon, lat)
+    lons, lats = np.asarray(lon, float), np.asarray(lat, float)
+    x, y = fwd.transform(lons, lats)
     px, py = place_markers_xy(x, y, areas, spacing=spacing_m, margin=margin_m, exact=exact)
     out_lon, out_lat = inv.transform(px, py)
-    keep = ~np.isfinite(lon) | ~np.isfinite(lat)
-    return np.where(keep, lon, out_lon), np.where(keep, lat, out_lat)
+    keep = ~np.isfinite(lons) | ~np.isfinite(lats)
+    return np.where(keep, lons, out_lon), np.where(keep, lats, out_lat)
 
 
 def place_projects(

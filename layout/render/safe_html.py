@@ -20,6 +20,8 @@ import re
 import folium
 from folium.template import Template
 
+__all__ = ["SafeTooltip", "html_text", "js_template", "markdown_text", "url_attr"]
+
 _HTML_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _SAFE_SCHEMES = ("http://", "https://")

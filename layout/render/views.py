@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,43 @@ from layout.catalog.projects import PRECISIONS
 from layout.i18n import LANGS, t
 from layout.plan.zones import load_zone_model, zone_name, zone_names  # noqa: F401 (views.zone_names for pages)
 from layout.register.events import STATUSES
+
+__all__ = [
+    "ACTIONS",
+    "BASEMAPS",
+    "COLOR_BY",
+    "DEFAULT_STATE",
+    "FilterResult",
+    "LAYOUT_OVERVIEW",
+    "LAYOUT_SECTION",
+    "LIST_FIELDS",
+    "UNREPORTED",
+    "ViewState",
+    "action_label",
+    "action_phrase",
+    "apply_filters",
+    "build_search_index",
+    "county_label",
+    "effective_county",
+    "field_mask",
+    "filter_mask",
+    "filter_options",
+    "focus_label",
+    "focus_mask",
+    "focus_options",
+    "layout_explanation",
+    "search_keys",
+    "search_mask",
+    "search_target",
+    "state_from_query",
+    "state_to_query",
+    "status_of",
+    "where_explanation",
+    "zone_name",
+    "zone_names",
+    "zone_sector_counts",
+    "zone_sector_long",
+]
 
 LIST_FIELDS = ("zone", "pole", "county", "sector", "action", "precision", "status")
 UNREPORTED = "unreported"  # the status filter's value for projects the register holds no status for
@@ -140,7 +178,7 @@ def state_from_query(
     app can say what it dropped from a stale or hand-edited link. Unknown parameters are left alone.
     """
     problems: list[str] = []
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}  # ViewState's fields by name
     for name in LIST_FIELDS:
         allowed = list(options.get(name, ()))
         kept = []
@@ -152,14 +190,20 @@ def state_from_query(
                 problems.append(f"{name}: {value!r} is not one of {', '.join(allowed) or '(none)'}")
         kwargs[name] = tuple(v for v in allowed if v in kept)  # canonical order: the same view, one URL
     kwargs["q"] = _single(params.get("q"))
-    for name, allowed in (("focus", focus_options()), ("basemap", BASEMAPS), ("color", COLOR_BY), ("lang", LANGS)):
+    singles: tuple[tuple[str, Sequence[str]], ...] = (
+        ("focus", focus_options()),
+        ("basemap", BASEMAPS),
+        ("color", COLOR_BY),
+        ("lang", LANGS),
+    )
+    for name, choices in singles:
         value = _single(params.get(name))
         if not value:
             continue
-        if value in allowed:
+        if value in choices:
             kwargs[name] = value
         else:
-            problems.append(f"{name}: {value!r} is not one of {', '.join(a for a in allowed if a)}")
+            problems.append(f"{name}: {value!r} is not one of {', '.join(a for a in choices if a)}")
     return ViewState(**kwargs), problems
 
 
@@ -458,9 +502,9 @@ def layout_explanation(lang: str = "zh") -> dict:
             {
                 "name": zone.name_en if lang == "en" else f"{zone.short_zh}·{zone.name_zh}",
                 "counties": sep.join(
-                    c if lang == "zh" else model.counties[c].name_en
-                    for c in zone.counties
-                    if not (zone.kind != "pole" and model.membership(zone.id, c).role == "secondary")
+                    m.county if lang == "zh" else model.counties[m.county].name_en
+                    for m in zone.members
+                    if not (zone.kind != "pole" and m.role == "secondary")
                 ),
                 "color": zone.color,
                 "definition": zone.definition,
