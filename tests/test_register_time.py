@@ -228,7 +228,7 @@ SEQUENCE_CATALOG = pd.DataFrame({"id": list(SUBJECTS), "name": ["a", "b"], "coun
 QUERIES = st.lists(st.sampled_from(QUERY_DATES), min_size=1, max_size=5, unique=True)
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=operations, queries=QUERIES)
 def test_state_matches_reference_on_random_sequences(ops, queries):
     with tempfile.TemporaryDirectory() as tmp:
