@@ -19,7 +19,7 @@ st.set_page_config(
 
 from layout.i18n import check_lang, t  # noqa: E402
 from layout.render.deck import TourStep, tour_steps  # noqa: E402
-from layout.render.printmap import parse_scope, scope_mask  # noqa: E402
+from layout.render.scopes import parse_scope, scope_mask  # noqa: E402
 from layout.render.views import county_label  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from ui.chrome import nav_links  # noqa: E402

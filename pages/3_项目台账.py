@@ -43,7 +43,7 @@ from layout.register.sheet import (  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402
-from layout.tables.spreadsheets import MAX_UPLOAD_BYTES  # noqa: E402
+from layout.tables.table import MAX_UPLOAD_BYTES  # noqa: E402
 from ui.chrome import nav_links, show_error, widget_texts  # noqa: E402
 from ui.demo_mark import show_demo_mark  # noqa: E402
 from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402

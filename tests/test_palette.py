@@ -20,7 +20,7 @@ from layout.render.palette import (
     status_color,
     zone_colors,
 )
-from layout.render.printmap import plan_map
+from layout.render.printmap_plan import plan_map
 from layout.render.webmap import build_map, project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
@@ -84,7 +84,7 @@ def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
     from layout.evaluation.map import status_map
     from layout.evaluation.report import make_report, status_map_figure
     from layout.register.events import Register
-    from layout.render.printmap import font_rc
+    from layout.render.fonts import font_rc
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()

@@ -24,16 +24,9 @@ from layout.render.placement import (
     place_markers_xy,
     place_projects,
 )
-from layout.render.printmap import (
-    PAGE_SIZE,
-    draw_map,
-    map_layout,
-    marker_radius_pt,
-    parse_scope,
-    plan_map,
-    scope_mask,
-    valid_scopes,
-)
+from layout.render.printmap import draw_map, map_layout
+from layout.render.printmap_plan import PAGE_SIZE, marker_radius_pt, plan_map
+from layout.render.scopes import parse_scope, scope_mask, valid_scopes
 from layout.render.webmap import SECTOR_COLORS, ProjectLayer, build_map
 
 TO_MAP = Transformer.from_crs("EPSG:4326", PLACE_CRS, always_xy=True)

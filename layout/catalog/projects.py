@@ -77,7 +77,7 @@ def read_catalog_table(path: str | os.PathLike = CATALOG_PATH) -> pd.DataFrame:
     InputError
         When the file is missing or not a readable CSV.
     """
-    from layout.tables.spreadsheets import read_table
+    from layout.tables.read import read_table
 
     return read_table(path, header_row=1).frame.astype(object)
 
@@ -96,7 +96,7 @@ def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> P
         When ``path`` is not a .csv (the catalog is CSV text; an .xlsx would be destroyed), or cannot be written.
     """
     from layout.errors import OutputError
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if Path(path).suffix.lower() != ".csv":
         raise OutputError(
@@ -315,7 +315,7 @@ def replace_counts_block(text: str, counts: str) -> str:
 
 def write_catalog_counts(paths: list[Path], catalog: str | os.PathLike = CATALOG_PATH) -> list[Path]:
     """Regenerate the counts block of each document in ``paths`` from the catalog at ``catalog``."""
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     counts = catalog_counts_markdown(read_catalog_table(catalog))
     for path in paths:

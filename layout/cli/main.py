@@ -236,7 +236,7 @@ def _classify_parquet(
 ) -> None:
     """classify into GeoParquet: one file (local engine, one Parquet file) or a dataset folder."""
     from layout.geo.crs import check_crs
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if not src.exists():
         raise InputError(
@@ -291,7 +291,10 @@ def _classify(
 ) -> None:
     from layout.i18n import t
     from layout.tables.batch import classify_table, decision_text, nothing_located_text
-    from layout.tables.spreadsheets import check_fits, check_suffix, check_writable, read_table, write_result
+    from layout.tables.files import check_writable
+    from layout.tables.read import read_table
+    from layout.tables.table import check_suffix
+    from layout.tables.write import check_fits, write_result
 
     output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
     check_writable(output)
@@ -349,7 +352,9 @@ def _classify_stream(
     """classify for a large CSV → CSV, a chunk at a time (bounded memory), the same output and messages."""
     from layout.i18n import t
     from layout.tables.batch import classify_table, decision_text
-    from layout.tables.spreadsheets import atomic_write, iter_csv_chunks, result_csv_bytes
+    from layout.tables.files import atomic_write
+    from layout.tables.read import iter_csv_chunks
+    from layout.tables.write import result_csv_bytes
 
     counts = {"inside": 0, "outside": 0, "error": 0}
     problems: list[str] = []
@@ -536,7 +541,7 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
       python -m layout export --all-counties --format pptx -o decks/
     """
     from layout.render.export import DECK_COUNTIES, FORMATS, default_filename, export_file
-    from layout.render.printmap import parse_scope
+    from layout.render.scopes import parse_scope
 
     all_counties = all_counties or scope.strip() == "county:all"
     suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
@@ -654,7 +659,7 @@ def evaluate_cmd(
     from layout.evaluation.report import REPORT_FORMATS, make_report, report_filename
     from layout.register.demo import is_demo_register
     from layout.register.events import Register, parse_date
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()
     before = parse_date(compare_to, name="--compare") if compare_to else None

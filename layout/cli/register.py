@@ -475,7 +475,7 @@ def register_export(ctx: click.Context, output: Path, lang: str) -> None:
     Example: python -m layout register export -o 调度表_2026-03.xlsx
     """
     from layout.register.sheet import export_sheet_bytes
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if output.suffix.lower() != ".xlsx":
         raise InputError(f"-o should end in .xlsx, got {output.name!r}", code="reg_xlsx", name=output.name)
@@ -559,7 +559,7 @@ def register_backup(ctx: click.Context, output: Path, lang: str) -> None:
 
     Example: python -m layout register backup -o backups/register_2026-03-31.sqlite
     """
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     store = _open_register(ctx, create=False).store
     atomic_write(output, store.backup_to)

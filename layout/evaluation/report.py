@@ -36,7 +36,7 @@ from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
 from layout.render.palette import status_color
 from layout.render.views import county_label
-from layout.tables.spreadsheets import neutralise
+from layout.tables.write import neutralise
 
 REPORT_FORMATS = ("xlsx", "pdf", "pptx")
 MEDIA_TYPES = {
@@ -556,7 +556,9 @@ def status_map_figure(
     """The print map of the report's scope with every project coloured by its status (未填报 grey)."""
     import matplotlib
 
-    from layout.render.printmap import PAGE_SIZE, RENDER_LOCK, draw_map, font_rc
+    from layout.render.fonts import RENDER_LOCK, font_rc
+    from layout.render.printmap import draw_map
+    from layout.render.printmap_plan import PAGE_SIZE
 
     with RENDER_LOCK, matplotlib.rc_context(font_rc()):
         return _status_map(report, lang=lang, figsize=figsize or PAGE_SIZE, titles=titles, draw_map=draw_map)

@@ -3,7 +3,8 @@
 The table side of "which zone is each of my projects in?": finds the coordinate columns, reads the
 notations (:mod:`layout.geo.notation`), calls the classifier once for the whole table, and names the result
 columns and values in the reader's language (Chinese by default; ``lang="en"`` gives ids for machines).
-Compute only: a table in, columns out; :mod:`layout.tables.spreadsheets` reads and writes the files.
+Compute only: a table in, columns out; :mod:`layout.tables.read` and :mod:`layout.tables.write` handle
+the files.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from layout.geo.notation import (
 )
 from layout.i18n import check_lang, reason_text, t
 from layout.plan.zones import load_zone_model
-from layout.tables.spreadsheets import Table
+from layout.tables.table import Table
 
 RESULT_IDS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km", "reason"]
 NAME_COLUMNS = ("项目名称", "项目", "名称", "name", "project", "项目名", "单位名称", "企业名称")
@@ -98,7 +99,7 @@ def classify_table(
     Parameters
     ----------
     table
-        A :class:`layout.tables.spreadsheets.Table` (or a DataFrame of text cells, row numbers counted from 2).
+        A :class:`layout.tables.table.Table` (or a DataFrame of text cells, row numbers counted from 2).
     lon, lat, pair
         The coordinate columns (default: found by their names; ``pair`` = one column holding both).
     crs
