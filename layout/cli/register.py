@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
+from layout.cli.common import CRS_CHOICE
 from layout.errors import InputError, LayoutError
 from layout.i18n import error_text, t
 from layout.register.vocabulary import FIELD_LABELS, status_label
-
-CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
 
 
 def _speaks(command: Callable) -> Callable:
