@@ -24,14 +24,9 @@ from layout.i18n import check_lang, error_text, format_bytes, format_count, form
 from layout.plan.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.palette import SECTOR_COLORS, sector_colors  # noqa: E402
-from layout.render.webmap import (  # noqa: E402
-    GCJ_BASEMAPS,
-    OfflineMap,
-    ProjectLayer,
-    build_map,
-    build_project_group,
-    t_sector,
-)
+from layout.render.webmap import build_map, build_project_group, t_sector  # noqa: E402
+from layout.render.webmap_data import GCJ_BASEMAPS  # noqa: E402
+from layout.render.webmap_elements import OfflineMap, ProjectLayer  # noqa: E402
 from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
 from layout.tables import batch  # noqa: E402
 from layout.tables.read import read_table_bytes  # noqa: E402

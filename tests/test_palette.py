@@ -21,7 +21,8 @@ from layout.render.palette import (
     zone_colors,
 )
 from layout.render.printmap_plan import plan_map
-from layout.render.webmap import build_map, project_payload
+from layout.render.webmap import build_map
+from layout.render.webmap_data import project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 

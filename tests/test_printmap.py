@@ -25,6 +25,7 @@ from layout.geo.boundaries import load_counties
 from layout.plan.zones import load_zone_model
 from layout.render.export import DECK_MAP_SIZE
 from layout.render.fonts import cjk_font_path, register_cjk_font
+from layout.render.palette import SECTOR_COLORS
 from layout.render.placement import Box
 from layout.render.printmap import draw_map, map_layout
 from layout.render.printmap_plan import (
@@ -37,7 +38,6 @@ from layout.render.printmap_plan import (
     nice_length,
 )
 from layout.render.scopes import Scope, parse_scope, scope_counties, valid_scopes
-from layout.render.webmap import SECTOR_COLORS
 
 SMALL = (8.0, 5.6)  # a small figure where print size does not matter
 TO_MAP = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)
