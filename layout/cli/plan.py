@@ -8,6 +8,7 @@ history | check | compare. Errors are one line (Chinese, then English) and exit 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -351,5 +352,5 @@ def mark_written(paths: list[Path], fmt: str) -> None:
     if name := active_draft_name():
         for path in paths:
             data = mark_draft(path.read_bytes(), fmt, name=name)
-            atomic_write(path, lambda tmp, d=data: tmp.write_bytes(d), backup=False)
+            atomic_write(path, functools.partial(Path.write_bytes, data=data), backup=False)
         click.echo(f"草案 {name}：文件已加草案标记 / marked 草案", err=True)

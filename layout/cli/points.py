@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -178,7 +179,7 @@ def _classify_parquet(
             f"{src} does not exist; give an existing Parquet file or folder", code="input_missing", path=str(src)
         )
     crs = "wgs84" if crs == "auto" else check_crs(crs)
-    options = {"lon": lon_col, "lat": lat_col, "crs": crs}
+    options: dict[str, Any] = {"lon": lon_col, "lat": lat_col, "crs": crs}
     dataset = engine == "dask" or src.is_dir() or (output is not None and output.suffix.lower() != ".parquet")
     if dataset:
         from layout.tables.distributed import classify_dataset

@@ -56,7 +56,9 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     if fmt and suffix and suffix != fmt.lower():
         raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
     if suffix and suffix not in FORMATS:
-        raise InputError(f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name!r}")
+        raise InputError(
+            f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name if output else ''!r}"
+        )
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
     check_draft_format(fmt)
     from layout.catalog.projects import load_catalog
@@ -175,7 +177,9 @@ def evaluate_cmd(
     if fmt and suffix and suffix != fmt.lower():
         raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
     if suffix and suffix not in REPORT_FORMATS:
-        raise InputError(f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name!r}")
+        raise InputError(
+            f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name if output else ''!r}"
+        )
     fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
     check_draft_format(fmt)
     catalog = load_catalog()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import matplotlib
 import numpy as np
@@ -159,7 +160,7 @@ def draw_map(
             spine.set_linewidth(0.8)
         pt = (xmax - xmin) / (frame_w * 72)  # metres per typographic point
         ax.apply_aspect()  # the frame's final box: labels are measured against it
-        renderer = fig.canvas.get_renderer()
+        renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
         label_areas: dict = {}
         _draw_base(ax, frame, lang, label_areas)
         _draw_water(ax, frame, lang, label_areas)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from functools import cache
+from typing import Any, cast
 
 import matplotlib
 import shapely
 import shapely.affinity
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -126,10 +128,10 @@ def draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
 
     legend_ax = fig.add_axes(box, label="legend")
     legend_ax.axis("off")
-    renderer = fig.canvas.get_renderer()
+    renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
     to_axes = legend_ax.transAxes.inverted()
     gap = 0.18 / (height * fig_h)  # 0.18 in between blocks, in axes fraction
-    common = {
+    common: dict[str, Any] = {
         "loc": "upper left",
         "frameon": False,
         "fontsize": size,
@@ -139,7 +141,7 @@ def draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
         "labelspacing": 0.45,
     }
     y = 1.0
-    for block, kwargs in (
+    blocks: tuple[tuple[list, dict[str, Any]], ...] = (
         (handles, {"title": t("legend.zones", lang) + " · " + t("legend.poles", lang), "handlelength": 1.8}),
         (
             proj_handles,
@@ -150,7 +152,8 @@ def draw_panel(fig: Figure, plan: MapPlan, lang: str, box: tuple) -> None:
                 "ncols": 2 if len(proj_handles) > 7 and label_pt > 150 else 1,
             },
         ),
-    ):
+    )
+    for block, kwargs in blocks:
         legend = legend_ax.legend(handles=block, bbox_to_anchor=(0, y), **common, **kwargs)
         legend_ax.add_artist(legend)
         y = to_axes.transform(legend.get_window_extent(renderer))[0][1] - gap

@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -49,7 +50,7 @@ LABEL_PAD_PT = 2.0  # clearance around every label (its white halo is 1–1.5 pt
 MARKER_CLEARANCE_PT = 1.5  # between a marker's edge and its county's border (half the scope outline and more)
 #: How each precision draws (the web map's convention): exact sites solid, approximate places hollow
 #: and dashed, larger when vaguer.
-PRECISION_STYLES = {
+PRECISION_STYLES: dict[str, dict[str, Any]] = {
     "site": {"size": 1.0, "fill": 1.0, "edge": "white", "lw": 0.8, "ls": "solid"},
     "town": {"size": 1.2, "fill": 0.35, "edge": "sector", "lw": 1.1, "ls": (0, (3, 1.5))},
     "county": {"size": 1.35, "fill": 0.12, "edge": "sector", "lw": 1.1, "ls": (0, (1.2, 1.6))},
@@ -150,7 +151,7 @@ def plan_map(
         px, py = place_markers_xy(
             x,
             y,
-            areas,
+            cast("Sequence[str]", areas),  # an array of county names
             spacing=pt * (2 * radius + 1.0),
             margin=pt * (radius + MARKER_CLEARANCE_PT),
             exact=precision == "site",

@@ -13,13 +13,14 @@ out. The map's elements live in :mod:`layout.render.webmap_elements`, its data i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 from urllib.parse import quote
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element
+from branca.element import Element, Figure
 
 from layout.errors import InputError
 from layout.geo.boundaries import (
@@ -211,7 +212,7 @@ def build_map(
         zoomSnap=0.1,
     )
     css = MAP_CSS % {"bg": BACKGROUND if offline else "#ffffff", "legend_w": LEGEND_WIDTH_PX}
-    m.get_root().header.add_child(Element(css), name="map_css")
+    cast(Figure, m.get_root()).header.add_child(Element(css), name="map_css")
     LabelPane().add_to(m)
     ScaleBar().add_to(m)
     for tile in _tile_layers(basemap, tianditu_key):

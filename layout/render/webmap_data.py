@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -48,7 +49,7 @@ LEGEND_OPEN_MIN_PX = 1000  # the legend starts open on maps at least this wide, 
 CENTER = (28.45, 112.0)  # about the middle of 益阳; fit_bounds then frames the view
 
 #: How each precision draws: exact sites solid, approximate places hollow and dashed, larger when vaguer.
-PRECISION_STYLES = {
+PRECISION_STYLES: dict[str, dict[str, Any]] = {
     "site": {"radius": 6, "weight": 1.5, "fillOpacity": 0.9, "dashArray": None, "solid": True},
     "town": {"radius": 8, "weight": 2, "fillOpacity": 0.3, "dashArray": "4 3", "solid": False},
     "county": {"radius": 10, "weight": 2, "fillOpacity": 0.12, "dashArray": "2 4", "solid": False},

@@ -9,6 +9,7 @@ the files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,7 @@ class BatchResult:
         """Rows that could not be placed: the file's row number, the project's name, and the reason."""
         lang = check_lang(lang or self.lang)
         idx = np.flatnonzero(self.status == "error")[:limit]
-        out = {t("batch.row", lang): self.row_numbers[idx]}
+        out: dict[str, object] = {t("batch.row", lang): self.row_numbers[idx]}
         if self.name_column:
             out[self.name_column] = [shorten(str(v)) for v in frame[self.name_column].to_numpy()[idx]]
         out[t("batch.reason", lang)] = self.added.iloc[idx, -1].to_numpy()
@@ -174,7 +175,7 @@ def classify_table(
         if hit.size:
             adcodes[name] = adcode_of[hit[0]]
 
-    def lookup(values: list[object]) -> pd.Categorical:
+    def lookup(values: Sequence[object]) -> pd.Categorical:
         labels = list(dict.fromkeys([*map(str, values), ""]))
         code_of = np.array([labels.index(str(v)) for v in [*values, ""]], dtype=np.int64)
         return pd.Categorical.from_codes(code_of[codes], categories=labels)  # code -1 picks the last slot: ""
@@ -191,7 +192,7 @@ def classify_table(
             np.where(inside, 0, np.where(outside, 1, 2)), categories=[t("batch.yes", lang), t("batch.no", lang), ""]
         )
     else:
-        out["inside"] = np.where(valid, inside, None).astype(object)
+        out["inside"] = np.where(valid, inside, np.array(None, dtype=object)).astype(object)
     near_cat = pd.Categorical(result["nearest_county"].astype(object))
     near_codes = np.full(n, -1, dtype=np.int64)
     near_codes[rows] = near_cat.codes

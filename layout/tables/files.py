@@ -78,7 +78,7 @@ _FIXES = {
 def output_error(path: Path, exc: OSError) -> OutputError:
     """One line naming the path, what went wrong and the fix, for an OS error while writing ``path``."""
     what, fix, what_zh, fix_zh = _FIXES.get(
-        exc.errno,
+        exc.errno or 0,
         (exc.strerror or str(exc), "choose another place to write", exc.strerror or str(exc), "请换一个位置写入"),
     )
     return OutputError(
@@ -150,7 +150,7 @@ def locked(path: str | os.PathLike, *, timeout_s: float = 30.0) -> Iterator[None
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None], *, backup: bool = True) -> Path:
+def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object], *, backup: bool = True) -> Path:
     """Write ``path`` through ``writer(temp_path)``, then rename into place.
 
     The temporary file sits beside the target (``.<name>.<random>.tmp``, git-ignored); the result gets

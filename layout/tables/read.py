@@ -138,7 +138,10 @@ def split_records(text: str) -> tuple[list[str], list[int], str]:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
     if '"' not in text:
         return lines, list(range(1, len(lines) + 1)), newline
-    records, starts, buf, start, open_ = [], [], [], 0, False
+    records: list[str] = []
+    starts: list[int] = []
+    buf: list[str] = []
+    start, open_ = 0, False
     for i, line in enumerate(lines):
         if not buf:
             start = i + 1

@@ -91,8 +91,12 @@ def _check_zip(data: bytes, name: str) -> set[str]:
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s/>]")
 
 
+#: cell references, row numbers, row tags, value tags, formula tags
+_Tags = tuple[re.Pattern[bytes], re.Pattern[bytes], tuple[bytes, ...], tuple[bytes, ...], re.Pattern[bytes]]
+
+
 @functools.cache
-def _tag_patterns(prefix: bytes) -> tuple:
+def _tag_patterns(prefix: bytes) -> _Tags:
     """How to find the cells, rows, values and formulas of sheet XML whose tags carry ``prefix`` (b"" or
     e.g. b"x:", as some programs write): patterns for cell references, row numbers and formula tags, and
     the byte strings that open a row tag or a value tag (counted with ``bytes.count``)."""
@@ -145,19 +149,20 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
             continue
         sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
         widest, where, last_row, low, row_tags, tail = 0, "", 0, "", 0, b""
-        cell_ref = row_ref = row_tag = value_tag = formula_tag = None
+        tags: _Tags | None = None
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 22):
                 buf = tail + chunk
                 skip = len(tail)  # tags wholly inside the overlap were counted with the previous chunk
-                if cell_ref is None:  # the tags' namespace prefix, from <sheetData> (near the start)
+                if tags is None:  # the tags' namespace prefix, from <sheetData> (near the start)
                     found = _SHEET_DATA.search(buf)
                     if not found and len(buf) < (1 << 20):
                         tail = buf  # keep reading until <sheetData> shows
                         continue
                     prefix = (found.group(1) or b"") if found else b""
-                    cell_ref, row_ref, row_tag, value_tag, formula_tag = _tag_patterns(prefix)
+                    tags = _tag_patterns(prefix)
                     skip = 0
+                cell_ref, row_ref, row_tag, value_tag, formula_tag = tags
                 if formula_tag.search(buf):
                     with_formulas.add(sheet)
                 letters = cell_ref.findall(buf)  # maxima: a reference seen twice (in the overlap) changes nothing
@@ -165,7 +170,8 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
                     column = max(set(letters), key=lambda c: (len(c), c))  # AA > Z: length first
                     if _column_index(column.decode()) > widest:
                         widest = _column_index(column.decode())
-                        where = re.search(rb'r="(' + column + rb'\d+)"', buf).group(1).decode()
+                        ref = re.search(rb'r="(' + column + rb'\d+)"', buf)  # found: the pattern above saw it
+                        where = ref.group(1).decode() if ref else column.decode()
                 numbers = row_ref.findall(buf)  # of rows and of cells
                 if numbers and (top := max(map(int, numbers))) > last_row:
                     found = re.search(rb'r="([A-Z]{0,3}0*' + str(top).encode() + rb')"', buf)
@@ -316,7 +322,8 @@ def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], in
         ) from None
     finally:
         wb.close()
-    uncached, formulas = 0, {}
+    uncached = 0
+    formulas: dict[str, list[tuple[int, int]]] = {}
     if with_formulas & set(sheets):
         uncached, formulas = _fill_uncached(data, sheets, with_formulas)
     for rows in sheets.values():
@@ -394,7 +401,7 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
     texts = {s: [[_cell_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]] for s, rows in sheets.items()}
     notes: list[tuple[str, dict]] = []
     if sheet is None:
-        scored = [(max((header_score(r) for r in rows), default=0), s) for s, rows in texts.items()]
+        scored = [(max((header_score(list(r)) for r in rows), default=0), s) for s, rows in texts.items()]
         best = max(scored, key=lambda x: x[0])
         sheet = best[1] if best[0] else next((s for s, rows in sheets.items() if rows), next(iter(sheets)))
         if len(sheets) > 1:
