@@ -708,7 +708,7 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
                 precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
-        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.geo.notation.read_point)
+        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.geo.table_crs.read_point)
         lon = c1.text_input(
             t("which.lon", lang),
             key="w_which_lon",

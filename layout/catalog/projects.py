@@ -23,7 +23,7 @@ from layout.catalog.gazetteer import CITYWIDE, geocode, geocode_county
 from layout.errors import InputError
 from layout.geo.classify import classify_points, split_ids
 from layout.geo.crs import WGS84
-from layout.geo.notation import parse_coordinates
+from layout.geo.table_crs import parse_coordinates
 from layout.plan.zones import load_zone_model
 from layout.settings import CATALOG_PATH
 

@@ -19,7 +19,7 @@ class TableCrs(click.ParamType):
     name = "crs"
 
     def convert(self, value, param, ctx):
-        from layout.geo.notation import check_table_crs
+        from layout.geo.table_crs import check_table_crs
 
         try:
             return check_table_crs(value)

@@ -16,18 +16,9 @@ import numpy as np
 import pandas as pd
 
 from layout.geo.classify import classify_points
-from layout.geo.notation import (
-    ColumnChoice,
-    CrsDecision,
-    Problem,
-    check_table_crs,
-    find_coordinate_columns,
-    locate_points,
-    normalise_name,
-    parse_column,
-    parse_pair_column,
-    shorten,
-)
+from layout.geo.columns import ColumnChoice, find_coordinate_columns, normalise_name
+from layout.geo.notation import Problem, parse_column, parse_pair_column, shorten
+from layout.geo.table_crs import CrsDecision, check_table_crs, locate_points
 from layout.i18n import check_lang, reason_text, t
 from layout.plan.zones import load_zone_model
 from layout.tables.table import Table

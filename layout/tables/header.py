@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from layout.geo.notation import header_score
+from layout.geo.columns import header_score
 
 HEADER_SCAN_ROWS = 30
 
@@ -16,7 +16,7 @@ def detect_header(rows: list[list[str]]) -> int:
     """0-based index of the header among the first rows: the first naming coordinates, else the first row
     with two or more non-empty cells (title rows, merged across the top, have one)."""
     scan = rows[:HEADER_SCAN_ROWS]
-    scores = [header_score(list(r)) for r in scan]
+    scores = [header_score(r) for r in scan]
     for want in (2, 1):
         if want in scores:
             return scores.index(want)

@@ -95,7 +95,7 @@ class PointSource:
     """Where a Parquet table's points are: its GeoParquet geometry column, or lon/lat columns."""
 
     def __init__(self, schema: pa.Schema, *, lon: str | None = None, lat: str | None = None) -> None:
-        from layout.geo.notation import find_coordinate_columns
+        from layout.geo.columns import find_coordinate_columns
 
         names = list(schema.names)
         self.schema = schema

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError, TableTooLargeError
-from layout.geo.notation import header_score, shorten
+from layout.geo.columns import header_score
+from layout.geo.notation import shorten
 from layout.tables.header import (
     HEADER_SCAN_ROWS,
     column_letters,
@@ -401,7 +402,7 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
     texts = {s: [[_cell_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]] for s, rows in sheets.items()}
     notes: list[tuple[str, dict]] = []
     if sheet is None:
-        scored = [(max((header_score(list(r)) for r in rows), default=0), s) for s, rows in texts.items()]
+        scored = [(max((header_score(r) for r in rows), default=0), s) for s, rows in texts.items()]
         best = max(scored, key=lambda x: x[0])
         sheet = best[1] if best[0] else next((s for s, rows in sheets.items() if rows), next(iter(sheets)))
         if len(sheets) > 1:
