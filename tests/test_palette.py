@@ -83,7 +83,8 @@ def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
     from layout.evaluation.figures import STATUS_ORDER, status_label
     from layout.evaluation.files import report_bytes
     from layout.evaluation.map import status_map
-    from layout.evaluation.report import make_report, status_map_figure
+    from layout.evaluation.report import make_report
+    from layout.evaluation.status_map import status_map_figure
     from layout.register.events import Register
     from layout.render.fonts import font_rc
 

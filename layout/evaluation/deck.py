@@ -26,14 +26,13 @@ from layout.evaluation.report import (
     fmt_value,
     header,
     lagging_rows,
-    map_png,
     report_definitions,
     report_title,
-    scope_name,
     source_line,
     summary_lines,
 )
-from layout.evaluation.text import counting_line, empty_text
+from layout.evaluation.status_map import map_png
+from layout.evaluation.text import counting_line, empty_text, scope_name
 from layout.i18n import t
 from layout.render.palette import status_color
 from layout.render.slides import INK, MUTED, SlideDeck, add_text, fill_cell, rgb_color, row_height

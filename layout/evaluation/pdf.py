@@ -18,8 +18,8 @@ from layout.evaluation.report import (
     report_definitions,
     report_title,
     source_line,
-    status_map_figure,
 )
+from layout.evaluation.status_map import status_map_figure
 from layout.evaluation.text import counting_line
 from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
