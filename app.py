@@ -75,7 +75,8 @@ def catalog_bundle():
 
 def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
     """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
-    from layout.register.events import Register, overlay_register, register_location
+    from layout.register.events import Register, register_location
+    from layout.register.overlay import overlay_register
 
     location = register_location()  # a SQLite file, or a postgresql:// URL shared by several app servers
     if not isinstance(location, str) and not location.exists():

@@ -117,7 +117,8 @@ def test_explorer_status_colours_and_evaluation_page_chart_use_the_palette(tmp_p
     from streamlit.testing.v1 import AppTest
 
     from layout.evaluation.figures import STATUS_ORDER, status_label
-    from layout.register.events import Register, overlay_register
+    from layout.register.events import Register
+    from layout.register.overlay import overlay_register
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()

@@ -185,7 +185,7 @@ def test_sheet_upload_diff_and_apply(monkeypatch):
 
 def test_explorer_uses_register_sites(monkeypatch):
     from layout.catalog.projects import load_catalog
-    from layout.register.events import overlay_register
+    from layout.register.overlay import overlay_register
     from layout.render.webmap import build_map
     from layout.render.webmap_data import project_payload
 

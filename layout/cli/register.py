@@ -280,7 +280,7 @@ def register_history(
       python -m layout register history --field 状态 --from 2025-01-01 --to 2025-12-31 --by 张三
     """
     from layout.register.location import open_store
-    from layout.register.sqlite_store import EVENT_COLUMNS
+    from layout.register.schema import EVENT_COLUMNS
 
     store = open_store(register_location_of(ctx), create=False)  # no data stack: the first line comes at once
     subject = (project_opt or project_id or "").strip() or None

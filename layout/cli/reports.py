@@ -89,7 +89,8 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
 
 def _with_register_sites(catalog):
     """The catalog with the project register's sites and statuses when a register exists (as the app shows)."""
-    from layout.register.events import Register, default_register_path, overlay_register
+    from layout.register.events import Register, default_register_path
+    from layout.register.overlay import overlay_register
 
     path = default_register_path()
     return overlay_register(catalog, Register(path).state()) if path.exists() else catalog

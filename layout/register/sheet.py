@@ -19,16 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from layout.errors import InputError
-from layout.register.events import (
-    FIELD_LABELS,
-    STATUSES,
-    Register,
-    check_site,
-    check_value,
-    number_text,
-    parse_date,
-    status_label,
-)
+from layout.register.events import FIELD_LABELS, STATUSES, Register, check_value, number_text, parse_date, status_label
+from layout.register.sites import check_site
 
 SHEET_TITLE = "调度表"
 HELP_TITLE = "填表说明"

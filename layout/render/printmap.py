@@ -23,9 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from layout.geo.boundaries import (
-    water_label_anchor,
-)
+from layout.geo.boundaries import water_label_anchor
 from layout.plan.zones import load_zone_model
 from layout.render.fonts import RENDER_LOCK, font_rc
 from layout.render.placement import Box, LabelPlacer

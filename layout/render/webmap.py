@@ -23,9 +23,7 @@ import shapely
 from branca.element import Element, Figure
 
 from layout.errors import InputError
-from layout.geo.boundaries import (
-    water_label_anchor,
-)
+from layout.geo.boundaries import water_label_anchor
 from layout.i18n import t
 from layout.plan.zones import load_zone_model
 from layout.register.events import STATUSES as STATUS_IDS
