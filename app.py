@@ -24,18 +24,14 @@ from layout.i18n import check_lang, error_text, format_bytes, format_count, form
 from layout.plan.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.palette import SECTOR_COLORS, sector_colors  # noqa: E402
-from layout.render.webmap import (  # noqa: E402
-    GCJ_BASEMAPS,
-    OfflineMap,
-    ProjectLayer,
-    build_map,
-    build_project_group,
-    t_sector,
-)
+from layout.render.webmap import build_map, build_project_group, t_sector  # noqa: E402
+from layout.render.webmap_data import GCJ_BASEMAPS  # noqa: E402
+from layout.render.webmap_elements import OfflineMap, ProjectLayer  # noqa: E402
 from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
 from layout.tables import batch  # noqa: E402
-from layout.tables import spreadsheets as tables
-from layout.tables.spreadsheets import MAX_UPLOAD_BYTES  # noqa: E402
+from layout.tables.read import read_table_bytes  # noqa: E402
+from layout.tables.table import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, Table  # noqa: E402
+from layout.tables.write import result_csv_bytes, result_xlsx_bytes  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from ui.chrome import nav_links, widget_texts  # noqa: E402
 from ui.demo_mark import show_demo_mark  # noqa: E402
@@ -79,7 +75,8 @@ def catalog_bundle():
 
 def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
     """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
-    from layout.register.events import Register, overlay_register, register_location
+    from layout.register.events import Register, register_location
+    from layout.register.overlay import overlay_register
 
     location = register_location()  # a SQLite file, or a postgresql:// URL shared by several app servers
     if not isinstance(location, str) and not location.exists():
@@ -233,9 +230,9 @@ def show_map(state: views.ViewState, result: views.FilterResult, key: str) -> di
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
-def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | None = None) -> tables.Table:
+def uploaded_table(data: bytes, name: str, sheet: str | None, header_row: int | None = None) -> Table:
     """The uploaded file read as a table (cached by content; few entries: each holds the file)."""
-    return tables.read_table_bytes(data, name=name, sheet=sheet, header_row=header_row)
+    return read_table_bytes(data, name=name, sheet=sheet, header_row=header_row)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
@@ -277,7 +274,7 @@ def result_file(
     """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
     table = uploaded_table(data, name, sheet, header_row)
     added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
-    return tables.result_xlsx_bytes(table, added) if fmt == "xlsx" else tables.result_csv_bytes(table, added)
+    return result_xlsx_bytes(table, added) if fmt == "xlsx" else result_csv_bytes(table, added)
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,7 +709,7 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
                 precision_note(row, lang)
                 answer_box(repr(float(row["lon"])), repr(float(row["lat"])), "wgs84", lang)
     elif mode == "coords":
-        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.geo.notation.read_point)
+        c1, c2, c3 = st.columns([1.2, 1, 1.4])  # read as the batch check reads a row (layout.geo.table_crs.read_point)
         lon = c1.text_input(
             t("which.lon", lang),
             key="w_which_lon",
@@ -756,9 +753,9 @@ def batch_tab(lang: str) -> None:
             "batch.limits",
             lang,
             size=format_bytes(MAX_UPLOAD_BYTES),
-            columns=f"{tables.MAX_COLUMNS:,}",
-            rows=format_count(tables.MAX_ROWS, lang),
-            cells=format_count(tables.MAX_CELLS, lang),
+            columns=f"{MAX_COLUMNS:,}",
+            rows=format_count(MAX_ROWS, lang),
+            cells=format_count(MAX_CELLS, lang),
         )
     )
     if upload is None:

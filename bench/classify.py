@@ -28,7 +28,8 @@ import shapely
 from layout.geo.boundaries import load_counties
 from layout.geo.classify import classify_points, get_classifier
 from layout.geo.crs import to_metric
-from layout.geo.nearest import GEOD, _planar, nearest_far
+from layout.geo.nearest import nearest_far
+from layout.geo.segments import GEOD, planar_nearest
 
 
 def _timed(repeat: int, call) -> tuple[float, float, object]:
@@ -135,7 +136,7 @@ def main() -> None:
         f"relative {np.min(diff[far] / planar[far]):+.4%} .. {np.max(diff[far] / planar[far]):+.4%} for distances "
         f">= 100 m (EPSG:4546's scale error; ours is shorter)"
     )
-    own_planar, _, _ = _planar(segments, seg, x, y)  # our chosen segment, measured as sjoin measures
+    own_planar, _, _ = planar_nearest(segments, seg, x, y)  # our chosen segment, measured as sjoin measures
     swapped = own_planar - planar > 0.01
     same_county = ours["nearest_county"].astype(object).to_numpy() == joined["name"].to_numpy()
     print(
@@ -251,7 +252,7 @@ def regions(args) -> None:
         differ = np.flatnonzero(a != b)
         # a differing answer is a near-tie when sjoin's county is, in the plane, about as near as ours:
         # the planar gap to our county, relative to the distance, against EPSG:4546's scale error there
-        own_planar, _, _ = _planar(segments, seg, x[out], y[out])
+        own_planar, _, _ = planar_nearest(segments, seg, x[out], y[out])
         gap = (own_planar[differ] - joined["d"].to_numpy()[out][differ]) / np.maximum(own_planar[differ], 1.0)
         u = (x[out][differ] - 500_000.0) / 6_371_000.0
         scale_err = u * u / 2 + 0.002  # EPSG:4546's scale error at that easting, plus the counties' width

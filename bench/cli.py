@@ -22,9 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from layout.geo.classify import classify_points
-from layout.geo.notation import locate_points, parse_column
+from layout.geo.notation import parse_column
+from layout.geo.table_crs import locate_points
 from layout.tables.batch import classify_table
-from layout.tables.spreadsheets import atomic_write, read_table, result_csv_bytes
+from layout.tables.files import atomic_write
+from layout.tables.read import read_table
+from layout.tables.write import result_csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,8 @@ import pandas as pd
 
 from layout.catalog.projects import load_catalog
 from layout.evaluation.figures import compare, evaluate, evaluate_indicators
-from layout.evaluation.report import make_report, xlsx_bytes
+from layout.evaluation.report import make_report
+from layout.evaluation.xlsx import xlsx_bytes
 from layout.register.events import Register
 
 STATUS_STEPS = ("not_started", "preparing", "building", "completed", "operating", "suspended")

@@ -113,7 +113,8 @@ def _missing(value) -> bool:
 
 def worker(url: str, server: int, users: int, seconds: float, out: Path, projects: int) -> None:
     from layout.catalog.projects import load_catalog
-    from layout.register.events import Register, check_site
+    from layout.register.events import Register
+    from layout.register.sites import check_site
 
     catalog = load_catalog().set_index("id", drop=False)
     reg = Register(url, catalog=catalog)
@@ -245,7 +246,8 @@ async def explorer_figures(url: str) -> list[str]:
 
 def expected_figures(url: str) -> tuple[int, int]:
     from layout.catalog.projects import load_catalog
-    from layout.register.events import Register, overlay_register
+    from layout.register.events import Register
+    from layout.register.overlay import overlay_register
 
     data = overlay_register(load_catalog(), Register(url).state())
     points = int((data["lon"].notna() & (data["precision"] != "citywide")).sum())

@@ -733,7 +733,7 @@ def format_bytes(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-# The batch check and the table side (layout.tables.batch, layout.geo.notation, layout.tables.spreadsheets):
+# The batch check and the table side (layout.tables.batch, layout.geo.notation, layout.tables.read/.write):
 # result columns, reasons per row, how coordinates were read, and every error those modules raise
 # (``err.<code>``; a ``.app`` or ``.cli`` variant names the widget or the option that fixes it).
 _TABLE_STRINGS: dict[str, tuple[str, str]] = {

@@ -1,6 +1,6 @@
 """演示模式: a guided tour of 一核两翼三极 for presenting to county governments, offline.
 
-The whole layout, then 一核 → 两翼 → 三极 → each county → 大通湖区 (:func:`layout.render.deck.tour_steps`), each
+The whole layout, then 一核 → 两翼 → 三极 → each county → 大通湖区 (:func:`layout.render.tour.tour_steps`), each
 a map filling the window's height with the plan's words beside it in large type (readable at 3 m).
 Forward/back by the buttons, the ← → and PageUp/PageDown keys (a presenter's clicker sends those; a
 listener on the page and one inside the map both step) or the step list.
@@ -18,8 +18,8 @@ st.set_page_config(
 )
 
 from layout.i18n import check_lang, t  # noqa: E402
-from layout.render.deck import TourStep, tour_steps  # noqa: E402
-from layout.render.printmap import parse_scope, scope_mask  # noqa: E402
+from layout.render.scopes import parse_scope, scope_mask  # noqa: E402
+from layout.render.tour import TourStep, tour_steps  # noqa: E402
 from layout.render.views import county_label  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from ui.chrome import nav_links  # noqa: E402

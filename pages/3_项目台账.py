@@ -26,13 +26,12 @@ from layout.register.events import (  # noqa: E402
     STATUSES,
     Register,
     StaleEditError,
-    check_site,
     location_label,
     number_text,
-    overlay_register,
     register_location,
     status_label,
 )
+from layout.register.overlay import overlay_register  # noqa: E402
 from layout.register.sheet import (  # noqa: E402
     apply_sheet,
     diff_sheet,
@@ -40,10 +39,11 @@ from layout.register.sheet import (  # noqa: E402
     read_sheet_bytes,
     sheet_candidates,
 )
+from layout.register.sites import check_site  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402
-from layout.tables.spreadsheets import MAX_UPLOAD_BYTES  # noqa: E402
+from layout.tables.table import MAX_UPLOAD_BYTES  # noqa: E402
 from ui.chrome import nav_links, show_error, widget_texts  # noqa: E402
 from ui.demo_mark import show_demo_mark  # noqa: E402
 from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402

@@ -187,7 +187,7 @@ def scope_options() -> list[str]:
 
 
 def scope_text(scope: str, lang: str) -> str:
-    from layout.evaluation.report import scope_name
+    from layout.evaluation.text import scope_name
 
     return scope_name(scope, lang)
 

@@ -20,7 +20,7 @@ from layout.catalog.projects import load_catalog
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import from_wgs84
 from layout.render.palette import SECTOR_COLORS
-from layout.tables.spreadsheets import MAX_UPLOAD_BYTES
+from layout.tables.table import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120

@@ -19,7 +19,9 @@ from layout.geo.classify import (
     where_record,
 )
 from layout.geo.crs import from_wgs84
-from layout.geo.nearest import GEOD, load_grid, nearest_by_tree, query_grid, save_grid
+from layout.geo.nearest import nearest_by_tree, query_grid
+from layout.geo.nearest_grid import load_grid, save_grid
+from layout.geo.segments import GEOD
 
 # GeoNames cities1000 points (WGS84) of county seats and well-known places
 PLACES = [

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from hostile_files import far_cell_workbook
 
-from layout.tables.spreadsheets import read_table
+from layout.tables.read import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

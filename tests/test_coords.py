@@ -7,18 +7,10 @@ import pandas as pd
 import pytest
 
 from layout.errors import InputError
+from layout.geo.columns import find_coordinate_columns, name_role
 from layout.geo.crs import to_metric
-from layout.geo.notation import (
-    CellError,
-    check_table_crs,
-    find_coordinate_columns,
-    locate_points,
-    name_role,
-    parse_angle,
-    parse_column,
-    parse_pair,
-    parse_pair_column,
-)
+from layout.geo.notation import CellError, parse_angle, parse_column, parse_pair, parse_pair_column
+from layout.geo.table_crs import check_table_crs, locate_points
 from layout.i18n import error_text
 
 TRUTH = (112.355, 28.55)  # 112°21′18″ E, 28°33′ N: in 赫山区
@@ -226,7 +218,7 @@ def gk38(easting: float, northing: float) -> tuple[float, float]:
     ],
 )
 def test_a_single_point_reads_gauss_kruger_as_the_batch_check_does(first, second, crs):
-    from layout.geo.notation import read_point
+    from layout.geo.table_crs import read_point
 
     lon, lat, _ = read_point(first, second, crs)
     want = gk38(38342067.24, 3160591.10)
@@ -244,7 +236,7 @@ def test_a_single_point_reads_gauss_kruger_as_the_batch_check_does(first, second
     ],
 )
 def test_hemisphere_letters_decide_the_order_and_a_pasted_point_is_read_whole(first, second):
-    from layout.geo.notation import read_point
+    from layout.geo.table_crs import read_point
 
     lon, lat, _ = read_point(first, second, "wgs84")
     assert abs(lon - (112 + 21 / 60 + 18 / 3600)) < 1e-9 and abs(lat - (28 + 33 / 60 + 14 / 3600)) < 1e-9
@@ -260,7 +252,7 @@ def test_hemisphere_letters_decide_the_order_and_a_pasted_point_is_read_whole(fi
     ],
 )
 def test_a_single_point_that_cannot_be_read_names_the_batch_checks_reason(first, second, reason):
-    from layout.geo.notation import read_point
+    from layout.geo.table_crs import read_point
 
     with pytest.raises(InputError) as caught:
         read_point(first, second, "auto")

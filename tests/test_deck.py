@@ -15,14 +15,9 @@ from layout.catalog.projects import SECTORS, load_catalog
 from layout.errors import InputError
 from layout.plan.text import quote_in_plan, sentences_naming, squash
 from layout.plan.zones import load_zone_model
-from layout.render.deck import (
-    ROWS_PER_SLIDE,
-    SHORT_NAMES,
-    county_brief,
-    short_name,
-    tour_steps,
-)
+from layout.render.deck import ROWS_PER_SLIDE, SHORT_NAMES, county_brief, short_name
 from layout.render.export import deck_bytes
+from layout.render.tour import tour_steps
 from layout.render.views import effective_county
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "2_演示模式.py"

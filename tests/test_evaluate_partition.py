@@ -208,7 +208,7 @@ def _pdf_tables(report) -> list[list[list[str]]]:
     """The tables of the PDF's pages, as the figures that are saved into it hold them."""
     import matplotlib
 
-    from layout.render.printmap import font_rc
+    from layout.render.fonts import font_rc
 
     out = []
     with matplotlib.rc_context(font_rc()):

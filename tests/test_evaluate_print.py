@@ -129,7 +129,7 @@ def test_pdf_table_text_fits_its_cells_inside_the_margins(register, lang):
     import matplotlib
 
     from layout.evaluation.pdf import pdf_pages
-    from layout.render.printmap import font_rc
+    from layout.render.fonts import font_rc
 
     report = city_report(register, lang)
     checked = 0

@@ -28,7 +28,7 @@ from layout.render.export import (
     map_figure,
     map_html,
 )
-from layout.render.printmap import BACKGROUND, MAP_CRS, PRINT_DPI
+from layout.render.printmap_plan import BACKGROUND, MAP_CRS, PRINT_DPI
 
 LEAFLET_BANNER = re.compile(r"Leaflet 1\.9\.\d")
 

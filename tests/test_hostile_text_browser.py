@@ -210,7 +210,7 @@ def test_register_card_shows_markdown_and_html_as_text(server, browser):
 
 def test_offline_html_export_runs_no_text(server, browser, tmp_path):
     from layout.catalog.projects import load_catalog as load
-    from layout.register.events import overlay_register
+    from layout.register.overlay import overlay_register
     from layout.render.export import map_html
 
     _, ids, tmp = server

@@ -25,7 +25,8 @@ from layout.errors import InputError, TableTooLargeError
 from layout.i18n import error_text
 from layout.register.events import Register
 from layout.register.sheet import export_sheet_bytes, read_sheet_bytes, sheet_candidates
-from layout.tables.spreadsheets import MAX_AREA, MAX_CELLS, MAX_ROWS, read_table_bytes
+from layout.tables.read import read_table_bytes
+from layout.tables.table import MAX_AREA, MAX_CELLS, MAX_ROWS
 
 ROOT = Path(__file__).resolve().parent.parent
 

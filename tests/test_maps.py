@@ -16,18 +16,10 @@ from layout.errors import InputError, LayoutError
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import wgs84_to_gcj02
 from layout.render import assets
-from layout.render.palette import status_color
-from layout.render.webmap import (
-    PRECISION_STYLES,
-    SECTOR_COLORS,
-    FitView,
-    Labels,
-    ProjectLayer,
-    build_map,
-    focus_geometry,
-    map_html_size,
-    project_payload,
-)
+from layout.render.palette import SECTOR_COLORS, status_color
+from layout.render.webmap import build_map, map_html_size
+from layout.render.webmap_data import PRECISION_STYLES, focus_geometry, project_payload
+from layout.render.webmap_elements import FitView, Labels, ProjectLayer
 
 XSS = "<img src=x onerror=alert(1)>"
 LINK = re.compile(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"]+)"')

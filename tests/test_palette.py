@@ -20,8 +20,9 @@ from layout.render.palette import (
     status_color,
     zone_colors,
 )
-from layout.render.printmap import plan_map
-from layout.render.webmap import build_map, project_payload
+from layout.render.printmap_plan import plan_map
+from layout.render.webmap import build_map
+from layout.render.webmap_data import project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -82,9 +83,10 @@ def test_evaluation_outputs_use_the_same_status_palette(tmp_path, catalog):
     from layout.evaluation.figures import STATUS_ORDER, status_label
     from layout.evaluation.files import report_bytes
     from layout.evaluation.map import status_map
-    from layout.evaluation.report import make_report, status_map_figure
+    from layout.evaluation.report import make_report
+    from layout.evaluation.status_map import status_map_figure
     from layout.register.events import Register
-    from layout.render.printmap import font_rc
+    from layout.render.fonts import font_rc
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()
@@ -115,7 +117,8 @@ def test_explorer_status_colours_and_evaluation_page_chart_use_the_palette(tmp_p
     from streamlit.testing.v1 import AppTest
 
     from layout.evaluation.figures import STATUS_ORDER, status_label
-    from layout.register.events import Register, overlay_register
+    from layout.register.events import Register
+    from layout.register.overlay import overlay_register
 
     reg = Register(tmp_path / "register.sqlite", catalog=catalog)
     located = catalog.loc[catalog["lon"].notna(), "id"].astype(str).to_list()

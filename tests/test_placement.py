@@ -15,6 +15,7 @@ from pyproj import Transformer
 from layout.catalog.projects import SECTOR_NAMES, load_catalog
 from layout.geo.boundaries import load_counties
 from layout.render.export import DECK_MAP_SIZE, map_html
+from layout.render.palette import SECTOR_COLORS
 from layout.render.placement import (
     PLACE_CRS,
     WEB_SPACING_M,
@@ -24,17 +25,11 @@ from layout.render.placement import (
     place_markers_xy,
     place_projects,
 )
-from layout.render.printmap import (
-    PAGE_SIZE,
-    draw_map,
-    map_layout,
-    marker_radius_pt,
-    parse_scope,
-    plan_map,
-    scope_mask,
-    valid_scopes,
-)
-from layout.render.webmap import SECTOR_COLORS, ProjectLayer, build_map
+from layout.render.printmap import draw_map, map_layout
+from layout.render.printmap_plan import PAGE_SIZE, marker_radius_pt, plan_map
+from layout.render.scopes import parse_scope, scope_mask, valid_scopes
+from layout.render.webmap import build_map
+from layout.render.webmap_elements import ProjectLayer
 
 TO_MAP = Transformer.from_crs("EPSG:4326", PLACE_CRS, always_xy=True)
 WEB_RADIUS_M = 350  # a county-precision circle (10 px + stroke) at zoom 12, where clustering stops

@@ -24,25 +24,20 @@ from layout.errors import InputError
 from layout.geo.boundaries import load_counties
 from layout.plan.zones import load_zone_model
 from layout.render.export import DECK_MAP_SIZE
+from layout.render.fonts import cjk_font_path, register_cjk_font
+from layout.render.palette import SECTOR_COLORS
 from layout.render.placement import Box
-from layout.render.printmap import (
+from layout.render.printmap import draw_map, map_layout
+from layout.render.printmap_plan import (
     BACKGROUND,
     MAP_CRS,
     PAGE_SIZE,
     PRECISION_STYLES,
-    Scope,
-    cjk_font_path,
-    draw_map,
     fit_extent,
     grid_north_angle,
-    map_layout,
     nice_length,
-    parse_scope,
-    register_cjk_font,
-    scope_counties,
-    valid_scopes,
 )
-from layout.render.webmap import SECTOR_COLORS
+from layout.render.scopes import Scope, parse_scope, scope_counties, valid_scopes
 
 SMALL = (8.0, 5.6)  # a small figure where print size does not matter
 TO_MAP = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)

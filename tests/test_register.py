@@ -22,10 +22,10 @@ from layout.register.events import (
     STARTED,
     STATUSES,
     Register,
-    check_site,
     default_register_path,
     parse_status,
 )
+from layout.register.sites import check_site
 
 ROOT = Path(__file__).resolve().parent.parent
 HESHAN = (112.35028, 28.5825)  # 赫山区 seat (WGS84); P002 is planned in 赫山区

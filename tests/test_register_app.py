@@ -15,7 +15,7 @@ from layout.catalog.projects import load_catalog
 from layout.i18n import t
 from layout.register.events import Register, register_location
 from layout.register.sheet import COLUMNS, export_sheet_bytes
-from layout.render.webmap import PRECISION_STYLES
+from layout.render.webmap_data import PRECISION_STYLES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -185,8 +185,9 @@ def test_sheet_upload_diff_and_apply(monkeypatch):
 
 def test_explorer_uses_register_sites(monkeypatch):
     from layout.catalog.projects import load_catalog
-    from layout.register.events import overlay_register
-    from layout.render.webmap import build_map, project_payload
+    from layout.register.overlay import overlay_register
+    from layout.render.webmap import build_map
+    from layout.render.webmap_data import project_payload
 
     reg = Register()
     reg.record("P001", {"status": "operating", "site": (112.35028, 28.5825)}, by="张三", source="现场核实")

@@ -20,13 +20,11 @@ from hostile_files import far_cell_workbook, zip_bomb_workbook
 from layout.errors import InputError, OutputError, TableTooLargeError
 from layout.i18n import error_text
 from layout.tables.batch import classify_table, decision_text, nothing_located_text
-from layout.tables.spreadsheets import (
-    MAX_COLUMNS,
-    atomic_write,
-    locked,
+from layout.tables.files import atomic_write, locked
+from layout.tables.read import read_table, read_table_bytes
+from layout.tables.table import MAX_COLUMNS
+from layout.tables.write import (
     neutralise,
-    read_table,
-    read_table_bytes,
     result_csv_bytes,
     result_xlsx_bytes,
     table_to_bytes,
@@ -294,7 +292,7 @@ def test_text_not_from_the_user_is_neutralised():
 
 
 def test_too_many_rows_for_a_sheet_is_one_message():
-    from layout.tables.spreadsheets import Table
+    from layout.tables.table import Table
 
     big = Table(
         frame=pd.DataFrame({"a": [""] * 3}),
@@ -343,7 +341,7 @@ def test_read_only_folder_is_one_line(tmp_path):
     folder.mkdir()
     folder.chmod(0o500)
     code = (
-        "import sys; from layout.tables.spreadsheets import atomic_write, OutputError\n"
+        "import sys; from layout.tables.files import atomic_write, OutputError\n"
         "try:\n    atomic_write(sys.argv[1], lambda tmp: tmp.write_text('x'))\n"
         "except OutputError as exc:\n    print(exc)\nelse:\n    print('written')\n"
     )
@@ -414,7 +412,7 @@ def test_a_header_without_rows_and_crlf_line_ends_come_back_as_they_were():
 
 @pytest.mark.parametrize("chunk_bytes", [64, 1000, 1 << 20])
 def test_chunked_reading_gives_the_same_file_as_reading_whole(tmp_path, chunk_bytes):
-    from layout.tables.spreadsheets import iter_csv_chunks
+    from layout.tables.read import iter_csv_chunks
 
     lines = ["2026年项目清单,,", "名称,经度,纬度"]
     lines += [f"项目{i},{111.2 + i * 0.001:.4f},{28.4 + i * 0.0005:.4f}" for i in range(300)]

@@ -392,7 +392,8 @@ def test_every_catalog_action_reads_in_english_and_as_a_kind_of_work():
 
 
 def test_status_filter_reads_the_register_and_counts_unreported_projects(tmp_path, options):
-    from layout.register.events import Register, overlay_register
+    from layout.register.events import Register
+    from layout.register.overlay import overlay_register
 
     catalog = load_catalog()
     register = Register(tmp_path / "register.sqlite")

@@ -285,7 +285,7 @@ def extract_gazetteer(cities: pd.DataFrame, *, source: str, counties: gpd.GeoDat
 
 def build_gazetteer(directory: Path = GEODATA_DIR, *, counties: gpd.GeoDataFrame | None = None) -> Path:
     """Extract GeoNames places inside 益阳 into ``directory/gazetteer.csv`` (needs ``.[geodata]``)."""
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     cities = pd.read_csv(geonames_cities_path(), dtype=str, keep_default_na=False)
     table = extract_gazetteer(cities, source=geonames_source(), counties=counties)
@@ -598,7 +598,7 @@ TOWNSHIP_COLUMNS = [
 def build_townships(directory: Path = GEODATA_DIR, *, counties: gpd.GeoDataFrame | None = None) -> Path:
     """Write ``directory/townships.csv``: every township of 益阳 with its code, and a point where GeoNames has one."""
     from layout.catalog.gazetteer import TOWNSHIPS_FILE, load_townships
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     counties = load_counties() if counties is None else counties
     table = join_township_points(

@@ -9,7 +9,7 @@ from pathlib import Path
 from layout.catalog.projects import CATALOG_PATH, FillReport, fill_geocodes, read_catalog_table, write_catalog
 from layout.catalog.validate import validate_catalog
 from layout.errors import InputError, OutputError
-from layout.tables.spreadsheets import locked
+from layout.tables.files import locked
 
 __all__ = ["geocode_catalog"]
 

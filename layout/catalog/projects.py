@@ -23,7 +23,7 @@ from layout.catalog.gazetteer import CITYWIDE, geocode, geocode_county
 from layout.errors import InputError
 from layout.geo.classify import classify_points, split_ids
 from layout.geo.crs import WGS84
-from layout.geo.notation import parse_coordinates
+from layout.geo.table_crs import parse_coordinates
 from layout.plan.zones import load_zone_model
 from layout.settings import CATALOG_PATH
 
@@ -102,7 +102,7 @@ def read_catalog_table(path: str | os.PathLike = CATALOG_PATH) -> pd.DataFrame:
     InputError
         When the file is missing or not a readable CSV.
     """
-    from layout.tables.spreadsheets import read_table
+    from layout.tables.read import read_table
 
     return read_table(path, header_row=1).frame.astype(object)
 
@@ -121,7 +121,7 @@ def write_catalog(df: pd.DataFrame, path: str | os.PathLike = CATALOG_PATH) -> P
         When ``path`` is not a .csv (the catalog is CSV text; an .xlsx would be destroyed), or cannot be written.
     """
     from layout.errors import OutputError
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if Path(path).suffix.lower() != ".csv":
         raise OutputError(
@@ -356,7 +356,7 @@ def write_catalog_counts(paths: list[Path], catalog: str | os.PathLike = CATALOG
     InputError
         When a document is missing (an installed copy has no ``docs/``) or has no counts block.
     """
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if missing := [str(p) for p in paths if not Path(p).is_file()]:
         raise InputError(f"no such document: {', '.join(missing)}; run catalog-counts in a source checkout")

@@ -35,7 +35,7 @@ from layout.geo.boundaries import expand_counties
 from layout.geo.crs import bd09_to_wgs84, check_lonlat, gcj02_to_wgs84, parse_number
 from layout.plan.text import quote_in_plan, squash
 from layout.plan.zones import POLYGON_COUNTIES
-from layout.tables.spreadsheets import decode_csv_bytes
+from layout.tables.read import decode_csv_bytes
 
 __all__ = ["ERROR", "Problem", "WARNING", "name_in_quote", "summarize", "validate_catalog", "validate_catalog_bytes"]
 

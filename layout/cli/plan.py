@@ -8,6 +8,7 @@ history | check | compare. Errors are one line (Chinese, then English) and exit 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -319,7 +320,7 @@ def plan_compare(old: str, new: str, fmt: str | None, output: Path) -> None:
     """Compare two plans: counties moved, zones added/removed/renamed, poles, projects, indicator targets."""
     from layout.drafting.compare import compare_plans
     from layout.drafting.compare_report import FORMATS, comparison_bytes
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     suffix = output.suffix.lower().lstrip(".")
     if fmt and suffix and suffix != fmt.lower():
@@ -346,10 +347,10 @@ def check_draft_format(fmt: str) -> None:
 def mark_written(paths: list[Path], fmt: str) -> None:
     """Put the 草案 mark on files just written from a draft (nothing for 十四五)."""
     from layout.drafting.mark import mark_draft
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     if name := active_draft_name():
         for path in paths:
             data = mark_draft(path.read_bytes(), fmt, name=name)
-            atomic_write(path, lambda tmp, d=data: tmp.write_bytes(d), backup=False)
+            atomic_write(path, functools.partial(Path.write_bytes, data=data), backup=False)
         click.echo(f"草案 {name}：文件已加草案标记 / marked 草案", err=True)

@@ -57,7 +57,7 @@ def _exclusive(method):
 
     @functools.wraps(method)
     def wrapper(self: Draft, *args, **kwargs):
-        from layout.tables.spreadsheets import locked
+        from layout.tables.files import locked
 
         with locked(self.events_path):
             return method(self, *args, **kwargs)
@@ -135,7 +135,7 @@ class Draft:
                 f"{self.plan.name}: 改动未保存，改后分区不成立 / not saved, the zone model would not "
                 f"hold: {str(exc).removeprefix('zones.toml: ')}"
             ) from None
-        from layout.tables.spreadsheets import atomic_write
+        from layout.tables.files import atomic_write
 
         text = dumps_zone_toml(data)
 

@@ -41,7 +41,7 @@ def mark_draft(data: bytes, fmt: str, *, name: str) -> bytes:
     if fmt == "png":
         from PIL import Image, ImageDraw, ImageFont
 
-        from layout.render.printmap import cjk_font_path
+        from layout.render.fonts import cjk_font_path
 
         img = Image.open(io.BytesIO(data)).convert("RGBA")
         size = max(24, img.width // 30)

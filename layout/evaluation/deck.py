@@ -27,17 +27,16 @@ from layout.evaluation.report import (
     fmt_value,
     header,
     lagging_rows,
-    map_png,
     report_definitions,
     report_title,
-    scope_name,
     source_line,
     summary_lines,
 )
-from layout.evaluation.text import counting_line, empty_text
+from layout.evaluation.status_map import map_png
+from layout.evaluation.text import counting_line, empty_text, scope_name
 from layout.i18n import t
-from layout.render.deck import INK, MUTED, SlideDeck, _cell, _rgb, _text, row_height
 from layout.render.palette import status_color
+from layout.render.slides import INK, MUTED, SlideDeck, add_text, fill_cell, rgb_color, row_height
 
 TABLE_TOP, TABLE_ROOM = 1.3, 5.55  # inches: a table starts below the title and ends above the footer
 TABLE_LEFT, TABLE_WIDTH = 0.4, 12.5  # inches: the widest a table may be
@@ -45,7 +44,7 @@ CELL_MARGINS = 0.18  # inches: a cell's left and right margins (0.08 each) and a
 
 
 def _ems(text: str, *, bold: bool = False) -> float:
-    """Width of ``text`` in ems, as :func:`layout.render.deck.row_height` counts it (bold a little wider)."""
+    """Width of ``text`` in ems, as :func:`layout.render.slides.row_height` counts it (bold a little wider)."""
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text) * (1.08 if bold else 1.0)
 
 
@@ -98,12 +97,12 @@ class _EvalDeck(SlideDeck):
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
         for j, h in enumerate(columns):
-            _cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
+            fill_cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
             table.cell(0, j).margin_left = table.cell(0, j).margin_right = Inches(0.06)
         for i, row in enumerate(rows, start=1):
             fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
             for j, value in enumerate(row):
-                _cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
+                fill_cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
         for row, height in zip(table.rows, heights, strict=True):
             row.height = Inches(height)
 
@@ -148,7 +147,7 @@ class _EvalDeck(SlideDeck):
                 size=size,
             )
             if note:
-                _text(
+                add_text(
                     slide,
                     Inches(0.6),
                     Inches(6.62),
@@ -167,7 +166,7 @@ class _EvalDeck(SlideDeck):
             if i > 1:
                 self.footer(slide, foot, i, len(slides), width=10.8, height=0.4, top=7.0, size=8)
             if self.report.demo:
-                _text(
+                add_text(
                     slide,
                     Inches(9.2),
                     Inches(0.18),
@@ -176,7 +175,7 @@ class _EvalDeck(SlideDeck):
                     t("eval.demo_mark", self.lang),
                     size=16,
                     bold=True,
-                    color=_rgb(DEMO_RED),
+                    color=rgb_color(DEMO_RED),
                     align=PP_ALIGN.RIGHT,
                     name="demo_mark",
                 )
@@ -186,7 +185,7 @@ class _EvalDeck(SlideDeck):
 def _title_slide(deck: _EvalDeck) -> None:
     r, lang = deck.report, deck.lang
     slide = deck.title_slide()
-    _text(
+    add_text(
         slide,
         Inches(1.1),
         Inches(1.9),
@@ -198,7 +197,7 @@ def _title_slide(deck: _EvalDeck) -> None:
         name="title",
         anchor=MSO_ANCHOR.BOTTOM,
     )
-    _text(
+    add_text(
         slide,
         Inches(1.1),
         Inches(3.35),
@@ -208,7 +207,7 @@ def _title_slide(deck: _EvalDeck) -> None:
         size=24,
         color=MUTED,
     )
-    _text(
+    add_text(
         slide,
         Inches(1.1),
         Inches(6.3),
@@ -228,17 +227,17 @@ def _summary_slide(deck: _EvalDeck) -> None:
         [(label + "　", {"size": 16, "color": MUTED}), (value, {"size": 24, "bold": True})]
         for label, value in lines[:6]
     ]
-    _text(slide, Inches(0.6), Inches(1.4), Inches(6.2), Inches(5.4), big, spacing=10, name="summary")
+    add_text(slide, Inches(0.6), Inches(1.4), Inches(6.2), Inches(5.4), big, spacing=10, name="summary")
     statuses = [
         [
-            ("■ ", {"color": _rgb(status_color(s)), "size": 16}),
+            ("■ ", {"color": rgb_color(status_color(s)), "size": 16}),
             (f"{status_label(s, lang)}　{int(r.evaluation.total[s])}", {"size": 16}),
         ]
         for s in STATUS_ORDER
     ]
-    _text(slide, Inches(7.2), Inches(1.4), Inches(5.5), Inches(4.2), statuses, spacing=6, name="statuses")
+    add_text(slide, Inches(7.2), Inches(1.4), Inches(5.5), Inches(4.2), statuses, spacing=6, name="statuses")
     if r.evaluation.empty:
-        _text(
+        add_text(
             slide,
             Inches(7.2),
             Inches(5.2),
@@ -246,7 +245,7 @@ def _summary_slide(deck: _EvalDeck) -> None:
             Inches(1.6),
             empty_text(r.evaluation, r.info, lang),
             size=13,
-            color=_rgb(DEMO_RED),
+            color=rgb_color(DEMO_RED),
             name="empty",
         )
 
@@ -259,7 +258,7 @@ def _definitions_slide(deck: _EvalDeck) -> None:
         *(f"{r['name']}：{r['note']}" for _, r in ind.iterrows() if r["note"]),
     ]
     slide = deck.slide(t("eval.sheet.definitions", deck.lang))
-    _text(
+    add_text(
         slide,
         Inches(0.6),
         Inches(1.3),
@@ -347,7 +346,7 @@ def _lagging_slides(deck: _EvalDeck) -> None:
     )
     if lag.empty:
         slide = deck.slide(t("eval.sheet.lagging", lang))
-        _text(
+        add_text(
             slide,
             Inches(0.6),
             Inches(1.5),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from layout.errors import InputError
 from layout.evaluation.deck import deck_bytes
 from layout.evaluation.pdf import pdf_bytes
-from layout.evaluation.report import REPORT_FORMATS, Report, xlsx_bytes
+from layout.evaluation.report import REPORT_FORMATS, Report
+from layout.evaluation.xlsx import xlsx_bytes
 
 __all__ = ["report_bytes"]
 

@@ -14,7 +14,8 @@ from layout.evaluation.figures import STATUS_ORDER, status_label
 from layout.i18n import t
 from layout.render.palette import status_color
 from layout.render.safe_html import SafeTooltip, html_text
-from layout.render.webmap import Legend, OfflineMap, build_map
+from layout.render.webmap import build_map
+from layout.render.webmap_elements import Legend, OfflineMap
 
 __all__ = ["FAN_M", "status_map"]
 

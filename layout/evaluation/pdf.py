@@ -18,8 +18,8 @@ from layout.evaluation.report import (
     report_definitions,
     report_title,
     source_line,
-    status_map_figure,
 )
+from layout.evaluation.status_map import status_map_figure
 from layout.evaluation.text import counting_line
 from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
@@ -93,7 +93,7 @@ def _table_page(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from layout.render.printmap import PAGE_SIZE
+    from layout.render.printmap_plan import PAGE_SIZE
 
     fig = Figure(figsize=PAGE_SIZE, facecolor="white")
     FigureCanvasAgg(fig)
@@ -139,7 +139,7 @@ def _text_page(title: str, lines: list[str], report: Report, lang: str):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from layout.render.printmap import PAGE_SIZE
+    from layout.render.printmap_plan import PAGE_SIZE
 
     fig = Figure(figsize=PAGE_SIZE, facecolor="white")
     FigureCanvasAgg(fig)
@@ -295,7 +295,7 @@ def pdf_bytes(report: Report, *, lang: str = "zh") -> bytes:
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from layout.render.printmap import RENDER_LOCK, font_rc
+    from layout.render.fonts import RENDER_LOCK, font_rc
 
     buf = io.BytesIO()
     with RENDER_LOCK, matplotlib.rc_context(font_rc()):

@@ -54,7 +54,7 @@ def scope_name(scope: str, lang: str = "zh") -> str:
     """益阳市, 市级, a zone's or a county's name."""
     if scope == MUNICIPAL:
         return t("eval.municipal", lang)
-    from layout.render.printmap import parse_scope, scope_label
+    from layout.render.scopes import parse_scope, scope_label
 
     return scope_label(parse_scope(scope), lang)
 

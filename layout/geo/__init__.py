@@ -2,5 +2,9 @@
 the notations people type (decimal, DMS, pairs), the committed boundaries in ``geodata/``, point → county,
 zone and poles (numpy kernels), nearest county at any distance.
 
+Modules: ``crs``, ``columns`` (which columns hold coordinates), ``notation`` (cells and columns of text),
+``table_crs`` (a table's coordinate system, one typed point), ``boundaries``, ``classify``, ``nearest``,
+``nearest_far``.
+
 May import :mod:`layout.plan` and the base modules; nothing above.
 """

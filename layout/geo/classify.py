@@ -21,23 +21,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import check_crs, from_metric, is_placeholder, to_wgs84
-from layout.geo.nearest import (
-    LEVELS,
-    MARGIN_DEG,
-    NearestGrid,
-    Segments,
-    build_grid,
-    build_segments,
-    grid_cache_key,
-    in_tree_zone,
-    load_grid,
-    nearest_by_tree,
-    nearest_far,
-    query_grid,
-    save_grid,
-)
+from layout.geo.nearest import in_tree_zone, nearest_by_tree, nearest_far, query_grid
 from layout.geo.nearest_far import Level, build_levels, query_level
-from layout.geo.notation import read_point
+from layout.geo.nearest_grid import LEVELS, MARGIN_DEG, NearestGrid, build_grid, grid_cache_key, load_grid, save_grid
+from layout.geo.segments import Segments, build_segments
+from layout.geo.table_crs import read_point
 from layout.plan.zones import load_zone_model
 from layout.settings import cache_dir
 
@@ -450,7 +438,7 @@ def _plain(value: object) -> object:
 def where_record(lon_text: str, lat_text: str = "", crs: str = "wgs84") -> dict:
     """The answer for one point typed by a person (the CLI's ``where``, the app's which-zone panel).
 
-    The point is read as the batch check reads a row (:func:`layout.geo.notation.read_point`): degrees or 度分秒,
+    The point is read as the batch check reads a row (:func:`layout.geo.table_crs.read_point`): degrees or 度分秒,
     a whole pasted pair in ``lon_text``, N/S/E/W deciding the order, Gauss-Krüger metres (``crs`` ``auto``).
 
     Returns

@@ -33,7 +33,9 @@ from numpy.typing import NDArray
 from pyproj import Transformer
 
 from layout.geo.crs import to_metric
-from layout.geo.nearest import LEVELS, NONE, NearestGrid, Segments, _planar, query_grid
+from layout.geo.nearest import query_grid
+from layout.geo.nearest_grid import LEVELS, NONE, NearestGrid
+from layout.geo.segments import Segments, planar_nearest
 
 __all__ = [
     "CENTRE",
@@ -264,7 +266,7 @@ def _nearest_geodesic(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArr
     pid = np.repeat(np.arange(len(lon)), count)  # (point, candidate) pairs, grouped by point
     pos = np.arange(ends[-1]) + np.repeat(grid.offsets.take(leaf) - heads, count)
     s = grid.segs.take(pos).astype(np.intp)
-    d = _planar(seg, s, px.take(pid), py.take(pid))[0]
+    d = planar_nearest(seg, s, px.take(pid), py.take(pid))[0]
     low = np.minimum.reduceat(d, heads)
     near = np.flatnonzero(d <= (low * (1.0 + RANK_REL) + 2.0 * grid.lattice_error + 1.0).take(pid))
     pid, s = pid[near], s[near]
@@ -282,7 +284,7 @@ def _nearest_geodesic(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArr
 def build_levels(geoms: NDArray[np.object_], metric_segments: Segments, city: NearestGrid, cached_grid) -> list[Level]:
     """The province and country levels around the city grid ``city``, each built on first use by
     ``cached_grid(segments, x0, y0, skip, **options)`` (see :func:`layout.geo.classify._cached_grid`)."""
-    from layout.geo.nearest import build_segments
+    from layout.geo.segments import build_segments
 
     def make(level: Level) -> tuple[Segments, NearestGrid]:
         spec = level.spec

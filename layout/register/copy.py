@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from layout.errors import InputError
-from layout.register.sqlite_store import RegisterStore, check_register_file
+from layout.register.sqlite_check import check_register_file
+from layout.register.sqlite_store import RegisterStore
 
 __all__ = ["checked_backup", "copy_events"]
 
@@ -77,7 +78,7 @@ def copy_events(src: RegisterStore, dst: RegisterStore, *, replace: bool = False
 @contextlib.contextmanager
 def checked_backup(src: Path, *, check_row: Callable[[dict], str | None] | None = None) -> Iterator[RegisterStore]:
     """A private copy of the SQLite register file ``src`` (a ``register backup``), checked in full as
-    :func:`layout.register.sqlite_store.check_register_file` does (and migrated when it is version 1); deleted
+    :func:`layout.register.sqlite_check.check_register_file` does (and migrated when it is version 1); deleted
     afterwards. ``src`` itself is only read.
 
     Raises

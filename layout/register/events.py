@@ -9,13 +9,14 @@ pointing at one event: that event stops counting at every date; undoing the retr
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
 in :mod:`layout.register.sqlite_store` (SQLite file, the default) and :mod:`layout.register.postgres_store`
-(PostgreSQL, for a ``postgresql://`` location); :func:`open_store` picks one.
+(PostgreSQL, for a ``postgresql://`` location); :func:`open_store` picks one. A typed site is checked in
+:mod:`layout.register.sites`, events and state become tables in :mod:`layout.register.frames`, and
+:mod:`layout.register.overlay` gives the catalog with the register's sites and statuses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import uuid
@@ -24,12 +25,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
+from layout.register.frames import events_frame, is_missing, pivot_state, utc_now
 from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
-from layout.register.sqlite_store import EVENT_COLUMNS, NewEvent
+from layout.register.schema import EVENT_COLUMNS
+from layout.register.sites import check_site
+from layout.register.sqlite_store import NewEvent
 from layout.register.stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
 from layout.register.values import (  # noqa: F401 (re-exported)
     MAX_INVEST,
@@ -64,66 +67,6 @@ from layout.register.vocabulary import (  # noqa: F401 (re-exported: the registe
 )
 
 _INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
-
-# --------------------------------------------------------------------------------------------
-# Sites
-
-
-@dataclass(frozen=True)
-class SiteCheck:
-    """Where a typed point falls: its WGS84 position, county and zone, and what the plan says."""
-
-    lon: float
-    lat: float
-    inside: bool
-    county: str
-    zone: str
-    plan_county: str
-    in_plan_county: bool
-    nearest_county: str = ""
-    distance_km: float = float("nan")
-
-
-def check_site(lon: object, lat: object, *, crs: str = "wgs84", plan_county: str = "") -> SiteCheck:
-    """Convert a point to WGS84 and classify it (county, zone); compare with the plan's county.
-
-    Raises
-    ------
-    InputError
-        When a coordinate is not a number, impossible, swapped, or the CRS is unknown.
-    """
-    from layout.catalog.gazetteer import CITYWIDE
-    from layout.geo.boundaries import expand_counties
-    from layout.geo.classify import classify_points
-    from layout.geo.crs import check_lonlat, parse_number, to_wgs84
-
-    values = []
-    for label, v in (("longitude", lon), ("latitude", lat)):
-        try:
-            values.append(parse_number(v))
-        except InputError as exc:
-            raise InputError(f"{label} {exc}") from None
-    if problem := check_lonlat(*values):
-        raise InputError(problem)
-    wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
-    row = classify_points(wlon, wlat).iloc[0]
-    county = "" if pd.isna(row["county"]) else str(row["county"])
-    zone = "" if pd.isna(row["zone"]) else str(row["zone"])
-    nearest = "" if pd.isna(row["nearest_county"]) else str(row["nearest_county"])  # a categorical: NaN inside
-    ok_counties = [] if plan_county in ("", CITYWIDE) else expand_counties([plan_county])
-    in_plan = bool(row["inside"]) and (not ok_counties or county in ok_counties)
-    return SiteCheck(
-        lon=round(float(wlon[0]), SITE_DECIMALS),
-        lat=round(float(wlat[0]), SITE_DECIMALS),
-        inside=bool(row["inside"]),
-        county=county,
-        zone=zone,
-        plan_county=plan_county,
-        in_plan_county=in_plan,
-        nearest_county=nearest,
-        distance_km=float(row["distance_km"]),
-    )
-
 
 # --------------------------------------------------------------------------------------------
 # The register
@@ -228,13 +171,15 @@ class Register:
             raise InputError("; ".join(problems))
         merged = {**(current or {}), **{k: v for k, v in values.items()}}
         try:
-            planned, done = float(merged.get("invest_planned") or "nan"), float(merged.get("invest_done") or "nan")
+            planned = float(str(merged.get("invest_planned") or "nan"))
+            done = float(str(merged.get("invest_done") or "nan"))
             if done > planned and {"invest_planned", "invest_done"} & set(values):
                 warnings.append(
                     f"{subject}: invest_done {number_text(done)} 万元 is more than invest_planned "
                     f"{number_text(planned)} 万元 — check both figures"
                 )
-            start, finish = float(merged.get("start_year") or "nan"), float(merged.get("finish_year") or "nan")
+            start = float(str(merged.get("start_year") or "nan"))
+            finish = float(str(merged.get("finish_year") or "nan"))
             if finish < start and {"start_year", "finish_year"} & set(values):
                 warnings.append(f"{subject}: finish_year {int(finish)} is before start_year {int(start)}")
         except (TypeError, ValueError):
@@ -409,7 +354,7 @@ class Register:
                 day = check_as_of(changes.pop("as_of")) if changes.get("as_of") else default_day
                 row_source = check_source(changes.pop("source", None) or source or "")
                 row = current.loc[subject].to_dict() if subject in current.index else {}
-                cur = {k: (None if _missing(v) else str(v)) for k, v in row.items()}
+                cur = {k: (None if is_missing(v) else str(v)) for k, v in row.items()}
                 plans.append(
                     (
                         self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
@@ -424,7 +369,7 @@ class Register:
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
         with self.store.transaction() as conn:
-            now = _utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
+            now = utc_now()  # inside the write lock: recorded_at follows the commit order, like event_id
             for subject, seen in (expected or {}).items():
                 check_not_stale(self.store, conn, self.check_subject(subject), seen, today=dt.date.today())
             ids = []
@@ -448,7 +393,7 @@ class Register:
         by = check_by(by)
         reason = check_source(reason, "reason")
         with self.store.transaction() as conn:
-            now = _utc_now()
+            now = utc_now()
             target = self.store.get_event(conn, event_id) if 0 < event_id < 2**63 else None
             if target is None:
                 raise InputError(
@@ -480,7 +425,7 @@ class Register:
                     conn, ev["batch_id"], ev["subject"], SITE_FIELDS, retractions=ev["kind"] == "retract"
                 )
             batch = uuid.uuid4().hex
-            first_id = None
+            first_id: int | None = None
             for row in sorted(group, key=lambda r: r[0] != event_id):
                 e = dict(zip(EVENT_COLUMNS, row, strict=True))
                 if e["event_id"] != event_id and self.store.retraction_of(conn, e["event_id"]) is not None:
@@ -502,7 +447,9 @@ class Register:
                     ),
                 )
                 first_id = first_id or new_id
-        return int(first_id)
+        if first_id is None:  # the group holds at least the target
+            raise InputError(f"event {event_id} could not be undone")
+        return first_id
 
     def restore(self, src: str | os.PathLike) -> int:
         """Replace the register with the backup ``src`` after checking it in full (every event row too);
@@ -514,7 +461,7 @@ class Register:
     def events(self, subject: str | None = None, **filters: str | None) -> pd.DataFrame:
         """Every event (of ``subject`` when given), in id order, with ``retracted`` (bool, now);
         ``as_of`` as datetime.date. ``filters`` as :meth:`RegisterStore.iter_events`."""
-        return _events_frame(self.store.fetch_events(subject=subject, **filters))
+        return events_frame(self.store.fetch_events(subject=subject, **filters))
 
     def iter_history(self, **filters: str | None):
         """Stream events as dicts (:data:`EVENT_COLUMNS` and ``retracted``), oldest first, in constant
@@ -540,14 +487,14 @@ class Register:
             text "" when unset; status as id) plus ``last_as_of`` (the latest report date, confirmations
             included) and ``last_by`` (who recorded the latest report).
         """
-        out = _pivot(self._effective(as_of, indicators=False), PROJECT_FIELDS).drop(columns="source")
+        out = pivot_state(self._effective(as_of, indicators=False), PROJECT_FIELDS).drop(columns="source")
         out.index.name = "project_id"
         return out
 
     def indicator_state(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """One row per indicator with an effective event: ``actual_value`` (float), ``actual_year``
         (Int64), ``source``, ``last_by``, ``last_as_of``; index ``indicator_id``."""
-        out = _pivot(self._effective(as_of, indicators=True), INDICATOR_FIELDS)
+        out = pivot_state(self._effective(as_of, indicators=True), INDICATOR_FIELDS)
         out["actual_year"] = out["actual_year"].round().astype("Int64")
         out = out[["actual_value", "actual_year", "source", "last_by", "last_as_of"]]
         out.index = out.index.str.slice(len(INDICATOR_PREFIX))
@@ -561,122 +508,6 @@ class Register:
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _missing(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def _utc_now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _stored_date(event_id: object, text: object) -> dt.date:
-    """The ``as_of`` of a stored event; a damaged one is named by its event id, not a traceback."""
-    try:
-        if isinstance(text, str) and len(text) == 10:
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise InputError(
-        f"the register's event {event_id} has the date {str(text)[:20]!r}, not YYYY-MM-DD: the file was "
-        "changed outside this program; restore a backup (register restore) or ask the administrator",
-        code="reg_bad_row",
-        event=event_id,
-        text=str(text)[:20],
-    )
-
-
-def _events_frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "retracted"])
-    df["event_id"] = df["event_id"].astype("int64")
-    df["as_of"] = [_stored_date(i, v) for i, v in zip(df["event_id"], df["as_of"], strict=True)]
-    df["retracts"] = pd.Series([None if pd.isna(v) else int(v) for v in df["retracts"]], index=df.index, dtype=object)
-    df["retracted"] = df["retracted"].astype(bool)
-    return df
-
-
-def _float_or_nan(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return float("nan")
-
-
-def _pivot(rows: list[tuple], fields: tuple[str, ...]) -> pd.DataFrame:
-    """One row per subject from the winning events ``rows`` (:data:`EVENT_COLUMNS` order): the fields,
-    ``last_as_of`` and ``last_by`` of the latest report (latest date, then latest recorded), and
-    ``source`` of that report (for indicators)."""
-    subjects = sorted({r[2] for r in rows})
-    pos = {s: i for i, s in enumerate(subjects)}
-    values: dict[str, list] = {name: [None] * len(subjects) for name in fields}
-    latest: list[tuple | None] = [None] * len(subjects)
-    for r in rows:
-        i = pos[r[2]]
-        if r[3] in values:
-            values[r[3]][i] = r[4]
-        if latest[i] is None or (r[8], r[0]) > (latest[i][8], latest[i][0]):
-            latest[i] = r
-    index = pd.Index(subjects, dtype=object)
-    columns: dict[str, object] = {}
-    for name in fields:
-        if name in NUMBER_FIELDS or name in YEAR_FIELDS:
-            columns[name] = np.array([np.nan if v is None else _float_or_nan(v) for v in values[name]], dtype="float64")
-        else:
-            columns[name] = np.array(["" if v is None else str(v) for v in values[name]], dtype=object)
-    columns["last_as_of"] = np.array([_stored_date(r[0], r[8]) for r in latest], dtype=object)
-    columns["last_by"] = np.array([str(r[6]) for r in latest], dtype=object)
-    columns["source"] = np.array([str(r[9]) for r in latest], dtype=object)
-    out = pd.DataFrame(columns, index=index)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# The catalog as the register knows it
-
-
-def overlay_register(catalog: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame:
-    """The catalog with the register's knowledge: a register site replaces the plan's point.
-
-    Rows with a register site get its lon/lat, precision ``site``, ``geocode_source`` = the site's source
-    and recomputed county/zone columns. Every row gets ``status`` (id or "") and ``status_as_of``.
-    The catalog itself (``projects_catalog.csv``) is never changed.
-    """
-    import geopandas as gpd
-    import shapely
-
-    from layout.catalog.projects import attach_zones
-
-    out = catalog.copy()
-    ids = out["id"].astype(str)
-    status = state["status"].to_dict() if "status" in state else {}
-    as_of = state["last_as_of"].to_dict() if "last_as_of" in state else {}
-    out["status"] = [str(status.get(i, "") or "") for i in ids]
-    out["status_as_of"] = pd.Series([as_of.get(i) for i in ids], index=out.index, dtype=object)
-    has_site = state.index[state["site_lon"].notna() & state["site_lat"].notna()] if len(state) else []
-    rows = ids.isin(has_site).to_numpy()
-    if not rows.any():
-        return out
-    lon = ids[rows].map(state["site_lon"]).to_numpy(float)
-    lat = ids[rows].map(state["site_lat"]).to_numpy(float)
-    for col in ("lon", "lat"):
-        out[col] = out[col].astype("float64")
-    out.loc[rows, "lon"], out.loc[rows, "lat"] = lon, lat
-    out["precision"] = out["precision"].astype(object)
-    out.loc[rows, "precision"] = "site"
-    if "geocode_source" in out:
-        out["geocode_source"] = out["geocode_source"].astype(object)
-        out.loc[rows, "geocode_source"] = ids[rows].map(state["site_source"]).to_numpy()
-    if isinstance(out, gpd.GeoDataFrame):
-        geoms = out.geometry.to_numpy().copy()
-        geoms[rows] = shapely.points(lon, lat)
-        out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
-        return attach_zones(out)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 # Demo registers (layout.register.demo): marked in register_meta; their reports are written by DEMO_BY only
 
 DEMO_META_KEY = "demo"
@@ -686,14 +517,15 @@ DEMO_BY = "演示数据 / demo"
 def _refuse_mixing(register: Register, by: str) -> None:
     """Refuse a real report into a demo register, and a demo report into a real one."""
     demo = register.store.read_meta(DEMO_META_KEY) is not None
+    name = register.path.name if register.path is not None else register.location
     if demo and by != DEMO_BY:
         raise InputError(
-            f"台账 {register.path.name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账"
-            f"（--register 或 LAYOUT_REGISTER）。 / register {register.path.name} is a demo register; "
+            f"台账 {name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账"
+            f"（--register 或 LAYOUT_REGISTER）。 / register {name} is a demo register; "
             "real reports go into the real register"
         )
     if not demo and by == DEMO_BY:
         raise InputError(
-            f"台账 {register.path.name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件"
+            f"台账 {name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件"
             "（register demo --register PATH）。 / demo data goes into a separate demo register"
         )

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from layout.errors import InputError
@@ -35,15 +35,8 @@ from layout.settings import env_text
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
-from layout.register.sqlite_store import (
-    _ORDER_RECORDED,
-    SCHEMA_VERSION,
-    SLEEP_ENV,
-    STREAM_ROWS,
-    NewEvent,
-    RegisterStore,
-    _retracted_cte,
-)
+from layout.register.schema import ORDER_RECORDED, SCHEMA_VERSION, retracted_cte
+from layout.register.sqlite_store import SLEEP_ENV, STREAM_ROWS, NewEvent, RegisterStore
 
 __all__ = [
     "APP_NAME",
@@ -89,13 +82,13 @@ _SCHEMA = (
     # The state today per project under the register's rule (as RegisterStore.fetch_state: per field the
     # non-retracted set/confirm event with the latest as_of <= today, then latest recorded), its site
     # as a point, for QGIS and SQL users.
-    _retracted_cte()
+    retracted_cte()
     + f""", win AS (
         SELECT DISTINCT ON (subject, field) event_id, subject, field, value, as_of, recorded_at, recorded_by
         FROM events
         WHERE kind <> 'retract' AND as_of <= to_char(current_date, 'YYYY-MM-DD')
             AND subject NOT LIKE 'indicator:%' AND event_id NOT IN (SELECT event_id FROM retracted)
-        ORDER BY subject, field, {_ORDER_RECORDED}
+        ORDER BY subject, field, {ORDER_RECORDED}
     ), wide AS (
         SELECT subject,
             MAX(value) FILTER (WHERE field = 'status') AS status,
@@ -109,8 +102,8 @@ _SCHEMA = (
             MAX(value) FILTER (WHERE field = 'site_lon') AS site_lon,
             MAX(value) FILTER (WHERE field = 'site_lat') AS site_lat,
             MAX(value) FILTER (WHERE field = 'site_source') AS site_source,
-            (ARRAY_AGG(as_of ORDER BY {_ORDER_RECORDED}))[1] AS last_as_of,
-            (ARRAY_AGG(recorded_by ORDER BY {_ORDER_RECORDED}))[1] AS last_by
+            (ARRAY_AGG(as_of ORDER BY {ORDER_RECORDED}))[1] AS last_as_of,
+            (ARRAY_AGG(recorded_by ORDER BY {ORDER_RECORDED}))[1] AS last_by
         FROM win GROUP BY subject
     )
     SELECT subject AS project_id, status, progress::double precision AS progress,
@@ -322,7 +315,7 @@ class PgRegisterStore(RegisterStore):
 
     # -- reads
 
-    def iter_events(self, **filters: str | None) -> Iterator[tuple]:
+    def iter_events(self, **filters: Any) -> Iterator[tuple]:
         """As :meth:`RegisterStore.iter_events`, through a server-side cursor: constant memory."""
         sql, params = self._events_sql(**filters)
         with self.connection() as conn, conn.raw.transaction(), conn.raw.cursor(name="register_history") as cur:

@@ -19,16 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from layout.errors import InputError
-from layout.register.events import (
-    FIELD_LABELS,
-    STATUSES,
-    Register,
-    check_site,
-    check_value,
-    number_text,
-    parse_date,
-    status_label,
-)
+from layout.register.events import FIELD_LABELS, STATUSES, Register, check_value, number_text, parse_date, status_label
+from layout.register.sites import check_site
 
 __all__ = [
     "COLUMNS",
@@ -529,7 +521,7 @@ def _diff_site(
 
 def read_sheet_bytes(data: bytes, *, name: str, sheet: str | None = None) -> pd.DataFrame:
     """The filled 调度表 (XLSX, or CSV in UTF-8/GBK) as an all-text table, through the shared bounded reader
-    (:func:`layout.tables.spreadsheets.read_table_bytes`: size, row, column and cell limits, damaged files).
+    (:func:`layout.tables.read.read_table_bytes`: size, row, column and cell limits, damaged files).
 
     Of a workbook, ``sheet`` or else the one sheet whose header has 项目编号 is read; the sheet read and
     the workbook's sheets are in the frame's ``attrs`` (``sheet``, ``sheets``) for the caller to say.
@@ -540,7 +532,10 @@ def read_sheet_bytes(data: bytes, *, name: str, sheet: str | None = None) -> pd.
         When several sheets look like a 调度表 and ``sheet`` is not given (code ``sheet_choose``, listing
         them), or the sheet holds formulas (``sheet_formulas``): their saved results cannot be verified.
     """
-    from layout.tables.spreadsheets import HEADER_SCAN_ROWS, check_suffix, read_table_bytes, scan_workbook
+    from layout.tables.header import HEADER_SCAN_ROWS
+    from layout.tables.read import read_table_bytes
+    from layout.tables.table import check_suffix
+    from layout.tables.workbook import scan_workbook
 
     if sheet is None and check_suffix(name) == ".xlsx":
         sheets = scan_workbook(data, name=name)[0]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from layout.errors import InputError
-from layout.register.sqlite_store import EVENT_COLUMNS, RegisterStore
+from layout.register.schema import EVENT_COLUMNS
+from layout.register.sqlite_store import RegisterStore
 from layout.register.values import check_value
 from layout.register.vocabulary import FIELD_LABELS, status_label
 

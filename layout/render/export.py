@@ -3,7 +3,7 @@ and county briefing decks (PPTX).
 
 :func:`export_bytes` returns a file's bytes (the app's download buttons call it); :func:`export_file`
 writes one atomically; :func:`export_county_decks` writes the six county decks. Scopes are ``city``,
-``zone:<id>`` and ``county:<name>`` (:func:`layout.render.printmap.valid_scopes`).
+``zone:<id>`` and ``county:<name>`` (:func:`layout.render.scopes.valid_scopes`).
 """
 
 from __future__ import annotations
@@ -22,16 +22,9 @@ from layout.errors import InputError
 from layout.plan.text import PLAN_TITLE
 from layout.plan.zones import POLYGON_COUNTIES
 from layout.render.palette import SECTOR_COLORS
-from layout.render.printmap import (
-    PAGE_SIZE,
-    PRINT_DPI,
-    Scope,
-    draw_map,
-    parse_scope,
-    scope_label,
-    scope_mask,
-    scope_title,
-)
+from layout.render.printmap import draw_map
+from layout.render.printmap_plan import PAGE_SIZE, PRINT_DPI
+from layout.render.scopes import Scope, parse_scope, scope_label, scope_mask, scope_title
 
 __all__ = [
     "DECK_COUNTIES",
@@ -104,7 +97,7 @@ def figure_bytes(fig, fmt: str, *, dpi: int = PRINT_DPI) -> bytes:
     """``fig`` as PNG (at ``dpi``, with the dpi in the file) or PDF (vector, fonts embedded)."""
     import matplotlib
 
-    from layout.render.printmap import RENDER_LOCK, font_rc
+    from layout.render.fonts import RENDER_LOCK, font_rc
 
     buf = io.BytesIO()
     metadata = {"Title": fig.texts[0].get_text() if fig.texts else PLAN_TITLE}
@@ -254,7 +247,7 @@ def export_file(
     scope: Scope | str, fmt: str, path: str | Path, *, lang: str = "zh", catalog: pd.DataFrame | None = None
 ) -> Path:
     """Write the file for ``scope`` in ``fmt`` to ``path`` (atomically; the directory is created)."""
-    from layout.tables.spreadsheets import atomic_write
+    from layout.tables.files import atomic_write
 
     data = export_bytes(scope, fmt, lang=lang, catalog=catalog)
 

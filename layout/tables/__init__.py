@@ -2,5 +2,9 @@
 headers, bounded on every axis), writing results back in the officer's own layout, atomic writes and
 locks, and the batch check (which zone is each row in).
 
+Modules: ``table`` (the Table and the limits), ``header`` (header detection), ``read`` (entry points, CSV),
+``workbook`` (bounded XLSX reading), ``write`` (results back), ``files`` (atomic writes, locks, permissions),
+``batch`` (the batch check), ``parquet`` and ``distributed`` (big point sets, Dask).
+
 May import :mod:`layout.geo`, :mod:`layout.plan` and the base modules.
 """

@@ -3,32 +3,25 @@
 The table side of "which zone is each of my projects in?": finds the coordinate columns, reads the
 notations (:mod:`layout.geo.notation`), calls the classifier once for the whole table, and names the result
 columns and values in the reader's language (Chinese by default; ``lang="en"`` gives ids for machines).
-Compute only: a table in, columns out; :mod:`layout.tables.spreadsheets` reads and writes the files.
+Compute only: a table in, columns out; :mod:`layout.tables.read` and :mod:`layout.tables.write` handle
+the files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from layout.geo.classify import classify_points
-from layout.geo.notation import (
-    ColumnChoice,
-    CrsDecision,
-    Problem,
-    check_table_crs,
-    find_coordinate_columns,
-    locate_points,
-    normalise_name,
-    parse_column,
-    parse_pair_column,
-    shorten,
-)
+from layout.geo.columns import ColumnChoice, find_coordinate_columns, normalise_name
+from layout.geo.notation import Problem, parse_column, parse_pair_column, shorten
+from layout.geo.table_crs import CrsDecision, check_table_crs, locate_points
 from layout.i18n import check_lang, reason_text, t
 from layout.plan.zones import load_zone_model
-from layout.tables.spreadsheets import Table
+from layout.tables.table import Table
 
 RESULT_IDS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km", "reason"]
 NAME_COLUMNS = ("项目名称", "项目", "名称", "name", "project", "项目名", "单位名称", "企业名称")
@@ -60,7 +53,7 @@ class BatchResult:
         """Rows that could not be placed: the file's row number, the project's name, and the reason."""
         lang = check_lang(lang or self.lang)
         idx = np.flatnonzero(self.status == "error")[:limit]
-        out = {t("batch.row", lang): self.row_numbers[idx]}
+        out: dict[str, object] = {t("batch.row", lang): self.row_numbers[idx]}
         if self.name_column:
             out[self.name_column] = [shorten(str(v)) for v in frame[self.name_column].to_numpy()[idx]]
         out[t("batch.reason", lang)] = self.added.iloc[idx, -1].to_numpy()
@@ -98,7 +91,7 @@ def classify_table(
     Parameters
     ----------
     table
-        A :class:`layout.tables.spreadsheets.Table` (or a DataFrame of text cells, row numbers counted from 2).
+        A :class:`layout.tables.table.Table` (or a DataFrame of text cells, row numbers counted from 2).
     lon, lat, pair
         The coordinate columns (default: found by their names; ``pair`` = one column holding both).
     crs
@@ -173,7 +166,7 @@ def classify_table(
         if hit.size:
             adcodes[name] = adcode_of[hit[0]]
 
-    def lookup(values: list[object]) -> pd.Categorical:
+    def lookup(values: Sequence[object]) -> pd.Categorical:
         labels = list(dict.fromkeys([*map(str, values), ""]))
         code_of = np.array([labels.index(str(v)) for v in [*values, ""]], dtype=np.int64)
         return pd.Categorical.from_codes(code_of[codes], categories=labels)  # code -1 picks the last slot: ""
@@ -190,7 +183,7 @@ def classify_table(
             np.where(inside, 0, np.where(outside, 1, 2)), categories=[t("batch.yes", lang), t("batch.no", lang), ""]
         )
     else:
-        out["inside"] = np.where(valid, inside, None).astype(object)
+        out["inside"] = np.where(valid, inside, np.array(None, dtype=object)).astype(object)
     near_cat = pd.Categorical(result["nearest_county"].astype(object))
     near_codes = np.full(n, -1, dtype=np.int64)
     near_codes[rows] = near_cat.codes

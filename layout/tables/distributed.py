@@ -97,7 +97,7 @@ def classify_partition(partition: Partition, out_dir: str, options: dict, bundle
         if partition.kind == "csv":
             counts = classify_csv_to_parquet(partition.path, tmp, **options)
         else:
-            counts = classify_parquet(partition.path, tmp, row_groups=list(partition.row_groups), **options)
+            counts = classify_parquet(partition.path, tmp, row_groups=list(partition.row_groups or ()), **options)
         os.replace(tmp, final)
     finally:
         if tmp.exists():

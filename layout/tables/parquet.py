@@ -95,7 +95,7 @@ class PointSource:
     """Where a Parquet table's points are: its GeoParquet geometry column, or lon/lat columns."""
 
     def __init__(self, schema: pa.Schema, *, lon: str | None = None, lat: str | None = None) -> None:
-        from layout.geo.notation import find_coordinate_columns
+        from layout.geo.columns import find_coordinate_columns
 
         names = list(schema.names)
         self.schema = schema
@@ -103,8 +103,9 @@ class PointSource:
         self.geometry: str | None = None
         self.crs: str | None = None
         if meta and not (lon or lat):
-            self.geometry = meta.get("primary_column")
-            encoding = meta["columns"][self.geometry].get("encoding", "WKB")
+            geometry: str = meta["primary_column"]  # required by GeoParquet
+            self.geometry = geometry
+            encoding = meta["columns"][geometry].get("encoding", "WKB")
             if encoding.upper() != "WKB":
                 raise InputError(
                     f"geometry column {self.geometry!r} is {encoding}, expected WKB",
@@ -112,7 +113,7 @@ class PointSource:
                     column=self.geometry,
                     encoding=encoding,
                 )
-            self.crs = _source_crs(meta, self.geometry)
+            self.crs = _source_crs(meta, geometry)
             self.lon = self.lat = None
         else:
             choice = find_coordinate_columns(names, lon=lon, lat=lat)
@@ -143,10 +144,11 @@ class PointSource:
         """lon, lat of a batch (NaN where missing), in the source's CRS for lon/lat columns, WGS84 for a
         geometry column (converted from its CRS)."""
         if self.geometry is None:
-            return tuple(
+            lon, lat = (
                 np.asarray(batch.column(c).cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False))
                 for c in (self.lon, self.lat)
             )
+            return lon, lat
         geoms = shapely.from_wkb(batch.column(self.geometry).to_numpy(zero_copy_only=False))
         kinds = shapely.get_type_id(geoms)
         bad = np.flatnonzero((kinds != 0) & (kinds != -1))

@@ -1,0 +1,69 @@
+"""What every command shares: one-line errors and exit codes (2 for input that cannot be used), the
+``--lang`` option, the group that turns any library error into one line, and the CRS choices.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from layout.errors import InputError, LayoutError
+
+CRS_CHOICE = click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"], case_sensitive=False)
+
+
+class TableCrs(click.ParamType):
+    """``auto``, wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN: what the batch check accepts."""
+
+    name = "crs"
+
+    def convert(self, value, param, ctx):
+        from layout.geo.table_crs import check_table_crs
+
+        try:
+            return check_table_crs(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def in_language(command):
+    """A command whose library errors print as one line in its ``--lang`` (Chinese by default), exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LayoutError as exc:
+            from layout.i18n import error_text
+
+            lang = kwargs.get("lang", "zh")
+            click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+            sys.exit(2)
+
+    return run
+
+
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages (and of the output where it has words).",
+)
+
+
+class LayoutGroup(click.Group):
+    """Turns LayoutError anywhere in a command into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LayoutError as exc:
+            fail(str(exc))

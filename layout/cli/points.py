@@ -1,0 +1,341 @@
+"""``where`` and ``classify``: which county, zone and poles a point is in, for one point or for a whole
+table (CSV, XLSX or Parquet; large CSVs a chunk at a time, big point sets on Dask).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from layout.cli.common import LANG_OPTION, TableCrs, in_language
+from layout.cli.plan import active_draft_name, plan_option
+from layout.errors import InputError, LayoutError
+
+STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("lon")
+@click.argument("lat", required=False, default="")
+@click.option(
+    "--crs",
+    type=TableCrs(),
+    default="auto",
+    show_default=True,
+    help="Coordinate system of LON LAT: auto (degrees: WGS84; metres: CGCS2000 Gauss-Krüger, zone from "
+    "the prefix or the place), wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN.",
+)
+@LANG_OPTION
+@in_language
+@plan_option
+def where(lon: str, lat: str, crs: str, lang: str) -> None:
+    """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
+
+    LON LAT as the batch check reads them: degrees or 度分秒, N/S/E/W deciding which is which, Gauss-Krüger
+    metres in either order; or the whole pasted point as one argument ("28°33'14\"N 112°21'18\"E").
+
+    Example: python -m layout where 112.355 28.554 --crs gcj02
+    """
+    from layout.geo.classify import where_record
+
+    record = where_record(lon, lat, crs)
+    if draft := active_draft_name():  # an answer from a draft says so; 十四五's stays exactly as it was
+        record["plan"] = f"{draft}（草案）"
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+@click.command()
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output .csv or .xlsx (default: SRC with '_zones' added, same type).",
+)
+@click.option("--lon", "lon_col", help="Longitude (or X) column (default: found by name: 经度, 东经, lon, lng …).")
+@click.option("--lat", "lat_col", help="Latitude (or Y) column (default: found by name: 纬度, 北纬, lat …).")
+@click.option("--pair", "pair_col", help="One column holding both, e.g. 坐标 = '112.35,28.55'.")
+@click.option("--sheet", help="Workbook sheet (default: the first whose header names coordinates).")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row number of the header (default: detected).")
+@click.option(
+    "--crs",
+    default="auto",
+    show_default=True,
+    help="auto, wgs84, gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN (e.g. EPSG:4546).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the added headers, values and messages (en: ids for machines).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "input"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV output encoding: UTF-8 with BOM, or the input's own (e.g. GBK).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: classify a Parquet/CSV dataset partition by partition on a Dask cluster; -o is a folder.",
+)
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local Dask cluster.",
+)
+@click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1),
+    default=1 << 20,
+    show_default=True,
+    help="Rows per partition of a Parquet input (whole row groups).",
+)
+@plan_option
+def classify(
+    src: Path,
+    output: Path | None,
+    lon_col: str | None,
+    lat_col: str | None,
+    pair_col: str | None,
+    sheet: str | None,
+    header_row: int | None,
+    crs: str,
+    lang: str,
+    encoding: str,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    partition_rows: int,
+) -> None:
+    """Add county/zone/pole columns and a reason to every row of a CSV (UTF-8, BOM, GBK) or XLSX table.
+
+    The table comes back whole: a workbook keeps its sheets, formats, dates and formulas; a CSV keeps its
+    text byte for byte. Coordinates may be decimal degrees, 度分秒, one "lon,lat" cell or CGCS2000
+    Gauss-Krüger metres; --crs auto decides and says how.
+
+    Parquet: ``classify in.parquet -o out.parquet`` reads a GeoParquet point column or numeric lon/lat
+    columns and writes GeoParquet with a bbox covering. A folder of Parquet/CSV files, or --engine dask,
+    writes a Parquet dataset folder, one file a partition (the same bytes on both engines).
+
+    Example: python -m layout classify 项目.xlsx -o 项目_片区.xlsx --crs gcj02
+    """
+    from layout.i18n import error_text
+
+    try:
+        if engine == "dask" and active_draft_name():  # workers would load the default plan, not this draft
+            raise InputError(
+                f"--engine dask classifies with 十四五 only; without --engine dask the draft "
+                f"{active_draft_name()} is used",
+                code="dask_draft",
+                name=active_draft_name(),
+            )
+        if (
+            engine == "dask"
+            or src.is_dir()
+            or src.suffix.lower() == ".parquet"
+            or (output is not None and output.suffix.lower() == ".parquet")
+        ):
+            _classify_parquet(src, output, lon_col, lat_col, crs, lang, engine, scheduler, workers, partition_rows)
+            return
+        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+        if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
+            click.echo(f"草案 {draft}：分区按草案划分，未经批准 / zones of the draft {draft}, not approved", err=True)
+    except LayoutError as exc:
+        click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+        sys.exit(2)
+
+
+def _classify_parquet(
+    src: Path,
+    output: Path | None,
+    lon_col: str | None,
+    lat_col: str | None,
+    crs: str,
+    lang: str,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    partition_rows: int,
+) -> None:
+    """classify into GeoParquet: one file (local engine, one Parquet file) or a dataset folder."""
+    from layout.geo.crs import check_crs
+    from layout.tables.files import atomic_write
+
+    if not src.exists():
+        raise InputError(
+            f"{src} does not exist; give an existing Parquet file or folder", code="input_missing", path=str(src)
+        )
+    crs = "wgs84" if crs == "auto" else check_crs(crs)
+    options: dict[str, Any] = {"lon": lon_col, "lat": lat_col, "crs": crs}
+    dataset = engine == "dask" or src.is_dir() or (output is not None and output.suffix.lower() != ".parquet")
+    if dataset:
+        from layout.tables.distributed import classify_dataset
+
+        output = output or src.with_name(f"{src.stem}_zones")
+        counts = classify_dataset(
+            src, output, engine=engine, scheduler=scheduler, workers=workers, partition_rows=partition_rows, **options
+        )
+    else:
+        from layout.tables.parquet import classify_parquet
+
+        output = output or src.with_name(f"{src.stem}_zones.parquet")
+        counts = {}
+        atomic_write(output, lambda tmp: counts.update(classify_parquet(src, tmp, **options)), backup=False)
+    parts = (
+        f"，{counts['partitions']} 个分区"
+        if lang == "zh" and "partitions" in counts
+        else (f", {counts['partitions']} partitions" if "partitions" in counts else "")
+    )
+    if lang == "zh":
+        click.echo(
+            f"{src.name} → {output}：{counts['rows']:,} 行，{counts['inside']:,} 行在益阳市境内，"
+            f"{counts['outside']:,} 行在境外，{counts['missing']:,} 行无坐标{parts}。",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"{src.name} → {output}: {counts['rows']:,} rows, {counts['inside']:,} inside 益阳, "
+            f"{counts['outside']:,} outside, {counts['missing']:,} without coordinates{parts}.",
+            err=True,
+        )
+
+
+def _classify(
+    src: Path,
+    output: Path | None,
+    lon_col: str | None,
+    lat_col: str | None,
+    pair_col: str | None,
+    sheet: str | None,
+    header_row: int | None,
+    crs: str,
+    lang: str,
+    encoding: str,
+) -> None:
+    from layout.i18n import t
+    from layout.tables.batch import classify_table, decision_text, nothing_located_text
+    from layout.tables.files import check_writable
+    from layout.tables.read import read_table
+    from layout.tables.table import check_suffix
+    from layout.tables.write import check_fits, write_result
+
+    output = output or src.with_name(f"{src.stem}_zones{src.suffix}")
+    check_writable(output)
+    check_suffix(output.name)
+    if output.exists() and src.exists() and output.resolve() == src.resolve():
+        raise InputError(
+            f"-o {output} is the input file; choose another output name", code="same_file", path=str(output)
+        )
+    if src.suffix.lower() == output.suffix.lower() == ".csv" and src.is_file() and src.stat().st_size > STREAM_BYTES:
+        _classify_stream(src, output, lon_col, lat_col, pair_col, header_row, crs, lang, encoding)
+        return
+    table = read_table(src, sheet=sheet, header_row=header_row)
+    check_fits(table, output.suffix.lower())  # before the work, not after it
+    result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=crs, lang=lang)
+    out_encoding = table.encoding if encoding == "input" and table.kind == "csv" else "utf-8-sig"
+    write_result(table, result.added, output, encoding=out_encoding)
+    counts = result.counts
+    for code, args in table.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(result, lang), err=True)
+    click.echo(
+        f"{src.name} ({table.encoding}) → {output}: "
+        + t(
+            "batch.counts",
+            lang,
+            rows=f"{len(table.frame):,}",
+            inside=counts["inside"],
+            outside=counts["outside"],
+            errors=counts["error"],
+        ),
+        err=True,
+    )
+    if none := nothing_located_text(result, lang):
+        click.echo(none, err=True)
+    rows = result.problem_rows(table.frame, lang=lang, limit=20)
+    for values in rows.itertuples(index=False):
+        name = f" {values[1]}" if result.name_column else ""
+        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+        click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}", err=True)
+    if counts["error"] > len(rows):
+        click.echo("  …", err=True)
+
+
+def _classify_stream(
+    src: Path,
+    output: Path,
+    lon_col: str | None,
+    lat_col: str | None,
+    pair_col: str | None,
+    header_row: int | None,
+    crs: str,
+    lang: str,
+    encoding: str,
+) -> None:
+    """classify for a large CSV → CSV, a chunk at a time (bounded memory), the same output and messages."""
+    from layout.i18n import t
+    from layout.tables.batch import classify_table, decision_text
+    from layout.tables.files import atomic_write
+    from layout.tables.read import iter_csv_chunks
+    from layout.tables.write import result_csv_bytes
+
+    counts = {"inside": 0, "outside": 0, "error": 0}
+    problems: list[str] = []
+    state: dict = {}
+
+    def write(tmp: Path) -> None:
+        chunk_crs = crs
+        with open(tmp, "wb") as out:
+            for k, table in enumerate(iter_csv_chunks(src, header_row=header_row)):
+                result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=chunk_crs, lang=lang)
+                if k == 0:
+                    state.update(table=table, result=result)
+                    d = result.decision
+                    if d.code == "crs.gk_cm" and not d.args.get("degrees"):
+                        chunk_crs = d.crs  # the whole file is read at the meridian the first rows decided
+                out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
+                out.write(result_csv_bytes(table, result.added, encoding=out_encoding, head=k == 0))
+                for key, value in result.counts.items():
+                    counts[key] += value
+                if len(problems) < 20:
+                    rows = result.problem_rows(table.frame, lang=lang, limit=20 - len(problems))
+                    for values in rows.itertuples(index=False):
+                        name = f" {values[1]}" if result.name_column else ""
+                        label = f"第 {values[0]} 行{name}" if lang == "zh" else f"row {values[0]}{name}"
+                        problems.append(f"  {label}{'：' if lang == 'zh' else ': '}{values[-1]}")
+
+    atomic_write(output, write)
+    first = state["table"]
+    for code, args in first.notes:
+        click.echo(t(code, lang, **args), err=True)
+    click.echo(decision_text(state["result"], lang), err=True)
+    rows = sum(counts.values())
+    click.echo(
+        f"{src.name} ({first.encoding}) → {output}: "
+        + t(
+            "batch.counts",
+            lang,
+            rows=f"{rows:,}",
+            inside=counts["inside"],
+            outside=counts["outside"],
+            errors=counts["error"],
+        ),
+        err=True,
+    )
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["error"] > len(problems):
+        click.echo("  …", err=True)
