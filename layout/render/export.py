@@ -205,8 +205,7 @@ def deck_bytes(county: str, *, lang: str = "zh", catalog: pd.DataFrame | None = 
     image = figure_bytes(fig, "png", dpi=DECK_MAP_DPI)
     prs = build_deck(county, catalog, map_png=image, lang=lang, sectors=SECTOR_NAMES)
     buf = io.BytesIO()
-    # build_deck's return annotation names pptx's factory function, not the class (layout/render/deck.py)
-    prs.save(buf)  # type: ignore[attr-defined]
+    prs.save(buf)
     return buf.getvalue()
 
 
