@@ -352,16 +352,6 @@ def test_batch_check_of_an_officers_workbook_is_chinese_and_comes_back_whole():
     assert {k: b.label for k, b in buttons.items()} == {"w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
 
 
-def test_batch_download_is_the_officers_own_workbook():
-    from app import result_file
-
-    data = officer_workbook()
-    out = result_file(data, "项目清单.xlsx", "项目清单", None, "auto", "", "", "", "zh", "xlsx")
-    wb = openpyxl.load_workbook(io.BytesIO(out))
-    assert wb.sheetnames == ["说明", "项目清单"] and wb["项目清单"]["B4"].value == 30000
-    assert wb["项目清单"]["F3"].value == "所在县区" and wb["项目清单"]["F4"].value == "安化县"
-
-
 @pytest.mark.parametrize(
     "name, data, encoding",
     [
