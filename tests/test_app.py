@@ -16,7 +16,6 @@ import pytest
 from hostile_files import far_cell_workbook
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog.projects import load_catalog
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import from_wgs84
 from layout.render.palette import SECTOR_COLORS
@@ -24,11 +23,6 @@ from layout.tables.spreadsheets import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def run(query: dict | None = None) -> AppTest:

@@ -28,11 +28,6 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def reg(tmp_path_factory, catalog) -> Register:
     """Two 安化县 projects and one of 赫山区 reported; one indicator recorded."""
     r = Register(tmp_path_factory.mktemp("reg") / "register.sqlite", catalog=catalog)

@@ -7,10 +7,9 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
 from pptx import Presentation
 
-from layout.catalog.projects import SECTOR_NAMES, load_catalog
+from layout.catalog.projects import SECTOR_NAMES
 from layout.render.export import deck_bytes
 from layout.render.palette import (
     FALLBACK_COLOR,
@@ -26,11 +25,6 @@ from layout.render.webmap import build_map, project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def test_the_palette_covers_every_sector_status_and_zone_once():

@@ -24,6 +24,7 @@ from layout.render.views import (
     filter_options,
     focus_mask,
     focus_options,
+    project_names,
     project_table,
     search_keys,
     search_mask,
@@ -484,3 +485,10 @@ def test_project_table_in_english_uses_the_english_name_where_there_is_one():
         "Exact site",
     ]
     assert project_table(_rows().drop(columns="name_en"), "en")["Name"].tolist()[0] == "龙桥公共保税仓"
+
+
+def test_project_names_fall_back_to_chinese_per_row():
+    rows = _rows()
+    assert project_names(rows, "zh").tolist() == ["龙桥公共保税仓", "某<b>中心</b>"]
+    assert project_names(rows, "en").tolist() == ["Longqiao public bonded warehouse", "某<b>中心</b>"]
+    assert project_names(rows.assign(name_en=["", None]), "en").tolist() == ["龙桥公共保税仓", "某<b>中心</b>"]

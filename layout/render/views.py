@@ -535,6 +535,15 @@ def action_phrase(action, lang: str = "zh") -> str:
     return t(f"action_kind.{kind}", lang) if kind else ""
 
 
+def project_names(catalog: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """Projects' names in ``lang``: in English the catalog's ``name_en`` where it has one, else the Chinese."""
+    name = catalog["name"].astype(str)
+    if lang == "en" and "name_en" in catalog:
+        english = catalog["name_en"].fillna("").astype(str)
+        name = english.where(english != "", name)
+    return name
+
+
 def project_table(catalog: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Catalog rows as the explorer's plain project table, headers and labels in ``lang``.
 
@@ -550,14 +559,10 @@ def project_table(catalog: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     -------
     One row per project, text only (``st.dataframe`` never renders HTML).
     """
-    name = catalog["name"].astype(str)
-    if lang == "en" and "name_en" in catalog:  # the English name where the catalog has one
-        english = catalog["name_en"].fillna("").astype(str)
-        name = english.where(english != "", name)
     return pd.DataFrame(
         {
             t("field.id", lang): catalog["id"].astype(str).to_numpy(),
-            t("field.name", lang): name.to_numpy(),
+            t("field.name", lang): project_names(catalog, lang).to_numpy(),
             t("field.sector", lang): [t(f"sector.{s}", lang, default=s) for s in catalog["sector"].astype(str)],
             t("field.action", lang): [action_label(a, lang) for a in catalog["action"].fillna("").astype(str)],
             t("field.county", lang): effective_county(catalog).to_numpy(),
