@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _invoke(*args: object, code: int | None = 0) -> Result:
     return result
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli() -> Callable[..., Result]:
     """``cli(*args, code=0)``: ``python -m layout ARGS`` in this process (click's CliRunner).
 
@@ -63,11 +64,35 @@ def _run_layout(
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=environ, timeout=300)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run_layout() -> Callable[..., subprocess.CompletedProcess]:
     """``run_layout(*args, cwd=None, env=None)``: ``python -m layout ARGS`` in a new process, as a user runs it
     (real stdout/stderr, exit code, and any traceback); this checkout's package whatever ``cwd``."""
     return _run_layout
+
+
+def _run_layout_measured(*args: object, cwd: str | os.PathLike) -> tuple[subprocess.CompletedProcess, float, float]:
+    peak_file = Path(cwd) / "peak.txt"
+    # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
+    probe = (
+        "import atexit, runpy, sys; "
+        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
+        "open('/proc/self/status') if line.startswith('VmHWM')))); "
+        f"sys.argv = ['layout', *{[str(a) for a in args]!r}]; runpy.run_module('layout', run_name='__main__')"
+    )
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, env=environ, timeout=120
+    )
+    return out, time.perf_counter() - start, int(peak_file.read_text()) / 1024  # kB → MB
+
+
+@pytest.fixture(scope="session")
+def run_layout_measured() -> Callable[..., tuple[subprocess.CompletedProcess, float, float]]:
+    """``run_layout_measured(*args, cwd=DIR)``: ``python -m layout ARGS`` in a new process in DIR, with its wall
+    time in seconds and its own peak memory in MB (writes DIR/peak.txt)."""
+    return _run_layout_measured
 
 
 @pytest.fixture(autouse=True)

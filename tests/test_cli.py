@@ -164,28 +164,12 @@ def test_classify_errors_are_one_chinese_line(run_layout, tmp_path, args, messag
 
 
 @pytest.mark.parametrize("command", ["classify", "geocode-catalog"])
-def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
+def test_hostile_workbook_is_one_line_with_bounded_memory(run_layout_measured, tmp_path, command):
     (tmp_path / "far.xlsx").write_bytes(far_cell_workbook("XFD1048576"))
     args = [command, "far.xlsx", *(["-o", "o.csv"] if command == "classify" else ["--dry-run"])]
-    peak_file = tmp_path / "peak.txt"
-    # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
-    probe = (
-        "import atexit, runpy, sys; "
-        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-        "open('/proc/self/status') if line.startswith('VmHWM')))); "
-        f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    out, _, peak_mb = run_layout_measured(*args, cwd=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "XFD1048576" in out.stderr and out.stderr.count("\n") == 1
-    peak_mb = int(peak_file.read_text()) / 1024  # kB
     assert peak_mb < 500, peak_mb
 
 
@@ -304,20 +288,13 @@ def test_where_speaks_chinese_by_default(run_layout, args, message):
     assert out.returncode == 2 and out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
 
 
-def test_export_draws_the_register_sites_as_the_app_does(tmp_path):
+def test_export_draws_the_register_sites_as_the_app_does(run_layout, tmp_path):
     """A site recorded in the register moves the project's point in the CLI's HTML export (issue 21)."""
     from layout.register.events import Register
 
     register = tmp_path / "register.sqlite"
     Register(register).record("P001", {"site": (112.3862, 28.5512), "site_source": "现场核实"}, by="测试")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(register)}
-    out = subprocess.run(
-        [sys.executable, "-m", "layout", "export", "--format", "html", "-o", str(tmp_path / "city.html")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    out = run_layout("export", "--format", "html", "-o", tmp_path / "city.html", env={"LAYOUT_REGISTER": str(register)})
     assert out.returncode == 0, out.stderr
     from layout.catalog.projects import load_catalog
 
