@@ -30,8 +30,8 @@ from layout.render.webmap_elements import OfflineMap, ProjectLayer  # noqa: E402
 from layout.settings import CATALOG_ENV, TIANDITU_ENV, env_text  # noqa: E402
 from layout.tables import batch  # noqa: E402
 from layout.tables.read import read_table_bytes  # noqa: E402
+from layout.tables.result_file import result_file_bytes  # noqa: E402
 from layout.tables.table import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, Table  # noqa: E402
-from layout.tables.write import result_csv_bytes, result_xlsx_bytes  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from ui.chrome import nav_links, widget_texts  # noqa: E402
 from ui.demo_mark import show_demo_mark  # noqa: E402
@@ -271,10 +271,10 @@ def result_file(
     lang: str,
     fmt: str,
 ) -> bytes:
-    """The officer's own file with the result columns added, as CSV (UTF-8 with BOM) or XLSX bytes."""
+    """The officer's own file with the result columns added (cached; the read and the check are too)."""
     table = uploaded_table(data, name, sheet, header_row)
     added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
-    return result_xlsx_bytes(table, added) if fmt == "xlsx" else result_csv_bytes(table, added)
+    return result_file_bytes(table, added, fmt=fmt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,28 +515,6 @@ def share_link(state: views.ViewState) -> None:
 # Display helpers
 
 
-def project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Catalog rows as a plain table (text shown as text: st.dataframe never renders HTML)."""
-    name = df["name"].astype(str)
-    if lang == "en" and "name_en" in df:  # the English name where the catalog has one
-        english = df["name_en"].fillna("").astype(str)
-        name = english.where(english != "", name)
-    return pd.DataFrame(
-        {
-            t("field.id", lang): df["id"].astype(str).to_numpy(),
-            t("field.name", lang): name.to_numpy(),
-            t("field.sector", lang): [t_sector(s, lang) for s in df["sector"].astype(str)],
-            t("field.action", lang): [views.action_label(a, lang) for a in df["action"].fillna("").astype(str)],
-            t("field.county", lang): views.effective_county(df).to_numpy(),
-            t("field.zones", lang): [views.zone_names(z, lang) for z in df["zones"]],
-            t("field.poles", lang): [views.zone_names(p, lang) for p in df["poles"]],
-            t("field.precision", lang): [t(f"precision.{p}", lang) for p in df["precision"]],
-            t("field.plan_section", lang): df["plan_section"].fillna("").astype(str).to_numpy(),
-            t("field.plan_quote", lang): df["plan_quote"].fillna("").astype(str).to_numpy(),
-        }
-    )
-
-
 @st.cache_resource(show_spinner=False, max_entries=256)
 def view_table(query: tuple[tuple[str, str], ...], part: str, columns: tuple[int, ...] | None = None):
     """One of a view's project tables (``points``, ``citywide``, ``unplaced``, ``focus``; ``columns`` by
@@ -547,9 +525,9 @@ def view_table(query: tuple[tuple[str, str], ...], part: str, columns: tuple[int
     state, result = filtered(query)
     if part == "focus":
         placed = pd.concat([result.points, result.unplaced])
-        table = project_table(placed.loc[views.focus_mask(placed, state.focus)], state.lang)
+        table = views.project_table(placed.loc[views.focus_mask(placed, state.focus)], state.lang)
     else:
-        table = project_table(getattr(result, part), state.lang)
+        table = views.project_table(getattr(result, part), state.lang)
     if columns is not None:
         table = table.iloc[:, list(columns)]
     return pa.Table.from_pandas(table, preserve_index=False)

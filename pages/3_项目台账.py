@@ -116,20 +116,11 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def project_names(rows: pd.DataFrame, lang: str) -> pd.Series:
-    """Projects' names in ``lang``: the catalog's English name where it has one."""
-    name = rows["name"].astype(str)
-    if lang == "en" and "name_en" in rows:
-        english = rows["name_en"].fillna("").astype(str)
-        name = name.where(english == "", english)
-    return name
-
-
 def register_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("field.id", lang): rows["id"].astype(str).to_numpy(),
-            t("field.name", lang): project_names(rows, lang).to_numpy(),
+            t("field.name", lang): views.project_names(rows, lang).to_numpy(),
             t("field.county", lang): views.effective_county(rows).to_numpy(),
             t("field.zones", lang): [views.zone_names(z, lang) for z in rows["zones"]],
             t("field.sector", lang): [t_sector(s, lang) for s in rows["sector"].astype(str)],
@@ -245,7 +236,7 @@ def table_tab(data: pd.DataFrame, sectors: list[str], lang: str) -> None:
 
 def project_card(data: pd.DataFrame, reg: Register, editor: str | None, lang: str) -> None:
     ids = data["id"].astype(str).tolist()
-    labels = dict(zip(ids, (data["id"].astype(str) + " · " + project_names(data, lang)).tolist(), strict=True))
+    labels = dict(zip(ids, (data["id"].astype(str) + " · " + views.project_names(data, lang)).tolist(), strict=True))
     pid = st.selectbox(t("reg.pick", lang), ids, key="w_reg_pid", format_func=labels.get)
     if pid is None:
         return

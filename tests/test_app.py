@@ -16,7 +16,6 @@ import pytest
 from hostile_files import far_cell_workbook
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog.projects import load_catalog
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import from_wgs84
 from layout.render.palette import SECTOR_COLORS
@@ -24,11 +23,6 @@ from layout.tables.table import MAX_UPLOAD_BYTES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def run(query: dict | None = None) -> AppTest:
@@ -350,16 +344,6 @@ def test_batch_check_of_an_officers_workbook_is_chinese_and_comes_back_whole():
     assert not ENGLISH.search(visible) and "--lon" not in visible and "python -m" not in visible
     buttons = {b.key: b for b in at.download_button if b.key.startswith("w_dl")}
     assert {k: b.label for k, b in buttons.items()} == {"w_dl_csv": "下载 CSV", "w_dl_xlsx": "下载 XLSX"}
-
-
-def test_batch_download_is_the_officers_own_workbook():
-    from app import result_file
-
-    data = officer_workbook()
-    out = result_file(data, "项目清单.xlsx", "项目清单", None, "auto", "", "", "", "zh", "xlsx")
-    wb = openpyxl.load_workbook(io.BytesIO(out))
-    assert wb.sheetnames == ["说明", "项目清单"] and wb["项目清单"]["B4"].value == 30000
-    assert wb["项目清单"]["F3"].value == "所在县区" and wb["项目清单"]["F4"].value == "安化县"
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -148,14 +146,12 @@ def test_fill_degrades_a_missing_town_and_leaves_other_rows(shipped):
     assert np.all(table.loc[[2, 3]].to_numpy() == filled.loc[[2, 3]].to_numpy())
 
 
-def test_cli_geocode_catalog_writes_with_a_backup(tmp_path, shipped):
+def test_cli_geocode_catalog_writes_with_a_backup(run_layout, tmp_path, shipped):
     cleared = shipped.copy()
     cleared[["lon", "lat", "geocode_source"]] = ""
     path = write_catalog(cleared, tmp_path / "c.csv")
     before = path.read_bytes()
-    out = subprocess.run(
-        [sys.executable, "-m", "layout", "geocode-catalog", str(path)], capture_output=True, text=True, timeout=120
-    )
+    out = run_layout("geocode-catalog", path)
     assert out.returncode == 0 and "at town precision" in out.stdout
     assert path.read_bytes() == CATALOG_PATH.read_bytes()
     assert (tmp_path / "c.csv.bak").read_bytes() == before

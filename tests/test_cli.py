@@ -18,22 +18,15 @@ from layout.tables.read import read_table
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package, whatever the working directory
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env
-    )
-
-
-def test_help_lists_the_commands():
-    out = run("--help")
+def test_help_lists_the_commands(run_layout):
+    out = run_layout("--help")
     assert out.returncode == 0
     for command in ("where", "classify", "build-geodata"):
         assert command in out.stdout
 
 
-def test_where_inside():
-    out = run("where", "112.35028", "28.5825")
+def test_where_inside(run_layout):
+    out = run_layout("where", "112.35028", "28.5825")
     assert out.returncode == 0
     record = json.loads(out.stdout)
     assert list(record) == [
@@ -63,25 +56,25 @@ def test_where_inside():
 
 
 @pytest.mark.parametrize("crs", ["gcj02", "bd09"])
-def test_where_converts_amap_and_baidu_coordinates(crs):
+def test_where_converts_amap_and_baidu_coordinates(run_layout, crs):
     from layout.geo.crs import from_wgs84
 
     lon, lat = from_wgs84([111.20586], [28.38017], crs)
-    record = json.loads(run("where", f"{lon[0]:.7f}", f"{lat[0]:.7f}", "--crs", crs).stdout)
+    record = json.loads(run_layout("where", f"{lon[0]:.7f}", f"{lat[0]:.7f}", "--crs", crs).stdout)
     assert record["county"] == "安化县" and record["poles"] == ["pole_southwest"]
     assert record["lon"] == pytest.approx(111.20586, abs=1e-6)
 
 
-def test_where_outside_names_the_nearest_county():
-    record = json.loads(run("where", "112.97087", "28.19874").stdout)
+def test_where_outside_names_the_nearest_county(run_layout):
+    record = json.loads(run_layout("where", "112.97087", "28.19874").stdout)
     assert record["inside"] is False and record["county"] is None and record["zones"] == []
     assert record["nearest_county"] == "赫山区" and 20 < record["distance_km"] < 60
 
 
-def test_where_reads_degrees_minutes_seconds_as_people_write_them():
-    decimal = json.loads(run("where", "112.355", "28.5541667").stdout)
+def test_where_reads_degrees_minutes_seconds_as_people_write_them(run_layout):
+    decimal = json.loads(run_layout("where", "112.355", "28.5541667").stdout)
     for lon, lat in (("112°21′18″", "28°33′15″"), ("112度21分18秒", "28度33分15秒"), ("E112°21.3′", "N28°33.25′")):
-        record = json.loads(run("where", lon, lat).stdout)
+        record = json.loads(run_layout("where", lon, lat).stdout)
         assert record["county"] == decimal["county"] and abs(record["lon"] - 112.355) < 1e-6, (lon, lat)
 
 
@@ -95,20 +88,20 @@ def test_where_reads_degrees_minutes_seconds_as_people_write_them():
         (["112.3", "28.5", "--crs", "mercator"], "Invalid value for '--crs'"),
     ],
 )
-def test_where_bad_input_exits_2_with_one_line(args, message):
-    out = run("where", *args, "--lang", "en")
+def test_where_bad_input_exits_2_with_one_line(run_layout, args, message):
+    out = run_layout("where", *args, "--lang", "en")
     assert out.returncode == 2
     assert message in out.stderr
     assert "Traceback" not in out.stderr
 
 
-def test_classify_gbk_csv_to_xlsx_in_chinese(tmp_path):
+def test_classify_gbk_csv_to_xlsx_in_chinese(run_layout, tmp_path):
     src = tmp_path / "projects.csv"
     src.write_bytes(
         "2026年项目清单,,\n名称,经度（°）,纬度（°）\n东坪,111.20586,28.38017\n坏,abc,28\n"
         "长沙,112.97087,28.19874\n".encode("gbk")
     )
-    out = run("classify", str(src), "-o", str(tmp_path / "out.xlsx"))
+    out = run_layout("classify", str(src), "-o", str(tmp_path / "out.xlsx"))
     assert out.returncode == 0, out.stderr
     assert "表头在第 2 行" in out.stderr and "3 行：1 行在益阳市境内，1 行在境外，1 行无法定位" in out.stderr
     assert "第 4 行 坏：经度“abc”不是数字" in out.stderr and "按 WGS84" in out.stderr
@@ -126,22 +119,22 @@ def current_umask() -> int:
     return old
 
 
-def test_classify_in_english_and_default_output_name(tmp_path):
+def test_classify_in_english_and_default_output_name(run_layout, tmp_path):
     src = tmp_path / "p.csv"
     src.write_bytes("lon,lat\n112.40243,29.35955\n".encode("utf-8-sig"))
-    out = run("classify", str(src), "--lang", "en")
+    out = run_layout("classify", str(src), "--lang", "en")
     assert out.returncode == 0 and "1 rows: 1 inside Yiyang" in out.stderr
     table = read_table(tmp_path / "p_zones.csv")
     assert table.encoding == "utf-8-sig" and table.frame.at[0, "zone"] == "lake_wing"
 
 
-def test_classify_projected_metres_reports_its_decision(tmp_path):
+def test_classify_projected_metres_reports_its_decision(run_layout, tmp_path):
     from layout.geo.crs import to_metric
 
     x, y = to_metric([111.20586], [28.38017])
     src = tmp_path / "survey.csv"
     src.write_text(f"点名,X,Y\nJD1,{y[0]:.3f},{x[0] + 37_000_000:.3f}\n", encoding="utf-8")
-    out = run("classify", str(src), "-o", str(tmp_path / "o.csv"))
+    out = run_layout("classify", str(src), "-o", str(tmp_path / "o.csv"))
     assert out.returncode == 0 and "EPSG:4525" in out.stderr
     assert read_table(tmp_path / "o.csv").frame.at[0, "所在县区"] == "安化县"
 
@@ -160,39 +153,23 @@ def test_classify_projected_metres_reports_its_decision(tmp_path):
         (["comma.csv"], "第 2 行有 4 个字段"),
     ],
 )
-def test_classify_errors_are_one_chinese_line(tmp_path, args, message):
+def test_classify_errors_are_one_chinese_line(run_layout, tmp_path, args, message):
     (tmp_path / "bad.txt").write_text("x")
     (tmp_path / "p.csv").write_text("lon,lat\n112,28\n")
     (tmp_path / "name.csv").write_text("name\nA\n")
     (tmp_path / "comma.csv").write_text("name,lon,lat\nA,112.35,28.58,\n")
-    out = run("classify", *args, cwd=tmp_path)
+    out = run_layout("classify", *args, cwd=tmp_path)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert out.stderr.startswith("错误：") and out.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize("command", ["classify", "geocode-catalog"])
-def test_hostile_workbook_is_one_line_with_bounded_memory(tmp_path, command):
+def test_hostile_workbook_is_one_line_with_bounded_memory(run_layout_measured, tmp_path, command):
     (tmp_path / "far.xlsx").write_bytes(far_cell_workbook("XFD1048576"))
     args = [command, "far.xlsx", *(["-o", "o.csv"] if command == "classify" else ["--dry-run"])]
-    peak_file = tmp_path / "peak.txt"
-    # VmHWM: this program's own peak (ru_maxrss would carry the forking pytest's size across exec)
-    probe = (
-        "import atexit, runpy, sys; "
-        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-        "open('/proc/self/status') if line.startswith('VmHWM')))); "
-        f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    out, _, peak_mb = run_layout_measured(*args, cwd=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "XFD1048576" in out.stderr and out.stderr.count("\n") == 1
-    peak_mb = int(peak_file.read_text()) / 1024  # kB
     assert peak_mb < 500, peak_mb
 
 
@@ -228,15 +205,15 @@ def test_concurrent_geocode_catalog_runs_keep_the_original_backup(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~current_umask()
 
 
-def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
+def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(run_layout, tmp_path):
     book = tmp_path / "c.xlsx"
     book.write_bytes(far_cell_workbook("C3"))
     before = book.read_bytes()
-    out = run("geocode-catalog", str(book))
+    out = run_layout("geocode-catalog", str(book))
     assert out.returncode == 2 and "only written to a .csv file" in out.stderr and book.read_bytes() == before
     broken = tmp_path / "broken.csv"
     broken.write_text("id,name\nP001,x\n", encoding="utf-8")
-    out = run("geocode-catalog", str(broken))
+    out = run_layout("geocode-catalog", str(broken))
     assert out.returncode == 2 and "fix them" in out.stderr
     assert broken.read_text(encoding="utf-8") == "id,name\nP001,x\n"
     assert not (tmp_path / "broken.csv.bak").exists()
@@ -249,12 +226,12 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(tmp_path):
         (["x" * 100_000, "28.5"], "…' is not a number"),
     ],
 )
-def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(args, message):
-    out = run("where", *args, "--lang", "en")
+def test_where_refuses_underscores_and_does_not_echo_a_huge_argument(run_layout, args, message):
+    out = run_layout("where", *args, "--lang", "en")
     assert out.returncode == 2 and message in out.stderr and len(out.stderr) < 200
 
 
-def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_placed(tmp_path):
+def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_placed(run_layout, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["益阳市服务业重点项目调度表"])
@@ -264,11 +241,11 @@ def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_plac
         ws.merge_cells(cells)
     ws.append([1, "茶乡花海", 111.20586, 28.38017])
     wb.save(tmp_path / "调度表.xlsx")
-    out = run("classify", str(tmp_path / "调度表.xlsx"), "-o", str(tmp_path / "out.xlsx"))
+    out = run_layout("classify", str(tmp_path / "调度表.xlsx"), "-o", str(tmp_path / "out.xlsx"))
     assert out.returncode == 0, out.stderr
     assert "表头占第 2–3 行" in out.stderr and "1 行：1 行在益阳市境内" in out.stderr
     (tmp_path / "none.csv").write_text("序号,项目名称,坐标\n1,茶乡花海,见附件\n", encoding="utf-8")
-    out = run("classify", str(tmp_path / "none.csv"), "-o", str(tmp_path / "none_out.csv"))
+    out = run_layout("classify", str(tmp_path / "none.csv"), "-o", str(tmp_path / "none_out.csv"))
     assert "没有一行能定位" in out.stderr and "--header-row" in out.stderr
 
 
@@ -281,19 +258,19 @@ def test_classify_reads_a_two_level_merged_header_and_warns_when_nothing_is_plac
         ["--crs", "EPSG:4526", "38342067.24", "3160591.10"],
     ],
 )
-def test_where_reads_gauss_kruger_as_classify_does(args):
+def test_where_reads_gauss_kruger_as_classify_does(run_layout, args):
     from pyproj import Transformer
 
-    out = run("where", *args)
+    out = run_layout("where", *args)
     assert out.returncode == 0, out.stderr
     record = json.loads(out.stdout)
     lon, lat = Transformer.from_crs(4526, 4326, always_xy=True).transform(38342067.24, 3160591.10)
     assert abs(record["lon"] - lon) < 1e-6 and abs(record["lat"] - lat) < 1e-6 and record["county"] == "赫山区"
 
 
-def test_where_takes_a_whole_pasted_point_and_its_letters():
+def test_where_takes_a_whole_pasted_point_and_its_letters(run_layout):
     for args in (["28°33'14\"N 112°21'18\"E"], ["28°33'14\"N", "112°21'18\"E"]):
-        out = run("where", *args)
+        out = run_layout("where", *args)
         assert out.returncode == 0, out.stderr
         assert abs(json.loads(out.stdout)["lat"] - (28 + 33 / 60 + 14 / 3600)) < 1e-6
 
@@ -306,25 +283,18 @@ def test_where_takes_a_whole_pasted_point_and_its_letters():
         (["28.38", "111.21"], "错误：经纬度疑似颠倒"),
     ],
 )
-def test_where_speaks_chinese_by_default(args, message):
-    out = run("where", *args)
+def test_where_speaks_chinese_by_default(run_layout, args, message):
+    out = run_layout("where", *args)
     assert out.returncode == 2 and out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
 
 
-def test_export_draws_the_register_sites_as_the_app_does(tmp_path):
+def test_export_draws_the_register_sites_as_the_app_does(run_layout, tmp_path):
     """A site recorded in the register moves the project's point in the CLI's HTML export (issue 21)."""
     from layout.register.events import Register
 
     register = tmp_path / "register.sqlite"
     Register(register).record("P001", {"site": (112.3862, 28.5512), "site_source": "现场核实"}, by="测试")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(register)}
-    out = subprocess.run(
-        [sys.executable, "-m", "layout", "export", "--format", "html", "-o", str(tmp_path / "city.html")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    out = run_layout("export", "--format", "html", "-o", tmp_path / "city.html", env={"LAYOUT_REGISTER": str(register)})
     assert out.returncode == 0, out.stderr
     from layout.catalog.projects import load_catalog
 

@@ -25,11 +25,6 @@ PROJECT_HEADER = ["序号", "项目名称", "行业", "建设类型", "定位精
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def decks(catalog) -> dict[str, Presentation]:
     """Decks of a lake-wing county (with the 大通湖区 section) and of the county with most projects."""
     return {c: Presentation(io.BytesIO(deck_bytes(c, catalog=catalog))) for c in ("南县", "安化县")}

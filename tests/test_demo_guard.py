@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layout.catalog.projects import load_catalog
 from layout.errors import InputError
 from layout.register.demo import DEMO_BY, DEMO_KEY, DEMO_SOURCE, is_demo_path
 from layout.register.events import Register
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def demo_register(path: Path, catalog) -> Register:

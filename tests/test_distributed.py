@@ -58,11 +58,7 @@ def test_unreachable_scheduler_is_one_clear_error(dataset, tmp_path):
         classify_dataset(dataset[0], tmp_path / "x", engine="dask", scheduler="tcp://127.0.0.1:9", connect_timeout=2)
 
 
-def test_cli_unreachable_scheduler_is_one_chinese_line(dataset, tmp_path):
-    from click.testing import CliRunner
-
-    from layout.cli.main import main
-
+def test_cli_unreachable_scheduler_is_one_chinese_line(cli, dataset, tmp_path):
     args = [
         "classify",
         str(dataset[0]),
@@ -73,6 +69,6 @@ def test_cli_unreachable_scheduler_is_one_chinese_line(dataset, tmp_path):
         "--scheduler",
         "tcp://127.0.0.1:9",
     ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2
-    assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.output and "Traceback" not in result.output
+    result = cli(*args, code=2)
+    assert result.stdout == "" and result.stderr.count("\n") == 1  # one line, on stderr
+    assert result.stderr.startswith("错误：") and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.stderr

@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-from layout.catalog.projects import load_catalog
 from layout.errors import InputError
 from layout.evaluation.figures import (
     INDICATOR_IDS,
@@ -22,11 +21,6 @@ from layout.register.events import STATUSES, Register
 from layout.render.views import effective_county
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def citywide_n(catalog) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from layout.catalog.projects import load_catalog
@@ -15,11 +14,6 @@ from layout.render.views import effective_county
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "4_实施评估.py"
 TIMEOUT = 300
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def run(monkeypatch, path: Path, *, key: str | None = None) -> AppTest:

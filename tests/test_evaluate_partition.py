@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from layout.catalog.projects import load_catalog
 from layout.evaluation.figures import STATUS_ORDER, evaluate, status_label
 from layout.evaluation.files import report_bytes
 from layout.evaluation.partition import MUNICIPAL, PARTITION_SCOPES
@@ -26,11 +25,6 @@ from layout.render.views import effective_county
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def filed(catalog, county: str) -> set[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,11 +23,6 @@ from layout.render.views import effective_county
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")
@@ -234,20 +227,9 @@ def test_formats_and_names(city):
     assert report_filename("county:安化县", "xlsx", as_of=D(2025, 12, 31)) == "安化县_实施评估_2025-12-31.xlsx"
 
 
-def run_cli(*args: str, env_register: Path | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    env = dict(os.environ)
-    if env_register:
-        env["LAYOUT_REGISTER"] = str(env_register)
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600
-    )
-
-
-def test_cli_evaluate(tmp_path, reg):
+def test_cli_evaluate(run_layout, tmp_path, reg):
     out = tmp_path / "评估.xlsx"
-    res = run_cli(
+    res = run_layout(
         "evaluate",
         "--scope",
         "county:安化县",
@@ -264,15 +246,15 @@ def test_cli_evaluate(tmp_path, reg):
     assert "wrote" in res.stdout and out.exists()
     summary = rows_of(load_workbook(out)["概况"])
     assert find(summary, "已填报")[1] == 2 and find(summary, "对比日期")[1] == "2023-12-31"
-    res = run_cli("evaluate", "--scope", "county:北京", "-o", str(out), "--register", str(reg.path))
+    res = run_layout("evaluate", "--scope", "county:北京", "-o", str(out), "--register", str(reg.path))
     assert res.returncode == 2 and "scope should be one of" in res.stderr and "Traceback" not in res.stderr
-    res = run_cli("evaluate", "-o", str(tmp_path / "x.pdf"), "--format", "xlsx", "--register", str(reg.path))
+    res = run_layout("evaluate", "-o", str(tmp_path / "x.pdf"), "--format", "xlsx", "--register", str(reg.path))
     assert res.returncode == 2 and "make them agree" in res.stderr
 
 
-def test_cli_evaluate_empty_register_says_what_to_do(tmp_path):
+def test_cli_evaluate_empty_register_says_what_to_do(run_layout, tmp_path):
     out = tmp_path / "empty.xlsx"
-    res = run_cli("evaluate", "-o", str(out), "--register", str(tmp_path / "empty.sqlite"))
+    res = run_layout("evaluate", "-o", str(out), "--register", str(tmp_path / "empty.sqlite"))
     assert res.returncode == 0, res.stderr
     assert "调度表" in res.stderr
     summary = rows_of(load_workbook(out)["概况"])
@@ -280,22 +262,22 @@ def test_cli_evaluate_empty_register_says_what_to_do(tmp_path):
     assert any("导出调度表" in str(c) for r in summary for c in r if c)
 
 
-def test_cli_register_demo(tmp_path, catalog):
+def test_cli_register_demo(run_layout, tmp_path, catalog):
     path = tmp_path / "demo.sqlite"
-    res = run_cli("register", "demo", "--register", str(path))
+    res = run_layout("register", "demo", "--register", str(path))
     assert res.returncode == 0, res.stderr
     assert "条演示事件" in res.stdout and is_demo_register(Register(path, catalog=catalog))
-    res = run_cli("register", "demo", env_register=tmp_path / "default.sqlite")
+    res = run_layout("register", "demo", env={"LAYOUT_REGISTER": str(tmp_path / "default.sqlite")})
     assert res.returncode == 2 and "需要 --register 路径" in res.stderr
     out = tmp_path / "demo.xlsx"
-    res = run_cli("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
+    res = run_layout("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
     assert res.returncode == 0 and "演示数据" in res.stderr
     assert load_workbook(out)["概况"].cell(1, 1).value == "演示数据 / demo data"
 
 
-def test_cli_all_counties(tmp_path, reg):
+def test_cli_all_counties(run_layout, tmp_path, reg):
     out = tmp_path / "counties"
-    res = run_cli(
+    res = run_layout(
         "evaluate",
         "--all-counties",
         "--format",

@@ -5,18 +5,13 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from layout.catalog.projects import load_catalog
-from layout.cli.main import main
 from layout.errors import InputError
 from layout.geo.boundaries import load_counties
 from layout.render.export import (
@@ -31,15 +26,6 @@ from layout.render.export import (
 from layout.render.printmap_plan import BACKGROUND, MAP_CRS, PRINT_DPI
 
 LEAFLET_BANNER = re.compile(r"Leaflet 1\.9\.\d")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 class Resources(HTMLParser):
@@ -162,28 +148,28 @@ def test_bad_format_and_non_county_decks_are_refused(catalog):
 # CLI
 
 
-def test_cli_writes_a_file_with_the_format_from_the_suffix(tmp_path):
-    out = run("export", "--scope", "county:赫山区", "-o", str(tmp_path / "赫山区.html"))
+def test_cli_writes_a_file_with_the_format_from_the_suffix(run_layout, tmp_path):
+    out = run_layout("export", "--scope", "county:赫山区", "-o", str(tmp_path / "赫山区.html"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "赫山区.html").stat().st_size > 100_000
     assert "wrote" in out.stdout
 
 
-def test_cli_makes_the_six_decks_with_a_progress_bar(tmp_path):
-    out = run("export", "--all-counties", "--format", "pptx", "-o", str(tmp_path / "decks"))
+def test_cli_makes_the_six_decks_with_a_progress_bar(run_layout, tmp_path):
+    out = run_layout("export", "--all-counties", "--format", "pptx", "-o", str(tmp_path / "decks"))
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "decks").iterdir()) == sorted(f"{c}_简报.pptx" for c in DECK_COUNTIES)
     assert "pptx × 6" in out.stderr  # the progress bar's label
 
 
-def test_cli_scope_county_all_writes_one_file_per_county(tmp_path):
-    result = CliRunner().invoke(main, ["export", "--scope", "county:all", "--format", "html", "-o", str(tmp_path)])
+def test_cli_scope_county_all_writes_one_file_per_county(cli, tmp_path):
+    result = cli("export", "--scope", "county:all", "--format", "html", "-o", str(tmp_path), code=None)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{c}_一核两翼三极.html" for c in DECK_COUNTIES)
 
 
-def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(tmp_path):
-    out = run("export", "--scope", "county:益阳县", "-o", "x.png", cwd=tmp_path)
+def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(run_layout, tmp_path):
+    out = run_layout("export", "--scope", "county:益阳县", "-o", "x.png", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.startswith("error: scope should be one of city, zone:core")
     assert "county:安化县" in out.stderr and "got 'county:益阳县'" in out.stderr
@@ -199,15 +185,15 @@ def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(tmp_path):
         (("--scope", "city", "-o", "x.docx"), "-o should end in one of .png, .pdf, .html, .pptx"),
     ],
 )
-def test_cli_rejects_bad_input_in_one_line_with_exit_2(tmp_path, monkeypatch, args, message):
+def test_cli_rejects_bad_input_in_one_line_with_exit_2(cli, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["export", *args])
+    result = cli("export", *args, code=None)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert not any(tmp_path.iterdir())
 
 
-def test_cli_help_shows_examples():
-    out = run("export", "--help")
+def test_cli_help_shows_examples(run_layout):
+    out = run_layout("export", "--help")
     assert out.returncode == 0
     assert "--all-counties" in out.stdout and "county:安化县" in out.stdout

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -176,22 +174,18 @@ def test_normalised_geonames_names():
     assert normalise_name("Le'an") == "lean" and normalise_name("Taohuajiang") == "taohuajiang"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120)
-
-
-def test_cli_geocode_exit_codes():
-    found = run("geocode", "安化县 仙溪镇")
+def test_cli_geocode_exit_codes(run_layout):
+    found = run_layout("geocode", "安化县 仙溪镇")
     assert found.returncode == 0
     record = json.loads(found.stdout)
     assert record["precision"] == "town" and record["lon"] == pytest.approx(111.70528)
-    missing = run("geocode", "安化县 梅城镇")
+    missing = run_layout("geocode", "安化县 梅城镇")
     assert missing.returncode == 1 and json.loads(missing.stdout)["lon"] is None
     assert json.loads(missing.stdout)["code"] == "430923102000"
     assert "梅城镇 (430923102000, 安化县) is in the official township list" in missing.stderr
-    by_code = run("geocode", "430923103000")
+    by_code = run_layout("geocode", "430923103000")
     assert by_code.returncode == 0 and json.loads(by_code.stdout)["town"] == "仙溪镇"
-    bad = run("geocode", "长沙县 梅城镇")
+    bad = run_layout("geocode", "长沙县 梅城镇")
     assert bad.returncode == 2 and "county should be one of" in bad.stderr and "Traceback" not in bad.stderr
 
 

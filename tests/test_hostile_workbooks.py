@@ -8,7 +8,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import openpyxl
@@ -96,39 +95,18 @@ def test_the_same_reader_refuses_them_for_the_dispatch_sheet(case):
     assert info.value.code == code
 
 
-def _peak(tmp_path: Path, args: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run ``python -m layout *args`` in ``tmp_path``: its result, seconds and own peak memory (MB, VmHWM)."""
-    peak_file = tmp_path / "peak.txt"
-    probe = (
-        "import atexit, runpy, sys; "
-        f"atexit.register(lambda: open({str(peak_file)!r}, 'w').write(next(line.split()[1] for line in "
-        "open('/proc/self/status') if line.startswith('VmHWM')))); "
-        f"sys.argv = ['layout', *{args!r}]; runpy.run_module('layout', run_name='__main__')"
-    )
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    return out, time.perf_counter() - start, int(peak_file.read_text()) / 1024
-
-
-def test_classify_far_row_is_one_line_in_seconds_and_bounded_memory(tmp_path):
+def test_classify_far_row_is_one_line_in_seconds_and_bounded_memory(run_layout_measured, tmp_path):
     (tmp_path / "far_row.xlsx").write_bytes(far_cell_workbook("A1048576"))
-    out, seconds, peak_mb = _peak(tmp_path, ["classify", "far_row.xlsx"])
+    out, seconds, peak_mb = run_layout_measured("classify", "far_row.xlsx", cwd=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
     assert "A1048576" in out.stderr and "200,000" in out.stderr
     assert peak_mb < 500, (seconds, peak_mb)  # before: 64 s, then a MemoryError
 
 
-def test_register_import_far_row_is_one_line(tmp_path):
+def test_register_import_far_row_is_one_line(run_layout_measured, tmp_path):
     (tmp_path / "far_row.xlsx").write_bytes(far_cell_workbook("A1048576"))
-    out, seconds, peak_mb = _peak(
-        tmp_path, ["register", "--register", str(tmp_path / "r.sqlite"), "import", "far_row.xlsx", "--by", "x"]
+    out, seconds, peak_mb = run_layout_measured(
+        "register", "--register", tmp_path / "r.sqlite", "import", "far_row.xlsx", "--by", "x", cwd=tmp_path
     )
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
     assert "A1048576" in out.stderr and peak_mb < 500, (out.stderr, seconds, peak_mb)

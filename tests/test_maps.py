@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from layout.catalog.projects import SECTOR_NAMES, load_catalog
+from layout.catalog.projects import SECTOR_NAMES
 from layout.errors import InputError, LayoutError
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import wgs84_to_gcj02
@@ -63,11 +63,6 @@ def shows(html: str, text: str) -> bool:
     for ch, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("'", "\\u0027")):
         escaped = escaped.replace(ch, code)
     return text in html or escaped in html
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 # -- offline assets ------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
+from pathlib import Path
 
-import pytest
 from pptx import Presentation
 
-from layout.catalog.projects import SECTOR_NAMES, load_catalog
-from layout.plan.zones import load_zone_model
+from layout.catalog.projects import SECTOR_NAMES
 from layout.render.export import deck_bytes
 from layout.render.palette import (
     FALLBACK_COLOR,
@@ -25,11 +25,7 @@ from layout.render.webmap import build_map
 from layout.render.webmap_data import project_payload
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_palette_covers_every_sector_status_and_zone_once():
@@ -38,7 +34,10 @@ def test_the_palette_covers_every_sector_status_and_zone_once():
     for colors in (SECTOR_COLORS, STATUS_COLORS):
         assert all(HEX.match(c) for c in colors.values())
         assert len(set(colors.values())) == len(colors)  # no two share a colour
-    assert zone_colors() == {z.id: z.color for z in load_zone_model().zones.values()}
+    with (ROOT / "layout" / "plan" / "zones.toml").open("rb") as f:  # the file itself, not the zone model
+        declared = {zone_id: table["color"] for zone_id, table in tomllib.load(f)["zones"].items()}
+    assert zone_colors() == declared and declared["core"] == "#d7301f"
+    assert all(HEX.match(c) for c in declared.values())
     assert sector_color("不存在的行业") == FALLBACK_COLOR and status_color("") == STATUS_COLORS["未填报"]
     from layout.register.events import STATUSES
 

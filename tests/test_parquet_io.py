@@ -9,9 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
 
-from layout.cli.main import main
 from layout.errors import InputError
 from layout.geo.crs import to_metric
 from layout.tables.parquet import classify_parquet
@@ -95,12 +93,12 @@ def test_errors_name_the_column(tmp_path):
         classify_parquet(tmp_path / "bad.parquet", tmp_path / "o.parquet")
 
 
-def test_cli_parquet(tmp_path):
+def test_cli_parquet(cli, tmp_path):
     src = _lonlat_file(tmp_path / "in.parquet")
-    result = CliRunner().invoke(main, ["classify", str(src), "-o", str(tmp_path / "out.parquet")])
+    result = cli("classify", str(src), "-o", str(tmp_path / "out.parquet"), code=None)
     assert result.exit_code == 0, result.output
     assert "3 行，1 行在益阳市境内，1 行在境外，1 行无坐标" in result.output
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 3
     (tmp_path / "bad.parquet").write_bytes(b"not parquet")
-    result = CliRunner().invoke(main, ["classify", str(tmp_path / "bad.parquet"), "-o", str(tmp_path / "o.parquet")])
-    assert result.exit_code == 2 and "无法读取 Parquet 文件" in result.output and "Traceback" not in result.output
+    result = cli("classify", str(tmp_path / "bad.parquet"), "-o", str(tmp_path / "o.parquet"), code=None)
+    assert result.exit_code == 2 and "无法读取 Parquet 文件" in result.output

@@ -35,11 +35,6 @@ TO_MAP = Transformer.from_crs("EPSG:4326", PLACE_CRS, always_xy=True)
 WEB_RADIUS_M = 350  # a county-precision circle (10 px + stroke) at zoom 12, where clustering stops
 
 
-@pytest.fixture(scope="module")
-def catalog() -> pd.DataFrame:
-    return load_catalog()
-
-
 def seat(county: str) -> tuple[float, float]:
     """A county's seat as the catalog has it (its county-precision point), in metres."""
     rows = load_catalog()

@@ -3,9 +3,6 @@ side-by-side maps draw inside the page's HTML component with no request leaving 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
@@ -18,20 +15,15 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, run_layout):
     data = tmp_path_factory.mktemp("plans")
     env = {"LAYOUT_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     for args in (
         ["plan", "new", "十五五草案", "--from", "十四五", "--by", "张三"],
         ["plan", "assign", "十五五草案", "桃江县", "core", "--by", "张三", "--reason", "测试"],
     ):
-        subprocess.run(
-            [sys.executable, "-m", "layout", *args],
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            env={**os.environ, **env},
-        )
+        done = run_layout(*args, env=env)
+        assert done.returncode == 0, done.stderr
     try:
         with running_app(
             {"LAYOUT_DATA_DIR": str(data), "LAYOUT_EDITOR_KEY": None}, log=ARTIFACTS / "streamlit-plans.log"

@@ -9,14 +9,14 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 
 import geopandas as gpd
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from layout.cli.main import main
 from layout.drafting.versions import activate_plan
 from layout.plan.context import BASELINE, active_plan_files
 from layout.register.events import Register
@@ -33,12 +33,6 @@ def _data_dir(tmp_path, monkeypatch):
     activate_plan("十四五")
 
 
-def cli(*args: str, code: int = 0):
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result
-
-
 @pytest.fixture
 def register(monkeypatch):
     """The register at the end of 十四五: P001 已建成 (not a candidate), P002 在建 60 %, P006 取消."""
@@ -50,7 +44,7 @@ def register(monkeypatch):
     return reg
 
 
-def make_scenario() -> None:
+def make_scenario(cli: Callable[..., Result]) -> None:
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     cli("plan", "assign", DRAFT, "桃江县", "core", "--by", "张三", "--reason", "桃江融入中心城区")
     cli("plan", "rename-zone", DRAFT, "mountain_wing", "--name-zh", "安化山区服务业发展支撑区", "--by", "张三")
@@ -91,14 +85,14 @@ def km2(*names: str) -> float:
     return round(float(counties[counties["name"].isin(names)].area.sum()) / 1e6, 1)
 
 
-def test_plan_list_shows_14th_as_the_first_version():
+def test_plan_list_shows_14th_as_the_first_version(cli):
     out = cli("plan", "list", "--json").output
     rows = json.loads(out)
     assert rows[0]["name"] == "十四五" and rows[0]["status"] == "已结束"
     assert active_plan_files() == BASELINE
 
 
-def test_carry_over_candidates_follow_the_register_state(register):
+def test_carry_over_candidates_follow_the_register_state(cli, register):
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     out = cli("plan", "carry-over", DRAFT, "--from", "十四五", "--as-of", AS_OF).output
     ids = [line.split("\t")[0] for line in out.splitlines()]
@@ -115,8 +109,8 @@ def test_carry_over_candidates_follow_the_register_state(register):
     assert "--reason" in err
 
 
-def test_done_when_scenario_lists_exactly_those_changes(register, tmp_path):
-    make_scenario()
+def test_done_when_scenario_lists_exactly_those_changes(cli, register, tmp_path):
+    make_scenario(cli)
     for fmt in ("xlsx", "pptx", "html"):
         cli("plan", "compare", "十四五", DRAFT, "-o", str(tmp_path / f"c.{fmt}"))
 
@@ -162,8 +156,8 @@ def test_done_when_scenario_lists_exactly_those_changes(register, tmp_path):
     assert counts["项目新增结转"] == 5
 
 
-def test_undo_restores_the_zone_and_is_recorded():
-    make_scenario()
+def test_undo_restores_the_zone_and_is_recorded(cli):
+    make_scenario(cli)
     history = cli("plan", "history", DRAFT).output.splitlines()
     assert history[0].startswith("1\tassign\tcounty:桃江县\t张三")
     cli("plan", "undo", DRAFT, "1", "--by", "张三")
@@ -173,7 +167,7 @@ def test_undo_restores_the_zone_and_is_recorded():
     assert "已被事件 8 撤销" in cli("plan", "undo", DRAFT, "1", "--by", "张三", code=2).output
 
 
-def test_validation_refuses_a_broken_draft():
+def test_validation_refuses_a_broken_draft(cli):
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     out = cli("plan", "remove-zone", DRAFT, "core", "--by", "张三", "--reason", "x", code=2).output
     assert "资阳区、赫山区" in out
@@ -202,7 +196,7 @@ def test_validation_refuses_a_broken_draft():
     assert "不能修改" in err
 
 
-def test_14th_outputs_unchanged_with_and_without_plan(tmp_path):
+def test_14th_outputs_unchanged_with_and_without_plan(cli, tmp_path):
     assert active_plan_files() == BASELINE
     plain = cli("where", "112.355", "28.554").output
     assert cli("where", "112.355", "28.554", "--plan", "十四五").output == plain
@@ -213,8 +207,8 @@ def test_14th_outputs_unchanged_with_and_without_plan(tmp_path):
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
-def test_outputs_from_a_draft_are_marked(tmp_path):
-    make_scenario()
+def test_outputs_from_a_draft_are_marked(cli, tmp_path):
+    make_scenario(cli)
     cli("classify", "--plan", DRAFT, str(_points(tmp_path)), "-o", str(tmp_path / "d.csv"))
     assert "桃江县,430922,一核·中心城区现代服务业引领区" in (tmp_path / "d.csv").read_text(encoding="utf-8-sig")
     cli("export", "--plan", DRAFT, "--scope", "city", "-o", str(tmp_path / "m.html"))
@@ -245,7 +239,7 @@ def _points(tmp_path):
     return src
 
 
-def test_dask_engine_refuses_a_draft_rather_than_classify_with_the_default_plan(tmp_path):
+def test_dask_engine_refuses_a_draft_rather_than_classify_with_the_default_plan(cli, tmp_path):
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
     src = tmp_path / "p.csv"
     src.write_text("name,lon,lat\nA,112.35,28.58\n", encoding="utf-8")

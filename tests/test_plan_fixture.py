@@ -13,9 +13,7 @@ import shutil
 import geopandas as gpd
 import pytest
 import shapely
-from click.testing import CliRunner
 
-from layout.cli.main import main
 from layout.drafting.versions import activate_plan
 from layout.settings import GEODATA_DIR
 
@@ -139,13 +137,7 @@ def fixture_plan(tmp_path, monkeypatch, boundaries):
     activate_plan("十四五")
 
 
-def cli(*args: str, code: int = 0):
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result
-
-
-def test_fixture_plan_classifies_maps_and_evaluates(fixture_plan, tmp_path):
+def test_fixture_plan_classifies_maps_and_evaluates(cli, fixture_plan, tmp_path):
     points = fixture_plan
     src = tmp_path / "pts.csv"
     lines = [f"{n},{p.x:.6f},{p.y:.6f}" for n, p in points.items()] + ["益阳,112.355,28.554"]

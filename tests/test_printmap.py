@@ -322,13 +322,6 @@ def assert_no_collisions(fig, where: str) -> None:
         assert not hits, f"{where}: {text!r} {box} overlaps {len(hits)} marker(s), e.g. {hits[0]}"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    from layout.catalog.projects import load_catalog
-
-    return load_catalog()
-
-
 @pytest.mark.parametrize("figsize", [PAGE_SIZE, DECK_MAP_SIZE], ids=["print", "deck"])
 @pytest.mark.parametrize("scope", valid_scopes())
 def test_labels_overlap_nothing_on_every_scope(catalog, scope, figsize):

@@ -4,6 +4,7 @@ date, undo, validation, concurrency, backup."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import sqlite3
 import subprocess
@@ -161,6 +162,7 @@ def test_undo_retracts_one_event_and_keeps_history(reg):
     reg.record("P002", {"status": "building"}, by="a", as_of=dt.date(2025, 1, 1))
     [wrong] = reg.record("P002", {"status": "cancelled"}, by="b", as_of=dt.date(2025, 2, 1))
     undo_id = reg.undo(wrong, by="c", reason="填错了")
+    assert (wrong, undo_id) == (2, 3)  # event ids count up from 1: the undo is the third event
     assert reg.state().loc["P002", "status"] == "building"
     ev = reg.events("P002").set_index("event_id")
     assert len(ev) == 3 and ev.loc[undo_id, "retracts"] == wrong and ev.loc[undo_id, "kind"] == "retract"
@@ -187,11 +189,29 @@ def test_undo_of_first_value_clears_it(reg):
     assert "P002" not in reg.state().index  # nothing counts: the project is 未填报 again
 
 
-def test_site_any_crs_stored_as_wgs84(reg):
-    from layout.geo.crs import from_wgs84
+def gcj02_of(lon: float, lat: float) -> tuple[float, float]:
+    """The published WGS84 → GCJ-02 formula (Krasovsky ellipsoid), written out here as an oracle
+    independent of layout.geo.crs."""
+    a, ee = 6378245.0, 0.00669342162296594323
+    x, y = lon - 105.0, lat - 35.0
+    wave = (20 * math.sin(6 * x * math.pi) + 20 * math.sin(2 * x * math.pi)) * 2 / 3
+    dlat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x)) + wave
+    dlat += (20 * math.sin(y * math.pi) + 40 * math.sin(y / 3 * math.pi)) * 2 / 3
+    dlat += (160 * math.sin(y / 12 * math.pi) + 320 * math.sin(y * math.pi / 30)) * 2 / 3
+    dlon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x)) + wave
+    dlon += (20 * math.sin(x * math.pi) + 40 * math.sin(x / 3 * math.pi)) * 2 / 3
+    dlon += (150 * math.sin(x / 12 * math.pi) + 300 * math.sin(x / 30 * math.pi)) * 2 / 3
+    rad = math.radians(lat)
+    magic = 1 - ee * math.sin(rad) ** 2
+    dlat = dlat * 180 / ((a * (1 - ee)) / (magic * math.sqrt(magic)) * math.pi)
+    dlon = dlon * 180 / (a / math.sqrt(magic) * math.cos(rad) * math.pi)
+    return lon + dlon, lat + dlat
 
-    glon, glat = from_wgs84([HESHAN[0]], [HESHAN[1]], "gcj02")
-    reg.record("P002", {"site": (float(glon[0]), float(glat[0])), "crs": "gcj02"}, by="a", source="现场核实")
+
+def test_site_any_crs_stored_as_wgs84(reg):
+    glon, glat = gcj02_of(*HESHAN)
+    assert 0.004 < glon - HESHAN[0] < 0.006 and -0.004 < glat - HESHAN[1] < -0.002  # ~550 m ESE: a real shift
+    reg.record("P002", {"site": (glon, glat), "crs": "gcj02"}, by="a", source="现场核实")
     row = reg.state().loc["P002"]
     assert row["site_lon"] == pytest.approx(HESHAN[0], abs=1e-6)
     assert row["site_lat"] == pytest.approx(HESHAN[1], abs=1e-6)

@@ -7,9 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from layout.cli.main import main
 from layout.errors import InputError
 from layout.register.events import Register
 
@@ -101,12 +99,11 @@ def test_corrupt_and_foreign_files_are_refused(reg, tmp_path):
     assert len(reg.events()) == 3
 
 
-def test_restore_cli_says_where_the_previous_register_went(reg, tmp_path):
+def test_restore_cli_says_where_the_previous_register_went(cli, reg, tmp_path):
     backup = reg.store.backup_to(tmp_path / "b.sqlite")
-    runner = CliRunner()
-    out = runner.invoke(main, ["register", "--register", str(reg.path), "restore", str(backup)])
+    out = cli("register", "--register", str(reg.path), "restore", str(backup), code=None)
     assert out.exit_code == 0 and "原内容保存为 live.sqlite.bak" in out.output
-    out = runner.invoke(main, ["register", "--register", str(reg.path), "restore", str(backup), "--lang", "en"])
+    out = cli("register", "--register", str(reg.path), "restore", str(backup), "--lang", "en", code=None)
     assert out.exit_code == 0 and "previous content: live.sqlite.bak.1" in out.output
 
 
@@ -168,10 +165,9 @@ def test_gbk_bytes_in_a_cli_note_give_one_line(reg, tmp_path):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_read_commands_on_a_mistyped_register_create_nothing(tmp_path, monkeypatch):
+def test_read_commands_on_a_mistyped_register_create_nothing(cli, tmp_path, monkeypatch):
     missing = tmp_path / "typo" / "registr.sqlite"
     monkeypatch.setenv("LAYOUT_REGISTER", str(missing))
-    runner = CliRunner()
     for args in (
         ["show"],
         ["history"],
@@ -180,9 +176,9 @@ def test_read_commands_on_a_mistyped_register_create_nothing(tmp_path, monkeypat
         ["backup", "-o", str(tmp_path / "b.sqlite")],
         ["undo", "3", "--by", "a"],
     ):
-        out = runner.invoke(main, ["register", *args])
+        out = cli("register", *args, code=None)
         assert out.exit_code == 2, (args, out.output)
-        assert f"错误：台账文件 {missing} 不存在" in out.output and "Traceback" not in out.output
+        assert f"错误：台账文件 {missing} 不存在" in out.output
     assert not (tmp_path / "typo").exists() and not (tmp_path / "x.xlsx").exists()
 
 
@@ -252,7 +248,7 @@ def test_largest_investments_still_sum(reg):
     assert total == pytest.approx(1_999_999_998.99) and total < float("inf")
 
 
-def test_a_damaged_row_is_named_by_its_event_id(reg):
+def test_a_damaged_row_is_named_by_its_event_id(cli, reg):
     con = sqlite3.connect(reg.path)
     con.execute("UPDATE events SET as_of = '2025-13-45' WHERE event_id = 2")
     con.commit()
@@ -260,13 +256,13 @@ def test_a_damaged_row_is_named_by_its_event_id(reg):
     with pytest.raises(InputError, match="event 2 has the date '2025-13-45'") as err:
         reg.state()
     assert err.value.code == "reg_bad_row"
-    out = CliRunner().invoke(main, ["register", "--register", str(reg.path), "show"])
+    out = cli("register", "--register", str(reg.path), "show", code=None)
     assert out.exit_code == 2 and "错误：台账第 2 号事件的日期“2025-13-45”不是 YYYY-MM-DD" in out.output
-    out = CliRunner().invoke(main, ["register", "--register", str(reg.path), "history"])
+    out = cli("register", "--register", str(reg.path), "history", code=None)
     assert out.exit_code == 0 and "#2 2025-13-45" in out.output  # history still lists it, to find and fix
 
 
-def test_a_dated_sheet_row_with_unchanged_values_is_a_report(reg, tmp_path):
+def test_a_dated_sheet_row_with_unchanged_values_is_a_report(cli, reg, tmp_path):
     import openpyxl
 
     from layout.register.sheet import COLUMNS, export_sheet_bytes
@@ -278,14 +274,11 @@ def test_a_dated_sheet_row_with_unchanged_values_is_a_report(reg, tmp_path):
     headers = list(COLUMNS.values())
     ws.cell(row=3, column=headers.index("信息日期") + 1, value="2025-09-30")  # P002: same values, new date
     wb.save(sheet)
-    runner = CliRunner()
-    out = runner.invoke(main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五"])
+    out = cli("register", "--register", str(reg.path), "import", str(sheet), "--by", "王五", code=None)
     assert out.exit_code == 0, out.output
     assert "P002 龙桥公共保税仓 第 3 行：状态、进度(%) 已确认（无变化）" in out.output
     assert "0 处修改；尚未导入（加 --apply 导入）；另有 1 行已确认（无变化）" in out.output
-    out = runner.invoke(
-        main, ["register", "--register", str(reg.path), "import", str(sheet), "--by", "王五", "--apply"]
-    )
+    out = cli("register", "--register", str(reg.path), "import", str(sheet), "--by", "王五", "--apply", code=None)
     assert out.exit_code == 0 and "：2 条事件，其中 2 项为确认（无变化）" in out.output, out.output
     row = Register(reg.path).state().loc["P002"]
     assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "王五" and row["progress"] == 30

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
 
-from layout.cli.main import main
 from layout.errors import InputError
 from layout.register.events import Register
 from layout.register.postgres_store import APP_NAME, SRID, WRITE_LOCK_KEY, close_pools, display_url
@@ -135,11 +133,10 @@ def test_view_follows_the_rule(pg_url):
     ] == [(r[0], r[1], r[3], r[4]) for r in rows]
 
 
-def test_migrate_sqlite_to_postgresql_and_back(pg_url, tmp_path):
+def test_migrate_sqlite_to_postgresql_and_back(cli, pg_url, tmp_path):
     src = tmp_path / "register.sqlite"
     _fill(Register(src))
-    runner = CliRunner()
-    out = runner.invoke(main, ["register", "migrate", f"sqlite:///{src}", pg_url])
+    out = cli("register", "migrate", f"sqlite:///{src}", pg_url, code=None)
     assert out.exit_code == 0, out.output
     today = dt.date.today().isoformat()
     assert out.output == (
@@ -147,7 +144,7 @@ def test_migrate_sqlite_to_postgresql_and_back(pg_url, tmp_path):
         f"2024-09-30, 2025-03-01, 2025-03-31, 2025-06-30, {today}\n"
     )
     back = tmp_path / "back.sqlite"
-    out = runner.invoke(main, ["register", "migrate", pg_url, f"sqlite:///{back}", "--lang", "en"])
+    out = cli("register", "migrate", pg_url, f"sqlite:///{back}", "--lang", "en", code=None)
     assert out.exit_code == 0, out.output
     assert out.output.startswith("copied 13 events; checked: same history and same states at 2024-03-30, ")
     a, b = Register(src), Register(back)
@@ -163,7 +160,7 @@ def test_migrate_sqlite_to_postgresql_and_back(pg_url, tmp_path):
     assert list(b.events()["kind"]).count("retract") == 1
     # ids continue after the migrated ones on the server
     assert Register(pg_url).record("P005", {"status": "building"}, by="a") == [14]
-    out = runner.invoke(main, ["register", "migrate", f"sqlite:///{src}", pg_url])
+    out = cli("register", "migrate", f"sqlite:///{src}", pg_url, code=None)
     assert out.exit_code == 2 and "already holds events" in out.output
 
 
@@ -252,8 +249,8 @@ def test_demo_data_never_goes_into_the_shared_register(pg_url, monkeypatch):
     assert Register().events().empty
 
 
-def test_reading_an_empty_database_creates_nothing(pg_url):
-    out = CliRunner().invoke(main, ["register", "--register", pg_url, "history"])
+def test_reading_an_empty_database_creates_nothing(cli, pg_url):
+    out = cli("register", "--register", pg_url, "history", code=None)
     assert out.exit_code == 2
     assert out.output == (
         f"错误：台账数据库 {pg_url} 还没有台账表；第一次登记（register set 或 import --apply）时由数据库所有者创建\n"

@@ -14,17 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.catalog.projects import load_catalog
 from layout.errors import InputError
 from layout.evaluation.figures import evaluate
 from layout.register.events import Register
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -284,24 +280,16 @@ def test_problem_reads_as_one_line():
     assert problem.to_dict()["line"] == 12
 
 
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    # PYTHONPATH: from another directory, `-m layout` must still import this tree's package
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
-    )
-
-
-def test_cli_validate_exit_codes(tmp_path):
-    ok = run("validate")
+def test_cli_validate_exit_codes(run_layout, tmp_path):
+    ok = run_layout("validate")
     assert ok.returncode == 0 and "projects_catalog.csv: no problems" in ok.stdout
     (tmp_path / "bad.csv").write_text(edit("P002", sector="物流")(), encoding="gbk")
-    bad = run("validate", "bad.csv", cwd=tmp_path)
+    bad = run_layout("validate", "bad.csv", cwd=tmp_path)
     assert bad.returncode == 1
     assert f"bad.csv: line {LINE['P002']}, sector: error: sector '物流' is not allowed" in bad.stdout
     assert "bad.csv: 1 error, 1 warning" in bad.stdout
     (tmp_path / "warn.csv").write_bytes(SHIPPED.encode("utf-8-sig"))
-    assert run("validate", "warn.csv", cwd=tmp_path).returncode == 0
-    missing = run("validate", "missing.csv", cwd=tmp_path)
+    assert run_layout("validate", "warn.csv", cwd=tmp_path).returncode == 0
+    missing = run_layout("validate", "missing.csv", cwd=tmp_path)
     assert missing.returncode == 2 and "missing.csv: no such file" in missing.stderr
     assert "Traceback" not in bad.stderr + missing.stderr

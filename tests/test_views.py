@@ -24,6 +24,8 @@ from layout.render.views import (
     filter_options,
     focus_mask,
     focus_options,
+    project_names,
+    project_table,
     search_keys,
     search_mask,
     state_from_query,
@@ -435,3 +437,59 @@ def test_a_search_down_to_one_project_is_where_the_map_zooms():
     state = ViewState(q=unique)
     assert search_target(state, apply_filters(catalog, state, options, index=index)) == (row["lon"], row["lat"])
     assert search_target(ViewState(), apply_filters(catalog, ViewState(), options, index=index)) is None
+
+
+def _rows(**overrides) -> pd.DataFrame:
+    """Two catalog rows written out by hand: one with an English name, one without."""
+    rows = pd.DataFrame(
+        {
+            "id": ["P002", "P900"],
+            "name": ["龙桥公共保税仓", "某<b>中心</b>"],
+            "name_en": ["Longqiao public bonded warehouse", None],
+            "sector": ["现代物流业", "未知行业"],
+            "action": ["运行", None],
+            "county": ["赫山区", ""],
+            "computed_county": ["赫山区", "南县"],
+            "zones": [("core",), ()],
+            "poles": [(), ("pole_northeast",)],
+            "precision": ["county", "site"],
+            "plan_section": ["第一章 一（一）", None],
+            "plan_quote": ["龙桥公共保税仓、出口监管仓正式运行", None],
+        }
+    )
+    return rows.assign(**overrides)
+
+
+def test_project_table_in_chinese():
+    table = project_table(_rows(), "zh")
+    assert list(table.columns) == [
+        "编号", "项目名称", "行业", "建设类型", "县（市、区）", "片区", "三极", "定位精度", "规划章节", "规划原文",
+    ]  # fmt: skip
+    assert table.iloc[0].tolist() == [
+        "P002", "龙桥公共保税仓", "现代物流业", "运行", "赫山区", "一核·中心城区现代服务业引领区", "", "县级（近似）",
+        "第一章 一（一）", "龙桥公共保税仓、出口监管仓正式运行",
+    ]  # fmt: skip
+    # no stated county: the computed one; markup stays text; an unknown sector shows as written
+    assert table.iloc[1].tolist() == [
+        "P900", "某<b>中心</b>", "未知行业", "", "南县", "", "三极·东北部对接湘鄂边", "精确点位", "", "",
+    ]  # fmt: skip
+
+
+def test_project_table_in_english_uses_the_english_name_where_there_is_one():
+    table = project_table(_rows(), "en")
+    assert list(table.columns)[:4] == ["ID", "Name", "Sector", "Action"]
+    assert table["Name"].tolist() == ["Longqiao public bonded warehouse", "某<b>中心</b>"]
+    assert table["Sector"].tolist() == ["Modern logistics", "未知行业"]
+    assert table["Action"].tolist() == ["Operate", ""]
+    assert table["Zone(s)"].tolist() == ["Core", ""] and table["Precision"].tolist() == [
+        "County (approximate)",
+        "Exact site",
+    ]
+    assert project_table(_rows().drop(columns="name_en"), "en")["Name"].tolist()[0] == "龙桥公共保税仓"
+
+
+def test_project_names_fall_back_to_chinese_per_row():
+    rows = _rows()
+    assert project_names(rows, "zh").tolist() == ["龙桥公共保税仓", "某<b>中心</b>"]
+    assert project_names(rows, "en").tolist() == ["Longqiao public bonded warehouse", "某<b>中心</b>"]
+    assert project_names(rows.assign(name_en=["", None]), "en").tolist() == ["龙桥公共保税仓", "某<b>中心</b>"]

@@ -577,3 +577,43 @@ def action_phrase(action, lang: str = "zh") -> str:
     names none (依托, 利用 …) or there is no verb."""
     kind = _action(str(action or ""))[1]
     return t(f"action_kind.{kind}", lang) if kind else ""
+
+
+def project_names(catalog: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """Projects' names in ``lang``: in English the catalog's ``name_en`` where it has one, else the Chinese."""
+    name = catalog["name"].astype(str)
+    if lang == "en" and "name_en" in catalog:
+        english = catalog["name_en"].fillna("").astype(str)
+        name = english.where(english != "", name)
+    return name
+
+
+def project_table(catalog: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Catalog rows as the explorer's plain project table, headers and labels in ``lang``.
+
+    Parameters
+    ----------
+    catalog
+        Catalog rows (:func:`layout.catalog.projects.load_catalog` columns).
+    lang
+        "zh" or "en": headers, sectors, actions, zones and precisions in that language; the English
+        name where the catalog has one.
+
+    Returns
+    -------
+    One row per project, text only (``st.dataframe`` never renders HTML).
+    """
+    return pd.DataFrame(
+        {
+            t("field.id", lang): catalog["id"].astype(str).to_numpy(),
+            t("field.name", lang): project_names(catalog, lang).to_numpy(),
+            t("field.sector", lang): [t(f"sector.{s}", lang, default=s) for s in catalog["sector"].astype(str)],
+            t("field.action", lang): [action_label(a, lang) for a in catalog["action"].fillna("").astype(str)],
+            t("field.county", lang): effective_county(catalog).to_numpy(),
+            t("field.zones", lang): [zone_names(z, lang) for z in catalog["zones"]],
+            t("field.poles", lang): [zone_names(p, lang) for p in catalog["poles"]],
+            t("field.precision", lang): [t(f"precision.{p}", lang) for p in catalog["precision"]],
+            t("field.plan_section", lang): catalog["plan_section"].fillna("").astype(str).to_numpy(),
+            t("field.plan_quote", lang): catalog["plan_quote"].fillna("").astype(str).to_numpy(),
+        }
+    )
