@@ -1110,6 +1110,11 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
         "or LAYOUT_REGISTER (a register is created by its first report: register set or import "
         "--apply)",
     ),
+    "err.reg_read_only": (
+        "台账文件 {path} 对当前用户只读：可以查看，不能修改；如需登记请向管理员申请写权限",
+        "register {path} is read-only for this user: it can be shown but not changed; ask the administrator "
+        "for write access",
+    ),
     "err.reg_bad_row": (
         "台账第 {event} 号事件的日期“{text}”不是 YYYY-MM-DD：文件被本程序以外的方式改动过；"
         "请恢复备份（register restore）或联系管理员",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from layout.errors import InputError
 from layout.register.events import Register
@@ -282,3 +286,50 @@ def test_a_dated_sheet_row_with_unchanged_values_is_a_report(cli, reg, tmp_path)
     assert out.exit_code == 0 and "：2 条事件，其中 2 项为确认（无变化）" in out.output, out.output
     row = Register(reg.path).state().loc["P002"]
     assert row["last_as_of"] == dt.date(2025, 9, 30) and row["last_by"] == "王五" and row["progress"] == 30
+
+
+def test_a_read_only_register_is_shown_and_a_write_is_one_line(tmp_path):
+    """Issue 19: a register the user may only read (a read-only file in a read-only folder) can be shown;
+    a write says why in one line. As root (CI) the commands run without the capability to override file
+    permissions (util-linux ``setpriv``), as an ordinary officer's account would."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "r.sqlite"
+    Register(path).record("P002", {"status": "building"}, by="张三", as_of=dt.date(2025, 6, 30))
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    unprivileged = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LAYOUT_REGISTER": str(path)}
+    try:
+        show = subprocess.run(
+            [*unprivileged, sys.executable, "-m", "layout", "register", "show", "P002"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert show.returncode == 0 and "在建" in show.stdout, show.stderr
+        write = subprocess.run(
+            [
+                *unprivileged,
+                sys.executable,
+                "-m",
+                "layout",
+                "register",
+                "set",
+                "P002",
+                "--status",
+                "已建成",
+                "--by",
+                "张三",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert write.returncode == 2 and write.stderr.count("\n") == 1 and "只读" in write.stderr, write.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["r.sqlite"]  # no journal or lock file beside it
+    finally:
+        folder.chmod(0o755)
+        path.chmod(0o644)

@@ -82,7 +82,13 @@ class RegisterStore:
                 code="reg_missing",
                 path=str(self.path),
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        #: A register this user may read but not write (a read-only file or folder): opened read-only, shown,
+        #: never written (a write says so in one line).
+        self.read_only = self.path.is_file() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        )
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.migrated_from: str | None = None  # "1" when this open migrated a version-1 file
         self.migration_backup: Path | None = None
         self._ensure_schema()
@@ -93,15 +99,20 @@ class RegisterStore:
     def connection(self) -> Iterator[sqlite3.Connection]:
         """A fresh connection in autocommit mode (transactions are explicit), closed afterwards."""
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if self.read_only:  # no journal, no lock files: nothing may be written beside it either
+                uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise InputError(f"register {self.path} cannot be opened ({exc})") from None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if not self.read_only:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             yield conn
         except sqlite3.DatabaseError as exc:
             raise InputError(f"register {self.path} is not a usable register database ({exc})") from None
@@ -111,6 +122,13 @@ class RegisterStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: ``BEGIN IMMEDIATE`` (takes the write lock up front), COMMIT or ROLLBACK."""
+        if self.read_only:
+            raise InputError(
+                f"register {self.path} is read-only for this user: it can be shown but not changed; "
+                "ask the administrator for write access",
+                code="reg_read_only",
+                path=str(self.path),
+            )
         with self.connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
