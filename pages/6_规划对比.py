@@ -3,48 +3,72 @@
 Widgets and display only: the comparison is ``layout.drafting.compare``, the page and the files are
 ``layout.drafting.compare_report`` (the same as ``python -m layout plan compare``). The maps are a static HTML
 component (streamlit-folium draws side-by-side maps blank) with Leaflet and its plugin inline: no internet needed.
+The page's own texts follow the reader's language (``ui.chrome.page_lang``); the report inside the component and
+the downloaded files are the Chinese report made for county governments.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="规划对比 · 益阳市服务业", page_icon="🔀", layout="wide")
+from layout.i18n import t
+from ui.chrome import page_lang
+
+lang = page_lang()
+st.set_page_config(page_title=t("cmp.page_title", lang), page_icon="🔀", layout="wide")
 
 import streamlit.components.v1 as components  # noqa: E402
 
 from layout.drafting.compare import compare_plans  # noqa: E402
 from layout.drafting.compare_report import comparison_bytes, comparison_html, title  # noqa: E402
-from layout.drafting.versions import list_plans  # noqa: E402
+from layout.drafting.versions import PlanVersion, list_plans  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
+from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
+from ui.chrome import nav_links, show_error  # noqa: E402
 
 PAGE_HEIGHT = 1900
 
-st.title("规划对比")
+
+def plan_label(plan: PlanVersion) -> str:
+    """A plan's name and status in the page's language (a shipped plan's name translated, a draft's as typed)."""
+    return t(
+        "plan.label",
+        lang,
+        name=t(f"plan.name.{plan.name}", lang, default=plan.name),
+        status=t(f"plan.status.{plan.status}", lang, default=plan.status),
+    )
+
+
+nav_links(lang)
+st.title(t("cmp.title", lang))
 plans = list_plans()
-names = [p.name for p in plans]
+by_name = {p.name: p for p in plans}
+names = list(by_name)
 if len(names) < 2:
-    st.info("只有一个规划版本。先在「规划编制」页或用 python -m layout plan new 新建草案。")
+    st.info(t("cmp.one_plan", lang))
     st.stop()
-labels = {p.name: p.label for p in plans}
 c1, c2 = st.columns(2)
-old = c1.selectbox("原规划", names, index=0, format_func=labels.get, key="cmp_old")
-new = c2.selectbox("新规划", names, index=len(names) - 1, format_func=labels.get, key="cmp_new")
+old = c1.selectbox(t("cmp.old", lang), names, index=0, format_func=lambda n: plan_label(by_name[n]), key="cmp_old")
+new = c2.selectbox(
+    t("cmp.new", lang), names, index=len(names) - 1, format_func=lambda n: plan_label(by_name[n]), key="cmp_new"
+)
 if old == new:
-    st.warning("请选择两个不同的规划版本。")
+    st.warning(t("cmp.same", lang))
     st.stop()
 try:
     comp = compare_plans(old, new)
 except LayoutError as exc:
-    st.error(str(exc))
+    show_error(exc, lang)
     st.stop()
 if comp.is_draft:
-    st.warning("草案 · 未经批准：草案内容均为编制人员录入。", icon="📝")
+    st.warning(t("cmp.draft_banner", lang), icon="📝")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("县市区调整", len(comp.counties))
-m2.metric("分区增删改名", len(comp.zones))
-m3.metric("新增项目", int((comp.projects["change"] == "新增").sum()))
-m4.metric("结转项目", int((comp.projects["change"] == "结转").sum()))
+m1.metric(t("cmp.counties", lang), len(comp.counties))
+m2.metric(t("cmp.zones", lang), len(comp.zones))
+m3.metric(t("cmp.new_projects", lang), int((comp.projects["change"] == "新增").sum()))
+m4.metric(t("cmp.carried", lang), int((comp.projects["change"] == "结转").sum()))
+if note := t("cmp.report_zh", lang):
+    st.caption(note)
 components.html(comparison_html(comp), height=PAGE_HEIGHT, scrolling=True)
 d1, d2, d3 = st.columns(3)
 stem = title(comp).replace("：", "_").replace(" → ", "_").replace("【", "").replace("】", "_")
@@ -54,7 +78,7 @@ for col, fmt, mime in (
     (d3, "html", "text/html"),
 ):
     col.download_button(
-        f"下载 {fmt.upper()}",
+        t("cmp.download", lang, fmt=fmt.upper()),
         data=comparison_bytes(comp, fmt),
         file_name=f"{stem}.{fmt}",
         mime=mime,
