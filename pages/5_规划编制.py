@@ -153,6 +153,8 @@ def history_table(events: pd.DataFrame, model: ZoneModel) -> pd.DataFrame:
 nav_links(lang)
 st.title(t("draft.title", lang))
 editor = ask_editor(st.sidebar, lang, "reg")
+if editor is not None:
+    st.sidebar.caption(t("reg.editor_is", lang, name=editor))
 plans = list_plans()
 by_name = {p.name: p for p in plans}
 drafts = [p.name for p in plans if p.is_draft]
