@@ -20,19 +20,28 @@ lang = page_lang()
 st.set_page_config(page_title=t("draft.page_title", lang), page_icon="✏️", layout="wide")
 
 import pandas as pd  # noqa: E402
-import streamlit.components.v1 as components  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
 
-from layout.drafting.compare_report import plan_map_html  # noqa: E402
 from layout.drafting.drafts import Draft, open_draft  # noqa: E402
-from layout.drafting.versions import DEFAULT_PLAN, PlanVersion, list_plans, new_plan  # noqa: E402
+from layout.drafting.versions import DEFAULT_PLAN, PlanVersion, list_plans, new_plan, use_plan  # noqa: E402
 from layout.errors import LayoutError  # noqa: E402
 from layout.plan.zones import ZONE_KINDS, ZoneModel, load_zone_model  # noqa: E402
+from layout.render import assets  # noqa: E402
+from layout.render.safe_html import markdown_text  # noqa: E402
+from layout.render.webmap import build_map  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
 from ui.chrome import nav_links, show_error  # noqa: E402
 from ui.editor_session import ask_editor  # noqa: E402
 
 SS = st.session_state
 BEIJING = "Asia/Shanghai"
+MAP_HEIGHT = 470
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> int:
+    """Leaflet and the map's other files served by the app (the map needs no internet)."""
+    return len(assets.ensure_static_assets())
 
 
 def plan_label(plan: PlanVersion) -> str:
@@ -213,7 +222,11 @@ def zone_option(z: str) -> str:
 
 
 with tab_zones:
-    components.html(plan_map_html(draft.plan), height=470)
+    # the explorer's map drawn from the draft's zone model, in the page's language, marked 草案 right above it
+    static_assets()
+    st.markdown(f":red[**{markdown_text(t('draft.map_mark', lang, name=draft.plan.name))}**]")
+    with use_plan(draft.plan):
+        st_folium(build_map(lang=lang), key="draft_map", height=MAP_HEIGHT, returned_objects=[])
     st.dataframe(zone_table(model), hide_index=True, width="stretch")
     if editor is None:
         st.caption(t("draft.readonly", lang))
