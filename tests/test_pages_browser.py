@@ -11,7 +11,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, ROOT, running_app
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
 from app_server import CHROMIUM_ARGS as ARGS
 
 from layout.i18n import t
@@ -144,6 +144,7 @@ LATIN_OK = {
     "utf",
     "bom",
     "gbk",
+    "gdp",  # the plan's own words (服务业增加值占 GDP 比重), in the comparison report's indicator table
 }
 FILE_NAME = re.compile(r"\b[\w.-]+\.(sqlite|xlsx|csv|pdf|pptx|png|html)\b")
 CJK = re.compile(r"[\u3400-\u9fff]+")
@@ -161,10 +162,25 @@ UNLOCKED = ("drafting",)
 DRAFT = "十五五草案"
 #: Names typed by users that stay as typed in English mode: the draft's name, its new project's name.
 TYPED = {DRAFT, "新项目甲"}
+#: Pages whose iframes (the draft's map, the comparison report) are scanned too.
+FRAMES = ("规划编制", "规划对比")
+ZONE_ID = re.compile(r"\b(core|lake_wing|mountain_wing|pole_northeast|pole_central|pole_southwest)\b")
 
 
-def stray_text(page, lang: str) -> set[str]:
-    """Words of the other language on the page, after visiting each of its tabs."""
+def frame_text(page, lang: str) -> str:
+    """The visible text inside the page's visible iframes (maps, HTML components)."""
+    out = []
+    frames = page.locator('[data-testid="stMain"] iframe')
+    for i in range(frames.count()):
+        frame = frames.nth(i)
+        if frame.is_visible() and (inner := frame.element_handle().content_frame()) is not None:
+            out.append(inner.evaluate(VISIBLE_TEXT, lang == "en"))
+    return "\n".join(out)
+
+
+def stray_text(page, lang: str, *, frames: bool = False) -> set[str]:
+    """Words of the other language on the page, after visiting each of its tabs (and, with ``frames``, inside
+    its visible iframes: zone ids are identifiers, like project ids)."""
     found: set[str] = set()
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
     for i in range(max(tabs.count(), 1)):
@@ -172,8 +188,10 @@ def stray_text(page, lang: str) -> set[str]:
             tabs.nth(i).click()
             time.sleep(1.5)
         text = page.evaluate(VISIBLE_TEXT, lang == "en")
+        if frames:
+            text += "\n" + frame_text(page, lang)
         found |= (
-            {w for w in LATIN.findall(FILE_NAME.sub("", text)) if w.lower() not in LATIN_OK}
+            {w for w in LATIN.findall(FILE_NAME.sub("", ZONE_ID.sub("", text))) if w.lower() not in LATIN_OK}
             if lang == "zh"
             else {w for w in CJK.findall(text) if w != "中文" and w not in TYPED}
         )
@@ -201,8 +219,10 @@ def test_no_page_shows_the_other_language(server, lang, size):
                 page.locator('[data-testid="stMain"] h1, .tour-title').first.wait_for(timeout=60_000)
                 if editing:
                     unlock(page, lang)
+                if path == "规划编制":  # the draft's map draws (its text is scanned with the page's)
+                    page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
                 time.sleep(2)
-                if found := stray_text(page, lang):
+                if found := stray_text(page, lang, frames=path in FRAMES):
                     strays[name] = found
                 if path in ("规划编制", "规划对比"):  # a draft is shown: marked in the page's language
                     mark = "草案" if lang == "zh" else "Draft"
