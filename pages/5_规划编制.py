@@ -226,7 +226,9 @@ with tab_zones:
     static_assets()
     st.markdown(f":red[**{markdown_text(t('draft.map_mark', lang, name=draft.plan.name))}**]")
     with use_plan(draft.plan):
-        st_folium(build_map(lang=lang), key="draft_map", height=MAP_HEIGHT, returned_objects=[])
+        st_folium(
+            build_map(lang=lang), key="draft_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
+        )
     st.dataframe(zone_table(model), hide_index=True, width="stretch")
     if editor is None:
         st.caption(t("draft.readonly", lang))

@@ -221,6 +221,7 @@ def test_no_page_shows_the_other_language(server, lang, size):
                     unlock(page, lang)
                 if path == "规划编制":  # the draft's map draws (its text is scanned with the page's)
                     page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+                    page.screenshot(path=str(ARTIFACTS / f"scan-{lang}-{size[0]}-draft-map.png"))
                 time.sleep(2)
                 if found := stray_text(page, lang, frames=path in FRAMES):
                     strays[name] = found
