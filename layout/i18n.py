@@ -1405,12 +1405,11 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "cmp.new_projects": ("新增项目", "New projects"),
     "cmp.carried": ("结转项目", "Projects carried over"),
     "cmp.report_zh": (
-        "",
+        "下方的对比报告（地图与变化表）和下载的文件均为中文，即规划的语言。",
         "The comparison report below (maps and change tables) and the downloaded files are in Chinese, the "
         "language the plan is written in.",
     ),
     "cmp.download": ("下载 {fmt}", "Download {fmt}"),
-    "cmp.report": ("对比报告（地图与变化表）", "The comparison report (maps and change tables)"),
     "cmp.report_expander": (
         "中文对比报告：卷帘与并排地图、变化表（交给县市区政府的文件）",
         "Chinese comparison report: swipe and side-by-side maps, change tables (as handed to county governments)",
@@ -1464,7 +1463,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     # errors of layout/drafting (the English is the library's own message, for the CLI in English and logs)
     "err.plan_unknown": ("没有名为 {plan} 的规划版本；现有：{known}", "No plan named {plan}; known: {known}"),
     "err.plan_not_draft": (
-        "{plan} 是{status}的规划，不能修改；先由它新建草案",
+        "{plan} 不是草案，不能修改；先由它新建草案",
         "{plan} is not a draft and is never edited; make a draft from it first",
     ),
     "err.plan_name_bad": (

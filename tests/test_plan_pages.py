@@ -208,7 +208,7 @@ def test_every_error_the_drafting_room_raises_has_its_text_in_both_languages():
         (lambda: draft.undo(9, by="张三"), "没有事件 9", "There is no event 9"),
         (lambda: draft.carry_over(source="十四五", as_of=dt.date(2025, 12, 31), by="张三"), "请至少选择", "Choose at"),
         (lambda: new_plan(DRAFT, by="张三"), f"规划 {DRAFT} 已存在", f"The plan {DRAFT} exists"),
-        (lambda: open_draft("十四五"), "十四五 是已结束的规划，不能修改", "十四五 is not a draft"),
+        (lambda: open_draft("十四五"), "十四五 不是草案，不能修改", "十四五 is not a draft"),
     ]
     for call, zh, en in cases:
         with pytest.raises(InputError) as err:
