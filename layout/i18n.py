@@ -1383,7 +1383,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "draft.op.carry_drop": ("不结转", "Dropped"),
     "draft.op.undo": ("撤销", "Undo"),
     "draft.undo_reason": ("撤销事件 {n}", "Undo of event {n}"),
-    "draft.undo": ("撤销哪条修改（事件号）", "Which change to undo (event number)"),
+    "draft.undo": ("撤销哪条修改", "Which change to undo"),
     "draft.undo_submit": ("撤销", "Undo"),
     "draft.undone": ("已撤销（新事件 {result}）", "Undone (new event {result})"),
     "cmp.page_title": ("规划对比 · 益阳市服务业", "Plans compared · Yiyang service industry"),

@@ -141,6 +141,13 @@ def event_id_text(value) -> str:
     return "" if pd.isna(value) else str(int(value))
 
 
+def event_label(event: dict) -> str:
+    """An event for the undo picker: number, change, what it changed, when (Beijing time)."""
+    op = t(f"draft.op.{event['op']}", lang, default=event["op"])
+    target = target_label(model, event["target"])
+    return f"#{int(event['event_id'])} · {op} · {target} · {local_time(event['recorded_at'])}"
+
+
 def history_table(events: pd.DataFrame, model: ZoneModel) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -351,8 +358,15 @@ with tab_history:
     events = draft.events()
     if len(events):
         st.dataframe(history_table(events, model), hide_index=True, width="stretch")
-    if editor is not None and len(events):
+    undoable = events[(events["op"] != "undo") & events["undone_by"].isna()] if len(events) else events
+    if editor is not None and len(undoable):
         with st.form("plan_undo"):
-            event_id = st.number_input(t("draft.undo", lang), min_value=1, step=1, key="undo_event")
+            rows = {int(r["event_id"]): r for r in undoable.to_dict("records")}
+            event_id = st.selectbox(
+                t("draft.undo", lang),
+                list(reversed(rows)),  # the latest change first
+                format_func=lambda i: event_label(rows[i]),
+                key="undo_event",
+            )
             if st.form_submit_button(t("draft.undo_submit", lang)):
                 run(lambda: draft.undo(int(event_id), by=editor), "draft.undone")

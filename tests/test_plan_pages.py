@@ -116,6 +116,13 @@ def test_drafting_page_in_english_shows_no_chinese_but_the_plans_own_words_and_t
     history = at.dataframe[-1].value
     assert list(history["Change"]) == ["Zone assigned"] and list(history["Of"]) == ["Taojiang County"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", history["Recorded (Beijing time)"].iloc[0])
+    # the undo picker names the change, what it changed and when; undoing records a new event
+    picked = at.selectbox(key="undo_event")
+    assert picked.options == [f"#1 · Zone assigned · Taojiang County · {history['Recorded (Beijing time)'].iloc[0]}"]
+    at.button(key="FormSubmitter:plan_undo-Undo").click()
+    at.run()
+    assert [s.value for s in at.success] == ["Undone (new event 2)"]
+    assert list(open_draft(DRAFT).events()["undone_by"])[0] == 2
 
 
 def test_drafting_page_in_chinese_shows_no_english_labels():
