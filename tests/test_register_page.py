@@ -76,7 +76,14 @@ def test_history_and_undo_picker_in_english(monkeypatch):
 
 def test_every_page_links_every_page_from_one_list():
     """The sidebar's links come from ui.chrome.PAGES on every page (they had drifted in four copies)."""
-    assert [p for p, _, _ in PAGES] == ["app.py", "pages/2_演示模式.py", "pages/3_项目台账.py", "pages/4_实施评估.py"]
+    assert [p for p, _, _ in PAGES] == [
+        "app.py",
+        "pages/2_演示模式.py",
+        "pages/3_项目台账.py",
+        "pages/4_实施评估.py",
+        "pages/5_规划编制.py",
+        "pages/6_规划对比.py",
+    ]
     for page in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         source = page.read_text(encoding="utf-8")
         assert "nav_links(" in source and "page_link(" not in source, page.name

@@ -18,6 +18,8 @@ PAGES = (
     ("pages/2_演示模式.py", "nav.tour", ":material/slideshow:"),
     ("pages/3_项目台账.py", "nav.register", ":material/table_view:"),
     ("pages/4_实施评估.py", "nav.eval", ":material/monitoring:"),
+    ("pages/5_规划编制.py", "nav.drafting", ":material/edit_note:"),
+    ("pages/6_规划对比.py", "nav.compare", ":material/compare:"),
 )
 
 

@@ -47,7 +47,10 @@ def open_draft(name: str) -> Draft:
     if not plan.is_draft or plan.folder is None:
         raise InputError(
             f"PLAN: {plan.name} 是{plan.status}的规划，不能修改；先建草案：plan new 新名称 --from "
-            f"{plan.name} / {plan.name} is not a draft and is never edited; make a draft with plan new"
+            f"{plan.name} / {plan.name} is not a draft and is never edited; make a draft with plan new",
+            code="plan_not_draft",
+            plan=plan.name,
+            status=plan.status,
         )
     return Draft(plan)
 
@@ -68,7 +71,8 @@ def _exclusive(method):
 def _text(value: object, what: str, *, required: bool = True) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise InputError(f"{what}: 不能为空 / {what} should be given")
+        field = what.lstrip("-").lower().replace("-", "_")
+        raise InputError(f"{what}: 不能为空 / {what} should be given", code=f"plan_empty_{field}")
     return text
 
 
@@ -133,7 +137,9 @@ class Draft:
         except LayoutError as exc:
             raise InputError(
                 f"{self.plan.name}: 改动未保存，改后分区不成立 / not saved, the zone model would not "
-                f"hold: {str(exc).removeprefix('zones.toml: ')}"
+                f"hold: {str(exc).removeprefix('zones.toml: ')}",
+                code="plan_zones_invalid",
+                reason=str(exc).removeprefix("zones.toml: "),
             ) from None
         from layout.tables.files import atomic_write
 
@@ -161,15 +167,24 @@ class Draft:
         if county not in data.get("counties", {}):
             raise InputError(
                 f"COUNTY: {county!r} 不是本规划的县市区；可选：{'、'.join(data.get('counties', {}))} / "
-                "not a county of this plan"
+                "not a county of this plan",
+                code="plan_county_unknown",
+                county=county,
             )
         if zone_id not in data["zones"]:
             raise InputError(
                 f"ZONE_ID: 没有分区 {zone_id!r}；现有：{', '.join(data['zones'])}（新增用 plan add-zone）"
-                f" / no zone {zone_id!r}"
+                f" / no zone {zone_id!r}",
+                code="plan_zone_unknown",
+                zone=zone_id,
+                known=", ".join(data["zones"]),
             )
         if role not in ("primary", "secondary"):
-            raise InputError(f"--role: 应为 primary 或 secondary，收到 {role!r} / should be primary or secondary")
+            raise InputError(
+                f"--role: 应为 primary 或 secondary，收到 {role!r} / should be primary or secondary",
+                code="plan_role_bad",
+                role=role,
+            )
         before = _memberships(data, county)
         pole = data["zones"][zone_id]["kind"] == "pole"
         for zid, zone in data["zones"].items():
@@ -217,7 +232,9 @@ class Draft:
             if v and v.strip()
         }
         if "name_zh" not in changes:
-            raise InputError("--name-zh: 新名称不能为空 / the new Chinese name should be given")
+            raise InputError(
+                "--name-zh: 新名称不能为空 / the new Chinese name should be given", code="plan_empty_name_zh"
+            )
         before = {k: zone.get(k, "") for k in changes}
         zone.update(changes)
         self._write_zones(data)
@@ -244,10 +261,17 @@ class Draft:
         data = self.zone_data()
         zone_id = _text(zone_id, "ZONE_ID")
         if zone_id in data["zones"]:
-            raise InputError(f"ZONE_ID: 分区 {zone_id!r} 已存在 / zone {zone_id!r} exists; rename it instead")
+            raise InputError(
+                f"ZONE_ID: 分区 {zone_id!r} 已存在 / zone {zone_id!r} exists; rename it instead",
+                code="plan_zone_exists",
+                zone=zone_id,
+            )
         if kind not in ZONE_KINDS:
             raise InputError(
-                f"--kind: 应为 {'、'.join(ZONE_KINDS)} 之一，收到 {kind!r} / should be one of {ZONE_KINDS}"
+                f"--kind: 应为 {'、'.join(ZONE_KINDS)} 之一，收到 {kind!r} / should be one of {ZONE_KINDS}",
+                code="plan_kind_bad",
+                kinds=", ".join(ZONE_KINDS),
+                kind=kind,
             )
         data["zones"][zone_id] = {
             "kind": kind,
@@ -275,13 +299,19 @@ class Draft:
             raise InputError(
                 f"ZONE_ID: {zone_id} 仍是 {'、'.join(primaries)} 的主分区；先用 plan assign 把它们划入"
                 f"其他分区 / {zone_id} is still the primary zone of {', '.join(primaries)}; "
-                "assign them first"
+                "assign them first",
+                code="plan_zone_in_use",
+                zone=zone_id,
+                counties="、".join(primaries),
             )
         areas = [a for a, v in data.get("areas", {}).items() if v.get("zone") == zone_id]
         if areas:
             raise InputError(
                 f"ZONE_ID: 区域 {'、'.join(areas)} 属于 {zone_id}，不能删除 / area(s) "
-                f"{', '.join(areas)} belong to {zone_id}"
+                f"{', '.join(areas)} belong to {zone_id}",
+                code="plan_zone_has_areas",
+                zone=zone_id,
+                areas="、".join(areas),
             )
         before = {"zone": copy.deepcopy(zone), "position": list(data["zones"]).index(zone_id)}
         del data["zones"][zone_id]
@@ -338,7 +368,11 @@ class Draft:
         new = pd.concat([df, pd.DataFrame(rows, columns=df.columns).astype(object)], ignore_index=True)
         problems = self._row_problems(new, check)
         if problems:
-            raise InputError(f"{self.plan.name}: 项目未保存 / project not saved: " + "; ".join(problems))
+            raise InputError(
+                f"{self.plan.name}: 项目未保存 / project not saved: " + "; ".join(problems),
+                code="plan_project_invalid",
+                problems="; ".join(problems),
+            )
         self._write_catalog(new)
 
     def _row_problems(self, df: pd.DataFrame, ids: set[str]) -> list[str]:
@@ -398,27 +432,35 @@ class Draft:
         by = _text(by, "--by")
         accept, drop = [a.strip() for a in accept], [d.strip() for d in drop]
         if not accept and not drop:
-            raise InputError("--accept/--drop: 至少给出一个项目编号 / give at least one project id")
+            raise InputError(
+                "--accept/--drop: 至少给出一个项目编号 / give at least one project id", code="plan_carry_none"
+            )
         if drop and not str(reason or "").strip():
-            raise InputError("--reason: 不结转的项目须说明理由 / dropping a project needs a reason")
+            raise InputError(
+                "--reason: 不结转的项目须说明理由 / dropping a project needs a reason", code="plan_carry_no_reason"
+            )
         from layout.catalog.projects import read_catalog_table
         from layout.register.events import status_label
 
         cand = self.carry_over_candidates(source=source, as_of=as_of, register=register).set_index("id")
         decided = {e["args"]["id"] for e in self._live() if e["op"] in ("carry_accept", "carry_drop")}
-        problems = []
+        problems, kinds = [], {}  # kinds: the first kind of problem, with its ids, names the translated message
         for pid in [*accept, *drop]:
             if pid not in cand.index:
+                kinds.setdefault("plan_carry_not_candidate", []).append(pid)
                 problems.append(
                     f"{pid}: 不是 {source} 截至 {as_of} 的结转候选（已建成/已运营/取消或不存在） / "
                     "not a carry-over candidate"
                 )
             elif pid in decided:
+                kinds.setdefault("plan_carry_decided", []).append(pid)
                 problems.append(f"{pid}: 已决定过；先撤销原事件 / already decided; undo that event first")
         if dupes := sorted({p for p in [*accept, *drop] if [*accept, *drop].count(p) > 1}):
+            kinds.setdefault("plan_carry_twice", dupes)
             problems.append(f"{', '.join(dupes)}: 重复给出 / given twice")
         if problems:
-            raise InputError("; ".join(problems))
+            code, ids = next(iter(kinds.items()))
+            raise InputError("; ".join(problems), code=code, ids=", ".join(ids), source=source, as_of=as_of)
         src = read_catalog_table(get_plan(source).catalog).set_index("id", drop=False)
         df = self.catalog()
         rows = []
@@ -494,20 +536,34 @@ class Draft:
         events = self.events()
         match = events[events["event_id"] == int(event_id)]
         if match.empty:
-            raise InputError(f"EVENT_ID: 没有事件 {event_id}；用 plan history 查看 / no event {event_id}")
+            raise InputError(
+                f"EVENT_ID: 没有事件 {event_id}；用 plan history 查看 / no event {event_id}",
+                code="plan_event_unknown",
+                event=event_id,
+            )
         ev = match.iloc[0].to_dict()
         if ev["op"] == "undo":
             raise InputError(
                 f"EVENT_ID: 事件 {event_id} 本身是撤销；请重新执行原操作 / {event_id} is an undo; "
-                "repeat the original change instead"
+                "repeat the original change instead",
+                code="plan_event_is_undo",
+                event=event_id,
             )
         if ev["undone_by"] is not None:
-            raise InputError(f"EVENT_ID: 事件 {event_id} 已被事件 {ev['undone_by']} 撤销 / already undone")
+            raise InputError(
+                f"EVENT_ID: 事件 {event_id} 已被事件 {ev['undone_by']} 撤销 / already undone",
+                code="plan_event_undone",
+                event=event_id,
+                by=ev["undone_by"],
+            )
         later = [e["event_id"] for e in self._live() if e["event_id"] > ev["event_id"] and e["target"] == ev["target"]]
         if later:
             raise InputError(
                 f"EVENT_ID: {ev['target']} 之后又被事件 {later[-1]} 修改；先撤销 {later[-1]} / "
-                f"a later event {later[-1]} changed {ev['target']}; undo it first"
+                f"a later event {later[-1]} changed {ev['target']}; undo it first",
+                code="plan_event_later",
+                target=ev["target"],
+                later=later[-1],
             )
         op, args, before = ev["op"], ev["args"], ev["before"]
         if op in ("assign", "rename_zone", "add_zone", "remove_zone"):
@@ -555,7 +611,12 @@ class Draft:
 
 def _zone(data: dict, zone_id: str) -> dict:
     if zone_id not in data["zones"]:
-        raise InputError(f"ZONE_ID: 没有分区 {zone_id!r}；现有：{', '.join(data['zones'])} / no zone {zone_id!r}")
+        raise InputError(
+            f"ZONE_ID: 没有分区 {zone_id!r}；现有：{', '.join(data['zones'])} / no zone {zone_id!r}",
+            code="plan_zone_unknown",
+            zone=zone_id,
+            known=", ".join(data["zones"]),
+        )
     return data["zones"][zone_id]
 
 

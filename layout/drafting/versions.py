@@ -144,8 +144,9 @@ def get_plan(name: str | None = None) -> PlanVersion:
         raise InputError(
             f"--plan: 没有名为 {name!r} 的规划版本；现有：{'、'.join(plans)}（新建草案：plan new NAME "
             f"--from {DEFAULT_PLAN}） / no plan {name!r}; known: {', '.join(plans)}",
-            code="",
+            code="plan_unknown",
             plan=name,
+            known="、".join(plans),
         )
     return plans[name]
 
@@ -156,7 +157,9 @@ def check_plan_name(name: str) -> str:
     if not _NAME.match(name):
         raise InputError(
             f"NAME: 规划名称应为 1–40 个汉字、字母、数字、_ 或 -，收到 {name!r} / a plan name should be "
-            f"1–40 letters, digits, Chinese characters, _ or -, got {name!r}"
+            f"1–40 letters, digits, Chinese characters, _ or -, got {name!r}",
+            code="plan_name_bad",
+            name=name,
         )
     return name
 
@@ -173,10 +176,17 @@ def new_plan(name: str, *, from_plan: str = DEFAULT_PLAN, by: str, period: str =
     name = check_plan_name(name)
     source = get_plan(from_plan)
     if name in {p.name for p in list_plans()}:
-        raise InputError(f"NAME: 规划 {name!r} 已存在；换一个名称，或用 plan list 查看 / plan {name!r} already exists")
+        raise InputError(
+            f"NAME: 规划 {name!r} 已存在；换一个名称，或用 plan list 查看 / plan {name!r} already exists",
+            code="plan_exists",
+            name=name,
+        )
     by = str(by or "").strip()
     if not by:
-        raise InputError("--by: 请填写编制人姓名（写入每条记录） / who makes the draft should be given (--by NAME)")
+        raise InputError(
+            "--by: 请填写编制人姓名（写入每条记录） / who makes the draft should be given (--by NAME)",
+            code="plan_empty_by",
+        )
     folder = plans_dir() / name
     folder.mkdir(parents=True, exist_ok=False)
     shutil.copyfile(source.zones, folder / "zones.toml")
