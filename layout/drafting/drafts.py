@@ -444,7 +444,8 @@ class Draft:
 
         cand = self.carry_over_candidates(source=source, as_of=as_of, register=register).set_index("id")
         decided = {e["args"]["id"] for e in self._live() if e["op"] in ("carry_accept", "carry_drop")}
-        problems, kinds = [], {}  # kinds: the first kind of problem, with its ids, names the translated message
+        problems: list[str] = []
+        kinds: dict[str, list[str]] = {}  # the first kind of problem, with its ids, names the translated message
         for pid in [*accept, *drop]:
             if pid not in cand.index:
                 kinds.setdefault("plan_carry_not_candidate", []).append(pid)
