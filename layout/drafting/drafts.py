@@ -460,8 +460,8 @@ class Draft:
             kinds.setdefault("plan_carry_twice", dupes)
             problems.append(f"{', '.join(dupes)}: 重复给出 / given twice")
         if problems:
-            code, ids = next(iter(kinds.items()))
-            raise InputError("; ".join(problems), code=code, ids=", ".join(ids), source=source, as_of=as_of)
+            code, bad_ids = next(iter(kinds.items()))
+            raise InputError("; ".join(problems), code=code, ids=", ".join(bad_ids), source=source, as_of=as_of)
         src = read_catalog_table(get_plan(source).catalog).set_index("id", drop=False)
         df = self.catalog()
         rows = []
