@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import sqlite3
 
 import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
+from layout.errors import InputError
 from layout.evaluation.figures import STATUS_ORDER, evaluate, status_label
 from layout.evaluation.files import report_bytes
 from layout.evaluation.partition import MUNICIPAL, PARTITION_SCOPES
@@ -268,21 +270,28 @@ def test_before_the_first_report_the_report_says_what_the_register_holds(audit, 
 
 
 def test_huge_investment_never_overflows_a_report(tmp_path, catalog):
-    """Two projects at the largest float: the sums leave them out (counted as invalid), no format prints inf."""
-    reg = Register(tmp_path / "register.sqlite", catalog=catalog)
+    """Two projects at the largest float: the register refuses them at the door; a register written before
+    that bound (the values put into its file directly) still gives reports whose sums leave them out (counted
+    as invalid), and no format prints inf."""
+    path = tmp_path / "register.sqlite"
+    reg = Register(path, catalog=catalog)
     huge = 1.7976931348623157e308
-    try:
-        reg.record_many(
-            [
-                ("P008", {"status": "building", "invest_planned": huge}),
-                ("P009", {"status": "building", "invest_planned": huge}),
-                ("P017", {"status": "building", "invest_planned": 5000}),
-            ],
-            by="测试",
-            as_of=D(2024, 6, 30),
+    with pytest.raises(InputError, match="10"):
+        reg.record("P008", {"status": "building", "invest_planned": huge}, by="测试", as_of=D(2024, 6, 30))
+    reg.record_many(
+        [
+            ("P008", {"status": "building", "invest_planned": 1}),
+            ("P009", {"status": "building", "invest_planned": 2}),
+            ("P017", {"status": "building", "invest_planned": 5000}),
+        ],
+        by="测试",
+        as_of=D(2024, 6, 30),
+    )
+    with sqlite3.connect(path) as conn:  # as an older program, with no bound, would have stored them
+        conn.execute(
+            "UPDATE events SET value = ? WHERE subject IN ('P008', 'P009') AND field = 'invest_planned'", (repr(huge),)
         )
-    except Exception as exc:  # a register that bounds investment at the door is fine too
-        pytest.skip(f"the register refuses it at the door: {exc}")
+    conn.close()
     report = make_report(reg, catalog, scope="county:安化县", as_of=AS_OF)
     total = report.evaluation.total
     assert total["invest_planned"] == 5000 and total["invest_invalid"] == 2 and total["invest_reported"] == 1
