@@ -1304,6 +1304,15 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "plan.status.草案": ("草案", "draft"),
     "plan.status.已结束": ("已结束", "ended"),
     "plan.label": ("{name}（{status}）", "{name} ({status})"),
+    "plan.pick": ("规划版本", "Plan version"),
+    "plan.unknown": (
+        "链接中的规划版本 {name} 不存在，已显示 {default_plan}。",
+        "The link's plan version {name} does not exist; showing {default_plan}.",
+    ),
+    "plan.draft_banner": (
+        "草案 · {name} · 未经批准：本页内容来自编制人员录入的草案，不是已批准的规划。",
+        "Draft · {name} · not approved: this page is made from a draft holding only what planners entered.",
+    ),
     "draft.page_title": ("规划编制 · 益阳市服务业", "Plan drafting · Yiyang service industry"),
     "draft.title": ("规划编制", "Plan drafting"),
     "draft.new": ("新建草案", "New draft"),
