@@ -1431,23 +1431,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "cmp.zones": ("分区增删改名", "Zones added, removed or renamed"),
     "cmp.new_projects": ("新增项目", "New projects"),
     "cmp.carried": ("结转项目", "Projects carried over"),
-    "cmp.report_zh": (
-        "下方的对比报告（地图与变化表）和下载的文件均为中文，即规划的语言。",
-        "The comparison report below (maps and change tables) and the downloaded files are in Chinese, the "
-        "language the plan is written in.",
-    ),
     "cmp.download": ("下载 {fmt}", "Download {fmt}"),
-    "cmp.report_expander": (
-        "中文对比报告：卷帘与并排地图、变化表（交给县市区政府的文件）",
-        "Chinese comparison report: swipe and side-by-side maps, change tables (as handed to county governments)",
-    ),
-    "cmp.tables": ("变化表", "Change tables"),
-    "cmp.sheet.counties": ("县市区调整", "Counties moved"),
-    "cmp.sheet.zones": ("分区增删改名", "Zones added, removed or renamed"),
-    "cmp.sheet.areas": ("分区面积", "Zone areas"),
-    "cmp.sheet.poles": ("增长极变化", "Growth poles changed"),
-    "cmp.sheet.projects": ("项目新增结转", "Projects new, carried over, dropped"),
-    "cmp.sheet.indicators": ("指标目标对照", "Indicator targets side by side"),
     "cmp.none": ("（无变化）", "(no change)"),
     "cmp.col.county": ("县市区", "County"),
     "cmp.col.old_zone": ("原分区", "Earlier zone"),
