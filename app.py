@@ -34,7 +34,15 @@ from layout.tables.read import read_table_bytes  # noqa: E402
 from layout.tables.result_file import result_file_bytes  # noqa: E402
 from layout.tables.table import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, Table  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
-from ui.chrome import nav_links, plan_picker, plan_query, plan_tag, show_draft_mark, widget_texts  # noqa: E402
+from ui.chrome import (  # noqa: E402
+    in_active_plan,
+    nav_links,
+    plan_picker,
+    plan_query,
+    plan_tag,
+    show_draft_mark,
+    widget_texts,
+)
 from ui.demo_mark import show_demo_mark  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
@@ -927,8 +935,6 @@ def export_file_bytes(query: tuple[tuple[str, str], ...], scope: str, fmt: str, 
 
 def export_tab(state: views.ViewState) -> None:
     """Download buttons for the current view (filters, focus, language), made when clicked."""
-    from functools import partial
-
     from layout.render.export import DECK_COUNTIES, MEDIA_TYPES, default_filename
 
     lang = state.lang
@@ -944,7 +950,7 @@ def export_tab(state: views.ViewState) -> None:
     for column, fmt in zip(columns, formats, strict=False):
         column.download_button(
             t(f"export.{fmt}", lang),
-            data=partial(export_file_bytes, query, scope, fmt, lang),
+            data=in_active_plan(export_file_bytes, query, scope, fmt, lang),  # made later, in another thread
             file_name=default_filename(scope, fmt, lang=lang),
             mime=MEDIA_TYPES[fmt],
             key=f"w_export_{fmt}",

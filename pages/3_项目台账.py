@@ -44,7 +44,15 @@ from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402
 from layout.tables.table import MAX_UPLOAD_BYTES  # noqa: E402
-from ui.chrome import nav_links, plan_picker, plan_tag, show_draft_mark, show_error, widget_texts  # noqa: E402
+from ui.chrome import (  # noqa: E402
+    in_active_plan,
+    nav_links,
+    plan_picker,
+    plan_tag,
+    show_draft_mark,
+    show_error,
+    widget_texts,
+)
 from ui.demo_mark import show_demo_mark  # noqa: E402
 from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 
@@ -511,7 +519,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
     st.markdown(t("reg.sheet_intro", lang))
     st.download_button(
         t("reg.sheet_download", lang),
-        data=lambda: export_sheet_bytes(reg),
+        data=in_active_plan(export_sheet_bytes, reg),  # made later, in another thread: under this run's plan
         file_name=f"调度表_{dt.date.today().isoformat()}.xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

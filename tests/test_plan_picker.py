@@ -103,3 +103,22 @@ def test_pages_2_to_4_take_the_sessions_plan_and_mark_a_draft(page):
     on_draft = run(page, active_plan=DRAFT)
     assert on_draft.selectbox(key="w_plan").value == DRAFT
     assert draft_marks(on_draft)
+
+
+def test_a_deferred_download_is_made_under_the_plan_of_the_run_that_drew_it():
+    """Streamlit makes a download button's deferred data later in another thread (a fresh context: 十四五)."""
+    import threading
+
+    from layout.drafting.versions import use_plan
+    from layout.plan.context import active_plan_files
+    from ui.chrome import in_active_plan
+
+    moved_draft()
+    with use_plan(DRAFT):
+        deferred = in_active_plan(lambda suffix: active_plan_files().name + suffix, "!")
+    seen = {}
+    thread = threading.Thread(target=lambda: seen.update(plain=active_plan_files().name, deferred=deferred()))
+    thread.start()
+    thread.join()
+    assert seen == {"plain": "十四五", "deferred": f"{DRAFT}!"}
+    assert active_plan_files().name == "十四五"  # nothing leaks into the caller's context

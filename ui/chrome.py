@@ -11,7 +11,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from layout.drafting.versions import DEFAULT_PLAN, PlanVersion, activate_plan, list_plans
 from layout.i18n import check_lang, error_text, t
-from layout.plan.context import plan_key
+from layout.plan.context import active_plan_files, plan_key, reset_active_plan_files, set_active_plan_files
 from layout.render.safe_html import markdown_text
 
 #: The app's pages in sidebar order: (file, label key, icon).
@@ -58,6 +58,21 @@ def plan_tag() -> str:
     """The active plan as a cache key (``layout.plan.context.plan_key``): a page's cached loaders take it as an
     argument, so two sessions on two plans never share a cached result."""
     return "|".join(map(str, plan_key()))
+
+
+def in_active_plan(fn, *args, **kwargs):
+    """A callable without arguments running ``fn(*args, **kwargs)`` under the plan active now: Streamlit runs a
+    download button's deferred ``data`` later in another thread, where the default plan (十四五) would be active."""
+    files = active_plan_files()
+
+    def run():
+        token = set_active_plan_files(files)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            reset_active_plan_files(token)
+
+    return run
 
 
 def _keep_plan() -> None:
