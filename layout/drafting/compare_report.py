@@ -18,7 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from layout.drafting.compare import PlanComparison
-from layout.drafting.compare_text import ComparisonNames, change_word, comparison_tables, plan_label, report_text
+from layout.drafting.compare_text import (
+    ComparisonNames,
+    as_written_columns,
+    change_word,
+    comparison_tables,
+    plan_label,
+    report_text,
+)
 from layout.i18n import check_lang
 from layout.plan.zones import load_zone_model
 
@@ -308,6 +315,26 @@ follow(a, b); follow(b, a);
 """
 
 
+def _cell(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _table_html(frame: pd.DataFrame, quoted: set[str]) -> str:
+    """A change table in an English page: cells of the ``quoted`` columns (words as planners or the plan wrote
+    them) that hold Chinese are marked ``lang="zh"``, as a quotation in another language."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row, strict=True):
+            text = _cell(value)
+            zh = column in quoted and any("\u3400" <= ch <= "\u9fff" for ch in text)
+            cells.append(f'<td lang="zh">{esc(text)}</td>' if zh else f"<td>{esc(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="changes"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
 def comparison_html(comp: PlanComparison, *, lang: str = "zh") -> str:
     """A self-contained page: title (草案 when a draft), swipe map, side-by-side maps, the change tables."""
     esc = html.escape
@@ -316,7 +343,11 @@ def comparison_html(comp: PlanComparison, *, lang: str = "zh") -> str:
     tables = "".join(
         f"<h2>{esc(name)}</h2>"
         + (
-            frame.to_html(index=False, na_rep="", escape=True, border=0, classes="changes")
+            (
+                frame.to_html(index=False, na_rep="", escape=True, border=0, classes="changes")
+                if lang == "zh"
+                else _table_html(frame, as_written_columns(lang))
+            )
             if len(frame)
             else f"<p>{esc(report_text('none', lang))}</p>"
         )

@@ -14,7 +14,7 @@ from layout.drafting.versions import PlanVersion
 from layout.i18n import check_lang, t
 from layout.plan.zones import ZoneModel, load_zone_model
 
-__all__ = ["ComparisonNames", "comparison_tables", "plan_label", "report_text"]
+__all__ = ["ComparisonNames", "as_written_columns", "comparison_tables", "plan_label", "report_text"]
 
 #: The Chinese report's column headers.
 HEADERS = {
@@ -94,6 +94,15 @@ TEXT = {
     "side": ("并排对比", "Side by side"),
     "list_sep": ("、", ", "),
 }
+
+
+#: Columns of the English tables holding words as planners or the plan wrote them (Chinese stays Chinese there).
+AS_WRITTEN = ("project", "reason", "by", "old_name_zh", "new_name_zh", "key", "old", "new")
+
+
+def as_written_columns(lang: str) -> set[str]:
+    """The headers, in ``lang``, of the columns whose cells are quoted as written (none in Chinese)."""
+    return {t(f"cmp.col.{k}", lang) for k in AS_WRITTEN} if check_lang(lang) == "en" else set()
 
 
 def report_text(key: str, lang: str, **values) -> str:
