@@ -21,6 +21,7 @@ from layout.errors import LayoutError  # noqa: E402
 from layout.geo.classify import where_record  # noqa: E402
 from layout.geo.crs import CRS_LABELS, CRS_NAMES, from_wgs84  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, format_count, format_distance, t  # noqa: E402
+from layout.plan.context import active_plan_files  # noqa: E402
 from layout.plan.indicators import load_indicators, table1_frame, targets_frame  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.palette import SECTOR_COLORS, sector_colors  # noqa: E402
@@ -33,7 +34,15 @@ from layout.tables.read import read_table_bytes  # noqa: E402
 from layout.tables.result_file import result_file_bytes  # noqa: E402
 from layout.tables.table import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, Table  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
-from ui.chrome import nav_links, widget_texts  # noqa: E402
+from ui.chrome import (  # noqa: E402
+    in_active_plan,
+    nav_links,
+    plan_picker,
+    plan_query,
+    plan_tag,
+    show_draft_mark,
+    widget_texts,
+)
 from ui.demo_mark import show_demo_mark  # noqa: E402
 
 MAP_HEIGHT = 560  # the component's own height; PAGE_CSS sets the real one from the window's height
@@ -64,8 +73,9 @@ def static_assets() -> int:
 
 
 @st.cache_resource(show_spinner=False)
-def catalog_bundle():
-    """The catalog, its sector groups and its search index (read-only; shared by every session)."""
+def catalog_bundle(plan: str):
+    """The catalog of the active plan (``plan``: :func:`plan_tag`), its sector groups and its search index
+    (read-only; shared by every session on that plan)."""
     from layout.catalog.projects import SECTORS, load_catalog
 
     path = env_text(CATALOG_ENV)  # another catalog (bench/browser.py's synthetic 10,000)
@@ -131,24 +141,27 @@ def tianditu_key() -> str:
     return str(key)
 
 
+PLAN_PARAM = "~plan"  # the active plan in a view's cache key (not a view parameter: state_from_query ignores it)
+
+
 def view_key(state: views.ViewState) -> tuple[tuple[str, str], ...]:
-    """A view as a hashable cache key (its URL parameters)."""
-    return tuple(sorted(views.state_to_query(state).items()))
+    """A view as a hashable cache key: its URL parameters and the active plan (:func:`plan_tag`)."""
+    return (*sorted(views.state_to_query(state).items()), (PLAN_PARAM, plan_tag()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def filtered(query: tuple[tuple[str, str], ...]) -> tuple[views.ViewState, views.FilterResult]:
     """The view of ``query`` and its filtered catalog (read-only; shared by every session)."""
-    catalog, sectors, index = catalog_bundle()
+    catalog, sectors, index = catalog_bundle(dict(query)[PLAN_PARAM])
     options = views.filter_options(catalog, sectors)
     state, _ = views.state_from_query(dict(query), options)
     return state, views.apply_filters(catalog, state, options, index=index)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def base_map_args(lang: str, basemap: str, focus: str, key: str, color_by: str = "sector") -> dict:
+def base_map_args(lang: str, basemap: str, focus: str, key: str, color_by: str, plan: str) -> dict:
     """The map without projects (boundaries, zones, poles, legend of every sector) as streamlit-folium's
-    component arguments, rendered once per language, basemap and focus and shared by every session.
+    component arguments, rendered once per language, basemap, focus and plan and shared by every session.
 
     ``st_folium`` renders the whole map to HTML on every rerun (≈ 0.3 s for the boundaries alone). The
     component's ``key`` is the one ``st_folium`` derives from the script, so the browser keeps the map
@@ -205,7 +218,7 @@ def show_map(state: views.ViewState, result: views.FilterResult, key: str) -> di
     """
     import streamlit_folium as sf
 
-    args = base_map_args(state.lang, state.basemap, state.focus, key, state.color)
+    args = base_map_args(state.lang, state.basemap, state.focus, key, state.color, plan_tag())
     center, zoom = None, None
     if target := views.search_target(state, result):  # a search down to one project: zoom to it
         lon, lat = target
@@ -246,8 +259,9 @@ def classified_upload(
     lat: str,
     pair: str,
     lang: str,
+    plan: str,
 ) -> batch.BatchResult:
-    """The batch check of an uploaded table (cached by content and options)."""
+    """The batch check of an uploaded table (cached by content, options and plan)."""
     return batch.classify_table(
         uploaded_table(data, name, sheet, header_row),
         lon=lon or None,
@@ -269,11 +283,12 @@ def result_file(
     lat: str,
     pair: str,
     lang: str,
+    plan: str,
     fmt: str,
 ) -> bytes:
     """The officer's own file with the result columns added (cached; the read and the check are too)."""
     table = uploaded_table(data, name, sheet, header_row)
-    added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang).added
+    added = classified_upload(data, name, sheet, header_row, crs, lon, lat, pair, lang, plan).added
     return result_file_bytes(table, added, fmt=fmt)
 
 
@@ -415,7 +430,7 @@ def init_session(options: dict[str, list[str]], sectors: dict[str, list[str]]) -
 
 def sync_url(state: views.ViewState) -> None:
     """Mirror the view in the URL (only when it changed)."""
-    query = views.state_to_query(state)
+    query = {**views.state_to_query(state), **plan_query()}
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != query:
         st.query_params.from_dict(query)
@@ -438,7 +453,6 @@ def reset_filters() -> None:
 def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tianditu: bool) -> None:
     """The language, basemap, focus and filters; each widget writes its change into the view."""
     sb = st.sidebar
-    nav_links(lang)
 
     def kw(name: str) -> dict:
         return {"key": WIDGET[name], "on_change": on_field_change, "args": (name, WIDGET[name], options, sectors)}
@@ -505,7 +519,7 @@ def sidebar(options, sectors, result: views.FilterResult, lang: str, has_tiandit
 
 def share_link(state: views.ViewState) -> None:
     """The view's URL, to bookmark or send (the address bar holds it too)."""
-    query = urlencode(views.state_to_query(state))
+    query = urlencode({**views.state_to_query(state), **plan_query()})
     base = str(getattr(st.context, "url", "") or "").split("?")[0]
     st.sidebar.caption(t("side.share", state.lang))
     st.sidebar.code(f"{base}?{query}" if query else base or "?", language=None)
@@ -667,7 +681,7 @@ def which_tab(catalog: pd.DataFrame, lang: str) -> None:
     )
     if mode == "project":
         query = st.text_input(t("which.search", lang), key="w_which_q", placeholder=t("side.search_help", lang))
-        index = catalog_bundle()[2]
+        index = catalog_bundle(plan_tag())[2]
         found = catalog.loc[views.search_mask(index, query)] if query.strip() else catalog
         ids = found["id"].astype(str).tolist()
         labels = dict(zip(ids, (found["id"].astype(str) + " · " + found["name"].astype(str)).tolist(), strict=True))
@@ -775,7 +789,7 @@ def batch_tab(lang: str) -> None:
     lon = c2.selectbox(t("batch.lon", lang), columns, key="w_batch_lon", format_func=lambda c: c or auto)
     lat = c3.selectbox(t("batch.lat", lang), columns, key="w_batch_lat", format_func=lambda c: c or auto)
     pair = c4.selectbox(t("batch.pair", lang), columns, key="w_batch_pair", format_func=lambda c: c or auto)
-    options = (upload.name, table.sheet, header_row, crs, lon or "", lat or "", pair or "", lang)
+    options = (upload.name, table.sheet, header_row, crs, lon or "", lat or "", pair or "", lang, plan_tag())
     try:
         result = classified_upload(data, *options)
     except LayoutError as exc:
@@ -827,7 +841,7 @@ def summary_tables(query: tuple[tuple[str, str], ...]) -> dict:
     """The summaries of one view (Arrow tables and the chart), made once per view and shared by every session."""
     import pyarrow as pa
 
-    catalog, sectors, _ = catalog_bundle()
+    catalog, sectors, _ = catalog_bundle(dict(query)[PLAN_PARAM])
     state, result = filtered(query)
     lang = state.lang
     rows = pd.concat([result.points, result.unplaced, result.citywide])
@@ -908,18 +922,19 @@ def export_available() -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def export_file_bytes(query: tuple[tuple[str, str], ...], scope: str, fmt: str, lang: str) -> bytes:
-    """One export of a view (cached: the same view and format are made once)."""
+    """One export of a view (cached: the same view, plan and format are made once); marked 草案 from a draft."""
+    from layout.drafting.mark import mark_draft
     from layout.render.export import export_bytes
 
     _, result = filtered(query)
     rows = pd.concat([result.points, result.unplaced, result.citywide])
-    return export_bytes(scope, fmt, lang=lang, catalog=rows)
+    data = export_bytes(scope, fmt, lang=lang, catalog=rows)
+    plan = active_plan_files()
+    return mark_draft(data, fmt, name=plan.name) if plan.draft else data
 
 
 def export_tab(state: views.ViewState) -> None:
     """Download buttons for the current view (filters, focus, language), made when clicked."""
-    from functools import partial
-
     from layout.render.export import DECK_COUNTIES, MEDIA_TYPES, default_filename
 
     lang = state.lang
@@ -927,7 +942,7 @@ def export_tab(state: views.ViewState) -> None:
     st.markdown(t("export.intro", lang))
     st.caption(t("export.scope", lang, scope=views.focus_label(state.focus, lang)))
     query = view_key(state)
-    formats = ["png", "pdf", "html"]
+    formats = ["png", "html"] if active_plan_files().draft else ["png", "pdf", "html"]  # a PDF cannot carry 草案
     kind, _, key = scope.partition(":")
     if kind == "county" and key in DECK_COUNTIES:
         formats.append("pptx")
@@ -935,7 +950,7 @@ def export_tab(state: views.ViewState) -> None:
     for column, fmt in zip(columns, formats, strict=False):
         column.download_button(
             t(f"export.{fmt}", lang),
-            data=partial(export_file_bytes, query, scope, fmt, lang),
+            data=in_active_plan(export_file_bytes, query, scope, fmt, lang),  # made later, in another thread
             file_name=default_filename(scope, fmt, lang=lang),
             mime=MEDIA_TYPES[fmt],
             key=f"w_export_{fmt}",
@@ -954,8 +969,10 @@ def main() -> None:
     static_assets()
     refresh_on_register_change()
     lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+    nav_links(lang)
+    plan = plan_picker(lang)  # activates the plan for this run: every cached loader below is keyed by it
     try:
-        catalog, sectors, _ = catalog_bundle()
+        catalog, sectors, _ = catalog_bundle(plan_tag())
     except LayoutError as exc:
         st.error(t("error.catalog", lang, error=exc))
         st.stop()
@@ -974,6 +991,7 @@ def main() -> None:
     st.html(PAGE_CSS)
     widget_texts(lang, upload_limit=format_bytes(MAX_UPLOAD_BYTES))
     st.title(t("app.title", lang))
+    show_draft_mark(plan, lang)  # 草案 on everything made from a draft plan
     show_demo_mark(lang)  # 演示数据 / demo data when the statuses come from a demo register
     explain_layout(lang)
     if st.session_state.get("query_problems"):

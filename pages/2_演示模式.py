@@ -22,7 +22,7 @@ from layout.render.scopes import parse_scope, scope_mask  # noqa: E402
 from layout.render.tour import TourStep, tour_steps  # noqa: E402
 from layout.render.views import county_label  # noqa: E402
 from ui import server_guard  # noqa: E402, F401 - a client's clear_cache clears only its own session
-from ui.chrome import nav_links  # noqa: E402
+from ui.chrome import nav_links, plan_picker, plan_tag, show_draft_mark  # noqa: E402
 
 MAP_HEIGHT = 600  # the iframe's own height; PAGE_CSS sets the real one from the window's height
 STEP_KEY = "tour_step"
@@ -72,23 +72,30 @@ PAGE_CSS = """<style>
 
 
 @st.cache_resource(show_spinner=False)
-def catalog():
+def catalog(plan: str):
+    """The active plan's catalog (``plan``: ``ui.chrome.plan_tag``, the cache key)."""
     from layout.catalog.projects import load_catalog
 
     return load_catalog()
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
-def step_map(key: str, lang: str) -> str:
-    """The self-contained map page of one step, with the key forwarder (cached per step and language)."""
+def step_map(key: str, lang: str, plan: str) -> str:
+    """The self-contained map page of one step, with the key forwarder (cached per step, language and plan);
+    marked 草案 from a draft plan."""
+    from layout.drafting.mark import mark_draft
+    from layout.plan.context import active_plan_files
     from layout.render.export import map_html
 
-    page = map_html(key, lang=lang, catalog=catalog(), heading=False)
+    page = map_html(key, lang=lang, catalog=catalog(plan), heading=False)
+    files = active_plan_files()
+    if files.draft:
+        page = mark_draft(page.encode("utf-8"), "html", name=files.name).decode("utf-8")
     return page.replace("</body>", KEY_FORWARDER + "</body>", 1)
 
 
 @st.cache_data(show_spinner=False)
-def steps(lang: str) -> list[TourStep]:
+def steps(lang: str, plan: str) -> list[TourStep]:  # plan: the cache key of the active plan
     return tour_steps(lang)
 
 
@@ -106,8 +113,9 @@ def jump() -> None:
 
 
 lang = check_lang(st.session_state.get("lang") or st.query_params.get("lang"))
-all_steps = steps(lang)
 nav_links(lang)
+plan = plan_picker(lang)  # activates the plan for this run; the cached loaders take plan_tag()
+all_steps = steps(lang, plan_tag())
 total = len(all_steps)
 index = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), total - 1)
 st.session_state[STEP_KEY] = index
@@ -115,6 +123,7 @@ step = all_steps[index]
 
 st.html(PAGE_CSS)
 st.html(PAGE_KEYS, unsafe_allow_javascript=True)
+show_draft_mark(plan, lang)
 top = st.columns([5, 1.2, 1.2, 3.2], vertical_alignment="center")
 top[0].markdown(
     f"**{t('tour.title', lang)}** · {t('tour.step', lang, i=index + 1, n=total)} · :gray[{t('tour.keys_all', lang)}]"
@@ -151,7 +160,7 @@ top[3].selectbox(
 left, right = st.columns([6.4, 3.6], gap="medium")
 with left:
     try:
-        st.iframe(step_map(step.key, lang), height=MAP_HEIGHT)
+        st.iframe(step_map(step.key, lang, plan_tag()), height=MAP_HEIGHT)
     except Exception as exc:  # the tour must never die in front of an audience: say what failed
         st.error(t("tour.failed", lang, error=exc))
 with right:
@@ -164,7 +173,8 @@ with right:
             for quote, section in step.quotes
         )
     )
-    rows = catalog().loc[scope_mask(catalog(), parse_scope(step.key))]
+    projects = catalog(plan_tag())
+    rows = projects.loc[scope_mask(projects, parse_scope(step.key))]
     points = int(rows["lon"].notna().sum()) if "lon" in rows else 0
     st.html(f'<p class="tour-count">{e(t("tour.projects", lang, n=len(rows), points=points))}</p>')
     if step.more:

@@ -44,7 +44,15 @@ from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402
 from layout.tables.table import MAX_UPLOAD_BYTES  # noqa: E402
-from ui.chrome import nav_links, show_error, widget_texts  # noqa: E402
+from ui.chrome import (  # noqa: E402
+    in_active_plan,
+    nav_links,
+    plan_picker,
+    plan_tag,
+    show_draft_mark,
+    show_error,
+    widget_texts,
+)
 from ui.demo_mark import show_demo_mark  # noqa: E402
 from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 
@@ -68,7 +76,8 @@ def open_register(path: str) -> Register:
 
 
 @st.cache_resource(show_spinner=False)
-def base_catalog():
+def base_catalog(plan: str):
+    """The active plan's catalog and its sectors (``plan``: ``ui.chrome.plan_tag``, the cache key)."""
     from layout.catalog.projects import SECTORS, load_catalog
 
     return load_catalog(), [s for group in SECTORS.values() for s in group]
@@ -76,14 +85,14 @@ def base_catalog():
 
 def register_catalog(reg: Register) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The catalog with the register's sites and statuses, and the register's state."""
-    catalog, _ = base_catalog()
+    catalog, _ = base_catalog(plan_tag())
     state = reg.state()
     return overlay_register(catalog, state), state
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def place_map(pid: str, lon: float, lat: float, precision: str, status: str, focus: str, lang: str):
-    catalog, _ = base_catalog()
+def place_map(pid: str, lon: float, lat: float, precision: str, status: str, focus: str, lang: str, plan: str):
+    catalog, _ = base_catalog(plan)
     row = catalog.loc[catalog["id"] == pid].copy()
     row["lon"], row["lat"], row["precision"], row["status"] = lon, lat, precision, status
     return build_map(row if pd.notna(lon) else None, lang=lang, focus=focus, cluster=False, height=MAP_HEIGHT)
@@ -309,6 +318,7 @@ def site_box(row: pd.Series, reg: Register, editor: str | None, lang: str) -> No
         str(row["status"]),
         focus,
         lang,
+        plan_tag(),
     )
     # the key names the mode: streamlit-folium keeps its first returned_objects for the life of an iframe
     out = st_folium(
@@ -509,7 +519,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
     st.markdown(t("reg.sheet_intro", lang))
     st.download_button(
         t("reg.sheet_download", lang),
-        data=lambda: export_sheet_bytes(reg),
+        data=in_active_plan(export_sheet_bytes, reg),  # made later, in another thread: under this run's plan
         file_name=f"调度表_{dt.date.today().isoformat()}.xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -605,8 +615,10 @@ def main() -> None:
     static_assets()
     lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
     nav_links(lang)
+    plan = plan_picker(lang)  # activates the plan for this run; the cached loaders take plan_tag()
     editor = editing_sidebar(lang)
     st.title(t("reg.title", lang))
+    show_draft_mark(plan, lang)
     path = register_location()
     show_demo_mark(lang, path)  # 演示数据 / demo data on a demo register
     st.caption(t("reg.caption", lang, path=location_label(path)))
@@ -620,7 +632,7 @@ def main() -> None:
     except LayoutError as exc:
         show_error(exc, lang)
         st.stop()
-    _, sectors = base_catalog()
+    _, sectors = base_catalog(plan_tag())
     data = data.join(state.drop(columns=["status"]), on="id")
     # keyed: the officer stays on the tab after 保存, 保存位置 or 撤销 (each reruns the page)
     tabs = st.tabs(

@@ -34,7 +34,7 @@ from layout.register.events import Register, location_label, register_location  
 from layout.render import assets  # noqa: E402
 from layout.render.palette import status_color  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
-from ui.chrome import nav_links  # noqa: E402
+from ui.chrome import nav_links, plan_picker, plan_tag, show_draft_mark  # noqa: E402
 from ui.editor_session import ask_editor  # noqa: E402
 
 MAP_HEIGHT = 560
@@ -52,41 +52,51 @@ def static_assets() -> int:
 
 
 @st.cache_resource(show_spinner=False)
-def catalog():
+def catalog(plan: str):
+    """The active plan's catalog (``plan``: ``ui.chrome.plan_tag``, the cache key)."""
     from layout.catalog.projects import load_catalog
 
     return load_catalog()
 
 
 @st.cache_resource(show_spinner=False)
-def open_register(path: str) -> Register:
-    return Register(path, catalog=catalog())
+def open_register(path: str, plan: str) -> Register:
+    return Register(path, catalog=catalog(plan))
 
 
-def register_version(reg: Register) -> int:
-    """Changes whenever an event is appended (records and undos only ever append)."""
-    return reg.store.count_events()
+def register_version(reg: Register) -> tuple[int, str]:
+    """The cache key of the data: changes whenever an event is appended (records and undos only ever append)
+    and with the active plan (its catalog and zones)."""
+    return reg.store.count_events(), plan_tag()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
-    return open_register(path).state(as_of=day)
+def state_at(path: str, day: dt.date, version: tuple[int, str]) -> pd.DataFrame:
+    return open_register(path, version[1]).state(as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def evaluation(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str) -> Evaluation:
+def evaluation(
+    path: str, scope: str, day: dt.date, months: int, version: tuple[int, str], demo: bool, lang: str
+) -> Evaluation:
     return evaluate(
-        catalog(), state_at(path, day, version), as_of=day, scope=scope, stale_months=months, demo=demo, lang=lang
+        catalog(version[1]),
+        state_at(path, day, version),
+        as_of=day,
+        scope=scope,
+        stale_months=months,
+        demo=demo,
+        lang=lang,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def indicator_state_at(path: str, day: dt.date, version: int) -> pd.DataFrame:
-    return open_register(path).indicator_state(as_of=day)
+def indicator_state_at(path: str, day: dt.date, version: tuple[int, str]) -> pd.DataFrame:
+    return open_register(path, version[1]).indicator_state(as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def indicators(path: str, day: dt.date, version: int, lang: str) -> pd.DataFrame:
+def indicators(path: str, day: dt.date, version: tuple[int, str], lang: str) -> pd.DataFrame:
     return evaluate_indicators(indicator_state_at(path, day, version), lang=lang)
 
 
@@ -97,7 +107,7 @@ def report_file(
     day: dt.date,
     before: dt.date | None,
     months: int,
-    version: int,
+    version: tuple[int, str],
     demo: bool,
     fmt: str,
     lang: str,
@@ -109,8 +119,8 @@ def report_file(
     if before is not None:
         states["compare_to"] = state_at(path, before, version)
     report = make_report(
-        open_register(path),
-        catalog(),
+        open_register(path, version[1]),
+        catalog(version[1]),
         scope=scope,
         as_of=day,
         compare_to=before,
@@ -123,7 +133,7 @@ def report_file(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def map_for(path: str, scope: str, day: dt.date, months: int, version: int, demo: bool, lang: str):
+def map_for(path: str, scope: str, day: dt.date, months: int, version: tuple[int, str], demo: bool, lang: str):
     from layout.evaluation.map import status_map
 
     ev = evaluation(path, scope, day, months, version, demo, lang)
@@ -198,11 +208,12 @@ def scope_text(scope: str, lang: str) -> str:
 
 lang = check_lang(SS.get("lang") or st.query_params.get("lang"))
 nav_links(lang)
+plan = plan_picker(lang)  # activates the plan for this run; the cached loaders are keyed by plan_tag()
 static_assets()
 
 path = str(register_location())
 try:
-    reg = open_register(path)
+    reg = open_register(path, plan_tag())
     version = register_version(reg)
 except LayoutError as exc:
     st.error(t("eval.register_failed", lang, path=md(location_label(path)), error=md(exc)))
@@ -223,6 +234,7 @@ months = int(
 sb.caption(t("eval.register_at", lang, path=path))
 
 st.title(t("eval.title", lang) + " · " + scope_text(scope, lang))
+show_draft_mark(plan, lang)
 if demo:
     st.warning(t("eval.demo_banner", lang), icon="⚠️")
 
@@ -231,7 +243,7 @@ total = ev.total
 if version == 0:
     st.info(t("eval.empty", lang), icon="📋")
 elif ev.empty:  # what the register holds and when its first report is dated
-    st.info(empty_text(ev, register_info(open_register(path).events(), day), lang))
+    st.info(empty_text(ev, register_info(open_register(path, version[1]).events(), day), lang))
 
 cols = st.columns(6)
 cols[0].metric(t("eval.col.reported", lang), f"{int(total['reported'])}/{int(total['n'])}")

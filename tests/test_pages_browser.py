@@ -100,7 +100,7 @@ def test_the_register_stays_on_the_officers_tab_after_saving_and_undoing(server,
 VISIBLE_TEXT = """(skipQuotes) => {
     const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const skip = '[data-testid="stIconMaterial"], code, pre, script, style, noscript'
-        + (skipQuotes ? ', blockquote, .tour-quote, .tour-source' : '');
+        + (skipQuotes ? ', blockquote, .tour-quote, .tour-source, [lang="zh"]' : '');
     while (walker.nextNode()) {
         const node = walker.currentNode, el = node.parentElement;
         if (!el || !node.textContent.trim() || el.closest(skip)) continue;

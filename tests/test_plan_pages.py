@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
+import json
 import re
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -166,19 +169,24 @@ def test_compare_page_lists_exactly_the_done_when_changes_and_is_marked_draft():
         "Projects carried over": "3",
     }
     assert at.selectbox(key="cmp_old").value == "十四五"
-    moved = at.dataframe[0].value  # the change tables in English, names from the zone models
+    page = at.get("iframe")[0].proto.srcdoc  # the report itself in English: maps, headings and change tables
+    assert '<html lang="en">' in page and "[DRAFT] Plans compared" in page and "Swipe (left:" in page
+    assert json.dumps(ZONES["zones"]["core"]["name_en"], ensure_ascii=False) in page  # the maps' zone names
+    tables = pd.read_html(io.StringIO(page))  # names from the zone models
+    moved = tables[0]
     assert moved.to_dict("list") == {
         "County": ["Taojiang County"],
         "Earlier zone": [ZONES["zones"]["mountain_wing"]["name_en"]],
         "Later zone": [ZONES["zones"]["core"]["name_en"]],
     }
-    renamed = at.dataframe[1].value
+    renamed = tables[1]
     assert list(renamed["Change"]) == ["Renamed"] and list(renamed["Zone id"]) == ["mountain_wing"]
     assert list(renamed["Later Chinese name"]) == ["安化山区服务业发展支撑区"]  # the planner's new name, as typed
-    projects = at.dataframe[-2].value
+    projects = next(f for f in tables if "Project" in f.columns)
     assert list(projects["Change"]) == ["Added", "Added", "Carried over", "Carried over", "Carried over"]
     assert list(projects["ID"])[2:] == ["P002", "P003", "P005"]
-    assert not any(CJK.search(c) for f in at.dataframe for c in f.value.columns)
+    assert not any(CJK.search(str(c)) for f in tables for c in f.columns)
+    assert all(b.proto.label.startswith("Download") for b in at.get("download_button"))
     assert at.selectbox(key="cmp_old").options == ["14th Five-Year Plan (ended)", "十五五草案 (draft)"]
     stray = [x for x in shown_texts(at) if CJK.search(str(x)) and DRAFT not in str(x)]
     assert not stray, stray

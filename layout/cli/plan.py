@@ -57,6 +57,7 @@ def plan_group() -> None:
       python -m layout plan new 十五五草案 --from 十四五 --by 张三
       python -m layout plan assign 十五五草案 桃江县 core --by 张三 --reason "并入中心城区"
       python -m layout plan compare 十四五 十五五草案 --format xlsx -o 对比.xlsx
+      python -m layout plan compare 十四五 十五五草案 --lang en -o comparison.pptx
     """
 
 
@@ -316,7 +317,8 @@ def plan_check(plan: str) -> None:
     help="Default: from the suffix of -o.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def plan_compare(old: str, new: str, fmt: str | None, output: Path) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the file.")
+def plan_compare(old: str, new: str, fmt: str | None, output: Path, lang: str) -> None:
     """Compare two plans: counties moved, zones added/removed/renamed, poles, projects, indicator targets."""
     from layout.drafting.compare import compare_plans
     from layout.drafting.compare_report import FORMATS, comparison_bytes
@@ -331,7 +333,7 @@ def plan_compare(old: str, new: str, fmt: str | None, output: Path) -> None:
             f"-o 应以 .xlsx、.pptx 或 .html 结尾（或给出 --format），收到 {output.name!r} / "
             "-o should end in .xlsx, .pptx or .html"
         )
-    data = comparison_bytes(compare_plans(old, new), fmt)
+    data = comparison_bytes(compare_plans(old, new), fmt, lang=lang)
     path = atomic_write(output, lambda tmp: tmp.write_bytes(data), backup=False)
     click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
