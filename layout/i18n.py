@@ -1479,6 +1479,70 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "cmp.no": ("否", "No"),
     "draft.map_mark": ("草案 · {name} · 未经批准", "Draft · {name} · not approved"),
     # errors of layout/drafting (the English is the library's own message, for the CLI in English and logs)
+    # register values (layout/register/values.py): what an officer typed or a 调度表 cell holds
+    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {allowed}, got “{got}”"),
+    "err.val_number": ("应为数字，收到“{got}”", "should be a number, got “{got}”"),
+    "err.val_finite": ("应为有限的数字，收到“{got}”", "should be a finite number, got “{got}”"),
+    "err.val_year": (
+        "应为 {low}–{high} 之间的年份，收到“{got}”",
+        "should be a year between {low} and {high}, got “{got}”",
+    ),
+    "err.val_percent": ("应为 0–100 的百分数，收到 {got}", "should be a percentage from 0 to 100, got {got}"),
+    "err.val_invest": (
+        "应为 0 至小于 {high} 的万元数，收到 {got}",
+        "should be 万元 from 0 to less than {high}, got {got}",
+    ),
+    "err.val_field": ("不是台账字段；字段为 {fields}", "is not a register field; fields are {fields}"),
+    "err.val_length": ("最多 {limit} 个字符，收到 {got} 个", "should be at most {limit} characters, got {got}"),
+    "err.val_control": (
+        "第 {pos} 个字符是控制字符 {char}；请删除（只输入普通文字）",
+        "has a control character {char} at position {pos}; remove it (type plain text)",
+    ),
+    "err.val_bytes": (
+        "第 {pos} 个字符无法解码（不是 UTF-8 文本）；请删除（只输入普通文字）",
+        "has an undecodable byte (not UTF-8 text) at position {pos}; remove it (type plain text)",
+    ),
+    "err.val_date": (
+        "{name} 应为日期，如 2026-03-31，收到“{got}”",
+        "{name} should be a date like 2026-03-31, got “{got}”",
+    ),
+    "err.val_by_empty": (
+        "填报人：请填写记录人姓名（--by 姓名），它会写入每条记录",
+        "by: who is recording should be given (--by NAME); it goes into every event",
+    ),
+    "err.val_by_empty.app": (
+        "填报人：请填写记录人姓名，它会写入每条记录",
+        "by: fill in who is recording; it goes into every event",
+    ),
+    "err.val_by_long": (
+        "填报人：姓名最多 100 个字符，收到 {got} 个",
+        "by: a name of at most 100 characters, got {got}",
+    ),
+    "err.val_labelled": ("{label}：{error}", "{label}: {error}"),
+    "err.val_future": (
+        "信息日期 {day} 在今天之后；请填写信息所指的日期",
+        "as_of {day} is in the future; give the date the information refers to",
+    ),
+    "err.val_too_old": ("信息日期 {day} 早于 {low} 年；请核对日期", "as_of {day} is before {low}; check the date"),
+    "err.label.by": ("填报人", "by"),
+    "err.label.source": ("来源", "source"),
+    "err.label.reason": ("理由", "reason"),
+    "reg.fix.status": ("从下拉列表中选择", "choose from the drop-down list"),
+    "reg.fix.progress": ("填 0 到 100 的数字", "a number from 0 to 100"),
+    "reg.fix.year": ("填四位数年份", "a four-digit year"),
+    "reg.fix.invest": ("填数字（万元），不带单位", "a number (万元) without units"),
+    "reg.fix.text": ("缩短文字", "shorten the text"),
+    "reg.fix.date": ("填日期，如 2026-03-31，不晚于今天", "a date like 2026-03-31, not in the future"),
+    "err.reg_not_sheet": (
+        "{name}：表头行没有 {missing} 列，不是调度表；请先导出一份：python -m layout register export -o 调度表.xlsx",
+        "{name}: no column {missing} in the header row; this is not a 调度表 — "
+        "export one with `python -m layout register export -o 调度表.xlsx`",
+    ),
+    "err.reg_not_sheet.app": (
+        "{name}：表头行没有 {missing} 列，不是调度表；请先用“导出调度表”下载一份再填写",
+        "{name}: no column {missing} in the header row; this is not a 调度表 — download one with “export 调度表” first",
+    ),
+    "err.val_of": ("{subject} {label}：{error}", "{subject} {field}: {error}"),
     "err.plan_unknown": ("没有名为 {plan} 的规划版本；现有：{known}", "No plan named {plan}; known: {known}"),
     "err.plan_not_draft": (
         "{plan} 不是草案，不能修改；先由它新建草案",
@@ -1553,6 +1617,12 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     """
     code = getattr(exc, "code", "")
     args = getattr(exc, "args_", {}) or {}
+    if code == "many":  # every problem gathered, each in the reader's language
+        sep = "; " if lang == "en" else "；"
+        return sep.join(error_text(e, lang, ui=ui) for e in args.get("errors", ()))
+    args = {k: error_text(v, lang, ui=ui) if isinstance(v, BaseException) else v for k, v in args.items()}
+    if code == "val_labelled":
+        args["label"] = t(f"err.label.{args.get('label')}", lang, default=str(args.get("label")))
     if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
         return reason_text(str(args.get("reason", "")), {k: v for k, v in args.items() if k != "reason"}, lang)
     for key in (f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",):
