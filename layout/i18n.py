@@ -1542,6 +1542,29 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
         "{name}：表头行没有 {missing} 列，不是调度表；请先用“导出调度表”下载一份再填写",
         "{name}: no column {missing} in the header row; this is not a 调度表 — download one with “export 调度表” first",
     ),
+    "err.scope_bad": ("范围应为 {valid} 之一，收到“{got}”", "scope should be one of {valid}, got “{got}”"),
+    "err.deck_county": (
+        "汇报 PPTX 按县市区制作：范围应为 {valid} 之一，收到“{got}”",
+        "a pptx briefing is made per county: scope should be one of {valid}, got “{got}”",
+    ),
+    "err.deck_county_datong": (
+        "汇报 PPTX 按县市区制作：范围应为 {valid} 之一，收到“{got}”（大通湖区的项目在南县和沅江市的汇报中单列一节）",
+        "a pptx briefing is made per county: scope should be one of {valid}, got “{got}” "
+        "(大通湖区's projects are a section of the 南县 and 沅江市 decks)",
+    ),
+    "err.format_bad": ("格式应为 {valid} 之一，收到“{got}”", "format should be one of {valid}, got “{got}”"),
+    "err.out_format_mismatch": (
+        "-o {path} 的后缀是 .{suffix}，但 --format 是 {fmt}；请使两者一致",
+        "-o {path} ends in .{suffix} but --format is {fmt}; make them agree",
+    ),
+    "err.out_suffix_bad": (
+        "-o 应以 {suffixes} 之一结尾（或给出 --format），收到“{got}”",
+        "-o should end in one of {suffixes} (or give --format), got “{got}”",
+    ),
+    "err.out_is_file": (
+        "-o {path} 是一个文件；使用 --all-counties 时请给出文件夹",
+        "-o {path} is a file; with --all-counties give a directory",
+    ),
     "err.val_of": ("{subject} {label}：{error}", "{subject} {field}: {error}"),
     "err.plan_unknown": ("没有名为 {plan} 的规划版本；现有：{known}", "No plan named {plan}; known: {known}"),
     "err.plan_not_draft": (
