@@ -16,6 +16,7 @@ __all__ = [
     "error_text",
     "format_bytes",
     "format_count",
+    "format_money",
     "format_distance",
     "reason_text",
     "t",
@@ -420,6 +421,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.col.share_started": ("开工率", "Share started"),
     "eval.col.share_completed": ("建成率", "Share completed"),
     "eval.col.invest_planned": ("计划投资（万元）", "Planned investment (10,000 yuan)"),
+    "eval.metric.invest_planned": ("计划投资", "Planned investment"),
+    "eval.metric.invest_done": ("完成投资", "Investment done"),
+    "eval.metric.exact": ("合计 {value} 万元", "In all {value} × 10,000 yuan"),
     "eval.col.invest_done": ("完成投资（万元）", "Investment done (10,000 yuan)"),
     "eval.col.invest_reported": ("填报投资的项目", "Projects with investment figures"),
     "eval.col.lagging": ("滞后项目", "Lagging projects"),
@@ -714,6 +718,16 @@ def format_count(n: int, lang: str = DEFAULT_LANG) -> str:
     if lang == "zh" and n >= 10000:
         return f"{n / 10000:.4g}万"
     return f"{n:,}"
+
+
+def format_money(wan: float, lang: str = DEFAULT_LANG) -> str:
+    """An amount given in 万元, short enough for a metric: ``150.0 万元`` / ``144.2 亿元`` (from 1 亿元) in
+    Chinese; ``1.5 m yuan`` / ``14.42 bn yuan`` (from 1 bn yuan) in English; ``—`` for none."""
+    if wan is None or (isinstance(wan, float) and math.isnan(wan)):
+        return "—"
+    if lang == "en":
+        return f"{wan / 1e5:,.2f} bn yuan" if abs(wan) >= 1e5 else f"{wan / 100:,.1f} m yuan"
+    return f"{wan / 1e4:,.1f} 亿元" if abs(wan) >= 1e4 else f"{wan:,.1f} 万元"
 
 
 def format_distance(km: float | None, lang: str = DEFAULT_LANG) -> str:
