@@ -374,7 +374,8 @@ class Register:
                     )
                 )
             except InputError as exc:
-                problems += exc.args_.get("errors", [exc]) if exc.code == "many" else [exc]
+                gathered = exc.args_.get("errors") if exc.code == "many" else None
+                problems += gathered if isinstance(gathered, list) else [exc]
         if problems:
             raise many_errors(problems)
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
