@@ -7,7 +7,7 @@ for logs, the CLI in English and callers that only read ``str(exc)``.
 
 from __future__ import annotations
 
-__all__ = ["InputError", "LayoutError", "OutputError", "TableTooLargeError"]
+__all__ = ["InputError", "LayoutError", "OutputError", "TableTooLargeError", "many_errors"]
 
 
 class LayoutError(ValueError):
@@ -46,3 +46,12 @@ class TableTooLargeError(InputError):
 
 class OutputError(LayoutError):
     """A file could not be written (read-only place, full disk, a directory in the way, too many rows)."""
+
+
+def many_errors(problems: list[str | InputError]) -> InputError:
+    """One InputError for every problem gathered (texts or errors): the one error itself when there is
+    one, else code ``many`` carrying them all so that each can be shown in the reader's language."""
+    errors = [p if isinstance(p, InputError) else InputError(str(p)) for p in problems]
+    if len(errors) == 1:
+        return errors[0]
+    return InputError("; ".join(map(str, errors)), code="many", errors=errors)

@@ -16,6 +16,7 @@ __all__ = [
     "error_text",
     "format_bytes",
     "format_count",
+    "format_money",
     "format_distance",
     "reason_text",
     "t",
@@ -420,6 +421,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.col.share_started": ("开工率", "Share started"),
     "eval.col.share_completed": ("建成率", "Share completed"),
     "eval.col.invest_planned": ("计划投资（万元）", "Planned investment (10,000 yuan)"),
+    "eval.metric.invest_planned": ("计划投资", "Planned investment"),
+    "eval.metric.invest_done": ("完成投资", "Investment done"),
+    "eval.metric.exact": ("合计 {value} 万元", "In all {value} × 10,000 yuan"),
     "eval.col.invest_done": ("完成投资（万元）", "Investment done (10,000 yuan)"),
     "eval.col.invest_reported": ("填报投资的项目", "Projects with investment figures"),
     "eval.col.lagging": ("滞后项目", "Lagging projects"),
@@ -714,6 +718,16 @@ def format_count(n: int, lang: str = DEFAULT_LANG) -> str:
     if lang == "zh" and n >= 10000:
         return f"{n / 10000:.4g}万"
     return f"{n:,}"
+
+
+def format_money(wan: float, lang: str = DEFAULT_LANG) -> str:
+    """An amount given in 万元, short enough for a metric: ``150.0 万元`` / ``144.2 亿元`` (from 1 亿元) in
+    Chinese; ``1.5 m yuan`` / ``14.42 bn yuan`` (from 1 bn yuan) in English; ``—`` for none."""
+    if wan is None or (isinstance(wan, float) and math.isnan(wan)):
+        return "—"
+    if lang == "en":
+        return f"{wan / 1e5:,.2f} bn yuan" if abs(wan) >= 1e5 else f"{wan / 100:,.1f} m yuan"
+    return f"{wan / 1e4:,.1f} 亿元" if abs(wan) >= 1e4 else f"{wan:,.1f} 万元"
 
 
 def format_distance(km: float | None, lang: str = DEFAULT_LANG) -> str:
@@ -1472,6 +1486,93 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "cmp.no": ("否", "No"),
     "draft.map_mark": ("草案 · {name} · 未经批准", "Draft · {name} · not approved"),
     # errors of layout/drafting (the English is the library's own message, for the CLI in English and logs)
+    # register values (layout/register/values.py): what an officer typed or a 调度表 cell holds
+    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {allowed}, got “{got}”"),
+    "err.val_number": ("应为数字，收到“{got}”", "should be a number, got “{got}”"),
+    "err.val_finite": ("应为有限的数字，收到“{got}”", "should be a finite number, got “{got}”"),
+    "err.val_year": (
+        "应为 {low}–{high} 之间的年份，收到“{got}”",
+        "should be a year between {low} and {high}, got “{got}”",
+    ),
+    "err.val_percent": ("应为 0–100 的百分数，收到 {got}", "should be a percentage from 0 to 100, got {got}"),
+    "err.val_invest": (
+        "应为 0 至小于 {high} 的万元数，收到 {got}",
+        "should be 万元 from 0 to less than {high}, got {got}",
+    ),
+    "err.val_field": ("不是台账字段；字段为 {fields}", "is not a register field; fields are {fields}"),
+    "err.val_length": ("最多 {limit} 个字符，收到 {got} 个", "should be at most {limit} characters, got {got}"),
+    "err.val_control": (
+        "第 {pos} 个字符是控制字符 {char}；请删除（只输入普通文字）",
+        "has a control character {char} at position {pos}; remove it (type plain text)",
+    ),
+    "err.val_bytes": (
+        "第 {pos} 个字符无法解码（不是 UTF-8 文本）；请删除（只输入普通文字）",
+        "has an undecodable byte (not UTF-8 text) at position {pos}; remove it (type plain text)",
+    ),
+    "err.val_date": (
+        "{name} 应为日期，如 2026-03-31，收到“{got}”",
+        "{name} should be a date like 2026-03-31, got “{got}”",
+    ),
+    "err.val_by_empty": (
+        "填报人：请填写记录人姓名（--by 姓名），它会写入每条记录",
+        "by: who is recording should be given (--by NAME); it goes into every event",
+    ),
+    "err.val_by_empty.app": (
+        "填报人：请填写记录人姓名，它会写入每条记录",
+        "by: fill in who is recording; it goes into every event",
+    ),
+    "err.val_by_long": (
+        "填报人：姓名最多 100 个字符，收到 {got} 个",
+        "by: a name of at most 100 characters, got {got}",
+    ),
+    "err.val_labelled": ("{label}：{error}", "{label}: {error}"),
+    "err.val_future": (
+        "信息日期 {day} 在今天之后；请填写信息所指的日期",
+        "as_of {day} is in the future; give the date the information refers to",
+    ),
+    "err.val_too_old": ("信息日期 {day} 早于 {low} 年；请核对日期", "as_of {day} is before {low}; check the date"),
+    "err.label.by": ("填报人", "by"),
+    "err.label.source": ("来源", "source"),
+    "err.label.reason": ("理由", "reason"),
+    "reg.fix.status": ("从下拉列表中选择", "choose from the drop-down list"),
+    "reg.fix.progress": ("填 0 到 100 的数字", "a number from 0 to 100"),
+    "reg.fix.year": ("填四位数年份", "a four-digit year"),
+    "reg.fix.invest": ("填数字（万元），不带单位", "a number (万元) without units"),
+    "reg.fix.text": ("缩短文字", "shorten the text"),
+    "reg.fix.date": ("填日期，如 2026-03-31，不晚于今天", "a date like 2026-03-31, not in the future"),
+    "err.reg_not_sheet": (
+        "{name}：表头行没有 {missing} 列，不是调度表；请先导出一份：python -m layout register export -o 调度表.xlsx",
+        "{name}: no column {missing} in the header row; this is not a 调度表 — "
+        "export one with `python -m layout register export -o 调度表.xlsx`",
+    ),
+    "err.reg_not_sheet.app": (
+        "{name}：表头行没有 {missing} 列，不是调度表；请先用“导出调度表”下载一份再填写",
+        "{name}: no column {missing} in the header row; this is not a 调度表 — download one with “export 调度表” first",
+    ),
+    "err.scope_bad": ("范围应为 {valid} 之一，收到“{got}”", "scope should be one of {valid}, got “{got}”"),
+    "err.deck_county": (
+        "汇报 PPTX 按县市区制作：范围应为 {valid} 之一，收到“{got}”",
+        "a pptx briefing is made per county: scope should be one of {valid}, got “{got}”",
+    ),
+    "err.deck_county_datong": (
+        "汇报 PPTX 按县市区制作：范围应为 {valid} 之一，收到“{got}”（大通湖区的项目在南县和沅江市的汇报中单列一节）",
+        "a pptx briefing is made per county: scope should be one of {valid}, got “{got}” "
+        "(大通湖区's projects are a section of the 南县 and 沅江市 decks)",
+    ),
+    "err.format_bad": ("格式应为 {valid} 之一，收到“{got}”", "format should be one of {valid}, got “{got}”"),
+    "err.out_format_mismatch": (
+        "-o {path} 的后缀是 .{suffix}，但 --format 是 {fmt}；请使两者一致",
+        "-o {path} ends in .{suffix} but --format is {fmt}; make them agree",
+    ),
+    "err.out_suffix_bad": (
+        "-o 应以 {suffixes} 之一结尾（或给出 --format），收到“{got}”",
+        "-o should end in one of {suffixes} (or give --format), got “{got}”",
+    ),
+    "err.out_is_file": (
+        "-o {path} 是一个文件；使用 --all-counties 时请给出文件夹",
+        "-o {path} is a file; with --all-counties give a directory",
+    ),
+    "err.val_of": ("{subject} {label}：{error}", "{subject} {field}: {error}"),
     "err.plan_unknown": ("没有名为 {plan} 的规划版本；现有：{known}", "No plan named {plan}; known: {known}"),
     "err.plan_not_draft": (
         "{plan} 不是草案，不能修改；先由它新建草案",
@@ -1546,6 +1647,12 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     """
     code = getattr(exc, "code", "")
     args = getattr(exc, "args_", {}) or {}
+    if code == "many":  # every problem gathered, each in the reader's language
+        sep = "; " if lang == "en" else "；"
+        return sep.join(error_text(e, lang, ui=ui) for e in args.get("errors", ()))
+    args = {k: error_text(v, lang, ui=ui) if isinstance(v, BaseException) else v for k, v in args.items()}
+    if code == "val_labelled":
+        args["label"] = t(f"err.label.{args.get('label')}", lang, default=str(args.get("label")))
     if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
         return reason_text(str(args.get("reason", "")), {k: v for k, v in args.items() if k != "reason"}, lang)
     for key in (f"err.{code}.{ui}", f"err.{code}") if ui else (f"err.{code}",):

@@ -560,8 +560,8 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
                     t("batch.row", lang): [p.row for p in diff.problems],
                     t("reg.col", lang): [f"{p.column} ({p.header})" for p in diff.problems],
                     t("field.id", lang): [p.project for p in diff.problems],
-                    t("reg.problem", lang): [p.message for p in diff.problems],
-                    t("reg.fix", lang): [p.fix for p in diff.problems],
+                    t("reg.problem", lang): [p.message_text(lang) for p in diff.problems],
+                    t("reg.fix", lang): [p.fix_text(lang) for p in diff.problems],
                 }
             ),
             hide_index=True,

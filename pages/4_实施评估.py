@@ -29,7 +29,7 @@ from layout.evaluation.figures import (  # noqa: E402
     status_label,
 )
 from layout.evaluation.text import empty_text, register_info  # noqa: E402
-from layout.i18n import check_lang, t  # noqa: E402
+from layout.i18n import check_lang, format_money, t  # noqa: E402
 from layout.register.events import Register, location_label, register_location  # noqa: E402
 from layout.render import assets  # noqa: E402
 from layout.render.palette import status_color  # noqa: E402
@@ -245,12 +245,14 @@ if version == 0:
 elif ev.empty:  # what the register holds and when its first report is dated
     st.info(empty_text(ev, register_info(open_register(path, version[1]).events(), day), lang))
 
-cols = st.columns(6)
+# two rows of three: the amounts fit at 1366×768 (issue 21), in 亿元 from 1 亿元 with the exact 万元 as help
+cols = [*st.columns(3), *st.columns(3)]
 cols[0].metric(t("eval.col.reported", lang), f"{int(total['reported'])}/{int(total['n'])}")
 cols[1].metric(t("eval.col.share_started", lang), pct(total["share_started"]))
 cols[2].metric(t("eval.col.share_completed", lang), pct(total["share_completed"]))
-cols[3].metric(t("eval.col.invest_planned", lang), money(total["invest_planned"]))
-cols[4].metric(t("eval.col.invest_done", lang), money(total["invest_done"]))
+for col, key in ((cols[3], "invest_planned"), (cols[4], "invest_done")):
+    exact = None if pd.isna(total[key]) else t("eval.metric.exact", lang, value=money(total[key]))
+    col.metric(t(f"eval.metric.{key}", lang), format_money(total[key], lang), help=exact)
 cols[5].metric(t("eval.col.lagging", lang), int(total["lagging"]))
 st.caption(t("eval.basis", lang, reported=int(total["reported"]), n=int(total["n"]), date=day.isoformat()))
 

@@ -635,3 +635,62 @@ def test_every_tour_step_fits_a_laptop_screen(server):
             assert "资阳区" in seen
         finally:
             browser.close()
+
+
+def test_an_open_popup_is_not_covered_by_the_folded_legend(tmp_path):
+    """Issue 21: the folded legend button (top left) covered popup titles; it steps aside while a popup is open."""
+    import pandas as pd
+    from playwright.sync_api import sync_playwright
+
+    from layout.render.assets import inline_assets
+    from layout.render.webmap import build_map
+
+    project = {
+        "id": "X1",
+        "name": "西北角测试项目",
+        "name_en": "",
+        "sector": "文旅休闲业",
+        "action": "",
+        "county": "安化县",
+        "computed_county": "安化县",
+        "zones": ("mountain_wing",),
+        "poles": ("pole_southwest",),
+        "precision": "site",
+        "plan_quote": "",
+        "plan_section": "第四章",
+        "lon": 110.55,
+        "lat": 28.45,
+    }
+    page_file = tmp_path / "map.html"
+    page_file.write_text(inline_assets(build_map(pd.DataFrame([project])).get_root().render()), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(page_file.as_uri())
+            legend = page.locator(".map-legend").first
+            legend.wait_for(timeout=20_000)
+            page.evaluate("document.querySelector('.map-legend details').open = false")  # the folded button
+            assert legend.is_visible()
+            marker = page.locator("path.project-marker").first
+            marker.wait_for(state="attached", timeout=20_000)
+            marker.click(force=True)
+            title = page.locator(".leaflet-popup-content .pp-name")
+            title.wait_for(timeout=10_000)
+            time.sleep(0.8)  # the popup's auto-pan
+            page.screenshot(path=str(ARTIFACTS / "popup-and-folded-legend.png"))
+            assert not legend.is_visible()
+            # every point of the title's box is the popup's own, nothing lies over it
+            covered = title.evaluate(
+                """e => { const r = e.getBoundingClientRect(); const out = [];
+                for (const fx of [0.05, 0.5, 0.95]) for (const fy of [0.2, 0.8]) {
+                  const hit = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
+                  if (!hit || !e.closest('.leaflet-popup').contains(hit)) out.push(hit ? hit.className : null); }
+                return out; }"""
+            )
+            assert not covered, covered
+            page.locator(".leaflet-popup-close-button").click()
+            time.sleep(0.3)
+            assert legend.is_visible()  # back once the popup is closed
+        finally:
+            browser.close()

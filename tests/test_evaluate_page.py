@@ -60,7 +60,7 @@ def test_partial_register_figures(monkeypatch, tmp_path, catalog):
     assert "导出调度表" not in texts(at.info)  # not empty
     assert metric(at, "已填报") == f"3/{len(catalog)}"
     assert metric(at, "开工率") == "66.7%" and metric(at, "建成率") == "33.3%"
-    assert metric(at, "计划投资（万元）") == "150.0" and metric(at, "完成投资（万元）") == "90.0"
+    assert metric(at, "计划投资") == "150.0 万元" and metric(at, "完成投资") == "90.0 万元"
     assert metric(at, "滞后项目") == "1"
     lagging = at.dataframe[3].value  # zone, county and sector tables come first
     assert list(lagging["责任单位"]) == ["某局"] and list(lagging["最近备注"]) == ["待立项"]
@@ -110,3 +110,13 @@ def test_indicator_form_with_key(monkeypatch, tmp_path, catalog):
     assert state.loc["services_gdp_share", "actual_value"] == 45.2
     assert state.loc["services_gdp_share", "last_by"] == "统计员"
     assert state.loc["services_gdp_share", "source"] == "2025年统计公报"
+
+
+def test_metric_amounts_are_short_and_exact_to_the_unit_shown():
+    from layout.i18n import format_money
+
+    # 1,442,345.6 万元 = 144.23456 亿元 = 14.4234560 bn yuan (1 亿元 = 10^4 万元; 1 bn yuan = 10^5 万元)
+    assert format_money(1_442_345.6) == "144.2 亿元" and format_money(1_442_345.6, "en") == "14.42 bn yuan"
+    assert format_money(150.0) == "150.0 万元" and format_money(150.0, "en") == "1.5 m yuan"
+    assert format_money(9_999.9) == "9,999.9 万元" and format_money(10_000.0) == "1.0 亿元"
+    assert format_money(float("nan")) == "—" and format_money(float("nan"), "en") == "—"

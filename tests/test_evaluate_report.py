@@ -247,9 +247,17 @@ def test_cli_evaluate(run_layout, tmp_path, reg):
     summary = rows_of(load_workbook(out)["概况"])
     assert find(summary, "已填报")[1] == 2 and find(summary, "对比日期")[1] == "2023-12-31"
     res = run_layout("evaluate", "--scope", "county:北京", "-o", str(out), "--register", str(reg.path))
-    assert res.returncode == 2 and "scope should be one of" in res.stderr and "Traceback" not in res.stderr
+    assert (
+        res.returncode == 2
+        and "错误：范围应为 city, municipal, zone:core" in res.stderr
+        and "Traceback" not in res.stderr
+    )
     res = run_layout("evaluate", "-o", str(tmp_path / "x.pdf"), "--format", "xlsx", "--register", str(reg.path))
-    assert res.returncode == 2 and "make them agree" in res.stderr
+    assert res.returncode == 2 and "但 --format 是 xlsx；请使两者一致" in res.stderr
+    res = run_layout(
+        "evaluate", "-o", str(tmp_path / "x.pdf"), "--format", "xlsx", "--register", str(reg.path), "--lang", "en"
+    )
+    assert res.returncode == 2 and res.stderr.startswith("error: -o ") and "make them agree" in res.stderr
 
 
 def test_cli_evaluate_empty_register_says_what_to_do(run_layout, tmp_path):

@@ -171,25 +171,32 @@ def test_cli_scope_county_all_writes_one_file_per_county(cli, tmp_path):
 def test_cli_rejects_a_bad_scope_with_exit_2_listing_the_valid_ones(run_layout, tmp_path):
     out = run_layout("export", "--scope", "county:益阳县", "-o", "x.png", cwd=tmp_path)
     assert out.returncode == 2
-    assert out.stderr.startswith("error: scope should be one of city, zone:core")
-    assert "county:安化县" in out.stderr and "got 'county:益阳县'" in out.stderr
+    assert out.stderr.startswith("错误：范围应为 city, zone:core")
+    assert "county:安化县" in out.stderr and "收到“county:益阳县”" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and not any(tmp_path.iterdir())
+    out = run_layout("export", "--scope", "county:益阳县", "-o", "x.png", "--lang", "en", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.startswith("error: scope should be one of city, zone:core")
+    assert "got “county:益阳县”" in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "message_zh"),
     [
-        (("--scope", "zone:"), "county:安化县"),
-        (("--scope", "city", "--format", "pptx"), "a pptx briefing is made per county"),
-        (("--scope", "city", "--format", "pdf", "-o", "x.png"), "ends in .png but --format is pdf"),
-        (("--scope", "city", "-o", "x.docx"), "-o should end in one of .png, .pdf, .html, .pptx"),
+        (("--scope", "zone:"), "county:安化县", "范围应为 city"),
+        (("--scope", "city", "--format", "pptx"), "a pptx briefing is made per county", "汇报 PPTX 按县市区制作"),
+        (("--scope", "city", "--format", "pdf", "-o", "x.png"), "ends in .png but --format is pdf", "后缀是 .png"),
+        (("--scope", "city", "-o", "x.docx"), "-o should end in one of .png, .pdf, .html, .pptx", "-o 应以 .png"),
     ],
 )
-def test_cli_rejects_bad_input_in_one_line_with_exit_2(cli, tmp_path, monkeypatch, args, message):
+def test_cli_rejects_bad_input_in_one_line_with_exit_2(cli, tmp_path, monkeypatch, args, message, message_zh):
     monkeypatch.chdir(tmp_path)
-    result = cli("export", *args, code=None)
+    result = cli("export", *args, "--lang", "en", code=None)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
+    result = cli("export", *args, code=None)  # Chinese by default
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：") and message_zh in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not any(tmp_path.iterdir())
 
 

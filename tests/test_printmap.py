@@ -334,6 +334,15 @@ def test_labels_overlap_nothing_on_every_scope(catalog, scope, figsize):
         assert scope.split(":")[1] in names  # the scope's own name is never the label dropped
 
 
+@pytest.mark.parametrize("figsize", [PAGE_SIZE, DECK_MAP_SIZE], ids=["print", "deck"])
+def test_the_city_map_names_every_county(catalog, figsize):
+    """Issue 21: 资阳区 (small, among the city's projects) had no label on the city print map."""
+    fig = draw_map("city", catalog, figsize=figsize, titles=figsize == PAGE_SIZE, sectors=SECTOR_NAMES)
+    names = {text for text, _ in map_extents(fig)["labels"]}
+    assert {"资阳区", "赫山区", "南县", "桃江县", "安化县", "沅江市"} <= names, names
+    assert_no_collisions(fig, f"city {figsize}")
+
+
 @pytest.mark.parametrize("scope", ["city", "county:赫山区", "county:南县", "zone:pole_northeast"])
 def test_english_labels_overlap_nothing(catalog, scope):
     for figsize, titles in ((PAGE_SIZE, True), (DECK_MAP_SIZE, False)):

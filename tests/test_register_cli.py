@@ -150,7 +150,12 @@ def test_set_indicator(reg_cli, db):
     out = reg_cli(
         "set-indicator", "services_gdp_share", "--value", "很多", "--year", "2025", "--source", "x", "--by", "a"
     )
-    assert out.exit_code == 2 and "actual_value" in out.output and "should be a number" in out.output
+    assert out.exit_code == 2 and "services_gdp_share 实际值：应为数字，收到“很多”" in out.output
+    out = reg_cli(
+        "set-indicator", "services_gdp_share", "--value", "很多", "--year", "2025", "--source", "x", "--by", "a",
+        "--lang", "en",
+    )  # fmt: skip
+    assert out.exit_code == 2 and "services_gdp_share actual_value: should be a number, got “很多”" in out.output
     out = reg_cli("set-indicator", "services_gdp_share", "--value", "1", "--year", "2025", "--source", " ", "--by", "a")
     assert out.exit_code == 2 and "--source" in out.output
 
@@ -178,7 +183,12 @@ def test_history_filters(reg_cli, db):
 def test_set_errors_exit_2_with_one_line(reg_cli, db):
     out = reg_cli("set", "P002", "--progress", "300", "--status", "快好了", "--by", "张三")
     assert out.exit_code == 2
-    assert "P002 status (状态): should be one of" in out.output and "P002 progress" in out.output
+    assert (
+        "错误：P002 状态：应为 未启动、前期工作、" in out.output
+        and "；P002 进度(%)：应为 0–100 的百分数，收到 300" in out.output
+    )
+    out = reg_cli("set", "P002", "--progress", "300", "--status", "快好了", "--by", "张三", "--lang", "en")
+    assert "P002 status: should be one of" in out.output and "P002 progress: should be a percentage" in out.output
     out = reg_cli("set", "P999", "--status", "在建", "--by", "张三")
     assert out.exit_code == 2 and "P999: not a project id of the catalog" in out.output
     out = reg_cli("set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复")
@@ -237,14 +247,21 @@ def test_import_bad_cells_exit_1_and_apply_nothing(reg_cli, db, tmp_path):
     )
     out = reg_cli("import", str(bad), "--by", "李四", "--apply")
     assert out.exit_code == 1
-    assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got '很多'; fix:" in out.output
+    assert "bad.csv: 第 3 行，D 列（进度(%)） P003：应为数字，收到“很多”；改法：填 0 到 100 的数字" in out.output
     assert "bad.csv：有 1 处问题；未导入任何内容" in out.output
+    out = reg_cli("import", str(bad), "--by", "李四", "--apply", "--lang", "en")
+    assert out.exit_code == 1
+    assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got '很多'; fix: a number from 0 to 100" in (
+        out.output
+    )
     assert Register(db).events().empty
     out = reg_cli("import", str(tmp_path / "missing.xlsx"), "--by", "x")
     assert out.exit_code == 2 and "文件不存在" in out.output
     junk = tmp_path / "x.csv"
     junk.write_text("a,b\n1,2\n")
     out = reg_cli("import", str(junk), "--by", "x")
+    assert out.exit_code == 2 and "x.csv：表头行没有 项目编号、项目名称 列，不是调度表" in out.output
+    out = reg_cli("import", str(junk), "--by", "x", "--lang", "en")
     assert out.exit_code == 2 and "not a 调度表" in out.output
 
 

@@ -165,7 +165,7 @@ def test_gbk_bytes_in_a_cli_note_give_one_line(reg, tmp_path):
         env={**os.environ, "PYTHONPATH": str(root)},
     )
     err = proc.stderr.decode("utf-8", "replace")
-    assert proc.returncode == 2 and "Traceback" not in err and "undecodable byte" in err, err
+    assert proc.returncode == 2 and "Traceback" not in err and "第 1 个字符无法解码（不是 UTF-8 文本）" in err, err
     assert len(err.strip().splitlines()) == 1
 
 

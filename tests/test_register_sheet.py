@@ -180,6 +180,15 @@ def test_bad_cells_listed_with_row_and_column_in_csv(reg, encoding):
     for part in expected:
         assert any(t.startswith(part) for t in text), (part, text)
     assert all("; fix: " in t for t in text)
+    zh = [p.text("zh") for p in diff.problems]  # the same problems in the Chinese UI and CLI
+    assert f"第 2 行，{progress} 列（进度(%)） P002：应为数字，收到“一半”；改法：填 0 到 100 的数字" in zh
+    assert any(z.startswith(f"第 2 行，{status} 列（状态） P002：应为 未启动、") for z in zh), zh
+    assert any("收到“快完工了”；改法：从下拉列表中选择" in z for z in zh), zh
+    assert (
+        f"第 7 行，{column_letter(_col('开工年份'))} 列（开工年份） P006：应为数字，收到“二〇二四”；改法：填四位数年份"
+        in zh
+    )
+    assert any("信息日期 应为日期，如 2026-03-31，收到“2026-13-01”" in z for z in zh), zh
     with pytest.raises(InputError, match="nothing was applied"):
         apply_sheet(diff, reg, by="x")
     assert len(reg.events()) == 8

@@ -68,7 +68,7 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
         )
     diff = diff_sheet(table, reg, name=src.name)
     for problem in diff.problems:
-        click.echo(f"{src.name}: {problem}", err=True)
+        click.echo(f"{src.name}: {problem.text(lang)}", err=True)
     if diff.problems:
         click.echo(t("cli.reg.import_problems", lang, name=src.name, n=len(diff.problems)), err=True)
         sys.exit(1)

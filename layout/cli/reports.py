@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from layout.cli.common import LANG_OPTION
+from layout.cli.common import LANG_OPTION, in_language
 from layout.cli.plan import check_draft_format, mark_written, plan_option
 from layout.errors import InputError
 
@@ -37,6 +37,7 @@ from layout.errors import InputError
 )
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
 @LANG_OPTION
+@in_language
 @plan_option
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
@@ -54,10 +55,19 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     all_counties = all_counties or scope.strip() == "county:all"
     suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
     if fmt and suffix and suffix != fmt.lower():
-        raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
+        raise InputError(
+            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
+            code="out_format_mismatch",
+            path=str(output),
+            suffix=suffix,
+            fmt=fmt,
+        )
     if suffix and suffix not in FORMATS:
         raise InputError(
-            f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name if output else ''!r}"
+            f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name if output else ''!r}",
+            code="out_suffix_bad",
+            suffixes="." + ", .".join(FORMATS),
+            got=output.name if output else "",
         )
     fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
     check_draft_format(fmt)
@@ -74,7 +84,9 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         return
     directory = output or Path("out")
     if directory.exists() and not directory.is_dir():
-        raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
+        raise InputError(
+            f"-o {directory} is a file; with --all-counties give a directory", code="out_is_file", path=str(directory)
+        )
     written = []
     with click.progressbar(
         DECK_COUNTIES, label=f"{fmt} × {len(DECK_COUNTIES)}", file=sys.stderr, item_show_func=lambda c: c or ""
@@ -138,6 +150,7 @@ def _with_register_sites(catalog):
     help="An open project with no report for this many months counts as lagging.",
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
+@in_language
 @plan_option
 def evaluate_cmd(
     scope: str,
@@ -176,10 +189,19 @@ def evaluate_cmd(
     before = parse_date(compare_to, name="--compare") if compare_to else None
     suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
     if fmt and suffix and suffix != fmt.lower():
-        raise InputError(f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree")
+        raise InputError(
+            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
+            code="out_format_mismatch",
+            path=str(output),
+            suffix=suffix,
+            fmt=fmt,
+        )
     if suffix and suffix not in REPORT_FORMATS:
         raise InputError(
-            f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name if output else ''!r}"
+            f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name if output else ''!r}",
+            code="out_suffix_bad",
+            suffixes=".xlsx, .pdf, .pptx",
+            got=output.name if output else "",
         )
     fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
     check_draft_format(fmt)
@@ -216,7 +238,11 @@ def evaluate_cmd(
     else:
         directory = output or Path("out")
         if directory.exists() and not directory.is_dir():
-            raise InputError(f"-o {directory} is a file; with --all-counties give a directory")
+            raise InputError(
+                f"-o {directory} is a file; with --all-counties give a directory",
+                code="out_is_file",
+                path=str(directory),
+            )
         scopes_all = partition_scope_names()
         with click.progressbar(
             scopes_all, label=f"{fmt} × {len(scopes_all)}", file=sys.stderr, item_show_func=lambda c: c or ""

@@ -104,7 +104,9 @@ def scope_rows(catalog: pd.DataFrame, scope: str) -> np.ndarray:
     if kind == "county" and key in model.counties:
         return (effective_county(catalog) == key).to_numpy()
     valid = ["city", MUNICIPAL, *(f"zone:{z}" for z in model.zones), *(f"county:{c}" for c in model.counties)]
-    raise InputError(f"scope should be one of {', '.join(valid)}, got {scope!r}")
+    raise InputError(
+        f"scope should be one of {', '.join(valid)}, got {scope!r}", code="scope_bad", valid=", ".join(valid), got=scope
+    )
 
 
 def months_before(date: dt.date, months: int) -> dt.date:

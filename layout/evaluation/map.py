@@ -19,6 +19,8 @@ from layout.render.webmap_elements import Legend, OfflineMap
 
 __all__ = ["FAN_M", "status_map"]
 
+#: The status legend's place: clear of the scale bar and attribution under it, and of the layer button above.
+LEGEND_POSITION = "bottom:64px; right:10px;"
 FAN_M = 1800.0  # spacing of fanned-out markers, metres (the circles clear each other at zoom 11)
 
 
@@ -69,5 +71,6 @@ def status_map(
         for s in STATUS_ORDER
     )
     note = f'<div style="color:#c00000;font-weight:700">{e(t("eval.demo_mark", lang))}</div>' if demo else ""
-    Legend(note + rows, title=t("eval.map_legend", lang), position="bottom:26px; right:10px;").add_to(m)
+    # above the scale bar and the attribution (bottom right), below the layer button (top right): every row shows
+    Legend(note + rows, title=t("eval.map_legend", lang), position=LEGEND_POSITION).add_to(m)
     return m

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from layout.errors import InputError
+from layout.errors import InputError, many_errors
 from layout.register.frames import events_frame, is_missing, pivot_state, utc_now
 from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
 from layout.register.schema import EVENT_COLUMNS
@@ -149,7 +149,7 @@ class Register:
         allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
         changes = dict(changes)
         crs = str(changes.pop("crs", "wgs84") or "wgs84")
-        problems: list[str] = []
+        problems: list[str | InputError] = []
         values: dict[str, str | None] = {}
         sources: dict[str, str] = {}
         warnings: list[str] = []
@@ -159,7 +159,17 @@ class Register:
             try:
                 values[name] = check_value(name, value)
             except InputError as exc:
-                problems.append(f"{subject} {name} ({FIELD_LABELS.get(name, name)}): {exc}")
+                label = FIELD_LABELS.get(name, name)
+                problems.append(
+                    InputError(
+                        f"{subject} {name} ({label}): {exc}",
+                        code="val_of",
+                        subject=subject,
+                        field=name,
+                        label=label,
+                        error=exc,
+                    )
+                )
         unknown = [n for n in changes if n not in allowed and not (n == "site" and not indicator)]
         if unknown:
             problems.append(
@@ -168,7 +178,7 @@ class Register:
         if not indicator:
             self._plan_site(subject, changes, crs, source, confirm, values, sources, problems)
         if problems:
-            raise InputError("; ".join(problems))
+            raise many_errors(problems)
         merged = {**(current or {}), **{k: v for k, v in values.items()}}
         try:
             planned = float(str(merged.get("invest_planned") or "nan"))
@@ -195,7 +205,7 @@ class Register:
         confirm: bool,
         values: dict,
         sources: dict,
-        problems: list[str],
+        problems: list[str | InputError],
     ) -> None:
         has_site = "site" in changes
         has_pair = "site_lon" in changes or "site_lat" in changes
@@ -347,7 +357,8 @@ class Register:
         _refuse_mixing(self, by)  # demo and real reports never share a register
         default_day = check_as_of(as_of)
         current = self.state()
-        plans, problems = [], []
+        plans: list = []
+        problems: list[str | InputError] = []
         for subject, changes in rows:
             changes = dict(changes)
             try:
@@ -363,9 +374,10 @@ class Register:
                     )
                 )
             except InputError as exc:
-                problems.append(str(exc))
+                gathered = exc.args_.get("errors") if exc.code == "many" else None
+                problems += gathered if isinstance(gathered, list) else [exc]
         if problems:
-            raise InputError("; ".join(problems))
+            raise many_errors(problems)
         self.warnings = [w for p, _, _ in plans for w in p.warnings]
         batch = batch or uuid.uuid4().hex
         with self.store.transaction() as conn:

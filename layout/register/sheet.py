@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from layout.errors import InputError
+from layout.i18n import error_text, t
 from layout.register.events import FIELD_LABELS, STATUSES, Register, check_value, number_text, parse_date, status_label
 from layout.register.sites import check_site
 
@@ -257,6 +258,26 @@ class CellProblem:
     project: str
     message: str
     fix: str
+    #: The library error behind ``message`` and the i18n key of ``fix``, when they have them: the page and
+    #: the CLI show them in the reader's language (:meth:`message_text`, :meth:`fix_text`).
+    error: InputError | None = None
+    fix_key: str = ""
+
+    def message_text(self, lang: str = "zh") -> str:
+        """What is wrong, in ``lang`` (the English message when it has no translation)."""
+        return error_text(self.error, lang) if self.error is not None else self.message
+
+    def fix_text(self, lang: str = "zh") -> str:
+        """The fix, in ``lang`` (the English fix when it has no translation)."""
+        return t(self.fix_key, lang) if self.fix_key else self.fix
+
+    def text(self, lang: str = "zh") -> str:
+        """The whole problem in one line, in ``lang``."""
+        if lang == "en":
+            return str(self)
+        where = f"第 {self.row} 行，{self.column} 列（{self.header}）" if self.column else f"第 {self.row} 行"
+        who = f" {self.project}" if self.project else ""
+        return f"{where}{who}：{self.message_text(lang)}；改法：{self.fix_text(lang)}"
 
     def __str__(self) -> str:
         where = f"row {self.row}, column {self.column} ({self.header})" if self.column else f"row {self.row}"
@@ -332,7 +353,10 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
     if missing:
         raise InputError(
             f"{name}: no column {'、'.join(missing)} in the header row; this is not a 调度表 — "
-            "export one with `python -m layout register export -o 调度表.xlsx`"
+            "export one with `python -m layout register export -o 调度表.xlsx`",
+            code="reg_not_sheet",
+            name=name,
+            missing="、".join(missing),
         )
     catalog = register.catalog
     state = register.state()
@@ -349,9 +373,20 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             raw = _values[cols[key]]  # the officer's own text is kept as typed; codes and numbers normalised
             return unsafe_text(str(raw).strip() if key in FREE_TEXT else _norm(raw))
 
-        def problem(key: str, message: str, fix: str, project: str = "", _row=row_no) -> None:
+        def problem(
+            key: str,
+            message: str,
+            fix: str,
+            project: str = "",
+            _row=row_no,
+            *,
+            error: InputError | None = None,
+            fix_key: str = "",
+        ) -> None:
             column = column_letter(cols[key]) if key in cols else ""
-            diff.problems.append(CellProblem(_row, column, COLUMNS.get(key, key), project, message, fix))
+            diff.problems.append(
+                CellProblem(_row, column, COLUMNS.get(key, key), project, message, fix, error=error, fix_key=fix_key)
+            )
 
         if not any(_norm(v) for v in values if v is not None):
             continue
@@ -397,13 +432,13 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             try:
                 new = check_value(key, text)
             except InputError as exc:
-                fix = {
-                    "status": "choose from the drop-down list",
-                    "progress": "a number from 0 to 100",
-                    "start_year": "a four-digit year",
-                    "finish_year": "a four-digit year",
-                }.get(key, "a number (万元) without units" if key.startswith("invest") else "shorten the text")
-                problem(key, f"{exc}", fix, pid)
+                fix_key = {
+                    "status": "reg.fix.status",
+                    "progress": "reg.fix.progress",
+                    "start_year": "reg.fix.year",
+                    "finish_year": "reg.fix.year",
+                }.get(key, "reg.fix.invest" if key.startswith("invest") else "reg.fix.text")
+                problem(key, f"{exc}", t(fix_key, "en"), pid, error=exc, fix_key=fix_key)
                 continue
             if new != current(key):
                 changes[key] = new
@@ -418,14 +453,16 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             try:
                 when = parse_date(day, name="信息日期")
                 if when > dt.date.today():
-                    raise InputError(f"信息日期 {when.isoformat()} is in the future")
+                    raise InputError(
+                        f"信息日期 {when.isoformat()} is in the future", code="val_future", day=when.isoformat()
+                    )
                 if same:  # a dated row reports its unchanged values too
                     diff.confirmed.append((row_no, pid, plan_name, tuple(same)))
                     changes = {**same, **changes}
                 if changes:
                     changes["as_of"] = when
             except InputError as exc:
-                problem("as_of", str(exc), "a date like 2026-03-31, not in the future", pid)
+                problem("as_of", str(exc), t("reg.fix.date", "en"), pid, error=exc, fix_key="reg.fix.date")
         if {"invest_planned", "invest_done"} & set(changes):
             planned = changes.get("invest_planned", current("invest_planned"))
             done = changes.get("invest_done", current("invest_done"))

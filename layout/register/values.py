@@ -53,12 +53,17 @@ def parse_status(value: object) -> str:
         if text == zh:
             return sid
     allowed = "、".join(STATUSES.values())
-    raise InputError(f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}")
+    raise InputError(
+        f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}",
+        code="val_status",
+        allowed=allowed,
+        got=text,
+    )
 
 
 def _number(value: object) -> float:
     if isinstance(value, bool):
-        raise InputError(f"should be a number, got {value!r}")
+        raise InputError(f"should be a number, got {value!r}", code="val_number", got=str(value))
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
     else:
@@ -66,9 +71,11 @@ def _number(value: object) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise InputError(f"should be a number, got {str(value).strip()!r}") from None
+            raise InputError(
+                f"should be a number, got {str(value).strip()!r}", code="val_number", got=str(value).strip()
+            ) from None
     if not math.isfinite(number):
-        raise InputError(f"should be a finite number, got {value!r}")
+        raise InputError(f"should be a finite number, got {value!r}", code="val_finite", got=str(value))
     return number
 
 
@@ -94,20 +101,37 @@ def check_value(name: str, value: object) -> str | None:
     if name in YEAR_FIELDS:
         number = _number(value)
         if not number.is_integer() or not YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-            raise InputError(f"should be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, got {value!r}")
+            raise InputError(
+                f"should be a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, got {value!r}",
+                code="val_year",
+                low=YEAR_RANGE[0],
+                high=YEAR_RANGE[1],
+                got=str(value),
+            )
         return str(int(number))
     if name in NUMBER_FIELDS:
         number = _number(value)
         if name == "progress" and not 0 <= number <= 100:
-            raise InputError(f"should be a percentage from 0 to 100, got {number:g}")
+            raise InputError(
+                f"should be a percentage from 0 to 100, got {number:g}", code="val_percent", got=f"{number:g}"
+            )
         if name in ("invest_planned", "invest_done") and not 0 <= number < MAX_INVEST:
-            raise InputError(f"should be 万元 from 0 to less than {MAX_INVEST:,.0f} (10^9), got {number:g}")
+            raise InputError(
+                f"should be 万元 from 0 to less than {MAX_INVEST:,.0f} (10^9), got {number:g}",
+                code="val_invest",
+                high=f"{MAX_INVEST:,.0f}",
+                got=f"{number:g}",
+            )
         if name in ("site_lon", "site_lat"):
             number = round(number, SITE_DECIMALS)
         return number_text(number)
     if name in ("site_source", "lead_unit", "note"):
         return check_text(value, allow_newline=name == "note")
-    raise InputError(f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}")
+    raise InputError(
+        f"is not a register field; fields are {', '.join(PROJECT_FIELDS)}",
+        code="val_field",
+        fields=", ".join(PROJECT_FIELDS),
+    )
 
 
 def check_text(value: object, *, limit: int = MAX_TEXT, allow_newline: bool = False) -> str:
@@ -121,12 +145,24 @@ def check_text(value: object, *, limit: int = MAX_TEXT, allow_newline: bool = Fa
     """
     text = str(value).strip()
     if len(text) > limit:
-        raise InputError(f"should be at most {limit} characters, got {len(text)}")
+        raise InputError(
+            f"should be at most {limit} characters, got {len(text)}", code="val_length", limit=limit, got=len(text)
+        )
     for i, ch in enumerate(text):
         kind = unicodedata.category(ch)
         if (kind == "Cc" and not (allow_newline and ch in "\n\t")) or kind == "Cs":
-            what = "undecodable byte (not UTF-8 text)" if kind == "Cs" else f"control character U+{ord(ch):04X}"
-            raise InputError(f"has a {what} at position {i + 1}; remove it (type plain text)")
+            if kind == "Cs":
+                raise InputError(
+                    f"has an undecodable byte (not UTF-8 text) at position {i + 1}; remove it (type plain text)",
+                    code="val_bytes",
+                    pos=i + 1,
+                )
+            raise InputError(
+                f"has a control character U+{ord(ch):04X} at position {i + 1}; remove it (type plain text)",
+                code="val_control",
+                char=f"U+{ord(ch):04X}",
+                pos=i + 1,
+            )
     return text
 
 
@@ -143,20 +179,22 @@ def parse_date(value: object, *, name: str = "as_of") -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass
-    raise InputError(f"{name} should be a date like 2026-03-31, got {text!r}")
+    raise InputError(f"{name} should be a date like 2026-03-31, got {text!r}", code="val_date", name=name, got=text)
 
 
 def check_by(by: str) -> str:
     """Who is recording: a name of 1–100 characters of plain text; InputError otherwise."""
     name = str(by or "").strip()
     if not name:
-        raise InputError("by: who is recording should be given (--by NAME); it goes into every event")
+        raise InputError(
+            "by: who is recording should be given (--by NAME); it goes into every event", code="val_by_empty"
+        )
     if len(name) > 100:
-        raise InputError(f"by: a name of at most 100 characters, got {len(name)}")
+        raise InputError(f"by: a name of at most 100 characters, got {len(name)}", code="val_by_long", got=len(name))
     try:
         return check_text(name, limit=100)
     except InputError as exc:
-        raise InputError(f"by: {exc}") from None
+        raise InputError(f"by: {exc}", code="val_labelled", label="by", error=exc) from None
 
 
 def check_source(source: object, label: str = "source") -> str:
@@ -164,7 +202,7 @@ def check_source(source: object, label: str = "source") -> str:
     try:
         return check_text(source or "")
     except InputError as exc:
-        raise InputError(f"{label}: {exc}") from None
+        raise InputError(f"{label}: {exc}", code="val_labelled", label=label, error=exc) from None
 
 
 def check_event_row(e: Mapping[str, object]) -> str | None:
@@ -189,7 +227,16 @@ def check_as_of(as_of: object) -> dt.date:
     """The date the information refers to (default today): not in the future, not before 1990."""
     day = dt.date.today() if as_of is None else parse_date(as_of)
     if day > dt.date.today():
-        raise InputError(f"as_of {day.isoformat()} is in the future; give the date the information refers to")
+        raise InputError(
+            f"as_of {day.isoformat()} is in the future; give the date the information refers to",
+            code="val_future",
+            day=day.isoformat(),
+        )
     if day.year < YEAR_RANGE[0]:
-        raise InputError(f"as_of {day.isoformat()} is before {YEAR_RANGE[0]}; check the date")
+        raise InputError(
+            f"as_of {day.isoformat()} is before {YEAR_RANGE[0]}; check the date",
+            code="val_too_old",
+            day=day.isoformat(),
+            low=YEAR_RANGE[0],
+        )
     return day

@@ -65,7 +65,12 @@ _CSS_IMAGE = re.compile(r"url\((?P<q>['\"]?)images/(?P<name>[\w.-]+\.png)(?P=q)\
 def check_format(fmt: str) -> str:
     fmt = (fmt or "").lower().lstrip(".")
     if fmt not in FORMATS:
-        raise InputError(f"format should be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise InputError(
+            f"format should be one of {', '.join(FORMATS)}, got {fmt!r}",
+            code="format_bad",
+            valid=", ".join(FORMATS),
+            got=str(fmt),
+        )
     return fmt
 
 
@@ -183,7 +188,10 @@ def check_deck_county(scope: Scope) -> str:
         counties = ", ".join(f"county:{c}" for c in DECK_COUNTIES)
         hint = " (大通湖区's projects are a section of the 南县 and 沅江市 decks)" if scope.key == "大通湖区" else ""
         raise InputError(
-            f"a pptx briefing is made per county: scope should be one of {counties}, got {str(scope)!r}{hint}"
+            f"a pptx briefing is made per county: scope should be one of {counties}, got {str(scope)!r}{hint}",
+            code="deck_county_datong" if hint else "deck_county",
+            valid=counties,
+            got=str(scope),
         )
     return scope.key
 

@@ -426,4 +426,8 @@ def _place_labels(ax, renderer, plan: MapPlan, obstacles: list[Box], arrows: lis
                 placer.place(text, steps=far)
             continue
         muted = text.get_gid() in ("label:county-muted", "label:neighbour")
-        placer.place(text, within=areas.get(id(text)), steps=(0.5, 1.0, 1.6) if muted else far)
+        if not muted:  # a county of the scope always keeps its name: in the county, else beside it (资阳区, small)
+            if not placer.place(text, within=areas.get(id(text)), steps=far, drop=False):
+                placer.place(text, steps=far)
+            continue
+        placer.place(text, within=areas.get(id(text)), steps=(0.5, 1.0, 1.6))

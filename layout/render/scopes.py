@@ -53,7 +53,12 @@ def parse_scope(text: str | Scope) -> Scope:
     if text in valid_scopes():
         kind, _, key = text.partition(":")
         return Scope(kind, key)
-    raise InputError(f"scope should be one of {', '.join(valid_scopes())}, got {text!r}")
+    raise InputError(
+        f"scope should be one of {', '.join(valid_scopes())}, got {text!r}",
+        code="scope_bad",
+        valid=", ".join(valid_scopes()),
+        got=text,
+    )
 
 
 def scope_counties(scope: Scope) -> list[str]:

@@ -225,6 +225,8 @@ body, .leaflet-container, .map-legend, .leaflet-tooltip, .leaflet-popup-content 
 #map_div { height: 100vh !important; }
 body:has(#map_div) { margin: 0; overflow: hidden; }
 .map-legend summary { cursor: pointer; font-weight: 700; }
+/* the folded legend button steps aside while a popup is open: it covered popup titles (issue 21) */
+body:has(.leaflet-popup) .map-legend:has(> details:not([open])) { visibility: hidden; }
 .map-legend details:not([open]) { width: max-content; }
 .map-legend h4 { margin: 4px 0 2px; font-size: 12px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
