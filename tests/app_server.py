@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -96,3 +97,20 @@ def running_app(
             proc.wait()
         if log:
             out.close()
+
+
+def watch_page(page, server: str) -> tuple[list[str], list[str]]:
+    """Collect a page's JavaScript errors and every request to another host than ``server`` (the map must
+    draw offline): returns the two lists, filled as the page runs."""
+    own = urllib.parse.urlparse(server).netloc
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def request(r) -> None:
+        url = urllib.parse.urlparse(r.url)
+        if url.scheme in ("http", "https") and url.netloc != own:
+            foreign.append(r.url)
+
+    page.on("request", request)
+    return errors, foreign

@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app, watch_page
 from app_server import CHROMIUM_ARGS as ARGS
 
 from layout.catalog.projects import load_catalog
@@ -39,23 +39,11 @@ def server(tmp_path_factory):
 def test_status_map_legend_and_demo_mark(server):
     from playwright.sync_api import sync_playwright
 
-    errors: list[str] = []
-    foreign: list[str] = []
-    own = urllib.parse.urlparse(server).netloc
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "request",
-                lambda r: (
-                    foreign.append(r.url)
-                    if urllib.parse.urlparse(r.url).scheme in ("http", "https")
-                    and urllib.parse.urlparse(r.url).netloc != own
-                    else None
-                ),
-            )
+            errors, foreign = watch_page(page, server)
             page.goto(f"{server}/{urllib.parse.quote('实施评估')}", wait_until="domcontentloaded")
             frame = page.frame_locator(MAP_FRAME)
             legend = frame.locator(".map-legend", has_text="项目状态")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, ROOT, running_app
+from app_server import ARTIFACTS, CHROMIUM, ROOT, running_app, watch_page
 from app_server import CHROMIUM_ARGS as ARGS
 
 pytestmark = pytest.mark.skipif(
@@ -36,23 +36,11 @@ def server(tmp_path_factory, run_layout):
 def test_compare_page_draws_swipe_and_side_by_side_maps_offline(server):
     from playwright.sync_api import sync_playwright
 
-    errors: list[str] = []
-    foreign: list[str] = []
-    own = urllib.parse.urlparse(server).netloc
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "request",
-                lambda r: (
-                    foreign.append(r.url)
-                    if urllib.parse.urlparse(r.url).scheme in ("http", "https")
-                    and urllib.parse.urlparse(r.url).netloc != own
-                    else None
-                ),
-            )
+            errors, foreign = watch_page(page, server)
             page.goto(f"{server}/{urllib.parse.quote('规划对比')}", wait_until="domcontentloaded")
             frame = page.frame_locator('iframe[title="st.iframe"], iframe[srcdoc]').first
             swipe = frame.locator(".leaflet-sbs-range")
