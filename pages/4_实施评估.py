@@ -16,7 +16,6 @@ st.set_page_config(page_title="实施评估 · 益阳市服务业", page_icon="�
 
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
 
 from layout.errors import LayoutError  # noqa: E402
 from layout.evaluation.figures import (  # noqa: E402
@@ -36,6 +35,7 @@ from layout.render.palette import status_color  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from ui.chrome import nav_links, plan_picker, plan_tag, show_draft_mark  # noqa: E402
 from ui.editor_session import ask_editor  # noqa: E402
+from ui.map_component import map_args, show_map  # noqa: E402
 
 MAP_HEIGHT = 560
 PLAN_START = dt.date(2021, 1, 1)
@@ -133,11 +133,15 @@ def report_file(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def map_for(path: str, scope: str, day: dt.date, months: int, version: tuple[int, str], demo: bool, lang: str):
+def map_for(path: str, scope: str, day: dt.date, months: int, version: tuple[int, str], demo: bool, lang: str) -> dict:
+    """The status map as the component's arguments, rendered once and shared by every session (a cached
+    folium map given to ``st_folium`` drew blank from the second visit on: see ``ui.map_component``)."""
     from layout.evaluation.map import status_map
 
     ev = evaluation(path, scope, day, months, version, demo, lang)
-    return status_map(ev.projects, scope=scope, lang=lang, height=MAP_HEIGHT, demo=demo)
+    return map_args(
+        status_map(ev.projects, scope=scope, lang=lang, height=MAP_HEIGHT, demo=demo), key=f"eval_map_{scope}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,13 +272,7 @@ tabs = st.tabs(
 )
 
 with tabs[0]:
-    st_folium(
-        map_for(path, scope, day, months, version, demo, lang),
-        key=f"eval_map_{scope}",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-    )
+    show_map(map_for(path, scope, day, months, version, demo, lang), height=MAP_HEIGHT)
 
 with tabs[1]:
     for grouping, key in (
