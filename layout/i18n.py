@@ -1631,6 +1631,138 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(_PLAN_STRINGS)
 
+# The draft's problems on the 规划编制 page, worded from their codes (layout.drafting.drafts.Draft.problems):
+# files (zones.toml, indicators.toml), their entries, and catalog rows (layout.catalog.validate codes).
+# The TOML keys and catalog columns (kind, role, quote, precision, lon …) are the files' own names.
+_DRAFT_PROBLEM_STRINGS: dict[str, tuple[str, str]] = {
+    "err.plan_file": ("文件 {file}：{problems}", "{file}: {problems}"),
+    "err.plan_toml": ("{file} 不是有效的 TOML 文件（{error}）", "{file} is not valid TOML ({error})"),
+    "err.plan_row": ("项目 {id}：{problem}", "project {id}: {problem}"),
+    "err.zones_kind": (
+        "分区 {zone}：kind 应为 {kinds} 之一，现为“{got}”",
+        "zone '{zone}': kind should be one of {kinds}, got '{got}'",
+    ),
+    "err.zones_county": (
+        "分区 {zone}：县（市、区）“{county}”不在 [counties] 中",
+        "zone '{zone}': county '{county}' is not in [counties]",
+    ),
+    "err.zones_role": (
+        "分区 {zone}，{county}：role 应为 primary（主）或 secondary（兼）",
+        "zone '{zone}', {county}: role should be primary or secondary",
+    ),
+    "err.zones_quote": (
+        "分区 {zone}，{county}：每项归属都须有规划原文（quote）",
+        "zone '{zone}', {county}: every membership needs the plan's quote",
+    ),
+    "err.zones_primary": (
+        "{county}：应恰好属于一个主片区（一核或两翼），现为 {found}",
+        "county {county}: should have exactly one primary core/wing zone, got {found}",
+    ),
+    "err.zones_area_footprint": (
+        "区域 {area}：footprint 应列出有边界的县（市、区），现为 {got}",
+        "area {area}: footprint should list counties with polygons, got {got}",
+    ),
+    "err.zones_area_zone": (
+        "区域 {area}：zone 应为一核或两翼的分区编号，现为“{got}”",
+        "area {area}: zone should be a core or wing zone id, got '{got}'",
+    ),
+    "err.zones_area_quote": ("区域 {area}：须有规划原文（quote）", "area {area}: needs the plan's quote"),
+    "err.zones_area_county": ("区域 {area}：同时出现在 [counties] 中", "area {area}: is also in [counties]"),
+    "err.ind_empty": ("[[{table}]] 为空", "[[{table}]] is empty"),
+    "err.ind_missing": (
+        "[[{table}]] 第 {entry} 条：{fields} 应为非空文字",
+        "[[{table}]] entry {entry}: {fields} should be non-empty text",
+    ),
+    "err.cat_scientific": (
+        "{column}“{value}”像是 Excel 的科学计数法，数字已丢失：请重新输入完整坐标（如 112.35028），"
+        "并把该列设为文本格式",
+        "{column} '{value}' looks like Excel scientific notation: digits were lost (type the full coordinate again, "
+        "e.g. 112.35028, and format the column as text)",
+    ),
+    "err.cat_decimal_comma": (
+        "{column}“{value}”用了小数逗号：请写成小数点 {fixed}",
+        "{column} '{value}' uses a decimal comma (write it with a decimal point: {fixed})",
+    ),
+    "err.cat_number": (
+        "{column}：{error}（请填写 WGS84 十进制度数，如 112.35028）",
+        "{column} {error} (enter a WGS84 decimal degree, e.g. 112.35028)",
+    ),
+    "err.cat_empty": ("{column} 为空：请填写 {column}", "{column} is empty (fill in {column})"),
+    "err.cat_id_number": (
+        "编号“{value}”像是被 Excel 转成了数字：请写成 {fixed}",
+        "id '{value}' looks like Excel turned the id into a number (write {fixed})",
+    ),
+    "err.cat_id": ("编号“{value}”应形如 P001", "id '{value}' should look like P001 (ids look like P001, P002 …)"),
+    "err.cat_duplicate_id": (
+        "编号“{value}”重复（第 {other} 行也有）：每行须有自己的编号",
+        "duplicate id '{value}' (also on line {other}): give each row its own id",
+    ),
+    "err.cat_not_allowed": (
+        "{column}“{value}”不是允许的值：可用 {allowed}",
+        "{column} '{value}' is not allowed (allowed: {allowed})",
+    ),
+    "err.cat_not_allowed_close": (
+        "{column}“{value}”不是允许的值：是否应为“{close}”？可用 {allowed}",
+        "{column} '{value}' is not allowed (did you mean '{close}'? allowed: {allowed})",
+    ),
+    "err.cat_citywide_precision": (
+        "county 为 {citywide}，precision 却是“{precision}”：请把 precision 设为 citywide（主题线路为 route），"
+        "或填写项目所在的县（市、区）",
+        "county is {citywide} but precision is '{precision}' (set precision to citywide, or route for a themed "
+        "route, or name the county the row is in)",
+    ),
+    "err.cat_precision_citywide": (
+        "precision 为 citywide，county 却是 {county}：请把 precision 设为 county，或把 county 设为 {citywide}",
+        "precision is citywide but county is {county} (set precision to county, or county to {citywide})",
+    ),
+    "err.cat_town_empty": (
+        "precision 为 town，town 却为空：请填写乡镇（镇、乡或街道），或把 precision 设为 county",
+        "precision is town but town is empty (fill in the township, or set precision to county)",
+    ),
+    "err.cat_site_source": (
+        "precision 为 site，geocode_source 却为空：请注明坐标来源，如“GPS 实测”或“高德 POI，已转换为 WGS84”",
+        "precision is site but geocode_source is empty (say where the point came from, e.g. 'GPS survey')",
+    ),
+    "err.cat_quote": (
+        "plan_quote 与规划原文不一致：请从规划文本中照抄原句（仅空白可不同）",
+        "plan_quote is not verbatim in the plan (copy the sentence from the plan; only whitespace may differ)",
+    ),
+    "err.cat_point_not_wanted": (
+        "{precision} 行没有点位，却填了 lon/lat：请清空经纬度，或把 precision 和 county 设为点位所在处",
+        "a {precision} row has no point, but lon/lat are given (clear lon and lat, or set precision and county "
+        "to where the point is)",
+    ),
+    "err.cat_point_missing": (
+        "precision 为 {precision}，需要经纬度，但 lon、lat 都为空：请运行 python -m layout geocode-catalog，"
+        "或填写 WGS84 坐标",
+        "precision {precision} needs lon and lat, both are empty (run python -m layout geocode-catalog, or "
+        "enter WGS84 coordinates)",
+    ),
+    "err.cat_one_empty": (
+        "{column} 为空而 {other} 已填：请两者都填，或清空 {other}",
+        "{column} is empty while {other} is given (enter both lon and lat, or clear {other})",
+    ),
+    "err.cat_shifted": (
+        "看似 {crs} 坐标：转换为 WGS84 后落在 {county}；请改为 WGS84 {x}, {y}",
+        "looks like {crs} coordinates: converted to WGS84 it falls in {county} (replace with WGS84 {x}, {y})",
+    ),
+    "err.cat_outside": (
+        "{lon}, {lat} 在益阳市境外（距 {near} {km} 千米）：请更正县（市、区），或给出境内的 WGS84 经纬度",
+        "{lon}, {lat} is outside Yiyang ({km} km from {near}) (correct the county, or give WGS84 lon, lat inside it)",
+    ),
+    "err.cat_wrong_county": (
+        "{lon}, {lat} 位于 {got}，不在所填的 {where}：请更正县（市、区），或给出其境内的 WGS84 经纬度",
+        "{lon}, {lat} lies in {got}, not in the declared county {where} (correct the county, or give WGS84 "
+        "lon, lat inside it)",
+    ),
+    "err.cat_plan_zone": (
+        "plan_zone“{zone}”不是 {where} 的分区（{computed}）：请改为 {computed} 之一或留空，或更正县（市、区）",
+        "plan_zone '{zone}' is not a zone of {where} ({computed}) (set plan_zone to one of {computed} or leave "
+        "it empty, or correct the county)",
+    ),
+}
+STRINGS.update(_DRAFT_PROBLEM_STRINGS)
+
 
 def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:
     """Why one row could not be placed, in ``lang`` (``args["which"]`` names the column: lon, lat, pair)."""

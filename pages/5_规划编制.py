@@ -13,7 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
-from layout.i18n import t
+from layout.i18n import error_text, t
 from ui.chrome import page_lang
 
 lang = page_lang()
@@ -213,14 +213,18 @@ st.warning(
     icon="📝",
 )
 
-problems = draft.problems()
+problems = draft.problems()  # one per file or catalog row, worded here in the page's language
 if problems:
-    st.error(t("draft.problems", lang) + "\n\n" + "\n".join(f"- {p}" for p in problems))
+    lines = (f"- {markdown_text(error_text(p, lang, ui='app'))}" for p in problems)  # file text: never Markdown
+    st.error(t("draft.problems", lang) + "\n\n" + "\n".join(lines))
 
+try:
+    model = load_zone_model(draft.plan.zones)
+except (OSError, ValueError):  # a hand-broken zones.toml (LayoutError, TOML error): listed above; nothing to draw
+    st.stop()
 tab_zones, tab_projects, tab_carry, tab_history = st.tabs(
     [t(f"draft.tab_{k}", lang) for k in ("zones", "projects", "carry", "history")]
 )
-model = load_zone_model(draft.plan.zones)
 zone_ids = list(model.zones)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -9,8 +10,11 @@ import pytest
 from layout.drafting.drafts import open_draft
 from layout.drafting.versions import get_plan, list_plans, new_plan
 from layout.errors import InputError
+from layout.i18n import error_text
 from layout.plan.toml_io import dumps_zone_toml
 from layout.plan.zones import POLYGON_COUNTIES, ZONES_FILE, load_zone_model, polygon_counties
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @pytest.fixture
@@ -96,14 +100,52 @@ def test_hand_edited_files_are_checked(draft):
         'county = "沅江市", role = "primary"', 'county = "沅江市", role = "secondary"'
     )
     draft.plan.zones.write_text(text, encoding="utf-8")
-    problems = draft.problems()
+    problems = [str(p) for p in draft.problems()]
     assert len(problems) == 1 and "沅江市" in problems[0] and "exactly one primary" in problems[0]
 
 
 def test_hand_edited_indicators_are_checked(draft):
     text = draft.plan.indicators.read_text(encoding="utf-8").replace('y2025 = "1087.68"', 'y2025 = ""')
     draft.plan.indicators.write_text(text, encoding="utf-8")
-    assert draft.problems() == ["indicators.toml: [[table1]] entry 1: y2025 should be non-empty text"]
+    assert [str(p) for p in draft.problems()] == ["indicators.toml: [[table1]] entry 1: y2025 should be non-empty text"]
+
+
+def test_the_problem_list_speaks_the_readers_language(draft):
+    """Issue 21: the 规划编制 page showed the plan and catalog checks' English in Chinese. Each problem is an
+    error with a code: the page words it (``error_text``) in Chinese or English; ``str()`` stays the CLI's line."""
+    zones = draft.plan.zones.read_text(encoding="utf-8")
+    draft.plan.zones.write_text(
+        zones.replace('county = "沅江市", role = "primary"', 'county = "沅江市", role = "secondary"'), encoding="utf-8"
+    )
+    (problem,) = draft.problems()
+    assert error_text(problem, "zh", ui="app") == "文件 zones.toml：沅江市：应恰好属于一个主片区（一核或两翼），现为 —"
+    assert error_text(problem, "en", ui="app") == (
+        "zones.toml: county 沅江市: should have exactly one primary core/wing zone, got —"
+    )
+    draft.plan.zones.write_text(zones, encoding="utf-8")
+    text = draft.plan.indicators.read_text(encoding="utf-8")
+    draft.plan.indicators.write_text(text.replace('y2025 = "1087.68"', 'y2025 = ""'), encoding="utf-8")
+    (problem,) = draft.problems()
+    assert error_text(problem, "zh") == "文件 indicators.toml：[[table1]] 第 1 条：y2025 应为非空文字"
+    assert error_text(problem, "en") == "indicators.toml: [[table1]] entry 1: y2025 should be non-empty text"
+    draft.plan.indicators.write_text(text, encoding="utf-8")
+    draft.plan.zones.write_text("[zones\n", encoding="utf-8")  # not TOML at all
+    (problem,) = draft.problems()
+    assert error_text(problem, "zh").startswith("zones.toml 不是有效的 TOML 文件（")
+    draft.plan.zones.write_text(zones, encoding="utf-8")
+
+
+def test_a_hand_edited_catalog_row_is_worded_in_the_readers_language(draft):
+    draft.add_project(name="甲", county="安化县", by="张三")
+    csv = draft.plan.catalog.read_text(encoding="utf-8")
+    assert "安化县" in csv
+    draft.plan.catalog.write_text(csv.replace("安化县", "长沙县"), encoding="utf-8")  # not one of 益阳's counties
+    problems = draft.problems()
+    texts = {lang: [error_text(p, lang) for p in problems] for lang in ("zh", "en")}
+    assert any(t.startswith("文件 catalog.csv：项目 N001：county“长沙县”不是允许的值") for t in texts["zh"]), texts
+    assert any(t.startswith("catalog.csv: project N001: county '长沙县' is not allowed") for t in texts["en"]), texts
+    assert all(CJK.search(t) for t in texts["zh"])
+    assert all(str(p).startswith("catalog.csv N001 county: county '长沙县' is not allowed") for p in problems[:1])
 
 
 def test_concurrent_edits_each_get_their_own_event(draft):

@@ -230,3 +230,31 @@ def test_every_error_the_drafting_room_raises_has_its_text_in_both_languages():
             call()
         assert error_text(err.value, "zh", ui="app").startswith(zh), error_text(err.value, "zh", ui="app")
         assert error_text(err.value, "en", ui="app").startswith(en), error_text(err.value, "en", ui="app")
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("zh", "文件 zones.toml：沅江市：应恰好属于一个主片区（一核或两翼），现为 —"),
+        ("en", "zones.toml: county 沅江市: should have exactly one primary core/wing zone, got —"),
+    ],
+)
+def test_drafting_page_lists_a_hand_edited_files_problems_in_the_pages_language(lang, expected):
+    """Issue 21: the problem list showed the plan and catalog checks' English on the Chinese page."""
+    new_plan(DRAFT, by="张三")
+    draft = open_draft(DRAFT)
+    text = draft.plan.zones.read_text(encoding="utf-8")
+    draft.plan.zones.write_text(
+        text.replace('county = "沅江市", role = "primary"', 'county = "沅江市", role = "secondary"'), encoding="utf-8"
+    )
+    at = AppTest.from_file(str(ROOT / "pages/5_规划编制.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    (box,) = [html.unescape(e.value) for e in at.error]
+    heading = (
+        "草案有问题（手工编辑文件后也会检查）："
+        if lang == "zh"
+        else "The draft has problems (also checked after hand edits):"
+    )
+    assert box == f"{heading}\n\n- {expected}"

@@ -13,7 +13,7 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ from layout.catalog.projects import (
 )
 from layout.errors import InputError
 from layout.geo.boundaries import expand_counties
-from layout.geo.crs import bd09_to_wgs84, check_lonlat, gcj02_to_wgs84, parse_number
+from layout.geo.crs import bd09_to_wgs84, check_lonlat, gcj02_to_wgs84, lonlat_problem, parse_number
 from layout.plan.text import quote_in_plan, squash
 from layout.plan.zones import POLYGON_COUNTIES
 from layout.tables.read import decode_csv_bytes
@@ -49,20 +49,26 @@ _SHIFTS = (("GCJ-02 (高德)", gcj02_to_wgs84), ("BD-09 (百度)", bd09_to_wgs84
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem: file ``line`` (header = 1), ``column`` ("" for a whole line or the file), and the fix."""
+    """One problem: file ``line`` (header = 1), ``column`` ("" for a whole line or the file), and the fix.
+
+    ``code`` and ``args`` (when set) word the message and fix in the reader's language: ``layout.i18n``'s
+    ``err.cat_<code>`` string (the 规划编制 page's problem list); ``message`` and ``fix`` stay English.
+    """
 
     line: int
     column: str
     severity: str  # "error" or "warning"
     message: str
     fix: str
+    code: str = ""
+    args: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", {self.column}" if self.column else "")
         return f"{where}: {self.severity}: {self.message} (fix: {self.fix})"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {k: getattr(self, k) for k in ("line", "column", "severity", "message", "fix")}
 
 
 def _suggest(value: str, allowed: list[str]) -> str:
@@ -162,6 +168,8 @@ def _parse_coordinate(line: int, column: str, text: str) -> tuple[float | None, 
                 ERROR,
                 f"{text!r} looks like Excel scientific notation: digits were lost",
                 "type the full coordinate again (e.g. 112.35028) and format the column as text",
+                code="scientific",
+                args={"column": column, "value": text},
             )
         ]
     if _DECIMAL_COMMA.match(text):
@@ -172,12 +180,24 @@ def _parse_coordinate(line: int, column: str, text: str) -> tuple[float | None, 
                 ERROR,
                 f"{text!r} uses a decimal comma",
                 f"write it with a decimal point: {text.replace(',', '.')}",
+                code="decimal_comma",
+                args={"column": column, "value": text, "fixed": text.replace(",", ".")},
             )
         ]
     try:
         value = parse_number(text)
     except InputError as exc:
-        return None, [Problem(line, column, ERROR, f"{column} {exc}", "enter a WGS84 decimal degree, e.g. 112.35028")]
+        return None, [
+            Problem(
+                line,
+                column,
+                ERROR,
+                f"{column} {exc}",
+                "enter a WGS84 decimal degree, e.g. 112.35028",
+                code="number",
+                args={"column": column, "error": exc},
+            )
+        ]
     problems = []
     ascii_text = unicodedata.normalize("NFKC", text)
     if ascii_text != text:
@@ -216,12 +236,25 @@ def _check_row(
             )
     for column in REQUIRED:
         if column in row and not cell[column]:
-            problems.append(Problem(line, column, ERROR, f"{column} is empty", f"fill in {column}"))
+            problems.append(
+                Problem(
+                    line,
+                    column,
+                    ERROR,
+                    f"{column} is empty",
+                    f"fill in {column}",
+                    code="empty",
+                    args={"column": column},
+                )
+            )
     rid = cell["id"]
     if rid and not ID_PATTERN.match(rid):
         fix = f"write P{int(rid):03d}" if rid.isdigit() else "ids look like P001, P002 …"
         what = "looks like Excel turned the id into a number" if rid.isdigit() else "should look like P001"
-        problems.append(Problem(line, "id", ERROR, f"id {rid!r} {what}", fix))
+        code, args = (
+            ("id_number", {"value": rid, "fixed": f"P{int(rid):03d}"}) if rid.isdigit() else ("id", {"value": rid})
+        )
+        problems.append(Problem(line, "id", ERROR, f"id {rid!r} {what}", fix, code=code, args=args))
     for column, value in (("id", rid), ("name", cell["name"])):
         if value and value in seen[column]:
             severity, fix = (
@@ -231,7 +264,13 @@ def _check_row(
             )
             problems.append(
                 Problem(
-                    line, column, severity, f"duplicate {column} {value!r} (also on line {seen[column][value]})", fix
+                    line,
+                    column,
+                    severity,
+                    f"duplicate {column} {value!r} (also on line {seen[column][value]})",
+                    fix,
+                    code=f"duplicate_{column}",
+                    args={"value": value, "other": seen[column][value]},
                 )
             )
         elif value:
@@ -243,9 +282,21 @@ def _check_row(
         ("plan_zone", zone_names),
     ):
         if cell[column] and cell[column] not in allowed:
+            close = difflib.get_close_matches(cell[column], allowed, n=1, cutoff=0.4)
             problems.append(
                 Problem(
-                    line, column, ERROR, f"{column} {cell[column]!r} is not allowed", _suggest(cell[column], allowed)
+                    line,
+                    column,
+                    ERROR,
+                    f"{column} {cell[column]!r} is not allowed",
+                    _suggest(cell[column], allowed),
+                    code="not_allowed_close" if close else "not_allowed",
+                    args={
+                        "column": column,
+                        "value": cell[column],
+                        "close": close[0] if close else "",
+                        "allowed": ", ".join(allowed),
+                    },
                 )
             )
     county, precision = cell["county"], cell["precision"]
@@ -257,6 +308,8 @@ def _check_row(
                 ERROR,
                 f"county is {CITYWIDE} but precision is {precision!r}",
                 "set precision to citywide (or route for a themed route), or name the county the row is in",
+                code="citywide_precision",
+                args={"citywide": CITYWIDE, "precision": precision},
             )
         )
     if precision == "citywide" and county and county != CITYWIDE:
@@ -267,6 +320,8 @@ def _check_row(
                 ERROR,
                 f"precision is citywide but county is {county}",
                 f"set precision to county, or county to {CITYWIDE}",
+                code="precision_citywide",
+                args={"citywide": CITYWIDE, "county": county},
             )
         )
     if precision == "town" and not cell["town"]:
@@ -277,6 +332,7 @@ def _check_row(
                 ERROR,
                 "precision is town but town is empty",
                 "fill in the township (镇/乡/街道), or set precision to county",
+                code="town_empty",
             )
         )
     if precision == "site" and not cell["geocode_source"]:
@@ -287,6 +343,7 @@ def _check_row(
                 ERROR,
                 "precision is site but geocode_source is empty",
                 "say where the point came from, e.g. 'GPS survey' or '高德 POI, converted to WGS84'",
+                code="site_source",
             )
         )
     if cell["plan_quote"] and not quote_in_plan(cell["plan_quote"]):
@@ -297,6 +354,7 @@ def _check_row(
                 ERROR,
                 "plan_quote is not verbatim in the plan",
                 "copy the sentence from layout/plan/plan.txt (only whitespace may differ)",
+                code="quote",
             )
         )
     elif cell["name"] and cell["plan_quote"] and not name_in_quote(cell["name"], cell["plan_quote"]):
@@ -340,6 +398,8 @@ def _check_coordinates(
                 ERROR,
                 f"a {precision} row has no point, but lon/lat are given",
                 "clear lon and lat, or set precision and county to where the point is",
+                code="point_not_wanted",
+                args={"precision": precision},
             )
         ], None
     if not lon_text and not lat_text:
@@ -351,6 +411,8 @@ def _check_coordinates(
                     ERROR,
                     f"precision {precision} needs lon and lat, both are empty",
                     "run `python -m layout geocode-catalog`, or enter WGS84 coordinates",
+                    code="point_missing",
+                    args={"precision": precision},
                 )
             )
         return problems, None
@@ -364,6 +426,8 @@ def _check_coordinates(
                     ERROR,
                     f"{column} is empty while {other} is given",
                     f"enter both lon and lat, or clear {other}",
+                    code="one_empty",
+                    args={"column": column, "other": other},
                 )
             )
     if problems:
@@ -375,7 +439,11 @@ def _check_coordinates(
         return problems, None
     if problem := check_lonlat(lon, lat):
         fix = "swap lon and lat" if problem.startswith("looks swapped") else "enter WGS84 decimal degrees"
-        return [*problems, Problem(line, "lon", ERROR, problem, fix)], None
+        reason, values = lonlat_problem(lon, lat) or ("", {})
+        return [
+            *problems,
+            Problem(line, "lon", ERROR, problem, fix, code="lonlat", args={"reason": reason, **values}),
+        ], None
     return problems, (lon, lat)
 
 
@@ -416,17 +484,30 @@ def _check_places(
                         ERROR,
                         f"looks like {label} coordinates: converted to WGS84 it falls in {shifted[label][k]}",
                         f"replace with WGS84 {x:.6f}, {y:.6f}",
+                        code="shifted",
+                        args={"crs": label, "county": shifted[label][k], "x": f"{x:.6f}", "y": f"{y:.6f}"},
                     )
                 )
                 break
         else:
+            point = {"lon": f"{lon[k]:g}", "lat": f"{lat[k]:g}"}
             if pd.isna(got):
                 near, km = found["nearest_county"].iloc[k], found["distance_km"].iloc[k]
                 message = f"{lon[k]:g}, {lat[k]:g} is outside 益阳 ({km:g} km from {near})"
+                code, args = "outside", {**point, "km": f"{km:g}", "near": near}
             else:
                 message = f"{lon[k]:g}, {lat[k]:g} lies in {got}, not in the declared county {where}"
+                code, args = "wrong_county", {**point, "got": got, "where": where}
             problems.append(
-                Problem(lines[i], "lon", ERROR, message, "correct the county, or give WGS84 lon, lat inside it")
+                Problem(
+                    lines[i],
+                    "lon",
+                    ERROR,
+                    message,
+                    "correct the county, or give WGS84 lon, lat inside it",
+                    code=code,
+                    args=args,
+                )
             )
     return problems
 
@@ -449,6 +530,8 @@ def _check_zones(lines: list[int], rows: list[dict[str, str]]) -> list[Problem]:
                     ERROR,
                     f"plan_zone {row.plan_zone!r} is not a zone of {where} ({', '.join(computed)})",
                     f"set plan_zone to one of {', '.join(computed)} or leave it empty, or correct the county",
+                    code="plan_zone",
+                    args={"zone": row.plan_zone, "where": where, "computed": ", ".join(computed)},
                 )
             )
     return problems

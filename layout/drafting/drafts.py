@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from layout.drafting.versions import PlanVersion, get_plan, use_plan
-from layout.errors import InputError, LayoutError
+from layout.errors import InputError, LayoutError, many_errors
 from layout.plan.toml_io import dumps_zone_toml
 from layout.plan.zones import ZONE_KINDS, parse_zone_model
 
@@ -369,13 +369,13 @@ class Draft:
         problems = self._row_problems(new, check)
         if problems:
             raise InputError(
-                f"{self.plan.name}: 项目未保存 / project not saved: " + "; ".join(problems),
+                f"{self.plan.name}: 项目未保存 / project not saved: " + "; ".join(map(str, problems)),
                 code="plan_project_invalid",
-                problems="; ".join(problems),
+                problems=many_errors([*problems]),
             )
         self._write_catalog(new)
 
-    def _row_problems(self, df: pd.DataFrame, ids: set[str]) -> list[str]:
+    def _row_problems(self, df: pd.DataFrame, ids: set[str]) -> list[InputError]:
         from layout.catalog.projects import catalog_to_text
         from layout.catalog.validate import ERROR, validate_catalog_bytes
 
@@ -386,7 +386,7 @@ class Draft:
             found = validate_catalog_bytes(data, name=self.plan.catalog.name)
         # a new project (N001 …) has no plan sentence, and perhaps no sector yet: not errors of a draft
         return [
-            f"{df.at[p.line - 2, 'id']} {p.column or ''}: {p.message}（{p.fix}）"
+            _row_error(str(df.at[p.line - 2, "id"]), p)
             for p in found
             if p.severity == ERROR
             and p.line in wanted
@@ -590,24 +590,64 @@ class Draft:
         return self._append("undo", ev["target"], {}, None, by=by, reason=f"撤销事件 {event_id}", undoes=int(event_id))
 
     # -- checks ------------------------------------------------------------------------------
-    def problems(self) -> list[str]:
-        """Every problem of the draft as it is on disk (zone model, then catalog rows), [] when it validates;
-        files edited by hand are checked the same way."""
-        out = []
+    def problems(self) -> list[LayoutError]:
+        """Every problem of the draft as it is on disk (zone model, indicators, then catalog rows), [] when it
+        validates; files edited by hand are checked the same way.
+
+        Returns
+        -------
+        list
+            One error per file or catalog row: ``str()`` is the English line (the CLI's ``plan check``),
+            ``layout.i18n.error_text`` words it in the reader's language (the 规划编制 page).
+        """
+        out: list[LayoutError] = []
         try:
             parse_zone_model(self.zone_data())
-        except (LayoutError, tomllib.TOMLDecodeError) as exc:
-            out.append(f"zones.toml: {str(exc).removeprefix('zones.toml: ')}")
+        except LayoutError as exc:
+            out.append(_file_error("zones.toml", exc))
+            return out
+        except tomllib.TOMLDecodeError as exc:
+            out.append(_toml_error("zones.toml", exc))
             return out
         from layout.plan.indicators import parse_indicators
 
         try:
             with open(self.plan.indicators, "rb") as f:
                 parse_indicators(tomllib.load(f))
-        except (LayoutError, tomllib.TOMLDecodeError, OSError) as exc:
-            out.append(f"indicators.toml: {str(exc).removeprefix('indicators.toml: ')}")
+        except LayoutError as exc:
+            out.append(_file_error("indicators.toml", exc))
+        except (tomllib.TOMLDecodeError, OSError) as exc:
+            out.append(_toml_error("indicators.toml", exc))
         df = self.catalog()
-        return out + [f"catalog.csv {p}" for p in self._row_problems(df, set(df["id"].astype(str)))]
+        return out + [
+            InputError(f"catalog.csv {e}", code="plan_file", file="catalog.csv", problems=e)
+            for e in self._row_problems(df, set(df["id"].astype(str)))
+        ]
+
+
+def _file_error(name: str, exc: LayoutError) -> LayoutError:
+    """A file's validation error, its English line starting with the file's name."""
+    text = f"{name}: {str(exc).removeprefix(name + ': ')}"
+    if getattr(exc, "code", "") == "plan_file":
+        return InputError(text, code=exc.code, **exc.args_)
+    return InputError(text, code="plan_file", file=name, problems=exc)
+
+
+def _toml_error(name: str, exc: Exception) -> LayoutError:
+    """A file that is not readable TOML (or not readable at all): the parser's own words, which say where."""
+    return InputError(f"{name}: {exc}", code="plan_toml", file=name, error=str(exc))
+
+
+def _row_error(pid: str, problem) -> InputError:
+    """One catalog row's problem (a ``layout.catalog.validate.Problem``): worded by its code where it has one."""
+    text = f"{pid} {problem.column or ''}: {problem.message}（{problem.fix}）"
+    if problem.code == "lonlat":  # the batch check's reasons word a coordinate pair
+        detail = InputError(problem.message, code="cell", **problem.args)
+    elif problem.code:
+        detail = InputError(problem.message, code=f"cat_{problem.code}", **problem.args)
+    else:
+        detail = InputError(f"{problem.message}（{problem.fix}）")
+    return InputError(text, code="plan_row", id=pid, problem=detail)
 
 
 def _zone(data: dict, zone_id: str) -> dict:

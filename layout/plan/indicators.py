@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from layout.errors import LayoutError
+from layout.errors import InputError, many_errors
 from layout.i18n import t as tr
 
 __all__ = ["Indicators", "growth_text", "load_indicators", "parse_indicators", "table1_frame", "targets_frame"]
@@ -50,17 +50,30 @@ def parse_indicators(data: dict) -> Indicators:
     LayoutError
         When a row lacks a field or a field is not text.
     """
-    problems = []
+    problems: list[str | InputError] = []  # errors only (the type many_errors takes)
     for table, keys in (("table1", _ROW_KEYS), ("targets", _TARGET_KEYS)):
         rows = data.get(table, [])
         if not rows:
-            problems.append(f"[[{table}]] is empty")
+            problems.append(InputError(f"[[{table}]] is empty", code="ind_empty", table=table))
         for i, row in enumerate(rows, 1):
             missing = [k for k in keys if not isinstance(row.get(k), str) or not row[k].strip()]
             if missing:
-                problems.append(f"[[{table}]] entry {i}: {', '.join(missing)} should be non-empty text")
+                problems.append(
+                    InputError(
+                        f"[[{table}]] entry {i}: {', '.join(missing)} should be non-empty text",
+                        code="ind_missing",
+                        table=table,
+                        entry=i,
+                        fields=", ".join(missing),
+                    )
+                )
     if problems:
-        raise LayoutError("indicators.toml: " + "; ".join(problems))
+        raise InputError(
+            "indicators.toml: " + "; ".join(map(str, problems)),
+            code="plan_file",
+            file="indicators.toml",
+            problems=many_errors(problems),
+        )
     return Indicators(
         title=data.get("table1_title", ""),
         section=data.get("table1_section", ""),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from layout.errors import LayoutError
+from layout.errors import InputError, many_errors
 
 __all__ = [
     "Area",
@@ -144,7 +144,7 @@ def parse_zone_model(data: dict) -> ZoneModel:
     LayoutError
         When a zone or membership is malformed, or a county has no or several primary zones.
     """
-    problems: list[str] = []
+    problems: list[str | InputError] = []  # errors only (the type many_errors takes)
     counties = {
         name: County(name, str(c.get("adcode", "")), c.get("name_en", ""), tuple(c.get("footprint", ())))
         for name, c in data.get("counties", {}).items()
@@ -152,16 +152,45 @@ def parse_zone_model(data: dict) -> ZoneModel:
     zones: dict[str, Zone] = {}
     for zid, z in data.get("zones", {}).items():
         if z.get("kind") not in ZONE_KINDS:
-            problems.append(f"zone '{zid}': kind should be one of {ZONE_KINDS}, got {z.get('kind')!r}")
+            problems.append(
+                InputError(
+                    f"zone '{zid}': kind should be one of {ZONE_KINDS}, got {z.get('kind')!r}",
+                    code="zones_kind",
+                    zone=zid,
+                    kinds=", ".join(ZONE_KINDS),
+                    got=str(z.get("kind", "")),
+                )
+            )
             continue
         members = []
         for m in z.get("members", []):
             if m.get("county") not in counties:
-                problems.append(f"zone '{zid}': county {m.get('county')!r} is not in [counties]")
+                problems.append(
+                    InputError(
+                        f"zone '{zid}': county {m.get('county')!r} is not in [counties]",
+                        code="zones_county",
+                        zone=zid,
+                        county=str(m.get("county", "")),
+                    )
+                )
             if m.get("role") not in ("primary", "secondary"):
-                problems.append(f"zone '{zid}', {m.get('county')}: role should be primary or secondary")
+                problems.append(
+                    InputError(
+                        f"zone '{zid}', {m.get('county')}: role should be primary or secondary",
+                        code="zones_role",
+                        zone=zid,
+                        county=str(m.get("county", "")),
+                    )
+                )
             if not m.get("quote"):
-                problems.append(f"zone '{zid}', {m.get('county')}: every membership needs the plan's quote")
+                problems.append(
+                    InputError(
+                        f"zone '{zid}', {m.get('county')}: every membership needs the plan's quote",
+                        code="zones_quote",
+                        zone=zid,
+                        county=str(m.get("county", "")),
+                    )
+                )
             members.append(
                 Membership(m.get("county", ""), m.get("role", ""), m.get("quote", ""), m.get("plan_section", ""))
             )
@@ -191,25 +220,51 @@ def parse_zone_model(data: dict) -> ZoneModel:
             if m.county == name and m.role == "primary"
         ]
         if len(found) != 1:
-            problems.append(f"county {name}: should have exactly one primary core/wing zone, got {found}")
+            problems.append(
+                InputError(
+                    f"county {name}: should have exactly one primary core/wing zone, got {found}",
+                    code="zones_primary",
+                    county=name,
+                    found=", ".join(found) or "—",
+                )
+            )
         else:
             primary[name] = found[0]
     areas = {}
     for name, a in data.get("areas", {}).items():
         footprint = tuple(a.get("footprint", ()))
         if not footprint or any(c not in counties or counties[c].footprint for c in footprint):
-            problems.append(f"area {name}: footprint should list counties with polygons, got {list(footprint)}")
+            problems.append(
+                InputError(
+                    f"area {name}: footprint should list counties with polygons, got {list(footprint)}",
+                    code="zones_area_footprint",
+                    area=name,
+                    got=", ".join(footprint) or "—",
+                )
+            )
         if a.get("zone") not in zones or zones[a["zone"]].kind == "pole":
-            problems.append(f"area {name}: zone should be a core or wing zone id, got {a.get('zone')!r}")
+            problems.append(
+                InputError(
+                    f"area {name}: zone should be a core or wing zone id, got {a.get('zone')!r}",
+                    code="zones_area_zone",
+                    area=name,
+                    got=str(a.get("zone", "")),
+                )
+            )
         if not a.get("quote"):
-            problems.append(f"area {name}: needs the plan's quote")
+            problems.append(InputError(f"area {name}: needs the plan's quote", code="zones_area_quote", area=name))
         if name in counties:
-            problems.append(f"area {name}: is also in [counties]")
+            problems.append(InputError(f"area {name}: is also in [counties]", code="zones_area_county", area=name))
         areas[name] = Area(
             name, a.get("name_en", ""), footprint, a.get("zone", ""), a.get("quote", ""), a.get("plan_section", "")
         )
     if problems:
-        raise LayoutError("zones.toml: " + "; ".join(problems))
+        raise InputError(
+            "zones.toml: " + "; ".join(map(str, problems)),
+            code="plan_file",
+            file="zones.toml",
+            problems=many_errors(problems),
+        )
     return ZoneModel(zones=zones, counties=counties, _primary=primary, areas=areas)
 
 
