@@ -118,7 +118,7 @@ def _count(buf: bytes, tail: bytes, tags: tuple[bytes, ...]) -> int:
     return sum(buf.count(tag) - tail.count(tag) for tag in tags)
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part (``xl/worksheets/sheet1.xml``) → sheet name, read from the workbook's XML."""
     try:
         book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -142,7 +142,7 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
     Streams each worksheet part in chunks (the uncompressed total is already capped); tags split across
     two chunks are found in a short overlap (counted once). Returns the names of the sheets with formulas.
     """
-    names = _sheet_names(zf)
+    names = sheet_parts(zf)
     with_formulas: set[str] = set()
     values = 0
     for info in zf.infolist():

@@ -1,0 +1,230 @@
+"""The officer's workbook back with result columns added, written at the speed of the format.
+
+The table's sheet XML is copied as it is, row by row, with the new cells appended to each row (inline
+strings, numbers, booleans); every other part of the workbook (other sheets, shared strings, styles,
+merged cells, formulas, widths, images) is copied unchanged. So the workbook comes back whole, and the
+only per-cell work is Arrow's: each distinct value of a result column is written as XML once, and the
+cells are joined with Arrow compute.
+
+:func:`stream_result_xlsx` returns None for a workbook it does not edit (a namespace prefix on the sheet's
+tags, cells or rows without a reference, rows out of order, CDATA or comments in the sheet, VBA, external
+links or ActiveX parts, a value of a kind it does not write): the caller then uses openpyxl's full copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from itertools import chain, repeat
+
+import numpy as np
+import pandas as pd
+
+from layout.tables.header import column_letters
+from layout.tables.table import Table
+from layout.tables.workbook import sheet_parts
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet would run as a formula
+
+_UNSAFE_PARTS = re.compile(r"vbaProject|externalLink|activeX", re.IGNORECASE)  # dropped by the careful copy
+_ROW_TAG = re.compile(rb"<row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_SELF_CLOSED_ROW = re.compile(rb"<row\b([^>]*?)/>")
+_ROW_SPANS = re.compile(rb'(<row\b[^>]*?) spans="[^"]*"')
+_CELL_TAG = re.compile(rb"<c\b")
+_CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})\d+"')
+_MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\sref="[A-Z]{1,3}\d+:([A-Z]{1,3})\d+"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::[A-Z]{1,3}(\d+))?"\s*/>')
+_COLS = re.compile(rb"<cols>(.*?)</cols>", re.DOTALL)
+_COL_MAX = re.compile(rb'<col\b[^>]*?\smax="(\d+)"')
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def column_width(name: object, values: list) -> float:
+    """A column's width in Excel's units: its longest text among the name and the first 200 values (CJK
+    characters count twice), between 8 and 60."""
+    sample = [str(name), *(str(v) for v in values[:200] if v is not None)]
+    longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in s) for s in sample)
+    return float(min(max(longest + 2, 8), 60))
+
+
+def _letters_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _text_xml(text: str) -> str:
+    """Cell text as the body of an inline string: neutralised, escaped, characters XML cannot hold dropped."""
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    text = _XML_ILLEGAL.sub("", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return f'" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _value_xml(value: object) -> str | None:
+    """What follows ``<c r="B7`` for one value ("" for no cell), or None for a kind not written here."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return ""
+    if isinstance(value, bool):
+        return f'" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'" t="n"><v>{value!r}</v></c>'
+    if isinstance(value, str):
+        return _text_xml(value) if value else ""
+    return None
+
+
+def _column_tails(col: pd.Series):
+    """Each row's cell after its reference (``" t="n"><v>1.5</v></c>``) as an Arrow string array, null for
+    no cell; None when the column holds a kind of value not written here."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.dtype.kind == "f":
+        values = col.to_numpy(dtype=np.float64)
+        text = pc.cast(pa.array(values, mask=~np.isfinite(values)), pa.string())
+        return pc.binary_join_element_wise('" t="n"><v>', text, "</v></c>", "")  # null stays null
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniques = col.cat.codes.to_numpy(), list(col.cat.categories)
+    else:
+        codes, found = pd.factorize(col, use_na_sentinel=True)
+        uniques = list(found)
+    tails = [_value_xml(v) for v in uniques]
+    if any(t is None for t in tails):
+        return None
+    table = pa.array([t or None for t in tails], type=pa.string())
+    return pc.take(table, pa.array(codes, mask=codes < 0))
+
+
+def _row_fragments(added: pd.DataFrame, rows: np.ndarray, first: int) -> list[bytes] | None:
+    """Per data row, the XML of its added cells (columns from ``first``, 1-based), as bytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pc.cast(pa.array(rows, type=pa.int64()), pa.string())
+    cells = []
+    for k, c in enumerate(added.columns):
+        tails = _column_tails(added[c])
+        if tails is None:
+            return None
+        start = '<c r="' + column_letters(first + k)
+        cells.append(pc.fill_null(pc.binary_join_element_wise(start, numbers, tails, ""), ""))
+    if not cells:
+        return [b""] * len(rows)
+    joined = pc.binary_join_element_wise(*cells, "")
+    return pc.cast(joined, pa.binary()).to_pylist()
+
+
+def _header_style(body: bytes, row: int, column: int) -> bytes:
+    """The ``s="N"`` of the header's cell at (``row``, ``column``), to give the new header cells its look."""
+    found = re.search(rb'<c\b[^>]*?\sr="' + column_letters(column).encode() + str(row).encode() + rb'"[^>]*>', body)
+    style = re.search(rb'\ss="(\d+)"', found.group(0)) if found else None
+    return b' s="' + style.group(1) + b'"' if style else b""
+
+
+def _edit_head(head: bytes, first: int, last: int, last_row: int, widths: list[float]) -> bytes:
+    """The sheet's XML before ``<sheetData``: the dimension widened, widths given to the new columns."""
+    dim = _DIMENSION.search(head)
+    if dim:
+        rows = max(int(dim.group(3) or dim.group(2)), last_row)
+        new = b'<dimension ref="' + dim.group(1) + dim.group(2) + b":" + column_letters(last).encode()
+        head = head[: dim.start()] + new + str(rows).encode() + b'"/>' + head[dim.end() :]
+    cols = "".join(
+        f'<col min="{first + k}" max="{first + k}" width="{w}" customWidth="1"/>' for k, w in enumerate(widths)
+    ).encode()
+    found = _COLS.search(head)
+    if found is None:
+        return head + b"<cols>" + cols + b"</cols>"
+    if any(int(m) >= first for m in _COL_MAX.findall(found.group(1))):
+        return head  # a width set over the new columns already (e.g. every column): keep the officer's
+    return head[: found.end() - len(b"</cols>")] + cols + head[found.end() - len(b"</cols>") :]
+
+
+def stream_result_xlsx(table: Table, added: pd.DataFrame) -> bytes | None:
+    """The officer's workbook (``table.source``) with ``added`` appended to its table's sheet, every other
+    part copied as it is; None when the workbook is not one this edits (see the module's docstring).
+
+    The new columns start right of the sheet's last cell or merged range, their names on the header's
+    last row (in its style), their values on each data row; text is written as text, never a formula,
+    and text a spreadsheet would run is neutralised with a leading ``'``.
+    """
+    if table.kind != "xlsx" or not table.source or table.sheet is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(table.source)) as zf:
+        infos = zf.infolist()
+        if any(_UNSAFE_PARTS.search(i.filename) for i in infos):
+            return None
+        part = next((p for p, s in sheet_parts(zf).items() if s == table.sheet), None)
+        if part is None or part not in zf.namelist():
+            return None
+        xml = zf.read(part)
+        sheet = _edited_sheet(xml, table, added)
+        if sheet is None:
+            return None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
+            for info in infos:
+                data = sheet if info.filename == part else zf.read(info)
+                new.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
+
+
+def _edited_sheet(xml: bytes, table: Table, added: pd.DataFrame) -> bytes | None:
+    if b"<![CDATA[" in xml or b"<!--" in xml or xml.count(b"<sheetData") != 1:
+        return None
+    open_at = xml.find(b"<sheetData>")
+    close_at = xml.find(b"</sheetData>")
+    if open_at < 0 or close_at < open_at:
+        return None
+    head, body, foot = xml[:open_at], xml[open_at + len(b"<sheetData>") : close_at], xml[close_at:]
+    if len(_CELL_TAG.findall(body)) != len(_CELL_REF.findall(body)):
+        return None  # a cell without a reference: its column is where openpyxl counts it, not read here
+    body = _SELF_CLOSED_ROW.sub(rb"<row\1></row>", body)
+    found = _ROW_NUMBER.findall(body)
+    if not found or len(found) != len(_ROW_TAG.findall(body)):
+        return None  # no rows, or rows without numbers
+    numbers = np.array(found, dtype=np.bytes_).astype(np.int64)
+    if (np.diff(numbers) <= 0).any():
+        return None  # rows out of order
+    pieces = body.split(b"</row>")
+    if len(pieces) != len(numbers) + 1:
+        return None
+    widest = max((_letters_index(c) for c in set(_CELL_REF.findall(body))), default=0)
+    widest = max(widest, *(_letters_index(c) for c in set(_MERGE_REF.findall(foot))), 0)
+    first = widest + 1
+    rows = np.asarray(table.row_numbers, dtype=np.int64)
+    fragments = _row_fragments(added, rows, first)
+    if fragments is None:
+        return None
+    style = _header_style(body, table.header_row, max(1, first - 1))
+    names = [_value_xml(str(c)) or "" for c in added.columns]
+    header = "".join(f'<c r="{column_letters(first + k)}{table.header_row}' + n for k, n in enumerate(names) if n)
+    header = header.replace('" t="inlineStr">', '"' + style.decode() + ' t="inlineStr">')
+    wanted = np.concatenate([[table.header_row], rows])
+    values: list[bytes] = [header.encode(), *fragments]
+    at = np.searchsorted(numbers, wanted)
+    present = (at < len(numbers)) & (numbers[np.minimum(at, len(numbers) - 1)] == wanted)
+    after = [b""] * len(numbers)
+    before = [b""] * (len(numbers) + 1)
+    if present.all() and len(wanted) and (np.diff(at) == 1).all():  # the usual case: one slice of rows
+        after[at[0] : at[0] + len(values)] = values
+    else:
+        for k in np.flatnonzero(present).tolist():
+            after[at[k]] = values[k]
+        for k in np.flatnonzero(~present).tolist():  # rows the file leaves out (blank rows): made for the cells
+            if values[k]:
+                before[at[k]] += b'<row r="%d">' % wanted[k] + values[k] + b"</row>"
+    body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
+    pieces = body.split(b"</row>")
+    rebuilt = b"".join(chain.from_iterable(zip(before, pieces, after, repeat(b"</row>", len(numbers)))))
+    rebuilt += before[-1] + pieces[-1]
+    widths = [column_width(c, added[c].head(200).tolist()) for c in added.columns]
+    last_row = int(max(numbers[-1] if len(numbers) else 0, wanted.max()))
+    head = _edit_head(head, first, first + len(added.columns) - 1, last_row, widths)
+    return head + b"<sheetData>" + rebuilt + foot
