@@ -308,7 +308,7 @@ def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], in
                 widest = max(widest, last)
                 if r * widest > MAX_AREA:
                     raise _area_too_large(name, ws.title, r, widest)
-                cells += sum(1 for v in row[:last] if v is not None)
+                cells += last - row.count(None) + (len(row) - last)  # the non-empty ones (trailing: all empty)
                 if cells > MAX_CELLS:
                     raise _too_many_cells(name, f"> {MAX_CELLS:,}")
                 rows.append(row[:last])
@@ -431,10 +431,7 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
         extra = max(len(body[i]) for i in wide)
         columns = name_columns([*head, *[""] * (extra - width)])
         width = extra
-    data_cols: list[list[str]] = [[] for _ in range(width)]
-    for r in body:
-        for j in range(width):
-            data_cols[j].append(_cell_text(r[j]) if j < len(r) else "")
+    data_cols = _column_texts(body, width)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data_cols, strict=True)})
     computed = _formula_refs(formulas.get(sheet, []), first=h + 1)
     if computed:  # a formula's saved result is not checked by anyone: say so, never use it silently
@@ -454,6 +451,28 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
         formulas=computed,
         preamble=[[_cell_text(v) for v in r] for r in rows[:top]],
     )
+
+
+def _column_texts(body: list[tuple], width: int) -> list[list[str]]:
+    """The body's cells as text (:func:`_cell_text`), column by column: rows padded to ``width`` and turned
+    into columns in C (``zip``); a column of only text or only non-whole floats is converted without a
+    Python call per cell beyond ``repr``."""
+    if not body:
+        return [[] for _ in range(width)]
+    pad = (None,) * width
+    columns = list(zip(*(r if len(r) == width else (r + pad)[:width] for r in body), strict=True))
+    out = []
+    for col in columns:
+        kinds = set(map(type, col))
+        if kinds <= {str}:
+            out.append(list(col))
+        elif kinds <= {str, type(None)}:
+            out.append(["" if v is None else v for v in col])
+        elif kinds == {float} and not any(v.is_integer() for v in col):
+            out.append(list(map(repr, col)))  # what _cell_text gives a float that is not whole
+        else:
+            out.append(list(map(_cell_text, col)))
+    return out
 
 
 def _formula_refs(cells: list[tuple[int, int]], *, first: int) -> list[str]:

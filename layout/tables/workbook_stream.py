@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -222,7 +222,8 @@ def _edited_sheet(xml: bytes, table: Table, added: pd.DataFrame) -> bytes | None
                 before[at[k]] += b'<row r="%d">' % wanted[k] + values[k] + b"</row>"
     body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
     pieces = body.split(b"</row>")
-    rebuilt = b"".join(chain.from_iterable(zip(before, pieces, after, repeat(b"</row>", len(numbers)))))
+    ends = [b"</row>"] * len(numbers)
+    rebuilt = b"".join(chain.from_iterable(zip(before[:-1], pieces[:-1], after, ends, strict=True)))
     rebuilt += before[-1] + pieces[-1]
     widths = [column_width(c, added[c].head(200).tolist()) for c in added.columns]
     last_row = int(max(numbers[-1] if len(numbers) else 0, wanted.max()))

@@ -23,7 +23,6 @@ from layout.tables.table import MAX_COPY_CELLS, XLSX_MAX_ROWS, Table, check_suff
 from layout.tables.workbook_stream import FORMULA_START, stream_result_xlsx
 from layout.tables.workbook_stream import column_width as _width
 
-
 # --------------------------------------------------------------------------------------------
 # Writing results
 
