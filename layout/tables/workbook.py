@@ -460,7 +460,7 @@ def _column_texts(body: list[tuple], width: int) -> list[list[str]]:
     if not body:
         return [[] for _ in range(width)]
     pad = (None,) * width
-    columns = list(zip(*(r if len(r) == width else (r + pad)[:width] for r in body), strict=True))
+    columns = list(zip(*(r if len(r) == width else (tuple(r) + pad)[:width] for r in body), strict=True))
     out = []
     for col in columns:
         kinds = set(map(type, col))

@@ -8,6 +8,7 @@ file is neutralised (:func:`neutralise`). Files go to disk through :func:`layout
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -223,10 +224,8 @@ def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "
             c = ws.cell(row=table.header_row, column=first + k)
             _set(c, neutralise(str(col)))
             if head.has_style:
-                c.font = head.font.copy()
-                c.fill = head.fill.copy()
-                c.border = head.border.copy()
-                c.alignment = head.alignment.copy()
+                c.font, c.fill = copy.copy(head.font), copy.copy(head.fill)  # StyleProxy.copy() is deprecated
+                c.border, c.alignment = copy.copy(head.border), copy.copy(head.alignment)
             ws.column_dimensions[column_letters(first + k)].width = _width(col, added_values[k])
             for r, v in zip(table.row_numbers.tolist(), added_values[k], strict=True):
                 _set(ws.cell(row=r, column=first + k), neutralise(v))
