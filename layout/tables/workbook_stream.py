@@ -186,6 +186,7 @@ def _edited_sheet(xml: bytes, table: Table, added: pd.DataFrame) -> bytes | None
     if len(_CELL_TAG.findall(body)) != len(_CELL_REF.findall(body)):
         return None  # a cell without a reference: its column is where openpyxl counts it, not read here
     body = _SELF_CLOSED_ROW.sub(rb"<row\1></row>", body)
+    body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
     found = _ROW_NUMBER.findall(body)
     if not found or len(found) != len(_ROW_TAG.findall(body)):
         return None  # no rows, or rows without numbers
@@ -220,8 +221,6 @@ def _edited_sheet(xml: bytes, table: Table, added: pd.DataFrame) -> bytes | None
         for k in np.flatnonzero(~present).tolist():  # rows the file leaves out (blank rows): made for the cells
             if values[k]:
                 before[at[k]] += b'<row r="%d">' % wanted[k] + values[k] + b"</row>"
-    body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
-    pieces = body.split(b"</row>")
     ends = [b"</row>"] * len(numbers)
     rebuilt = b"".join(chain.from_iterable(zip(before[:-1], pieces[:-1], after, ends, strict=True)))
     rebuilt += before[-1] + pieces[-1]
