@@ -19,7 +19,7 @@ from conftest import ROOT
 from layout.tables.batch import classify_table
 from layout.tables.read import read_table_bytes
 from layout.tables.workbook import _cell_text, _column_texts
-from layout.tables.workbook_stream import stream_result_xlsx
+from layout.tables.workbook_stream import _SheetEdit, stream_result_xlsx
 from layout.tables.write import result_xlsx_bytes
 
 ANHUA, NANXIAN, CHANGSHA = (111.20586, 28.38017), (112.40243, 29.35955), (112.97087, 28.19874)
@@ -113,8 +113,9 @@ def _both(table, added):
     return streamed, careful
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_streamed_workbook_has_the_careful_copys_cells(lang):
+@pytest.mark.parametrize(("lang", "chunk"), [("zh", 16_384), ("en", 16_384), ("zh", 2), ("zh", 3)])
+def test_streamed_workbook_has_the_careful_copys_cells(lang, chunk, monkeypatch):
+    monkeypatch.setattr(_SheetEdit, "CHUNK", chunk)  # blocks of rows that cut the table (and its blank row)
     table = read_table_bytes(officer_book(), name="项目.xlsx")
     assert table.sheet == "项目清单" and table.header_row == 3 and table.row_numbers.tolist() == list(range(4, 13))
     added = classify_table(table, lang=lang).added
@@ -166,7 +167,8 @@ def test_text_added_to_a_workbook_is_neutralised_and_never_a_formula():
     assert xml.count(b"<f>") == 1  # the officer's own SUM only
 
 
-def test_a_large_excel_like_workbook_streams_with_the_same_cells(tmp_path):
+def test_a_large_excel_like_workbook_streams_with_the_same_cells(tmp_path, monkeypatch):
+    monkeypatch.setattr(_SheetEdit, "CHUNK", 1000)
     # the bench's own generator: written as Excel writes (shared strings, dimension, row spans)
     data = _bench().make_workbook(3000, tmp_path / "调度表.xlsx").read_bytes()
     table = read_table_bytes(data, name="调度表.xlsx")
@@ -188,6 +190,7 @@ def test_a_large_excel_like_workbook_streams_with_the_same_cells(tmp_path):
         pytest.param(lambda xml: xml.replace(b'<c r="', b'<c x="'), id="cells without references"),
         pytest.param(lambda xml: xml.replace(b"<sheetData>", b"<!-- note --><sheetData>"), id="a comment"),
         pytest.param(lambda xml: re.sub(rb'<row r="5"', b'<row r="99"', xml), id="rows out of order"),
+        pytest.param(lambda xml: b'<?xml version="1.0" encoding="GBK"?>' + xml, id="not UTF-8"),
     ],
 )
 def test_a_sheet_it_does_not_edit_falls_back_to_the_careful_copy(edit):

@@ -38,6 +38,7 @@ _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\sref="[A-Z]{1,3}\d+:([A-Z]{1,3})\d
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::[A-Z]{1,3}(\d+))?"\s*/>')
 _COLS = re.compile(rb"<cols>(.*?)</cols>", re.DOTALL)
 _COL_MAX = re.compile(rb'<col\b[^>]*?\smax="(\d+)"')
+_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding=["']([^"']+)["']""")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -80,16 +81,14 @@ def _value_xml(value: object) -> str | None:
     return None
 
 
-def _column_tails(col: pd.Series):
-    """Each row's cell after its reference (``" t="n"><v>1.5</v></c>``) as an Arrow string array, null for
-    no cell; None when the column holds a kind of value not written here."""
+def _column_plan(col: pd.Series, start: str) -> tuple | None:
+    """How to write one result column: its cells' start (``<c r="G``) and either its float values or its
+    codes with each distinct value's XML after the reference (null: no cell); None for a kind of value
+    not written here."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if col.dtype.kind == "f":
-        values = col.to_numpy(dtype=np.float64)
-        text = pc.cast(pa.array(values, mask=~np.isfinite(values)), pa.string())
-        return pc.binary_join_element_wise('" t="n"><v>', text, "</v></c>", "")  # null stays null
+        return start, col.to_numpy(dtype=np.float64), None
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes, uniques = col.cat.codes.to_numpy(), list(col.cat.categories)
     else:
@@ -98,27 +97,29 @@ def _column_tails(col: pd.Series):
     tails = [_value_xml(v) for v in uniques]
     if any(t is None for t in tails):
         return None
-    table = pa.array([t or None for t in tails], type=pa.string())
-    return pc.take(table, pa.array(codes, mask=codes < 0))
+    return start, codes, pa.array([t or None for t in tails], type=pa.string())
 
 
-def _row_fragments(added: pd.DataFrame, rows: np.ndarray, first: int) -> list[bytes] | None:
-    """Per data row, the XML of its added cells (columns from ``first``, 1-based), as bytes."""
+def _fragments(plan: list[tuple], rows: np.ndarray, lo: int, hi: int) -> list[bytes]:
+    """The XML of the added cells of data rows ``lo:hi`` (sheet rows ``rows``), one bytes per row (Arrow
+    compute: no Python per cell)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not plan:
+        return [b""] * (hi - lo)
     numbers = pc.cast(pa.array(rows, type=pa.int64()), pa.string())
     cells = []
-    for k, c in enumerate(added.columns):
-        tails = _column_tails(added[c])
-        if tails is None:
-            return None
-        start = '<c r="' + column_letters(first + k)
-        cells.append(pc.fill_null(pc.binary_join_element_wise(start, numbers, tails, ""), ""))
-    if not cells:
-        return [b""] * len(rows)
-    joined = pc.binary_join_element_wise(*cells, "")
-    return pc.cast(joined, pa.binary()).to_pylist()
+    for start, data, tails in plan:
+        if tails is None:  # floats: the shortest text that reads back as the same number
+            values = data[lo:hi]
+            text = pc.cast(pa.array(values, mask=~np.isfinite(values)), pa.string())
+            tail = pc.binary_join_element_wise('" t="n"><v>', text, "</v></c>", "")  # null stays null
+        else:
+            codes = data[lo:hi]
+            tail = pc.take(tails, pa.array(codes, mask=codes < 0))
+        cells.append(pc.fill_null(pc.binary_join_element_wise(start, numbers, tail, ""), ""))
+    return pc.cast(pc.binary_join_element_wise(*cells, ""), pa.binary()).to_pylist()
 
 
 def _header_style(body: bytes, row: int, column: int) -> bytes:
@@ -152,7 +153,8 @@ def stream_result_xlsx(table: Table, added: pd.DataFrame) -> bytes | None:
 
     The new columns start right of the sheet's last cell or merged range, their names on the header's
     last row (in its style), their values on each data row; text is written as text, never a formula,
-    and text a spreadsheet would run is neutralised with a leading ``'``.
+    and text a spreadsheet would run is neutralised with a leading ``'``. The sheet is written a block of
+    rows at a time, so the memory beyond the workbook's own XML stays small.
     """
     if table.kind != "xlsx" or not table.source or table.sheet is None:
         return None
@@ -163,68 +165,109 @@ def stream_result_xlsx(table: Table, added: pd.DataFrame) -> bytes | None:
         part = next((p for p, s in sheet_parts(zf).items() if s == table.sheet), None)
         if part is None or part not in zf.namelist():
             return None
-        xml = zf.read(part)
-        sheet = _edited_sheet(xml, table, added)
-        if sheet is None:
+        edit = _SheetEdit.make(zf.read(part), table, added)
+        if edit is None:
             return None
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
             for info in infos:
-                data = sheet if info.filename == part else zf.read(info)
-                new.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                if info.filename == part:
+                    with new.open(part, "w") as fh:
+                        edit.write(fh)
+                else:
+                    new.writestr(info, zf.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 
 
-def _edited_sheet(xml: bytes, table: Table, added: pd.DataFrame) -> bytes | None:
-    if b"<![CDATA[" in xml or b"<!--" in xml or xml.count(b"<sheetData") != 1:
-        return None
-    open_at = xml.find(b"<sheetData>")
-    close_at = xml.find(b"</sheetData>")
-    if open_at < 0 or close_at < open_at:
-        return None
-    head, body, foot = xml[:open_at], xml[open_at + len(b"<sheetData>") : close_at], xml[close_at:]
-    if len(_CELL_TAG.findall(body)) != len(_CELL_REF.findall(body)):
-        return None  # a cell without a reference: its column is where openpyxl counts it, not read here
-    body = _SELF_CLOSED_ROW.sub(rb"<row\1></row>", body)
-    body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
-    found = _ROW_NUMBER.findall(body)
-    if not found or len(found) != len(_ROW_TAG.findall(body)):
-        return None  # no rows, or rows without numbers
-    numbers = np.array(found, dtype=np.bytes_).astype(np.int64)
-    if (np.diff(numbers) <= 0).any():
-        return None  # rows out of order
-    pieces = body.split(b"</row>")
-    if len(pieces) != len(numbers) + 1:
-        return None
-    widest = max((_letters_index(c) for c in set(_CELL_REF.findall(body))), default=0)
-    widest = max(widest, *(_letters_index(c) for c in set(_MERGE_REF.findall(foot))), 0)
-    first = widest + 1
-    rows = np.asarray(table.row_numbers, dtype=np.int64)
-    fragments = _row_fragments(added, rows, first)
-    if fragments is None:
-        return None
-    style = _header_style(body, table.header_row, max(1, first - 1))
-    names = [_value_xml(str(c)) or "" for c in added.columns]
-    header = "".join(f'<c r="{column_letters(first + k)}{table.header_row}' + n for k, n in enumerate(names) if n)
-    header = header.replace('" t="inlineStr">', '"' + style.decode() + ' t="inlineStr">')
-    wanted = np.concatenate([[table.header_row], rows])
-    values: list[bytes] = [header.encode(), *fragments]
-    at = np.searchsorted(numbers, wanted)
-    present = (at < len(numbers)) & (numbers[np.minimum(at, len(numbers) - 1)] == wanted)
-    after = [b""] * len(numbers)
-    before = [b""] * (len(numbers) + 1)
-    if present.all() and len(wanted) and (np.diff(at) == 1).all():  # the usual case: one slice of rows
-        after[at[0] : at[0] + len(values)] = values
-    else:
-        for k in np.flatnonzero(present).tolist():
-            after[at[k]] = values[k]
-        for k in np.flatnonzero(~present).tolist():  # rows the file leaves out (blank rows): made for the cells
-            if values[k]:
-                before[at[k]] += b'<row r="%d">' % wanted[k] + values[k] + b"</row>"
-    ends = [b"</row>"] * len(numbers)
-    rebuilt = b"".join(chain.from_iterable(zip(before[:-1], pieces[:-1], after, ends, strict=True)))
-    rebuilt += before[-1] + pieces[-1]
-    widths = [column_width(c, added[c].head(200).tolist()) for c in added.columns]
-    last_row = int(max(numbers[-1] if len(numbers) else 0, wanted.max()))
-    head = _edit_head(head, first, first + len(added.columns) - 1, last_row, widths)
-    return head + b"<sheetData>" + rebuilt + foot
+class _SheetEdit:
+    """The table's sheet XML cut at its rows, and where each new cell goes; :meth:`write` streams it out."""
+
+    CHUNK = 16_384  # rows a block
+
+    def __init__(self, **parts) -> None:
+        self.__dict__.update(parts)
+
+    @classmethod
+    def make(cls, xml: bytes, table: Table, added: pd.DataFrame) -> _SheetEdit | None:
+        """The edit of ``xml``, or None for a sheet this does not edit."""
+        if b"<![CDATA[" in xml or b"<!--" in xml or xml.count(b"<sheetData") != 1:
+            return None
+        declared = _ENCODING.match(xml)
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None  # the new cells are UTF-8
+        open_at = xml.find(b"<sheetData>")
+        close_at = xml.find(b"</sheetData>")
+        if open_at < 0 or close_at < open_at:
+            return None
+        head, body, foot = xml[:open_at], xml[open_at + len(b"<sheetData>") : close_at], xml[close_at:]
+        if len(_CELL_TAG.findall(body)) != len(_CELL_REF.findall(body)):
+            return None  # a cell without a reference: its column is where openpyxl counts it, not read here
+        body = _SELF_CLOSED_ROW.sub(rb"<row\1></row>", body)
+        body = _ROW_SPANS.sub(rb"\1", body)  # the rows' column spans (an optional hint) would be wrong now
+        found = _ROW_NUMBER.findall(body)
+        if not found or len(found) != len(_ROW_TAG.findall(body)):
+            return None  # no rows, or rows without numbers
+        numbers = np.array(found, dtype=np.bytes_).astype(np.int64)
+        if (np.diff(numbers) <= 0).any():
+            return None  # rows out of order
+        pieces = body.split(b"</row>")
+        if len(pieces) != len(numbers) + 1:
+            return None
+        widest = max((_letters_index(c) for c in set(_CELL_REF.findall(body))), default=0)
+        widest = max(widest, *(_letters_index(c) for c in set(_MERGE_REF.findall(foot))), 0)
+        first = widest + 1
+        plan = [_column_plan(added[c], '<c r="' + column_letters(first + k)) for k, c in enumerate(added.columns)]
+        if any(p is None for p in plan):
+            return None
+        style = _header_style(body, table.header_row, max(1, first - 1))
+        names = [_value_xml(str(c)) or "" for c in added.columns]
+        header = "".join(f'<c r="{column_letters(first + k)}{table.header_row}' + n for k, n in enumerate(names) if n)
+        header = header.replace('" t="inlineStr">', '"' + style.decode() + ' t="inlineStr">')
+        rows = np.asarray(table.row_numbers, dtype=np.int64)
+        wanted = np.concatenate([[table.header_row], rows]).astype(np.int64)
+        at = np.searchsorted(numbers, wanted)  # the file's row each new cell goes in (or before, when absent)
+        present = (at < len(numbers)) & (numbers[np.minimum(at, len(numbers) - 1)] == wanted)
+        widths = [column_width(c, added[c].head(200).tolist()) for c in added.columns]
+        last_row = int(max(numbers[-1], wanted.max()))
+        head = _edit_head(head, first, first + len(added.columns) - 1, last_row, widths)
+        return cls(
+            head=head, foot=foot, pieces=pieces, plan=plan, header=header.encode(), rows=rows, wanted=wanted,
+            at=at, present=present,
+        )  # fmt: skip
+
+    def _values(self, k0: int, k1: int) -> list[bytes]:
+        """The new cells of entries ``k0:k1`` of ``wanted`` (0: the header, k: data row k - 1)."""
+        out = []
+        if k0 == 0 and k1 > 0:
+            out.append(self.header)
+            k0 = 1
+        if k1 > k0:
+            out += _fragments(self.plan, self.rows[k0 - 1 : k1 - 1], k0 - 1, k1 - 1)
+        return out
+
+    def write(self, fh) -> None:
+        fh.write(self.head + b"<sheetData>")
+        rows_in_file = len(self.pieces) - 1
+        for j0 in range(0, rows_in_file, self.CHUNK):
+            j1 = min(j0 + self.CHUNK, rows_in_file)
+            k0, k1 = (int(k) for k in np.searchsorted(self.at, [j0, j1]))
+            values = self._values(k0, k1)
+            at, present = self.at[k0:k1] - j0, self.present[k0:k1]
+            before, after = [b""] * (j1 - j0), [b""] * (j1 - j0)
+            if len(at) and present.all() and (np.diff(at) == 1).all():  # the usual case: one run of rows
+                after[at[0] : at[0] + len(values)] = values
+            else:
+                for i in np.flatnonzero(present).tolist():
+                    after[at[i]] = values[i]
+                for i in np.flatnonzero(~present).tolist():  # rows the file leaves out (blank): made for the cells
+                    if values[i]:
+                        before[at[i]] += b'<row r="%d">' % self.wanted[k0 + i] + values[i] + b"</row>"
+            ends = [b"</row>"] * (j1 - j0)
+            fh.write(b"".join(chain.from_iterable(zip(before, self.pieces[j0:j1], after, ends, strict=True))))
+        k0 = int(np.searchsorted(self.at, rows_in_file))
+        tail = [
+            b'<row r="%d">' % self.wanted[k] + v + b"</row>"
+            for k, v in zip(range(k0, len(self.wanted)), self._values(k0, len(self.wanted)), strict=True)
+            if v
+        ]  # rows after the file's last one
+        fh.write(b"".join(tail) + self.pieces[-1] + self.foot)
