@@ -228,3 +228,6 @@ def test_columns_become_the_same_text_as_cell_by_cell():
     cells = [[_cell_text(r[j]) if j < len(r) else "" for r in values] for j in range(width)]
     assert _column_texts([tuple(r) for r in values], width) == cells
     assert _column_texts([], 3) == [[], [], []]
+    pure = [(7, 1.25, "a"), (-3, float("inf"), "b"), (10**16, 2.5, "c")]  # an int, a float and a text column
+    assert _column_texts(pure, 3) == [["7", "-3", str(10**16)], ["1.25", "inf", "2.5"], ["a", "b", "c"]]
+    assert _column_texts([(1e15,), (2.5,)], 1) == [["1000000000000000.0", "2.5"]]  # whole, but too large for int

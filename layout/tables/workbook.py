@@ -468,11 +468,18 @@ def _column_texts(body: list[tuple], width: int) -> list[list[str]]:
             out.append(list(col))
         elif kinds <= {str, type(None)}:
             out.append(["" if v is None else v for v in col])
-        elif kinds == {float} and not any(v.is_integer() for v in col):
+        elif kinds == {int}:
+            out.append(list(map(str, col)))  # what _cell_text gives an int (a bool's type is bool)
+        elif kinds == {float} and not _any_whole(col):
             out.append(list(map(repr, col)))  # what _cell_text gives a float that is not whole
         else:
             out.append(list(map(_cell_text, col)))
     return out
+
+
+def _any_whole(col: tuple[float, ...]) -> bool:
+    values = np.fromiter(col, dtype=np.float64, count=len(col))
+    return bool((np.isfinite(values) & (values == np.trunc(values))).any())
 
 
 def _formula_refs(cells: list[tuple[int, int]], *, first: int) -> list[str]:
