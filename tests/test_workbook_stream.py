@@ -231,3 +231,21 @@ def test_columns_become_the_same_text_as_cell_by_cell():
     pure = [(7, 1.25, "a"), (-3, float("inf"), "b"), (10**16, 2.5, "c")]  # an int, a float and a text column
     assert _column_texts(pure, 3) == [["7", "-3", str(10**16)], ["1.25", "inf", "2.5"], ["a", "b", "c"]]
     assert _column_texts([(1e15,), (2.5,)], 1) == [["1000000000000000.0", "2.5"]]  # whole, but too large for int
+
+
+def test_an_image_in_the_workbook_comes_back():
+    from openpyxl.drawing.image import Image
+    from PIL import Image as PILImage
+
+    wb = openpyxl.load_workbook(io.BytesIO(officer_book()))
+    png = io.BytesIO()
+    PILImage.new("RGB", (8, 8), "red").save(png, format="PNG")
+    wb["项目清单"].add_image(Image(io.BytesIO(png.getvalue())), "H14")
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_table_bytes(buf.getvalue(), name="项目.xlsx")
+    streamed = stream_result_xlsx(table, classify_table(table).added)
+    with zipfile.ZipFile(io.BytesIO(streamed)) as zf:
+        assert zf.read("xl/media/image1.png") == png.getvalue()
+        assert b"<drawing " in zf.read("xl/worksheets/sheet2.xml")
+    assert len(openpyxl.load_workbook(io.BytesIO(streamed))["项目清单"]._images) == 1
