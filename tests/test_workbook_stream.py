@@ -249,3 +249,11 @@ def test_an_image_in_the_workbook_comes_back():
         assert zf.read("xl/media/image1.png") == png.getvalue()
         assert b"<drawing " in zf.read("xl/worksheets/sheet2.xml")
     assert len(openpyxl.load_workbook(io.BytesIO(streamed))["项目清单"]._images) == 1
+
+
+def test_a_result_value_of_another_kind_is_left_to_the_careful_copy():
+    table = read_table_bytes(officer_book(), name="项目.xlsx")
+    added = pd.DataFrame({"日期": pd.Series([dt.date(2026, 1, 1)] * len(table.frame), dtype=object)})
+    assert stream_result_xlsx(table, added) is None
+    back = openpyxl.load_workbook(io.BytesIO(result_xlsx_bytes(table, added)))["项目清单"]
+    assert back["G3"].value == "日期" and back["G4"].value == dt.datetime(2026, 1, 1)

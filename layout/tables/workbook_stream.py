@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from itertools import chain
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -179,13 +181,21 @@ def stream_result_xlsx(table: Table, added: pd.DataFrame) -> bytes | None:
     return out.getvalue()
 
 
+@dataclass
 class _SheetEdit:
     """The table's sheet XML cut at its rows, and where each new cell goes; :meth:`write` streams it out."""
 
-    CHUNK = 16_384  # rows a block
+    head: bytes  # the XML before <sheetData>, dimension and widths edited
+    foot: bytes  # from </sheetData> on
+    pieces: list[bytes]  # the rows' XML, cut at each </row>
+    plan: list[tuple]  # how to write each result column (_column_plan)
+    header: bytes  # the new header cells
+    rows: np.ndarray  # each data row's sheet row
+    wanted: np.ndarray  # the header's row, then the data rows'
+    at: np.ndarray  # for each of those, the index of the file's row it is (or comes before)
+    present: np.ndarray  # whether the file has that row
 
-    def __init__(self, **parts) -> None:
-        self.__dict__.update(parts)
+    CHUNK: ClassVar[int] = 16_384  # rows a block
 
     @classmethod
     def make(cls, xml: bytes, table: Table, added: pd.DataFrame) -> _SheetEdit | None:
@@ -216,9 +226,10 @@ class _SheetEdit:
         widest = max((_letters_index(c) for c in set(_CELL_REF.findall(body))), default=0)
         widest = max(widest, *(_letters_index(c) for c in set(_MERGE_REF.findall(foot))), 0)
         first = widest + 1
-        plan = [_column_plan(added[c], '<c r="' + column_letters(first + k)) for k, c in enumerate(added.columns)]
-        if any(p is None for p in plan):
-            return None
+        planned = [_column_plan(added[c], '<c r="' + column_letters(first + k)) for k, c in enumerate(added.columns)]
+        plan = [p for p in planned if p is not None]
+        if len(plan) != len(planned):
+            return None  # a value of a kind not written here
         style = _header_style(body, table.header_row, max(1, first - 1))
         names = [_value_xml(str(c)) or "" for c in added.columns]
         header = "".join(f'<c r="{column_letters(first + k)}{table.header_row}' + n for k, n in enumerate(names) if n)
