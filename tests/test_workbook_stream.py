@@ -257,3 +257,13 @@ def test_a_result_value_of_another_kind_is_left_to_the_careful_copy():
     assert stream_result_xlsx(table, added) is None
     back = openpyxl.load_workbook(io.BytesIO(result_xlsx_bytes(table, added)))["项目清单"]
     assert back["G3"].value == "日期" and back["G4"].value == dt.datetime(2026, 1, 1)
+
+
+def test_a_damaged_sheet_part_is_left_to_the_careful_path():
+    source = officer_book()
+    table = read_table_bytes(source, name="项目.xlsx")
+    added = classify_table(table).added
+    table.source = source.replace(b"xl/worksheets/sheet2.xml", b"xl/worksheets/sheetX.xml")  # the part is gone
+    assert stream_result_xlsx(table, added) is None
+    table.source = b"PK" + b"\x00" * 40  # not a zip at all
+    assert stream_result_xlsx(table, added) is None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from itertools import chain
 from typing import ClassVar
@@ -160,6 +161,13 @@ def stream_result_xlsx(table: Table, added: pd.DataFrame) -> bytes | None:
     """
     if table.kind != "xlsx" or not table.source or table.sheet is None:
         return None
+    try:
+        return _stream(table, added)
+    except (ValueError, KeyError, IndexError, OverflowError, zipfile.BadZipFile, zlib.error, EOFError):
+        return None  # a file the reader took but this cannot edit: the careful copy writes it, as before
+
+
+def _stream(table: Table, added: pd.DataFrame) -> bytes | None:
     with zipfile.ZipFile(io.BytesIO(table.source)) as zf:
         infos = zf.infolist()
         if any(_UNSAFE_PARTS.search(i.filename) for i in infos):
