@@ -200,7 +200,7 @@ def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "
     A workbook comes back as a copy of itself (every sheet, name, format, date, formula, merged cell and
     width kept) with the columns added to its table's sheet: streamed
     (:func:`layout.tables.workbook_stream.stream_result_xlsx`, its XML copied with the cells appended)
-    unless ``stream`` is False or the workbook is not one that edits, else through openpyxl's full load;
+    unless ``stream`` is False or it does not edit the workbook, else through openpyxl's full load;
     a CSV, or such a workbook above :data:`MAX_COPY_CELLS`, becomes a new workbook. Strings are written
     as strings, never formulas.
 
