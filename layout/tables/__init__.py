@@ -3,7 +3,8 @@ headers, bounded on every axis), writing results back in the officer's own layou
 locks, and the batch check (which zone is each row in).
 
 Modules: ``table`` (the Table and the limits), ``header`` (header detection), ``read`` (entry points, CSV),
-``workbook`` (bounded XLSX reading), ``write`` (results back), ``files`` (atomic writes, locks, permissions),
+``workbook`` (bounded XLSX reading), ``workbook_stream`` (the officer's workbook back, streamed), ``write``
+(results back), ``files`` (atomic writes, locks, permissions),
 ``batch`` (the batch check), ``parquet`` and ``distributed`` (big point sets, Dask).
 
 May import :mod:`layout.geo`, :mod:`layout.plan` and the base modules.

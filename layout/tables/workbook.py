@@ -118,7 +118,7 @@ def _count(buf: bytes, tail: bytes, tags: tuple[bytes, ...]) -> int:
     return sum(buf.count(tag) - tail.count(tag) for tag in tags)
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part (``xl/worksheets/sheet1.xml``) → sheet name, read from the workbook's XML."""
     try:
         book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -142,7 +142,7 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> set[str]:
     Streams each worksheet part in chunks (the uncompressed total is already capped); tags split across
     two chunks are found in a short overlap (counted once). Returns the names of the sheets with formulas.
     """
-    names = _sheet_names(zf)
+    names = sheet_parts(zf)
     with_formulas: set[str] = set()
     values = 0
     for info in zf.infolist():
@@ -308,7 +308,7 @@ def scan_workbook(data: bytes, *, name: str) -> tuple[dict[str, list[tuple]], in
                 widest = max(widest, last)
                 if r * widest > MAX_AREA:
                     raise _area_too_large(name, ws.title, r, widest)
-                cells += sum(1 for v in row[:last] if v is not None)
+                cells += last - row.count(None) + (len(row) - last)  # the non-empty ones (trailing: all empty)
                 if cells > MAX_CELLS:
                     raise _too_many_cells(name, f"> {MAX_CELLS:,}")
                 rows.append(row[:last])
@@ -431,10 +431,7 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
         extra = max(len(body[i]) for i in wide)
         columns = name_columns([*head, *[""] * (extra - width)])
         width = extra
-    data_cols: list[list[str]] = [[] for _ in range(width)]
-    for r in body:
-        for j in range(width):
-            data_cols[j].append(_cell_text(r[j]) if j < len(r) else "")
+    data_cols = _column_texts(body, width)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data_cols, strict=True)})
     computed = _formula_refs(formulas.get(sheet, []), first=h + 1)
     if computed:  # a formula's saved result is not checked by anyone: say so, never use it silently
@@ -454,6 +451,35 @@ def read_xlsx(data: bytes, *, name: str, sheet: str | None, header_row: int | No
         formulas=computed,
         preamble=[[_cell_text(v) for v in r] for r in rows[:top]],
     )
+
+
+def _column_texts(body: list[tuple], width: int) -> list[list[str]]:
+    """The body's cells as text (:func:`_cell_text`), column by column: rows padded to ``width`` and turned
+    into columns in C (``zip``); a column of only text or only non-whole floats is converted without a
+    Python call per cell beyond ``repr``."""
+    if not body:
+        return [[] for _ in range(width)]
+    pad = (None,) * width
+    columns = list(zip(*(r if len(r) == width else (tuple(r) + pad)[:width] for r in body), strict=True))
+    out = []
+    for col in columns:
+        kinds = set(map(type, col))
+        if kinds <= {str}:
+            out.append(list(col))
+        elif kinds <= {str, type(None)}:
+            out.append(["" if v is None else v for v in col])
+        elif kinds == {int}:
+            out.append(list(map(str, col)))  # what _cell_text gives an int (a bool's type is bool)
+        elif kinds == {float} and not _any_whole(col):
+            out.append(list(map(repr, col)))  # what _cell_text gives a float that is not whole
+        else:
+            out.append(list(map(_cell_text, col)))
+    return out
+
+
+def _any_whole(col: tuple[float, ...]) -> bool:
+    values = np.fromiter(col, dtype=np.float64, count=len(col))
+    return bool((np.isfinite(values) & (values == np.trunc(values))).any())
 
 
 def _formula_refs(cells: list[tuple[int, int]], *, first: int) -> list[str]:

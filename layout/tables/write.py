@@ -8,6 +8,7 @@ file is neutralised (:func:`neutralise`). Files go to disk through :func:`layout
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -20,9 +21,8 @@ from layout.errors import InputError, OutputError
 from layout.tables.files import atomic_write, check_writable
 from layout.tables.header import column_letters
 from layout.tables.table import MAX_COPY_CELLS, XLSX_MAX_ROWS, Table, check_suffix
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
+from layout.tables.workbook_stream import FORMULA_START, stream_result_xlsx
+from layout.tables.workbook_stream import column_width as _width
 
 # --------------------------------------------------------------------------------------------
 # Writing results
@@ -194,12 +194,15 @@ def check_fits(table: Table, suffix: str) -> None:
         )
 
 
-def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "") -> bytes:
+def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "", stream: bool = True) -> bytes:
     """The table with ``added`` columns as an XLSX workbook.
 
     A workbook comes back as a copy of itself (every sheet, name, format, date, formula, merged cell and
-    width kept) with the columns added to its table's sheet; a CSV, or a workbook above
-    :data:`MAX_COPY_CELLS`, becomes a new workbook. Strings are written as strings, never formulas.
+    width kept) with the columns added to its table's sheet: streamed
+    (:func:`layout.tables.workbook_stream.stream_result_xlsx`, its XML copied with the cells appended)
+    unless ``stream`` is False or it does not edit the workbook, else through openpyxl's full load;
+    a CSV, or such a workbook above :data:`MAX_COPY_CELLS`, becomes a new workbook. Strings are written
+    as strings, never formulas.
 
     Raises
     ------
@@ -209,6 +212,8 @@ def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "
     import openpyxl
 
     check_fits(table, ".xlsx")
+    if stream and (data := stream_result_xlsx(table, added)) is not None:
+        return data
     added_values = [[_plain_value(v) for v in added[c].tolist()] for c in added.columns]
     if table.kind == "xlsx" and table.cells <= MAX_COPY_CELLS:
         wb = openpyxl.load_workbook(io.BytesIO(table.source), keep_vba=False, keep_links=False)
@@ -219,10 +224,8 @@ def result_xlsx_bytes(table: Table, added: pd.DataFrame, *, sheet_title: str = "
             c = ws.cell(row=table.header_row, column=first + k)
             _set(c, neutralise(str(col)))
             if head.has_style:
-                c.font = head.font.copy()
-                c.fill = head.fill.copy()
-                c.border = head.border.copy()
-                c.alignment = head.alignment.copy()
+                c.font, c.fill = copy.copy(head.font), copy.copy(head.fill)  # StyleProxy.copy() is deprecated
+                c.border, c.alignment = copy.copy(head.border), copy.copy(head.alignment)
             ws.column_dimensions[column_letters(first + k)].width = _width(col, added_values[k])
             for r, v in zip(table.row_numbers.tolist(), added_values[k], strict=True):
                 _set(ws.cell(row=r, column=first + k), neutralise(v))
@@ -266,12 +269,6 @@ def _set(cell, value: object) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would make '=…' a formula
-
-
-def _width(name: object, values: list) -> float:
-    sample = [str(name), *(str(v) for v in values[:200] if v is not None)]
-    longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in s) for s in sample)
-    return float(min(max(longest + 2, 8), 60))
 
 
 def write_result(table: Table, added: pd.DataFrame, path: str | os.PathLike, *, encoding: str = "utf-8-sig") -> Path:
