@@ -13,7 +13,6 @@ import datetime as dt
 import io
 
 import pandas as pd
-from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation
 from pptx.util import Inches
@@ -36,7 +35,16 @@ from layout.evaluation.status_map import map_png
 from layout.evaluation.text import counting_line, empty_text, scope_name
 from layout.i18n import t
 from layout.render.palette import status_color
-from layout.render.slides import INK, MUTED, SlideDeck, add_text, fill_cell, rgb_color, row_height
+from layout.render.slides import (
+    MUTED,
+    SlideDeck,
+    add_empty_note,
+    add_text,
+    fill_table,
+    page_suffix,
+    rgb_color,
+    row_height,
+)
 
 TABLE_TOP, TABLE_ROOM = 1.3, 5.55  # inches: a table starts below the title and ends above the footer
 TABLE_LEFT, TABLE_WIDTH = 0.4, 12.5  # inches: the widest a table may be
@@ -68,7 +76,6 @@ def fit_widths(
 
 
 ACCENT = "#2b5c8a"
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
 class _EvalDeck(SlideDeck):
@@ -94,15 +101,8 @@ class _EvalDeck(SlideDeck):
         )
         shape.name = name
         table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = Inches(w)
-        for j, h in enumerate(columns):
-            fill_cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
-            table.cell(0, j).margin_left = table.cell(0, j).margin_right = Inches(0.06)
-        for i, row in enumerate(rows, start=1):
-            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
-            for j, value in enumerate(row):
-                fill_cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
+        widths_emu = [Inches(w) for w in widths]
+        fill_table(table, columns, rows, widths_emu, header_fill=self.accent, size=size, header_margin=0.06)
         for row, height in zip(table.rows, heights, strict=True):
             row.height = Inches(height)
 
@@ -135,8 +135,7 @@ class _EvalDeck(SlideDeck):
             pages[-1].append((row, height))
             used += height
         for n, page in enumerate(pages, 1):
-            suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
-            slide = self.slide(title + suffix)
+            slide = self.slide(title + page_suffix(n, len(pages), self.lang))
             self.table(
                 slide,
                 columns,
@@ -346,17 +345,7 @@ def _lagging_slides(deck: _EvalDeck) -> None:
     )
     if lag.empty:
         slide = deck.slide(t("eval.sheet.lagging", lang))
-        add_text(
-            slide,
-            Inches(0.6),
-            Inches(1.5),
-            Inches(12),
-            Inches(1),
-            t("eval.none", lang),
-            size=16,
-            color=MUTED,
-            name="empty",
-        )
+        add_empty_note(slide, t("eval.none", lang))
         return
     rows = [[_short(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
     deck.paged_table(title, [header(c, lang) for c in cols], rows, widths, name="table_lagging")

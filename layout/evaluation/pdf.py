@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from layout.evaluation.figures import compare
 from layout.evaluation.report import (
-    DEMO_RED,
     SHORT_FIGURES,
     Report,
     context_rows,
@@ -19,7 +18,7 @@ from layout.evaluation.report import (
     report_title,
     source_line,
 )
-from layout.evaluation.status_map import status_map_figure
+from layout.evaluation.status_map import mark_demo, status_map_figure
 from layout.evaluation.text import counting_line
 from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
@@ -87,9 +86,8 @@ def fit_columns(
     return heads, table, [w / room for w in need], size
 
 
-def _table_page(
-    title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *, notes: Sequence[str] = ()
-):
+def _page(title: str):
+    """A blank A4 landscape page (matplotlib Figure) with ``title`` at the top left."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -98,6 +96,15 @@ def _table_page(
     fig = Figure(figsize=PAGE_SIZE, facecolor="white")
     FigureCanvasAgg(fig)
     fig.text(LEFT, 0.95, title, fontsize=16, ha="left", va="top")
+    return fig
+
+
+def _table_page(
+    title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *, notes: Sequence[str] = ()
+):
+    from layout.render.printmap_plan import PAGE_SIZE
+
+    fig = _page(title)
     y = 0.905
     for note in notes:
         fig.text(LEFT, y, note, fontsize=9, color="#444444", ha="left", va="top", wrap=True)
@@ -121,29 +128,12 @@ def _table_page(
         ax.text(0, 1, t("eval.none", lang), fontsize=12, va="top")
     fig.text(LEFT, 0.03, source_line(report, lang), fontsize=8, color="#555555", ha="left")
     if report.demo:
-        fig.text(
-            0.5,
-            0.5,
-            t("eval.demo_mark", lang),
-            fontsize=48,
-            color=DEMO_RED,
-            alpha=0.3,
-            rotation=20,
-            ha="center",
-            va="center",
-        )
+        mark_demo(fig, lang)
     return fig
 
 
 def _text_page(title: str, lines: list[str], report: Report, lang: str):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from layout.render.printmap_plan import PAGE_SIZE
-
-    fig = Figure(figsize=PAGE_SIZE, facecolor="white")
-    FigureCanvasAgg(fig)
-    fig.text(LEFT, 0.95, title, fontsize=16, ha="left", va="top")
+    fig = _page(title)
     y = 0.89
     for line in lines:
         for chunk in _chunks(line, 70 if any(ord(ch) > 0x2E80 for ch in line) else 150):
@@ -151,17 +141,7 @@ def _text_page(title: str, lines: list[str], report: Report, lang: str):
             y -= 0.032
         y -= 0.01
     if report.demo:
-        fig.text(
-            0.5,
-            0.5,
-            t("eval.demo_mark", lang),
-            fontsize=48,
-            color=DEMO_RED,
-            alpha=0.3,
-            rotation=20,
-            ha="center",
-            va="center",
-        )
+        mark_demo(fig, lang)
     return fig
 
 

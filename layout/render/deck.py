@@ -28,7 +28,18 @@ from layout.i18n import t
 from layout.plan.text import PLAN_TITLE, sentences_naming
 from layout.plan.zones import CENTRAL_CITY, DATONGHU, load_zone_model
 from layout.render.palette import sector_color
-from layout.render.slides import FONT, INK, MUTED, SlideDeck, add_notes, add_text, fill_cell, rgb_color
+from layout.render.slides import (
+    FONT,
+    INK,
+    MUTED,
+    SlideDeck,
+    add_empty_note,
+    add_notes,
+    add_text,
+    fill_table,
+    page_suffix,
+    rgb_color,
+)
 from layout.render.views import action_phrase, county_label, effective_county, zone_name
 
 #: The names the plan uses for each county (sentences are found by these).
@@ -253,35 +264,16 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
     widths = [Inches(0.75), Inches(5.3), Inches(2.5), Inches(1.45), Inches(2.13)]
     pages = chunks(projects)
     for page_no, rows in enumerate(pages):
-        suffix = (
-            f"（{page_no + 1}/{len(pages)}）"
-            if len(pages) > 1 and lang == "zh"
-            else (f" ({page_no + 1}/{len(pages)})" if len(pages) > 1 else "")
-        )
-        slide = deck.slide(f"{title}{suffix}")
+        slide = deck.slide(title + page_suffix(page_no + 1, len(pages), lang))
         if rows.empty:
-            add_text(
-                slide,
-                Inches(0.6),
-                Inches(1.5),
-                Inches(12),
-                Inches(1),
-                t("deck.no_projects", lang),
-                size=16,
-                color=MUTED,
-                name="empty",
-            )
+            add_empty_note(slide, t("deck.no_projects", lang))
             continue
         shape = slide.shapes.add_table(
             len(rows) + 1, len(headers), Inches(0.6), Inches(1.35), sum(widths, Emu(0)), Inches(0.4) * (len(rows) + 1)
         )
         shape.name = "projects"
-        table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = w
-        for j, h in enumerate(headers):
-            fill_cell(table.cell(0, j), h, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), fill=deck.accent)
         start = page_no * ROWS_PER_SLIDE
+        cells = []
         for i, rec in enumerate(rows.itertuples(index=False), start=1):
             name = rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en
             precision = t(f"precision.{rec.precision}", lang)
@@ -289,10 +281,9 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
             if lang == "zh" and town and isinstance(town, str) and rec.precision in ("town", "site"):
                 precision += f" · {town}"
             sector = t(f"sector.{rec.sector}", lang, default=str(rec.sector))
-            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF)
             action = action_phrase(rec.action, lang) or "—"  # a kind of work, not the plan's bare verb
-            for j, value in enumerate([str(start + i), name, sector, action, precision]):
-                fill_cell(table.cell(i, j), str(value), fill=fill, size=12 if j != 4 else 11)
+            cells.append([str(v) for v in (start + i, name, sector, action, precision)])
+        fill_table(shape.table, headers, cells, widths, header_fill=deck.accent, body_sizes=[12, 12, 12, 12, 11])
 
 
 def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:
