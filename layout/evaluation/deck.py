@@ -13,7 +13,7 @@ import datetime as dt
 import io
 
 import pandas as pd
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation
 from pptx.util import Inches
 
@@ -183,38 +183,10 @@ class _EvalDeck(SlideDeck):
 
 def _title_slide(deck: _EvalDeck) -> None:
     r, lang = deck.report, deck.lang
-    slide = deck.title_slide()
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(1.9),
-        Inches(11),
-        Inches(1.4),
+    deck.title_slide(
         scope_name(r.evaluation.scope, lang),
-        size=54,
-        bold=True,
-        name="title",
-        anchor=MSO_ANCHOR.BOTTOM,
-    )
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(3.35),
-        Inches(11),
-        Inches(0.7),
         t("eval.deck_subtitle", lang, date=r.evaluation.as_of.isoformat()),
-        size=24,
-        color=MUTED,
-    )
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(6.3),
-        Inches(11),
-        Inches(0.5),
         f"{t('eval.plan_title', lang)} | {(r.made or dt.date.today()):%Y-%m-%d}",
-        size=12,
-        color=MUTED,
     )
 
 

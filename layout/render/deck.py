@@ -19,7 +19,6 @@ import pandas as pd
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.text import MSO_ANCHOR
 from pptx.presentation import Presentation
 from pptx.util import Emu, Inches, Pt
 
@@ -178,21 +177,7 @@ class _Deck(SlideDeck):
 
 def _title_slide(deck: _Deck) -> None:
     b, lang = deck.brief, deck.lang
-    slide = deck.title_slide()
     name = b.county if lang == "zh" else load_zone_model().counties[b.county].name_en
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(1.9),
-        Inches(11),
-        Inches(1.4),
-        name,
-        size=54,
-        bold=True,
-        name="title",
-        anchor=MSO_ANCHOR.BOTTOM,
-    )
-    add_text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), t("deck.subtitle", lang), size=24, color=MUTED)
     facts = (
         "　".join([a.name for a in b.zones] + [a.name for a in b.poles])
         if lang == "zh"
@@ -203,17 +188,8 @@ def _title_slide(deck: _Deck) -> None:
         count += ("，" if lang == "zh" else ", ") + t(
             "deck.count_section", lang, place=county_label(place, lang), n=len(rows)
         )
-    add_text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(6.3),
-        Inches(11),
-        Inches(0.5),
-        f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}",
-        size=12,
-        color=MUTED,
-    )
+    basis = f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}"
+    deck.title_slide(name, t("deck.subtitle", lang), basis, facts=[facts, count])
 
 
 def _place_slide(deck: _Deck, map_png: bytes | None) -> None:

@@ -136,11 +136,28 @@ class SlideDeck:
         add_rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
         return slide
 
-    def title_slide(self):
-        """A slide with the title page's warm background and the accent band down its left edge."""
+    def title_slide(self, title: str, subtitle: str, basis: str, *, facts: Sequence[str] = ()):
+        """The title page: a warm background, the accent band down its left edge, ``title`` large,
+        ``subtitle`` below it, the ``facts`` lines (if any), and ``basis`` (what the deck rests on) at the foot."""
         slide = self.prs.slides.add_slide(self.blank)
         add_rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
         add_rect(slide, 0, 0, Inches(0.45), SLIDE_H, self.accent)
+        add_text(
+            slide,
+            Inches(1.1),
+            Inches(1.9),
+            Inches(11),
+            Inches(1.4),
+            title,
+            size=54,
+            bold=True,
+            name="title",
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
+        add_text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), subtitle, size=24, color=MUTED)
+        if facts:
+            add_text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), list(facts), size=16, spacing=8)
+        add_text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5), basis, size=12, color=MUTED)
         return slide
 
     @staticmethod
