@@ -270,7 +270,14 @@ def _run_dask(
                     detail=str(exc).splitlines()[0],
                 ) from None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                # no dashboard; the scheduler's HTTP routes on a free local port (8787 may be another program's)
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            )
             client = Client(cluster)
         with client:
             bundle = grid_bundle()  # after connecting: an unreachable scheduler fails at once
