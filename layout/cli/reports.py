@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from layout.cli.common import LANG_OPTION, in_language
+from layout.cli.common import LANG_OPTION, REGISTER_OPTION, in_language
 from layout.cli.plan import check_draft_format, mark_written, plan_option
 from layout.errors import InputError
 
@@ -144,13 +144,7 @@ def _with_register_sites(catalog):
     is_flag=True,
     help="One report per county and the 市级 report (together they add up to the city report).",
 )
-@click.option(
-    "--register",
-    "register_path",
-    default=None,
-    help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
-    "data/register.sqlite).",
-)
+@REGISTER_OPTION
 @click.option(
     "--stale-months",
     type=click.IntRange(1, 120),
