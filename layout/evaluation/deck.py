@@ -32,7 +32,7 @@ from layout.evaluation.report import (
     summary_lines,
 )
 from layout.evaluation.status_map import map_png
-from layout.evaluation.text import counting_line, empty_text, scope_name
+from layout.evaluation.text import clip, counting_line, empty_text, scope_name
 from layout.i18n import t
 from layout.render.palette import status_color
 from layout.render.slides import (
@@ -275,7 +275,7 @@ def _context_slides(deck: _EvalDeck) -> None:
     ctx = context_rows(deck.report, lang)
     cols = ["context", "id", "name", "status", "invest_planned"]
     rows = [
-        [r["context"], r["id"], _short(r["name"], 40), r["status"], fmt_value("invest_planned", r["invest_planned"])]
+        [r["context"], r["id"], clip(r["name"], 40), r["status"], fmt_value("invest_planned", r["invest_planned"])]
         for _, r in ctx.iterrows()
     ]
     deck.paged_table(
@@ -319,7 +319,7 @@ def _lagging_slides(deck: _EvalDeck) -> None:
         slide = deck.slide(t("eval.sheet.lagging", lang))
         add_empty_note(slide, t("eval.none", lang))
         return
-    rows = [[_short(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
+    rows = [[clip(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
     deck.paged_table(title, [header(c, lang) for c in cols], rows, widths, name="table_lagging")
 
 
@@ -330,14 +330,14 @@ def _indicator_slides(deck: _EvalDeck) -> None:
     widths = [2.5, 2.3, 1.1, 1.1, 1.2, 1.1, 1.4, 1.43]
     rows = [
         [
-            _short(r["name"], 20 if lang == "zh" else 40),
-            _short(r["target_text"], 22 if lang == "zh" else 40),
+            clip(r["name"], 20 if lang == "zh" else 40),
+            clip(r["target_text"], 22 if lang == "zh" else 40),
             fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
             fmt_value("interim_target", r["interim_target"]),
             t(f"eval.ind.{r['status']}", lang),
             fmt_value("gap", r["gap"]),
             f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
-            _short(r["actual_source"] or "—", 24),
+            clip(r["actual_source"] or "—", 24),
         ]
         for _, r in ind.iterrows()
     ]
@@ -357,11 +357,6 @@ def _compare_slide(deck: _EvalDeck, before: Evaluation) -> None:
         for _, row in cmp.iterrows()
     ]
     deck.paged_table(t("eval.sheet.compare", lang), cols, rows, None, name="table_compare", size=10)
-
-
-def _short(text, n: int) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def build_evaluation_deck(report: Report, *, lang: str = "zh") -> Presentation:

@@ -19,7 +19,7 @@ from layout.evaluation.report import (
     source_line,
 )
 from layout.evaluation.status_map import mark_demo, status_map_figure
-from layout.evaluation.text import counting_line
+from layout.evaluation.text import clip, counting_line
 from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
 
@@ -156,11 +156,6 @@ def _chunks(text: str, n: int) -> list[str]:
     return [*out, text]
 
 
-def _clip(text, n: int) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _pages(
     title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *, notes: Sequence[str] = ()
 ) -> list:
@@ -193,7 +188,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         ("sector", "eval.sheet.sector"),
     ):
         rows = [
-            [_clip(r["label"], 24), *(fmt_value(c, r[c]) for c in SHORT_FIGURES)]
+            [clip(r["label"], 24), *(fmt_value(c, r[c]) for c in SHORT_FIGURES)]
             for _, r in ev.table(grouping).iterrows()
         ]
         notes = [t("eval.zone_note", lang)] if grouping == "zone" else []
@@ -203,9 +198,9 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         cols = ["context", "id", "name", "county", "status", "invest_planned"]
         rows = [
             [
-                _clip(r["context"], 16),
+                clip(r["context"], 16),
                 r["id"],
-                _clip(r["name"], 28),
+                clip(r["name"], 28),
                 r["county"],
                 r["status"],
                 fmt_value("invest_planned", r["invest_planned"]),
@@ -222,7 +217,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         )
     lag = lagging_rows(report, lang)
     lag_cols = ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]
-    lag_rows = [[_clip(v, 24) for v in r] for r in lag[lag_cols].fillna("").astype(str).to_numpy().tolist()]
+    lag_rows = [[clip(v, 24) for v in r] for r in lag[lag_cols].fillna("").astype(str).to_numpy().tolist()]
     pages += _pages(
         f"{t('eval.sheet.lagging', lang)} ({len(lag_rows)})",
         [header(c, lang) for c in lag_cols],
@@ -235,8 +230,8 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
     ind_cols = ["indicator", "target_text", "actual", "actual_year", "interim_target", "assessment", "gap", "change"]
     ind_rows = [
         [
-            _clip(r["name"], 18 if lang == "zh" else 34),
-            _clip(r["target_text"], 20 if lang == "zh" else 34),
+            clip(r["name"], 18 if lang == "zh" else 34),
+            clip(r["target_text"], 20 if lang == "zh" else 34),
             fmt_value("actual", r["actual"]),
             fmt_value("actual_year", r["actual_year"]),
             fmt_value("interim_target", r["interim_target"]),
@@ -264,7 +259,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
             f"{header(n, lang)} {d}" for n in names for d in (report.before.as_of.isoformat(), ev.as_of.isoformat())
         ]
         rows = [
-            [_clip(r["label"], 20)] + [fmt_value(n, r[f"{n}_{w}"]) for n in names for w in ("before", "after")]
+            [clip(r["label"], 20)] + [fmt_value(n, r[f"{n}_{w}"]) for n in names for w in ("before", "after")]
             for _, r in cmp.iterrows()
         ]
         pages += _pages(t("eval.sheet.compare", lang), cols, rows, report, lang, notes=[t("eval.zone_note", lang)])
