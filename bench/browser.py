@@ -152,28 +152,11 @@ def write_synthetic(n: int, folder: Path) -> Path:
     """``n`` synthetic projects (bench/app.py's generator) as a catalog CSV."""
     sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]  # bench/app.py (not the app), and this checkout's layout
     from app import synthetic_catalog
+    from layout.catalog.projects import COLUMNS
 
     df = synthetic_catalog(n)
-    columns = [
-        "id",
-        "name",
-        "name_en",
-        "sector",
-        "category",
-        "action",
-        "county",
-        "town",
-        "plan_section",
-        "plan_quote",
-        "plan_zone",
-        "lon",
-        "lat",
-        "precision",
-        "geocode_source",
-        "notes",
-    ]
     path = folder / "synthetic_catalog.csv"
-    df[columns].to_csv(path, index=False)
+    df[COLUMNS].to_csv(path, index=False)
     return path
 
 

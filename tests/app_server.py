@@ -99,9 +99,10 @@ def running_app(
             out.close()
 
 
-def watch_page(page, server: str) -> tuple[list[str], list[str]]:
-    """Collect a page's JavaScript errors and every request to another host than ``server`` (the map must
-    draw offline): returns the two lists, filled as the page runs."""
+def watch_page(page, server: str, *, kinds: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """Collect a page's JavaScript errors and every request (http, https, ws, wss) to another host than
+    ``server`` (the map must draw offline): returns the two lists, filled as the page runs. ``kinds``, when
+    given, collects the resource type of every request ("script", "stylesheet" …)."""
     own = urllib.parse.urlparse(server).netloc
     errors: list[str] = []
     foreign: list[str] = []
@@ -109,8 +110,10 @@ def watch_page(page, server: str) -> tuple[list[str], list[str]]:
 
     def request(r) -> None:
         url = urllib.parse.urlparse(r.url)
-        if url.scheme in ("http", "https") and url.netloc != own:
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != own:
             foreign.append(r.url)
+        if kinds is not None:
+            kinds.add(r.resource_type)
 
     page.on("request", request)
     return errors, foreign

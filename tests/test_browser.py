@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app, watch_page
 from app_server import CHROMIUM_ARGS as ARGS
 from hostile_files import far_cell_workbook, zip_bomb_workbook
 
@@ -63,14 +63,12 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
 def test_the_map_draws_offline_and_answers(server):
     from playwright.sync_api import sync_playwright
 
-    requests: list[tuple[str, str]] = []
-    errors: list[str] = []
+    kinds: set[str] = set()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-            page.on("request", lambda r: requests.append((r.resource_type, r.url)))
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            errors, foreign = watch_page(page, server, kinds=kinds)
             page.goto(server, wait_until="domcontentloaded")
 
             frame = page.frame_locator(MAP_FRAME)
@@ -135,16 +133,7 @@ def test_the_map_draws_offline_and_answers(server):
             browser.close()
 
     assert not errors, errors
-    own = urlparse(server).netloc
-    foreign = sorted(
-        {
-            (kind, url)
-            for kind, url in requests
-            if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own
-        }
-    )
-    assert not foreign, f"fetched from other hosts: {foreign}"
-    kinds = {kind for kind, _ in requests}
+    assert not foreign, f"fetched from other hosts: {sorted(set(foreign))}"
     assert {"script", "stylesheet"} <= kinds  # the app's own Leaflet and styles were fetched
 
 

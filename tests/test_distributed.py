@@ -7,6 +7,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from layout.drafting.drafts import open_draft
+from layout.drafting.versions import new_plan, use_plan
 from layout.errors import InputError
 from layout.geo.classify import classify_points
 from layout.tables.distributed import classify_dataset, plan_partitions
@@ -51,6 +53,28 @@ def test_dask_local_cluster_writes_the_local_engines_bytes(dataset, tmp_path):
     )
     got_km = np.array(table.column("distance_km").to_pylist(), dtype=float)
     assert np.array_equal(got_km, expected["distance_km"].to_numpy(), equal_nan=True)
+
+
+def test_a_draft_classifies_on_dask_as_in_this_process(dataset, tmp_path, monkeypatch):
+    """The draft moves 南县 from the lake wing (十四五) to the mountain wing; the workers must use the draft."""
+    monkeypatch.setenv("LAYOUT_DATA_DIR", str(tmp_path / "data"))
+    new_plan("草案D", by="张三")
+    open_draft("草案D").assign("南县", "mountain_wing", by="张三", reason="测试")
+    src = dataset[0]
+    with use_plan("草案D"):
+        local = classify_dataset(src, tmp_path / "local", engine="local", partition_rows=12_000)
+        dask = classify_dataset(src, tmp_path / "dask", engine="dask", workers=2, partition_rows=12_000)
+    assert local == dask and dask["partitions"] == 3
+    for name in ("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    table = pq.read_table(tmp_path / "dask").sort_by("id").to_pandas()
+    baseline = classify_points(dataset[1], dataset[2])  # 十四五, in this process
+    nanxian = (table["county"] == "南县").to_numpy()
+    assert nanxian.sum() > 100
+    assert set(table.loc[nanxian, "zone"]) == {"mountain_wing"}
+    assert set(baseline.loc[nanxian, "zone"]) == {"lake_wing"}
+    others = ~nanxian & table["zone"].notna().to_numpy()
+    assert (table.loc[others, "zone"].to_numpy() == baseline.loc[others, "zone"].to_numpy()).all()
 
 
 def test_unreachable_scheduler_is_one_clear_error(dataset, tmp_path):

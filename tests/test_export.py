@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from app_server import watch_page
 from PIL import Image
 from pypdf import PdfReader
 
@@ -104,7 +105,6 @@ def test_html_is_self_contained_with_leaflet_inline(catalog):
 def test_html_draws_in_a_browser_with_the_network_cut(tmp_path, catalog):
     playwright = pytest.importorskip("playwright.sync_api")
     path = export_file("city", "html", tmp_path / "益阳.html", catalog=catalog)
-    requests, errors = [], []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=shutil.which("chromium"),
@@ -117,8 +117,8 @@ def test_html_draws_in_a_browser_with_the_network_cut(tmp_path, catalog):
             ],
         )
         page = browser.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route(re.compile(r"^https?://"), lambda route: (requests.append(route.request.url), route.abort()))
+        errors, requests = watch_page(page, path.as_uri())  # any http(s) request is another host's
+        page.route(re.compile(r"^https?://"), lambda route: route.abort())
         page.goto(path.as_uri())
         page.wait_for_selector("path.leaflet-interactive", timeout=15000)
         polygons = page.locator("path.leaflet-interactive").count()

@@ -239,9 +239,15 @@ def _points(tmp_path):
     return src
 
 
-def test_dask_engine_refuses_a_draft_rather_than_classify_with_the_default_plan(cli, tmp_path):
+def test_dask_engine_classifies_a_draft_with_the_drafts_zones(cli, tmp_path):
+    import pyarrow.parquet as pq
+
     cli("plan", "new", DRAFT, "--from", "十四五", "--by", "张三")
+    cli("plan", "assign", DRAFT, "南县", "mountain_wing", "--by", "张三", "--reason", "测试")
     src = tmp_path / "p.csv"
-    src.write_text("name,lon,lat\nA,112.35,28.58\n", encoding="utf-8")
-    result = cli("classify", str(src), "-o", str(tmp_path / "out"), "--engine", "dask", "--plan", DRAFT, code=2)
-    assert "十四五" in result.output and DRAFT in result.output and not (tmp_path / "out").exists()
+    src.write_text("name,lon,lat\nA,112.40,29.36\n", encoding="utf-8")  # 南县's seat: lake wing in 十四五
+    args = ("classify", str(src), "-o", str(tmp_path / "out"), "--engine", "dask", "--workers", "1")
+    result = cli(*args, "--plan", DRAFT)
+    assert f"草案 {DRAFT}" in result.output
+    table = pq.read_table(tmp_path / "out").to_pandas()
+    assert table["county"].tolist() == ["南县"] and table["zone"].tolist() == ["mountain_wing"]

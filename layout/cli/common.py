@@ -50,6 +50,13 @@ def in_language(command):
     return run
 
 
+REGISTER_OPTION = click.option(
+    "--register",
+    "register_path",
+    default=None,
+    help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
+    "data/register.sqlite).",
+)
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

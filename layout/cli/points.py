@@ -135,13 +135,6 @@ def classify(
     from layout.i18n import error_text
 
     try:
-        if engine == "dask" and active_draft_name():  # workers would load the default plan, not this draft
-            raise InputError(
-                f"--engine dask classifies with 十四五 only; without --engine dask the draft "
-                f"{active_draft_name()} is used",
-                code="dask_draft",
-                name=active_draft_name(),
-            )
         if (
             engine == "dask"
             or src.is_dir()
@@ -149,8 +142,8 @@ def classify(
             or (output is not None and output.suffix.lower() == ".parquet")
         ):
             _classify_parquet(src, output, lon_col, lat_col, crs, lang, engine, scheduler, workers, partition_rows)
-            return
-        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+        else:
+            _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
         if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
             click.echo(f"草案 {draft}：分区按草案划分，未经批准 / zones of the draft {draft}, not approved", err=True)
     except LayoutError as exc:

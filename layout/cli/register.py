@@ -12,7 +12,7 @@ import json
 
 import click
 
-from layout.cli.common import CRS_CHOICE
+from layout.cli.common import CRS_CHOICE, REGISTER_OPTION
 from layout.cli.register_common import (
     event_line,
     field_name,
@@ -38,13 +38,7 @@ from layout.register.vocabulary import FIELD_LABELS
 
 
 @click.group("register")
-@click.option(
-    "--register",
-    "register_path",
-    default=None,
-    help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
-    "data/register.sqlite).",
-)
+@REGISTER_OPTION
 @click.pass_context
 def register_group(ctx: click.Context, register_path: str | None) -> None:
     """The project register (项目台账): sites, status, progress and investment of the plan's projects.

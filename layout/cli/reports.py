@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from layout.cli.common import LANG_OPTION, in_language
+from layout.cli.common import LANG_OPTION, REGISTER_OPTION, in_language
 from layout.cli.plan import check_draft_format, mark_written, plan_option
 from layout.errors import InputError
 
@@ -53,23 +53,8 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     from layout.render.scopes import parse_scope
 
     all_counties = all_counties or scope.strip() == "county:all"
-    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
-    if fmt and suffix and suffix != fmt.lower():
-        raise InputError(
-            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
-            code="out_format_mismatch",
-            path=str(output),
-            suffix=suffix,
-            fmt=fmt,
-        )
-    if suffix and suffix not in FORMATS:
-        raise InputError(
-            f"-o should end in one of .{', .'.join(FORMATS)} (or give --format), got {output.name if output else ''!r}",
-            code="out_suffix_bad",
-            suffixes="." + ", .".join(FORMATS),
-            got=output.name if output else "",
-        )
-    fmt = (fmt or suffix or ("pptx" if all_counties else "png")).lower()
+    wording = "one of ." + ", .".join(FORMATS)
+    fmt = _output_format(output, fmt, FORMATS, wording, all_counties=all_counties, default="png")
     check_draft_format(fmt)
     from layout.catalog.projects import load_catalog
 
@@ -97,6 +82,30 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
     mark_written(written, fmt)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+
+
+def _output_format(
+    output: Path | None, fmt: str | None, formats, wording: str, *, all_counties: bool, default: str
+) -> str:
+    """The format to write: ``fmt``, else ``output``'s suffix, else pptx for all counties or ``default``.
+    ``-o``'s suffix must be one of ``formats`` (said as ``wording``) and agree with ``fmt``."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
+    if fmt and suffix and suffix != fmt.lower():
+        raise InputError(
+            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
+            code="out_format_mismatch",
+            path=str(output),
+            suffix=suffix,
+            fmt=fmt,
+        )
+    if suffix and suffix not in formats:
+        raise InputError(
+            f"-o should end in {wording} (or give --format), got {output.name if output else ''!r}",
+            code="out_suffix_bad",
+            suffixes="." + ", .".join(formats),
+            got=output.name if output else "",
+        )
+    return (fmt or suffix or ("pptx" if all_counties else default)).lower()
 
 
 def _with_register_sites(catalog):
@@ -135,13 +144,7 @@ def _with_register_sites(catalog):
     is_flag=True,
     help="One report per county and the 市级 report (together they add up to the city report).",
 )
-@click.option(
-    "--register",
-    "register_path",
-    default=None,
-    help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
-    "data/register.sqlite).",
-)
+@REGISTER_OPTION
 @click.option(
     "--stale-months",
     type=click.IntRange(1, 120),
@@ -187,23 +190,7 @@ def evaluate_cmd(
 
     day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()
     before = parse_date(compare_to, name="--compare") if compare_to else None
-    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_counties else ""
-    if fmt and suffix and suffix != fmt.lower():
-        raise InputError(
-            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
-            code="out_format_mismatch",
-            path=str(output),
-            suffix=suffix,
-            fmt=fmt,
-        )
-    if suffix and suffix not in REPORT_FORMATS:
-        raise InputError(
-            f"-o should end in .xlsx, .pdf or .pptx (or give --format), got {output.name if output else ''!r}",
-            code="out_suffix_bad",
-            suffixes=".xlsx, .pdf, .pptx",
-            got=output.name if output else "",
-        )
-    fmt = (fmt or suffix or ("pptx" if all_counties else "xlsx")).lower()
+    fmt = _output_format(output, fmt, REPORT_FORMATS, ".xlsx, .pdf or .pptx", all_counties=all_counties, default="xlsx")
     check_draft_format(fmt)
     catalog = load_catalog()
     scope_rows(catalog, scope)  # an unknown scope fails before the register is touched

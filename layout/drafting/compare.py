@@ -171,29 +171,18 @@ def _project_changes(old: PlanVersion, new: PlanVersion) -> tuple[pd.DataFrame, 
         reason, by = reasons.get(pid, ("", ""))
         if pid in old_ids:
             decided.add(pid)
-            rows.append(
-                {
-                    "change": "结转",
-                    "id": pid,
-                    "name": r["name"],
-                    "county": r["county"],
-                    "status": "",
-                    "reason": reason,
-                    "by": by,
-                }
-            )
-        else:
-            rows.append(
-                {
-                    "change": "新增",
-                    "id": pid,
-                    "name": r["name"],
-                    "county": r["county"],
-                    "status": "",
-                    "reason": reason,
-                    "by": by,
-                }
-            )
+        change = "结转" if pid in old_ids else "新增"
+        rows.append(
+            {
+                "change": change,
+                "id": pid,
+                "name": r["name"],
+                "county": r["county"],
+                "status": "",
+                "reason": reason,
+                "by": by,
+            }
+        )
     order = {"新增": 0, "结转": 1, "不结转": 2}
     df = pd.DataFrame(rows, columns=cols)
     df = df.assign(_o=df["change"].map(order)).sort_values(["_o", "id"], kind="stable").drop(columns="_o")

@@ -13,8 +13,7 @@ import datetime as dt
 import io
 
 import pandas as pd
-from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation
 from pptx.util import Inches
 
@@ -33,10 +32,19 @@ from layout.evaluation.report import (
     summary_lines,
 )
 from layout.evaluation.status_map import map_png
-from layout.evaluation.text import counting_line, empty_text, scope_name
+from layout.evaluation.text import clip, counting_line, empty_text, scope_name
 from layout.i18n import t
 from layout.render.palette import status_color
-from layout.render.slides import INK, MUTED, SlideDeck, add_text, fill_cell, rgb_color, row_height
+from layout.render.slides import (
+    MUTED,
+    SlideDeck,
+    add_empty_note,
+    add_text,
+    fill_table,
+    page_suffix,
+    rgb_color,
+    row_height,
+)
 
 TABLE_TOP, TABLE_ROOM = 1.3, 5.55  # inches: a table starts below the title and ends above the footer
 TABLE_LEFT, TABLE_WIDTH = 0.4, 12.5  # inches: the widest a table may be
@@ -68,7 +76,6 @@ def fit_widths(
 
 
 ACCENT = "#2b5c8a"
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
 class _EvalDeck(SlideDeck):
@@ -94,15 +101,8 @@ class _EvalDeck(SlideDeck):
         )
         shape.name = name
         table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = Inches(w)
-        for j, h in enumerate(columns):
-            fill_cell(table.cell(0, j), h, bold=True, color=WHITE, fill=self.accent, size=size)
-            table.cell(0, j).margin_left = table.cell(0, j).margin_right = Inches(0.06)
-        for i, row in enumerate(rows, start=1):
-            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else WHITE
-            for j, value in enumerate(row):
-                fill_cell(table.cell(i, j), value, fill=fill, size=size, color=INK)
+        widths_emu = [Inches(w) for w in widths]
+        fill_table(table, columns, rows, widths_emu, header_fill=self.accent, size=size, header_margin=0.06)
         for row, height in zip(table.rows, heights, strict=True):
             row.height = Inches(height)
 
@@ -135,8 +135,7 @@ class _EvalDeck(SlideDeck):
             pages[-1].append((row, height))
             used += height
         for n, page in enumerate(pages, 1):
-            suffix = "" if len(pages) == 1 else f"（{n}/{len(pages)}）" if self.lang == "zh" else f" ({n}/{len(pages)})"
-            slide = self.slide(title + suffix)
+            slide = self.slide(title + page_suffix(n, len(pages), self.lang))
             self.table(
                 slide,
                 columns,
@@ -184,38 +183,10 @@ class _EvalDeck(SlideDeck):
 
 def _title_slide(deck: _EvalDeck) -> None:
     r, lang = deck.report, deck.lang
-    slide = deck.title_slide()
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(1.9),
-        Inches(11),
-        Inches(1.4),
+    deck.title_slide(
         scope_name(r.evaluation.scope, lang),
-        size=54,
-        bold=True,
-        name="title",
-        anchor=MSO_ANCHOR.BOTTOM,
-    )
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(3.35),
-        Inches(11),
-        Inches(0.7),
         t("eval.deck_subtitle", lang, date=r.evaluation.as_of.isoformat()),
-        size=24,
-        color=MUTED,
-    )
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(6.3),
-        Inches(11),
-        Inches(0.5),
         f"{t('eval.plan_title', lang)} | {(r.made or dt.date.today()):%Y-%m-%d}",
-        size=12,
-        color=MUTED,
     )
 
 
@@ -304,7 +275,7 @@ def _context_slides(deck: _EvalDeck) -> None:
     ctx = context_rows(deck.report, lang)
     cols = ["context", "id", "name", "status", "invest_planned"]
     rows = [
-        [r["context"], r["id"], _short(r["name"], 40), r["status"], fmt_value("invest_planned", r["invest_planned"])]
+        [r["context"], r["id"], clip(r["name"], 40), r["status"], fmt_value("invest_planned", r["invest_planned"])]
         for _, r in ctx.iterrows()
     ]
     deck.paged_table(
@@ -346,19 +317,9 @@ def _lagging_slides(deck: _EvalDeck) -> None:
     )
     if lag.empty:
         slide = deck.slide(t("eval.sheet.lagging", lang))
-        add_text(
-            slide,
-            Inches(0.6),
-            Inches(1.5),
-            Inches(12),
-            Inches(1),
-            t("eval.none", lang),
-            size=16,
-            color=MUTED,
-            name="empty",
-        )
+        add_empty_note(slide, t("eval.none", lang))
         return
-    rows = [[_short(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
+    rows = [[clip(v, 40) for v in rec] for rec in lag[cols].fillna("").astype(str).to_numpy().tolist()]
     deck.paged_table(title, [header(c, lang) for c in cols], rows, widths, name="table_lagging")
 
 
@@ -369,14 +330,14 @@ def _indicator_slides(deck: _EvalDeck) -> None:
     widths = [2.5, 2.3, 1.1, 1.1, 1.2, 1.1, 1.4, 1.43]
     rows = [
         [
-            _short(r["name"], 20 if lang == "zh" else 40),
-            _short(r["target_text"], 22 if lang == "zh" else 40),
+            clip(r["name"], 20 if lang == "zh" else 40),
+            clip(r["target_text"], 22 if lang == "zh" else 40),
             fmt_value("actual", r["actual"]) + (f"（{r['actual_year']}）" if r["actual_year"] else ""),
             fmt_value("interim_target", r["interim_target"]),
             t(f"eval.ind.{r['status']}", lang),
             fmt_value("gap", r["gap"]),
             f"{fmt_value('change', r['change'])} {r['change_unit']}" if r["change_unit"] else "—",
-            _short(r["actual_source"] or "—", 24),
+            clip(r["actual_source"] or "—", 24),
         ]
         for _, r in ind.iterrows()
     ]
@@ -396,11 +357,6 @@ def _compare_slide(deck: _EvalDeck, before: Evaluation) -> None:
         for _, row in cmp.iterrows()
     ]
     deck.paged_table(t("eval.sheet.compare", lang), cols, rows, None, name="table_compare", size=10)
-
-
-def _short(text, n: int) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def build_evaluation_deck(report: Report, *, lang: str = "zh") -> Presentation:

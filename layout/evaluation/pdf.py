@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from layout.evaluation.figures import compare
 from layout.evaluation.report import (
-    DEMO_RED,
     SHORT_FIGURES,
     Report,
     context_rows,
@@ -19,8 +18,8 @@ from layout.evaluation.report import (
     report_title,
     source_line,
 )
-from layout.evaluation.status_map import status_map_figure
-from layout.evaluation.text import counting_line
+from layout.evaluation.status_map import mark_demo, status_map_figure
+from layout.evaluation.text import clip, counting_line
 from layout.i18n import t
 from layout.plan.text import PLAN_TITLE
 
@@ -87,9 +86,8 @@ def fit_columns(
     return heads, table, [w / room for w in need], size
 
 
-def _table_page(
-    title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *, notes: Sequence[str] = ()
-):
+def _page(title: str):
+    """A blank A4 landscape page (matplotlib Figure) with ``title`` at the top left."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -98,6 +96,15 @@ def _table_page(
     fig = Figure(figsize=PAGE_SIZE, facecolor="white")
     FigureCanvasAgg(fig)
     fig.text(LEFT, 0.95, title, fontsize=16, ha="left", va="top")
+    return fig
+
+
+def _table_page(
+    title: str, columns: list[str], rows: list[list[str]], report: Report, lang: str, *, notes: Sequence[str] = ()
+):
+    from layout.render.printmap_plan import PAGE_SIZE
+
+    fig = _page(title)
     y = 0.905
     for note in notes:
         fig.text(LEFT, y, note, fontsize=9, color="#444444", ha="left", va="top", wrap=True)
@@ -121,29 +128,12 @@ def _table_page(
         ax.text(0, 1, t("eval.none", lang), fontsize=12, va="top")
     fig.text(LEFT, 0.03, source_line(report, lang), fontsize=8, color="#555555", ha="left")
     if report.demo:
-        fig.text(
-            0.5,
-            0.5,
-            t("eval.demo_mark", lang),
-            fontsize=48,
-            color=DEMO_RED,
-            alpha=0.3,
-            rotation=20,
-            ha="center",
-            va="center",
-        )
+        mark_demo(fig, lang)
     return fig
 
 
 def _text_page(title: str, lines: list[str], report: Report, lang: str):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from layout.render.printmap_plan import PAGE_SIZE
-
-    fig = Figure(figsize=PAGE_SIZE, facecolor="white")
-    FigureCanvasAgg(fig)
-    fig.text(LEFT, 0.95, title, fontsize=16, ha="left", va="top")
+    fig = _page(title)
     y = 0.89
     for line in lines:
         for chunk in _chunks(line, 70 if any(ord(ch) > 0x2E80 for ch in line) else 150):
@@ -151,17 +141,7 @@ def _text_page(title: str, lines: list[str], report: Report, lang: str):
             y -= 0.032
         y -= 0.01
     if report.demo:
-        fig.text(
-            0.5,
-            0.5,
-            t("eval.demo_mark", lang),
-            fontsize=48,
-            color=DEMO_RED,
-            alpha=0.3,
-            rotation=20,
-            ha="center",
-            va="center",
-        )
+        mark_demo(fig, lang)
     return fig
 
 
@@ -174,11 +154,6 @@ def _chunks(text: str, n: int) -> list[str]:
         out.append(text[:cut])
         text = text[cut:].lstrip()
     return [*out, text]
-
-
-def _clip(text, n: int) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _pages(
@@ -213,7 +188,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         ("sector", "eval.sheet.sector"),
     ):
         rows = [
-            [_clip(r["label"], 24), *(fmt_value(c, r[c]) for c in SHORT_FIGURES)]
+            [clip(r["label"], 24), *(fmt_value(c, r[c]) for c in SHORT_FIGURES)]
             for _, r in ev.table(grouping).iterrows()
         ]
         notes = [t("eval.zone_note", lang)] if grouping == "zone" else []
@@ -223,9 +198,9 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         cols = ["context", "id", "name", "county", "status", "invest_planned"]
         rows = [
             [
-                _clip(r["context"], 16),
+                clip(r["context"], 16),
                 r["id"],
-                _clip(r["name"], 28),
+                clip(r["name"], 28),
                 r["county"],
                 r["status"],
                 fmt_value("invest_planned", r["invest_planned"]),
@@ -242,7 +217,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
         )
     lag = lagging_rows(report, lang)
     lag_cols = ["id", "name", "county", "status", "lag_reason", "lead_unit", "last_as_of", "note"]
-    lag_rows = [[_clip(v, 24) for v in r] for r in lag[lag_cols].fillna("").astype(str).to_numpy().tolist()]
+    lag_rows = [[clip(v, 24) for v in r] for r in lag[lag_cols].fillna("").astype(str).to_numpy().tolist()]
     pages += _pages(
         f"{t('eval.sheet.lagging', lang)} ({len(lag_rows)})",
         [header(c, lang) for c in lag_cols],
@@ -255,8 +230,8 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
     ind_cols = ["indicator", "target_text", "actual", "actual_year", "interim_target", "assessment", "gap", "change"]
     ind_rows = [
         [
-            _clip(r["name"], 18 if lang == "zh" else 34),
-            _clip(r["target_text"], 20 if lang == "zh" else 34),
+            clip(r["name"], 18 if lang == "zh" else 34),
+            clip(r["target_text"], 20 if lang == "zh" else 34),
             fmt_value("actual", r["actual"]),
             fmt_value("actual_year", r["actual_year"]),
             fmt_value("interim_target", r["interim_target"]),
@@ -284,7 +259,7 @@ def pdf_pages(report: Report, *, lang: str = "zh") -> list:
             f"{header(n, lang)} {d}" for n in names for d in (report.before.as_of.isoformat(), ev.as_of.isoformat())
         ]
         rows = [
-            [_clip(r["label"], 20)] + [fmt_value(n, r[f"{n}_{w}"]) for n in names for w in ("before", "after")]
+            [clip(r["label"], 20)] + [fmt_value(n, r[f"{n}_{w}"]) for n in names for w in ("before", "after")]
             for _, r in cmp.iterrows()
         ]
         pages += _pages(t("eval.sheet.compare", lang), cols, rows, report, lang, notes=[t("eval.zone_note", lang)])

@@ -42,12 +42,8 @@ MEDIA_TYPES = {
 DEMO_RED = "#c00000"
 MIN_PT = 8.0  # the smallest type on paper
 CJK_RE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
-#: Figures of the group tables, in order (keys of :func:`layout.evaluation.figures.figures`): every status, so the
-#: status columns of each row add up to its 项目数.
-GROUP_FIGURES = (
-    "n",
-    "reported",
-    *STATUS_ORDER,
+#: The figures after the counts by status (the summary sheet lists them too).
+DERIVED_FIGURES = (
     "started",
     "completed_n",
     "share_started",
@@ -59,6 +55,9 @@ GROUP_FIGURES = (
     "invest_reported",
     "lagging",
 )
+#: Figures of the group tables, in order (keys of :func:`layout.evaluation.figures.figures`): every status, so the
+#: status columns of each row add up to its 项目数.
+GROUP_FIGURES = ("n", "reported", *STATUS_ORDER, *DERIVED_FIGURES)
 SHORT_FIGURES = ("n", "reported", *STATUS_ORDER, "share_started", "share_completed", "invest_planned", "invest_done")
 
 

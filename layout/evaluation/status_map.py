@@ -70,23 +70,28 @@ def _status_map(report: Report, *, lang: str, figsize: tuple[float, float], titl
         credits = fig.texts[-1].get_text().replace(PLAN_TITLE, t("eval.plan_title", lang))  # English in English
         fig.texts[-1].set_text(source_line(report, lang) + "\n" + credits)
     if report.demo:
-        fig.text(
-            0.5,
-            0.5,
-            t("eval.demo_mark", lang),
-            fontsize=48,
-            color=DEMO_RED,
-            alpha=0.35,
-            rotation=20,
-            ha="center",
-            va="center",
-        )
+        mark_demo(fig, lang, alpha=0.35)
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):  # printed at true size: nothing under 8 pt
         if text.get_text() and text.get_fontsize() < MIN_PT:
             text.set_fontsize(MIN_PT)
     return fig
+
+
+def mark_demo(fig, lang: str, *, alpha: float = 0.3) -> None:
+    """ "演示数据" / "demo data" across the middle of ``fig``, in red at ``alpha``."""
+    fig.text(
+        0.5,
+        0.5,
+        t("eval.demo_mark", lang),
+        fontsize=48,
+        color=DEMO_RED,
+        alpha=alpha,
+        rotation=20,
+        ha="center",
+        va="center",
+    )
 
 
 def map_png(report: Report, *, lang: str = "zh", figsize: tuple[float, float] = (7.45, 5.55), dpi: int = 160) -> bytes:

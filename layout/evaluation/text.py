@@ -20,6 +20,7 @@ from layout.register.events import INDICATOR_PREFIX
 
 __all__ = [
     "RegisterInfo",
+    "clip",
     "counting_line",
     "definitions",
     "empty_text",
@@ -28,6 +29,12 @@ __all__ = [
     "share_text",
     "source_line",
 ]
+
+
+def clip(text, n: int) -> str:
+    """``text`` (None as "") cut to ``n`` characters, the last one "…" when it was longer."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @dataclass(frozen=True)

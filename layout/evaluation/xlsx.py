@@ -19,6 +19,7 @@ from layout.evaluation.figures import (
 from layout.evaluation.report import (
     CJK_RE,
     DEMO_RED,
+    DERIVED_FIGURES,
     GROUP_FIGURES,
     Report,
     comparison_rows,
@@ -178,18 +179,7 @@ def xlsx_bytes(report: Report, *, lang: str = "zh") -> bytes:
         rows.append((t("eval.col.compare", lang), report.before.as_of.isoformat(), None))
     rows += [(t("eval.col.n", lang), total["n"], None), (t("eval.col.reported", lang), total["reported"], None)]
     rows += [(status_label(s, lang), total[s], None) for s in STATUS_ORDER]
-    for name in (
-        "started",
-        "completed_n",
-        "share_started",
-        "share_started_all",
-        "share_completed",
-        "share_completed_all",
-        "invest_planned",
-        "invest_done",
-        "invest_reported",
-        "lagging",
-    ):
+    for name in DERIVED_FIGURES:
         fmt = (
             formats["share"]
             if name.startswith("share")

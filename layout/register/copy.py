@@ -9,14 +9,13 @@ copying to a SQLite file).
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from layout.errors import InputError
 from layout.register.sqlite_check import check_register_file
-from layout.register.sqlite_store import RegisterStore
+from layout.register.sqlite_store import RegisterStore, copy_backup
 
 __all__ = ["checked_backup", "copy_events"]
 
@@ -90,18 +89,6 @@ def checked_backup(src: Path, *, check_row: Callable[[dict], str | None] | None 
         raise InputError(f"{src}: no such backup file")
     with tempfile.TemporaryDirectory(prefix="layout-restore-") as tmp:
         copy = Path(tmp) / "backup.sqlite"
-        try:
-            source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-                source.close()
-        except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"{src} is not a SQLite register backup ({exc}); give a file made by `register backup`"
-            ) from None
+        copy_backup(src, copy)
         check_register_file(copy, name=str(src), check_row=check_row)
         yield RegisterStore(copy)

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from layout.errors import InputError
 from layout.register.schema import (
     COLUMNS_SQL,
     INDEXES,
+    INSERT_COLUMNS,
     MIGRATIONS,
     ORDER_RECORDED,
     SCHEMA_VERSION,
@@ -66,6 +67,16 @@ class NewEvent:
     source: str
     kind: str = "set"
     retracts: int | None = None
+
+    def row(self) -> tuple:
+        """The values in :data:`INSERT_COLUMNS` order (the fields' own order)."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+def insert_sql(*extra: str) -> str:
+    """``INSERT INTO events`` of every column but the id (and ``extra`` columns), ``?`` placeholders."""
+    columns = (*INSERT_COLUMNS, *extra)
+    return f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 class RegisterStore:
@@ -183,23 +194,7 @@ class RegisterStore:
 
     @staticmethod
     def insert_event(conn: sqlite3.Connection, event: NewEvent) -> int:
-        cur = conn.execute(
-            "INSERT INTO events (batch_id, subject, field, value, previous, recorded_by, recorded_at, as_of, "
-            "source, kind, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event.batch_id,
-                event.subject,
-                event.field,
-                event.value,
-                event.previous,
-                event.by,
-                event.recorded_at,
-                event.as_of,
-                event.source,
-                event.kind,
-                event.retracts,
-            ),
-        )
+        cur = conn.execute(insert_sql(), event.row())
         if cur.lastrowid is None:  # an INSERT always gives one
             raise sqlite3.DatabaseError("the new event got no id")
         return cur.lastrowid
@@ -398,19 +393,7 @@ class RegisterStore:
             raise InputError(f"{src}: no such backup file")
         tmp = _free_name(self.path, ".restoring")
         try:
-            try:
-                source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-                target = sqlite3.connect(tmp)
-                try:
-                    source.backup(target)
-                    target.execute("PRAGMA journal_mode = DELETE")  # one plain file while it is checked
-                finally:
-                    target.close()
-                    source.close()
-            except sqlite3.DatabaseError as exc:
-                raise InputError(
-                    f"{src} is not a SQLite register backup ({exc}); give a file made by `register backup`"
-                ) from None
+            copy_backup(src, tmp)
             count = check_register_file(tmp, name=str(src), check_row=check_row)
             self.backup_to(_free_name(self.path, ".bak"))
             copy = sqlite3.connect(tmp)
@@ -424,6 +407,29 @@ class RegisterStore:
                 leftover.unlink(missing_ok=True)
         self._ensure_schema()
         return count
+
+
+def copy_backup(src: Path, dest: Path) -> None:
+    """Copy the SQLite backup ``src`` into the plain file ``dest`` (no WAL while it is checked).
+
+    Raises
+    ------
+    InputError
+        When ``src`` is not a SQLite database.
+    """
+    try:
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(
+            f"{src} is not a SQLite register backup ({exc}); give a file made by `register backup`"
+        ) from None
 
 
 def _free_name(path: Path, suffix: str) -> Path:

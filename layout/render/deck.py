@@ -19,7 +19,6 @@ import pandas as pd
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.text import MSO_ANCHOR
 from pptx.presentation import Presentation
 from pptx.util import Emu, Inches, Pt
 
@@ -28,7 +27,18 @@ from layout.i18n import t
 from layout.plan.text import PLAN_TITLE, sentences_naming
 from layout.plan.zones import CENTRAL_CITY, DATONGHU, load_zone_model
 from layout.render.palette import sector_color
-from layout.render.slides import FONT, INK, MUTED, SlideDeck, add_notes, add_text, fill_cell, rgb_color
+from layout.render.slides import (
+    FONT,
+    INK,
+    MUTED,
+    SlideDeck,
+    add_empty_note,
+    add_notes,
+    add_text,
+    fill_table,
+    page_suffix,
+    rgb_color,
+)
 from layout.render.views import action_phrase, county_label, effective_county, zone_name
 
 #: The names the plan uses for each county (sentences are found by these).
@@ -167,21 +177,7 @@ class _Deck(SlideDeck):
 
 def _title_slide(deck: _Deck) -> None:
     b, lang = deck.brief, deck.lang
-    slide = deck.title_slide()
     name = b.county if lang == "zh" else load_zone_model().counties[b.county].name_en
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(1.9),
-        Inches(11),
-        Inches(1.4),
-        name,
-        size=54,
-        bold=True,
-        name="title",
-        anchor=MSO_ANCHOR.BOTTOM,
-    )
-    add_text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), t("deck.subtitle", lang), size=24, color=MUTED)
     facts = (
         "　".join([a.name for a in b.zones] + [a.name for a in b.poles])
         if lang == "zh"
@@ -192,17 +188,8 @@ def _title_slide(deck: _Deck) -> None:
         count += ("，" if lang == "zh" else ", ") + t(
             "deck.count_section", lang, place=county_label(place, lang), n=len(rows)
         )
-    add_text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), [facts, count], size=16, color=INK, spacing=8)
-    add_text(
-        slide,
-        Inches(1.1),
-        Inches(6.3),
-        Inches(11),
-        Inches(0.5),
-        f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}",
-        size=12,
-        color=MUTED,
-    )
+    basis = f"{t('deck.basis', lang, plan=plan_title(lang))} ｜ {dt.date.today():%Y-%m-%d}"
+    deck.title_slide(name, t("deck.subtitle", lang), basis, facts=[facts, count])
 
 
 def _place_slide(deck: _Deck, map_png: bytes | None) -> None:
@@ -253,35 +240,16 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
     widths = [Inches(0.75), Inches(5.3), Inches(2.5), Inches(1.45), Inches(2.13)]
     pages = chunks(projects)
     for page_no, rows in enumerate(pages):
-        suffix = (
-            f"（{page_no + 1}/{len(pages)}）"
-            if len(pages) > 1 and lang == "zh"
-            else (f" ({page_no + 1}/{len(pages)})" if len(pages) > 1 else "")
-        )
-        slide = deck.slide(f"{title}{suffix}")
+        slide = deck.slide(title + page_suffix(page_no + 1, len(pages), lang))
         if rows.empty:
-            add_text(
-                slide,
-                Inches(0.6),
-                Inches(1.5),
-                Inches(12),
-                Inches(1),
-                t("deck.no_projects", lang),
-                size=16,
-                color=MUTED,
-                name="empty",
-            )
+            add_empty_note(slide, t("deck.no_projects", lang))
             continue
         shape = slide.shapes.add_table(
             len(rows) + 1, len(headers), Inches(0.6), Inches(1.35), sum(widths, Emu(0)), Inches(0.4) * (len(rows) + 1)
         )
         shape.name = "projects"
-        table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = w
-        for j, h in enumerate(headers):
-            fill_cell(table.cell(0, j), h, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), fill=deck.accent)
         start = page_no * ROWS_PER_SLIDE
+        cells = []
         for i, rec in enumerate(rows.itertuples(index=False), start=1):
             name = rec.name if lang == "zh" or not getattr(rec, "name_en", "") else rec.name_en
             precision = t(f"precision.{rec.precision}", lang)
@@ -289,10 +257,9 @@ def _table_slides(deck: _Deck, projects: pd.DataFrame, title: str) -> None:
             if lang == "zh" and town and isinstance(town, str) and rec.precision in ("town", "site"):
                 precision += f" · {town}"
             sector = t(f"sector.{rec.sector}", lang, default=str(rec.sector))
-            fill = RGBColor(0xF5, 0xF5, 0xF5) if i % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF)
             action = action_phrase(rec.action, lang) or "—"  # a kind of work, not the plan's bare verb
-            for j, value in enumerate([str(start + i), name, sector, action, precision]):
-                fill_cell(table.cell(i, j), str(value), fill=fill, size=12 if j != 4 else 11)
+            cells.append([str(v) for v in (start + i, name, sector, action, precision)])
+        fill_table(shape.table, headers, cells, widths, header_fill=deck.accent, body_sizes=[12, 12, 12, 12, 11])
 
 
 def _section_slide(deck: _Deck, section: str, rows: pd.DataFrame) -> None:

@@ -24,6 +24,8 @@ SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 INK = RGBColor(0x22, 0x22, 0x22)
 MUTED = RGBColor(0x66, 0x66, 0x66)
 RULE = RGBColor(0xDD, 0xDD, 0xDD)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+ZEBRA = RGBColor(0xF5, 0xF5, 0xF5)  # every other table row
 
 
 def add_notes(slide, lines: Sequence[str]) -> None:
@@ -134,11 +136,28 @@ class SlideDeck:
         add_rect(slide, Inches(0.6), Inches(1.1), Inches(12.13), Emu(12700), RULE)
         return slide
 
-    def title_slide(self):
-        """A slide with the title page's warm background and the accent band down its left edge."""
+    def title_slide(self, title: str, subtitle: str, basis: str, *, facts: Sequence[str] = ()):
+        """The title page: a warm background, the accent band down its left edge, ``title`` large,
+        ``subtitle`` below it, the ``facts`` lines (if any), and ``basis`` (what the deck rests on) at the foot."""
         slide = self.prs.slides.add_slide(self.blank)
         add_rect(slide, 0, 0, SLIDE_W, SLIDE_H, RGBColor(0xFA, 0xF8, 0xF4))
         add_rect(slide, 0, 0, Inches(0.45), SLIDE_H, self.accent)
+        add_text(
+            slide,
+            Inches(1.1),
+            Inches(1.9),
+            Inches(11),
+            Inches(1.4),
+            title,
+            size=54,
+            bold=True,
+            name="title",
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
+        add_text(slide, Inches(1.1), Inches(3.35), Inches(11), Inches(0.7), subtitle, size=24, color=MUTED)
+        if facts:
+            add_text(slide, Inches(1.1), Inches(4.35), Inches(11), Inches(1.2), list(facts), size=16, spacing=8)
+        add_text(slide, Inches(1.1), Inches(6.3), Inches(11), Inches(0.5), basis, size=12, color=MUTED)
         return slide
 
     @staticmethod
@@ -184,16 +203,60 @@ def row_height(texts: Sequence[str], widths: Sequence[float], size: float) -> fl
 
 
 def fill_cell(
-    cell, text: str, *, bold: bool = False, color: RGBColor = INK, fill: RGBColor | None = None, size: float = 12
+    cell,
+    text: str,
+    *,
+    bold: bool = False,
+    color: RGBColor = INK,
+    fill: RGBColor | None = None,
+    size: float = 12,
+    margin: float = 0.08,
 ) -> None:
+    """``text`` in ``cell``, centred vertically, with ``margin`` inches left and right."""
     cell.text = ""
     p = cell.text_frame.paragraphs[0]
     run = p.add_run()
     run.text = text
     set_font(run, size=size, color=color, bold=bold)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-    cell.margin_left = cell.margin_right = Inches(0.08)
+    cell.margin_left = cell.margin_right = Inches(margin)
     cell.margin_top = cell.margin_bottom = Inches(0.03)
     if fill is not None:
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
+
+
+def fill_table(
+    table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    *,
+    header_fill: RGBColor,
+    size: float = 12,
+    body_sizes: Sequence[float] | None = None,
+    header_margin: float = 0.08,
+) -> None:
+    """Fill a python-pptx ``table``: column ``widths`` (EMU), a header row of ``columns`` in bold white on
+    ``header_fill``, then ``rows`` on alternating white and light grey, at ``size`` pt (``body_sizes``: one
+    size per column for the rows)."""
+    for j, w in enumerate(widths):
+        table.columns[j].width = w
+    for j, h in enumerate(columns):
+        fill_cell(table.cell(0, j), h, bold=True, color=WHITE, fill=header_fill, size=size, margin=header_margin)
+    for i, row in enumerate(rows, start=1):
+        fill = ZEBRA if i % 2 == 0 else WHITE
+        for j, value in enumerate(row):
+            fill_cell(table.cell(i, j), value, fill=fill, size=body_sizes[j] if body_sizes else size)
+
+
+def page_suffix(page: int, pages: int, lang: str) -> str:
+    """ "（2/3）" (" (2/3)" in English) after a title continued on ``pages`` slides; "" for one slide."""
+    if pages == 1:
+        return ""
+    return f"（{page}/{pages}）" if lang == "zh" else f" ({page}/{pages})"
+
+
+def add_empty_note(slide, text: str) -> None:
+    """The muted line a slide shows where its table would be empty ("无" / "none")."""
+    add_text(slide, Inches(0.6), Inches(1.5), Inches(12), Inches(1), text, size=16, color=MUTED, name="empty")

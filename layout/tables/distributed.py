@@ -8,14 +8,21 @@ on both engines, so the two write the same bytes.
 
 On Dask (``dask.distributed`` only), the nearest-county grids are built once by the client and shipped
 to every worker once (``Client.scatter(..., broadcast=True)``); a worker installs them in its grid cache
-before its first partition and never builds them. With ``scheduler=None`` a ``LocalCluster`` of
-``workers`` processes is started and closed; with an address (``tcp://host:8786``) the existing cluster
-is used, and the output folder must then be one every worker can write (a shared file system).
+before its first partition and never builds them. A draft plan (``--plan``) travels the same way: its
+zone model (and its own county boundaries, when it has them) is scattered once with the grids, and each
+task classifies with it active, so a draft classifies on Dask exactly as in this process. With
+``scheduler=None`` a ``LocalCluster`` of ``workers`` processes is started and closed; with an address
+(``tcp://host:8786``) the existing cluster is used, and the output folder must then be one every worker
+can write (a shared file system).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +91,20 @@ def part_name(partition: Partition) -> str:
     return f"part-{partition.index:05d}.parquet"
 
 
-def classify_partition(partition: Partition, out_dir: str, options: dict, bundle: dict | None = None) -> dict:
+def classify_partition(
+    partition: Partition, out_dir: str, options: dict, bundle: dict | None = None, plan: dict | None = None
+) -> dict:
     """Classify one partition into ``out_dir/part-NNNNN.parquet``; its counts. ``bundle``: grids to
-    install first (on a worker)."""
-    from layout.tables.parquet import classify_csv_to_parquet, classify_parquet
-
+    install first, ``plan``: the draft plan to classify with (:func:`plan_bundle`; both on a worker)."""
     if bundle:
         install_grids(bundle)
+    with _active_plan(plan):
+        return _classify_partition(partition, out_dir, options)
+
+
+def _classify_partition(partition: Partition, out_dir: str, options: dict) -> dict:
+    from layout.tables.parquet import classify_csv_to_parquet, classify_parquet
+
     final = Path(out_dir) / part_name(partition)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     try:
@@ -114,6 +128,55 @@ def grid_bundle() -> dict[str, bytes]:
     for level in clf.levels:
         _ = level.built
     return {path.name: path.read_bytes() for path in GRID_FILES.values() if path.exists()}
+
+
+def plan_bundle() -> dict | None:
+    """The active plan when it is not 十四五, as a worker needs it: its name, its zone model's text and, when
+    it has boundaries of its own, its county layer. None for 十四五 (every worker has its files)."""
+    from layout.geo.boundaries import layer_path
+    from layout.plan.context import BASELINE, active_plan_files
+
+    files = active_plan_files()
+    if files == BASELINE:
+        return None
+    counties = None if files.geodata == BASELINE.geodata else layer_path("counties", directory=files.geodata)
+    return {
+        "name": files.name,
+        "draft": files.draft,
+        "zones": files.zones.read_bytes(),
+        "counties": counties.read_bytes() if counties is not None else None,
+    }
+
+
+@contextlib.contextmanager
+def _active_plan(plan: dict | None) -> Iterator[None]:
+    """Classify with the shipped ``plan`` inside the block (its files written once into this machine's temp
+    folder, named by their content); nothing changes for None."""
+    if plan is None:
+        yield
+        return
+    from layout.geo.boundaries import layer_path
+    from layout.plan.context import BASELINE, PlanFiles, reset_active_plan_files, set_active_plan_files
+
+    digest = hashlib.sha256(plan["zones"] + (plan["counties"] or b"")).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"layout-plan-{digest}"
+    zones = folder / "zones.toml"
+    geodata = folder / "geodata" if plan["counties"] is not None else BASELINE.geodata
+    shipped = [(zones, plan["zones"])]
+    if plan["counties"] is not None:
+        shipped.append((layer_path("counties", directory=geodata), plan["counties"]))
+    for path, data in shipped:
+        if not path.exists() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+    files = PlanFiles(plan["name"], zones, BASELINE.indicators, BASELINE.catalog, None, plan["draft"], geodata=geodata)
+    token = set_active_plan_files(files)
+    try:
+        yield
+    finally:
+        reset_active_plan_files(token)
 
 
 _INSTALLED: set[str] = set()
@@ -207,13 +270,21 @@ def _run_dask(
                     detail=str(exc).splitlines()[0],
                 ) from None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                # no dashboard; the scheduler's HTTP routes on a free local port (8787 may be another program's)
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            )
             client = Client(cluster)
         with client:
             bundle = grid_bundle()  # after connecting: an unreachable scheduler fails at once
-            [shipped] = client.scatter([bundle], broadcast=True)  # once a worker, not once a task
+            # the grids and the plan, once a worker, not once a task
+            [shipped, plan] = client.scatter([bundle, plan_bundle()], broadcast=True)
             futures = [
-                client.submit(classify_partition, p, out, options, shipped, key=f"classify-{p.index}", pure=False)
+                client.submit(classify_partition, p, out, options, shipped, plan, key=f"classify-{p.index}", pure=False)
                 for p in parts
             ]
             return client.gather(futures)
