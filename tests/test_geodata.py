@@ -132,7 +132,7 @@ def test_datonghu_expands_to_its_footprint():
 
 def test_committed_geodata_equals_a_fresh_build(tmp_path):
     pytest.importorskip("cnmaps", reason="build-geodata needs the [geodata] extra (installed by make test)")
-    from layout.catalog.build.geodata import build_geodata
+    from layout.catalog.builder.geodata import build_geodata
 
     written = build_geodata(tmp_path)
     for path in written:

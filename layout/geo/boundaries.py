@@ -8,7 +8,7 @@ Layers in ``geodata/`` (GeoJSON, RFC 7946, WGS84, 6 decimals):
 - ``pole_axes.geojson``: the three pole axes as lines from 益阳 toward their targets;
 - ``water.geojson``: lakes (polygons) and main rivers (lines) around 益阳, from GSHHG / WDBII.
 
-The app and the tests read only these files. They are written by :mod:`layout.catalog.build`
+The app and the tests read only these files. They are written by :mod:`layout.catalog.builder`
 (``python -m layout build-geodata``), the only module that imports cnmaps and the other source packages.
 """
 

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layout.catalog.build.common import package_file, round_rfc7946
+from layout.catalog.builder.common import package_file, round_rfc7946
 from layout.errors import LayoutError
 from layout.geo.crs import WGS84
 

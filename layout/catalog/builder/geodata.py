@@ -10,10 +10,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layout.catalog.build.boundaries import DISPLAY_TOLERANCE_DEG, NEIGHBOUR_TOLERANCE_DEG, build_layers
-from layout.catalog.build.common import write_geojson
-from layout.catalog.build.places import build_gazetteer, build_townships
-from layout.catalog.build.water import RIVER_MIN_LENGTH_DEG, WATER_FRAME, WATER_TOLERANCE_DEG, build_water
+from layout.catalog.builder.boundaries import DISPLAY_TOLERANCE_DEG, NEIGHBOUR_TOLERANCE_DEG, build_layers
+from layout.catalog.builder.common import write_geojson
+from layout.catalog.builder.places import build_gazetteer, build_townships
+from layout.catalog.builder.water import RIVER_MIN_LENGTH_DEG, WATER_FRAME, WATER_TOLERANCE_DEG, build_water
 from layout.geo.boundaries import GEODATA_DIR, layer_path, load_layer
 
 

@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layout.catalog.build.common import round_rfc7946
+from layout.catalog.builder.common import round_rfc7946
 from layout.errors import LayoutError
 from layout.geo.boundaries import expand_counties
 from layout.geo.crs import METRIC, WGS84

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layout.catalog.build.common import package_file
+from layout.catalog.builder.common import package_file
 from layout.catalog.gazetteer import GAZETTEER_FILE, load_gazetteer, normalise_name
 from layout.errors import LayoutError
 from layout.geo.boundaries import GEODATA_DIR, expand_counties, load_counties
