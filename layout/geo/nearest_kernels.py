@@ -121,15 +121,27 @@ def metric_query(lon, lat, frame, leaf_map, coef, offsets, segs, ax, ay, dx, dy,
 
 
 @_compiled
+def reduced(lat):
+    """cos and sin of the reduced latitude of ``lat`` (degrees), the terms :func:`vincenty_reduced` takes."""
+    t = (1.0 - _F) * math.tan(math.radians(lat))
+    cu = 1.0 / math.sqrt(1.0 + t * t)
+    return cu, t * cu
+
+
+@_compiled
 def vincenty(lon1, lat1, lon2, lat2, shift=0.0):
     """Geodesic distance (m, WGS84), the forward azimuth at the first point (radians from north), whether
     it converged and λ - L: Vincenty's inverse formula iterated to 1e-13 rad (20 rounds at most). Not for
     nearly antipodal points, where it converges slowly or not at all (the third value is False then).
     ``shift``: a first guess of λ - L (that of a nearby pair: 1–2 rounds fewer, the same answer)."""
-    ell = 1.0 - _F
-    t1, t2 = ell * math.tan(math.radians(lat1)), ell * math.tan(math.radians(lat2))
-    cu1, cu2 = 1.0 / math.sqrt(1.0 + t1 * t1), 1.0 / math.sqrt(1.0 + t2 * t2)
-    su1, su2 = t1 * cu1, t2 * cu2
+    cu1, su1 = reduced(lat1)
+    cu2, su2 = reduced(lat2)
+    return vincenty_reduced(lon1, cu1, su1, lon2, cu2, su2, shift)
+
+
+@_compiled
+def vincenty_reduced(lon1, cu1, su1, lon2, cu2, su2, shift):
+    """:func:`vincenty` from the reduced-latitude terms of both points (:func:`reduced`)."""
     big_l = math.radians(lon2 - lon1)
     lam = big_l + shift
     sc, cc = su1 * su2, cu1 * cu2
@@ -207,6 +219,7 @@ def geodesic_query(
             limit = low * (1.0 + rank_rel) + 2.0 * lattice_error + 1.0
             best_s, best_m, best_t, best_az, blon, blat, bad = -1, np.inf, 0.0, 0.0, 0.0, 0.0, False
             nseen, shift = 0, 0.0
+            cu_p, su_p = reduced(lat[i])
             for k in range(start[j], stop[j]):
                 s = segs[k]
                 t = min(max(((px - ax[s]) * dx[s] + (py - ay[s]) * dy[s]) * inv_len2[s], 0.0), 1.0)
@@ -228,7 +241,8 @@ def geodesic_query(
                 if nseen < _SEEN:
                     feet[0, nseen], feet[1, nseen] = qlon, qlat
                 nseen += 1
-                m, az, ok, shift = vincenty(qlon, qlat, lon[i], lat[i], shift)  # from the foot
+                cu, su = reduced(qlat)
+                m, az, ok, shift = vincenty_reduced(qlon, cu, su, lon[i], cu_p, su_p, shift)  # from the foot
                 bad |= not ok
                 if m < best_m:
                     best_s, best_m, best_t, best_az, blon, blat = s, m, t, az, qlon, qlat
@@ -244,7 +258,8 @@ def geodesic_query(
             if abs(t1 - best_t) * length > 0.01:
                 lon1 = lon_a[s] + t1 * (lon_b[s] - lon_a[s])
                 lat1 = lat_a[s] + t1 * (lat_b[s] - lat_a[s])
-                m1, _, ok, _ = vincenty(lon1, lat1, lon[i], lat[i], shift)
+                cu, su = reduced(lat1)
+                m1, _, ok, _ = vincenty_reduced(lon1, cu, su, lon[i], cu_p, su_p, shift)
                 bad |= not ok
                 if m1 < best_m:
                     best_m, blon, blat = m1, lon1, lat1
