@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 
 from layout.geo.crs import to_metric
 from layout.geo.nearest_grid import TREE_ZONE_DEG, NearestGrid
-from layout.geo.nearest_kernels import grid_frame, metric_query
+from layout.geo.nearest_kernels import far_query, grid_frame, metric_query
 from layout.geo.segments import (
     FALSE_EASTING,
     GEOD,
@@ -165,3 +165,43 @@ def nearest_far(seg: Segments, lon: NDArray, lat: NDArray, *, chunk: int = 16):
         idx = lo + pi[first]
         best[idx], metres[idx], qlon[idx], qlat[idx] = si[first], d[first], ql[first], qa[first]
     return best, metres, qlon, qlat
+
+
+CHAIN, GROUP = 16, 16  # segments a chain, chains a group, bounded together by the world search
+
+
+def _runs(breaks: NDArray[np.bool_], size: int) -> NDArray[np.intp]:
+    """Starts (and the end) of runs of at most ``size`` items, a run also starting where ``breaks``."""
+    starts = [0]
+    for k in range(1, len(breaks)):  # a few thousand items, once
+        if breaks[k] or k - starts[-1] >= size:
+            starts.append(k)
+    return np.array([*starts, len(breaks)], dtype=np.intp)
+
+
+def _chains(seg: Segments) -> tuple:
+    """Chains (runs of consecutive segments of one ring) and groups of chains, with their path lengths."""
+    cached = seg.__dict__.get("_chains")
+    if cached is None:
+        ring_start = np.r_[True, seg.va[1:] != seg.vb[:-1]]  # a segment not continuing the one before
+        chains = _runs(ring_start, CHAIN)
+        groups = _runs(ring_start[chains[:-1]], GROUP)
+        chain_len = np.add.reduceat(seg.length_m, chains[:-1])
+        cached = seg.__dict__["_chains"] = (chains, chain_len, groups, np.add.reduceat(chain_len, groups[:-1]))
+    return cached
+
+
+def nearest_world(seg: Segments, lon: NDArray, lat: NDArray):
+    """The answers of :func:`nearest_far` (nearest segment, geodesic metres, nearest lon/lat), for points
+    anywhere on Earth, by a compiled search (:func:`layout.geo.nearest_kernels.far_query`): chains of
+    segments are bounded from below first, so only the vertices near the nearest are measured (~1,000
+    Vincenty calls a point instead of ~6,800 ``Geod.inv``). Points for which Vincenty does not converge
+    (nearly antipodal to part of the boundary) are measured again by :func:`nearest_far`."""
+    lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
+    out = np.empty((5, len(lon)))
+    far_query(lon, lat, seg.vert_lon, seg.vert_lat, seg.va, seg.vb, seg.length_m, *_chains(seg), out)
+    best = out[0].astype(np.intp)
+    redo = np.flatnonzero(out[4] != 0.0)
+    if redo.size:
+        best[redo], out[1, redo], out[2, redo], out[3, redo] = nearest_far(seg, lon[redo], lat[redo])
+    return best, out[1], out[2], out[3]

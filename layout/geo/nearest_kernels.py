@@ -277,3 +277,123 @@ def grid_frame(grid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     ncell = (grid.node_x.shape[0] - 1) * lcols
     frame = np.array([grid.x0, grid.y0, grid.fine, grid.nx, grid.ny, lcols, ncell, grid.lattice_error])
     return frame, np.ascontiguousarray(np.stack(grid.bilinear, axis=1))  # a lattice cell's 8 in one line
+
+
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+
+
+@_compiled
+def _golden(lon, cu_p, su_p, lon_a, lat_a, lon_b, lat_b, length):
+    """Geodesic minimum from a point (lon; reduced terms cu_p, su_p) along the segment from (lon_a,
+    lat_a) to (lon_b, lat_b), straight in lon/lat and ``length`` m long (:func:`layout.geo.nearest._golden`'s
+    search, until the bracket is under 5 cm: at a minimum inside the segment, the distance then errs by
+    < (5 cm)² / 2D, nothing at the ≥ 100 km this search serves): the distance, the fraction along it, and
+    whether every Vincenty call converged."""
+    ok_all = True
+
+    def dist(t, ok_all):
+        qlon, qlat = lon_a + t * (lon_b - lon_a), lat_a + t * (lat_b - lat_a)
+        cu, su = reduced(qlat)
+        m, _, ok, _ = vincenty_reduced(qlon, cu, su, lon, cu_p, su_p, 0.0)
+        return m, ok_all and ok
+
+    lo, hi = 0.0, 1.0
+    t1, t2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
+    f1, ok_all = dist(t1, ok_all)
+    f2, ok_all = dist(t2, ok_all)
+    rounds = min(36, max(1, int(math.ceil(math.log(0.05 / max(length, 0.05)) / math.log(_GOLDEN)))))
+    for _ in range(rounds):
+        if f1 <= f2:  # the minimum lies in [lo, t2]
+            hi = t2
+            t2, f2 = t1, f1
+            t1 = hi - _GOLDEN * (hi - lo)
+            f1, ok_all = dist(t1, ok_all)
+        else:
+            lo = t1
+            t1, f1 = t2, f2
+            t2 = lo + _GOLDEN * (hi - lo)
+            f2, ok_all = dist(t2, ok_all)
+    best_t, best_m = 0.0, np.inf
+    for t in (0.0, 1.0, (lo + hi) / 2):
+        m, ok_all = dist(t, ok_all)
+        if m < best_m:
+            best_t, best_m = t, m
+    return best_m, best_t, ok_all
+
+
+@_compiled
+def _vertex(g, v, vert_lon, vert_lat, lon, cu_p, su_p):
+    """The distance to vertex ``v`` (measured once a point: ``g`` holds NaN until then), and whether
+    Vincenty converged."""
+    if not math.isnan(g[v]):
+        return g[v], True
+    cu, su = reduced(vert_lat[v])
+    m, _, ok, _ = vincenty_reduced(vert_lon[v], cu, su, lon, cu_p, su_p, 0.0)
+    g[v] = m
+    return m, ok
+
+
+@_compiled
+def far_query(lon, lat, vert_lon, vert_lat, va, vb, length_m, chains, chain_len, groups, group_len, out):
+    """Nearest segment by an exact geodesic search, for points anywhere (Vincenty in place of
+    ``pyproj.Geod``; :func:`layout.geo.nearest.nearest_far`). Lower bounds by the triangle inequality:
+    any point of a path of length L from vertex a to vertex b is at least ``(d(a) + d(b) - L) / 2`` away.
+    First for groups of chains (``groups[k]:groups[k + 1]`` chains, ``group_len[k]`` m), then for the
+    chains of the groups that may hold the minimum (``chains[k]:chains[k + 1]`` segments, consecutive
+    in one ring, ``chain_len[k]`` m), then for their segments; golden-section search along the
+    segments that may beat the nearest vertex. Writes ``out`` rows: seg, metres, qlon, qlat, and 1 where
+    a Vincenty call did not converge (nearly antipodal pairs: the caller measures that point with
+    ``pyproj.Geod``)."""
+    g = np.empty(vert_lon.size)
+    nchain, ngroup = chains.size - 1, groups.size - 1
+    chain_lb = np.empty(nchain)
+    group_lb = np.empty(ngroup)
+    for i in range(lon.size):
+        p = lon[i]
+        cu_p, su_p = reduced(lat[i])
+        ok_all = True
+        g[:] = np.nan
+        upper = np.inf
+        for k in range(ngroup):  # every group's two end vertices
+            a, b = va[chains[groups[k]]], vb[chains[groups[k + 1]] - 1]
+            ga, ok1 = _vertex(g, a, vert_lon, vert_lat, p, cu_p, su_p)
+            gb, ok2 = _vertex(g, b, vert_lon, vert_lat, p, cu_p, su_p)
+            ok_all = ok_all and ok1 and ok2
+            upper = min(upper, ga, gb)
+            group_lb[k] = (ga + gb - group_len[k] * 1.001) / 2
+        for k in range(ngroup):  # the chains of the groups that may hold a nearer point
+            chain_lb[groups[k] : groups[k + 1]] = np.inf
+            if group_lb[k] > upper + 1e-6:
+                continue
+            for c in range(groups[k], groups[k + 1]):
+                a, b = va[chains[c]], vb[chains[c + 1] - 1]
+                ga, ok1 = _vertex(g, a, vert_lon, vert_lat, p, cu_p, su_p)
+                gb, ok2 = _vertex(g, b, vert_lon, vert_lat, p, cu_p, su_p)
+                ok_all = ok_all and ok1 and ok2
+                upper = min(upper, ga, gb)
+                chain_lb[c] = (ga + gb - chain_len[c] * 1.001) / 2
+        for c in range(nchain):  # the vertices of the chains that may hold a nearer point
+            if chain_lb[c] > upper + 1e-6:
+                continue
+            for s in range(chains[c], chains[c + 1]):
+                m, ok = _vertex(g, vb[s], vert_lon, vert_lat, p, cu_p, su_p)
+                ok_all = ok_all and ok
+                upper = min(upper, m)
+        best_s, best_m, best_t = -1, np.inf, 0.0
+        for c in range(nchain):
+            if chain_lb[c] > upper + 1e-6:
+                continue
+            for s in range(chains[c], chains[c + 1]):
+                if (g[va[s]] + g[vb[s]] - length_m[s] * 1.001) / 2 > upper + 1e-6:
+                    continue
+                a, b = va[s], vb[s]
+                m, t, ok = _golden(p, cu_p, su_p, vert_lon[a], vert_lat[a], vert_lon[b], vert_lat[b], length_m[s])
+                ok_all = ok_all and ok
+                if m < best_m:
+                    best_s, best_m, best_t = s, m, t
+        a, b = va[best_s], vb[best_s]
+        out[0, i] = best_s
+        out[1, i] = best_m
+        out[2, i] = vert_lon[a] + best_t * (vert_lon[b] - vert_lon[a])
+        out[3, i] = vert_lat[a] + best_t * (vert_lat[b] - vert_lat[a])
+        out[4, i] = 0.0 if ok_all else 1.0
