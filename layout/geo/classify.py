@@ -305,7 +305,12 @@ def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool
     """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
     and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped.
     ``options`` go to :func:`layout.geo.nearest.build_grid` (a coarser level's cell size, plane and slack)."""
-    extra = [options.get("fine", 0.0), options.get("safe_rel", 0.0), options.get("angle_rel") or 0.0]
+    extra = [
+        options.get("fine", 0.0),
+        options.get("safe_rel", 0.0),
+        options.get("angle_rel") or 0.0,
+        options.get("angle_per_m", 0.0),
+    ]
     if "project" in options:
         extra.append(float(sum(map(ord, options["project"].__name__))))
     path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}.npz"

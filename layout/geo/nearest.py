@@ -16,8 +16,10 @@ The band test alone keeps ~10 segments per 200 m cell and grows with distance (a
 away has kilometres of it within one cell diameter); with the Voronoi test a cell keeps ~1–3, and cells
 are split (0.128° → 0.032° → 0.008° → 0.002°) only where more remain. Alternatives measured on the same
 1 M points: one GEOS ``query_nearest`` per point (0.06–0.2 M points/s), ``geopandas.sjoin_nearest``
-(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s), all candidate pairs
-flattened with ``np.minimum.reduceat`` (slower than the column-by-column pass below at 1–3 candidates).
+(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s), numpy passes over
+the candidates column by column (the previous version: ~0.3 µs a point over 湖南, mostly gathers and
+temporaries; the compiled loop of :mod:`layout.geo.nearest_kernels` takes ~0.1–0.2 µs, bound by the cache
+misses of the grid's lookups).
 Building the grid takes ~10–20 s, so it is built only for a call with many outside points
 (``layout.geo.classify.NEAREST_GRID_MIN``); fewer points take the tree path, with the same answers.
 
@@ -34,8 +36,12 @@ point costs ~1 µs, too slow here).
 
 Points beyond the grid take the tree path (GEOS nearest in EPSG:4546, then every segment within the
 largest possible planar-vs-geodesic difference ranked by geodesic length) up to ~4.5° from 111°E; beyond
-that (another province, another continent) an exact path: ``pyproj.Geod`` distances to every vertex
-bound the segments from below, and a golden-section search along each remaining one finds the minimum.
+that (another province, another continent) an exact path: geodesic distances to vertices bound the
+segments from below, and a golden-section search along each remaining one finds the minimum. Two
+versions: :func:`nearest_far` with ``pyproj.Geod`` to every vertex (~200 points/s; the reference the
+tests and the benchmark check against), and :func:`nearest_world`, compiled, which bounds groups and
+chains of segments first and measures with Vincenty's formula (~10,000–15,000 points per CPU-second),
+falling back to :func:`nearest_far` for the rare point where Vincenty does not converge.
 """
 
 from __future__ import annotations
