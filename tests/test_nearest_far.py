@@ -168,3 +168,12 @@ def test_peak_memory_of_the_default_call(classifier, box):
     tracemalloc.stop()
     assert len(frame) == n
     assert peak / n <= 60
+
+
+def test_compiled_loops_repeat_the_grid_constants():
+    """numba caches the loops by their own file: the constants they repeat must agree with the sources."""
+    from layout.geo import nearest_grid, nearest_kernels, segments
+
+    assert nearest_kernels.NONE == nearest_grid.NONE
+    assert nearest_kernels.NODE == nearest_grid.NODE
+    assert nearest_kernels.FALSE_EASTING == segments.FALSE_EASTING
