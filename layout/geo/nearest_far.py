@@ -38,7 +38,7 @@ from pyproj import Transformer
 from layout.geo.crs import to_metric
 from layout.geo.nearest import kernel_args, query_grid
 from layout.geo.nearest_grid import LEVELS, NearestGrid
-from layout.geo.nearest_kernels import geodesic_query
+from layout.geo.nearest_kernels import geodesic_query, segment_ends
 from layout.geo.segments import Segments
 
 __all__ = [
@@ -198,7 +198,7 @@ def query_level(level: Level, lon: NDArray, lat: NDArray):
     found, out = np.empty(n, bool), np.empty((5, n))
     ends = seg.__dict__.get("_ends")
     if ends is None:
-        ends = seg.__dict__["_ends"] = np.stack([seg.lon_a, seg.lat_a, seg.lon_b, seg.lat_b])
+        ends = seg.__dict__["_ends"] = segment_ends(seg)
     geodesic_query(lon, lat, *kernel_args(grid, seg), ends, RANK_REL, found, out)
     return found, out[0].astype(np.intp), out[1], out[2], out[3]
 

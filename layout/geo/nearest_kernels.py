@@ -196,12 +196,12 @@ def geodesic_query(
     """Nearest segment by ellipsoidal geodesic distance for points in a geodesic grid (the country's):
     candidates ranked in the plane, those within ``rank_rel`` of the best (plus twice the lattice error,
     ``frame[7]``, plus 1 m) measured with Vincenty from the planar foot, then one Newton step of the foot
-    along the segment (:func:`layout.geo.nearest_far._refine`). ``ends``: lon_a, lat_a, lon_b, lat_b of
-    the segments. Writes ``found`` and ``out`` (seg, metres, qlon, qlat; ``out[4]`` 1 where Vincenty did
-    not converge: the caller measures those again exactly)."""
+    along the segment. ``ends`` (:func:`segment_ends`): per segment, its ends' lon/lat and
+    reduced-latitude terms, its bearing and length. Writes ``found`` and ``out`` (seg, metres, qlon, qlat;
+    ``out[4]`` 1 where Vincenty did not converge: the caller measures those again exactly)."""
     lattice_error = frame[7]
     lon_a, lat_a, lon_b, lat_b = ends[0], ends[1], ends[2], ends[3]
-    e2 = 1.0 - (1.0 - _F) ** 2
+    cu_a, su_a, cu_b, su_b, bearing, seg_len = ends[4], ends[5], ends[6], ends[7], ends[8], ends[9]
     feet = np.empty((2, _SEEN))  # the feet measured for the current point
     start, stop = np.empty(_BLOCK, np.int64), np.empty(_BLOCK, np.int64)
     pxs, pys = np.empty(_BLOCK), np.empty(_BLOCK)
@@ -232,35 +232,31 @@ def geodesic_query(
                 if math.hypot(px - (ax[s] + t * dx[s]), py - (ay[s] + t * dy[s])) > limit:
                     continue
                 if t == 0.0:  # a vertex: two segments share it, measure it once
-                    qlon, qlat = lon_a[s], lat_a[s]
+                    qlon, qlat, cu, su = lon_a[s], lat_a[s], cu_a[s], su_a[s]
                 elif t == 1.0:
-                    qlon, qlat = lon_b[s], lat_b[s]
+                    qlon, qlat, cu, su = lon_b[s], lat_b[s], cu_b[s], su_b[s]
                 else:
                     qlon = lon_a[s] + t * (lon_b[s] - lon_a[s])
                     qlat = lat_a[s] + t * (lat_b[s] - lat_a[s])
+                    cu, su = reduced(qlat)
                 seen = False
-                for j in range(min(nseen, _SEEN)):
-                    if feet[0, j] == qlon and feet[1, j] == qlat:
+                for f in range(min(nseen, _SEEN)):
+                    if feet[0, f] == qlon and feet[1, f] == qlat:
                         seen = True
                 if seen:
                     continue
                 if nseen < _SEEN:
                     feet[0, nseen], feet[1, nseen] = qlon, qlat
                 nseen += 1
-                cu, su = reduced(qlat)
                 m, az, ok, shift = vincenty_reduced(qlon, cu, su, lon[i], cu_p, su_p, shift)  # from the foot
                 bad |= not ok
                 if m < best_m:
                     best_s, best_m, best_t, best_az, blon, blat = s, m, t, az, qlon, qlat
             # one Newton step of the foot along the segment on the ellipsoid
             s = best_s
-            sin2 = math.sin(math.radians(0.5 * (lat_a[s] + lat_b[s]))) ** 2
-            w = 1.0 - e2 * sin2
-            north = math.radians(lat_b[s] - lat_a[s]) * _A * (1.0 - _F) ** 2 / w**1.5
-            east = math.radians(lon_b[s] - lon_a[s]) * _A / math.sqrt(w) * math.sqrt(1.0 - sin2)
-            length = math.hypot(north, east)
-            along = best_m * math.cos(best_az - math.atan2(east, north))
-            t1 = min(max(best_t + along / max(length, 1e-9), 0.0), 1.0)
+            length = seg_len[s]
+            along = best_m * math.cos(best_az - bearing[s])
+            t1 = min(max(best_t + along / length, 0.0), 1.0)
             if abs(t1 - best_t) * length > 0.01:
                 lon1 = lon_a[s] + t1 * (lon_b[s] - lon_a[s])
                 lat1 = lat_a[s] + t1 * (lat_b[s] - lat_a[s])
@@ -274,6 +270,24 @@ def geodesic_query(
             out[2, i] = blon
             out[3, i] = blat
             out[4, i] = 1.0 if bad else 0.0
+
+
+def segment_ends(seg) -> NDArray[np.float64]:
+    """Rows lon_a, lat_a, lon_b, lat_b, the reduced-latitude cos/sin of a and of b, the bearing (radians
+    from north) and the length (m, on the ellipsoid at the mean latitude) of each segment of ``seg``
+    (:class:`~layout.geo.segments.Segments`): what :func:`geodesic_query` takes as ``ends``."""
+    ell = 1.0 - _F
+    rows = [seg.lon_a, seg.lat_a, seg.lon_b, seg.lat_b]
+    for lat in (seg.lat_a, seg.lat_b):
+        t = ell * np.tan(np.radians(lat))
+        cu = 1.0 / np.sqrt(1.0 + t * t)
+        rows += [cu, t * cu]
+    sin2 = np.sin(np.radians(0.5 * (seg.lat_a + seg.lat_b))) ** 2
+    w = 1.0 - (1.0 - ell**2) * sin2
+    north = np.radians(seg.lat_b - seg.lat_a) * _A * ell**2 / w**1.5  # meridian radius × Δlat
+    east = np.radians(seg.lon_b - seg.lon_a) * _A / np.sqrt(w) * np.sqrt(1.0 - sin2)
+    rows += [np.arctan2(east, north), np.maximum(np.hypot(north, east), 1e-9)]
+    return np.ascontiguousarray(np.stack(rows))
 
 
 def grid_frame(grid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
