@@ -203,6 +203,7 @@ def geodesic_query(
     lon_a, lat_a, lon_b, lat_b = ends[0], ends[1], ends[2], ends[3]
     cu_a, su_a, cu_b, su_b, bearing, seg_len = ends[4], ends[5], ends[6], ends[7], ends[8], ends[9]
     feet = np.empty((2, _SEEN))  # the feet measured for the current point
+    cand = np.empty((2, _SEEN))
     start, stop = np.empty(_BLOCK, np.int64), np.empty(_BLOCK, np.int64)
     pxs, pys = np.empty(_BLOCK), np.empty(_BLOCK)
     for lo in range(0, lon.size, _BLOCK):
@@ -218,18 +219,26 @@ def geodesic_query(
             found[i] = True
             px, py = pxs[j], pys[j]
             low = np.inf
+            kept = stop[j] - start[j] <= _SEEN  # the candidates' distances and feet kept for the 2nd pass
             for k in range(start[j], stop[j]):
                 s = segs[k]
                 t = min(max(((px - ax[s]) * dx[s] + (py - ay[s]) * dy[s]) * inv_len2[s], 0.0), 1.0)
-                low = min(low, math.hypot(px - (ax[s] + t * dx[s]), py - (ay[s] + t * dy[s])))
+                d = math.hypot(px - (ax[s] + t * dx[s]), py - (ay[s] + t * dy[s]))
+                low = min(low, d)
+                if kept:
+                    cand[0, k - start[j]], cand[1, k - start[j]] = d, t
             limit = low * (1.0 + rank_rel) + 2.0 * lattice_error + 1.0
             best_s, best_m, best_t, best_az, blon, blat, bad = -1, np.inf, 0.0, 0.0, 0.0, 0.0, False
             nseen, shift = 0, 0.0
             cu_p, su_p = reduced(lat[i])
             for k in range(start[j], stop[j]):
                 s = segs[k]
-                t = min(max(((px - ax[s]) * dx[s] + (py - ay[s]) * dy[s]) * inv_len2[s], 0.0), 1.0)
-                if math.hypot(px - (ax[s] + t * dx[s]), py - (ay[s] + t * dy[s])) > limit:
+                if kept:
+                    d, t = cand[0, k - start[j]], cand[1, k - start[j]]
+                else:
+                    t = min(max(((px - ax[s]) * dx[s] + (py - ay[s]) * dy[s]) * inv_len2[s], 0.0), 1.0)
+                    d = math.hypot(px - (ax[s] + t * dx[s]), py - (ay[s] + t * dy[s]))
+                if d > limit:
                     continue
                 if t == 0.0:  # a vertex: two segments share it, measure it once
                     qlon, qlat, cu, su = lon_a[s], lat_a[s], cu_a[s], su_a[s]
