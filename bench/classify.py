@@ -1,16 +1,20 @@
-"""Benchmark: classify_points on 1,000,000 random points over 益阳's bounding box, 湖南 and China.
+"""Benchmark: classify_points on 1,000,000 random points over 益阳's bounding box, 湖南, China and the Earth.
 
 Prints figures; asserts nothing about time. Reports the default call (county, zone, poles, nearest
 county and geodesic distance), the lookup alone, the nearest-county agreement with
 ``geopandas.sjoin_nearest`` in EPSG:4546 and the distances against ``pyproj.Geod``, a naive per-point
 loop, and the machine's load (the machine is shared: figures vary with it). Then the same default call on
 points uniform over 湖南 (108.5–114.5°E, 24.5–30.5°N) and China's bounding box (73.5–135°E, 18–53.6°N),
-with its peers in the same run on the same points: ``geopandas.sjoin_nearest`` in EPSG:4546 and a plain
-STRtree ``query_nearest`` over the boundary segments; the agreement of the nearest county, distances
-against ``pyproj.Geod``, and the call's peak memory (tracemalloc: numpy's buffers, beyond the inputs).
+and points uniform on the whole sphere, with its peers in the same run on the same points (a sample:
+stated): ``geopandas.sjoin_nearest`` in EPSG:4546 (for the whole Earth in an azimuthal equidistant plane
+on 益阳) and a plain STRtree ``query_nearest`` over the boundary segments in the same plane; the agreement
+of the nearest county with them and with the exact geodesic search, distances against ``pyproj.Geod``,
+and the call's peak memory (tracemalloc: numpy's buffers, beyond the inputs). Ends with the table of
+docs/benchmarks.md.
 
     python bench/classify.py [--points 1000000] [--repeat 5] [--agree 50000] [--sample 20000]
-                             [--region-points 1000000] [--peer 100000] [--regions-only]
+                             [--region-points 1000000] [--peer 100000] [--world-points 100000]
+                             [--world-peer 20000] [--exact 1000] [--regions-only]
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000, help="points for the naive loop")
     parser.add_argument("--region-points", type=int, default=1_000_000, help="points over 湖南 and over China")
     parser.add_argument("--peer", type=int, default=100_000, help="of those, points the peers also run on")
+    parser.add_argument("--world-points", type=int, default=100_000, help="points uniform on the sphere")
+    parser.add_argument("--world-peer", type=int, default=20_000, help="of those, points the peers also run on")
+    parser.add_argument("--exact", type=int, default=1_000, help="points checked with the exact search, a region")
     parser.add_argument("--regions-only", action="store_true", help="skip the city benchmark")
     args = parser.parse_args()
     if args.regions_only:
@@ -189,6 +196,10 @@ REGIONS = {
     "湖南 (108.5–114.5°E, 24.5–30.5°N)": (108.5, 24.5, 114.5, 30.5),
     "China's bounding box (73.5–135°E, 18–53.6°N)": (73.5, 18.0, 135.0, 53.6),
 }
+WORLD = "whole Earth (uniform on the sphere)"
+#: the peers' plane: EPSG:4546 near 益阳; for the whole Earth an azimuthal equidistant plane on 益阳
+#: (distances from 益阳 exact; sjoin_nearest has no geodesic mode)
+AEQD = "+proj=aeqd +lat_0=28.75 +lon_0=111.83 +ellps=WGS84 +units=m"
 
 
 def peak_bytes(call) -> tuple[float, object]:
@@ -201,74 +212,106 @@ def peak_bytes(call) -> tuple[float, object]:
     return peak, out
 
 
+def _points(label: str, box, n: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(2026)
+    if label == WORLD:  # uniform on the sphere: latitude by arcsine of a uniform sine
+        return rng.uniform(-180.0, 180.0, n), np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, n)))
+    return rng.uniform(box[0], box[2], n), rng.uniform(box[1], box[3], n)
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2f}×"
+
+
 def regions(args) -> None:
-    """The default call over 湖南 and China against sjoin_nearest and a plain STRtree, in one run."""
+    """The default call over 益阳's bbox, 湖南, China and the whole Earth against sjoin_nearest and a plain
+    STRtree over the segments, in one run; a table of the figures at the end."""
     clf = get_classifier()
     t0 = time.perf_counter()
     segments, _ = clf.nearest_index
     for level in clf.levels:
         _ = level.built
+    classify_points(np.array([-70.0, 10.0]), np.array([-30.0, 50.0]))  # the compiled loops, loaded once
     print(
         f"province and country grids ready in {time.perf_counter() - t0:.1f} s (built or loaded from the cache); "
         f"load {_load()}"
     )
-    counties = load_counties().to_crs("EPSG:4546")[["name", "geometry"]]
-    seg_tree = segments.tree
-    n = args.region_points
-    for label, (x0, y0, x1, y1) in REGIONS.items():
-        rng = np.random.default_rng(2026)
-        lon, lat = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
-        classify_points(lon[:250_000], lat[:250_000])  # warm
+    counties = load_counties()[["name", "geometry"]]
+    city = tuple(shapely.total_bounds(clf.geoms))
+    rows = []
+    plan = [("益阳 bbox", city, args.region_points), *((k, v, args.region_points) for k, v in REGIONS.items())]
+    plan.append((WORLD, None, args.world_points))
+    for label, box, n in plan:
+        lon, lat = _points(label, box, n)
+        classify_points(lon[: n // 4], lat[: n // 4])  # warm
+        load_before = _load()
         median, best, full = _timed(args.repeat, lambda: classify_points(lon, lat))  # noqa: B023
         cpu = _cpu(lambda: classify_points(lon, lat))  # noqa: B023
         peak, _ = peak_bytes(lambda: classify_points(lon, lat))  # noqa: B023
+        outside = (~full["inside"]).mean()
         print(
-            f"{label}: {n:,} points ({(~full['inside']).mean():.0%} outside), default call median "
-            f"{median:.2f} s -> {n / median / 1e6:.2f} M points/s (best {n / best / 1e6:.2f}); CPU {cpu:.2f} s -> "
-            f"{n / cpu / 1e6:.2f} M per CPU-second; peak {peak / n:.0f} bytes a point; load {_load()}"
+            f"{label}: {n:,} points ({outside:.0%} outside), default call median {median:.2f} s -> "
+            f"{n / median / 1e6:.2f} M points/s (best {n / best / 1e6:.2f}); CPU {cpu:.2f} s -> "
+            f"{n / cpu / 1e6:.2f} M per CPU-second; peak {peak / n:.0f} bytes a point; load {load_before} -> {_load()}"
         )
-        k = min(args.peer, n)
-        x, y = to_metric(lon[:k], lat[:k])
-        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:4546")
+        crs = AEQD if label == WORLD else "EPSG:4546"
+        k = min(args.peer if label != WORLD else args.world_peer, n)
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon[:k], lat[:k]), crs="EPSG:4326").to_crs(crs)
+        x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
+        projected = counties.to_crs(crs)
         t = time.perf_counter()
-        joined = gpd.sjoin_nearest(pts, counties, distance_col="d")
-        sjoin_time = time.perf_counter() - t
+        joined = gpd.sjoin_nearest(pts, projected, distance_col="d")
+        sjoin_rate = k / (time.perf_counter() - t)
         joined = joined[~joined.index.duplicated(keep="first")].sort_index()
+        xy, ring = shapely.get_coordinates(
+            shapely.get_parts(shapely.boundary(projected.geometry.to_numpy())), return_index=True
+        )
+        pair = np.flatnonzero(ring[1:] == ring[:-1])  # the boundary segments in the peers' plane
+        seg_tree = shapely.STRtree(shapely.linestrings(np.stack([xy[pair], xy[pair + 1]], axis=1)))
         t = time.perf_counter()
         seg_tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
-        tree_time = time.perf_counter() - t
+        tree_rate = k / (time.perf_counter() - t)
         ours_rate = n / median
         print(
-            f"  peers on the first {k:,} of the same points: sjoin_nearest {k / sjoin_time:,.0f} points/s "
-            f"(ours {ours_rate / (k / sjoin_time):.0f}× faster), STRtree.query_nearest over "
-            f"{len(segments.ax):,} segments {k / tree_time:,.0f} points/s (ours {ours_rate / (k / tree_time):.1f}× "
-            f"faster; it gives the planar nearest segment only, no county or geodesic distance)"
+            f"  peers on the first {k:,} of the same points ({crs}): sjoin_nearest {sjoin_rate:,.0f} points/s "
+            f"(ours {_times(ours_rate / sjoin_rate)}), STRtree.query_nearest over the boundary segments "
+            f"{tree_rate:,.0f} points/s (ours {_times(ours_rate / tree_rate)}; it gives the planar nearest segment "
+            f"only, no county or geodesic distance)"
         )
         ours = full.iloc[:k]
         out = ~ours["inside"].to_numpy()
         a = ours["nearest_county"].astype(object).to_numpy()[out]
         b = joined["name"].to_numpy()[out]
-        seg, metres, qlon, qlat = clf.nearest_detail(lon[:k][out], lat[:k][out])
         differ = np.flatnonzero(a != b)
-        # a differing answer is a near-tie when sjoin's county is, in the plane, about as near as ours:
-        # the planar gap to our county, relative to the distance, against EPSG:4546's scale error there
-        own_planar, _, _ = planar_nearest(segments, seg, x[out], y[out])
-        gap = (own_planar[differ] - joined["d"].to_numpy()[out][differ]) / np.maximum(own_planar[differ], 1.0)
-        u = (x[out][differ] - 500_000.0) / 6_371_000.0
-        scale_err = u * u / 2 + 0.002  # EPSG:4546's scale error at that easting, plus the counties' width
-        print(
-            f"  nearest county identical to sjoin_nearest on {len(a) - len(differ):,}/{len(a):,} outside points; "
-            f"{len(differ)} differ, of which {int((gap <= scale_err).sum())} are near-ties within EPSG:4546's "
-            f"scale error (planar gap ≤ x²/2R² + 0.2% of the distance)"
-        )
+        seg, metres, qlon, qlat = clf.nearest_detail(lon[:k][out], lat[:k][out])
         check = differ[:100]  # the exact geodesic search settles who is right, on up to 100 of them
         exact_seg, _, _, _ = nearest_far(segments, lon[:k][out][check], lat[:k][out][check])
         right = int((clf.names[segments.owner[exact_seg]] == a[check]).sum())
         print(
-            f"  of {len(check)} differing answers checked with the exact geodesic search, ours is its answer on {right}"
+            f"  nearest county identical to sjoin_nearest ({crs}, planar) on {len(a) - len(differ):,}/{len(a):,} "
+            f"outside points; of {len(check)} differing answers checked with the exact geodesic search "
+            f"(pyproj.Geod), ours is its answer on {right}"
         )
-        exact = GEOD.inv(lon[:k][out], lat[:k][out], qlon, qlat)[2]
-        print(f"  distance vs pyproj.Geod to the reported nearest point: max abs {np.abs(exact - metres).max():.3f} m")
+        sample = np.random.default_rng(7).choice(len(a), min(args.exact, len(a)), replace=False)
+        exact_seg, exact_m, _, _ = nearest_far(segments, lon[:k][out][sample], lat[:k][out][sample])
+        same = int((segments.owner[exact_seg] == segments.owner[seg[sample]]).sum())
+        gap = np.abs(exact_m - metres[sample]).max()
+        geod = np.abs(GEOD.inv(lon[:k][out], lat[:k][out], qlon, qlat)[2] - metres).max()
+        print(
+            f"  against the exact geodesic search on {len(sample):,} random outside points: county identical on "
+            f"{same:,}, distance within {gap:.3f} m; distance vs pyproj.Geod to the reported nearest point on all "
+            f"{len(a):,}: max abs {geod:.3f} m"
+        )
+        rows.append((label, n, median, cpu, peak / n, sjoin_rate, k, tree_rate, load_before))
+    print("\n| input | ours: wall (CPU) | sjoin_nearest | STRtree over segments | peak | load |")
+    print("|---|---|---|---|---|---|")
+    for label, n, median, cpu, per_point, sjoin_rate, k, tree_rate, load in rows:
+        rate = n / median
+        print(
+            f"| {label}, {n:,} points | {rate / 1e6:.2f} M/s ({n / cpu / 1e6:.2f} M per CPU-s) | "
+            f"{sjoin_rate:,.0f} pts/s ({k:,} points); ours {_times(rate / sjoin_rate)} | "
+            f"{tree_rate:,.0f} pts/s; ours {_times(rate / tree_rate)} | {per_point:.0f} B/point | {load} |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
-"""The province and country grids: the same nearest county as an exact geodesic search, distances within
-1 m of pyproj.Geod, and no per-point path for points over 湖南 or China."""
+"""The province and country grids and the world search: the same nearest county as an exact geodesic search,
+distances within 1 m of pyproj.Geod, no per-point Python path at any distance, and the call's peak memory."""
 
 from __future__ import annotations
+
+import tracemalloc
 
 import numpy as np
 import pytest
 from pyproj import Geod
 
 from layout.geo.classify import classify_points, get_classifier
-from layout.geo.nearest import nearest_far
+from layout.geo.nearest import nearest_far, nearest_world
 from layout.geo.nearest_far import COUNTRY, PROVINCE, geodesic_m
+from layout.geo.nearest_kernels import vincenty
 
 GEOD = Geod(ellps="WGS84")
 HUNAN = (108.5, 24.5, 114.5, 30.5)
@@ -87,3 +90,90 @@ def test_classify_points_over_china(classifier):
     names = classifier.names[classifier.segments.owner[exact_seg]]
     assert frame["nearest_county"].iloc[pick].astype(object).tolist() == names.tolist()
     assert np.abs(frame["distance_km"].iloc[pick].to_numpy() - exact_m / 1000).max() <= 0.0015
+
+
+def _sphere(n, seed):
+    """Points uniform on the sphere."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-180.0, 180.0, n), np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, n)))
+
+
+def test_compiled_vincenty_matches_pyproj_geod_at_any_distance():
+    rng = np.random.default_rng(12)
+    lon1, lat1 = _sphere(20_000, 13)
+    lon2, lat2 = rng.uniform(110.7, 113.0, 20_000), rng.uniform(27.9, 29.6, 20_000)
+    got = np.array([vincenty(*pair)[:3] for pair in zip(lon1, lat1, lon2, lat2, strict=True)])
+    exact = GEOD.inv(lon1, lat1, lon2, lat2)[2]
+    ok = got[:, 2].astype(bool)
+    assert ok.mean() > 0.99  # only nearly antipodal pairs fail to converge, and say so
+    assert np.abs(got[ok, 0] - exact[ok]).max() < 1e-3
+    # exactly antipodal: Vincenty does not converge and reports it (the world search then uses pyproj)
+    assert not vincenty(111.0, 28.0, -69.0, -28.0)[2]
+
+
+def test_world_search_agrees_with_the_exact_search(classifier):
+    """Points uniform on the sphere, plus poles, the antimeridian, 益阳's antipode and a point antipodal to a
+    boundary vertex (where Vincenty fails and pyproj answers): the same county as the exact pyproj search,
+    the distance within 1 m of it and of pyproj.Geod to the reported nearest point."""
+    seg = classifier.segments
+    lon, lat = _sphere(1_500, 21)
+    vlon, vlat = seg.vert_lon[100], seg.vert_lat[100]
+    special = [
+        (0.0, 90.0),
+        (0.0, -90.0),
+        (111.8, 89.999),
+        (-68.2, -89.999),
+        (180.0, 0.0),
+        (-180.0, 0.0),
+        (179.9999, 50.0),
+        (-179.9999, 50.0),
+        (180.0, -60.0),
+        (-68.17, -28.75),  # 益阳's antipode
+        (-68.0, -29.2),
+        (vlon - 180.0, -vlat),  # antipodal to a boundary vertex
+    ]
+    lon, lat = np.r_[lon, [p[0] for p in special]], np.r_[lat, [p[1] for p in special]]
+    got_seg, got_m, qlon, qlat = nearest_world(seg, lon, lat)
+    exact_seg, exact_m, _, _ = nearest_far(seg, lon, lat)
+    assert np.array_equal(seg.owner[got_seg], seg.owner[exact_seg])
+    assert np.abs(got_m - exact_m).max() < 1.0
+    assert np.abs(GEOD.inv(lon, lat, qlon, qlat)[2] - got_m).max() < 1.0
+
+
+def test_classify_points_over_the_whole_earth(classifier):
+    """The default call on enough points for its two threads and chunks, uniform on the sphere: sampled
+    answers are the exact search's county and distance (km, rounded to the metre)."""
+    lon, lat = _sphere(70_000, 8)
+    frame = classify_points(lon, lat)
+    out = np.flatnonzero(~frame["inside"].to_numpy())
+    assert len(out) > 69_900 and frame["nearest_county"].iloc[out].notna().all()
+    pick = np.random.default_rng(8).choice(out, 200, replace=False)
+    exact_seg, exact_m, _, _ = nearest_far(classifier.segments, lon[pick], lat[pick])
+    names = classifier.names[classifier.segments.owner[exact_seg]]
+    assert frame["nearest_county"].iloc[pick].astype(object).tolist() == names.tolist()
+    assert np.abs(frame["distance_km"].iloc[pick].to_numpy() - exact_m / 1000).max() <= 0.0015
+
+
+@pytest.mark.parametrize("box", [HUNAN, CHINA])
+def test_peak_memory_of_the_default_call(classifier, box):
+    """≤ 60 bytes a point beyond the inputs (tracemalloc: numpy's buffers) for 1 M points."""
+    rng = np.random.default_rng(3)
+    n = 1_000_000
+    lon, lat = rng.uniform(box[0], box[2], n), rng.uniform(box[1], box[3], n)
+    classify_points(lon[:70_000], lat[:70_000])  # indexes loaded and compiled before the measure
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    frame = classify_points(lon, lat)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert len(frame) == n
+    assert peak / n <= 60
+
+
+def test_compiled_loops_repeat_the_grid_constants():
+    """numba caches the loops by their own file: the constants they repeat must agree with the sources."""
+    from layout.geo import nearest_grid, nearest_kernels, segments
+
+    assert nearest_kernels.NONE == nearest_grid.NONE
+    assert nearest_kernels.NODE == nearest_grid.NODE
+    assert nearest_kernels.FALSE_EASTING == segments.FALSE_EASTING

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from layout.geo.boundaries import load_counties
 from layout.geo.crs import check_crs, from_metric, is_placeholder, to_wgs84
-from layout.geo.nearest import in_tree_zone, nearest_by_tree, nearest_far, query_grid
+from layout.geo.nearest import in_tree_zone, nearest_by_tree, nearest_world, query_grid
 from layout.geo.nearest_far import Level, build_levels, query_level
 from layout.geo.nearest_grid import LEVELS, MARGIN_DEG, NearestGrid, build_grid, grid_cache_key, load_grid, save_grid
 from layout.geo.segments import Segments, build_segments
@@ -56,7 +56,7 @@ THREAD_MIN = 65_536  # points from which classify_points splits the work over tw
 POINT_CHUNK = 32_768  # points per task then (the temporaries of two tasks in flight: ~20 MB)
 NEAREST_GRID_MIN = 100_000  # outside points from which building the nearest grid (seconds) pays
 LEVELS_MIN = 2_000  # points beyond the city grid from which the province and country grids are used
-FAR_MIN = 200  # ... or points beyond the tree zone (the exact far path takes ~1.5 s for 200)
+FAR_MIN = 2_000  # ... or points beyond the tree zone (the compiled exact search: ~0.2 s for 2,000)
 #: The keys of :func:`where_record` after ``lon`` and ``lat``, in the order the CLI prints them.
 WHERE_KEYS = ("inside", "county", "adcode", "zone", "zones", "poles", "nearest_county", "distance_km")
 RESULT_COLUMNS = ["county", "adcode", "zone", "zones", "poles", "inside", "nearest_county", "distance_km"]
@@ -214,8 +214,8 @@ class Classifier:
         Four paths, one answer: the grid around the city (built on the first call with at least
         :data:`NEAREST_GRID_MIN` points); the province and country grids beyond it (:mod:`layout.geo.nearest_far`,
         built on a call with at least :data:`LEVELS_MIN` points beyond the city grid or :data:`FAR_MIN`
-        beyond ~4.5°); a tree search for fewer points within ~4.5° of 111°E; an exact geodesic search
-        beyond that (other continents, or few points).
+        beyond ~4.5°); a tree search for fewer points within ~4.5° of 111°E; a compiled exact geodesic
+        search beyond that (:func:`layout.geo.nearest.nearest_world`: other continents, or few points).
         """
         seg = np.empty(lon.shape, np.intp)
         metres, qlon, qlat = np.empty(lon.shape), np.full(lon.shape, np.nan), np.full(lon.shape, np.nan)
@@ -260,7 +260,7 @@ class Classifier:
             todo[tree] = False
         far = np.flatnonzero(todo)
         if far.size:
-            seg[far], metres[far], qlon[far], qlat[far] = nearest_far(segments, lon[far], lat[far])
+            seg[far], metres[far], qlon[far], qlat[far] = nearest_world(segments, lon[far], lat[far])
         return seg, metres, qlon, qlat
 
     def nearest(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
@@ -305,7 +305,12 @@ def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool
     """The nearest grid from the cache when one was built from the same inputs and code, else built (10–20 s)
     and cached. The cache is only a speed-up: an unreadable or unwritable cache is rebuilt or skipped.
     ``options`` go to :func:`layout.geo.nearest.build_grid` (a coarser level's cell size, plane and slack)."""
-    extra = [options.get("fine", 0.0), options.get("safe_rel", 0.0), options.get("angle_rel") or 0.0]
+    extra = [
+        options.get("fine", 0.0),
+        options.get("safe_rel", 0.0),
+        options.get("angle_rel") or 0.0,
+        options.get("angle_per_m", 0.0),
+    ]
     if "project" in options:
         extra.append(float(sum(map(ord, options["project"].__name__))))
     path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}.npz"

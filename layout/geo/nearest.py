@@ -16,8 +16,10 @@ The band test alone keeps ~10 segments per 200 m cell and grows with distance (a
 away has kilometres of it within one cell diameter); with the Voronoi test a cell keeps ~1–3, and cells
 are split (0.128° → 0.032° → 0.008° → 0.002°) only where more remain. Alternatives measured on the same
 1 M points: one GEOS ``query_nearest`` per point (0.06–0.2 M points/s), ``geopandas.sjoin_nearest``
-(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s), all candidate pairs
-flattened with ``np.minimum.reduceat`` (slower than the column-by-column pass below at 1–3 candidates).
+(~11× slower still), a band-only 200 m grid (~10 candidates per point, build ~30 s), numpy passes over
+the candidates column by column (the previous version: ~0.3 µs a point over 湖南, mostly gathers and
+temporaries; the compiled loop of :mod:`layout.geo.nearest_kernels` takes ~0.1–0.2 µs, bound by the cache
+misses of the grid's lookups).
 Building the grid takes ~10–20 s, so it is built only for a call with many outside points
 (``layout.geo.classify.NEAREST_GRID_MIN``); fewer points take the tree path, with the same answers.
 
@@ -34,8 +36,12 @@ point costs ~1 µs, too slow here).
 
 Points beyond the grid take the tree path (GEOS nearest in EPSG:4546, then every segment within the
 largest possible planar-vs-geodesic difference ranked by geodesic length) up to ~4.5° from 111°E; beyond
-that (another province, another continent) an exact path: ``pyproj.Geod`` distances to every vertex
-bound the segments from below, and a golden-section search along each remaining one finds the minimum.
+that (another province, another continent) an exact path: geodesic distances to vertices bound the
+segments from below, and a golden-section search along each remaining one finds the minimum. Two
+versions: :func:`nearest_far` with ``pyproj.Geod`` to every vertex (~200 points/s; the reference the
+tests and the benchmark check against), and :func:`nearest_world`, compiled, which bounds groups and
+chains of segments first and measures with Vincenty's formula (~10,000–15,000 points per CPU-second),
+falling back to :func:`nearest_far` for the rare point where Vincenty does not converge.
 """
 
 from __future__ import annotations
@@ -45,13 +51,17 @@ import shapely
 from numpy.typing import NDArray
 
 from layout.geo.crs import to_metric
-from layout.geo.nearest_grid import NONE, TREE_ZONE_DEG, NearestGrid
+from layout.geo.nearest_grid import TREE_ZONE_DEG, NearestGrid
+from layout.geo.nearest_kernels import far_query, grid_frame, metric_query
 from layout.geo.segments import (
     FALSE_EASTING,
     GEOD,
     LAT_MID,
+    M_PER_DEG,
     RHO_NU_MID,
+    RHO_NU_SLOPE,
     SEG_EASTING,
+    Y_MID,
     Segments,
     line_scale,
     mid_lat,
@@ -62,85 +72,34 @@ from layout.geo.segments import (
 # Queries
 
 
-def _rank_scale(px: NDArray, qx: NDArray) -> NDArray:
-    """The second-order line scale: enough to rank candidates of one point by geodesic length."""
-    u, v = px - FALSE_EASTING, qx - FALSE_EASTING
-    return 1.0 + (u * u + u * v + v * v) * (RHO_NU_MID / 6.0)
+def kernel_args(grid: NearestGrid, seg: Segments) -> tuple:
+    """The arrays :mod:`layout.geo.nearest_kernels` takes for ``grid`` over ``seg``, gathered once a grid."""
+    args = grid.__dict__.get("_kernel_args")
+    if args is None or args[0] is not seg:
+        frame, coef = grid_frame(grid)
+        arrays = (grid.leaf_map.ravel(), coef, grid.offsets, grid.segs, seg.ax, seg.ay, seg.dx, seg.dy, seg.inv_len2)
+        args = (seg, frame, *arrays)
+        grid.__dict__["_kernel_args"] = args
+    return args[1:]
+
+
+_SCALE = np.array([RHO_NU_MID, RHO_NU_SLOPE, LAT_MID, Y_MID, M_PER_DEG])
 
 
 def query_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray):
     """Nearest segment, geodesic distance (m) and nearest point (EPSG:4546) of the points that fall in a
-    listed grid cell; ``found`` marks them (the others: beyond the grid, or in a cell answered as inside).
-
-    A numba-compiled version of this query (one pass a point) ran no faster here than these numpy
-    passes (~1 µs a point on the loaded 2-core machine, both), so the dependency was not added.
+    listed grid cell; ``found`` marks them (the others: beyond the grid, or in a cell answered as inside;
+    their other values are undefined). One compiled pass (:func:`layout.geo.nearest_kernels.metric_query`):
+    candidates ranked by the second-order line scale, the best's distance divided by the mean line scale.
     """
-    n = len(lon)
-    found = grid.covers(lon, lat)
-    if found.all():  # the usual case: no copies
-        leaf = grid.leaf(lon, lat)
-        if (listed := leaf != NONE).all():
-            return found, *nearest_in_grid(grid, seg, lon, lat, leaf)
-        at = np.flatnonzero(listed)
-        leaf = leaf[at]
-    else:
-        at = np.flatnonzero(found)
-        leaf = grid.leaf(lon[at], lat[at])
-        at, leaf = at[leaf != NONE], leaf[leaf != NONE]
-    found[:] = False
-    found[at] = True
-    seg_out, m, qx, qy = np.full(n, -1, np.intp), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    if at.size:
-        seg_out[at], m[at], qx[at], qy[at] = nearest_in_grid(grid, seg, lon[at], lat[at], leaf)
-    return found, seg_out, m, qx, qy
-
-
-CHUNK = 32_768  # points per pass: the pass's temporary arrays stay in the CPU cache (5–10% faster here)
-
-
-def nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray, leaf: NDArray):
-    """Nearest segment, geodesic distance (m) and nearest point (EPSG:4546) for points inside the grid,
-    whose leaf ids (:meth:`NearestGrid.leaf`, not NONE) are ``leaf``."""
-    if len(lon) <= CHUNK:
-        return _nearest_in_grid(grid, seg, lon, lat, leaf)
-    out = (np.empty(len(lon), np.intp), np.empty(len(lon)), np.empty(len(lon)), np.empty(len(lon)))
-    for lo in range(0, len(lon), CHUNK):
-        sl = slice(lo, lo + CHUNK)
-        for array, part in zip(out, _nearest_in_grid(grid, seg, lon[sl], lat[sl], leaf[sl]), strict=True):
-            array[sl] = part
-    return out
-
-
-def _nearest_in_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray, leaf: NDArray):
-    """Candidates are taken column by column (every point's first, then the second of those that have
-    one, ...): with 1–3 candidates a point this does less work than flattening all pairs."""
-    px, py = grid.to_plane(lon, lat)
-    best = grid.first.take(leaf)
-    dist, qx, qy = planar_nearest(seg, best, px, py)
-    count = grid.count.take(leaf)
-    rest = np.flatnonzero(count > 1)
-    if rest.size:  # the points with more candidates, in arrays of their own (scattered back once)
-        rpx, rpy, rcount, start = px[rest], py[rest], count[rest], grid.offsets[leaf[rest]]
-        rbest, rdist, rqx, rqy = best[rest], dist[rest], qx[rest], qy[rest]
-        rgeo = rdist / _rank_scale(rpx, rqx)
-        idx = np.arange(rest.size)
-        j = 1
-        while idx.size:
-            s = grid.segs.take(start[idx] + j).astype(np.intp)
-            x_, y_ = rpx.take(idx), rpy.take(idx)
-            d, x, y = planar_nearest(seg, s, x_, y_)
-            g = d / _rank_scale(x_, x)
-            better = g < rgeo[idx]
-            at = idx[better]
-            rbest[at], rdist[at], rqx[at], rqy[at], rgeo[at] = s[better], d[better], x[better], y[better], g[better]
-            j += 1
-            idx = idx[rcount[idx] > j]
-        best[rest], dist[rest], qx[rest], qy[rest] = rbest, rdist, rqx, rqy
-    return best, dist / line_scale(px, qx, mid_lat(lat, qy)), qx, qy
+    lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
+    found, out = np.empty(len(lon), bool), np.empty((4, len(lon)))
+    metric_query(lon, lat, *kernel_args(grid, seg), _SCALE, found, out)
+    return found, out[0].astype(np.intp), out[1], out[2], out[3]
 
 
 def nearest_by_tree(seg: Segments, lon: NDArray, lat: NDArray):
-    """The same answers as :func:`nearest_in_grid` without the grid (for few points, or beyond it): the
+    """The same answers as :func:`query_grid` without the grid (for few points, or beyond it): the
     planar nearest segment from the tree, then every segment within the most the geodesic ranking can
     differ from the planar one, ranked by geodesic length. For points up to ~10° from 111°E."""
     px, py = to_metric(lon, lat)
@@ -212,3 +171,43 @@ def nearest_far(seg: Segments, lon: NDArray, lat: NDArray, *, chunk: int = 16):
         idx = lo + pi[first]
         best[idx], metres[idx], qlon[idx], qlat[idx] = si[first], d[first], ql[first], qa[first]
     return best, metres, qlon, qlat
+
+
+CHAIN, GROUP = 16, 16  # segments a chain, chains a group, bounded together by the world search
+
+
+def _runs(breaks: NDArray[np.bool_], size: int) -> NDArray[np.intp]:
+    """Starts (and the end) of runs of at most ``size`` items, a run also starting where ``breaks``."""
+    starts = [0]
+    for k in range(1, len(breaks)):  # a few thousand items, once
+        if breaks[k] or k - starts[-1] >= size:
+            starts.append(k)
+    return np.array([*starts, len(breaks)], dtype=np.intp)
+
+
+def _chains(seg: Segments) -> tuple:
+    """Chains (runs of consecutive segments of one ring) and groups of chains, with their path lengths."""
+    cached = seg.__dict__.get("_chains")
+    if cached is None:
+        ring_start = np.r_[True, seg.va[1:] != seg.vb[:-1]]  # a segment not continuing the one before
+        chains = _runs(ring_start, CHAIN)
+        groups = _runs(ring_start[chains[:-1]], GROUP)
+        chain_len = np.add.reduceat(seg.length_m, chains[:-1])
+        cached = seg.__dict__["_chains"] = (chains, chain_len, groups, np.add.reduceat(chain_len, groups[:-1]))
+    return cached
+
+
+def nearest_world(seg: Segments, lon: NDArray, lat: NDArray):
+    """The answers of :func:`nearest_far` (nearest segment, geodesic metres, nearest lon/lat), for points
+    anywhere on Earth, by a compiled search (:func:`layout.geo.nearest_kernels.far_query`): chains of
+    segments are bounded from below first, so only the vertices near the nearest are measured (~1,000
+    Vincenty calls a point instead of ~6,800 ``Geod.inv``). Points for which Vincenty does not converge
+    (nearly antipodal to part of the boundary) are measured again by :func:`nearest_far`."""
+    lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
+    out = np.empty((5, len(lon)))
+    far_query(lon, lat, seg.vert_lon, seg.vert_lat, seg.va, seg.vb, seg.length_m, *_chains(seg), out)
+    best = out[0].astype(np.intp)
+    redo = np.flatnonzero(out[4] != 0.0)
+    if redo.size:
+        best[redo], out[1, redo], out[2, redo], out[3, redo] = nearest_far(seg, lon[redo], lat[redo])
+    return best, out[1], out[2], out[3]

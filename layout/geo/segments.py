@@ -117,24 +117,24 @@ def _inv_rho_nu(lat_deg: NDArray[np.float64] | float) -> NDArray[np.float64]:
 
 LAT_MID = 28.75  # 益阳's middle latitude
 RHO_NU_MID = float(_inv_rho_nu(LAT_MID))
-_RHO_NU_SLOPE = float(_inv_rho_nu(LAT_MID + 0.5) - _inv_rho_nu(LAT_MID - 0.5))  # per degree
+RHO_NU_SLOPE = float(_inv_rho_nu(LAT_MID + 0.5) - _inv_rho_nu(LAT_MID - 0.5))  # per degree
 SEG_EASTING = 250_000.0  # every boundary vertex lies within this of the central meridian (checked below)
 
 
-_Y_MID, _M_PER_DEG = 3181560.897, 110_832.4  # EPSG:4546 northing of 28.75°N on 111°E, metres per degree
+Y_MID, M_PER_DEG = 3181560.897, 110_832.4  # EPSG:4546 northing of 28.75°N on 111°E, metres per degree
 
 
 def mid_lat(lat_deg: NDArray, qy: NDArray) -> NDArray:
     """The latitude halfway along a line from a point at ``lat_deg`` to a boundary point at northing
     ``qy`` (to ~0.01°: the boundary lies within 1° of 28.75°N)."""
-    return 0.5 * (lat_deg + LAT_MID + (qy - _Y_MID) * (1.0 / _M_PER_DEG))
+    return 0.5 * (lat_deg + LAT_MID + (qy - Y_MID) * (1.0 / M_PER_DEG))
 
 
 def line_scale(x1: NDArray, x2: NDArray, lat_deg: NDArray) -> NDArray[np.float64]:
     """Mean EPSG:4546 scale factor along the straight line between eastings ``x1`` and ``x2`` (metres),
     at latitude ``lat_deg``: the ratio of the planar to the geodesic length."""
     u, v = x1 - FALSE_EASTING, x2 - FALSE_EASTING
-    c = RHO_NU_MID + _RHO_NU_SLOPE * (lat_deg - LAT_MID)  # linear in latitude: 1e-6 of the term
+    c = RHO_NU_MID + RHO_NU_SLOPE * (lat_deg - LAT_MID)  # linear in latitude: 1e-6 of the term
     u2, v2, uv = u * u, v * v, u * v
     m2 = (u2 + uv + v2) * (1.0 / 3.0)
     m4 = (u2 * (u2 + uv + v2) + v2 * (uv + v2)) * (1.0 / 5.0)
