@@ -250,10 +250,19 @@ TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total", "su
 
 def total_rows(frame: pd.DataFrame, *, columns: int = 3) -> np.ndarray:
     """Rows whose first cells say they are a 合计/小计 (total) line of the table, not a project."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     hit = np.zeros(len(frame), dtype=bool)
     for col in list(frame.columns)[:columns]:
-        text = frame[col].astype(str).str.replace(r"\s", "", regex=True).str.lower()
-        hit |= text.isin(TOTAL_WORDS).to_numpy()
+        text = frame[col].astype(str)
+        # every word holds 计, s or t, and no other character lowers to s or t: only such cells are read
+        maybe = np.flatnonzero(
+            pc.match_substring_regex(pa.array(text, type=pa.string()), "[sStT计]").to_numpy(zero_copy_only=False)
+        )
+        if maybe.size:
+            cells = text.iloc[maybe].str.replace(r"\s", "", regex=True).str.lower()
+            hit[maybe[cells.isin(TOTAL_WORDS).to_numpy()]] = True
     return hit
 
 
