@@ -4,6 +4,7 @@ table (CSV, XLSX or Parquet; large CSVs a chunk at a time, big point sets on Das
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -289,17 +290,19 @@ def _classify_stream(
     from layout.i18n import t
     from layout.tables.batch import classify_table, decision_text
     from layout.tables.files import atomic_write
-    from layout.tables.read import iter_csv_chunks
-    from layout.tables.write import result_csv_bytes
+    from layout.tables.read import iter_csv_chunks, read_ahead
+    from layout.tables.write import result_csv_parts
 
     counts = {"inside": 0, "outside": 0, "error": 0}
+    notations: dict[str, int] = {}
+    total = [0]  # data rows, 合计/小计 lines included (as the whole-file path counts them)
     problems: list[str] = []
     state: dict = {}
 
     def write(tmp: Path) -> None:
         chunk_crs = crs
         with open(tmp, "wb") as out:
-            for k, table in enumerate(iter_csv_chunks(src, header_row=header_row)):
+            for k, table in enumerate(read_ahead(iter_csv_chunks(src, header_row=header_row))):
                 result = classify_table(table, lon=lon_col, lat=lat_col, pair=pair_col, crs=chunk_crs, lang=lang)
                 if k == 0:
                     state.update(table=table, result=result)
@@ -307,10 +310,14 @@ def _classify_stream(
                     if d.code == "crs.gk_cm" and not d.args.get("degrees"):
                         chunk_crs = d.crs  # the whole file is read at the meridian the first rows decided
                 out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
-                out.write(result_csv_bytes(table, result.added, encoding=out_encoding, head=k == 0))
+                for part in result_csv_parts(table, result.added, encoding=out_encoding, head=k == 0):
+                    out.write(part)
+                total[0] += len(table.frame)
                 for key, value in result.counts.items():
                     counts[key] += value
-                if len(problems) < 20:
+                for key, value in result.notations.items():  # the sentence on notations counts every chunk
+                    notations[key] = notations.get(key, 0) + value
+                if len(problems) < 20 and result.counts["error"]:
                     rows = result.problem_rows(table.frame, lang=lang, limit=20 - len(problems))
                     for values in rows.itertuples(index=False):
                         name = f" {values[1]}" if result.name_column else ""
@@ -321,14 +328,13 @@ def _classify_stream(
     first = state["table"]
     for code, args in first.notes:
         click.echo(t(code, lang, **args), err=True)
-    click.echo(decision_text(state["result"], lang), err=True)
-    rows = sum(counts.values())
+    click.echo(decision_text(dataclasses.replace(state["result"], notations=notations), lang), err=True)
     click.echo(
         f"{src.name} ({first.encoding}) → {output}: "
         + t(
             "batch.counts",
             lang,
-            rows=f"{rows:,}",
+            rows=f"{total[0]:,}",
             inside=counts["inside"],
             outside=counts["outside"],
             errors=counts["error"],
