@@ -7,6 +7,7 @@ Workbooks are read with bounded resources by :mod:`layout.tables.workbook`.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import os
@@ -384,7 +385,8 @@ def read_ahead(items: Iterator[T]) -> Iterator[T]:
             if close is not None:
                 close()
 
-    worker = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(produce,), name="read-ahead", daemon=True)
     worker.start()
     try:
         while True:
@@ -438,15 +440,18 @@ def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
 
     keys = [f"c{j}" for j in range(len(columns))]
     blob = ("\n".join(body) + "\n").encode("utf-8")
-    table = pacsv.read_csv(
-        io.BytesIO(blob),
-        read_options=pacsv.ReadOptions(column_names=keys, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={k: pa.string() for k in keys}, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
-    if table.num_rows != len(body):  # never expected: fall back to the csv module, one record at a time
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(blob),
+            read_options=pacsv.ReadOptions(column_names=keys, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={k: pa.string() for k in keys}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:  # a lone CR in an unquoted cell ends a row for Arrow's reader, not for ours
+        table = None
+    if table is None or table.num_rows != len(body):  # fall back to the csv module, one record at a time
         rows = [_fields(r) if r else [""] * len(columns) for r in body]
         return pd.DataFrame(rows, columns=columns, dtype=object)
     frame = table.to_pandas()  # str columns backed by the Arrow buffers: no Python string per cell
