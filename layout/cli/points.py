@@ -293,6 +293,7 @@ def _classify_stream(
     from layout.tables.files import atomic_write
 
     runs: list[StreamRun] = []
+    _small_pages()
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as out:
@@ -335,3 +336,19 @@ def _classify_stream(
         click.echo(f"  {label}{'：' if lang == 'zh' else ': '}{reason}", err=True)
     if counts["error"] > len(run.problems):
         click.echo("  …", err=True)
+
+
+def _small_pages() -> None:
+    """Ask Linux not to back this process's new memory with transparent huge pages (best effort, nowhere else).
+
+    A chunked run allocates and frees arrays of a few MB per chunk; on a busy machine each new huge page
+    can cost the kernel a compaction and a 2 MB clearing, which measured here as 0.3–0.8 s of system time
+    on a 1 M-row file against ~0.45 s steady with 4 KB pages.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE
