@@ -328,7 +328,7 @@ def iter_csv_chunks(
                 cut = len(data)
             else:
                 cut = data.rfind(b"\n") + 1
-                while cut and data[:cut].count(b'"') % 2:  # inside a quoted field: take more
+                while cut and data.count(b'"', 0, cut) % 2:  # inside a quoted field: take more
                     more = fh.read(chunk_bytes)
                     if not more:
                         cut = len(data)
