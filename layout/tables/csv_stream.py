@@ -105,15 +105,29 @@ def classify_csv_stream(
                 name=Path(src).name,
             )
         table, result, parts = work(head, crs, True)
-        first = (table, result)
         emit(table, result, parts)
         d = result.decision
         chunk_crs = d.crs if d.code == "crs.gk_cm" and not d.args.get("degrees") else crs  # the first rows' meridian
+        # what the run reports of its first chunk, without the chunk's rows (memory for the later chunks)
+        first = (
+            dataclasses.replace(
+                table,
+                frame=table.frame.iloc[:0],
+                row_numbers=table.row_numbers[:0],
+                source=b"",
+                records=None,
+                lines=None,
+            ),
+            dataclasses.replace(
+                result, added=result.added.iloc[:0], status=result.status[:0], row_numbers=result.row_numbers[:0]
+            ),
+        )
+        del head, table, result, parts
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="classify") as pool:
             pending: deque = deque()
             for table in chunks:  # each in the caller's context: the active plan is a context variable
                 pending.append(pool.submit(contextvars.copy_context().run, work, table, chunk_crs, False))
-                while len(pending) > workers:
+                while len(pending) >= workers:  # at most ``workers`` chunks in hand besides the one read ahead
                     emit(*pending.popleft().result())
             while pending:
                 emit(*pending.popleft().result())
