@@ -103,8 +103,11 @@ def _distinct(col: pd.Series):
 
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy().astype(np.int64)
-        codes[codes < 0] = len(col.cat.categories)
-        return codes, pa.array([*(str(c) for c in col.cat.categories), ""], type=pa.string())
+        cats = col.cat.categories
+        codes[codes < 0] = len(cats)
+        if cats.inferred_type == "string":  # text already: Arrow takes it as it is
+            return codes, pa.concat_arrays([pa.array(cats, type=pa.string()), pa.array([""], type=pa.string())])
+        return codes, pa.array([*(str(c) for c in cats), ""], type=pa.string())
     if col.dtype.kind == "f":  # distinct by bit pattern: -0.0 and 0.0 stay apart, as their texts are
         codes, bits = pd.factorize(col.to_numpy(dtype=np.float64).view(np.int64))
         values = pa.array(np.asarray(bits, dtype=np.int64).view(np.float64), from_pandas=True)
