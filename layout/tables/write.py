@@ -9,8 +9,10 @@ file is neutralised (:func:`neutralise`). Files go to disk through :func:`layout
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +79,17 @@ _FORMULA_STARTS = None  # set on first use: an Arrow array of FORMULA_START
 def _added_array(added: pd.DataFrame, *, end: str = ""):
     """Each row of the added columns as CSV text starting with the separating comma (and ending with ``end``),
     as an Arrow string array: quoted as pandas quotes, every text a spreadsheet would run as a formula
-    neutralised. The text is built once per distinct row (rows repeat: a county, a reason, a distance) and
-    taken for every row."""
+    neutralised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    line, row = _added_text(added, end=end)
+    return pc.take(line, pa.array(row))
+
+
+def _added_text(added: pd.DataFrame, *, end: str = ""):
+    """The added columns' text (see :func:`_added_array`) once per distinct row, and each row's number among
+    them: rows repeat (a county, a reason, a distance), so the text is built for few and taken for all."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -86,14 +97,14 @@ def _added_array(added: pd.DataFrame, *, end: str = ""):
     if _FORMULA_STARTS is None:
         _FORMULA_STARTS = pa.array(FORMULA_START)
     if not len(added.columns):
-        return pc.cast(pa.nulls(len(added)), pa.string())
+        return pa.array([end], type=pa.string()), np.zeros(len(added), dtype=np.int64)
     codes, texts = zip(*(_distinct(added[c]) for c in added.columns), strict=True)
     row, combos = _combine(list(codes), [len(t) for t in texts])
     parts = [pc.take(_csv_safe(t), pa.array(k)) for t, k in zip(texts, combos, strict=True)]
     line = pc.binary_join_element_wise("", *parts, ",")
     if end:
         line = pc.binary_join_element_wise(line, end, "")
-    return pc.take(line, pa.array(row))
+    return line, row
 
 
 def _distinct(col: pd.Series):
@@ -164,6 +175,24 @@ def _data_of(arr):
     return arr.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
+SLICE_ROWS = 1 << 16  # rows joined at a time when a result is written
+
+
+def _joined_slices(own, line, row: np.ndarray) -> Iterator:
+    """Each row's own record then its added text (``line[row]``), a slice of rows at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pa.scalar("", type=own.type)
+    for lo in range(0, len(row), SLICE_ROWS):
+        text = pc.take(line, pa.array(row[lo : lo + SLICE_ROWS]))
+        yield _data_of(pc.binary_join_element_wise(own.slice(lo, SLICE_ROWS), text, empty))
+
+
+def _flat(part) -> Iterator:
+    return part if isinstance(part, Iterator) else iter([part])
+
+
 def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True) -> bytes:
     """The table with ``added`` columns as CSV bytes: a CSV's own text is kept byte for byte in its columns.
 
@@ -177,14 +206,17 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
     return b"".join(result_csv_parts(table, added, encoding=encoding, head=head))
 
 
-def result_csv_parts(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True) -> list:
-    """:func:`result_csv_bytes` as a list of bytes-like parts to write one after another (no copy of the body)."""
+def result_csv_parts(
+    table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True
+) -> Iterator[bytes | memoryview]:
+    """:func:`result_csv_bytes` as bytes-like parts to write one after another. The work that looks at every
+    row is done here; the body's text is joined a slice of rows at a time as the parts are taken (the same
+    memory reused, not the whole body at once)."""
     header = "," + ",".join(_csv_field(neutralise(str(c))) for c in added.columns)
     bom = encoding == "utf-8-sig"
     parts: list = []
     if table.kind == "csv" and (table.records is not None or table.lines is not None):
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         nl = table.newline
         records = table.records or []
@@ -196,9 +228,8 @@ def result_csv_parts(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
         top = "".join(rec + nl for rec in records[:h]) + records[h] + header + nl if head else ""
         parts.append(top.encode("utf-8"))
         if len(table.frame):
-            text = _added_array(added, end=nl).cast(own.type)
-            joined = pc.binary_join_element_wise(own, text, pa.scalar("", type=own.type))
-            parts.append(_data_of(joined))
+            line, row = _added_text(added, end=nl)
+            parts.append(_joined_slices(own, line.cast(own.type), row))
     else:
         own = table.frame
         rows = _added_lines(added) if len(added) else []
@@ -211,9 +242,9 @@ def result_csv_parts(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
         out += [a + b for a, b in zip(lines, rows, strict=True)]
         parts.append(("\r\n".join(out) + "\r\n").encode("utf-8"))
     if bom or encoding in ("utf-8", "utf8"):
-        return [b"\xef\xbb\xbf" if bom and head else b"", *parts]
+        return itertools.chain([b"\xef\xbb\xbf" if bom and head else b""], *(_flat(p) for p in parts))
     try:
-        return [b"".join(parts).decode("utf-8").encode(encoding)]
+        return iter([b"".join(itertools.chain(*(_flat(p) for p in parts))).decode("utf-8").encode(encoding)])
     except (UnicodeEncodeError, LookupError):
         raise InputError(
             f"the result cannot be written in {encoding}; choose UTF-8", code="encode_failed", encoding=encoding
