@@ -271,8 +271,8 @@ def _may_be_total(text: pd.Series) -> np.ndarray:
     if not len(arr):
         return np.zeros(0, dtype=bool)
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]] if arr.buffers()[2] else []
-    data = np.asarray(data, dtype=np.uint8)
+    values = arr.buffers()[2]
+    data = np.frombuffer(values, dtype=np.uint8)[offsets[0] : offsets[-1]] if values else np.zeros(0, np.uint8)
     lower = data | 0x20  # S → s, T → t (other bytes may change too: only s and t are looked for)
     found = (lower == ord("s")) | (lower == ord("t"))
     ji = "计".encode()

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import threading
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,18 +73,17 @@ def classify_csv_stream(
     InputError
         As :func:`layout.tables.read.iter_csv_chunks` and :func:`layout.tables.batch.classify_table`.
     """
-    options = {"lon": lon, "lat": lat, "pair": pair, "lang": lang}
     counts = {"inside": 0, "outside": 0, "error": 0}
     notations: dict[str, int] = {}
     problems: list[tuple[int, str, str]] = []
     rows = 0
 
-    def work(table: Table, chunk_crs: str, head: bool) -> tuple[Table, BatchResult, list]:
-        result = classify_table(table, crs=chunk_crs, **options)
+    def work(table: Table, chunk_crs: str, head: bool) -> tuple[Table, BatchResult, Iterator]:
+        result = classify_table(table, lon=lon, lat=lat, pair=pair, crs=chunk_crs, lang=lang)
         out_encoding = table.encoding if encoding == "input" else "utf-8-sig"
         return table, result, result_csv_parts(table, result.added, encoding=out_encoding, head=head)
 
-    def emit(table: Table, result: BatchResult, parts: list) -> None:
+    def emit(table: Table, result: BatchResult, parts: Iterator) -> None:
         nonlocal rows
         for part in parts:
             out.write(part)

@@ -13,7 +13,7 @@ import io
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -356,7 +356,7 @@ def iter_csv_chunks(
 T = TypeVar("T")
 
 
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
+def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
     """``items`` produced one ahead on a thread, so reading the next chunk overlaps the work on this one
     (Arrow's reader and numpy release the GIL). An error while producing is raised here, in order."""
     box: queue.Queue = queue.Queue(maxsize=1)
@@ -392,10 +392,10 @@ def read_ahead(items: Iterator[T]) -> Iterator[T]:
         while True:
             ok, item = box.get()
             if not ok:
-                raise item  # type: ignore[misc]
+                raise item
             if item is end:
                 return
-            yield item  # type: ignore[misc]
+            yield item
     finally:
         stop.set()
         worker.join()
