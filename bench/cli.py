@@ -1,11 +1,16 @@
-"""Benchmark: ``python -m layout classify`` on a 1,000,000-row CSV, with the split between its phases.
+"""Benchmark: ``python -m layout classify`` on a 1,000,000-row CSV, with the split between its phases and
+against a bare pandas round trip of the same file.
 
-Writes a CSV of N random points over 益阳's bounding box (about 46 MB for 1 M rows: name, lon, lat, code),
-times each phase in-process (read, parse + result columns, classifier, CSV write), then runs the real CLI
-in a subprocess and reports its wall time and peak memory. Checks that the output keeps every input line
-byte for byte at the start of its row. Prints figures; asserts nothing about time.
+Writes a CSV of N random points (about 42 MB for 1 M rows: name, lon, lat, code), a share of them
+(``--far-share``, default 25%) spread over 湖南 (108.5–114.5°E, 24.5–30.5°N) and the rest over 益阳's
+bounding box; times each phase in-process (read, parse + result columns, classifier, CSV write); runs the
+real CLI in a subprocess and reports its wall time and peak memory; then runs the CLI and
+``bench/csv_roundtrip.py --pandas`` (``pd.read_csv`` + ``to_csv``) in turn ``--pairs`` times as whole
+processes and prints the medians of wall and CPU time (user + sys) and of the ratio pair by pair. Checks
+that the output keeps every input line byte for byte at the start of its row. Prints figures; asserts
+nothing about time.
 
-    python bench/cli.py [--rows 1000000] [--keep DIR]
+    python bench/cli.py [--rows 1000000] [--far-share 0.25] [--pairs 5] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ from layout.tables.write import result_csv_bytes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_csv(path: Path, rows: int) -> None:
+def make_csv(path: Path, rows: int, far_share: float = 0.25) -> None:
     rng = np.random.default_rng(2021)
     lon, lat = rng.uniform(110.7, 113.0, rows), rng.uniform(27.9, 29.6, rows)
+    far = rng.random(rows) < far_share
+    lon[far], lat[far] = rng.uniform(108.5, 114.5, far.sum()), rng.uniform(24.5, 30.5, far.sum())
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("项目名称,经度,纬度,编号\n")
         step = 100_000
@@ -50,15 +57,17 @@ def make_csv(path: Path, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--far-share", type=float, default=0.25, help="share of points over 湖南 (default 0.25)")
+    parser.add_argument("--pairs", type=int, default=5, help="whole-process runs of the CLI and of pandas, in turn")
     parser.add_argument("--keep", type=Path, help="Directory to keep the files in (default: a temporary one).")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_cli_"))
     folder.mkdir(parents=True, exist_ok=True)
     src, out = folder / "points.csv", folder / "points_zones.csv"
-    make_csv(src, args.rows)
+    make_csv(src, args.rows, args.far_share)
     print(
         f"{platform.platform()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-        f"{args.rows:,} rows, {src.stat().st_size / 1e6:.0f} MB in"
+        f"{args.rows:,} rows ({args.far_share:.0%} over 湖南), {src.stat().st_size / 1e6:.0f} MB in"
     )
 
     # the classifier builds its lookup tables on first use: timed apart, so the phases below are warm
@@ -114,6 +123,34 @@ def main() -> None:
     print(
         f"output keeps every input line byte for byte: {same}; identical to the in-process result: "
         f"{cli_out.read_bytes() == out.read_bytes()}"
+    )
+    if args.pairs:
+        compare(src, folder, env, args.pairs)
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys, the kernel's accounting) of one whole process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{command} failed")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def compare(src: Path, folder: Path, env: dict[str, str], pairs: int) -> None:
+    """The CLI against a bare pandas round trip of the same file, in turn, after one warm-up each."""
+    ours = [sys.executable, "-m", "layout", "classify", str(src), "-o", str(folder / "cli_zones.csv")]
+    bare = [sys.executable, str(ROOT / "bench" / "csv_roundtrip.py"), "--pandas", str(src), str(folder / "bare.csv")]
+    timed(ours, env), timed(bare, env)
+    runs = [(timed(ours, env), timed(bare, env)) for _ in range(pairs)]
+    med = lambda values: float(np.median(values))  # noqa: E731
+    print(
+        f"whole process, median of {pairs} pairs (load average {os.getloadavg()[0]:.1f}): "
+        f"classify {med([a[0] for a, _ in runs]):.2f} s wall, {med([a[1] for a, _ in runs]):.2f} s CPU; "
+        f"pandas round trip {med([b[0] for _, b in runs]):.2f} s wall, {med([b[1] for _, b in runs]):.2f} s CPU; "
+        f"ratio {med([a[0] / b[0] for a, b in runs]):.2f} wall, {med([a[1] / b[1] for a, b in runs]):.2f} CPU"
     )
 
 

@@ -55,7 +55,7 @@ class BatchResult:
         idx = np.flatnonzero(self.status == "error")[:limit]
         out: dict[str, object] = {t("batch.row", lang): self.row_numbers[idx]}
         if self.name_column:
-            out[self.name_column] = [shorten(str(v)) for v in frame[self.name_column].to_numpy()[idx]]
+            out[self.name_column] = [shorten(str(v)) for v in frame[self.name_column].iloc[idx].tolist()]
         out[t("batch.reason", lang)] = self.added.iloc[idx, -1].to_numpy()
         return pd.DataFrame(out)
 
@@ -252,9 +252,36 @@ def total_rows(frame: pd.DataFrame, *, columns: int = 3) -> np.ndarray:
     """Rows whose first cells say they are a 合计/小计 (total) line of the table, not a project."""
     hit = np.zeros(len(frame), dtype=bool)
     for col in list(frame.columns)[:columns]:
-        text = frame[col].astype(str).str.replace(r"\s", "", regex=True).str.lower()
-        hit |= text.isin(TOTAL_WORDS).to_numpy()
+        text = frame[col].astype(str)
+        maybe = np.flatnonzero(_may_be_total(text))
+        if maybe.size:
+            cells = text.iloc[maybe].str.replace(r"\s", "", regex=True).str.lower()
+            hit[maybe[cells.isin(TOTAL_WORDS).to_numpy()]] = True
     return hit
+
+
+def _may_be_total(text: pd.Series) -> np.ndarray:
+    """Cells that hold 计, s or t (every word of TOTAL_WORDS does, and no other character lowers to s or t):
+    the only ones that can be a total, found in the UTF-8 bytes at once rather than cell by cell."""
+    import pyarrow as pa
+
+    arr = pa.array(text, type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    values = arr.buffers()[2]
+    data = np.frombuffer(values, dtype=np.uint8)[offsets[0] : offsets[-1]] if values else np.zeros(0, np.uint8)
+    lower = data | 0x20  # S → s, T → t (other bytes may change too: only s and t are looked for)
+    found = (lower == ord("s")) | (lower == ord("t"))
+    ji = "计".encode()
+    if len(data) >= 3:
+        found[:-2] |= (data[:-2] == ji[0]) & (data[1:-1] == ji[1]) & (data[2:] == ji[2])
+    at = np.flatnonzero(found)  # a hit's cell: the last offset at or before it
+    cells = np.zeros(len(arr), dtype=bool)
+    cells[np.searchsorted(offsets - offsets[0], at, side="right") - 1] = True
+    return cells
 
 
 def _split_template(text: str) -> tuple[str, str, str]:

@@ -150,6 +150,16 @@ def locked(path: str | os.PathLike, *, timeout_s: float = 30.0) -> Iterator[None
         os.close(fd)
 
 
+def _keep_as(path: Path, target: str) -> None:
+    """``path``'s current version at ``target``: a second name for the same file (the rename that follows
+    gives ``path`` a new file, so the old one is left untouched), or a copy where links are not possible."""
+    os.unlink(target)
+    try:
+        os.link(path, target)
+    except OSError:  # a file system without hard links (FAT, some network shares), or another device
+        shutil.copy2(path, target)
+
+
 def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object], *, backup: bool = True) -> Path:
     """Write ``path`` through ``writer(temp_path)``, then rename into place.
 
@@ -179,7 +189,7 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object], *, b
             fd_b, bak_tmp = tempfile.mkstemp(prefix=f".{path.name}.bak.", suffix=".tmp", dir=path.parent)
             os.close(fd_b)
             try:
-                shutil.copy2(path, bak_tmp)
+                _keep_as(path, bak_tmp)
                 os.replace(bak_tmp, path.with_name(path.name + ".bak"))
             finally:
                 if os.path.exists(bak_tmp):

@@ -7,16 +7,21 @@ Workbooks are read with bounded resources by :mod:`layout.tables.workbook`.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import os
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from layout.errors import InputError
+from layout.tables.csv_lines import PlainLines, plain_lines
 from layout.tables.header import HEADER_SCAN_ROWS, detect_header, header_band, header_names, header_notes, name_columns
 from layout.tables.table import Table, TextTable, check_suffix
 from layout.tables.workbook import read_xlsx
@@ -162,6 +167,9 @@ def _fields(record: str) -> list[str]:
 
 
 def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
+    fast = _read_csv_plain(data, name=name, header_row=header_row)
+    if fast is not None:
+        return fast
     decoded = decode_csv_bytes(data, name=name)
     text, encoding = decoded.text, decoded.encoding
     if not text.strip():
@@ -171,17 +179,7 @@ def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
     if "\x00" in text:
         raise InputError(f"{name}: the file holds binary data (NUL bytes), not CSV text", code="binary", name=name)
     records, starts, newline = split_records(text)
-    head_rows = [_fields(r) for r in records[:HEADER_SCAN_ROWS]]
-    h = (header_row - 1) if header_row else detect_header(head_rows)
-    if not 0 <= h < len(records):
-        raise InputError(
-            f"{name}: header row {header_row} is beyond the file's {len(records)} rows",
-            code="header_row_bad",
-            row=header_row or 0,
-            rows=len(records),
-        )
-    top, h = header_band([_fields(r) for r in records[: max(h, HEADER_SCAN_ROWS) + 2]], h)
-    columns = name_columns(header_names([_fields(r) for r in records[top : h + 1]]))
+    top, h, columns = _find_header(records, starts, len(records), header_row=header_row, name=name)
     _check_widths(records[h + 1 :], starts[h + 1 :], len(columns), name=name, quoted='"' in text)
     frame = _parse_body(records[h + 1 :], columns)
     return Table(
@@ -195,6 +193,82 @@ def _read_csv(data: bytes, *, name: str, header_row: int | None) -> Table:
         records=records,
         newline=newline,
         notes=header_notes(starts[top], starts[h]),
+    )
+
+
+def _find_header(
+    records: list[str], starts: list[int], total: int, *, header_row: int | None, name: str
+) -> tuple[int, int, list[str]]:
+    """The header band's first and last record (0-based) and the column names, from the file's first records."""
+    head_rows = [_fields(r) for r in records[:HEADER_SCAN_ROWS]]
+    h = (header_row - 1) if header_row else detect_header(head_rows)
+    if not 0 <= h < total:
+        raise InputError(
+            f"{name}: header row {header_row} is beyond the file's {total} rows",
+            code="header_row_bad",
+            row=header_row or 0,
+            rows=total,
+        )
+    top, h = header_band([_fields(r) for r in records[: max(h, HEADER_SCAN_ROWS) + 2]], h)
+    return top, h, name_columns(header_names([_fields(r) for r in records[top : h + 1]]))
+
+
+def _read_csv_plain(data: bytes, *, name: str, header_row: int | None) -> Table | None:
+    """A plain UTF-8 CSV (see :mod:`layout.tables.csv_lines`) read without a Python string per record;
+    None when the file is not plain or any check fails, for the careful path to read (and explain)."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lines = plain_lines(data[3:] if bom else data)
+    if lines is None:
+        return None
+    head_n = min(lines.count, max(HEADER_SCAN_ROWS, header_row or 0) + 2)
+    try:
+        head_text = lines.text_of(0, head_n)
+    except UnicodeDecodeError:
+        return None
+    if not head_text.strip():
+        return None
+    records, starts, _ = split_records(head_text)
+    if len(records) != head_n:
+        return None
+    top, h, columns = _find_header(records, starts, lines.count, header_row=header_row, name=name)
+    table = _plain_body(lines, h + 1, columns, name=name)
+    if table is None:
+        return None
+    table.encoding = "utf-8-sig" if bom else "utf-8"
+    table.header_row = h + 1
+    table.source = data
+    table.records = records[: h + 1]
+    table.notes = header_notes(top + 1, h + 1)
+    return table
+
+
+def _plain_body(lines: PlainLines, first: int, columns: list[str], *, name: str, offset: int = 0) -> Table | None:
+    """The records from ``first`` on as a table (cells by Arrow's reader, the records' bytes kept), or None
+    when a record is empty or of the wrong width, or the bytes are not UTF-8."""
+    import pyarrow as pa
+
+    n = lines.count - first
+    if n and (not lines.lengths(first).all() or (lines.commas(first) != len(columns) - 1).any()):
+        return None
+    try:
+        kept = lines.records(first)
+    except pa.ArrowInvalid:
+        return None
+    if n:
+        frame = _parse_plain(pa.py_buffer(lines.data)[int(lines.bounds[first]) :], columns, n)
+        if frame is None:
+            return None
+    else:
+        frame = _parse_body([], columns)
+    return Table(
+        frame=frame,
+        name=name,
+        kind="csv",
+        encoding="",
+        header_row=0,
+        row_numbers=np.arange(offset + first + 1, offset + lines.count + 1, dtype=np.int64),
+        newline=lines.newline,
+        lines=kept,
     )
 
 
@@ -254,7 +328,7 @@ def iter_csv_chunks(
                 cut = len(data)
             else:
                 cut = data.rfind(b"\n") + 1
-                while cut and data[:cut].count(b'"') % 2:  # inside a quoted field: take more
+                while cut and data.count(b'"', 0, cut) % 2:  # inside a quoted field: take more
                     more = fh.read(chunk_bytes)
                     if not more:
                         cut = len(data)
@@ -270,31 +344,91 @@ def iter_csv_chunks(
                 encoding, columns, newline = table.encoding, list(table.frame.columns), table.newline
                 first = False
             else:
-                try:
-                    text = piece.decode(encoding.replace("utf-8-sig", "utf-8"))
-                except UnicodeDecodeError:
-                    raise InputError(
-                        f"{path.name}: the text is neither UTF-8 nor GBK/GB18030 throughout",
-                        code="encoding",
-                        name=path.name,
-                    ) from None
-                records, starts, _ = split_records(text)
-                starts = [s_ + offset for s_ in starts]
-                _check_widths(records, starts, len(columns), name=path.name, quoted='"' in text)
-                table = Table(
-                    frame=_parse_body(records, columns),
-                    name=path.name,
-                    kind="csv",
-                    encoding=encoding,
-                    header_row=0,
-                    row_numbers=np.asarray(starts, dtype=np.int64),
-                    records=records,
-                    newline=newline,
+                table = _later_chunk(
+                    piece, name=path.name, encoding=encoding, columns=columns, newline=newline, offset=offset
                 )
             offset += piece.count(b"\n")
             yield table
             if not block:
                 break
+
+
+T = TypeVar("T")
+
+
+def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
+    """``items`` produced one ahead on a thread, so reading the next chunk overlaps the work on this one
+    (Arrow's reader and numpy release the GIL). An error while producing is raised here, in order."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry: tuple[bool, object]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, end))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put((False, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(produce,), name="read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = box.get()
+            if not ok:
+                raise item
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _later_chunk(piece: bytes, *, name: str, encoding: str, columns: list[str], newline: str, offset: int) -> Table:
+    """A chunk after the first: whole records with no header, in the first chunk's encoding and columns."""
+    if encoding in ("utf-8", "utf-8-sig") and (plain := plain_lines(piece, newline=newline)):
+        table = _plain_body(plain, 0, columns, name=name, offset=offset)
+        if table is not None:
+            table.encoding = encoding
+            return table
+    try:
+        text = piece.decode(encoding.replace("utf-8-sig", "utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name}: the text is neither UTF-8 nor GBK/GB18030 throughout",
+            code="encoding",
+            name=name,
+        ) from None
+    records, starts, _ = split_records(text)
+    starts = [s_ + offset for s_ in starts]
+    _check_widths(records, starts, len(columns), name=name, quoted='"' in text)
+    return Table(
+        frame=_parse_body(records, columns),
+        name=name,
+        kind="csv",
+        encoding=encoding,
+        header_row=0,
+        row_numbers=np.asarray(starts, dtype=np.int64),
+        records=records,
+        newline=newline,
+    )
 
 
 def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
@@ -306,18 +440,43 @@ def _parse_body(body: list[str], columns: list[str]) -> pd.DataFrame:
 
     keys = [f"c{j}" for j in range(len(columns))]
     blob = ("\n".join(body) + "\n").encode("utf-8")
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(blob),
+            read_options=pacsv.ReadOptions(column_names=keys, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={k: pa.string() for k in keys}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:  # a lone CR in an unquoted cell ends a row for Arrow's reader, not for ours
+        table = None
+    if table is None or table.num_rows != len(body):  # fall back to the csv module, one record at a time
+        rows = [_fields(r) if r else [""] * len(columns) for r in body]
+        return pd.DataFrame(rows, columns=columns, dtype=object)
+    frame = table.to_pandas()  # str columns backed by the Arrow buffers: no Python string per cell
+    frame.columns = columns
+    return frame
+
+
+def _parse_plain(body, columns: list[str], rows: int) -> pd.DataFrame | None:
+    """Text cells of plain records (no quote; widths checked), parsed from the file's own bytes; None when
+    Arrow's reader does not find ``rows`` rows (never expected)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    keys = [f"c{j}" for j in range(len(columns))]
     table = pacsv.read_csv(
-        io.BytesIO(blob),
+        pa.BufferReader(body),
         read_options=pacsv.ReadOptions(column_names=keys, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types={k: pa.string() for k in keys}, strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
     )
-    if table.num_rows != len(body):  # never expected: fall back to the csv module, one record at a time
-        rows = [_fields(r) if r else [""] * len(columns) for r in body]
-        return pd.DataFrame(rows, columns=columns, dtype=object)
-    frame = table.to_pandas()  # str columns backed by the Arrow buffers: no Python string per cell
+    if table.num_rows != rows:
+        return None
+    frame = table.to_pandas()
     frame.columns = columns
     return frame
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,7 @@ class Table:
     cells: int = 0
     formulas: list[str] = field(default_factory=list)  # XLSX: cells of the data rows that hold formulas ("C5")
     preamble: list[list[str]] = field(default_factory=list)  # XLSX: the rows above the header (titles), as text
+    lines: Any = None  # CSV read by layout.tables.csv_lines: the data records' bytes (Arrow), records the head
 
     def __iter__(self):
         """``frame, encoding = read_table(path)``: the older two-value form, kept for callers that use it."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -74,22 +76,74 @@ def _added_lines(added: pd.DataFrame) -> list[str]:
 _FORMULA_STARTS = None  # set on first use: an Arrow array of FORMULA_START
 
 
-def _added_array(added: pd.DataFrame):
-    """Each row of the added columns as CSV text starting with the separating comma, as an Arrow string array
-    (Arrow compute, quoting as pandas does; every text that a spreadsheet would run as a formula neutralised)."""
+def _added_array(added: pd.DataFrame, *, end: str = ""):
+    """Each row of the added columns as CSV text starting with the separating comma (and ending with ``end``),
+    as an Arrow string array: quoted as pandas quotes, every text a spreadsheet would run as a formula
+    neutralised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    line, row = _added_text(added, end=end)
+    return pc.take(line, pa.array(row))
+
+
+def _added_text(added: pd.DataFrame, *, end: str = ""):
+    """The added columns' text (see :func:`_added_array`) once per distinct row, and each row's number among
+    them: rows repeat (a county, a reason, a distance), so the text is built for few and taken for all."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     global _FORMULA_STARTS
     if _FORMULA_STARTS is None:
         _FORMULA_STARTS = pa.array(FORMULA_START)
-    arrays = []
-    for c in added.columns:
-        encoded = pc.dictionary_encode(_text_array(added[c]))  # the checks below run once per distinct value
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        arrays.append(pc.take(_csv_safe(encoded.dictionary), encoded.indices))
-    return pc.binary_join_element_wise("", *arrays, ",") if arrays else pc.cast(pa.nulls(len(added)), pa.string())
+    if not len(added.columns):
+        return pa.array([end], type=pa.string()), np.zeros(len(added), dtype=np.int64)
+    codes, texts = zip(*(_distinct(added[c]) for c in added.columns), strict=True)
+    row, combos = _combine(list(codes), [len(t) for t in texts])
+    parts = [pc.take(_csv_safe(t), pa.array(k)) for t, k in zip(texts, combos, strict=True)]
+    line = pc.binary_join_element_wise("", *parts, ",")
+    if end:
+        line = pc.binary_join_element_wise(line, end, "")
+    return line, row
+
+
+def _distinct(col: pd.Series):
+    """A column's rows as codes into its distinct texts (numbers in their shortest form, missing as "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+        cats = col.cat.categories
+        codes[codes < 0] = len(cats)
+        if cats.inferred_type == "string":  # text already: Arrow takes it as it is
+            return codes, pa.concat_arrays([pa.array(cats, type=pa.string()), pa.array([""], type=pa.string())])
+        return codes, pa.array([*(str(c) for c in cats), ""], type=pa.string())
+    if col.dtype.kind == "f":  # distinct by bit pattern: -0.0 and 0.0 stay apart, as their texts are
+        codes, bits = pd.factorize(col.to_numpy(dtype=np.float64).view(np.int64))
+        values = pa.array(np.asarray(bits, dtype=np.int64).view(np.float64), from_pandas=True)
+        return codes.astype(np.int64), pc.fill_null(pc.cast(values, pa.string()), "")
+    encoded = pc.dictionary_encode(_text_array(col))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+
+
+def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each row's number among the distinct combinations of ``codes``, and each combination's codes."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    radix = 1
+    for c, size in zip(codes, sizes, strict=True):
+        if radix * size >= 2**62:  # too many combinations for one key: number the ones seen so far
+            key, _ = pd.factorize(key)
+            key = key.astype(np.int64)
+            radix = int(key.max()) + 1 if len(key) else 1
+        key = key * size + c
+        radix *= size
+    row, unique = pd.factorize(key)
+    one = np.zeros(len(unique), dtype=np.int64)
+    one[row] = np.arange(len(row))  # a row of each combination (any: the rows of one combination agree)
+    return row.astype(np.int64), [c[one] for c in codes]
 
 
 def _csv_safe(arr):
@@ -109,16 +163,34 @@ def _csv_safe(arr):
     return arr
 
 
-def _joined_bytes(arr) -> bytes:
-    """The UTF-8 bytes of a string array's values one after another (its data buffer, no Python strings)."""
+def _data_of(arr):
+    """The bytes of a string or binary array's values one after another: a view of its data buffer."""
     import pyarrow as pa
 
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    arr = arr.cast(pa.large_string())
     if len(arr) == 0:
         return b""
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
-    return arr.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+    width = np.int64 if pa.types.is_large_binary(arr.type) or pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset : arr.offset + len(arr) + 1]
+    return arr.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+
+
+SLICE_ROWS = 1 << 16  # rows joined at a time when a result is written
+
+
+def _joined_slices(own, line, row: np.ndarray) -> Iterator:
+    """Each row's own record then its added text (``line[row]``), a slice of rows at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pa.scalar("", type=own.type)
+    for lo in range(0, len(row), SLICE_ROWS):
+        text = pc.take(line, pa.array(row[lo : lo + SLICE_ROWS]))
+        yield _data_of(pc.binary_join_element_wise(own.slice(lo, SLICE_ROWS), text, empty))
+
+
+def _flat(part) -> Iterator:
+    return part if isinstance(part, Iterator) else iter([part])
 
 
 def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True) -> bytes:
@@ -131,22 +203,33 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
     head
         False for the later chunks of :func:`iter_csv_chunks`: their rows only, no header, no BOM.
     """
+    return b"".join(result_csv_parts(table, added, encoding=encoding, head=head))
+
+
+def result_csv_parts(
+    table: Table, added: pd.DataFrame, *, encoding: str = "utf-8-sig", head: bool = True
+) -> Iterator[bytes | memoryview]:
+    """:func:`result_csv_bytes` as bytes-like parts to write one after another. The work that looks at every
+    row is done here; the body's text is joined a slice of rows at a time as the parts are taken (the same
+    memory reused, not the whole body at once)."""
     header = "," + ",".join(_csv_field(neutralise(str(c))) for c in added.columns)
     bom = encoding == "utf-8-sig"
-    if table.kind == "csv" and table.records is not None:
+    parts: list = []
+    if table.kind == "csv" and (table.records is not None or table.lines is not None):
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         nl = table.newline
-        h = len(table.records) - len(table.frame) - 1
-        top = "".join(rec + nl for rec in table.records[:h]) + table.records[h] + header + nl if head else ""
-        body = b""
+        records = table.records or []
+        if table.lines is not None:  # read by layout.tables.csv_lines: records holds the head only
+            h, own = len(records) - 1, table.lines
+        else:
+            h = len(records) - len(table.frame) - 1
+            own = pa.array(records[h + 1 :], type=pa.large_string())
+        top = "".join(rec + nl for rec in records[:h]) + records[h] + header + nl if head else ""
+        parts.append(top.encode("utf-8"))
         if len(table.frame):
-            own = pa.array(table.records[h + 1 :], type=pa.large_string())
-            added_text = _added_array(added).cast(pa.large_string())
-            end = pa.scalar(nl, type=pa.large_string())
-            body = _joined_bytes(pc.binary_join_element_wise(own, added_text, end, pa.scalar("", pa.large_string())))
-        data = top.encode("utf-8") + body
+            line, row = _added_text(added, end=nl)
+            parts.append(_joined_slices(own, line.cast(own.type), row))
     else:
         own = table.frame
         rows = _added_lines(added) if len(added) else []
@@ -157,11 +240,11 @@ def result_csv_bytes(table: Table, added: pd.DataFrame, *, encoding: str = "utf-
             own.astype(str).apply(lambda col: col.map(_csv_field)).agg(",".join, axis=1).tolist() if len(own) else []
         )
         out += [a + b for a, b in zip(lines, rows, strict=True)]
-        data = ("\r\n".join(out) + "\r\n").encode("utf-8")
+        parts.append(("\r\n".join(out) + "\r\n").encode("utf-8"))
     if bom or encoding in ("utf-8", "utf8"):
-        return (b"\xef\xbb\xbf" if bom and head else b"") + data
+        return itertools.chain([b"\xef\xbb\xbf" if bom and head else b""], *(_flat(p) for p in parts))
     try:
-        return data.decode("utf-8").encode(encoding)
+        return iter([b"".join(itertools.chain(*(_flat(p) for p in parts))).decode("utf-8").encode(encoding)])
     except (UnicodeEncodeError, LookupError):
         raise InputError(
             f"the result cannot be written in {encoding}; choose UTF-8", code="encode_failed", encoding=encoding
