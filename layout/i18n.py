@@ -410,7 +410,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.lag.not_started": ("未启动", "Not started"),
     "eval.lag.suspended": ("暂停", "Suspended"),
     "eval.lag.stale": ("{months} 个月未报送", "No report for {months} months"),
-    "eval.demo_mark": ("演示数据 / demo data", "演示数据 / demo data"),
+    "eval.demo_mark": ("演示数据", "Demo data"),  # one language per output (issue 21)
     "eval.col.label": ("名称", "Name"),
     "eval.col.kind": ("类型", "Kind"),
     "eval.col.group": ("行业门类", "Group"),
@@ -1197,8 +1197,8 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
         "copied {n} events; checked: same history and same states at {dates}",
     ),
     "cli.reg.demo": (
-        "{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 --register {path}",
-        "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or --register {path}.",
+        "{path}：{n} 条演示事件（演示数据）。使用方法：LAYOUT_REGISTER={path} 或 --register {path}",
+        "{path}: {n} demo events (demo data). Use it with LAYOUT_REGISTER={path} or --register {path}.",
     ),
 }
 STRINGS.update(_TABLE_STRINGS)
