@@ -13,11 +13,13 @@ __all__ = [
     "LANGS",
     "STRINGS",
     "check_lang",
+    "Message",
     "error_text",
     "format_bytes",
     "format_count",
     "format_money",
     "format_distance",
+    "message_text",
     "reason_text",
     "t",
 ]
@@ -1203,6 +1205,162 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(_TABLE_STRINGS)
 
+# The register's site checks and the 调度表 import (layout.register.sites, .events, .sheet): what is wrong with
+# a cell (``err.<code>``) and how to fix it (``reg.fix.<key>``), and warnings (``note.<code>``).
+_REGISTER_STRINGS: dict[str, tuple[str, str]] = {
+    "err.sheet_has_problems": (
+        "调度表有 {n} 处问题；未导入任何内容",
+        "the progress sheet has {n} problem(s); nothing was applied",
+    ),
+    "err.sheet_id_empty": ("项目编号为空", "the project id is empty"),
+    "err.sheet_id_unknown": ("{pid} 不在项目目录中", "{pid} is not a project id of the catalog"),
+    "err.sheet_id_twice": ("{pid} 重复出现（首次在第 {first} 行）", "{pid} appears again (first on row {first})"),
+    "err.sheet_name_changed": (
+        "项目名称“{name}”与项目目录中的“{plan_name}”不同",
+        "the name “{name}” differs from the catalog's “{plan_name}”",
+    ),
+    "err.sheet_source_no_site": (
+        "填了坐标来源，但经度、纬度为空",
+        "a site source is given, but longitude and latitude are empty",
+    ),
+    "err.sheet_only_lon": ("只填了经度，纬度为空", "only the longitude is filled; the latitude is empty"),
+    "err.sheet_only_lat": ("只填了纬度，经度为空", "only the latitude is filled; the longitude is empty"),
+    "err.sheet_crs_unknown": ("坐标系“{crs}”不在可选列表中", "the coordinate system “{crs}” is not one of the list"),
+    "err.site_outside": ("{lon}, {lat}（WGS84）不在益阳市境内", "{lon}, {lat} (WGS84) lies outside Yiyang"),
+    "err.site_outside_near": (
+        "{lon}, {lat}（WGS84）不在益阳市境内（距最近的{county} {km} 公里）",
+        "{lon}, {lat} (WGS84) lies outside Yiyang (nearest county {county}, {km} km)",
+    ),
+    "err.site_other_county": (
+        "该点位于{county}，规划中项目在{plan_county}",
+        "the point lies in {county}; the plan puts the project in {plan_county}",
+    ),
+    "err.site_source_empty": ("坐标来源为空", "the site source is empty"),
+    "err.site_of": ("{subject} 点位：{error}", "{subject} site: {error}"),
+    "err.site_needs_source": (
+        "点位需要来源（如立项批复文号、规划许可、现场核实）；请给出 --source",
+        "a site needs a source (e.g. the approval number, the planning permit, a site visit); give --source",
+    ),
+    "err.site_confirm": (
+        "该点位于{county}，规划中项目在{plan_county}；若确实如此，请加 --confirm 并给出理由（--source 或 --note）",
+        "the point lies in {county}, but the plan puts the project in {plan_county}; if that is right, "
+        "confirm it (--confirm) and give the reason (--source or --note)",
+    ),
+    "err.site_pair": ("应为一对坐标（经度, 纬度），收到 {got}", "should be a pair (lon, lat), got {got}"),
+    "err.site_both": (
+        "请只给出 site=(经度, 纬度) 或 site_lon/site_lat 之一",
+        "give either site=(lon, lat) or site_lon/site_lat, not both",
+    ),
+    "err.site_source_kept": (
+        "点位存在时不能清空坐标来源；请先清除点位",
+        "the site source cannot be cleared while a site is set; clear the site",
+    ),
+    "err.site_source_bad": ("{subject} 坐标来源：{error}", "{subject} site source: {error}"),
+    "err.reg_unknown_fields": (
+        "{subject}：未知字段 {unknown}；字段为 {fields}",
+        "{subject}: unknown field(s) {unknown}; fields are {fields}",
+    ),
+    "err.reg_subject_unknown": (
+        "{subject}：不是项目目录中的项目编号（P001 …）；台账只登记目录中的项目，新项目请加入 projects_catalog.csv",
+        "{subject}: not a project id of the catalog (P001 …); the register records only catalog projects "
+        "— add new ones to projects_catalog.csv",
+    ),
+    "err.reg_subject_indicator": (
+        "{subject}：指标应写作 indicator:<编号>，编号由字母、数字、_ - . 组成",
+        "{subject}: an indicator subject should be 'indicator:<id>' with a short id of letters, digits, _ - or .",
+    ),
+    "err.reg_demo_register": (
+        "台账 {name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账（--register 或 LAYOUT_REGISTER）",
+        "register {name} is a demo register (demo data): real reports go into the real register "
+        "(--register or LAYOUT_REGISTER)",
+    ),
+    "err.reg_not_demo": (
+        "台账 {name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件（register demo --register 路径）",
+        "register {name} is not a demo register: demo data goes into a separate file (register demo --register PATH)",
+    ),
+    "err.undo_failed": ("事件 {event} 无法撤销", "event {event} could not be undone"),
+    "reg.demo_by": ("演示数据", "Demo data"),
+    "reg.demo_source": ("演示数据（合成，非真实进展）", "Demo data (synthetic, not real progress)"),
+    "reg.fix.id_empty": (
+        "从导出的调度表复制项目编号（P001 …），或删除这一行",
+        "copy the id from the exported progress sheet (P001 …) or delete the row",
+    ),
+    "reg.fix.id_unknown": (
+        "使用导出的调度表中的编号；新项目请加入 projects_catalog.csv，不写在调度表里",
+        "use the ids of the exported progress sheet; new projects go into projects_catalog.csv, not the sheet",
+    ),
+    "reg.fix.one_row": ("每个项目只留一行", "keep one row per project"),
+    "reg.fix.name": (
+        "保留导出的名称；项目名称只在 projects_catalog.csv 中修改",
+        "keep the exported name; names change only in projects_catalog.csv",
+    ),
+    "reg.fix.source_no_site": (
+        "填写经度和纬度，或清空坐标来源",
+        "fill in longitude and latitude, or clear the site source",
+    ),
+    "reg.fix.both_coords": (
+        "经度、纬度都填，用十进制度（如 112.35028 和 28.5825）",
+        "fill both, in decimal degrees (e.g. 112.35028 and 28.5825)",
+    ),
+    "reg.fix.crs": ("从下拉列表中选择：{options}", "choose one of {options}"),
+    "reg.fix.site_numbers": (
+        "用十进制度：经度（约 111–113）填在“经度”列，纬度（约 27.8–29.6）填在“纬度”列",
+        "decimal degrees: longitude (about 111–113) in the longitude column, latitude (about 27.8–29.6) "
+        "in the latitude column",
+    ),
+    "reg.fix.check_crs": ("核对数字和“坐标系”列", "check the numbers and the coordinate-system column"),
+    "reg.fix.confirm_site": (
+        "若确实如此，用 python -m layout register set {pid} --site 经度 纬度 --confirm --source 理由 登记；"
+        "否则改正坐标",
+        "if that is right, set it with `python -m layout register set {pid} --site LON LAT --confirm "
+        "--source REASON`; else correct the point",
+    ),
+    "reg.fix.site_source": (
+        "填写坐标来源，如立项批复文号、规划许可或现场核实",
+        "give the source, e.g. the approval number, the planning permit or a site visit",
+    ),
+    "note.sheet_invest": (
+        "第 {row} 行 {pid}：完成投资 {done} 万元大于计划投资 {planned} 万元，请核对两个数",
+        "row {row} {pid}: investment done {done} (10k yuan) is more than planned {planned} (10k yuan) "
+        "— check both figures",
+    ),
+    "note.reg_invest": (
+        "{subject}：完成投资 {done} 万元大于计划投资 {planned} 万元，请核对两个数",
+        "{subject}: investment done {done} (10k yuan) is more than planned {planned} (10k yuan) — check both figures",
+    ),
+    "note.reg_years": (
+        "{subject}：完成年份 {finish} 早于开工年份 {start}",
+        "{subject}: the finish year {finish} is before the start year {start}",
+    ),
+}
+STRINGS.update(_REGISTER_STRINGS)
+
+
+class Message(str):
+    """A message that is also its English text (``str``), carrying its ``note.<code>``/``err.<code>`` key and
+    arguments so that a reader sees it in their language: ``message_text(m, lang)``."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, **values: object) -> Message:
+        text = super().__new__(cls, t(key, "en", **values))
+        text.key, text.values = key, values
+        return text
+
+    def __reduce__(self):  # pickles as its key and values, not as its English text
+        return (_message, (self.key, self.values))
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def message_text(message: str, lang: str = DEFAULT_LANG) -> str:
+    """A :class:`Message` in ``lang``; any other text as it is."""
+    return t(message.key, lang, **message.values) if isinstance(message, Message) else str(message)
+
+
 # The evaluation reports' words (layout.evaluation.text): definitions, source, what a report counts.
 _EVAL_STRINGS: dict[str, tuple[str, str]] = {
     "eval.citywide": ("未归片区（全市）", "No zone (citywide)"),
@@ -1487,7 +1645,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "draft.map_mark": ("草案 · {name} · 未经批准", "Draft · {name} · not approved"),
     # errors of layout/drafting (the English is the library's own message, for the CLI in English and logs)
     # register values (layout/register/values.py): what an officer typed or a 调度表 cell holds
-    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {allowed}, got “{got}”"),
+    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {ids}, got “{got}”"),
     "err.val_number": ("应为数字，收到“{got}”", "should be a number, got “{got}”"),
     "err.val_finite": ("应为有限的数字，收到“{got}”", "should be a finite number, got “{got}”"),
     "err.val_year": (

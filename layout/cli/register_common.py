@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from layout.errors import LayoutError
-from layout.i18n import error_text, t
-from layout.register.vocabulary import FIELD_LABELS, status_label
+from layout.i18n import error_text, message_text, t
+from layout.register.vocabulary import FIELD_LABELS, shown_stored_text, status_label
 
 
 def speaks(command: Callable) -> Callable:
@@ -126,9 +126,10 @@ def event_line(e: dict, lang: str) -> str:
             old=shown_value(e["field"], e["previous"], lang),
             new=shown_value(e["field"], e["value"], lang),
         )
-    tail = t("cli.reg.by_at", lang, by=e["by"], at=e["recorded_at"])
+    tail = t("cli.reg.by_at", lang, by=shown_stored_text(e["by"], lang), at=e["recorded_at"])
     if e["source"]:
-        tail += t("cli.reg.reason" if e["kind"] == "retract" else "cli.reg.source", lang, source=e["source"])
+        source = shown_stored_text(e["source"], lang)
+        tail += t("cli.reg.reason" if e["kind"] == "retract" else "cli.reg.source", lang, source=source)
     mark = t("cli.reg.retracted_mark", lang) if e.get("retracted") else ""
     return head + body + tail + mark
 
@@ -136,7 +137,7 @@ def event_line(e: dict, lang: str) -> str:
 def report_recorded(reg, ids: list[int], lang: str) -> None:
     """Print what a record call appended: each event's change, or 已确认（无变化）."""
     for warning in reg.warnings:
-        click.echo(t("cli.reg.warning", lang, warning=warning), err=True)
+        click.echo(t("cli.reg.warning", lang, warning=message_text(warning, lang)), err=True)
     if not ids:
         click.echo(t("cli.reg.nothing", lang))
         return

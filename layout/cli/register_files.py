@@ -11,7 +11,7 @@ import click
 
 from layout.cli.register_common import field_name, open_register, speaks
 from layout.errors import InputError
-from layout.i18n import t
+from layout.i18n import message_text, t
 
 
 @click.command("export")
@@ -80,7 +80,7 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
             + t("cli.reg.change", lang, field=field_name(change.field, lang), old=change.old or "∅", new=change.new)
         )
     for warning in diff.warnings:
-        click.echo(t("cli.reg.warning", lang, warning=f"{src.name}: {warning}"), err=True)
+        click.echo(t("cli.reg.warning", lang, warning=f"{src.name}: {message_text(warning, lang)}"), err=True)
     for row, project, name, fields in diff.confirmed:
         click.echo(
             f"{project} {name} "
