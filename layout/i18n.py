@@ -1335,6 +1335,222 @@ _REGISTER_STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(_REGISTER_STRINGS)
 
+# The command line's own words (layout.cli): summaries, notes, what was written.
+_CLI_STRINGS: dict[str, tuple[str, str]] = {
+    "cli.error": ("错误：{error}", "error: {error}"),
+    "cli.note": ("提示：{note}", "note: {note}"),
+    "cli.wrote": ("已写出 {path}", "wrote {path}"),
+    "cli.draft_name": ("{name}（草案）", "{name} (draft)"),
+    "cli.draft_zones": ("草案 {name}：分区按草案划分，未经批准", "zones of the draft {name}, not approved"),
+    "cli.draft_marked": ("草案 {name}：文件已加草案标记", "draft {name}: the files are marked as a draft"),
+    "cli.validate.none": ("没有问题", "no problems"),
+    "cli.validate.counts": ("{errors} 个错误，{warnings} 个警告", "{errors} error(s), {warnings} warning(s)"),
+    "cli.validate.line": (
+        "第 {line} 行{column}：{severity}：{message}（改法：{fix}）",
+        "line {line}{column}: {severity}: {message} (fix: {fix})",
+    ),
+    "cli.validate.column": ("「{column}」列", ", {column}"),
+    "cli.validate.error": ("错误", "error"),
+    "cli.validate.warning": ("警告", "warning"),
+    "cli.geocode.summary": (
+        "已定位 {n} 行：{town} 行到乡镇，{county} 行到县级（其中 {degraded} 个乡镇未找到，放在所在县的点位）；"
+        "{skipped} 行保持不变",
+        "geocoded {n} rows: {town} at town precision, {county} at county precision ({degraded} towns not found, "
+        "placed at their county's point); {skipped} rows left as they were",
+    ),
+    "cli.geocode.dry": ("试运行，未写入：{summary}", "dry run, nothing written: {summary}"),
+    "cli.geocode.degraded": ("  {id}：{town}：{why}", "  {id}: {town}: {why}"),
+    "cli.geocode.no_town": ("（无乡镇）", "(no town)"),
+    "cli.evaluate.empty": (
+        "台账在该日期没有报送，报告中已注明。请导出调度表（python -m layout register export -o 调度表.xlsx），"
+        "发给各县市区，再导入收回的表。",
+        "the register has no reports on that date; the report says so. Export the progress sheet "
+        "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what comes back.",
+    ),
+    "cli.evaluate.demo": (
+        "演示数据：本台账由 register demo 生成，状态为合成数据",
+        "demo data: this register was filled by `register demo`; the statuses are synthetic",
+    ),
+    "cli.plan.status.现行": ("现行", "in force"),
+    "cli.plan.status.草案": ("草案", "draft"),
+    "cli.plan.status.已结束": ("已结束", "ended"),
+    "cli.plan.new": (
+        "已新建草案 {name}（来自 {follows}）：{folder}",
+        "made the draft {name} (from {follows}): {folder}",
+    ),
+    "cli.plan.done": ("{plan}（草案）：事件 {event}：{what}", "{plan} (draft): event {event}: {what}"),
+    "cli.plan.candidates": ("{n} 个结转候选", "{n} carry-over candidate(s)"),
+    "cli.plan.no_report": ("无报送", "no report"),
+    "cli.plan.carried": (
+        "结转 {n} 个，不结转 {dropped} 个（事件 {first}–{last}）",
+        "carried over {n}, dropped {dropped} (events {first}–{last})",
+    ),
+    "cli.plan.undo": ("撤销事件 {event}", "undo of event {event}"),
+    "cli.plan.undone_by": ("已撤销（事件 {event}）", "undone (event {event})"),
+    "cli.plan.problems": ("{plan}：{n} 个问题", "{plan}: {n} problem(s)"),
+}
+STRINGS.update(_CLI_STRINGS)
+
+# The catalog check (layout.catalog.validate): what is wrong (``val.<code>``) and the fix (``val.<code>.fix``).
+# Column names and values of projects_catalog.csv (lon, county, precision: citywide …) are the file's own codes.
+_VALIDATE_STRINGS: dict[str, tuple[str, str]] = {
+    "val.enc_bom": ("文件以 UTF-8 字节顺序标记（BOM）开头", "the file starts with a UTF-8 byte-order mark (BOM)"),
+    "val.enc_bom.fix": (
+        "另存为不带 BOM 的 UTF-8（规范编码为 UTF-8；Excel 的“CSV UTF-8”会加 BOM）",
+        "save it as UTF-8 without BOM (UTF-8 is canonical; Excel's 'CSV UTF-8' adds a BOM)",
+    ),
+    "val.enc_gbk": ("文件编码为 GBK/GB18030，不是 UTF-8", "the file is encoded in GBK/GB18030, not UTF-8"),
+    "val.enc_gbk.fix": (
+        "另存为不带 BOM 的 UTF-8（如编辑器的“以 UTF-8 编码保存”）",
+        "save it as UTF-8 without BOM (e.g. an editor's 'Save with encoding: UTF-8')",
+    ),
+    "val.crlf": ("行尾为 CRLF（Windows 换行）", "lines end in CRLF (Windows)"),
+    "val.crlf.fix": ("改用 LF（\\n）换行保存", "save it with LF (\\n) line ends"),
+    "val.header_spaces": ("列名“{raw}”含多余空格", "column name '{raw}' has stray spaces"),
+    "val.header_spaces.fix": ("改名为“{name}”", "rename it to '{name}'"),
+    "val.header_dup": ("列“{name}”出现 {n} 次", "column '{name}' appears {n} times"),
+    "val.header_dup.fix": ("同名列只保留一列", "keep one column of each name"),
+    "val.header_missing": ("缺少列“{name}”", "column '{name}' is missing"),
+    "val.header_missing.fix": (
+        "把它加为第 {pos} 列（单元格可以为空）；全部列：{columns}",
+        "add it as column {pos} (its cells may be empty); columns: {columns}",
+    ),
+    "val.header_extra": ("列“{name}”不属于项目目录的列", "column '{name}' is not part of the catalog schema"),
+    "val.header_extra.fix": ("删除该列，或把内容移到 notes 列", "remove it, or move what it holds into notes"),
+    "val.header_order": ("列的顺序不对：{known}", "columns are out of order: {known}"),
+    "val.header_order.fix": ("按此顺序排列：{columns}", "order them as {columns}"),
+    "val.coord_scientific": (
+        "“{text}”像是 Excel 的科学计数法：位数已丢失",
+        "'{text}' looks like Excel scientific notation: digits were lost",
+    ),
+    "val.coord_scientific.fix": (
+        "重新输入完整坐标（如 112.35028），并把该列设为文本格式",
+        "type the full coordinate again (e.g. 112.35028) and format the column as text",
+    ),
+    "val.coord_comma": ("“{text}”用逗号作小数点", "'{text}' uses a decimal comma"),
+    "val.coord_comma.fix": ("改用小数点：{fixed}", "write it with a decimal point: {fixed}"),
+    "val.coord_bad": ("{column}：{error}", "{column} {error}"),
+    "val.coord_bad.fix": ("填 WGS84 十进制度，如 112.35028", "enter a WGS84 decimal degree, e.g. 112.35028"),
+    "val.coord_fullwidth": ("“{text}”用了全角字符", "'{text}' is written with full-width characters"),
+    "val.coord_fullwidth.fix": ("改用半角数字：{fixed}", "use ASCII digits: {fixed}"),
+    "val.coord_degree": ("“{text}”末尾带度数符号", "'{text}' ends in a degree sign"),
+    "val.coord_degree.fix": ("去掉 °：{fixed}", "remove the °: {fixed}"),
+    "val.cell_spaces": ("“{raw}”首尾有多余空格", "'{raw}' has stray leading/trailing spaces"),
+    "val.cell_spaces.fix": ("写成“{fixed}”", "write '{fixed}'"),
+    "val.required_empty": ("{column} 为空", "{column} is empty"),
+    "val.required_empty.fix": ("填写 {column}", "fill in {column}"),
+    "val.id_number": ("编号“{rid}”像是被 Excel 转成了数字", "id '{rid}' looks like Excel turned the id into a number"),
+    "val.id_number.fix": ("写成 {fixed}", "write {fixed}"),
+    "val.id_pattern": ("编号“{rid}”应形如 P001", "id '{rid}' should look like P001"),
+    "val.id_pattern.fix": ("编号形如 P001、P002 …", "ids look like P001, P002 …"),
+    "val.dup_id": ("编号“{value}”重复（第 {other} 行也有）", "duplicate id '{value}' (also on line {other})"),
+    "val.dup_id.fix": ("每行用各自的编号", "give each row its own id"),
+    "val.dup_name": ("名称“{value}”重复（第 {other} 行也有）", "duplicate name '{value}' (also on line {other})"),
+    "val.dup_name.fix": ("合并两行，或在名称上区分", "merge the two rows, or tell them apart in name"),
+    "val.not_allowed": ("{column} 的值“{value}”不在可选范围内", "{column} '{value}' is not allowed"),
+    "val.not_allowed.fix": ("可选：{allowed}", "allowed: {allowed}"),
+    "val.not_allowed.fix_close": ("是否应为“{close}”？可选：{allowed}", "did you mean '{close}'? allowed: {allowed}"),
+    "val.citywide_precision": (
+        "county 为{citywide}，但 precision 为“{precision}”",
+        "county is {citywide} but precision is '{precision}'",
+    ),
+    "val.citywide_precision.fix": (
+        "把 precision 设为 citywide（主题线路用 route），或填写该行所在的县",
+        "set precision to citywide (or route for a themed route), or name the county the row is in",
+    ),
+    "val.precision_citywide": (
+        "precision 为 citywide，但 county 为{county}",
+        "precision is citywide but county is {county}",
+    ),
+    "val.precision_citywide.fix": (
+        "把 precision 设为 county，或把 county 设为{citywide}",
+        "set precision to county, or county to {citywide}",
+    ),
+    "val.town_empty": ("precision 为 town，但 town 为空", "precision is town but town is empty"),
+    "val.town_empty.fix": (
+        "填写乡镇（镇、乡、街道），或把 precision 设为 county",
+        "fill in the township, or set precision to county",
+    ),
+    "val.source_empty": ("precision 为 site，但 geocode_source 为空", "precision is site but geocode_source is empty"),
+    "val.source_empty.fix": (
+        "写明点位来源，如“GPS 实测”或“高德 POI，已转 WGS84”",
+        "say where the point came from, e.g. 'GPS survey' or 'Amap POI, converted to WGS84'",
+    ),
+    "val.quote_not_verbatim": ("plan_quote 不是规划原文", "plan_quote is not verbatim in the plan"),
+    "val.quote_not_verbatim.fix": (
+        "从 layout/plan/plan.txt 复制原句（只允许空白不同）",
+        "copy the sentence from layout/plan/plan.txt (only whitespace may differ)",
+    ),
+    "val.name_not_in_quote": ("名称“{name}”没有出现在 plan_quote 中", "name '{name}' does not occur in its plan_quote"),
+    "val.name_not_in_quote.fix": (
+        "名称用规划原文的写法，或引用提到它的那句话",
+        "use the plan's own wording for name, or quote the sentence that names it",
+    ),
+    "val.no_point_given": (
+        "precision 为 {precision} 的行没有点位，但填了 lon/lat",
+        "a {precision} row has no point, but lon/lat are given",
+    ),
+    "val.no_point_given.fix": (
+        "清空 lon 和 lat，或把 precision 和 county 改为点位所在处",
+        "clear lon and lat, or set precision and county to where the point is",
+    ),
+    "val.needs_point": (
+        "precision 为 {precision} 时需要 lon 和 lat，现在都为空",
+        "precision {precision} needs lon and lat, both are empty",
+    ),
+    "val.needs_point.fix": (
+        "运行 `python -m layout geocode-catalog`，或填写 WGS84 坐标",
+        "run `python -m layout geocode-catalog`, or enter WGS84 coordinates",
+    ),
+    "val.one_empty": ("填了 {other}，但 {column} 为空", "{column} is empty while {other} is given"),
+    "val.one_empty.fix": ("lon 和 lat 都填，或清空 {other}", "enter both lon and lat, or clear {other}"),
+    "val.lonlat.fix_swap": ("交换 lon 和 lat", "swap lon and lat"),
+    "val.lonlat.fix": ("填 WGS84 十进制度", "enter WGS84 decimal degrees"),
+    "val.shifted": (
+        "像是 {label} 坐标：转为 WGS84 后落在{county}",
+        "looks like {label} coordinates: converted to WGS84 it falls in {county}",
+    ),
+    "val.shifted.fix": ("改为 WGS84 坐标 {x}, {y}", "replace with WGS84 {x}, {y}"),
+    "val.outside": (
+        "{lon}, {lat} 不在益阳市境内（距{near} {km} 公里）",
+        "{lon}, {lat} is outside Yiyang ({km} km from {near})",
+    ),
+    "val.outside.fix": (
+        "改正 county，或填写该县境内的 WGS84 坐标",
+        "correct the county, or give WGS84 lon, lat inside it",
+    ),
+    "val.other_county": (
+        "{lon}, {lat} 位于{got}，不在所填的县 {where}",
+        "{lon}, {lat} lies in {got}, not in the declared county {where}",
+    ),
+    "val.other_county.fix": (
+        "改正 county，或填写该县境内的 WGS84 坐标",
+        "correct the county, or give WGS84 lon, lat inside it",
+    ),
+    "val.zone_mismatch": (
+        "plan_zone“{zone}”不是{where}的片区（{computed}）",
+        "plan_zone '{zone}' is not a zone of {where} ({computed})",
+    ),
+    "val.zone_mismatch.fix": (
+        "把 plan_zone 设为 {computed} 之一或留空，或改正 county",
+        "set plan_zone to one of {computed} or leave it empty, or correct the county",
+    ),
+    "val.decode": ("{error}", "{error}"),
+    "val.decode.fix": ("另存为 UTF-8", "save it as UTF-8"),
+    "val.no_header": ("文件没有表头行", "the file has no header row"),
+    "val.no_header.fix": ("第一行应为：{columns}", "the first line should be: {columns}"),
+    "val.blank_line": ("空行", "blank line"),
+    "val.blank_line.fix": ("删除该行", "delete the line"),
+    "val.empty_row": ("空行（只有逗号）", "empty row (only commas)"),
+    "val.empty_row.fix": ("删除该行", "delete the line"),
+    "val.cell_count": ("有 {n} 个单元格，但表头有 {m} 个", "{n} cells, but the header has {m}"),
+    "val.cell_count.fix": (
+        '含逗号的单元格要加引号（"112,35" → 112.35），或删去多余的逗号',
+        'quote cells that contain a comma ("112,35" → 112.35), or remove stray commas',
+    ),
+}
+STRINGS.update(_VALIDATE_STRINGS)
+
 
 class Message(str):
     """A message that is also its English text (``str``), carrying its ``note.<code>``/``err.<code>`` key and

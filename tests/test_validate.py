@@ -104,7 +104,7 @@ CASES = [
         ERROR,
         "citywide row has no point",
     ),
-    ("outside 益阳", edit("P002", lon="112.97087", lat="28.19874"), LINE["P002"], "lon", ERROR, "is outside 益阳"),
+    ("outside 益阳", edit("P002", lon="112.97087", lat="28.19874"), LINE["P002"], "lon", ERROR, "is outside Yiyang"),
     (
         "in another county",
         edit("P002", lon="111.20586", lat="28.38017"),
@@ -137,7 +137,7 @@ CASES = [
         LINE["P002"],
         "lon",
         ERROR,
-        "looks like GCJ-02 (高德) coordinates: converted to WGS84 it falls in 赫山区",
+        "looks like GCJ-02 coordinates: converted to WGS84 it falls in 赫山区",
     ),
     (
         "BD-09 given as WGS84",
@@ -145,13 +145,13 @@ CASES = [
         LINE["P002"],
         "lon",
         ERROR,
-        "looks like BD-09 (百度) coordinates",
+        "looks like BD-09 coordinates",
     ),
     ("scientific notation", edit("P002", lon="1.12E+02"), LINE["P002"], "lon", ERROR, "scientific notation"),
     ("decimal comma", edit("P002", lon="112,35028"), LINE["P002"], "lon", ERROR, "uses a decimal comma"),
     ("full-width digits", edit("P002", lon="１１２．３５０２８"), LINE["P002"], "lon", WARNING, "full-width"),
     ("trailing degree sign", edit("P002", lat="28.5825°"), LINE["P002"], "lat", WARNING, "ends in a degree sign"),
-    ("not a number", edit("P002", lat="abc"), LINE["P002"], "lat", ERROR, "lat 'abc' is not a number"),
+    ("not a number", edit("P002", lat="abc"), LINE["P002"], "lat", ERROR, "latitude 'abc' is not a number"),
     (
         "quote not verbatim",
         edit("P002", plan_quote=QUOTE_P002.replace("正式运行", "正式投入运行")),

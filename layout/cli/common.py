@@ -1,5 +1,6 @@
 """What every command shares: one-line errors and exit codes (2 for input that cannot be used), the
-``--lang`` option, the group that turns any library error into one line, and the CRS choices.
+``--lang`` option (:func:`speaks`: defined once here, Chinese by default), the group that turns any library
+error into one line, and the CRS choices.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages and of the output's words: zh (中文) or en (English).",
+)
+
+
 def in_language(command):
     """A command whose library errors print as one line in its ``--lang`` (Chinese by default), exit 2."""
     import functools
@@ -41,22 +51,18 @@ def in_language(command):
         try:
             return command(*args, **kwargs)
         except LayoutError as exc:
-            from layout.i18n import error_text
+            from layout.i18n import error_text, t
 
             lang = kwargs.get("lang", "zh")
-            click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+            click.echo(t("cli.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
             sys.exit(2)
 
     return run
 
 
-LANG_OPTION = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages (and of the output where it has words).",
-)
+def speaks(command):
+    """``--lang`` (the one definition, :data:`LANG_OPTION`) and one-line errors in that language, exit 2."""
+    return LANG_OPTION(in_language(command))
 
 
 class LayoutGroup(click.Group):

@@ -1,41 +1,16 @@
-"""What the register's commands share: the ``--lang`` option with one-line errors in that language, the
+"""What the register's commands share (besides :func:`layout.cli.common.speaks`): the
 register's location and opening, dates given on the command line, and how a field, a value and an event
 print.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from layout.errors import LayoutError
-from layout.i18n import error_text, message_text, t
+from layout.i18n import message_text, t
 from layout.register.vocabulary import FIELD_LABELS, shown_stored_text, status_label
-
-
-def speaks(command: Callable) -> Callable:
-    """Add ``--lang`` to a command and print its library errors in that language (one line, exit 2)."""
-
-    @click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of the output (中文 / English).",
-    )
-    @functools.wraps(command)
-    def wrapper(*args, lang: str, **kwargs):
-        try:
-            return command(*args, lang=lang, **kwargs)
-        except LayoutError as exc:
-            click.echo(t("cli.reg.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 def register_location_of(ctx: click.Context) -> str | Path:

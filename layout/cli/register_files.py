@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from layout.cli.register_common import field_name, open_register, speaks
+from layout.cli.common import speaks
+from layout.cli.register_common import field_name, open_register
 from layout.errors import InputError
 from layout.i18n import message_text, t
 
