@@ -2048,6 +2048,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "err.plan_project_invalid": ("项目未保存：{problems}", "Project not saved: {problems}"),
     "err.plan_carry_none": ("请至少选择一个项目（结转或不结转）", "Choose at least one project to carry over or drop"),
     "err.plan_carry_no_reason": ("不结转的项目须说明理由", "Dropping a project needs a reason"),
+    "err.plan_carry_no_reason.cli": ("--reason：不结转的项目须说明理由", "--reason: dropping a project needs a reason"),
     "err.plan_carry_not_candidate": (
         "{ids}：不是 {source} 截至 {as_of} 的结转候选（已建成、已运营、取消或不存在）",
         "{ids}: not carry-over candidates of {source} on {as_of} (completed, operating, cancelled or unknown)",
@@ -2079,6 +2080,17 @@ def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:
     return t(f"reason.{code}", lang, default=code, **values)
 
 
+def _in_language(value: object, lang: str, ui: str) -> object:
+    """An error's argument as the reader sees it: errors, :class:`Message` and anything with ``text(lang)``
+    (a catalog problem, a 调度表 cell) in ``lang``; other values as they are."""
+    if isinstance(value, BaseException):
+        return error_text(value, lang, ui=ui)
+    if isinstance(value, Message):
+        return message_text(value, lang)
+    text = getattr(value, "text", None)
+    return text(lang) if callable(text) and not isinstance(value, str) else value
+
+
 def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") -> str:
     """A library error in the reader's language: its ``err.<code>[.<ui>]`` string, else its own message.
 
@@ -2089,7 +2101,7 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     if code == "many":  # every problem gathered, each in the reader's language
         sep = "; " if lang == "en" else "；"
         return sep.join(error_text(e, lang, ui=ui) for e in args.get("errors", ()))
-    args = {k: error_text(v, lang, ui=ui) if isinstance(v, BaseException) else v for k, v in args.items()}
+    args = {k: _in_language(v, lang, ui) for k, v in args.items()}
     if code == "val_labelled":
         args["label"] = t(f"err.label.{args.get('label')}", lang, default=str(args.get("label")))
     if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it
