@@ -1024,7 +1024,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.sheet_formulas": (
         "{name}：工作表“{sheet}”中有 {count} 个单元格是公式（{cells}）；调度表只导入数值，"
         "公式保存的结果无法核实。请选中这些单元格“粘贴为数值”后再导入。",
-        "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
+        "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the progress sheet imports values "
         "only, and a formula's saved result cannot be verified. Paste them as values and import "
         "again.",
     ),
@@ -1034,11 +1034,11 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "err.sheet_choose": (
         "{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
-        "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import.",
+        "{name}: {count} sheets look like a progress sheet ({sheets}); choose the sheet to import.",
     ),
     "err.sheet_choose.cli": (
         "{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择要导入的一个。",
-        "{name}: {count} sheets look like a 调度表 ({sheets}); choose one with --sheet NAME.",
+        "{name}: {count} sheets look like a progress sheet ({sheets}); choose one with --sheet NAME.",
     ),
     "reg.sheet_read": (
         "导入工作表“{sheet}”（工作簿共有：{sheets}）。",
@@ -1108,7 +1108,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.reg_indicator": ("指标应为 {ids} 之一，收到“{got}”", "The indicator should be one of {ids}, got “{got}”"),
     "err.reg_source": (
         "--source：请写明数值来源（如 2025年统计公报）",
-        "--source: say where the value comes from (e.g. 2025年统计公报)",
+        "--source: say where the value comes from (e.g. the 2025 statistical communiqué)",
     ),
     "err.reg_field": (
         "--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
@@ -1174,7 +1174,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.wrote": ("已写出 {path}（{size}）", "wrote {path} ({size})"),
     "cli.reg.import_problems": ("{name}：有 {n} 处问题；未导入任何内容", "{name}: {n} problem(s); nothing was applied"),
     "cli.reg.ignored": ("{name}：忽略的列：{columns}", "{name}: ignored column(s): {columns}"),
-    "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the 调度表 matches the register"),
+    "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the progress sheet matches the register"),
     "cli.reg.import_dry": (
         "{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
         "{n} change(s) in {projects} project(s); nothing applied (add --apply)",
@@ -1374,6 +1374,21 @@ _CLI_STRINGS: dict[str, tuple[str, str]] = {
     "cli.plan.status.现行": ("现行", "in force"),
     "cli.plan.status.草案": ("草案", "draft"),
     "cli.plan.status.已结束": ("已结束", "ended"),
+    "cli.plan.op.assign": ("划入分区", "assign"),
+    "cli.plan.op.rename_zone": ("分区改名", "rename zone"),
+    "cli.plan.op.add_zone": ("新增分区", "add zone"),
+    "cli.plan.op.remove_zone": ("删除分区", "remove zone"),
+    "cli.plan.op.add_project": ("新增项目", "add project"),
+    "cli.plan.op.carry_accept": ("结转", "carry over"),
+    "cli.plan.op.carry_drop": ("不结转", "drop"),
+    "cli.plan.op.undo": ("撤销", "undo"),
+    "cli.plan.role_note": ("（{role}）", " ({role})"),
+    "cli.plan.role.primary": ("主分区", "primary"),
+    "cli.plan.role.secondary": ("兼属", "secondary"),
+    "cli.reg.import_sheet": (
+        "{name}：导入工作表“{sheet}”（共有：{sheets}）",
+        "{name}: importing sheet '{sheet}' (sheets: {sheets})",
+    ),
     "cli.plan.new": (
         "已新建草案 {name}（来自 {follows}）：{folder}",
         "made the draft {name} (from {follows}): {folder}",
@@ -1936,7 +1951,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "err.val_percent": ("应为 0–100 的百分数，收到 {got}", "should be a percentage from 0 to 100, got {got}"),
     "err.val_invest": (
         "应为 0 至小于 {high} 的万元数，收到 {got}",
-        "should be 万元 from 0 to less than {high}, got {got}",
+        "should be an amount in 10k yuan from 0 to less than {high}, got {got}",
     ),
     "err.val_field": ("不是台账字段；字段为 {fields}", "is not a register field; fields are {fields}"),
     "err.val_length": ("最多 {limit} 个字符，收到 {got} 个", "should be at most {limit} characters, got {got}"),
@@ -1976,12 +1991,12 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "reg.fix.status": ("从下拉列表中选择", "choose from the drop-down list"),
     "reg.fix.progress": ("填 0 到 100 的数字", "a number from 0 to 100"),
     "reg.fix.year": ("填四位数年份", "a four-digit year"),
-    "reg.fix.invest": ("填数字（万元），不带单位", "a number (万元) without units"),
+    "reg.fix.invest": ("填数字（万元），不带单位", "a number (in 10k yuan) without units"),
     "reg.fix.text": ("缩短文字", "shorten the text"),
     "reg.fix.date": ("填日期，如 2026-03-31，不晚于今天", "a date like 2026-03-31, not in the future"),
     "err.reg_not_sheet": (
         "{name}：表头行没有 {missing} 列，不是调度表；请先导出一份：python -m layout register export -o 调度表.xlsx",
-        "{name}: no column {missing} in the header row; this is not a 调度表 — "
+        "{name}: no column {missing} in the header row; this is not a progress sheet — "
         "export one with `python -m layout register export -o 调度表.xlsx`",
     ),
     "err.reg_not_sheet.app": (

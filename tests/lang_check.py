@@ -32,24 +32,29 @@ def _strip_code(text: str) -> str:
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths
     text = re.sub(r"\b[\w.-]+\.(?:csv|xlsx|pdf|pptx|png|html|sqlite|md|bak\w*|txt|parquet|geojson|toml)\b", " ", text)
     text = re.sub(r'"[a-z_]+":', " ", text)  # JSON keys
+    text = re.sub(r"\b[a-z]+:(?=\S)", " ", text)  # kind prefixes of ids: county:桃江县, zone:core
     text = re.sub(r"\b(?:P|N)\d{3,}\b|\bpole_\w+|\b[a-z]+_[a-z_]+\b", " ", text)  # ids and snake_case codes
     return text
 
 
 def stray_english(text: str, *, allow: tuple[str, ...] = ()) -> list[str]:
     """English words in Chinese output (codes, units, commands and ``allow`` excepted)."""
+    text = _strip_code(text)
     for name in sorted(allow, key=len, reverse=True):
         text = text.replace(name, " ")
-    return [w for w in _WORD.findall(_strip_code(text)) if w not in CODES and w.lower() not in CODES]
+    return [w for w in _WORD.findall(text) if w not in CODES and w.lower() not in CODES]
 
 
 @functools.cache
 def proper_names() -> tuple[str, ...]:
-    """Names an English text may carry in Chinese: counties, towns, projects of the catalog; plan names."""
+    """Names an English text may carry in Chinese: counties, towns, projects of the catalog, 益阳's townships,
+    plan names."""
+    from layout.catalog.gazetteer import load_townships
     from layout.catalog.projects import load_catalog
 
     catalog = load_catalog()
     names = {*catalog["county"].dropna(), *catalog["name"].dropna(), *catalog["town"].dropna()}
+    names |= set(load_townships()["name"].dropna())
     names |= {"大通湖区", "益阳市", "益阳", "十四五", "十五五草案"}
     return tuple(sorted((str(n) for n in names if str(n).strip()), key=len, reverse=True))
 

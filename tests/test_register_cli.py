@@ -265,7 +265,7 @@ def test_import_bad_cells_exit_1_and_apply_nothing(reg_cli, db, tmp_path):
     out = reg_cli("import", str(junk), "--by", "x")
     assert out.exit_code == 2 and "x.csv：表头行没有 项目编号、项目名称 列，不是调度表" in out.output
     out = reg_cli("import", str(junk), "--by", "x", "--lang", "en")
-    assert out.exit_code == 2 and "not a 调度表" in out.output
+    assert out.exit_code == 2 and "not a progress sheet" in out.output
 
 
 def test_backup_and_restore(reg_cli, db, tmp_path):

@@ -122,7 +122,7 @@ def plan_assign(plan: str, county: str, zone_id: str, role: str, by: str, reason
     _done(
         plan,
         open_draft(plan).assign(county, zone_id, role=role, by=by, reason=reason),
-        f"{county} → {zone_id} ({role})",
+        f"{county} → {zone_id}" + t("cli.plan.role_note", lang, role=t(f"cli.plan.role.{role}", lang)),
         lang,
     )
 
@@ -315,7 +315,8 @@ def plan_history(plan: str, lang: str) -> None:
 
     for r in open_draft(plan).events().itertuples():
         undone = "\t" + t("cli.plan.undone_by", lang, event=r.undone_by) if r.undone_by is not None else ""
-        click.echo(f"{r.event_id}\t{r.op}\t{r.target}\t{r.by}\t{r.recorded_at}\t{r.reason}{undone}")
+        op = t(f"cli.plan.op.{r.op}", lang, default=r.op)
+        click.echo(f"{r.event_id}\t{op}\t{r.target}\t{r.by}\t{r.recorded_at}\t{r.reason}{undone}")
 
 
 @plan_group.command("check")

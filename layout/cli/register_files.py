@@ -63,10 +63,8 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
     reg = open_register(ctx)
     table = read_sheet(src, sheet=sheet)  # the shared bounded reader; formulas refused
     if len(table.attrs.get("sheets", ())) > 1:
-        click.echo(
-            f"{src.name}: importing sheet {table.attrs['sheet']!r} (sheets: {', '.join(table.attrs['sheets'])})",
-            err=True,
-        )
+        sheets = "、".join(table.attrs["sheets"]) if lang == "zh" else ", ".join(table.attrs["sheets"])
+        click.echo(t("cli.reg.import_sheet", lang, name=src.name, sheet=table.attrs["sheet"], sheets=sheets), err=True)
     diff = diff_sheet(table, reg, name=src.name)
     for problem in diff.problems:
         click.echo(f"{src.name}: {problem.text(lang)}", err=True)
