@@ -117,3 +117,13 @@ def test_plan_commands_speak_one_language(cli, tmp_path, lang):
     check(cli("plan", "compare", "十四五", DRAFT, "-o", tmp_path / "c.txt", *opt, code=2).output, lang, allow=names)
     record = json.loads(cli("where", "112.17", "28.55", "--plan", DRAFT, *opt).output)
     assert record["plan"] == (f"{DRAFT}（草案）" if lang == "zh" else f"{DRAFT} (draft)")
+
+
+def test_an_option_error_speaks_the_commands_language(cli):
+    """``--plan`` fails while the command line is read: the error follows ``--lang`` wherever it stands."""
+    assert (
+        cli("where", "112.3", "28.5", "--plan", "不存在", code=2).output
+        == "错误：没有名为 不存在 的规划版本；现有：十四五\n"
+    )
+    for args in (("--plan", "不存在", "--lang", "en"), ("--lang=en", "--plan", "不存在")):
+        assert cli("where", "112.3", "28.5", *args, code=2).output == "error: No plan named 不存在; known: 十四五\n"

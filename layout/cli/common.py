@@ -28,11 +28,6 @@ class TableCrs(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def fail(message: str, code: int = 2) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -66,10 +61,17 @@ def speaks(command):
 
 
 class LayoutGroup(click.Group):
-    """Turns LayoutError anywhere in a command into one line and exit 2, never a traceback."""
+    """Turns LayoutError anywhere in a command (an option's callback too, e.g. ``--plan``) into one line in the
+    command's ``--lang`` and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command line, before click consumes it
         try:
             return super().invoke(ctx)
         except LayoutError as exc:
-            fail(str(exc))
+            from layout.i18n import error_text, t
+
+            pairs = zip(words, [*words[1:], ""], strict=True)
+            lang = "en" if "--lang=en" in words or ("--lang", "en") in pairs else "zh"
+            click.echo(t("cli.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
+            sys.exit(2)
