@@ -1409,6 +1409,7 @@ STRINGS.update(_CLI_STRINGS)
 # The catalog check (layout.catalog.validate): what is wrong (``val.<code>``) and the fix (``val.<code>.fix``).
 # Column names and values of projects_catalog.csv (lon, county, precision: citywide …) are the file's own codes.
 _VALIDATE_STRINGS: dict[str, tuple[str, str]] = {
+    "err.catalog_missing": ("{path}：文件不存在", "{path}: no such file"),
     "val.enc_bom": ("文件以 UTF-8 字节顺序标记（BOM）开头", "the file starts with a UTF-8 byte-order mark (BOM)"),
     "val.enc_bom.fix": (
         "另存为不带 BOM 的 UTF-8（规范编码为 UTF-8；Excel 的“CSV UTF-8”会加 BOM）",
@@ -1488,7 +1489,7 @@ _VALIDATE_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "val.source_empty": ("precision 为 site，但 geocode_source 为空", "precision is site but geocode_source is empty"),
     "val.source_empty.fix": (
-        "写明点位来源，如“GPS 实测”或“高德 POI，已转 WGS84”",
+        "写明点位来源，如“GPS 实测”或“高德兴趣点，已转 WGS84”",
         "say where the point came from, e.g. 'GPS survey' or 'Amap POI, converted to WGS84'",
     ),
     "val.quote_not_verbatim": ("plan_quote 不是规划原文", "plan_quote is not verbatim in the plan"),

@@ -427,7 +427,7 @@ def validate_catalog(path: str | os.PathLike = CATALOG_PATH) -> list[Problem]:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", code="catalog_missing", path=str(path))
     return validate_catalog_bytes(path.read_bytes(), name=path.name)
 
 
