@@ -1613,6 +1613,15 @@ _GEO_STRINGS: dict[str, tuple[str, str]] = {
         "{town} not found for {where}: no township of that name, pinyin or code (see geodata/townships.csv), "
         "and no GeoNames place reads '{read}' there",
     ),
+    "err.geodata_missing": (
+        "{path} 缺失：请运行 python -m layout build-geodata 重建 geodata/",
+        "{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+    ),
+    "err.gazetteer_seat": (
+        "地名库中{county}的驻地（{name}）应恰好一条，实际 {n} 条：请运行 python -m layout build-geodata 重建",
+        "the gazetteer should hold the seat of {county} ('{name}') once, found {n}: "
+        "rebuild it with `python -m layout build-geodata`",
+    ),
     "err.geo_query_empty": (
         "查询为空：请给出县、乡镇或两者，如“安化县 梅城镇”",
         "query is empty: give a county, a township or both, e.g. '安化县 梅城镇'",

@@ -140,7 +140,11 @@ def town_key(town: str) -> str:
 def load_gazetteer(path: Path = GEODATA_DIR / GAZETTEER_FILE) -> pd.DataFrame:
     """The committed gazetteer with float ``lon``/``lat`` (cached; do not modify in place)."""
     if not path.exists():
-        raise LayoutError(f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/")
+        raise LayoutError(
+            f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+            code="geodata_missing",
+            path=str(path),
+        )
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return df.astype({"lon": float, "lat": float})
 
@@ -150,7 +154,11 @@ def load_townships(path: Path = GEODATA_DIR / TOWNSHIPS_FILE) -> pd.DataFrame:
     """All of 益阳's townships (``code``, ``name``, ``county``, ``managed_by``, ``status``, ``key``, float
     ``lon``/``lat``, NaN where no open source gives a point, ``point_source``); cached, do not modify."""
     if not path.exists():
-        raise LayoutError(f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/")
+        raise LayoutError(
+            f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+            code="geodata_missing",
+            path=str(path),
+        )
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return df.assign(lon=pd.to_numeric(df["lon"]), lat=pd.to_numeric(df["lat"]))
 
@@ -251,7 +259,11 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
     if len(hit) != 1:
         raise LayoutError(
             f"the gazetteer should hold the seat of {county} ('{name}') once, found {len(hit)}: "
-            "rebuild it with `python -m layout build-geodata`"
+            "rebuild it with `python -m layout build-geodata`",
+            code="gazetteer_seat",
+            county=county,
+            name=name,
+            n=len(hit),
         )
     lon, lat = _point(hit.iloc[0])
     source = f"{hit.iloc[0]['source']}: '{name}' = {label}, {why}"
