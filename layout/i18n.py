@@ -1278,6 +1278,16 @@ _REGISTER_STRINGS: dict[str, tuple[str, str]] = {
         "台账 {name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件（register demo --register 路径）",
         "register {name} is not a demo register: demo data goes into a separate file (register demo --register PATH)",
     ),
+    "err.reg_demo_default": (
+        "台账 {name} 是默认台账；演示数据请写入单独的文件：给出 --register 路径（如 data/demo.sqlite）",
+        "register {name} is the default register; demo data goes into a separate file: give --register PATH "
+        "(e.g. data/demo.sqlite)",
+    ),
+    "err.reg_demo_real": (
+        "台账 {name} 已有真实报送，演示数据会与之混在一起；请为演示台账另给一个新文件",
+        "register {name} already holds real reports; demo data would mix with them — give a new file for the "
+        "demo register",
+    ),
     "err.undo_failed": ("事件 {event} 无法撤销", "event {event} could not be undone"),
     "reg.demo_by": ("演示数据", "Demo data"),
     "reg.demo_source": ("演示数据（合成，非真实进展）", "Demo data (synthetic, not real progress)"),

@@ -180,7 +180,7 @@ def register_demo(ctx: click.Context, demo_path: Path | None, seed: int, lang: s
 
     Quarterly reports 2021–2025 with made-up statuses, progress and investment, and a few indicator
     values. The register is marked as a demo register: every page and export made from it carries
-    "演示数据 / demo data". Refuses the default register and a register that holds real reports.
+    演示数据 (Demo data in English). Refuses the default register and a register that holds real reports.
 
     Example: python -m layout register demo --register data/demo.sqlite
     """

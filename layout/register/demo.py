@@ -118,12 +118,16 @@ def fill_demo(register: Register, catalog: pd.DataFrame, *, seed: int = 2021) ->
     if default_server or (register.path is not None and register.path.resolve() == default_register_path().resolve()):
         raise InputError(
             f"register {register.location} is the default register; demo data goes into a separate "
-            "file: give --register PATH (e.g. data/demo.sqlite)"
+            "file: give --register PATH (e.g. data/demo.sqlite)",
+            code="reg_demo_default",
+            name=register.location,
         )
     if not is_demo_register(register) and register.store.count_events():
         raise InputError(
             f"register {register.location} already holds real reports; demo data would mix with them — "
-            "give a new file for the demo register"
+            "give a new file for the demo register",
+            code="reg_demo_real",
+            name=register.location,
         )
     with register.store.transaction() as conn:
         register.store.write_meta(conn, DEMO_KEY, DEMO_SOURCE)
