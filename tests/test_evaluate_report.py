@@ -252,7 +252,7 @@ def test_cli_evaluate(run_layout, tmp_path, reg):
         str(reg.path),
     )
     assert res.returncode == 0, res.stderr
-    assert "wrote" in res.stdout and out.exists()
+    assert res.stdout.startswith("已写出 ") and out.exists()
     summary = rows_of(load_workbook(out)["概况"])
     assert find(summary, "已填报")[1] == 2 and find(summary, "对比日期")[1] == "2023-12-31"
     res = run_layout("evaluate", "--scope", "county:北京", "-o", str(out), "--register", str(reg.path))
