@@ -318,7 +318,7 @@ def test_every_problem_reads_in_chinese_and_in_english(tmp_path, make, line, col
     hit = next(p for p in problems if words in p.message)
     codes = (*COLUMNS, *PRECISIONS, *zone_ids())
     for p in problems:
-        typed = tuple(str(v) for k, v in p.args if k not in ("_fix", "error"))  # the file's own cells
+        typed = tuple(str(v) for k, v in p.args.items() if k not in ("_fix", "error"))  # the file's own cells
         assert stray_english(p.text("zh"), allow=(*codes, *typed)) == [], p.text("zh")
         assert stray_chinese(p.text("en"), allow=typed) == [], p.text("en")
     assert hit.text("zh").startswith(f"第 {line} 行") and "改法：" in hit.text("zh")

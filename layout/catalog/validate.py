@@ -13,7 +13,7 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +61,7 @@ class Problem:
     message: str
     fix: str
     code: str = ""
-    args: tuple[tuple[str, object], ...] = ()
+    args: dict = field(default_factory=dict, compare=False)
 
     def message_text(self, lang: str = "en") -> str:
         """What is wrong, in ``lang``."""
@@ -69,8 +69,7 @@ class Problem:
 
     def fix_text(self, lang: str = "en") -> str:
         """The fix, in ``lang``."""
-        values = dict(self.args)
-        return _val_text(str(values.get("_fix", f"val.{self.code}.fix")), self.args, lang) if self.code else self.fix
+        return _val_text(str(self.args.get("_fix", f"val.{self.code}.fix")), self.args, lang) if self.code else self.fix
 
     def text(self, lang: str = "en") -> str:
         """The problem in one line, in ``lang``: line, column, severity, what is wrong, the fix."""
@@ -99,8 +98,8 @@ class Problem:
         }
 
 
-def _val_text(key: str, args: tuple[tuple[str, object], ...], lang: str) -> str:
-    values = {k: error_text(v, lang) if isinstance(v, BaseException) else v for k, v in args if k != "_fix"}
+def _val_text(key: str, args: dict, lang: str) -> str:
+    values = {k: error_text(v, lang) if isinstance(v, BaseException) else v for k, v in args.items() if k != "_fix"}
     if key == "val.lonlat":  # a coordinate pair's reason, as the batch check words it
         return reason_text(str(values.pop("reason")), values, lang)
     return t(key, lang, **values)
@@ -108,9 +107,8 @@ def _val_text(key: str, args: tuple[tuple[str, object], ...], lang: str) -> str:
 
 def _problem(line: int, column: str, severity: str, code: str, /, **args: object) -> Problem:
     """A problem from its i18n code (``val.<code>``, fix ``val.<code>.fix`` or ``_fix``) and arguments."""
-    items = tuple(args.items())
-    problem = Problem(line, column, severity, "", "", code, items)
-    return Problem(line, column, severity, problem.message_text("en"), problem.fix_text("en"), code, items)
+    problem = Problem(line, column, severity, "", "", code, args)
+    return Problem(line, column, severity, problem.message_text("en"), problem.fix_text("en"), code, args)
 
 
 def _suggest(value: str, allowed: list[str]) -> dict[str, str]:
