@@ -7,6 +7,7 @@ keeps the language in ``st.session_state["lang"]`` ("zh" or "en") and the URL's 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 __all__ = [
     "DEFAULT_LANG",
@@ -1657,7 +1658,7 @@ class Message(str):
     key: str
     values: dict
 
-    def __new__(cls, key: str, /, **values: object) -> Message:
+    def __new__(cls, key: str, /, **values: Any) -> Message:
         text = super().__new__(cls, t(key, "en", **values))
         text.key, text.values = key, values
         return text

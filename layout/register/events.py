@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -537,7 +538,7 @@ def _refuse_mixing(register: Register, by: str) -> None:
         raise coded_error("reg_not_demo", name=str(name))
 
 
-def coded_error(code: str, **args: object) -> InputError:
+def coded_error(code: str, **args: Any) -> InputError:
     """An error with its i18n code (``err.<code>``): the English message, shown in any language."""
     return InputError(t(f"err.{code}", "en", **args), code=code, **args)
 

@@ -15,6 +15,7 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -271,7 +272,7 @@ class CellProblem:
     #: the CLI show them in the reader's language (:meth:`message_text`, :meth:`fix_text`).
     error: InputError | None = None
     fix_key: str = ""
-    fix_args: tuple[tuple[str, object], ...] = ()
+    fix_args: tuple[tuple[str, Any], ...] = ()
 
     def message_text(self, lang: str = "zh") -> str:
         """What is wrong, in ``lang`` (the English message when it has no translation)."""
@@ -279,7 +280,8 @@ class CellProblem:
 
     def fix_text(self, lang: str = "zh") -> str:
         """The fix, in ``lang`` (the English fix when it has no translation)."""
-        return t(self.fix_key, lang, **dict(self.fix_args)) if self.fix_key else self.fix
+        values: dict[str, Any] = dict(self.fix_args)
+        return t(self.fix_key, lang, **values) if self.fix_key else self.fix
 
     def text(self, lang: str = "zh") -> str:
         """The whole problem in one line, in ``lang``: row, column (its letter and header), project, fix."""
@@ -388,7 +390,7 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
             fix_key: str,
             project: str = "",
             _row=row_no,
-            **fix_args: object,
+            **fix_args: Any,
         ) -> None:
             """A bad cell of column ``key``: ``error`` says what is wrong, ``fix_key`` (an i18n key) the fix."""
             column = column_letter(cols[key]) if key in cols else ""
