@@ -12,6 +12,8 @@ from layout.settings import REGISTER_ENV, data_dir, env_text
 
 __all__ = [
     "COMPLETED",
+    "DEMO_BY",
+    "DEMO_SOURCE",
     "FIELD_LABELS",
     "INDICATOR_FIELDS",
     "INDICATOR_PREFIX",
@@ -26,8 +28,6 @@ __all__ = [
     "TEXT_FIELDS",
     "YEAR_FIELDS",
     "YEAR_RANGE",
-    "DEMO_BY",
-    "DEMO_SOURCE",
     "default_register_path",
     "shown_stored_text",
     "status_label",
