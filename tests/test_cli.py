@@ -210,11 +210,11 @@ def test_geocode_catalog_refuses_a_workbook_and_a_broken_catalog(run_layout, tmp
     book.write_bytes(far_cell_workbook("C3"))
     before = book.read_bytes()
     out = run_layout("geocode-catalog", str(book))
-    assert out.returncode == 2 and "only written to a .csv file" in out.stderr and book.read_bytes() == before
+    assert out.returncode == 2 and "只能写入 .csv 文件" in out.stderr and book.read_bytes() == before
     broken = tmp_path / "broken.csv"
     broken.write_text("id,name\nP001,x\n", encoding="utf-8")
     out = run_layout("geocode-catalog", str(broken))
-    assert out.returncode == 2 and "fix them" in out.stderr
+    assert out.returncode == 2 and "请先修正" in out.stderr
     assert broken.read_text(encoding="utf-8") == "id,name\nP001,x\n"
     assert not (tmp_path / "broken.csv.bak").exists()
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layout.errors import InputError
+from layout.i18n import error_text
 from layout.register.demo import DEMO_BY, DEMO_KEY, DEMO_SOURCE, is_demo_path
 from layout.register.events import Register
 
@@ -28,8 +29,9 @@ def demo_register(path: Path, catalog) -> Register:
 
 def test_a_demo_register_refuses_real_reports(tmp_path, catalog):
     reg = demo_register(tmp_path / "demo.sqlite", catalog)
-    with pytest.raises(InputError, match="demo.sqlite 是演示台账（演示数据），不能写入真实报送"):
+    with pytest.raises(InputError, match="demo.sqlite is a demo register") as refused:
         reg.record("P009", {"status": "building"}, by="张三", as_of=D(2024, 6, 30))
+    assert error_text(refused.value, "zh").startswith("台账 demo.sqlite 是演示台账（演示数据），不能写入真实报送")
     with pytest.raises(InputError, match="real reports go into the real register"):
         reg.record("indicator:tourism_revenue", {"actual_value": 600.0}, by="统计员", as_of=D(2025, 3, 31))
     assert len(reg.events()) == 1  # nothing written
@@ -38,8 +40,9 @@ def test_a_demo_register_refuses_real_reports(tmp_path, catalog):
 def test_a_real_register_refuses_demo_reports(tmp_path, catalog):
     reg = Register(tmp_path / "real.sqlite", catalog=catalog)
     reg.record("P009", {"status": "building"}, by="张三", as_of=D(2024, 6, 30))
-    with pytest.raises(InputError, match="不是演示台账，不能写入演示数据"):
+    with pytest.raises(InputError, match="real.sqlite is not a demo register") as refused:
         reg.record("P008", {"status": "building"}, by=DEMO_BY, as_of=D(2024, 6, 30))
+    assert "不是演示台账，不能写入演示数据" in error_text(refused.value, "zh")
     assert not is_demo_path(reg.path) and not is_demo_path(tmp_path / "missing.sqlite")
 
 
@@ -61,3 +64,17 @@ def test_pages_on_a_real_register_carry_no_demo_mark(tmp_path, catalog, monkeypa
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception and not any("演示数据" in w.value for w in at.warning)
+
+
+def test_the_stored_demo_source_is_shown_in_the_readers_language(tmp_path, catalog, cli):
+    """DEMO_SOURCE and DEMO_BY stay stored as written; history shows them in the reader's language (issue 21)."""
+    from lang_check import stray_chinese, stray_english
+
+    reg = demo_register(tmp_path / "demo.sqlite", catalog)
+    assert reg.events()["source"].tolist() == [DEMO_SOURCE] and reg.events()["by"].tolist() == [DEMO_BY]
+    zh = cli("register", "--register", reg.path, "history").output
+    assert "  演示数据 记录于 " in zh and "来源：演示数据（合成，非真实进展）" in zh and "demo" not in zh.lower()
+    assert stray_english(zh) == []
+    en = cli("register", "--register", reg.path, "history", "--lang", "en").output
+    assert "  by Demo data at " in en and "source: Demo data (synthetic, not real progress)" in en
+    assert stray_chinese(en) == [], en

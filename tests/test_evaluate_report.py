@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from layout.catalog.projects import load_catalog
 from layout.errors import InputError
 from layout.evaluation.files import report_bytes
+from layout.evaluation.map import status_map
 from layout.evaluation.report import make_report, report_filename
 from layout.register.demo import DEMO_SOURCE, fill_demo, is_demo_register
 from layout.register.events import Register
@@ -181,13 +182,21 @@ def test_demo_register_marks_every_output(tmp_path, catalog):
     count = fill_demo(reg, catalog)
     assert is_demo_register(reg) and count > 1000
     assert set(reg.events()["source"]) == {DEMO_SOURCE}
-    report = make_report(reg, catalog, scope="county:桃江县", as_of=D(2025, 12, 31), demo=is_demo_register(reg))
-    wb = load_workbook(io.BytesIO(report_bytes(report, "xlsx")))
-    assert all(ws.cell(1, 1).value == "演示数据 / demo data" for ws in wb.worksheets)
-    reader = PdfReader(io.BytesIO(report_bytes(report, "pdf")))
-    assert all("演示数据" in p.extract_text() for p in reader.pages)
-    prs = Presentation(io.BytesIO(report_bytes(report, "pptx")))
-    assert all(any(s.name == "demo_mark" for s in slide.shapes) for slide in prs.slides)
+    for lang, mark, other in (("zh", "演示数据", "demo data"), ("en", "Demo data", "演示数据")):
+        report = make_report(
+            reg, catalog, scope="county:桃江县", as_of=D(2025, 12, 31), demo=is_demo_register(reg), lang=lang
+        )
+        wb = load_workbook(io.BytesIO(report_bytes(report, "xlsx", lang=lang)))
+        assert all(ws.cell(1, 1).value == mark for ws in wb.worksheets)  # one language per file (issue 21)
+        reader = PdfReader(io.BytesIO(report_bytes(report, "pdf", lang=lang)))
+        # the demo register's own notes (演示数据（合成）) are stored data, shown as they are
+        pages = [" ".join(p.extract_text().split()).replace("演示数据（合成）", "") for p in reader.pages]
+        assert all(mark in text and other.lower() not in text.lower() for text in pages)
+        prs = Presentation(io.BytesIO(report_bytes(report, "pptx", lang=lang)))
+        marks = [[s.text_frame.text for s in slide.shapes if s.name == "demo_mark"] for slide in prs.slides]
+        assert all(found == [mark] for found in marks), marks
+        html = status_map(report.evaluation.projects, lang=lang, demo=True).get_root().render()
+        assert f">{mark}</div>" in html and other not in html
 
 
 def test_english_deck_is_english_and_every_table_ends_above_the_footer(tmp_path, catalog):
@@ -243,7 +252,7 @@ def test_cli_evaluate(run_layout, tmp_path, reg):
         str(reg.path),
     )
     assert res.returncode == 0, res.stderr
-    assert "wrote" in res.stdout and out.exists()
+    assert res.stdout.startswith("已写出 ") and out.exists()
     summary = rows_of(load_workbook(out)["概况"])
     assert find(summary, "已填报")[1] == 2 and find(summary, "对比日期")[1] == "2023-12-31"
     res = run_layout("evaluate", "--scope", "county:北京", "-o", str(out), "--register", str(reg.path))
@@ -280,7 +289,7 @@ def test_cli_register_demo(run_layout, tmp_path, catalog):
     out = tmp_path / "demo.xlsx"
     res = run_layout("evaluate", "--as-of", "2025-12-31", "-o", str(out), "--register", str(path))
     assert res.returncode == 0 and "演示数据" in res.stderr
-    assert load_workbook(out)["概况"].cell(1, 1).value == "演示数据 / demo data"
+    assert load_workbook(out)["概况"].cell(1, 1).value == "演示数据"
 
 
 def test_cli_all_counties(run_layout, tmp_path, reg):

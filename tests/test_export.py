@@ -152,7 +152,7 @@ def test_cli_writes_a_file_with_the_format_from_the_suffix(run_layout, tmp_path)
     out = run_layout("export", "--scope", "county:赫山区", "-o", str(tmp_path / "赫山区.html"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "赫山区.html").stat().st_size > 100_000
-    assert "wrote" in out.stdout
+    assert out.stdout.startswith(f"已写出 {tmp_path / '赫山区.html'}（")
 
 
 def test_cli_makes_the_six_decks_with_a_progress_bar(run_layout, tmp_path):

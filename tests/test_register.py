@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from layout.errors import InputError
+from layout.i18n import message_text
 from layout.register.events import (
     COMPLETED,
     INDICATOR_FIELDS,
@@ -219,9 +220,9 @@ def test_site_any_crs_stored_as_wgs84(reg):
 
 
 def test_site_needs_source_and_inside_yiyang(reg):
-    with pytest.raises(InputError, match="P002 site: needs a source"):
+    with pytest.raises(InputError, match="P002 site: a site needs a source"):
         reg.record("P002", {"site": HESHAN}, by="a")
-    with pytest.raises(InputError, match="outside 益阳"):
+    with pytest.raises(InputError, match="outside Yiyang"):
         reg.record("P002", {"site": (113.0, 28.2)}, by="a", source="x")
     with pytest.raises(InputError, match="looks swapped"):
         reg.record("P002", {"site": (28.58, 112.35)}, by="a", source="x")
@@ -282,7 +283,8 @@ def test_status_names_and_warnings(reg):
     assert parse_status("已运营") == "operating" and parse_status(" Building ") == "building"
     reg.record("P002", {"invest_planned": 100}, by="a")
     reg.record("P002", {"invest_done": 150}, by="a")
-    assert any("invest_done 150 万元 is more than invest_planned 100" in w for w in reg.warnings)
+    assert any("investment done 150 (10k yuan) is more than planned 100" in w for w in reg.warnings)
+    assert "P002：完成投资 150 万元大于计划投资 100 万元，请核对两个数" in [message_text(w, "zh") for w in reg.warnings]
     assert reg.state().loc["P002", "invest_done"] == 150.0
 
 

@@ -190,9 +190,12 @@ def test_set_errors_exit_2_with_one_line(reg_cli, db):
     out = reg_cli("set", "P002", "--progress", "300", "--status", "快好了", "--by", "张三", "--lang", "en")
     assert "P002 status: should be one of" in out.output and "P002 progress: should be a percentage" in out.output
     out = reg_cli("set", "P999", "--status", "在建", "--by", "张三")
-    assert out.exit_code == 2 and "P999: not a project id of the catalog" in out.output
+    assert out.exit_code == 2 and "错误：P999：不是项目目录中的项目编号（P001 …）" in out.output
     out = reg_cli("set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复")
-    assert out.exit_code == 2 and "lies in 安化县, but the plan puts the project in 赫山区" in out.output
+    assert (
+        out.exit_code == 2
+        and "错误：P002 点位：该点位于安化县，规划中项目在赫山区；若确实如此，请加 --confirm" in out.output
+    )
     out = reg_cli(
         "set", "P002", "--site", "111.21", "28.38", "--by", "张三", "--source", "批复：实际选址在安化", "--confirm"
     )
@@ -215,7 +218,7 @@ def test_bad_event_id_is_one_line_on_stderr_in_a_real_process(db, run_layout):
 
 def test_warning_for_invest_done_above_planned(reg_cli, db):
     out = reg_cli("set", "P002", "--invest-planned", "100", "--invest-done", "150", "--by", "张三")
-    assert out.exit_code == 0 and "警告：P002: invest_done 150 万元 is more than invest_planned 100" in out.output
+    assert out.exit_code == 0 and "警告：P002：完成投资 150 万元大于计划投资 100 万元，请核对两个数" in out.output
 
 
 def test_export_import_dry_run_and_apply(reg_cli, db, tmp_path):
@@ -247,11 +250,11 @@ def test_import_bad_cells_exit_1_and_apply_nothing(reg_cli, db, tmp_path):
     )
     out = reg_cli("import", str(bad), "--by", "李四", "--apply")
     assert out.exit_code == 1
-    assert "bad.csv: 第 3 行，D 列（进度(%)） P003：应为数字，收到“很多”；改法：填 0 到 100 的数字" in out.output
+    assert "bad.csv: 第 3 行「进度(%)」列（D 列） P003：应为数字，收到“很多”；改法：填 0 到 100 的数字" in out.output
     assert "bad.csv：有 1 处问题；未导入任何内容" in out.output
     out = reg_cli("import", str(bad), "--by", "李四", "--apply", "--lang", "en")
     assert out.exit_code == 1
-    assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got '很多'; fix: a number from 0 to 100" in (
+    assert "bad.csv: row 3, column D (进度(%)) P003: should be a number, got “很多”; fix: a number from 0 to 100" in (
         out.output
     )
     assert Register(db).events().empty
@@ -262,7 +265,7 @@ def test_import_bad_cells_exit_1_and_apply_nothing(reg_cli, db, tmp_path):
     out = reg_cli("import", str(junk), "--by", "x")
     assert out.exit_code == 2 and "x.csv：表头行没有 项目编号、项目名称 列，不是调度表" in out.output
     out = reg_cli("import", str(junk), "--by", "x", "--lang", "en")
-    assert out.exit_code == 2 and "not a 调度表" in out.output
+    assert out.exit_code == 2 and "not a progress sheet" in out.output
 
 
 def test_backup_and_restore(reg_cli, db, tmp_path):

@@ -8,9 +8,11 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from lang_check import stray_chinese, stray_english
 from office_reader import as_pdf, needs_libreoffice
 
 from layout.errors import InputError
+from layout.i18n import error_text, message_text
 from layout.register.events import Register
 from layout.register.sheet import (
     COLUMNS,
@@ -165,32 +167,45 @@ def test_bad_cells_listed_with_row_and_column_in_csv(reg, encoding):
         table.loc[i, "项目名称"] = reg.catalog.at[pid, "name"]
     data = table.to_csv(index=False).encode(encoding)
     diff = diff_sheet(read_sheet_bytes(data, name=f"调度表_{encoding}.csv"), reg)
-    text = [str(p) for p in diff.problems]
+    text = [p.text("en") for p in diff.problems]
+    assert text == [str(p) for p in diff.problems]
     status, progress = column_letter(_col("状态")), column_letter(_col("进度(%)"))
+    lat, year, day = column_letter(_col("纬度")), column_letter(_col("开工年份")), column_letter(_col("信息日期"))
     expected = [
-        f"row 2, column {status} (状态) P002: should be one of 未启动",
-        f"row 2, column {progress} (进度(%)) P002: should be a number, got '一半'",
-        "row 3, column A (项目编号) P999: 'P999' is not a project id of the catalog",
-        "row 4, column B (项目名称) P003: the name '出口监管仓(改)' differs from the catalog's '出口监管仓'",
-        f"row 5, column {column_letter(_col('纬度'))} (纬度) P005: only one of 经度/纬度 is filled",
-        "row 6, column A (项目编号) P002: P002 appears again (first on row 2)",
-        f"row 7, column {column_letter(_col('开工年份'))} (开工年份) P006: should be a number, got '二〇二四'",
-        f"row 7, column {column_letter(_col('信息日期'))} (信息日期) P006: 信息日期 should be a date like 2026-03-31",
+        f"row 2, column {status} (状态) P002: should be one of not_started",
+        f"row 2, column {progress} (进度(%)) P002: should be a number, got “一半”",
+        "row 3, column A (项目编号) P999: P999 is not a project id of the catalog; fix: use the ids of the exported "
+        "progress sheet",
+        "row 4, column B (项目名称) P003: the name “出口监管仓(改)” differs from the catalog's “出口监管仓”; "
+        "fix: keep the exported name",
+        f"row 5, column {lat} (纬度) P005: only the longitude is filled; the latitude is empty; fix: fill both",
+        "row 6, column A (项目编号) P002: P002 appears again (first on row 2); fix: keep one row per project",
+        f"row 7, column {year} (开工年份) P006: should be a number, got “二〇二四”",
+        f"row 7, column {day} (信息日期) P006: 信息日期 should be a date like 2026-03-31",
     ]
     for part in expected:
         assert any(t.startswith(part) for t in text), (part, text)
     assert all("; fix: " in t for t in text)
+    # English: no Chinese but the sheet's own headers and what the officer typed (一半, 二〇二四 …)
+    typed = ("一半", "快完工了", "二〇二四", "出口监管仓(改)", "新项目", *HEADERS)
+    assert [stray_chinese(t, allow=typed) for t in text] == [[]] * len(text), text
     zh = [p.text("zh") for p in diff.problems]  # the same problems in the Chinese UI and CLI
-    assert f"第 2 行，{progress} 列（进度(%)） P002：应为数字，收到“一半”；改法：填 0 到 100 的数字" in zh
-    assert any(z.startswith(f"第 2 行，{status} 列（状态） P002：应为 未启动、") for z in zh), zh
+    assert f"第 2 行「进度(%)」列（{progress} 列） P002：应为数字，收到“一半”；改法：填 0 到 100 的数字" in zh
+    assert any(z.startswith(f"第 2 行「状态」列（{status} 列） P002：应为 未启动、") for z in zh), zh
     assert any("收到“快完工了”；改法：从下拉列表中选择" in z for z in zh), zh
     assert (
-        f"第 7 行，{column_letter(_col('开工年份'))} 列（开工年份） P006：应为数字，收到“二〇二四”；改法：填四位数年份"
-        in zh
-    )
+        "第 3 行「项目编号」列（A 列） P999：P999 不在项目目录中；"
+        "改法：使用导出的调度表中的编号；新项目请加入 projects_catalog.csv，不写在调度表里" in zh
+    ), zh
+    assert "第 4 行「项目名称」列（B 列） P003：项目名称“出口监管仓(改)”与项目目录中的“出口监管仓”不同；" in "".join(zh)
+    assert f"第 5 行「纬度」列（{lat} 列） P005：只填了经度，纬度为空；改法：经度、纬度都填" in "".join(zh)
+    assert "第 6 行「项目编号」列（A 列） P002：P002 重复出现（首次在第 2 行）；改法：每个项目只留一行" in zh
+    assert f"第 7 行「开工年份」列（{year} 列） P006：应为数字，收到“二〇二四”；改法：填四位数年份" in zh
     assert any("信息日期 应为日期，如 2026-03-31，收到“2026-13-01”" in z for z in zh), zh
-    with pytest.raises(InputError, match="nothing was applied"):
+    assert [stray_english(z) for z in zh] == [[]] * len(zh), zh
+    with pytest.raises(InputError, match="nothing was applied") as failed:
         apply_sheet(diff, reg, by="x")
+    assert error_text(failed.value, "zh") == "调度表有 8 处问题；未导入任何内容"  # the 8 above
     assert len(reg.events()) == 8
 
 
@@ -206,12 +221,64 @@ def test_not_a_sheet_and_site_checks(reg):
         columns=HEADERS,
         dtype=object,
     ).fillna("")
-    text = [str(p) for p in diff_sheet(table, reg).problems]
+    problems = diff_sheet(table, reg).problems
+    text = [p.text("en") for p in problems]
     assert any(
-        "P002: the point lies in 安化县, the plan puts the project in 赫山区" in t and "--confirm" in t for t in text
+        "P002: the point lies in 安化县; the plan puts the project in 赫山区" in t and "--confirm" in t for t in text
     )
-    assert any("P003: 坐标来源 is empty" in t for t in text)
-    assert any("P004" in t and "outside 益阳" in t for t in text)
+    assert any("P003: the site source is empty" in t for t in text)
+    assert any("P004" in t and "outside Yiyang" in t for t in text)
+    assert [stray_chinese(t, allow=HEADERS) for t in text] == [[]] * 3, text
+    zh = [p.text("zh") for p in problems]
+    assert any(
+        "P002：该点位于安化县，规划中项目在赫山区；改法：若确实如此，用 python -m layout register set P002 "
+        "--site 经度 纬度 --confirm --source 理由 登记" in z
+        for z in zh
+    ), zh
+    assert any("「坐标来源」列" in z and "P003：坐标来源为空；改法：填写坐标来源" in z for z in zh), zh
+    assert any("P004：113.500000, 28.200000（WGS84）不在益阳市境内；改法：核对数字和“坐标系”列" in z for z in zh), zh
+    assert [stray_english(z) for z in zh] == [[]] * 3, zh
+
+
+def test_coordinate_problems_in_the_readers_language(reg):
+    """Only one of 经度/纬度, an unknown 坐标系, a coordinate that is not a number, swapped ones (issue 21)."""
+    rows = [
+        {"项目编号": "P002", "项目名称": "龙桥公共保税仓", "纬度": "28.38", "坐标来源": "x"},
+        {"项目编号": "P003", "项目名称": "出口监管仓", "经度": "112.36", "纬度": "28.57", "坐标系": "火星坐标"},
+        {"项目编号": "P004", "项目名称": "中心城区物流中转中心", "经度": "东经112", "纬度": "28.2", "坐标来源": "x"},
+        {"项目编号": "P005", "项目名称": "", "经度": "28.5", "纬度": "112.3", "坐标来源": "x"},
+        {"项目编号": "P006", "项目名称": "", "坐标来源": "现场核实"},
+    ]
+    table = pd.DataFrame(rows, columns=HEADERS, dtype=object).fillna("")
+    for i, pid in ((3, "P005"), (4, "P006")):
+        table.loc[i, "项目名称"] = reg.catalog.at[pid, "name"]
+    problems = diff_sheet(table, reg).problems
+    assert [p.project for p in problems] == ["P002", "P003", "P004", "P005", "P006"]
+    lon, crs = column_letter(_col("经度")), column_letter(_col("坐标系"))
+    assert [p.text("zh") for p in problems] == [
+        f"第 2 行「经度」列（{lon} 列） P002：只填了纬度，经度为空；"
+        "改法：经度、纬度都填，用十进制度（如 112.35028 和 28.5825）",
+        f"第 3 行「坐标系」列（{crs} 列） P003：坐标系“火星坐标”不在可选列表中；"
+        "改法：从下拉列表中选择：WGS84, GCJ-02, BD-09, CGCS2000",
+        f"第 4 行「经度」列（{lon} 列） P004：经度“东经112”不是数字，也不是度分秒写法；"
+        "改法：用十进制度：经度（约 111–113）填在“经度”列，纬度（约 27.8–29.6）填在“纬度”列",
+        f"第 5 行「经度」列（{lon} 列） P005：经纬度疑似颠倒：28.5, 112.3——经度应在前（112.3, 28.5）；"
+        "改法：用十进制度：经度（约 111–113）填在“经度”列，纬度（约 27.8–29.6）填在“纬度”列",
+        f"第 6 行「坐标来源」列（{column_letter(_col('坐标来源'))} 列） P006：填了坐标来源，但经度、纬度为空；"
+        "改法：填写经度和纬度，或清空坐标来源",
+    ]
+    en = [p.text("en") for p in problems]
+    assert en[0] == (
+        f"row 2, column {lon} (经度) P002: only the latitude is filled; the longitude is empty; "
+        "fix: fill both, in decimal degrees (e.g. 112.35028 and 28.5825)"
+    )
+    assert en[1].endswith(
+        "P003: the coordinate system “火星坐标” is not one of the list; fix: choose one of WGS84, "
+        "GCJ-02, BD-09, CGCS2000"
+    )
+    assert "P004: longitude '东经112' is not a number; fix: decimal degrees" in en[2]
+    assert "P005: looks swapped: 28.5, 112.3 — longitude comes first" in en[3]
+    assert [stray_chinese(t, allow=(*HEADERS, "火星坐标", "东经112")) for t in en] == [[]] * 5, en
 
 
 def test_invest_done_above_planned_is_a_warning(reg):
@@ -220,7 +287,12 @@ def test_invest_done_above_planned_is_a_warning(reg):
     ).fillna("")
     diff = diff_sheet(table, reg)
     assert diff.ok
-    assert diff.warnings == ["row 2 P002: 完成投资 1500 万元 is more than 计划投资 1200 万元 — check both figures"]
+    assert diff.warnings == [
+        "row 2 P002: investment done 1500 (10k yuan) is more than planned 1200 (10k yuan) — check both figures"
+    ]
+    assert [message_text(w, "zh") for w in diff.warnings] == [
+        "第 2 行 P002：完成投资 1500 万元大于计划投资 1200 万元，请核对两个数"
+    ]
 
 
 def test_gcj02_site_in_sheet_is_stored_as_wgs84(reg):

@@ -104,7 +104,7 @@ CASES = [
         ERROR,
         "citywide row has no point",
     ),
-    ("outside 益阳", edit("P002", lon="112.97087", lat="28.19874"), LINE["P002"], "lon", ERROR, "is outside 益阳"),
+    ("outside 益阳", edit("P002", lon="112.97087", lat="28.19874"), LINE["P002"], "lon", ERROR, "is outside Yiyang"),
     (
         "in another county",
         edit("P002", lon="111.20586", lat="28.38017"),
@@ -137,7 +137,7 @@ CASES = [
         LINE["P002"],
         "lon",
         ERROR,
-        "looks like GCJ-02 (高德) coordinates: converted to WGS84 it falls in 赫山区",
+        "looks like GCJ-02 coordinates: converted to WGS84 it falls in 赫山区",
     ),
     (
         "BD-09 given as WGS84",
@@ -145,13 +145,13 @@ CASES = [
         LINE["P002"],
         "lon",
         ERROR,
-        "looks like BD-09 (百度) coordinates",
+        "looks like BD-09 coordinates",
     ),
     ("scientific notation", edit("P002", lon="1.12E+02"), LINE["P002"], "lon", ERROR, "scientific notation"),
     ("decimal comma", edit("P002", lon="112,35028"), LINE["P002"], "lon", ERROR, "uses a decimal comma"),
     ("full-width digits", edit("P002", lon="１１２．３５０２８"), LINE["P002"], "lon", WARNING, "full-width"),
     ("trailing degree sign", edit("P002", lat="28.5825°"), LINE["P002"], "lat", WARNING, "ends in a degree sign"),
-    ("not a number", edit("P002", lat="abc"), LINE["P002"], "lat", ERROR, "lat 'abc' is not a number"),
+    ("not a number", edit("P002", lat="abc"), LINE["P002"], "lat", ERROR, "latitude 'abc' is not a number"),
     (
         "quote not verbatim",
         edit("P002", plan_quote=QUOTE_P002.replace("正式运行", "正式投入运行")),
@@ -282,14 +282,44 @@ def test_problem_reads_as_one_line():
 
 def test_cli_validate_exit_codes(run_layout, tmp_path):
     ok = run_layout("validate")
-    assert ok.returncode == 0 and "projects_catalog.csv: no problems" in ok.stdout
+    assert ok.returncode == 0 and ok.stdout == "projects_catalog.csv：没有问题\n"
+    assert run_layout("validate", "--lang", "en").stdout == "projects_catalog.csv: no problems\n"
     (tmp_path / "bad.csv").write_text(edit("P002", sector="物流")(), encoding="gbk")
     bad = run_layout("validate", "bad.csv", cwd=tmp_path)
     assert bad.returncode == 1
-    assert f"bad.csv: line {LINE['P002']}, sector: error: sector '物流' is not allowed" in bad.stdout
-    assert "bad.csv: 1 error, 1 warning" in bad.stdout
+    assert f"bad.csv: 第 {LINE['P002']} 行「sector」列：错误：sector 的值“物流”不在可选范围内（改法：" in bad.stdout
+    assert "bad.csv：1 个错误，1 个警告" in bad.stdout
+    bad_en = run_layout("validate", "bad.csv", "--lang", "en", cwd=tmp_path)
+    assert bad_en.returncode == 1
+    assert f"bad.csv: line {LINE['P002']}, sector: error: sector '物流' is not allowed" in bad_en.stdout
+    assert "bad.csv: 1 error, 1 warning" in bad_en.stdout
     (tmp_path / "warn.csv").write_bytes(SHIPPED.encode("utf-8-sig"))
     assert run_layout("validate", "warn.csv", cwd=tmp_path).returncode == 0
     missing = run_layout("validate", "missing.csv", cwd=tmp_path)
-    assert missing.returncode == 2 and "missing.csv: no such file" in missing.stderr
+    assert missing.returncode == 2 and missing.stderr == "错误：missing.csv：文件不存在\n"
+    missing_en = run_layout("validate", "missing.csv", "--lang", "en", cwd=tmp_path)
+    assert missing_en.returncode == 2 and missing_en.stderr == "error: missing.csv: no such file\n"
     assert "Traceback" not in bad.stderr + missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "line", "column", "severity", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_every_problem_reads_in_chinese_and_in_english(tmp_path, make, line, column, severity, words):
+    """The CLI's default language: what is wrong and the fix in Chinese, in English with --lang en (issue 21).
+    The file's own column names and codes (lon, county, precision: citywide …) are the same in both."""
+    from lang_check import stray_chinese, stray_english
+
+    from layout.catalog.projects import PRECISIONS, zone_ids
+
+    path = tmp_path / "broken.csv"
+    path.write_bytes(make().encode("utf-8"))
+    problems = validate_catalog(path)
+    hit = next(p for p in problems if words in p.message)
+    codes = (*COLUMNS, *PRECISIONS, *zone_ids())
+    for p in problems:
+        typed = tuple(str(v) for k, v in p.args.items() if k not in ("_fix", "error"))  # the file's own cells
+        assert stray_english(p.text("zh"), allow=(*codes, *typed)) == [], p.text("zh")
+        assert stray_chinese(p.text("en"), allow=typed) == [], p.text("en")
+    assert hit.text("zh").startswith(f"第 {line} 行") and "改法：" in hit.text("zh")
+    assert str(hit) == hit.text("en") and hit.text("en").startswith(f"line {line}")

@@ -1,4 +1,4 @@
-"""The 演示数据 / demo data mark on every page whose statuses come from a demo register (one place)."""
+"""The 演示数据 (Demo data) mark on every page whose statuses come from a demo register (one place)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from layout.register.events import register_location
 
 
 def show_demo_mark(lang: str, path=None) -> bool:
-    """A warning line "演示数据 / demo data …" when the register at ``path`` (default: the app's register)
+    """A warning line "演示数据：…" ("Demo data: …") when the register at ``path`` (default: the app's register)
     is a demo register; returns whether it is."""
     demo = is_demo_path(path or register_location())
     if demo:

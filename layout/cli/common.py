@@ -1,5 +1,6 @@
 """What every command shares: one-line errors and exit codes (2 for input that cannot be used), the
-``--lang`` option, the group that turns any library error into one line, and the CRS choices.
+``--lang`` option (:func:`speaks`: defined once here, Chinese by default), the group that turns any library
+error into one line, and the CRS choices.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ class TableCrs(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def fail(message: str, code: int = 2) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages and of the output's words: zh (中文) or en (English).",
+)
 
 
 def in_language(command):
@@ -41,10 +46,10 @@ def in_language(command):
         try:
             return command(*args, **kwargs)
         except LayoutError as exc:
-            from layout.i18n import error_text
+            from layout.i18n import error_text, t
 
             lang = kwargs.get("lang", "zh")
-            click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
+            click.echo(t("cli.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
             sys.exit(2)
 
     return run
@@ -57,20 +62,25 @@ REGISTER_OPTION = click.option(
     help="The register: a file or postgresql://user@host:5432/db (default: $LAYOUT_REGISTER, else "
     "data/register.sqlite).",
 )
-LANG_OPTION = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages (and of the output where it has words).",
-)
+
+
+def speaks(command):
+    """``--lang`` (the one definition, :data:`LANG_OPTION`) and one-line errors in that language, exit 2."""
+    return LANG_OPTION(in_language(command))
 
 
 class LayoutGroup(click.Group):
-    """Turns LayoutError anywhere in a command into one line and exit 2, never a traceback."""
+    """Turns LayoutError anywhere in a command (an option's callback too, e.g. ``--plan``) into one line in the
+    command's ``--lang`` and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command line, before click consumes it
         try:
             return super().invoke(ctx)
         except LayoutError as exc:
-            fail(str(exc))
+            from layout.i18n import error_text, t
+
+            pairs = zip(words, [*words[1:], ""], strict=True)
+            lang = "en" if "--lang=en" in words or ("--lang", "en") in pairs else "zh"
+            click.echo(t("cli.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
+            sys.exit(2)

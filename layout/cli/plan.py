@@ -3,7 +3,7 @@ for the other commands (:func:`plan_option`).
 
 \b
 Verbs: plan list | new | assign | rename-zone | add-zone | remove-zone | carry-over | add-project | undo |
-history | check | compare. Errors are one line (Chinese, then English) and exit 2.
+history | check | compare. Messages and errors (one line, exit 2) in Chinese, or English with --lang en.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from layout.cli.common import speaks
 from layout.errors import InputError
+from layout.i18n import t
 
 __all__ = ["plan_group", "plan_option"]
 
@@ -63,7 +65,8 @@ def plan_group() -> None:
 
 @plan_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def plan_list(as_json: bool) -> None:
+@speaks
+def plan_list(as_json: bool, lang: str) -> None:
     """Every plan version: name, status, period, the plan it follows, its folder."""
     from layout.drafting.versions import list_plans
 
@@ -82,7 +85,8 @@ def plan_list(as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for r in rows:
-        click.echo(f"{r['name']}\t{r['status']}\t{r['period'] or '—'}\t{r['follows'] or '—'}\t{r['folder']}")
+        status = t(f"cli.plan.status.{r['status']}", lang, default=r["status"])
+        click.echo(f"{r['name']}\t{status}\t{r['period'] or '—'}\t{r['follows'] or '—'}\t{r['folder']}")
 
 
 @plan_group.command("new")
@@ -90,16 +94,17 @@ def plan_list(as_json: bool) -> None:
 @click.option("--from", "from_plan", default="十四五", show_default=True, help="The plan the draft starts from.")
 @click.option("--by", required=True, help="Your name.")
 @click.option("--period", default="", help="The draft's period, e.g. 2026–2030.")
-def plan_new(name: str, from_plan: str, by: str, period: str) -> None:
+@speaks
+def plan_new(name: str, from_plan: str, by: str, period: str, lang: str) -> None:
     """Make the draft NAME from a plan (zone model and indicators copied; projects come by carry-over)."""
     from layout.drafting.versions import new_plan
 
     plan = new_plan(name, from_plan=from_plan, by=by, period=period)
-    click.echo(f"已新建草案 {plan.name}（来自 {plan.follows}）：{plan.folder} / made draft {plan.name}")
+    click.echo(t("cli.plan.new", lang, name=plan.name, follows=plan.follows, folder=plan.folder))
 
 
-def _done(plan: str, event_id: int, what: str) -> None:
-    click.echo(f"{plan}（草案）: 事件 {event_id}：{what} / event {event_id}")
+def _done(plan: str, event_id: int, what: str, lang: str) -> None:
+    click.echo(t("cli.plan.done", lang, plan=plan, event=event_id, what=what))
 
 
 @plan_group.command("assign")
@@ -109,14 +114,16 @@ def _done(plan: str, event_id: int, what: str) -> None:
 @click.option("--role", type=click.Choice(["primary", "secondary"]), default="primary", show_default=True)
 @click.option("--by", required=True, help="Your name.")
 @click.option("--reason", required=True, help="Why (goes into the event).")
-def plan_assign(plan: str, county: str, zone_id: str, role: str, by: str, reason: str) -> None:
+@speaks
+def plan_assign(plan: str, county: str, zone_id: str, role: str, by: str, reason: str, lang: str) -> None:
     """Put COUNTY into ZONE_ID in the draft PLAN (a primary core/wing zone replaces the county's previous one)."""
     from layout.drafting.drafts import open_draft
 
     _done(
         plan,
         open_draft(plan).assign(county, zone_id, role=role, by=by, reason=reason),
-        f"{county} → {zone_id} ({role})",
+        f"{county} → {zone_id}" + t("cli.plan.role_note", lang, role=t(f"cli.plan.role.{role}", lang)),
+        lang,
     )
 
 
@@ -128,8 +135,9 @@ def plan_assign(plan: str, county: str, zone_id: str, role: str, by: str, reason
 @click.option("--definition", default="", help="The zone's defining sentence, as the planners word it.")
 @click.option("--by", required=True, help="Your name.")
 @click.option("--reason", default="", help="Why.")
+@speaks
 def plan_rename_zone(
-    plan: str, zone_id: str, name_zh: str, name_en: str, definition: str, by: str, reason: str
+    plan: str, zone_id: str, name_zh: str, name_en: str, definition: str, by: str, reason: str, lang: str
 ) -> None:
     """Rename ZONE_ID in the draft PLAN."""
     from layout.drafting.drafts import open_draft
@@ -139,7 +147,8 @@ def plan_rename_zone(
         open_draft(plan).rename_zone(
             zone_id, name_zh=name_zh, name_en=name_en, definition=definition, by=by, reason=reason
         ),
-        f"{zone_id} → {name_zh}",
+        f"{zone_id} → {name_zh if lang == 'zh' or not name_en else name_en}",
+        lang,
     )
 
 
@@ -154,6 +163,7 @@ def plan_rename_zone(
 @click.option("--definition", default="")
 @click.option("--by", required=True, help="Your name.")
 @click.option("--reason", default="")
+@speaks
 def plan_add_zone(
     plan: str,
     zone_id: str,
@@ -165,6 +175,7 @@ def plan_add_zone(
     definition: str,
     by: str,
     reason: str,
+    lang: str,
 ) -> None:
     """Add an empty zone ZONE_ID to the draft PLAN (then assign counties to it)."""
     from layout.drafting.drafts import open_draft
@@ -182,7 +193,8 @@ def plan_add_zone(
             by=by,
             reason=reason,
         ),
-        f"+ {zone_id} {name_zh}",
+        f"+ {zone_id} {name_zh if lang == 'zh' or not name_en else name_en}",
+        lang,
     )
 
 
@@ -191,11 +203,12 @@ def plan_add_zone(
 @click.argument("zone_id")
 @click.option("--by", required=True, help="Your name.")
 @click.option("--reason", required=True, help="Why.")
-def plan_remove_zone(plan: str, zone_id: str, by: str, reason: str) -> None:
+@speaks
+def plan_remove_zone(plan: str, zone_id: str, by: str, reason: str, lang: str) -> None:
     """Remove ZONE_ID from the draft PLAN (its counties must be assigned elsewhere first)."""
     from layout.drafting.drafts import open_draft
 
-    _done(plan, open_draft(plan).remove_zone(zone_id, by=by, reason=reason), f"- {zone_id}")
+    _done(plan, open_draft(plan).remove_zone(zone_id, by=by, reason=reason), f"- {zone_id}", lang)
 
 
 @plan_group.command("carry-over")
@@ -213,6 +226,7 @@ def plan_remove_zone(plan: str, zone_id: str, by: str, reason: str) -> None:
     default=None,
     help="The register (default: $LAYOUT_REGISTER, else data/register.sqlite).",
 )
+@speaks
 def plan_carry_over(
     plan: str,
     source: str,
@@ -222,6 +236,7 @@ def plan_carry_over(
     reason: str,
     by: str,
     register_path: Path | None,
+    lang: str,
 ) -> None:
     """结转: list the projects of --from still open on --as-of (not 已建成/已运营/取消); accept or drop them."""
     from layout.catalog.projects import read_catalog_table
@@ -237,14 +252,15 @@ def plan_carry_over(
     if not split and not dropped:
         cand = draft.carry_over_candidates(source=source, as_of=day, register=register)
         for r in cand.itertuples():
-            last = f"{r.last_report} {status_label(r.status)}" if r.status else "无报送"
+            last = f"{r.last_report} {status_label(r.status, lang)}" if r.status else t("cli.plan.no_report", lang)
             click.echo(f"{r.id}\t{r.county}\t{r.name}\t{last}")
-        click.echo(f"{len(cand)} 个结转候选 / carry-over candidates", err=True)
+        click.echo(t("cli.plan.candidates", lang, n=len(cand)), err=True)
         return
     ids = draft.carry_over(
         source=source, as_of=day, accept=split, drop=dropped, reason=reason, by=by, register=register
     )
-    _done(plan, ids[0], f"结转 {len(split)} 个，不结转 {len(dropped)} 个 (events {ids[0]}–{ids[-1]})")
+    what = t("cli.plan.carried", lang, n=len(split), dropped=len(dropped), first=ids[0], last=ids[-1])
+    _done(plan, ids[0], what, lang)
 
 
 @plan_group.command("add-project")
@@ -256,8 +272,17 @@ def plan_carry_over(
 @click.option("--site", nargs=2, type=float, default=None, metavar="LON LAT", help="WGS84 point (optional).")
 @click.option("--by", required=True, help="Your name.")
 @click.option("--reason", default="")
+@speaks
 def plan_add_project(
-    plan: str, name: str, county: str, sector: str, town: str, site: tuple[float, float] | None, by: str, reason: str
+    plan: str,
+    name: str,
+    county: str,
+    sector: str,
+    town: str,
+    site: tuple[float, float] | None,
+    by: str,
+    reason: str,
+    lang: str,
 ) -> None:
     """Add a new project to the draft PLAN (id N001 …)."""
     from layout.drafting.drafts import open_draft
@@ -266,34 +291,38 @@ def plan_add_project(
     pid, event = open_draft(plan).add_project(
         name=name, county=county, sector=sector, town=town, lon=lon, lat=lat, by=by, reason=reason
     )
-    _done(plan, event, f"+ {pid} {name}")
+    _done(plan, event, f"+ {pid} {name}", lang)
 
 
 @plan_group.command("undo")
 @click.argument("plan")
 @click.argument("event_id", type=int)
 @click.option("--by", required=True, help="Your name.")
-def plan_undo(plan: str, event_id: int, by: str) -> None:
+@speaks
+def plan_undo(plan: str, event_id: int, by: str, lang: str) -> None:
     """Undo event EVENT_ID of the draft PLAN (recorded as an event of its own)."""
     from layout.drafting.drafts import open_draft
 
-    _done(plan, open_draft(plan).undo(event_id, by=by), f"撤销事件 {event_id}")
+    _done(plan, open_draft(plan).undo(event_id, by=by), t("cli.plan.undo", lang, event=event_id), lang)
 
 
 @plan_group.command("history")
 @click.argument("plan")
-def plan_history(plan: str) -> None:
+@speaks
+def plan_history(plan: str, lang: str) -> None:
     """The draft's events: id, what, who, why, undone by."""
     from layout.drafting.drafts import open_draft
 
     for r in open_draft(plan).events().itertuples():
-        undone = f"\t已撤销（事件 {r.undone_by}）" if r.undone_by is not None else ""
-        click.echo(f"{r.event_id}\t{r.op}\t{r.target}\t{r.by}\t{r.recorded_at}\t{r.reason}{undone}")
+        undone = "\t" + t("cli.plan.undone_by", lang, event=r.undone_by) if r.undone_by is not None else ""
+        op = t(f"cli.plan.op.{r.op}", lang, default=r.op)
+        click.echo(f"{r.event_id}\t{op}\t{r.target}\t{r.by}\t{r.recorded_at}\t{r.reason}{undone}")
 
 
 @plan_group.command("check")
 @click.argument("plan")
-def plan_check(plan: str) -> None:
+@speaks
+def plan_check(plan: str, lang: str) -> None:
     """Validate the draft PLAN as it is on disk (also after editing its files by hand); exit 1 on problems."""
     import sys
 
@@ -302,7 +331,7 @@ def plan_check(plan: str) -> None:
     problems = open_draft(plan).problems()
     for p in problems:
         click.echo(p)
-    click.echo(f"{plan}: {len(problems)} 个问题 / problems", err=True)
+    click.echo(t("cli.plan.problems", lang, plan=plan, n=len(problems)), err=True)
     if problems:
         sys.exit(1)
 
@@ -317,7 +346,7 @@ def plan_check(plan: str) -> None:
     help="Default: from the suffix of -o.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the file.")
+@speaks
 def plan_compare(old: str, new: str, fmt: str | None, output: Path, lang: str) -> None:
     """Compare two plans: counties moved, zones added/removed/renamed, poles, projects, indicator targets."""
     from layout.drafting.compare import compare_plans
@@ -326,16 +355,24 @@ def plan_compare(old: str, new: str, fmt: str | None, output: Path, lang: str) -
 
     suffix = output.suffix.lower().lstrip(".")
     if fmt and suffix and suffix != fmt.lower():
-        raise InputError(f"-o {output} 的后缀 .{suffix} 与 --format {fmt} 不一致 / make -o and --format agree")
+        raise InputError(
+            f"-o {output} ends in .{suffix} but --format is {fmt}; make them agree",
+            code="out_format_mismatch",
+            path=str(output),
+            suffix=suffix,
+            fmt=fmt,
+        )
     fmt = (fmt or suffix).lower()
     if fmt not in FORMATS:
         raise InputError(
-            f"-o 应以 .xlsx、.pptx 或 .html 结尾（或给出 --format），收到 {output.name!r} / "
-            "-o should end in .xlsx, .pptx or .html"
+            f"-o should end in .xlsx, .pptx or .html (or give --format), got {output.name!r}",
+            code="out_suffix_bad",
+            suffixes=".xlsx, .pptx, .html",
+            got=output.name,
         )
     data = comparison_bytes(compare_plans(old, new), fmt, lang=lang)
     path = atomic_write(output, lambda tmp: tmp.write_bytes(data), backup=False)
-    click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+    click.echo(t("cli.reg.wrote", lang, path=path, size=f"{path.stat().st_size / 1024:,.0f} KB"))
 
 
 def check_draft_format(fmt: str) -> None:
@@ -346,7 +383,7 @@ def check_draft_format(fmt: str) -> None:
         mark_draft(b"", fmt, name=name)  # raises the one-line error
 
 
-def mark_written(paths: list[Path], fmt: str) -> None:
+def mark_written(paths: list[Path], fmt: str, lang: str = "zh") -> None:
     """Put the 草案 mark on files just written from a draft (nothing for 十四五)."""
     from layout.drafting.mark import mark_draft
     from layout.tables.files import atomic_write
@@ -355,4 +392,4 @@ def mark_written(paths: list[Path], fmt: str) -> None:
         for path in paths:
             data = mark_draft(path.read_bytes(), fmt, name=name)
             atomic_write(path, functools.partial(Path.write_bytes, data=data), backup=False)
-        click.echo(f"草案 {name}：文件已加草案标记 / marked 草案", err=True)
+        click.echo(t("cli.draft_marked", lang, name=name), err=True)

@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from layout.cli.common import LANG_OPTION, TableCrs, in_language
+from layout.cli.common import TableCrs, speaks
 from layout.cli.plan import active_draft_name, plan_option
-from layout.errors import InputError, LayoutError
+from layout.errors import InputError
+from layout.i18n import t
 
 STREAM_BYTES = 16 * 1024 * 1024  # classify reads a larger CSV → CSV a chunk at a time
 CHUNK_BYTES = 8 * 1024 * 1024  # … of about this size
@@ -30,8 +31,7 @@ CHUNK_BYTES = 8 * 1024 * 1024  # … of about this size
     help="Coordinate system of LON LAT: auto (degrees: WGS84; metres: CGCS2000 Gauss-Krüger, zone from "
     "the prefix or the place), wgs84 (GPS), gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN.",
 )
-@LANG_OPTION
-@in_language
+@speaks
 @plan_option
 def where(lon: str, lat: str, crs: str, lang: str) -> None:
     """Which county, zone and poles is the point LON LAT in? Prints one JSON object.
@@ -45,7 +45,7 @@ def where(lon: str, lat: str, crs: str, lang: str) -> None:
 
     record = where_record(lon, lat, crs)
     if draft := active_draft_name():  # an answer from a draft says so; 十四五's stays exactly as it was
-        record["plan"] = f"{draft}（草案）"
+        record["plan"] = t("cli.draft_name", lang, name=draft)
     click.echo(json.dumps(record, ensure_ascii=False))
 
 
@@ -67,13 +67,6 @@ def where(lon: str, lat: str, crs: str, lang: str) -> None:
     default="auto",
     show_default=True,
     help="auto, wgs84, gcj02 (高德/腾讯), bd09 (百度), cgcs2000 or EPSG:NNNN (e.g. EPSG:4546).",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the added headers, values and messages (en: ids for machines).",
 )
 @click.option(
     "--encoding",
@@ -104,6 +97,7 @@ def where(lon: str, lat: str, crs: str, lang: str) -> None:
     show_default=True,
     help="Rows per partition of a Parquet input (whole row groups).",
 )
+@speaks
 @plan_option
 def classify(
     src: Path,
@@ -133,23 +127,17 @@ def classify(
 
     Example: python -m layout classify 项目.xlsx -o 项目_片区.xlsx --crs gcj02
     """
-    from layout.i18n import error_text
-
-    try:
-        if (
-            engine == "dask"
-            or src.is_dir()
-            or src.suffix.lower() == ".parquet"
-            or (output is not None and output.suffix.lower() == ".parquet")
-        ):
-            _classify_parquet(src, output, lon_col, lat_col, crs, lang, engine, scheduler, workers, partition_rows)
-        else:
-            _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
-        if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
-            click.echo(f"草案 {draft}：分区按草案划分，未经批准 / zones of the draft {draft}, not approved", err=True)
-    except LayoutError as exc:
-        click.echo(("错误：" if lang == "zh" else "error: ") + error_text(exc, lang, ui="cli"), err=True)
-        sys.exit(2)
+    if (
+        engine == "dask"
+        or src.is_dir()
+        or src.suffix.lower() == ".parquet"
+        or (output is not None and output.suffix.lower() == ".parquet")
+    ):
+        _classify_parquet(src, output, lon_col, lat_col, crs, lang, engine, scheduler, workers, partition_rows)
+    else:
+        _classify(src, output, lon_col, lat_col, pair_col, sheet, header_row, crs, lang, encoding)
+    if draft := active_draft_name():  # the officer's table keeps its shape; the answer names the draft
+        click.echo(t("cli.draft_zones", lang, name=draft), err=True)
 
 
 def _classify_parquet(

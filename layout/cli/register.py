@@ -12,7 +12,7 @@ import json
 
 import click
 
-from layout.cli.common import CRS_CHOICE, REGISTER_OPTION
+from layout.cli.common import CRS_CHOICE, REGISTER_OPTION, speaks
 from layout.cli.register_common import (
     event_line,
     field_name,
@@ -22,7 +22,6 @@ from layout.cli.register_common import (
     register_location_of,
     report_recorded,
     shown_value,
-    speaks,
 )
 from layout.cli.register_files import (
     register_backup,

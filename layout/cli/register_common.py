@@ -1,41 +1,16 @@
-"""What the register's commands share: the ``--lang`` option with one-line errors in that language, the
+"""What the register's commands share (besides :func:`layout.cli.common.speaks`): the
 register's location and opening, dates given on the command line, and how a field, a value and an event
 print.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from layout.errors import LayoutError
-from layout.i18n import error_text, t
-from layout.register.vocabulary import FIELD_LABELS, status_label
-
-
-def speaks(command: Callable) -> Callable:
-    """Add ``--lang`` to a command and print its library errors in that language (one line, exit 2)."""
-
-    @click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of the output (中文 / English).",
-    )
-    @functools.wraps(command)
-    def wrapper(*args, lang: str, **kwargs):
-        try:
-            return command(*args, lang=lang, **kwargs)
-        except LayoutError as exc:
-            click.echo(t("cli.reg.error", lang, error=error_text(exc, lang, ui="cli")), err=True)
-            sys.exit(2)
-
-    return wrapper
+from layout.i18n import message_text, t
+from layout.register.vocabulary import FIELD_LABELS, shown_stored_text, status_label
 
 
 def register_location_of(ctx: click.Context) -> str | Path:
@@ -126,9 +101,10 @@ def event_line(e: dict, lang: str) -> str:
             old=shown_value(e["field"], e["previous"], lang),
             new=shown_value(e["field"], e["value"], lang),
         )
-    tail = t("cli.reg.by_at", lang, by=e["by"], at=e["recorded_at"])
+    tail = t("cli.reg.by_at", lang, by=shown_stored_text(e["by"], lang), at=e["recorded_at"])
     if e["source"]:
-        tail += t("cli.reg.reason" if e["kind"] == "retract" else "cli.reg.source", lang, source=e["source"])
+        source = shown_stored_text(e["source"], lang)
+        tail += t("cli.reg.reason" if e["kind"] == "retract" else "cli.reg.source", lang, source=source)
     mark = t("cli.reg.retracted_mark", lang) if e.get("retracted") else ""
     return head + body + tail + mark
 
@@ -136,7 +112,7 @@ def event_line(e: dict, lang: str) -> str:
 def report_recorded(reg, ids: list[int], lang: str) -> None:
     """Print what a record call appended: each event's change, or 已确认（无变化）."""
     for warning in reg.warnings:
-        click.echo(t("cli.reg.warning", lang, warning=warning), err=True)
+        click.echo(t("cli.reg.warning", lang, warning=message_text(warning, lang)), err=True)
     if not ids:
         click.echo(t("cli.reg.nothing", lang))
         return

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from layout.cli.register_common import field_name, open_register, speaks
+from layout.cli.common import speaks
+from layout.cli.register_common import field_name, open_register
 from layout.errors import InputError
-from layout.i18n import t
+from layout.i18n import message_text, t
 
 
 @click.command("export")
@@ -62,10 +63,8 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
     reg = open_register(ctx)
     table = read_sheet(src, sheet=sheet)  # the shared bounded reader; formulas refused
     if len(table.attrs.get("sheets", ())) > 1:
-        click.echo(
-            f"{src.name}: importing sheet {table.attrs['sheet']!r} (sheets: {', '.join(table.attrs['sheets'])})",
-            err=True,
-        )
+        sheets = "、".join(table.attrs["sheets"]) if lang == "zh" else ", ".join(table.attrs["sheets"])
+        click.echo(t("cli.reg.import_sheet", lang, name=src.name, sheet=table.attrs["sheet"], sheets=sheets), err=True)
     diff = diff_sheet(table, reg, name=src.name)
     for problem in diff.problems:
         click.echo(f"{src.name}: {problem.text(lang)}", err=True)
@@ -80,7 +79,7 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
             + t("cli.reg.change", lang, field=field_name(change.field, lang), old=change.old or "∅", new=change.new)
         )
     for warning in diff.warnings:
-        click.echo(t("cli.reg.warning", lang, warning=f"{src.name}: {warning}"), err=True)
+        click.echo(t("cli.reg.warning", lang, warning=f"{src.name}: {message_text(warning, lang)}"), err=True)
     for row, project, name, fields in diff.confirmed:
         click.echo(
             f"{project} {name} "
@@ -181,7 +180,7 @@ def register_demo(ctx: click.Context, demo_path: Path | None, seed: int, lang: s
 
     Quarterly reports 2021–2025 with made-up statuses, progress and investment, and a few indicator
     values. The register is marked as a demo register: every page and export made from it carries
-    "演示数据 / demo data". Refuses the default register and a register that holds real reports.
+    演示数据 (Demo data in English). Refuses the default register and a register that holds real reports.
 
     Example: python -m layout register demo --register data/demo.sqlite
     """

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import click
 
-from layout.cli.common import LANG_OPTION, REGISTER_OPTION, in_language
+from layout.cli.common import REGISTER_OPTION, speaks
 from layout.cli.plan import check_draft_format, mark_written, plan_option
 from layout.errors import InputError
+from layout.i18n import t
+
+
+def wrote_line(path: Path, lang: str) -> str:
+    """已写出 PATH（12 KB） / wrote PATH (12 KB)."""
+    return t("cli.reg.wrote", lang, path=path, size=f"{path.stat().st_size / 1024:,.0f} KB")
 
 
 @click.command("export")
@@ -36,8 +42,7 @@ from layout.errors import InputError
     help="File to write; with --all-counties a directory (default: out/).",
 )
 @click.option("--all-counties", is_flag=True, help="One file per county (the six decks for pptx) into -o DIR.")
-@LANG_OPTION
-@in_language
+@speaks
 @plan_option
 def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: bool, lang: str) -> None:
     """Print maps (PNG/PDF), an offline HTML map or county briefing decks (PPTX).
@@ -64,8 +69,8 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         path = export_file(
             parsed, fmt, output or Path("out") / default_filename(parsed, fmt, lang=lang), lang=lang, catalog=catalog
         )
-        mark_written([path], fmt)
-        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        mark_written([path], fmt, lang)
+        click.echo(wrote_line(path, lang))
         return
     directory = output or Path("out")
     if directory.exists() and not directory.is_dir():
@@ -79,9 +84,9 @@ def export_cmd(scope: str, fmt: str | None, output: Path | None, all_counties: b
         for county in counties:
             target = directory / default_filename(f"county:{county}", fmt, lang=lang)
             written.append(export_file(f"county:{county}", fmt, target, lang=lang, catalog=catalog))
-    mark_written(written, fmt)
+    mark_written(written, fmt, lang)
     for path in written:
-        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        click.echo(wrote_line(path, lang))
 
 
 def _output_format(
@@ -152,8 +157,7 @@ def _with_register_sites(catalog):
     show_default=True,
     help="An open project with no report for this many months counts as lagging.",
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language.")
-@in_language
+@speaks
 @plan_option
 def evaluate_cmd(
     scope: str,
@@ -236,15 +240,10 @@ def evaluate_cmd(
         ) as scopes:
             for name in scopes:
                 written.append(write(name, directory / report_filename(name, fmt, as_of=day, lang=lang)))
-    mark_written(written, fmt)
+    mark_written(written, fmt, lang)
     if states["as_of"].empty:
-        click.echo(
-            "note: the register has no reports on that date; the report says so. Export the 调度表 "
-            "(python -m layout register export -o 调度表.xlsx), send it to the counties, import what "
-            "comes back.",
-            err=True,
-        )
+        click.echo(t("cli.note", lang, note=t("cli.evaluate.empty", lang)), err=True)
     if demo:
-        click.echo("note: 演示数据 / demo data — this register was filled by `register demo`", err=True)
+        click.echo(t("cli.note", lang, note=t("cli.evaluate.demo", lang)), err=True)
     for path in written:
-        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        click.echo(wrote_line(path, lang))

@@ -639,15 +639,10 @@ def _toml_error(name: str, exc: Exception) -> LayoutError:
 
 
 def _row_error(pid: str, problem) -> InputError:
-    """One catalog row's problem (a ``layout.catalog.validate.Problem``): worded by its code where it has one."""
+    """One catalog row's problem (a ``layout.catalog.validate.Problem``, worded in the reader's language by its
+    own ``text(lang)``)."""
     text = f"{pid} {problem.column or ''}: {problem.message}（{problem.fix}）"
-    if problem.code == "lonlat":  # the batch check's reasons word a coordinate pair
-        detail = InputError(problem.message, code="cell", **problem.args)
-    elif problem.code:
-        detail = InputError(problem.message, code=f"cat_{problem.code}", **problem.args)
-    else:
-        detail = InputError(f"{problem.message}（{problem.fix}）")
-    return InputError(text, code="plan_row", id=pid, problem=detail)
+    return InputError(text, code="plan_row", id=pid, problem=problem)
 
 
 def _zone(data: dict, zone_id: str) -> dict:

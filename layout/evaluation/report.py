@@ -5,7 +5,7 @@ date to compare with); the rows here feed every format: the workbook (:mod:`layo
 the PDF (:mod:`layout.evaluation.pdf`, whose first page is the status map of
 :mod:`layout.evaluation.status_map`) and the deck (:mod:`layout.evaluation.deck`, on the shared slide
 primitives of :mod:`layout.render.slides`). A report made from a demo register carries the
-"演示数据 / demo data" mark on every sheet, page and slide.
+演示数据 mark (Demo data in English) on every sheet, page and slide.
 """
 
 from __future__ import annotations

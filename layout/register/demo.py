@@ -2,7 +2,7 @@
 
 :func:`fill_demo` writes quarterly reports (2021–2025) of made-up statuses, investment and progress
 into a SEPARATE register and stores a marker in its ``register_meta`` table; :func:`is_demo_register`
-reads the marker, so every page and export made from it can carry "演示数据 / demo data". It refuses
+reads the marker, so every page and export made from it can carry 演示数据 (Demo data in English). It refuses
 the default register and any register that already holds real reports.
 """
 
@@ -17,10 +17,10 @@ import pandas as pd
 from layout.errors import InputError, LayoutError
 from layout.register.events import DEMO_BY, Register, default_register_path, register_location
 from layout.register.events import DEMO_META_KEY as DEMO_KEY
+from layout.register.vocabulary import DEMO_SOURCE
 
 __all__ = ["DEMO_BY", "DEMO_KEY", "DEMO_SOURCE", "demo_reports", "fill_demo", "is_demo_path", "is_demo_register"]
 
-DEMO_SOURCE = "演示数据 / demo data（合成，非真实进展）"
 QUARTERS = tuple(
     pd.Timestamp(f"{y}-{m:02d}-01") + pd.offsets.MonthEnd(0) for y in range(2021, 2026) for m in (3, 6, 9, 12)
 )
@@ -118,12 +118,16 @@ def fill_demo(register: Register, catalog: pd.DataFrame, *, seed: int = 2021) ->
     if default_server or (register.path is not None and register.path.resolve() == default_register_path().resolve()):
         raise InputError(
             f"register {register.location} is the default register; demo data goes into a separate "
-            "file: give --register PATH (e.g. data/demo.sqlite)"
+            "file: give --register PATH (e.g. data/demo.sqlite)",
+            code="reg_demo_default",
+            name=register.location,
         )
     if not is_demo_register(register) and register.store.count_events():
         raise InputError(
             f"register {register.location} already holds real reports; demo data would mix with them — "
-            "give a new file for the demo register"
+            "give a new file for the demo register",
+            code="reg_demo_real",
+            name=register.location,
         )
     with register.store.transaction() as conn:
         register.store.write_meta(conn, DEMO_KEY, DEMO_SOURCE)

@@ -24,10 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from layout.errors import InputError, many_errors
+from layout.i18n import Message, t
 from layout.register.frames import events_frame, is_missing, pivot_state, utc_now
 from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
 from layout.register.schema import EVENT_COLUMNS
@@ -48,6 +50,7 @@ from layout.register.values import (  # noqa: F401 (re-exported)
 )
 from layout.register.vocabulary import (  # noqa: F401 (re-exported: the register's vocabulary)
     COMPLETED,
+    DEMO_BY,
     FIELD_LABELS,
     INDICATOR_FIELDS,
     INDICATOR_PREFIX,
@@ -117,16 +120,10 @@ class Register:
         subject = str(subject).strip()
         if subject.startswith(INDICATOR_PREFIX):
             if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX) :]):
-                raise InputError(
-                    f"{subject}: an indicator subject should be 'indicator:<id>' with a short id "
-                    "of letters, digits, _ - or ."
-                )
+                raise coded_error("reg_subject_indicator", subject=subject)
             return subject
         if subject not in self.catalog.index:
-            raise InputError(
-                f"{subject or '(empty)'}: not a project id of the catalog (P001 …); "
-                "the register records only catalog projects — add new ones to projects_catalog.csv"
-            )
+            raise coded_error("reg_subject_unknown", subject=subject or "∅")
         return subject
 
     def plan_changes(
@@ -173,7 +170,12 @@ class Register:
         unknown = [n for n in changes if n not in allowed and not (n == "site" and not indicator)]
         if unknown:
             problems.append(
-                f"{subject}: unknown field(s) {', '.join(map(str, unknown))}; fields are {', '.join(allowed)}"
+                coded_error(
+                    "reg_unknown_fields",
+                    subject=subject,
+                    unknown=", ".join(map(str, unknown)),
+                    fields=", ".join(allowed),
+                )
             )
         if not indicator:
             self._plan_site(subject, changes, crs, source, confirm, values, sources, problems)
@@ -185,13 +187,12 @@ class Register:
             done = float(str(merged.get("invest_done") or "nan"))
             if done > planned and {"invest_planned", "invest_done"} & set(values):
                 warnings.append(
-                    f"{subject}: invest_done {number_text(done)} 万元 is more than invest_planned "
-                    f"{number_text(planned)} 万元 — check both figures"
+                    Message("note.reg_invest", subject=subject, done=number_text(done), planned=number_text(planned))
                 )
             start = float(str(merged.get("start_year") or "nan"))
             finish = float(str(merged.get("finish_year") or "nan"))
             if finish < start and {"start_year", "finish_year"} & set(values):
-                warnings.append(f"{subject}: finish_year {int(finish)} is before start_year {int(start)}")
+                warnings.append(Message("note.reg_years", subject=subject, finish=int(finish), start=int(start)))
         except (TypeError, ValueError):
             pass
         return _Plan(subject, values, sources, warnings)
@@ -211,10 +212,10 @@ class Register:
         has_pair = "site_lon" in changes or "site_lat" in changes
         if not has_site and not has_pair:
             if "site_source" in values and values["site_source"] is None:
-                problems.append(f"{subject} site_source: cannot be cleared while a site is set; clear the site")
+                problems.append(_site_error(subject, coded_error("site_source_kept")))
             return
         if has_site and has_pair:
-            problems.append(f"{subject} site: give either site=(lon, lat) or site_lon/site_lat, not both")
+            problems.append(_site_error(subject, coded_error("site_both")))
             return
         if has_site:
             point = changes["site"]
@@ -227,36 +228,38 @@ class Register:
         try:
             lon, lat = point
         except (TypeError, ValueError):
-            problems.append(f"{subject} site: should be a pair (lon, lat), got {point!r}")
+            problems.append(_site_error(subject, coded_error("site_pair", got=repr(point))))
             return
         plan_county = str(self.catalog.at[subject, "county"]) if subject in self.catalog.index else ""
         try:
             site = check_site(lon, lat, crs=crs, plan_county=plan_county)
         except InputError as exc:
-            problems.append(f"{subject} site: {exc}")
+            problems.append(_site_error(subject, exc))
             return
         if not site.inside:
-            near = f" (nearest county {site.nearest_county}, {site.distance_km:.1f} km)" if site.nearest_county else ""
-            problems.append(
-                f"{subject} site: {site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳{near}; "
-                "check the numbers and the coordinate system (--crs)"
+            where = {"lon": f"{site.lon:.6f}", "lat": f"{site.lat:.6f}"}
+            outside = (
+                coded_error("site_outside_near", **where, county=site.nearest_county, km=f"{site.distance_km:.1f}")
+                if site.nearest_county
+                else coded_error("site_outside", **where)
             )
+            problems.append(_site_error(subject, outside))
             return
         try:
             site_source = check_text(changes.get("site_source") or source or "")
         except InputError as exc:
-            problems.append(f"{subject} site_source: {exc}")
+            problems.append(
+                InputError(f"{subject} site_source: {exc}", code="site_source_bad", subject=subject, error=exc)
+            )
             return
         if not site_source:
-            problems.append(f"{subject} site: needs a source (e.g. 立项批复文号, 规划许可, 现场核实); give --source")
+            problems.append(_site_error(subject, coded_error("site_needs_source")))
         event_source = source
         if not site.in_plan_county:
             reason = str(source or changes.get("note") or "").strip()
             if not confirm or not reason:
                 problems.append(
-                    f"{subject} site: the point lies in {site.county}, but the plan puts the project in "
-                    f"{plan_county}; if that is right, confirm it (--confirm) and give the reason "
-                    "(--source or --note)"
+                    _site_error(subject, coded_error("site_confirm", county=site.county, plan_county=plan_county))
                 )
             event_source = f"{reason} [confirmed: site in {site.county}, plan says {plan_county}]"
         values.update(site_lon=number_text(site.lon), site_lat=number_text(site.lat), site_source=site_source)
@@ -460,7 +463,7 @@ class Register:
                 )
                 first_id = first_id or new_id
         if first_id is None:  # the group holds at least the target
-            raise InputError(f"event {event_id} could not be undone")
+            raise coded_error("undo_failed", event=event_id)
         return first_id
 
     def restore(self, src: str | os.PathLike) -> int:
@@ -523,7 +526,6 @@ class Register:
 # Demo registers (layout.register.demo): marked in register_meta; their reports are written by DEMO_BY only
 
 DEMO_META_KEY = "demo"
-DEMO_BY = "演示数据 / demo"
 
 
 def _refuse_mixing(register: Register, by: str) -> None:
@@ -531,13 +533,16 @@ def _refuse_mixing(register: Register, by: str) -> None:
     demo = register.store.read_meta(DEMO_META_KEY) is not None
     name = register.path.name if register.path is not None else register.location
     if demo and by != DEMO_BY:
-        raise InputError(
-            f"台账 {name} 是演示台账（演示数据），不能写入真实报送：请改用正式台账"
-            f"（--register 或 LAYOUT_REGISTER）。 / register {name} is a demo register; "
-            "real reports go into the real register"
-        )
+        raise coded_error("reg_demo_register", name=str(name))
     if not demo and by == DEMO_BY:
-        raise InputError(
-            f"台账 {name} 不是演示台账，不能写入演示数据：演示数据请写入单独的文件"
-            "（register demo --register PATH）。 / demo data goes into a separate demo register"
-        )
+        raise coded_error("reg_not_demo", name=str(name))
+
+
+def coded_error(code: str, **args: Any) -> InputError:
+    """An error with its i18n code (``err.<code>``): the English message, shown in any language."""
+    return InputError(t(f"err.{code}", "en", **args), code=code, **args)
+
+
+def _site_error(subject: str, error: InputError) -> InputError:
+    """A problem with ``subject``'s site, naming the project."""
+    return InputError(f"{subject} site: {error}", code="site_of", subject=subject, error=error)

@@ -15,12 +15,22 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from layout.errors import InputError
-from layout.i18n import error_text, t
-from layout.register.events import FIELD_LABELS, STATUSES, Register, check_value, number_text, parse_date, status_label
+from layout.i18n import Message, error_text, t
+from layout.register.events import (
+    FIELD_LABELS,
+    STATUSES,
+    Register,
+    check_value,
+    coded_error,
+    number_text,
+    parse_date,
+    status_label,
+)
 from layout.register.sites import check_site
 
 __all__ = [
@@ -262,6 +272,7 @@ class CellProblem:
     #: the CLI show them in the reader's language (:meth:`message_text`, :meth:`fix_text`).
     error: InputError | None = None
     fix_key: str = ""
+    fix_args: tuple[tuple[str, Any], ...] = ()
 
     def message_text(self, lang: str = "zh") -> str:
         """What is wrong, in ``lang`` (the English message when it has no translation)."""
@@ -269,20 +280,20 @@ class CellProblem:
 
     def fix_text(self, lang: str = "zh") -> str:
         """The fix, in ``lang`` (the English fix when it has no translation)."""
-        return t(self.fix_key, lang) if self.fix_key else self.fix
+        values: dict[str, Any] = dict(self.fix_args)
+        return t(self.fix_key, lang, **values) if self.fix_key else self.fix
 
     def text(self, lang: str = "zh") -> str:
-        """The whole problem in one line, in ``lang``."""
-        if lang == "en":
-            return str(self)
-        where = f"第 {self.row} 行，{self.column} 列（{self.header}）" if self.column else f"第 {self.row} 行"
+        """The whole problem in one line, in ``lang``: row, column (its letter and header), project, fix."""
         who = f" {self.project}" if self.project else ""
+        if lang == "en":
+            where = f"row {self.row}, column {self.column} ({self.header})" if self.column else f"row {self.row}"
+            return f"{where}{who}: {self.message_text(lang)}; fix: {self.fix_text(lang)}"
+        where = f"第 {self.row} 行「{self.header}」列（{self.column} 列）" if self.column else f"第 {self.row} 行"
         return f"{where}{who}：{self.message_text(lang)}；改法：{self.fix_text(lang)}"
 
     def __str__(self) -> str:
-        where = f"row {self.row}, column {self.column} ({self.header})" if self.column else f"row {self.row}"
-        who = f" {self.project}" if self.project else ""
-        return f"{where}{who}: {self.message}; fix: {self.fix}"
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -375,44 +386,45 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
 
         def problem(
             key: str,
-            message: str,
-            fix: str,
+            error: InputError,
+            fix_key: str,
             project: str = "",
             _row=row_no,
-            *,
-            error: InputError | None = None,
-            fix_key: str = "",
+            **fix_args: Any,
         ) -> None:
+            """A bad cell of column ``key``: ``error`` says what is wrong, ``fix_key`` (an i18n key) the fix."""
             column = column_letter(cols[key]) if key in cols else ""
             diff.problems.append(
-                CellProblem(_row, column, COLUMNS.get(key, key), project, message, fix, error=error, fix_key=fix_key)
+                CellProblem(
+                    _row,
+                    column,
+                    COLUMNS.get(key, key),
+                    project,
+                    str(error),
+                    t(fix_key, "en", **fix_args),
+                    error=error,
+                    fix_key=fix_key,
+                    fix_args=tuple(fix_args.items()),
+                )
             )
 
         if not any(_norm(v) for v in values if v is not None):
             continue
         pid = cell("id").upper()
         if not pid:
-            problem("id", "项目编号 is empty", "copy the id from the exported 调度表 (P001 …) or delete the row")
+            problem("id", coded_error("sheet_id_empty"), "reg.fix.id_empty")
             continue
         if pid not in catalog.index:
-            problem(
-                "id",
-                f"{pid!r} is not a project id of the catalog",
-                "use the ids of the exported 调度表; new projects go into projects_catalog.csv, not the 调度表",
-                pid,
-            )
+            problem("id", coded_error("sheet_id_unknown", pid=pid), "reg.fix.id_unknown", pid)
             continue
         if pid in seen:
-            problem("id", f"{pid} appears again (first on row {seen[pid]})", "keep one row per project", pid)
+            problem("id", coded_error("sheet_id_twice", pid=pid, first=seen[pid]), "reg.fix.one_row", pid)
             continue
         seen[pid] = row_no
         plan_name = _norm(catalog.at[pid, "name"])
         if cell("name") != plan_name:
             problem(
-                "name",
-                f"the name {cell('name')!r} differs from the catalog's {plan_name!r}",
-                "keep the exported name; names change only in projects_catalog.csv",
-                pid,
+                "name", coded_error("sheet_name_changed", name=cell("name"), plan_name=plan_name), "reg.fix.name", pid
             )
             continue
         cur = state.loc[pid].to_dict() if pid in state.index else {}
@@ -438,7 +450,7 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                     "start_year": "reg.fix.year",
                     "finish_year": "reg.fix.year",
                 }.get(key, "reg.fix.invest" if key.startswith("invest") else "reg.fix.text")
-                problem(key, f"{exc}", t(fix_key, "en"), pid, error=exc, fix_key=fix_key)
+                problem(key, exc, fix_key, pid)
                 continue
             if new != current(key):
                 changes[key] = new
@@ -462,16 +474,13 @@ def diff_sheet(table: pd.DataFrame, register: Register, *, name: str = "调度�
                 if changes:
                     changes["as_of"] = when
             except InputError as exc:
-                problem("as_of", str(exc), t("reg.fix.date", "en"), pid, error=exc, fix_key="reg.fix.date")
+                problem("as_of", exc, "reg.fix.date", pid)
         if {"invest_planned", "invest_done"} & set(changes):
             planned = changes.get("invest_planned", current("invest_planned"))
             done = changes.get("invest_done", current("invest_done"))
             # both are stored texts (check_value) or None
             if isinstance(planned, str) and isinstance(done, str) and float(done) > float(planned):
-                diff.warnings.append(
-                    f"row {row_no} {pid}: 完成投资 {done} 万元 is more than 计划投资 {planned} 万元 "
-                    "— check both figures"
-                )
+                diff.warnings.append(Message("note.sheet_invest", row=row_no, pid=pid, done=done, planned=planned))
         if changes:
             if cell("source"):
                 changes["source"] = cell("source")
@@ -486,9 +495,7 @@ def _diff_site(
     if not lon_text and not lat_text:
         if src_text and src_text != (current("site_source") or ""):
             if current("site_lon") is None:
-                problem(
-                    "site_source", "坐标来源 is given without 经度/纬度", "fill 经度 and 纬度, or clear 坐标来源", pid
-                )
+                problem("site_source", coded_error("sheet_source_no_site"), "reg.fix.source_no_site", pid)
             else:
                 changes["site_source"] = src_text
                 diff.changes.append(
@@ -498,40 +505,37 @@ def _diff_site(
     if not lon_text or not lat_text:
         problem(
             "site_lat" if lon_text else "site_lon",
-            "only one of 经度/纬度 is filled",
-            "fill both, in decimal degrees (e.g. 112.35028 and 28.5825)",
+            coded_error("sheet_only_lon" if lon_text else "sheet_only_lat"),
+            "reg.fix.both_coords",
             pid,
         )
         return
     crs = CRS_OPTIONS.get(crs_text.upper().replace("GCJ02", "GCJ-02").replace("BD09", "BD-09"))
     if crs_text and crs is None:
-        problem("crs", f"{crs_text!r} is not a coordinate system of the list", "choose " + ", ".join(CRS_OPTIONS), pid)
+        problem(
+            "crs", coded_error("sheet_crs_unknown", crs=crs_text), "reg.fix.crs", pid, options=", ".join(CRS_OPTIONS)
+        )
         return
     try:
         site = check_site(lon_text, lat_text, crs=crs or "wgs84", plan_county=plan_county)
     except InputError as exc:
-        problem(
-            "site_lon",
-            str(exc),
-            "decimal degrees, longitude (about 111–113) in 经度 and latitude (about 27.8–29.6) in 纬度",
-            pid,
-        )
+        problem("site_lat" if exc.args_.get("which") == "lat" else "site_lon", exc, "reg.fix.site_numbers", pid)
         return
     if not site.inside:
         problem(
             "site_lon",
-            f"{site.lon:.6f}, {site.lat:.6f} (WGS84) lies outside 益阳",
-            "check the numbers and the 坐标系 column",
+            coded_error("site_outside", lon=f"{site.lon:.6f}", lat=f"{site.lat:.6f}"),
+            "reg.fix.check_crs",
             pid,
         )
         return
     if not site.in_plan_county:
         problem(
             "site_lon",
-            f"the point lies in {site.county}, the plan puts the project in {plan_county}",
-            f"if that is right, set it with `python -m layout register set {pid} --site LON LAT --confirm "
-            "--source REASON`; else correct the point",
+            coded_error("site_other_county", county=site.county, plan_county=plan_county),
+            "reg.fix.confirm_site",
             pid,
+            pid=pid,
         )
         return
     new_lon, new_lat = number_text(site.lon), number_text(site.lat)
@@ -546,7 +550,7 @@ def _diff_site(
         return
     source = src_text or (current("site_source") if same else "")
     if not source:
-        problem("site_source", "坐标来源 is empty", "give the source, e.g. 立项批复文号, 规划许可 or 现场核实", pid)
+        problem("site_source", coded_error("site_source_empty"), "reg.fix.site_source", pid)
         return
     changes["site"] = (site.lon, site.lat)
     changes["site_source"] = source
@@ -638,7 +642,7 @@ def apply_sheet(diff: SheetDiff, register: Register, *, by: str, batch: str | No
         When the diff has problems (nothing is applied).
     """
     if diff.problems:
-        raise InputError(f"the 调度表 has {len(diff.problems)} problem(s); nothing was applied")
+        raise coded_error("sheet_has_problems", n=len(diff.problems))
     if not diff.rows:
         return []
     return register.record_many(diff.rows, by=by, source="调度表", batch=batch)  # unchanged values: confirmations

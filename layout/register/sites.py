@@ -41,16 +41,17 @@ def check_site(lon: object, lat: object, *, crs: str = "wgs84", plan_county: str
     from layout.catalog.gazetteer import CITYWIDE
     from layout.geo.boundaries import expand_counties
     from layout.geo.classify import classify_points
-    from layout.geo.crs import check_lonlat, parse_number, to_wgs84
+    from layout.geo.crs import check_lonlat, lonlat_problem, parse_number, to_wgs84
 
     values = []
-    for label, v in (("longitude", lon), ("latitude", lat)):
+    for which, label, v in (("lon", "longitude", lon), ("lat", "latitude", lat)):
         try:
             values.append(parse_number(v))
-        except InputError as exc:
-            raise InputError(f"{label} {exc}") from None
-    if problem := check_lonlat(*values):
-        raise InputError(problem)
+        except InputError as exc:  # a "cell" error: its reason is shown in the reader's language
+            raise InputError(f"{label} {exc}", code="cell", **{**exc.args_, "which": which}) from None
+    if problem := lonlat_problem(*values):
+        code, args = problem
+        raise InputError(check_lonlat(*values) or code, code="cell", reason=code, **args)
     wlon, wlat = to_wgs84([values[0]], [values[1]], crs)
     row = classify_points(wlon, wlat).iloc[0]
     county = "" if pd.isna(row["county"]) else str(row["county"])

@@ -57,6 +57,7 @@ def parse_status(value: object) -> str:
         f"should be one of {allowed} (or {', '.join(STATUSES)}), got {text!r}",
         code="val_status",
         allowed=allowed,
+        ids=", ".join(STATUSES),
         got=text,
     )
 

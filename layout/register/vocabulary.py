@@ -12,6 +12,8 @@ from layout.settings import REGISTER_ENV, data_dir, env_text
 
 __all__ = [
     "COMPLETED",
+    "DEMO_BY",
+    "DEMO_SOURCE",
     "FIELD_LABELS",
     "INDICATOR_FIELDS",
     "INDICATOR_PREFIX",
@@ -27,6 +29,7 @@ __all__ = [
     "YEAR_FIELDS",
     "YEAR_RANGE",
     "default_register_path",
+    "shown_stored_text",
     "status_label",
 ]
 
@@ -79,6 +82,10 @@ INDICATOR_PREFIX = "indicator:"
 YEAR_RANGE = (1990, 2100)
 MAX_TEXT = 2000
 SITE_DECIMALS = 7
+#: Who and what source a demo register's reports carry (stored data, kept as written; shown by
+#: :func:`shown_stored_text` in the reader's language).
+DEMO_BY = "演示数据 / demo"
+DEMO_SOURCE = "演示数据 / demo data（合成，非真实进展）"
 
 
 def default_register_path() -> Path:
@@ -93,3 +100,11 @@ def status_label(status_id: str, lang: str = "zh") -> str:
     if not status_id:
         return ""
     return STATUSES.get(status_id, status_id) if lang == "zh" else status_id.replace("_", " ")
+
+
+def shown_stored_text(text: object, lang: str = "zh") -> str:
+    """A stored 记录人 or 来源 as a reader sees it: the demo register's marks in ``lang``, the rest as stored."""
+    from layout.i18n import t
+
+    key = {DEMO_BY: "reg.demo_by", DEMO_SOURCE: "reg.demo_source"}.get(str(text))
+    return t(key, lang) if key else str(text)
