@@ -151,6 +151,12 @@ DROPDOWN_TEXT = """() => {
     return out.join('\\n'); }"""
 
 
+#: The placeholders shown by the scope's select boxes that hold no value ("Choose an option" is Streamlit's).
+EMPTY_PLACEHOLDERS = """(scope) => [...document.querySelectorAll(scope + ' [data-testid="stSelectbox"] input, '
+    + scope + ' [data-testid="stMultiSelect"] input')].filter(e => !e.value && e.checkVisibility())
+    .map(e => e.getAttribute('placeholder') || '')"""
+
+
 def open_dropdown_text(page, box) -> tuple[str, str]:
     """What the dropdown a select box opens shows, then what it shows for a query that matches nothing."""
     box.click()
@@ -175,7 +181,8 @@ def wait_for(probe, what: str, timeout: float = 15):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_opened_dropdowns_speak_the_page_language(server, lang):
-    """Item 6: Streamlit's own "Select all" and "No results" appeared in Chinese mode."""
+    """Item 6: Streamlit's own "Select all" and "No results" appeared in Chinese mode (every multiselect and
+    select box of the explorer's sidebar and the 项目台账 page, opened, then searched for nothing)."""
     from playwright.sync_api import sync_playwright
 
     url, _ = server
@@ -186,9 +193,13 @@ def test_opened_dropdowns_speak_the_page_language(server, lang):
             page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
             for path, scope in (("", '[data-testid="stSidebar"]'), ("项目台账", '[data-testid="stMain"]')):
                 page.goto(f"{url}/{quote(path)}" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
-                boxes = page.locator(f'{scope} [data-testid="stMultiSelect"] input')
+                inputs = ('[data-testid="stMultiSelect"] input:visible', '[data-testid="stSelectbox"] input:visible')
+                boxes = page.locator(", ".join(f"{scope} {i}" for i in inputs))
                 boxes.first.wait_for(timeout=60_000)
                 time.sleep(1)
+                empty_boxes = page.evaluate(EMPTY_PLACEHOLDERS, scope)
+                if words := stray("\n".join(empty_boxes), lang):
+                    found[f"{path or 'app'} placeholders"] = words
                 for i in range(boxes.count()):
                     listed, empty = open_dropdown_text(page, boxes.nth(i))
                     assert listed.strip(), f"{path or 'app'}: dropdown {i} opened empty"
