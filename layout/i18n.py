@@ -1799,5 +1799,6 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
 #: Issue 21 walk: Streamlit's own text in an opened select box whose search matches nothing.
 _WALK_STRINGS: dict[str, tuple[str, str]] = {
     "widget.no_results": ("无匹配项", "No results"),
+    "widget.choose": ("请选择", "Choose"),
 }
 STRINGS.update(_WALK_STRINGS)
