@@ -2190,3 +2190,11 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG, *, ui: str = "") ->
             except (KeyError, IndexError, ValueError):
                 break
     return str(exc)
+
+
+#: Issue 21 walk: Streamlit's own text in an opened select box whose search matches nothing.
+_WALK_STRINGS: dict[str, tuple[str, str]] = {
+    "widget.no_results": ("无匹配项", "No results"),
+    "widget.choose": ("请选择", "Choose"),
+}
+STRINGS.update(_WALK_STRINGS)

@@ -542,7 +542,13 @@ def sheet_tab(reg: Register, editor: str | None, lang: str) -> None:
             if not sheet_candidates(exc):
                 raise
             st.warning(md(error_text(exc, lang, ui="app")))  # several sheets look like a 调度表: ask which
-            st.selectbox(t("reg.sheet_pick", lang), sheet_candidates(exc), index=None, key="w_reg_sheet")
+            st.selectbox(
+                t("reg.sheet_pick", lang),
+                sheet_candidates(exc),
+                index=None,
+                key="w_reg_sheet",
+                placeholder=t("widget.choose", lang),  # not Streamlit's "Choose an option"
+            )
             SS["reg_sheet_file"], SS["reg_sheet_options"] = file_id, sheet_candidates(exc)
             return
         if sheet is not None:  # drawn on every run, or Streamlit forgets the choice

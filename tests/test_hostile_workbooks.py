@@ -254,6 +254,7 @@ def test_register_page_asks_which_sheet_then_names_it(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert "有 2 个工作表都像调度表" in " ".join(w.value for w in at.warning)
     assert at.selectbox(key="w_reg_sheet").options == ["调度表（上月）", "调度表"]
+    assert at.selectbox(key="w_reg_sheet").proto.placeholder == "请选择"  # not Streamlit's "Choose an option"
     at.selectbox(key="w_reg_sheet").set_value("调度表").run()
     shown = " ".join(i.value for i in at.info)
     assert "导入工作表“调度表”" in shown and "调度表（上月）" in shown

@@ -31,7 +31,9 @@ def page_lang() -> str:
 
 
 def nav_links(lang: str) -> None:
-    """Every page under a name a reader understands (the sidebar's own list would show "app"), then a rule."""
+    """Every page under a name a reader understands (the sidebar's own list would show "app"), then a rule;
+    also the select boxes' own "No results" in the reader's language (every page calls this)."""
+    dropdown_texts(lang)
     try:
         for page, key, icon in PAGES:
             st.sidebar.page_link(page, label=t(key, lang), icon=icon)
@@ -124,6 +126,20 @@ def show_draft_mark(plan: PlanVersion, lang: str) -> bool:
 def show_error(exc: BaseException, lang: str, box=None) -> None:
     """A library error as one line in the reader's language (never the English message in Chinese)."""
     (box or st).error(markdown_text(error_text(exc, lang, ui="app")))  # may echo register text: never Markdown
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dropdown_texts(lang: str) -> None:
+    """Streamlit's own "No results" in an opened select box or multiselect whose search matches nothing, in
+    the reader's language (Streamlit 1.67 has no parameter for it: the page hides its English, shows ours)."""
+    empty = '[data-testid$="Dropdown"] [role="listbox"][data-empty="true"] [role="option"] > span'
+    st.html(f"""<style>
+{empty} {{ font-size: 0; }}
+{empty}::after {{ content: {_css_string(t("widget.no_results", lang))}; font-size: 0.875rem; }}
+</style>""")
 
 
 def widget_texts(lang: str, *, upload_limit: str) -> None:
