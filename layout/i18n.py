@@ -1584,8 +1584,26 @@ _GEO_STRINGS: dict[str, tuple[str, str]] = {
         "{citywide} (citywide) has no single point; name a county or a township",
     ),
     "geo.county": (
-        "{county} → {label}（GeoNames“{name}”），县级精度",
+        "{county} → {label}（GeoNames“{name}”，{why}），县级精度",
         "{county} → {label} (GeoNames '{name}', {why}), county precision",
+    ),
+    # why a county's stand-in point is that place (layout.catalog.gazetteer.COUNTY_SEATS; English as stored there)
+    "geo.seat_why.资阳区": (
+        "代表资阳区的城区街道；GeoNames 无“Ziyang”",
+        "urban subdistrict standing for 资阳区; GeoNames has no 'Ziyang'",
+    ),
+    "geo.seat_why.赫山区": ("区政府驻地", "district seat"),
+    "geo.seat_why.南县": ("县城", "county seat"),
+    "geo.seat_why.桃江县": ("县城", "county seat"),
+    "geo.seat_why.安化县": ("县城", "county seat"),
+    "geo.seat_why.沅江市": ("市政府驻地", "city seat"),
+    "geo.seat_why.大通湖区": (
+        "大通湖区的一个镇，代替 GeoNames cities1000 所缺的驻地河坝镇",
+        "a town of 大通湖区 standing in for its seat 河坝镇, which GeoNames cities1000 lacks",
+    ),
+    "geo.seat_why.中心城区": (
+        "GeoNames 的益阳市点位，代表中心城区",
+        "GeoNames' point for the city of 益阳, standing for the area 中心城区",
     ),
     "geo.town": (
         "{town}（{code}，{label}）{revoked} → GeoNames“{name}”，乡镇级精度",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -288,3 +289,14 @@ def test_pinyin_and_code_queries_find_the_township():
     assert find_townships("龙光桥镇", "赫山区")["name"].tolist() == ["龙光桥街道"]  # now a 街道
     assert find_townships("北洲子镇", "大通湖区")["county"].tolist() == ["南县"]
     assert find_townships("南洲镇", "大通湖区").empty
+
+
+def test_every_county_stand_in_is_explained_in_both_languages():
+    from layout.catalog.gazetteer import COUNTY_SEATS, geocode_county
+    from layout.i18n import message_text, t
+
+    for county, (_name, _label, why) in COUNTY_SEATS.items():
+        assert t(f"geo.seat_why.{county}", "en") == why  # the English text is the one the gazetteer stores
+        assert re.search(r"[\u4e00-\u9fff]", t(f"geo.seat_why.{county}", "zh"))
+    zh = message_text(geocode_county("南县").message, "zh")
+    assert zh.startswith("南县 → 南洲镇（GeoNames“Nanzhou”，县城）") and "county seat" not in zh

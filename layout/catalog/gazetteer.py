@@ -286,7 +286,7 @@ def geocode_county(county: str, *, query: str | None = None, gazetteer: pd.DataF
         county,
         None,
         source,
-        Message("geo.county", county=county, label=label, name=name, why=why),
+        Message("geo.county", county=county, label=label, name=name, why=Message(f"geo.seat_why.{county}")),
     )
 
 
