@@ -1,7 +1,7 @@
 """项目台账 (project register): what officers know about each project — site, status, progress, investment.
 
 Widgets and display only; the register is ``layout.register.events`` (events in SQLite) and the 调度表 is
-``layout.register.sheet``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
+``layout.register.sheet_export`` / ``sheet_import``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
 environment or ``.streamlit/secrets.toml``); without it the page is read-only.
 """
 
@@ -32,13 +32,9 @@ from layout.register.events import (  # noqa: E402
     status_label,
 )
 from layout.register.overlay import overlay_register  # noqa: E402
-from layout.register.sheet import (  # noqa: E402
-    apply_sheet,
-    diff_sheet,
-    export_sheet_bytes,
-    read_sheet_bytes,
-    sheet_candidates,
-)
+from layout.register.sheet_export import export_sheet_bytes  # noqa: E402
+from layout.register.sheet_import import apply_sheet, diff_sheet  # noqa: E402
+from layout.register.sheet_read import read_sheet_bytes, sheet_candidates  # noqa: E402
 from layout.register.sites import check_site  # noqa: E402
 from layout.register.vocabulary import shown_stored_text  # noqa: E402
 from layout.render import assets, views  # noqa: E402
