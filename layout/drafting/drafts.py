@@ -98,13 +98,6 @@ class Draft(ZoneEdits, ProjectEdits):
 
     # -- checks ------------------------------------------------------------------------------
     def problems(self) -> list[LayoutError]:
-        """Every problem of the draft as it is on disk (zone model, indicators, then catalog rows), [] when it
-        validates; files edited by hand are checked the same way.
-
-        Returns
-        -------
-        list
-            One error per file or catalog row: ``str()`` is the English line (the CLI's ``plan check``),
-            ``layout.i18n.error_text`` words it in the reader's language (the 规划编制 page).
-        """
+        """Every problem of the draft as it is on disk, [] when it validates: see
+        :func:`layout.drafting.draft_checks.draft_problems`."""
         return draft_problems(self)
