@@ -128,7 +128,7 @@ class ProjectEdits(DraftStore):
                 "--reason: 不结转的项目须说明理由 / dropping a project needs a reason", code="plan_carry_no_reason"
             )
         from layout.catalog.projects import read_catalog_table
-        from layout.register.events import status_label
+        from layout.register.vocabulary import status_label
 
         cand = self.carry_over_candidates(source=source, as_of=as_of, register=register).set_index("id")
         decided = {e["args"]["id"] for e in self._live() if e["op"] in ("carry_accept", "carry_drop")}

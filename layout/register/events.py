@@ -9,10 +9,12 @@ pointing at one event: that event stops counting at every date; undoing the retr
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
 in :mod:`layout.register.sqlite_store` (SQLite file, the default) and :mod:`layout.register.postgres_store`
-(PostgreSQL, for a ``postgresql://`` location); :func:`open_store` picks one. A typed site is checked in
-:mod:`layout.register.sites` and a report's changes in :mod:`layout.register.changes` (demo registers
-guarded by :mod:`layout.register.demo_guard`), events and state become tables in :mod:`layout.register.frames`, and
-:mod:`layout.register.overlay` gives the catalog with the register's sites and statuses.
+(PostgreSQL, for a ``postgresql://`` location); :func:`layout.register.location.open_store` picks one. A
+report's changes are checked in :mod:`layout.register.changes` (values in :mod:`layout.register.values`, a
+typed site in :mod:`layout.register.sites`); demo registers are guarded by :mod:`layout.register.demo_guard`;
+events and state become tables in :mod:`layout.register.frames`, and :mod:`layout.register.overlay` gives the
+catalog with the register's sites and statuses. The vocabulary (statuses, fields) is
+:mod:`layout.register.vocabulary`.
 """
 
 from __future__ import annotations
@@ -30,42 +32,22 @@ from layout.errors import InputError, many_errors
 from layout.register.changes import ChangePlan, check_subject, plan_changes
 from layout.register.demo_guard import refuse_mixing
 from layout.register.frames import events_frame, is_missing, pivot_state, utc_now
-from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
+from layout.register.location import open_store, register_location
 from layout.register.schema import EVENT_COLUMNS
 from layout.register.sqlite_store import NewEvent
-from layout.register.stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
-from layout.register.values import (  # noqa: F401 (re-exported)
-    MAX_INVEST,
+from layout.register.stale import check_not_stale
+from layout.register.values import (
     check_as_of,
     check_by,
     check_event_row,
     check_source,
-    check_text,
-    check_value,
     coded_error,
-    number_text,
-    parse_date,
-    parse_status,
 )
-from layout.register.vocabulary import (  # noqa: F401 (re-exported: the register's vocabulary)
-    COMPLETED,
-    DEMO_BY,
-    FIELD_LABELS,
+from layout.register.vocabulary import (
     INDICATOR_FIELDS,
     INDICATOR_PREFIX,
-    MAX_TEXT,
-    NUMBER_FIELDS,
     PROJECT_FIELDS,
-    REGISTER_ENV,
-    SITE_DECIMALS,
     SITE_FIELDS,
-    STARTED,
-    STATUSES,
-    TEXT_FIELDS,
-    YEAR_FIELDS,
-    YEAR_RANGE,
-    default_register_path,
-    status_label,
 )
 
 # --------------------------------------------------------------------------------------------
