@@ -85,7 +85,8 @@ def catalog_bundle(plan: str):
 
 def with_register(catalog: pd.DataFrame) -> pd.DataFrame:
     """The catalog with the project register's sites (solid markers) and statuses, when a register exists."""
-    from layout.register.events import Register, register_location
+    from layout.register.events import Register
+    from layout.register.location import register_location
     from layout.register.overlay import overlay_register
 
     location = register_location()  # a SQLite file, or a postgresql:// URL shared by several app servers
@@ -106,7 +107,7 @@ def _register_seen() -> dict:
 def refresh_on_register_change() -> None:
     """Drop the cached catalog, views and maps when the register changed (an officer saved, here or on
     another app server sharing the database)."""
-    from layout.register.events import open_store, register_location
+    from layout.register.location import open_store, register_location
 
     path = register_location()
     if isinstance(path, str):  # a server register: its event count changes with every record or undo

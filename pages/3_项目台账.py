@@ -1,7 +1,7 @@
 """项目台账 (project register): what officers know about each project — site, status, progress, investment.
 
 Widgets and display only; the register is ``layout.register.events`` (events in SQLite) and the 调度表 is
-``layout.register.sheet``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
+``layout.register.sheet_export`` / ``sheet_import``. Editing needs the administrator's key (``LAYOUT_EDITOR_KEY`` in the
 environment or ``.streamlit/secrets.toml``); without it the page is read-only.
 """
 
@@ -22,25 +22,16 @@ from layout.errors import LayoutError  # noqa: E402
 from layout.geo.crs import CRS_LABELS, CRS_NAMES  # noqa: E402
 from layout.i18n import check_lang, error_text, format_bytes, message_text, t  # noqa: E402
 from layout.plan.zones import load_zone_model  # noqa: E402
-from layout.register.events import (  # noqa: E402
-    STATUSES,
-    Register,
-    StaleEditError,
-    location_label,
-    number_text,
-    register_location,
-    status_label,
-)
+from layout.register.events import Register  # noqa: E402
+from layout.register.location import location_label, register_location  # noqa: E402
 from layout.register.overlay import overlay_register  # noqa: E402
-from layout.register.sheet import (  # noqa: E402
-    apply_sheet,
-    diff_sheet,
-    export_sheet_bytes,
-    read_sheet_bytes,
-    sheet_candidates,
-)
+from layout.register.sheet_export import export_sheet_bytes  # noqa: E402
+from layout.register.sheet_import import apply_sheet, diff_sheet  # noqa: E402
+from layout.register.sheet_read import read_sheet_bytes, sheet_candidates  # noqa: E402
 from layout.register.sites import check_site  # noqa: E402
-from layout.register.vocabulary import shown_stored_text  # noqa: E402
+from layout.register.stale import StaleEditError  # noqa: E402
+from layout.register.values import number_text  # noqa: E402
+from layout.register.vocabulary import STATUSES, shown_stored_text, status_label  # noqa: E402
 from layout.render import assets, views  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from layout.render.webmap import build_map, t_sector  # noqa: E402

@@ -29,7 +29,8 @@ from layout.evaluation.figures import (  # noqa: E402
 )
 from layout.evaluation.text import empty_text, register_info  # noqa: E402
 from layout.i18n import check_lang, format_money, t  # noqa: E402
-from layout.register.events import Register, location_label, register_location  # noqa: E402
+from layout.register.events import Register  # noqa: E402
+from layout.register.location import location_label, register_location  # noqa: E402
 from layout.render import assets  # noqa: E402
 from layout.render.palette import status_color  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402

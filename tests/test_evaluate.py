@@ -17,7 +17,8 @@ from layout.evaluation.figures import (
     indicator_spec,
     reported_line,
 )
-from layout.register.events import STATUSES, Register
+from layout.register.events import Register
+from layout.register.vocabulary import STATUSES
 from layout.render.views import effective_county
 
 D = dt.date

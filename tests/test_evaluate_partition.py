@@ -22,7 +22,8 @@ from layout.evaluation.pdf import pdf_pages
 from layout.evaluation.reconcile import partition_evaluations, reconciliation
 from layout.evaluation.report import make_report
 from layout.plan.zones import POLYGON_COUNTIES
-from layout.register.events import STATUSES, Register
+from layout.register.events import Register
+from layout.register.vocabulary import STATUSES
 from layout.render.views import effective_county
 
 D = dt.date

@@ -23,7 +23,8 @@ from hostile_files import (
 from layout.errors import InputError, TableTooLargeError
 from layout.i18n import error_text
 from layout.register.events import Register
-from layout.register.sheet import export_sheet_bytes, read_sheet_bytes, sheet_candidates
+from layout.register.sheet_export import export_sheet_bytes
+from layout.register.sheet_read import read_sheet_bytes, sheet_candidates
 from layout.tables.read import read_table_bytes
 from layout.tables.table import MAX_AREA, MAX_CELLS, MAX_ROWS
 

@@ -39,7 +39,7 @@ def test_the_palette_covers_every_sector_status_and_zone_once():
     assert zone_colors() == declared and declared["core"] == "#d7301f"
     assert all(HEX.match(c) for c in declared.values())
     assert sector_color("不存在的行业") == FALLBACK_COLOR and status_color("") == STATUS_COLORS["未填报"]
-    from layout.register.events import STATUSES
+    from layout.register.vocabulary import STATUSES
 
     assert set(STATUS_COLORS) == {*STATUSES.values(), "未填报"}  # every status the register records
     assert status_color("building") == status_color("在建") == STATUS_COLORS["在建"]

@@ -17,17 +17,17 @@ import pytest
 
 from layout.errors import InputError
 from layout.i18n import message_text
-from layout.register.events import (
+from layout.register.events import Register
+from layout.register.sites import check_site
+from layout.register.values import parse_status
+from layout.register.vocabulary import (
     COMPLETED,
     INDICATOR_FIELDS,
     PROJECT_FIELDS,
     STARTED,
     STATUSES,
-    Register,
     default_register_path,
-    parse_status,
 )
-from layout.register.sites import check_site
 
 ROOT = Path(__file__).resolve().parent.parent
 HESHAN = (112.35028, 28.5825)  # 赫山区 seat (WGS84); P002 is planned in 赫山区
@@ -368,7 +368,7 @@ def test_backup_and_restore(reg, tmp_path):
 
 def test_stale_edit_refused_naming_what_changed_and_who(reg):
     from layout.i18n import error_text
-    from layout.register.events import StaleEditError
+    from layout.register.stale import StaleEditError
 
     reg.record("P002", {"status": "building", "progress": 30}, by="张三", as_of=dt.date(2025, 3, 31))
     seen = reg.project_state("P002")  # what the editor opened

@@ -13,8 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from layout.catalog.projects import load_catalog
 from layout.i18n import t
-from layout.register.events import Register, register_location
-from layout.register.sheet import COLUMNS, export_sheet_bytes
+from layout.register.events import Register
+from layout.register.location import register_location
+from layout.register.sheet_columns import COLUMNS
+from layout.register.sheet_export import export_sheet_bytes
 from layout.render.webmap_data import PRECISION_STYLES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 
 from layout.register.events import Register
-from layout.register.sheet import COLUMNS, export_sheet_bytes
+from layout.register.sheet_columns import COLUMNS
+from layout.register.sheet_export import export_sheet_bytes
 from layout.register.sqlite_store import SLEEP_ENV
 
 ROOT = Path(__file__).resolve().parent.parent

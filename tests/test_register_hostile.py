@@ -224,7 +224,9 @@ def test_history_needs_no_data_stack(reg):
 
 
 def test_unmodified_sheet_round_trip_records_nothing(reg):
-    from layout.register.sheet import diff_sheet, export_sheet_bytes, read_sheet_bytes
+    from layout.register.sheet_export import export_sheet_bytes
+    from layout.register.sheet_import import diff_sheet
+    from layout.register.sheet_read import read_sheet_bytes
 
     texts = {"lead_unit": "赫山区商务局（重点办）", "note": "ＡＢＣ全角，１２３ ﬁ ①"}
     reg.record("P002", texts, by="张三")
@@ -269,7 +271,8 @@ def test_a_damaged_row_is_named_by_its_event_id(cli, reg):
 def test_a_dated_sheet_row_with_unchanged_values_is_a_report(cli, reg, tmp_path):
     import openpyxl
 
-    from layout.register.sheet import COLUMNS, export_sheet_bytes
+    from layout.register.sheet_columns import COLUMNS
+    from layout.register.sheet_export import export_sheet_bytes
 
     sheet = tmp_path / "调度表.xlsx"
     sheet.write_bytes(export_sheet_bytes(reg))

@@ -14,16 +14,10 @@ from office_reader import as_pdf, needs_libreoffice
 from layout.errors import InputError
 from layout.i18n import error_text, message_text
 from layout.register.events import Register
-from layout.register.sheet import (
-    COLUMNS,
-    apply_sheet,
-    column_letter,
-    diff_sheet,
-    export_sheet_bytes,
-    read_sheet_bytes,
-    safe_text,
-    unsafe_text,
-)
+from layout.register.sheet_columns import COLUMNS, column_letter, safe_text, unsafe_text
+from layout.register.sheet_export import export_sheet_bytes
+from layout.register.sheet_import import apply_sheet, diff_sheet
+from layout.register.sheet_read import read_sheet_bytes
 
 HEADERS = list(COLUMNS.values())
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from layout.i18n import t
 from layout.register.demo import is_demo_path
-from layout.register.events import register_location
+from layout.register.location import register_location
 
 
 def show_demo_mark(lang: str, path=None) -> bool:

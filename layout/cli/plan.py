@@ -242,7 +242,9 @@ def plan_carry_over(
     from layout.catalog.projects import read_catalog_table
     from layout.drafting.drafts import open_draft
     from layout.drafting.versions import get_plan
-    from layout.register.events import Register, parse_date, status_label
+    from layout.register.events import Register
+    from layout.register.values import parse_date
+    from layout.register.vocabulary import status_label
 
     draft = open_draft(plan)
     day = parse_date(as_of, name="--as-of")

@@ -45,7 +45,7 @@ def parse_option_date(value: str | None, name: str):
 
 
 def bad_date(value: str, name: str):
-    from layout.register.events import parse_date
+    from layout.register.values import parse_date
 
     return parse_date(value, name=name)  # other spellings (2026年3月31日), or its error
 
@@ -75,7 +75,7 @@ def shown_value(name: str, value: object, lang: str) -> str:
     if name == "status":
         return status_label(str(value), lang)
     if isinstance(value, float):
-        from layout.register.events import number_text
+        from layout.register.values import number_text
 
         return number_text(value)
     return str(value)

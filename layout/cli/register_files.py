@@ -30,7 +30,7 @@ def register_export(ctx: click.Context, output: Path, lang: str) -> None:
 
     Example: python -m layout register export -o 调度表_2026-03.xlsx
     """
-    from layout.register.sheet import export_sheet_bytes
+    from layout.register.sheet_export import export_sheet_bytes
     from layout.tables.files import atomic_write
 
     if output.suffix.lower() != ".xlsx":
@@ -58,7 +58,8 @@ def register_import(ctx: click.Context, src: Path, by: str, apply_: bool, sheet:
       python -m layout register import 调度表_赫山区.xlsx --by 张三
       python -m layout register import 调度表_赫山区.xlsx --by 张三 --apply
     """
-    from layout.register.sheet import apply_sheet, diff_sheet, read_sheet
+    from layout.register.sheet_import import apply_sheet, diff_sheet
+    from layout.register.sheet_read import read_sheet
 
     reg = open_register(ctx)
     table = read_sheet(src, sheet=sheet)  # the shared bounded reader; formulas refused

@@ -115,8 +115,9 @@ def _output_format(
 
 def _with_register_sites(catalog):
     """The catalog with the project register's sites and statuses when a register exists (as the app shows)."""
-    from layout.register.events import Register, default_register_path
+    from layout.register.events import Register
     from layout.register.overlay import overlay_register
+    from layout.register.vocabulary import default_register_path
 
     path = default_register_path()
     return overlay_register(catalog, Register(path).state()) if path.exists() else catalog
@@ -189,7 +190,8 @@ def evaluate_cmd(
     from layout.evaluation.partition import partition_scope_names
     from layout.evaluation.report import REPORT_FORMATS, make_report, report_filename
     from layout.register.demo import is_demo_register
-    from layout.register.events import Register, parse_date
+    from layout.register.events import Register
+    from layout.register.values import parse_date
     from layout.tables.files import atomic_write
 
     day = parse_date(as_of, name="--as-of") if as_of else dt.date.today()

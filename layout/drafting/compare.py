@@ -132,7 +132,7 @@ def _pole_changes(old: ZoneModel, new: ZoneModel) -> pd.DataFrame:
 
 def _project_changes(old: PlanVersion, new: PlanVersion) -> tuple[pd.DataFrame, int]:
     from layout.catalog.projects import read_catalog_table
-    from layout.register.events import status_label
+    from layout.register.vocabulary import status_label
 
     cols = ["change", "id", "name", "county", "status", "reason", "by"]
     old_ids = set(read_catalog_table(old.catalog)["id"].astype(str))

@@ -32,7 +32,7 @@ from layout.evaluation.indicators import (  # noqa: F401 - the evaluation's indi
 from layout.evaluation.partition import MUNICIPAL, context_kinds, municipal_mask
 from layout.i18n import t
 from layout.plan.zones import load_zone_model
-from layout.register.events import COMPLETED, STARTED, STATUSES
+from layout.register.vocabulary import COMPLETED, STARTED, STATUSES
 from layout.render.views import county_label, effective_county, focus_mask, zone_name
 
 __all__ = [

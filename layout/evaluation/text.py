@@ -16,7 +16,7 @@ import pandas as pd
 from layout.evaluation.figures import Evaluation
 from layout.evaluation.partition import CONTEXT_SHARED, MUNICIPAL
 from layout.i18n import t
-from layout.register.events import INDICATOR_PREFIX
+from layout.register.vocabulary import INDICATOR_PREFIX
 
 __all__ = [
     "RegisterInfo",

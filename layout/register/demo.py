@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from layout.errors import InputError, LayoutError
-from layout.register.events import DEMO_BY, Register, default_register_path, register_location
-from layout.register.events import DEMO_META_KEY as DEMO_KEY
-from layout.register.vocabulary import DEMO_SOURCE
+from layout.register.demo_guard import DEMO_META_KEY as DEMO_KEY
+from layout.register.events import Register
+from layout.register.location import register_location
+from layout.register.vocabulary import DEMO_BY, DEMO_SOURCE, default_register_path
 
 __all__ = ["DEMO_BY", "DEMO_KEY", "DEMO_SOURCE", "demo_reports", "fill_demo", "is_demo_path", "is_demo_register"]
 

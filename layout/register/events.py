@@ -9,80 +9,49 @@ pointing at one event: that event stops counting at every date; undoing the retr
 
 Subjects are catalog project ids (``P001``) or ``indicator:<id>`` for the plan's indicators. All SQL is
 in :mod:`layout.register.sqlite_store` (SQLite file, the default) and :mod:`layout.register.postgres_store`
-(PostgreSQL, for a ``postgresql://`` location); :func:`open_store` picks one. A typed site is checked in
-:mod:`layout.register.sites`, events and state become tables in :mod:`layout.register.frames`, and
-:mod:`layout.register.overlay` gives the catalog with the register's sites and statuses.
+(PostgreSQL, for a ``postgresql://`` location); :func:`layout.register.location.open_store` picks one. A
+report's changes are checked in :mod:`layout.register.changes` (values in :mod:`layout.register.values`, a
+typed site in :mod:`layout.register.sites`); demo registers are guarded by :mod:`layout.register.demo_guard`;
+events and state become tables in :mod:`layout.register.frames`, and :mod:`layout.register.overlay` gives the
+catalog with the register's sites and statuses. The vocabulary (statuses, fields) is
+:mod:`layout.register.vocabulary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from layout.errors import InputError, many_errors
-from layout.i18n import Message, t
+from layout.register.changes import ChangePlan, check_subject, plan_changes
+from layout.register.demo_guard import refuse_mixing
 from layout.register.frames import events_frame, is_missing, pivot_state, utc_now
-from layout.register.location import location_label, open_store, register_location  # noqa: F401 (re-exported)
+from layout.register.location import open_store, register_location
 from layout.register.schema import EVENT_COLUMNS
-from layout.register.sites import check_site
 from layout.register.sqlite_store import NewEvent
-from layout.register.stale import Conflict, StaleEditError, check_not_stale  # noqa: F401 (re-exported)
-from layout.register.values import (  # noqa: F401 (re-exported)
-    MAX_INVEST,
+from layout.register.stale import check_not_stale
+from layout.register.values import (
     check_as_of,
     check_by,
     check_event_row,
     check_source,
-    check_text,
-    check_value,
-    number_text,
-    parse_date,
-    parse_status,
+    coded_error,
 )
-from layout.register.vocabulary import (  # noqa: F401 (re-exported: the register's vocabulary)
-    COMPLETED,
-    DEMO_BY,
-    FIELD_LABELS,
+from layout.register.vocabulary import (
     INDICATOR_FIELDS,
     INDICATOR_PREFIX,
-    MAX_TEXT,
-    NUMBER_FIELDS,
     PROJECT_FIELDS,
-    REGISTER_ENV,
-    SITE_DECIMALS,
     SITE_FIELDS,
-    STARTED,
-    STATUSES,
-    TEXT_FIELDS,
-    YEAR_FIELDS,
-    YEAR_RANGE,
-    default_register_path,
-    status_label,
 )
-
-_INDICATOR_ID = re.compile(r"^[\w\-.]{1,64}$")
 
 # --------------------------------------------------------------------------------------------
 # The register
-
-
-@dataclass
-class _Plan:
-    """Validated changes for one subject: stored texts per field, the source per field, warnings."""
-
-    subject: str
-    values: dict[str, str | None]
-    sources: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 class Register:
@@ -117,158 +86,10 @@ class Register:
 
     def check_subject(self, subject: str) -> str:
         """``subject`` stripped, when it is a catalog project id or ``indicator:<id>``; else InputError."""
-        subject = str(subject).strip()
-        if subject.startswith(INDICATOR_PREFIX):
-            if not _INDICATOR_ID.match(subject[len(INDICATOR_PREFIX) :]):
-                raise coded_error("reg_subject_indicator", subject=subject)
-            return subject
-        if subject not in self.catalog.index:
-            raise coded_error("reg_subject_unknown", subject=subject or "∅")
-        return subject
-
-    def plan_changes(
-        self,
-        subject: str,
-        changes: Mapping[str, object],
-        *,
-        source: str = "",
-        confirm: bool = False,
-        current: Mapping[str, object] | None = None,
-    ) -> _Plan:
-        """Validate ``changes`` for ``subject``; gather every problem and raise one InputError.
-
-        ``changes`` keys are the fields, plus ``site`` = (lon, lat) with an optional ``crs`` (wgs84,
-        gcj02, bd09, cgcs2000); ``site=None`` clears the site. A site needs a source (``site_source`` or
-        ``source``); outside the plan's county it needs ``confirm`` and a reason (``source`` or ``note``).
-        """
-        subject = self.check_subject(subject)
-        indicator = subject.startswith(INDICATOR_PREFIX)
-        allowed = INDICATOR_FIELDS if indicator else PROJECT_FIELDS
-        changes = dict(changes)
-        crs = str(changes.pop("crs", "wgs84") or "wgs84")
-        problems: list[str | InputError] = []
-        values: dict[str, str | None] = {}
-        sources: dict[str, str] = {}
-        warnings: list[str] = []
-        for name, value in changes.items():
-            if name == "site" or name not in allowed:
-                continue
-            try:
-                values[name] = check_value(name, value)
-            except InputError as exc:
-                label = FIELD_LABELS.get(name, name)
-                problems.append(
-                    InputError(
-                        f"{subject} {name} ({label}): {exc}",
-                        code="val_of",
-                        subject=subject,
-                        field=name,
-                        label=label,
-                        error=exc,
-                    )
-                )
-        unknown = [n for n in changes if n not in allowed and not (n == "site" and not indicator)]
-        if unknown:
-            problems.append(
-                coded_error(
-                    "reg_unknown_fields",
-                    subject=subject,
-                    unknown=", ".join(map(str, unknown)),
-                    fields=", ".join(allowed),
-                )
-            )
-        if not indicator:
-            self._plan_site(subject, changes, crs, source, confirm, values, sources, problems)
-        if problems:
-            raise many_errors(problems)
-        merged = {**(current or {}), **{k: v for k, v in values.items()}}
-        try:
-            planned = float(str(merged.get("invest_planned") or "nan"))
-            done = float(str(merged.get("invest_done") or "nan"))
-            if done > planned and {"invest_planned", "invest_done"} & set(values):
-                warnings.append(
-                    Message("note.reg_invest", subject=subject, done=number_text(done), planned=number_text(planned))
-                )
-            start = float(str(merged.get("start_year") or "nan"))
-            finish = float(str(merged.get("finish_year") or "nan"))
-            if finish < start and {"start_year", "finish_year"} & set(values):
-                warnings.append(Message("note.reg_years", subject=subject, finish=int(finish), start=int(start)))
-        except (TypeError, ValueError):
-            pass
-        return _Plan(subject, values, sources, warnings)
-
-    def _plan_site(
-        self,
-        subject: str,
-        changes: dict,
-        crs: str,
-        source: str,
-        confirm: bool,
-        values: dict,
-        sources: dict,
-        problems: list[str | InputError],
-    ) -> None:
-        has_site = "site" in changes
-        has_pair = "site_lon" in changes or "site_lat" in changes
-        if not has_site and not has_pair:
-            if "site_source" in values and values["site_source"] is None:
-                problems.append(_site_error(subject, coded_error("site_source_kept")))
-            return
-        if has_site and has_pair:
-            problems.append(_site_error(subject, coded_error("site_both")))
-            return
-        if has_site:
-            point = changes["site"]
-        else:
-            point = (changes.get("site_lon"), changes.get("site_lat"))
-            crs = "wgs84"
-        if point is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in point):
-            values.update(site_lon=None, site_lat=None, site_source=None)
-            return
-        try:
-            lon, lat = point
-        except (TypeError, ValueError):
-            problems.append(_site_error(subject, coded_error("site_pair", got=repr(point))))
-            return
-        plan_county = str(self.catalog.at[subject, "county"]) if subject in self.catalog.index else ""
-        try:
-            site = check_site(lon, lat, crs=crs, plan_county=plan_county)
-        except InputError as exc:
-            problems.append(_site_error(subject, exc))
-            return
-        if not site.inside:
-            where = {"lon": f"{site.lon:.6f}", "lat": f"{site.lat:.6f}"}
-            outside = (
-                coded_error("site_outside_near", **where, county=site.nearest_county, km=f"{site.distance_km:.1f}")
-                if site.nearest_county
-                else coded_error("site_outside", **where)
-            )
-            problems.append(_site_error(subject, outside))
-            return
-        try:
-            site_source = check_text(changes.get("site_source") or source or "")
-        except InputError as exc:
-            problems.append(
-                InputError(f"{subject} site_source: {exc}", code="site_source_bad", subject=subject, error=exc)
-            )
-            return
-        if not site_source:
-            problems.append(_site_error(subject, coded_error("site_needs_source")))
-        event_source = source
-        if not site.in_plan_county:
-            reason = str(source or changes.get("note") or "").strip()
-            if not confirm or not reason:
-                problems.append(
-                    _site_error(subject, coded_error("site_confirm", county=site.county, plan_county=plan_county))
-                )
-            event_source = f"{reason} [confirmed: site in {site.county}, plan says {plan_county}]"
-        values.update(site_lon=number_text(site.lon), site_lat=number_text(site.lat), site_source=site_source)
-        sources.update({f: event_source for f in SITE_FIELDS})
-
-    # -- writing
+        return check_subject(subject, self.catalog)
 
     def _append(
-        self, conn, plan: _Plan, *, by: str, source: str, as_of: str, batch: str, now: str
+        self, conn, plan: ChangePlan, *, by: str, source: str, as_of: str, batch: str, now: str
     ) -> list[tuple[int, str]]:
         ids = []
         for name, value in plan.values.items():
@@ -357,7 +178,8 @@ class Register:
         saw (see :meth:`record`); it is checked inside the write transaction.
         """
         by = check_by(by)
-        _refuse_mixing(self, by)  # demo and real reports never share a register
+        # demo and real reports never share a register
+        refuse_mixing(self.store, by, name=self.path.name if self.path is not None else self.location)
         default_day = check_as_of(as_of)
         current = self.state()
         plans: list = []
@@ -371,7 +193,9 @@ class Register:
                 cur = {k: (None if is_missing(v) else str(v)) for k, v in row.items()}
                 plans.append(
                     (
-                        self.plan_changes(subject, changes, source=row_source, confirm=confirm, current=cur),
+                        plan_changes(
+                            subject, changes, catalog=self.catalog, source=row_source, confirm=confirm, current=cur
+                        ),
                         day,
                         row_source,
                     )
@@ -520,29 +344,3 @@ class Register:
         """The current values of one project as a dict (empty when it has no events)."""
         st = self.state(as_of=as_of)
         return st.loc[subject].to_dict() if subject in st.index else {}
-
-
-# --------------------------------------------------------------------------------------------
-# Demo registers (layout.register.demo): marked in register_meta; their reports are written by DEMO_BY only
-
-DEMO_META_KEY = "demo"
-
-
-def _refuse_mixing(register: Register, by: str) -> None:
-    """Refuse a real report into a demo register, and a demo report into a real one."""
-    demo = register.store.read_meta(DEMO_META_KEY) is not None
-    name = register.path.name if register.path is not None else register.location
-    if demo and by != DEMO_BY:
-        raise coded_error("reg_demo_register", name=str(name))
-    if not demo and by == DEMO_BY:
-        raise coded_error("reg_not_demo", name=str(name))
-
-
-def coded_error(code: str, **args: Any) -> InputError:
-    """An error with its i18n code (``err.<code>``): the English message, shown in any language."""
-    return InputError(t(f"err.{code}", "en", **args), code=code, **args)
-
-
-def _site_error(subject: str, error: InputError) -> InputError:
-    """A problem with ``subject``'s site, naming the project."""
-    return InputError(f"{subject} site: {error}", code="site_of", subject=subject, error=error)

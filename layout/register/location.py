@@ -2,7 +2,7 @@
 ``postgresql://`` URL, PostgreSQL + PostGIS (:mod:`layout.register.postgres_store`).
 
 Light on purpose (no pandas): the CLI's streaming commands open a store without the data stack.
-:mod:`layout.register.events` re-exports these names.
+Import these names from here (one name for one thing).
 """
 
 from __future__ import annotations

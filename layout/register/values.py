@@ -11,10 +11,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from layout.errors import InputError
+from layout.i18n import t
 from layout.register.vocabulary import (
     INDICATOR_FIELDS,
     INDICATOR_PREFIX,
@@ -35,6 +37,7 @@ __all__ = [
     "check_source",
     "check_text",
     "check_value",
+    "coded_error",
     "number_text",
     "parse_date",
     "parse_status",
@@ -241,3 +244,8 @@ def check_as_of(as_of: object) -> dt.date:
             low=YEAR_RANGE[0],
         )
     return day
+
+
+def coded_error(code: str, **args: Any) -> InputError:
+    """An error with its i18n code (``err.<code>``): the English message, shown in any language."""
+    return InputError(t(f"err.{code}", "en", **args), code=code, **args)

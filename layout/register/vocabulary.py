@@ -1,7 +1,7 @@
 """The register's vocabulary: statuses, fields and their Chinese labels, where the register lives.
 
 Light on purpose (no pandas, no numpy): the CLI's streaming ``register history`` and anything that only
-needs names read it without loading the data stack. :mod:`layout.register.events` re-exports every name.
+needs names read it without loading the data stack; import them from here.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def sector_colors(sectors: Iterable[str]) -> list[str]:
 def status_color(status: str) -> str:
     """The colour of a register status, by its Chinese name or its id (``building`` → 在建's); 未填报's for
     an empty or unknown one."""
-    from layout.register.events import STATUSES
+    from layout.register.vocabulary import STATUSES
 
     return STATUS_COLORS.get(STATUSES.get(status, status), STATUS_COLORS["未填报"])
 

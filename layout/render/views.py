@@ -19,7 +19,7 @@ import pandas as pd
 from layout.catalog.projects import PRECISIONS
 from layout.i18n import LANGS, t
 from layout.plan.zones import load_zone_model, zone_name, zone_names  # noqa: F401 (views.zone_names for pages)
-from layout.register.events import STATUSES
+from layout.register.vocabulary import STATUSES
 from layout.render.labels import (  # noqa: F401 (re-exported: the explorer's one import)
     ACTIONS,
     action_label,

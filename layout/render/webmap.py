@@ -26,7 +26,7 @@ from layout.errors import InputError
 from layout.geo.boundaries import water_label_anchor
 from layout.i18n import t
 from layout.plan.zones import load_zone_model
-from layout.register.events import STATUSES as STATUS_IDS
+from layout.register.vocabulary import STATUSES as STATUS_IDS
 from layout.render.palette import FALLBACK_COLOR, SECTOR_COLORS, status_color
 from layout.render.placement import place_projects
 from layout.render.safe_html import SafeTooltip, html_text
