@@ -18,9 +18,13 @@ def _script(lang, lo, hi) -> None:
 
     from ui.date_field import date_field
 
-    st.session_state["returned"] = date_field(
-        "报送日期", value=dt.date(2024, 1, 31), min_value=lo, max_value=hi, key="f", lang=lang
-    )
+    lang = st.session_state.get("lang", lang)  # the page's language, as ui.chrome.page_lang reads it
+    if st.session_state.get("elsewhere"):  # another page: the field is not drawn
+        st.write("另一页")
+    else:
+        st.session_state["returned"] = date_field(
+            "报送日期", value=dt.date(2024, 1, 31), min_value=lo, max_value=hi, key="f", lang=lang
+        )
 
 
 LO, HI = D(2021, 3, 15), D(2026, 12, 6)
@@ -110,8 +114,25 @@ def test_min_after_max_is_refused():
     assert at.exception and "'min_value' should not be after 'max_value'" in at.exception[0].value
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_language_switch_keeps_the_date(lang):
+@pytest.mark.parametrize(("lang", "other", "may"), [("zh", "en", "May"), ("en", "zh", "5月")])
+def test_language_switch_keeps_the_date(lang, other, may):
     at = page(lang)
     at.selectbox(key="f.month").set_value(5).run()
     assert at.session_state["returned"] == D(2024, 5, 31)
+    at.session_state["lang"] = other
+    at.run()
+    assert at.session_state["returned"] == D(2024, 5, 31)
+    assert at.selectbox(key="f.month").options[4] == may and at.selectbox(key="f.month").value == 5
+
+
+def test_page_switch_keeps_the_date():
+    """Streamlit forgets the state of widgets a run did not draw (another page); the date itself stays."""
+    at = page()
+    at.selectbox(key="f.year").set_value(2022).run()
+    at.session_state["elsewhere"] = True
+    at.run()
+    assert "f.year" not in at.session_state and at.session_state["f"] == D(2022, 1, 31)
+    at.session_state["elsewhere"] = False
+    at.run()
+    assert at.session_state["returned"] == D(2022, 1, 31)
+    assert [b.value for b in boxes(at)] == [2022, 1, 31]
