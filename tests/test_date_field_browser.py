@@ -13,7 +13,7 @@ import time
 import urllib.parse
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, watch_page
+from app_server import ARTIFACTS, CHROMIUM, running_app, watch_page
 from app_server import CHROMIUM_ARGS as ARGS
 from test_evaluate_browser import server  # noqa: F401  (module scoped: one server, a demo register)
 
@@ -111,5 +111,66 @@ def test_date_field_speaks_the_page_language_and_moves_the_figures(server, lang,
             assert metric(page, reported) == expected != before, (before, metric(page, reported), expected)
         finally:
             browser.close()
+    assert not errors, errors
+    assert not foreign, foreign
+
+
+KEY = "a-long-editor-key-for-tests"
+
+
+@pytest.fixture(scope="module")
+def register_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("register") / "register.sqlite"
+    try:
+        with running_app(
+            {"LAYOUT_REGISTER": str(path), "LAYOUT_EDITOR_KEY": KEY}, log=ARTIFACTS / "streamlit-date-field.log"
+        ) as (url, _):
+            yield url, path
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+def test_register_date_above_the_form_keeps_what_the_officer_typed(register_server):
+    """On 项目台账 the date field sits above the edit form (inside a form its days could not follow the
+    month): changing it reruns the page, and the values typed in the form but not yet saved stay."""
+    from playwright.sync_api import sync_playwright
+
+    url, path = register_server
+    today = dt.date.today()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            errors, foreign = watch_page(page, url)
+            page.goto(f"{url}/{urllib.parse.quote('项目台账')}", wait_until="domcontentloaded")
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            for label, value in (("编辑密钥", KEY), ("您的姓名（记入每条修改）", "张三")):
+                box = sidebar.get_by_label(label)
+                box.wait_for(timeout=180_000)
+                box.fill(value)
+                box.press("Enter")
+                time.sleep(3)
+            sidebar.get_by_text("编辑人：张三").wait_for(timeout=60_000)
+            page.get_by_role("tab", name="项目卡片与编辑").click()
+            progress = page.get_by_label("进度(%)", exact=True)
+            progress.wait_for(timeout=60_000)
+            progress.fill("45")  # typed, not saved
+            open_options(page, page.get_by_label("月", exact=True).first)
+            page.locator('[role="option"]', has_text=re.compile("^1月$")).first.click()
+            row = page.locator(".st-key-w_reg_e_as_of_date input")
+            deadline = time.time() + 60
+            while time.time() < deadline and row.nth(1).input_value() != "1月":
+                time.sleep(0.5)
+            time.sleep(2)  # the rerun the month started has drawn the page again
+            assert row.evaluate_all("es => es.map(e => e.value)") == [f"{today.year}年", "1月", f"{today.day}日"]
+            assert progress.input_value() == "45"
+            page.get_by_role("button", name="保存").last.click()
+            page.get_by_text("已保存").first.wait_for(timeout=60_000)
+        finally:
+            browser.close()
+    events = Register(path).events()
+    assert events[["field", "value", "as_of", "by"]].values.tolist() == [
+        ["progress", "45", dt.date(today.year, 1, today.day), "张三"]
+    ]
     assert not errors, errors
     assert not foreign, foreign
