@@ -2201,7 +2201,6 @@ STRINGS.update(_WALK_STRINGS)
 
 #: Issue 21: the date field of ui/date_field.py (Streamlit's calendar is English only).
 _DATE_FIELD_STRINGS: dict[str, tuple[str, str]] = {
-    "date.year": ("年", "Year"),
     "date.month": ("月", "Month"),
     "date.day": ("日", "Day"),
     "date.year_option": ("{y}年", "{y}"),
