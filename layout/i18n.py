@@ -2216,3 +2216,18 @@ _WALK_STRINGS: dict[str, tuple[str, str]] = {
     "widget.choose": ("请选择", "Choose"),
 }
 STRINGS.update(_WALK_STRINGS)
+
+#: Issue 21: the date field of ui/date_field.py (Streamlit's calendar is English only).
+_DATE_FIELD_STRINGS: dict[str, tuple[str, str]] = {
+    "date.month": ("月", "Month"),
+    "date.day": ("日", "Day"),
+    "date.year_option": ("{y}年", "{y}"),
+    "date.day_option": ("{d}日", "{d}"),
+    **{
+        f"date.month_option.{m}": (f"{m}月", name)
+        for m, name in enumerate(
+            ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+        )
+    },
+}
+STRINGS.update(_DATE_FIELD_STRINGS)

@@ -45,6 +45,7 @@ from ui.chrome import (  # noqa: E402
     show_error,
     widget_texts,
 )
+from ui.date_field import date_field  # noqa: E402
 from ui.demo_mark import show_demo_mark  # noqa: E402
 from ui.editor_session import EDITOR, UNLOCKED, ask_editor  # noqa: E402
 
@@ -396,6 +397,10 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
             SS[f"w_reg_e_{f}"] = current[f]
     st.markdown(f"**{t('reg.edit', lang)}**")
     statuses = ["", *STATUSES]
+    today = dt.date.today()  # above the form: inside one, the days could not follow the chosen month
+    date_field(
+        t("reg.as_of", lang), value=today, max_value=today, key="w_reg_e_as_of", lang=lang, container=st.columns(2)[0]
+    )
     with st.form(f"reg_form_{pid}"):
         c = st.columns(4)
         c[0].selectbox(
@@ -411,7 +416,6 @@ def edit_form(pid: str, row: pd.Series, reg: Register, editor: str, lang: str) -
         c[0].text_input(t("reg.f.start_year", lang), key="w_reg_e_start_year")
         c[1].text_input(t("reg.f.finish_year", lang), key="w_reg_e_finish_year")
         c[2].text_input(t("reg.f.lead_unit", lang), key="w_reg_e_lead_unit")
-        c[3].date_input(t("reg.as_of", lang), key="w_reg_e_as_of", value=dt.date.today(), max_value=dt.date.today())
         st.text_input(t("reg.f.note", lang), key="w_reg_e_note")
         st.text_input(t("reg.source", lang), key="w_reg_e_source", placeholder=t("reg.source_help", lang))
         submitted = st.form_submit_button(t("reg.save", lang), type="primary")

@@ -35,6 +35,7 @@ from layout.render import assets  # noqa: E402
 from layout.render.palette import status_color  # noqa: E402
 from layout.render.safe_html import markdown_text as md  # noqa: E402
 from ui.chrome import nav_links, plan_picker, plan_tag, show_draft_mark  # noqa: E402
+from ui.date_field import date_field  # noqa: E402
 from ui.editor_session import ask_editor  # noqa: E402
 from ui.map_component import map_args, show_map  # noqa: E402
 
@@ -232,7 +233,15 @@ scope = sb.selectbox(
     t("eval.scope", lang), scope_options(), key="w_eval_scope", format_func=lambda s: scope_text(s, lang)
 )
 today = dt.date.today()
-day = sb.date_input(t("eval.as_of", lang), value=today, min_value=PLAN_START, max_value=today, key="w_eval_as_of")
+day = date_field(
+    t("eval.as_of", lang),
+    value=today,
+    min_value=PLAN_START,
+    max_value=today,
+    key="w_eval_as_of",
+    lang=lang,
+    container=sb,
+)
 months = int(
     sb.number_input(t("eval.stale_months", lang), min_value=1, max_value=60, value=6, step=1, key="w_eval_months")
 )
@@ -313,8 +322,14 @@ with tabs[2]:
 
 with tabs[3]:
     default_before = dt.date(2023, 12, 31) if day > dt.date(2023, 12, 31) else PLAN_START
-    before_day = st.date_input(
-        t("eval.compare_with", lang), value=default_before, min_value=PLAN_START, max_value=today, key="w_eval_before"
+    before_day = date_field(
+        t("eval.compare_with", lang),
+        value=default_before,
+        min_value=PLAN_START,
+        max_value=today,
+        key="w_eval_before",
+        lang=lang,
+        container=st.columns(2)[0],
     )
     grouping = st.radio(
         t("eval.compare_by", lang),

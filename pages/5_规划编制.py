@@ -15,6 +15,7 @@ import streamlit as st
 
 from layout.i18n import error_text, t
 from ui.chrome import page_lang
+from ui.date_field import date_field
 
 lang = page_lang()
 st.set_page_config(page_title=t("draft.page_title", lang), page_icon="✏️", layout="wide")
@@ -314,7 +315,13 @@ with tab_projects:
 
 with tab_carry:
     source = draft.plan.follows or DEFAULT_PLAN
-    as_of = st.date_input(t("draft.carry_as_of", lang), value=dt.date(2025, 12, 31), key="carry_as_of")
+    as_of = date_field(
+        t("draft.carry_as_of", lang),
+        value=dt.date(2025, 12, 31),
+        key="carry_as_of",
+        lang=lang,
+        container=st.columns(2)[0],
+    )
     try:
         cand = draft.carry_over_candidates(source=source, as_of=as_of)
     except LayoutError as exc:

@@ -73,7 +73,9 @@ def test_partial_register_figures(monkeypatch, tmp_path, catalog):
     assert not at.exception
     assert metric(at, "已填报").endswith(f"/{anhua}")
     # before anything was reported
-    at.date_input(key="w_eval_as_of").set_value(dt.date(2021, 1, 1)).run()
+    for part, n in (("year", 2021), ("month", 1), ("day", 1)):  # the date field's 年, 月 and 日 boxes
+        at.selectbox(key=f"w_eval_as_of.{part}").set_value(n).run()
+    assert at.session_state["w_eval_as_of"] == dt.date(2021, 1, 1)
     assert metric(at, "已填报") == f"0/{anhua}"
     # what the register holds: 3 + 3 + 3 fields recorded, the first report dated today
     assert f"台账共有 9 条记录，最早的项目报送日期为 {dt.date.today().isoformat()}" in texts(at.info)
@@ -88,7 +90,8 @@ def test_full_demo_register_is_marked(monkeypatch, tmp_path, catalog):
     assert "演示数据：" in texts(at.warning)  # one language per page (issue 21)
     reported, n = map(int, metric(at, "已填报").split("/"))
     assert n == len(catalog) and 0.7 * n < reported < n
-    at.date_input(key="w_eval_before").set_value(dt.date(2022, 12, 31)).run()
+    at.selectbox(key="w_eval_before.year").set_value(2022).run()  # from 2023-12-31, the default
+    assert at.session_state["w_eval_before"] == dt.date(2022, 12, 31)
     assert not at.exception
     compare = at.dataframe[4].value
     assert "已填报 2022-12-31" in compare.columns

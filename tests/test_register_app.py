@@ -119,7 +119,8 @@ def test_saving_unchanged_values_is_a_confirmed_report(monkeypatch):
     monkeypatch.setenv("LAYOUT_EDITOR_KEY", KEY)
     Register().record("P002", {"status": "building", "progress": 30}, by="李四", as_of=dt.date(2025, 3, 31))
     at = unlocked_page()
-    at.date_input(key="w_reg_e_as_of").set_value(dt.date(2025, 9, 30))
+    for part, n in (("year", 2025), ("month", 9), ("day", 30)):  # the date field above the form
+        at.selectbox(key=f"w_reg_e_as_of.{part}").set_value(n).run()
     at.button(key="FormSubmitter:reg_form_P002-保存").click().run()
     assert not at.exception
     assert "已保存 P002。 其中 2 项已确认（无变化），计入最近报送。" in texts(at.success)
