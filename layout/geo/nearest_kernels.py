@@ -17,7 +17,9 @@ numba's cache is keyed by this file alone: the constants below repeat those of o
 
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,31 @@ FALSE_EASTING = 500_000.0  # the values of :mod:`layout.geo.segments`, repeated 
 _A, _F = 6378137.0, 1.0 / 298.257223563  # WGS84
 _B = _A * (1.0 - _F)
 _SEEN = 32  # feet remembered per point (to measure a shared vertex once)
+
+
+def _load_numba_registries() -> None:
+    """Load numba's numpy registries now with ``scipy.linalg`` hidden, when it is not imported yet.
+
+    numba's first compile or cache load probes for BLAS by importing ``scipy.linalg``, which costs ~0.2 s
+    of CPU (scipy's array-API wrappers of numpy), a tenth of a 1 M-row CLI run. These loops use no BLAS
+    (no ``np.dot``, ``np.linalg``), so numba is let to find none. Best effort: on any surprise in numba's
+    internals the registries load later, as usual, with scipy.
+    """
+    if "scipy.linalg" in sys.modules:
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        with contextlib.suppress(Exception):
+            from numba.core.registry import cpu_target
+
+            cpu_target.typing_context.refresh()
+            cpu_target.target_context.refresh()
+    finally:
+        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
+            del sys.modules["scipy.linalg"]
+
+
+_load_numba_registries()
 
 
 def _compiled(function) -> Any:
