@@ -35,16 +35,16 @@ _SEEN = 32  # feet remembered per point (to measure a shared vertex once)
 
 
 def _load_numba_registries() -> None:
-    """Load numba's numpy registries now with ``scipy.linalg`` hidden, when it is not imported yet.
+    """Load numba's numpy registries now with ``scipy.linalg`` and ``cffi`` hidden, when not imported yet.
 
-    numba's first compile or cache load probes for BLAS by importing ``scipy.linalg``, which costs ~0.2 s
-    of CPU (scipy's array-API wrappers of numpy), a tenth of a 1 M-row CLI run. These loops use no BLAS
-    (no ``np.dot``, ``np.linalg``), so numba is let to find none. Best effort: on any surprise in numba's
-    internals the registries load later, as usual, with scipy.
+    numba's first compile or cache load probes for BLAS by importing ``scipy.linalg`` (~0.2 s of CPU:
+    scipy's array-API wrappers of numpy) and builds a cffi parser (~0.05 s), a seventh of a 1 M-row CLI
+    run. These loops use neither BLAS (no ``np.dot``, ``np.linalg``) nor cffi functions, so numba is let
+    to find none. Best effort: on any surprise in numba's internals the registries load later, as usual.
     """
-    if "scipy.linalg" in sys.modules:
-        return
-    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    hidden = [name for name in ("scipy.linalg", "cffi") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # an import of it raises ImportError
     try:
         with contextlib.suppress(Exception):
             from numba.core.registry import cpu_target
@@ -52,8 +52,9 @@ def _load_numba_registries() -> None:
             cpu_target.typing_context.refresh()
             cpu_target.target_context.refresh()
     finally:
-        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
-            del sys.modules["scipy.linalg"]
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 _load_numba_registries()
