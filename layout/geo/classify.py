@@ -21,7 +21,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from layout.geo.array_file import MAGIC, load_arrays, save_arrays
-from layout.geo.boundaries import load_counties
+from layout.geo.boundaries import county_arrays
 from layout.geo.crs import check_crs, from_metric, is_placeholder, to_wgs84
 from layout.geo.nearest import in_tree_zone, nearest_by_tree, nearest_world, query_grid
 from layout.geo.nearest_far import Level, build_levels, query_level
@@ -109,9 +109,14 @@ class Classifier:
 
     @classmethod
     def from_counties(cls, counties) -> Classifier:
+        """The classifier over a county layer (a GeoDataFrame with ``name`` and ``adcode``)."""
+        return cls.from_arrays(counties["name"].tolist(), counties["adcode"].tolist(), counties.geometry.to_numpy())
+
+    @classmethod
+    def from_arrays(cls, names: list, adcodes: list, geoms: NDArray[np.object_]) -> Classifier:
+        """The classifier over counties given as names, adcodes and WGS84 polygons (in one order)."""
         model = load_zone_model()
-        names = counties["name"].to_numpy(dtype=object)
-        geoms = counties.geometry.to_numpy().copy()
+        geoms = geoms.copy()
         shapely.prepare(geoms)
 
         def obj(values: list, outside: object = None) -> NDArray[np.object_]:
@@ -122,7 +127,7 @@ class Classifier:
 
         return cls(
             names=obj(list(names)),
-            adcodes=obj(counties["adcode"].tolist()),
+            adcodes=obj(list(adcodes)),
             geoms=geoms,
             zone=obj([model.primary_zone(n) for n in names]),
             zones=obj([join_ids(model.zones_of(n)) for n in names], ""),
@@ -362,7 +367,7 @@ def get_classifier() -> Classifier:
 
 @cache
 def _classifier(plan: tuple) -> Classifier:
-    return Classifier.from_counties(load_counties())
+    return Classifier.from_arrays(*county_arrays())
 
 
 def _classify_arrays(clf: Classifier, lon: NDArray, lat: NDArray, wlon: NDArray, wlat: NDArray, nearest: bool):
