@@ -9,7 +9,7 @@ answers are the same to well under a millimetre. The numpy passes over 1–20 ca
 most of their time on gathers and temporaries (~0.3 µs a point over 湖南 against ~0.15 µs here, which
 is mostly the cache misses of the grid's lookups). :func:`far_query` is the exact search for points
 anywhere. All release the GIL, so the two threads of :func:`layout.geo.classify.classify_points` run them
-in parallel. Compiled on first use and cached on disk by numba (~0.3 s to load afterwards).
+in parallel. Compiled on first use and cached on disk by numba (~0.15 s to import numba and load afterwards).
 
 numba's cache is keyed by this file alone: the constants below repeat those of other modules on purpose
 (tests/test_nearest_far.py checks that they agree).
