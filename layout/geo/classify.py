@@ -122,6 +122,12 @@ class Classifier:
         model = load_zone_model()
         geoms = geoms.copy()
         shapely.prepare(geoms)
+        # GEOS builds a prepared polygon's point locator on its first point test; two threads testing
+        # first at once (the grid comes from the cache, so the pool's threads may be first) corrupt the
+        # heap. One test per county here, at a point inside its envelope, builds them all.
+        bounds = shapely.bounds(geoms)
+        for geom, (x0, y0, x1, y1) in zip(geoms, bounds, strict=True):
+            shapely.intersects_xy(geom, 0.5 * (x0 + x1), 0.5 * (y0 + y1))
 
         def obj(values: list, outside: object = None) -> NDArray[np.object_]:
             arr = np.empty(len(values) + 1, dtype=object)  # the last slot answers index -1 (outside)
