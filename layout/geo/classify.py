@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +65,7 @@ __all__ = [
 ]
 
 OUTSIDE = -1
+_PREPARED_LOCK = threading.Lock()  # around every point test on the shared prepared counties
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
@@ -122,12 +124,6 @@ class Classifier:
         model = load_zone_model()
         geoms = geoms.copy()
         shapely.prepare(geoms)
-        # GEOS builds a prepared polygon's point locator on its first point test; two threads testing
-        # first at once (the grid comes from the cache, so the pool's threads may be first) corrupt the
-        # heap. One test per county here, at a point inside its envelope, builds them all.
-        bounds = shapely.bounds(geoms)
-        for geom, (x0, y0, x1, y1) in zip(geoms, bounds, strict=True):
-            shapely.intersects_xy(geom, 0.5 * (x0 + x1), 0.5 * (y0 + y1))
 
         def obj(values: list, outside: object = None) -> NDArray[np.object_]:
             arr = np.empty(len(values) + 1, dtype=object)  # the last slot answers index -1 (outside)
@@ -149,13 +145,14 @@ class Classifier:
         """County index per point by exact test (a point on an edge counts as inside), else -1."""
         out = np.full(lon.shape, OUTSIDE, dtype=np.int8)
         todo = np.isfinite(lon) & np.isfinite(lat)
-        for i, geom in enumerate(self.geoms):
-            if not todo.any():
-                break
-            idx = np.flatnonzero(todo)
-            hit = shapely.intersects_xy(geom, lon[idx], lat[idx])
-            out[idx[hit]] = i
-            todo[idx[hit]] = False
+        with _PREPARED_LOCK:  # GEOS's prepared geometries are not safe to test from two threads at once
+            for i, geom in enumerate(self.geoms):
+                if not todo.any():
+                    break
+                idx = np.flatnonzero(todo)
+                hit = shapely.intersects_xy(geom, lon[idx], lat[idx])
+                out[idx[hit]] = i
+                todo[idx[hit]] = False
         return out
 
     @property
