@@ -12,6 +12,7 @@ import json
 import mmap
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,9 +23,11 @@ _ALIGN = 64
 
 def save_arrays(path: Path, scalars: dict[str, float | int], arrays: dict[str, NDArray]) -> None:
     """Write ``scalars`` and ``arrays`` to ``path`` atomically (a temporary file, then a rename)."""
-    specs, offset = {}, 0
+    specs: dict[str, dict] = {}
+    at: dict[str, int] = {}
+    offset = 0
     for name, array in arrays.items():
-        offset = -(-offset // _ALIGN) * _ALIGN
+        offset = at[name] = -(-offset // _ALIGN) * _ALIGN
         specs[name] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
         offset += array.nbytes
     header = json.dumps({"scalars": scalars, "arrays": specs}).encode()
@@ -35,7 +38,7 @@ def save_arrays(path: Path, scalars: dict[str, float | int], arrays: dict[str, N
         with open(tmp, "wb") as fh:
             fh.write(MAGIC + len(header).to_bytes(8, "little") + header)
             for name, array in arrays.items():
-                fh.seek(start + specs[name]["offset"])
+                fh.seek(start + at[name])
                 fh.write(np.ascontiguousarray(array).data)
             fh.truncate(start + offset)
         os.replace(tmp, path)
@@ -44,7 +47,7 @@ def save_arrays(path: Path, scalars: dict[str, float | int], arrays: dict[str, N
             tmp.unlink()
 
 
-def load_arrays(path: Path) -> tuple[dict, dict[str, NDArray]]:
+def load_arrays(path: Path) -> tuple[dict, dict[str, Any]]:
     """The scalars and arrays (views of a private, copy-on-write memory map) of a file :func:`save_arrays` wrote.
 
     Raises
@@ -62,7 +65,7 @@ def load_arrays(path: Path) -> tuple[dict, dict[str, NDArray]]:
         size = os.fstat(fh.fileno()).st_size
         start = -(-(16 + int.from_bytes(head[8:], "little")) // _ALIGN) * _ALIGN
         buffer = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) if size else bytearray()
-    arrays = {}
+    arrays: dict[str, Any] = {}  # numpy arrays (Any: they fill typed dataclass fields)
     for name, spec in header["arrays"].items():
         dtype, shape = np.dtype(spec["dtype"]), tuple(spec["shape"])
         count = int(np.prod(shape, dtype=np.int64))
