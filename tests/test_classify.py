@@ -245,7 +245,7 @@ def test_the_grid_path_and_the_tree_path_agree_on_many_points():
 def test_the_nearest_grid_is_cached_between_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
     built = Classifier.from_counties(load_counties()).nearest_index[1]  # empty cache: built, then written
-    (cached,) = tmp_path.glob("nearest-*.npz")
+    (cached,) = tmp_path.glob("nearest-*.grid")
     written = cached.stat().st_mtime_ns
     loaded = Classifier.from_counties(load_counties()).nearest_index[1]
     assert cached.stat().st_mtime_ns == written  # read, not rebuilt
@@ -255,7 +255,7 @@ def test_the_nearest_grid_is_cached_between_runs(tmp_path, monkeypatch):
 
 
 def test_a_broken_grid_cache_file_reads_as_an_error_the_classifier_rebuilds_on(tmp_path):
-    broken = tmp_path / "nearest-x.npz"
+    broken = tmp_path / "nearest-x.grid"
     broken.write_bytes(b"not a grid")
     with pytest.raises((ValueError, OSError)):
         load_grid(broken)

@@ -4,7 +4,8 @@ zone and poles (numpy kernels), nearest county at any distance (grids, with comp
 
 Modules: ``crs``, ``columns`` (which columns hold coordinates), ``notation`` (cells and columns of text),
 ``table_crs`` (a table's coordinate system, one typed point), ``boundaries``, ``classify``, ``nearest``,
-``nearest_far``, ``nearest_kernels`` (the numba loops), ``nearest_grid``, ``segments``.
+``nearest_far``, ``nearest_kernels`` (the numba loops), ``nearest_grid``, ``segments``, ``array_file`` (the
+memory-mapped cache file of the grids).
 
 May import :mod:`layout.plan` and the base modules; nothing above.
 """

@@ -9,6 +9,9 @@ outside get their nearest county and geodesic distance from :mod:`layout.geo.nea
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,14 +19,27 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from layout.geo.boundaries import load_counties
+from layout.geo import crs as crs_module
+from layout.geo import segments as segments_module
+from layout.geo.array_file import MAGIC, load_arrays, save_arrays
+from layout.geo.boundaries import county_arrays
 from layout.geo.crs import check_crs, from_metric, is_placeholder, to_wgs84
 from layout.geo.nearest import in_tree_zone, nearest_by_tree, nearest_world, query_grid
 from layout.geo.nearest_far import Level, build_levels, query_level
-from layout.geo.nearest_grid import LEVELS, MARGIN_DEG, NearestGrid, build_grid, grid_cache_key, load_grid, save_grid
+from layout.geo.nearest_grid import (
+    GRID_SUFFIX,
+    LEVELS,
+    MARGIN_DEG,
+    NearestGrid,
+    build_grid,
+    grid_cache_key,
+    load_grid,
+    save_grid,
+)
 from layout.geo.segments import Segments, build_segments
 from layout.geo.table_crs import read_point
 from layout.plan.zones import load_zone_model
@@ -49,6 +65,7 @@ __all__ = [
 ]
 
 OUTSIDE = -1
+_PREPARED_LOCK = threading.Lock()  # around every point test on the shared prepared counties
 BOUNDARY = -2
 GRID_CELL_DEG = 0.002  # about 200 m; boundary cells are then ~3% of 益阳's bounding box
 GRID_MIN_POINTS = 2000  # below this the exact test alone is faster than building the grid
@@ -98,9 +115,14 @@ class Classifier:
 
     @classmethod
     def from_counties(cls, counties) -> Classifier:
+        """The classifier over a county layer (a GeoDataFrame with ``name`` and ``adcode``)."""
+        return cls.from_arrays(counties["name"].tolist(), counties["adcode"].tolist(), counties.geometry.to_numpy())
+
+    @classmethod
+    def from_arrays(cls, names: list, adcodes: list, geoms: NDArray[np.object_]) -> Classifier:
+        """The classifier over counties given as names, adcodes and WGS84 polygons (in one order)."""
         model = load_zone_model()
-        names = counties["name"].to_numpy(dtype=object)
-        geoms = counties.geometry.to_numpy().copy()
+        geoms = geoms.copy()
         shapely.prepare(geoms)
 
         def obj(values: list, outside: object = None) -> NDArray[np.object_]:
@@ -111,7 +133,7 @@ class Classifier:
 
         return cls(
             names=obj(list(names)),
-            adcodes=obj(counties["adcode"].tolist()),
+            adcodes=obj(list(adcodes)),
             geoms=geoms,
             zone=obj([model.primary_zone(n) for n in names]),
             zones=obj([join_ids(model.zones_of(n)) for n in names], ""),
@@ -123,20 +145,38 @@ class Classifier:
         """County index per point by exact test (a point on an edge counts as inside), else -1."""
         out = np.full(lon.shape, OUTSIDE, dtype=np.int8)
         todo = np.isfinite(lon) & np.isfinite(lat)
-        for i, geom in enumerate(self.geoms):
-            if not todo.any():
-                break
-            idx = np.flatnonzero(todo)
-            hit = shapely.intersects_xy(geom, lon[idx], lat[idx])
-            out[idx[hit]] = i
-            todo[idx[hit]] = False
+        with _PREPARED_LOCK:  # GEOS's prepared geometries are not safe to test from two threads at once
+            for i, geom in enumerate(self.geoms):
+                if not todo.any():
+                    break
+                idx = np.flatnonzero(todo)
+                hit = shapely.intersects_xy(geom, lon[idx], lat[idx])
+                out[idx[hit]] = i
+                todo[idx[hit]] = False
         return out
 
     @property
     def grid(self) -> _Grid:
         if self._grid is None:
-            self._grid = self._build_grid()
+            self._grid = self._cached_county_grid()
         return self._grid
+
+    def _cached_county_grid(self, cell: float = GRID_CELL_DEG) -> _Grid:
+        """The county grid from the cache when one was built from the same counties, cell and code (this
+        module's, GEOS's), else built (~0.15 s) and cached; like :func:`_cached_grid`, only a speed-up."""
+        digest = self._geoms_digest(Path(__file__))
+        digest.update(shapely.geos_version_string.encode() + np.array([cell]).tobytes())
+        path = grid_cache_dir() / f"county-{digest.hexdigest()[:20]}{GRID_SUFFIX}"
+        GRID_FILES[path.name] = path
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            scalars, arrays = load_arrays(path)
+            labels = arrays["labels"]
+            if labels.dtype == np.int8 and labels.ndim == 2 and float(scalars["cell"]) == cell:
+                return _Grid(x0=float(scalars["x0"]), y0=float(scalars["y0"]), cell=cell, labels=labels)
+        grid = self._build_grid(cell)
+        with contextlib.suppress(OSError):
+            save_arrays(path, {"x0": grid.x0, "y0": grid.y0, "cell": grid.cell}, {"labels": grid.labels})
+        return grid
 
     def _build_grid(self, cell: float = GRID_CELL_DEG) -> _Grid:
         xmin, ymin, xmax, ymax = shapely.total_bounds(self.geoms)
@@ -181,8 +221,33 @@ class Classifier:
     @property
     def segments(self) -> Segments:
         if self._segments is None:
-            self._segments = build_segments(self.geoms)
+            self._segments = self._cached_segments()
         return self._segments
+
+    def _geoms_digest(self, *code: Path) -> hashlib._Hash:
+        """A digest of the counties' geometries, the files ``code`` and the cache format."""
+        digest = hashlib.sha256(b"".join(path.read_bytes() for path in code) + MAGIC)
+        for wkb in shapely.to_wkb(self.geoms, byte_order=1):
+            digest.update(wkb)
+        return digest
+
+    def _cached_segments(self) -> Segments:
+        """The boundary segments in EPSG:4546 from the cache when they were built from the same counties,
+        code (:mod:`layout.geo.segments`, :mod:`layout.geo.crs`) and pyproj, else built (~0.05 s, and the
+        first pyproj transformer ~0.03 s) and cached; only a speed-up, like :func:`_cached_grid`."""
+        digest = self._geoms_digest(Path(segments_module.__file__), Path(crs_module.__file__))
+        digest.update(f"{pyproj.__version__} {pyproj.proj_version_str}".encode())
+        path = grid_cache_dir() / f"segments-{digest.hexdigest()[:20]}{GRID_SUFFIX}"
+        GRID_FILES[path.name] = path
+        names = [f.name for f in dataclasses.fields(Segments)]
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            _, arrays = load_arrays(path)
+            if sorted(arrays) == sorted(names):
+                return Segments(**arrays)
+        segments = build_segments(self.geoms)
+        with contextlib.suppress(OSError):
+            save_arrays(path, {}, {name: getattr(segments, name) for name in names})
+        return segments
 
     @property
     def nearest_index(self) -> tuple[Segments, NearestGrid]:
@@ -313,7 +378,7 @@ def _cached_grid(segments: Segments, x0: float, y0: float, skip: NDArray[np.bool
     ]
     if "project" in options:
         extra.append(float(sum(map(ord, options["project"].__name__))))
-    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}.npz"
+    path = grid_cache_dir() / f"nearest-{grid_cache_key(segments, x0, y0, skip, *extra)}{GRID_SUFFIX}"
     GRID_FILES[path.name] = path
     with contextlib.suppress(OSError, ValueError, KeyError):
         return load_grid(path)
@@ -332,7 +397,7 @@ def get_classifier() -> Classifier:
 
 @cache
 def _classifier(plan: tuple) -> Classifier:
-    return Classifier.from_counties(load_counties())
+    return Classifier.from_arrays(*county_arrays())
 
 
 def _classify_arrays(clf: Classifier, lon: NDArray, lat: NDArray, wlon: NDArray, wlat: NDArray, nearest: bool):

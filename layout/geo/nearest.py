@@ -52,7 +52,6 @@ from numpy.typing import NDArray
 
 from layout.geo.crs import to_metric
 from layout.geo.nearest_grid import TREE_ZONE_DEG, NearestGrid
-from layout.geo.nearest_kernels import far_query, grid_frame, metric_query
 from layout.geo.segments import (
     FALSE_EASTING,
     GEOD,
@@ -76,6 +75,8 @@ def kernel_args(grid: NearestGrid, seg: Segments) -> tuple:
     """The arrays :mod:`layout.geo.nearest_kernels` takes for ``grid`` over ``seg``, gathered once a grid."""
     args = grid.__dict__.get("_kernel_args")
     if args is None or args[0] is not seg:
+        from layout.geo.nearest_kernels import grid_frame  # numba only when a call needs a kernel
+
         frame, coef = grid_frame(grid)
         arrays = (grid.leaf_map.ravel(), coef, grid.offsets, grid.segs, seg.ax, seg.ay, seg.dx, seg.dy, seg.inv_len2)
         args = (seg, frame, *arrays)
@@ -92,6 +93,8 @@ def query_grid(grid: NearestGrid, seg: Segments, lon: NDArray, lat: NDArray):
     their other values are undefined). One compiled pass (:func:`layout.geo.nearest_kernels.metric_query`):
     candidates ranked by the second-order line scale, the best's distance divided by the mean line scale.
     """
+    from layout.geo.nearest_kernels import metric_query
+
     lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
     found, out = np.empty(len(lon), bool), np.empty((4, len(lon)))
     metric_query(lon, lat, *kernel_args(grid, seg), _SCALE, found, out)
@@ -203,6 +206,8 @@ def nearest_world(seg: Segments, lon: NDArray, lat: NDArray):
     segments are bounded from below first, so only the vertices near the nearest are measured (~1,000
     Vincenty calls a point instead of ~6,800 ``Geod.inv``). Points for which Vincenty does not converge
     (nearly antipodal to part of the boundary) are measured again by :func:`nearest_far`."""
+    from layout.geo.nearest_kernels import far_query
+
     lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
     out = np.empty((5, len(lon)))
     far_query(lon, lat, seg.vert_lon, seg.vert_lat, seg.va, seg.vb, seg.length_m, *_chains(seg), out)

@@ -38,7 +38,6 @@ from pyproj import Transformer
 from layout.geo.crs import to_metric
 from layout.geo.nearest import kernel_args, query_grid
 from layout.geo.nearest_grid import LEVELS, NearestGrid
-from layout.geo.nearest_kernels import geodesic_query, segment_ends
 from layout.geo.segments import Segments
 
 __all__ = [
@@ -194,6 +193,8 @@ def query_level(level: Level, lon: NDArray, lat: NDArray):
     seg, grid = level.built
     if level.metric:
         return query_grid(grid, seg, lon, lat)
+    from layout.geo.nearest_kernels import geodesic_query, segment_ends  # numba only when a call needs it
+
     lon, lat = np.ascontiguousarray(lon, dtype=np.float64), np.ascontiguousarray(lat, dtype=np.float64)
     found, out = np.empty(n, bool), np.empty((5, n))
     ends = seg.__dict__.get("_ends")

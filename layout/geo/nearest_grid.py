@@ -6,7 +6,6 @@ saving and loading it as a cache.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from layout.geo.array_file import MAGIC, load_arrays, save_arrays
 from layout.geo.crs import to_metric
 from layout.geo.segments import SAFE_REL, Segments, planar_nearest
 
@@ -334,39 +334,40 @@ def _assemble(grid: NearestGrid, leaves: list) -> NearestGrid:
     return grid
 
 
-_STORED = ("node_x", "node_y", "block_map", "fine_maps", "offsets", "segs")
+_STORED = ("node_x", "node_y", "block_map", "fine_maps", "offsets", "segs", "leaf_map", "first", "count")
 _SCALARS = ("x0", "y0", "nx", "ny", "fine", "lattice_error")
+GRID_SUFFIX = ".grid"  # the cache format of :mod:`layout.geo.array_file` (memory-mapped on load)
 
 
 def grid_cache_key(seg: Segments, x0: float, y0: float, skip: NDArray[np.bool_], *extra: float) -> str:
-    """A digest of everything :func:`build_grid` depends on: its inputs (``extra``: its options) and this
-    module's code."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """A digest of everything :func:`build_grid` depends on: its inputs (``extra``: its options), this
+    module's code and the cache format."""
+    digest = hashlib.sha256(Path(__file__).read_bytes() + MAGIC)
     for array in (seg.ax, seg.ay, seg.dx, seg.dy, np.array([x0, y0, *extra]), np.packbits(skip), np.array(skip.shape)):
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()[:20]
 
 
 def save_grid(grid: NearestGrid, path: Path) -> None:
-    """Write the grid's arrays to ``path`` (.npz) atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, **{k: getattr(grid, k) for k in _SCALARS + _STORED})
-    os.replace(tmp, path)
+    """Write the grid's arrays, the expanded leaf map included, to ``path`` atomically."""
+    save_arrays(path, {k: getattr(grid, k) for k in _SCALARS}, {k: getattr(grid, k) for k in _STORED})
 
 
 def load_grid(path: Path) -> NearestGrid:
-    """The grid saved by :func:`save_grid` (ValueError/OSError when the file is unusable)."""
-    with np.load(path, allow_pickle=False) as data:
-        grid = NearestGrid(
-            x0=float(data["x0"]),
-            y0=float(data["y0"]),
-            nx=int(data["nx"]),
-            ny=int(data["ny"]),
-            fine=float(data["fine"]),
-            lattice_error=float(data["lattice_error"]),
-            **{k: data[k] for k in _STORED},
-        )
-    grid.expand()
+    """The grid saved by :func:`save_grid`, its arrays memory-mapped (ValueError/OSError when the file is
+    unusable)."""
+    scalars, arrays = load_arrays(path)
+    if set(scalars) != set(_SCALARS) or set(arrays) != set(_STORED):
+        raise ValueError(f"{path.name}: not a nearest grid")
+    grid = NearestGrid(
+        x0=float(scalars["x0"]),
+        y0=float(scalars["y0"]),
+        nx=int(scalars["nx"]),
+        ny=int(scalars["ny"]),
+        fine=float(scalars["fine"]),
+        lattice_error=float(scalars["lattice_error"]),
+        **{k: arrays[k] for k in _STORED},
+    )
+    if grid.leaf_map.shape != (grid.ny, grid.nx) or grid.first.shape != grid.count.shape:
+        raise ValueError(f"{path.name}: not a nearest grid")
     return grid

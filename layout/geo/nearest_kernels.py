@@ -9,7 +9,7 @@ answers are the same to well under a millimetre. The numpy passes over 1–20 ca
 most of their time on gathers and temporaries (~0.3 µs a point over 湖南 against ~0.15 µs here, which
 is mostly the cache misses of the grid's lookups). :func:`far_query` is the exact search for points
 anywhere. All release the GIL, so the two threads of :func:`layout.geo.classify.classify_points` run them
-in parallel. Compiled on first use and cached on disk by numba (~0.3 s to load afterwards).
+in parallel. Compiled on first use and cached on disk by numba (~0.15 s to import numba and load afterwards).
 
 numba's cache is keyed by this file alone: the constants below repeat those of other modules on purpose
 (tests/test_nearest_far.py checks that they agree).
@@ -17,7 +17,9 @@ numba's cache is keyed by this file alone: the constants below repeat those of o
 
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,32 @@ FALSE_EASTING = 500_000.0  # the values of :mod:`layout.geo.segments`, repeated 
 _A, _F = 6378137.0, 1.0 / 298.257223563  # WGS84
 _B = _A * (1.0 - _F)
 _SEEN = 32  # feet remembered per point (to measure a shared vertex once)
+
+
+def _load_numba_registries() -> None:
+    """Load numba's numpy registries now with ``scipy.linalg`` and ``cffi`` hidden, when not imported yet.
+
+    numba's first compile or cache load probes for BLAS by importing ``scipy.linalg`` (~0.2 s of CPU:
+    scipy's array-API wrappers of numpy) and builds a cffi parser (~0.05 s), a seventh of a 1 M-row CLI
+    run. These loops use neither BLAS (no ``np.dot``, ``np.linalg``) nor cffi functions, so numba is let
+    to find none. Best effort: on any surprise in numba's internals the registries load later, as usual.
+    """
+    hidden = [name for name in ("scipy.linalg", "cffi") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        with contextlib.suppress(Exception):
+            from numba.core.registry import cpu_target
+
+            cpu_target.typing_context.refresh()
+            cpu_target.target_context.refresh()
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
+_load_numba_registries()
 
 
 def _compiled(function) -> Any:

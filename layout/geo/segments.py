@@ -45,7 +45,15 @@ class Segments:
     vert_lat: NDArray[np.float64]
     va: NDArray[np.intp]
     vb: NDArray[np.intp]
-    tree: shapely.STRtree
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """An STRtree over the segments in the plane, built on first use (the grid queries need none)."""
+        tree = self.__dict__.get("_tree")
+        if tree is None:
+            ends = np.stack([np.c_[self.ax, self.ay], np.c_[self.ax + self.dx, self.ay + self.dy]], axis=1)
+            tree = self.__dict__["_tree"] = shapely.STRtree(shapely.linestrings(ends))
+        return tree
 
 
 def build_segments(geoms: NDArray[np.object_], *, project=to_metric) -> Segments:
@@ -77,7 +85,6 @@ def build_segments(geoms: NDArray[np.object_], *, project=to_metric) -> Segments
     angle = np.arctan2(uy, ux) + turn / 2 + np.where(turn >= 0, -np.pi / 2, np.pi / 2)
     lon_a, lat_a = lonlat[start, 0], lonlat[start, 1]
     lon_b, lat_b = lonlat[start + 1, 0], lonlat[start + 1, 1]
-    lines = shapely.linestrings(np.stack([np.c_[ax, ay], np.c_[ax + dx, ay + dy]], axis=1))
     return Segments(
         ax=ax,
         ay=ay,
@@ -97,7 +104,6 @@ def build_segments(geoms: NDArray[np.object_], *, project=to_metric) -> Segments
         vert_lat=lonlat[:, 1],
         va=start,
         vb=start + 1,
-        tree=shapely.STRtree(lines),
     )
 
 

@@ -100,7 +100,8 @@ def _added_text(added: pd.DataFrame, *, end: str = ""):
         return pa.array([end], type=pa.string()), np.zeros(len(added), dtype=np.int64)
     codes, texts = zip(*(_distinct(added[c]) for c in added.columns), strict=True)
     row, combos = _combine(list(codes), [len(t) for t in texts])
-    parts = [pc.take(_csv_safe(t), pa.array(k)) for t, k in zip(texts, combos, strict=True)]
+    numeric = [added[c].dtype.kind == "f" for c in added.columns]
+    parts = [pc.take(_csv_safe(t, numbers=n), pa.array(k)) for t, k, n in zip(texts, combos, numeric, strict=True)]
     line = pc.binary_join_element_wise("", *parts, ",")
     if end:
         line = pc.binary_join_element_wise(line, end, "")
@@ -146,13 +147,16 @@ def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, lis
     return row.astype(np.int64), [c[one] for c in codes]
 
 
-def _csv_safe(arr):
-    """Distinct values made safe for CSV: formula-like text neutralised, then quoted where pandas would quote."""
+def _csv_safe(arr, *, numbers: bool = False):
+    """Distinct values made safe for CSV: formula-like text neutralised, then quoted where pandas would quote.
+    ``numbers``: the texts of floats (digits, ``.``, ``-``, ``e``, ``inf``, ``nan``), which need no quotes."""
     import pyarrow.compute as pc
 
     risky = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_FORMULA_STARTS)
     if pc.any(risky).as_py():
         arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+    if numbers:
+        return arr
     special = None
     for ch in (",", '"', "\n", "\r"):
         hit = pc.match_substring(arr, ch)
