@@ -61,10 +61,13 @@ def test_place_a_project_by_clicking_the_map(server):
             sidebar.get_by_text("编辑人：测试员").wait_for(timeout=30_000)
 
             page.get_by_role("tab", name="项目卡片与编辑").click()
+            shown = f"{MAP_FRAME} >> visible=true"  # the other tab's map stays in the page, hidden (width -1)
             deadline = time.monotonic() + 60
-            while page.locator(MAP_FRAME).count() != 1 and time.monotonic() < deadline:
-                time.sleep(0.25)  # the read-only map's iframe gives way to the editor's
-            frame = page.frame_locator(MAP_FRAME)
+            while time.monotonic() < deadline and not (
+                page.locator(shown).count() == 1 and page.locator(shown).get_attribute("width") != "-1"
+            ):
+                time.sleep(0.25)  # the card tab's map is drawn after the click
+            frame = page.frame_locator(shown)
             frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
             assert frame.locator("path.project-marker").count() == 0  # P001 (全市) has no point yet
 
