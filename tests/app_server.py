@@ -117,3 +117,22 @@ def watch_page(page, server: str, *, kinds: set[str] | None = None) -> tuple[lis
 
     page.on("request", request)
     return errors, foreign
+
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'  # Streamlit's own run state
+
+
+def wait_idle(page, *, settle: float = 0.4, timeout: float = 60.0) -> None:
+    """Wait until the page's script has finished its run and stayed finished for ``settle`` seconds (a rerun
+    that a widget or a component asks for right after the first run is waited for too)."""
+    deadline = time.monotonic() + timeout
+    calm_since = None
+    while time.monotonic() < deadline:
+        if page.locator(IDLE).count():
+            calm_since = calm_since or time.monotonic()
+            if time.monotonic() - calm_since >= settle:
+                return
+        else:
+            calm_since = None
+        time.sleep(0.1)
+    raise TimeoutError(f"the page's script was still running after {timeout:.0f} s")

@@ -11,7 +11,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app
+from app_server import ARTIFACTS, CHROMIUM, MAP_FRAME, ROOT, running_app, wait_idle
 from app_server import CHROMIUM_ARGS as ARGS
 
 from layout.i18n import t
@@ -185,8 +185,12 @@ def stray_text(page, lang: str, *, frames: bool = False) -> set[str]:
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
     for i in range(max(tabs.count(), 1)):
         if tabs.count():
-            tabs.nth(i).click()
-            time.sleep(1.5)
+            tab = tabs.nth(i)
+            tab.click()
+            deadline = time.monotonic() + 30
+            while tab.get_attribute("aria-selected") != "true" and time.monotonic() < deadline:
+                time.sleep(0.1)
+            wait_idle(page)  # a tab is drawn with the page; only a widget inside it reruns the script
         text = page.evaluate(VISIBLE_TEXT, lang == "en")
         if frames:
             text += "\n" + frame_text(page, lang)
@@ -222,7 +226,9 @@ def test_no_page_shows_the_other_language(server, lang, size):
                 if path == "规划编制":  # the draft's map draws (its text is scanned with the page's)
                     page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
                     page.screenshot(path=str(ARTIFACTS / f"scan-{lang}-{size[0]}-draft-map.png"))
-                time.sleep(2)
+                wait_idle(page)
+                if path in FRAMES:
+                    time.sleep(1.5)  # the components draw inside their iframes after the script's run
                 if found := stray_text(page, lang, frames=path in FRAMES):
                     strays[name] = found
                 if path in ("规划编制", "规划对比"):  # a draft is shown: marked in the page's language
