@@ -73,15 +73,7 @@ def sheet_candidates(error: InputError) -> list[str]:
 
 def read_sheet(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
     """:func:`read_sheet_bytes` of a file (missing or unreadable files: one-line InputError)."""
+    from layout.tables.read import read_file_bytes
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", code="no_file", path=str(path)) from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file", code="is_dir", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(
-            f"{path}: cannot be read ({exc.strerror})", code="read_failed", path=str(path), reason=exc.strerror or ""
-        ) from None
-    return read_sheet_bytes(data, name=path.name, sheet=sheet)
+    return read_sheet_bytes(read_file_bytes(path), name=path.name, sheet=sheet)

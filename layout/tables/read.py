@@ -108,12 +108,10 @@ def read_table_bytes(data: bytes, *, name: str, sheet: str | None = None, header
     return _read_csv(data, name=name, header_row=header_row)
 
 
-def read_table(path: str | os.PathLike, *, sheet: str | None = None, header_row: int | None = None) -> Table:
-    """Read a CSV or XLSX file (see :func:`read_table_bytes`)."""
-    path = Path(path)
-    check_suffix(path.name)
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of an officer's file; a missing, folder or unreadable path is one-line InputError."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", code="no_file", path=str(path)) from None
     except IsADirectoryError:
@@ -122,7 +120,13 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None, header_row:
         raise InputError(
             f"{path}: cannot be read ({exc.strerror})", code="read_failed", path=str(path), reason=exc.strerror or ""
         ) from None
-    return read_table_bytes(data, name=path.name, sheet=sheet, header_row=header_row)
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | None = None, header_row: int | None = None) -> Table:
+    """Read a CSV or XLSX file (see :func:`read_table_bytes`)."""
+    path = Path(path)
+    check_suffix(path.name)
+    return read_table_bytes(read_file_bytes(path), name=path.name, sheet=sheet, header_row=header_row)
 
 
 def read_frame(path: str | os.PathLike) -> pd.DataFrame:
