@@ -46,7 +46,6 @@ __all__ = [
     "Level",
     "PROVINCE",
     "build_levels",
-    "geodesic_m",
     "level_frame",
     "query_level",
     "to_aeqd",
@@ -87,57 +86,6 @@ def to_aeqd(lon: NDArray, lat: NDArray) -> tuple[NDArray, NDArray]:
     """WGS84 degrees to metres in the azimuthal equidistant plane centred on :data:`CENTRE`."""
     x, y = _aeqd().transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-
-
-def geodesic_m(lon1: NDArray, lat1: NDArray, lon2: NDArray, lat2: NDArray, *, azimuth: bool = False):
-    """Ellipsoidal (WGS84) geodesic distance in metres, Vincenty's inverse formula iterated to 1e-13 rad.
-
-    Four to five numpy passes a pair, a quarter of ``pyproj.Geod.inv``'s time and parallel on threads.
-    Not for nearly antipodal points (where it converges slowly): the callers' points are < 6,000 km apart.
-    With ``azimuth`` also the forward azimuth at the first point (radians from north, clockwise).
-    """
-    ell = 1.0 - _F
-    t1, t2 = ell * np.tan(np.radians(lat1)), ell * np.tan(np.radians(lat2))
-    cu1, cu2 = 1.0 / np.sqrt(1.0 + t1 * t1), 1.0 / np.sqrt(1.0 + t2 * t2)
-    su1, su2 = t1 * cu1, t2 * cu2
-    big_l = np.radians(lon2 - lon1)
-    lam = big_l.copy()
-    sc, cc = su1 * su2, cu1 * cu2
-    scx, csx = su1 * cu2, cu1 * su2
-    for _ in range(20):
-        sl, cl = np.sin(lam), np.cos(lam)
-        a, b = cu2 * sl, csx - scx * cl
-        sin_s = np.sqrt(a * a + b * b)
-        cos_s = sc + cc * cl
-        sigma = np.arctan2(sin_s, cos_s)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sin_a = np.where(sin_s > 0.0, cc * sl / sin_s, 0.0)
-            cos2a = 1.0 - sin_a * sin_a
-            c2sm = np.where(cos2a > 0.0, cos_s - 2.0 * sc / cos2a, 0.0)
-        c = _F / 16.0 * cos2a * (4.0 + _F * (4.0 - 3.0 * cos2a))
-        new = big_l + (1.0 - c) * _F * sin_a * (sigma + c * sin_s * (c2sm + c * cos_s * (2.0 * c2sm * c2sm - 1.0)))
-        done = np.nanmax(np.abs(new - lam), initial=0.0) < 1e-13
-        lam = new
-        if done:
-            break
-    u2 = cos2a * (_A * _A - _B * _B) / (_B * _B)
-    big_a = 1.0 + u2 / 16384.0 * (4096.0 + u2 * (-768.0 + u2 * (320.0 - 175.0 * u2)))
-    big_b = u2 / 1024.0 * (256.0 + u2 * (-128.0 + u2 * (74.0 - 47.0 * u2)))
-    d_sigma = (
-        big_b
-        * sin_s
-        * (
-            c2sm
-            + big_b
-            / 4.0
-            * (
-                cos_s * (2.0 * c2sm * c2sm - 1.0)
-                - big_b / 6.0 * c2sm * (4.0 * sin_s * sin_s - 3.0) * (4.0 * c2sm * c2sm - 3.0)
-            )
-        )
-    )
-    metres = _B * big_a * (sigma - d_sigma)
-    return (metres, np.arctan2(cu2 * sl, csx - scx * cl)) if azimuth else metres
 
 
 class Level:
